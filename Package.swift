@@ -1,0 +1,107 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "takt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "takt", targets: ["takt"]),
+        .library(name: "TaktCore", targets: ["TaktCore"]),
+        .library(name: "TaktScheduling", targets: ["TaktScheduling"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+    ],
+    targets: [
+        // MARK: - Pure core (Foundation only, no I/O)
+        .target(name: "TaktCore", swiftSettings: swiftSettings),
+        .target(name: "TaktScheduling", swiftSettings: swiftSettings),
+        .target(name: "TaktDemo", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
+
+        // MARK: - Storage: interface, then implementations
+        .target(name: "TaktStore", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "TaktStoreSQLite",
+            dependencies: ["TaktStore", "TaktCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Engine: command handling, projection, subscriptions, identity
+        .target(
+            name: "TaktEngine",
+            dependencies: [
+                "TaktCore", "TaktStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Front ends
+        .target(
+            name: "TaktHTTP",
+            dependencies: [
+                "TaktCore", "TaktEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Composition root and executable
+        .target(
+            name: "TaktApp",
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktHTTP", "TaktDemo",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "takt",
+            dependencies: [
+                "TaktApp", "TaktCore", "TaktScheduling", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(name: "TaktSchedulingTests", dependencies: ["TaktScheduling"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TaktStoreTests",
+            dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaktEngineTests",
+            dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktDemo"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaktHTTPTests",
+            dependencies: [
+                "TaktApp", "TaktCore", "TaktEngine", "TaktHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)
