@@ -1,0 +1,287 @@
+import Foundation
+
+// MARK: - Command payloads
+
+public struct PromiseSalesOrderLine: Codable, Sendable, Hashable {
+    public var salesOrder: SalesOrder.ID
+    public var line: Int
+    public var promisedDate: Date
+    public init(salesOrder: SalesOrder.ID, line: Int, promisedDate: Date) {
+        self.salesOrder = salesOrder
+        self.line = line
+        self.promisedDate = promisedDate
+    }
+}
+
+public struct CancelSalesOrder: Codable, Sendable, Hashable {
+    public var salesOrder: SalesOrder.ID
+    public var reason: String
+    public init(salesOrder: SalesOrder.ID, reason: String) {
+        self.salesOrder = salesOrder
+        self.reason = reason
+    }
+}
+
+public struct NewSalesOrder: Codable, Sendable, Hashable {
+    public var id: SalesOrder.ID
+    public var customer: Customer.ID
+    public var priority: Int?
+    public var lines: [SalesOrderLine]
+    public init(id: SalesOrder.ID, customer: Customer.ID, priority: Int? = nil, lines: [SalesOrderLine]) {
+        self.id = id
+        self.customer = customer
+        self.priority = priority
+        self.lines = lines
+    }
+}
+
+public struct NewProductionOrder: Codable, Sendable, Hashable {
+    /// Optional: when absent the plant numbers it (`PO-000001`, …).
+    public var id: ProductionOrder.ID?
+    public var item: Item.ID
+    public var quantity: Double
+    /// Optional when the item has exactly one routing.
+    public var routing: Routing.ID?
+    public var dueDate: Date
+    public var priority: Int?
+    public var pegging: Pegging?
+    public init(
+        id: ProductionOrder.ID? = nil, item: Item.ID, quantity: Double, routing: Routing.ID? = nil, dueDate: Date,
+        priority: Int? = nil, pegging: Pegging? = nil
+    ) {
+        self.id = id
+        self.item = item
+        self.quantity = quantity
+        self.routing = routing
+        self.dueDate = dueDate
+        self.priority = priority
+        self.pegging = pegging
+    }
+}
+
+public struct ProductionOrderRef: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public init(productionOrder: ProductionOrder.ID) { self.productionOrder = productionOrder }
+}
+
+public struct CancelProductionOrder: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var reason: String
+    public init(productionOrder: ProductionOrder.ID, reason: String) {
+        self.productionOrder = productionOrder
+        self.reason = reason
+    }
+}
+
+public struct NewLot: Codable, Sendable, Hashable {
+    public var id: Lot.ID
+    public var item: Item.ID
+    public var quantity: Double
+    public var location: Location.ID
+    public var supplierLot: String?
+    public var supplier: String?
+    public var productionOrder: ProductionOrder.ID?
+    public init(
+        id: Lot.ID, item: Item.ID, quantity: Double, location: Location.ID, supplierLot: String? = nil,
+        supplier: String? = nil, productionOrder: ProductionOrder.ID? = nil
+    ) {
+        self.id = id
+        self.item = item
+        self.quantity = quantity
+        self.location = location
+        self.supplierLot = supplierLot
+        self.supplier = supplier
+        self.productionOrder = productionOrder
+    }
+}
+
+public struct MoveLot: Codable, Sendable, Hashable {
+    public var lot: Lot.ID
+    public var to: Location.ID
+    public init(lot: Lot.ID, to: Location.ID) {
+        self.lot = lot
+        self.to = to
+    }
+}
+
+public struct SetLotStatus: Codable, Sendable, Hashable {
+    public var lot: Lot.ID
+    public var status: LotStatus
+    public var reason: String
+    public init(lot: Lot.ID, status: LotStatus, reason: String) {
+        self.lot = lot
+        self.status = status
+        self.reason = reason
+    }
+}
+
+public struct IssueAPIToken: Codable, Sendable, Hashable {
+    public var id: APIToken.ID?
+    public var user: User.ID
+    /// Lowercase hex SHA-256 of the secret; the secret itself never enters the log.
+    public var secretHash: String
+    public var label: String
+    public init(id: APIToken.ID? = nil, user: User.ID, secretHash: String, label: String) {
+        self.id = id
+        self.user = user
+        self.secretHash = secretHash
+        self.label = label
+    }
+}
+
+public struct APITokenRef: Codable, Sendable, Hashable {
+    public var token: APIToken.ID
+    public init(token: APIToken.ID) { self.token = token }
+}
+
+// MARK: - Commands
+
+/// Every change to the plant is one of these. A command is validated against the current state
+/// (``PlantState/decide(_:actor:now:)``) and, when accepted, yields events that are appended atomically.
+public enum Command: Sendable, Hashable {
+    case defineSite(Site)
+    case defineSkill(Skill)
+    case defineWorkCenter(WorkCenter)
+    case defineLocation(Location)
+    case defineItem(Item)
+    case defineBOM(BOM)
+    case defineRouting(Routing)
+    case defineCustomer(Customer)
+    case createSalesOrder(NewSalesOrder)
+    case promiseSalesOrderLine(PromiseSalesOrderLine)
+    case cancelSalesOrder(CancelSalesOrder)
+    case createProductionOrder(NewProductionOrder)
+    case releaseProductionOrder(ProductionOrderRef)
+    case startProductionOrder(ProductionOrderRef)
+    case completeProductionOrder(ProductionOrderRef)
+    case cancelProductionOrder(CancelProductionOrder)
+    case createLot(NewLot)
+    case moveLot(MoveLot)
+    case setLotStatus(SetLotStatus)
+    case createUser(User)
+    case updateUser(User)
+    case issueAPIToken(IssueAPIToken)
+    case revokeAPIToken(APITokenRef)
+
+    /// The roles that may submit this command (admins may submit every command).
+    public var allowedRoles: Set<Role> {
+        switch self {
+        case .defineSite, .defineSkill, .defineWorkCenter, .defineItem, .defineBOM, .defineRouting: [.admin, .planner]
+        case .defineLocation: [.admin, .planner, .warehouse]
+        case .defineCustomer, .createSalesOrder, .cancelSalesOrder: [.admin, .sales, .planner]
+        case .promiseSalesOrderLine: [.admin, .sales, .planner]
+        case .createProductionOrder: [.admin, .planner]
+        case .releaseProductionOrder, .cancelProductionOrder: [.admin, .planner, .supervisor]
+        case .startProductionOrder, .completeProductionOrder: [.admin, .supervisor, .operator]
+        case .createLot, .moveLot: [.admin, .warehouse, .supervisor]
+        case .setLotStatus: [.admin, .quality]
+        case .createUser, .updateUser, .revokeAPIToken: [.admin]
+        case .issueAPIToken: Set(Role.allCases)  // any user for themselves; the engine checks "themselves"
+        }
+    }
+}
+
+extension Command: Codable {
+    enum CodingKeys: String, CodingKey { case type, data }
+
+    /// The wire name of every command type, as used in `{"type": …, "data": …}`.
+    public static let typeNames: [String] = [
+        "defineSite", "defineSkill", "defineWorkCenter", "defineLocation", "defineItem", "defineBOM", "defineRouting",
+        "defineCustomer", "createSalesOrder", "promiseSalesOrderLine", "cancelSalesOrder", "createProductionOrder",
+        "releaseProductionOrder", "startProductionOrder", "completeProductionOrder", "cancelProductionOrder",
+        "createLot", "moveLot", "setLotStatus", "createUser", "updateUser", "issueAPIToken", "revokeAPIToken",
+    ]
+
+    public var typeName: String {
+        switch self {
+        case .defineSite: "defineSite"
+        case .defineSkill: "defineSkill"
+        case .defineWorkCenter: "defineWorkCenter"
+        case .defineLocation: "defineLocation"
+        case .defineItem: "defineItem"
+        case .defineBOM: "defineBOM"
+        case .defineRouting: "defineRouting"
+        case .defineCustomer: "defineCustomer"
+        case .createSalesOrder: "createSalesOrder"
+        case .promiseSalesOrderLine: "promiseSalesOrderLine"
+        case .cancelSalesOrder: "cancelSalesOrder"
+        case .createProductionOrder: "createProductionOrder"
+        case .releaseProductionOrder: "releaseProductionOrder"
+        case .startProductionOrder: "startProductionOrder"
+        case .completeProductionOrder: "completeProductionOrder"
+        case .cancelProductionOrder: "cancelProductionOrder"
+        case .createLot: "createLot"
+        case .moveLot: "moveLot"
+        case .setLotStatus: "setLotStatus"
+        case .createUser: "createUser"
+        case .updateUser: "updateUser"
+        case .issueAPIToken: "issueAPIToken"
+        case .revokeAPIToken: "revokeAPIToken"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let type = try c.decode(String.self, forKey: .type)
+        func d<T: Decodable>(_: T.Type) throws -> T { try c.decode(T.self, forKey: .data) }
+        switch type {
+        case "defineSite": self = .defineSite(try d(Site.self))
+        case "defineSkill": self = .defineSkill(try d(Skill.self))
+        case "defineWorkCenter": self = .defineWorkCenter(try d(WorkCenter.self))
+        case "defineLocation": self = .defineLocation(try d(Location.self))
+        case "defineItem": self = .defineItem(try d(Item.self))
+        case "defineBOM": self = .defineBOM(try d(BOM.self))
+        case "defineRouting": self = .defineRouting(try d(Routing.self))
+        case "defineCustomer": self = .defineCustomer(try d(Customer.self))
+        case "createSalesOrder": self = .createSalesOrder(try d(NewSalesOrder.self))
+        case "promiseSalesOrderLine": self = .promiseSalesOrderLine(try d(PromiseSalesOrderLine.self))
+        case "cancelSalesOrder": self = .cancelSalesOrder(try d(CancelSalesOrder.self))
+        case "createProductionOrder": self = .createProductionOrder(try d(NewProductionOrder.self))
+        case "releaseProductionOrder": self = .releaseProductionOrder(try d(ProductionOrderRef.self))
+        case "startProductionOrder": self = .startProductionOrder(try d(ProductionOrderRef.self))
+        case "completeProductionOrder": self = .completeProductionOrder(try d(ProductionOrderRef.self))
+        case "cancelProductionOrder": self = .cancelProductionOrder(try d(CancelProductionOrder.self))
+        case "createLot": self = .createLot(try d(NewLot.self))
+        case "moveLot": self = .moveLot(try d(MoveLot.self))
+        case "setLotStatus": self = .setLotStatus(try d(SetLotStatus.self))
+        case "createUser": self = .createUser(try d(User.self))
+        case "updateUser": self = .updateUser(try d(User.self))
+        case "issueAPIToken": self = .issueAPIToken(try d(IssueAPIToken.self))
+        case "revokeAPIToken": self = .revokeAPIToken(try d(APITokenRef.self))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: c,
+                debugDescription: "unknown command type '\(type)'; expected one of: \(Command.typeNames.joined(separator: ", "))")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(typeName, forKey: .type)
+        switch self {
+        case .defineSite(let v): try c.encode(v, forKey: .data)
+        case .defineSkill(let v): try c.encode(v, forKey: .data)
+        case .defineWorkCenter(let v): try c.encode(v, forKey: .data)
+        case .defineLocation(let v): try c.encode(v, forKey: .data)
+        case .defineItem(let v): try c.encode(v, forKey: .data)
+        case .defineBOM(let v): try c.encode(v, forKey: .data)
+        case .defineRouting(let v): try c.encode(v, forKey: .data)
+        case .defineCustomer(let v): try c.encode(v, forKey: .data)
+        case .createSalesOrder(let v): try c.encode(v, forKey: .data)
+        case .promiseSalesOrderLine(let v): try c.encode(v, forKey: .data)
+        case .cancelSalesOrder(let v): try c.encode(v, forKey: .data)
+        case .createProductionOrder(let v): try c.encode(v, forKey: .data)
+        case .releaseProductionOrder(let v): try c.encode(v, forKey: .data)
+        case .startProductionOrder(let v): try c.encode(v, forKey: .data)
+        case .completeProductionOrder(let v): try c.encode(v, forKey: .data)
+        case .cancelProductionOrder(let v): try c.encode(v, forKey: .data)
+        case .createLot(let v): try c.encode(v, forKey: .data)
+        case .moveLot(let v): try c.encode(v, forKey: .data)
+        case .setLotStatus(let v): try c.encode(v, forKey: .data)
+        case .createUser(let v): try c.encode(v, forKey: .data)
+        case .updateUser(let v): try c.encode(v, forKey: .data)
+        case .issueAPIToken(let v): try c.encode(v, forKey: .data)
+        case .revokeAPIToken(let v): try c.encode(v, forKey: .data)
+        }
+    }
+}

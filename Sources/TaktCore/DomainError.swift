@@ -1,0 +1,80 @@
+import Foundation
+
+/// One rule that a command broke: which field, which rule, and a sentence a user can act on.
+public struct Violation: Error, Hashable, Codable, Sendable, CustomStringConvertible {
+    /// JSON path of the offending field, e.g. `operations[1].workCenters`.
+    public var field: String
+    /// Machine-readable rule name, e.g. `required`, `positive`, `unknown-reference`, `cycle`.
+    public var rule: String
+    public var message: String
+    public init(field: String, rule: String, message: String) {
+        self.field = field
+        self.rule = rule
+        self.message = message
+    }
+    public var description: String { "\(field): \(message) [\(rule)]" }
+}
+
+/// The one error type of the domain core. Its `kind` says how an adapter reports it
+/// (HTTP 422, 404, 409); `violations` name every field and rule that failed.
+public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Codable {
+        /// The command is malformed or breaks a model rule.
+        case invalid
+        /// The command targets something that does not exist.
+        case notFound
+        /// The command conflicts with current state (already exists, wrong status).
+        case conflict
+    }
+    public var kind: Kind
+    public var violations: [Violation]
+
+    public init(_ kind: Kind, _ violations: [Violation]) {
+        self.kind = kind
+        self.violations = violations
+    }
+    public static func invalid(_ field: String, _ rule: String, _ message: String) -> DomainError {
+        DomainError(.invalid, [Violation(field: field, rule: rule, message: message)])
+    }
+    public static func notFound(_ field: String, _ message: String) -> DomainError {
+        DomainError(.notFound, [Violation(field: field, rule: "not-found", message: message)])
+    }
+    public static func conflict(_ field: String, _ rule: String, _ message: String) -> DomainError {
+        DomainError(.conflict, [Violation(field: field, rule: rule, message: message)])
+    }
+    /// A short summary: the first violation's message, with a count of the others.
+    public var summary: String {
+        guard let first = violations.first else { return "the command was rejected" }
+        return violations.count == 1 ? first.message : "\(first.message) (and \(violations.count - 1) more)"
+    }
+    public var description: String { "\(kind): " + violations.map(\.description).joined(separator: "; ") }
+}
+
+/// Collects violations while validating, then throws them all at once.
+public struct Validator: Sendable {
+    public private(set) var violations: [Violation] = []
+    public init() {}
+    public mutating func add(_ field: String, _ rule: String, _ message: String) {
+        violations.append(Violation(field: field, rule: rule, message: message))
+    }
+    public mutating func check(_ condition: Bool, _ field: String, _ rule: String, _ message: @autoclosure () -> String) {
+        if !condition { add(field, rule, message()) }
+    }
+    public mutating func code<E>(_ id: Identifier<E>, _ field: String) {
+        check(id.isWellFormed, field, "code-format", "\(field) must be 1–64 letters, digits, '-', '_', '.' or '/' (got '\(id.rawValue)')")
+    }
+    public mutating func name(_ value: String, _ field: String) {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        check(!trimmed.isEmpty, field, "required", "\(field) must not be empty")
+        check(value.count <= 200, field, "max-length", "\(field) must be at most 200 characters")
+    }
+    public mutating func positive(_ value: Double, _ field: String) {
+        check(value.isFinite && value > 0, field, "positive", "\(field) must be greater than zero (got \(value))")
+    }
+    public mutating func nonNegative(_ value: Double, _ field: String) {
+        check(value.isFinite && value >= 0, field, "non-negative", "\(field) must not be negative (got \(value))")
+    }
+    public func throwIfAny(_ kind: DomainError.Kind = .invalid) throws(DomainError) {
+        if !violations.isEmpty { throw DomainError(kind, violations) }
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+// MARK: - Event payloads
+
+public struct ProductionOrderTransition: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, at: Date) {
+        self.productionOrder = productionOrder
+        self.at = at
+    }
+}
+
+public struct ProductionOrderCancelled: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var reason: String
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, reason: String, at: Date) {
+        self.productionOrder = productionOrder
+        self.reason = reason
+        self.at = at
+    }
+}
+
+public struct LotMoved: Codable, Sendable, Hashable {
+    public var lot: Lot.ID
+    public var from: Location.ID
+    public var to: Location.ID
+    public init(lot: Lot.ID, from: Location.ID, to: Location.ID) {
+        self.lot = lot
+        self.from = from
+        self.to = to
+    }
+}
+
+public struct LotStatusChanged: Codable, Sendable, Hashable {
+    public var lot: Lot.ID
+    public var from: LotStatus
+    public var to: LotStatus
+    public var reason: String
+    public init(lot: Lot.ID, from: LotStatus, to: LotStatus, reason: String) {
+        self.lot = lot
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
+}
+
+// MARK: - Events
+
+/// What happened. Events are facts in the past tense; the log of them is the system of record,
+/// and ``PlantState/apply(_:)`` folds them into current state.
+public enum Event: Sendable, Hashable {
+    case siteDefined(Site)
+    case skillDefined(Skill)
+    case workCenterDefined(WorkCenter)
+    case locationDefined(Location)
+    case itemDefined(Item)
+    case bomDefined(BOM)
+    case routingDefined(Routing)
+    case customerDefined(Customer)
+    case salesOrderCreated(SalesOrder)
+    case salesOrderLinePromised(PromiseSalesOrderLine)
+    case salesOrderCancelled(CancelSalesOrder)
+    case productionOrderCreated(ProductionOrder)
+    case productionOrderReleased(ProductionOrderTransition)
+    case productionOrderStarted(ProductionOrderTransition)
+    case productionOrderCompleted(ProductionOrderTransition)
+    case productionOrderCancelled(ProductionOrderCancelled)
+    case lotCreated(Lot)
+    case lotMoved(LotMoved)
+    case lotStatusChanged(LotStatusChanged)
+    case userCreated(User)
+    case userUpdated(User)
+    case apiTokenIssued(APIToken)
+    case apiTokenRevoked(APITokenRef)
+}
+
+extension Event: Codable {
+    enum CodingKeys: String, CodingKey { case type, data }
+
+    public static let typeNames: [String] = [
+        "siteDefined", "skillDefined", "workCenterDefined", "locationDefined", "itemDefined", "bomDefined",
+        "routingDefined", "customerDefined", "salesOrderCreated", "salesOrderLinePromised", "salesOrderCancelled",
+        "productionOrderCreated", "productionOrderReleased", "productionOrderStarted", "productionOrderCompleted",
+        "productionOrderCancelled", "lotCreated", "lotMoved", "lotStatusChanged", "userCreated", "userUpdated",
+        "apiTokenIssued", "apiTokenRevoked",
+    ]
+
+    public var typeName: String {
+        switch self {
+        case .siteDefined: "siteDefined"
+        case .skillDefined: "skillDefined"
+        case .workCenterDefined: "workCenterDefined"
+        case .locationDefined: "locationDefined"
+        case .itemDefined: "itemDefined"
+        case .bomDefined: "bomDefined"
+        case .routingDefined: "routingDefined"
+        case .customerDefined: "customerDefined"
+        case .salesOrderCreated: "salesOrderCreated"
+        case .salesOrderLinePromised: "salesOrderLinePromised"
+        case .salesOrderCancelled: "salesOrderCancelled"
+        case .productionOrderCreated: "productionOrderCreated"
+        case .productionOrderReleased: "productionOrderReleased"
+        case .productionOrderStarted: "productionOrderStarted"
+        case .productionOrderCompleted: "productionOrderCompleted"
+        case .productionOrderCancelled: "productionOrderCancelled"
+        case .lotCreated: "lotCreated"
+        case .lotMoved: "lotMoved"
+        case .lotStatusChanged: "lotStatusChanged"
+        case .userCreated: "userCreated"
+        case .userUpdated: "userUpdated"
+        case .apiTokenIssued: "apiTokenIssued"
+        case .apiTokenRevoked: "apiTokenRevoked"
+        }
+    }
+
+    /// Decodes the payload of an event whose type name is stored beside it.
+    public init(type: String, payload: Data, decoder: JSONDecoder) throws {
+        func d<T: Decodable>(_: T.Type) throws -> T { try decoder.decode(T.self, from: payload) }
+        switch type {
+        case "siteDefined": self = .siteDefined(try d(Site.self))
+        case "skillDefined": self = .skillDefined(try d(Skill.self))
+        case "workCenterDefined": self = .workCenterDefined(try d(WorkCenter.self))
+        case "locationDefined": self = .locationDefined(try d(Location.self))
+        case "itemDefined": self = .itemDefined(try d(Item.self))
+        case "bomDefined": self = .bomDefined(try d(BOM.self))
+        case "routingDefined": self = .routingDefined(try d(Routing.self))
+        case "customerDefined": self = .customerDefined(try d(Customer.self))
+        case "salesOrderCreated": self = .salesOrderCreated(try d(SalesOrder.self))
+        case "salesOrderLinePromised": self = .salesOrderLinePromised(try d(PromiseSalesOrderLine.self))
+        case "salesOrderCancelled": self = .salesOrderCancelled(try d(CancelSalesOrder.self))
+        case "productionOrderCreated": self = .productionOrderCreated(try d(ProductionOrder.self))
+        case "productionOrderReleased": self = .productionOrderReleased(try d(ProductionOrderTransition.self))
+        case "productionOrderStarted": self = .productionOrderStarted(try d(ProductionOrderTransition.self))
+        case "productionOrderCompleted": self = .productionOrderCompleted(try d(ProductionOrderTransition.self))
+        case "productionOrderCancelled": self = .productionOrderCancelled(try d(ProductionOrderCancelled.self))
+        case "lotCreated": self = .lotCreated(try d(Lot.self))
+        case "lotMoved": self = .lotMoved(try d(LotMoved.self))
+        case "lotStatusChanged": self = .lotStatusChanged(try d(LotStatusChanged.self))
+        case "userCreated": self = .userCreated(try d(User.self))
+        case "userUpdated": self = .userUpdated(try d(User.self))
+        case "apiTokenIssued": self = .apiTokenIssued(try d(APIToken.self))
+        case "apiTokenRevoked": self = .apiTokenRevoked(try d(APITokenRef.self))
+        default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
+        }
+    }
+
+    /// Encodes only the payload (the type name is stored beside it).
+    public func encodePayload(_ encoder: JSONEncoder) throws -> Data {
+        switch self {
+        case .siteDefined(let v): try encoder.encode(v)
+        case .skillDefined(let v): try encoder.encode(v)
+        case .workCenterDefined(let v): try encoder.encode(v)
+        case .locationDefined(let v): try encoder.encode(v)
+        case .itemDefined(let v): try encoder.encode(v)
+        case .bomDefined(let v): try encoder.encode(v)
+        case .routingDefined(let v): try encoder.encode(v)
+        case .customerDefined(let v): try encoder.encode(v)
+        case .salesOrderCreated(let v): try encoder.encode(v)
+        case .salesOrderLinePromised(let v): try encoder.encode(v)
+        case .salesOrderCancelled(let v): try encoder.encode(v)
+        case .productionOrderCreated(let v): try encoder.encode(v)
+        case .productionOrderReleased(let v): try encoder.encode(v)
+        case .productionOrderStarted(let v): try encoder.encode(v)
+        case .productionOrderCompleted(let v): try encoder.encode(v)
+        case .productionOrderCancelled(let v): try encoder.encode(v)
+        case .lotCreated(let v): try encoder.encode(v)
+        case .lotMoved(let v): try encoder.encode(v)
+        case .lotStatusChanged(let v): try encoder.encode(v)
+        case .userCreated(let v): try encoder.encode(v)
+        case .userUpdated(let v): try encoder.encode(v)
+        case .apiTokenIssued(let v): try encoder.encode(v)
+        case .apiTokenRevoked(let v): try encoder.encode(v)
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let type = try c.decode(String.self, forKey: .type)
+        let raw = try c.decode(JSONValue.self, forKey: .data)
+        self = try Event(type: type, payload: try TaktJSON.encoder.encode(raw), decoder: TaktJSON.decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(typeName, forKey: .type)
+        let raw = try TaktJSON.decoder.decode(JSONValue.self, from: try encodePayload(TaktJSON.encoder))
+        try c.encode(raw, forKey: .data)
+    }
+}
