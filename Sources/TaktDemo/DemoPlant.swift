@@ -1,0 +1,529 @@
+import Foundation
+import TaktCore
+
+/// The demo plant: a mid-size pump manufacturer, generated deterministically as the commands that build it.
+///
+/// Purchased castings, bar stock, motors, seals and bearings are machined, welded, painted, assembled, tested
+/// and packed into finished pumps. Scale 1 has about 12 work centers, 40 items, 25 sales orders and 60 production
+/// orders; scale N has N product lines with their own machining cells and lines, so every count grows about N-fold.
+public struct DemoPlant {
+    /// The one site of the demo plant.
+    public static let site: Site.ID = "PLANT-1"
+
+    /// The commands that build the demo plant, in an order in which each is accepted by ``PlantState/decide(_:actor:now:)``.
+    /// - Parameters:
+    ///   - seed: the random seed; the same seed, scale and start always give the same commands.
+    ///   - scale: 1 or more (the caller validates); values below 1 are treated as 1.
+    ///   - start: the demo's "now", midnight UTC of a day; every date in the plant is relative to it.
+    /// - Returns: the commands, to be decided and applied in order.
+    public static func commands(seed: UInt64, scale: Int, start: Date) -> [Command] {
+        var builder = DemoPlantBuilder(seed: seed, scale: max(1, scale), start: start)
+        builder.build()
+        return builder.commands
+    }
+}
+
+/// Generates the plant from ``DemoCatalog`` in stages: structure, products, partners and people, demand, supply.
+struct DemoPlantBuilder {
+    private(set) var commands: [Command] = []
+    private var rng: DemoRandom
+    private let scale: Int
+    private let start: Date
+    private let berlin = TimeZone(identifier: "Europe/Berlin") ?? TimeZone(secondsFromGMT: 3600) ?? .gmt
+
+    // What earlier stages made, for later ones to refer to.
+    private var stations: [String: [[WorkCenter.ID]]] = [:]  // station code → cells (one per product line)
+    private var lineSide: [WorkCenter.ID: Location.ID] = [:]
+    private var variants: [Variant] = []
+    private var customers: [Customer] = []
+    private var salesLines: [SalesLine] = []
+    private var orders: [PlannedOrder] = []
+    private var lotNumber = 0
+
+    private let store: Location.ID = "LOC-STORE"
+    private let receiving: Location.ID = "LOC-RECEIVING"
+    private let quarantine: Location.ID = "LOC-QUARANTINE"
+    private let shipping: Location.ID = "LOC-SHIPPING"
+
+    /// The items of one pump variant (product line × size), from finished pump down to castings.
+    struct Variant {
+        let line: DemoCatalog.ProductLine
+        let lineCode: String
+        let lineIndex: Int
+        let size: DemoCatalog.PumpSize
+        var code: String { "\(lineCode)-\(size.code)" }
+        var pump: Item.ID { Item.ID("P-\(code)") }
+        var unit: Item.ID { Item.ID("PU-\(code)") }
+        var housing: Item.ID { Item.ID("MH-\(code)") }
+        var impeller: Item.ID { Item.ID("MI-\(code)") }
+        var shaft: Item.ID { Item.ID("SH-\(code)") }
+        var baseplate: Item.ID { Item.ID("BP-\(code)") }
+        var housingCasting: Item.ID { Item.ID("CH-\(code)") }
+        var impellerCasting: Item.ID { Item.ID("CI-\(code)") }
+        var motor: Item.ID { Item.ID("MOT-\(code)") }
+        var bearing: Item.ID { Item.ID("BRG-\(code)") }
+        var seal: Item.ID { Item.ID("SEAL-\(code)") }
+        // Shared by the sizes of a product line.
+        var bar: Item.ID { Item.ID("BAR-\(lineCode)") }
+        var barAlt: Item.ID { Item.ID("BAR-\(lineCode)-ALT") }
+        var paint: Item.ID { Item.ID("PAINT-\(lineCode)") }
+        var paintAlt: Item.ID { Item.ID("PAINT-\(lineCode)-ALT") }
+        var crate: Item.ID { Item.ID("CRATE-\(lineCode)") }
+        var fasteners: Item.ID { Item.ID("FAST-\(lineCode)") }
+        var profile: Item.ID { Item.ID("PROF-\(lineCode)") }
+        var housingFamily: String { size.large ? "large-housing" : "small-housing" }
+    }
+
+    struct SalesLine {
+        let order: SalesOrder.ID
+        let line: Int
+        let variant: Variant
+        let quantity: Double
+        let requested: Date
+        let priority: Int
+    }
+
+    struct PlannedOrder {
+        var id: ProductionOrder.ID = "PO-000000"
+        let item: Item.ID
+        let kind: ItemKind
+        let variant: Variant
+        let quantity: Double
+        let due: Date
+        let priority: Int
+        let pegging: Pegging?
+        var status: ProductionOrderStatus = .planned
+    }
+
+    init(seed: UInt64, scale: Int, start: Date) {
+        self.rng = DemoRandom(seed: seed)
+        self.scale = scale
+        self.start = TaktJSON.wholeSeconds(start)
+    }
+
+    mutating func build() {
+        defineStructure()
+        defineProducts()
+        definePartnersAndPeople()
+        createSalesOrders()
+        createProductionOrders()
+        createLots()
+    }
+
+    // MARK: - Time
+
+    /// `days` after the start (midnight UTC), whole seconds.
+    private func day(_ days: Int) -> Date { start.addingTimeInterval(Double(days) * 86_400) }
+
+    /// Local wall-clock `hour` in Berlin on the calendar day `days` after the start.
+    private func local(_ days: Int, hour: Int) -> Date {
+        let naive = day(days).addingTimeInterval(Double(hour) * 3_600)
+        return naive.addingTimeInterval(-Double(berlin.secondsFromGMT(for: naive)))
+    }
+
+    /// Whether the calendar day `days` after the start is Monday to Friday.
+    private func isWorkday(_ days: Int) -> Bool {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
+        let weekday = calendar.component(.weekday, from: day(days))  // 1 = Sunday
+        return (2...6).contains(weekday)
+    }
+
+    // MARK: - Structure: site, skills, work centers, locations
+
+    private mutating func defineStructure() {
+        commands.append(.defineSite(Site(id: DemoPlant.site, name: "Pump plant Neustadt", timeZone: "Europe/Berlin")))
+        for skill in DemoCatalog.skills {
+            commands.append(.defineSkill(Skill(id: Skill.ID(skill.code), name: skill.name)))
+        }
+        // Planned maintenance on the first (preferred) machining center, on a workday in the coming week.
+        let maintenanceDay = (2...8).first(where: isWorkday) ?? 2
+        for station in DemoCatalog.stations {
+            var cells: [[WorkCenter.ID]] = []
+            var number = 0
+            for _ in 0..<scale {
+                var cell: [WorkCenter.ID] = []
+                for _ in 0..<station.perLine {
+                    number += 1
+                    let id = WorkCenter.ID("WC-\(station.code)-\(number)")
+                    let downtime =
+                        id == "WC-MILL-1"
+                        ? [Downtime(
+                            start: local(maintenanceDay, hour: 6), end: local(maintenanceDay, hour: 14),
+                            reason: "Preventive maintenance: spindle bearing replacement")]
+                        : []
+                    commands.append(
+                        .defineWorkCenter(
+                            WorkCenter(
+                                id: id, name: "\(station.name) \(number)", site: DemoPlant.site, kind: station.kind,
+                                capacity: station.capacity, shifts: DemoCatalog.shifts, plannedDowntime: downtime,
+                                setupFamilies: station.setupFamilies, defaultChangeoverMinutes: station.changeoverMinutes,
+                                setupTransitions: station.transitions)))
+                    cell.append(id)
+                }
+                cells.append(cell)
+            }
+            stations[station.code] = cells
+        }
+
+        let sharedLocations: [(Location.ID, String, LocationKind)] = [
+            (store, "Main store", .store), (receiving, "Goods receiving", .receiving),
+            (quarantine, "Quarantine cage", .quarantine), (shipping, "Shipping dock", .shipping),
+        ]
+        for (id, name, kind) in sharedLocations {
+            commands.append(.defineLocation(Location(id: id, name: name, site: DemoPlant.site, kind: kind)))
+        }
+        for station in DemoCatalog.stations {
+            for wc in (stations[station.code] ?? []).joined() {
+                let id = Location.ID("LS-\(wc.rawValue.dropFirst(3))")
+                lineSide[wc] = id
+                commands.append(
+                    .defineLocation(Location(id: id, name: "Line side \(wc)", site: DemoPlant.site, kind: .lineSide, workCenter: wc)))
+            }
+        }
+    }
+
+    // MARK: - Products: items, bills of materials, routings
+
+    private mutating func defineProducts() {
+        let catalog = DemoCatalog.productLines
+        for index in 0..<scale {
+            let line = catalog[index % catalog.count]
+            let generation = index / catalog.count
+            let lineCode = generation == 0 ? line.code : "\(line.code)\(generation + 1)"
+            for size in line.sizes {
+                variants.append(Variant(line: line, lineCode: lineCode, lineIndex: index, size: size))
+            }
+        }
+        for (index, variant) in variants.enumerated() {
+            if index % 3 == 0 { defineLineMaterials(variant) }
+            defineItems(variant)
+        }
+        for variant in variants { defineBOMs(variant) }
+        for variant in variants { defineRoutings(variant) }
+    }
+
+    private mutating func item(_ id: Item.ID, _ name: String, _ kind: ItemKind, _ unit: UnitOfMeasure = .each) {
+        commands.append(.defineItem(Item(id: id, name: name, kind: kind, unit: unit)))
+    }
+
+    private mutating func defineLineMaterials(_ v: Variant) {
+        let line = "\(v.lineCode) \(v.line.name)s"
+        item(v.bar, "Bar stock 1.4021, \(line) shafts", .purchased, .meter)
+        item(v.barAlt, "Bar stock 1.4021 (alternate mill), \(line) shafts", .purchased, .meter)
+        item(v.paint, "Paint \(v.line.paint), \(line)", .purchased, .kilogram)
+        item(v.paintAlt, "Paint \(v.line.paint) (second source), \(line)", .purchased, .kilogram)
+        item(v.crate, "Export crate, \(line)", .purchased)
+        item(v.fasteners, "Fastener kit A4, \(line)", .purchased)
+        item(v.profile, "Steel U-profile S235, \(line) baseplates", .purchased, .meter)
+    }
+
+    private mutating func defineItems(_ v: Variant) {
+        let name = "\(v.lineCode) \(v.size.code)"
+        item(v.housingCasting, "Housing casting \(name) (EN-GJL-250)", .purchased)
+        item(v.impellerCasting, "Impeller casting \(name) (CC480K bronze)", .purchased)
+        item(v.motor, "Motor \(v.size.motorKW.formatted()) kW IE3, \(name)", .purchased)
+        item(v.bearing, "Bearing set \(name)", .purchased)
+        item(v.seal, "Mechanical seal \(name)", .purchased)
+        item(v.housing, "Machined housing \(name)", .semiFinished)
+        item(v.impeller, "Machined impeller \(name)", .semiFinished)
+        item(v.shaft, "Shaft \(name)", .semiFinished)
+        item(v.baseplate, "Welded baseplate \(name)", .semiFinished)
+        item(v.unit, "Pump unit \(name) (housing assembly)", .semiFinished)
+        item(v.pump, "Pump \(name) \(v.line.name), \(v.size.motorKW.formatted()) kW", .finished)
+    }
+
+    private mutating func defineBOMs(_ v: Variant) {
+        let boms: [(Item.ID, [BOMComponent])] = [
+            (v.pump, [.init(item: v.unit, quantity: 1), .init(item: v.motor, quantity: 1), .init(item: v.baseplate, quantity: 1),
+                      .init(item: v.fasteners, quantity: 1), .init(item: v.crate, quantity: 1)]),
+            (v.unit, [.init(item: v.housing, quantity: 1), .init(item: v.impeller, quantity: 1), .init(item: v.shaft, quantity: 1),
+                      .init(item: v.bearing, quantity: 1), .init(item: v.seal, quantity: 1),
+                      .init(item: v.paint, quantity: v.size.large ? 0.8 : 0.4, substitutes: [v.paintAlt])]),
+            (v.housing, [.init(item: v.housingCasting, quantity: 1)]),
+            (v.impeller, [.init(item: v.impellerCasting, quantity: 1)]),
+            (v.shaft, [.init(item: v.bar, quantity: v.size.large ? 0.9 : 0.5, substitutes: [v.barAlt])]),
+            (v.baseplate, [.init(item: v.profile, quantity: v.size.large ? 3.6 : 2.2),
+                           .init(item: v.paint, quantity: 0.3, substitutes: [v.paintAlt])]),
+        ]
+        for (parent, components) in boms {
+            commands.append(.defineBOM(BOM(id: BOM.ID("BOM-\(parent.rawValue)"), item: parent, components: components)))
+        }
+    }
+
+    /// The stations of `code` in the cell of a product line: preferred first, then the alternatives.
+    private func cell(_ code: String, _ v: Variant) -> [WorkCenter.ID] { stations[code]?[v.lineIndex] ?? [] }
+
+    /// Eligible work centers; later ones in a cell are older machines, slower by `slower` per position.
+    private func eligible(_ code: String, _ v: Variant, setup: Double, run: Double, slower: Double = 0.3) -> [EligibleWorkCenter] {
+        cell(code, v).enumerated().map { position, wc in
+            EligibleWorkCenter(workCenter: wc, setupMinutes: setup, runMinutesPerUnit: (run * (1 + slower * Double(position))).rounded())
+        }
+    }
+
+    private mutating func defineRoutings(_ v: Variant) {
+        let big = v.size.large ? 1.6 : 1.0
+        func op(
+            _ sequence: Int, _ name: String, _ wcs: [EligibleWorkCenter], skill: String? = nil, wi: String? = nil,
+            family: String? = nil, batch: Double? = nil
+        ) -> RoutingOperation {
+            RoutingOperation(
+                sequence: sequence, name: name, workCenters: wcs, requiredSkill: skill.map { Skill.ID($0) },
+                workInstruction: wi, setupFamily: family, transferBatch: batch)
+        }
+        let routings: [(Item.ID, [RoutingOperation])] = [
+            (v.housing, [
+                op(10, "Mill flanges and faces", eligible("MILL", v, setup: 45, run: 18 * big), skill: "cnc-milling",
+                   wi: "WI-MACH-210 rev B", family: v.housingFamily, batch: 5),
+                op(20, "Turn bore and seal seat", eligible("LATHE", v, setup: 35, run: 14 * big), skill: "cnc-turning",
+                   wi: "WI-MACH-220 rev A", family: v.housingFamily),
+            ]),
+            (v.impeller, [
+                op(10, "Turn impeller hub and shroud", eligible("LATHE", v, setup: 25, run: 9 * big), skill: "cnc-turning",
+                   wi: "WI-MACH-230 rev C", family: "impeller"),
+                op(20, "Balance impeller (G2.5)", eligible("BAL", v, setup: 10, run: 6), wi: "WI-BAL-240 rev A"),
+            ]),
+            (v.shaft, [
+                op(10, "Saw bar stock to length", eligible("SAW", v, setup: 5, run: 2)),
+                op(20, "Turn shaft", eligible("LATHE", v, setup: 30, run: 7 * big), skill: "cnc-turning",
+                   wi: "WI-MACH-250 rev B", family: "shaft", batch: 10),
+                op(30, "Mill keyways", eligible("MILL", v, setup: 20, run: 4), skill: "cnc-milling", family: "shaft"),
+            ]),
+            (v.baseplate, [
+                op(10, "Weld baseplate", eligible("WELD", v, setup: 20, run: 35 * big), skill: "welding", wi: "WI-WELD-300 rev A"),
+                op(20, "Paint baseplate", eligible("PAINT", v, setup: 15, run: 12 * big), skill: "painting", wi: "WI-PAINT-310 rev B"),
+            ]),
+            (v.unit, [
+                op(10, "Assemble pump unit", eligible("ASSY", v, setup: 10, run: 40 * big, slower: 0.15), skill: "assembly",
+                   wi: "WI-ASSY-100 rev C"),
+                op(20, "Paint pump unit", eligible("PAINT", v, setup: 15, run: 14 * big), skill: "painting", wi: "WI-PAINT-310 rev B"),
+            ]),
+            (v.pump, [
+                op(10, "Mount motor and align coupling", eligible("ASSY", v, setup: 10, run: 30 * big, slower: 0.15),
+                   skill: "assembly", wi: "WI-ASSY-110 rev B"),
+                op(20, "Performance and leak test", eligible("TEST", v, setup: 20, run: 25 * big), skill: "testing",
+                   wi: "WI-TEST-500 rev D"),
+                op(30, "Pack and label", eligible("PACK", v, setup: 5, run: 12 * big), wi: "WI-PACK-600 rev A"),
+            ]),
+        ]
+        for (made, operations) in routings {
+            commands.append(.defineRouting(Routing(id: routingID(made), item: made, operations: operations)))
+        }
+    }
+
+    private func routingID(_ item: Item.ID) -> Routing.ID { Routing.ID("RT-\(item.rawValue)") }
+
+    // MARK: - Partners and people
+
+    private mutating func definePartnersAndPeople() {
+        let names = DemoCatalog.customers
+        for index in 0..<(10 * scale) {
+            let round = index / names.count
+            let name = names[index % names.count] + (round == 0 ? "" : " (plant \(round + 1))")
+            let customer = Customer(id: Customer.ID(String(format: "CUST-%04d", index + 1)), name: name, priority: rng.int(1...5))
+            customers.append(customer)
+            commands.append(.defineCustomer(customer))
+        }
+
+        for person in DemoCatalog.staff {
+            commands.append(.createUser(User(id: User.ID(person.code), name: person.name, roles: person.roles)))
+        }
+        let people = DemoCatalog.operators
+        for index in 0..<(4 * scale) {
+            let round = index / people.count
+            let person = people[index % people.count]
+            let code = "op-\(person.code)" + (round == 0 ? "" : "\(round + 1)")
+            let skills = DemoCatalog.operatorSkills[index % DemoCatalog.operatorSkills.count]
+            let certifications = skills.enumerated().map { position, skill in
+                Certification(skill: Skill.ID(skill), validUntil: validity(operator: index, position: position))
+            }
+            commands.append(.createUser(User(id: User.ID(code), name: person.name, roles: [.operator], certifications: certifications)))
+        }
+    }
+
+    /// Op-ben's welding certificate runs out within ten days; op-deniz's assembly one has expired; others are valid.
+    private mutating func validity(operator index: Int, position: Int) -> Date? {
+        switch (index, position) {
+        case (1, 0): day(9)
+        case (3, 0): day(-20)
+        default: position == 1 && index % 2 == 0 ? nil : day(rng.int(200...700))
+        }
+    }
+
+    // MARK: - Demand: sales orders
+
+    private mutating func createSalesOrders() {
+        for number in 1...(25 * scale) {
+            let id = SalesOrder.ID(String(format: "SO-%05d", 10_000 + number))
+            let customer = rng.pick(customers)
+            let rush = rng.chance(0.1)
+            let priority = rush ? 1 : customer.priority
+            let lineCount = rng.chance(0.5) ? 1 : (rng.chance(0.7) ? 2 : 3)
+            var chosen: [Variant] = []
+            while chosen.count < lineCount {
+                let v = rng.pick(variants)
+                if !chosen.contains(where: { $0.code == v.code }) { chosen.append(v) }
+            }
+            var lines: [SalesOrderLine] = []
+            for (position, v) in chosen.enumerated() {
+                let quantity = Double(v.size.large ? rng.int(1...3) : rng.int(2...8))
+                let requested = day(rush ? rng.int(10...14) : rng.int(12...28))
+                lines.append(SalesOrderLine(line: (position + 1) * 10, item: v.pump, quantity: quantity, requestedDate: requested))
+                salesLines.append(SalesLine(order: id, line: (position + 1) * 10, variant: v, quantity: quantity, requested: requested, priority: priority))
+            }
+            commands.append(.createSalesOrder(NewSalesOrder(id: id, customer: customer.id, priority: rush ? 1 : nil, lines: lines)))
+            for line in lines where rng.chance(0.45) {
+                let promised = line.requestedDate.addingTimeInterval(Double(rng.int(0...3)) * 86_400)
+                commands.append(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: id, line: line.line, promisedDate: promised)))
+            }
+        }
+    }
+
+    // MARK: - Production orders
+
+    private mutating func createProductionOrders() {
+        let total = 60 * scale
+        // Finished pumps to order, pegged to sales order lines.
+        for line in salesLines where orders.count < total / 2 && rng.chance(0.7) {
+            orders.append(
+                PlannedOrder(
+                    item: line.variant.pump, kind: .finished, variant: line.variant, quantity: line.quantity,
+                    due: line.requested.addingTimeInterval(-2 * 86_400), priority: line.priority,
+                    pegging: Pegging(salesOrder: line.order, line: line.line)))
+        }
+        // Semi-finished batches to stock, for the assembly lines.
+        while orders.count < total {
+            let v = rng.pick(variants)
+            let (item, quantity): (Item.ID, Int) =
+                switch rng.int(0...4) {
+                case 0: (v.unit, rng.int(4...10))
+                case 1: (v.housing, rng.int(8...20))
+                case 2: (v.shaft, 10 * rng.int(2...4))
+                case 3: (v.impeller, rng.int(10...24))
+                default: (v.baseplate, rng.int(5...12))
+                }
+            orders.append(
+                PlannedOrder(
+                    item: item, kind: .semiFinished, variant: v, quantity: Double(quantity), due: day(rng.int(-3...14)),
+                    priority: rng.int(2...4), pegging: nil))
+        }
+
+        // Numbered by due date, as a planner would have created them over time.
+        orders.sort { $0.due < $1.due }
+        for index in orders.indices { orders[index].id = ProductionOrder.ID(String(format: "PO-%06d", index + 1)) }
+
+        // Progress follows urgency, with some noise: the earliest are done, then running, then released.
+        let urgency = orders.indices.map { (index: $0, score: orders[$0].due.timeIntervalSince1970 + Double(rng.int(-5...5)) * 86_400) }
+        let ranked = urgency.sorted { $0.score < $1.score || ($0.score == $1.score && $0.index < $1.index) }.map(\.index)
+        let completed = 5 * scale, running = 8 * scale, released = 17 * scale
+        for (rank, index) in ranked.enumerated() {
+            orders[index].status =
+                rank < completed ? .completed
+                : rank < completed + running ? .inProgress
+                : rank < completed + running + released ? .released : .planned
+        }
+        // One cancelled order per product line, taken from the planned ones.
+        let planned = ranked.filter { orders[$0].status == .planned }
+        for k in 0..<min(scale, planned.count) { orders[planned[(k * 7 + 3) % planned.count]].status = .cancelled }
+
+        for order in orders {
+            commands.append(
+                .createProductionOrder(
+                    NewProductionOrder(
+                        id: order.id, item: order.item, quantity: order.quantity, routing: routingID(order.item), dueDate: order.due,
+                        priority: order.priority, pegging: order.pegging)))
+        }
+        for order in orders {
+            let ref = ProductionOrderRef(productionOrder: order.id)
+            switch order.status {
+            case .planned: break
+            case .released: commands.append(.releaseProductionOrder(ref))
+            case .inProgress: commands += [.releaseProductionOrder(ref), .startProductionOrder(ref)]
+            case .completed: commands += [.releaseProductionOrder(ref), .startProductionOrder(ref), .completeProductionOrder(ref)]
+            case .cancelled:
+                commands.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(DemoCatalog.cancelReasons))))
+            }
+        }
+    }
+
+    // MARK: - Supply: lots
+
+    private mutating func nextLot() -> Lot.ID {
+        lotNumber += 1
+        return Lot.ID(String(format: "LOT-%06d", lotNumber))
+    }
+
+    private mutating func supplierLot(_ supplier: DemoCatalog.Supplier) -> String {
+        "\(supplier.lotPrefix)-\(rng.int(24...26))\(String(format: "%02d", rng.int(1...12)))-\(String(format: "%04d", rng.int(1...9999)))"
+    }
+
+    private mutating func purchasedLot(_ item: Item.ID, _ quantity: Int, from supplier: DemoCatalog.Supplier, at location: Location.ID) -> Lot.ID {
+        let id = nextLot()
+        commands.append(
+            .createLot(NewLot(id: id, item: item, quantity: Double(quantity), location: location, supplierLot: supplierLot(supplier), supplier: supplier.name)))
+        return id
+    }
+
+    private mutating func createLots() {
+        typealias S = DemoCatalog
+        var received: [Lot.ID] = []
+        for (index, v) in variants.enumerated() {
+            if index % 3 == 0 {
+                received.append(purchasedLot(v.bar, rng.int(6...24) * 5, from: S.steelSupplier, at: store))
+                received.append(purchasedLot(v.barAlt, rng.int(2...8) * 5, from: S.steelSupplierAlt, at: store))
+                received.append(purchasedLot(v.paint, rng.int(4...20) * 10, from: S.paintSupplier, at: store))
+                received.append(purchasedLot(v.paintAlt, rng.int(2...6) * 10, from: S.paintSupplierAlt, at: store))
+                received.append(purchasedLot(v.crate, rng.int(10...40), from: S.packagingSupplier, at: store))
+                received.append(purchasedLot(v.fasteners, rng.int(5...20) * 10, from: S.fastenerSupplier, at: store))
+                received.append(purchasedLot(v.profile, rng.int(10...40) * 6, from: S.steelSupplier, at: store))
+            }
+            received.append(purchasedLot(v.housingCasting, rng.int(12...40), from: S.castingSupplier, at: store))
+            received.append(purchasedLot(v.impellerCasting, rng.int(12...40), from: S.castingSupplier, at: store))
+            received.append(purchasedLot(v.motor, rng.int(3...12), from: S.motorSupplier, at: store))
+            received.append(purchasedLot(v.bearing, rng.int(20...60), from: S.bearingSupplier, at: store))
+            received.append(purchasedLot(v.seal, rng.int(20...60), from: S.sealSupplier, at: store))
+            // Castings of the second delivery are still at goods receiving.
+            _ = purchasedLot(v.housingCasting, rng.int(10...30), from: S.castingSupplier, at: receiving)
+        }
+
+        // Material staged at the machines that use it first.
+        for v in variants.prefix(2 * scale) {
+            let casting = purchasedLot(v.housingCasting, rng.int(4...10), from: S.castingSupplier, at: store)
+            if let mill = cell("MILL", v).first, let side = lineSide[mill] {
+                commands.append(.moveLot(MoveLot(lot: casting, to: side)))
+            }
+        }
+
+        // Incoming inspection: a few deliveries wait in quarantine, one lot in stock is on hold.
+        for k in 0..<(2 * scale) {
+            let v = variants[(k * 5 + 1) % variants.count]
+            let lot = k % 2 == 0
+                ? purchasedLot(v.impellerCasting, rng.int(10...30), from: S.castingSupplier, at: receiving)
+                : purchasedLot(v.seal, rng.int(20...50), from: S.sealSupplier, at: receiving)
+            commands.append(.moveLot(MoveLot(lot: lot, to: quarantine)))
+            commands.append(
+                .setLotStatus(
+                    SetLotStatus(
+                        lot: lot, status: .quarantine,
+                        reason: k % 2 == 0 ? "Incoming inspection: casting wall thickness to be measured" : "Incoming inspection: certificate of conformity missing")))
+        }
+        for k in 0..<scale {
+            let lot = received[(k * 11 + 4) % received.count]
+            commands.append(.setLotStatus(SetLotStatus(lot: lot, status: .onHold, reason: "Supplier notice: possible material mix-up in this lot")))
+        }
+
+        // What completed orders made, at the place that uses it next.
+        for order in orders where order.status == .completed {
+            let location: Location.ID =
+                order.kind == .finished ? shipping : (cell("ASSY", order.variant).first.flatMap { lineSide[$0] } ?? store)
+            commands.append(
+                .createLot(NewLot(id: nextLot(), item: order.item, quantity: order.quantity, location: location, productionOrder: order.id)))
+        }
+        // Some semi-finished stock from earlier months.
+        for k in 0..<(3 * scale) {
+            let v = variants[(k * 4 + 2) % variants.count]
+            let item = [v.housing, v.shaft, v.impeller][k % 3]
+            commands.append(.createLot(NewLot(id: nextLot(), item: item, quantity: Double(rng.int(3...12)), location: store)))
+        }
+    }
+}
