@@ -61,6 +61,8 @@ enum DemoCatalog {
         let motorKW: Double
         /// Large housings are machined in the `large-housing` setup family.
         let large: Bool
+        /// The rating as written on the name plate (`2.2`, `11`), the same in every locale.
+        var motorText: String { motorKW == motorKW.rounded() ? String(Int(motorKW)) : String(motorKW) }
     }
 
     /// A product line (pump family) with its sizes and the materials its sizes share.

@@ -121,12 +121,22 @@ struct DemoPlantBuilder {
         return naive.addingTimeInterval(-Double(berlin.secondsFromGMT(for: naive)))
     }
 
-    /// Whether the calendar day `days` after the start is Monday to Friday.
-    private func isWorkday(_ days: Int) -> Bool {
+    private var utc: Calendar {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
-        let weekday = calendar.component(.weekday, from: day(days))  // 1 = Sunday
-        return (2...6).contains(weekday)
+        return calendar
+    }
+
+    /// Whether the calendar day `days` after the start is Monday to Friday.
+    private func isWorkday(_ days: Int) -> Bool {
+        (2...6).contains(utc.component(.weekday, from: day(days)))  // 1 = Sunday
+    }
+
+    /// The first workday on or after `days` after the start (or on or before it, going `back`).
+    private func workday(_ days: Int, back: Bool = false) -> Date {
+        var d = days
+        while !isWorkday(d) { d += back ? -1 : 1 }
+        return day(d)
     }
 
     // MARK: - Structure: site, skills, work centers, locations
@@ -208,21 +218,21 @@ struct DemoPlantBuilder {
     }
 
     private mutating func defineLineMaterials(_ v: Variant) {
-        let line = "\(v.lineCode) \(v.line.name)s"
-        item(v.bar, "Bar stock 1.4021, \(line) shafts", .purchased, .meter)
-        item(v.barAlt, "Bar stock 1.4021 (alternate mill), \(line) shafts", .purchased, .meter)
+        let line = "\(v.lineCode) line"
+        item(v.bar, "Bar stock 1.4021 for shafts, \(line)", .purchased, .meter)
+        item(v.barAlt, "Bar stock 1.4021 for shafts (alternate mill), \(line)", .purchased, .meter)
         item(v.paint, "Paint \(v.line.paint), \(line)", .purchased, .kilogram)
         item(v.paintAlt, "Paint \(v.line.paint) (second source), \(line)", .purchased, .kilogram)
         item(v.crate, "Export crate, \(line)", .purchased)
         item(v.fasteners, "Fastener kit A4, \(line)", .purchased)
-        item(v.profile, "Steel U-profile S235, \(line) baseplates", .purchased, .meter)
+        item(v.profile, "Steel U-profile S235 for baseplates, \(line)", .purchased, .meter)
     }
 
     private mutating func defineItems(_ v: Variant) {
         let name = "\(v.lineCode) \(v.size.code)"
         item(v.housingCasting, "Housing casting \(name) (EN-GJL-250)", .purchased)
         item(v.impellerCasting, "Impeller casting \(name) (CC480K bronze)", .purchased)
-        item(v.motor, "Motor \(v.size.motorKW.formatted()) kW IE3, \(name)", .purchased)
+        item(v.motor, "Motor \(v.size.motorText) kW IE3, \(name)", .purchased)
         item(v.bearing, "Bearing set \(name)", .purchased)
         item(v.seal, "Mechanical seal \(name)", .purchased)
         item(v.housing, "Machined housing \(name)", .semiFinished)
@@ -230,7 +240,7 @@ struct DemoPlantBuilder {
         item(v.shaft, "Shaft \(name)", .semiFinished)
         item(v.baseplate, "Welded baseplate \(name)", .semiFinished)
         item(v.unit, "Pump unit \(name) (housing assembly)", .semiFinished)
-        item(v.pump, "Pump \(name) \(v.line.name), \(v.size.motorKW.formatted()) kW", .finished)
+        item(v.pump, "Pump \(name) \(v.line.name), \(v.size.motorText) kW", .finished)
     }
 
     private mutating func defineBOMs(_ v: Variant) {
@@ -367,7 +377,7 @@ struct DemoPlantBuilder {
             var lines: [SalesOrderLine] = []
             for (position, v) in chosen.enumerated() {
                 let quantity = Double(v.size.large ? rng.int(1...3) : rng.int(2...8))
-                let requested = day(rush ? rng.int(10...14) : rng.int(12...28))
+                let requested = workday(rush ? rng.int(10...14) : rng.int(12...27))
                 lines.append(SalesOrderLine(line: (position + 1) * 10, item: v.pump, quantity: quantity, requestedDate: requested))
                 salesLines.append(SalesLine(order: id, line: (position + 1) * 10, variant: v, quantity: quantity, requested: requested, priority: priority))
             }
@@ -388,7 +398,7 @@ struct DemoPlantBuilder {
             orders.append(
                 PlannedOrder(
                     item: line.variant.pump, kind: .finished, variant: line.variant, quantity: line.quantity,
-                    due: line.requested.addingTimeInterval(-2 * 86_400), priority: line.priority,
+                    due: workday(Int(line.requested.timeIntervalSince(start) / 86_400) - 2, back: true), priority: line.priority,
                     pegging: Pegging(salesOrder: line.order, line: line.line)))
         }
         // Semi-finished batches to stock, for the assembly lines.
@@ -404,7 +414,7 @@ struct DemoPlantBuilder {
                 }
             orders.append(
                 PlannedOrder(
-                    item: item, kind: .semiFinished, variant: v, quantity: Double(quantity), due: day(rng.int(-3...14)),
+                    item: item, kind: .semiFinished, variant: v, quantity: Double(quantity), due: workday(rng.int(-4...14), back: true),
                     priority: rng.int(2...4), pegging: nil))
         }
 
@@ -453,8 +463,11 @@ struct DemoPlantBuilder {
         return Lot.ID(String(format: "LOT-%06d", lotNumber))
     }
 
+    /// A supplier's lot number: its prefix, the year and month it was made (weeks to months ago), a serial.
     private mutating func supplierLot(_ supplier: DemoCatalog.Supplier) -> String {
-        "\(supplier.lotPrefix)-\(rng.int(24...26))\(String(format: "%02d", rng.int(1...12)))-\(String(format: "%04d", rng.int(1...9999)))"
+        let made = utc.dateComponents([.year, .month], from: day(-rng.int(20...200)))
+        let yymm = String(format: "%02d%02d", (made.year ?? 2000) % 100, made.month ?? 1)
+        return "\(supplier.lotPrefix)-\(yymm)-\(String(format: "%04d", rng.int(1...9999)))"
     }
 
     private mutating func purchasedLot(_ item: Item.ID, _ quantity: Int, from supplier: DemoCatalog.Supplier, at location: Location.ID) -> Lot.ID {
