@@ -1,0 +1,423 @@
+import Crypto
+import Foundation
+import Logging
+import TaktCore
+import TaktStore
+
+/// Handles commands and answers queries over the plant state.
+///
+/// Every command is validated against the current state, its events are appended to the store
+/// atomically, and only then is the state seen by readers. Commands that arrive while a commit is
+/// under way are committed together in the next transaction (group commit), each with its own answer.
+public actor Engine {
+    public let store: any EventStore
+    private let now: @Sendable () -> Date
+    private let logger: Logger
+    private let snapshotInterval: Int64
+
+    private var state: PlantState
+    private var lastSnapshot: Int64
+    /// True while a leader is committing a batch.
+    private var committing = false
+    /// True while `state` holds events that are not yet durable; readers wait.
+    private var dirty = false
+    private var queue: [Pending] = []
+    private var readWaiters: [CheckedContinuation<Void, Never>] = []
+    let notifier = CommitNotifier()
+
+    private struct Pending {
+        var envelope: CommandEnvelope
+        var continuation: CheckedContinuation<CommandOutcome, any Error>?
+    }
+
+    private init(store: any EventStore, state: PlantState, lastSnapshot: Int64, now: @escaping @Sendable () -> Date,
+                 logger: Logger, snapshotInterval: Int64) {
+        self.store = store
+        self.state = state
+        self.lastSnapshot = lastSnapshot
+        self.now = now
+        self.logger = logger
+        self.snapshotInterval = snapshotInterval
+        notifier.publish(state.sequence)
+    }
+
+    /// Opens the engine on a store: loads the latest usable snapshot and replays the log after it.
+    /// - Parameters:
+    ///   - store: the event log.
+    ///   - now: the clock (injected so tests control time).
+    ///   - snapshotInterval: save a snapshot after this many new events.
+    /// - Throws: ``EngineError`` `storage` when the log cannot be read or an event cannot be decoded.
+    public static func open(
+        store: any EventStore, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "takt.engine"),
+        snapshotInterval: Int64 = 5_000
+    ) async throws -> Engine {
+        let (state, snap) = try await Engine.load(from: store, logger: logger)
+        return Engine(store: store, state: state, lastSnapshot: snap, now: now, logger: logger, snapshotInterval: snapshotInterval)
+    }
+
+    static func load(from store: any EventStore, logger: Logger, useSnapshot: Bool = true) async throws -> (PlantState, Int64) {
+        var state = PlantState()
+        var snapshotSequence: Int64 = 0
+        if useSnapshot, let snap = try await store.loadSnapshot() {
+            if snap.schemaVersion == PlantState.schemaVersion, let decoded = try? TaktJSON.decoder.decode(PlantState.self, from: snap.state) {
+                state = decoded
+                snapshotSequence = snap.sequence
+            } else {
+                logger.notice("ignoring snapshot of schema \(snap.schemaVersion); replaying the whole log")
+            }
+        }
+        try await replay(store: store, into: &state)
+        return (state, snapshotSequence)
+    }
+
+    /// Folds every event after `state.sequence` into `state`.
+    public static func replay(store: any EventStore, into state: inout PlantState) async throws {
+        let decoder = TaktJSON.decoder
+        while true {
+            let page = try await store.read(after: state.sequence, limit: 2_000)
+            if page.isEmpty { break }
+            for e in page {
+                do {
+                    state.apply(try Event(type: e.type, payload: e.payload, decoder: decoder), sequence: e.sequence)
+                } catch {
+                    throw EngineError(.storage, "event \(e.sequence) (\(e.type)) cannot be decoded: \(error)")
+                }
+            }
+        }
+    }
+
+    // MARK: - Queries
+
+    /// Runs `body` on the committed state (never on events that are not yet durable).
+    public func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
+        while dirty { await withCheckedContinuation { readWaiters.append($0) } }
+        return try body(state)
+    }
+
+    /// The sequence of the last committed event.
+    public var committedSequence: Int64 {
+        get async {
+            while dirty { await withCheckedContinuation { readWaiters.append($0) } }
+            return state.sequence
+        }
+    }
+
+    /// The active user behind an API token secret, if the token is valid.
+    public func authenticate(tokenSecret: String) async -> User? {
+        let hash = Engine.hash(secret: tokenSecret)
+        return await read { $0.user(forTokenHash: hash) }
+    }
+
+    /// Lowercase hex SHA-256 of a token secret.
+    public static func hash(secret: String) -> String {
+        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new random token secret (256 bits), e.g. `takt_3q2…`.
+    public static func newTokenSecret() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
+        let b64 = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return "takt_" + b64
+    }
+
+    // MARK: - Commands
+
+    /// Validates and applies one command.
+    /// - Returns: the events appended (or, for a repeated idempotency key, those appended the first time).
+    /// - Throws: ``DomainError`` when the command breaks a rule, ``EngineError`` when the actor may not submit it,
+    ///   the key was reused for another request, or the store failed. Nothing is applied then.
+    public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
+        if committing {
+            return try await withCheckedThrowingContinuation { queue.append(Pending(envelope: envelope, continuation: $0)) }
+        }
+        committing = true
+        queue.append(Pending(envelope: envelope, continuation: nil))
+        var mine: Result<CommandOutcome, any Error> = .failure(EngineError(.storage, "the command was not processed"))
+        while !queue.isEmpty {
+            let batch = queue
+            queue.removeAll()
+            let results = await process(batch)
+            for (pending, result) in zip(batch, results) {
+                if let c = pending.continuation { c.resume(with: result) } else { mine = result }
+            }
+            if !readWaiters.isEmpty {
+                let waiters = readWaiters
+                readWaiters.removeAll()
+                waiters.forEach { $0.resume() }
+                await Task.yield()
+            }
+        }
+        committing = false
+        return try mine.get()
+    }
+
+    /// Submits several commands at once; they are committed in as few transactions as possible,
+    /// each with its own answer (one invalid command does not stop the others).
+    public func submitAll(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
+        await withTaskGroup(of: (Int, Result<CommandOutcome, any Error>).self) { group in
+            for (i, e) in envelopes.enumerated() {
+                group.addTask {
+                    do { return (i, .success(try await self.submit(e))) } catch { return (i, .failure(error)) }
+                }
+            }
+            var out = [Result<CommandOutcome, any Error>](repeating: .failure(EngineError(.storage, "not run")), count: envelopes.count)
+            for await (i, r) in group { out[i] = r }
+            return out
+        }
+    }
+
+    /// Validates and applies commands in order as one batch: the fast path for imports and seeding.
+    /// Each command sees the effects of the ones before it; all accepted ones are committed in one transaction.
+    public func submitBatch(_ envelopes: [CommandEnvelope]) async throws -> [Result<CommandOutcome, any Error>] {
+        if committing {
+            // Join the queue like everyone else; order within the batch is kept.
+            return await withTaskGroup(of: Void.self) { _ in
+                var out: [Result<CommandOutcome, any Error>] = []
+                for e in envelopes {
+                    do { out.append(.success(try await submit(e))) } catch { out.append(.failure(error)) }
+                }
+                return out
+            }
+        }
+        committing = true
+        let results = await process(envelopes.map { Pending(envelope: $0, continuation: nil) })
+        while !queue.isEmpty {
+            let batch = queue
+            queue.removeAll()
+            for (pending, result) in zip(batch, await process(batch)) { pending.continuation?.resume(with: result) }
+        }
+        committing = false
+        return results
+    }
+
+    /// Decides and applies a batch, appends it in one transaction, and answers each command.
+    private func process(_ batch: [Pending]) async -> [Result<CommandOutcome, any Error>] {
+        var results = [Result<CommandOutcome, any Error>?](repeating: nil, count: batch.count)
+        // 1. Idempotency: look up every keyed command's record, per actor.
+        var known: [String: [String: IdempotencyRecord]] = [:]
+        let keyed = Dictionary(grouping: batch.compactMap { p in p.envelope.idempotencyKey.map { (p.envelope.actor.description, $0) } }, by: \.0)
+        for (actor, pairs) in keyed {
+            do {
+                known[actor] = try await store.idempotencyRecords(actor: actor, keys: pairs.map(\.1))
+            } catch {
+                return batch.map { _ in .failure(EngineError(.storage, "\(error)")) }
+            }
+        }
+        // 2. Decide and apply in order.
+        let time = TaktJSON.wholeSeconds(now())
+        let encoder = TaktJSON.encoder
+        let startSequence = state.sequence
+        var records: [CommandRecord] = []
+        var recordIndex: [Int: Int] = [:]  // batch index → records index
+        var keyInBatch: [String: Int] = [:]  // actor+key → batch index that owns it
+        var replays: [Int: IdempotencyRecord] = [:]
+        var sameBatchReplays: [Int: Int] = [:]
+        for (i, pending) in batch.enumerated() {
+            let e = pending.envelope
+            let actor = e.actor.description
+            do {
+                let digest = try Engine.digest(e.command, encoder: encoder)
+                if let key = e.idempotencyKey {
+                    guard !key.isEmpty, key.utf8.count <= 200 else {
+                        throw EngineError(.invalidIdempotencyKey, "Idempotency-Key must be 1–200 characters")
+                    }
+                    if let record = known[actor]?[key] {
+                        guard record.requestDigest == digest else {
+                            throw EngineError(.idempotencyKeyReused, "idempotency key '\(key)' was already used for a different request")
+                        }
+                        replays[i] = record
+                        continue
+                    }
+                    if let owner = keyInBatch[actor + "\u{1F}" + key] {
+                        guard records[recordIndex[owner] ?? 0].requestDigest == digest || recordIndex[owner] == nil else {
+                            throw EngineError(.idempotencyKeyReused, "idempotency key '\(key)' was already used for a different request")
+                        }
+                        sameBatchReplays[i] = owner
+                        continue
+                    }
+                }
+                try authorize(e)
+                let events = try state.decide(e.command, actor: e.actor.userID, now: time)
+                var newEvents: [NewEvent] = []
+                for event in events {
+                    newEvents.append(NewEvent(type: event.typeName, payload: try event.encodePayload(encoder)))
+                }
+                var seq = state.sequence
+                for event in events {
+                    seq += 1
+                    state.apply(event, sequence: seq)
+                }
+                dirty = true
+                recordIndex[i] = records.count
+                if let key = e.idempotencyKey { keyInBatch[actor + "\u{1F}" + key] = i }
+                records.append(
+                    CommandRecord(
+                        actor: actor, idempotencyKey: e.idempotencyKey, requestDigest: digest,
+                        correlationID: e.correlationID ?? UUID().uuidString.lowercased(), recordedAt: time, events: newEvents))
+            } catch {
+                results[i] = .failure(error)
+            }
+        }
+        // 3. Append what was accepted, atomically.
+        if !records.isEmpty {
+            do {
+                let appended = try await store.append(records, expectedLastSequence: startSequence)
+                for (i, r) in recordIndex { results[i] = .success(CommandOutcome(events: appended[r], replayed: false)) }
+                for (i, owner) in sameBatchReplays {
+                    if case .success(let outcome)? = results[owner] {
+                        results[i] = .success(CommandOutcome(events: outcome.events, replayed: true))
+                    } else {
+                        results[i] = results[owner]
+                    }
+                }
+                dirty = false
+                notifier.publish(state.sequence)
+                await snapshotIfDue()
+            } catch {
+                logger.error("append failed, reloading state from the log: \(error)")
+                do {
+                    (state, lastSnapshot) = try await Engine.load(from: store, logger: logger)
+                } catch {
+                    logger.critical("reloading state failed: \(error)")
+                }
+                dirty = false
+                let failure = EngineError(.storage, "the command could not be stored: \(error)")
+                for i in recordIndex.keys { results[i] = .failure(failure) }
+                for i in sameBatchReplays.keys { results[i] = .failure(failure) }
+            }
+        }
+        // 4. Replays of commands recorded earlier.
+        for (i, record) in replays {
+            do {
+                let events = try await store.read(after: record.firstSequence - 1, limit: Int(record.lastSequence - record.firstSequence + 1))
+                results[i] = .success(CommandOutcome(events: events, replayed: true))
+            } catch {
+                results[i] = .failure(EngineError(.storage, "\(error)"))
+            }
+        }
+        return results.map { $0 ?? .failure(EngineError(.storage, "the command was not processed")) }
+    }
+
+    private func authorize(_ e: CommandEnvelope) throws {
+        guard case .user(let id) = e.actor else { return }
+        guard let user = state.users[id], user.active else {
+            throw EngineError(.forbidden, "user '\(id)' is unknown or inactive")
+        }
+        if user.has(.admin) { return }
+        let allowed = e.command.allowedRoles
+        guard !allowed.isDisjoint(with: user.roles) else {
+            let names = allowed.sorted().map(\.rawValue).joined(separator: ", ")
+            throw EngineError(.forbidden, "\(e.command.typeName) needs one of the roles: \(names)")
+        }
+        if case .issueAPIToken(let issue) = e.command, issue.user != id {
+            throw EngineError(.forbidden, "only an admin may issue tokens for another user")
+        }
+    }
+
+    static func digest(_ command: Command, encoder: JSONEncoder) throws -> String {
+        let data = try encoder.encode(command)
+        return SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    // MARK: - Snapshots
+
+    private func snapshotIfDue() async {
+        guard state.sequence - lastSnapshot >= snapshotInterval else { return }
+        await saveSnapshot()
+    }
+
+    /// Stores the current state as a snapshot, so the next start replays only what follows.
+    public func saveSnapshot() async {
+        while dirty { await withCheckedContinuation { readWaiters.append($0) } }
+        do {
+            let data = try TaktJSON.encoder.encode(state)
+            let sequence = state.sequence
+            try await store.saveSnapshot(Snapshot(sequence: sequence, schemaVersion: PlantState.schemaVersion, state: data))
+            lastSnapshot = sequence
+        } catch {
+            logger.warning("saving a snapshot failed (the log is intact; start-up will replay more): \(error)")
+        }
+    }
+
+    // MARK: - The log
+
+    /// Up to `limit` events after `after`.
+    public func events(after: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await store.read(after: after, limit: limit)
+    }
+
+    /// All events after `position`, then every new one as it is committed, until the task is cancelled.
+    public nonisolated func subscribe(after position: Int64) -> EventSubscription {
+        EventSubscription(engine: self, position: position)
+    }
+
+    nonisolated func waitForCommit(after position: Int64) async { await notifier.wait(after: position) }
+
+    // MARK: - Bootstrap
+
+    /// On an empty plant: creates the user `admin` with a token. Returns the token secret when it did.
+    /// - Parameter token: the secret to use (from `TAKT_BOOTSTRAP_TOKEN`); a random one when nil.
+    public func bootstrapAdminIfEmpty(token: String?) async throws -> String? {
+        let hasUsers = await read { !$0.users.isEmpty }
+        if hasUsers { return nil }
+        let secret = token ?? Engine.newTokenSecret()
+        _ = try await submit(CommandEnvelope(command: .createUser(User(id: "admin", name: "Administrator", roles: [.admin])), actor: .system))
+        _ = try await submit(
+            CommandEnvelope(
+                command: .issueAPIToken(IssueAPIToken(user: "admin", secretHash: Engine.hash(secret: secret), label: "bootstrap")),
+                actor: .system))
+        return secret
+    }
+}
+
+extension Actor {
+    var userID: User.ID? {
+        if case .user(let id) = self { return id }
+        return nil
+    }
+}
+
+/// The log from a position on, then live: an `AsyncSequence` of ``RecordedEvent``s that ends when its task is cancelled.
+public struct EventSubscription: AsyncSequence, Sendable {
+    public typealias Element = RecordedEvent
+    let engine: Engine
+    let position: Int64
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let engine: Engine
+        var position: Int64
+        var buffer: [RecordedEvent] = []
+        var index = 0
+
+        public mutating func next() async throws -> RecordedEvent? {
+            while index >= buffer.count {
+                if Task.isCancelled { return nil }
+                buffer = try await engine.events(after: position, limit: 500)
+                index = 0
+                if buffer.isEmpty { await engine.waitForCommit(after: position) }
+            }
+            let event = buffer[index]
+            index += 1
+            position = event.sequence
+            return event
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(engine: engine, position: position) }
+}
+
+extension Engine {
+    /// Waits until an event after `position` is committed, at most `timeout`.
+    /// - Returns: true when there is a newer event, false on time-out.
+    public nonisolated func waitForCommit(after position: Int64, timeout: Duration) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await self.notifier.wait(after: position); return !Task.isCancelled }
+            group.addTask { try? await Task.sleep(for: timeout); return false }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+}

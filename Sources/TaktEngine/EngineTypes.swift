@@ -1,0 +1,68 @@
+import Foundation
+import TaktCore
+import TaktStore
+
+/// Who submits a command: a user, or the system itself (bootstrap, demo seeding).
+public enum Actor: Sendable, Hashable, CustomStringConvertible {
+    case user(User.ID)
+    case system
+    public var description: String {
+        switch self {
+        case .user(let id): id.rawValue
+        case .system: "system"
+        }
+    }
+}
+
+/// A command with its metadata, as submitted to the engine.
+public struct CommandEnvelope: Sendable {
+    public var command: Command
+    public var actor: Actor
+    /// When set, a repeat with the same key by the same actor is applied once and answers the same.
+    public var idempotencyKey: String?
+    /// Ties events to the request that caused them; generated when absent.
+    public var correlationID: String?
+    public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil) {
+        self.command = command
+        self.actor = actor
+        self.idempotencyKey = idempotencyKey
+        self.correlationID = correlationID
+    }
+}
+
+/// The answer to an accepted command: the events it appended.
+public struct CommandOutcome: Sendable {
+    public var events: [RecordedEvent]
+    /// True when this answer is a replay for a repeated idempotency key.
+    public var replayed: Bool
+    public init(events: [RecordedEvent], replayed: Bool) {
+        self.events = events
+        self.replayed = replayed
+    }
+    /// The decoded domain events, in order.
+    public func domainEvents() throws -> [Event] {
+        let decoder = TaktJSON.decoder
+        return try events.map { try Event(type: $0.type, payload: $0.payload, decoder: decoder) }
+    }
+}
+
+/// Errors of the engine that are not domain rule violations.
+public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable {
+        /// The actor's roles do not allow the command.
+        case forbidden
+        /// The idempotency key was used before for a different request.
+        case idempotencyKeyReused
+        /// The idempotency key is malformed.
+        case invalidIdempotencyKey
+        /// The store failed; nothing was applied.
+        case storage
+    }
+    public var code: Code
+    public var message: String
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+    public var description: String { "\(code.rawValue): \(message)" }
+}

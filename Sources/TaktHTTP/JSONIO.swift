@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TaktCore
+import TaktStore
+
+enum JSONIO {
+    /// Decodes the request body as `T`, naming the field that is missing or malformed.
+    static func decode<T: Decodable>(_: T.Type, from request: Request, context: TaktContext) async throws -> T {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        } catch {
+            throw Problem(status: .contentTooLarge, code: "too-large", title: "Body too large",
+                          detail: "the body must be at most \(context.maxUploadSize) bytes")
+        }
+        guard buffer.readableBytes > 0 else { throw Problem.badRequest("(body)", "required", "a JSON body is required") }
+        return try TaktJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    static func response(_ data: Data, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        response(try TaktJSON.encoder.encode(value), status: status, headers: headers)
+    }
+
+    /// One recorded event as JSON, with its payload embedded as is.
+    static func eventJSON(_ e: RecordedEvent) -> String {
+        var s = "{\"actor\":\(quote(e.actor)),\"correlationId\":\(quote(e.correlationID)),\"data\":"
+        s += String(decoding: e.payload, as: UTF8.self)
+        s += ",\"idempotencyKey\":\(e.idempotencyKey.map(quote) ?? "null"),\"recordedAt\":\(quote(TaktJSON.formatDate(e.recordedAt)))"
+        s += ",\"sequence\":\(e.sequence),\"type\":\(quote(e.type))}"
+        return s
+    }
+
+    static func eventsJSON(_ events: [RecordedEvent], extra: String = "") -> Data {
+        Data(("{\"events\":[" + events.map(eventJSON).joined(separator: ",") + "]" + extra + "}").utf8)
+    }
+
+    static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// A page of a list: the items, the cursor for the next page, and the total after filtering.
+struct Page<T: Encodable>: Encodable {
+    var items: [T]
+    var next: String?
+    var total: Int
+}
