@@ -55,6 +55,7 @@ let package = Package(
                 "TaktCore", "TaktEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,10 +74,9 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktScheduling", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktDemo",
+                "TaktApp", "TaktCore", "TaktScheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,1 +1,149 @@
-// composition root (next)
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import TaktCore
+import TaktDemo
+import TaktEngine
+import TaktHTTP
+import TaktStore
+import TaktStoreSQLite
+
+/// How `takt serve` runs.
+public struct ServerConfiguration: Sendable {
+    public var databasePath: String
+    public var host: String
+    public var port: Int
+    /// Generate the demo plant when the database is empty.
+    public var demo: Bool
+    public var seed: UInt64
+    public var scale: Int
+    /// The admin token to create on an empty database (`TAKT_BOOTSTRAP_TOKEN`); random when nil.
+    public var bootstrapToken: String?
+
+    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, demo: Bool = false, seed: UInt64 = 42,
+                scale: Int = 1, bootstrapToken: String? = nil) {
+        self.databasePath = databasePath
+        self.host = host
+        self.port = port
+        self.demo = demo
+        self.seed = seed
+        self.scale = scale
+        self.bootstrapToken = bootstrapToken
+    }
+}
+
+/// What start-up did to an empty database, for the operator to read once.
+public struct StartupReport: Sendable {
+    /// The admin token secret, when a random one was generated (it is also written to `tokenFile`).
+    public var generatedAdminToken: String?
+    public var tokenFile: String?
+    public var createdAdmin: Bool
+    public var demoCommands: Int
+}
+
+/// The composition root: the only place that knows the concrete store, engine and HTTP types.
+public enum TaktApplication {
+    public static let version = "0.1.0"
+
+    /// Opens the SQLite store and the engine on it.
+    public static func openEngine(databasePath: String, logger: Logger) async throws -> Engine {
+        let store = try SQLiteEventStore(path: databasePath)
+        return try await Engine.open(store: store, logger: logger)
+    }
+
+    /// First-start duties: the admin user and token on an empty database, then the demo plant if asked.
+    public static func prepare(engine: Engine, configuration c: ServerConfiguration, now: Date = Date(), logger: Logger) async throws -> StartupReport {
+        let wasEmpty = await engine.committedSequence == 0
+        var report = StartupReport(createdAdmin: false, demoCommands: 0)
+        if let secret = try await engine.bootstrapAdminIfEmpty(token: c.bootstrapToken) {
+            report.createdAdmin = true
+            if c.bootstrapToken == nil {
+                report.generatedAdminToken = secret
+                let file = c.databasePath + ".admin-token"
+                try writeOwnerOnly(secret + "\n", to: file)
+                report.tokenFile = file
+            }
+        }
+        if c.demo {
+            if wasEmpty {
+                report.demoCommands = try await seedDemo(engine: engine, seed: c.seed, scale: c.scale, now: now, logger: logger)
+            } else {
+                logger.notice("the database already holds a plant; --demo generates one only on an empty database")
+            }
+        }
+        return report
+    }
+
+    /// Generates the demo plant into the engine, as the system actor, in large batches.
+    public static func seedDemo(engine: Engine, seed: UInt64, scale: Int, now: Date, logger: Logger) async throws -> Int {
+        let start = Calendar.utc.startOfDay(for: now)
+        let commands = DemoPlant.commands(seed: seed, scale: scale, start: start)
+        var index = 0
+        while index < commands.count {
+            let chunk = commands[index..<min(commands.count, index + 5_000)]
+            let results = try await engine.submitBatch(chunk.map { CommandEnvelope(command: $0, actor: .system, correlationID: "demo-plant") })
+            for (offset, result) in results.enumerated() {
+                if case .failure(let error) = result {
+                    throw DemoSeedError(message: "demo command \(index + offset) (\(chunk[chunk.startIndex + offset].typeName)) was rejected: \(error)")
+                }
+            }
+            index += chunk.count
+        }
+        logger.info("generated the demo plant", metadata: ["commands": "\(commands.count)", "seed": "\(seed)", "scale": "\(scale)"])
+        return commands.count
+    }
+
+    /// Builds the HTTP application on an engine.
+    public static func makeApplication(
+        engine: Engine, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let api = TaktAPI(engine: engine, logger: logger, version: version)
+        return Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+    }
+
+    /// Runs the server until SIGTERM or SIGINT, then stops gracefully and saves a snapshot.
+    public static func serve(_ c: ServerConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
+        let engine = try await openEngine(databasePath: c.databasePath, logger: logger)
+        let report = try await prepare(engine: engine, configuration: c, logger: logger)
+        if let secret = report.generatedAdminToken, let file = report.tokenFile {
+            announce("Created user 'admin'. Its API token (shown once; also in \(file), readable only by you):\n  \(secret)")
+        } else if report.createdAdmin {
+            announce("Created user 'admin' with the token from TAKT_BOOTSTRAP_TOKEN.")
+        }
+        if report.demoCommands > 0 { announce("Generated the demo plant (\(report.demoCommands) commands).") }
+        let host = c.host
+        let app = makeApplication(engine: engine, host: c.host, port: c.port, logger: logger) { port in
+            announce("Takt is listening on http://\(host):\(port)")
+        }
+        try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
+        await engine.saveSnapshot()
+        logger.info("stopped; snapshot saved")
+    }
+
+    static func writeOwnerOnly(_ text: String, to path: String) throws {
+        let fm = FileManager.default
+        if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
+        guard fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw DemoSeedError(message: "cannot write the admin token file \(path)")
+        }
+    }
+}
+
+struct DemoSeedError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+extension Calendar {
+    static var utc: Calendar {
+        var c = Calendar(identifier: .gregorian)
+        c.timeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
+        return c
+    }
+}

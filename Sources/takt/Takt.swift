@@ -1,17 +1,126 @@
 import ArgumentParser
+import Foundation
+import Logging
+import TaktApp
 
 @main
 struct Takt: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "takt",
         abstract: "Takt: manufacturing operations orchestration.",
-        subcommands: [Bench.self, ScheduleCommand.self]
+        version: TaktApplication.version,
+        subcommands: [Serve.self, Bench.self, ScheduleCommand.self]
     )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the Takt server (HTTP API) on an embedded SQLite database.")
+
+    @Option(help: "The SQLite database file (created if missing).")
+    var db = "takt.sqlite"
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+    @Option(help: "The TCP port (0 picks a free one).")
+    var port = 8080
+    @Flag(help: "On an empty database, generate the demo plant (a pump manufacturer).")
+    var demo = false
+    @Option(help: "Seed of the demo plant generator.")
+    var seed: UInt64 = 42
+    @Option(help: "Size of the demo plant: 1 ≈ 12 work centers, 40 items, 60 production orders; N is N times that.")
+    var scale = 1
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical")
+        }
+    }
+
+    func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "takt")
+        let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let configuration = ServerConfiguration(
+            databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token)
+        try await TaktApplication.serve(configuration, logger: logger) { line in
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        }
+    }
 }
 
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
-        subcommands: [BenchJSSPCommand.self, BenchRepairCommand.self]
+        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self]
     )
+}
+
+struct BenchIngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Commands per second appended durably (single and batched), next to raw SQLite inserts.")
+
+    @Option(help: "Commands submitted one per transaction, per round.")
+    var single = 1_000
+    @Option(help: "Commands submitted in batches, per round.")
+    var batched = 20_000
+    @Option(help: "Commands per batch (one transaction each).")
+    var batchSize = 500
+    @Option(help: "Rounds; the figures are medians.")
+    var rounds = 3
+    @Option(help: "Demo plant scale to ingest into.")
+    var scale = 1
+    @Option(help: "Directory for the temporary databases (default: a new temporary directory).")
+    var dir: String?
+
+    func validate() throws {
+        guard single >= 1, batched >= 1, batchSize >= 1, rounds >= 1, (1...100).contains(scale) else {
+            throw ValidationError("--single, --batched, --batch-size and --rounds must be at least 1, --scale 1 to 100")
+        }
+    }
+
+    func run() async throws {
+        let directory = dir ?? (NSTemporaryDirectory() + "takt-bench-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var bench = IngestBenchmark(directory: directory)
+        bench.singleCommands = single
+        bench.batchCommands = batched
+        bench.batchSize = batchSize
+        bench.rounds = rounds
+        bench.scale = scale
+        let progress = Progress()
+        let f = try await bench.run { progress.say($0) }
+        progress.done()
+        if dir == nil { try? FileManager.default.removeItem(atPath: directory) }
+        print("ingest (SQLite WAL, synchronous=FULL, demo scale \(scale), \(rounds) rounds, medians)")
+        print(String(format: "  single command per transaction   %10.0f commands/s", f.singlePerSecond))
+        print(String(format: "  batches of %-5d                  %10.0f commands/s", batchSize, f.batchPerSecond))
+        print(String(format: "  raw SQLite, batches of %-5d      %10.0f rows/s (%d-byte payload)", batchSize, f.rawPerSecond, f.payloadBytes))
+        print(String(format: "  raw SQLite, one row/transaction  %10.0f rows/s", f.rawSinglePerSecond))
+        print(String(format: "  batch / raw                      %10.2f", f.batchPerSecond / max(f.rawPerSecond, 1)))
+        print(String(
+            format: "{\"batch_per_second\": %.0f, \"single_per_second\": %.0f, \"raw_sqlite_per_second\": %.0f, \"raw_sqlite_single_per_second\": %.0f, \"batch_size\": %d, \"payload_bytes\": %d}",
+            f.batchPerSecond, f.singlePerSecond, f.rawPerSecond, f.rawSinglePerSecond, batchSize, f.payloadBytes))
+    }
+}
+
+/// Progress lines on a terminal (stderr), nothing when stderr is not a terminal.
+final class Progress: Sendable {
+    let enabled = isatty(2) == 1
+    func say(_ line: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    }
+    func done() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
 }
