@@ -419,7 +419,7 @@ struct DemoPlantBuilder {
         }
 
         // Numbered by due date, as a planner would have created them over time.
-        orders.sort { $0.due < $1.due }
+        orders = orders.enumerated().sorted { ($0.element.due, $0.offset) < ($1.element.due, $1.offset) }.map(\.element)
         for index in orders.indices { orders[index].id = ProductionOrder.ID(String(format: "PO-%06d", index + 1)) }
 
         // Progress follows urgency, with some noise: the earliest are done, then running, then released.
