@@ -63,6 +63,15 @@ enum JSONIO {
 /// A page of a list: the items, the cursor for the next page, and the total after filtering.
 struct Page<T: Encodable>: Encodable {
     var items: [T]
+    /// `null` on the last page (always present, so clients need not guess).
     var next: String?
     var total: Int
+
+    enum CodingKeys: String, CodingKey { case items, next, total }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(items, forKey: .items)
+        if let next { try c.encode(next, forKey: .next) } else { try c.encodeNil(forKey: .next) }
+        try c.encode(total, forKey: .total)
+    }
 }
