@@ -24,6 +24,14 @@ public actor Engine {
     private var queue: [Pending] = []
     private var readWaiters: [CheckedContinuation<Void, Never>] = []
     let notifier = CommitNotifier()
+    /// Correlation IDs for commands that bring none: a random prefix per engine start and a counter.
+    private let correlationPrefix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    private var correlationCounter: UInt64 = 0
+
+    private func nextCorrelationID() -> String {
+        correlationCounter += 1
+        return "c-\(correlationPrefix)-\(correlationCounter)"
+    }
 
     private struct Pending {
         var envelope: CommandEnvelope
@@ -218,7 +226,8 @@ public actor Engine {
             let e = pending.envelope
             let actor = e.actor.description
             do {
-                let digest = try Engine.digest(e.command, encoder: encoder)
+                // The request digest matters only for keyed commands (to refuse a key reused for another request).
+                let digest = e.idempotencyKey == nil ? "" : try Engine.digest(e.command, encoder: encoder)
                 if let key = e.idempotencyKey {
                     guard !key.isEmpty, key.utf8.count <= 200 else {
                         throw EngineError(.invalidIdempotencyKey, "Idempotency-Key must be 1–200 characters")
@@ -255,7 +264,7 @@ public actor Engine {
                 records.append(
                     CommandRecord(
                         actor: actor, idempotencyKey: e.idempotencyKey, requestDigest: digest,
-                        correlationID: e.correlationID ?? UUID().uuidString.lowercased(), recordedAt: time, events: newEvents))
+                        correlationID: e.correlationID ?? nextCorrelationID(), recordedAt: time, events: newEvents))
             } catch {
                 results[i] = .failure(error)
             }
