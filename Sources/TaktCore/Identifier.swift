@@ -19,9 +19,11 @@ public struct Identifier<Entity>: RawRepresentable, Hashable, Comparable, Codabl
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The rule every code follows: 1–64 characters of letters, digits, `-`, `_`, `.` and `/`.
+    /// The rule every code follows: 1–64 characters of letters, digits, `-`, `_`, `.` and `/`,
+    /// with at least one letter or digit (so that no code reads as a URL path segment like `..`).
     public var isWellFormed: Bool {
         guard !rawValue.isEmpty, rawValue.utf8.count <= 64 else { return false }
+        guard rawValue.unicodeScalars.contains(where: { CharacterSet.alphanumerics.contains($0) }) else { return false }
         return rawValue.unicodeScalars.allSatisfy { s in
             (s.value >= 48 && s.value <= 57) || (s.value >= 65 && s.value <= 90) || (s.value >= 97 && s.value <= 122)
                 || s == "-" || s == "_" || s == "." || s == "/"

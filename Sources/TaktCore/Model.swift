@@ -114,6 +114,7 @@ public struct Shift: Codable, Sendable, Hashable {
     static func parse(_ hhmm: String) -> Int? {
         let parts = hhmm.split(separator: ":")
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
             let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m), h * 60 + m <= 1440
         else { return nil }
         return h * 60 + m
@@ -435,4 +436,8 @@ public struct Lot: Codable, Sendable, Hashable, Identifiable {
         self.productionOrder = productionOrder
         self.createdAt = createdAt
     }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
 }

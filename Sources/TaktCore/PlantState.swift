@@ -88,10 +88,11 @@ extension PlantState {
             var v = Validator()
             v.code(item.id, "id")
             v.name(item.name, "name")
-            if let old = items[item.id], old.kind != item.kind {
+            if let old = items[item.id], old.kind != item.kind, item.kind == .purchased {
                 let hasBOM = boms.values.contains { $0.item == item.id }
-                v.check(!(item.kind == .purchased && hasBOM), "kind", "bom-exists",
-                        "item '\(item.id)' has a bill of materials, so it cannot become a purchased item")
+                v.check(!hasBOM, "kind", "bom-exists", "item '\(item.id)' has a bill of materials, so it cannot become a purchased item")
+                let hasRouting = routings.values.contains { $0.item == item.id }
+                v.check(!hasRouting, "kind", "routing-exists", "item '\(item.id)' has a routing, so it cannot become a purchased item")
             }
             try v.throwIfAny()
             return [.itemDefined(item)]
@@ -393,6 +394,7 @@ extension PlantState {
         v.check((1...5).contains(priority), "priority", "range", "priority must be 1 (highest) to 5 (got \(priority))")
         if let peg = new.pegging {
             if let so = salesOrders[peg.salesOrder] {
+                v.check(so.status == .open, "pegging.salesOrder", "status", "sales order '\(so.id)' is \(so.status.rawValue); only open orders take new production")
                 if let line = so.lines.first(where: { $0.line == peg.line }) {
                     v.check(line.item == new.item, "pegging.line", "item-mismatch", "sales order line \(peg.line) is for '\(line.item)', not '\(new.item)'")
                 } else {
