@@ -15,6 +15,11 @@ import json
 import sys
 
 
+def pointer(parts) -> str:
+    """A JSON Pointer (RFC 6901) to where an error is."""
+    return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__.strip(), file=sys.stderr)
@@ -33,12 +38,11 @@ def main(argv: list[str]) -> int:
     if spec.get("openapi") != "3.1.0":
         problems.append(f"openapi is {spec.get('openapi')!r}, expected '3.1.0'")
     for error in OpenAPIV31SpecValidator(spec).iter_errors():
-        where = "/".join(str(p) for p in error.path) or "(document)"
-        problems.append(f"{where}: {error.message}")
+        problems.append(f"{pointer(error.absolute_path)}: {error.message}")
     for name, schema in spec.get("components", {}).get("schemas", {}).items():
         for error in Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(schema):
-            where = "/".join(str(p) for p in error.path)
-            problems.append(f"components/schemas/{name}/{where}: {error.message}")
+            where = pointer(["components", "schemas", name, *error.absolute_path])
+            problems.append(f"{where}: {error.message}")
 
     if problems:
         for p in problems:

@@ -141,7 +141,7 @@ enum OpenAPISchemas {
             "setupTransitions": arr(ref("SetupTransition"), "changeover times between particular families"),
         ])),
         ("Shift", obj("A recurring working window in the site's local time; `end` before `start` runs past midnight.", [
-            "name": words("e.g. `early`"),
+            "name": words("the shift's name, e.g. `early`"),
             "days": arr(enumOf(Weekday.allCases.map(\.rawValue), "ISO weekday: 1 = Monday … 7 = Sunday"), "the weekdays it runs", minItems: 1),
             "start": clock("local start time, `HH:mm`"),
             "end": clock("local end time, `HH:mm`"),
@@ -188,7 +188,7 @@ enum OpenAPISchemas {
         ])),
         ("RoutingOperation", obj("One step of a routing.", [
             "sequence": int("position in the routing, e.g. 10, 20, 30; unique and increasing", 1...),
-            "name": words("e.g. `turn housing`"),
+            "name": words("the operation's name, e.g. `turn housing`"),
             "workCenters": arr(ref("EligibleWorkCenter"), "where it may run: the first is preferred, the others are alternatives", minItems: 1),
             "requiredSkill": code("skill the operator must be certified for").optional,
             "workInstruction": str("reference to the work instruction document").optional,
@@ -320,12 +320,12 @@ enum OpenAPISchemas {
             "to": code("where it is now"),
         ])),
         ("LotStatusRequest", obj("Hold, quarantine, release or scrap a lot.", [
-            "status": enumOf(LotStatus.allCases.map(\.rawValue), "the new status"),
+            "status": enumOf(LotStatus.allCases.map(\.rawValue), settable),
             "reason": words("why"),
         ])),
         ("SetLotStatus", obj("Change a lot's status (command data).", [
             "lot": code("lot ID"),
-            "status": enumOf(LotStatus.allCases.map(\.rawValue), "the new status"),
+            "status": enumOf(LotStatus.allCases.map(\.rawValue), settable),
             "reason": words("why"),
         ])),
         ("LotStatusChanged", obj("A lot's status changed.", [
@@ -368,6 +368,8 @@ enum OpenAPISchemas {
             "lastSequence": int64("sequence number of the last committed event"),
         ])),
     ]
+
+    private static let settable = "the new status: available, on-hold, quarantine or scrapped (consumed and shipped are set by execution and shipping)"
 
     /// `{"type": …, "data": …}` where `data` follows the command type.
     private static func command(_ description: String, extra: KeyValuePairs<String, JSONSchema> = [:]) -> JSONSchema {
@@ -439,9 +441,9 @@ private func words(_ description: String) -> JSONSchema {
     schema(["type": .string("string"), "minLength": .number(1), "maxLength": .number(200), "pattern": .string("\\S")], description)
 }
 
-/// A plant code (an ID): 1–64 letters, digits, `-`, `_`, `.` or `/`.
+/// A plant code (an ID): 1–64 letters, digits, `-`, `_`, `.` or `/`, at least one a letter or digit.
 private func code(_ description: String) -> JSONSchema {
-    schema(["type": .string("string"), "pattern": .string("^[A-Za-z0-9._/-]{1,64}$")], description)
+    schema(["type": .string("string"), "pattern": .string("^(?=.*[A-Za-z0-9])[A-Za-z0-9._/-]{1,64}$")], description)
 }
 
 private func sha256(_ description: String) -> JSONSchema {

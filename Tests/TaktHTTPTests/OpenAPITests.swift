@@ -1,0 +1,718 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import TaktApp
+import TaktCore
+import TaktStore
+import Testing
+
+@testable import TaktEngine
+@testable import TaktHTTP
+
+@Suite("OpenAPI document")
+struct OpenAPITests {
+    // MARK: - Routes and document structure
+
+    @Test("Every route appears under its path and method with its operationId; operationIds are unique; path parameters are declared")
+    func routesAreDocumented() async throws {
+        let (api, doc) = try await makeDocument()
+        let paths = try #require(doc["paths"]?.objectValue)
+        var documented = 0
+        for route in api.routes {
+            let method = route.method.rawValue.lowercased()
+            let op = paths[route.path]?[method]
+            #expect(op != nil, "\(route.method) \(route.path) is not in the document")
+            #expect(op?["operationId"] == .string(route.operationID), "\(route.method) \(route.path) has the wrong operationId")
+            let declared = (op?["parameters"]?.arrayValue ?? []).filter { $0["in"] == .string("path") }
+            let declaredNames = Set(declared.compactMap { $0["name"]?.stringValue })
+            for name in pathParameters(route.path) {
+                #expect(declaredNames.contains(name), "\(route.operationID): path parameter {\(name)} is not declared")
+                let p = declared.first { $0["name"] == .string(name) }
+                #expect(p?["required"] == .bool(true), "\(route.operationID): path parameter {\(name)} must be required")
+            }
+            #expect(declaredNames == Set(pathParameters(route.path)), "\(route.operationID): declares path parameters not in its path")
+        }
+        for (_, item) in paths { documented += item.objectValue?.count ?? 0 }
+        #expect(documented == api.routes.count, "the document has operations that are not routes")
+        let ids = api.routes.map(\.operationID)
+        #expect(Set(ids).count == ids.count, "duplicate operationIds: \(Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted())")
+    }
+
+    @Test("The document is structurally OpenAPI 3.1: version, info, paths, operations with responses")
+    func structure() async throws {
+        let (api, doc) = try await makeDocument()
+        #expect(doc["openapi"] == .string("3.1.0"))
+        #expect(doc["info"]?["title"]?.stringValue?.isEmpty == false)
+        #expect(doc["info"]?["version"] == .string("test"))
+        let paths = try #require(doc["paths"]?.objectValue)
+        #expect(!paths.isEmpty)
+        let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+        for (path, item) in paths {
+            #expect(path.hasPrefix("/"), "path \(path) must start with /")
+            for (method, op) in item.objectValue ?? [:] {
+                let where_ = "\(method.uppercased()) \(path)"
+                #expect(methods.contains(method), "\(where_): unknown method")
+                let responses = op["responses"]?.objectValue ?? [:]
+                #expect(!responses.isEmpty, "\(where_) has no responses")
+                for (status, response) in responses {
+                    #expect(status.count == 3 && Int(status) != nil, "\(where_): response key \(status) is not a status code")
+                    #expect(response["description"]?.stringValue != nil, "\(where_) \(status) has no description")
+                    for (_, media) in response["content"]?.objectValue ?? [:] {
+                        #expect(media["schema"] != nil, "\(where_) \(status): a media type without schema")
+                    }
+                }
+                for p in op["parameters"]?.arrayValue ?? [] {
+                    #expect(p["name"]?.stringValue != nil && p["schema"] != nil, "\(where_): a parameter without name or schema")
+                    #expect(["path", "query", "header", "cookie"].contains(p["in"]?.stringValue ?? ""), "\(where_): bad parameter location")
+                }
+                if let body = op["requestBody"] {
+                    #expect(body["content"]?["application/json"]?["schema"] != nil, "\(where_): request body without a JSON schema")
+                }
+            }
+        }
+        for (name, schema) in try components(doc) {
+            #expect(schema["description"]?.stringValue?.isEmpty == false, "component \(name) has no description")
+        }
+        // The document is plain JSON that round-trips.
+        let data = try api.openAPIDocument()
+        #expect(try TaktJSON.decoder.decode(JSONValue.self, from: data) == doc)
+        // For scripts/check_openapi.py: OPENAPI_OUT=/tmp/openapi.json swift test --filter OpenAPITests
+        if let out = ProcessInfo.processInfo.environment["OPENAPI_OUT"] {
+            try data.write(to: URL(fileURLWithPath: out))
+        }
+    }
+
+    @Test("Every $ref resolves to a component, and every component is reachable from some operation")
+    func referencesResolveAndNothingIsDead() async throws {
+        let (api, doc) = try await makeDocument()
+        let schemas = try components(doc)
+        var all: [String] = []
+        collectRefs(doc, into: &all)
+        #expect(!all.isEmpty)
+        for r in all {
+            #expect(r.hasPrefix(componentPrefix) && schemas[String(r.dropFirst(componentPrefix.count))] != nil, "unresolved $ref \(r)")
+        }
+        // Reachability from the operations.
+        var fromPaths: [String] = []
+        collectRefs(doc["paths"] ?? .null, into: &fromPaths)
+        var reached = Set<String>()
+        var queue = fromPaths.map { String($0.dropFirst(componentPrefix.count)) }
+        while let name = queue.popLast() {
+            guard reached.insert(name).inserted, let schema = schemas[name] else { continue }
+            var refs: [String] = []
+            collectRefs(schema, into: &refs)
+            queue += refs.map { String($0.dropFirst(componentPrefix.count)) }
+        }
+        #expect(Set(schemas.keys).subtracting(reached).isEmpty, "dead schemas: \(Set(schemas.keys).subtracting(reached).sorted())")
+
+        // The two lists name every component once; `names` is exactly what routes name.
+        let listed = OpenAPISchemas.names + OpenAPISchemas.subSchemaNames
+        #expect(Set(listed).count == listed.count, "a schema is listed twice")
+        #expect(Set(listed) == Set(schemas.keys), "listed but missing: \(Set(listed).subtracting(schemas.keys).sorted()); defined but not listed: \(Set(schemas.keys).subtracting(listed).sorted())")
+        #expect(OpenAPISchemas.schemas.count == schemas.count, "a schema is defined twice")
+        let routeNames = Set(api.routes.flatMap { [$0.requestSchema, $0.responseSchema] }.compactMap { $0 }.map { name in
+            name.hasPrefix("Page<") ? String(name.dropFirst(5).dropLast()) : name
+        } + ["Problem"])
+        #expect(routeNames == Set(OpenAPISchemas.names), "route schemas \(routeNames.symmetricDifference(OpenAPISchemas.names).sorted()) differ from `names`")
+    }
+
+    @Test("Command and event data tables follow Command.typeNames and Event.typeNames")
+    func typeTables() {
+        #expect(OpenAPISchemas.commandData.map(\.type) == Command.typeNames)
+        #expect(OpenAPISchemas.eventData.map(\.type) == Event.typeNames)
+        let names = Set(OpenAPISchemas.names + OpenAPISchemas.subSchemaNames)
+        for entry in OpenAPISchemas.commandData + OpenAPISchemas.eventData {
+            #expect(names.contains(entry.schema), "\(entry.type) names unknown schema \(entry.schema)")
+        }
+    }
+
+    @Test("The schema checker understands every keyword the schemas use")
+    func checkerCoversKeywords() async throws {
+        let (_, doc) = try await makeDocument()
+        var used = Set<String>()
+        for (_, schema) in try components(doc) { schemaKeywords(schema, into: &used) }
+        #expect(used.subtracting(SchemaChecker.keywords).isEmpty, "unchecked keywords: \(used.subtracting(SchemaChecker.keywords).sorted())")
+    }
+
+    // MARK: - Schemas against real JSON
+
+    @Test("Hand-built plant values, encoded by TaktJSON, validate against their schemas")
+    func modelValuesValidate() async throws {
+        let (_, doc) = try await makeDocument()
+        let checker = try SchemaChecker(doc)
+        for specimen in Samples.specimens + Samples.minimalSpecimens {
+            let errors = checker.errors(specimen.json, against: specimen.schema)
+            #expect(errors.isEmpty, "\(specimen.schema): \(errors)")
+        }
+    }
+
+    @Test("Each component's `required` is exactly what Swift decoding requires, and it lists every encoded property")
+    func requiredMatchesSwift() async throws {
+        let (_, doc) = try await makeDocument()
+        let schemas = try components(doc)
+        for specimen in Samples.specimens {
+            guard let decodes = specimen.decodes, case .object(let object) = specimen.json else { continue }
+            let schema = try #require(schemas[specimen.schema], "no schema \(specimen.schema)")
+            let required = Set((schema["required"]?.arrayValue ?? []).compactMap(\.stringValue))
+            let properties = Set((schema["properties"]?.objectValue ?? [:]).keys)
+            // Fully populated samples write every property.
+            #expect(Set(object.keys) == properties, "\(specimen.schema): encoded \(object.keys.sorted()), documented \(properties.sorted())")
+            for key in object.keys {
+                var without = object
+                without[key] = nil
+                let ok = decodes(try TaktJSON.encoder.encode(JSONValue.object(without)))
+                #expect(ok != required.contains(key),
+                        "\(specimen.schema).\(key): Swift \(ok ? "accepts" : "refuses") a body without it, the schema says \(required.contains(key) ? "required" : "optional")")
+            }
+        }
+    }
+
+    @Test("Every command type, and the events the engine records for them, validate against Command, CommandBatch, EventList and EventPage")
+    func commandsAndEventsValidate() async throws {
+        let (_, doc) = try await makeDocument()
+        let checker = try SchemaChecker(doc)
+        #expect(Set(Samples.commands.map(\.typeName)) == Set(Command.typeNames), "the samples should use every command type")
+        for command in Samples.commands {
+            let errors = checker.errors(try encoded(command), against: "Command")
+            #expect(errors.isEmpty, "\(command.typeName): \(errors)")
+        }
+        // A batch as a client sends it; the server reads it back the same.
+        let batch = try Samples.batchJSON(keys: true)
+        #expect(checker.errors(batch, against: "CommandBatch").isEmpty, "\(checker.errors(batch, against: "CommandBatch"))")
+        let read = try TaktJSON.decoder.decode(CommandBatch.self, from: TaktJSON.encoder.encode(batch))
+        #expect(read.commands.map(\.command) == Samples.commands)
+        #expect(read.commands.allSatisfy { $0.idempotencyKey != nil })
+
+        // Through the engine: every event type, some with idempotency keys.
+        let engine = try await Engine.open(store: InMemoryEventStore(), now: { Samples.now }, logger: Logger(label: "test"))
+        for (i, command) in Samples.commands.enumerated() {
+            _ = try await engine.submit(CommandEnvelope(command: command, actor: .system, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
+        }
+        let events = try await engine.events(after: 0, limit: 1000)
+        #expect(Set(events.map(\.type)) == Set(Event.typeNames), "the samples should produce every event type")
+        let list = try TaktJSON.decoder.decode(JSONValue.self, from: JSONIO.eventsJSON(events))
+        let listErrors = checker.errors(list, against: "EventList")
+        #expect(listErrors.isEmpty, "\(listErrors)")
+        let page = try TaktJSON.decoder.decode(JSONValue.self, from: JSONIO.eventsJSON(Array(events.prefix(3)), extra: ",\"next\":3,\"lastSequence\":\(events.count)"))
+        #expect(checker.errors(page, against: "EventPage").isEmpty, "\(checker.errors(page, against: "EventPage"))")
+
+        // The entities as the engine holds them (statuses and timestamps it filled in).
+        let state = await engine.read { $0 }
+        func check<T: Encodable>(_ values: some Collection<T>, _ schema: String) throws {
+            #expect(!values.isEmpty, "no \(schema) in the engine")
+            for v in values {
+                let errors = checker.errors(try encoded(v), against: schema)
+                #expect(errors.isEmpty, "\(schema) from the engine: \(errors)")
+            }
+        }
+        try check(state.sites.values, "Site")
+        try check(state.workCenters.values, "WorkCenter")
+        try check(state.locations.values, "Location")
+        try check(state.items.values, "Item")
+        try check(state.boms.values, "BOM")
+        try check(state.routings.values, "Routing")
+        try check(state.customers.values, "Customer")
+        try check(state.salesOrders.values, "SalesOrder")
+        try check(state.productionOrders.values, "ProductionOrder")
+        try check(state.lots.values, "Lot")
+        try check(state.users.values, "User")
+        try check(state.tokens.values, "APIToken")
+    }
+
+    @Test("A page of a list validates against the inline Page schema")
+    func pageValidates() async throws {
+        let (api, doc) = try await makeDocument()
+        let checker = try SchemaChecker(doc)
+        let spec = CollectionSpec<Site>(path: "sites", schema: "Site", noun: "site", select: { $0.sites }, filters: [])
+        let sites: [Site.ID: Site] = [Samples.site.id: Samples.site, "PLANT-2": Site(id: "PLANT-2", name: "Second plant")]
+        for limit in ["1", "2"] {
+            let page = try encoded(try spec.page(sites, query: [("limit", limit)]))
+            let errors = checker.errors(page, against: api.schemaRef("Page<Site>"))
+            #expect(errors.isEmpty, "limit \(limit): \(errors)")
+        }
+    }
+
+    @Test("The checker refuses a missing required field, a wrong enum value, an unknown field, mismatched command data and a bad date")
+    func checkerRejects() async throws {
+        let (_, doc) = try await makeDocument()
+        let checker = try SchemaChecker(doc)
+        var workCenter = try #require(try encoded(Samples.lathe).objectValue)
+        workCenter["capacity"] = nil
+        #expect(checker.errors(.object(workCenter), against: "WorkCenter").contains { $0.contains("capacity") })
+
+        var lot = try #require(try encoded(Samples.castingLot).objectValue)
+        lot["status"] = .string("lost")
+        #expect(checker.errors(.object(lot), against: "Lot").contains { $0.contains("status") })
+
+        var item = try #require(try encoded(Samples.pump).objectValue)
+        item["colour"] = .string("blue")
+        #expect(checker.errors(.object(item), against: "Item").contains { $0.contains("colour") })
+
+        var command = try #require(try encoded(Command.defineSite(Samples.site)).objectValue)
+        command["data"] = try encoded(Samples.pump)
+        #expect(!checker.errors(.object(command), against: "Command").isEmpty, "defineSite with an item as data")
+
+        var order = try #require(try encoded(Samples.peggedOrder).objectValue)
+        order["dueDate"] = .string("next Tuesday")
+        #expect(checker.errors(.object(order), against: "ProductionOrder").contains { $0.contains("dueDate") })
+
+        var shift = try #require(try encoded(Samples.lathe.shifts[0]).objectValue)
+        shift["days"] = .array([.number(8)])
+        #expect(!checker.errors(.object(shift), against: "Shift").isEmpty, "weekday 8")
+
+        #expect(!checker.errors(.string("x"), against: "Violation").isEmpty)
+    }
+
+    // MARK: - Live answers
+
+    @Test("Live answers of the server validate against the schema documented for their operation and status")
+    func liveAnswersValidate() async throws {
+        let (_, doc) = try await makeDocument()
+        let checker = try SchemaChecker(doc)
+        let engine = try await Engine.open(store: InMemoryEventStore(), logger: Logger(label: "test"))
+        let secret = try #require(try await engine.bootstrapAdminIfEmpty(token: "takt_test-admin-secret"))
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        // Quiet: stopping the server by cancellation logs errors that are not the test's business.
+        let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: quiet) { port in
+            continuation.yield(port)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            var ports = stream.makeAsyncIterator()
+            let port = try #require(await ports.next())
+
+            @discardableResult
+            func call(_ operationID: String, _ method: HTTPMethod, _ path: String, body: JSONValue? = nil, auth: Bool = true,
+                      expect status: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+                request.method = method
+                if auth { request.headers.add(name: "Authorization", value: "Bearer \(secret)") }
+                if let body {
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(bytes: try TaktJSON.encoder.encode(body)))
+                }
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                let bytes = try await response.body.collect(upTo: 16 << 20)
+                let text = String(buffer: bytes)
+                #expect(Int(response.status.code) == status, "\(operationID): \(text)", sourceLocation: sourceLocation)
+                guard let schema = responseSchema(doc, operationID: operationID, status: Int(response.status.code)) else {
+                    Issue.record("\(operationID): status \(response.status.code) is not documented", sourceLocation: sourceLocation)
+                    return .null
+                }
+                let json = try TaktJSON.decoder.decode(JSONValue.self, from: Data(bytes.readableBytesView))
+                let errors = checker.errors(json, against: schema)
+                #expect(errors.isEmpty, "\(operationID) \(response.status.code): \(errors)", sourceLocation: sourceLocation)
+                return json
+            }
+
+            try await call("health", .GET, "/healthz", auth: false, expect: 200)
+            let batch = try await call("submitBatch", .POST, "/api/v1/commands/batch", body: try Samples.batchJSON(keys: false, extra: [
+                .defineSite(Site(id: "bad code!", name: " "))
+            ]), expect: 200)
+            #expect(batch["accepted"] == .number(Double(Samples.commands.count)) && batch["rejected"] == .number(1), "both kinds of answer")
+            try await call("listWorkCenters", .GET, "/api/v1/work-centers?limit=1", expect: 200)
+            try await call("listWorkCenters", .GET, "/api/v1/work-centers?limit=500", expect: 200)
+            try await call("getWorkCenter", .GET, "/api/v1/work-centers/WC-LATHE-1", expect: 200)
+            try await call("getLot", .GET, "/api/v1/lots/LOT-C-1", expect: 200)
+            try await call("getProductionOrder", .GET, "/api/v1/production-orders/PO-000001", expect: 200)
+            try await call("whoAmI", .GET, "/api/v1/users/me", expect: 200)
+            try await call("listEvents", .GET, "/api/v1/events?limit=5", expect: 200)
+            try await call("listTokens", .GET, "/api/v1/users/admin/tokens", expect: 200)
+            try await call("issueToken", .POST, "/api/v1/users/admin/tokens", body: .object(["label": .string("line 3 terminal")]), expect: 201)
+            try await call("createSite", .POST, "/api/v1/sites", body: try encoded(Site(id: "PLANT-9", name: "Ninth plant")), expect: 201)
+            try await call("moveLot", .POST, "/api/v1/lots/LOT-H-1/move", body: .object(["to": .string("LS-LATHE-1")]), expect: 200)
+            try await call("submitCommand", .POST, "/api/v1/commands",
+                           body: try encoded(Command.defineCustomer(Customer(id: "CUST-9", name: "Nine", priority: 9))), expect: 422)
+            try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
+            try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
+            try await call("createSite", .POST, "/api/v1/sites", body: .object(["id": .string("PLANT-8")]), expect: 400)
+            group.cancelAll()
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func api() async throws -> TaktAPI {
+        TaktAPI(engine: try await Engine.open(store: InMemoryEventStore()), logger: Logger(label: "test"), version: "test")
+    }
+
+    func makeDocument() async throws -> (TaktAPI, JSONValue) {
+        let api = try await OpenAPITests.api()
+        return (api, api.openAPI())
+    }
+}
+
+// MARK: - Document helpers
+
+private let componentPrefix = "#/components/schemas/"
+
+private func components(_ doc: JSONValue) throws -> [String: JSONValue] {
+    try #require(doc["components"]?["schemas"]?.objectValue)
+}
+
+private func pathParameters(_ path: String) -> [String] {
+    path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
+}
+
+private func collectRefs(_ value: JSONValue, into refs: inout [String]) {
+    switch value {
+    case .object(let o):
+        if case .string(let r)? = o["$ref"] { refs.append(r) }
+        for (_, v) in o { collectRefs(v, into: &refs) }
+    case .array(let a):
+        for v in a { collectRefs(v, into: &refs) }
+    default: break
+    }
+}
+
+/// The keywords of a schema and its subschemas (not the property names).
+private func schemaKeywords(_ schema: JSONValue, into used: inout Set<String>) {
+    guard case .object(let o) = schema else { return }
+    for (key, value) in o {
+        used.insert(key)
+        switch key {
+        case "properties":
+            for (_, sub) in value.objectValue ?? [:] { schemaKeywords(sub, into: &used) }
+        case "items", "additionalProperties", "if", "then", "else", "not":
+            schemaKeywords(value, into: &used)
+        case "allOf", "anyOf", "oneOf":
+            for sub in value.arrayValue ?? [] { schemaKeywords(sub, into: &used) }
+        default: break
+        }
+    }
+}
+
+private func responseSchema(_ doc: JSONValue, operationID: String, status: Int) -> JSONValue? {
+    for (_, item) in doc["paths"]?.objectValue ?? [:] {
+        for (_, op) in item.objectValue ?? [:] where op["operationId"] == .string(operationID) {
+            let content = op["responses"]?[String(status)]?["content"]?.objectValue
+            return content?.values.first?["schema"]
+        }
+    }
+    return nil
+}
+
+private func encoded<T: Encodable>(_ value: T) throws -> JSONValue {
+    try TaktJSON.decoder.decode(JSONValue.self, from: TaktJSON.encoder.encode(value))
+}
+
+extension JSONValue {
+    fileprivate subscript(key: String) -> JSONValue? {
+        if case .object(let o) = self { return o[key] }
+        return nil
+    }
+    fileprivate var objectValue: [String: JSONValue]? {
+        if case .object(let o) = self { return o }
+        return nil
+    }
+    fileprivate var arrayValue: [JSONValue]? {
+        if case .array(let a) = self { return a }
+        return nil
+    }
+    fileprivate var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+}
+
+// MARK: - A small JSON Schema checker
+
+/// Checks a JSON value against a schema of the document: the subset of JSON Schema 2020-12 the document uses.
+private struct SchemaChecker {
+    /// The keywords it checks (or, for annotations, knowingly ignores).
+    static let keywords: Set<String> = [
+        "$ref", "type", "properties", "required", "additionalProperties", "enum", "const", "items", "minItems", "maxItems",
+        "uniqueItems", "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
+        "allOf", "anyOf", "oneOf", "if", "then", "else", "description",
+    ]
+    let schemas: [String: JSONValue]
+
+    init(_ document: JSONValue) throws {
+        schemas = try components(document)
+    }
+
+    func errors(_ value: JSONValue, against name: String) -> [String] {
+        errors(value, against: .object(["$ref": .string(componentPrefix + name)]))
+    }
+
+    func errors(_ value: JSONValue, against schema: JSONValue) -> [String] {
+        var out: [String] = []
+        check(value, schema, "$", &out)
+        return out
+    }
+
+    private func check(_ value: JSONValue, _ schema: JSONValue, _ path: String, _ out: inout [String]) {
+        guard case .object(let s) = schema else {
+            if schema == .bool(false) { out.append("\(path): not allowed") }
+            return
+        }
+        if case .string(let r)? = s["$ref"] {
+            if r.hasPrefix(componentPrefix), let target = schemas[String(r.dropFirst(componentPrefix.count))] {
+                check(value, target, path, &out)
+            } else {
+                out.append("\(path): unresolved $ref \(r)")
+            }
+        }
+        if let type = s["type"] {
+            let types = type.arrayValue?.compactMap(\.stringValue) ?? [type.stringValue ?? ""]
+            guard types.contains(where: { matches(value, $0) }) else {
+                out.append("\(path): expected \(types.joined(separator: " or ")), got \(value)")
+                return
+            }
+        }
+        if let values = s["enum"]?.arrayValue, !values.contains(value) { out.append("\(path): \(value) is not one of \(values)") }
+        if let c = s["const"], c != value { out.append("\(path): \(value) is not \(c)") }
+        switch value {
+        case .object(let o):
+            let properties = s["properties"]?.objectValue ?? [:]
+            for (key, sub) in properties { if let v = o[key] { check(v, sub, path + "." + key, &out) } }
+            for key in s["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where o[key] == nil {
+                out.append("\(path).\(key): required but missing")
+            }
+            if let extra = s["additionalProperties"] {
+                for (key, v) in o where properties[key] == nil {
+                    if extra == .bool(false) { out.append("\(path).\(key): not a documented property") } else { check(v, extra, path + "." + key, &out) }
+                }
+            }
+        case .array(let a):
+            if let items = s["items"] { for (i, v) in a.enumerated() { check(v, items, "\(path)[\(i)]", &out) } }
+            if let n = s["minItems"]?.number, Double(a.count) < n { out.append("\(path): fewer than \(n) items") }
+            if let n = s["maxItems"]?.number, Double(a.count) > n { out.append("\(path): more than \(n) items") }
+            if s["uniqueItems"] == .bool(true), Set(a).count != a.count { out.append("\(path): items repeat") }
+        case .string(let text):
+            let length = Double(text.unicodeScalars.count)
+            if let n = s["minLength"]?.number, length < n { out.append("\(path): shorter than \(n)") }
+            if let n = s["maxLength"]?.number, length > n { out.append("\(path): longer than \(n)") }
+            if let p = s["pattern"]?.stringValue, text.range(of: p, options: .regularExpression) == nil {
+                out.append("\(path): '\(text)' does not match \(p)")
+            }
+            if s["format"] == .string("date-time"),
+                text.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$"#, options: .regularExpression) == nil
+                    || TaktJSON.parseDate(text) == nil
+            {
+                out.append("\(path): '\(text)' is not a date-time")
+            }
+        case .number(let n):
+            if let m = s["minimum"]?.number, n < m { out.append("\(path): \(n) is below \(m)") }
+            if let m = s["maximum"]?.number, n > m { out.append("\(path): \(n) is above \(m)") }
+            if let m = s["exclusiveMinimum"]?.number, n <= m { out.append("\(path): \(n) is not above \(m)") }
+        default: break
+        }
+        for sub in s["allOf"]?.arrayValue ?? [] { check(value, sub, path, &out) }
+        if let alternatives = s["anyOf"]?.arrayValue, !alternatives.contains(where: { errors(value, against: $0, path).isEmpty }) {
+            out.append("\(path): matches none of anyOf")
+        }
+        if let alternatives = s["oneOf"]?.arrayValue {
+            let matching = alternatives.filter { errors(value, against: $0, path).isEmpty }.count
+            if matching != 1 { out.append("\(path): matches \(matching) of oneOf, not exactly one") }
+        }
+        if let condition = s["if"] {
+            let branch = errors(value, against: condition, path).isEmpty ? s["then"] : s["else"]
+            if let branch { check(value, branch, path, &out) }
+        }
+    }
+
+    private func errors(_ value: JSONValue, against schema: JSONValue, _ path: String) -> [String] {
+        var out: [String] = []
+        check(value, schema, path, &out)
+        return out
+    }
+
+    private func matches(_ value: JSONValue, _ type: String) -> Bool {
+        switch (value, type) {
+        case (.null, "null"), (.bool, "boolean"), (.string, "string"), (.array, "array"), (.object, "object"), (.number, "number"): true
+        case (.number(let n), "integer"): n == n.rounded()
+        default: false
+        }
+    }
+}
+
+extension JSONValue {
+    fileprivate var number: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
+}
+
+// MARK: - Sample plant
+
+/// A JSON value with the schema it should match, and (for Codable structs) whether Swift reads a given body.
+private struct Specimen {
+    var schema: String
+    var json: JSONValue
+    var decodes: ((Data) -> Bool)?
+}
+
+/// A small pump plant, built by hand: every model type, with every optional field filled in.
+private enum Samples {
+    static let now = TaktJSON.parseDate("2026-11-24T06:00:00Z")!
+    static func day(_ n: Int) -> Date { now.addingTimeInterval(Double(n) * 86_400) }
+
+    static let site = Site(id: "PLANT-1", name: "Pump plant", timeZone: "Europe/Berlin")
+    static let turning = Skill(id: "CNC-TURN", name: "CNC turning")
+    static let welding = Skill(id: "WELD-TIG", name: "TIG welding")
+    static let lathe = WorkCenter(
+        id: "WC-LATHE-1", name: "Lathe 1", site: "PLANT-1", kind: .machining, capacity: 2,
+        shifts: [
+            Shift(name: "early", days: [.monday, .tuesday, .wednesday, .thursday, .friday], start: "06:00", end: "14:00"),
+            Shift(name: "night", days: [.friday], start: "22:00", end: "06:00"),
+        ],
+        plannedDowntime: [Downtime(start: day(3), end: day(3).addingTimeInterval(4 * 3600), reason: "spindle maintenance")],
+        setupFamilies: ["small-housing", "large-housing"], defaultChangeoverMinutes: 30,
+        setupTransitions: [SetupTransition(from: "small-housing", to: "large-housing", minutes: 45)])
+    static let lathe2 = WorkCenter(id: "WC-LATHE-2", name: "Lathe 2", site: "PLANT-1", kind: .machining, setupFamilies: ["small-housing"])
+    static let store = Location(id: "STORE-A", name: "Main store", site: "PLANT-1", kind: .store)
+    static let lineSide = Location(id: "LS-LATHE-1", name: "Beside lathe 1", site: "PLANT-1", kind: .lineSide, workCenter: "WC-LATHE-1")
+    static let casting = Item(id: "CAST-100", name: "Housing casting", kind: .purchased, unit: .each)
+    static let castingB = Item(id: "CAST-100B", name: "Housing casting, second source", kind: .purchased)
+    static let steel = Item(id: "STEEL-BAR", name: "Steel bar", kind: .purchased, unit: .kilogram)
+    static let housing = Item(id: "HOUS-100", name: "Machined housing", kind: .semiFinished)
+    static let pump = Item(id: "PUMP-100", name: "Pump", kind: .finished)
+    static let bom = BOM(id: "BOM-HOUS-100", item: "HOUS-100", components: [
+        BOMComponent(item: "CAST-100", quantity: 1, substitutes: ["CAST-100B"]),
+        BOMComponent(item: "STEEL-BAR", quantity: 0.25),
+    ])
+    static let turnOp = RoutingOperation(
+        sequence: 10, name: "Turn housing",
+        workCenters: [
+            EligibleWorkCenter(workCenter: "WC-LATHE-1", setupMinutes: 20, runMinutesPerUnit: 4.5),
+            EligibleWorkCenter(workCenter: "WC-LATHE-2", setupMinutes: 25, runMinutesPerUnit: 5),
+        ],
+        requiredSkill: "CNC-TURN", workInstruction: "WI-HOUS-100-10", setupFamily: "small-housing", transferBatch: 5)
+    static let routing = Routing(id: "RT-HOUS-100", item: "HOUS-100", operations: [
+        turnOp,
+        RoutingOperation(sequence: 20, name: "Deburr", workCenters: [EligibleWorkCenter(workCenter: "WC-LATHE-2", setupMinutes: 0, runMinutesPerUnit: 1)]),
+    ])
+    static let customer = Customer(id: "CUST-ACME", name: "Acme Water", priority: 2)
+    static let salesOrder = NewSalesOrder(id: "SO-1001", customer: "CUST-ACME", priority: 1, lines: [
+        SalesOrderLine(line: 1, item: "HOUS-100", quantity: 10, requestedDate: day(14)),
+        SalesOrderLine(line: 2, item: "PUMP-100", quantity: 2, requestedDate: day(21), promisedDate: day(20)),
+    ])
+    static let newOrder = NewProductionOrder(
+        id: "PO-000001", item: "HOUS-100", quantity: 10, routing: "RT-HOUS-100", dueDate: day(12), priority: 2,
+        pegging: Pegging(salesOrder: "SO-1001", line: 1))
+    static let peggedOrder = ProductionOrder(
+        id: "PO-000001", item: "HOUS-100", quantity: 10, routing: "RT-HOUS-100", dueDate: day(12), priority: 2, status: .cancelled,
+        pegging: Pegging(salesOrder: "SO-1001", line: 1), createdAt: now, releasedAt: day(1), completedAt: day(2),
+        cancelReason: "customer withdrew")
+    static let newCastingLot = NewLot(id: "LOT-C-1", item: "CAST-100", quantity: 10, location: "STORE-A",
+                                      supplierLot: "FDY-2026-118", supplier: "Foundry Nord", productionOrder: "PO-000001")
+    static let castingLot = Lot(id: "LOT-C-1", item: "CAST-100", quantity: 10, location: "STORE-A", status: .onHold,
+                                supplierLot: "FDY-2026-118", supplier: "Foundry Nord", productionOrder: "PO-000001", createdAt: now)
+    static let operatorUser = User(id: "jdoe", name: "Jana Doe", roles: [.operator, .quality],
+                                   certifications: [Certification(skill: "CNC-TURN", validUntil: day(365)), Certification(skill: "WELD-TIG")])
+    static let token = APIToken(id: "TOK-1", user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "line 3 terminal", issuedAt: now)
+
+    /// Commands of every type, in an order the engine accepts.
+    static let commands: [Command] = [
+        .defineSite(site), .defineSkill(turning), .defineSkill(welding), .defineWorkCenter(lathe), .defineWorkCenter(lathe2),
+        .defineLocation(store), .defineLocation(lineSide),
+        .defineItem(casting), .defineItem(castingB), .defineItem(steel), .defineItem(housing), .defineItem(pump),
+        .defineBOM(bom), .defineRouting(routing), .defineCustomer(customer),
+        .createSalesOrder(salesOrder),
+        .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: "SO-1001", line: 1, promisedDate: day(15))),
+        .createProductionOrder(newOrder),
+        .releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-000001")),
+        .startProductionOrder(ProductionOrderRef(productionOrder: "PO-000001")),
+        .completeProductionOrder(ProductionOrderRef(productionOrder: "PO-000001")),
+        .createProductionOrder(NewProductionOrder(item: "HOUS-100", quantity: 5, dueDate: day(20))),
+        .cancelProductionOrder(CancelProductionOrder(productionOrder: "PO-000002", reason: "planned twice")),
+        .createLot(NewLot(id: "LOT-C-1", item: "CAST-100", quantity: 10, location: "STORE-A", supplierLot: "FDY-2026-118", supplier: "Foundry Nord")),
+        .createLot(NewLot(id: "LOT-H-1", item: "HOUS-100", quantity: 10, location: "STORE-A", productionOrder: "PO-000001")),
+        .moveLot(MoveLot(lot: "LOT-C-1", to: "LS-LATHE-1")),
+        .setLotStatus(SetLotStatus(lot: "LOT-C-1", status: .onHold, reason: "porosity suspected")),
+        .createUser(User(id: "jdoe", name: "Jana Doe", roles: [.operator])),
+        .updateUser(operatorUser),
+        .issueAPIToken(IssueAPIToken(id: "TOK-1", user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "line 3 terminal")),
+        .revokeAPIToken(APITokenRef(token: "TOK-1")),
+        .createSalesOrder(NewSalesOrder(id: "SO-1002", customer: "CUST-ACME", lines: [
+            SalesOrderLine(line: 1, item: "PUMP-100", quantity: 1, requestedDate: day(30)),
+        ])),
+        .cancelSalesOrder(CancelSalesOrder(salesOrder: "SO-1002", reason: "duplicate order")),
+    ]
+
+    /// The commands as a batch body, each with an idempotency key when asked.
+    static func batchJSON(keys: Bool, extra: [Command] = []) throws -> JSONValue {
+        .object(["commands": .array(try (commands + extra).enumerated().map { i, command in
+            guard case .object(var o) = try encoded(command) else { return .null }
+            if keys { o["idempotencyKey"] = .string("import-\(i)") }
+            return .object(o)
+        })])
+    }
+
+    static func specimen<T: Codable>(_ schema: String, _ value: T) -> Specimen {
+        let json = (try? encoded(value)) ?? .null
+        return Specimen(schema: schema, json: json, decodes: { data in (try? TaktJSON.decoder.decode(T.self, from: data)) != nil })
+    }
+
+    /// Every struct the API reads or writes, with every optional field set.
+    static var specimens: [Specimen] {
+        let problem = {
+            var p = Problem.from(DomainError(.invalid, [
+                Violation(field: "capacity", rule: "range", message: "capacity must be 1 to 1000 parallel operations (got 0)"),
+                Violation(field: "shifts[0].days", rule: "required", message: "shifts[0].days must name at least one weekday"),
+            ]), logger: Logger(label: "test"))
+            p.instance = "/api/v1/work-centers"
+            p.requestId = "7d1c1f0e-2b7a-4c55-9a57-0f4b1f1d2f11"
+            return p
+        }()
+        return [
+            specimen("Health", Health(status: "ok", version: "0.1.0", sequence: 42)),
+            specimen("Site", site), specimen("Skill", turning), specimen("WorkCenter", lathe),
+            specimen("Shift", lathe.shifts[1]), specimen("Downtime", lathe.plannedDowntime[0]),
+            specimen("SetupTransition", lathe.setupTransitions[0]),
+            specimen("Location", lineSide), specimen("Item", housing), specimen("BOM", bom), specimen("BOMComponent", bom.components[0]),
+            specimen("Routing", routing), specimen("RoutingOperation", turnOp), specimen("EligibleWorkCenter", turnOp.workCenters[0]),
+            specimen("Customer", customer),
+            specimen("SalesOrder", SalesOrder(id: "SO-1001", customer: "CUST-ACME", priority: 1, lines: salesOrder.lines, status: .shipped)),
+            specimen("NewSalesOrder", salesOrder), specimen("SalesOrderLine", salesOrder.lines[1]),
+            specimen("ProductionOrder", peggedOrder), specimen("NewProductionOrder", newOrder), specimen("Pegging", newOrder.pegging!),
+            specimen("Lot", castingLot), specimen("NewLot", newCastingLot),
+            specimen("User", operatorUser), specimen("Certification", operatorUser.certifications[0]),
+            specimen("APIToken", token), specimen("TokenList", TokenList(items: [token])),
+            specimen("IssuedToken", IssuedToken(token: token, secret: "takt_abc123")),
+            specimen("TokenRequest", TokenRequest(label: "line 3 terminal")),
+            specimen("IssueAPIToken", IssueAPIToken(id: "TOK-2", user: "jdoe", secretHash: token.secretHash, label: "tablet")),
+            specimen("APITokenRef", APITokenRef(token: "TOK-1")),
+            specimen("PromiseRequest", PromiseRequest(promisedDate: day(15))),
+            specimen("ReasonRequest", ReasonRequest(reason: "customer withdrew")),
+            specimen("MoveRequest", MoveRequest(to: "LS-LATHE-1")),
+            specimen("LotStatusRequest", LotStatusRequest(status: .quarantine, reason: "porosity confirmed")),
+            specimen("PromiseSalesOrderLine", PromiseSalesOrderLine(salesOrder: "SO-1001", line: 1, promisedDate: day(15))),
+            specimen("CancelSalesOrder", CancelSalesOrder(salesOrder: "SO-1001", reason: "duplicate order")),
+            specimen("ProductionOrderRef", ProductionOrderRef(productionOrder: "PO-000001")),
+            specimen("CancelProductionOrder", CancelProductionOrder(productionOrder: "PO-000001", reason: "planned twice")),
+            specimen("MoveLot", MoveLot(lot: "LOT-C-1", to: "LS-LATHE-1")),
+            specimen("SetLotStatus", SetLotStatus(lot: "LOT-C-1", status: .scrapped, reason: "cracked")),
+            specimen("ProductionOrderTransition", ProductionOrderTransition(productionOrder: "PO-000001", at: now)),
+            specimen("ProductionOrderCancelled", ProductionOrderCancelled(productionOrder: "PO-000001", reason: "planned twice", at: now)),
+            specimen("LotMoved", LotMoved(lot: "LOT-C-1", from: "STORE-A", to: "LS-LATHE-1")),
+            specimen("LotStatusChanged", LotStatusChanged(lot: "LOT-C-1", from: .available, to: .onHold, reason: "porosity suspected")),
+            specimen("Violation", Violation(field: "capacity", rule: "range", message: "capacity must be 1 to 1000")),
+            specimen("Problem", problem),
+        ]
+    }
+
+    /// Values with every optional field left out, and other variants.
+    static var minimalSpecimens: [Specimen] {
+        [
+            specimen("WorkCenter", lathe2), specimen("Location", store), specimen("Item", steel),
+            specimen("RoutingOperation", routing.operations[1]), specimen("SalesOrderLine", salesOrder.lines[0]),
+            specimen("NewSalesOrder", NewSalesOrder(id: "SO-2", customer: "CUST-ACME", lines: salesOrder.lines)),
+            specimen("NewProductionOrder", NewProductionOrder(item: "HOUS-100", quantity: 1, dueDate: now)),
+            specimen("ProductionOrder", ProductionOrder(id: "PO-000002", item: "HOUS-100", quantity: 1, routing: "RT-HOUS-100", dueDate: now, createdAt: now)),
+            specimen("Lot", Lot(id: "LOT-H-1", item: "HOUS-100", quantity: 10, location: "STORE-A", createdAt: now)),
+            specimen("NewLot", NewLot(id: "LOT-H-1", item: "HOUS-100", quantity: 10, location: "STORE-A")),
+            specimen("User", User(id: "ops", name: "Ops", roles: [.admin])),
+            specimen("Certification", operatorUser.certifications[1]),
+            specimen("IssuedToken", IssuedToken(token: token, secret: nil)),
+            specimen("IssueAPIToken", IssueAPIToken(user: "jdoe", secretHash: token.secretHash, label: "tablet")),
+            specimen("Problem", Problem.badRequest("limit", "range", "limit must be an integer from 1 to 500 (got '0')")),
+            specimen("Problem", Problem.notFound("lot 'NOPE' does not exist")),
+        ] + Samples.commands.map { specimen("Command", $0) }
+    }
+}
