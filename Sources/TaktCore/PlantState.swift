@@ -69,6 +69,17 @@ extension PlantState {
 
         case .defineWorkCenter(let wc):
             try validate(wc)
+            if let old = workCenters[wc.id] {
+                let dropped = Set(old.setupFamilies).subtracting(wc.setupFamilies)
+                let users = routings.values.filter { r in
+                    r.operations.contains { op in
+                        op.setupFamily.map(dropped.contains) == true && op.workCenters.contains { $0.workCenter == wc.id }
+                    }
+                }.map(\.id.rawValue).sorted()
+                if !users.isEmpty {
+                    throw .conflict("setupFamilies", "in-use", "routings \(users.joined(separator: ", ")) run a removed setup family on '\(wc.id)'")
+                }
+            }
             return [.workCenterDefined(wc)]
 
         case .defineLocation(let location):
@@ -177,7 +188,11 @@ extension PlantState {
             guard locations[move.to] != nil else { throw .notFound("to", "location '\(move.to)' does not exist") }
             guard lot.location != move.to else { throw .conflict("to", "same-location", "lot '\(lot.id)' is already at '\(move.to)'") }
             switch lot.status {
-            case .available, .quarantine: break
+            case .available: break
+            case .quarantine:
+                if locations[move.to]?.kind != .quarantine {
+                    throw .conflict("to", "quarantine", "lot '\(lot.id)' is in quarantine and may only move to a quarantine location")
+                }
             case .onHold: throw .conflict("lot", "on-hold", "lot '\(lot.id)' is on hold and cannot be moved until quality releases it")
             case .consumed, .shipped, .scrapped:
                 throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
@@ -440,6 +455,8 @@ extension PlantState {
         if let po = new.productionOrder {
             if let order = productionOrders[po] {
                 v.check(order.item == new.item, "productionOrder", "item-mismatch", "order '\(po)' makes '\(order.item)', not '\(new.item)'")
+                v.check([.released, .inProgress, .completed].contains(order.status), "productionOrder", "status",
+                        "order '\(po)' is \(order.status.rawValue); only released, in-progress or completed orders produce lots")
             } else {
                 v.add("productionOrder", "unknown-reference", "production order '\(po)' does not exist")
             }

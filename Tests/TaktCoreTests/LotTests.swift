@@ -21,15 +21,31 @@ struct LotTests {
             TestPlant.castingLot("LOT-1", supplierLot: supplierLot), .invalid, field: "supplierLot", rule: "required")
     }
 
-    @Test("A lot of a made item needs no supplier lot and may name the order that made it")
+    @Test("A lot of a made item needs no supplier lot and may name the released order that made it, not a planned one")
     func madeLot() {
         var plant = TestPlant.pumpShop()
         plant.accept(TestPlant.pumpOrder("PO-000001"))
+        plant.expectRejected(
+            .createLot(NewLot(id: "LOT-2", item: "PUMP", quantity: 4, location: "LOC-STORE", productionOrder: "PO-000001")),
+            .invalid, field: "productionOrder", rule: "status")
+        plant.accept(.releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-000001")))
         plant.accept(.createLot(NewLot(id: "LOT-2", item: "PUMP", quantity: 4, location: "LOC-STORE", productionOrder: "PO-000001")))
         #expect(plant.state.lots["LOT-2"]?.productionOrder == "PO-000001")
         plant.expectRejected(
             .createLot(NewLot(id: "LOT-3", item: "HOUSING", quantity: 4, location: "LOC-STORE", productionOrder: "PO-000001")),
             .invalid, field: "productionOrder", rule: "item-mismatch")
+    }
+
+    @Test("A quarantined lot moves only to a quarantine location")
+    func quarantinedLotStaysInQuarantine() {
+        var plant = TestPlant.pumpShop()
+        plant.accept(TestPlant.castingLot("LOT-Q", supplierLot: "S-1"))
+        plant.accept(.setLotStatus(SetLotStatus(lot: "LOT-Q", status: .quarantine, reason: "Certificate missing")))
+        plant.accept(.defineLocation(Location(id: "LOC-QA", name: "Quarantine cage", site: "PLANT-1", kind: .quarantine)))
+        plant.accept(.defineLocation(Location(id: "LOC-RCV", name: "Receiving", site: "PLANT-1", kind: .receiving)))
+        plant.expectRejected(.moveLot(MoveLot(lot: "LOT-Q", to: "LOC-RCV")), .conflict, field: "to", rule: "quarantine")
+        plant.accept(.moveLot(MoveLot(lot: "LOT-Q", to: "LOC-QA")))
+        #expect(plant.state.lots["LOT-Q"]?.location == "LOC-QA")
     }
 
     @Test("A lot on hold cannot be moved")

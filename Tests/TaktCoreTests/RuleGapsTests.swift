@@ -38,4 +38,18 @@ struct RuleGapsTests {
         plant.expectRejected(
             .defineItem(Item(id: "FRAME", name: "Welded frame", kind: .purchased)), .invalid, field: "kind", rule: "routing-exists")
     }
+
+    @Test("A work center cannot drop a setup family that a routing still runs on it")
+    func droppingASetupFamilyInUse() {
+        var plant = TestPlant.pumpShop()
+        plant.accept(.defineWorkCenter(WorkCenter(id: "WC-MILL-2", name: "Mill 2", site: "PLANT-1", kind: .machining,
+                                                  setupFamilies: ["small-housing", "large-housing"])))
+        var routing = TestPlant.routing("RT-HOUSING", item: "HOUSING", on: "WC-MILL-2")
+        routing.operations[0].setupFamily = "small-housing"
+        plant.accept(.defineRouting(routing))
+        plant.expectRejected(
+            .defineWorkCenter(WorkCenter(id: "WC-MILL-2", name: "Mill 2", site: "PLANT-1", kind: .machining, setupFamilies: ["large-housing"])),
+            .conflict, field: "setupFamilies", rule: "in-use")
+        plant.accept(.defineWorkCenter(WorkCenter(id: "WC-MILL-2", name: "Mill 2", site: "PLANT-1", kind: .machining, setupFamilies: ["small-housing"])))
+    }
 }
