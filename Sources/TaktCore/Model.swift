@@ -441,3 +441,69 @@ public struct Lot: Codable, Sendable, Hashable, Identifiable {
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
 }
+
+// MARK: - Decoding defaults
+// Fields with an obvious default may be left out of a request; answers always carry them.
+
+extension User {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            roles: try c.decode([Role].self, forKey: .roles),
+            certifications: try c.decodeIfPresent([Certification].self, forKey: .certifications) ?? [],
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true)
+    }
+}
+
+extension Site {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC")
+    }
+}
+
+extension WorkCenter {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            site: try c.decode(Site.ID.self, forKey: .site), kind: try c.decode(WorkCenterKind.self, forKey: .kind),
+            capacity: try c.decodeIfPresent(Int.self, forKey: .capacity) ?? 1,
+            shifts: try c.decodeIfPresent([Shift].self, forKey: .shifts) ?? [],
+            plannedDowntime: try c.decodeIfPresent([Downtime].self, forKey: .plannedDowntime) ?? [],
+            setupFamilies: try c.decodeIfPresent([String].self, forKey: .setupFamilies) ?? [],
+            defaultChangeoverMinutes: try c.decodeIfPresent(Double.self, forKey: .defaultChangeoverMinutes) ?? 0,
+            setupTransitions: try c.decodeIfPresent([SetupTransition].self, forKey: .setupTransitions) ?? [])
+    }
+}
+
+extension Item {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            kind: try c.decode(ItemKind.self, forKey: .kind),
+            unit: try c.decodeIfPresent(UnitOfMeasure.self, forKey: .unit) ?? .each)
+    }
+}
+
+extension BOMComponent {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            item: try c.decode(Item.ID.self, forKey: .item), quantity: try c.decode(Double.self, forKey: .quantity),
+            substitutes: try c.decodeIfPresent([Item.ID].self, forKey: .substitutes) ?? [])
+    }
+}
+
+extension Customer {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            priority: try c.decodeIfPresent(Int.self, forKey: .priority) ?? 3)
+    }
+}

@@ -216,6 +216,7 @@ public actor Engine {
         // 2. Decide and apply in order.
         let time = TaktJSON.wholeSeconds(now())
         let encoder = TaktJSON.encoder
+        let decoder = TaktJSON.decoder
         let startSequence = state.sequence
         var records: [CommandRecord] = []
         var recordIndex: [Int: Int] = [:]  // batch index → records index
@@ -250,11 +251,16 @@ public actor Engine {
                 try authorize(e)
                 let events = try state.decide(e.command, actor: e.actor.userID, now: time)
                 var newEvents: [NewEvent] = []
+                var stored: [Event] = []
                 for event in events {
-                    newEvents.append(NewEvent(type: event.typeName, payload: try event.encodePayload(encoder)))
+                    let payload = try event.encodePayload(encoder)
+                    newEvents.append(NewEvent(type: event.typeName, payload: payload))
+                    // Apply the event exactly as the log will hold it (e.g. dates in whole seconds),
+                    // so that a replay always gives the live state.
+                    stored.append(try Event(type: event.typeName, payload: payload, decoder: decoder))
                 }
                 var seq = state.sequence
-                for event in events {
+                for event in stored {
                     seq += 1
                     state.apply(event, sequence: seq)
                 }

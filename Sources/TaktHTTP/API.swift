@@ -477,7 +477,7 @@ struct TokenRequest: Codable, Sendable { var label: String }
 struct TokenList: Codable, Sendable { var items: [APIToken] }
 struct IssuedToken: Codable, Sendable {
     var token: APIToken
-    /// The secret, shown once; `null` on an idempotent replay.
+    /// The secret, shown once; left out on an idempotent replay (only its hash was stored).
     var secret: String?
 }
 struct CommandBatch: Codable, Sendable {

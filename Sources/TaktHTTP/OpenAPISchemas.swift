@@ -83,8 +83,8 @@ enum OpenAPISchemas {
             "id": code("user ID, e.g. `jdoe`"),
             "name": words("display name"),
             "roles": arr(enumOf(Role.allCases.map(\.rawValue), "a role"), "what the user may do; admin may do everything", minItems: 1),
-            "certifications": arr(ref("Certification"), "skills the user is certified for"),
-            "active": bool("inactive users cannot sign in or be assigned work"),
+            "certifications": arr(ref("Certification"), "skills the user is certified for; none when left out").optional,
+            "active": bool("inactive users cannot sign in or be assigned work; true when left out").optional,
         ])),
         ("Certification", obj("A user's certification for a skill.", [
             "skill": code("skill ID"),
@@ -122,7 +122,7 @@ enum OpenAPISchemas {
         ("Site", obj("A plant or factory site.", [
             "id": code("site ID, e.g. `PLANT-1`"),
             "name": words("the site's name"),
-            "timeZone": str("IANA time zone, e.g. `Europe/Berlin`; shifts are in this zone"),
+            "timeZone": str("IANA time zone, e.g. `Europe/Berlin`; shifts are in this zone; UTC when left out").optional,
         ])),
         ("Skill", obj("A skill an operation may require of the person running it.", [
             "id": code("skill ID, e.g. `WELD-TIG`"),
@@ -133,12 +133,12 @@ enum OpenAPISchemas {
             "name": words("the work center's name"),
             "site": code("the site it stands in"),
             "kind": enumOf(WorkCenterKind.allCases.map(\.rawValue), "what kind of work it does"),
-            "capacity": int("operations it can run at the same time", 1...1000),
-            "shifts": arr(ref("Shift"), "when it works, in the site's time zone"),
-            "plannedDowntime": arr(ref("Downtime"), "planned interruptions: maintenance, holidays"),
-            "setupFamilies": arr(str("a setup family, e.g. `small-housing`"), "setup families it runs", unique: true),
-            "defaultChangeoverMinutes": num("changeover minutes between two different families, unless a transition says otherwise", min: 0),
-            "setupTransitions": arr(ref("SetupTransition"), "changeover times between particular families"),
+            "capacity": int("operations it can run at the same time; 1 when left out", 1...1000).optional,
+            "shifts": arr(ref("Shift"), "when it works, in the site's time zone; none when left out").optional,
+            "plannedDowntime": arr(ref("Downtime"), "planned interruptions: maintenance, holidays").optional,
+            "setupFamilies": arr(str("a setup family, e.g. `small-housing`"), "setup families it runs", unique: true).optional,
+            "defaultChangeoverMinutes": num("changeover minutes between two different families, unless a transition says otherwise; 0 when left out", min: 0).optional,
+            "setupTransitions": arr(ref("SetupTransition"), "changeover times between particular families").optional,
         ])),
         ("Shift", obj("A recurring working window in the site's local time; `end` before `start` runs past midnight.", [
             "name": words("the shift's name, e.g. `early`"),
@@ -169,7 +169,7 @@ enum OpenAPISchemas {
             "id": code("item ID (part number), e.g. `PUMP-100`"),
             "name": words("the item's name"),
             "kind": enumOf(ItemKind.allCases.map(\.rawValue), "purchased, made as a part (semi-finished), or sold (finished)"),
-            "unit": enumOf(UnitOfMeasure.allCases.map(\.rawValue), "unit of measure of its quantities"),
+            "unit": enumOf(UnitOfMeasure.allCases.map(\.rawValue), "unit of measure of its quantities; `ea` when left out").optional,
         ])),
         ("BOM", obj("A single-level bill of materials: what one unit of an item is made from.", [
             "id": code("BOM ID"),
@@ -179,7 +179,7 @@ enum OpenAPISchemas {
         ("BOMComponent", obj("One component line of a bill of materials.", [
             "item": code("the component item"),
             "quantity": num("how much one parent unit needs", above: 0),
-            "substitutes": arr(code("an item ID"), "approved alternative materials that may be consumed instead"),
+            "substitutes": arr(code("an item ID"), "approved alternative materials that may be consumed instead").optional,
         ])),
         ("Routing", obj("How an item is made: its operations, in order.", [
             "id": code("routing ID"),
@@ -205,7 +205,7 @@ enum OpenAPISchemas {
         ("Customer", obj("A customer.", [
             "id": code("customer ID"),
             "name": words("the customer's name"),
-            "priority": int("1 (most important) to 5", 1...5),
+            "priority": int("1 (most important) to 5; 3 when left out", 1...5).optional,
         ])),
         ("SalesOrder", obj("A customer order.", [
             "id": code("sales order ID"),
