@@ -285,3 +285,44 @@ extension Command: Codable {
         }
     }
 }
+
+// MARK: - The log's time resolution
+
+extension Command {
+    /// The command with every date cut to whole seconds, the resolution of the log, so that the
+    /// state built from a decided command equals the state rebuilt from its stored events.
+    public func truncatingDates() -> Command {
+        func t(_ d: Date) -> Date { TaktJSON.wholeSeconds(d) }
+        func t(_ d: Date?) -> Date? { d.map(TaktJSON.wholeSeconds) }
+        func t(_ user: User) -> User {
+            var u = user
+            u.certifications = u.certifications.map { Certification(skill: $0.skill, validUntil: t($0.validUntil)) }
+            return u
+        }
+        switch self {
+        case .defineWorkCenter(var wc):
+            wc.plannedDowntime = wc.plannedDowntime.map { Downtime(start: t($0.start), end: t($0.end), reason: $0.reason) }
+            return .defineWorkCenter(wc)
+        case .createSalesOrder(var so):
+            so.lines = so.lines.map { line in
+                var l = line
+                l.requestedDate = t(l.requestedDate)
+                l.promisedDate = t(l.promisedDate)
+                return l
+            }
+            return .createSalesOrder(so)
+        case .promiseSalesOrderLine(var p):
+            p.promisedDate = t(p.promisedDate)
+            return .promiseSalesOrderLine(p)
+        case .createProductionOrder(var po):
+            po.dueDate = t(po.dueDate)
+            return .createProductionOrder(po)
+        case .createUser(let u): return .createUser(t(u))
+        case .updateUser(let u): return .updateUser(t(u))
+        case .defineSite, .defineSkill, .defineLocation, .defineItem, .defineBOM, .defineRouting, .defineCustomer,
+            .cancelSalesOrder, .releaseProductionOrder, .startProductionOrder, .completeProductionOrder,
+            .cancelProductionOrder, .createLot, .moveLot, .setLotStatus, .issueAPIToken, .revokeAPIToken:
+            return self
+        }
+    }
+}

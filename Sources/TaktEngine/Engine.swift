@@ -57,7 +57,7 @@ public actor Engine {
     /// - Throws: ``EngineError`` `storage` when the log cannot be read or an event cannot be decoded.
     public static func open(
         store: any EventStore, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "takt.engine"),
-        snapshotInterval: Int64 = 5_000
+        snapshotInterval: Int64 = 100_000
     ) async throws -> Engine {
         let (state, snap) = try await Engine.load(from: store, logger: logger)
         return Engine(store: store, state: state, lastSnapshot: snap, now: now, logger: logger, snapshotInterval: snapshotInterval)
@@ -118,7 +118,7 @@ public actor Engine {
 
     /// Lowercase hex SHA-256 of a token secret.
     public static func hash(secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(secret.utf8)))
     }
 
     /// A new random token secret (256 bits), e.g. `takt_3q2…`.
@@ -216,7 +216,6 @@ public actor Engine {
         // 2. Decide and apply in order.
         let time = TaktJSON.wholeSeconds(now())
         let encoder = TaktJSON.encoder
-        let decoder = TaktJSON.decoder
         let startSequence = state.sequence
         var records: [CommandRecord] = []
         var recordIndex: [Int: Int] = [:]  // batch index → records index
@@ -249,18 +248,14 @@ public actor Engine {
                     }
                 }
                 try authorize(e)
-                let events = try state.decide(e.command, actor: e.actor.userID, now: time)
+                // Dates in whole seconds, as the log holds them, so that a replay always gives the live state.
+                let events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
                 var newEvents: [NewEvent] = []
-                var stored: [Event] = []
                 for event in events {
-                    let payload = try event.encodePayload(encoder)
-                    newEvents.append(NewEvent(type: event.typeName, payload: payload))
-                    // Apply the event exactly as the log will hold it (e.g. dates in whole seconds),
-                    // so that a replay always gives the live state.
-                    stored.append(try Event(type: event.typeName, payload: payload, decoder: decoder))
+                    newEvents.append(NewEvent(type: event.typeName, payload: try event.encodePayload(encoder)))
                 }
                 var seq = state.sequence
-                for event in stored {
+                for event in events {
                     seq += 1
                     state.apply(event, sequence: seq)
                 }
@@ -333,7 +328,7 @@ public actor Engine {
 
     static func digest(_ command: Command, encoder: JSONEncoder) throws -> String {
         let data = try encoder.encode(command)
-        return SHA256.hash(data: data).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return hex(SHA256.hash(data: data).prefix(16))
     }
 
     // MARK: - Snapshots
@@ -435,4 +430,16 @@ extension Engine {
             return first
         }
     }
+}
+
+/// Lowercase hexadecimal of some bytes.
+func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    let digits = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 0x0f)])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
