@@ -82,7 +82,7 @@ public enum TaktApplication {
         var index = 0
         while index < commands.count {
             let chunk = commands[index..<min(commands.count, index + 5_000)]
-            let results = try await engine.submitBatch(chunk.map { CommandEnvelope(command: $0, actor: .system, correlationID: "demo-plant") })
+            let results = await engine.submitBatch(chunk.map { CommandEnvelope(command: $0, actor: .system, correlationID: "demo-plant") })
             for (offset, result) in results.enumerated() {
                 if case .failure(let error) = result {
                     throw DemoSeedError(message: "demo command \(index + offset) (\(chunk[chunk.startIndex + offset].typeName)) was rejected: \(error)")

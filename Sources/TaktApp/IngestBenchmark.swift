@@ -62,7 +62,7 @@ public struct IngestBenchmark: Sendable {
             t0 = clock.now
             var index = 0
             while index < envelopes.count {
-                let results = try await engine.submitBatch(Array(envelopes[index..<min(envelopes.count, index + batchSize)]))
+                let results = await engine.submitBatch(Array(envelopes[index..<min(envelopes.count, index + batchSize)]))
                 if case .failure(let error)? = results.first(where: { if case .failure = $0 { true } else { false } }) { throw error }
                 index += batchSize
             }

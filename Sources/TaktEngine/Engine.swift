@@ -33,9 +33,10 @@ public actor Engine {
         return "c-\(correlationPrefix)-\(correlationCounter)"
     }
 
+    /// Commands waiting for the next commit, with the caller to answer (nil for the leader's own).
     private struct Pending {
-        var envelope: CommandEnvelope
-        var continuation: CheckedContinuation<CommandOutcome, any Error>?
+        var envelopes: [CommandEnvelope]
+        var continuation: CheckedContinuation<[Result<CommandOutcome, any Error>], Never>?
     }
 
     private init(store: any EventStore, state: PlantState, lastSnapshot: Int64, now: @escaping @Sendable () -> Date,
@@ -137,31 +138,13 @@ public actor Engine {
     /// - Throws: ``DomainError`` when the command breaks a rule, ``EngineError`` when the actor may not submit it,
     ///   the key was reused for another request, or the store failed. Nothing is applied then.
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
-        if committing {
-            return try await withCheckedThrowingContinuation { queue.append(Pending(envelope: envelope, continuation: $0)) }
+        guard let result = await submitBatch([envelope]).first else {
+            throw EngineError(.storage, "the command was not processed")
         }
-        committing = true
-        queue.append(Pending(envelope: envelope, continuation: nil))
-        var mine: Result<CommandOutcome, any Error> = .failure(EngineError(.storage, "the command was not processed"))
-        while !queue.isEmpty {
-            let batch = queue
-            queue.removeAll()
-            let results = await process(batch)
-            for (pending, result) in zip(batch, results) {
-                if let c = pending.continuation { c.resume(with: result) } else { mine = result }
-            }
-            if !readWaiters.isEmpty {
-                let waiters = readWaiters
-                readWaiters.removeAll()
-                waiters.forEach { $0.resume() }
-                await Task.yield()
-            }
-        }
-        committing = false
-        return try mine.get()
+        return try result.get()
     }
 
-    /// Submits several commands at once; they are committed in as few transactions as possible,
+    /// Submits several commands at once from many tasks; they are committed in as few transactions as possible,
     /// each with its own answer (one invalid command does not stop the others).
     public func submitAll(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
         await withTaskGroup(of: (Int, Result<CommandOutcome, any Error>).self) { group in
@@ -176,36 +159,46 @@ public actor Engine {
         }
     }
 
-    /// Validates and applies commands in order as one batch: the fast path for imports and seeding.
-    /// Each command sees the effects of the ones before it; all accepted ones are committed in one transaction.
-    public func submitBatch(_ envelopes: [CommandEnvelope]) async throws -> [Result<CommandOutcome, any Error>] {
+    /// Validates and applies commands in order: each sees the effects of the ones before it, and all accepted
+    /// ones are committed in one transaction with whatever else is waiting (group commit). Each command gets its
+    /// own answer; a rejected one does not stop the others.
+    ///
+    /// The first caller while no commit is under way becomes the leader: it commits its batch, then everything
+    /// that queued up meanwhile, batch after batch, and answers the waiting callers.
+    public func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
         if committing {
-            // Join the queue like everyone else; order within the batch is kept.
-            return await withTaskGroup(of: Void.self) { _ in
-                var out: [Result<CommandOutcome, any Error>] = []
-                for e in envelopes {
-                    do { out.append(.success(try await submit(e))) } catch { out.append(.failure(error)) }
-                }
-                return out
-            }
+            return await withCheckedContinuation { queue.append(Pending(envelopes: envelopes, continuation: $0)) }
         }
         committing = true
-        let results = await process(envelopes.map { Pending(envelope: $0, continuation: nil) })
+        queue.append(Pending(envelopes: envelopes, continuation: nil))
+        var mine: [Result<CommandOutcome, any Error>] = []
         while !queue.isEmpty {
             let batch = queue
             queue.removeAll()
-            for (pending, result) in zip(batch, await process(batch)) { pending.continuation?.resume(with: result) }
+            let results = await process(batch.flatMap(\.envelopes))
+            var offset = 0
+            for pending in batch {
+                let answer = Array(results[offset..<offset + pending.envelopes.count])
+                offset += pending.envelopes.count
+                if let c = pending.continuation { c.resume(returning: answer) } else { mine = answer }
+            }
+            if !readWaiters.isEmpty {
+                let waiters = readWaiters
+                readWaiters.removeAll()
+                waiters.forEach { $0.resume() }
+                await Task.yield()
+            }
         }
         committing = false
-        return results
+        return mine
     }
 
     /// Decides and applies a batch, appends it in one transaction, and answers each command.
-    private func process(_ batch: [Pending]) async -> [Result<CommandOutcome, any Error>] {
+    private func process(_ batch: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
         var results = [Result<CommandOutcome, any Error>?](repeating: nil, count: batch.count)
         // 1. Idempotency: look up every keyed command's record, per actor.
         var known: [String: [String: IdempotencyRecord]] = [:]
-        let keyed = Dictionary(grouping: batch.compactMap { p in p.envelope.idempotencyKey.map { (p.envelope.actor.description, $0) } }, by: \.0)
+        let keyed = Dictionary(grouping: batch.compactMap { e in e.idempotencyKey.map { (e.actor.description, $0) } }, by: \.0)
         for (actor, pairs) in keyed {
             do {
                 known[actor] = try await store.idempotencyRecords(actor: actor, keys: pairs.map(\.1))
@@ -222,8 +215,7 @@ public actor Engine {
         var keyInBatch: [String: Int] = [:]  // actor+key → batch index that owns it
         var replays: [Int: IdempotencyRecord] = [:]
         var sameBatchReplays: [Int: Int] = [:]
-        for (i, pending) in batch.enumerated() {
-            let e = pending.envelope
+        for (i, e) in batch.enumerated() {
             let actor = e.actor.description
             do {
                 // The request digest matters only for keyed commands (to refuse a key reused for another request).

@@ -341,7 +341,7 @@ public struct TaktAPI: Sendable {
                 let envelopes = batch.commands.map {
                     CommandEnvelope(command: $0.command, actor: .user(user.id), idempotencyKey: $0.idempotencyKey, correlationID: correlation)
                 }
-                let results = try await engine.submitBatch(envelopes)
+                let results = await engine.submitBatch(envelopes)
                 var parts: [String] = []
                 var accepted = 0
                 for result in results {

@@ -185,7 +185,7 @@ struct EngineSubscriptionTests {
                 try await engine.run(housingLot("LIVE-1"))
                 try await engine.run(housingLot("LIVE-2"), key: "live-2")
                 try await engine.run(housingLot("LIVE-2"), key: "live-2")
-                _ = try await engine.submitBatch((3...5).map { CommandEnvelope(command: housingLot(Lot.ID("LIVE-\($0)")), actor: .system) })
+                _ = await engine.submitBatch((3...5).map { CommandEnvelope(command: housingLot(Lot.ID("LIVE-\($0)")), actor: .system) })
                 _ = try? await engine.run(housingLot("LIVE-1"))
                 try await engine.run(housingLot("LIVE-6"))
                 return nil

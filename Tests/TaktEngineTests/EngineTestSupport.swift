@@ -116,7 +116,7 @@ func expectEngineError(
 /// The demo plant (scale 1, seed 7) seeded through one `submitBatch` by the system; every command must be accepted.
 func seedDemoPlant(_ engine: Engine, sourceLocation: SourceLocation = #_sourceLocation) async throws {
     let commands = DemoPlant.commands(seed: 7, scale: 1, start: demoStart)
-    let results = try await engine.submitBatch(commands.map { CommandEnvelope(command: $0, actor: .system) })
+    let results = await engine.submitBatch(commands.map { CommandEnvelope(command: $0, actor: .system) })
     #expect(results.count == commands.count, sourceLocation: sourceLocation)
     for (i, r) in results.enumerated() {
         if case .failure(let error) = r {

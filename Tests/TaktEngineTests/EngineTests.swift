@@ -231,7 +231,7 @@ struct EngineIdempotencyTests {
         let engine = try await scratch.engine()
         try await seedSmallShop(engine)
         let before = try await scratch.store.lastSequence()
-        let results = try await engine.submitBatch([
+        let results = await engine.submitBatch([
             CommandEnvelope(command: housingLot("L-1"), actor: .user("warehouse"), idempotencyKey: "k"),
             CommandEnvelope(command: housingLot("L-1"), actor: .user("warehouse"), idempotencyKey: "k"),
             CommandEnvelope(command: housingLot("L-2"), actor: .user("warehouse"), idempotencyKey: "k"),
@@ -302,7 +302,7 @@ struct EngineCommandTests {
         let engine = try await scratch.engine()
         try await seedSmallShop(engine)
         let start = await engine.committedSequence
-        let results = try await engine.submitBatch([
+        let results = await engine.submitBatch([
             CommandEnvelope(command: housingLot("L-1"), actor: .user("warehouse")),
             CommandEnvelope(command: housingLot("L-BAD", quantity: 0), actor: .user("warehouse")),
             CommandEnvelope(command: .moveLot(MoveLot(lot: "L-1", to: "LOC-QUARANTINE")), actor: .user("warehouse")),
