@@ -50,8 +50,12 @@ struct Serve: AsyncParsableCommand {
         let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = ServerConfiguration(
             databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token)
-        try await TaktApplication.serve(configuration, logger: logger) { line in
-            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        do {
+            try await TaktApplication.serve(configuration, logger: logger) { line in
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+            }
+        } catch where "\(error)".contains("Address already in use") {
+            throw CLIError("port \(port) on \(host) is already in use: stop the other server or choose another --port")
         }
     }
 }
@@ -123,4 +127,10 @@ final class Progress: Sendable {
         guard enabled else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
+}
+
+/// An error for the command line: printed as its message.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
 }
