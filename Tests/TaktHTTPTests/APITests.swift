@@ -309,7 +309,7 @@ struct APITests {
             for try await chunk in response.body {
                 text += String(buffer: chunk)
                 ids = text.split(separator: "\n").compactMap { $0.hasPrefix("id: ") ? Int64($0.dropFirst(4)) : nil }
-                if ids.count >= 3 { break }
+                if ids.count >= 3 && text.hasSuffix("\n\n") { break }  // the third message arrived whole
             }
             #expect(ids == [start, start + 1, start + 2])
             #expect(text.contains("event: customerDefined"))
