@@ -410,7 +410,7 @@ final class JobShopTabuEngine {
 }
 
 /// Limits for an anytime search.
-public struct SearchLimits: Sendable, Equatable, Codable {
+public struct SearchLimits: Hashable, Sendable, Codable {
     /// Wall-clock limit in seconds (nil: none). With a time limit the result depends on machine speed.
     public var timeLimit: Double?
     /// Iteration limit per worker (nil: none). With only an iteration limit a run is fully deterministic for a seed.
