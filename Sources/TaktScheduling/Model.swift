@@ -258,7 +258,7 @@ public struct FixedPlacement: Hashable, Sendable, Codable {
 }
 
 /// A step of an order to be scheduled on one of its eligible resources.
-public struct Operation: Hashable, Sendable, Codable {
+public struct SchedulingOperation: Hashable, Sendable, Codable {
     /// The operation's ID (its index in the problem).
     public var id: OperationID
     /// The order it belongs to.
@@ -308,12 +308,12 @@ public struct SchedulingProblem: Hashable, Sendable, Codable {
     /// The orders, `orders[i].id == OrderID(i)`.
     public var orders: [Order]
     /// The operations, `operations[i].id == OperationID(i)`.
-    public var operations: [Operation]
+    public var operations: [SchedulingOperation]
     /// The schedule to stay close to (stability objective, repair).
     public var previous: Schedule?
 
     /// Creates a problem.
-    public init(resources: [Resource], orders: [Order], operations: [Operation], previous: Schedule? = nil) {
+    public init(resources: [Resource], orders: [Order], operations: [SchedulingOperation], previous: Schedule? = nil) {
         self.resources = resources
         self.orders = orders
         self.operations = operations
@@ -412,14 +412,14 @@ extension JobShopInstance {
     public var problem: SchedulingProblem {
         let resources = (0..<machineCount).map { Resource(id: ResourceID($0), name: "M\($0)") }
         var orders: [Order] = []
-        var operations: [Operation] = []
+        var operations: [SchedulingOperation] = []
         for (j, job) in jobs.enumerated() {
             orders.append(Order(id: OrderID(j), name: "J\(j)"))
             for (k, step) in job.enumerated() {
                 let id = OperationID(operations.count)
                 let preds = k == 0 ? [] : [Precedence(OperationID(id.rawValue - 1))]
                 operations.append(
-                    Operation(
+                    SchedulingOperation(
                         id: id, order: OrderID(j), name: "J\(j).\(k)",
                         modes: [Mode(resource: ResourceID(step.machine), duration: step.duration)], predecessors: preds))
             }

@@ -7,7 +7,7 @@ public enum ScheduleChange: Hashable, Sendable, Codable {
     /// The operation takes longer than planned: its duration on its current resource becomes `newDuration`.
     case operationDelayed(OperationID, newDuration: Int)
     /// A new (rush) order with its operations; their IDs continue the problem's numbering.
-    case orderInserted(Order, [Operation])
+    case orderInserted(Order, [SchedulingOperation])
     /// The order is cancelled: its operations are removed and later operations renumbered.
     case orderCancelled(OrderID)
 }
@@ -84,7 +84,7 @@ public enum Repairer {
         case .orderCancelled(let id):
             guard id.rawValue >= 0 && id.rawValue < p.orders.count else { throw .unknownReference("order \(id)") }
             var newIndex = [Int](repeating: -1, count: p.operations.count)
-            var kept: [Operation] = []
+            var kept: [SchedulingOperation] = []
             for op in p.operations where op.order != id {
                 newIndex[op.id.rawValue] = kept.count
                 kept.append(op)

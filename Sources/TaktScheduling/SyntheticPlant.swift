@@ -25,7 +25,7 @@ public enum SyntheticPlant {
             res.append(Resource(id: ResourceID(r), name: "WC\(r / groupSize)-\(r % groupSize)", calendar: ResourceCalendar(workingWindows: windows), setup: .matrix(matrix)))
         }
         var orders: [Order] = []
-        var ops: [Operation] = []
+        var ops: [SchedulingOperation] = []
         // releases spread so that the plant runs at roughly 65 % utilisation of its shift time
         let horizon = operations * 60 / max(1, resources) * 24 / 16 * 3 / 2
         for j in 0..<orderCount {
@@ -51,7 +51,7 @@ public enum SyntheticPlant {
                     preds.append(Precedence(OperationID(first - 1)))
                 }
                 ops.append(
-                    Operation(
+                    SchedulingOperation(
                         id: OperationID(ops.count), order: OrderID(j), name: "J\(j).\(k)", modes: modes, predecessors: preds,
                         setupFamily: rng.below(families), splittable: rng.below(3) == 0))
             }

@@ -39,7 +39,7 @@ struct CheckerTests {
 
     @Test("An ineligible resource is rejected")
     func ineligible() {
-        let (p, var s) = base()
+        var (p, s) = base()
         s.operations[1].resource = ResourceID(0)
         s.operations[1].start = 20
         s.operations[1].end = 25
@@ -48,14 +48,14 @@ struct CheckerTests {
 
     @Test("A wrong duration is rejected")
     func duration() {
-        let (p, var s) = base()
+        var (p, s) = base()
         s.operations[1].end = 14
         #expect(ScheduleChecker.violations(of: s, in: p).contains(.wrongDuration(OperationID(1), expected: 5, found: 4)))
     }
 
     @Test("Starting before a predecessor finishes is rejected")
     func precedence() {
-        let (p, var s) = base()
+        var (p, s) = base()
         s.operations[1].start = 9
         s.operations[1].end = 14
         #expect(ScheduleChecker.violations(of: s, in: p) == [.precedence(OperationID(1), predecessor: OperationID(0))])

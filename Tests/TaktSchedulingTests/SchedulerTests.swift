@@ -237,7 +237,7 @@ struct RepairTests {
         let n = Self.plant.operations.count
         let order = Order(id: OrderID(Self.plant.orders.count), name: "RUSH", release: 0, due: 200, weight: 10)
         let ops = (0..<3).map { k in
-            Operation(
+            SchedulingOperation(
                 id: OperationID(n + k), order: order.id, name: "rush\(k)", modes: [Mode(resource: ResourceID(k * 3), duration: 30)],
                 predecessors: k == 0 ? [] : [Precedence(OperationID(n + k - 1))])
         }

@@ -16,7 +16,7 @@ enum FixtureError: Error { case missing(String) }
 struct ProblemBuilder {
     var resources: [Resource] = []
     var orders: [Order] = []
-    var operations: [Operation] = []
+    var operations: [SchedulingOperation] = []
 
     init(resources count: Int) {
         resources = (0..<count).map { Resource(id: ResourceID($0), name: "R\($0)") }
@@ -36,7 +36,7 @@ struct ProblemBuilder {
     ) -> OperationID {
         let id = OperationID(operations.count)
         operations.append(
-            Operation(
+            SchedulingOperation(
                 id: id, order: order, name: "op\(id.rawValue)", modes: modes.map { Mode(resource: ResourceID($0.0), duration: $0.1) },
                 predecessors: after.map { Precedence($0, transferFraction: transfer) }, setupFamily: family, release: release,
                 splittable: splittable, fixed: fixed))
