@@ -105,12 +105,10 @@ struct CompiledProblem: Sendable {
     }
 
     func fixedEnd(_ f: Int, duration: Int) -> Int {
+        guard splittable[f] else { return fixedStart[f] + duration }
         let r = modes[f][fixedMode[f] ?? 0].resource.rawValue
-        if splittable[f] {
-            return fixedStart[f] + calendars[r].place(earliest: fixedStart[f], duration: duration, splittable: true).end
-                - calendars[r].place(earliest: fixedStart[f], duration: duration, splittable: true).start
-        }
-        return fixedStart[f] + duration
+        let w = calendars[r].place(earliest: fixedStart[f], duration: duration, splittable: true)
+        return fixedStart[f] + (w.end - w.start)
     }
 
     /// Earliest start of `o` allowed by its releases and its (already timed) predecessors, for duration `d`.

@@ -106,55 +106,8 @@ public enum Repairer {
         p.previous = previous
         try p.validate()
         let model = CompiledProblem(p)
-        // sequences of the existing operations, in their current start order
         let existing = previous.operations.count
-        var mode = [Int](repeating: 0, count: model.opCount)
-        var seqs = [[Int]](repeating: [], count: model.resourceCount)
-        var estStart = [Int](repeating: 0, count: model.opCount)
-        var estEnd = [Int](repeating: 0, count: model.opCount)
-        for o in 0..<existing {
-            let s = previous.operations[o]
-            mode[o] = model.fixedMode[o] ?? (model.modes[o].firstIndex { $0.resource == s.resource } ?? 0)
-            estStart[o] = s.start
-            estEnd[o] = s.end
-            if model.fixedMode[o] == nil { seqs[model.modes[o][mode[o]].resource.rawValue].append(o) }
-        }
-        for r in seqs.indices {
-            seqs[r].sort { (previous.operations[$0].start, previous.operations[$0].end, $0) < (previous.operations[$1].start, previous.operations[$1].end, $1) }
-        }
-        // new operations: to the mode that can finish first, inserted by time
-        if existing < model.opCount {
-            var loadEnd = [Int](repeating: 0, count: model.resourceCount)
-            for r in seqs.indices { loadEnd[r] = seqs[r].last.map { estEnd[$0] } ?? 0 }
-            for o in existing..<model.opCount {
-                if let fm = model.fixedMode[o] {
-                    mode[o] = fm
-                    estStart[o] = model.fixedStart[o]
-                    estEnd[o] = model.fixedEnd(o, duration: model.modes[o][fm].duration)
-                    continue
-                }
-                var est = model.release[o]
-                for pr in model.preds[o] { est = max(est, estEnd[pr.op]) }
-                var best = (finish: Int.max, mode: 0, index: 0, start: 0)
-                for (m, md) in model.modes[o].enumerated() {
-                    let seq = seqs[md.resource.rawValue]
-                    // the first gap after est in the current sequence that holds the operation
-                    var k = 0
-                    while k < seq.count && estEnd[seq[k]] <= est { k += 1 }
-                    var t = est
-                    while k < seq.count && estStart[seq[k]] < t + md.duration {
-                        t = max(t, estEnd[seq[k]])
-                        k += 1
-                    }
-                    if t + md.duration < best.finish { best = (t + md.duration, m, k, t) }
-                }
-                mode[o] = best.mode
-                estStart[o] = best.start
-                estEnd[o] = best.finish
-                seqs[model.modes[o][best.mode].resource.rawValue].insert(o, at: best.index)
-            }
-        }
-        let state = SolutionState(mode: mode, sequences: seqs)
+        let state = reinsert(model: model, previous: previous, existing: existing)
         let floor: [Int?] = (0..<model.opCount).map { $0 < existing ? previous.operations[$0].start : nil }
         var search = GeneralSearch(
             model: model, spec: options.objective, floor: floor, seed: options.seed,
@@ -163,8 +116,7 @@ public enum Repairer {
         guard model.decode(state, floor: floor) != nil else {
             throw .invalidValue("the change makes the current sequences cyclic")
         }
-        let relocated = relocate(state, previous: previous, existing: existing, model: model, search: search)
-        let best = search.run(from: relocated)
+        let best = search.run(from: state)
         guard let timing = model.decode(best, floor: floor) else { throw .invalidValue("internal: repaired solution does not decode") }
         let schedule = model.schedule(best, timing)
         let result = Scheduler.result(p, schedule, iterations: search.iterations, rule: nil)
@@ -181,44 +133,123 @@ public enum Repairer {
         return RepairOutcome(problem: p, result: result, movedOperations: moved, meanShift: moved == 0 ? 0 : Double(shift) / Double(moved))
     }
 
-    /// Moves operations that the change pushed later to an idle gap at their old start on another eligible
-    /// resource, when that improves the objective: this stops the ripple at its source.
-    static func relocate(
-        _ state: SolutionState, previous: Schedule, existing: Int, model: CompiledProblem, search: GeneralSearch
-    ) -> SolutionState {
-        guard var current = search.score(state) else { return state }
-        var s = state
-        var attempts = 0
-        var candidates = (0..<existing).filter { current.timing.start[$0] != previous.operations[$0].start && model.modes[$0].count > 1 }
-        candidates.sort { previous.operations[$0].start < previous.operations[$1].start }
-        for o in candidates.prefix(64) where model.fixedMode[o] == nil {
-            guard current.timing.start[o] != previous.operations[o].start else { continue }
-            let want = previous.operations[o].start
-            for (m, md) in model.modes[o].enumerated() where m != s.mode[o] {
-                let r = md.resource.rawValue
-                let w = model.place(o, mode: m, earliest: want)
-                guard w.start == want else { continue }
-                let seq = s.sequences[r]
-                var k = 0
-                while k < seq.count && current.timing.start[seq[k]] < w.start { k += 1 }
-                if k > 0 {
-                    let q = seq[k - 1]
-                    if current.timing.end[q] + model.setup(resource: r, from: q, to: o) > w.start { continue }
+    /// Insertion repair: every operation keeps its placement unless the changed problem invalidates it
+    /// (calendar, duration, or a predecessor that moved); invalidated and new operations are re-inserted,
+    /// in time order, into the earliest gap at or after their old start on the eligible resource where they
+    /// finish first. Operations that are not hit never move, so the ripple stops wherever there is slack.
+    static func reinsert(model: CompiledProblem, previous: Schedule, existing: Int) -> SolutionState {
+        let n = model.opCount
+        var mode = [Int](repeating: 0, count: n)
+        var start = [Int](repeating: 0, count: n)
+        var end = [Int](repeating: 0, count: n)
+        var placed = [Bool](repeating: false, count: n)
+        var timeline = [[Int]](repeating: [], count: model.resourceCount)
+        var pending: [Int] = []
+        for o in 0..<n {
+            if let fm = model.fixedMode[o] {
+                mode[o] = fm
+                start[o] = model.fixedStart[o]
+                end[o] = model.fixedEnd(o, duration: model.modes[o][fm].duration)
+                placed[o] = true
+            } else if o < existing {
+                let p = previous.operations[o]
+                guard let m = model.modes[o].firstIndex(where: { $0.resource == p.resource }) else {
+                    pending.append(o)
+                    continue
                 }
-                if k < seq.count {
-                    let q = seq[k]
-                    if w.end + model.setup(resource: r, from: o, to: q) > current.timing.start[q] { continue }
+                mode[o] = m
+                let w = model.calendars[p.resource.rawValue].place(
+                    earliest: p.start, duration: model.modes[o][m].duration, splittable: model.splittable[o])
+                if w.start == p.start && w.end == p.end {
+                    start[o] = p.start
+                    end[o] = p.end
+                    placed[o] = true
+                } else {
+                    pending.append(o)
                 }
-                attempts += 1
-                let trial = search.applied(.reassign(op: o, mode: m, index: k), to: s)
-                if let sc = search.score(trial), GeneralSearch.better(sc.score, current.score) {
-                    s = trial
-                    current = sc
-                    break
+            } else {
+                pending.append(o)
+            }
+            if placed[o] { timeline[model.modes[o][mode[o]].resource.rawValue].append(o) }
+        }
+        for r in timeline.indices { timeline[r].sort { (start[$0], end[$0], $0) < (start[$1], end[$1], $1) } }
+        // placed operations whose predecessors are pending or violated become pending too
+        func violated(_ o: Int) -> Bool {
+            for p in model.preds[o] {
+                if !placed[p.op] { return true }
+                if p.fraction < 0 {
+                    if start[o] < end[p.op] { return true }
+                } else {
+                    let pd = model.modes[p.op][mode[p.op]].duration
+                    if start[o] < start[p.op] + Precedence.transferLag(fraction: p.fraction, duration: pd) || end[o] < end[p.op] {
+                        return true
+                    }
                 }
             }
-            if attempts > 48 { break }
+            return false
         }
-        return s
+        func unplace(_ o: Int) {
+            placed[o] = false
+            let r = model.modes[o][mode[o]].resource.rawValue
+            if let k = timeline[r].firstIndex(of: o) { timeline[r].remove(at: k) }
+            pending.append(o)
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for o in 0..<n where placed[o] && model.fixedMode[o] == nil && violated(o) {
+                unplace(o)
+                changed = true
+            }
+        }
+        while !pending.isEmpty {
+            // the ready pending operation with the earliest old start (or earliest bound for new ones)
+            var pick = -1
+            var pickKey = Int.max
+            for (i, o) in pending.enumerated() where model.preds[o].allSatisfy({ placed[$0.op] }) {
+                let key = o < existing ? previous.operations[o].start : model.release[o]
+                if key < pickKey || (key == pickKey && pick >= 0 && o < pending[pick]) {
+                    pickKey = key
+                    pick = i
+                }
+            }
+            guard pick >= 0 else { break }
+            let o = pending.remove(at: pick)
+            var best = (finish: Int.max, start: 0, mode: 0)
+            for (m, md) in model.modes[o].enumerated() {
+                mode[o] = m
+                var t = model.precedenceBound(o, duration: md.duration, start: start, end: end, modeOf: mode)
+                if o < existing { t = max(t, previous.operations[o].start) }
+                let r = md.resource.rawValue
+                let line = timeline[r]
+                var k = 0
+                while k < line.count && end[line[k]] <= t { k += 1 }
+                var w = TimeWindow(start: t, end: t)
+                while true {
+                    if k > 0 { t = max(t, end[line[k - 1]] + model.setup(resource: r, from: line[k - 1], to: o)) }
+                    w = model.calendars[r].place(earliest: t, duration: md.duration, splittable: model.splittable[o])
+                    if k < line.count && w.end + model.setup(resource: r, from: o, to: line[k]) > start[line[k]] {
+                        t = max(t, end[line[k]])
+                        k += 1
+                        continue
+                    }
+                    break
+                }
+                let stay = o < existing && previous.operations[o].resource == md.resource
+                if w.end < best.finish || (w.end == best.finish && stay) { best = (w.end, w.start, m) }
+            }
+            mode[o] = best.mode
+            start[o] = best.start
+            end[o] = best.finish
+            placed[o] = true
+            let r = model.modes[o][best.mode].resource.rawValue
+            var k = 0
+            while k < timeline[r].count && (start[timeline[r][k]], end[timeline[r][k]]) <= (start[o], end[o]) { k += 1 }
+            timeline[r].insert(o, at: k)
+            for v in model.succs[o] where placed[v] && model.fixedMode[v] == nil && violated(v) { unplace(v) }
+        }
+        var seqs = [[Int]](repeating: [], count: model.resourceCount)
+        for r in timeline.indices { seqs[r] = timeline[r].filter { model.fixedMode[$0] == nil } }
+        return SolutionState(mode: mode, sequences: seqs)
     }
 }

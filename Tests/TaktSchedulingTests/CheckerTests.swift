@@ -65,8 +65,8 @@ struct CheckerTests {
     func transferLag() {
         var (p, s) = base()
         p.operations[1].predecessors = [Precedence(OperationID(0), transferFraction: 0.5)]
-        s.operations[1].start = 6
-        s.operations[1].end = 11
+        s.operations[1].start = 4
+        s.operations[1].end = 9
         #expect(ScheduleChecker.violations(of: s, in: p).contains(.precedence(OperationID(1), predecessor: OperationID(0))))
         s.operations[1].start = 5
         s.operations[1].end = 10
