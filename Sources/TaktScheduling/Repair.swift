@@ -24,7 +24,7 @@ public struct RepairOptions: Hashable, Sendable, Codable {
     /// Creates options.
     public init(
         objective: ObjectiveSpec = .weighted([
-            WeightedObjective(.weightedTardiness, weight: 10), WeightedObjective(.stability, weight: 1),
+            WeightedObjective(.weightedTardiness, weight: 1), WeightedObjective(.stability, weight: 1),
         ]),
         limits: SearchLimits = SearchLimits(timeLimit: 0.05, iterationLimit: 200), seed: UInt64 = 1
     ) {
