@@ -217,8 +217,7 @@ final class JobShopTabuEngine {
         let len = criticalPath()
         var count = 0
         var i = 0
-        // collect blocks as seq position ranges
-        var blockIndex = 0
+        // blocks as ranges of positions in the machine sequences
         while i < len {
             var j = i
             while j + 1 < len && ms[path[j]] == path[j + 1] { j += 1 }
@@ -236,9 +235,7 @@ final class JobShopTabuEngine {
                 if !last {
                     // first / internal ops to the end of the block
                     for k in a..<b {
-                        if !first || k != a || b - a > 1 || true {
-                            movesFrom[count] = k; movesTo[count] = b; count += 1
-                        }
+                        movesFrom[count] = k; movesTo[count] = b; count += 1
                     }
                 }
                 if b - a >= 3 {
@@ -249,7 +246,6 @@ final class JobShopTabuEngine {
                     }
                 }
             }
-            blockIndex += 1
             i = j + 1
         }
         return count
@@ -378,7 +374,7 @@ final class JobShopTabuEngine {
                 let o = next[j]
                 guard mach[o] == bestM else { continue }
                 let s = max(jobReady[j], machFree[bestM])
-                guard s < bestC || (s == bestC && dur[o] == 0) || s < bestC + 0 else { continue }
+                guard s < bestC || (s == bestC && dur[o] == 0) else { continue }
                 var score: Double
                 switch rule {
                 case 0: score = Double(remainingWork[j])
