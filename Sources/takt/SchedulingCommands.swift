@@ -26,7 +26,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         let result = try Scheduler.solve(
             instance.problem, options: SchedulingOptions(objective: .lexicographic([.makespan]), limits: SearchLimits(timeLimit: timeLimit), seed: seed, threads: threads))
         guard result.violations.isEmpty else {
-            throw ValidationError("internal error: the schedule is invalid: \(result.violations.prefix(5).map(\.description).joined(separator: "; "))")
+            throw SchedulingCommandError("internal error: the schedule is invalid: \(result.violations.prefix(5).map(\.description).joined(separator: "; "))")
         }
         let problem = instance.problem
         for (m, seq) in result.schedule.sequences(resourceCount: instance.machineCount).enumerated() {
@@ -58,7 +58,7 @@ struct BenchJSSPCommand: AsyncParsableCommand {
 
     func run() async throws {
         let files = try instanceFiles(instances)
-        guard !files.isEmpty else { throw ValidationError("no <name>.txt instances found in \(instances.joined(separator: " "))") }
+        guard !files.isEmpty else { throw SchedulingCommandError("no <name>.txt instances found in \(instances.joined(separator: " "))") }
         var boundsCache: [String: [String: Int]] = [:]
         let progress = isatty(STDERR_FILENO) != 0
         var gaps: [Double] = []
@@ -68,7 +68,7 @@ struct BenchJSSPCommand: AsyncParsableCommand {
             let dir = URL(fileURLWithPath: file).deletingLastPathComponent().path
             if boundsCache[dir] == nil { boundsCache[dir] = try loadBounds(dir) }
             guard let upper = boundsCache[dir]?[name] else {
-                throw ValidationError("\(dir)/bounds.json has no entry for \(name)")
+                throw SchedulingCommandError("\(dir)/bounds.json has no entry for \(name)")
             }
             if progress { FileHandle.standardError.write(Data("[\(i + 1)/\(files.count)] \(name)…\n".utf8)) }
             let instance = try loadInstance(file)
@@ -131,7 +131,7 @@ struct BenchRepairCommand: AsyncParsableCommand {
         let problem = SyntheticPlant.make(seed: seed, resources: resources, operations: operations)
         let initial = try Scheduler.solve(problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: scheduleTimeLimit), seed: seed, threads: 2))
         guard initial.violations.isEmpty else {
-            throw ValidationError("internal error: the initial schedule is invalid: \(initial.violations.prefix(5).map(\.description).joined(separator: "; "))")
+            throw SchedulingCommandError("internal error: the initial schedule is invalid: \(initial.violations.prefix(5).map(\.description).joined(separator: "; "))")
         }
         print("plant: \(problem.resources.count) resources, \(problem.operations.count) operations, \(problem.orders.count) orders")
         print("initial schedule: makespan \(initial.objectives.makespan) min, weighted tardiness \(fmt(initial.objectives.weightedTardiness, 0)), late orders \(initial.objectives.lateOrders)")
@@ -151,7 +151,7 @@ struct BenchRepairCommand: AsyncParsableCommand {
             let elapsed = clock.now - t0
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
             guard outcome.result.violations.isEmpty else {
-                throw ValidationError("repair \(k) produced an invalid schedule: \(outcome.result.violations.prefix(5).map(\.description).joined(separator: "; "))")
+                throw SchedulingCommandError("repair \(k) produced an invalid schedule: \(outcome.result.violations.prefix(5).map(\.description).joined(separator: "; "))")
             }
             times.append(ms)
             moved.append(outcome.movedOperations)
@@ -178,13 +178,13 @@ func loadInstance(_ file: String) throws -> JobShopInstance {
     do {
         text = try String(contentsOfFile: file, encoding: .utf8)
     } catch {
-        throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+        throw SchedulingCommandError("cannot read \(file): \(error.localizedDescription)")
     }
     let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
     do {
         return try JobShopInstance(parsing: text, name: name)
     } catch {
-        throw ValidationError("\(file): \(error.description)")
+        throw SchedulingCommandError("\(file): \(error.description)")
     }
 }
 
@@ -194,7 +194,7 @@ func instanceFiles(_ paths: [String]) throws -> [String] {
     for path in paths {
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw ValidationError("no such file or directory: \(path)")
+            throw SchedulingCommandError("no such file or directory: \(path)")
         }
         if isDir.boolValue {
             let names = try FileManager.default.contentsOfDirectory(atPath: path).filter { $0.hasSuffix(".txt") }.sorted()
@@ -209,11 +209,17 @@ func instanceFiles(_ paths: [String]) throws -> [String] {
 /// `name -> upper bound` from `dir/bounds.json`.
 func loadBounds(_ dir: String) throws -> [String: Int] {
     let file = URL(fileURLWithPath: dir).appendingPathComponent("bounds.json")
-    guard let data = try? Data(contentsOf: file) else { throw ValidationError("cannot read \(file.path)") }
+    guard let data = try? Data(contentsOf: file) else { throw SchedulingCommandError("cannot read \(file.path)") }
     struct Entry: Decodable { var upper: Int }
     do {
         return try JSONDecoder().decode([String: Entry].self, from: data).mapValues(\.upper)
     } catch {
-        throw ValidationError("\(file.path): expected {name: {\"upper\": n, …}}: \(error)")
+        throw SchedulingCommandError("\(file.path): expected {name: {\"upper\": n, …}}: \(error)")
     }
+}
+
+/// A failure of a scheduling command (unreadable input, invalid schedule), printed as `Error: <message>`.
+struct SchedulingCommandError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
