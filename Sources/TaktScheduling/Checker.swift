@@ -18,6 +18,8 @@ public enum ScheduleViolation: Hashable, Sendable, Codable, CustomStringConverti
     case overlap(ResourceID, first: OperationID, second: OperationID)
     /// A frozen operation was moved to another resource or start.
     case frozenMoved(OperationID)
+    /// The problem itself is malformed, so the schedule cannot be checked.
+    case invalidProblem(String)
 
     /// A readable description.
     public var description: String {
@@ -31,6 +33,7 @@ public enum ScheduleViolation: Hashable, Sendable, Codable, CustomStringConverti
         case .release(let o): "\(o) starts before its release"
         case .overlap(let r, let a, let b): "\(a) and \(b) overlap on \(r) (setup included)"
         case .frozenMoved(let o): "frozen \(o) was moved"
+        case .invalidProblem(let reason): "the problem is malformed: \(reason)"
         }
     }
 }
@@ -40,6 +43,11 @@ public enum ScheduleViolation: Hashable, Sendable, Codable, CustomStringConverti
 public enum ScheduleChecker {
     /// Every violation of `schedule` against `problem` (empty when the schedule is valid).
     public static func violations(of schedule: Schedule, in problem: SchedulingProblem) -> [ScheduleViolation] {
+        do {
+            try problem.validate()
+        } catch {
+            return [.invalidProblem(error.description)]
+        }
         var out: [ScheduleViolation] = []
         let ops = problem.operations
         if schedule.operations.count != ops.count {

@@ -83,7 +83,7 @@ public struct ObjectiveValues: Hashable, Sendable, Codable {
     public static func of(_ schedule: Schedule, in problem: SchedulingProblem) -> ObjectiveValues {
         var completion = [Int](repeating: Int.min, count: problem.orders.count)
         var makespan = 0
-        for s in schedule.operations {
+        for s in schedule.operations where s.operation.rawValue >= 0 && s.operation.rawValue < problem.operations.count {
             makespan = max(makespan, s.end)
             let o = problem.operations[s.operation.rawValue].order.rawValue
             completion[o] = max(completion[o], s.end)
@@ -104,7 +104,10 @@ public struct ObjectiveValues: Hashable, Sendable, Codable {
         for (r, list) in schedule.sequences(resourceCount: problem.resources.count).enumerated() where list.count > 1 {
             let rule = problem.resources[r].setup
             if rule == .none { continue }
-            for i in 1..<list.count {
+            for i in 1..<list.count
+            where list[i - 1].operation.rawValue >= 0 && list[i - 1].operation.rawValue < problem.operations.count
+                && list[i].operation.rawValue >= 0 && list[i].operation.rawValue < problem.operations.count
+            {
                 setup += rule.time(
                     from: problem.operations[list[i - 1].operation.rawValue].setupFamily,
                     to: problem.operations[list[i].operation.rawValue].setupFamily)

@@ -193,7 +193,11 @@ public enum Scheduler {
     ///   - schedule: a schedule of `problem`.
     ///   - problem: the problem.
     public static func explainLateness(_ schedule: Schedule, in problem: SchedulingProblem) -> [LatenessExplanation] {
-        guard schedule.operations.count == problem.operations.count else { return [] }
+        guard schedule.operations.count == problem.operations.count,
+            schedule.operations.enumerated().allSatisfy({ $0.offset == $0.element.operation.rawValue }),
+            schedule.operations.allSatisfy({ $0.resource.rawValue >= 0 && $0.resource.rawValue < problem.resources.count }),
+            (try? problem.validate()) != nil
+        else { return [] }
         var last = [Int](repeating: -1, count: problem.orders.count)
         for s in schedule.operations {
             let j = problem.operations[s.operation.rawValue].order.rawValue

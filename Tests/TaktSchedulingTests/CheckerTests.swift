@@ -132,3 +132,14 @@ struct CheckerTests {
         #expect(ScheduleChecker.violations(of: s, in: p) == [.frozenMoved(OperationID(0))])
     }
 }
+
+@Test("The checker reports a malformed problem instead of crashing")
+func checkerMalformedProblem() {
+    var b = ProblemBuilder(resources: 1)
+    let o = b.order()
+    b.op(o, [(0, 10)], after: [OperationID(7)])
+    let s = Schedule(operations: [ScheduledOperation(operation: OperationID(0), resource: ResourceID(0), start: 0, end: 10)])
+    let found = ScheduleChecker.violations(of: s, in: b.problem)
+    #expect(found.count == 1)
+    if case .invalidProblem = found.first {} else { Issue.record("expected invalidProblem, got \(found)") }
+}
