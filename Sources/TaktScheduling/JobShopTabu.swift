@@ -548,7 +548,6 @@ struct TabuSearchDriver {
         var elite: [(makespan: Int, seq: [Int])] = [(bestMakespan, bestSequence)]
         let eliteSize = 6
         var sinceImprove = 0
-        var sinceRestartBest = Int.max
         var iteration: Int32 = 1
         let clock = ContinuousClock()
         if bestMakespan <= lowerBound { return }
@@ -602,10 +601,9 @@ struct TabuSearchDriver {
                 } else {
                     sinceImprove += 1
                 }
-                if e.makespan < sinceRestartBest { sinceRestartBest = e.makespan }
             }
             if sinceImprove >= stallLimit {
-                // remember the local best of this phase in the elite pool, then restart from an elite solution
+                // keep the solution the stalled phase ended on in the elite pool (if good enough), then restart from an elite one
                 if let worst = elite.indices.max(by: { elite[$0].makespan < elite[$1].makespan }) {
                     if elite.count < eliteSize {
                         var s = [Int](repeating: 0, count: n)
@@ -623,7 +621,6 @@ struct TabuSearchDriver {
                 perturb(steps: 2 + e.rng.below(6))
                 iteration += Int32(tenureMin + tenureSpan + 1)
                 sinceImprove = 0
-                sinceRestartBest = Int.max
             }
         }
     }
