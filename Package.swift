@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "TaktCore", swiftSettings: swiftSettings),
         .target(name: "TaktScheduling", swiftSettings: swiftSettings),
         .target(name: "TaktDemo", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
+        .target(name: "TaktPlanning", dependencies: ["TaktCore", "TaktScheduling"], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
         .target(name: "TaktStore", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
@@ -83,6 +84,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(name: "TaktPlanningTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"], swiftSettings: swiftSettings),
         .testTarget(name: "TaktSchedulingTests", dependencies: ["TaktScheduling"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktStoreTests",

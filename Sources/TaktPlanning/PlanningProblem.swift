@@ -1,0 +1,152 @@
+import Foundation
+import TaktCore
+import TaktScheduling
+
+/// The plant's open production orders as a scheduling problem, with the way back from the
+/// optimizer's integer IDs and minutes to work centers, orders, routing operations and dates.
+///
+/// Time is in whole minutes from `origin`. Work centers become resources whose calendars are their
+/// shifts (in the site's time zone) over the horizon, minus planned downtime; after the horizon a
+/// resource counts as working. Each open order (planned, released, in progress) becomes an order with
+/// its due date and a weight from its priority (priority 1 → weight 5 … priority 5 → weight 1); its routing
+/// operations become a chain, with a transfer batch turned into an overlap, and each eligible work center
+/// into a mode lasting setup + run × quantity minutes.
+public struct PlanningProblem: Sendable {
+    public var problem: SchedulingProblem
+    /// Minute 0.
+    public var origin: Date
+    /// `workCenters[r]` is resource `r`.
+    public var workCenters: [WorkCenter.ID]
+    /// `orders[j]` is order `j`.
+    public var orders: [ProductionOrder.ID]
+    /// `operations[i]` is operation `i`: the order and the routing operation's sequence number.
+    public var operations: [OperationRef]
+    /// `setupFamilies[f]` is setup family `f`.
+    public var setupFamilies: [String]
+
+    public struct OperationRef: Sendable, Hashable {
+        public var productionOrder: ProductionOrder.ID
+        public var sequence: Int
+        public var name: String
+    }
+
+    /// The date of a minute of this problem.
+    public func date(_ minute: Int) -> Date { origin.addingTimeInterval(Double(minute) * 60) }
+}
+
+/// Why the plant cannot be turned into a scheduling problem.
+public struct PlanningError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+extension PlanningProblem {
+    /// Builds the problem from the plant's state.
+    /// - Parameters:
+    ///   - state: the plant.
+    ///   - origin: minute 0 (cut to the minute).
+    ///   - horizonDays: how far ahead shifts are laid out.
+    /// - Throws: ``PlanningError`` when an order's routing is missing or none of an operation's work centers exists.
+    public init(state: PlantState, origin: Date, horizonDays: Int = 28) throws(PlanningError) {
+        let origin = Date(timeIntervalSince1970: (origin.timeIntervalSince1970 / 60).rounded(.down) * 60)
+        let workCenters = state.workCenters.keys.sorted()
+        let resourceIndex = Dictionary(uniqueKeysWithValues: workCenters.enumerated().map { ($1, $0) })
+        let families = Set(state.workCenters.values.flatMap(\.setupFamilies)).union(
+            state.routings.values.flatMap { $0.operations.compactMap(\.setupFamily) }
+        ).sorted()
+        let familyIndex = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
+
+        var resources: [Resource] = []
+        for (r, id) in workCenters.enumerated() {
+            guard let wc = state.workCenters[id] else { continue }
+            let zone = state.sites[wc.site].flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(secondsFromGMT: 0) ?? .gmt
+            var calendar = wc.shifts.isEmpty
+                ? ResourceCalendar.alwaysOpen
+                : ResourceCalendar(workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: zone, origin: origin, days: horizonDays))
+            for d in wc.plannedDowntime {
+                calendar = calendar.adding(TimeWindow(start: PlanningProblem.minutes(d.start, from: origin),
+                                                      end: PlanningProblem.minutes(d.end, from: origin, roundingUp: true)))
+            }
+            resources.append(Resource(id: ResourceID(r), name: wc.name, calendar: calendar, setup: PlanningProblem.setupRule(wc, families: families)))
+        }
+
+        let open = state.productionOrders.values
+            .filter { [.planned, .released, .inProgress].contains($0.status) }
+            .sorted { $0.id < $1.id }
+        var orders: [Order] = []
+        var orderIDs: [ProductionOrder.ID] = []
+        var operations: [SchedulingOperation] = []
+        var refs: [OperationRef] = []
+        for po in open {
+            guard let routing = state.routings[po.routing] else {
+                throw PlanningError(message: "production order '\(po.id)' names routing '\(po.routing)', which does not exist")
+            }
+            let j = OrderID(orders.count)
+            orders.append(Order(id: j, name: po.id.rawValue, release: 0, due: PlanningProblem.minutes(po.dueDate, from: origin),
+                                weight: Double(6 - min(5, max(1, po.priority)))))
+            orderIDs.append(po.id)
+            var previous: (id: OperationID, transferFraction: Double?)?
+            for step in routing.operations {
+                let modes = step.workCenters.compactMap { e -> Mode? in
+                    guard let r = resourceIndex[e.workCenter] else { return nil }
+                    return Mode(resource: ResourceID(r), duration: Int((e.setupMinutes + e.runMinutesPerUnit * po.quantity).rounded(.up)))
+                }
+                guard !modes.isEmpty else {
+                    throw PlanningError(message: "operation \(step.sequence) of routing '\(routing.id)' has no existing work center")
+                }
+                let id = OperationID(operations.count)
+                operations.append(SchedulingOperation(
+                    id: id, order: j, name: "\(po.id) \(step.sequence) \(step.name)", modes: modes,
+                    predecessors: previous.map { [Precedence($0.id, transferFraction: $0.transferFraction)] } ?? [],
+                    setupFamily: step.setupFamily.flatMap { familyIndex[$0] }))
+                refs.append(OperationRef(productionOrder: po.id, sequence: step.sequence, name: step.name))
+                let fraction = step.transferBatch.flatMap { batch in batch < po.quantity ? batch / po.quantity : nil }
+                previous = (id, fraction)
+            }
+        }
+        self.init(problem: SchedulingProblem(resources: resources, orders: orders, operations: operations), origin: origin,
+                  workCenters: workCenters, orders: orderIDs, operations: refs, setupFamilies: families)
+    }
+
+    /// Whole minutes from `origin` to `date` (negative before it).
+    static func minutes(_ date: Date, from origin: Date, roundingUp: Bool = false) -> Int {
+        let m = date.timeIntervalSince(origin) / 60
+        return Int(roundingUp ? m.rounded(.up) : m.rounded(.down))
+    }
+
+    /// The shifts laid out day by day from the day before `origin` (for night shifts) over `days` days.
+    static func workingWindows(_ shifts: [Shift], zone: TimeZone, origin: Date, days: Int) -> [TimeWindow] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let firstDay = calendar.startOfDay(for: origin.addingTimeInterval(-86_400))
+        var windows: [TimeWindow] = []
+        for offset in 0...(days + 1) {
+            guard let day = calendar.date(byAdding: .day, value: offset, to: firstDay) else { continue }
+            // Calendar weekday: 1 = Sunday … 7 = Saturday; ours: 1 = Monday … 7 = Sunday.
+            let weekday = (calendar.component(.weekday, from: day) + 5) % 7 + 1
+            for shift in shifts where shift.days.contains(where: { $0.rawValue == weekday }) {
+                guard let m = shift.minutes,
+                      let start = calendar.date(byAdding: .minute, value: m.start, to: day),
+                      let end = calendar.date(byAdding: .minute, value: m.end > m.start ? m.end : m.end + 1440, to: day)
+                else { continue }
+                windows.append(TimeWindow(start: minutes(start, from: origin), end: minutes(end, from: origin)))
+            }
+        }
+        return windows
+    }
+
+    static func setupRule(_ wc: WorkCenter, families: [String]) -> SetupRule {
+        guard !wc.setupFamilies.isEmpty else { return .none }
+        if wc.setupTransitions.isEmpty {
+            let t = Int(wc.defaultChangeoverMinutes.rounded(.up))
+            return t == 0 ? .none : .changeover(t)
+        }
+        var matrix = Array(repeating: Array(repeating: Int(wc.defaultChangeoverMinutes.rounded(.up)), count: families.count), count: families.count)
+        for i in families.indices { matrix[i][i] = 0 }
+        let index = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
+        for t in wc.setupTransitions {
+            if let from = index[t.from], let to = index[t.to] { matrix[from][to] = Int(t.minutes.rounded(.up)) }
+        }
+        return .matrix(matrix)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import TaktCore
+import TaktDemo
+import TaktPlanning
+import TaktScheduling
+import Testing
+
+/// The demo plant as a plant state, generated for Monday 2026-11-23.
+func demoState(scale: Int = 1) throws -> PlantState {
+    let start = try #require(TaktJSON.parseDate("2026-11-23T00:00:00Z"))
+    var state = PlantState()
+    for command in DemoPlant.commands(seed: 7, scale: scale, start: start) {
+        let events = try state.decide(command, actor: nil, now: start)
+        for event in events { state.apply(event, sequence: state.sequence + 1) }
+    }
+    return state
+}
+
+@Suite("The plant as a scheduling problem")
+struct PlanningProblemTests {
+    @Test("Every open production order of the demo plant becomes an order with its routing as a chain of operations")
+    func openOrdersBecomeOrders() throws {
+        let state = try demoState()
+        let origin = try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z"))
+        let planning = try PlanningProblem(state: state, origin: origin)
+        try planning.problem.validate()
+        let open = state.productionOrders.values.filter { [.planned, .released, .inProgress].contains($0.status) }
+        #expect(planning.orders.count == open.count)
+        #expect(planning.workCenters.count == state.workCenters.count)
+        let expectedOperations = open.reduce(0) { $0 + (state.routings[$1.routing]?.operations.count ?? 0) }
+        #expect(planning.problem.operations.count == expectedOperations)
+        // Due dates in minutes from the origin; weights from priority.
+        for (j, id) in planning.orders.enumerated() {
+            let po = try #require(state.productionOrders[id])
+            #expect(planning.problem.orders[j].due == Int((po.dueDate.timeIntervalSince(origin) / 60).rounded(.down)))
+            #expect(planning.problem.orders[j].weight == Double(6 - po.priority))
+        }
+        // Operations of one order form a chain in routing sequence.
+        for (i, op) in planning.problem.operations.enumerated() where i > 0 && planning.problem.operations[i - 1].order == op.order {
+            #expect(op.predecessors.map(\.predecessor) == [OperationID(i - 1)])
+        }
+    }
+
+    @Test("Durations are setup plus run time times quantity, on each eligible work center")
+    func durations() throws {
+        let state = try demoState()
+        let planning = try PlanningProblem(state: state, origin: try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z")))
+        let ref = planning.operations[0]
+        let po = try #require(state.productionOrders[ref.productionOrder])
+        let step = try #require(state.routings[po.routing]?.operations.first { $0.sequence == ref.sequence })
+        let modes = planning.problem.operations[0].modes
+        #expect(modes.count == step.workCenters.count)
+        for (mode, eligible) in zip(modes, step.workCenters) {
+            #expect(planning.workCenters[mode.resource.rawValue] == eligible.workCenter)
+            #expect(mode.duration == Int((eligible.setupMinutes + eligible.runMinutesPerUnit * po.quantity).rounded(.up)))
+        }
+    }
+
+    @Test("Shifts become working time in the site's time zone: Monday 06:00–22:00 Berlin is 05:00–21:00 UTC")
+    func shiftsInSiteTime() throws {
+        let state = try demoState()
+        let origin = try #require(TaktJSON.parseDate("2026-11-23T00:00:00Z"))  // Monday, 01:00 in Berlin
+        let planning = try PlanningProblem(state: state, origin: origin)
+        let lathe = try #require(planning.workCenters.firstIndex(where: { $0.rawValue.contains("LATHE") }))
+        let breaks = planning.problem.resources[lathe].calendar.breaks
+        // Working from minute 300 (05:00 UTC) to minute 1260 (21:00 UTC) on Monday.
+        #expect(breaks.contains { $0.start <= 299 && $0.end == 300 })
+        #expect(breaks.contains { $0.start == 1260 })
+        #expect(!breaks.contains { $0.start < 1260 && $0.end > 300 })
+    }
+
+    @Test("A schedule of the demo plant passes the independent checker and keeps every operation inside its shifts")
+    func solvedScheduleIsValid() throws {
+        let state = try demoState()
+        let planning = try PlanningProblem(state: state, origin: try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z")))
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 3, threads: 1))
+        #expect(result.violations.isEmpty, "\(result.violations.prefix(3))")
+        #expect(ScheduleChecker.violations(of: result.schedule, in: planning.problem).isEmpty)
+        for placed in result.schedule.operations {
+            let calendar = planning.problem.resources[placed.resource.rawValue].calendar
+            let overlapping = calendar.breaks.filter { $0.start < placed.end && $0.end > placed.start }
+            #expect(overlapping.isEmpty, "\(planning.operations[placed.operation.rawValue]) runs into a break")
+        }
+    }
+
+    @Test("An order whose routing no longer exists is named in the error")
+    func missingRouting() throws {
+        var state = try demoState()
+        let id = try #require(state.productionOrders.values.first { $0.status == .planned }?.id)
+        state.productionOrders[id]?.routing = "RT-GONE"
+        #expect(throws: PlanningError.self) { try PlanningProblem(state: state, origin: Date(timeIntervalSince1970: 1_795_000_000)) }
+    }
+}
