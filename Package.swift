@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktEngine",
+                "TaktCore", "TaktEngine", "TaktPlanning", "TaktScheduling",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -162,6 +162,7 @@ public enum Command: Sendable, Hashable {
     case updateUser(User)
     case issueAPIToken(IssueAPIToken)
     case revokeAPIToken(APITokenRef)
+    case publishSchedule(PublishedSchedule)
 
     /// The roles that may submit this command (admins may submit every command).
     public var allowedRoles: Set<Role> {
@@ -177,6 +178,7 @@ public enum Command: Sendable, Hashable {
         case .setLotStatus: [.admin, .quality]
         case .createUser, .updateUser, .revokeAPIToken: [.admin]
         case .issueAPIToken: Set(Role.allCases)  // any user for themselves; the engine checks "themselves"
+        case .publishSchedule: [.admin, .planner]
         }
     }
 }
@@ -190,6 +192,7 @@ extension Command: Codable {
         "defineCustomer", "createSalesOrder", "promiseSalesOrderLine", "cancelSalesOrder", "createProductionOrder",
         "releaseProductionOrder", "startProductionOrder", "completeProductionOrder", "cancelProductionOrder",
         "createLot", "moveLot", "setLotStatus", "createUser", "updateUser", "issueAPIToken", "revokeAPIToken",
+        "publishSchedule",
     ]
 
     public var typeName: String {
@@ -217,6 +220,7 @@ extension Command: Codable {
         case .updateUser: "updateUser"
         case .issueAPIToken: "issueAPIToken"
         case .revokeAPIToken: "revokeAPIToken"
+        case .publishSchedule: "publishSchedule"
         }
     }
 
@@ -248,6 +252,7 @@ extension Command: Codable {
         case "updateUser": self = .updateUser(try d(User.self))
         case "issueAPIToken": self = .issueAPIToken(try d(IssueAPIToken.self))
         case "revokeAPIToken": self = .revokeAPIToken(try d(APITokenRef.self))
+        case "publishSchedule": self = .publishSchedule(try d(PublishedSchedule.self))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
@@ -282,6 +287,7 @@ extension Command: Codable {
         case .updateUser(let v): try c.encode(v, forKey: .data)
         case .issueAPIToken(let v): try c.encode(v, forKey: .data)
         case .revokeAPIToken(let v): try c.encode(v, forKey: .data)
+        case .publishSchedule(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -323,6 +329,15 @@ extension Command {
             .cancelSalesOrder, .releaseProductionOrder, .startProductionOrder, .completeProductionOrder,
             .cancelProductionOrder, .createLot, .moveLot, .setLotStatus, .issueAPIToken, .revokeAPIToken:
             return self
+        case .publishSchedule(var schedule):
+            schedule.origin = t(schedule.origin)
+            schedule.steps = schedule.steps.map { step in
+                var s = step
+                s.start = t(s.start)
+                s.end = t(s.end)
+                return s
+            }
+            return .publishSchedule(schedule)
         }
     }
 }

@@ -74,6 +74,7 @@ public enum Event: Sendable, Hashable {
     case userUpdated(User)
     case apiTokenIssued(APIToken)
     case apiTokenRevoked(APITokenRef)
+    case schedulePublished(PublishedSchedule)
 }
 
 extension Event: Codable {
@@ -84,7 +85,7 @@ extension Event: Codable {
         "routingDefined", "customerDefined", "salesOrderCreated", "salesOrderLinePromised", "salesOrderCancelled",
         "productionOrderCreated", "productionOrderReleased", "productionOrderStarted", "productionOrderCompleted",
         "productionOrderCancelled", "lotCreated", "lotMoved", "lotStatusChanged", "userCreated", "userUpdated",
-        "apiTokenIssued", "apiTokenRevoked",
+        "apiTokenIssued", "apiTokenRevoked", "schedulePublished",
     ]
 
     public var typeName: String {
@@ -112,6 +113,7 @@ extension Event: Codable {
         case .userUpdated: "userUpdated"
         case .apiTokenIssued: "apiTokenIssued"
         case .apiTokenRevoked: "apiTokenRevoked"
+        case .schedulePublished: "schedulePublished"
         }
     }
 
@@ -142,6 +144,7 @@ extension Event: Codable {
         case "userUpdated": self = .userUpdated(try d(User.self))
         case "apiTokenIssued": self = .apiTokenIssued(try d(APIToken.self))
         case "apiTokenRevoked": self = .apiTokenRevoked(try d(APITokenRef.self))
+        case "schedulePublished": self = .schedulePublished(try d(PublishedSchedule.self))
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
         }
     }
@@ -172,6 +175,7 @@ extension Event: Codable {
         case .userUpdated(let v): try encoder.encode(v)
         case .apiTokenIssued(let v): try encoder.encode(v)
         case .apiTokenRevoked(let v): try encoder.encode(v)
+        case .schedulePublished(let v): try encoder.encode(v)
         }
     }
 

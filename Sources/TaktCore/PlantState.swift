@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -28,6 +28,8 @@ public struct PlantState: Codable, Sendable, Equatable {
     /// Next number for plant-numbered production orders and tokens.
     public var nextProductionOrderNumber = 1
     public var nextTokenNumber = 1
+    /// The schedule the plant works to, if one was published.
+    public var publishedSchedule: PublishedSchedule?
 
     public init() {}
 
@@ -244,6 +246,10 @@ extension PlantState {
             v.check(tokens[id] == nil, "id", "unique", "token '\(id)' already exists")
             try v.throwIfAny()
             return [.apiTokenIssued(APIToken(id: id, user: user.id, secretHash: issue.secretHash, label: issue.label, issuedAt: now))]
+
+        case .publishSchedule(let schedule):
+            try validate(schedule)
+            return [.schedulePublished(schedule)]
 
         case .revokeAPIToken(let ref):
             guard let token = tokens[ref.token] else { throw .notFound("token", "token '\(ref.token)' does not exist") }
@@ -541,6 +547,7 @@ extension PlantState {
             tokens[t.id] = t
             tokensByHash[t.secretHash] = t.id
             if let n = PlantState.number(in: t.id.rawValue, prefix: "TOK-"), n >= nextTokenNumber { nextTokenNumber = n + 1 }
+        case .schedulePublished(let s): publishedSchedule = s
         case .apiTokenRevoked(let r):
             tokens[r.token]?.revoked = true
             if let hash = tokens[r.token]?.secretHash { tokensByHash[hash] = nil }

@@ -14,7 +14,7 @@ enum OpenAPISchemas {
         "Health", "User", "Site", "Skill", "WorkCenter", "Location", "Item", "BOM", "Routing", "Customer", "SalesOrder",
         "NewSalesOrder", "ProductionOrder", "NewProductionOrder", "Lot", "NewLot", "PromiseRequest", "ReasonRequest",
         "MoveRequest", "LotStatusRequest", "TokenRequest", "TokenList", "IssuedToken", "Command", "CommandBatch",
-        "BatchResult", "EventList", "EventPage", "Problem",
+        "BatchResult", "EventList", "EventPage", "Problem", "ScheduleRunRequest", "PublishedSchedule", "DispatchList",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -24,6 +24,7 @@ enum OpenAPISchemas {
         // Command and event payloads that are not plant entities.
         "PromiseSalesOrderLine", "CancelSalesOrder", "ProductionOrderRef", "CancelProductionOrder", "MoveLot", "SetLotStatus",
         "IssueAPIToken", "APITokenRef", "ProductionOrderTransition", "ProductionOrderCancelled", "LotMoved", "LotStatusChanged",
+        "ScheduledStep", "DispatchEntry",
     ]
 
     static var components: [String: JSONValue] {
@@ -40,6 +41,7 @@ enum OpenAPISchemas {
         ("completeProductionOrder", "ProductionOrderRef"), ("cancelProductionOrder", "CancelProductionOrder"),
         ("createLot", "NewLot"), ("moveLot", "MoveLot"), ("setLotStatus", "SetLotStatus"), ("createUser", "User"),
         ("updateUser", "User"), ("issueAPIToken", "IssueAPIToken"), ("revokeAPIToken", "APITokenRef"),
+        ("publishSchedule", "PublishedSchedule"),
     ]
 
     /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
@@ -52,6 +54,7 @@ enum OpenAPISchemas {
         ("productionOrderCompleted", "ProductionOrderTransition"), ("productionOrderCancelled", "ProductionOrderCancelled"),
         ("lotCreated", "Lot"), ("lotMoved", "LotMoved"), ("lotStatusChanged", "LotStatusChanged"), ("userCreated", "User"),
         ("userUpdated", "User"), ("apiTokenIssued", "APIToken"), ("apiTokenRevoked", "APITokenRef"),
+        ("schedulePublished", "PublishedSchedule"),
     ]
 
     // MARK: - The schemas
@@ -297,6 +300,46 @@ enum OpenAPISchemas {
             "supplier": str("who supplied it").optional,
             "productionOrder": code("the production order that made it (made items)").optional,
             "createdAt": date("when it was received or recorded"),
+        ])),
+        // Scheduling
+        ("ScheduleRunRequest", obj("How to run the optimizer.", [
+            "timeLimitSeconds": num("how long it may improve the schedule; 2 s when left out, at most 60", above: 0).optional,
+            "seed": int("seed of the search, for reproducible runs", 0...).optional,
+        ])),
+        ("PublishedSchedule", obj("The schedule the plant works to: where and when every open operation runs.", [
+            "id": code("schedule ID, e.g. `SCH-000003`"),
+            "origin": date("the time it was computed from"),
+            "steps": arr(ref("ScheduledStep"), "every scheduled operation, by start"),
+            "weightedTardinessMinutes": num("sum over orders of priority weight × minutes late", min: 0),
+            "makespanMinutes": int("minutes from the origin to the last operation's end", 0...),
+            "totalSetupMinutes": int("changeover minutes between setup families", 0...),
+            "lateOrders": arr(code("a production order ID"), "orders that finish after their due date"),
+        ])),
+        ("ScheduledStep", obj("One operation placed on a work center.", [
+            "productionOrder": code("the production order"),
+            "sequence": int("the routing operation's sequence number", 1...),
+            "name": words("the operation's name"),
+            "workCenter": code("where it runs"),
+            "start": date("when it starts"),
+            "end": date("when it ends"),
+        ])),
+        ("DispatchList", obj("What a work center should run, in order.", [
+            "workCenter": code("the work center"),
+            "orderedBy": enumOf(["schedule", "due-date"], "by the published schedule, or by due date then priority when none is published"),
+            "schedule": code("the published schedule it follows").optional,
+            "items": arr(ref("DispatchEntry"), "operations of released and started orders, next first"),
+        ])),
+        ("DispatchEntry", obj("One operation on a dispatch list.", [
+            "productionOrder": code("the production order"),
+            "sequence": int("the routing operation's sequence number", 1...),
+            "name": words("the operation's name"),
+            "item": code("the item the order makes"),
+            "quantity": num("how many", above: 0),
+            "orderStatus": enumOf(ProductionOrderStatus.allCases.map(\.rawValue), "the order's status"),
+            "priority": int("1 (most urgent) to 5", 1...5),
+            "dueDate": date("when the order is due"),
+            "start": date("scheduled start").optional,
+            "end": date("scheduled end").optional,
         ])),
         ("NewLot", obj("Receive or record a lot.", [
             "id": code("lot ID"),

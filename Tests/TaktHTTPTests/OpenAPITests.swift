@@ -633,6 +633,12 @@ private enum Samples {
             SalesOrderLine(line: 1, item: "PUMP-100", quantity: 1, requestedDate: day(30)),
         ])),
         .cancelSalesOrder(CancelSalesOrder(salesOrder: "SO-1002", reason: "duplicate order")),
+        .createProductionOrder(NewProductionOrder(item: "HOUS-100", quantity: 8, dueDate: day(25))),
+        .publishSchedule(PublishedSchedule(
+            id: "SCH-000001", origin: day(1),
+            steps: [ScheduledStep(productionOrder: "PO-000003", sequence: 20, name: "Deburr", workCenter: "WC-LATHE-2",
+                                  start: day(2), end: day(2).addingTimeInterval(480))],
+            weightedTardinessMinutes: 0, makespanMinutes: 1920, totalSetupMinutes: 0, lateOrders: [])),
     ]
 
     /// The commands as a batch body, each with an idempotency key when asked.

@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TaktCore
+import TaktEngine
+import TaktPlanning
+import TaktScheduling
+
+/// Scheduling through the API: run the optimizer on the plant, publish the schedule, read dispatch lists.
+extension TaktAPI {
+    var scheduleRoutes: [APIRoute] {
+        let engine = engine
+        return [
+            APIRoute(method: .post, path: "/api/v1/schedule/runs", operationID: "runSchedule",
+                     summary: "Schedule every open production order with finite capacity and publish the result",
+                     tag: "Schedule", requiresAuth: true, roles: [.admin, .planner], requestSchema: "ScheduleRunRequest",
+                     successStatus: 201, responseSchema: "PublishedSchedule", parameters: [.idempotencyKey]) { request, ctx in
+                let user = try ctx.requireUser()
+                guard user.has(.admin) || user.has(.planner) else {
+                    throw EngineError(.forbidden, "publishSchedule needs one of the roles: admin, planner")
+                }
+                let run = try await JSONIO.decode(ScheduleRunRequest.self, from: request, context: ctx)
+                let limit = run.timeLimitSeconds ?? 2
+                guard limit > 0, limit <= 60 else {
+                    throw Problem.badRequest("timeLimitSeconds", "range", "timeLimitSeconds must be greater than 0 and at most 60 (got \(limit))")
+                }
+                let state = await engine.read { $0 }
+                let planning: PlanningProblem
+                do throws(PlanningError) {
+                    planning = try PlanningProblem(state: state, origin: Date(), horizonDays: 28)
+                } catch {
+                    throw DomainError.invalid("(plant)", "not-schedulable", error.message)
+                }
+                let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
+                let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(
+                    limits: SearchLimits(timeLimit: limit), seed: run.seed ?? 1, threads: 2))
+                guard result.violations.isEmpty else {
+                    throw EngineError(.storage, "the optimizer produced an invalid schedule: \(result.violations.prefix(3))")
+                }
+                let published = PublishedSchedule(
+                    id: .init(String(format: "SCH-%06d", number)), origin: planning.origin,
+                    steps: result.schedule.operations.map { placed in
+                        let ref = planning.operations[placed.operation.rawValue]
+                        return ScheduledStep(
+                            productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
+                            workCenter: planning.workCenters[placed.resource.rawValue],
+                            start: planning.date(placed.start), end: planning.date(placed.end))
+                    }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
+                    weightedTardinessMinutes: result.objectives.weightedTardiness, makespanMinutes: result.objectives.makespan,
+                    totalSetupMinutes: result.objectives.totalSetup,
+                    lateOrders: result.lateness.filter { $0.lateness > 0 }.map { planning.orders[$0.order.rawValue] }.sorted())
+                return try await submitReturningEntity(.publishSchedule(published), request: request, context: ctx, status: .created)
+            },
+            APIRoute(method: .get, path: "/api/v1/schedule", operationID: "getSchedule", summary: "The published schedule",
+                     tag: "Schedule", requiresAuth: true, successStatus: 200, responseSchema: "PublishedSchedule", parameters: []) { _, ctx in
+                _ = try ctx.requireUser()
+                guard let schedule = await engine.read({ $0.publishedSchedule }) else {
+                    throw Problem.notFound("no schedule is published yet; a planner publishes one with POST /api/v1/schedule/runs")
+                }
+                return try JSONIO.response(schedule)
+            },
+            APIRoute(method: .get, path: "/api/v1/work-centers/{id}/dispatch-list", operationID: "getDispatchList",
+                     summary: "What a work center should run next: by the published schedule, else by due date and priority",
+                     tag: "Schedule", requiresAuth: true, successStatus: 200, responseSchema: "DispatchList",
+                     parameters: [.path("id", "work center ID")]) { _, ctx in
+                _ = try ctx.requireUser()
+                let id = WorkCenter.ID(try ctx.parameters.require("id"))
+                let list = try await engine.read { state throws -> DispatchList in
+                    guard state.workCenters[id] != nil else { throw Problem.notFound("work center '\(id)' does not exist") }
+                    return DispatchList(state: state, workCenter: id)
+                }
+                return try JSONIO.response(list)
+            },
+        ]
+    }
+}
+
+struct ScheduleRunRequest: Codable, Sendable {
+    /// How long the optimizer may improve the schedule (default 2 s, at most 60 s).
+    var timeLimitSeconds: Double?
+    var seed: UInt64?
+}
+
+/// The operations a work center should run, in order.
+struct DispatchList: Codable, Sendable {
+    struct Entry: Codable, Sendable {
+        var productionOrder: ProductionOrder.ID
+        var sequence: Int
+        var name: String
+        var item: Item.ID
+        var quantity: Double
+        var orderStatus: ProductionOrderStatus
+        var priority: Int
+        var dueDate: Date
+        var start: Date?
+        var end: Date?
+    }
+    var workCenter: WorkCenter.ID
+    /// `schedule` when ordered by the published schedule, `due-date` when by due date then priority.
+    var orderedBy: String
+    var schedule: PublishedSchedule.ID?
+    var items: [Entry]
+
+    init(state: PlantState, workCenter: WorkCenter.ID) {
+        self.workCenter = workCenter
+        let active: Set<ProductionOrderStatus> = [.released, .inProgress]
+        if let schedule = state.publishedSchedule {
+            orderedBy = "schedule"
+            self.schedule = schedule.id
+            items = schedule.steps.compactMap { step in
+                guard step.workCenter == workCenter, let po = state.productionOrders[step.productionOrder], active.contains(po.status)
+                else { return nil }
+                return Entry(productionOrder: po.id, sequence: step.sequence, name: step.name, item: po.item, quantity: po.quantity,
+                             orderStatus: po.status, priority: po.priority, dueDate: po.dueDate, start: step.start, end: step.end)
+            }
+        } else {
+            orderedBy = "due-date"
+            schedule = nil
+            items = state.productionOrders.values.filter { active.contains($0.status) }.flatMap { po -> [Entry] in
+                (state.routings[po.routing]?.operations ?? []).filter { $0.workCenters.first?.workCenter == workCenter }.map { op in
+                    Entry(productionOrder: po.id, sequence: op.sequence, name: op.name, item: po.item, quantity: po.quantity,
+                          orderStatus: po.status, priority: po.priority, dueDate: po.dueDate, start: nil, end: nil)
+                }
+            }.sorted { ($0.dueDate, $0.priority, $0.productionOrder, $0.sequence) < ($1.dueDate, $1.priority, $1.productionOrder, $1.sequence) }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import AsyncHTTPClient
+import Foundation
+import NIOHTTP1
+import TaktEngine
+import Testing
+@testable import TaktCore
+
+@Suite("Scheduling through the API")
+struct ScheduleAPITests {
+    @Test("A planner schedules the demo plant; the schedule is published as an event and drives each work center's dispatch list")
+    func scheduleAndDispatch() async throws {
+        try await TestServer.run(demo: true) { s in
+            // Before any schedule: the dispatch list falls back to due date and priority.
+            let before = try await s.send(.GET, "/api/v1/work-centers/WC-ASSY-1/dispatch-list").json()
+            #expect(before["orderedBy"] as? String == "due-date")
+            #expect(try await s.send(.GET, "/api/v1/schedule").status == 404)
+
+            let run = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 0.3, "seed": 5}"#)
+            #expect(run.status == 201, "\(run.text)")
+            let schedule = try run.json()
+            #expect(schedule["id"] as? String == "SCH-000001")
+            let steps = try #require(schedule["steps"] as? [[String: Any]])
+            let open = await s.engine.read { st in
+                st.productionOrders.values.filter { [.planned, .released, .inProgress].contains($0.status) }
+                    .reduce(0) { $0 + (st.routings[$1.routing]?.operations.count ?? 0) }
+            }
+            #expect(steps.count == open)
+            // The schedule is in the log and in the state.
+            let last = try await s.send(.GET, "/api/v1/events?after=\(await s.engine.committedSequence - 1)").json()
+            #expect((last["events"] as? [[String: Any]])?.first?["type"] as? String == "schedulePublished")
+            #expect(try await s.send(.GET, "/api/v1/schedule").json()["id"] as? String == "SCH-000001")
+
+            // No work center runs two operations at once.
+            let byWorkCenter = Dictionary(grouping: steps, by: { $0["workCenter"] as? String ?? "" })
+            for (wc, list) in byWorkCenter {
+                let windows = list.compactMap { step -> (Date, Date)? in
+                    guard let a = (step["start"] as? String).flatMap(TaktJSON.parseDate),
+                          let b = (step["end"] as? String).flatMap(TaktJSON.parseDate) else { return nil }
+                    return (a, b)
+                }.sorted { $0.0 < $1.0 }
+                for (x, y) in zip(windows, windows.dropFirst()) { #expect(x.1 <= y.0, "\(wc) runs two operations at once") }
+            }
+
+            // The dispatch list follows the published schedule, next first.
+            let wc = try #require(steps.first?["workCenter"] as? String)
+            let list = try await s.send(.GET, "/api/v1/work-centers/\(wc)/dispatch-list").json()
+            #expect(list["orderedBy"] as? String == "schedule")
+            #expect(list["schedule"] as? String == "SCH-000001")
+            let starts = (list["items"] as? [[String: Any]] ?? []).compactMap { $0["start"] as? String }
+            #expect(starts == starts.sorted())
+
+            // A second run gets the next number.
+            let again = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 0.1}"#)
+            #expect(try again.json()["id"] as? String == "SCH-000002")
+        }
+    }
+
+    @Test("Only planners publish schedules; a bad time limit and an unknown work center are named")
+    func unhappyPaths() async throws {
+        try await TestServer.run(demo: true) { s in
+            let operatorToken = try await userToken(s, id: "op-zoe", roles: ["operator"])
+            let refused = try await s.send(.POST, "/api/v1/schedule/runs", token: operatorToken, body: "{}")
+            #expect(refused.status == 403)
+            let bad = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 600}"#)
+            #expect(bad.status == 400)
+            #expect(bad.text.contains("timeLimitSeconds"))
+            #expect(try await s.send(.GET, "/api/v1/work-centers/WC-NOPE/dispatch-list").status == 404)
+        }
+    }
+}
