@@ -15,6 +15,7 @@ enum OpenAPISchemas {
         "NewSalesOrder", "ProductionOrder", "NewProductionOrder", "Lot", "NewLot", "PromiseRequest", "ReasonRequest",
         "MoveRequest", "LotStatusRequest", "TokenRequest", "TokenList", "IssuedToken", "Command", "CommandBatch",
         "BatchResult", "EventList", "EventPage", "Problem", "ScheduleRunRequest", "PublishedSchedule", "DispatchList",
+        "PromiseQuery", "PromiseAnswer",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -322,6 +323,20 @@ enum OpenAPISchemas {
             "workCenter": code("where it runs"),
             "start": date("when it starts"),
             "end": date("when it ends"),
+        ])),
+        ("PromiseQuery", obj("A new order to promise a date for (nothing is created).", [
+            "item": code("the item to make"),
+            "quantity": num("how many", above: 0),
+            "routing": code("the routing; the item's only routing when left out").optional,
+            "priority": int("1 (most urgent) to 5; 3 when left out", 1...5).optional,
+        ])),
+        ("PromiseAnswer", obj("The earliest completion of a new order, fitted around the orders already scheduled.", [
+            "item": code("the item"),
+            "quantity": num("how many", above: 0),
+            "routing": code("the routing it would follow"),
+            "earliestCompletion": date("when its last operation would end"),
+            "steps": arr(ref("ScheduledStep"), "its operations as they would run"),
+            "basedOn": code("the published schedule it was fitted into; absent when none is published").optional,
         ])),
         ("DispatchList", obj("What a work center should run, in order.", [
             "workCenter": code("the work center"),

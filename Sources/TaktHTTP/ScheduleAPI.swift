@@ -51,6 +51,35 @@ extension TaktAPI {
                     lateOrders: result.lateness.filter { $0.lateness > 0 }.map { planning.orders[$0.order.rawValue] }.sorted())
                 return try await submitReturningEntity(.publishSchedule(published), request: request, context: ctx, status: .created)
             },
+            APIRoute(method: .post, path: "/api/v1/schedule/promise", operationID: "capableToPromise",
+                     summary: "The earliest date a new order could be finished without moving the orders already scheduled",
+                     tag: "Schedule", requiresAuth: true, roles: [.admin, .planner, .sales], requestSchema: "PromiseQuery",
+                     successStatus: 200, responseSchema: "PromiseAnswer", parameters: []) { request, ctx in
+                let user = try ctx.requireUser()
+                guard user.has(.admin) || user.has(.planner) || user.has(.sales) else {
+                    throw EngineError(.forbidden, "capable-to-promise needs one of the roles: admin, planner, sales")
+                }
+                let query = try await JSONIO.decode(PromiseQuery.self, from: request, context: ctx)
+                let state = await engine.read { $0 }
+                let now = TaktJSON.wholeSeconds(Date())
+                // Validate the order exactly as creating it would, without creating it.
+                let events = try state.decide(
+                    .createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: query.item, quantity: query.quantity,
+                                                              routing: query.routing, dueDate: now, priority: query.priority)),
+                    actor: user.id, now: now)
+                guard case .productionOrderCreated(let order)? = events.first else {
+                    throw EngineError(.storage, "the order could not be formed")
+                }
+                let answer: PromiseAnswer
+                do throws(PlanningError) {
+                    answer = try PlanningProblem.capableToPromise(
+                        order, in: state, keeping: state.publishedSchedule, origin: now,
+                        options: SchedulingOptions(limits: SearchLimits(timeLimit: 0.5, iterationLimit: 500), seed: 1, threads: 1))
+                } catch {
+                    throw DomainError.conflict("(plant)", "not-schedulable", error.message)
+                }
+                return try JSONIO.response(answer)
+            },
             APIRoute(method: .get, path: "/api/v1/schedule", operationID: "getSchedule", summary: "The published schedule",
                      tag: "Schedule", requiresAuth: true, successStatus: 200, responseSchema: "PublishedSchedule", parameters: []) { _, ctx in
                 _ = try ctx.requireUser()
@@ -73,6 +102,13 @@ extension TaktAPI {
             },
         ]
     }
+}
+
+struct PromiseQuery: Codable, Sendable {
+    var item: Item.ID
+    var quantity: Double
+    var routing: Routing.ID?
+    var priority: Int?
 }
 
 struct ScheduleRunRequest: Codable, Sendable {

@@ -67,4 +67,35 @@ struct ScheduleAPITests {
             #expect(try await s.send(.GET, "/api/v1/work-centers/WC-NOPE/dispatch-list").status == 404)
         }
     }
+
+    @Test("Sales asks when 5 more pumps could be ready: the answer fits around the published schedule and creates nothing")
+    func capableToPromise() async throws {
+        try await TestServer.run(demo: true) { s in
+            let salesToken = try await userToken(s, id: "sam-sales", roles: ["sales"])
+            #expect(try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 0.3}"#).status == 201)
+            let item = try #require(await s.engine.read { st in
+                st.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first { id in st.routings.values.contains { $0.item == id } }
+            })
+            let before = await s.engine.committedSequence
+            let reply = try await s.send(.POST, "/api/v1/schedule/promise", token: salesToken, body: #"{"item":"\#(item)","quantity":5}"#)
+            #expect(reply.status == 200, "\(reply.text)")
+            let answer = try reply.json()
+            #expect(answer["basedOn"] as? String == "SCH-000001")
+            let completion = try #require((answer["earliestCompletion"] as? String).flatMap(TaktJSON.parseDate))
+            let steps = try #require(answer["steps"] as? [[String: Any]])
+            #expect(!steps.isEmpty)
+            #expect((steps.last?["end"] as? String).flatMap(TaktJSON.parseDate) == completion)
+            #expect(completion > Date().addingTimeInterval(-60))
+            #expect(await s.engine.committedSequence == before, "a promise query creates nothing")
+
+            // Bad queries are named: a purchased item, a negative quantity; operators may not ask.
+            let purchased = try #require(await s.engine.read { $0.items.values.first { $0.kind == .purchased }?.id })
+            let refused = try await s.send(.POST, "/api/v1/schedule/promise", body: #"{"item":"\#(purchased)","quantity":5}"#)
+            #expect(refused.status == 422)
+            #expect(refused.text.contains("not-made"))
+            #expect(try await s.send(.POST, "/api/v1/schedule/promise", body: #"{"item":"\#(item)","quantity":-1}"#).status == 422)
+            let operatorToken = try await userToken(s, id: "op-ute", roles: ["operator"])
+            #expect(try await s.send(.POST, "/api/v1/schedule/promise", token: operatorToken, body: #"{"item":"\#(item)","quantity":5}"#).status == 403)
+        }
+    }
 }

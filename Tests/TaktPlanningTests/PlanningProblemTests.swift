@@ -90,4 +90,32 @@ struct PlanningProblemTests {
         state.productionOrders[id]?.routing = "RT-GONE"
         #expect(throws: PlanningError.self) { try PlanningProblem(state: state, origin: Date(timeIntervalSince1970: 1_795_000_000)) }
     }
+
+    @Test("Capable-to-promise fits a new order around the published schedule without moving any scheduled operation")
+    func promiseKeepsTheSchedule() throws {
+        let state = try demoState()
+        let origin = try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z"))
+        let planning = try PlanningProblem(state: state, origin: origin)
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 2, threads: 1))
+        let published = PublishedSchedule(
+            id: "SCH-000001", origin: origin,
+            steps: result.schedule.operations.map { p in
+                let ref = planning.operations[p.operation.rawValue]
+                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
+                                     workCenter: planning.workCenters[p.resource.rawValue], start: planning.date(p.start), end: planning.date(p.end))
+            },
+            weightedTardinessMinutes: 0, makespanMinutes: 0, totalSetupMinutes: 0, lateOrders: [])
+        let template = try #require(state.productionOrders.values.filter { $0.status == .planned }.min { $0.id < $1.id })
+        let order = ProductionOrder(id: "PROMISE-QUERY", item: template.item, quantity: 5, routing: template.routing, dueDate: origin, createdAt: origin)
+        let answer = try PlanningProblem.capableToPromise(
+            order, in: state, keeping: published, origin: origin, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 1, threads: 1))
+        #expect(answer.basedOn == "SCH-000001")
+        #expect(answer.steps.count == state.routings[template.routing]?.operations.count)
+        #expect(answer.earliestCompletion == answer.steps.map(\.end).max())
+        // The new order's operations use capacity the schedule leaves free: no overlap with any published step.
+        for step in answer.steps {
+            let clash = published.steps.first { $0.workCenter == step.workCenter && $0.start < step.end && step.start < $0.end }
+            #expect(clash == nil, "\(step) overlaps \(String(describing: clash))")
+        }
+    }
 }
