@@ -231,8 +231,8 @@ public actor Engine {
                         replays[i] = record
                         continue
                     }
-                    if let owner = keyInBatch[actor + "\u{1F}" + key] {
-                        guard records[recordIndex[owner] ?? 0].requestDigest == digest || recordIndex[owner] == nil else {
+                    if let owner = keyInBatch[actor + "\u{1F}" + key], let ownerRecord = recordIndex[owner] {
+                        guard records[ownerRecord].requestDigest == digest else {
                             throw EngineError(.idempotencyKeyReused, "idempotency key '\(key)' was already used for a different request")
                         }
                         sameBatchReplays[i] = owner
