@@ -77,9 +77,8 @@ public enum Event: Sendable, Hashable {
     case schedulePublished(PublishedSchedule)
 }
 
-extension Event: Codable {
-    enum CodingKeys: String, CodingKey { case type, data }
-
+/// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``).
+extension Event {
     public static let typeNames: [String] = [
         "siteDefined", "skillDefined", "workCenterDefined", "locationDefined", "itemDefined", "bomDefined",
         "routingDefined", "customerDefined", "salesOrderCreated", "salesOrderLinePromised", "salesOrderCancelled",
@@ -177,19 +176,5 @@ extension Event: Codable {
         case .apiTokenRevoked(let v): try encoder.encode(v)
         case .schedulePublished(let v): try encoder.encode(v)
         }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let type = try c.decode(String.self, forKey: .type)
-        let raw = try c.decode(JSONValue.self, forKey: .data)
-        self = try Event(type: type, payload: try TaktJSON.encoder.encode(raw), decoder: TaktJSON.decoder)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(typeName, forKey: .type)
-        let raw = try TaktJSON.decoder.decode(JSONValue.self, from: try encodePayload(TaktJSON.encoder))
-        try c.encode(raw, forKey: .data)
     }
 }

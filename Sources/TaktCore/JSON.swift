@@ -90,15 +90,4 @@ public enum JSONValue: Codable, Sendable, Hashable {
         case .object(let o): try c.encode(o)
         }
     }
-
-    /// The value as text for comparisons in filters (`nil` for arrays and objects).
-    public var scalarText: String? {
-        switch self {
-        case .null: "null"
-        case .bool(let b): b ? "true" : "false"
-        case .number(let n): n == n.rounded() && abs(n) < 1e15 ? String(Int64(n)) : String(n)
-        case .string(let s): s
-        case .array, .object: nil
-        }
-    }
 }
