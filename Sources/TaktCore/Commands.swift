@@ -163,6 +163,21 @@ public enum Command: Sendable, Hashable {
     case issueAPIToken(IssueAPIToken)
     case revokeAPIToken(APITokenRef)
     case publishSchedule(PublishedSchedule)
+    case defineWorkInstruction(WorkInstruction)
+    case acknowledgeWorkInstruction(AcknowledgeWorkInstruction)
+    case clockIn(ClockInCommand)
+    case clockOut(ClockOutCommand)
+    case startOperation(StartOperation)
+    case pauseOperation(PauseOperation)
+    case resumeOperation(ResumeOperation)
+    case reportQuantity(ReportQuantity)
+    case completeOperation(ReportQuantity)
+    case overrideInterlock(OverrideInterlock)
+    case recordInspection(RecordInspection)
+    case consumeLot(ConsumeLot)
+    case produceLot(ProduceLot)
+    case setMachineState(SetMachineState)
+    case recordMachineCount(RecordMachineCount)
 
     /// The roles that may submit this command (admins may submit every command).
     public var allowedRoles: Set<Role> {
@@ -179,6 +194,13 @@ public enum Command: Sendable, Hashable {
         case .createUser, .updateUser, .revokeAPIToken: [.admin]
         case .issueAPIToken: Set(Role.allCases)  // any user for themselves; the engine checks "themselves"
         case .publishSchedule: [.admin, .planner]
+        case .defineWorkInstruction: [.admin, .planner, .quality]
+        case .acknowledgeWorkInstruction: Set(Role.allCases)
+        case .clockIn, .clockOut, .startOperation, .pauseOperation, .resumeOperation, .reportQuantity, .completeOperation,
+            .consumeLot, .produceLot, .setMachineState, .recordMachineCount:
+            [.admin, .supervisor, .operator]
+        case .overrideInterlock: [.admin, .supervisor]
+        case .recordInspection: [.admin, .quality]
         }
     }
 }
@@ -193,6 +215,21 @@ extension Command: Codable {
         "releaseProductionOrder", "startProductionOrder", "completeProductionOrder", "cancelProductionOrder",
         "createLot", "moveLot", "setLotStatus", "createUser", "updateUser", "issueAPIToken", "revokeAPIToken",
         "publishSchedule",
+        "defineWorkInstruction",
+        "acknowledgeWorkInstruction",
+        "clockIn",
+        "clockOut",
+        "startOperation",
+        "pauseOperation",
+        "resumeOperation",
+        "reportQuantity",
+        "completeOperation",
+        "overrideInterlock",
+        "recordInspection",
+        "consumeLot",
+        "produceLot",
+        "setMachineState",
+        "recordMachineCount",
     ]
 
     public var typeName: String {
@@ -221,6 +258,21 @@ extension Command: Codable {
         case .issueAPIToken: "issueAPIToken"
         case .revokeAPIToken: "revokeAPIToken"
         case .publishSchedule: "publishSchedule"
+        case .defineWorkInstruction: "defineWorkInstruction"
+        case .acknowledgeWorkInstruction: "acknowledgeWorkInstruction"
+        case .clockIn: "clockIn"
+        case .clockOut: "clockOut"
+        case .startOperation: "startOperation"
+        case .pauseOperation: "pauseOperation"
+        case .resumeOperation: "resumeOperation"
+        case .reportQuantity: "reportQuantity"
+        case .completeOperation: "completeOperation"
+        case .overrideInterlock: "overrideInterlock"
+        case .recordInspection: "recordInspection"
+        case .consumeLot: "consumeLot"
+        case .produceLot: "produceLot"
+        case .setMachineState: "setMachineState"
+        case .recordMachineCount: "recordMachineCount"
         }
     }
 
@@ -253,6 +305,21 @@ extension Command: Codable {
         case "issueAPIToken": self = .issueAPIToken(try d(IssueAPIToken.self))
         case "revokeAPIToken": self = .revokeAPIToken(try d(APITokenRef.self))
         case "publishSchedule": self = .publishSchedule(try d(PublishedSchedule.self))
+        case "defineWorkInstruction": self = .defineWorkInstruction(try d(WorkInstruction.self))
+        case "acknowledgeWorkInstruction": self = .acknowledgeWorkInstruction(try d(AcknowledgeWorkInstruction.self))
+        case "clockIn": self = .clockIn(try d(ClockInCommand.self))
+        case "clockOut": self = .clockOut(try d(ClockOutCommand.self))
+        case "startOperation": self = .startOperation(try d(StartOperation.self))
+        case "pauseOperation": self = .pauseOperation(try d(PauseOperation.self))
+        case "resumeOperation": self = .resumeOperation(try d(ResumeOperation.self))
+        case "reportQuantity": self = .reportQuantity(try d(ReportQuantity.self))
+        case "completeOperation": self = .completeOperation(try d(ReportQuantity.self))
+        case "overrideInterlock": self = .overrideInterlock(try d(OverrideInterlock.self))
+        case "recordInspection": self = .recordInspection(try d(RecordInspection.self))
+        case "consumeLot": self = .consumeLot(try d(ConsumeLot.self))
+        case "produceLot": self = .produceLot(try d(ProduceLot.self))
+        case "setMachineState": self = .setMachineState(try d(SetMachineState.self))
+        case "recordMachineCount": self = .recordMachineCount(try d(RecordMachineCount.self))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
@@ -288,6 +355,21 @@ extension Command: Codable {
         case .issueAPIToken(let v): try c.encode(v, forKey: .data)
         case .revokeAPIToken(let v): try c.encode(v, forKey: .data)
         case .publishSchedule(let v): try c.encode(v, forKey: .data)
+        case .defineWorkInstruction(let v): try c.encode(v, forKey: .data)
+        case .acknowledgeWorkInstruction(let v): try c.encode(v, forKey: .data)
+        case .clockIn(let v): try c.encode(v, forKey: .data)
+        case .clockOut(let v): try c.encode(v, forKey: .data)
+        case .startOperation(let v): try c.encode(v, forKey: .data)
+        case .pauseOperation(let v): try c.encode(v, forKey: .data)
+        case .resumeOperation(let v): try c.encode(v, forKey: .data)
+        case .reportQuantity(let v): try c.encode(v, forKey: .data)
+        case .completeOperation(let v): try c.encode(v, forKey: .data)
+        case .overrideInterlock(let v): try c.encode(v, forKey: .data)
+        case .recordInspection(let v): try c.encode(v, forKey: .data)
+        case .consumeLot(let v): try c.encode(v, forKey: .data)
+        case .produceLot(let v): try c.encode(v, forKey: .data)
+        case .setMachineState(let v): try c.encode(v, forKey: .data)
+        case .recordMachineCount(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -327,7 +409,10 @@ extension Command {
         case .updateUser(let u): return .updateUser(t(u))
         case .defineSite, .defineSkill, .defineLocation, .defineItem, .defineBOM, .defineRouting, .defineCustomer,
             .cancelSalesOrder, .releaseProductionOrder, .startProductionOrder, .completeProductionOrder,
-            .cancelProductionOrder, .createLot, .moveLot, .setLotStatus, .issueAPIToken, .revokeAPIToken:
+            .cancelProductionOrder, .createLot, .moveLot, .setLotStatus, .issueAPIToken, .revokeAPIToken,
+            .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
+            .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
+            .produceLot, .setMachineState, .recordMachineCount:
             return self
         case .publishSchedule(var schedule):
             schedule.origin = t(schedule.origin)

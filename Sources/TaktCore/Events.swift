@@ -5,9 +5,12 @@ import Foundation
 public struct ProductionOrderTransition: Codable, Sendable, Hashable {
     public var productionOrder: ProductionOrder.ID
     public var at: Date
-    public init(productionOrder: ProductionOrder.ID, at: Date) {
+    /// On release: the material the order needs against what is available (reported, not enforced).
+    public var material: [MaterialCheck]?
+    public init(productionOrder: ProductionOrder.ID, at: Date, material: [MaterialCheck]? = nil) {
         self.productionOrder = productionOrder
         self.at = at
+        self.material = material
     }
 }
 
@@ -75,6 +78,21 @@ public enum Event: Sendable, Hashable {
     case apiTokenIssued(APIToken)
     case apiTokenRevoked(APITokenRef)
     case schedulePublished(PublishedSchedule)
+    case workInstructionDefined(WorkInstruction)
+    case workInstructionAcknowledged(WorkInstructionAcknowledged)
+    case operatorClockedIn(ClockIn)
+    case operatorClockedOut(LabourSession)
+    case operationStarted(OperationStarted)
+    case operationPaused(OperationPaused)
+    case operationResumed(OperationResumed)
+    case quantityReported(ProductionReport)
+    case operationCompleted(OperationCompleted)
+    case interlockOverridden(InterlockOverride)
+    case inspectionRecorded(InspectionRecorded)
+    case lotConsumed(Consumption)
+    case lotProduced(LotProduced)
+    case machineStateChanged(MachineStateChange)
+    case machineCounted(MachineCount)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``).
@@ -85,6 +103,21 @@ extension Event {
         "productionOrderCreated", "productionOrderReleased", "productionOrderStarted", "productionOrderCompleted",
         "productionOrderCancelled", "lotCreated", "lotMoved", "lotStatusChanged", "userCreated", "userUpdated",
         "apiTokenIssued", "apiTokenRevoked", "schedulePublished",
+        "workInstructionDefined",
+        "workInstructionAcknowledged",
+        "operatorClockedIn",
+        "operatorClockedOut",
+        "operationStarted",
+        "operationPaused",
+        "operationResumed",
+        "quantityReported",
+        "operationCompleted",
+        "interlockOverridden",
+        "inspectionRecorded",
+        "lotConsumed",
+        "lotProduced",
+        "machineStateChanged",
+        "machineCounted",
     ]
 
     public var typeName: String {
@@ -113,6 +146,21 @@ extension Event {
         case .apiTokenIssued: "apiTokenIssued"
         case .apiTokenRevoked: "apiTokenRevoked"
         case .schedulePublished: "schedulePublished"
+        case .workInstructionDefined: "workInstructionDefined"
+        case .workInstructionAcknowledged: "workInstructionAcknowledged"
+        case .operatorClockedIn: "operatorClockedIn"
+        case .operatorClockedOut: "operatorClockedOut"
+        case .operationStarted: "operationStarted"
+        case .operationPaused: "operationPaused"
+        case .operationResumed: "operationResumed"
+        case .quantityReported: "quantityReported"
+        case .operationCompleted: "operationCompleted"
+        case .interlockOverridden: "interlockOverridden"
+        case .inspectionRecorded: "inspectionRecorded"
+        case .lotConsumed: "lotConsumed"
+        case .lotProduced: "lotProduced"
+        case .machineStateChanged: "machineStateChanged"
+        case .machineCounted: "machineCounted"
         }
     }
 
@@ -144,6 +192,21 @@ extension Event {
         case "apiTokenIssued": self = .apiTokenIssued(try d(APIToken.self))
         case "apiTokenRevoked": self = .apiTokenRevoked(try d(APITokenRef.self))
         case "schedulePublished": self = .schedulePublished(try d(PublishedSchedule.self))
+        case "workInstructionDefined": self = .workInstructionDefined(try d(WorkInstruction.self))
+        case "workInstructionAcknowledged": self = .workInstructionAcknowledged(try d(WorkInstructionAcknowledged.self))
+        case "operatorClockedIn": self = .operatorClockedIn(try d(ClockIn.self))
+        case "operatorClockedOut": self = .operatorClockedOut(try d(LabourSession.self))
+        case "operationStarted": self = .operationStarted(try d(OperationStarted.self))
+        case "operationPaused": self = .operationPaused(try d(OperationPaused.self))
+        case "operationResumed": self = .operationResumed(try d(OperationResumed.self))
+        case "quantityReported": self = .quantityReported(try d(ProductionReport.self))
+        case "operationCompleted": self = .operationCompleted(try d(OperationCompleted.self))
+        case "interlockOverridden": self = .interlockOverridden(try d(InterlockOverride.self))
+        case "inspectionRecorded": self = .inspectionRecorded(try d(InspectionRecorded.self))
+        case "lotConsumed": self = .lotConsumed(try d(Consumption.self))
+        case "lotProduced": self = .lotProduced(try d(LotProduced.self))
+        case "machineStateChanged": self = .machineStateChanged(try d(MachineStateChange.self))
+        case "machineCounted": self = .machineCounted(try d(MachineCount.self))
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
         }
     }
@@ -175,6 +238,21 @@ extension Event {
         case .apiTokenIssued(let v): try encoder.encode(v)
         case .apiTokenRevoked(let v): try encoder.encode(v)
         case .schedulePublished(let v): try encoder.encode(v)
+        case .workInstructionDefined(let v): try encoder.encode(v)
+        case .workInstructionAcknowledged(let v): try encoder.encode(v)
+        case .operatorClockedIn(let v): try encoder.encode(v)
+        case .operatorClockedOut(let v): try encoder.encode(v)
+        case .operationStarted(let v): try encoder.encode(v)
+        case .operationPaused(let v): try encoder.encode(v)
+        case .operationResumed(let v): try encoder.encode(v)
+        case .quantityReported(let v): try encoder.encode(v)
+        case .operationCompleted(let v): try encoder.encode(v)
+        case .interlockOverridden(let v): try encoder.encode(v)
+        case .inspectionRecorded(let v): try encoder.encode(v)
+        case .lotConsumed(let v): try encoder.encode(v)
+        case .lotProduced(let v): try encoder.encode(v)
+        case .machineStateChanged(let v): try encoder.encode(v)
+        case .machineCounted(let v): try encoder.encode(v)
         }
     }
 }

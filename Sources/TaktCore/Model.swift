@@ -231,10 +231,13 @@ public struct BOMComponent: Codable, Sendable, Hashable {
     public var quantity: Double
     /// Approved alternative materials that may be consumed instead.
     public var substitutes: [Item.ID]
-    public init(item: Item.ID, quantity: Double, substitutes: [Item.ID] = []) {
+    /// The routing operation (sequence number) that consumes it; absent means the first operation.
+    public var operation: Int?
+    public init(item: Item.ID, quantity: Double, substitutes: [Item.ID] = [], operation: Int? = nil) {
         self.item = item
         self.quantity = quantity
         self.substitutes = substitutes
+        self.operation = operation
     }
 }
 
@@ -265,20 +268,21 @@ public struct EligibleWorkCenter: Codable, Sendable, Hashable {
 }
 
 public struct RoutingOperation: Codable, Sendable, Hashable {
-    /// Position in the routing, e.g. 10, 20, 30; unique and increasing.
     public var sequence: Int
     public var name: String
-    /// First entry is the preferred work center; the others are alternatives.
     public var workCenters: [EligibleWorkCenter]
     public var requiredSkill: Skill.ID?
-    /// Reference to a work instruction document (bound in a later issue).
-    public var workInstruction: String?
+    /// The work instruction the operator must have acknowledged, in its current revision, to start.
+    public var workInstruction: WorkInstruction.ID?
     public var setupFamily: String?
-    /// When set, the next operation may start once this many units are done here (overlapping operations).
+    /// When set, the next operation may start once this many good units are reported (overlap).
     public var transferBatch: Double?
+    /// When true, the next operation and the order's completion wait for a passed inspection of this one.
+    public var inspectionRequired: Bool
     public init(
         sequence: Int, name: String, workCenters: [EligibleWorkCenter], requiredSkill: Skill.ID? = nil,
-        workInstruction: String? = nil, setupFamily: String? = nil, transferBatch: Double? = nil
+        workInstruction: WorkInstruction.ID? = nil, setupFamily: String? = nil, transferBatch: Double? = nil,
+        inspectionRequired: Bool = false
     ) {
         self.sequence = sequence
         self.name = name
@@ -287,6 +291,21 @@ public struct RoutingOperation: Codable, Sendable, Hashable {
         self.workInstruction = workInstruction
         self.setupFamily = setupFamily
         self.transferBatch = transferBatch
+        self.inspectionRequired = inspectionRequired
+    }
+}
+
+extension RoutingOperation {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            sequence: try c.decode(Int.self, forKey: .sequence), name: try c.decode(String.self, forKey: .name),
+            workCenters: try c.decode([EligibleWorkCenter].self, forKey: .workCenters),
+            requiredSkill: try c.decodeIfPresent(Skill.ID.self, forKey: .requiredSkill),
+            workInstruction: try c.decodeIfPresent(WorkInstruction.ID.self, forKey: .workInstruction),
+            setupFamily: try c.decodeIfPresent(String.self, forKey: .setupFamily),
+            transferBatch: try c.decodeIfPresent(Double.self, forKey: .transferBatch),
+            inspectionRequired: try c.decodeIfPresent(Bool.self, forKey: .inspectionRequired) ?? false)
     }
 }
 
@@ -495,7 +514,8 @@ extension BOMComponent {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             item: try c.decode(Item.ID.self, forKey: .item), quantity: try c.decode(Double.self, forKey: .quantity),
-            substitutes: try c.decodeIfPresent([Item.ID].self, forKey: .substitutes) ?? [])
+            substitutes: try c.decodeIfPresent([Item.ID].self, forKey: .substitutes) ?? [],
+            operation: try c.decodeIfPresent(Int.self, forKey: .operation))
     }
 }
 

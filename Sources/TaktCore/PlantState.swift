@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -30,6 +30,26 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var nextTokenNumber = 1
     /// The schedule the plant works to, if one was published.
     public var publishedSchedule: PublishedSchedule?
+
+    // Execution (see Execution.swift).
+    public var workInstructions: [WorkInstruction.ID: WorkInstruction] = [:]
+    /// Per user: the revision of each work instruction they last acknowledged.
+    public var acknowledgements: [User.ID: [WorkInstruction.ID: String]] = [:]
+    /// Per production order: the execution record of its operations, copied from the routing when created
+    /// and again at release (so later routing edits do not change released orders).
+    public var operations: [ProductionOrder.ID: [OperationProgress]] = [:]
+    public var clockedIn: [User.ID: ClockIn] = [:]
+    public var labourSessions: [LabourSession] = []
+    /// Per work center: its machine-state history, oldest first; the last entry is the current state.
+    public var machineStates: [WorkCenter.ID: [MachineStateChange]] = [:]
+    public var machineCounts: [WorkCenter.ID: [MachineCount]] = [:]
+    /// Per work center: quantities reported there, oldest first.
+    public var productionReports: [WorkCenter.ID: [ProductionReport]] = [:]
+    /// Genealogy, both ways: what each order consumed, and where each lot was consumed.
+    public var consumptionsByOrder: [ProductionOrder.ID: [Consumption]] = [:]
+    public var consumptionsByLot: [Lot.ID: [Consumption]] = [:]
+    /// The lots each production order made.
+    public var outputsByOrder: [ProductionOrder.ID: [Lot.ID]] = [:]
 
     public init() {}
 
@@ -165,7 +185,7 @@ extension PlantState {
         case .releaseProductionOrder(let ref):
             let order = try productionOrder(ref.productionOrder, expecting: [.planned], to: "release")
             try validateReleasable(order)
-            return [.productionOrderReleased(.init(productionOrder: order.id, at: now))]
+            return [.productionOrderReleased(.init(productionOrder: order.id, at: now, material: materialCheck(order)))]
 
         case .startProductionOrder(let ref):
             let order = try productionOrder(ref.productionOrder, expecting: [.released], to: "start")
@@ -173,6 +193,11 @@ extension PlantState {
 
         case .completeProductionOrder(let ref):
             let order = try productionOrder(ref.productionOrder, expecting: [.inProgress], to: "complete")
+            let open = (operations[order.id] ?? []).filter { $0.status == .running || $0.status == .paused }
+            if !open.isEmpty {
+                throw .conflict("productionOrder", "operations-open",
+                                "production order '\(order.id)' still has operations \(open.map { String($0.sequence) }.joined(separator: ", ")) running or paused; complete them first")
+            }
             return [.productionOrderCompleted(.init(productionOrder: order.id, at: now))]
 
         case .cancelProductionOrder(let cancel):
@@ -255,6 +280,11 @@ extension PlantState {
             guard let token = tokens[ref.token] else { throw .notFound("token", "token '\(ref.token)' does not exist") }
             guard !token.revoked else { throw .conflict("token", "revoked", "token '\(token.id)' is already revoked") }
             return [.apiTokenRevoked(ref)]
+
+        case .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
+            .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
+            .produceLot, .setMachineState, .recordMachineCount:
+            return try decideExecution(command, actor: actor, now: now)
         }
     }
 
@@ -377,6 +407,9 @@ extension PlantState {
             }
             if let skill = op.requiredSkill {
                 v.check(skills[skill] != nil, "\(f).requiredSkill", "unknown-reference", "skill '\(skill)' does not exist")
+            }
+            if let wi = op.workInstruction {
+                v.check(workInstructions[wi] != nil, "\(f).workInstruction", "unknown-reference", "work instruction '\(wi)' does not exist")
             }
             if let batch = op.transferBatch { v.positive(batch, "\(f).transferBatch") }
         }
@@ -526,12 +559,14 @@ extension PlantState {
         case .salesOrderCancelled(let c): salesOrders[c.salesOrder]?.status = .cancelled
         case .productionOrderCreated(let o):
             productionOrders[o.id] = o
+            operations[o.id] = operationPlan(for: o)
             if let n = PlantState.number(in: o.id.rawValue, prefix: "PO-"), n >= nextProductionOrderNumber {
                 nextProductionOrderNumber = n + 1
             }
         case .productionOrderReleased(let t):
             productionOrders[t.productionOrder]?.status = .released
             productionOrders[t.productionOrder]?.releasedAt = t.at
+            if let o = productionOrders[t.productionOrder] { operations[o.id] = operationPlan(for: o) }
         case .productionOrderStarted(let t): productionOrders[t.productionOrder]?.status = .inProgress
         case .productionOrderCompleted(let t):
             productionOrders[t.productionOrder]?.status = .completed
@@ -539,7 +574,9 @@ extension PlantState {
         case .productionOrderCancelled(let c):
             productionOrders[c.productionOrder]?.status = .cancelled
             productionOrders[c.productionOrder]?.cancelReason = c.reason
-        case .lotCreated(let l): lots[l.id] = l
+        case .lotCreated(let l):
+            lots[l.id] = l
+            if let po = l.productionOrder { outputsByOrder[po, default: []].append(l.id) }
         case .lotMoved(let m): lots[m.lot]?.location = m.to
         case .lotStatusChanged(let c): lots[c.lot]?.status = c.to
         case .userCreated(let u), .userUpdated(let u): users[u.id] = u
@@ -551,6 +588,10 @@ extension PlantState {
         case .apiTokenRevoked(let r):
             tokens[r.token]?.revoked = true
             if let hash = tokens[r.token]?.secretHash { tokensByHash[hash] = nil }
+        case .workInstructionDefined, .workInstructionAcknowledged, .operatorClockedIn, .operatorClockedOut,
+            .operationStarted, .operationPaused, .operationResumed, .quantityReported, .operationCompleted,
+            .interlockOverridden, .inspectionRecorded, .lotConsumed, .lotProduced, .machineStateChanged, .machineCounted:
+            applyExecution(event)
         }
     }
 

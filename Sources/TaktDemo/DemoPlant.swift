@@ -26,6 +26,8 @@ public struct DemoPlant {
 /// Generates the plant from ``DemoCatalog`` in stages: structure, products, partners and people, demand, supply.
 struct DemoPlantBuilder {
     private(set) var commands: [Command] = []
+    /// Work instructions defined so far (each once, before the first routing that names it).
+    private var instructions: Set<WorkInstruction.ID> = []
     private var rng: DemoRandom
     private let scale: Int
     private let start: Date
@@ -273,13 +275,19 @@ struct DemoPlantBuilder {
 
     private mutating func defineRoutings(_ v: Variant) {
         let big = v.size.large ? 1.6 : 1.0
+        var documents: [WorkInstruction] = []
+        /// `wi` reads "WI-MACH-210 rev B": the document and its current revision.
         func op(
             _ sequence: Int, _ name: String, _ wcs: [EligibleWorkCenter], skill: String? = nil, wi: String? = nil,
-            family: String? = nil, batch: Double? = nil
+            family: String? = nil, batch: Double? = nil, inspection: Bool = false
         ) -> RoutingOperation {
-            RoutingOperation(
+            let parts = wi.map { $0.components(separatedBy: " rev ") }
+            let document = parts.map { WorkInstruction(id: WorkInstruction.ID($0[0]), title: name, revision: $0.count > 1 ? $0[1] : "A",
+                                                       text: "Read the drawing, check the tooling list, then: \(name.lowercased()).") }
+            if let document { documents.append(document) }
+            return RoutingOperation(
                 sequence: sequence, name: name, workCenters: wcs, requiredSkill: skill.map { Skill.ID($0) },
-                workInstruction: wi, setupFamily: family, transferBatch: batch)
+                workInstruction: document?.id, setupFamily: family, transferBatch: batch, inspectionRequired: inspection)
         }
         let routings: [(Item.ID, [RoutingOperation])] = [
             (v.housing, [
@@ -312,10 +320,13 @@ struct DemoPlantBuilder {
                 op(10, "Mount motor and align coupling", eligible("ASSY", v, setup: 10, run: 30 * big, slower: 0.15),
                    skill: "assembly", wi: "WI-ASSY-110 rev B"),
                 op(20, "Performance and leak test", eligible("TEST", v, setup: 20, run: 25 * big), skill: "testing",
-                   wi: "WI-TEST-500 rev D"),
+                   wi: "WI-TEST-500 rev D", inspection: true),
                 op(30, "Pack and label", eligible("PACK", v, setup: 5, run: 12 * big), wi: "WI-PACK-600 rev A"),
             ]),
         ]
+        for document in documents where instructions.insert(document.id).inserted {
+            commands.append(.defineWorkInstruction(document))
+        }
         for (made, operations) in routings {
             commands.append(.defineRouting(Routing(id: routingID(made), item: made, operations: operations)))
         }

@@ -102,7 +102,8 @@ struct DemoPlantTests {
         #expect(ops.contains { $0.transferBatch != nil })
         let skills = Set(ops.compactMap(\.requiredSkill))
         #expect(skills.isSuperset(of: ["cnc-turning", "welding", "painting", "assembly", "testing"]))
-        #expect(ops.contains { $0.workInstruction == "WI-ASSY-100 rev C" })
+        #expect(ops.contains { $0.workInstruction == "WI-ASSY-100" })
+        #expect(Self.one.state.workInstructions["WI-ASSY-100"]?.revision == "C")
     }
 
     @Test("Production orders are in a realistic mix of statuses, pegged where they serve a customer")

@@ -1,0 +1,639 @@
+import Foundation
+
+// Shop-floor execution: the operation lifecycle, interlocks, labour, machine states and lot genealogy.
+// Like the rest of PlantState, `decideExecution` validates and returns events; `applyExecution` folds them.
+
+// MARK: - Decide
+
+extension PlantState {
+    func decideExecution(_ command: Command, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        switch command {
+        case .defineWorkInstruction(let wi):
+            var v = Validator()
+            v.code(wi.id, "id")
+            v.name(wi.title, "title")
+            v.name(wi.revision, "revision")
+            v.check(wi.revision.count <= 20, "revision", "max-length", "revision must be at most 20 characters")
+            try v.throwIfAny()
+            return [.workInstructionDefined(wi)]
+
+        case .acknowledgeWorkInstruction(let ack):
+            guard let user = actor else { throw .invalid("user", "required", "only a signed-in user can acknowledge a work instruction") }
+            guard let wi = workInstructions[ack.workInstruction] else {
+                throw .notFound("workInstruction", "work instruction '\(ack.workInstruction)' does not exist")
+            }
+            guard wi.revision == ack.revision else {
+                throw .conflict("revision", "not-current", "revision '\(ack.revision)' of \(wi.id) is not current; the current revision is '\(wi.revision)'")
+            }
+            return [.workInstructionAcknowledged(.init(user: user, workInstruction: wi.id, revision: wi.revision, at: now))]
+
+        case .clockIn(let c):
+            guard let user = try worker(c.user, actor: actor, field: "user", verb: "clock in") else {
+                throw .invalid("user", "required", "name the user to clock in")
+            }
+            guard workCenters[c.workCenter] != nil else { throw .notFound("workCenter", "work center '\(c.workCenter)' does not exist") }
+            var events: [Event] = []
+            if let current = clockedIn[user.id] {
+                if current.workCenter == c.workCenter {
+                    throw .conflict("workCenter", "already-clocked-in", "\(user.id) is already clocked in at \(c.workCenter) since \(Self.clock(current.since))")
+                }
+                events.append(.operatorClockedOut(.init(user: user.id, workCenter: current.workCenter, start: current.since, end: now)))
+            }
+            events.append(.operatorClockedIn(.init(user: user.id, workCenter: c.workCenter, since: now)))
+            return events
+
+        case .clockOut(let c):
+            guard let user = try worker(c.user, actor: actor, field: "user", verb: "clock out") else {
+                throw .invalid("user", "required", "name the user to clock out")
+            }
+            guard let current = clockedIn[user.id] else { throw .conflict("user", "not-clocked-in", "\(user.id) is not clocked in") }
+            return [.operatorClockedOut(.init(user: user.id, workCenter: current.workCenter, start: current.since, end: now))]
+
+        case .startOperation(let start):
+            return try decideStart(start, actor: actor, now: now)
+
+        case .pauseOperation(let pause):
+            let ctx = try operationContext(pause.productionOrder, pause.operation)
+            guard ctx.progress.status == .running else {
+                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a running operation can be paused")
+            }
+            var v = Validator()
+            v.name(pause.reason, "reason")
+            try v.throwIfAny()
+            var events: [Event] = [.operationPaused(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, reason: pause.reason, by: actor, at: now))]
+            events += machineGoesIdle(ctx, now: now, by: actor)
+            return events
+
+        case .resumeOperation(let resume):
+            let ctx = try operationContext(resume.productionOrder, resume.operation)
+            guard ctx.progress.status == .paused, let wc = ctx.progress.workCenter else {
+                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a paused operation can be resumed")
+            }
+            let worker = try worker(resume.operator, actor: actor, field: "operator", verb: "resume work")
+            var failures = operatorInterlocks(ctx, workCenter: wc, operator: worker, now: now)
+            failures += workCenterInterlocks(wc)
+            try throwUnlessOverridden(failures, ctx)
+            var events: [Event] = [.operationResumed(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, operator: worker?.id, at: now))]
+            events += machineRuns(wc, now: now, by: actor)
+            return events
+
+        case .reportQuantity(let report):
+            let ctx = try operationContext(report.productionOrder, report.operation)
+            guard ctx.progress.status == .running || ctx.progress.status == .paused, let wc = ctx.progress.workCenter else {
+                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); quantities are reported on a running or paused operation")
+            }
+            try validateQuantities(report, requireSome: true)
+            return [.quantityReported(productionReport(report, ctx: ctx, workCenter: wc, by: actor, now: now))]
+
+        case .completeOperation(let report):
+            return try decideComplete(report, actor: actor, now: now)
+
+        case .overrideInterlock(let o):
+            let ctx = try operationContext(o.productionOrder, o.operation)
+            guard ctx.progress.status != .completed else {
+                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is completed; there is nothing left to override")
+            }
+            var v = Validator()
+            v.name(o.reason, "reason")
+            try v.throwIfAny()
+            if ctx.progress.overrides.contains(where: { $0.interlock == o.interlock }) {
+                throw .conflict("interlock", "already-overridden", "interlock '\(o.interlock.rawValue)' is already overridden on operation \(ctx.progress.sequence) of \(ctx.order.id)")
+            }
+            return [.interlockOverridden(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, interlock: o.interlock,
+                                               reason: o.reason, by: actor, at: now))]
+
+        case .recordInspection(let inspection):
+            let ctx = try operationContext(inspection.productionOrder, inspection.operation)
+            guard ctx.progress.status != .waiting else {
+                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) has not started; there is nothing to inspect yet")
+            }
+            var events: [Event] = [.inspectionRecorded(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, passed: inspection.passed,
+                                                             note: inspection.note, by: actor, at: now))]
+            if inspection.passed {
+                var after = ctx.all
+                after[ctx.index].inspectionPassed = true
+                events += orderCompletion(ctx.order, operations: after, now: now)
+            }
+            return events
+
+        case .consumeLot(let consume):
+            return try decideConsume(consume, actor: actor, now: now)
+
+        case .produceLot(let produce):
+            return try decideProduce(produce, actor: actor, now: now)
+
+        case .setMachineState(let change):
+            guard workCenters[change.workCenter] != nil else { throw .notFound("workCenter", "work center '\(change.workCenter)' does not exist") }
+            var v = Validator()
+            let reason = change.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            if change.state == .down { v.check(!reason.isEmpty, "reason", "required", "a work center going down needs a reason (e.g. 'spindle failure')") }
+            v.check(reason.count <= 200, "reason", "max-length", "reason must be at most 200 characters")
+            if let r = change.actualRate { v.nonNegative(r, "actualRate") }
+            if let r = change.idealRate { v.positive(r, "idealRate") }
+            try v.throwIfAny()
+            if let current = machineStates[change.workCenter]?.last, current.state == change.state, (current.reason ?? "") == reason {
+                throw .conflict("state", "unchanged", "\(change.workCenter) is already \(change.state.rawValue)")
+            }
+            return [.machineStateChanged(.init(workCenter: change.workCenter, state: change.state, reason: reason.isEmpty ? nil : reason, at: now,
+                                               by: actor, actualRate: change.actualRate, idealRate: change.idealRate))]
+
+        case .recordMachineCount(let count):
+            guard workCenters[count.workCenter] != nil else { throw .notFound("workCenter", "work center '\(count.workCenter)' does not exist") }
+            var v = Validator()
+            v.positive(count.count, "count")
+            try v.throwIfAny()
+            return [.machineCounted(.init(workCenter: count.workCenter, count: count.count, at: now))]
+
+        default:
+            throw .invalid("type", "not-execution", "\(command.typeName) is not an execution command")
+        }
+    }
+
+    // MARK: Start and complete
+
+    func decideStart(_ start: StartOperation, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        let ctx = try operationContext(start.productionOrder, start.operation)
+        switch ctx.order.status {
+        case .completed, .cancelled:
+            throw .conflict("productionOrder", "status", "production order '\(ctx.order.id)' is \(ctx.order.status.rawValue); its operations cannot start")
+        case .planned, .released, .inProgress: break
+        }
+        switch ctx.progress.status {
+        case .waiting: break
+        case .paused: throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is paused; resume it instead")
+        case .running, .completed:
+            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is already \(ctx.progress.status.rawValue)")
+        }
+        let worker = try worker(start.operator, actor: actor, field: "operator", verb: "start work")
+        let eligible = try chooseWorkCenter(ctx, requested: start.workCenter, worker: worker)
+        let wc = eligible.workCenter
+        let busy = runningOperations(on: wc)
+        let capacity = workCenters[wc]?.capacity ?? 1
+        if busy.count >= capacity {
+            let list = busy.map { "\($0.productionOrder) op \($0.operation)" }.joined(separator: ", ")
+            throw .conflict("workCenter", "busy", "\(wc) is already running \(list); pause or complete it first")
+        }
+        try throwUnlessOverridden(startInterlocks(ctx, workCenter: wc, operator: worker, now: now), ctx)
+
+        let planned = eligible.setupMinutes + eligible.runMinutesPerUnit * ctx.order.quantity
+        var events: [Event] = []
+        if ctx.order.status != .inProgress {
+            events.append(.productionOrderStarted(.init(productionOrder: ctx.order.id, at: now)))
+        }
+        events.append(.operationStarted(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, workCenter: wc,
+                                              operator: worker?.id, plannedMinutes: planned, at: now)))
+        events += machineRuns(wc, now: now, by: actor)
+        return events
+    }
+
+    func decideComplete(_ report: ReportQuantity, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        let ctx = try operationContext(report.productionOrder, report.operation)
+        guard ctx.progress.status == .running || ctx.progress.status == .paused, let wc = ctx.progress.workCenter else {
+            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a running or paused operation can be completed")
+        }
+        try validateQuantities(report, requireSome: false)
+        let final = report.good + report.scrap + report.rework
+        guard ctx.progress.reported + final > 0 else {
+            throw .invalid("good", "required", "operation \(ctx.progress.sequence) of \(ctx.order.id) has no reported quantity; report good, scrap or rework to complete it")
+        }
+        var events: [Event] = []
+        if final > 0 { events.append(.quantityReported(productionReport(report, ctx: ctx, workCenter: wc, by: actor, now: now))) }
+        var done = ctx.progress
+        done.good += report.good
+        done.scrap += report.scrap
+        done.rework += report.rework
+        if let i = done.segments.indices.last, done.segments[i].end == nil { done.segments[i].end = now }
+        done.status = .completed
+        events.append(.operationCompleted(.init(productionOrder: ctx.order.id, operation: done.sequence, workCenter: wc, good: done.good,
+                                                scrap: done.scrap, rework: done.rework, plannedMinutes: done.plannedMinutes ?? 0,
+                                                actualMinutes: done.actualMinutes, by: actor, at: now)))
+        events += machineGoesIdle(ctx, now: now, by: actor)
+        var after = ctx.all
+        after[ctx.index] = done
+        events += orderCompletion(ctx.order, operations: after, now: now)
+        return events
+    }
+
+    /// The order completes when its last operation does and every required inspection has passed.
+    func orderCompletion(_ order: ProductionOrder, operations ops: [OperationProgress], now: Date) -> [Event] {
+        guard order.status == .inProgress || order.status == .released,
+              ops.allSatisfy({ $0.status == .completed && (!$0.inspectionRequired || $0.inspectionPassed) })
+        else { return [] }
+        return [.productionOrderCompleted(.init(productionOrder: order.id, at: now))]
+    }
+
+    // MARK: Lots
+
+    func decideConsume(_ consume: ConsumeLot, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        let ctx = try operationContext(consume.productionOrder, consume.operation)
+        guard ctx.progress.status == .running || ctx.progress.status == .paused else {
+            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation")
+        }
+        guard let lot = lots[consume.lot] else { throw .notFound("lot", "lot '\(consume.lot)' does not exist") }
+        var v = Validator()
+        v.positive(consume.quantity, "quantity")
+        try v.throwIfAny()
+        switch lot.status {
+        case .available, .onHold, .quarantine: break
+        case .consumed, .shipped, .scrapped:
+            throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
+        }
+        let unit = items[lot.item]?.unit.rawValue ?? ""
+        guard consume.quantity <= lot.quantity + 1e-9 else {
+            throw .invalid("quantity", "exceeds-lot", "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit); \(Self.number(consume.quantity)) cannot be consumed from it")
+        }
+        var failures: [Violation] = []
+        if lot.status != .available {
+            failures.append(Violation(field: "lot", rule: Interlock.lotOnHold.rawValue,
+                                      message: "lot '\(lot.id)' is \(lot.status == .onHold ? "on hold" : "in quarantine"); quality must release it before it can be used"))
+        }
+        if let bom = boms.values.first(where: { $0.item == ctx.order.item }) {
+            let fits = bom.components.contains { $0.item == lot.item || $0.substitutes.contains(lot.item) }
+            if !fits {
+                let components = bom.components.map(\.item.rawValue).joined(separator: ", ")
+                failures.append(Violation(field: "lot", rule: Interlock.lotWrongItem.rawValue,
+                                          message: "lot '\(lot.id)' is \(lot.item), which is not in the bill of materials of \(ctx.order.item) (it takes \(components)) nor an approved substitute"))
+            }
+        } else {
+            failures.append(Violation(field: "lot", rule: Interlock.lotWrongItem.rawValue,
+                                      message: "\(ctx.order.item) has no bill of materials, so lot '\(lot.id)' (\(lot.item)) is not one of its components"))
+        }
+        try throwUnlessOverridden(failures, ctx)
+        return [.lotConsumed(.init(lot: lot.id, item: lot.item, quantity: consume.quantity, productionOrder: ctx.order.id, operation: ctx.progress.sequence,
+                                   workCenter: ctx.progress.workCenter, by: actor, at: now))]
+    }
+
+    func decideProduce(_ produce: ProduceLot, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        let ctx = try operationContext(produce.productionOrder, produce.operation)
+        guard ctx.order.status == .inProgress || ctx.order.status == .completed else {
+            throw .conflict("productionOrder", "status", "production order '\(ctx.order.id)' is \(ctx.order.status.rawValue); lots are produced by in-progress or completed orders")
+        }
+        guard ctx.progress.status != .waiting else {
+            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) has not started, so it has produced nothing yet")
+        }
+        var v = Validator()
+        v.check(locations[produce.location] != nil, "location", "unknown-reference", "location '\(produce.location)' does not exist")
+        var outputs: [(Lot.ID, Double, String)] = []
+        switch (produce.lot, produce.serials) {
+        case (let lot?, nil):
+            if let q = produce.quantity { v.positive(q, "quantity") } else { v.add("quantity", "required", "quantity is required with lot") }
+            outputs = [(lot, produce.quantity ?? 0, "lot")]
+        case (nil, let serials?):
+            v.check(!serials.isEmpty, "serials", "required", "serials must name at least one serial number")
+            v.check(produce.quantity == nil || produce.quantity == Double(serials.count), "quantity", "serials",
+                    "with serials each serial number is one unit; leave quantity out")
+            outputs = serials.enumerated().map { ($1, 1, "serials[\($0)]") }
+        default:
+            v.add("lot", "one-of", "give either lot (with quantity) or serials")
+        }
+        var seen = Set<Lot.ID>()
+        for (id, _, field) in outputs {
+            v.code(id, field)
+            v.check(lots[id] == nil, field, "exists", "lot '\(id)' already exists")
+            v.check(seen.insert(id).inserted, field, "unique", "'\(id)' is listed twice")
+        }
+        try v.throwIfAny()
+        return outputs.map { id, quantity, _ in
+            .lotProduced(.init(lot: Lot(id: id, item: ctx.order.item, quantity: quantity, location: produce.location, productionOrder: ctx.order.id, createdAt: now),
+                               operation: ctx.progress.sequence, workCenter: ctx.progress.workCenter, by: actor))
+        }
+    }
+
+    // MARK: Material
+
+    /// What releasing `order` needs of each BOM component against what is available in stock.
+    func materialCheck(_ order: ProductionOrder) -> [MaterialCheck] {
+        guard let bom = boms.values.first(where: { $0.item == order.item }) else { return [] }
+        return bom.components.map { c in
+            let items = Set([c.item] + c.substitutes)
+            let available = lots.values.reduce(0.0) { sum, lot in
+                lot.status == .available && items.contains(lot.item) ? sum + lot.quantity : sum
+            }
+            return MaterialCheck(item: c.item, required: c.quantity * order.quantity, available: available)
+        }
+    }
+
+    /// Components of `ctx.order` that `ctx`'s operation consumes, with what is still to be consumed.
+    func openRequirements(_ ctx: OperationContext) -> [(component: BOMComponent, remaining: Double)] {
+        guard let bom = boms.values.first(where: { $0.item == ctx.order.item }) else { return [] }
+        let first = ctx.routing.operations.first?.sequence
+        let consumed = consumptionsByOrder[ctx.order.id] ?? []
+        return bom.components.compactMap { c in
+            guard (c.operation ?? first) == ctx.progress.sequence else { return nil }
+            let items = Set([c.item] + c.substitutes)
+            let done = consumed.reduce(0.0) { items.contains($1.item) ? $0 + $1.quantity : $0 }
+            let remaining = c.quantity * ctx.order.quantity - done
+            return remaining > 1e-9 ? (c, remaining) : nil
+        }
+    }
+}
+
+// MARK: - Interlocks
+
+/// One operation of one production order, with its routing step and execution record.
+struct OperationContext {
+    var order: ProductionOrder
+    var routing: Routing
+    var step: RoutingOperation
+    var all: [OperationProgress]
+    var index: Int
+    var progress: OperationProgress { all[index] }
+}
+
+extension PlantState {
+    func operationContext(_ id: ProductionOrder.ID, _ sequence: Int) throws(DomainError) -> OperationContext {
+        guard let order = productionOrders[id] else { throw .notFound("productionOrder", "production order '\(id)' does not exist") }
+        guard let routing = routings[order.routing] else {
+            throw .conflict("productionOrder", "routing", "routing '\(order.routing)' of order '\(id)' no longer exists")
+        }
+        let all = operations[id] ?? []
+        guard let index = all.firstIndex(where: { $0.sequence == sequence }),
+              let step = routing.operations.first(where: { $0.sequence == sequence })
+        else {
+            let known = all.map { String($0.sequence) }.joined(separator: ", ")
+            throw .notFound("operation", "production order '\(id)' has no operation \(sequence) (its operations are \(known))")
+        }
+        return OperationContext(order: order, routing: routing, step: step, all: all, index: index)
+    }
+
+    /// Everything that stops `operator` from starting `ctx` on `workCenter` now, overridden or not.
+    func startInterlocks(_ ctx: OperationContext, workCenter: WorkCenter.ID, operator worker: User?, now: Date) -> [Violation] {
+        var failures: [Violation] = []
+        if ctx.order.status == .planned {
+            failures.append(Violation(field: "productionOrder", rule: Interlock.orderNotReleased.rawValue,
+                                      message: "production order '\(ctx.order.id)' is planned, not released; a planner or supervisor must release it first"))
+        }
+        if ctx.index > 0 {
+            let previous = ctx.all[ctx.index - 1]
+            let step = ctx.routing.operations.first { $0.sequence == previous.sequence }
+            if previous.status != .completed {
+                if let batch = step?.transferBatch {
+                    if previous.good + 1e-9 < batch {
+                        failures.append(Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue,
+                                                  message: "operation \(previous.sequence) '\(previous.name)' has reported \(Self.number(previous.good)) good; overlap allows starting once \(Self.number(batch)) are reported"))
+                    }
+                } else {
+                    failures.append(Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue,
+                                              message: "operation \(previous.sequence) '\(previous.name)' is \(previous.status.rawValue), not completed (\(Self.number(previous.good)) of \(Self.number(ctx.order.quantity)) good reported)"))
+                }
+            }
+        }
+        for earlier in ctx.all[..<ctx.index] where earlier.inspectionRequired && !earlier.inspectionPassed {
+            failures.append(Violation(field: "operation", rule: Interlock.inspectionNotPassed.rawValue,
+                                      message: "operation \(earlier.sequence) '\(earlier.name)' needs a passed inspection before operation \(ctx.progress.sequence) can start"))
+        }
+        failures += operatorInterlocks(ctx, workCenter: workCenter, operator: worker, now: now)
+        failures += materialInterlocks(ctx, workCenter: workCenter)
+        failures += workCenterInterlocks(workCenter)
+        return failures
+    }
+
+    /// The operator must be clocked in here, certified (and in date) for the skill, and have read the current work instruction.
+    func operatorInterlocks(_ ctx: OperationContext, workCenter: WorkCenter.ID, operator worker: User?, now: Date) -> [Violation] {
+        guard let worker else { return [] }  // the system itself
+        var failures: [Violation] = []
+        switch clockedIn[worker.id] {
+        case nil:
+            failures.append(Violation(field: "operator", rule: Interlock.operatorNotClockedIn.rawValue,
+                                      message: "\(worker.name) (\(worker.id)) is not clocked in; clock in at \(workCenter) first"))
+        case let c? where c.workCenter != workCenter:
+            failures.append(Violation(field: "operator", rule: Interlock.operatorNotClockedIn.rawValue,
+                                      message: "\(worker.name) (\(worker.id)) is clocked in at \(c.workCenter), not at \(workCenter)"))
+        default: break
+        }
+        if let skill = ctx.step.requiredSkill {
+            let skillName = skills[skill]?.name ?? skill.rawValue
+            if let cert = worker.certifications.first(where: { $0.skill == skill }) {
+                if let until = cert.validUntil, until < now {
+                    failures.append(Violation(field: "operator", rule: Interlock.certificationExpired.rawValue,
+                                              message: "\(worker.name)'s certification for \(skillName) expired on \(Self.day(until)); operation \(ctx.step.sequence) needs it"))
+                }
+            } else {
+                failures.append(Violation(field: "operator", rule: Interlock.operatorNotCertified.rawValue,
+                                          message: "\(worker.name) is not certified for \(skillName), which operation \(ctx.step.sequence) '\(ctx.step.name)' requires"))
+            }
+        }
+        if let wiID = ctx.step.workInstruction, let wi = workInstructions[wiID] {
+            let read = acknowledgements[worker.id]?[wiID]
+            if read != wi.revision {
+                let detail = read.map { "acknowledged revision \($0), but the current revision is \(wi.revision)" }
+                    ?? "has not acknowledged revision \(wi.revision)"
+                failures.append(Violation(field: "operator", rule: Interlock.workInstructionNotAcknowledged.rawValue,
+                                          message: "\(worker.name) \(detail) of work instruction \(wi.id) '\(wi.title)'"))
+            }
+        }
+        return failures
+    }
+
+    /// Material the operation consumes must be staged at the work center's line side (or, where it has none, available in stock).
+    func materialInterlocks(_ ctx: OperationContext, workCenter: WorkCenter.ID) -> [Violation] {
+        let lineSide = Set(locations.values.filter { $0.kind == .lineSide && $0.workCenter == workCenter }.map(\.id))
+        var failures: [Violation] = []
+        for (component, remaining) in openRequirements(ctx) {
+            let items = Set([component.item] + component.substitutes)
+            let staged = lots.values.reduce(0.0) { sum, lot in
+                lot.status == .available && items.contains(lot.item) && (lineSide.isEmpty || lineSide.contains(lot.location)) ? sum + lot.quantity : sum
+            }
+            if staged + 1e-9 < remaining {
+                let unit = items.first.flatMap { self.items[$0]?.unit.rawValue } ?? ""
+                let place = lineSide.isEmpty ? "in stock" : "at " + lineSide.map(\.rawValue).sorted().joined(separator: ", ")
+                failures.append(Violation(field: "material", rule: Interlock.materialNotStaged.rawValue,
+                                          message: "\(Self.number(remaining)) \(unit) of \(component.item) are needed \(place), but only \(Self.number(staged)) are there"))
+            }
+        }
+        return failures
+    }
+
+    func workCenterInterlocks(_ workCenter: WorkCenter.ID) -> [Violation] {
+        guard let current = machineStates[workCenter]?.last, current.state == .down else { return [] }
+        return [Violation(field: "workCenter", rule: Interlock.workCenterDown.rawValue,
+                          message: "\(workCenter) is down (\(current.reason ?? "no reason given")) since \(Self.clock(current.at))")]
+    }
+
+    /// Throws the interlocks a supervisor has not overridden on this operation, as one conflict.
+    func throwUnlessOverridden(_ failures: [Violation], _ ctx: OperationContext) throws(DomainError) {
+        let overridden = Set(ctx.progress.overrides.map(\.interlock.rawValue))
+        let remaining = failures.filter { !overridden.contains($0.rule) }
+        if !remaining.isEmpty { throw DomainError(.conflict, remaining) }
+    }
+
+    /// What stops `operator` from starting this operation now, after overrides; empty when it can start.
+    public func startBlockers(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator worker: User.ID?, now: Date) -> [Violation] {
+        guard let ctx = try? operationContext(productionOrder, operation) else { return [] }
+        let overridden = Set(ctx.progress.overrides.map(\.interlock.rawValue))
+        return startInterlocks(ctx, workCenter: workCenter, operator: worker.flatMap { users[$0] }, now: now)
+            .filter { !overridden.contains($0.rule) }
+    }
+
+    // MARK: Helpers
+
+    /// The user who does the work: `named` when given (someone else only for a supervisor or admin), else the actor.
+    func worker(_ named: User.ID?, actor: User.ID?, field: String, verb: String) throws(DomainError) -> User? {
+        guard let id = named ?? actor else { return nil }
+        guard let user = users[id] else { throw .notFound(field, "user '\(id)' does not exist") }
+        guard user.active else { throw .conflict(field, "inactive", "user '\(id)' is not active") }
+        if let actor, actor != id, let sender = users[actor], !(sender.has(.supervisor) || sender.has(.admin)) {
+            throw .invalid(field, "self-only", "only a supervisor can \(verb) for someone else")
+        }
+        return user
+    }
+
+    func chooseWorkCenter(_ ctx: OperationContext, requested: WorkCenter.ID?, worker: User?) throws(DomainError) -> EligibleWorkCenter {
+        let eligible = ctx.step.workCenters.filter { workCenters[$0.workCenter] != nil }
+        if let requested {
+            guard let e = eligible.first(where: { $0.workCenter == requested }) else {
+                throw .invalid("workCenter", "not-eligible", "operation \(ctx.step.sequence) '\(ctx.step.name)' does not run on \(requested); it runs on \(eligible.map(\.workCenter.rawValue).joined(separator: ", "))")
+            }
+            return e
+        }
+        if let here = worker.flatMap({ clockedIn[$0.id]?.workCenter }), let e = eligible.first(where: { $0.workCenter == here }) { return e }
+        if eligible.count == 1 { return eligible[0] }
+        throw .invalid("workCenter", "required", "operation \(ctx.step.sequence) '\(ctx.step.name)' runs on \(eligible.map(\.workCenter.rawValue).joined(separator: " or ")); name the work center")
+    }
+
+    func runningOperations(on workCenter: WorkCenter.ID) -> [OperationRef] {
+        operations.flatMap { id, ops in
+            ops.filter { $0.status == .running && $0.workCenter == workCenter }.map { OperationRef(productionOrder: id, operation: $0.sequence) }
+        }.sorted { ($0.productionOrder, $0.operation) < ($1.productionOrder, $1.operation) }
+    }
+
+    func machineRuns(_ workCenter: WorkCenter.ID, now: Date, by actor: User.ID?) -> [Event] {
+        switch machineStates[workCenter]?.last?.state {
+        case .running, .slow, .down: []
+        case .idle, .setup, nil: [.machineStateChanged(.init(workCenter: workCenter, state: .running, at: now, by: actor))]
+        }
+    }
+
+    func machineGoesIdle(_ ctx: OperationContext, now: Date, by actor: User.ID?) -> [Event] {
+        guard let wc = ctx.progress.workCenter else { return [] }
+        let others = runningOperations(on: wc).filter { !($0.productionOrder == ctx.order.id && $0.operation == ctx.progress.sequence) }
+        guard others.isEmpty else { return [] }
+        switch machineStates[wc]?.last?.state {
+        case .running, .slow: return [.machineStateChanged(.init(workCenter: wc, state: .idle, at: now, by: actor))]
+        case .idle, .setup, .down, nil: return []
+        }
+    }
+
+    func validateQuantities(_ report: ReportQuantity, requireSome: Bool) throws(DomainError) {
+        var v = Validator()
+        v.nonNegative(report.good, "good")
+        v.nonNegative(report.scrap, "scrap")
+        v.nonNegative(report.rework, "rework")
+        if requireSome {
+            v.check(report.good + report.scrap + report.rework > 0, "good", "required", "report at least one good, scrap or rework unit")
+        }
+        if report.scrap > 0 {
+            let reason = report.scrapReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            v.check(!reason.isEmpty, "scrapReason", "required", "scrap needs a reason code (e.g. 'porosity')")
+        }
+        try v.throwIfAny()
+    }
+
+    func productionReport(_ report: ReportQuantity, ctx: OperationContext, workCenter: WorkCenter.ID, by actor: User.ID?, now: Date) -> ProductionReport {
+        let ideal = ctx.step.workCenters.first { $0.workCenter == workCenter }?.runMinutesPerUnit ?? 0
+        let reason = report.scrap > 0 ? report.scrapReason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        return ProductionReport(productionOrder: ctx.order.id, operation: ctx.progress.sequence, workCenter: workCenter, good: report.good,
+                                scrap: report.scrap, rework: report.rework, scrapReason: reason, idealMinutesPerUnit: ideal, at: now, by: actor)
+    }
+
+    /// The operations of `order` as its routing lists them, keeping the record of any that has started.
+    func operationPlan(for order: ProductionOrder) -> [OperationProgress] {
+        let existing = operations[order.id] ?? []
+        if existing.contains(where: { $0.status != .waiting || !$0.overrides.isEmpty }) { return existing }
+        guard let routing = routings[order.routing] else { return existing }
+        return routing.operations.map { OperationProgress(sequence: $0.sequence, name: $0.name, inspectionRequired: $0.inspectionRequired) }
+    }
+
+    static func number(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+
+    static func clock(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    static func day(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withFullDate]
+        return f.string(from: date)
+    }
+}
+
+// MARK: - Apply
+
+extension PlantState {
+    mutating func applyExecution(_ event: Event) {
+        switch event {
+        case .workInstructionDefined(let wi): workInstructions[wi.id] = wi
+        case .workInstructionAcknowledged(let a): acknowledgements[a.user, default: [:]][a.workInstruction] = a.revision
+        case .operatorClockedIn(let c): clockedIn[c.user] = c
+        case .operatorClockedOut(let s):
+            clockedIn[s.user] = nil
+            labourSessions.append(s)
+        case .operationStarted(let e):
+            updateOperation(e.productionOrder, e.operation) { op in
+                op.status = .running
+                op.workCenter = e.workCenter
+                op.plannedMinutes = e.plannedMinutes
+                op.startedAt = op.startedAt ?? e.at
+                op.segments.append(WorkSegment(operator: e.operator, workCenter: e.workCenter, start: e.at))
+            }
+        case .operationPaused(let e):
+            updateOperation(e.productionOrder, e.operation) { op in
+                op.status = .paused
+                op.pauseReason = e.reason
+                op.closeSegment(at: e.at)
+            }
+        case .operationResumed(let e):
+            updateOperation(e.productionOrder, e.operation) { op in
+                op.status = .running
+                op.pauseReason = nil
+                if let wc = op.workCenter { op.segments.append(WorkSegment(operator: e.operator, workCenter: wc, start: e.at)) }
+            }
+        case .quantityReported(let r):
+            updateOperation(r.productionOrder, r.operation) { op in
+                op.good += r.good
+                op.scrap += r.scrap
+                op.rework += r.rework
+            }
+            productionReports[r.workCenter, default: []].append(r)
+        case .operationCompleted(let e):
+            updateOperation(e.productionOrder, e.operation) { op in
+                op.status = .completed
+                op.pauseReason = nil
+                op.completedAt = e.at
+                op.closeSegment(at: e.at)
+            }
+        case .interlockOverridden(let o):
+            updateOperation(o.productionOrder, o.operation) { $0.overrides.append(o) }
+        case .inspectionRecorded(let i):
+            updateOperation(i.productionOrder, i.operation) { $0.inspectionPassed = i.passed }
+        case .lotConsumed(let c):
+            if var lot = lots[c.lot] {
+                lot.quantity = max(0, lot.quantity - c.quantity)
+                if lot.quantity <= 1e-9 {
+                    lot.quantity = 0
+                    lot.status = .consumed
+                }
+                lots[c.lot] = lot
+            }
+            consumptionsByOrder[c.productionOrder, default: []].append(c)
+            consumptionsByLot[c.lot, default: []].append(c)
+        case .lotProduced(let p):
+            lots[p.lot.id] = p.lot
+            if let po = p.lot.productionOrder { outputsByOrder[po, default: []].append(p.lot.id) }
+        case .machineStateChanged(let m): machineStates[m.workCenter, default: []].append(m)
+        case .machineCounted(let c): machineCounts[c.workCenter, default: []].append(c)
+        default: break
+        }
+    }
+
+    private mutating func updateOperation(_ order: ProductionOrder.ID, _ sequence: Int, _ change: (inout OperationProgress) -> Void) {
+        guard let i = operations[order]?.firstIndex(where: { $0.sequence == sequence }) else { return }
+        change(&operations[order]![i])
+    }
+}
+
+extension OperationProgress {
+    mutating func closeSegment(at end: Date) {
+        if let i = segments.indices.last, segments[i].end == nil { segments[i].end = end }
+    }
+}

@@ -1,0 +1,584 @@
+import Foundation
+
+// The execution record: what actually happened on the shop floor. Commands and events of execution
+// carry these types; `PlantState` keeps them as projections (see Execution.swift).
+
+// MARK: - Work instructions
+
+/// A controlled document an operator must have read, in its current revision, before running an operation.
+public struct WorkInstruction: Codable, Sendable, Hashable, Identifiable {
+    public typealias ID = Identifier<WorkInstruction>
+    public var id: ID
+    public var title: String
+    /// The current revision, e.g. "B". Changing it asks every operator to acknowledge again.
+    public var revision: String
+    public var text: String
+    public init(id: ID, title: String, revision: String, text: String = "") {
+        self.id = id
+        self.title = title
+        self.revision = revision
+        self.text = text
+    }
+}
+
+// MARK: - Operations of a production order
+
+public enum OperationStatus: String, Codable, Sendable, CaseIterable {
+    case waiting, running, paused, completed
+}
+
+/// One stretch of work on an operation, from start or resume to pause or completion.
+public struct WorkSegment: Codable, Sendable, Hashable {
+    public var `operator`: User.ID?
+    public var workCenter: WorkCenter.ID
+    public var start: Date
+    public var end: Date?
+    public init(operator: User.ID?, workCenter: WorkCenter.ID, start: Date, end: Date? = nil) {
+        self.operator = `operator`
+        self.workCenter = workCenter
+        self.start = start
+        self.end = end
+    }
+    public var minutes: Double { ((end ?? start).timeIntervalSince(start)) / 60 }
+}
+
+/// A supervisor's recorded permission to pass one interlock on one operation.
+public struct InterlockOverride: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var interlock: Interlock
+    public var reason: String
+    public var by: User.ID?
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String, by: User.ID?, at: Date) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.interlock = interlock
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}
+
+/// The execution record of one routing operation of a production order.
+public struct OperationProgress: Codable, Sendable, Hashable {
+    public var sequence: Int
+    public var name: String
+    public var status: OperationStatus
+    /// Where it runs (set when started).
+    public var workCenter: WorkCenter.ID?
+    public var good: Double
+    public var scrap: Double
+    public var rework: Double
+    /// Planned setup + run minutes for the order quantity on the work center it runs on.
+    public var plannedMinutes: Double?
+    public var segments: [WorkSegment]
+    public var pauseReason: String?
+    public var startedAt: Date?
+    public var completedAt: Date?
+    /// Set when the routing asks for an inspection of this operation; true once one passed.
+    public var inspectionRequired: Bool
+    public var inspectionPassed: Bool
+    public var overrides: [InterlockOverride]
+
+    public init(
+        sequence: Int, name: String, status: OperationStatus = .waiting, workCenter: WorkCenter.ID? = nil, good: Double = 0,
+        scrap: Double = 0, rework: Double = 0, plannedMinutes: Double? = nil, segments: [WorkSegment] = [],
+        pauseReason: String? = nil, startedAt: Date? = nil, completedAt: Date? = nil, inspectionRequired: Bool = false,
+        inspectionPassed: Bool = false, overrides: [InterlockOverride] = []
+    ) {
+        self.sequence = sequence
+        self.name = name
+        self.status = status
+        self.workCenter = workCenter
+        self.good = good
+        self.scrap = scrap
+        self.rework = rework
+        self.plannedMinutes = plannedMinutes
+        self.segments = segments
+        self.pauseReason = pauseReason
+        self.startedAt = startedAt
+        self.completedAt = completedAt
+        self.inspectionRequired = inspectionRequired
+        self.inspectionPassed = inspectionPassed
+        self.overrides = overrides
+    }
+
+    /// Minutes actually worked: the sum of its closed segments.
+    public var actualMinutes: Double { segments.reduce(0) { $0 + $1.minutes } }
+    /// Good + scrap + rework: everything the operation has produced so far.
+    public var reported: Double { good + scrap + rework }
+}
+
+// MARK: - Interlocks
+
+/// A rule the shop floor must pass before an action; each refusal names one of these.
+public enum Interlock: String, Codable, Sendable, CaseIterable {
+    case orderNotReleased = "order-not-released"
+    case previousOperationNotReported = "previous-operation-not-reported"
+    case operatorNotClockedIn = "operator-not-clocked-in"
+    case operatorNotCertified = "operator-not-certified"
+    case certificationExpired = "certification-expired"
+    case materialNotStaged = "material-not-staged"
+    case lotOnHold = "lot-on-hold"
+    case lotWrongItem = "lot-wrong-item"
+    case inspectionNotPassed = "inspection-not-passed"
+    case workInstructionNotAcknowledged = "work-instruction-not-acknowledged"
+    case workCenterDown = "work-center-down"
+}
+
+// MARK: - Labour
+
+public struct ClockIn: Codable, Sendable, Hashable {
+    public var user: User.ID
+    public var workCenter: WorkCenter.ID
+    public var since: Date
+    public init(user: User.ID, workCenter: WorkCenter.ID, since: Date) {
+        self.user = user
+        self.workCenter = workCenter
+        self.since = since
+    }
+}
+
+/// A closed clock-in: who was at which work center, from when to when.
+public struct LabourSession: Codable, Sendable, Hashable {
+    public var user: User.ID
+    public var workCenter: WorkCenter.ID
+    public var start: Date
+    public var end: Date
+    public init(user: User.ID, workCenter: WorkCenter.ID, start: Date, end: Date) {
+        self.user = user
+        self.workCenter = workCenter
+        self.start = start
+        self.end = end
+    }
+    public var minutes: Double { end.timeIntervalSince(start) / 60 }
+}
+
+// MARK: - Machine states
+
+public enum MachineState: String, Codable, Sendable, CaseIterable {
+    /// Producing at its ideal rate.
+    case running
+    /// Producing, but slower than the ideal rate.
+    case slow
+    /// Being set up or changed over.
+    case setup
+    /// Available but not producing (no work, waiting for material or an operator).
+    case idle
+    /// Not available: a breakdown or another unplanned stop, with a reason.
+    case down
+}
+
+/// A work center entered a machine state at a time.
+public struct MachineStateChange: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    public var state: MachineState
+    public var reason: String?
+    public var at: Date
+    public var by: User.ID?
+    /// For `slow`: the rate observed and the ideal rate, in units per hour.
+    public var actualRate: Double?
+    public var idealRate: Double?
+    public init(
+        workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, at: Date, by: User.ID? = nil,
+        actualRate: Double? = nil, idealRate: Double? = nil
+    ) {
+        self.workCenter = workCenter
+        self.state = state
+        self.reason = reason
+        self.at = at
+        self.by = by
+        self.actualRate = actualRate
+        self.idealRate = idealRate
+    }
+}
+
+/// A piece count signalled by a machine (a counter increment since the last one).
+public struct MachineCount: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    public var count: Double
+    public var at: Date
+    public init(workCenter: WorkCenter.ID, count: Double, at: Date) {
+        self.workCenter = workCenter
+        self.count = count
+        self.at = at
+    }
+}
+
+/// Quantities reported on an operation at a work center, with the ideal time per unit they stand for
+/// (the routing's run minutes per unit there), so OEE can weigh them.
+public struct ProductionReport: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var workCenter: WorkCenter.ID
+    public var good: Double
+    public var scrap: Double
+    public var rework: Double
+    public var scrapReason: String?
+    public var idealMinutesPerUnit: Double
+    public var at: Date
+    public var by: User.ID?
+    public init(
+        productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, good: Double, scrap: Double = 0,
+        rework: Double = 0, scrapReason: String? = nil, idealMinutesPerUnit: Double, at: Date, by: User.ID? = nil
+    ) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.workCenter = workCenter
+        self.good = good
+        self.scrap = scrap
+        self.rework = rework
+        self.scrapReason = scrapReason
+        self.idealMinutesPerUnit = idealMinutesPerUnit
+        self.at = at
+        self.by = by
+    }
+}
+
+// MARK: - Genealogy
+
+/// A quantity of a lot consumed into an operation of a production order: one edge of the genealogy.
+public struct Consumption: Codable, Sendable, Hashable {
+    public var lot: Lot.ID
+    public var item: Item.ID
+    public var quantity: Double
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var workCenter: WorkCenter.ID?
+    public var by: User.ID?
+    public var at: Date
+    public init(
+        lot: Lot.ID, item: Item.ID, quantity: Double, productionOrder: ProductionOrder.ID, operation: Int,
+        workCenter: WorkCenter.ID?, by: User.ID?, at: Date
+    ) {
+        self.lot = lot
+        self.item = item
+        self.quantity = quantity
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.workCenter = workCenter
+        self.by = by
+        self.at = at
+    }
+}
+
+/// A lot made by an operation of a production order.
+public struct LotProduced: Codable, Sendable, Hashable {
+    public var lot: Lot
+    public var operation: Int
+    public var workCenter: WorkCenter.ID?
+    public var by: User.ID?
+    public init(lot: Lot, operation: Int, workCenter: WorkCenter.ID?, by: User.ID?) {
+        self.lot = lot
+        self.operation = operation
+        self.workCenter = workCenter
+        self.by = by
+    }
+}
+
+// MARK: - Command payloads
+
+/// Identifies one operation of a production order by the routing's sequence number.
+public struct OperationRef: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public init(productionOrder: ProductionOrder.ID, operation: Int) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+    }
+}
+
+public struct StartOperation: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    /// Optional when the operation has one eligible work center, or the operator is clocked in at one of them.
+    public var workCenter: WorkCenter.ID?
+    /// Who does the work; defaults to the user who sends the command.
+    public var `operator`: User.ID?
+    public init(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID? = nil, operator: User.ID? = nil) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.workCenter = workCenter
+        self.operator = `operator`
+    }
+}
+
+public struct PauseOperation: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var reason: String
+    public init(productionOrder: ProductionOrder.ID, operation: Int, reason: String) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.reason = reason
+    }
+}
+
+public struct ResumeOperation: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var `operator`: User.ID?
+    public init(productionOrder: ProductionOrder.ID, operation: Int, operator: User.ID? = nil) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.operator = `operator`
+    }
+}
+
+/// Good, scrapped and rework quantities made since the last report.
+public struct ReportQuantity: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var good: Double
+    public var scrap: Double
+    /// Required when `scrap` is above zero, e.g. "porosity", "dimension out of tolerance".
+    public var scrapReason: String?
+    public var rework: Double
+    public init(productionOrder: ProductionOrder.ID, operation: Int, good: Double, scrap: Double = 0, scrapReason: String? = nil, rework: Double = 0) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.good = good
+        self.scrap = scrap
+        self.scrapReason = scrapReason
+        self.rework = rework
+    }
+}
+
+public struct OverrideInterlock: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var interlock: Interlock
+    public var reason: String
+    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.interlock = interlock
+        self.reason = reason
+    }
+}
+
+public struct RecordInspection: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var passed: Bool
+    public var note: String?
+    public init(productionOrder: ProductionOrder.ID, operation: Int, passed: Bool, note: String? = nil) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.passed = passed
+        self.note = note
+    }
+}
+
+public struct ConsumeLot: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var lot: Lot.ID
+    public var quantity: Double
+    public init(productionOrder: ProductionOrder.ID, operation: Int, lot: Lot.ID, quantity: Double) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.lot = lot
+        self.quantity = quantity
+    }
+}
+
+/// Books an output lot of the order's item (or one lot per serial number, quantity 1 each).
+public struct ProduceLot: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    /// The new lot's ID; with `serials` the serial numbers are the lot IDs instead.
+    public var lot: Lot.ID?
+    public var quantity: Double?
+    public var serials: [Lot.ID]?
+    public var location: Location.ID
+    public init(productionOrder: ProductionOrder.ID, operation: Int, lot: Lot.ID? = nil, quantity: Double? = nil,
+                serials: [Lot.ID]? = nil, location: Location.ID) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.lot = lot
+        self.quantity = quantity
+        self.serials = serials
+        self.location = location
+    }
+}
+
+public struct ClockInCommand: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    /// Defaults to the user who sends the command.
+    public var user: User.ID?
+    public init(workCenter: WorkCenter.ID, user: User.ID? = nil) {
+        self.workCenter = workCenter
+        self.user = user
+    }
+}
+
+public struct ClockOutCommand: Codable, Sendable, Hashable {
+    public var user: User.ID?
+    public init(user: User.ID? = nil) { self.user = user }
+}
+
+public struct AcknowledgeWorkInstruction: Codable, Sendable, Hashable {
+    public var workInstruction: WorkInstruction.ID
+    /// The revision read; it must be the current one.
+    public var revision: String
+    public init(workInstruction: WorkInstruction.ID, revision: String) {
+        self.workInstruction = workInstruction
+        self.revision = revision
+    }
+}
+
+public struct SetMachineState: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    public var state: MachineState
+    /// Required for `down` (e.g. "spindle failure"); optional otherwise.
+    public var reason: String?
+    public var actualRate: Double?
+    public var idealRate: Double?
+    public init(workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, actualRate: Double? = nil, idealRate: Double? = nil) {
+        self.workCenter = workCenter
+        self.state = state
+        self.reason = reason
+        self.actualRate = actualRate
+        self.idealRate = idealRate
+    }
+}
+
+public struct RecordMachineCount: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    public var count: Double
+    public init(workCenter: WorkCenter.ID, count: Double) {
+        self.workCenter = workCenter
+        self.count = count
+    }
+}
+
+// MARK: - Event payloads
+
+public struct OperationStarted: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var workCenter: WorkCenter.ID
+    public var `operator`: User.ID?
+    public var plannedMinutes: Double
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator: User.ID?, plannedMinutes: Double, at: Date) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.workCenter = workCenter
+        self.operator = `operator`
+        self.plannedMinutes = plannedMinutes
+        self.at = at
+    }
+}
+
+public struct OperationPaused: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var reason: String
+    public var by: User.ID?
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, operation: Int, reason: String, by: User.ID?, at: Date) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}
+
+public struct OperationResumed: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var `operator`: User.ID?
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, operation: Int, operator: User.ID?, at: Date) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.operator = `operator`
+        self.at = at
+    }
+}
+
+public struct OperationCompleted: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var workCenter: WorkCenter.ID
+    public var good: Double
+    public var scrap: Double
+    public var rework: Double
+    public var plannedMinutes: Double
+    public var actualMinutes: Double
+    public var by: User.ID?
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, good: Double, scrap: Double, rework: Double,
+                plannedMinutes: Double, actualMinutes: Double, by: User.ID?, at: Date) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.workCenter = workCenter
+        self.good = good
+        self.scrap = scrap
+        self.rework = rework
+        self.plannedMinutes = plannedMinutes
+        self.actualMinutes = actualMinutes
+        self.by = by
+        self.at = at
+    }
+}
+
+public struct InspectionRecorded: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var passed: Bool
+    public var note: String?
+    public var by: User.ID?
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, operation: Int, passed: Bool, note: String?, by: User.ID?, at: Date) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.passed = passed
+        self.note = note
+        self.by = by
+        self.at = at
+    }
+}
+
+public struct WorkInstructionAcknowledged: Codable, Sendable, Hashable {
+    public var user: User.ID
+    public var workInstruction: WorkInstruction.ID
+    public var revision: String
+    public var at: Date
+    public init(user: User.ID, workInstruction: WorkInstruction.ID, revision: String, at: Date) {
+        self.user = user
+        self.workInstruction = workInstruction
+        self.revision = revision
+        self.at = at
+    }
+}
+
+/// What releasing an order found about its material: required versus available, per BOM component.
+public struct MaterialCheck: Codable, Sendable, Hashable {
+    public var item: Item.ID
+    public var required: Double
+    public var available: Double
+    public var shortBy: Double { max(0, required - available) }
+    public init(item: Item.ID, required: Double, available: Double) {
+        self.item = item
+        self.required = required
+        self.available = available
+    }
+    enum CodingKeys: String, CodingKey { case item, required, available, shortBy }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(item: try c.decode(Item.ID.self, forKey: .item), required: try c.decode(Double.self, forKey: .required),
+                  available: try c.decode(Double.self, forKey: .available))
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(item, forKey: .item)
+        try c.encode(required, forKey: .required)
+        try c.encode(available, forKey: .available)
+        try c.encode(shortBy, forKey: .shortBy)
+    }
+}
