@@ -47,9 +47,9 @@ public enum TaktApplication {
     public static let version = "0.1.0"
 
     /// Opens the SQLite store and the engine on it.
-    public static func openEngine(databasePath: String, logger: Logger) async throws -> Engine {
+    public static func openEngine(databasePath: String, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) async throws -> Engine {
         let store = try SQLiteEventStore(path: databasePath)
-        return try await Engine.open(store: store, logger: logger)
+        return try await Engine.open(store: store, now: now, logger: logger)
     }
 
     /// First-start duties: the admin user and token on an empty database, then the demo plant if asked.

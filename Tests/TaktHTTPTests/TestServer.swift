@@ -46,11 +46,12 @@ struct TestServer: Sendable {
     /// - Parameters:
     ///   - demo: generate the demo plant first.
     ///   - databasePath: reuse a database file (default: a new temporary one).
-    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil,
+    ///   - clock: the engine's clock (default: the real time).
+    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: (@Sendable () -> Date)? = nil,
                                  _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
         let path = databasePath ?? temporaryDatabasePath()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger)
+        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: clock ?? { Date() })
         _ = try await TaktApplication.prepare(
             engine: engine,
             configuration: ServerConfiguration(databasePath: path, demo: demo, seed: 42, scale: 1, bootstrapToken: adminToken),
