@@ -59,10 +59,9 @@ extension PlanningProblem {
         var resources: [Resource] = []
         for (r, id) in workCenters.enumerated() {
             guard let wc = state.workCenters[id] else { continue }
-            let zone = state.sites[wc.site].flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(secondsFromGMT: 0) ?? .gmt
             var calendar = wc.shifts.isEmpty
                 ? ResourceCalendar.alwaysOpen
-                : ResourceCalendar(workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: zone, origin: origin, days: horizonDays))
+                : ResourceCalendar(workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: state.timeZone(of: wc), origin: origin, days: horizonDays))
             for d in wc.plannedDowntime {
                 calendar = calendar.adding(TimeWindow(start: PlanningProblem.minutes(d.start, from: origin),
                                                       end: PlanningProblem.minutes(d.end, from: origin, roundingUp: true)))
@@ -114,25 +113,16 @@ extension PlanningProblem {
         return Int(roundingUp ? m.rounded(.up) : m.rounded(.down))
     }
 
-    /// The shifts laid out day by day from the day before `origin` (for night shifts) over `days` days.
+    /// The shifts laid out by ``ShiftCalendar`` from `origin` to the end of the `days`-th local day after it
+    /// (night shifts starting that day included), as whole minutes from `origin`.
     static func workingWindows(_ shifts: [Shift], zone: TimeZone, origin: Date, days: Int) -> [TimeWindow] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let firstDay = calendar.startOfDay(for: origin.addingTimeInterval(-86_400))
-        var windows: [TimeWindow] = []
-        for offset in 0...(days + 1) {
-            guard let day = calendar.date(byAdding: .day, value: offset, to: firstDay) else { continue }
-            // Calendar weekday: 1 = Sunday … 7 = Saturday; ours: 1 = Monday … 7 = Sunday.
-            let weekday = (calendar.component(.weekday, from: day) + 5) % 7 + 1
-            for shift in shifts where shift.days.contains(where: { $0.rawValue == weekday }) {
-                guard let m = shift.minutes,
-                      let start = calendar.date(byAdding: .minute, value: m.start, to: day),
-                      let end = calendar.date(byAdding: .minute, value: m.end > m.start ? m.end : m.end + 1440, to: day)
-                else { continue }
-                windows.append(TimeWindow(start: minutes(start, from: origin), end: minutes(end, from: origin)))
-            }
+        let end = calendar.date(byAdding: .day, value: days + 1, to: calendar.startOfDay(for: origin))
+            ?? origin.addingTimeInterval(Double(days + 1) * 86_400)
+        return ShiftCalendar.occurrences(shifts, zone: zone, from: origin, to: end).map {
+            TimeWindow(start: minutes($0.start, from: origin), end: minutes($0.end, from: origin))
         }
-        return windows
     }
 
     static func setupRule(_ wc: WorkCenter, families: [String]) -> SetupRule {
