@@ -76,6 +76,7 @@ extension PlanningProblem {
         var orderIDs: [ProductionOrder.ID] = []
         var operations: [SchedulingOperation] = []
         var refs: [OperationRef] = []
+        var fixedUntil: [Int: Int] = [:]  // per resource: where the started operations placed so far end
         for po in open {
             guard let routing = state.routings[po.routing] else {
                 throw PlanningError(message: "production order '\(po.id)' names routing '\(po.routing)', which does not exist")
@@ -85,19 +86,32 @@ extension PlanningProblem {
                                 weight: Double(6 - min(5, max(1, po.priority)))))
             orderIDs.append(po.id)
             var previous: (id: OperationID, transferFraction: Double?)?
+            let progress = Dictionary((state.operations[po.id] ?? []).map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
             for step in routing.operations {
-                let modes = step.workCenters.compactMap { e -> Mode? in
+                let done = progress[step.sequence]
+                if done?.status == .completed { continue }  // executed: nothing left to schedule
+                var modes = step.workCenters.compactMap { e -> Mode? in
                     guard let r = resourceIndex[e.workCenter] else { return nil }
                     return Mode(resource: ResourceID(r), duration: Int((e.setupMinutes + e.runMinutesPerUnit * po.quantity).rounded(.up)))
                 }
                 guard !modes.isEmpty else {
                     throw PlanningError(message: "operation \(step.sequence) of routing '\(routing.id)' has no existing work center")
                 }
+                // A started operation stays where it runs, from now, for the run time of what is still to be made.
+                var fixed: FixedPlacement?
+                if let done, done.status == .running || done.status == .paused, let wc = done.workCenter, let r = resourceIndex[wc],
+                   let e = step.workCenters.first(where: { $0.workCenter == wc }) {
+                    let remaining = max(1, Int((e.runMinutesPerUnit * max(0, po.quantity - done.reported)).rounded(.up)))
+                    let start = fixedUntil[r] ?? 0
+                    modes = [Mode(resource: ResourceID(r), duration: remaining)]
+                    fixed = FixedPlacement(resource: ResourceID(r), start: start)
+                    fixedUntil[r] = start + remaining
+                }
                 let id = OperationID(operations.count)
                 operations.append(SchedulingOperation(
                     id: id, order: j, name: "\(po.id) \(step.sequence) \(step.name)", modes: modes,
-                    predecessors: previous.map { [Precedence($0.id, transferFraction: $0.transferFraction)] } ?? [],
-                    setupFamily: step.setupFamily.flatMap { familyIndex[$0] }))
+                    predecessors: fixed != nil ? [] : previous.map { [Precedence($0.id, transferFraction: $0.transferFraction)] } ?? [],
+                    setupFamily: fixed != nil ? nil : step.setupFamily.flatMap { familyIndex[$0] }, fixed: fixed))
                 refs.append(OperationRef(productionOrder: po.id, sequence: step.sequence, name: step.name))
                 let fraction = step.transferBatch.flatMap { batch in batch < po.quantity ? batch / po.quantity : nil }
                 previous = (id, fraction)

@@ -41,6 +41,42 @@ struct PlanningProblemTests {
         }
     }
 
+    @Test("What the shop floor has done is not planned again: a completed operation drops out, a running one stays where it runs for its remaining run time")
+    func executedOperations() throws {
+        var state = try demoState()
+        let start = try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z"))
+        // A released housing order (two operations, no BOM staging needed when the system acts with an override).
+        let po = try #require(state.productionOrders.values.filter { $0.status == .released }
+            .first { (state.routings[$0.routing]?.operations.count ?? 0) >= 2 })
+        let steps = try #require(state.routings[po.routing]?.operations)
+        func run(_ command: Command) throws {
+            for event in try state.decide(command, actor: nil, now: start) { state.apply(event, sequence: state.sequence + 1) }
+        }
+        for step in steps.prefix(2) {
+            for interlock in [Interlock.materialNotStaged, .previousOperationNotReported, .inspectionNotPassed] {
+                try run(.overrideInterlock(OverrideInterlock(productionOrder: po.id, operation: step.sequence, interlock: interlock, reason: "test")))
+            }
+        }
+        try run(.startOperation(StartOperation(productionOrder: po.id, operation: steps[0].sequence, workCenter: steps[0].workCenters[0].workCenter)))
+        try run(.completeOperation(ReportQuantity(productionOrder: po.id, operation: steps[0].sequence, good: po.quantity)))
+        let wc = steps[1].workCenters[0]
+        try run(.startOperation(StartOperation(productionOrder: po.id, operation: steps[1].sequence, workCenter: wc.workCenter)))
+        try run(.reportQuantity(ReportQuantity(productionOrder: po.id, operation: steps[1].sequence, good: 2)))
+
+        let planning = try PlanningProblem(state: state, origin: start)
+        try planning.problem.validate()
+        let mine = planning.operations.enumerated().filter { $0.element.productionOrder == po.id }
+        #expect(!mine.contains { $0.element.sequence == steps[0].sequence })
+        let running = try #require(mine.first { $0.element.sequence == steps[1].sequence })
+        let op = planning.problem.operations[running.offset]
+        let resource = try #require(planning.workCenters.firstIndex(of: wc.workCenter))
+        #expect(op.fixed == FixedPlacement(resource: ResourceID(resource), start: 0))
+        #expect(op.modes == [Mode(resource: ResourceID(resource), duration: Int((wc.runMinutesPerUnit * (po.quantity - 2)).rounded(.up)))])
+        #expect(op.predecessors.isEmpty)
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200)))
+        #expect(ScheduleChecker.violations(of: result.schedule, in: planning.problem).isEmpty)
+    }
+
     @Test("Durations are setup plus run time times quantity, on each eligible work center")
     func durations() throws {
         let state = try demoState()
