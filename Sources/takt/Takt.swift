@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
-        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self]
+        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self]
     )
 }
 
@@ -113,6 +113,39 @@ struct BenchIngestCommand: AsyncParsableCommand {
         print(String(
             format: "{\"batch_per_second\": %.0f, \"single_per_second\": %.0f, \"raw_sqlite_per_second\": %.0f, \"raw_sqlite_single_per_second\": %.0f, \"batch_size\": %d, \"payload_bytes\": %d}",
             f.batchPerSecond, f.singlePerSecond, f.rawPerSecond, f.rawSinglePerSecond, batchSize, f.payloadBytes))
+    }
+}
+
+struct BenchTraceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Lot trace times, backward and forward, on a plant of many lots built in memory.")
+
+    @Option(help: "Lots in the plant, spread evenly over the BOM levels.")
+    var lots = 1_000_000
+    @Option(help: "BOM levels: one purchased, the rest made.")
+    var levels = 8
+    @Option(help: "Seed of the plant and of the lots traced.")
+    var seed: UInt64 = 1
+    @Option(help: "Traces timed in each direction.")
+    var samples = 1_000
+
+    func validate() throws {
+        guard lots >= levels, (2...20).contains(levels), samples >= 1 else {
+            throw ValidationError("--levels must be 2 to 20, --lots at least --levels, --samples at least 1")
+        }
+    }
+
+    func run() async throws {
+        var bench = TraceBenchmark()
+        bench.lots = lots
+        bench.levels = levels
+        bench.seed = seed
+        bench.samples = samples
+        let progress = Progress()
+        let figures = bench.run { progress.say($0) }
+        progress.done()
+        for line in figures.report { print(line) }
     }
 }
 
