@@ -12,11 +12,15 @@ public struct TaktAPI: Sendable {
     public let logger: Logger
     /// The server's version, reported by `/healthz` and the OpenAPI document.
     public let version: String
+    /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour);
+    /// the engine keeps its own clock for commands.
+    public let now: @Sendable () -> Date
 
-    public init(engine: Engine, logger: Logger, version: String) {
+    public init(engine: Engine, logger: Logger, version: String, now: @escaping @Sendable () -> Date = { Date() }) {
         self.engine = engine
         self.logger = logger
         self.version = version
+        self.now = now
     }
 
     /// A router with every route of ``routes`` registered, errors rendered as problem+json.
@@ -116,7 +120,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "role", description: "has this role") { $0.roles.map(\.rawValue) },
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: [.admin, .supervisor]), define: nil)
-        r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes
+        r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes
         return r
     }
 

@@ -8,16 +8,26 @@ import TaktStore
 enum JSONIO {
     /// Decodes the request body as `T`, naming the field that is missing or malformed.
     static func decode<T: Decodable>(_: T.Type, from request: Request, context: TaktContext) async throws -> T {
+        let buffer = try await body(of: request, context: context)
+        guard buffer.readableBytes > 0 else { throw Problem.badRequest("(body)", "required", "a JSON body is required") }
+        return try TaktJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    /// Decodes the request body as `T`, or answers `empty` when the request has no body (every field is optional).
+    static func decode<T: Decodable>(_: T.Type, from request: Request, context: TaktContext, orEmpty empty: T) async throws -> T {
+        let buffer = try await body(of: request, context: context)
+        guard buffer.readableBytes > 0 else { return empty }
+        return try TaktJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+    }
+
+    private static func body(of request: Request, context: TaktContext) async throws -> ByteBuffer {
         var request = request
-        let buffer: ByteBuffer
         do {
-            buffer = try await request.collectBody(upTo: context.maxUploadSize)
+            return try await request.collectBody(upTo: context.maxUploadSize)
         } catch {
             throw Problem(status: .contentTooLarge, code: "too-large", title: "Body too large",
                           detail: "the body must be at most \(context.maxUploadSize) bytes")
         }
-        guard buffer.readableBytes > 0 else { throw Problem.badRequest("(body)", "required", "a JSON body is required") }
-        return try TaktJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
     }
 
     static func response(_ data: Data, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {

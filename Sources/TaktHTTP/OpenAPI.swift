@@ -53,7 +53,7 @@ extension TaktAPI {
         }
         if let body = route.requestSchema {
             op["requestBody"] = .object([
-                "required": .bool(true),
+                "required": .bool(route.requestBodyRequired),
                 "content": .object(["application/json": .object(["schema": schemaRef(body)])]),
             ])
         }

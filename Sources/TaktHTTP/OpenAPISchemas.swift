@@ -16,6 +16,10 @@ enum OpenAPISchemas {
         "MoveRequest", "LotStatusRequest", "TokenRequest", "TokenList", "IssuedToken", "Command", "CommandBatch",
         "BatchResult", "EventList", "EventPage", "Problem", "ScheduleRunRequest", "PublishedSchedule", "DispatchList",
         "PromiseQuery", "PromiseAnswer",
+        // Execution
+        "WorkInstruction", "AcknowledgeRequest", "OperationList", "StartRequest", "ResumeRequest", "QuantityRequest",
+        "OverrideRequest", "InspectionRequest", "ConsumeRequest", "ProduceRequest", "UserRequest", "ClockedInList",
+        "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -25,7 +29,13 @@ enum OpenAPISchemas {
         // Command and event payloads that are not plant entities.
         "PromiseSalesOrderLine", "CancelSalesOrder", "ProductionOrderRef", "CancelProductionOrder", "MoveLot", "SetLotStatus",
         "IssueAPIToken", "APITokenRef", "ProductionOrderTransition", "ProductionOrderCancelled", "LotMoved", "LotStatusChanged",
-        "ScheduledStep", "DispatchEntry",
+        "ScheduledStep", "DispatchEntry", "MaterialCheck",
+        // Execution: command and event payloads, and the parts of answers.
+        "AcknowledgeWorkInstruction", "ClockInCommand", "ClockOutCommand", "StartOperation", "PauseOperation", "ResumeOperation",
+        "ReportQuantity", "OverrideInterlock", "RecordInspection", "ConsumeLot", "ProduceLot", "SetMachineState", "RecordMachineCount",
+        "WorkInstructionAcknowledged", "ClockIn", "LabourSession", "OperationStarted", "OperationPaused", "OperationResumed",
+        "ProductionReport", "OperationCompleted", "InterlockOverride", "InspectionRecorded", "Consumption", "LotProduced",
+        "MachineStateChange", "MachineCount", "OperationProgress", "WorkSegment", "LabourReportSession", "OperationLabour",
     ]
 
     static var components: [String: JSONValue] {
@@ -43,6 +53,12 @@ enum OpenAPISchemas {
         ("createLot", "NewLot"), ("moveLot", "MoveLot"), ("setLotStatus", "SetLotStatus"), ("createUser", "User"),
         ("updateUser", "User"), ("issueAPIToken", "IssueAPIToken"), ("revokeAPIToken", "APITokenRef"),
         ("publishSchedule", "PublishedSchedule"),
+        ("defineWorkInstruction", "WorkInstruction"), ("acknowledgeWorkInstruction", "AcknowledgeWorkInstruction"),
+        ("clockIn", "ClockInCommand"), ("clockOut", "ClockOutCommand"), ("startOperation", "StartOperation"),
+        ("pauseOperation", "PauseOperation"), ("resumeOperation", "ResumeOperation"), ("reportQuantity", "ReportQuantity"),
+        ("completeOperation", "ReportQuantity"), ("overrideInterlock", "OverrideInterlock"), ("recordInspection", "RecordInspection"),
+        ("consumeLot", "ConsumeLot"), ("produceLot", "ProduceLot"), ("setMachineState", "SetMachineState"),
+        ("recordMachineCount", "RecordMachineCount"),
     ]
 
     /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
@@ -56,6 +72,12 @@ enum OpenAPISchemas {
         ("lotCreated", "Lot"), ("lotMoved", "LotMoved"), ("lotStatusChanged", "LotStatusChanged"), ("userCreated", "User"),
         ("userUpdated", "User"), ("apiTokenIssued", "APIToken"), ("apiTokenRevoked", "APITokenRef"),
         ("schedulePublished", "PublishedSchedule"),
+        ("workInstructionDefined", "WorkInstruction"), ("workInstructionAcknowledged", "WorkInstructionAcknowledged"),
+        ("operatorClockedIn", "ClockIn"), ("operatorClockedOut", "LabourSession"), ("operationStarted", "OperationStarted"),
+        ("operationPaused", "OperationPaused"), ("operationResumed", "OperationResumed"), ("quantityReported", "ProductionReport"),
+        ("operationCompleted", "OperationCompleted"), ("interlockOverridden", "InterlockOverride"),
+        ("inspectionRecorded", "InspectionRecorded"), ("lotConsumed", "Consumption"), ("lotProduced", "LotProduced"),
+        ("machineStateChanged", "MachineStateChange"), ("machineCounted", "MachineCount"),
     ]
 
     // MARK: - The schemas
@@ -184,6 +206,7 @@ enum OpenAPISchemas {
             "item": code("the component item"),
             "quantity": num("how much one parent unit needs", above: 0),
             "substitutes": arr(code("an item ID"), "approved alternative materials that may be consumed instead").optional,
+            "operation": int("the routing operation (sequence number) that consumes it; the first operation when left out", 1...).optional,
         ])),
         ("Routing", obj("How an item is made: its operations, in order.", [
             "id": code("routing ID"),
@@ -198,6 +221,7 @@ enum OpenAPISchemas {
             "workInstruction": str("reference to the work instruction document").optional,
             "setupFamily": str("setup family, for changeover times").optional,
             "transferBatch": num("the next operation may start once this many units are done here", above: 0).optional,
+            "inspectionRequired": bool("the next operation and the order's completion wait for a passed inspection of this one; false when left out").optional,
         ])),
         ("EligibleWorkCenter", obj("A work center that may run an operation, with its times there.", [
             "workCenter": code("work center ID"),
@@ -283,6 +307,13 @@ enum OpenAPISchemas {
         ("ProductionOrderTransition", obj("A production order changed status.", [
             "productionOrder": code("production order ID"),
             "at": date("when"),
+            "material": arr(ref("MaterialCheck"), "on release: the material the order needs against what is available (reported, not enforced)").optional,
+        ])),
+        ("MaterialCheck", obj("One bill-of-materials component of an order: what it needs against what is available in stock.", [
+            "item": code("the component item"),
+            "required": num("how much the order needs", min: 0),
+            "available": num("how much is available in stock, substitutes included", min: 0),
+            "shortBy": num("how much is missing; always written by the server, ignored when read", min: 0).optional,
         ])),
         ("ProductionOrderCancelled", obj("A production order was cancelled.", [
             "productionOrder": code("production order ID"),
@@ -338,11 +369,11 @@ enum OpenAPISchemas {
             "steps": arr(ref("ScheduledStep"), "its operations as they would run"),
             "basedOn": code("the published schedule it was fitted into; absent when none is published").optional,
         ])),
-        ("DispatchList", obj("What a work center should run, in order.", [
+        ("DispatchList", obj("What a work center should run, in order, and whether the signed-in user could start each operation now.", [
             "workCenter": code("the work center"),
             "orderedBy": enumOf(["schedule", "due-date"], "by the published schedule, or by due date then priority when none is published"),
             "schedule": code("the published schedule it follows").optional,
-            "items": arr(ref("DispatchEntry"), "operations of released and started orders, next first"),
+            "items": arr(ref("DispatchEntry"), "operations of planned, released and started orders that are not completed, next first"),
         ])),
         ("DispatchEntry", obj("One operation on a dispatch list.", [
             "productionOrder": code("the production order"),
@@ -355,6 +386,9 @@ enum OpenAPISchemas {
             "dueDate": date("when the order is due"),
             "start": date("scheduled start").optional,
             "end": date("scheduled end").optional,
+            "operationStatus": enumOf(OperationStatus.allCases.map(\.rawValue), "where the operation stands on the shop floor"),
+            "canStart": bool("whether the signed-in user could start it here now; false once it is running or paused"),
+            "blockers": arr(ref("Violation"), "the interlocks that stop the signed-in user from starting it here now (overridden ones left out); empty once it runs"),
         ])),
         ("NewLot", obj("Receive or record a lot.", [
             "id": code("lot ID"),
@@ -391,6 +425,308 @@ enum OpenAPISchemas {
             "from": enumOf(LotStatus.allCases.map(\.rawValue), "the status before"),
             "to": enumOf(LotStatus.allCases.map(\.rawValue), "the status now"),
             "reason": words("why"),
+        ])),
+
+        // Execution: work instructions
+        ("WorkInstruction", obj("A controlled document an operator must have read, in its current revision, before running an operation.", [
+            "id": code("work instruction ID, e.g. `WI-MACH-210`"),
+            "title": words("the document's title"),
+            "revision": revision("the current revision, e.g. `B`; changing it asks every operator to acknowledge again"),
+            "text": str("the instruction itself"),
+        ])),
+        ("AcknowledgeRequest", obj("Acknowledge having read a work instruction.", [
+            "revision": revision("the revision read; it must be the current one")
+        ])),
+        ("AcknowledgeWorkInstruction", obj("Acknowledge having read a work instruction (command data).", [
+            "workInstruction": code("work instruction ID"),
+            "revision": revision("the revision read; it must be the current one"),
+        ])),
+        ("WorkInstructionAcknowledged", obj("A user acknowledged a revision of a work instruction.", [
+            "user": code("who read it"),
+            "workInstruction": code("work instruction ID"),
+            "revision": revision("the revision read"),
+            "at": date("when"),
+        ])),
+
+        // Execution: operations
+        ("OperationList", obj("The execution record of a production order's operations.", [
+            "productionOrder": code("production order ID"),
+            "items": arr(ref("OperationProgress"), "its operations, in routing order"),
+        ])),
+        ("OperationProgress", obj("The execution record of one routing operation of a production order.", [
+            "sequence": int("the routing operation's sequence number", 1...),
+            "name": words("the operation's name"),
+            "status": enumOf(OperationStatus.allCases.map(\.rawValue), "where the operation stands"),
+            "workCenter": code("where it runs (set when started)").optional,
+            "good": num("good units reported", min: 0),
+            "scrap": num("scrapped units reported", min: 0),
+            "rework": num("units reported for rework", min: 0),
+            "plannedMinutes": num("planned setup and run minutes for the order quantity on its work center (set when started)", min: 0).optional,
+            "segments": arr(ref("WorkSegment"), "the stretches of work on it, oldest first"),
+            "pauseReason": str("why it is paused").optional,
+            "startedAt": date("when it first started").optional,
+            "completedAt": date("when it was completed").optional,
+            "inspectionRequired": bool("the routing asks for an inspection of this operation"),
+            "inspectionPassed": bool("an inspection of it passed"),
+            "overrides": arr(ref("InterlockOverride"), "interlocks a supervisor let pass on it"),
+        ])),
+        ("WorkSegment", obj("One stretch of work on an operation, from start or resume to pause or completion.", [
+            "operator": code("who worked; absent when the system itself started it").optional,
+            "workCenter": code("where"),
+            "start": date("when it began"),
+            "end": date("when it ended; absent while it runs").optional,
+        ])),
+        ("StartRequest", obj("Start an operation; every field may be left out.", [
+            "workCenter": code("where it runs; may be left out when the operation has one eligible work center or the operator is clocked in at one of them").optional,
+            "operator": code("who does the work; the signed-in user when left out (someone else only for a supervisor)").optional,
+        ])),
+        ("StartOperation", obj("Start an operation of a production order (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where it runs; may be left out when the operation has one eligible work center or the operator is clocked in at one of them").optional,
+            "operator": code("who does the work; the sending user when left out (someone else only for a supervisor)").optional,
+        ])),
+        ("OperationStarted", obj("An operation started on a work center.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where it runs"),
+            "operator": code("who does the work; absent when the system started it").optional,
+            "plannedMinutes": num("planned setup and run minutes for the order quantity there", min: 0),
+            "at": date("when"),
+        ])),
+        ("PauseOperation", obj("Pause a running operation (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "reason": words("why, e.g. `waiting for material`"),
+        ])),
+        ("OperationPaused", obj("An operation was paused.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "reason": words("why"),
+            "by": code("who paused it").optional,
+            "at": date("when"),
+        ])),
+        ("ResumeRequest", obj("Resume a paused operation.", [
+            "operator": code("who does the work now; the signed-in user when left out").optional
+        ])),
+        ("ResumeOperation", obj("Resume a paused operation (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "operator": code("who does the work now; the sending user when left out").optional,
+        ])),
+        ("OperationResumed", obj("A paused operation was resumed.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "operator": code("who does the work now").optional,
+            "at": date("when"),
+        ])),
+        ("QuantityRequest", obj("Quantities made since the last report; each is 0 when left out.", [
+            "good": num("good units", min: 0).optional,
+            "scrap": num("scrapped units", min: 0).optional,
+            "scrapReason": str("required when scrap is above zero, e.g. `porosity`").optional,
+            "rework": num("units for rework", min: 0).optional,
+        ])),
+        ("ReportQuantity", obj("Report quantities on an operation, or complete it with a last report (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "good": num("good units made since the last report", min: 0),
+            "scrap": num("scrapped units", min: 0),
+            "scrapReason": str("required when scrap is above zero, e.g. `porosity`").optional,
+            "rework": num("units for rework", min: 0),
+        ])),
+        ("ProductionReport", obj("Quantities reported on an operation at a work center, with the ideal minutes per unit they stand for.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where they were made"),
+            "good": num("good units", min: 0),
+            "scrap": num("scrapped units", min: 0),
+            "rework": num("units for rework", min: 0),
+            "scrapReason": str("why units were scrapped").optional,
+            "idealMinutesPerUnit": num("the routing's run minutes per unit there", min: 0),
+            "at": date("when"),
+            "by": code("who reported").optional,
+        ])),
+        ("OperationCompleted", obj("An operation was completed.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where it ran"),
+            "good": num("good units in all", min: 0),
+            "scrap": num("scrapped units in all", min: 0),
+            "rework": num("units for rework in all", min: 0),
+            "plannedMinutes": num("planned setup and run minutes", min: 0),
+            "actualMinutes": num("minutes actually worked", min: 0),
+            "by": code("who completed it").optional,
+            "at": date("when"),
+        ])),
+
+        // Execution: interlocks and inspections
+        ("OverrideRequest", obj("Let one interlock pass on an operation.", [
+            "interlock": enumOf(Interlock.allCases.map(\.rawValue), "the interlock to let pass"),
+            "reason": words("why it is safe to pass it"),
+        ])),
+        ("OverrideInterlock", obj("Let one interlock pass on an operation (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "interlock": enumOf(Interlock.allCases.map(\.rawValue), "the interlock to let pass"),
+            "reason": words("why it is safe to pass it"),
+        ])),
+        ("InterlockOverride", obj("A supervisor's recorded permission to pass one interlock on one operation.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "interlock": enumOf(Interlock.allCases.map(\.rawValue), "the interlock let pass"),
+            "reason": words("why"),
+            "by": code("who allowed it").optional,
+            "at": date("when"),
+        ])),
+        ("InspectionRequest", obj("The result of an inspection.", [
+            "passed": bool("whether the operation passed"),
+            "note": str("what was found").optional,
+        ])),
+        ("RecordInspection", obj("Record an inspection of an operation (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "passed": bool("whether the operation passed"),
+            "note": str("what was found").optional,
+        ])),
+        ("InspectionRecorded", obj("An inspection of an operation was recorded.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "passed": bool("whether the operation passed"),
+            "note": str("what was found").optional,
+            "by": code("who inspected").optional,
+            "at": date("when"),
+        ])),
+
+        // Execution: lots
+        ("ConsumeRequest", obj("Consume a quantity of a lot into an operation.", [
+            "lot": code("lot ID"),
+            "quantity": num("how much, in the item's unit", above: 0),
+        ])),
+        ("ConsumeLot", obj("Consume a quantity of a lot into an operation (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "lot": code("lot ID"),
+            "quantity": num("how much, in the item's unit", above: 0),
+        ])),
+        ("Consumption", obj("A quantity of a lot was consumed into an operation: one edge of the genealogy.", [
+            "lot": code("lot ID"),
+            "item": code("the lot's item"),
+            "quantity": num("how much", above: 0),
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where").optional,
+            "by": code("who").optional,
+            "at": date("when"),
+        ])),
+        ("ProduceRequest", obj("Book an output lot: either `lot` with `quantity`, or `serials` (one unit each).", [
+            "lot": code("the new lot's ID").optional,
+            "quantity": num("how much, with `lot`", above: 0).optional,
+            "serials": arr(code("a serial number, which becomes a lot ID"), "one lot of one unit per serial number", minItems: 1).optional,
+            "location": code("where the output is put"),
+        ])),
+        ("ProduceLot", obj("Book an output lot of the order's item, or one lot per serial number (command data).", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "lot": code("the new lot's ID").optional,
+            "quantity": num("how much, with `lot`", above: 0).optional,
+            "serials": arr(code("a serial number, which becomes a lot ID"), "one lot of one unit per serial number", minItems: 1).optional,
+            "location": code("where the output is put"),
+        ])),
+        ("LotProduced", obj("An operation made a lot.", [
+            "lot": ref("Lot", "the lot as recorded"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where").optional,
+            "by": code("who").optional,
+        ])),
+
+        // Execution: labour
+        ("UserRequest", obj("Names the user to clock in or out; the signed-in user when left out (someone else only for a supervisor).", [
+            "user": code("user ID").optional
+        ])),
+        ("ClockInCommand", obj("Clock a user in at a work center (command data).", [
+            "workCenter": code("work center ID"),
+            "user": code("user ID; the sending user when left out").optional,
+        ])),
+        ("ClockOutCommand", obj("Clock a user out (command data).", [
+            "user": code("user ID; the sending user when left out").optional
+        ])),
+        ("ClockIn", obj("A user is clocked in at a work center.", [
+            "user": code("user ID"),
+            "workCenter": code("work center ID"),
+            "since": date("when they clocked in"),
+        ])),
+        ("LabourSession", obj("A closed clock-in: who was at which work center, from when to when.", [
+            "user": code("user ID"),
+            "workCenter": code("work center ID"),
+            "start": date("when they clocked in"),
+            "end": date("when they clocked out"),
+        ])),
+        ("ClockedInList", obj("Who is clocked in at a work center now.", [
+            "workCenter": code("work center ID"),
+            "items": arr(ref("ClockIn"), "the users clocked in, earliest first"),
+        ])),
+        ("LabourReport", obj("Labour within a time window.", [
+            "from": date("window start"),
+            "to": date("window end"),
+            "sessions": arr(ref("LabourReportSession"), "clock-in sessions that touch the window, by start"),
+            "operations": arr(ref("OperationLabour"), "minutes each operator worked on each operation within the window"),
+        ])),
+        ("LabourReportSession", obj("A clock-in session.", [
+            "user": code("user ID"),
+            "workCenter": code("work center ID"),
+            "start": date("when they clocked in"),
+            "end": nullable(date("when they clocked out; null while still clocked in")),
+            "minutes": num("minutes of it within the window (an open session counts until now)", min: 0),
+        ])),
+        ("OperationLabour", obj("The minutes one operator worked on one operation at one work center within the window.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "name": words("the operation's name"),
+            "workCenter": code("where"),
+            "operator": code("who"),
+            "minutes": num("minutes worked within the window (running work counts until now)", min: 0),
+        ])),
+
+        // Execution: machines
+        ("MachineStateRequest", obj("A work center's machine state.", [
+            "state": enumOf(MachineState.allCases.map(\.rawValue), "running, slow (below the ideal rate), setup, idle or down"),
+            "reason": str("required for down, e.g. `spindle failure`; at most 200 characters").optional,
+            "actualRate": num("for slow: the observed rate, units per hour", min: 0).optional,
+            "idealRate": num("for slow: the ideal rate, units per hour", above: 0).optional,
+        ])),
+        ("SetMachineState", obj("Record a work center's machine state (command data).", [
+            "workCenter": code("work center ID"),
+            "state": enumOf(MachineState.allCases.map(\.rawValue), "running, slow (below the ideal rate), setup, idle or down"),
+            "reason": str("required for down, e.g. `spindle failure`; at most 200 characters").optional,
+            "actualRate": num("for slow: the observed rate, units per hour", min: 0).optional,
+            "idealRate": num("for slow: the ideal rate, units per hour", above: 0).optional,
+        ])),
+        ("MachineStateChange", obj("A work center entered a machine state.", [
+            "workCenter": code("work center ID"),
+            "state": enumOf(MachineState.allCases.map(\.rawValue), "the state entered"),
+            "reason": str("why").optional,
+            "at": date("when"),
+            "by": code("who recorded it").optional,
+            "actualRate": num("for slow: the observed rate, units per hour", min: 0).optional,
+            "idealRate": num("for slow: the ideal rate, units per hour", above: 0).optional,
+        ])),
+        ("MachineStateHistory", obj("A work center's machine states in a window.", [
+            "workCenter": code("work center ID"),
+            "from": date("window start"),
+            "to": date("window end"),
+            "items": arr(ref("MachineStateChange"), "the state in force at `from` (when one was ever recorded), then every change up to `to`, oldest first"),
+        ])),
+        ("CountRequest", obj("A piece count signalled by a machine.", [
+            "count": num("pieces since the last count", above: 0)
+        ])),
+        ("RecordMachineCount", obj("Record a piece count signalled by a machine (command data).", [
+            "workCenter": code("work center ID"),
+            "count": num("pieces since the last count", above: 0),
+        ])),
+        ("MachineCount", obj("A machine signalled a piece count.", [
+            "workCenter": code("work center ID"),
+            "count": num("pieces since the last count", above: 0),
+            "at": date("when"),
         ])),
 
         // Commands and the event log
@@ -502,6 +838,11 @@ private func words(_ description: String) -> JSONSchema {
 /// A plant code (an ID): 1–64 letters, digits, `-`, `_`, `.` or `/`, at least one a letter or digit.
 private func code(_ description: String) -> JSONSchema {
     schema(["type": .string("string"), "pattern": .string("^(?=.*[A-Za-z0-9])[A-Za-z0-9._/-]{1,64}$")], description)
+}
+
+/// A document revision, e.g. `B`: 1 to 20 characters, not blank.
+private func revision(_ description: String) -> JSONSchema {
+    schema(["type": .string("string"), "minLength": .number(1), "maxLength": .number(20), "pattern": .string("\\S")], description)
 }
 
 private func sha256(_ description: String) -> JSONSchema {

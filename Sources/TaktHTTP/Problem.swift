@@ -47,6 +47,11 @@ public struct Problem: Error, Codable, Sendable {
             case .notFound:
                 return Problem(status: .notFound, code: "not-found", title: "Not found", detail: e.summary, errors: e.violations)
             case .conflict:
+                // Interlocks refused a shop-floor action: a client shows them (and a supervisor may override them).
+                let interlocks = Set(Interlock.allCases.map(\.rawValue))
+                if !e.violations.isEmpty, e.violations.allSatisfy({ interlocks.contains($0.rule) }) {
+                    return Problem(status: .conflict, code: "interlock", title: "Interlock", detail: e.summary, errors: e.violations)
+                }
                 return Problem(status: .conflict, code: "conflict", title: "The command conflicts with the plant's state",
                                detail: e.summary, errors: e.violations)
             }

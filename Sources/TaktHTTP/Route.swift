@@ -27,6 +27,8 @@ public struct APIRoute: Sendable {
     public var roles: [Role]?
     /// Component schema of the JSON body, if any.
     public var requestSchema: String?
+    /// False when every field of the body is optional and the body may be left out entirely.
+    public var requestBodyRequired: Bool = true
     public var successStatus: Int
     /// Component schema of the success body (`Page<X>` is expanded to a page of X).
     public var responseSchema: String?

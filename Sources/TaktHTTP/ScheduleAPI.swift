@@ -10,6 +10,7 @@ import TaktScheduling
 extension TaktAPI {
     var scheduleRoutes: [APIRoute] {
         let engine = engine
+        let now = now
         return [
             APIRoute(method: .post, path: "/api/v1/schedule/runs", operationID: "runSchedule",
                      summary: "Schedule every open production order with finite capacity and publish the result",
@@ -89,14 +90,16 @@ extension TaktAPI {
                 return try JSONIO.response(schedule)
             },
             APIRoute(method: .get, path: "/api/v1/work-centers/{id}/dispatch-list", operationID: "getDispatchList",
-                     summary: "What a work center should run next: by the published schedule, else by due date and priority",
+                     summary: "What a work center should run next (by the published schedule, else by due date and priority), "
+                        + "and whether the signed-in user could start each operation now",
                      tag: "Schedule", requiresAuth: true, successStatus: 200, responseSchema: "DispatchList",
                      parameters: [.path("id", "work center ID")]) { _, ctx in
-                _ = try ctx.requireUser()
+                let user = try ctx.requireUser()
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
+                let at = now()
                 let list = try await engine.read { state throws -> DispatchList in
                     guard state.workCenters[id] != nil else { throw Problem.notFound("work center '\(id)' does not exist") }
-                    return DispatchList(state: state, workCenter: id)
+                    return DispatchList(state: state, workCenter: id, operator: user.id, now: at)
                 }
                 return try JSONIO.response(list)
             },
@@ -117,7 +120,7 @@ struct ScheduleRunRequest: Codable, Sendable {
     var seed: UInt64?
 }
 
-/// The operations a work center should run, in order.
+/// The operations a work center should run, in order, with what stops the requesting operator from starting each.
 struct DispatchList: Codable, Sendable {
     struct Entry: Codable, Sendable {
         var productionOrder: ProductionOrder.ID
@@ -130,6 +133,11 @@ struct DispatchList: Codable, Sendable {
         var dueDate: Date
         var start: Date?
         var end: Date?
+        var operationStatus: OperationStatus
+        /// Whether the requesting user could start it here now (false once it runs or is paused).
+        var canStart: Bool
+        /// The interlocks that stop the requesting user from starting it here now, after overrides.
+        var blockers: [Violation]
     }
     var workCenter: WorkCenter.ID
     /// `schedule` when ordered by the published schedule, `due-date` when by due date then priority.
@@ -137,26 +145,35 @@ struct DispatchList: Codable, Sendable {
     var schedule: PublishedSchedule.ID?
     var items: [Entry]
 
-    init(state: PlantState, workCenter: WorkCenter.ID) {
+    /// Operations of planned, released and started orders that are not completed, evaluated for `user` as the operator.
+    init(state: PlantState, workCenter: WorkCenter.ID, operator user: User.ID?, now: Date) {
         self.workCenter = workCenter
-        let active: Set<ProductionOrderStatus> = [.released, .inProgress]
+        let open: Set<ProductionOrderStatus> = [.planned, .released, .inProgress]
+        func entry(_ po: ProductionOrder, _ sequence: Int, _ name: String, start: Date?, end: Date?) -> Entry? {
+            let progress = state.operations[po.id]?.first { $0.sequence == sequence }
+            let status = progress?.status ?? .waiting
+            // Done, or running (or paused) on another of its eligible work centers: not this one's business.
+            if status == .completed || (status != .waiting && progress?.workCenter != workCenter) { return nil }
+            let blockers = status == .waiting
+                ? state.startBlockers(productionOrder: po.id, operation: sequence, workCenter: workCenter, operator: user, now: now) : []
+            return Entry(productionOrder: po.id, sequence: sequence, name: name, item: po.item, quantity: po.quantity,
+                         orderStatus: po.status, priority: po.priority, dueDate: po.dueDate, start: start, end: end,
+                         operationStatus: status, canStart: status == .waiting && blockers.isEmpty, blockers: blockers)
+        }
         if let schedule = state.publishedSchedule {
             orderedBy = "schedule"
             self.schedule = schedule.id
             items = schedule.steps.compactMap { step in
-                guard step.workCenter == workCenter, let po = state.productionOrders[step.productionOrder], active.contains(po.status)
+                guard step.workCenter == workCenter, let po = state.productionOrders[step.productionOrder], open.contains(po.status)
                 else { return nil }
-                return Entry(productionOrder: po.id, sequence: step.sequence, name: step.name, item: po.item, quantity: po.quantity,
-                             orderStatus: po.status, priority: po.priority, dueDate: po.dueDate, start: step.start, end: step.end)
+                return entry(po, step.sequence, step.name, start: step.start, end: step.end)
             }
         } else {
             orderedBy = "due-date"
             schedule = nil
-            items = state.productionOrders.values.filter { active.contains($0.status) }.flatMap { po -> [Entry] in
-                (state.routings[po.routing]?.operations ?? []).filter { $0.workCenters.first?.workCenter == workCenter }.map { op in
-                    Entry(productionOrder: po.id, sequence: op.sequence, name: op.name, item: po.item, quantity: po.quantity,
-                          orderStatus: po.status, priority: po.priority, dueDate: po.dueDate, start: nil, end: nil)
-                }
+            items = state.productionOrders.values.filter { open.contains($0.status) }.flatMap { po -> [Entry] in
+                (state.routings[po.routing]?.operations ?? []).filter { op in op.workCenters.contains { $0.workCenter == workCenter } }
+                    .compactMap { op in entry(po, op.sequence, op.name, start: nil, end: nil) }
             }.sorted { ($0.dueDate, $0.priority, $0.productionOrder, $0.sequence) < ($1.dueDate, $1.priority, $1.productionOrder, $1.sequence) }
         }
     }

@@ -189,7 +189,9 @@ struct OpenAPITests {
         // Through the engine: every event type, some with idempotency keys.
         let engine = try await Engine.open(store: InMemoryEventStore(), now: { Samples.now }, logger: Logger(label: "test"))
         for (i, command) in Samples.commands.enumerated() {
-            _ = try await engine.submit(CommandEnvelope(command: command, actor: .system, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
+            // Only a signed-in user can acknowledge a work instruction: the operator reads it herself.
+            let actor: Actor = command.typeName == "acknowledgeWorkInstruction" ? .user(Samples.operatorUser.id) : .system
+            _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
         }
         let events = try await engine.events(after: 0, limit: 1000)
         #expect(Set(events.map(\.type)) == Set(Event.typeNames), "the samples should produce every event type")
@@ -220,6 +222,15 @@ struct OpenAPITests {
         try check(state.lots.values, "Lot")
         try check(state.users.values, "User")
         try check(state.tokens.values, "APIToken")
+        try check(state.workInstructions.values, "WorkInstruction")
+        try check(state.operations.values.joined(), "OperationProgress")
+        try check(state.operations.values.joined().flatMap(\.segments), "WorkSegment")
+        try check(state.operations.values.joined().flatMap(\.overrides), "InterlockOverride")
+        try check(state.labourSessions, "LabourSession")
+        try check(state.machineStates.values.joined(), "MachineStateChange")
+        try check(state.machineCounts.values.joined(), "MachineCount")
+        try check(state.productionReports.values.joined(), "ProductionReport")
+        try check(state.consumptionsByOrder.values.joined(), "Consumption")
     }
 
     @Test("A page of a list validates against the inline Page schema")
@@ -327,6 +338,23 @@ struct OpenAPITests {
             try await call("moveLot", .POST, "/api/v1/lots/LOT-H-1/move", body: .object(["to": .string("LS-LATHE-1")]), expect: 200)
             try await call("submitCommand", .POST, "/api/v1/commands",
                            body: try encoded(Command.defineCustomer(Customer(id: "CUST-9", name: "Nine", priority: 9))), expect: 422)
+            // Execution: the sample order's record, labour, machine states, the dispatch list, an interlock.
+            let operations = try await call("listOperations", .GET, "/api/v1/production-orders/PO-000003/operations", expect: 200)
+            #expect(operations["items"]?.arrayValue?.first?["status"] == .string("completed"))
+            try await call("listOperations", .GET, "/api/v1/production-orders/NOPE/operations", expect: 404)
+            try await call("listWorkInstructions", .GET, "/api/v1/work-instructions", expect: 200)
+            try await call("getWorkInstruction", .GET, "/api/v1/work-instructions/WI-HOUS-100-10", expect: 200)
+            try await call("getLabour", .GET, "/api/v1/labour?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", expect: 200)
+            try await call("getLabour", .GET, "/api/v1/labour?from=yesterday", expect: 400)
+            try await call("listMachineStates", .GET, "/api/v1/work-centers/WC-LATHE-1/machine-states", expect: 200)
+            try await call("getDispatchList", .GET, "/api/v1/work-centers/WC-LATHE-2/dispatch-list", expect: 200)
+            let refused = try await call("startOperation", .POST, "/api/v1/production-orders/PO-000003/operations/20/start",
+                                         body: .object([:]), expect: 409)
+            #expect(refused["type"] == .string("urn:takt:problem:interlock"), "\(refused)")
+            try await call("clockIn", .POST, "/api/v1/work-centers/WC-LATHE-2/clock-in", expect: 200)
+            try await call("listClockedIn", .GET, "/api/v1/work-centers/WC-LATHE-2/clocked-in", expect: 200)
+            try await call("recordMachineCount", .POST, "/api/v1/work-centers/WC-LATHE-2/counts", body: .object(["count": .number(0)]), expect: 422)
+            try await call("clockOut", .POST, "/api/v1/clock-out", body: .object([:]), expect: 200)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
             try await call("createSite", .POST, "/api/v1/sites", body: .object(["id": .string("PLANT-8")]), expect: 400)
@@ -573,7 +601,7 @@ private enum Samples {
     static let housing = Item(id: "HOUS-100", name: "Machined housing", kind: .semiFinished)
     static let pump = Item(id: "PUMP-100", name: "Pump", kind: .finished)
     static let bom = BOM(id: "BOM-HOUS-100", item: "HOUS-100", components: [
-        BOMComponent(item: "CAST-100", quantity: 1, substitutes: ["CAST-100B"]),
+        BOMComponent(item: "CAST-100", quantity: 1, substitutes: ["CAST-100B"], operation: 10),
         BOMComponent(item: "STEEL-BAR", quantity: 0.25),
     ])
     static let turnOp = RoutingOperation(
@@ -582,7 +610,10 @@ private enum Samples {
             EligibleWorkCenter(workCenter: "WC-LATHE-1", setupMinutes: 20, runMinutesPerUnit: 4.5),
             EligibleWorkCenter(workCenter: "WC-LATHE-2", setupMinutes: 25, runMinutesPerUnit: 5),
         ],
-        requiredSkill: "CNC-TURN", workInstruction: "WI-HOUS-100-10", setupFamily: "small-housing", transferBatch: 5)
+        requiredSkill: "CNC-TURN", workInstruction: "WI-HOUS-100-10", setupFamily: "small-housing", transferBatch: 5,
+        inspectionRequired: true)
+    static let workInstruction = WorkInstruction(id: "WI-HOUS-100-10", title: "Turn housing", revision: "B",
+                                                 text: "Clamp on the flange, check the bore gauge, then turn the bore and seal seat.")
     static let routing = Routing(id: "RT-HOUS-100", item: "HOUS-100", operations: [
         turnOp,
         RoutingOperation(sequence: 20, name: "Deburr", workCenters: [EligibleWorkCenter(workCenter: "WC-LATHE-2", setupMinutes: 0, runMinutesPerUnit: 1)]),
@@ -612,7 +643,7 @@ private enum Samples {
         .defineSite(site), .defineSkill(turning), .defineSkill(welding), .defineWorkCenter(lathe), .defineWorkCenter(lathe2),
         .defineLocation(store), .defineLocation(lineSide),
         .defineItem(casting), .defineItem(castingB), .defineItem(steel), .defineItem(housing), .defineItem(pump),
-        .defineBOM(bom), .defineRouting(routing), .defineCustomer(customer),
+        .defineBOM(bom), .defineWorkInstruction(workInstruction), .defineRouting(routing), .defineCustomer(customer),
         .createSalesOrder(salesOrder),
         .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: "SO-1001", line: 1, promisedDate: day(15))),
         .createProductionOrder(newOrder),
@@ -639,6 +670,26 @@ private enum Samples {
             steps: [ScheduledStep(productionOrder: "PO-000003", sequence: 20, name: "Deburr", workCenter: "WC-LATHE-2",
                                   start: day(2), end: day(2).addingTimeInterval(480))],
             weightedTardinessMinutes: 0, makespanMinutes: 1920, totalSetupMinutes: 0, lateOrders: [])),
+        // Execution: Jana turns the housings of PO-000003 on lathe 1.
+        .clockIn(ClockInCommand(workCenter: "WC-LATHE-1", user: "jdoe")),
+        .acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-HOUS-100-10", revision: "B")),
+        .releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-000003")),
+        .createLot(NewLot(id: "LOT-C-2", item: "CAST-100", quantity: 10, location: "LS-LATHE-1", supplierLot: "FDY-2026-131", supplier: "Foundry Nord")),
+        .createLot(NewLot(id: "LOT-S-1", item: "STEEL-BAR", quantity: 5, location: "LS-LATHE-1", supplierLot: "SR-2611-0042")),
+        // A batch sent by an admin acknowledges as the admin, so a supervisor lets Jana pass on her word.
+        .overrideInterlock(OverrideInterlock(productionOrder: "PO-000003", operation: 10, interlock: .workInstructionNotAcknowledged,
+                                             reason: "read aloud at the shift handover")),
+        .setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .setup, reason: "fixture change")),
+        .startOperation(StartOperation(productionOrder: "PO-000003", operation: 10, workCenter: "WC-LATHE-1", operator: "jdoe")),
+        .reportQuantity(ReportQuantity(productionOrder: "PO-000003", operation: 10, good: 5, scrap: 1, scrapReason: "porosity")),
+        .consumeLot(ConsumeLot(productionOrder: "PO-000003", operation: 10, lot: "LOT-C-2", quantity: 6)),
+        .pauseOperation(PauseOperation(productionOrder: "PO-000003", operation: 10, reason: "waiting for the crane")),
+        .resumeOperation(ResumeOperation(productionOrder: "PO-000003", operation: 10, operator: "jdoe")),
+        .recordMachineCount(RecordMachineCount(workCenter: "WC-LATHE-1", count: 2)),
+        .completeOperation(ReportQuantity(productionOrder: "PO-000003", operation: 10, good: 2, rework: 1)),
+        .produceLot(ProduceLot(productionOrder: "PO-000003", operation: 10, lot: "LOT-H-2", quantity: 7, location: "STORE-A")),
+        .recordInspection(RecordInspection(productionOrder: "PO-000003", operation: 10, passed: true, note: "bore within tolerance")),
+        .clockOut(ClockOutCommand(user: "jdoe")),
     ]
 
     /// The commands as a batch body, each with an idempotency key when asked.
@@ -694,12 +745,89 @@ private enum Samples {
             specimen("CancelProductionOrder", CancelProductionOrder(productionOrder: "PO-000001", reason: "planned twice")),
             specimen("MoveLot", MoveLot(lot: "LOT-C-1", to: "LS-LATHE-1")),
             specimen("SetLotStatus", SetLotStatus(lot: "LOT-C-1", status: .scrapped, reason: "cracked")),
-            specimen("ProductionOrderTransition", ProductionOrderTransition(productionOrder: "PO-000001", at: now)),
             specimen("ProductionOrderCancelled", ProductionOrderCancelled(productionOrder: "PO-000001", reason: "planned twice", at: now)),
             specimen("LotMoved", LotMoved(lot: "LOT-C-1", from: "STORE-A", to: "LS-LATHE-1")),
             specimen("LotStatusChanged", LotStatusChanged(lot: "LOT-C-1", from: .available, to: .onHold, reason: "porosity suspected")),
             specimen("Violation", Violation(field: "capacity", rule: "range", message: "capacity must be 1 to 1000")),
             specimen("Problem", problem),
+            specimen("ProductionOrderTransition", ProductionOrderTransition(productionOrder: "PO-000001", at: now, material: [materialCheck])),
+            specimen("MaterialCheck", materialCheck),
+            specimen("DispatchEntry", DispatchList.Entry(
+                productionOrder: "PO-000003", sequence: 20, name: "Deburr", item: "HOUS-100", quantity: 8, orderStatus: .released, priority: 3,
+                dueDate: day(25), start: day(2), end: day(3), operationStatus: .waiting, canStart: false,
+                blockers: [Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue, message: "operation 10 is waiting")])),
+        ] + executionSpecimens
+    }
+
+    static let materialCheck = MaterialCheck(item: "CAST-100", required: 8, available: 6)
+    static let segment = WorkSegment(operator: "jdoe", workCenter: "WC-LATHE-1", start: now, end: now.addingTimeInterval(5400))
+    static let override = InterlockOverride(productionOrder: "PO-000003", operation: 10, interlock: .materialNotStaged,
+                                            reason: "castings on the cart beside the lathe", by: "sup", at: now)
+    static let progress = OperationProgress(
+        sequence: 10, name: "Turn housing", status: .paused, workCenter: "WC-LATHE-1", good: 5, scrap: 1, rework: 0, plannedMinutes: 56,
+        segments: [segment], pauseReason: "waiting for the crane", startedAt: now, completedAt: day(1), inspectionRequired: true,
+        inspectionPassed: false, overrides: [override])
+    static let clockIn = ClockIn(user: "jdoe", workCenter: "WC-LATHE-1", since: now)
+    static let session = LabourSession(user: "jdoe", workCenter: "WC-LATHE-1", start: now, end: now.addingTimeInterval(8 * 3600))
+    static let machineState = MachineStateChange(workCenter: "WC-LATHE-1", state: .slow, reason: "worn insert", at: now, by: "jdoe",
+                                                 actualRate: 10, idealRate: 13.3)
+    static let labourSession = LabourReport.Session(user: "jdoe", workCenter: "WC-LATHE-1", start: now, end: day(1), minutes: 480)
+    static let labourOperation = LabourReport.OperationLabour(productionOrder: "PO-000003", operation: 10, name: "Turn housing",
+                                                              workCenter: "WC-LATHE-1", operator: "jdoe", minutes: 90)
+
+    /// The execution payloads, requests and answers, with every optional field set.
+    static var executionSpecimens: [Specimen] {
+        let po: ProductionOrder.ID = "PO-000003"
+        return [
+            specimen("WorkInstruction", workInstruction),
+            specimen("AcknowledgeRequest", AcknowledgeRequest(revision: "B")),
+            specimen("AcknowledgeWorkInstruction", AcknowledgeWorkInstruction(workInstruction: "WI-HOUS-100-10", revision: "B")),
+            specimen("WorkInstructionAcknowledged", WorkInstructionAcknowledged(user: "jdoe", workInstruction: "WI-HOUS-100-10", revision: "B", at: now)),
+            specimen("OperationList", OperationList(productionOrder: po, items: [progress])),
+            specimen("OperationProgress", progress), specimen("WorkSegment", segment),
+            specimen("StartRequest", StartRequest(workCenter: "WC-LATHE-1", operator: "jdoe")),
+            specimen("StartOperation", StartOperation(productionOrder: po, operation: 10, workCenter: "WC-LATHE-1", operator: "jdoe")),
+            specimen("OperationStarted", OperationStarted(productionOrder: po, operation: 10, workCenter: "WC-LATHE-1", operator: "jdoe",
+                                                          plannedMinutes: 56, at: now)),
+            specimen("PauseOperation", PauseOperation(productionOrder: po, operation: 10, reason: "waiting for the crane")),
+            specimen("OperationPaused", OperationPaused(productionOrder: po, operation: 10, reason: "waiting for the crane", by: "jdoe", at: now)),
+            specimen("ResumeRequest", ResumeRequest(operator: "jdoe")),
+            specimen("ResumeOperation", ResumeOperation(productionOrder: po, operation: 10, operator: "jdoe")),
+            specimen("OperationResumed", OperationResumed(productionOrder: po, operation: 10, operator: "jdoe", at: now)),
+            specimen("QuantityRequest", QuantityRequest(good: 5, scrap: 1, scrapReason: "porosity", rework: 1)),
+            specimen("ReportQuantity", ReportQuantity(productionOrder: po, operation: 10, good: 5, scrap: 1, scrapReason: "porosity", rework: 1)),
+            specimen("ProductionReport", ProductionReport(productionOrder: po, operation: 10, workCenter: "WC-LATHE-1", good: 5, scrap: 1, rework: 1,
+                                                          scrapReason: "porosity", idealMinutesPerUnit: 4.5, at: now, by: "jdoe")),
+            specimen("OperationCompleted", OperationCompleted(productionOrder: po, operation: 10, workCenter: "WC-LATHE-1", good: 7, scrap: 1,
+                                                              rework: 1, plannedMinutes: 56, actualMinutes: 61.5, by: "jdoe", at: now)),
+            specimen("OverrideRequest", OverrideRequest(interlock: .materialNotStaged, reason: "castings on the cart beside the lathe")),
+            specimen("OverrideInterlock", OverrideInterlock(productionOrder: po, operation: 10, interlock: .lotOnHold, reason: "released by phone")),
+            specimen("InterlockOverride", override),
+            specimen("InspectionRequest", InspectionRequest(passed: false, note: "bore 0.02 mm over")),
+            specimen("RecordInspection", RecordInspection(productionOrder: po, operation: 10, passed: true, note: "bore within tolerance")),
+            specimen("InspectionRecorded", InspectionRecorded(productionOrder: po, operation: 10, passed: true, note: "bore within tolerance",
+                                                              by: "quality", at: now)),
+            specimen("ConsumeRequest", ConsumeRequest(lot: "LOT-C-2", quantity: 6)),
+            specimen("ConsumeLot", ConsumeLot(productionOrder: po, operation: 10, lot: "LOT-C-2", quantity: 6)),
+            specimen("Consumption", Consumption(lot: "LOT-C-2", item: "CAST-100", quantity: 6, productionOrder: po, operation: 10,
+                                                workCenter: "WC-LATHE-1", by: "jdoe", at: now)),
+            specimen("ProduceRequest", ProduceRequest(lot: "LOT-H-2", quantity: 1, serials: ["SN-0001"], location: "STORE-A")),
+            specimen("ProduceLot", ProduceLot(productionOrder: po, operation: 10, lot: "LOT-H-2", quantity: 1, serials: ["SN-0001"], location: "STORE-A")),
+            specimen("LotProduced", LotProduced(lot: castingLot, operation: 10, workCenter: "WC-LATHE-1", by: "jdoe")),
+            specimen("UserRequest", UserRequest(user: "jdoe")),
+            specimen("ClockInCommand", ClockInCommand(workCenter: "WC-LATHE-1", user: "jdoe")),
+            specimen("ClockOutCommand", ClockOutCommand(user: "jdoe")),
+            specimen("ClockIn", clockIn), specimen("LabourSession", session),
+            specimen("ClockedInList", ClockedInList(workCenter: "WC-LATHE-1", items: [clockIn])),
+            specimen("LabourReport", LabourReport(from: now, to: day(1), sessions: [labourSession], operations: [labourOperation])),
+            specimen("LabourReportSession", labourSession), specimen("OperationLabour", labourOperation),
+            specimen("MachineStateRequest", MachineStateRequest(state: .slow, reason: "worn insert", actualRate: 10, idealRate: 13.3)),
+            specimen("SetMachineState", SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle failure", actualRate: 0, idealRate: 13.3)),
+            specimen("MachineStateChange", machineState),
+            specimen("MachineStateHistory", MachineStateHistory(workCenter: "WC-LATHE-1", from: now, to: day(1), items: [machineState])),
+            specimen("CountRequest", CountRequest(count: 12)),
+            specimen("RecordMachineCount", RecordMachineCount(workCenter: "WC-LATHE-1", count: 12)),
+            specimen("MachineCount", MachineCount(workCenter: "WC-LATHE-1", count: 12, at: now)),
         ]
     }
 
@@ -719,6 +847,26 @@ private enum Samples {
             specimen("IssueAPIToken", IssueAPIToken(user: "jdoe", secretHash: token.secretHash, label: "tablet")),
             specimen("Problem", Problem.badRequest("limit", "range", "limit must be an integer from 1 to 500 (got '0')")),
             specimen("Problem", Problem.notFound("lot 'NOPE' does not exist")),
+            specimen("Problem", Problem.from(DomainError(.conflict, [
+                Violation(field: "operator", rule: Interlock.operatorNotClockedIn.rawValue, message: "Jana Doe (jdoe) is not clocked in"),
+            ]), logger: Logger(label: "test"))),
+            specimen("BOMComponent", bom.components[1]),
+            specimen("ProductionOrderTransition", ProductionOrderTransition(productionOrder: "PO-000001", at: now)),
+            specimen("WorkInstruction", WorkInstruction(id: "WI-2", title: "Deburr", revision: "A")),
+            specimen("OperationProgress", OperationProgress(sequence: 20, name: "Deburr")),
+            specimen("WorkSegment", WorkSegment(operator: nil, workCenter: "WC-LATHE-2", start: now)),
+            specimen("StartRequest", StartRequest()), specimen("ResumeRequest", ResumeRequest()),
+            specimen("QuantityRequest", QuantityRequest()), specimen("UserRequest", UserRequest()),
+            specimen("StartOperation", StartOperation(productionOrder: "PO-000003", operation: 20)),
+            specimen("ReportQuantity", ReportQuantity(productionOrder: "PO-000003", operation: 20, good: 1)),
+            specimen("ProduceRequest", ProduceRequest(serials: ["SN-1", "SN-2"], location: "STORE-A")),
+            specimen("ClockOutCommand", ClockOutCommand()),
+            specimen("LabourReportSession", LabourReport.Session(user: "jdoe", workCenter: "WC-LATHE-1", start: now, end: nil, minutes: 30)),
+            specimen("MachineStateChange", MachineStateChange(workCenter: "WC-LATHE-1", state: .idle, at: now)),
+            specimen("MachineStateHistory", MachineStateHistory(workCenter: "WC-LATHE-1", from: now, to: day(1), items: [])),
+            specimen("DispatchEntry", DispatchList.Entry(
+                productionOrder: "PO-000003", sequence: 10, name: "Turn housing", item: "HOUS-100", quantity: 8, orderStatus: .inProgress,
+                priority: 3, dueDate: day(25), operationStatus: .running, canStart: false, blockers: [])),
         ] + Samples.commands.map { specimen("Command", $0) }
     }
 }
