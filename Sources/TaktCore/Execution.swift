@@ -461,8 +461,14 @@ extension PlantState {
     public func startBlockers(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator worker: User.ID?, now: Date) -> [Violation] {
         guard let ctx = try? operationContext(productionOrder, operation) else { return [] }
         let overridden = Set(ctx.progress.overrides.map(\.interlock.rawValue))
-        return startInterlocks(ctx, workCenter: workCenter, operator: worker.flatMap { users[$0] }, now: now)
+        var blockers = startInterlocks(ctx, workCenter: workCenter, operator: worker.flatMap { users[$0] }, now: now)
             .filter { !overridden.contains($0.rule) }
+        let busy = runningOperations(on: workCenter)
+        if busy.count >= (workCenters[workCenter]?.capacity ?? 1) {
+            let list = busy.map { "\($0.productionOrder) op \($0.operation)" }.joined(separator: ", ")
+            blockers.append(Violation(field: "workCenter", rule: "busy", message: "\(workCenter) is already running \(list)"))
+        }
+        return blockers
     }
 
     // MARK: Helpers

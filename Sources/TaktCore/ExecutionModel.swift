@@ -582,3 +582,24 @@ public struct MaterialCheck: Codable, Sendable, Hashable {
         try c.encode(shortBy, forKey: .shortBy)
     }
 }
+
+// MARK: - Decoding defaults
+
+extension WorkInstruction {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
+            revision: try c.decode(String.self, forKey: .revision), text: try c.decodeIfPresent(String.self, forKey: .text) ?? "")
+    }
+}
+
+extension ReportQuantity {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder), operation: try c.decode(Int.self, forKey: .operation),
+            good: try c.decodeIfPresent(Double.self, forKey: .good) ?? 0, scrap: try c.decodeIfPresent(Double.self, forKey: .scrap) ?? 0,
+            scrapReason: try c.decodeIfPresent(String.self, forKey: .scrapReason), rework: try c.decodeIfPresent(Double.self, forKey: .rework) ?? 0)
+    }
+}

@@ -11,7 +11,8 @@ import TaktStore
 /// under way are committed together in the next transaction (group commit), each with its own answer.
 public actor Engine {
     public let store: any EventStore
-    private let now: @Sendable () -> Date
+    /// The clock commands are decided at (injected so tests control time); answers that depend on the time use it too.
+    public nonisolated let now: @Sendable () -> Date
     private let logger: Logger
     private let snapshotInterval: Int64
 

@@ -12,15 +12,13 @@ public struct TaktAPI: Sendable {
     public let logger: Logger
     /// The server's version, reported by `/healthz` and the OpenAPI document.
     public let version: String
-    /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour);
-    /// the engine keeps its own clock for commands.
-    public let now: @Sendable () -> Date
+    /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour): the engine's.
+    public var now: @Sendable () -> Date { engine.now }
 
-    public init(engine: Engine, logger: Logger, version: String, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(engine: Engine, logger: Logger, version: String) {
         self.engine = engine
         self.logger = logger
         self.version = version
-        self.now = now
     }
 
     /// A router with every route of ``routes`` registered, errors rendered as problem+json.

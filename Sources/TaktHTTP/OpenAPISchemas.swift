@@ -432,7 +432,7 @@ enum OpenAPISchemas {
             "id": code("work instruction ID, e.g. `WI-MACH-210`"),
             "title": words("the document's title"),
             "revision": revision("the current revision, e.g. `B`; changing it asks every operator to acknowledge again"),
-            "text": str("the instruction itself"),
+            "text": str("the instruction itself; empty when left out").optional,
         ])),
         ("AcknowledgeRequest", obj("Acknowledge having read a work instruction.", [
             "revision": revision("the revision read; it must be the current one")
@@ -529,10 +529,10 @@ enum OpenAPISchemas {
         ("ReportQuantity", obj("Report quantities on an operation, or complete it with a last report (command data).", [
             "productionOrder": code("production order ID"),
             "operation": int("the routing operation's sequence number", 1...),
-            "good": num("good units made since the last report", min: 0),
-            "scrap": num("scrapped units", min: 0),
+            "good": num("good units made since the last report; 0 when left out", min: 0).optional,
+            "scrap": num("scrapped units; 0 when left out", min: 0).optional,
             "scrapReason": str("required when scrap is above zero, e.g. `porosity`").optional,
-            "rework": num("units for rework", min: 0),
+            "rework": num("units for rework; 0 when left out", min: 0).optional,
         ])),
         ("ProductionReport", obj("Quantities reported on an operation at a work center, with the ideal minutes per unit they stand for.", [
             "productionOrder": code("production order ID"),

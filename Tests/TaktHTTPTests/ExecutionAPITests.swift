@@ -341,30 +341,8 @@ enum ClockedServer {
     static let morning = Date(timeIntervalSince1970: 1_795_586_400)
 
     static func run<T: Sendable>(_ body: @Sendable (TestServer, TestClock) async throws -> T) async throws -> T {
-        let path = TestServer.temporaryDatabasePath()
         let clock = TestClock(morning)
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let engine = try await Engine.open(store: try SQLiteEventStore(path: path), now: { clock.now }, logger: logger)
-        _ = try await TaktApplication.prepare(
-            engine: engine,
-            configuration: ServerConfiguration(databasePath: path, demo: true, seed: 42, scale: 1, bootstrapToken: TestServer.adminToken),
-            now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)  // the demo plant of 2026-11-24, as TestServer's
-        let port = Mutex<Int?>(nil)
-        let api = TaktAPI(engine: engine, logger: logger, version: "test", now: { clock.now })
-        let app = Application(router: api.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { channel in port.withLock { $0 = channel.localAddress?.port } }, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var bound: Int?
-            for _ in 0..<500 {
-                bound = port.withLock { $0 }
-                if bound != nil { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let p = try #require(bound, "the server did not start within 10 s")
-            defer { group.cancelAll() }
-            return try await body(TestServer(baseURL: "http://127.0.0.1:\(p)", engine: engine, databasePath: path), clock)
-        }
+        return try await TestServer.run(demo: true, clock: { clock.now }) { server in try await body(server, clock) }
     }
 }
 
