@@ -178,6 +178,13 @@ public enum Command: Sendable, Hashable {
     case produceLot(ProduceLot)
     case setMachineState(SetMachineState)
     case recordMachineCount(RecordMachineCount)
+    case defineInspectionPlan(InspectionPlan)
+    case recordInspectionResult(RecordInspectionResult)
+    case openNonconformance(OpenNonconformance)
+    case dispositionNonconformance(DispositionNonconformance)
+    case approveDisposition(ApproveDisposition)
+    case placeHold(PlaceHold)
+    case releaseHold(ReleaseHold)
 
     /// The roles that may submit this command (admins may submit every command).
     public var allowedRoles: Set<Role> {
@@ -201,6 +208,10 @@ public enum Command: Sendable, Hashable {
             [.admin, .supervisor, .operator]
         case .overrideInterlock: [.admin, .supervisor]
         case .recordInspection: [.admin, .quality]
+        case .defineInspectionPlan: [.admin, .quality]
+        case .recordInspectionResult, .openNonconformance: [.admin, .quality, .supervisor, .operator]
+        case .dispositionNonconformance: [.admin, .quality, .supervisor]
+        case .approveDisposition, .placeHold, .releaseHold: [.admin, .quality]
         }
     }
 }
@@ -230,6 +241,13 @@ extension Command: Codable {
         "produceLot",
         "setMachineState",
         "recordMachineCount",
+        "defineInspectionPlan",
+        "recordInspectionResult",
+        "openNonconformance",
+        "dispositionNonconformance",
+        "approveDisposition",
+        "placeHold",
+        "releaseHold",
     ]
 
     public var typeName: String {
@@ -273,6 +291,13 @@ extension Command: Codable {
         case .produceLot: "produceLot"
         case .setMachineState: "setMachineState"
         case .recordMachineCount: "recordMachineCount"
+        case .defineInspectionPlan: "defineInspectionPlan"
+        case .recordInspectionResult: "recordInspectionResult"
+        case .openNonconformance: "openNonconformance"
+        case .dispositionNonconformance: "dispositionNonconformance"
+        case .approveDisposition: "approveDisposition"
+        case .placeHold: "placeHold"
+        case .releaseHold: "releaseHold"
         }
     }
 
@@ -320,6 +345,13 @@ extension Command: Codable {
         case "produceLot": self = .produceLot(try d(ProduceLot.self))
         case "setMachineState": self = .setMachineState(try d(SetMachineState.self))
         case "recordMachineCount": self = .recordMachineCount(try d(RecordMachineCount.self))
+        case "defineInspectionPlan": self = .defineInspectionPlan(try d(InspectionPlan.self))
+        case "recordInspectionResult": self = .recordInspectionResult(try d(RecordInspectionResult.self))
+        case "openNonconformance": self = .openNonconformance(try d(OpenNonconformance.self))
+        case "dispositionNonconformance": self = .dispositionNonconformance(try d(DispositionNonconformance.self))
+        case "approveDisposition": self = .approveDisposition(try d(ApproveDisposition.self))
+        case "placeHold": self = .placeHold(try d(PlaceHold.self))
+        case "releaseHold": self = .releaseHold(try d(ReleaseHold.self))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
@@ -370,6 +402,13 @@ extension Command: Codable {
         case .produceLot(let v): try c.encode(v, forKey: .data)
         case .setMachineState(let v): try c.encode(v, forKey: .data)
         case .recordMachineCount(let v): try c.encode(v, forKey: .data)
+        case .defineInspectionPlan(let v): try c.encode(v, forKey: .data)
+        case .recordInspectionResult(let v): try c.encode(v, forKey: .data)
+        case .openNonconformance(let v): try c.encode(v, forKey: .data)
+        case .dispositionNonconformance(let v): try c.encode(v, forKey: .data)
+        case .approveDisposition(let v): try c.encode(v, forKey: .data)
+        case .placeHold(let v): try c.encode(v, forKey: .data)
+        case .releaseHold(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -413,6 +452,9 @@ extension Command {
             .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
             .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
             .produceLot, .setMachineState, .recordMachineCount:
+            return self
+        case .defineInspectionPlan, .recordInspectionResult, .openNonconformance, .dispositionNonconformance, .approveDisposition,
+            .placeHold, .releaseHold:
             return self
         case .publishSchedule(var schedule):
             schedule.origin = t(schedule.origin)

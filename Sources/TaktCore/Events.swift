@@ -93,6 +93,15 @@ public enum Event: Sendable, Hashable {
     case lotProduced(LotProduced)
     case machineStateChanged(MachineStateChange)
     case machineCounted(MachineCount)
+    case inspectionPlanDefined(InspectionPlan)
+    case inspectionResultRecorded(InspectionResult)
+    case nonconformanceOpened(Nonconformance)
+    case nonconformanceDispositioned(NonconformanceDispositioned)
+    case dispositionDecided(DispositionDecided)
+    case reworkOperationAdded(ReworkOperationAdded)
+    case nonconformanceClosed(NonconformanceClosed)
+    case holdPlaced(Hold)
+    case holdReleased(HoldReleased)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``).
@@ -118,6 +127,15 @@ extension Event {
         "lotProduced",
         "machineStateChanged",
         "machineCounted",
+        "inspectionPlanDefined",
+        "inspectionResultRecorded",
+        "nonconformanceOpened",
+        "nonconformanceDispositioned",
+        "dispositionDecided",
+        "reworkOperationAdded",
+        "nonconformanceClosed",
+        "holdPlaced",
+        "holdReleased",
     ]
 
     public var typeName: String {
@@ -161,6 +179,15 @@ extension Event {
         case .lotProduced: "lotProduced"
         case .machineStateChanged: "machineStateChanged"
         case .machineCounted: "machineCounted"
+        case .inspectionPlanDefined: "inspectionPlanDefined"
+        case .inspectionResultRecorded: "inspectionResultRecorded"
+        case .nonconformanceOpened: "nonconformanceOpened"
+        case .nonconformanceDispositioned: "nonconformanceDispositioned"
+        case .dispositionDecided: "dispositionDecided"
+        case .reworkOperationAdded: "reworkOperationAdded"
+        case .nonconformanceClosed: "nonconformanceClosed"
+        case .holdPlaced: "holdPlaced"
+        case .holdReleased: "holdReleased"
         }
     }
 
@@ -207,6 +234,15 @@ extension Event {
         case "lotProduced": self = .lotProduced(try d(LotProduced.self))
         case "machineStateChanged": self = .machineStateChanged(try d(MachineStateChange.self))
         case "machineCounted": self = .machineCounted(try d(MachineCount.self))
+        case "inspectionPlanDefined": self = .inspectionPlanDefined(try d(InspectionPlan.self))
+        case "inspectionResultRecorded": self = .inspectionResultRecorded(try d(InspectionResult.self))
+        case "nonconformanceOpened": self = .nonconformanceOpened(try d(Nonconformance.self))
+        case "nonconformanceDispositioned": self = .nonconformanceDispositioned(try d(NonconformanceDispositioned.self))
+        case "dispositionDecided": self = .dispositionDecided(try d(DispositionDecided.self))
+        case "reworkOperationAdded": self = .reworkOperationAdded(try d(ReworkOperationAdded.self))
+        case "nonconformanceClosed": self = .nonconformanceClosed(try d(NonconformanceClosed.self))
+        case "holdPlaced": self = .holdPlaced(try d(Hold.self))
+        case "holdReleased": self = .holdReleased(try d(HoldReleased.self))
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
         }
     }
@@ -253,6 +289,15 @@ extension Event {
         case .lotProduced(let v): try encoder.encode(v)
         case .machineStateChanged(let v): try encoder.encode(v)
         case .machineCounted(let v): try encoder.encode(v)
+        case .inspectionPlanDefined(let v): try encoder.encode(v)
+        case .inspectionResultRecorded(let v): try encoder.encode(v)
+        case .nonconformanceOpened(let v): try encoder.encode(v)
+        case .nonconformanceDispositioned(let v): try encoder.encode(v)
+        case .dispositionDecided(let v): try encoder.encode(v)
+        case .reworkOperationAdded(let v): try encoder.encode(v)
+        case .nonconformanceClosed(let v): try encoder.encode(v)
+        case .holdPlaced(let v): try encoder.encode(v)
+        case .holdReleased(let v): try encoder.encode(v)
         }
     }
 }

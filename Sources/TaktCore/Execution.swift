@@ -72,6 +72,7 @@ extension PlantState {
             let worker = try worker(resume.operator, actor: actor, field: "operator", verb: "resume work")
             var failures = operatorInterlocks(ctx, workCenter: wc, operator: worker, now: now)
             failures += workCenterInterlocks(wc)
+            failures += holdInterlocks(ctx, workCenter: wc)
             try throwUnlessOverridden(failures, ctx)
             var events: [Event] = [.operationResumed(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, operator: worker?.id, at: now))]
             events += machineRuns(wc, now: now, by: actor)
@@ -96,6 +97,9 @@ extension PlantState {
             var v = Validator()
             v.name(o.reason, "reason")
             try v.throwIfAny()
+            if o.interlock == .orderOnHold || o.interlock == .workCenterOnHold {
+                throw .conflict("interlock", "quality-hold", "'\(o.interlock.rawValue)' is a quality hold; quality releases it, it cannot be overridden")
+            }
             if ctx.progress.overrides.contains(where: { $0.interlock == o.interlock }) {
                 throw .conflict("interlock", "already-overridden", "interlock '\(o.interlock.rawValue)' is already overridden on operation \(ctx.progress.sequence) of \(ctx.order.id)")
             }
@@ -211,13 +215,14 @@ extension PlantState {
         var after = ctx.all
         after[ctx.index] = done
         events += orderCompletion(ctx.order, operations: after, now: now)
+        events += reworkClosure(ctx, by: actor, now: now)
         return events
     }
 
     /// The order completes when its last operation does and every required inspection has passed.
     func orderCompletion(_ order: ProductionOrder, operations ops: [OperationProgress], now: Date) -> [Event] {
         guard order.status == .inProgress || order.status == .released,
-              ops.allSatisfy({ $0.status == .completed && (!$0.inspectionRequired || $0.inspectionPassed) })
+              ops.allSatisfy({ $0.status == .completed && outstandingInspection(order, $0) == nil })
         else { return [] }
         return [.productionOrderCompleted(.init(productionOrder: order.id, at: now))]
     }
@@ -235,7 +240,7 @@ extension PlantState {
         try v.throwIfAny()
         switch lot.status {
         case .available, .onHold, .quarantine: break
-        case .consumed, .shipped, .scrapped:
+        case .consumed, .shipped, .scrapped, .returned:
             throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
         }
         let unit = items[lot.item]?.unit.rawValue ?? ""
@@ -348,7 +353,7 @@ extension PlantState {
         }
         let all = operations[id] ?? []
         guard let index = all.firstIndex(where: { $0.sequence == sequence }),
-              let step = routing.operations.first(where: { $0.sequence == sequence })
+              let step = routing.operations.first(where: { $0.sequence == sequence }) ?? all[index].reworkStep
         else {
             let known = all.map { String($0.sequence) }.joined(separator: ", ")
             throw .notFound("operation", "production order '\(id)' has no operation \(sequence) (its operations are \(known))")
@@ -363,7 +368,7 @@ extension PlantState {
             failures.append(Violation(field: "productionOrder", rule: Interlock.orderNotReleased.rawValue,
                                       message: "production order '\(ctx.order.id)' is planned, not released; a planner or supervisor must release it first"))
         }
-        if ctx.index > 0 {
+        if ctx.index > 0 && !ctx.progress.isRework {
             let previous = ctx.all[ctx.index - 1]
             let step = ctx.routing.operations.first { $0.sequence == previous.sequence }
             if previous.status != .completed {
@@ -378,13 +383,16 @@ extension PlantState {
                 }
             }
         }
-        for earlier in ctx.all[..<ctx.index] where earlier.inspectionRequired && !earlier.inspectionPassed {
+        for earlier in ctx.all[..<ctx.index] where !ctx.progress.isRework {
+            guard let gap = outstandingInspection(ctx.order, earlier) else { continue }
+            let detail = gap.isEmpty ? "" : " (\(gap))"
             failures.append(Violation(field: "operation", rule: Interlock.inspectionNotPassed.rawValue,
-                                      message: "operation \(earlier.sequence) '\(earlier.name)' needs a passed inspection before operation \(ctx.progress.sequence) can start"))
+                                      message: "operation \(earlier.sequence) '\(earlier.name)' needs a passed inspection\(detail) before operation \(ctx.progress.sequence) can start"))
         }
         failures += operatorInterlocks(ctx, workCenter: workCenter, operator: worker, now: now)
         failures += materialInterlocks(ctx, workCenter: workCenter)
         failures += workCenterInterlocks(workCenter)
+        failures += holdInterlocks(ctx, workCenter: workCenter)
         return failures
     }
 

@@ -80,12 +80,16 @@ public struct OperationProgress: Codable, Sendable, Hashable {
     public var inspectionRequired: Bool
     public var inspectionPassed: Bool
     public var overrides: [InterlockOverride]
+    /// Set on a rework operation added by a nonconformance's disposition: the nonconformance, and where it runs.
+    public var reworkOf: Nonconformance.ID?
+    public var reworkWorkCenter: WorkCenter.ID?
 
     public init(
         sequence: Int, name: String, status: OperationStatus = .waiting, workCenter: WorkCenter.ID? = nil, good: Double = 0,
         scrap: Double = 0, rework: Double = 0, plannedMinutes: Double? = nil, segments: [WorkSegment] = [],
         pauseReason: String? = nil, startedAt: Date? = nil, completedAt: Date? = nil, inspectionRequired: Bool = false,
-        inspectionPassed: Bool = false, overrides: [InterlockOverride] = []
+        inspectionPassed: Bool = false, overrides: [InterlockOverride] = [], reworkOf: Nonconformance.ID? = nil,
+        reworkWorkCenter: WorkCenter.ID? = nil
     ) {
         self.sequence = sequence
         self.name = name
@@ -102,6 +106,15 @@ public struct OperationProgress: Codable, Sendable, Hashable {
         self.inspectionRequired = inspectionRequired
         self.inspectionPassed = inspectionPassed
         self.overrides = overrides
+        self.reworkOf = reworkOf
+        self.reworkWorkCenter = reworkWorkCenter
+    }
+
+    public var isRework: Bool { reworkOf != nil }
+    /// A rework operation has no routing step; this stands in for one: its work center, no setup or run time.
+    var reworkStep: RoutingOperation? {
+        guard isRework, let wc = reworkWorkCenter else { return nil }
+        return RoutingOperation(sequence: sequence, name: name, workCenters: [.init(workCenter: wc, setupMinutes: 0, runMinutesPerUnit: 0)])
     }
 
     /// Minutes actually worked: the sum of its closed segments.
@@ -125,6 +138,10 @@ public enum Interlock: String, Codable, Sendable, CaseIterable {
     case inspectionNotPassed = "inspection-not-passed"
     case workInstructionNotAcknowledged = "work-instruction-not-acknowledged"
     case workCenterDown = "work-center-down"
+    /// A quality hold on the production order (or on WIP a supplier-lot hold reached); released by quality, not overridden.
+    case orderOnHold = "order-on-hold"
+    /// A quality hold on the work center; released by quality, not overridden.
+    case workCenterOnHold = "work-center-on-hold"
 }
 
 // MARK: - Labour

@@ -426,6 +426,8 @@ public struct ProductionOrder: Codable, Sendable, Hashable, Identifiable {
 
 public enum LotStatus: String, Codable, Sendable, CaseIterable {
     case available, onHold = "on-hold", quarantine, consumed, shipped, scrapped
+    /// Sent back to the supplier (a nonconformance disposition); no longer in stock.
+    case returned
 }
 
 public struct Lot: Codable, Sendable, Hashable, Identifiable {

@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -50,6 +50,17 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var consumptionsByLot: [Lot.ID: [Consumption]] = [:]
     /// The lots each production order made.
     public var outputsByOrder: [ProductionOrder.ID: [Lot.ID]] = [:]
+
+    // Quality (see Quality.swift).
+    public var inspectionPlans: [InspectionPlan.ID: InspectionPlan] = [:]
+    /// Every inspection result, oldest first.
+    public var inspectionResults: [InspectionResult] = []
+    public var nonconformances: [Nonconformance.ID: Nonconformance] = [:]
+    /// Every hold, active or released.
+    public var holds: [Hold.ID: Hold] = [:]
+    public var nextInspectionResultNumber = 1
+    public var nextNonconformanceNumber = 1
+    public var nextHoldNumber = 1
 
     public init() {}
 
@@ -208,7 +219,7 @@ extension PlantState {
             return [.productionOrderCancelled(.init(productionOrder: order.id, reason: cancel.reason, at: now))]
 
         case .createLot(let new):
-            return [.lotCreated(try validate(new, now: now))]
+            return [.lotCreated(receiptStatus(try validate(new, now: now)))]
 
         case .moveLot(let move):
             guard let lot = lots[move.lot] else { throw .notFound("lot", "lot '\(move.lot)' does not exist") }
@@ -221,7 +232,7 @@ extension PlantState {
                     throw .conflict("to", "quarantine", "lot '\(lot.id)' is in quarantine and may only move to a quarantine location")
                 }
             case .onHold: throw .conflict("lot", "on-hold", "lot '\(lot.id)' is on hold and cannot be moved until quality releases it")
-            case .consumed, .shipped, .scrapped:
+            case .consumed, .shipped, .scrapped, .returned:
                 throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
             }
             return [.lotMoved(.init(lot: lot.id, from: lot.location, to: move.to))]
@@ -234,6 +245,8 @@ extension PlantState {
             v.check(settable.contains(change.status), "status", "not-settable",
                     "status '\(change.status.rawValue)' is set by execution and shipping, not directly")
             v.check(settable.contains(lot.status), "lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
+            let underHold = change.status == .scrapped ? [] : activeHolds(onLot: lot.id)
+            v.check(underHold.isEmpty, "lot", "under-hold", "lot '\(lot.id)' is under \(underHold.map(\.id.rawValue).joined(separator: ", ")); quality releases the hold instead")
             try v.throwIfAny()
             guard lot.status != change.status else {
                 throw .conflict("status", "unchanged", "lot '\(lot.id)' is already \(lot.status.rawValue)")
@@ -285,6 +298,10 @@ extension PlantState {
             .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
             .produceLot, .setMachineState, .recordMachineCount:
             return try decideExecution(command, actor: actor, now: now)
+
+        case .defineInspectionPlan, .recordInspectionResult, .openNonconformance, .dispositionNonconformance, .approveDisposition,
+            .placeHold, .releaseHold:
+            return try decideQuality(command, actor: actor, now: now)
         }
     }
 
@@ -592,6 +609,9 @@ extension PlantState {
             .operationStarted, .operationPaused, .operationResumed, .quantityReported, .operationCompleted,
             .interlockOverridden, .inspectionRecorded, .lotConsumed, .lotProduced, .machineStateChanged, .machineCounted:
             applyExecution(event)
+        case .inspectionPlanDefined, .inspectionResultRecorded, .nonconformanceOpened, .nonconformanceDispositioned, .dispositionDecided,
+            .reworkOperationAdded, .nonconformanceClosed, .holdPlaced, .holdReleased:
+            applyQuality(event)
         }
     }
 
