@@ -235,6 +235,29 @@ struct QualityTests {
         cell.act(PumpQuality.start(PumpQuality.housingOrder, 20), by: "op-anna")
     }
 
+    @Test("An every-lot plan on drilling holds the order's completion until each housing lot has passed; the last pass completes it")
+    func everyLot() {
+        var cell = PumpQuality(plan: false)
+        cell.act(.defineInspectionPlan(InspectionPlan(id: "IP-FLANGE", name: "Flange holes per lot", item: "HOUSING", operation: 20,
+                                                      characteristics: [.attribute("hole-pattern", "Hole pattern fits gauge G-12")], frequency: .everyLot)), by: "qa-quinn")
+        cell.startTurning()
+        cell.act(PumpQuality.complete(PumpQuality.housingOrder, 10, good: 4), by: "op-anna")
+        cell.act(.clockIn(ClockInCommand(workCenter: "WC-DRILL-1")), by: "op-anna")
+        cell.act(PumpQuality.start(PumpQuality.housingOrder, 20), by: "op-anna")
+        for lot: Lot.ID in ["HSG-1", "HSG-2"] {
+            cell.act(.produceLot(ProduceLot(productionOrder: PumpQuality.housingOrder, operation: 20, lot: lot, quantity: 2, location: "LOC-STORE")), by: "op-anna")
+        }
+        let completed = cell.act(PumpQuality.complete(PumpQuality.housingOrder, 20, good: 4), by: "op-anna")
+        #expect(!completed.map(\.typeName).contains("productionOrderCompleted"))
+        func gauge(_ lot: Lot.ID) -> Command {
+            .recordInspectionResult(RecordInspectionResult(plan: "IP-FLANGE", lot: lot, measurements: [.attribute("hole-pattern", true)]))
+        }
+        #expect(cell.act(gauge("HSG-1"), by: "qa-quinn").map(\.typeName) == ["inspectionResultRecorded"])
+        #expect(cell.state.inspectionResults.last?.productionOrder == PumpQuality.housingOrder)
+        #expect(cell.state.inspectionResults.last?.operation == 20)
+        #expect(cell.act(gauge("HSG-2"), by: "qa-quinn").map(\.typeName) == ["inspectionResultRecorded", "productionOrderCompleted"])
+    }
+
     @Test("A casting delivery with an incoming inspection plan waits in quarantine until it passes")
     func incomingInspection() {
         var cell = PumpQuality(plan: false)
