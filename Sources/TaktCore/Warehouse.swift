@@ -414,7 +414,7 @@ extension PlantState {
         let destination = wc.flatMap(lineSide(of:))
         let start = steps[task.productionOrder]?[task.operation]?.start
         let neededBy = start.map { $0.addingTimeInterval(-(destination?.stagingLeadMinutes ?? 0) * 60) }
-        return StagingTaskView(task: task, from: lots[task.lot]?.location, workCenter: wc, to: destination?.id, scheduledStart: start, neededBy: neededBy)
+        return StagingTaskView(task: task, from: lots[task.lot]?.location, handlingUnit: handlingUnitByLot[task.lot], workCenter: wc, to: destination?.id, scheduledStart: start, neededBy: neededBy)
     }
 
     /// Staging tasks (optionally of one order) with where they go and by when, as of the current published schedule;

@@ -245,17 +245,20 @@ public struct StockLine: Codable, Sendable, Hashable {
 /// A staging task with where it goes and by when, as of the current published schedule.
 public struct StagingTaskView: Codable, Sendable, Hashable {
     public var task: StagingTask
-    /// Where the lot is now.
+    /// Where the lot is now, and the handling unit carrying it.
     public var from: Location.ID?
+    public var handlingUnit: HandlingUnit.ID?
     public var workCenter: WorkCenter.ID?
     /// The line-side location of that work center, if it has one.
     public var to: Location.ID?
     public var scheduledStart: Date?
     /// Scheduled start minus the line-side location's staging lead time.
     public var neededBy: Date?
-    public init(task: StagingTask, from: Location.ID?, workCenter: WorkCenter.ID?, to: Location.ID?, scheduledStart: Date?, neededBy: Date?) {
+    public init(task: StagingTask, from: Location.ID?, handlingUnit: HandlingUnit.ID?, workCenter: WorkCenter.ID?, to: Location.ID?,
+                scheduledStart: Date?, neededBy: Date?) {
         self.task = task
         self.from = from
+        self.handlingUnit = handlingUnit
         self.workCenter = workCenter
         self.to = to
         self.scheduledStart = scheduledStart

@@ -425,6 +425,7 @@ struct WarehouseTests {
         let start2 = day(1).addingTimeInterval(12 * 3600)
         plant.act(PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: start1), PumpWarehouse.step("PO-H-2", start: start2)]), by: "pl-paul")
 
+        #expect(plant.state.stagingTasks(productionOrder: "PO-H-1").map(\.handlingUnit) == ["P-1042", "P-1042"])
         let events = plant.act(.reportMaterialMissing(ReportMaterialMissing(handlingUnit: "P-1042", note: "Not at bin A-04-2")), by: "wh-wanda")
         let missing = try #require(events.first?.missing)
         #expect(missing.lots == ["CAST-A", "CAST-B"] && missing.handlingUnit == "P-1042" && missing.location == "LOC-STORE")
