@@ -300,7 +300,9 @@ extension PlantState {
         case .publishSchedule(let schedule):
             try validate(schedule)
             let published: [Event] = [.schedulePublished(schedule)]
-            return published + shortageEvents(after: published, items: nil, now: now)
+            // Shortages are computed against the new schedule but recorded ahead of it, so the schedule stays the
+            // command's last event (the entity the API answers with).
+            return shortageEvents(after: published, items: nil, now: now) + published
 
         case .revokeAPIToken(let ref):
             guard let token = tokens[ref.token] else { throw .notFound("token", "token '\(ref.token)' does not exist") }

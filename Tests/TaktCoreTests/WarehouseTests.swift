@@ -472,8 +472,8 @@ struct WarehouseTests {
         let start2 = day(2).addingTimeInterval(8 * 3600)
         let published = plant.act(PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: start1), PumpWarehouse.step("PO-H-2", start: start2)]),
                                   by: "pl-paul")
-        #expect(published.map(\.typeName) == ["schedulePublished", "shortageProjected"])
-        let shortage = try #require(published.last?.shortage)
+        #expect(published.map(\.typeName) == ["shortageProjected", "schedulePublished"])
+        let shortage = try #require(published.first?.shortage)
         #expect(shortage == ProjectedShortage(item: "CASTING", from: start2, shortBy: 4, affected: [
             AffectedOperation(productionOrder: "PO-H-2", operation: 10, start: start2, dueDate: day(6), quantity: 4)
         ]))
