@@ -732,7 +732,7 @@ extension PlantState {
                 "line \(line.line) of \(order.id) has \(Self.number(max(0, open))) \(unit) of \(line.item) open (\(Self.number(line.quantity)) ordered, \(Self.number(shipped)) shipped); these lots hold \(Self.number(quantity))")
         try c.throwIfAny(.conflict)
         let shipment = Shipment(id: Shipment.ID(String(format: "SHP-%06d", nextShipmentNumber)), salesOrder: order.id, line: line.line,
-                                customer: order.customer, item: line.item, lots: picked.map { ShippedLot(lot: $0.id, quantity: $0.quantity) },
+                                customer: order.customer, item: line.item, lots: picked.map { ShipmentLot(lot: $0.id, quantity: $0.quantity) },
                                 by: actor, at: now)
         var events: [Event] = [.lotsShipped(shipment)]
         let complete = order.lines.allSatisfy { l in

@@ -266,7 +266,7 @@ public struct StagingTaskView: Codable, Sendable, Hashable {
     }
 }
 
-public struct ShippedLot: Codable, Sendable, Hashable {
+public struct ShipmentLot: Codable, Sendable, Hashable {
     public var lot: Lot.ID
     public var quantity: Double
     public init(lot: Lot.ID, quantity: Double) {
@@ -283,10 +283,10 @@ public struct Shipment: Codable, Sendable, Hashable, Identifiable {
     public var line: Int
     public var customer: Customer.ID
     public var item: Item.ID
-    public var lots: [ShippedLot]
+    public var lots: [ShipmentLot]
     public var by: User.ID?
     public var at: Date
-    public init(id: ID, salesOrder: SalesOrder.ID, line: Int, customer: Customer.ID, item: Item.ID, lots: [ShippedLot], by: User.ID?, at: Date) {
+    public init(id: ID, salesOrder: SalesOrder.ID, line: Int, customer: Customer.ID, item: Item.ID, lots: [ShipmentLot], by: User.ID?, at: Date) {
         self.id = id
         self.salesOrder = salesOrder
         self.line = line

@@ -539,7 +539,7 @@ struct WarehouseTests {
         let first = plant.act(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-1"])), by: "wh-wanda")
         #expect(first.map(\.typeName) == ["lotsShipped"])
         let shipment = try #require(plant.state.shipments["SHP-000001"])
-        #expect(shipment.customer == "CUST-1" && shipment.lots == [ShippedLot(lot: "PUMP-SN-1", quantity: 1)] && shipment.by == "wh-wanda")
+        #expect(shipment.customer == "CUST-1" && shipment.lots == [ShipmentLot(lot: "PUMP-SN-1", quantity: 1)] && shipment.by == "wh-wanda")
         #expect(plant.state.lots["PUMP-SN-1"]?.status == .shipped)
         #expect(plant.state.shipmentByLot["PUMP-SN-1"] == "SHP-000001")
         let again = plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-1"])), .conflict, field: "lots[0]", rule: "already-shipped")
