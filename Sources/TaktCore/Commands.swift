@@ -178,6 +178,22 @@ public enum Command: Sendable, Hashable {
     case produceLot(ProduceLot)
     case setMachineState(SetMachineState)
     case recordMachineCount(RecordMachineCount)
+    case receiveLot(ReceiveLot)
+    case expectReceipt(ExpectReceipt)
+    case cancelExpectedReceipt(CancelExpectedReceipt)
+    case createHandlingUnit(CreateHandlingUnit)
+    case moveHandlingUnit(MoveHandlingUnit)
+    case splitHandlingUnit(SplitHandlingUnit)
+    case addToHandlingUnit(HandlingUnitLots)
+    case removeFromHandlingUnit(HandlingUnitLots)
+    case reserveLot(ReserveLot)
+    case unreserveLot(UnreserveLot)
+    case pickStagingTask(StagingTaskRef)
+    case confirmStagingTask(ConfirmStagingTask)
+    case reportStagingShort(ReportStagingShort)
+    case reportMaterialMissing(ReportMaterialMissing)
+    case checkMaterial(CheckMaterial)
+    case shipLots(ShipLots)
     case defineInspectionPlan(InspectionPlan)
     case recordInspectionResult(RecordInspectionResult)
     case openNonconformance(OpenNonconformance)
@@ -208,6 +224,12 @@ public enum Command: Sendable, Hashable {
             [.admin, .supervisor, .operator]
         case .overrideInterlock: [.admin, .supervisor]
         case .recordInspection: [.admin, .quality]
+        case .receiveLot, .createHandlingUnit, .moveHandlingUnit, .splitHandlingUnit, .addToHandlingUnit, .removeFromHandlingUnit,
+            .pickStagingTask, .confirmStagingTask, .reportStagingShort, .reportMaterialMissing:
+            [.admin, .warehouse, .supervisor]
+        case .expectReceipt, .cancelExpectedReceipt, .reserveLot, .unreserveLot: [.admin, .planner]
+        case .checkMaterial: [.admin, .planner, .warehouse]
+        case .shipLots: [.admin, .warehouse]
         case .defineInspectionPlan: [.admin, .quality]
         case .recordInspectionResult, .openNonconformance: [.admin, .quality, .supervisor, .operator]
         case .dispositionNonconformance: [.admin, .quality, .supervisor]
@@ -241,6 +263,22 @@ extension Command: Codable {
         "produceLot",
         "setMachineState",
         "recordMachineCount",
+        "receiveLot",
+        "expectReceipt",
+        "cancelExpectedReceipt",
+        "createHandlingUnit",
+        "moveHandlingUnit",
+        "splitHandlingUnit",
+        "addToHandlingUnit",
+        "removeFromHandlingUnit",
+        "reserveLot",
+        "unreserveLot",
+        "pickStagingTask",
+        "confirmStagingTask",
+        "reportStagingShort",
+        "reportMaterialMissing",
+        "checkMaterial",
+        "shipLots",
         "defineInspectionPlan",
         "recordInspectionResult",
         "openNonconformance",
@@ -291,6 +329,22 @@ extension Command: Codable {
         case .produceLot: "produceLot"
         case .setMachineState: "setMachineState"
         case .recordMachineCount: "recordMachineCount"
+        case .receiveLot: "receiveLot"
+        case .expectReceipt: "expectReceipt"
+        case .cancelExpectedReceipt: "cancelExpectedReceipt"
+        case .createHandlingUnit: "createHandlingUnit"
+        case .moveHandlingUnit: "moveHandlingUnit"
+        case .splitHandlingUnit: "splitHandlingUnit"
+        case .addToHandlingUnit: "addToHandlingUnit"
+        case .removeFromHandlingUnit: "removeFromHandlingUnit"
+        case .reserveLot: "reserveLot"
+        case .unreserveLot: "unreserveLot"
+        case .pickStagingTask: "pickStagingTask"
+        case .confirmStagingTask: "confirmStagingTask"
+        case .reportStagingShort: "reportStagingShort"
+        case .reportMaterialMissing: "reportMaterialMissing"
+        case .checkMaterial: "checkMaterial"
+        case .shipLots: "shipLots"
         case .defineInspectionPlan: "defineInspectionPlan"
         case .recordInspectionResult: "recordInspectionResult"
         case .openNonconformance: "openNonconformance"
@@ -345,6 +399,22 @@ extension Command: Codable {
         case "produceLot": self = .produceLot(try d(ProduceLot.self))
         case "setMachineState": self = .setMachineState(try d(SetMachineState.self))
         case "recordMachineCount": self = .recordMachineCount(try d(RecordMachineCount.self))
+        case "receiveLot": self = .receiveLot(try d(ReceiveLot.self))
+        case "expectReceipt": self = .expectReceipt(try d(ExpectReceipt.self))
+        case "cancelExpectedReceipt": self = .cancelExpectedReceipt(try d(CancelExpectedReceipt.self))
+        case "createHandlingUnit": self = .createHandlingUnit(try d(CreateHandlingUnit.self))
+        case "moveHandlingUnit": self = .moveHandlingUnit(try d(MoveHandlingUnit.self))
+        case "splitHandlingUnit": self = .splitHandlingUnit(try d(SplitHandlingUnit.self))
+        case "addToHandlingUnit": self = .addToHandlingUnit(try d(HandlingUnitLots.self))
+        case "removeFromHandlingUnit": self = .removeFromHandlingUnit(try d(HandlingUnitLots.self))
+        case "reserveLot": self = .reserveLot(try d(ReserveLot.self))
+        case "unreserveLot": self = .unreserveLot(try d(UnreserveLot.self))
+        case "pickStagingTask": self = .pickStagingTask(try d(StagingTaskRef.self))
+        case "confirmStagingTask": self = .confirmStagingTask(try d(ConfirmStagingTask.self))
+        case "reportStagingShort": self = .reportStagingShort(try d(ReportStagingShort.self))
+        case "reportMaterialMissing": self = .reportMaterialMissing(try d(ReportMaterialMissing.self))
+        case "checkMaterial": self = .checkMaterial(try d(CheckMaterial.self))
+        case "shipLots": self = .shipLots(try d(ShipLots.self))
         case "defineInspectionPlan": self = .defineInspectionPlan(try d(InspectionPlan.self))
         case "recordInspectionResult": self = .recordInspectionResult(try d(RecordInspectionResult.self))
         case "openNonconformance": self = .openNonconformance(try d(OpenNonconformance.self))
@@ -402,6 +472,22 @@ extension Command: Codable {
         case .produceLot(let v): try c.encode(v, forKey: .data)
         case .setMachineState(let v): try c.encode(v, forKey: .data)
         case .recordMachineCount(let v): try c.encode(v, forKey: .data)
+        case .receiveLot(let v): try c.encode(v, forKey: .data)
+        case .expectReceipt(let v): try c.encode(v, forKey: .data)
+        case .cancelExpectedReceipt(let v): try c.encode(v, forKey: .data)
+        case .createHandlingUnit(let v): try c.encode(v, forKey: .data)
+        case .moveHandlingUnit(let v): try c.encode(v, forKey: .data)
+        case .splitHandlingUnit(let v): try c.encode(v, forKey: .data)
+        case .addToHandlingUnit(let v): try c.encode(v, forKey: .data)
+        case .removeFromHandlingUnit(let v): try c.encode(v, forKey: .data)
+        case .reserveLot(let v): try c.encode(v, forKey: .data)
+        case .unreserveLot(let v): try c.encode(v, forKey: .data)
+        case .pickStagingTask(let v): try c.encode(v, forKey: .data)
+        case .confirmStagingTask(let v): try c.encode(v, forKey: .data)
+        case .reportStagingShort(let v): try c.encode(v, forKey: .data)
+        case .reportMaterialMissing(let v): try c.encode(v, forKey: .data)
+        case .checkMaterial(let v): try c.encode(v, forKey: .data)
+        case .shipLots(let v): try c.encode(v, forKey: .data)
         case .defineInspectionPlan(let v): try c.encode(v, forKey: .data)
         case .recordInspectionResult(let v): try c.encode(v, forKey: .data)
         case .openNonconformance(let v): try c.encode(v, forKey: .data)
@@ -451,7 +537,9 @@ extension Command {
             .cancelProductionOrder, .createLot, .moveLot, .setLotStatus, .issueAPIToken, .revokeAPIToken,
             .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
             .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
-            .produceLot, .setMachineState, .recordMachineCount:
+            .produceLot, .setMachineState, .recordMachineCount, .receiveLot, .cancelExpectedReceipt, .createHandlingUnit,
+            .moveHandlingUnit, .splitHandlingUnit, .addToHandlingUnit, .removeFromHandlingUnit, .reserveLot, .unreserveLot,
+            .pickStagingTask, .confirmStagingTask, .reportStagingShort, .reportMaterialMissing, .checkMaterial, .shipLots:
             return self
         case .defineInspectionPlan, .recordInspectionResult, .openNonconformance, .dispositionNonconformance, .approveDisposition,
             .placeHold, .releaseHold:
@@ -465,6 +553,9 @@ extension Command {
                 return s
             }
             return .publishSchedule(schedule)
+        case .expectReceipt(var r):
+            r.expectedDate = t(r.expectedDate)
+            return .expectReceipt(r)
         }
     }
 }

@@ -93,6 +93,25 @@ public enum Event: Sendable, Hashable {
     case lotProduced(LotProduced)
     case machineStateChanged(MachineStateChange)
     case machineCounted(MachineCount)
+    case lotReceived(LotReceived)
+    case receiptExpected(ExpectedReceipt)
+    case expectedReceiptCancelled(ExpectedReceiptCancelled)
+    case handlingUnitCreated(HandlingUnit)
+    case handlingUnitMoved(HandlingUnitMoved)
+    case handlingUnitSplit(HandlingUnitSplit)
+    case lotsAddedToHandlingUnit(HandlingUnitLots)
+    case lotsRemovedFromHandlingUnit(HandlingUnitLots)
+    case lotReserved(Reservation)
+    case reservationReleased(ReservationReleased)
+    case stagingTaskCreated(StagingTask)
+    case stagingTaskPicked(StagingTaskPicked)
+    case stagingTaskConfirmed(StagingTaskConfirmed)
+    case stagingShortReported(StagingShortReported)
+    case materialMissing(MaterialMissing)
+    case shortageProjected(ShortageProjected)
+    case shortageResolved(ShortageResolved)
+    case lotsShipped(Shipment)
+    case salesOrderShipped(SalesOrderShipped)
     case inspectionPlanDefined(InspectionPlan)
     case inspectionResultRecorded(InspectionResult)
     case nonconformanceOpened(Nonconformance)
@@ -127,6 +146,25 @@ extension Event {
         "lotProduced",
         "machineStateChanged",
         "machineCounted",
+        "lotReceived",
+        "receiptExpected",
+        "expectedReceiptCancelled",
+        "handlingUnitCreated",
+        "handlingUnitMoved",
+        "handlingUnitSplit",
+        "lotsAddedToHandlingUnit",
+        "lotsRemovedFromHandlingUnit",
+        "lotReserved",
+        "reservationReleased",
+        "stagingTaskCreated",
+        "stagingTaskPicked",
+        "stagingTaskConfirmed",
+        "stagingShortReported",
+        "materialMissing",
+        "shortageProjected",
+        "shortageResolved",
+        "lotsShipped",
+        "salesOrderShipped",
         "inspectionPlanDefined",
         "inspectionResultRecorded",
         "nonconformanceOpened",
@@ -179,6 +217,25 @@ extension Event {
         case .lotProduced: "lotProduced"
         case .machineStateChanged: "machineStateChanged"
         case .machineCounted: "machineCounted"
+        case .lotReceived: "lotReceived"
+        case .receiptExpected: "receiptExpected"
+        case .expectedReceiptCancelled: "expectedReceiptCancelled"
+        case .handlingUnitCreated: "handlingUnitCreated"
+        case .handlingUnitMoved: "handlingUnitMoved"
+        case .handlingUnitSplit: "handlingUnitSplit"
+        case .lotsAddedToHandlingUnit: "lotsAddedToHandlingUnit"
+        case .lotsRemovedFromHandlingUnit: "lotsRemovedFromHandlingUnit"
+        case .lotReserved: "lotReserved"
+        case .reservationReleased: "reservationReleased"
+        case .stagingTaskCreated: "stagingTaskCreated"
+        case .stagingTaskPicked: "stagingTaskPicked"
+        case .stagingTaskConfirmed: "stagingTaskConfirmed"
+        case .stagingShortReported: "stagingShortReported"
+        case .materialMissing: "materialMissing"
+        case .shortageProjected: "shortageProjected"
+        case .shortageResolved: "shortageResolved"
+        case .lotsShipped: "lotsShipped"
+        case .salesOrderShipped: "salesOrderShipped"
         case .inspectionPlanDefined: "inspectionPlanDefined"
         case .inspectionResultRecorded: "inspectionResultRecorded"
         case .nonconformanceOpened: "nonconformanceOpened"
@@ -234,6 +291,25 @@ extension Event {
         case "lotProduced": self = .lotProduced(try d(LotProduced.self))
         case "machineStateChanged": self = .machineStateChanged(try d(MachineStateChange.self))
         case "machineCounted": self = .machineCounted(try d(MachineCount.self))
+        case "lotReceived": self = .lotReceived(try d(LotReceived.self))
+        case "receiptExpected": self = .receiptExpected(try d(ExpectedReceipt.self))
+        case "expectedReceiptCancelled": self = .expectedReceiptCancelled(try d(ExpectedReceiptCancelled.self))
+        case "handlingUnitCreated": self = .handlingUnitCreated(try d(HandlingUnit.self))
+        case "handlingUnitMoved": self = .handlingUnitMoved(try d(HandlingUnitMoved.self))
+        case "handlingUnitSplit": self = .handlingUnitSplit(try d(HandlingUnitSplit.self))
+        case "lotsAddedToHandlingUnit": self = .lotsAddedToHandlingUnit(try d(HandlingUnitLots.self))
+        case "lotsRemovedFromHandlingUnit": self = .lotsRemovedFromHandlingUnit(try d(HandlingUnitLots.self))
+        case "lotReserved": self = .lotReserved(try d(Reservation.self))
+        case "reservationReleased": self = .reservationReleased(try d(ReservationReleased.self))
+        case "stagingTaskCreated": self = .stagingTaskCreated(try d(StagingTask.self))
+        case "stagingTaskPicked": self = .stagingTaskPicked(try d(StagingTaskPicked.self))
+        case "stagingTaskConfirmed": self = .stagingTaskConfirmed(try d(StagingTaskConfirmed.self))
+        case "stagingShortReported": self = .stagingShortReported(try d(StagingShortReported.self))
+        case "materialMissing": self = .materialMissing(try d(MaterialMissing.self))
+        case "shortageProjected": self = .shortageProjected(try d(ShortageProjected.self))
+        case "shortageResolved": self = .shortageResolved(try d(ShortageResolved.self))
+        case "lotsShipped": self = .lotsShipped(try d(Shipment.self))
+        case "salesOrderShipped": self = .salesOrderShipped(try d(SalesOrderShipped.self))
         case "inspectionPlanDefined": self = .inspectionPlanDefined(try d(InspectionPlan.self))
         case "inspectionResultRecorded": self = .inspectionResultRecorded(try d(InspectionResult.self))
         case "nonconformanceOpened": self = .nonconformanceOpened(try d(Nonconformance.self))
@@ -289,6 +365,25 @@ extension Event {
         case .lotProduced(let v): try encoder.encode(v)
         case .machineStateChanged(let v): try encoder.encode(v)
         case .machineCounted(let v): try encoder.encode(v)
+        case .lotReceived(let v): try encoder.encode(v)
+        case .receiptExpected(let v): try encoder.encode(v)
+        case .expectedReceiptCancelled(let v): try encoder.encode(v)
+        case .handlingUnitCreated(let v): try encoder.encode(v)
+        case .handlingUnitMoved(let v): try encoder.encode(v)
+        case .handlingUnitSplit(let v): try encoder.encode(v)
+        case .lotsAddedToHandlingUnit(let v): try encoder.encode(v)
+        case .lotsRemovedFromHandlingUnit(let v): try encoder.encode(v)
+        case .lotReserved(let v): try encoder.encode(v)
+        case .reservationReleased(let v): try encoder.encode(v)
+        case .stagingTaskCreated(let v): try encoder.encode(v)
+        case .stagingTaskPicked(let v): try encoder.encode(v)
+        case .stagingTaskConfirmed(let v): try encoder.encode(v)
+        case .stagingShortReported(let v): try encoder.encode(v)
+        case .materialMissing(let v): try encoder.encode(v)
+        case .shortageProjected(let v): try encoder.encode(v)
+        case .shortageResolved(let v): try encoder.encode(v)
+        case .lotsShipped(let v): try encoder.encode(v)
+        case .salesOrderShipped(let v): try encoder.encode(v)
         case .inspectionPlanDefined(let v): try encoder.encode(v)
         case .inspectionResultRecorded(let v): try encoder.encode(v)
         case .nonconformanceOpened(let v): try encoder.encode(v)

@@ -145,19 +145,26 @@ public struct LotTrace: Codable, Sendable, Hashable {
         }
     }
 
-    /// A lot reached by a forward trace that has left the plant.
-    ///
-    /// Shipments to customers are not recorded yet: today this names the lots whose status is `shipped`. When
-    /// shipping records exist, the customer, the shipment and its date belong here, so a recall can name who
-    /// received the lot.
+    /// A lot reached by a forward trace that has left the plant, with the shipment that took it to a customer
+    /// (absent for a lot set to `shipped` without a shipment record), so a recall can name who received it.
     public struct ShippedLot: Codable, Sendable, Hashable {
         public var lot: Lot.ID
         public var item: Item.ID
         public var depth: Int
-        public init(lot: Lot.ID, item: Item.ID, depth: Int) {
+        public var shipment: Shipment.ID?
+        public var customer: Customer.ID?
+        public var salesOrder: SalesOrder.ID?
+        public var line: Int?
+        public var shippedAt: Date?
+        public init(lot: Lot.ID, item: Item.ID, depth: Int, shipment: Shipment? = nil) {
             self.lot = lot
             self.item = item
             self.depth = depth
+            self.shipment = shipment?.id
+            self.customer = shipment?.customer
+            self.salesOrder = shipment?.salesOrder
+            self.line = shipment?.line
+            self.shippedAt = shipment?.at
         }
     }
 
@@ -288,7 +295,9 @@ private struct Tracer {
                 result.supplierLots.append(.init(lot: lot.id, item: lot.item, supplier: lot.supplier, supplierLot: lot.supplierLot))
             }
         case .forward:
-            if lot.status == .shipped { result.shipped.append(.init(lot: lot.id, item: lot.item, depth: depth)) }
+            if lot.status == .shipped {
+                result.shipped.append(.init(lot: lot.id, item: lot.item, depth: depth, shipment: state.shipmentByLot[lot.id].flatMap { state.shipments[$0] }))
+            }
         }
         return true
     }

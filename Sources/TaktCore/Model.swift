@@ -192,12 +192,15 @@ public struct Location: Codable, Sendable, Hashable, Identifiable {
     public var kind: LocationKind
     /// For line-side locations: the work center they feed.
     public var workCenter: WorkCenter.ID?
-    public init(id: ID, name: String, site: Site.ID, kind: LocationKind, workCenter: WorkCenter.ID? = nil) {
+    /// How long before an operation starts its material must be staged here (line-side locations); absent means 0.
+    public var stagingLeadMinutes: Double?
+    public init(id: ID, name: String, site: Site.ID, kind: LocationKind, workCenter: WorkCenter.ID? = nil, stagingLeadMinutes: Double? = nil) {
         self.id = id
         self.name = name
         self.site = site
         self.kind = kind
         self.workCenter = workCenter
+        self.stagingLeadMinutes = stagingLeadMinutes
     }
 }
 
@@ -443,9 +446,12 @@ public struct Lot: Codable, Sendable, Hashable, Identifiable {
     /// The production order that made it (made items only).
     public var productionOrder: ProductionOrder.ID?
     public var createdAt: Date
+    /// The supplier's delivery note the lot arrived with (received lots only).
+    public var deliveryNote: String?
     public init(
         id: ID, item: Item.ID, quantity: Double, location: Location.ID, status: LotStatus = .available,
-        supplierLot: String? = nil, supplier: String? = nil, productionOrder: ProductionOrder.ID? = nil, createdAt: Date
+        supplierLot: String? = nil, supplier: String? = nil, productionOrder: ProductionOrder.ID? = nil, createdAt: Date,
+        deliveryNote: String? = nil
     ) {
         self.id = id
         self.item = item
@@ -456,6 +462,7 @@ public struct Lot: Codable, Sendable, Hashable, Identifiable {
         self.supplier = supplier
         self.productionOrder = productionOrder
         self.createdAt = createdAt
+        self.deliveryNote = deliveryNote
     }
 }
 

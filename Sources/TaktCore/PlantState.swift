@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 4
+    public static let schemaVersion = 5
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -51,6 +51,28 @@ public struct PlantState: Codable, Sendable, Equatable {
     /// The lots each production order made.
     public var outputsByOrder: [ProductionOrder.ID: [Lot.ID]] = [:]
 
+    // Warehouse (see Warehouse.swift).
+    public var expectedReceipts: [ExpectedReceipt.ID: ExpectedReceipt] = [:]
+    public var nextExpectedReceiptNumber = 1
+    public var handlingUnits: [HandlingUnit.ID: HandlingUnit] = [:]
+    /// Index: lot → the handling unit carrying it.
+    public var handlingUnitByLot: [Lot.ID: HandlingUnit.ID] = [:]
+    /// Open reservations (released ones are removed), with indexes by lot and by order.
+    public var reservations: [Reservation.ID: Reservation] = [:]
+    public var reservationsByLot: [Lot.ID: [Reservation.ID]] = [:]
+    public var reservationsByOrder: [ProductionOrder.ID: [Reservation.ID]] = [:]
+    public var nextReservationNumber = 1
+    public var stagingTasks: [StagingTask.ID: StagingTask] = [:]
+    public var nextStagingTaskNumber = 1
+    /// Lots reported missing and not found (moved) since, with when they were reported.
+    public var missingLots: [Lot.ID: Date] = [:]
+    /// The projected shortages last recorded, per item.
+    public var shortages: [Item.ID: ProjectedShortage] = [:]
+    public var shipments: [Shipment.ID: Shipment] = [:]
+    /// Index: lot → the shipment that took it to a customer.
+    public var shipmentByLot: [Lot.ID: Shipment.ID] = [:]
+    public var shipmentsBySalesOrder: [SalesOrder.ID: [Shipment.ID]] = [:]
+    public var nextShipmentNumber = 1
     // Quality (see Quality.swift).
     public var inspectionPlans: [InspectionPlan.ID: InspectionPlan] = [:]
     /// Every inspection result, oldest first.
@@ -120,6 +142,7 @@ extension PlantState {
             v.code(location.id, "id")
             v.name(location.name, "name")
             v.check(sites[location.site] != nil, "site", "unknown-reference", "site '\(location.site)' does not exist")
+            if let lead = location.stagingLeadMinutes { v.nonNegative(lead, "stagingLeadMinutes") }
             if let wc = location.workCenter {
                 v.check(workCenters[wc] != nil, "workCenter", "unknown-reference", "work center '\(wc)' does not exist")
             } else {
@@ -196,7 +219,8 @@ extension PlantState {
         case .releaseProductionOrder(let ref):
             let order = try productionOrder(ref.productionOrder, expecting: [.planned], to: "release")
             try validateReleasable(order)
-            return [.productionOrderReleased(.init(productionOrder: order.id, at: now, material: materialCheck(order)))]
+            let released: [Event] = [.productionOrderReleased(.init(productionOrder: order.id, at: now, material: materialCheck(order)))]
+            return released + warehouseOnRelease(order, after: released, actor: actor, now: now)
 
         case .startProductionOrder(let ref):
             let order = try productionOrder(ref.productionOrder, expecting: [.released], to: "start")
@@ -287,7 +311,10 @@ extension PlantState {
 
         case .publishSchedule(let schedule):
             try validate(schedule)
-            return [.schedulePublished(schedule)]
+            let published: [Event] = [.schedulePublished(schedule)]
+            // Shortages are computed against the new schedule but recorded ahead of it, so the schedule stays the
+            // command's last event (the entity the API answers with).
+            return shortageEvents(after: published, items: nil, now: now) + published
 
         case .revokeAPIToken(let ref):
             guard let token = tokens[ref.token] else { throw .notFound("token", "token '\(ref.token)' does not exist") }
@@ -298,6 +325,10 @@ extension PlantState {
             .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
             .produceLot, .setMachineState, .recordMachineCount:
             return try decideExecution(command, actor: actor, now: now)
+        case .receiveLot, .expectReceipt, .cancelExpectedReceipt, .createHandlingUnit, .moveHandlingUnit, .splitHandlingUnit,
+            .addToHandlingUnit, .removeFromHandlingUnit, .reserveLot, .unreserveLot, .pickStagingTask, .confirmStagingTask,
+            .reportStagingShort, .reportMaterialMissing, .checkMaterial, .shipLots:
+            return try decideWarehouse(command, actor: actor, now: now)
 
         case .defineInspectionPlan, .recordInspectionResult, .openNonconformance, .dispositionNonconformance, .approveDisposition,
             .placeHold, .releaseHold:
@@ -609,10 +640,17 @@ extension PlantState {
             .operationStarted, .operationPaused, .operationResumed, .quantityReported, .operationCompleted,
             .interlockOverridden, .inspectionRecorded, .lotConsumed, .lotProduced, .machineStateChanged, .machineCounted:
             applyExecution(event)
+        case .lotReceived, .receiptExpected, .expectedReceiptCancelled, .handlingUnitCreated, .handlingUnitMoved, .handlingUnitSplit,
+            .lotsAddedToHandlingUnit, .lotsRemovedFromHandlingUnit, .lotReserved, .reservationReleased, .stagingTaskCreated,
+            .stagingTaskPicked, .stagingTaskConfirmed, .stagingShortReported, .materialMissing, .shortageProjected, .shortageResolved,
+            .lotsShipped, .salesOrderShipped:
+            applyWarehouse(event)
         case .inspectionPlanDefined, .inspectionResultRecorded, .nonconformanceOpened, .nonconformanceDispositioned, .dispositionDecided,
             .reworkOperationAdded, .nonconformanceClosed, .holdPlaced, .holdReleased:
             applyQuality(event)
         }
+        // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
+        applyWarehouseEffects(of: event)
     }
 
     static func number(in code: String, prefix: String) -> Int? {

@@ -118,7 +118,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "role", description: "has this role") { $0.roles.map(\.rawValue) },
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: [.admin, .supervisor]), define: nil)
-        r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes
+        r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
         return r
     }
 

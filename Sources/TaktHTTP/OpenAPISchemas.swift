@@ -20,6 +20,8 @@ enum OpenAPISchemas {
         "WorkInstruction", "AcknowledgeRequest", "OperationList", "StartRequest", "ResumeRequest", "QuantityRequest",
         "OverrideRequest", "InspectionRequest", "ConsumeRequest", "ProduceRequest", "UserRequest", "ClockedInList",
         "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
+        // Execution: genealogy and OEE
+        "LotTrace", "WorkCenterOEE", "PlantOEE",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -36,6 +38,9 @@ enum OpenAPISchemas {
         "WorkInstructionAcknowledged", "ClockIn", "LabourSession", "OperationStarted", "OperationPaused", "OperationResumed",
         "ProductionReport", "OperationCompleted", "InterlockOverride", "InspectionRecorded", "Consumption", "LotProduced",
         "MachineStateChange", "MachineCount", "OperationProgress", "WorkSegment", "LabourReportSession", "OperationLabour",
+        // Execution: the parts of a lot trace and of an OEE report.
+        "TracedLot", "TraceLink", "TracedOrder", "TracedOperation", "SupplierLot", "ShippedLot", "OEEReport", "OEELosses",
+        "DownLoss", "ScrapLoss",
     ]
 
     static var components: [String: JSONValue] {
@@ -727,6 +732,135 @@ enum OpenAPISchemas {
             "workCenter": code("work center ID"),
             "count": num("pieces since the last count", above: 0),
             "at": date("when"),
+        ])),
+
+        // Execution: lot genealogy
+        ("LotTrace", obj("The genealogy of one lot in one direction: the lots reached, the consumptions between them and the production "
+                         + "orders (with their work centers and operators) that joined them. Lists are breadth-first: by depth, then in "
+                         + "the order the plant recorded the events.", [
+            "root": code("the lot the trace starts from"),
+            "direction": enumOf(TraceDirection.allCases.map(\.rawValue), "backward: where the lot came from; forward: where it went"),
+            "lots": arr(ref("TracedLot"), "every lot reached, each once, the root first"),
+            "links": arr(ref("TraceLink"), "every consumption on the traced path, each once"),
+            "orders": arr(ref("TracedOrder"), "every production order the trace passes through, each once"),
+            "supplierLots": arr(ref("SupplierLot"), "backward: the purchased lots reached, each once; empty forward"),
+            "shipped": arr(ref("ShippedLot"), "forward: the lots reached that were shipped; empty backward"),
+            "truncated": bool("true when the trace stopped at its limit of lots: the lists are then the part of the genealogy nearest "
+                              + "the root, and links at the boundary may name lots that are not listed"),
+        ])),
+        ("TracedLot", obj("A lot reached by a trace, as it is now.", [
+            "id": code("lot ID"),
+            "item": code("the item"),
+            "quantity": num("the quantity left in the lot now (0 once fully consumed)"),
+            "status": enumOf(LotStatus.allCases.map(\.rawValue), "the lot's status now"),
+            "location": code("where it is"),
+            "supplier": str("who supplied it").optional,
+            "supplierLot": str("the supplier's own lot number").optional,
+            "productionOrder": code("the production order that made it; absent for purchased lots").optional,
+            "depth": int("production steps between this lot and the root (0 for the root)", 0...),
+        ])),
+        ("TraceLink", obj("One consumption on a traced path: a quantity of an input lot consumed into an operation of a production "
+                          + "order, with the lots that order made.", [
+            "lot": code("the input lot"),
+            "item": code("the input lot's item"),
+            "quantity": num("how much was consumed", above: 0),
+            "productionOrder": code("the order it was consumed into"),
+            "outputs": arr(code("a lot ID"), "every lot that order made so far"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "workCenter": code("where it was consumed").optional,
+            "by": code("who booked the consumption").optional,
+            "at": date("when"),
+        ])),
+        ("TracedOrder", obj("A production order a trace passes through.", [
+            "id": code("production order ID"),
+            "item": code("the item it makes"),
+            "quantity": num("how much, in the item's unit", above: 0),
+            "status": enumOf(ProductionOrderStatus.allCases.map(\.rawValue), "where the order stands"),
+            "workCenters": arr(code("a work center ID"), "the work centers of all its operations, each once"),
+            "operators": arr(code("a user ID"), "the operators of all its operations, each once"),
+            "operations": arr(ref("TracedOperation"), "its operations, in routing order"),
+        ])),
+        ("TracedOperation", obj("One operation of a traced order: where it ran and who worked on it.", [
+            "sequence": int("the routing operation's sequence number", 1...),
+            "name": words("the operation's name"),
+            "status": enumOf(OperationStatus.allCases.map(\.rawValue), "where the operation stands"),
+            "workCenters": arr(code("a work center ID"), "the work centers it ran on, in the order of its work segments (the planned one if it never ran)"),
+            "operators": arr(code("a user ID"), "the operators of its work segments, each once, in the order they worked"),
+            "startedAt": date("when it first started").optional,
+            "completedAt": date("when it was completed").optional,
+        ])),
+        ("SupplierLot", obj("A purchased lot reached by a backward trace: what to name to the supplier in a recall.", [
+            "lot": code("lot ID"),
+            "item": code("the item"),
+            "supplier": str("who supplied it").optional,
+            "supplierLot": str("the supplier's own lot number").optional,
+        ])),
+        ("ShippedLot", obj("A lot reached by a forward trace that has left the plant (status `shipped`).", [
+            "lot": code("lot ID"),
+            "item": code("the item"),
+            "depth": int("production steps between this lot and the root", 0...),
+        ])),
+
+        // Execution: OEE
+        ("WorkCenterOEE", obj("OEE of one work center over a window.", [
+            "workCenter": code("work center ID"),
+            "from": date("window start"),
+            "to": date("window end (excluded)"),
+            "by": enumOf(OEEGrouping.allCases.map(\.rawValue), "window: one report for the whole window; shift: one per shift occurrence"),
+            "items": arr(ref("OEEReport"), "with `window`, the one report; with `shift`, one per shift occurrence overlapping the window, "
+                         + "clipped to it, in time order (none when the work center has no shifts)"),
+        ])),
+        ("PlantOEE", obj("OEE of every work center over a window.", [
+            "from": date("window start"),
+            "to": date("window end (excluded)"),
+            "by": enumOf(OEEGrouping.allCases.map(\.rawValue), "window: one report per work center; shift: one per work center and shift occurrence"),
+            "items": arr(ref("OEEReport"), "by work center ID; with `shift`, each work center's shift occurrences in time order"),
+        ])),
+        ("OEEReport", obj("OEE of one work center over a window `[from, to)` per ISO 22400-2, with the times (minutes) and quantities "
+                          + "it rests on and where the losses went. A ratio is null when its denominator is 0; ratios are not capped.", [
+            "workCenter": code("work center ID"),
+            "from": date("start of the window (or of the shift occurrence, clipped to the window)"),
+            "to": date("end of the window (excluded)"),
+            "shift": nullable(str("the shift occurrence this report covers; null for a plain window")).optional,
+            "plannedBusyTime": num("PBT: minutes of the window in shifts, minus planned downtime (the whole window minus planned downtime without shifts)", min: 0),
+            "actualProductionTime": num("APT: minutes running or slow within planned busy time", min: 0),
+            "setupTime": num("AUST: minutes in setup within planned busy time", min: 0),
+            "downTime": num("ADET: minutes down within planned busy time", min: 0),
+            "idleTime": num("ADOT: minutes idle, or with no recorded state, within planned busy time", min: 0),
+            "unplannedProductionTime": num("minutes running or slow inside the window but outside planned busy time; in no KPI", min: 0),
+            "producedQuantity": num("PQ: good + scrap + rework reported in the window", min: 0),
+            "goodQuantity": num("GQ: good units reported in the window", min: 0),
+            "scrapQuantity": num("scrapped units reported in the window", min: 0),
+            "reworkQuantity": num("units for rework reported in the window", min: 0),
+            "idealProductionTime": num("PRI × PQ: ideal minutes of the units reported in the window", min: 0),
+            "machineCount": nullable(num("sum of machine piece counts signalled in the window; null when none; in no KPI", min: 0)).optional,
+            "availability": nullable(num("APT / PBT; null without planned busy time", min: 0)).optional,
+            "performance": nullable(num("PRI × PQ / APT (ISO effectiveness); null without production time; above 1 when more was booked than the ideal rate allows", min: 0)).optional,
+            "quality": nullable(num("GQ / PQ (ISO quality ratio); null when nothing was produced", min: 0)).optional,
+            "oee": nullable(num("availability × performance × quality; null when any of them is", min: 0)).optional,
+            "losses": ref("OEELosses", "where the planned busy time and the quantities went"),
+        ])),
+        ("OEELosses", obj("The loss breakdown of an OEE report: availability losses (down by reason, setup, idle), performance losses "
+                          + "(speed) and quality losses (scrap by reason, rework).", [
+            "down": arr(ref("DownLoss"), "down time by reason, longest first"),
+            "setupMinutes": num("same as setupTime", min: 0),
+            "idleMinutes": num("same as idleTime; includes noStateMinutes", min: 0),
+            "noStateMinutes": num("the part of the idle minutes with no recorded machine state at all", min: 0),
+            "speedLossMinutes": num("APT − PRI × PQ, not below 0", min: 0),
+            "slowMinutes": num("minutes slow within planned busy time (part of APT)", min: 0),
+            "scrap": arr(ref("ScrapLoss"), "scrap by reason, most ideal minutes first"),
+            "reworkQuantity": num("units for rework", min: 0),
+            "reworkIdealMinutes": num("ideal minutes spent on the units sent to rework", min: 0),
+        ])),
+        ("DownLoss", obj("Down time of one reason.", [
+            "reason": nullable(str("the reason given when the machine went down; null when none was recorded")).optional,
+            "minutes": num("minutes down for it within planned busy time", min: 0),
+            "stops": int("how many times the machine went down for it (stops contributing planned time)", 0...),
+        ])),
+        ("ScrapLoss", obj("Scrap of one reason.", [
+            "reason": nullable(str("the scrap reason reported; null when none was given")).optional,
+            "quantity": num("units scrapped", min: 0),
+            "idealMinutes": num("ideal minutes spent on them", min: 0),
         ])),
 
         // Commands and the event log

@@ -107,15 +107,19 @@ struct GenealogyTests {
         #expect(!trace.lots.contains { $0.id == "CAST-C" })
     }
 
-    @Test("A forward trace lists the pumps that were shipped")
+    @Test("A recall of the supplier's casting lot names the customer who received the shipped pump")
     func forwardListsShippedLots() throws {
         var plant = Self.recallPlant()
-        // Shipping is not a command yet; the status change stands in for the shipment that will set it.
-        plant.state.apply(.lotStatusChanged(LotStatusChanged(lot: "PUMP-2", from: .available, to: .shipped, reason: "Delivered")),
-                          sequence: plant.state.sequence + 1)
+        plant.accept(.createSalesOrder(NewSalesOrder(id: "SO-1", customer: "CUST-1", lines: [
+            SalesOrderLine(line: 1, item: "PUMP", quantity: 4, requestedDate: day(7))
+        ])))
+        let shipped = plant.accept(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-2"])))
+        guard case .lotsShipped(let shipment) = try #require(shipped.first) else { Issue.record("not a shipment: \(shipped)"); return }
         let trace = try #require(plant.state.trace("CAST-C", direction: .forward))
         #expect(trace.lots.map(\.id) == ["CAST-C", "HSG-2", "PUMP-2"])
-        #expect(trace.shipped == [LotTrace.ShippedLot(lot: "PUMP-2", item: "PUMP", depth: 2)])
+        #expect(trace.shipped == [LotTrace.ShippedLot(lot: "PUMP-2", item: "PUMP", depth: 2, shipment: shipment)])
+        #expect(trace.shipped.first?.customer == "CUST-1")
+        #expect(trace.shipped.first?.salesOrder == "SO-1")
     }
 
     @Test("A graph that re-converges (two housings from one casting lot in one pump) visits each lot and order once")

@@ -231,6 +231,15 @@ struct OpenAPITests {
         try check(state.machineCounts.values.joined(), "MachineCount")
         try check(state.productionReports.values.joined(), "ProductionReport")
         try check(state.consumptionsByOrder.values.joined(), "Consumption")
+        // Genealogy and OEE as the engine computes them from that record.
+        let backward = try #require(state.trace("LOT-H-2", direction: .backward))
+        #expect(backward.supplierLots.map(\.lot) == ["LOT-C-2"])
+        try check([backward, try #require(state.trace("LOT-C-2", direction: .forward)), try #require(state.trace("LOT-C-2", direction: .forward, limit: 1))], "LotTrace")
+        let window = try #require(state.oee(workCenter: "WC-LATHE-1", from: Samples.now.addingTimeInterval(-3600), to: Samples.day(1)))
+        #expect(window.producedQuantity == 9)
+        let shifts = state.oeeByShift(workCenter: "WC-LATHE-1", from: Samples.day(-1), to: Samples.day(1))
+        #expect(shifts.count >= 2)
+        try check([window, try #require(state.oee(workCenter: "WC-LATHE-2", from: Samples.now, to: Samples.day(1)))] + shifts, "OEEReport")
     }
 
     @Test("A page of a list validates against the inline Page schema")
@@ -355,6 +364,22 @@ struct OpenAPITests {
             try await call("listClockedIn", .GET, "/api/v1/work-centers/WC-LATHE-2/clocked-in", expect: 200)
             try await call("recordMachineCount", .POST, "/api/v1/work-centers/WC-LATHE-2/counts", body: .object(["count": .number(0)]), expect: 422)
             try await call("clockOut", .POST, "/api/v1/clock-out", body: .object([:]), expect: 200)
+            // Genealogy and OEE of that record.
+            let traced = try await call("traceLot", .GET, "/api/v1/lots/LOT-H-2/trace?direction=backward", expect: 200)
+            #expect(traced["supplierLots"]?.arrayValue?.count == 1, "\(traced)")
+            try await call("traceLot", .GET, "/api/v1/lots/LOT-C-2/trace?direction=forward&limit=1", expect: 200)
+            try await call("traceLot", .GET, "/api/v1/lots/LOT-C-2/trace", expect: 400)
+            try await call("traceLot", .GET, "/api/v1/lots/NOPE/trace?direction=forward", expect: 404)
+            let from = TaktJSON.formatDate(Date().addingTimeInterval(-86_400)), to = TaktJSON.formatDate(Date().addingTimeInterval(86_400))
+            let oee = try await call("getWorkCenterOEE", .GET, "/api/v1/work-centers/WC-LATHE-1/oee?from=\(from)&to=\(to)", expect: 200)
+            #expect(oee["items"]?.arrayValue?.count == 1)
+            try await call("getWorkCenterOEE", .GET, "/api/v1/work-centers/WC-LATHE-1/oee?from=\(from)&to=\(to)&by=shift", expect: 200)
+            try await call("getWorkCenterOEE", .GET, "/api/v1/work-centers/WC-LATHE-1/oee?from=\(to)&to=\(from)", expect: 400)
+            try await call("getWorkCenterOEE", .GET, "/api/v1/work-centers/NOPE/oee?from=\(from)&to=\(to)", expect: 404)
+            let plant = try await call("getPlantOEE", .GET, "/api/v1/oee?from=\(from)&to=\(to)", expect: 200)
+            #expect(plant["items"]?.arrayValue?.compactMap { $0["workCenter"]?.stringValue } == ["WC-LATHE-1", "WC-LATHE-2"])
+            try await call("getPlantOEE", .GET, "/api/v1/oee?from=\(from)&to=\(to)&by=shift", expect: 200)
+            try await call("getPlantOEE", .GET, "/api/v1/oee?from=\(from)", expect: 400)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
             try await call("createSite", .POST, "/api/v1/sites", body: .object(["id": .string("PLANT-8")]), expect: 400)
@@ -828,6 +853,40 @@ private enum Samples {
             specimen("CountRequest", CountRequest(count: 12)),
             specimen("RecordMachineCount", RecordMachineCount(workCenter: "WC-LATHE-1", count: 12)),
             specimen("MachineCount", MachineCount(workCenter: "WC-LATHE-1", count: 12, at: now)),
+        ] + traceOEESpecimens
+    }
+
+    // Genealogy and OEE, with every optional field set.
+    static let tracedLot = LotTrace.TracedLot(id: "LOT-H-2", item: "HOUS-100", quantity: 7, status: .available, location: "STORE-A",
+                                              supplier: "Foundry Nord", supplierLot: "FDY-2026-131", productionOrder: "PO-000003", depth: 0)
+    static let traceLink = LotTrace.Link(lot: "LOT-C-2", item: "CAST-100", quantity: 6, productionOrder: "PO-000003", outputs: ["LOT-H-2"],
+                                         operation: 10, workCenter: "WC-LATHE-1", by: "jdoe", at: now)
+    static let tracedOperation = LotTrace.TracedOperation(sequence: 10, name: "Turn housing", status: .completed, workCenters: ["WC-LATHE-1"],
+                                                          operators: ["jdoe"], startedAt: now, completedAt: day(1))
+    static let tracedOrder = LotTrace.TracedOrder(id: "PO-000003", item: "HOUS-100", quantity: 8, status: .inProgress, workCenters: ["WC-LATHE-1"],
+                                                  operators: ["jdoe"], operations: [tracedOperation])
+    static let supplierLot = LotTrace.SupplierLot(lot: "LOT-C-2", item: "CAST-100", supplier: "Foundry Nord", supplierLot: "FDY-2026-131")
+    static let shippedLot = LotTrace.ShippedLot(lot: "LOT-P-1", item: "PUMP-100", depth: 2)
+    static let lotTrace = LotTrace(root: "LOT-H-2", direction: .backward, lots: [tracedLot], links: [traceLink], orders: [tracedOrder],
+                                   supplierLots: [supplierLot], shipped: [shippedLot], truncated: true)
+    static let downLoss = OEEReport.DownLoss(reason: "spindle failure", minutes: 30, stops: 1)
+    static let scrapLoss = OEEReport.ScrapLoss(reason: "porosity", quantity: 1, idealMinutes: 4.5)
+    static let oeeLosses = OEEReport.Losses(down: [downLoss], setupMinutes: 20, idleMinutes: 40, noStateMinutes: 10, speedLossMinutes: 12.5,
+                                            slowMinutes: 15, scrap: [scrapLoss], reworkQuantity: 1, reworkIdealMinutes: 4.5)
+    static let oeeReport = OEEReport(
+        workCenter: "WC-LATHE-1", from: now, to: now.addingTimeInterval(8 * 3600), shift: "early", plannedBusyTime: 480,
+        actualProductionTime: 390, setupTime: 20, downTime: 30, idleTime: 40, unplannedProductionTime: 15, producedQuantity: 84,
+        goodQuantity: 80, scrapQuantity: 3, reworkQuantity: 1, idealProductionTime: 378, machineCount: 85, availability: 0.8125,
+        performance: 0.969, quality: 0.952, oee: 0.75, losses: oeeLosses)
+
+    static var traceOEESpecimens: [Specimen] {
+        [
+            specimen("LotTrace", lotTrace), specimen("TracedLot", tracedLot), specimen("TraceLink", traceLink),
+            specimen("TracedOrder", tracedOrder), specimen("TracedOperation", tracedOperation), specimen("SupplierLot", supplierLot),
+            specimen("ShippedLot", shippedLot),
+            specimen("OEEReport", oeeReport), specimen("OEELosses", oeeLosses), specimen("DownLoss", downLoss), specimen("ScrapLoss", scrapLoss),
+            specimen("WorkCenterOEE", WorkCenterOEE(workCenter: "WC-LATHE-1", from: now, to: day(1), by: .shift, items: [oeeReport])),
+            specimen("PlantOEE", PlantOEE(from: now, to: day(1), by: .window, items: [oeeReport])),
         ]
     }
 
@@ -867,6 +926,20 @@ private enum Samples {
             specimen("DispatchEntry", DispatchList.Entry(
                 productionOrder: "PO-000003", sequence: 10, name: "Turn housing", item: "HOUS-100", quantity: 8, orderStatus: .inProgress,
                 priority: 3, dueDate: day(25), operationStatus: .running, canStart: false, blockers: [])),
+            specimen("LotTrace", LotTrace(root: "LOT-C-1", direction: .forward)),
+            specimen("TracedLot", LotTrace.TracedLot(id: "LOT-C-1", item: "CAST-100", quantity: 0, status: .consumed, location: "LS-LATHE-1",
+                                                     supplier: nil, supplierLot: nil, productionOrder: nil, depth: 1)),
+            specimen("TraceLink", LotTrace.Link(lot: "LOT-C-1", item: "CAST-100", quantity: 1, productionOrder: "PO-000003", outputs: [],
+                                                operation: 10, workCenter: nil, by: nil, at: now)),
+            specimen("TracedOperation", LotTrace.TracedOperation(sequence: 20, name: "Deburr", status: .waiting, workCenters: ["WC-LATHE-2"],
+                                                                 operators: [], startedAt: nil, completedAt: nil)),
+            specimen("SupplierLot", LotTrace.SupplierLot(lot: "LOT-C-1", item: "CAST-100", supplier: nil, supplierLot: nil)),
+            specimen("OEEReport", OEEReport(workCenter: "WC-LATHE-2", from: now, to: day(1))),
+            specimen("OEELosses", OEEReport.Losses()),
+            specimen("DownLoss", OEEReport.DownLoss(reason: nil, minutes: 5, stops: 1)),
+            specimen("ScrapLoss", OEEReport.ScrapLoss(reason: nil, quantity: 2, idealMinutes: 9)),
+            specimen("WorkCenterOEE", WorkCenterOEE(workCenter: "WC-LATHE-2", from: now, to: day(1), by: .shift, items: [])),
+            specimen("PlantOEE", PlantOEE(from: now, to: day(1), by: .shift, items: [])),
         ] + Samples.commands.map { specimen("Command", $0) }
     }
 }
