@@ -119,6 +119,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: [.admin, .supervisor]), define: nil)
         r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
+            + warehouseRoutes
         return r
     }
 
@@ -133,7 +134,7 @@ public struct TaktAPI: Sendable {
                             .query("after", "cursor: the `next` value of the previous page")]
             + spec.filters.map { APIRoute.Parameter.query($0.name, "filter: \($0.description)") }
         routes.append(APIRoute(method: .get, path: base, operationID: "list\(spec.schema)s", summary: "List \(spec.noun)s (paged, filterable)",
-                               tag: spec.schema, requiresAuth: true, roles: spec.readRoles.map { $0.sorted() }, successStatus: 200,
+                               tag: spec.tag ?? spec.schema, requiresAuth: true, roles: spec.readRoles.map { $0.sorted() }, successStatus: 200,
                                responseSchema: "Page<\(spec.schema)>", parameters: filterParams) { request, ctx in
             try checkRead(spec.readRoles, ctx)
             let all = await engine.read { spec.select($0) }
@@ -141,7 +142,7 @@ public struct TaktAPI: Sendable {
             return try JSONIO.response(try spec.page(all, query: query))
         })
         routes.append(APIRoute(method: .get, path: base + "/{id}", operationID: "get\(spec.schema)", summary: "One \(spec.noun)",
-                               tag: spec.schema, requiresAuth: true, roles: spec.readRoles.map { $0.sorted() }, successStatus: 200,
+                               tag: spec.tag ?? spec.schema, requiresAuth: true, roles: spec.readRoles.map { $0.sorted() }, successStatus: 200,
                                responseSchema: spec.schema, parameters: [.path("id", "\(spec.noun) ID")]) { request, ctx in
             try checkRead(spec.readRoles, ctx)
             let id = try ctx.parameters.require("id")
@@ -153,7 +154,7 @@ public struct TaktAPI: Sendable {
         })
         if let define {
             routes.append(APIRoute(method: .post, path: base, operationID: "create\(spec.schema)", summary: "Define a new \(spec.noun)",
-                                   tag: spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 201,
+                                   tag: spec.tag ?? spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 201,
                                    responseSchema: spec.schema, parameters: [.idempotencyKey]) { request, ctx in
                 let entity = try await JSONIO.decode(E.self, from: request, context: ctx)
                 let exists = await engine.read { spec.select($0)[entity.id] != nil }
@@ -163,7 +164,7 @@ public struct TaktAPI: Sendable {
                 return try await submitReturningEntity(define(entity), request: request, context: ctx, status: .created)
             })
             routes.append(APIRoute(method: .put, path: base + "/{id}", operationID: "put\(spec.schema)", summary: "Define or replace a \(spec.noun)",
-                                   tag: spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 200,
+                                   tag: spec.tag ?? spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 200,
                                    responseSchema: spec.schema, parameters: [.path("id", "\(spec.noun) ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let entity = try await JSONIO.decode(E.self, from: request, context: ctx)
@@ -417,6 +418,17 @@ public struct TaktAPI: Sendable {
         let outcome = try await submit(command, request: request, context: context)
         guard let last = outcome.events.last else { throw EngineError(.storage, "the command produced no event") }
         return JSONIO.response(last.payload, status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
+    }
+
+    /// Answers with the payload of the command's first event of `type`, wherever it sits among the command's events
+    /// (a command may record others beside it, e.g. projected shortages).
+    func submitReturningEvent(_ command: Command, type: String, request: Request, context: TaktContext,
+                              status: HTTPResponse.Status) async throws -> Response {
+        let outcome = try await submit(command, request: request, context: context)
+        guard let event = outcome.events.first(where: { $0.type == type }) else {
+            throw EngineError(.storage, "\(command.typeName) recorded no \(type) event")
+        }
+        return JSONIO.response(event.payload, status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
     }
 
     func submitReturningEvents(_ command: Command, request: Request, context: TaktContext) async throws -> Response {

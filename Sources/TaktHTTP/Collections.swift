@@ -21,6 +21,8 @@ struct CollectionSpec<E: Codable & Sendable & Identifiable>: Sendable where E.ID
     var filters: [Filter<E>]
     /// Only these roles may list and read (nil: every signed-in user).
     var readRoles: Set<Role>? = nil
+    /// The OpenAPI tag of its routes (default: `schema`).
+    var tag: String? = nil
 
     /// Filters, sorts and pages; unknown query parameters are refused, naming the parameter.
     func page(_ all: [E.ID: E], query: [(String, String)]) throws -> Page<E> {

@@ -77,7 +77,10 @@ extension TaktAPI {
             responses["401"] = problem("Missing or invalid API token")
             responses["403"] = problem("The user's roles do not allow this")
         }
-        if route.path.contains("{") { responses["404"] = problem("Not found") }
+        if route.path.contains("{") || route.method != .get {
+            // A command also answers 404 when something it names (a lot, a staging task, …) does not exist.
+            responses["404"] = problem(route.method == .get ? "Not found" : "Not found: the resource in the path, or one the command names")
+        }
         if route.method != .get {
             responses["409"] = problem("Conflicts with the current state, or an idempotency key reused for another request")
             responses["422"] = problem("The command breaks a model rule")

@@ -22,6 +22,10 @@ enum OpenAPISchemas {
         "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
         // Execution: genealogy and OEE
         "LotTrace", "WorkCenterOEE", "PlantOEE",
+        // Warehouse
+        "ReceiveLot", "LotReceived", "ExpectedReceipt", "ExpectReceipt", "StockList", "HandlingUnit", "HandlingUnitRequest",
+        "SplitRequest", "LotsRequest", "ReservationList", "Reservation", "ReserveLot", "StagingTaskList", "ConfirmRequest",
+        "ShortRequest", "ReportMaterialMissing", "ProjectedAvailability", "CheckMaterial", "ShortageList", "ShipRequest", "Shipment",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -41,6 +45,12 @@ enum OpenAPISchemas {
         // Execution: the parts of a lot trace and of an OEE report.
         "TracedLot", "TraceLink", "TracedOrder", "TracedOperation", "SupplierLot", "ShippedLot", "OEEReport", "OEELosses",
         "DownLoss", "ScrapLoss",
+        // Warehouse: command and event payloads, and the parts of answers.
+        "CancelExpectedReceipt", "CreateHandlingUnit", "MoveHandlingUnit", "SplitHandlingUnit", "HandlingUnitLots", "UnreserveLot",
+        "StagingTaskRef", "ConfirmStagingTask", "ReportStagingShort", "ShipLots", "ExpectedReceiptCancelled", "HandlingUnitMoved",
+        "HandlingUnitSplit", "ReservationReleased", "StagingTask", "StagingTaskPicked", "StagingTaskConfirmed", "StagingShortReported",
+        "MaterialMissing", "AffectedOperation", "ShortageProjected", "ShortageResolved", "ProjectedShortage", "SalesOrderShipped",
+        "ShipmentLot", "StockLine", "StagingTaskView", "ProjectionEntry",
     ]
 
     static var components: [String: JSONValue] {
@@ -64,6 +74,12 @@ enum OpenAPISchemas {
         ("completeOperation", "ReportQuantity"), ("overrideInterlock", "OverrideInterlock"), ("recordInspection", "RecordInspection"),
         ("consumeLot", "ConsumeLot"), ("produceLot", "ProduceLot"), ("setMachineState", "SetMachineState"),
         ("recordMachineCount", "RecordMachineCount"),
+        ("receiveLot", "ReceiveLot"), ("expectReceipt", "ExpectReceipt"), ("cancelExpectedReceipt", "CancelExpectedReceipt"),
+        ("createHandlingUnit", "CreateHandlingUnit"), ("moveHandlingUnit", "MoveHandlingUnit"), ("splitHandlingUnit", "SplitHandlingUnit"),
+        ("addToHandlingUnit", "HandlingUnitLots"), ("removeFromHandlingUnit", "HandlingUnitLots"), ("reserveLot", "ReserveLot"),
+        ("unreserveLot", "UnreserveLot"), ("pickStagingTask", "StagingTaskRef"), ("confirmStagingTask", "ConfirmStagingTask"),
+        ("reportStagingShort", "ReportStagingShort"), ("reportMaterialMissing", "ReportMaterialMissing"), ("checkMaterial", "CheckMaterial"),
+        ("shipLots", "ShipLots"),
     ]
 
     /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
@@ -83,6 +99,13 @@ enum OpenAPISchemas {
         ("operationCompleted", "OperationCompleted"), ("interlockOverridden", "InterlockOverride"),
         ("inspectionRecorded", "InspectionRecorded"), ("lotConsumed", "Consumption"), ("lotProduced", "LotProduced"),
         ("machineStateChanged", "MachineStateChange"), ("machineCounted", "MachineCount"),
+        ("lotReceived", "LotReceived"), ("receiptExpected", "ExpectedReceipt"), ("expectedReceiptCancelled", "ExpectedReceiptCancelled"),
+        ("handlingUnitCreated", "HandlingUnit"), ("handlingUnitMoved", "HandlingUnitMoved"), ("handlingUnitSplit", "HandlingUnitSplit"),
+        ("lotsAddedToHandlingUnit", "HandlingUnitLots"), ("lotsRemovedFromHandlingUnit", "HandlingUnitLots"), ("lotReserved", "Reservation"),
+        ("reservationReleased", "ReservationReleased"), ("stagingTaskCreated", "StagingTask"), ("stagingTaskPicked", "StagingTaskPicked"),
+        ("stagingTaskConfirmed", "StagingTaskConfirmed"), ("stagingShortReported", "StagingShortReported"),
+        ("materialMissing", "MaterialMissing"), ("shortageProjected", "ShortageProjected"), ("shortageResolved", "ShortageResolved"),
+        ("lotsShipped", "Shipment"), ("salesOrderShipped", "SalesOrderShipped"),
     ]
 
     // MARK: - The schemas
@@ -193,6 +216,8 @@ enum OpenAPISchemas {
             "site": code("the site it belongs to"),
             "kind": enumOf(LocationKind.allCases.map(\.rawValue), "what the location is for"),
             "workCenter": code("for line-side locations (required there): the work center it feeds").optional,
+            "stagingLeadMinutes": num("for line-side locations: how many minutes before an operation starts its material must be "
+                                      + "staged here; 0 when left out", min: 0).optional,
         ])),
 
         // Products
@@ -337,6 +362,7 @@ enum OpenAPISchemas {
             "supplier": str("who supplied it").optional,
             "productionOrder": code("the production order that made it (made items)").optional,
             "createdAt": date("when it was received or recorded"),
+            "deliveryNote": str("the supplier's delivery note it arrived with (received lots)").optional,
         ])),
         // Scheduling
         ("ScheduleRunRequest", obj("How to run the optimizer.", [
@@ -795,10 +821,15 @@ enum OpenAPISchemas {
             "supplier": str("who supplied it").optional,
             "supplierLot": str("the supplier's own lot number").optional,
         ])),
-        ("ShippedLot", obj("A lot reached by a forward trace that has left the plant (status `shipped`).", [
+        ("ShippedLot", obj("A lot reached by a forward trace that has left the plant (status `shipped`), with its shipment when one was recorded.", [
             "lot": code("lot ID"),
             "item": code("the item"),
             "depth": int("production steps between this lot and the root", 0...),
+            "shipment": code("the shipment that took it out").optional,
+            "customer": code("the customer who received it").optional,
+            "salesOrder": code("the sales order it was shipped against").optional,
+            "line": int("the sales order line", 1...).optional,
+            "shippedAt": date("when it was shipped").optional,
         ])),
 
         // Execution: OEE
@@ -861,6 +892,316 @@ enum OpenAPISchemas {
             "reason": nullable(str("the scrap reason reported; null when none was given")).optional,
             "quantity": num("units scrapped", min: 0),
             "idealMinutes": num("ideal minutes spent on them", min: 0),
+        ])),
+
+        // Warehouse: receipts
+        ("ReceiveLot", obj("Receive a delivery of purchased material: a new lot at a receiving (or quarantine) location.", [
+            "id": code("the new lot's ID"),
+            "item": code("the purchased item delivered"),
+            "quantity": num("how much, in the item's unit", above: 0),
+            "location": code("a receiving location (or a quarantine location: the lot then starts in quarantine)"),
+            "supplier": words("who delivered it"),
+            "supplierLot": words("the supplier's own lot number"),
+            "deliveryNote": words("the delivery note's number"),
+            "expectedReceipt": code("the open expected receipt this delivery fulfils (same item and supplier)").optional,
+        ])),
+        ("LotReceived", obj("A delivery was received as a new lot.", [
+            "lot": ref("Lot", "the lot as recorded"),
+            "deliveryNote": words("the delivery note's number"),
+            "expectedReceipt": code("the expected receipt it counted against").optional,
+            "by": code("who received it").optional,
+        ])),
+        ("ExpectedReceipt", obj("Purchased material a supplier is due to deliver; it counts in projected availability until received or cancelled.", [
+            "id": code("expected receipt ID, e.g. `ER-000001`"),
+            "item": code("the purchased item"),
+            "quantity": num("how much is expected", above: 0),
+            "expectedDate": date("when it is due"),
+            "supplier": words("who delivers it"),
+            "reference": words("the purchase order or call-off it belongs to"),
+            "status": enumOf(ExpectedReceiptStatus.allCases.map(\.rawValue), "open until the quantity has arrived (received) or it is cancelled"),
+            "receivedQuantity": num("what receipts naming it have brought in so far", min: 0),
+            "receivedLots": arr(code("a lot ID"), "the lots received against it"),
+            "cancelReason": str("why it was cancelled").optional,
+        ])),
+        ("ExpectReceipt", obj("Announce a delivery a supplier is due to make.", [
+            "id": code("expected receipt ID; numbered by the plant (`ER-000001`, …) when left out").optional,
+            "item": code("the purchased item"),
+            "quantity": num("how much is expected", above: 0),
+            "expectedDate": date("when it is due"),
+            "supplier": words("who delivers it"),
+            "reference": words("the purchase order or call-off it belongs to"),
+        ])),
+        ("CancelExpectedReceipt", obj("Cancel an open expected receipt (command data).", [
+            "expectedReceipt": code("expected receipt ID"),
+            "reason": words("why"),
+        ])),
+        ("ExpectedReceiptCancelled", obj("An expected receipt was cancelled.", [
+            "expectedReceipt": code("expected receipt ID"),
+            "reason": words("why"),
+            "at": date("when"),
+        ])),
+
+        // Warehouse: stock
+        ("StockList", obj("Lots in stock.", [
+            "items": arr(ref("StockLine"), "by item, location and lot")
+        ])),
+        ("StockLine", obj("One lot in stock, where it is, and how much of it is free.", [
+            "item": code("the item"),
+            "lot": code("lot ID"),
+            "location": code("where it is"),
+            "status": enumOf(LotStatus.allCases.map(\.rawValue), "available, on-hold or quarantine"),
+            "quantity": num("how much is in the lot"),
+            "reserved": num("how much of it is reserved for production orders", min: 0),
+            "availableToReserve": num("quantity − reserved, for an available lot that is not missing; else 0", min: 0),
+            "handlingUnit": code("the handling unit carrying it").optional,
+            "supplierLot": str("the supplier's own lot number").optional,
+            "missing": bool("reported missing and not found (moved) since"),
+        ])),
+
+        // Warehouse: handling units
+        ("HandlingUnit", obj("A pallet, box or container that carries lots and moves them together.", [
+            "id": code("handling unit ID, e.g. `P-1042`"),
+            "kind": enumOf(HandlingUnitKind.allCases.map(\.rawValue), "what it is"),
+            "location": code("where it is"),
+            "lots": arr(code("a lot ID"), "the lots on it, in the order they were put on"),
+            "createdAt": date("when it was made up"),
+        ])),
+        ("HandlingUnitRequest", obj("Make up a handling unit at a location.", [
+            "id": code("handling unit ID, e.g. `P-1042`"),
+            "kind": enumOf(HandlingUnitKind.allCases.map(\.rawValue), "what it is; a pallet when left out").optional,
+            "location": code("where it is made up"),
+            "lots": arr(code("a lot ID"), "lots to put on it: in stock at the location and on no other unit; none when left out").optional,
+        ])),
+        ("CreateHandlingUnit", obj("Make up a handling unit (command data).", [
+            "id": code("handling unit ID"),
+            "kind": enumOf(HandlingUnitKind.allCases.map(\.rawValue), "what it is"),
+            "location": code("where it is made up"),
+            "lots": arr(code("a lot ID"), "lots to put on it: in stock at the location and on no other unit"),
+        ])),
+        ("MoveHandlingUnit", obj("Move a handling unit with its lots (command data).", [
+            "handlingUnit": code("handling unit ID"),
+            "to": code("the location it goes to"),
+        ])),
+        ("HandlingUnitMoved", obj("A handling unit moved; each lot on it is also recorded as a `lotMoved`.", [
+            "handlingUnit": code("handling unit ID"),
+            "from": code("where it was"),
+            "to": code("where it is now"),
+            "lots": arr(code("a lot ID"), "the lots it carried"),
+        ])),
+        ("SplitRequest", obj("Take lots off a handling unit onto a new one.", [
+            "newHandlingUnit": code("the new unit's ID"),
+            "kind": enumOf(HandlingUnitKind.allCases.map(\.rawValue), "what the new unit is; that of the unit split when left out").optional,
+            "lots": arr(code("a lot ID"), "the lots to take off onto it", minItems: 1),
+        ])),
+        ("SplitHandlingUnit", obj("Take lots off a handling unit onto a new one at the same location (command data).", [
+            "handlingUnit": code("the unit split"),
+            "newHandlingUnit": code("the new unit's ID"),
+            "kind": enumOf(HandlingUnitKind.allCases.map(\.rawValue), "what the new unit is; that of the unit split when left out").optional,
+            "lots": arr(code("a lot ID"), "the lots to take off onto it", minItems: 1),
+        ])),
+        ("HandlingUnitSplit", obj("Lots were taken off a handling unit onto a new one.", [
+            "from": code("the unit split"),
+            "to": ref("HandlingUnit", "the new unit, carrying the lots taken off"),
+        ])),
+        ("LotsRequest", obj("Lots to put on, or take off, a handling unit.", [
+            "lots": arr(code("a lot ID"), "the lots", minItems: 1)
+        ])),
+        ("HandlingUnitLots", obj("Lots put on, or taken off, a handling unit.", [
+            "handlingUnit": code("handling unit ID"),
+            "lots": arr(code("a lot ID"), "the lots", minItems: 1),
+        ])),
+
+        // Warehouse: reservations and staging
+        ("Reservation", obj("A quantity of a lot set aside for one operation of a production order.", [
+            "id": code("reservation ID, e.g. `RES-000001`"),
+            "productionOrder": code("the production order"),
+            "operation": int("the routing operation that consumes it", 1...),
+            "component": code("the bill-of-materials component it covers (the lot may be an approved substitute)"),
+            "lot": code("lot ID"),
+            "item": code("the lot's item"),
+            "quantity": num("how much", above: 0),
+            "stagingTask": code("the task that brings it to line side").optional,
+            "by": code("who reserved it").optional,
+            "at": date("when"),
+        ])),
+        ("ReservationList", obj("The open reservations of a production order.", [
+            "productionOrder": code("production order ID"),
+            "items": arr(ref("Reservation"), "by ID"),
+        ])),
+        ("ReserveLot", obj("Reserve a lot for a released production order.", [
+            "productionOrder": code("production order ID (released or in progress)"),
+            "lot": code("an available lot of a component of the order's bill of materials, or of an approved substitute"),
+            "quantity": num("how much; what the lot has free, up to what the order still needs, when left out", above: 0).optional,
+        ])),
+        ("UnreserveLot", obj("Release a reservation (command data).", [
+            "reservation": code("reservation ID"),
+            "reason": words("why"),
+        ])),
+        ("ReservationReleased", obj("A reservation was released; its staging task, if not yet staged, is cancelled.", [
+            "reservation": code("reservation ID"),
+            "productionOrder": code("the production order it was for"),
+            "lot": code("lot ID"),
+            "quantity": num("how much was reserved", min: 0),
+            "reason": words("why"),
+            "by": code("who released it").optional,
+            "at": date("when"),
+        ])),
+        ("StagingTask", obj("Bring a reserved lot to the line side of the work center that consumes it.", [
+            "id": code("staging task ID, e.g. `STG-000001`"),
+            "reservation": code("the reservation it stages"),
+            "productionOrder": code("the production order"),
+            "operation": int("the routing operation that consumes it", 1...),
+            "lot": code("lot ID"),
+            "quantity": num("how much is reserved (after a short report: what was found)", min: 0),
+            "status": enumOf(StagingTaskStatus.allCases.map(\.rawValue), "where the task stands"),
+            "pickedBy": code("who picked it").optional,
+            "pickedAt": date("when it was picked").optional,
+            "stagedAt": date("when it was staged").optional,
+            "stagedTo": code("where it was staged").optional,
+            "foundQuantity": num("for a short report: the quantity found", min: 0).optional,
+        ])),
+        ("StagingTaskView", obj("A staging task with where it goes and by when, as of the current published schedule.", [
+            "task": ref("StagingTask", "the task"),
+            "from": code("where the lot is now").optional,
+            "handlingUnit": code("the handling unit carrying the lot").optional,
+            "workCenter": code("where the operation runs: the published schedule's step, else where it started, else its first eligible work center").optional,
+            "to": code("that work center's line-side location, if it has one").optional,
+            "scheduledStart": date("the operation's start in the published schedule").optional,
+            "neededBy": date("scheduled start less the line-side location's staging lead time").optional,
+        ])),
+        ("StagingTaskList", obj("Staging tasks, the most urgent first (unscheduled last).", [
+            "items": arr(ref("StagingTaskView"), "by needed-by, then ID")
+        ])),
+        ("StagingTaskRef", obj("Names a staging task (command data).", [
+            "stagingTask": code("staging task ID")
+        ])),
+        ("StagingTaskPicked", obj("A staging task was picked.", [
+            "stagingTask": code("staging task ID"),
+            "lot": code("lot ID"),
+            "by": code("who picked it").optional,
+            "at": date("when"),
+        ])),
+        ("ConfirmRequest", obj("Confirm a staging task.", [
+            "to": code("where it was staged; the line side of the work center the operation runs on when left out").optional
+        ])),
+        ("ConfirmStagingTask", obj("Confirm a staging task (command data).", [
+            "stagingTask": code("staging task ID"),
+            "to": code("where it was staged; the line side of the work center the operation runs on when left out").optional,
+        ])),
+        ("StagingTaskConfirmed", obj("A staging task's lot is at line side.", [
+            "stagingTask": code("staging task ID"),
+            "lot": code("lot ID"),
+            "to": code("where it was staged"),
+            "by": code("who staged it").optional,
+            "at": date("when"),
+        ])),
+        ("ShortRequest", obj("Less of the lot was found than the staging task needs.", [
+            "foundQuantity": num("how much was found where it should be; less than the task's quantity", above: 0)
+        ])),
+        ("ReportStagingShort", obj("Report a staging task short (command data).", [
+            "stagingTask": code("staging task ID"),
+            "foundQuantity": num("how much was found where it should be; less than the task's quantity", above: 0),
+        ])),
+        ("StagingShortReported", obj("Less of a lot was found than its staging task expected; the lot's quantity is corrected to what was found.", [
+            "stagingTask": code("staging task ID"),
+            "lot": code("lot ID"),
+            "expected": num("what the task needed", min: 0),
+            "found": num("what was found", min: 0),
+            "lotQuantityBefore": num("the lot's quantity before the correction"),
+            "by": code("who reported it").optional,
+            "at": date("when"),
+        ])),
+        ("ReportMaterialMissing", obj("Material that cannot be found: name exactly one of a staging task, a handling unit or a lot.", [
+            "stagingTask": code("the staging task whose lot is missing").optional,
+            "handlingUnit": code("the handling unit that is missing, with every lot on it").optional,
+            "lot": code("the lot that is missing").optional,
+            "note": str("what was seen").optional,
+        ])),
+        ("MaterialMissing", obj("A lot or handling unit cannot be found, and the work it stops; its reservations are released and their staging tasks become `missing`.", [
+            "lots": arr(code("a lot ID"), "the lots missing"),
+            "handlingUnit": code("the handling unit carrying them").optional,
+            "stagingTask": code("the staging task it was reported on").optional,
+            "location": code("where it should have been"),
+            "affected": arr(ref("AffectedOperation"), "every production order operation whose reservations it carried, by start"),
+            "note": str("what was seen").optional,
+            "by": code("who reported it").optional,
+            "at": date("when"),
+        ])),
+        ("AffectedOperation", obj("An operation of a production order that a material problem would stop.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "start": date("its scheduled start in the published schedule; absent when unscheduled").optional,
+            "dueDate": date("the order's due date"),
+            "quantity": num("how much of the material it needs that is not there", min: 0),
+        ])),
+
+        // Warehouse: projected availability and shortages
+        ("ProjectionEntry", obj("One line of an item's projected availability, with the running projection after it.", [
+            "at": date("when: now for stock, the expected date for a receipt, the scheduled start (else the due date) for a requirement"),
+            "kind": enumOf(ProjectionKind.allCases.map(\.rawValue), "stock on hand, an open expected receipt, or an order's requirement"),
+            "quantity": num("positive for supply, negative for demand"),
+            "projected": num("the projection after this line"),
+            "lot": code("for stock: the lot").optional,
+            "expectedReceipt": code("for a receipt: the expected receipt").optional,
+            "productionOrder": code("for a requirement: the production order").optional,
+            "operation": int("for a requirement: the consuming operation", 1...).optional,
+            "scheduled": bool("for a requirement: true when `at` is the scheduled start, false when it is the due date").optional,
+        ])),
+        ("ProjectedAvailability", obj("An item's projected availability and where it first goes short.", [
+            "item": code("item ID"),
+            "at": date("the time the projection starts from (the plant's clock)"),
+            "available": num("available stock now (lots available and not missing)", min: 0),
+            "entries": arr(ref("ProjectionEntry"), "stock first, then receipts and requirements in time order"),
+            "shortFrom": date("when the projection first goes negative; absent when it never does").optional,
+            "shortBy": num("the worst deficit; 0 when it never goes short", min: 0),
+        ])),
+        ("CheckMaterial", obj("Project availability again and record the shortages that appeared, changed or went away.", [
+            "items": arr(code("an item ID"), "only these items; every item with a requirement or a recorded shortage when left out").optional
+        ])),
+        ("ProjectedShortage", obj("A projected shortage of one item.", [
+            "item": code("item ID"),
+            "from": date("when the projection first goes negative"),
+            "shortBy": num("the worst deficit", min: 0),
+            "affected": arr(ref("AffectedOperation"), "the operations whose requirements are not covered, by start"),
+        ])),
+        ("ShortageProjected", obj("A shortage was projected (or its shape changed).", [
+            "shortage": ref("ProjectedShortage", "the shortage"),
+            "at": date("when it was projected"),
+        ])),
+        ("ShortageResolved", obj("A recorded shortage is gone.", [
+            "item": code("item ID"),
+            "at": date("when"),
+        ])),
+        ("ShortageList", obj("The projected shortages last recorded.", [
+            "items": arr(ref("ProjectedShortage"), "earliest first, then by item")
+        ])),
+
+        // Warehouse: shipping
+        ("ShipRequest", obj("Ship lots against a sales order line.", [
+            "lots": arr(code("a lot ID"), "available, unreserved lots of the line's item", minItems: 1)
+        ])),
+        ("ShipLots", obj("Ship lots against a sales order line (command data).", [
+            "salesOrder": code("sales order ID"),
+            "line": int("line number", 1...),
+            "lots": arr(code("a lot ID"), "available, unreserved lots of the line's item", minItems: 1),
+        ])),
+        ("Shipment", obj("Finished lots sent to a customer against one sales order line.", [
+            "id": code("shipment ID, e.g. `SHP-000001`"),
+            "salesOrder": code("sales order ID"),
+            "line": int("line number", 1...),
+            "customer": code("customer ID"),
+            "item": code("the item shipped"),
+            "lots": arr(ref("ShipmentLot"), "the lots shipped", minItems: 1),
+            "by": code("who shipped it").optional,
+            "at": date("when"),
+        ])),
+        ("ShipmentLot", obj("One lot of a shipment.", [
+            "lot": code("lot ID"),
+            "quantity": num("how much", above: 0),
+        ])),
+        ("SalesOrderShipped", obj("Every line of a sales order is shipped.", [
+            "salesOrder": code("sales order ID"),
+            "at": date("when"),
         ])),
 
         // Commands and the event log

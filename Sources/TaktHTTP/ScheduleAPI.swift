@@ -50,7 +50,9 @@ extension TaktAPI {
                     weightedTardinessMinutes: result.objectives.weightedTardiness, makespanMinutes: result.objectives.makespan,
                     totalSetupMinutes: result.objectives.totalSetup,
                     lateOrders: result.lateness.filter { $0.lateness > 0 }.map { planning.orders[$0.order.rawValue] }.sorted())
-                return try await submitReturningEntity(.publishSchedule(published), request: request, context: ctx, status: .created)
+                // Shortages projected against the new schedule are recorded beside it: answer with the schedule itself.
+                return try await submitReturningEvent(.publishSchedule(published), type: "schedulePublished", request: request, context: ctx,
+                                                      status: .created)
             },
             APIRoute(method: .post, path: "/api/v1/schedule/promise", operationID: "capableToPromise",
                      summary: "The earliest date a new order could be finished without moving the orders already scheduled",

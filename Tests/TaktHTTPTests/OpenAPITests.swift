@@ -240,6 +240,22 @@ struct OpenAPITests {
         let shifts = state.oeeByShift(workCenter: "WC-LATHE-1", from: Samples.day(-1), to: Samples.day(1))
         #expect(shifts.count >= 2)
         try check([window, try #require(state.oee(workCenter: "WC-LATHE-2", from: Samples.now, to: Samples.day(1)))] + shifts, "OEEReport")
+        // The warehouse as the engine holds it, and its reads.
+        try check(state.expectedReceipts.values, "ExpectedReceipt")
+        try check(state.handlingUnits.values, "HandlingUnit")
+        try check(state.reservations.values, "Reservation")
+        try check(state.stagingTasks.values, "StagingTask")
+        try check(state.shortages.values, "ProjectedShortage")
+        try check(state.shipments.values, "Shipment")
+        try check(state.stock(), "StockLine")
+        try check(state.stagingTasks(), "StagingTaskView")
+        try check(state.projectedAvailability(item: "CAST-100", now: Samples.now) + state.projectedAvailability(item: "STEEL-BAR", now: Samples.now),
+                  "ProjectionEntry")
+        #expect(state.handlingUnits["P-1042"].map { ($0.location, $0.lots) } ?? ("", []) == ("STORE-A", ["LOT-C-4"]))
+        #expect(state.lots["LOT-C-3"]?.location == "LS-LATHE-1", "staged to the line side of lathe 1")
+        #expect(state.stagingTasks["STG-000004"]?.status == .missing)
+        #expect(state.shortages["STEEL-BAR"] != nil, "bar is short while LOT-S-1 is missing")
+        #expect(state.salesOrders["SO-1001"]?.status == .shipped)
     }
 
     @Test("A page of a list validates against the inline Page schema")
@@ -380,6 +396,71 @@ struct OpenAPITests {
             #expect(plant["items"]?.arrayValue?.compactMap { $0["workCenter"]?.stringValue } == ["WC-LATHE-1", "WC-LATHE-2"])
             try await call("getPlantOEE", .GET, "/api/v1/oee?from=\(from)&to=\(to)&by=shift", expect: 200)
             try await call("getPlantOEE", .GET, "/api/v1/oee?from=\(from)", expect: 400)
+            // Warehouse: the sample's receipts, pallets, reservations, staging tasks, projection, shortages and shipments.
+            let stock = try await call("getStock", .GET, "/api/v1/stock?item=CAST-100", expect: 200)
+            #expect(stock["items"]?.arrayValue?.contains { $0["lot"] == .string("LOT-C-4") && $0["handlingUnit"] == .string("P-1042") } == true)
+            try await call("getStock", .GET, "/api/v1/stock?site=PLANT-1", expect: 400)
+            try await call("listHandlingUnits", .GET, "/api/v1/handling-units?location=STORE-A", expect: 200)
+            try await call("getHandlingUnit", .GET, "/api/v1/handling-units/P-1042", expect: 200)
+            try await call("getHandlingUnit", .GET, "/api/v1/handling-units/NOPE", expect: 404)
+            try await call("createHandlingUnit", .POST, "/api/v1/handling-units", body: try encoded(HandlingUnitRequest(id: "BOX-8", location: "STORE-A")),
+                           expect: 201)
+            try await call("moveHandlingUnit", .POST, "/api/v1/handling-units/BOX-8/move", body: try encoded(MoveRequest(to: "DOCK-1")), expect: 200)
+            try await call("moveHandlingUnit", .POST, "/api/v1/handling-units/NOPE/move", body: try encoded(MoveRequest(to: "DOCK-1")), expect: 404)
+            try await call("splitHandlingUnit", .POST, "/api/v1/handling-units/P-1042/split",
+                           body: try encoded(SplitRequest(newHandlingUnit: "BOX-9", lots: ["LOT-NOPE"])), expect: 422)
+            try await call("addToHandlingUnit", .POST, "/api/v1/handling-units/BOX-8/add", body: try encoded(LotsRequest(lots: ["LOT-C-4"])), expect: 422)
+            try await call("removeFromHandlingUnit", .POST, "/api/v1/handling-units/P-1042/remove", body: try encoded(LotsRequest(lots: ["LOT-C-4"])),
+                           expect: 200)
+            try await call("listExpectedReceipts", .GET, "/api/v1/expected-receipts?status=cancelled", expect: 200)
+            try await call("getExpectedReceipt", .GET, "/api/v1/expected-receipts/ER-000001", expect: 200)
+            let expected = try await call("expectReceipt", .POST, "/api/v1/expected-receipts", body: try encoded(ExpectReceipt(
+                item: "CAST-100", quantity: 10, expectedDate: Date().addingTimeInterval(86_400), supplier: "Foundry Nord", reference: "PO-4713")), expect: 201)
+            #expect(expected["id"] == .string("ER-000002"), "\(expected)")
+            try await call("cancelExpectedReceipt", .POST, "/api/v1/expected-receipts/ER-000002/cancel", body: try encoded(ReasonRequest(reason: "not needed")),
+                           expect: 200)
+            try await call("cancelExpectedReceipt", .POST, "/api/v1/expected-receipts/ER-000002/cancel", body: try encoded(ReasonRequest(reason: "again")),
+                           expect: 409)
+            let receipt = ReceiveLot(id: "LOT-C-9", item: "CAST-100", quantity: 1, location: "DOCK-1", supplier: "Foundry Nord", supplierLot: "FDY-2026-150",
+                                     deliveryNote: "LS-88420")
+            try await call("receiveLot", .POST, "/api/v1/receipts", body: try encoded(receipt), expect: 201)
+            try await call("receiveLot", .POST, "/api/v1/receipts", body: try encoded(receipt), expect: 409)
+            try await call("listReservations", .GET, "/api/v1/production-orders/PO-000004/reservations", expect: 200)
+            try await call("listReservations", .GET, "/api/v1/production-orders/NOPE/reservations", expect: 404)
+            let reserved = try await call("reserveLot", .POST, "/api/v1/reservations", body: try encoded(ReserveLot(productionOrder: "PO-000004", lot: "LOT-C-9")),
+                                          expect: 201)
+            let reservation = try #require(reserved["id"]?.stringValue), task = try #require(reserved["stagingTask"]?.stringValue)
+            try await call("reserveLot", .POST, "/api/v1/reservations", body: try encoded(ReserveLot(productionOrder: "PO-000004", lot: "LOT-NOPE")), expect: 404)
+            try await call("listStagingTasks", .GET, "/api/v1/staging-tasks?productionOrder=PO-000004", expect: 200)
+            try await call("listStagingTasks", .GET, "/api/v1/staging-tasks?status=lost", expect: 400)
+            try await call("pickStagingTask", .POST, "/api/v1/staging-tasks/\(task)/pick", expect: 200)
+            try await call("reportStagingShort", .POST, "/api/v1/staging-tasks/\(task)/short", body: try encoded(ShortRequest(foundQuantity: 5)), expect: 422)
+            try await call("confirmStagingTask", .POST, "/api/v1/staging-tasks/\(task)/confirm", expect: 200)
+            try await call("pickStagingTask", .POST, "/api/v1/staging-tasks/\(task)/pick", expect: 409)
+            try await call("pickStagingTask", .POST, "/api/v1/staging-tasks/STG-NOPE/pick", expect: 404)
+            try await call("releaseReservation", .POST, "/api/v1/reservations/\(reservation)/release", body: try encoded(ReasonRequest(reason: "wrong lot")),
+                           expect: 200)
+            try await call("releaseReservation", .POST, "/api/v1/reservations/\(reservation)/release", body: try encoded(ReasonRequest(reason: "wrong lot")),
+                           expect: 404)
+            try await call("reportMaterialMissing", .POST, "/api/v1/missing-material", body: try encoded(ReportMaterialMissing(lot: "LOT-C-4")), expect: 200)
+            try await call("reportMaterialMissing", .POST, "/api/v1/missing-material", body: .object([:]), expect: 422)
+            try await call("getProjectedAvailability", .GET, "/api/v1/items/CAST-100/projected-availability", expect: 200)
+            try await call("getProjectedAvailability", .GET, "/api/v1/items/NOPE/projected-availability", expect: 404)
+            try await call("checkMaterial", .POST, "/api/v1/material-checks", expect: 200)
+            try await call("checkMaterial", .POST, "/api/v1/material-checks", body: try encoded(CheckMaterial(items: ["NOPE"])), expect: 422)
+            try await call("listShortages", .GET, "/api/v1/shortages", expect: 200)
+            try await call("createSalesOrder", .POST, "/api/v1/sales-orders", body: try encoded(NewSalesOrder(id: "SO-1003", customer: "CUST-ACME", lines: [
+                SalesOrderLine(line: 1, item: "PUMP-100", quantity: 1, requestedDate: Date().addingTimeInterval(86_400)),
+            ])), expect: 201)
+            try await call("createLot", .POST, "/api/v1/lots", body: try encoded(NewLot(id: "LOT-P-2", item: "PUMP-100", quantity: 1, location: "STORE-A")),
+                           expect: 201)
+            let shipped = try await call("shipLots", .POST, "/api/v1/sales-orders/SO-1003/lines/1/shipments", body: try encoded(ShipRequest(lots: ["LOT-P-2"])),
+                                         expect: 201)
+            #expect(shipped["customer"] == .string("CUST-ACME"), "\(shipped)")
+            try await call("shipLots", .POST, "/api/v1/sales-orders/SO-1001/lines/1/shipments", body: try encoded(ShipRequest(lots: ["LOT-H-1"])), expect: 409)
+            try await call("listShipments", .GET, "/api/v1/shipments?customer=CUST-ACME", expect: 200)
+            try await call("getShipment", .GET, "/api/v1/shipments/SHP-000001", expect: 200)
+            try await call("getShipment", .GET, "/api/v1/shipments/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
             try await call("createSite", .POST, "/api/v1/sites", body: .object(["id": .string("PLANT-8")]), expect: 400)
@@ -619,7 +700,9 @@ private enum Samples {
         setupTransitions: [SetupTransition(from: "small-housing", to: "large-housing", minutes: 45)])
     static let lathe2 = WorkCenter(id: "WC-LATHE-2", name: "Lathe 2", site: "PLANT-1", kind: .machining, setupFamilies: ["small-housing"])
     static let store = Location(id: "STORE-A", name: "Main store", site: "PLANT-1", kind: .store)
-    static let lineSide = Location(id: "LS-LATHE-1", name: "Beside lathe 1", site: "PLANT-1", kind: .lineSide, workCenter: "WC-LATHE-1")
+    static let lineSide = Location(id: "LS-LATHE-1", name: "Beside lathe 1", site: "PLANT-1", kind: .lineSide, workCenter: "WC-LATHE-1",
+                                   stagingLeadMinutes: 30)
+    static let dock = Location(id: "DOCK-1", name: "Goods-in dock", site: "PLANT-1", kind: .receiving)
     static let casting = Item(id: "CAST-100", name: "Housing casting", kind: .purchased, unit: .each)
     static let castingB = Item(id: "CAST-100B", name: "Housing casting, second source", kind: .purchased)
     static let steel = Item(id: "STEEL-BAR", name: "Steel bar", kind: .purchased, unit: .kilogram)
@@ -658,7 +741,8 @@ private enum Samples {
     static let newCastingLot = NewLot(id: "LOT-C-1", item: "CAST-100", quantity: 10, location: "STORE-A",
                                       supplierLot: "FDY-2026-118", supplier: "Foundry Nord", productionOrder: "PO-000001")
     static let castingLot = Lot(id: "LOT-C-1", item: "CAST-100", quantity: 10, location: "STORE-A", status: .onHold,
-                                supplierLot: "FDY-2026-118", supplier: "Foundry Nord", productionOrder: "PO-000001", createdAt: now)
+                                supplierLot: "FDY-2026-118", supplier: "Foundry Nord", productionOrder: "PO-000001", createdAt: now,
+                                deliveryNote: "LS-88412")
     static let operatorUser = User(id: "jdoe", name: "Jana Doe", roles: [.operator, .quality],
                                    certifications: [Certification(skill: "CNC-TURN", validUntil: day(365)), Certification(skill: "WELD-TIG")])
     static let token = APIToken(id: "TOK-1", user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "line 3 terminal", issuedAt: now)
@@ -715,6 +799,40 @@ private enum Samples {
         .produceLot(ProduceLot(productionOrder: "PO-000003", operation: 10, lot: "LOT-H-2", quantity: 7, location: "STORE-A")),
         .recordInspection(RecordInspection(productionOrder: "PO-000003", operation: 10, passed: true, note: "bore within tolerance")),
         .clockOut(ClockOutCommand(user: "jdoe")),
+        // Warehouse: castings announced and received onto a pallet, which is moved to the store, split and put together again.
+        .defineLocation(dock),
+        .expectReceipt(ExpectReceipt(item: "CAST-100", quantity: 20, expectedDate: day(3), supplier: "Foundry Nord", reference: "PO-4711")),
+        .expectReceipt(ExpectReceipt(id: "ER-STEEL-1", item: "STEEL-BAR", quantity: 50, expectedDate: day(5), supplier: "Stahl Rhein",
+                                     reference: "CO-2611")),
+        .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: "ER-STEEL-1", reason: "ordered twice")),
+        .receiveLot(ReceiveLot(id: "LOT-C-3", item: "CAST-100", quantity: 20, location: "DOCK-1", supplier: "Foundry Nord",
+                               supplierLot: "FDY-2026-140", deliveryNote: "LS-88412", expectedReceipt: "ER-000001")),
+        .receiveLot(ReceiveLot(id: "LOT-C-4", item: "CAST-100", quantity: 5, location: "DOCK-1", supplier: "Foundry Nord",
+                               supplierLot: "FDY-2026-141", deliveryNote: "LS-88412")),
+        .createHandlingUnit(CreateHandlingUnit(id: "P-1042", kind: .pallet, location: "DOCK-1", lots: ["LOT-C-3", "LOT-C-4"])),
+        .moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "STORE-A")),
+        .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "BOX-7", kind: .box, lots: ["LOT-C-4"])),
+        .removeFromHandlingUnit(HandlingUnitLots(handlingUnit: "BOX-7", lots: ["LOT-C-4"])),
+        .addToHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["LOT-C-4"])),
+        // PO-000003 still needs 2 castings (RES-000001, STG-000001) and 2 kg of bar (RES-000002, released again).
+        .reserveLot(ReserveLot(productionOrder: "PO-000003", lot: "LOT-C-3", quantity: 2)),
+        .reserveLot(ReserveLot(productionOrder: "PO-000003", lot: "LOT-S-1")),
+        .unreserveLot(UnreserveLot(reservation: "RES-000002", reason: "the bar comes from the saw instead")),
+        .pickStagingTask(StagingTaskRef(stagingTask: "STG-000001")),
+        .confirmStagingTask(ConfirmStagingTask(stagingTask: "STG-000001")),
+        // A new order's release reserves castings of LOT-C-2 (STG-000003) and bar of LOT-S-1 (STG-000004).
+        .createProductionOrder(NewProductionOrder(id: "PO-000004", item: "HOUS-100", quantity: 3, dueDate: day(30))),
+        .releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-000004")),
+        .reportStagingShort(ReportStagingShort(stagingTask: "STG-000003", foundQuantity: 2)),
+        .confirmStagingTask(ConfirmStagingTask(stagingTask: "STG-000003", to: "LS-LATHE-1")),
+        .reportMaterialMissing(ReportMaterialMissing(stagingTask: "STG-000004", note: "not on the rack")),
+        .checkMaterial(CheckMaterial(items: ["STEEL-BAR"])),
+        .checkMaterial(CheckMaterial()),
+        // Housings and pumps shipped to Acme: SO-1001 is shipped in full.
+        .createLot(NewLot(id: "LOT-H-9", item: "HOUS-100", quantity: 10, location: "STORE-A")),
+        .createLot(NewLot(id: "LOT-P-1", item: "PUMP-100", quantity: 2, location: "STORE-A")),
+        .shipLots(ShipLots(salesOrder: "SO-1001", line: 1, lots: ["LOT-H-9"])),
+        .shipLots(ShipLots(salesOrder: "SO-1001", line: 2, lots: ["LOT-P-1"])),
     ]
 
     /// The commands as a batch body, each with an idempotency key when asked.
@@ -781,7 +899,7 @@ private enum Samples {
                 productionOrder: "PO-000003", sequence: 20, name: "Deburr", item: "HOUS-100", quantity: 8, orderStatus: .released, priority: 3,
                 dueDate: day(25), start: day(2), end: day(3), operationStatus: .waiting, canStart: false,
                 blockers: [Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue, message: "operation 10 is waiting")])),
-        ] + executionSpecimens
+        ] + executionSpecimens + warehouseSpecimens
     }
 
     static let materialCheck = MaterialCheck(item: "CAST-100", required: 8, available: 6)
@@ -866,7 +984,10 @@ private enum Samples {
     static let tracedOrder = LotTrace.TracedOrder(id: "PO-000003", item: "HOUS-100", quantity: 8, status: .inProgress, workCenters: ["WC-LATHE-1"],
                                                   operators: ["jdoe"], operations: [tracedOperation])
     static let supplierLot = LotTrace.SupplierLot(lot: "LOT-C-2", item: "CAST-100", supplier: "Foundry Nord", supplierLot: "FDY-2026-131")
-    static let shippedLot = LotTrace.ShippedLot(lot: "LOT-P-1", item: "PUMP-100", depth: 2)
+    static let shippedLot = LotTrace.ShippedLot(
+        lot: "LOT-P-1", item: "PUMP-100", depth: 2,
+        shipment: Shipment(id: "SHP-000001", salesOrder: "SO-1", line: 1, customer: "CUST-1", item: "PUMP-100",
+                           lots: [ShipmentLot(lot: "LOT-P-1", quantity: 4)], by: "warehouse", at: Date(timeIntervalSince1970: 1_795_500_000)))
     static let lotTrace = LotTrace(root: "LOT-H-2", direction: .backward, lots: [tracedLot], links: [traceLink], orders: [tracedOrder],
                                    supplierLots: [supplierLot], shipped: [shippedLot], truncated: true)
     static let downLoss = OEEReport.DownLoss(reason: "spindle failure", minutes: 30, stops: 1)
@@ -878,6 +999,86 @@ private enum Samples {
         actualProductionTime: 390, setupTime: 20, downTime: 30, idleTime: 40, unplannedProductionTime: 15, producedQuantity: 84,
         goodQuantity: 80, scrapQuantity: 3, reworkQuantity: 1, idealProductionTime: 378, machineCount: 85, availability: 0.8125,
         performance: 0.969, quality: 0.952, oee: 0.75, losses: oeeLosses)
+
+    // Warehouse, with every optional field set.
+    static let expectedReceipt = ExpectedReceipt(id: "ER-000001", item: "CAST-100", quantity: 20, expectedDate: day(3), supplier: "Foundry Nord",
+                                                 reference: "PO-4711", status: .cancelled, receivedQuantity: 5, receivedLots: ["LOT-C-4"],
+                                                 cancelReason: "the rest comes next month")
+    static let stockLine = StockLine(item: "CAST-100", lot: "LOT-C-4", location: "STORE-A", status: .available, quantity: 5, reserved: 2,
+                                     availableToReserve: 3, handlingUnit: "P-1042", supplierLot: "FDY-2026-141", missing: false)
+    static let pallet = HandlingUnit(id: "P-1042", kind: .pallet, location: "STORE-A", lots: ["LOT-C-3", "LOT-C-4"], createdAt: now)
+    static let reservation = Reservation(id: "RES-000001", productionOrder: "PO-000003", operation: 10, component: "CAST-100", lot: "LOT-C-3",
+                                         item: "CAST-100", quantity: 2, stagingTask: "STG-000001", by: "planner", at: now)
+    static let stagingTask = StagingTask(id: "STG-000001", reservation: "RES-000001", productionOrder: "PO-000003", operation: 10, lot: "LOT-C-3",
+                                         quantity: 2, status: .staged, pickedBy: "wh-wanda", pickedAt: now, stagedAt: day(1),
+                                         stagedTo: "LS-LATHE-1", foundQuantity: 2)
+    static let stagingView = StagingTaskView(task: stagingTask, from: "STORE-A", handlingUnit: "P-1042", workCenter: "WC-LATHE-1",
+                                             to: "LS-LATHE-1", scheduledStart: day(2), neededBy: day(2).addingTimeInterval(-1800))
+    static let affected = AffectedOperation(productionOrder: "PO-000004", operation: 10, start: day(2), dueDate: day(30), quantity: 0.75)
+    static let shortage = ProjectedShortage(item: "STEEL-BAR", from: day(2), shortBy: 2.75, affected: [affected])
+    static let projection = ProjectionEntry(at: day(2), kind: .requirement, quantity: -0.75, projected: -2.75, lot: "LOT-S-1",
+                                            expectedReceipt: "ER-000001", productionOrder: "PO-000004", operation: 10, scheduled: true)
+    static let shipment = Shipment(id: "SHP-000001", salesOrder: "SO-1001", line: 1, customer: "CUST-ACME", item: "HOUS-100",
+                                   lots: [ShipmentLot(lot: "LOT-H-9", quantity: 10)], by: "wh-wanda", at: now)
+
+    static var warehouseSpecimens: [Specimen] {
+        [
+            specimen("ReceiveLot", ReceiveLot(id: "LOT-C-3", item: "CAST-100", quantity: 20, location: "DOCK-1", supplier: "Foundry Nord",
+                                              supplierLot: "FDY-2026-140", deliveryNote: "LS-88412", expectedReceipt: "ER-000001")),
+            specimen("LotReceived", LotReceived(lot: castingLot, deliveryNote: "LS-88412", expectedReceipt: "ER-000001", by: "wh-wanda")),
+            specimen("ExpectedReceipt", expectedReceipt),
+            specimen("ExpectReceipt", ExpectReceipt(id: "ER-7", item: "CAST-100", quantity: 20, expectedDate: day(3), supplier: "Foundry Nord",
+                                                    reference: "PO-4711")),
+            specimen("CancelExpectedReceipt", CancelExpectedReceipt(expectedReceipt: "ER-000001", reason: "ordered twice")),
+            specimen("ExpectedReceiptCancelled", ExpectedReceiptCancelled(expectedReceipt: "ER-000001", reason: "ordered twice", at: now)),
+            specimen("StockList", StockList(items: [stockLine])), specimen("StockLine", stockLine),
+            specimen("HandlingUnit", pallet),
+            specimen("HandlingUnitRequest", HandlingUnitRequest(id: "P-1042", kind: .container, location: "DOCK-1", lots: ["LOT-C-3"])),
+            specimen("CreateHandlingUnit", CreateHandlingUnit(id: "P-1042", kind: .pallet, location: "DOCK-1", lots: ["LOT-C-3"])),
+            specimen("MoveHandlingUnit", MoveHandlingUnit(handlingUnit: "P-1042", to: "STORE-A")),
+            specimen("HandlingUnitMoved", HandlingUnitMoved(handlingUnit: "P-1042", from: "DOCK-1", to: "STORE-A", lots: ["LOT-C-3", "LOT-C-4"])),
+            specimen("SplitRequest", SplitRequest(newHandlingUnit: "BOX-7", kind: .box, lots: ["LOT-C-4"])),
+            specimen("SplitHandlingUnit", SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "BOX-7", kind: .box, lots: ["LOT-C-4"])),
+            specimen("HandlingUnitSplit", HandlingUnitSplit(from: "P-1042", to: HandlingUnit(id: "BOX-7", kind: .box, location: "STORE-A",
+                                                                                               lots: ["LOT-C-4"], createdAt: now))),
+            specimen("LotsRequest", LotsRequest(lots: ["LOT-C-4"])),
+            specimen("HandlingUnitLots", HandlingUnitLots(handlingUnit: "P-1042", lots: ["LOT-C-4"])),
+            specimen("Reservation", reservation),
+            specimen("ReservationList", ReservationList(productionOrder: "PO-000003", items: [reservation])),
+            specimen("ReserveLot", ReserveLot(productionOrder: "PO-000003", lot: "LOT-C-3", quantity: 2)),
+            specimen("UnreserveLot", UnreserveLot(reservation: "RES-000002", reason: "the bar comes from the saw instead")),
+            specimen("ReservationReleased", ReservationReleased(reservation: "RES-000002", productionOrder: "PO-000003", lot: "LOT-S-1", quantity: 2,
+                                                                reason: "the bar comes from the saw instead", by: "planner", at: now)),
+            specimen("StagingTask", stagingTask), specimen("StagingTaskView", stagingView),
+            specimen("StagingTaskList", StagingTaskList(items: [stagingView])),
+            specimen("StagingTaskRef", StagingTaskRef(stagingTask: "STG-000001")),
+            specimen("StagingTaskPicked", StagingTaskPicked(stagingTask: "STG-000001", lot: "LOT-C-3", by: "wh-wanda", at: now)),
+            specimen("ConfirmRequest", ConfirmRequest(to: "LS-LATHE-1")),
+            specimen("ConfirmStagingTask", ConfirmStagingTask(stagingTask: "STG-000001", to: "LS-LATHE-1")),
+            specimen("StagingTaskConfirmed", StagingTaskConfirmed(stagingTask: "STG-000001", lot: "LOT-C-3", to: "LS-LATHE-1", by: "wh-wanda", at: now)),
+            specimen("ShortRequest", ShortRequest(foundQuantity: 2)),
+            specimen("ReportStagingShort", ReportStagingShort(stagingTask: "STG-000003", foundQuantity: 2)),
+            specimen("StagingShortReported", StagingShortReported(stagingTask: "STG-000003", lot: "LOT-C-2", expected: 3, found: 2,
+                                                                  lotQuantityBefore: 4, by: "wh-wanda", at: now)),
+            specimen("ReportMaterialMissing", ReportMaterialMissing(stagingTask: "STG-000004", handlingUnit: "P-1042", lot: "LOT-S-1",
+                                                                    note: "not on the rack")),
+            specimen("MaterialMissing", MaterialMissing(lots: ["LOT-S-1"], handlingUnit: "P-1042", stagingTask: "STG-000004", location: "LS-LATHE-1",
+                                                        affected: [affected], note: "not on the rack", by: "wh-wanda", at: now)),
+            specimen("AffectedOperation", affected),
+            specimen("ProjectionEntry", projection),
+            specimen("ProjectedAvailability", ProjectedAvailability(item: "STEEL-BAR", at: now, available: 0, entries: [projection],
+                                                                    shortFrom: day(2), shortBy: 2.75)),
+            specimen("CheckMaterial", CheckMaterial(items: ["STEEL-BAR"])),
+            specimen("ProjectedShortage", shortage),
+            specimen("ShortageProjected", ShortageProjected(shortage: shortage, at: now)),
+            specimen("ShortageResolved", ShortageResolved(item: "CAST-100", at: now)),
+            specimen("ShortageList", ShortageList(items: [shortage])),
+            specimen("ShipRequest", ShipRequest(lots: ["LOT-H-9"])),
+            specimen("ShipLots", ShipLots(salesOrder: "SO-1001", line: 1, lots: ["LOT-H-9"])),
+            specimen("Shipment", shipment), specimen("ShipmentLot", shipment.lots[0]),
+            specimen("SalesOrderShipped", SalesOrderShipped(salesOrder: "SO-1001", at: now)),
+        ]
+    }
 
     static var traceOEESpecimens: [Specimen] {
         [
@@ -940,6 +1141,46 @@ private enum Samples {
             specimen("ScrapLoss", OEEReport.ScrapLoss(reason: nil, quantity: 2, idealMinutes: 9)),
             specimen("WorkCenterOEE", WorkCenterOEE(workCenter: "WC-LATHE-2", from: now, to: day(1), by: .shift, items: [])),
             specimen("PlantOEE", PlantOEE(from: now, to: day(1), by: .shift, items: [])),
+            // Warehouse
+            specimen("Location", dock),
+            specimen("ReceiveLot", ReceiveLot(id: "LOT-C-4", item: "CAST-100", quantity: 5, location: "DOCK-1", supplier: "Foundry Nord",
+                                              supplierLot: "FDY-2026-141", deliveryNote: "LS-88412")),
+            specimen("LotReceived", LotReceived(lot: Lot(id: "LOT-C-4", item: "CAST-100", quantity: 5, location: "DOCK-1", createdAt: now),
+                                                deliveryNote: "LS-88412", expectedReceipt: nil, by: nil)),
+            specimen("ExpectedReceipt", ExpectedReceipt(id: "ER-000002", item: "STEEL-BAR", quantity: 50, expectedDate: day(5), supplier: "Stahl Rhein",
+                                                        reference: "CO-2611")),
+            specimen("ExpectReceipt", ExpectReceipt(item: "STEEL-BAR", quantity: 50, expectedDate: day(5), supplier: "Stahl Rhein", reference: "CO-2611")),
+            specimen("StockLine", StockLine(item: "STEEL-BAR", lot: "LOT-S-1", location: "LS-LATHE-1", status: .onHold, quantity: 5, reserved: 0,
+                                            availableToReserve: 0, handlingUnit: nil, supplierLot: nil, missing: true)),
+            specimen("HandlingUnit", HandlingUnit(id: "BOX-8", kind: .other, location: "STORE-A", lots: [], createdAt: now)),
+            specimen("HandlingUnitRequest", HandlingUnitRequest(id: "BOX-8", location: "STORE-A")),
+            specimen("SplitRequest", SplitRequest(newHandlingUnit: "BOX-7", lots: ["LOT-C-4"])),
+            specimen("SplitHandlingUnit", SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "BOX-7", lots: ["LOT-C-4"])),
+            specimen("Reservation", Reservation(id: "RES-000009", productionOrder: "PO-000004", operation: 10, component: "CAST-100", lot: "LOT-C-2",
+                                                item: "CAST-100", quantity: 1, stagingTask: nil, by: nil, at: now)),
+            specimen("ReserveLot", ReserveLot(productionOrder: "PO-000004", lot: "LOT-C-2")),
+            specimen("ReservationReleased", ReservationReleased(reservation: "RES-000009", productionOrder: "PO-000004", lot: "LOT-C-2", quantity: 1,
+                                                                reason: "wrong lot", by: nil, at: now)),
+            specimen("StagingTask", StagingTask(id: "STG-000009", reservation: "RES-000009", productionOrder: "PO-000004", operation: 10,
+                                                lot: "LOT-C-2", quantity: 1)),
+            specimen("StagingTaskView", StagingTaskView(task: StagingTask(id: "STG-000009", reservation: "RES-000009", productionOrder: "PO-000004",
+                                                                          operation: 10, lot: "LOT-C-2", quantity: 1, status: .cancelled),
+                                                        from: nil, handlingUnit: nil, workCenter: nil, to: nil, scheduledStart: nil, neededBy: nil)),
+            specimen("StagingTaskPicked", StagingTaskPicked(stagingTask: "STG-000009", lot: "LOT-C-2", by: nil, at: now)),
+            specimen("ConfirmRequest", ConfirmRequest()),
+            specimen("ConfirmStagingTask", ConfirmStagingTask(stagingTask: "STG-000009")),
+            specimen("StagingTaskConfirmed", StagingTaskConfirmed(stagingTask: "STG-000009", lot: "LOT-C-2", to: "LS-LATHE-1", by: nil, at: now)),
+            specimen("StagingShortReported", StagingShortReported(stagingTask: "STG-000009", lot: "LOT-C-2", expected: 1, found: 0.5,
+                                                                  lotQuantityBefore: 1, by: nil, at: now)),
+            specimen("ReportMaterialMissing", ReportMaterialMissing(lot: "LOT-C-2")),
+            specimen("MaterialMissing", MaterialMissing(lots: [], handlingUnit: nil, stagingTask: nil, location: "STORE-A", affected: [],
+                                                        note: nil, by: nil, at: now)),
+            specimen("AffectedOperation", AffectedOperation(productionOrder: "PO-000004", operation: 10, start: nil, dueDate: day(30), quantity: 1)),
+            specimen("ProjectionEntry", ProjectionEntry(at: now, kind: .stock, quantity: 4, projected: 4)),
+            specimen("ProjectedAvailability", ProjectedAvailability(item: "CAST-100", at: now, entries: [])),
+            specimen("CheckMaterial", CheckMaterial()),
+            specimen("Shipment", Shipment(id: "SHP-000002", salesOrder: "SO-1001", line: 2, customer: "CUST-ACME", item: "PUMP-100",
+                                          lots: [ShipmentLot(lot: "LOT-P-1", quantity: 2)], by: nil, at: now)),
         ] + Samples.commands.map { specimen("Command", $0) }
     }
 }
