@@ -109,7 +109,7 @@ public struct TaktAPI: Sendable {
             CollectionSpec<Lot>(path: "lots", schema: "Lot", noun: "lot", select: { $0.lots }, filters: [
                 Filter(name: "item", description: "item ID") { [$0.item.rawValue] },
                 Filter(name: "location", description: "location ID") { [$0.location.rawValue] },
-                Filter(name: "status", description: "available, on-hold, quarantine, consumed, shipped or scrapped") { [$0.status.rawValue] },
+                Filter(name: "status", description: "available, on-hold, quarantine, consumed, shipped, scrapped or returned") { [$0.status.rawValue] },
                 Filter(name: "supplierLot", description: "the supplier's lot number") { $0.supplierLot.map { [$0] } ?? [] },
                 Filter(name: "productionOrder", description: "made by this production order") { $0.productionOrder.map { [$0.rawValue] } ?? [] },
             ]), define: nil)
@@ -119,7 +119,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: [.admin, .supervisor]), define: nil)
         r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
-            + warehouseRoutes
+            + warehouseRoutes + qualityRoutes
         return r
     }
 

@@ -26,6 +26,9 @@ enum OpenAPISchemas {
         "ReceiveLot", "LotReceived", "ExpectedReceipt", "ExpectReceipt", "StockList", "HandlingUnit", "HandlingUnitRequest",
         "SplitRequest", "LotsRequest", "ReservationList", "Reservation", "ReserveLot", "StagingTaskList", "ConfirmRequest",
         "ShortRequest", "ReportMaterialMissing", "ProjectedAvailability", "CheckMaterial", "ShortageList", "ShipRequest", "Shipment",
+        // Quality
+        "InspectionPlan", "RecordInspectionResult", "InspectionResult", "InspectionStatus", "Nonconformance", "OpenNonconformance",
+        "DispositionRequest", "ApprovalRequest", "Hold", "PlaceHold",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -51,6 +54,10 @@ enum OpenAPISchemas {
         "HandlingUnitSplit", "ReservationReleased", "StagingTask", "StagingTaskPicked", "StagingTaskConfirmed", "StagingShortReported",
         "MaterialMissing", "AffectedOperation", "ShortageProjected", "ShortageResolved", "ProjectedShortage", "SalesOrderShipped",
         "ShipmentLot", "StockLine", "StagingTaskView", "ProjectionEntry",
+        // Quality: command and event payloads, and the parts of answers.
+        "Characteristic", "Measurement", "MeasuredValue", "Disposition", "DispositionNonconformance", "ApproveDisposition",
+        "NonconformanceDispositioned", "DispositionDecided", "ReworkOperationAdded", "NonconformanceClosed", "HeldLot", "ShippedLotNotice",
+        "ReleaseHold", "HoldReleased",
     ]
 
     static var components: [String: JSONValue] {
@@ -80,6 +87,9 @@ enum OpenAPISchemas {
         ("unreserveLot", "UnreserveLot"), ("pickStagingTask", "StagingTaskRef"), ("confirmStagingTask", "ConfirmStagingTask"),
         ("reportStagingShort", "ReportStagingShort"), ("reportMaterialMissing", "ReportMaterialMissing"), ("checkMaterial", "CheckMaterial"),
         ("shipLots", "ShipLots"),
+        ("defineInspectionPlan", "InspectionPlan"), ("recordInspectionResult", "RecordInspectionResult"),
+        ("openNonconformance", "OpenNonconformance"), ("dispositionNonconformance", "DispositionNonconformance"),
+        ("approveDisposition", "ApproveDisposition"), ("placeHold", "PlaceHold"), ("releaseHold", "ReleaseHold"),
     ]
 
     /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
@@ -106,6 +116,10 @@ enum OpenAPISchemas {
         ("stagingTaskConfirmed", "StagingTaskConfirmed"), ("stagingShortReported", "StagingShortReported"),
         ("materialMissing", "MaterialMissing"), ("shortageProjected", "ShortageProjected"), ("shortageResolved", "ShortageResolved"),
         ("lotsShipped", "Shipment"), ("salesOrderShipped", "SalesOrderShipped"),
+        ("inspectionPlanDefined", "InspectionPlan"), ("inspectionResultRecorded", "InspectionResult"),
+        ("nonconformanceOpened", "Nonconformance"), ("nonconformanceDispositioned", "NonconformanceDispositioned"),
+        ("dispositionDecided", "DispositionDecided"), ("reworkOperationAdded", "ReworkOperationAdded"),
+        ("nonconformanceClosed", "NonconformanceClosed"), ("holdPlaced", "Hold"), ("holdReleased", "HoldReleased"),
     ]
 
     // MARK: - The schemas
@@ -500,6 +514,8 @@ enum OpenAPISchemas {
             "inspectionRequired": bool("the routing asks for an inspection of this operation"),
             "inspectionPassed": bool("an inspection of it passed"),
             "overrides": arr(ref("InterlockOverride"), "interlocks a supervisor let pass on it"),
+            "reworkOf": code("a rework operation added by a nonconformance's disposition: the nonconformance it reworks").optional,
+            "reworkWorkCenter": code("a rework operation: where it runs (it has no routing step, setup or run time)").optional,
         ])),
         ("WorkSegment", obj("One stretch of work on an operation, from start or resume to pause or completion.", [
             "operator": code("who worked; absent when the system itself started it").optional,
@@ -1204,6 +1220,231 @@ enum OpenAPISchemas {
             "at": date("when"),
         ])),
 
+        // Quality: inspection plans and results
+        ("InspectionPlan", obj("What to inspect on an item, optionally at one operation of its routing. A purchased item's plan without an "
+                               + "operation is an incoming inspection: receipts of the item wait in quarantine until a result passes. At most "
+                               + "one plan per item and operation; redefining a plan keeps its ID and raises its revision.", [
+            "id": code("inspection plan ID, e.g. `IP-HOUS-100-10`"),
+            "name": words("what the plan checks"),
+            "item": code("the item it inspects"),
+            "operation": int("the routing operation (sequence number) it inspects; absent for an item-level (e.g. incoming) inspection", 1...).optional,
+            "characteristics": arr(ref("Characteristic"), "what every result measures or judges, each ID once", minItems: 1),
+            "sampleSize": int("samples per result: each characteristic is recorded once per sample; 1 when left out", 1...1000).optional,
+            "frequency": enumOf(InspectionFrequency.allCases.map(\.rawValue),
+                                "when the plan asks for a passed result: the first piece of each order operation, every output lot, or every "
+                                + "`everyUnits` units reported; first-piece when left out").optional,
+            "everyUnits": num("every-n only (and required there): the units per required inspection", above: 0).optional,
+            "failureSeverity": enumOf(Severity.allCases.map(\.rawValue), "the severity of the nonconformance a failed result opens; major when left out").optional,
+            "revision": int("set by the plant: 1 when first defined, one more on every redefinition; ignored when sent", 0...).optional,
+        ])),
+        ("Characteristic", obj("One thing an inspection checks: a measured value within limits (variable), or judged pass or fail (attribute).", [
+            "id": code("short code, unique within the plan, e.g. `bore-diameter`"),
+            "name": words("what is checked, e.g. `bore diameter`"),
+            "kind": enumOf(CharacteristicKind.allCases.map(\.rawValue), "variable: measured against its limits; attribute: judged pass or fail"),
+            "lowerLimit": num("variable: the lowest value that passes (inclusive); a variable has a lower limit, an upper limit or both").optional,
+            "upperLimit": num("variable: the highest value that passes (inclusive)").optional,
+            "unit": words("variable (required there): the unit of its values, e.g. `mm`").optional,
+            "target": num("variable: the nominal value, within the limits").optional,
+        ])),
+        ("RecordInspectionResult", obj("Record an inspection against a plan, for a production order operation (it must have started) and/or a lot. "
+                                       + "Exactly one measurement per characteristic and sample; a missing, unknown or repeated one refuses the whole "
+                                       + "result. Pass or fail follows from the limits.", [
+            "plan": code("inspection plan ID"),
+            "productionOrder": code("the production order inspected").optional,
+            "operation": int("the operation inspected; the plan's when left out", 1...).optional,
+            "lot": code("the lot inspected (every-lot and incoming plans); a lot made by an order names that order").optional,
+            "measurements": arr(ref("Measurement"), "one per characteristic and sample", minItems: 1),
+            "note": str("what was found").optional,
+        ])),
+        ("Measurement", obj("One entry of a result: one characteristic on one sample; a variable carries `value`, an attribute `passed`.", [
+            "characteristic": code("the characteristic's ID"),
+            "sample": int("the sample, 1 to the plan's sample size; 1 when left out", 1...).optional,
+            "value": num("variable: the measured value, in the characteristic's unit").optional,
+            "passed": bool("attribute: whether it passed").optional,
+        ])),
+        ("InspectionResult", obj("A recorded inspection: what was inspected against which plan revision, every measurement, and the verdict.", [
+            "id": code("result ID, e.g. `IR-000001`"),
+            "plan": code("inspection plan ID"),
+            "planRevision": int("the plan's revision it was recorded against", 1...),
+            "item": code("the item inspected"),
+            "productionOrder": code("the production order inspected").optional,
+            "operation": int("the operation inspected", 1...).optional,
+            "lot": code("the lot inspected").optional,
+            "measurements": arr(ref("MeasuredValue"), "every measurement, in the order recorded"),
+            "passed": bool("true when every measurement passed"),
+            "note": str("what was found").optional,
+            "by": code("who recorded it").optional,
+            "at": date("when"),
+        ])),
+        ("MeasuredValue", obj("A recorded measurement with its verdict.", [
+            "characteristic": code("the characteristic's ID"),
+            "sample": int("the sample", 1...),
+            "value": num("variable: the measured value").optional,
+            "passed": bool("variable: within the limits; attribute: as judged"),
+        ])),
+        ("InspectionStatus", obj("What one operation of a production order still waits for in inspection: the operator terminal's view.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the operation's sequence number", 1...),
+            "name": words("the operation's name"),
+            "item": code("the item the order makes"),
+            "inspectionRequired": bool("the routing step asks for an inspection, or a plan exists for the item at this operation (never for a rework operation)"),
+            "outstanding": bool("the engine's verdict: while true, the next operation does not start and the order does not complete"),
+            "plan": ref("InspectionPlan", "the plan that decides; absent when only the routing's inspection (`POST …/inspections`) decides").optional,
+            "requiredResults": int("with a plan: the passed results it asks for (first piece: 1; every N: one per N units reported, at least one; "
+                                   + "every lot: one per output lot, at least one)", 1...).optional,
+            "passedResults": int("passed results of the plan for this operation (without a plan: 1 when the routing's inspection passed, else 0)", 0...),
+            "lotsToInspect": arr(code("a lot ID"), "every-lot plans: output lots of the order without a passed result"),
+            "results": arr(ref("InspectionResult"), "every result recorded for this order operation, oldest first"),
+            "openNonconformances": arr(code("a nonconformance ID"), "nonconformances on this order operation that are not closed"),
+        ])),
+
+        // Quality: nonconformances and dispositions
+        ("Nonconformance", obj("A recorded deviation: what is wrong, where, which lots, how severe, and what was decided.", [
+            "id": code("nonconformance ID, e.g. `NC-000001`"),
+            "description": str("what is wrong (for a failed inspection: each failed measurement against its limits)"),
+            "severity": enumOf(Severity.allCases.map(\.rawValue), "how severe"),
+            "status": enumOf(NonconformanceStatus.allCases.map(\.rawValue),
+                             "open; awaiting-approval (a supervisor proposed a disposition); in-rework (until the rework operation completes); closed"),
+            "item": code("the item concerned: of its lots, or made by its production order").optional,
+            "lots": arr(code("a lot ID"), "the lots concerned"),
+            "productionOrder": code("the production order concerned").optional,
+            "operation": int("the operation of that order", 1...).optional,
+            "workCenter": code("where it was found").optional,
+            "location": code("where it was found").optional,
+            "inspectionResult": code("the failed inspection result that opened it").optional,
+            "openedBy": code("who opened it").optional,
+            "openedAt": date("when it was opened"),
+            "disposition": ref("Disposition", "what was decided, or proposed").optional,
+            "reworkOperation": int("rework: the operation added to the production order", 1...).optional,
+            "closedAt": date("when it was closed").optional,
+            "closedBy": code("who closed it").optional,
+            "closeNote": str("how it was closed").optional,
+        ])),
+        ("OpenNonconformance", obj("Open a nonconformance; name what it affects: lots, a production order (operation), a work center or a location.", [
+            "description": schema(["type": .string("string"), "minLength": .number(1), "maxLength": .number(2000), "pattern": .string("\\S")],
+                                  "what is wrong, at most 2000 characters"),
+            "severity": enumOf(Severity.allCases.map(\.rawValue), "how severe"),
+            "lots": arr(code("a lot ID"), "the lots concerned, each once; none when left out", unique: true).optional,
+            "productionOrder": code("the production order concerned").optional,
+            "operation": int("an operation of that production order", 1...).optional,
+            "workCenter": code("where it was found; the operation's work center when left out").optional,
+            "location": code("where it was found").optional,
+        ])),
+        ("Disposition", obj("What is to be done with nonconforming material, who decided (or proposed) it and who approved it.", [
+            "kind": enumOf(DispositionKind.allCases.map(\.rawValue), "scrap, rework, use-as-is or return-to-supplier"),
+            "reason": words("why"),
+            "workCenter": code("rework: where the rework operation runs").optional,
+            "decidedBy": code("who decided or proposed it").optional,
+            "decidedAt": date("when"),
+            "approvedBy": code("who approved it (quality; the decider when quality decided)").optional,
+            "approvedAt": date("when it was approved; absent while it awaits approval").optional,
+        ])),
+        ("DispositionRequest", obj("A disposition of a nonconformance: by quality it is carried out at once, by a supervisor it waits for approval.", [
+            "disposition": enumOf(DispositionKind.allCases.map(\.rawValue),
+                                  "scrap (its lots are scrapped), rework (an operation is added to the order), use-as-is (quarantined lots "
+                                  + "become available), or return-to-supplier (its purchased lots are returned)"),
+            "reason": words("why"),
+            "workCenter": code("rework only: where the rework runs; where the nonconformance was found when left out").optional,
+        ])),
+        ("DispositionNonconformance", obj("Decide, or propose, what happens to an open nonconformance (command data).", [
+            "nonconformance": code("nonconformance ID"),
+            "disposition": enumOf(DispositionKind.allCases.map(\.rawValue), "scrap, rework, use-as-is or return-to-supplier"),
+            "reason": words("why"),
+            "workCenter": code("rework only: where the rework runs; where the nonconformance was found when left out").optional,
+        ])),
+        ("ApprovalRequest", obj("Quality's decision on a proposed disposition; every field may be left out (it approves).", [
+            "approved": bool("false rejects the proposal: the nonconformance is open again; true when left out").optional,
+            "note": str("why; required when rejecting").optional,
+        ])),
+        ("ApproveDisposition", obj("Approve or reject a proposed disposition (command data).", [
+            "nonconformance": code("nonconformance ID"),
+            "approved": bool("false rejects the proposal: the nonconformance is open again; true when left out").optional,
+            "note": str("why; required when rejecting").optional,
+        ])),
+        ("NonconformanceDispositioned", obj("A disposition was decided (approved at once, by quality) or proposed (awaiting approval, by a supervisor).", [
+            "nonconformance": code("nonconformance ID"),
+            "disposition": ref("Disposition", "the disposition"),
+        ])),
+        ("DispositionDecided", obj("Quality approved or rejected a proposed disposition.", [
+            "nonconformance": code("nonconformance ID"),
+            "approved": bool("approved (then carried out) or rejected (the nonconformance is open again)"),
+            "note": str("why").optional,
+            "by": code("who decided").optional,
+            "at": date("when"),
+        ])),
+        ("ReworkOperationAdded", obj("A rework operation was added to a production order (reopening it when it was completed); completing it closes the nonconformance.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the new operation's sequence number: the last one plus one", 1...),
+            "name": words("the operation's name, `Rework NC-…`"),
+            "workCenter": code("where it runs"),
+            "nonconformance": code("the nonconformance it reworks"),
+            "reopened": bool("true when the order was completed and is in progress again"),
+            "at": date("when"),
+        ])),
+        ("NonconformanceClosed", obj("A nonconformance was closed: its disposition was carried out.", [
+            "nonconformance": code("nonconformance ID"),
+            "note": str("how: what was scrapped or returned, used as is, or which rework operation completed"),
+            "by": code("who").optional,
+            "at": date("when"),
+        ])),
+
+        // Quality: holds
+        ("PlaceHold", obj("Place a quality hold on exactly one of: a lot (in stock), a supplier lot (`supplier` with `supplierLot`), a production order or a work center.", [
+            "lot": code("a lot in stock").optional,
+            "supplier": str("with `supplierLot`: the supplier").optional,
+            "supplierLot": str("with `supplier`: the supplier's lot number; every lot of it and, through the genealogy, every lot made from it is held").optional,
+            "productionOrder": code("a production order: it and its output lots in stock are held").optional,
+            "workCenter": code("a work center: no operation starts or resumes there").optional,
+            "reason": words("why"),
+        ])),
+        ("Hold", obj("A quality hold and everything it reached.", [
+            "id": code("hold ID, e.g. `HOLD-000001`"),
+            "kind": enumOf(HoldTargetKind.allCases.map(\.rawValue), "what it holds"),
+            "lot": code("the lot held").optional,
+            "supplier": str("the supplier of the supplier lot held").optional,
+            "supplierLot": str("the supplier's lot number held").optional,
+            "productionOrder": code("the production order held").optional,
+            "workCenter": code("the work center held").optional,
+            "reason": words("why"),
+            "lots": arr(ref("HeldLot"), "lots in stock (store, line side, staged) it put on hold, with their status before"),
+            "orders": arr(code("a production order ID"), "orders held: the held order, or released and in-progress orders that consumed an affected lot"),
+            "shipped": arr(ref("ShippedLotNotice"), "affected lots already shipped: whom to notify"),
+            "placedBy": code("who placed it").optional,
+            "placedAt": date("when"),
+            "released": bool("true once released"),
+            "releasedBy": code("who released it").optional,
+            "releasedAt": date("when it was released").optional,
+            "releaseReason": str("why it was released").optional,
+        ])),
+        ("HeldLot", obj("A lot a hold put on hold, with the status it had before (restored when its last hold is released).", [
+            "lot": code("lot ID"),
+            "item": code("the lot's item"),
+            "location": code("where it was"),
+            "previousStatus": enumOf(LotStatus.allCases.map(\.rawValue), "its status before the first hold on it"),
+        ])),
+        ("ShippedLotNotice", obj("An affected lot that has already left the plant, and whom to notify.", [
+            "lot": code("lot ID"),
+            "item": code("the lot's item"),
+            "productionOrder": code("the production order that made it").optional,
+            "salesOrder": code("the sales order that order is pegged to").optional,
+            "salesOrderLine": int("the sales order line", 1...).optional,
+            "customer": code("the customer of that sales order").optional,
+        ])),
+        ("ReleaseHold", obj("Release a hold (command data).", [
+            "hold": code("hold ID"),
+            "reason": words("why"),
+        ])),
+        ("HoldReleased", obj("A hold was released: what it released, and what stays held by other holds.", [
+            "hold": code("hold ID"),
+            "reason": words("why"),
+            "restoredLots": arr(ref("HeldLot"), "lots back to their status before the hold"),
+            "stillHeldLots": arr(code("a lot ID"), "lots that stay on hold under another active hold"),
+            "releasedOrders": arr(code("a production order ID"), "orders no longer on hold"),
+            "releasedWorkCenter": code("the work center no longer on hold").optional,
+            "by": code("who released it").optional,
+            "at": date("when"),
+        ])),
+
         // Commands and the event log
         ("Command", command("A change to the plant: `type` names the command, `data` carries it.")),
         ("CommandBatch", obj("Commands applied in order and committed together; each gets its own answer.", [
@@ -1238,7 +1479,7 @@ enum OpenAPISchemas {
         ])),
     ]
 
-    private static let settable = "the new status: available, on-hold, quarantine or scrapped (consumed and shipped are set by execution and shipping)"
+    private static let settable = "the new status: available, on-hold, quarantine or scrapped (consumed, shipped and returned are set by execution, shipping and quality; a lot under a quality hold is only scrapped)"
 
     /// `{"type": …, "data": …}` where `data` follows the command type.
     private static func command(_ description: String, extra: KeyValuePairs<String, JSONSchema> = [:]) -> JSONSchema {

@@ -189,8 +189,13 @@ struct OpenAPITests {
         // Through the engine: every event type, some with idempotency keys.
         let engine = try await Engine.open(store: InMemoryEventStore(), now: { Samples.now }, logger: Logger(label: "test"))
         for (i, command) in Samples.commands.enumerated() {
-            // Only a signed-in user can acknowledge a work instruction: the operator reads it herself.
-            let actor: Actor = command.typeName == "acknowledgeWorkInstruction" ? .user(Samples.operatorUser.id) : .system
+            // Only a signed-in user can acknowledge a work instruction: the operator reads it herself. The supervisor's
+            // disposition is a proposal that quality (here the system) approves.
+            let actor: Actor = switch command {
+            case .acknowledgeWorkInstruction: .user(Samples.operatorUser.id)
+            case .dispositionNonconformance(Samples.supervisorProposal): .user("sup")
+            default: .system
+            }
             _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
         }
         let events = try await engine.events(after: 0, limit: 1000)
@@ -256,6 +261,20 @@ struct OpenAPITests {
         #expect(state.stagingTasks["STG-000004"]?.status == .missing)
         #expect(state.shortages["STEEL-BAR"] != nil, "bar is short while LOT-S-1 is missing")
         #expect(state.salesOrders["SO-1001"]?.status == .shipped)
+        // Quality as the engine holds it, and the operator terminal's view.
+        try check(state.inspectionPlans.values, "InspectionPlan")
+        try check(state.inspectionResults, "InspectionResult")
+        try check(state.nonconformances.values, "Nonconformance")
+        try check(state.holds.values, "Hold")
+        let terminal = [InspectionStatus(state: state, order: "PO-000003", operation: 10), InspectionStatus(state: state, order: "PO-000003", operation: 21)]
+        try check(terminal.compactMap { $0 }, "InspectionStatus")
+        #expect(terminal.map { $0?.outstanding } == [true, false], "every 5 units: 2 passed results for 9 units reported, 1 so far")
+        #expect(state.nonconformances.values.map { "\($0.id) \($0.status.rawValue)" }.sorted()
+                    == ["NC-000001 in-rework", "NC-000002 closed", "NC-000003 closed"])
+        #expect(state.nonconformances["NC-000002"]?.disposition?.decidedBy == "sup")
+        #expect(state.lots["LOT-B-1"]?.status == .available && state.lots["LOT-B-2"]?.status == .returned)
+        #expect(state.lots["LOT-C-2"]?.status == .available && state.lots["LOT-H-2"]?.status == .onHold, "the recall is lifted; LOT-H-2 stays held")
+        #expect(state.activeHolds(onOrder: "PO-000003").isEmpty)
     }
 
     @Test("A page of a list validates against the inline Page schema")
@@ -323,10 +342,10 @@ struct OpenAPITests {
 
             @discardableResult
             func call(_ operationID: String, _ method: HTTPMethod, _ path: String, body: JSONValue? = nil, auth: Bool = true,
-                      expect status: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
+                      token: String? = nil, expect status: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JSONValue {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
                 request.method = method
-                if auth { request.headers.add(name: "Authorization", value: "Bearer \(secret)") }
+                if auth { request.headers.add(name: "Authorization", value: "Bearer \(token ?? secret)") }
                 if let body {
                     request.headers.add(name: "Content-Type", value: "application/json")
                     request.body = .bytes(ByteBuffer(bytes: try TaktJSON.encoder.encode(body)))
@@ -346,10 +365,21 @@ struct OpenAPITests {
             }
 
             try await call("health", .GET, "/healthz", auth: false, expect: 200)
-            let batch = try await call("submitBatch", .POST, "/api/v1/commands/batch", body: try Samples.batchJSON(keys: false, extra: [
-                .defineSite(Site(id: "bad code!", name: " "))
-            ]), expect: 200)
-            #expect(batch["accepted"] == .number(Double(Samples.commands.count)) && batch["rejected"] == .number(1), "both kinds of answer")
+            // The sample commands as two batches of the admin, and between them the supervisor's proposed disposition (a batch
+            // acts as one user; the admin's disposition would be carried out at once, with nothing left to approve).
+            let cut = try #require(Samples.commands.firstIndex(of: .dispositionNonconformance(Samples.supervisorProposal)))
+            let batch = try await call("submitBatch", .POST, "/api/v1/commands/batch", body: try Samples.batchJSON(
+                keys: false, commands: Array(Samples.commands[..<cut]), extra: [.defineSite(Site(id: "bad code!", name: " "))]), expect: 200)
+            #expect(batch["accepted"] == .number(Double(cut)) && batch["rejected"] == .number(1), "both kinds of answer")
+            let sup = try #require(try await call("issueToken", .POST, "/api/v1/users/sup/tokens", body: .object(["label": .string("tablet")]),
+                                                  expect: 201)["secret"]?.stringValue)
+            let proposal = Samples.supervisorProposal
+            try await call("dispositionNonconformance", .POST, "/api/v1/nonconformances/\(proposal.nonconformance)/disposition",
+                           body: try encoded(DispositionRequest(disposition: proposal.disposition, reason: proposal.reason)), token: sup, expect: 200)
+            try await call("approveDisposition", .POST, "/api/v1/nonconformances/\(proposal.nonconformance)/approval", token: sup, expect: 403)
+            let rest = try await call("submitBatch", .POST, "/api/v1/commands/batch",
+                                      body: try Samples.batchJSON(keys: false, commands: Array(Samples.commands[(cut + 1)...])), expect: 200)
+            #expect(rest["accepted"] == .number(Double(Samples.commands.count - cut - 1)) && rest["rejected"] == .number(0), "\(rest)")
             try await call("listWorkCenters", .GET, "/api/v1/work-centers?limit=1", expect: 200)
             try await call("listWorkCenters", .GET, "/api/v1/work-centers?limit=500", expect: 200)
             try await call("getWorkCenter", .GET, "/api/v1/work-centers/WC-LATHE-1", expect: 200)
@@ -461,6 +491,50 @@ struct OpenAPITests {
             try await call("listShipments", .GET, "/api/v1/shipments?customer=CUST-ACME", expect: 200)
             try await call("getShipment", .GET, "/api/v1/shipments/SHP-000001", expect: 200)
             try await call("getShipment", .GET, "/api/v1/shipments/NOPE", expect: 404)
+            // Quality: plans, results, the operator terminal, nonconformances and holds of the sample.
+            try await call("listInspectionPlans", .GET, "/api/v1/inspection-plans?item=HOUS-100&operation=10", expect: 200)
+            try await call("getInspectionPlan", .GET, "/api/v1/inspection-plans/IP-HOUS-100-10", expect: 200)
+            try await call("createInspectionPlan", .POST, "/api/v1/inspection-plans", body: try encoded(Samples.incomingPlan), expect: 409)
+            let redefined = try await call("putInspectionPlan", .PUT, "/api/v1/inspection-plans/IP-CAST-100B", body: try encoded(Samples.incomingPlan),
+                                           expect: 200)
+            #expect(redefined["revision"] == .number(2))
+            try await call("listInspectionResults", .GET, "/api/v1/inspection-results?productionOrder=PO-000003&passed=false", expect: 200)
+            try await call("getInspectionResult", .GET, "/api/v1/inspection-results/IR-000002", expect: 200)
+            let recorded = try await call("recordInspectionResult", .POST, "/api/v1/inspection-results", body: try encoded(RecordInspectionResult(
+                plan: "IP-HOUS-100-10", productionOrder: "PO-000003", measurements: [
+                    .value("bore", 52.02), .value("bore", 52.04, sample: 2), .attribute("burrs", true), .attribute("burrs", true, sample: 2),
+                ])), expect: 201)
+            #expect(recorded["events"]?.arrayValue?.count == 1)
+            try await call("recordInspectionResult", .POST, "/api/v1/inspection-results", body: try encoded(RecordInspectionResult(
+                plan: "IP-HOUS-100-10", productionOrder: "PO-000003", measurements: [.value("bore", 52.02)])), expect: 422)
+            let terminal = try await call("getOperationInspection", .GET, "/api/v1/production-orders/PO-000003/operations/10/inspection", expect: 200)
+            #expect(terminal["outstanding"] == .bool(false) && terminal["passedResults"] == .number(2), "\(terminal)")
+            try await call("getOperationInspection", .GET, "/api/v1/production-orders/PO-000003/operations/21/inspection", expect: 200)
+            try await call("getOperationInspection", .GET, "/api/v1/production-orders/PO-000003/operations/99/inspection", expect: 404)
+            try await call("getOperationInspection", .GET, "/api/v1/production-orders/PO-000003/operations/ten/inspection", expect: 400)
+            try await call("listNonconformances", .GET, "/api/v1/nonconformances?status=closed", expect: 200)
+            try await call("getNonconformance", .GET, "/api/v1/nonconformances/NC-000001", expect: 200)
+            try await call("getNonconformance", .GET, "/api/v1/nonconformances/NC-000002", expect: 200)
+            let opened = try await call("openNonconformance", .POST, "/api/v1/nonconformances",
+                                        body: try encoded(OpenNonconformance(description: "Dented in transport", severity: .major, lots: ["LOT-H-1"])),
+                                        expect: 201)
+            let nc = try #require(opened["id"]?.stringValue)
+            try await call("openNonconformance", .POST, "/api/v1/nonconformances", body: try encoded(OpenNonconformance(description: " ", severity: .minor)),
+                           expect: 422)
+            try await call("dispositionNonconformance", .POST, "/api/v1/nonconformances/\(nc)/disposition",
+                           body: try encoded(DispositionRequest(disposition: .scrap, reason: "dented")), expect: 200)
+            try await call("dispositionNonconformance", .POST, "/api/v1/nonconformances/NOPE/disposition",
+                           body: try encoded(DispositionRequest(disposition: .scrap, reason: "dented")), expect: 404)
+            try await call("approveDisposition", .POST, "/api/v1/nonconformances/\(nc)/approval", body: try encoded(ApprovalRequest()), expect: 409)
+            try await call("listHolds", .GET, "/api/v1/holds?status=active", expect: 200)
+            try await call("getHold", .GET, "/api/v1/holds/HOLD-000001", expect: 200)
+            let held = try await call("placeHold", .POST, "/api/v1/holds", body: try encoded(PlaceHold(workCenter: "WC-LATHE-2", reason: "spindle runout")),
+                                      expect: 201)
+            let hold = try #require(held["id"]?.stringValue)
+            try await call("placeHold", .POST, "/api/v1/holds", body: try encoded(PlaceHold(workCenter: "WC-LATHE-2", reason: "again")), expect: 409)
+            try await call("releaseHold", .POST, "/api/v1/holds/\(hold)/release", body: try encoded(ReasonRequest(reason: "runout within limits")),
+                           expect: 200)
+            try await call("releaseHold", .POST, "/api/v1/holds/\(hold)/release", body: try encoded(ReasonRequest(reason: "again")), expect: 409)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
             try await call("createSite", .POST, "/api/v1/sites", body: .object(["id": .string("PLANT-8")]), expect: 400)
@@ -833,10 +907,41 @@ private enum Samples {
         .createLot(NewLot(id: "LOT-P-1", item: "PUMP-100", quantity: 2, location: "STORE-A")),
         .shipLots(ShipLots(salesOrder: "SO-1001", line: 1, lots: ["LOT-H-9"])),
         .shipLots(ShipLots(salesOrder: "SO-1001", line: 2, lots: ["LOT-P-1"])),
+        // Quality: the bore of the turned housings is checked every 5 units; second-source castings get an incoming inspection.
+        .createUser(User(id: "sup", name: "Sam Berger", roles: [.supervisor])),
+        .defineInspectionPlan(turnPlan),
+        .defineInspectionPlan(incomingPlan),
+        // IR-000001 passes; IR-000002 has a bore out of limits and opens NC-000001, which quality has reworked on lathe 2 (operation 21).
+        .recordInspectionResult(passedResult),
+        .recordInspectionResult(RecordInspectionResult(plan: "IP-HOUS-100-10", productionOrder: "PO-000003", operation: 10, measurements: [
+            .value("bore", 52.01), .value("bore", 52.07, sample: 2), .attribute("burrs", true), .attribute("burrs", true, sample: 2),
+        ])),
+        .dispositionNonconformance(DispositionNonconformance(nonconformance: "NC-000001", disposition: .rework, reason: "re-turn the bore",
+                                                             workCenter: "WC-LATHE-2")),
+        // Second-source castings wait in quarantine. LOT-B-1 has no certificate (IR-000003, NC-000002): the supervisor proposes to use it
+        // as is, quality approves and it becomes available.
+        .receiveLot(ReceiveLot(id: "LOT-B-1", item: "CAST-100B", quantity: 10, location: "DOCK-1", supplier: "Foundry Süd",
+                               supplierLot: "FS-2611-007", deliveryNote: "LS-5120")),
+        .receiveLot(ReceiveLot(id: "LOT-B-2", item: "CAST-100B", quantity: 4, location: "DOCK-1", supplier: "Foundry Süd",
+                               supplierLot: "FS-2611-008", deliveryNote: "LS-5120")),
+        .recordInspectionResult(RecordInspectionResult(plan: "IP-CAST-100B", lot: "LOT-B-1", measurements: [.attribute("certificate", false)],
+                                                       note: "no certificate of conformity")),
+        .dispositionNonconformance(supervisorProposal),
+        .approveDisposition(ApproveDisposition(nonconformance: "NC-000002", approved: true, note: "certificate arrived by e-mail")),
+        // NC-000003, opened by hand: sand inclusions in LOT-B-2, which goes back to the foundry.
+        .openNonconformance(OpenNonconformance(description: "Sand inclusions on the flange", severity: .minor, lots: ["LOT-B-2"],
+                                               productionOrder: "PO-000004", operation: 10, workCenter: "WC-LATHE-1", location: "DOCK-1")),
+        .dispositionNonconformance(DispositionNonconformance(nonconformance: "NC-000003", disposition: .returnToSupplier,
+                                                             reason: "the foundry takes them back")),
+        // The foundry recalls melt FDY-2026-131 (HOLD-000001): LOT-C-2, the housings LOT-H-2 turned from it and PO-000003 are held.
+        // LOT-H-2 is also held on its own (HOLD-000002), so it stays on hold when the recall is lifted.
+        .placeHold(PlaceHold(supplier: "Foundry Nord", supplierLot: "FDY-2026-131", reason: "foundry recall: wrong alloy")),
+        .placeHold(PlaceHold(lot: "LOT-H-2", reason: "bore to be measured again")),
+        .releaseHold(ReleaseHold(hold: "HOLD-000001", reason: "alloy confirmed by certificate")),
     ]
 
     /// The commands as a batch body, each with an idempotency key when asked.
-    static func batchJSON(keys: Bool, extra: [Command] = []) throws -> JSONValue {
+    static func batchJSON(keys: Bool, commands: [Command] = Samples.commands, extra: [Command] = []) throws -> JSONValue {
         .object(["commands": .array(try (commands + extra).enumerated().map { i, command in
             guard case .object(var o) = try encoded(command) else { return .null }
             if keys { o["idempotencyKey"] = .string("import-\(i)") }
@@ -899,7 +1004,7 @@ private enum Samples {
                 productionOrder: "PO-000003", sequence: 20, name: "Deburr", item: "HOUS-100", quantity: 8, orderStatus: .released, priority: 3,
                 dueDate: day(25), start: day(2), end: day(3), operationStatus: .waiting, canStart: false,
                 blockers: [Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue, message: "operation 10 is waiting")])),
-        ] + executionSpecimens + warehouseSpecimens
+        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens
     }
 
     static let materialCheck = MaterialCheck(item: "CAST-100", required: 8, available: 6)
@@ -909,7 +1014,7 @@ private enum Samples {
     static let progress = OperationProgress(
         sequence: 10, name: "Turn housing", status: .paused, workCenter: "WC-LATHE-1", good: 5, scrap: 1, rework: 0, plannedMinutes: 56,
         segments: [segment], pauseReason: "waiting for the crane", startedAt: now, completedAt: day(1), inspectionRequired: true,
-        inspectionPassed: false, overrides: [override])
+        inspectionPassed: false, overrides: [override], reworkOf: "NC-000001", reworkWorkCenter: "WC-LATHE-2")
     static let clockIn = ClockIn(user: "jdoe", workCenter: "WC-LATHE-1", since: now)
     static let session = LabourSession(user: "jdoe", workCenter: "WC-LATHE-1", start: now, end: now.addingTimeInterval(8 * 3600))
     static let machineState = MachineStateChange(workCenter: "WC-LATHE-1", state: .slow, reason: "worn insert", at: now, by: "jdoe",
@@ -1091,6 +1196,76 @@ private enum Samples {
         ]
     }
 
+    // Quality, with every optional field set.
+    static let turnPlan = InspectionPlan(
+        id: "IP-HOUS-100-10", name: "Turned bore", item: "HOUS-100", operation: 10,
+        characteristics: [.variable("bore", "Bore diameter", lower: 52.0, upper: 52.05, unit: "mm", target: 52.02), .attribute("burrs", "Free of burrs")],
+        sampleSize: 2, frequency: .everyN, everyUnits: 5, failureSeverity: .critical)
+    static let incomingPlan = InspectionPlan(id: "IP-CAST-100B", name: "Incoming second-source castings", item: "CAST-100B",
+                                             characteristics: [.attribute("certificate", "Certificate of conformity")])
+    static let passedResult = RecordInspectionResult(
+        plan: "IP-HOUS-100-10", productionOrder: "PO-000003", operation: 10, lot: "LOT-H-2",
+        measurements: [.value("bore", 52.02), .value("bore", 52.03, sample: 2), .attribute("burrs", true), .attribute("burrs", true, sample: 2)],
+        note: "first lot")
+    static let supervisorProposal = DispositionNonconformance(nonconformance: "NC-000002", disposition: .useAsIs,
+                                                              reason: "certificate follows by e-mail")
+    static let measuredValue = MeasuredValue(characteristic: "bore", sample: 2, value: 52.07, passed: false)
+    static let inspectionResult = InspectionResult(
+        id: "IR-000002", plan: "IP-HOUS-100-10", planRevision: 1, item: "HOUS-100", productionOrder: "PO-000003", operation: 10, lot: "LOT-H-2",
+        measurements: [measuredValue, MeasuredValue(characteristic: "burrs", sample: 1, value: nil, passed: true)], passed: false,
+        note: "second sample over", by: "jdoe", at: now)
+    static let disposition = Disposition(kind: .rework, reason: "re-turn the bore", workCenter: "WC-LATHE-2", decidedBy: "sup", decidedAt: now,
+                                         approvedBy: "qa", approvedAt: day(1))
+    static let nonconformance = Nonconformance(
+        id: "NC-000001", description: "Inspection IR-000002 failed: 'bore' 52.07 mm is above the upper limit 52.05 mm (sample 2)",
+        severity: .critical, status: .inRework, item: "HOUS-100", lots: ["LOT-H-2"], productionOrder: "PO-000003", operation: 10,
+        workCenter: "WC-LATHE-1", location: "STORE-A", inspectionResult: "IR-000002", openedBy: "jdoe", openedAt: now, disposition: disposition,
+        reworkOperation: 21, closedAt: day(2), closedBy: "qa", closeNote: "rework operation 21 of PO-000003 completed")
+    static let heldLot = HeldLot(lot: "LOT-C-2", item: "CAST-100", location: "LS-LATHE-1", previousStatus: .available)
+    static let shippedNotice = ShippedLotNotice(lot: "LOT-P-1", item: "PUMP-100", productionOrder: "PO-000005", salesOrder: "SO-1001",
+                                                salesOrderLine: 2, customer: "CUST-ACME")
+    static let hold = Hold(
+        id: "HOLD-000001", kind: .supplierLot, lot: "LOT-C-2", supplier: "Foundry Nord", supplierLot: "FDY-2026-131", productionOrder: "PO-000003",
+        workCenter: "WC-LATHE-1", reason: "foundry recall: wrong alloy", lots: [heldLot], orders: ["PO-000003"], shipped: [shippedNotice],
+        placedBy: "qa", placedAt: now, released: true, releasedBy: "qa", releasedAt: day(1), releaseReason: "alloy confirmed by certificate")
+    static let inspectionStatus = InspectionStatus(
+        productionOrder: "PO-000003", operation: 10, name: "Turn housing", item: "HOUS-100", inspectionRequired: true, outstanding: true,
+        plan: turnPlan, requiredResults: 2, passedResults: 1, lotsToInspect: ["LOT-H-2"], results: [inspectionResult],
+        openNonconformances: ["NC-000001"])
+
+    static var qualitySpecimens: [Specimen] {
+        var definedPlan = turnPlan
+        definedPlan.revision = 2
+        return [
+            specimen("InspectionPlan", definedPlan), specimen("Characteristic", turnPlan.characteristics[0]),
+            specimen("RecordInspectionResult", passedResult),
+            specimen("Measurement", Measurement(characteristic: "bore", sample: 2, value: 52.03, passed: true)),
+            specimen("InspectionResult", inspectionResult), specimen("MeasuredValue", measuredValue),
+            specimen("InspectionStatus", inspectionStatus),
+            specimen("Nonconformance", nonconformance),
+            specimen("OpenNonconformance", OpenNonconformance(description: "Sand inclusions on the flange", severity: .minor, lots: ["LOT-C-4"],
+                                                              productionOrder: "PO-000004", operation: 10, workCenter: "WC-LATHE-1", location: "STORE-A")),
+            specimen("Disposition", disposition),
+            specimen("DispositionRequest", DispositionRequest(disposition: .rework, reason: "re-turn the bore", workCenter: "WC-LATHE-2")),
+            specimen("DispositionNonconformance", DispositionNonconformance(nonconformance: "NC-000001", disposition: .rework, reason: "re-turn the bore",
+                                                                            workCenter: "WC-LATHE-2")),
+            specimen("ApprovalRequest", ApprovalRequest(approved: false, note: "scrap them instead")),
+            specimen("ApproveDisposition", ApproveDisposition(nonconformance: "NC-000002", approved: false, note: "scrap them instead")),
+            specimen("NonconformanceDispositioned", NonconformanceDispositioned(nonconformance: "NC-000001", disposition: disposition)),
+            specimen("DispositionDecided", DispositionDecided(nonconformance: "NC-000002", approved: true, note: "certificate arrived", by: "qa", at: now)),
+            specimen("ReworkOperationAdded", ReworkOperationAdded(productionOrder: "PO-000003", operation: 21, name: "Rework NC-000001",
+                                                                  workCenter: "WC-LATHE-2", nonconformance: "NC-000001", reopened: true, at: now)),
+            specimen("NonconformanceClosed", NonconformanceClosed(nonconformance: "NC-000002", note: "used as is: certificate follows", by: "qa", at: now)),
+            specimen("PlaceHold", PlaceHold(lot: "LOT-H-2", supplier: "Foundry Nord", supplierLot: "FDY-2026-131", productionOrder: "PO-000003",
+                                            workCenter: "WC-LATHE-1", reason: "foundry recall")),
+            specimen("Hold", hold), specimen("HeldLot", heldLot), specimen("ShippedLotNotice", shippedNotice),
+            specimen("ReleaseHold", ReleaseHold(hold: "HOLD-000001", reason: "alloy confirmed by certificate")),
+            specimen("HoldReleased", HoldReleased(hold: "HOLD-000001", reason: "alloy confirmed by certificate", restoredLots: [heldLot],
+                                                  stillHeldLots: ["LOT-H-2"], releasedOrders: ["PO-000003"], releasedWorkCenter: "WC-LATHE-1",
+                                                  by: "qa", at: now)),
+        ]
+    }
+
     /// Values with every optional field left out, and other variants.
     static var minimalSpecimens: [Specimen] {
         [
@@ -1181,6 +1356,32 @@ private enum Samples {
             specimen("CheckMaterial", CheckMaterial()),
             specimen("Shipment", Shipment(id: "SHP-000002", salesOrder: "SO-1001", line: 2, customer: "CUST-ACME", item: "PUMP-100",
                                           lots: [ShipmentLot(lot: "LOT-P-1", quantity: 2)], by: nil, at: now)),
+            // Quality
+            specimen("InspectionPlan", incomingPlan), specimen("Characteristic", incomingPlan.characteristics[0]),
+            specimen("Characteristic", Characteristic.variable("bore", "Bore diameter", lower: nil, upper: 52.05, unit: "mm")),
+            specimen("RecordInspectionResult", RecordInspectionResult(plan: "IP-CAST-100B", measurements: [Measurement(characteristic: "certificate")])),
+            specimen("Measurement", Measurement(characteristic: "certificate")),
+            specimen("InspectionResult", InspectionResult(id: "IR-000003", plan: "IP-CAST-100B", planRevision: 1, item: "CAST-100B", productionOrder: nil,
+                                                          operation: nil, lot: nil, measurements: [], passed: true, note: nil, by: nil, at: now)),
+            specimen("MeasuredValue", MeasuredValue(characteristic: "certificate", sample: 1, value: nil, passed: false)),
+            specimen("InspectionStatus", InspectionStatus(productionOrder: "PO-000003", operation: 21, name: "Rework NC-000001", item: "HOUS-100",
+                                                          inspectionRequired: false, outstanding: false, plan: nil, requiredResults: nil,
+                                                          passedResults: 0, lotsToInspect: [], results: [], openNonconformances: [])),
+            specimen("Nonconformance", Nonconformance(id: "NC-000004", description: "Dented", severity: .major, openedBy: nil, openedAt: now)),
+            specimen("OpenNonconformance", OpenNonconformance(description: "Dented", severity: .major)),
+            specimen("Disposition", Disposition(kind: .scrap, reason: "dented", decidedBy: nil, decidedAt: now)),
+            specimen("DispositionRequest", DispositionRequest(disposition: .scrap, reason: "dented")),
+            specimen("ApprovalRequest", ApprovalRequest()),
+            specimen("ApproveDisposition", ApproveDisposition(nonconformance: "NC-000002")),
+            specimen("DispositionDecided", DispositionDecided(nonconformance: "NC-000002", approved: true, note: nil, by: nil, at: now)),
+            specimen("NonconformanceClosed", NonconformanceClosed(nonconformance: "NC-000002", note: "scrapped LOT-C-4", by: nil, at: now)),
+            specimen("PlaceHold", PlaceHold(workCenter: "WC-LATHE-1", reason: "spindle runout to be checked")),
+            specimen("Hold", Hold(id: "HOLD-000003", kind: .workCenter, workCenter: "WC-LATHE-1", reason: "spindle runout", placedBy: nil, placedAt: now)),
+            specimen("ShippedLotNotice", ShippedLotNotice(lot: "LOT-H-9", item: "HOUS-100", productionOrder: nil, salesOrder: nil, salesOrderLine: nil,
+                                                          customer: nil)),
+            specimen("HoldReleased", HoldReleased(hold: "HOLD-000003", reason: "runout within limits", restoredLots: [], stillHeldLots: [],
+                                                  releasedOrders: [], releasedWorkCenter: nil, by: nil, at: now)),
+            specimen("OperationProgress", OperationProgress(sequence: 21, name: "Rework NC-000001", reworkOf: "NC-000001", reworkWorkCenter: "WC-LATHE-2")),
         ] + Samples.commands.map { specimen("Command", $0) }
     }
 }
