@@ -26,6 +26,9 @@ public struct DemoPlant {
 /// Generates the plant from ``DemoCatalog`` in stages: structure, products, partners and people, demand, supply.
 struct DemoPlantBuilder {
     private(set) var commands: [Command] = []
+    /// Releases, starts, completions and cancellations of the production orders, recorded once the purchased
+    /// material is in stock, so that releasing reserves it and asks for staging as it would in the plant.
+    private var orderTransitions: [Command] = []
     /// Work instructions defined so far (each once, before the first routing that names it).
     private var instructions: Set<WorkInstruction.ID> = []
     private var rng: DemoRandom
@@ -458,11 +461,11 @@ struct DemoPlantBuilder {
             let ref = ProductionOrderRef(productionOrder: order.id)
             switch order.status {
             case .planned: break
-            case .released: commands.append(.releaseProductionOrder(ref))
-            case .inProgress: commands += [.releaseProductionOrder(ref), .startProductionOrder(ref)]
-            case .completed: commands += [.releaseProductionOrder(ref), .startProductionOrder(ref), .completeProductionOrder(ref)]
+            case .released: orderTransitions.append(.releaseProductionOrder(ref))
+            case .inProgress: orderTransitions += [.releaseProductionOrder(ref), .startProductionOrder(ref)]
+            case .completed: orderTransitions += [.releaseProductionOrder(ref), .startProductionOrder(ref), .completeProductionOrder(ref)]
             case .cancelled:
-                commands.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(DemoCatalog.cancelReasons))))
+                orderTransitions.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(DemoCatalog.cancelReasons))))
             }
         }
     }
@@ -536,6 +539,8 @@ struct DemoPlantBuilder {
             commands.append(.setLotStatus(SetLotStatus(lot: lot, status: .onHold, reason: "Supplier notice: possible material mix-up in this lot")))
         }
 
+        // The orders move on now that the material is here: releases reserve it and create staging tasks.
+        commands += orderTransitions
         // What completed orders made, at the place that uses it next.
         for order in orders where order.status == .completed {
             let location: Location.ID =
