@@ -306,13 +306,14 @@ extension PlantState {
 
     // MARK: Material
 
-    /// What releasing `order` needs of each BOM component against what is available in stock.
+    /// What releasing `order` needs of each BOM component against what is available in stock and not yet
+    /// reserved for other orders.
     func materialCheck(_ order: ProductionOrder) -> [MaterialCheck] {
         guard let bom = boms.values.first(where: { $0.item == order.item }) else { return [] }
         return bom.components.map { c in
             let items = Set([c.item] + c.substitutes)
             let available = lots.values.reduce(0.0) { sum, lot in
-                lot.status == .available && items.contains(lot.item) ? sum + lot.quantity : sum
+                items.contains(lot.item) ? sum + availableToReserve(lot: lot.id) : sum
             }
             return MaterialCheck(item: c.item, required: c.quantity * order.quantity, available: available)
         }
