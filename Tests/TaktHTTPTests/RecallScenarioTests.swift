@@ -34,7 +34,7 @@ struct RecallScenarioTests {
             try await command(s, t.warehouse, "pickStagingTask", #"{"stagingTask":"\#(task)"}"#)
             let staged = try await command(s, t.warehouse, "confirmStagingTask", #"{"stagingTask":"\#(task)"}"#)
             #expect(types(staged) == ["lotMoved", "stagingTaskConfirmed"])
-            #expect(try await s.engine.read { $0.lots["CX-LOT-1"]?.location } == "LS-MILL-1")
+            #expect(await s.engine.read { $0.lots["CX-LOT-1"]?.location } == "LS-MILL-1")
 
             // Anna mills: the staged castings let her start; she consumes 4.
             let op = "/api/v1/production-orders/PO-HX-1/operations/10"
@@ -87,7 +87,7 @@ struct RecallScenarioTests {
             let held = Set((placed["lots"] as? [[String: Any]] ?? []).compactMap { $0["lot"] as? String })
             #expect(held == ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"])
             let holdID = try #require(placed["id"] as? String)
-            #expect(try await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.onHold, .onHold, .onHold])
+            #expect(await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.onHold, .onHold, .onHold])
 
             // Held pumps cannot ship; held castings cannot be consumed or moved.
             let blocked = try await s.send(.POST, "/api/v1/commands", token: t.warehouse,
@@ -108,7 +108,7 @@ struct RecallScenarioTests {
             #expect(denied.status == 403)
             let release2 = try await command(s, t.quality, "releaseHold", #"{"hold":"\#(holdID)","reason":"Supplier lab: melt 42 within specification"}"#)
             #expect(types(release2).contains("holdReleased"))
-            #expect(try await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.available, .available, .available])
+            #expect(await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.available, .available, .available])
             let shipped = try await command(s, t.warehouse, "shipLots", #"{"salesOrder":"SO-PX-1","line":1,"lots":["PX-LOT-1"]}"#)
             #expect(types(shipped).contains("lotsShipped"))
 
@@ -138,7 +138,7 @@ struct RecallScenarioTests {
             let tooMuch = try await s.send(.POST, "/api/v1/commands", token: t.planner,
                                            body: #"{"type":"createProductionOrder","data":{"id":"PO-HX-9","item":"HX-100","quantity":-1,"dueDate":"2026-11-27"}}"#)
             #expect(tooMuch.status == 422)
-            #expect(try await s.engine.read { $0.productionOrders["PO-HX-9"] } == nil)
+            #expect(await s.engine.read { $0.productionOrders["PO-HX-9"] } == nil)
 
             try await command(s, t.planner, "createProductionOrder", #"{"id":"PO-HX-2","item":"HX-100","quantity":5,"dueDate":"2026-11-27"}"#)
             try await ok(s.send(.POST, "/api/v1/production-orders/PO-HX-2/release", token: t.planner))

@@ -34,7 +34,7 @@ struct ShiftScenarioTests {
                 else { return nil }
                 return (staged.id, store.id, store.quantity)
             })
-            #expect(try await s.engine.read { $0.lots[stagedLot]?.quantity } == 5)
+            #expect(await s.engine.read { $0.lots[stagedLot]?.quantity } == 5)
 
             // 06:00 Anna clocks in at the mill and reads the current work instruction.
             try ok(await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna))
@@ -118,7 +118,7 @@ struct ShiftScenarioTests {
             let forwardLots = try #require(forward["lots"] as? [[String: Any]])
             #expect(forwardLots.compactMap { $0["id"] as? String } == [storeLot.rawValue, "MH-PO8-001"])
             #expect(forwardLots.first?["quantity"] as? Double == storeQuantity - 4)
-            #expect(try await s.engine.read { $0.lots[stagedLot]?.status } == .consumed)
+            #expect(await s.engine.read { $0.lots[stagedLot]?.status } == .consumed)
 
             // The mill's early shift (480 planned minutes), by hand:
             //   06:00–06:10 no state (idle) 10 · 06:10–06:40 setup 30 · 06:40–08:00 running 80
