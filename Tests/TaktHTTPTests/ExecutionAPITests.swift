@@ -354,20 +354,6 @@ final class TestClock: Sendable {
 }
 
 /// A fresh API token for a user of the demo plant, issued by the admin.
-private func issueToken(_ s: TestServer, for user: String) async throws -> String {
-    let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"execution test"}"#)
-    #expect(issued.status == 201, "\(issued.text)")
-    return try #require(try issued.json()["secret"] as? String)
-}
-
-private func events(_ reply: TestServer.Reply) throws -> [[String: Any]] {
-    try #require(try reply.json()["events"] as? [[String: Any]], "no events: \(reply.text)")
-}
-
-private func eventTypes(_ reply: TestServer.Reply) throws -> [String] {
-    try events(reply).compactMap { $0["type"] as? String }
-}
-
 /// The rules of a problem's violations.
 private func rules(_ problem: [String: Any]) throws -> [String] {
     try #require(problem["errors"] as? [[String: Any]], "no errors: \(problem)").compactMap { $0["rule"] as? String }

@@ -16,9 +16,9 @@ struct QualityAPITests {
     func inspectionAtTheMill() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: { clock.now }) { s in
-            let quality = try await qualityToken(s, "quality")
-            let supervisor = try await qualityToken(s, "supervisor")
-            let anna = try await qualityToken(s, "op-anna")
+            let quality = try await issueToken(s, for: "quality")
+            let supervisor = try await issueToken(s, for: "supervisor")
+            let anna = try await issueToken(s, for: "op-anna")
 
             // Quality defines the plan; an operator may not.
             let plan = #"{"id":"IP-MH-NB-10","name":"Milled flanges","item":"MH-NB-32-160","operation":10,"characteristics":[{"id":"flatness","name":"Flange flatness","kind":"variable","upperLimit":0.05,"unit":"mm"},{"id":"porosity","name":"No visible porosity","kind":"attribute"}]}"#
@@ -123,10 +123,10 @@ struct QualityAPITests {
     func supplierLotHold() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: { clock.now }) { s in
-            let quality = try await qualityToken(s, "quality")
-            let supervisor = try await qualityToken(s, "supervisor")
-            let anna = try await qualityToken(s, "op-anna")
-            let warehouse = try await qualityToken(s, "warehouse")
+            let quality = try await issueToken(s, for: "quality")
+            let supervisor = try await issueToken(s, for: "supervisor")
+            let anna = try await issueToken(s, for: "op-anna")
+            let warehouse = try await issueToken(s, for: "warehouse")
 
             // The castings staged beside the mill, and the supplier lot they came from.
             let (lot, supplier, supplierLot) = try #require(await s.engine.read { st -> (Lot.ID, String, String)? in
@@ -205,12 +205,6 @@ struct QualityAPITests {
 // MARK: - Helpers
 
 /// A fresh API token for a user of the demo plant, issued by the admin.
-private func qualityToken(_ s: TestServer, _ user: String) async throws -> String {
-    let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"quality test"}"#)
-    #expect(issued.status == 201, "\(issued.text)")
-    return try #require(try issued.json()["secret"] as? String)
-}
-
 /// Expects a 2xx answer and returns it.
 @discardableResult
 private func accepted(_ r: TestServer.Reply, sourceLocation: SourceLocation = #_sourceLocation) throws -> TestServer.Reply {

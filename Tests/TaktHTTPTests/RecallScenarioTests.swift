@@ -183,11 +183,7 @@ private func definePumpX(_ s: TestServer) async throws {
 private struct People {
     let warehouse, planner, quality, supervisor, anna, carla: String
     init(_ s: TestServer) async throws {
-        func token(_ user: String) async throws -> String {
-            let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"recall scenario"}"#)
-            #expect(issued.status == 201, "\(issued.text)")
-            return try #require(try issued.json()["secret"] as? String)
-        }
+        func token(_ user: String) async throws -> String { try await issueToken(s, for: user) }
         warehouse = try await token("warehouse")
         planner = try await token("planner")
         quality = try await token("quality")
@@ -211,13 +207,13 @@ private func ok(_ r: TestServer.Reply, sourceLocation: SourceLocation = #_source
     return r
 }
 
-private func events(_ reply: TestServer.Reply) -> [[String: Any]] {
+private func eventList(_ reply: TestServer.Reply) -> [[String: Any]] {
     ((try? JSONSerialization.jsonObject(with: reply.body)) as? [String: Any])?["events"] as? [[String: Any]] ?? []
 }
 
-private func types(_ reply: TestServer.Reply) -> [String] { events(reply).compactMap { $0["type"] as? String } }
+private func types(_ reply: TestServer.Reply) -> [String] { eventList(reply).compactMap { $0["type"] as? String } }
 
 /// The data of the first event of `type` in the answer.
 private func data(_ reply: TestServer.Reply, _ type: String) -> [String: Any]? {
-    events(reply).first { $0["type"] as? String == type }?["data"] as? [String: Any]
+    eventList(reply).first { $0["type"] as? String == type }?["data"] as? [String: Any]
 }

@@ -19,10 +19,10 @@ struct ShiftScenarioTests {
     func earlyShift() async throws {
         let clock = TestClock(Self.shiftStart)
         try await TestServer.run(demo: true, clock: { clock.now }) { s in
-            let anna = try await token(s, "op-anna")
-            let deniz = try await token(s, "op-deniz")
-            let warehouse = try await token(s, "warehouse")
-            let supervisor = try await token(s, "supervisor")
+            let anna = try await issueToken(s, for: "op-anna")
+            let deniz = try await issueToken(s, for: "op-deniz")
+            let warehouse = try await issueToken(s, for: "warehouse")
+            let supervisor = try await issueToken(s, for: "supervisor")
             let mill = "/api/v1/production-orders/PO-000008/operations/10"
             let lathe = "/api/v1/production-orders/PO-000008/operations/20"
 
@@ -175,21 +175,11 @@ struct ShiftScenarioTests {
     }
 }
 
-private func token(_ s: TestServer, _ user: String) async throws -> String {
-    let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"shift scenario"}"#)
-    #expect(issued.status == 201, "\(issued.text)")
-    return try #require(try issued.json()["secret"] as? String)
-}
-
 /// Expects a 2xx answer and returns it.
 @discardableResult
 private func ok(_ r: TestServer.Reply, sourceLocation: SourceLocation = #_sourceLocation) throws -> TestServer.Reply {
     #expect((200..<300).contains(r.status), "\(r.status): \(r.text)", sourceLocation: sourceLocation)
     return r
-}
-
-private func events(_ reply: TestServer.Reply) throws -> [[String: Any]] {
-    try #require(try reply.json()["events"] as? [[String: Any]], "no events: \(reply.text)")
 }
 
 private func expectClose(_ value: Any?, _ expected: Double, sourceLocation: SourceLocation = #_sourceLocation) throws {

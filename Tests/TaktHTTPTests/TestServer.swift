@@ -87,3 +87,22 @@ struct TestServer: Sendable {
         return dir.appendingPathComponent("takt.sqlite").path
     }
 }
+
+// MARK: - Helpers shared by the API tests
+
+/// A fresh API token for a user (of the demo plant), issued by the admin.
+func issueToken(_ s: TestServer, for user: String) async throws -> String {
+    let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"test"}"#)
+    #expect(issued.status == 201, "\(issued.text)")
+    return try #require(try issued.json()["secret"] as? String)
+}
+
+/// The events of a command's answer.
+func events(_ reply: TestServer.Reply) throws -> [[String: Any]] {
+    try #require(try reply.json()["events"] as? [[String: Any]], "no events: \(reply.text)")
+}
+
+/// The types of the events of a command's answer, in order.
+func eventTypes(_ reply: TestServer.Reply) throws -> [String] {
+    try events(reply).compactMap { $0["type"] as? String }
+}

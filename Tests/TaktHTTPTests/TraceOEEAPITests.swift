@@ -13,7 +13,7 @@ struct TraceOEEAPITests {
     func traceProducedLot() async throws {
         try await ClockedServer.run { s, clock in
             let castings = try await millPO8(s, clock)
-            let reader = try await token(s, for: "op-ben")
+            let reader = try await issueToken(s, for: "op-ben")
 
             // Backward: the housings, then the castings consumed into PO-000008 (all purchased, so all supplier lots).
             let back = try await s.send(.GET, "/api/v1/lots/MH-PO8-001/trace?direction=backward", token: reader)
@@ -79,7 +79,7 @@ struct TraceOEEAPITests {
     @Test("A trace needs a known lot, direction backward or forward, and a limit from 1 to 100000")
     func traceRefusals() async throws {
         try await ClockedServer.run { s, _ in
-            let reader = try await token(s, for: "op-ben")
+            let reader = try await issueToken(s, for: "op-ben")
             let lot = try #require(await s.engine.read { st in st.lots.keys.sorted().first })
             let base = "/api/v1/lots/\(lot)/trace"
 
@@ -114,8 +114,8 @@ struct TraceOEEAPITests {
         try await ClockedServer.run { s, clock in
             let start = clock.now  // 06:00 UTC
             _ = try await millPO8(s, clock)  // running 06:00–07:15, then idle
-            let supervisor = try await token(s, for: "supervisor")
-            let planner = try await token(s, for: "planner")
+            let supervisor = try await issueToken(s, for: "supervisor")
+            let planner = try await issueToken(s, for: "planner")
             clock.advance(minutes: 12 * 60 + 30 - 7 * 60 - 15)  // 12:30
             let down = try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor,
                                         body: #"{"state":"down","reason":"tool breakage"}"#)
@@ -206,7 +206,7 @@ struct TraceOEEAPITests {
     @Test("OEE needs from and to as ISO 8601, to after from, at most 366 days apart, by window or shift, and a known work center")
     func oeeRefusals() async throws {
         try await ClockedServer.run { s, clock in
-            let reader = try await token(s, for: "op-ben")
+            let reader = try await issueToken(s, for: "op-ben")
             let from = TaktJSON.formatDate(clock.now), to = TaktJSON.formatDate(clock.now.addingTimeInterval(3600))
             let cases: [(query: String, field: String)] = [
                 ("", "from"), ("?to=\(to)", "from"), ("?from=\(from)", "to"), ("?from=yesterday&to=\(to)", "from"),
@@ -240,8 +240,8 @@ struct TraceOEEAPITests {
 /// and 1 scrapped (porosity) at 06:45, completes with 1 more good at 07:15 and books them as lot MH-PO8-001 of 3.
 /// - Returns: the consumed casting lots, in the order consumed.
 private func millPO8(_ s: TestServer, _ clock: TestClock) async throws -> [String] {
-    let anna = try await token(s, for: "op-anna")
-    let supervisor = try await token(s, for: "supervisor")
+    let anna = try await issueToken(s, for: "op-anna")
+    let supervisor = try await issueToken(s, for: "supervisor")
     let op = "/api/v1/production-orders/PO-000008/operations/10"
     #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
     #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
@@ -270,12 +270,6 @@ private func millPO8(_ s: TestServer, _ clock: TestClock) async throws -> [Strin
 }
 
 /// A fresh API token for a user of the demo plant, issued by the admin.
-private func token(_ s: TestServer, for user: String) async throws -> String {
-    let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"trace and OEE test"}"#)
-    #expect(issued.status == 201, "\(issued.text)")
-    return try #require(try issued.json()["secret"] as? String)
-}
-
 private func list(_ object: [String: Any], _ key: String) throws -> [[String: Any]] {
     try #require(object[key] as? [[String: Any]], "no list \(key) in \(object)")
 }

@@ -12,7 +12,7 @@ struct WarehouseAPITests {
     @Test("Castings are expected, received with the supplier's lot number and delivery note, and found in stock; a pallet of them is made up, moved, split, put together again and found where it went")
     func receiveAndStore() async throws {
         try await ClockedServer.run { s, _ in
-            let warehouse = try await token(s, "warehouse"), planner = try await token(s, "planner")
+            let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
             let announce = #"{"item":"CH-NB-32-160","quantity":20,"expectedDate":"2026-11-27T08:00:00Z","supplier":"Giesserei Sauerland GmbH","reference":"PO-88001"}"#
 
             // Paula announces 20 housing castings for Friday; announcing is the planner's job, not the warehouse's.
@@ -96,7 +96,7 @@ struct WarehouseAPITests {
     @Test("Releasing an order reserves its bar stock with a staging task, needed by the scheduled start less the line side's lead time; confirming the task brings the lot to line side")
     func releaseReserveAndStage() async throws {
         try await ClockedServer.run { s, _ in
-            let warehouse = try await token(s, "warehouse"), planner = try await token(s, "planner")
+            let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
 
             // PO-000029 makes 20 shafts SH-NB-32-160 from 0.5 m of bar BAR-NB each: 10 m of LOT-000001 are reserved.
             let released = try ok(await s.send(.POST, "/api/v1/production-orders/PO-000029/release", token: planner))
@@ -161,7 +161,7 @@ struct WarehouseAPITests {
     @Test("A missing pallet answers with the materialMissing event naming every order it stops; their reservations are released until it is found again")
     func missingPallet() async throws {
         try await ClockedServer.run { s, _ in
-            let warehouse = try await token(s, "warehouse"), planner = try await token(s, "planner")
+            let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
             // Two baseplate orders both take profile (LOT-000007) and paint (LOT-000003) from the store.
             try ok(await s.send(.POST, "/api/v1/production-orders/PO-000035/release", token: planner))
             try ok(await s.send(.POST, "/api/v1/production-orders/PO-000037/release", token: planner))
@@ -210,7 +210,7 @@ struct WarehouseAPITests {
     @Test("A projected shortage of motors is recorded by POST /material-checks and resolved by an expected receipt")
     func projectedShortage() async throws {
         try await ClockedServer.run { s, _ in
-            let warehouse = try await token(s, "warehouse"), planner = try await token(s, "planner")
+            let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
             let motor = "MOT-NB-80-250"
             // Ten motors in stock; the planned 80-250 pumps need more than that. No shortage is recorded yet.
             #expect((try ok(await s.send(.GET, "/api/v1/shortages?item=\(motor)", token: planner)).json()["items"] as? [[String: Any]])?.isEmpty == true)
@@ -255,7 +255,7 @@ struct WarehouseAPITests {
     @Test("A finished lot is shipped to a sales order line: the shipment names the customer, the lot is shipped and the order with it; more than the line's open quantity is refused")
     func shipFinishedLots() async throws {
         try await ClockedServer.run { s, _ in
-            let warehouse = try await token(s, "warehouse"), planner = try await token(s, "planner")
+            let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
             for (lot, quantity) in [("LOT-FG-1", 6), ("LOT-FG-2", 3), ("LOT-FG-3", 5)] {
                 try ok(await s.send(.POST, "/api/v1/lots", token: warehouse,
                                     body: #"{"id":"\#(lot)","item":"P-NB-32-160","quantity":\#(quantity),"location":"LOC-SHIPPING"}"#), 201)
@@ -292,7 +292,7 @@ struct WarehouseAPITests {
     @Test("Bad inputs are refused with a problem naming the field and rule, and change nothing: unknown lots, quantities beyond stock, a pallet with a held lot")
     func badInputs() async throws {
         try await ClockedServer.run { s, _ in
-            let warehouse = try await token(s, "warehouse"), planner = try await token(s, "planner")
+            let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
             try ok(await s.send(.POST, "/api/v1/production-orders/PO-000029/release", token: planner))
             let auto = try #require(try ok(await s.send(.GET, "/api/v1/production-orders/PO-000029/reservations", token: planner)).json()["items"] as? [[String: Any]])
             let reservation = try #require(auto.first?["id"] as? String)
@@ -358,12 +358,6 @@ struct WarehouseAPITests {
 // MARK: - Helpers
 
 /// A fresh API token for a user of the demo plant, issued by the admin.
-private func token(_ s: TestServer, _ user: String) async throws -> String {
-    let issued = try await s.send(.POST, "/api/v1/users/\(user)/tokens", body: #"{"label":"warehouse test"}"#)
-    #expect(issued.status == 201, "\(issued.text)")
-    return try #require(try issued.json()["secret"] as? String)
-}
-
 /// Expects `status` (any 2xx when nil) and returns the answer.
 @discardableResult
 private func ok(_ r: TestServer.Reply, _ status: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> TestServer.Reply {
@@ -384,14 +378,6 @@ private func unchanged(_ s: TestServer, sourceLocation: SourceLocation = #_sourc
     #expect(reply.headers.first(name: "Content-Type") == "application/problem+json", sourceLocation: sourceLocation)
     #expect(await s.engine.committedSequence == before, "a refused request recorded events", sourceLocation: sourceLocation)
     return reply
-}
-
-private func events(_ reply: TestServer.Reply) throws -> [[String: Any]] {
-    try #require(try reply.json()["events"] as? [[String: Any]], "no events: \(reply.text)")
-}
-
-private func eventTypes(_ reply: TestServer.Reply) throws -> [String] {
-    try events(reply).compactMap { $0["type"] as? String }
 }
 
 private func rules(_ problem: [String: Any]) throws -> [String] {
