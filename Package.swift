@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "TaktScheduling", swiftSettings: swiftSettings),
         .target(name: "TaktDemo", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
         .target(name: "TaktPlanning", dependencies: ["TaktCore", "TaktScheduling"], swiftSettings: swiftSettings),
+        // Impact analysis, next-best actions, playbooks, outcome requests: pure, on top of planning.
+        .target(name: "TaktOrchestration", dependencies: ["TaktCore", "TaktScheduling", "TaktPlanning"], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
         .target(name: "TaktStore", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
@@ -49,11 +51,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - The orchestrator: follows the log, raises exceptions, carries out approved actions
+        .target(
+            name: "TaktOrchestrator",
+            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktOrchestration", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Front ends
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktEngine", "TaktPlanning", "TaktScheduling",
+                "TaktCore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,7 +74,8 @@ let package = Package(
         .target(
             name: "TaktApp",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktHTTP", "TaktDemo",
+                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktHTTP", "TaktDemo", "TaktOrchestration",
+                "TaktOrchestrator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,6 +95,9 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
         .testTarget(name: "TaktPlanningTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TaktOrchestrationTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "TaktSchedulingTests", dependencies: ["TaktScheduling"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktStoreTests",
@@ -99,7 +112,7 @@ let package = Package(
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktHTTP",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -201,6 +201,16 @@ public enum Command: Sendable, Hashable {
     case approveDisposition(ApproveDisposition)
     case placeHold(PlaceHold)
     case releaseHold(ReleaseHold)
+    case raiseException(PlantException)
+    case approveAction(DecideAction)
+    case rejectAction(DecideAction)
+    case recordActionExecution(ActionExecuted)
+    case verifyException(ExceptionVerified)
+    case dismissException(DismissException)
+    case definePlaybook(Playbook)
+    case defineApprovalPolicy(ApprovalPolicy)
+    case reportOperationDelay(ReportOperationDelay)
+    case scheduleOvertime(Overtime)
 
     /// The roles that may submit this command (admins may submit every command).
     public var allowedRoles: Set<Role> {
@@ -234,6 +244,12 @@ public enum Command: Sendable, Hashable {
         case .recordInspectionResult, .openNonconformance: [.admin, .quality, .supervisor, .operator]
         case .dispositionNonconformance: [.admin, .quality, .supervisor]
         case .approveDisposition, .placeHold, .releaseHold: [.admin, .quality]
+        case .raiseException, .recordActionExecution, .verifyException: [.admin]  // the orchestrator (system) writes these
+        case .approveAction, .rejectAction: Set(Role.allCases)  // the plant checks the action's approval roles
+        case .dismissException: [.admin, .planner, .supervisor, .quality, .warehouse, .sales]
+        case .definePlaybook, .defineApprovalPolicy: [.admin, .planner]
+        case .reportOperationDelay: [.admin, .supervisor, .operator, .planner]
+        case .scheduleOvertime: [.admin, .supervisor]
         }
     }
 }
@@ -286,6 +302,16 @@ extension Command: Codable {
         "approveDisposition",
         "placeHold",
         "releaseHold",
+        "raiseException",
+        "approveAction",
+        "rejectAction",
+        "recordActionExecution",
+        "verifyException",
+        "dismissException",
+        "definePlaybook",
+        "defineApprovalPolicy",
+        "reportOperationDelay",
+        "scheduleOvertime",
     ]
 
     public var typeName: String {
@@ -352,6 +378,16 @@ extension Command: Codable {
         case .approveDisposition: "approveDisposition"
         case .placeHold: "placeHold"
         case .releaseHold: "releaseHold"
+        case .raiseException: "raiseException"
+        case .approveAction: "approveAction"
+        case .rejectAction: "rejectAction"
+        case .recordActionExecution: "recordActionExecution"
+        case .verifyException: "verifyException"
+        case .dismissException: "dismissException"
+        case .definePlaybook: "definePlaybook"
+        case .defineApprovalPolicy: "defineApprovalPolicy"
+        case .reportOperationDelay: "reportOperationDelay"
+        case .scheduleOvertime: "scheduleOvertime"
         }
     }
 
@@ -422,6 +458,16 @@ extension Command: Codable {
         case "approveDisposition": self = .approveDisposition(try d(ApproveDisposition.self))
         case "placeHold": self = .placeHold(try d(PlaceHold.self))
         case "releaseHold": self = .releaseHold(try d(ReleaseHold.self))
+        case "raiseException": self = .raiseException(try d(PlantException.self))
+        case "approveAction": self = .approveAction(try d(DecideAction.self))
+        case "rejectAction": self = .rejectAction(try d(DecideAction.self))
+        case "recordActionExecution": self = .recordActionExecution(try d(ActionExecuted.self))
+        case "verifyException": self = .verifyException(try d(ExceptionVerified.self))
+        case "dismissException": self = .dismissException(try d(DismissException.self))
+        case "definePlaybook": self = .definePlaybook(try d(Playbook.self))
+        case "defineApprovalPolicy": self = .defineApprovalPolicy(try d(ApprovalPolicy.self))
+        case "reportOperationDelay": self = .reportOperationDelay(try d(ReportOperationDelay.self))
+        case "scheduleOvertime": self = .scheduleOvertime(try d(Overtime.self))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
@@ -495,6 +541,16 @@ extension Command: Codable {
         case .approveDisposition(let v): try c.encode(v, forKey: .data)
         case .placeHold(let v): try c.encode(v, forKey: .data)
         case .releaseHold(let v): try c.encode(v, forKey: .data)
+        case .raiseException(let v): try c.encode(v, forKey: .data)
+        case .approveAction(let v): try c.encode(v, forKey: .data)
+        case .rejectAction(let v): try c.encode(v, forKey: .data)
+        case .recordActionExecution(let v): try c.encode(v, forKey: .data)
+        case .verifyException(let v): try c.encode(v, forKey: .data)
+        case .dismissException(let v): try c.encode(v, forKey: .data)
+        case .definePlaybook(let v): try c.encode(v, forKey: .data)
+        case .defineApprovalPolicy(let v): try c.encode(v, forKey: .data)
+        case .reportOperationDelay(let v): try c.encode(v, forKey: .data)
+        case .scheduleOvertime(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -544,6 +600,10 @@ extension Command {
         case .defineInspectionPlan, .recordInspectionResult, .openNonconformance, .dispositionNonconformance, .approveDisposition,
             .placeHold, .releaseHold:
             return self
+        case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime:
+            // Large values with many dates: round-trip through the log's own encoding.
+            return (try? TaktJSON.decoder.decode(Command.self, from: TaktJSON.encoder.encode(self))) ?? self
         case .publishSchedule(var schedule):
             schedule.origin = t(schedule.origin)
             schedule.steps = schedule.steps.map { step in

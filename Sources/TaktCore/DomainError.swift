@@ -16,7 +16,7 @@ public struct Violation: Error, Hashable, Codable, Sendable, CustomStringConvert
 }
 
 /// The one error type of the domain core. Its `kind` says how an adapter reports it
-/// (HTTP 422, 404, 409); `violations` name every field and rule that failed.
+/// (HTTP 422, 404, 409, 403); `violations` name every field and rule that failed.
 public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     public enum Kind: String, Sendable, Codable {
         /// The command is malformed or breaks a model rule.
@@ -25,6 +25,8 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
         case notFound
         /// The command conflicts with current state (already exists, wrong status).
         case conflict
+        /// The actor may submit the command but not in this case (e.g. approving without the role the action needs).
+        case forbidden
     }
     public var kind: Kind
     public var violations: [Violation]
@@ -38,6 +40,9 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     }
     public static func notFound(_ field: String, _ message: String) -> DomainError {
         DomainError(.notFound, [Violation(field: field, rule: "not-found", message: message)])
+    }
+    public static func forbidden(_ field: String, _ rule: String, _ message: String) -> DomainError {
+        DomainError(.forbidden, [Violation(field: field, rule: rule, message: message)])
     }
     public static func conflict(_ field: String, _ rule: String, _ message: String) -> DomainError {
         DomainError(.conflict, [Violation(field: field, rule: rule, message: message)])

@@ -121,6 +121,16 @@ public enum Event: Sendable, Hashable {
     case nonconformanceClosed(NonconformanceClosed)
     case holdPlaced(Hold)
     case holdReleased(HoldReleased)
+    case exceptionRaised(PlantException)
+    case actionApproved(ActionDecided)
+    case actionRejected(ActionDecided)
+    case actionExecuted(ActionExecuted)
+    case exceptionVerified(ExceptionVerified)
+    case exceptionDismissed(ExceptionDismissed)
+    case playbookDefined(Playbook)
+    case approvalPolicyDefined(ApprovalPolicy)
+    case operationDelayReported(OperationDelayReported)
+    case overtimeScheduled(Overtime)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``).
@@ -174,6 +184,16 @@ extension Event {
         "nonconformanceClosed",
         "holdPlaced",
         "holdReleased",
+        "exceptionRaised",
+        "actionApproved",
+        "actionRejected",
+        "actionExecuted",
+        "exceptionVerified",
+        "exceptionDismissed",
+        "playbookDefined",
+        "approvalPolicyDefined",
+        "operationDelayReported",
+        "overtimeScheduled",
     ]
 
     public var typeName: String {
@@ -245,6 +265,16 @@ extension Event {
         case .nonconformanceClosed: "nonconformanceClosed"
         case .holdPlaced: "holdPlaced"
         case .holdReleased: "holdReleased"
+        case .exceptionRaised: "exceptionRaised"
+        case .actionApproved: "actionApproved"
+        case .actionRejected: "actionRejected"
+        case .actionExecuted: "actionExecuted"
+        case .exceptionVerified: "exceptionVerified"
+        case .exceptionDismissed: "exceptionDismissed"
+        case .playbookDefined: "playbookDefined"
+        case .approvalPolicyDefined: "approvalPolicyDefined"
+        case .operationDelayReported: "operationDelayReported"
+        case .overtimeScheduled: "overtimeScheduled"
         }
     }
 
@@ -319,6 +349,16 @@ extension Event {
         case "nonconformanceClosed": self = .nonconformanceClosed(try d(NonconformanceClosed.self))
         case "holdPlaced": self = .holdPlaced(try d(Hold.self))
         case "holdReleased": self = .holdReleased(try d(HoldReleased.self))
+        case "exceptionRaised": self = .exceptionRaised(try d(PlantException.self))
+        case "actionApproved": self = .actionApproved(try d(ActionDecided.self))
+        case "actionRejected": self = .actionRejected(try d(ActionDecided.self))
+        case "actionExecuted": self = .actionExecuted(try d(ActionExecuted.self))
+        case "exceptionVerified": self = .exceptionVerified(try d(ExceptionVerified.self))
+        case "exceptionDismissed": self = .exceptionDismissed(try d(ExceptionDismissed.self))
+        case "playbookDefined": self = .playbookDefined(try d(Playbook.self))
+        case "approvalPolicyDefined": self = .approvalPolicyDefined(try d(ApprovalPolicy.self))
+        case "operationDelayReported": self = .operationDelayReported(try d(OperationDelayReported.self))
+        case "overtimeScheduled": self = .overtimeScheduled(try d(Overtime.self))
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
         }
     }
@@ -393,6 +433,16 @@ extension Event {
         case .nonconformanceClosed(let v): try encoder.encode(v)
         case .holdPlaced(let v): try encoder.encode(v)
         case .holdReleased(let v): try encoder.encode(v)
+        case .exceptionRaised(let v): try encoder.encode(v)
+        case .actionApproved(let v): try encoder.encode(v)
+        case .actionRejected(let v): try encoder.encode(v)
+        case .actionExecuted(let v): try encoder.encode(v)
+        case .exceptionVerified(let v): try encoder.encode(v)
+        case .exceptionDismissed(let v): try encoder.encode(v)
+        case .playbookDefined(let v): try encoder.encode(v)
+        case .approvalPolicyDefined(let v): try encoder.encode(v)
+        case .operationDelayReported(let v): try encoder.encode(v)
+        case .overtimeScheduled(let v): try encoder.encode(v)
         }
     }
 }

@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 5
+    public static let schemaVersion = 6
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -83,6 +83,18 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var nextInspectionResultNumber = 1
     public var nextNonconformanceNumber = 1
     public var nextHoldNumber = 1
+
+    // Orchestration (see Orchestration.swift).
+    public var exceptions: [PlantException.ID: PlantException] = [:]
+    public var nextExceptionNumber = 1
+    /// The exception raised for each event sequence, so the orchestrator handles every event once.
+    public var exceptionBySource: [Int64: PlantException.ID] = [:]
+    public var playbooks: [Playbook.ID: Playbook] = [:]
+    public var approvalPolicy: ApprovalPolicy = .standard
+    /// Expected overruns of operations, per order and sequence.
+    public var operationDelays: [ProductionOrder.ID: [Int: OperationDelayReported]] = [:]
+    /// Extra working time per work center.
+    public var overtime: [WorkCenter.ID: [Overtime]] = [:]
 
     public init() {}
 
@@ -333,6 +345,9 @@ extension PlantState {
         case .defineInspectionPlan, .recordInspectionResult, .openNonconformance, .dispositionNonconformance, .approveDisposition,
             .placeHold, .releaseHold:
             return try decideQuality(command, actor: actor, now: now)
+        case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime:
+            return try decideOrchestration(command, actor: actor, now: now)
         }
     }
 
@@ -648,6 +663,9 @@ extension PlantState {
         case .inspectionPlanDefined, .inspectionResultRecorded, .nonconformanceOpened, .nonconformanceDispositioned, .dispositionDecided,
             .reworkOperationAdded, .nonconformanceClosed, .holdPlaced, .holdReleased:
             applyQuality(event)
+        case .exceptionRaised, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
+            .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled:
+            applyOrchestration(event)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
         applyWarehouseEffects(of: event)

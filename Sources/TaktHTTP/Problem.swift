@@ -44,6 +44,9 @@ public struct Problem: Error, Codable, Sendable {
             case .invalid:
                 return Problem(status: .unprocessableContent, code: "invalid-command", title: "The command breaks a rule",
                                detail: e.summary, errors: e.violations)
+            case .forbidden:
+                return Problem(status: .forbidden, code: "forbidden", title: "Not allowed for your roles", detail: e.summary,
+                               errors: e.violations)
             case .notFound:
                 return Problem(status: .notFound, code: "not-found", title: "Not found", detail: e.summary, errors: e.violations)
             case .conflict:

@@ -59,9 +59,14 @@ extension PlanningProblem {
         var resources: [Resource] = []
         for (r, id) in workCenters.enumerated() {
             guard let wc = state.workCenters[id] else { continue }
+            // Shifts, plus any overtime scheduled on the work center.
+            let overtime = (state.overtime[id] ?? []).map {
+                TimeWindow(start: PlanningProblem.minutes($0.start, from: origin), end: PlanningProblem.minutes($0.end, from: origin, roundingUp: true))
+            }.filter { $0.end > 0 }
             var calendar = wc.shifts.isEmpty
                 ? ResourceCalendar.alwaysOpen
-                : ResourceCalendar(workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: state.timeZone(of: wc), origin: origin, days: horizonDays))
+                : ResourceCalendar(workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: state.timeZone(of: wc), origin: origin, days: horizonDays)
+                    + overtime)
             for d in wc.plannedDowntime {
                 calendar = calendar.adding(TimeWindow(start: PlanningProblem.minutes(d.start, from: origin),
                                                       end: PlanningProblem.minutes(d.end, from: origin, roundingUp: true)))
@@ -90,9 +95,11 @@ extension PlanningProblem {
             for step in routing.operations {
                 let done = progress[step.sequence]
                 if done?.status == .completed { continue }  // executed: nothing left to schedule
+                // A reported overrun lengthens the operation wherever it runs.
+                let extra = state.operationDelays[po.id]?[step.sequence]?.extraMinutes ?? 0
                 var modes = step.workCenters.compactMap { e -> Mode? in
                     guard let r = resourceIndex[e.workCenter] else { return nil }
-                    return Mode(resource: ResourceID(r), duration: Int((e.setupMinutes + e.runMinutesPerUnit * po.quantity).rounded(.up)))
+                    return Mode(resource: ResourceID(r), duration: Int((e.setupMinutes + e.runMinutesPerUnit * po.quantity).rounded(.up)) + extra)
                 }
                 guard !modes.isEmpty else {
                     throw PlanningError(message: "operation \(step.sequence) of routing '\(routing.id)' has no existing work center")
@@ -101,7 +108,7 @@ extension PlanningProblem {
                 var fixed: FixedPlacement?
                 if let done, done.status == .running || done.status == .paused, let wc = done.workCenter, let r = resourceIndex[wc],
                    let e = step.workCenters.first(where: { $0.workCenter == wc }) {
-                    let remaining = max(1, Int((e.runMinutesPerUnit * max(0, po.quantity - done.reported)).rounded(.up)))
+                    let remaining = max(1, Int((e.runMinutesPerUnit * max(0, po.quantity - done.reported)).rounded(.up)) + extra)
                     let start = fixedUntil[r] ?? 0
                     modes = [Mode(resource: ResourceID(r), duration: remaining)]
                     fixed = FixedPlacement(resource: ResourceID(r), start: start)

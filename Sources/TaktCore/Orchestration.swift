@@ -1,0 +1,202 @@
+import Foundation
+
+// Deciding and applying the orchestration commands: exceptions, approvals, playbooks, reported delays, overtime.
+// The exceptions' content (impact, ranked actions) is computed by TaktOrchestration; here the plant checks
+// who may approve, keeps the lifecycle straight and records each event once.
+
+extension PlantState {
+    func decideOrchestration(_ command: Command, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        switch command {
+        case .raiseException(var e):
+            var v = Validator()
+            v.name(e.title, "title")
+            v.check(!e.subject.isEmpty, "subject", "required", "subject is required")
+            let ids = e.actions.map(\.id)
+            v.check(Set(ids).count == ids.count, "actions", "unique", "action IDs must be unique within an exception")
+            for (i, a) in e.actions.enumerated() {
+                v.check(!a.id.isEmpty, "actions[\(i)].id", "required", "actions[\(i)].id is required")
+                v.check(a.status == .proposed && a.decisions.isEmpty, "actions[\(i)].status", "proposed",
+                        "a new exception's actions must be proposed and undecided")
+            }
+            try v.throwIfAny()
+            if let source = e.sourceSequence, let existing = exceptionBySource[source] {
+                throw .conflict("sourceSequence", "already-raised", "event \(source) already raised exception '\(existing)'")
+            }
+            e.id = .init(String(format: "EXC-%06d", nextExceptionNumber))
+            e.status = .open
+            e.verifications = []
+            e.supersededBy = nil
+            e.dismissReason = nil
+            if e.raisedBy == nil { e.raisedBy = actor }
+            return [.exceptionRaised(e)]
+
+        case .approveAction(let d), .rejectAction(let d):
+            let approving = if case .approveAction = command { true } else { false }
+            let (exception, action) = try exceptionAction(d)
+            guard exception.status == .open else {
+                throw .conflict("exception", "status", "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions take decisions")
+            }
+            guard action.status == .proposed else {
+                throw .conflict("action", "status", "action '\(action.id)' of '\(exception.id)' is already \(action.status.rawValue)")
+            }
+            if !approving, (d.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw .invalid("comment", "required", "a rejection needs a comment that says why")
+            }
+            guard let actor, let user = users[actor] else {
+                throw .invalid("actor", "required", "approvals are made by a signed-in user")
+            }
+            let pending = action.pendingApprovals
+            let needed = pending.isEmpty ? [Role.planner, .supervisor] : pending
+            guard let role = user.has(.admin) ? needed.first : needed.first(where: { user.has($0) }) else {
+                let names = needed.map(\.rawValue).joined(separator: " or ")
+                throw .forbidden("action", "approval-role",
+                                 "'\(action.title)' needs approval by \(names); \(user.name) has the roles \(user.roles.map(\.rawValue).sorted().joined(separator: ", "))")
+            }
+            let record = ApprovalRecord(role: role, user: actor, approved: approving, comment: d.comment, at: now)
+            if !approving { return [.actionRejected(ActionDecided(exception: d.exception, action: d.action, decision: record, fullyApproved: false))] }
+            return [.actionApproved(ActionDecided(exception: d.exception, action: d.action, decision: record,
+                                                  fullyApproved: pending.filter { $0 != role }.isEmpty))]
+
+        case .recordActionExecution(let x):
+            let (exception, action) = try exceptionAction(DecideAction(exception: x.exception, action: x.action))
+            guard exception.status == .executing, action.status == .approved else {
+                throw .conflict("action", "status", "action '\(action.id)' of '\(exception.id)' is \(action.status.rawValue), not approved and waiting")
+            }
+            return [.actionExecuted(x)]
+
+        case .verifyException(let x):
+            guard let exception = exceptions[x.exception] else { throw .notFound("exception", "exception '\(x.exception)' does not exist") }
+            guard exception.status == .executing else {
+                throw .conflict("exception", "status", "exception '\(exception.id)' is \(exception.status.rawValue), not waiting for verification")
+            }
+            return [.exceptionVerified(x)]
+
+        case .dismissException(let d):
+            guard let exception = exceptions[d.exception] else { throw .notFound("exception", "exception '\(d.exception)' does not exist") }
+            guard exception.status == .open else {
+                throw .conflict("exception", "status", "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions can be dismissed")
+            }
+            guard !d.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalid("reason", "required", "say why the exception is dismissed") }
+            return [.exceptionDismissed(ExceptionDismissed(exception: d.exception, reason: d.reason, by: actor, at: now))]
+
+        case .definePlaybook(var p):
+            try validate(p)
+            p.version = (playbooks[p.id]?.version ?? 0) + 1
+            return [.playbookDefined(p)]
+
+        case .defineApprovalPolicy(let policy):
+            var v = Validator()
+            var seen = Set<ActionKind>()
+            for (i, rule) in policy.rules.enumerated() {
+                v.check(seen.insert(rule.action).inserted, "rules[\(i)].action", "unique", "action '\(rule.action.rawValue)' is listed twice")
+                v.check(Set(rule.roles).count == rule.roles.count, "rules[\(i)].roles", "unique", "a role is listed twice")
+            }
+            try v.throwIfAny()
+            return [.approvalPolicyDefined(policy)]
+
+        case .reportOperationDelay(let r):
+            var v = Validator()
+            v.check(r.extraMinutes > 0 && r.extraMinutes <= 100_000, "extraMinutes", "range", "extraMinutes must be between 1 and 100000 (got \(r.extraMinutes))")
+            v.check(!r.reason.trimmingCharacters(in: .whitespaces).isEmpty, "reason", "required", "say why the operation runs late")
+            try v.throwIfAny()
+            guard let po = productionOrders[r.productionOrder] else {
+                throw .notFound("productionOrder", "production order '\(r.productionOrder)' does not exist")
+            }
+            guard !po.status.isTerminal else { throw .conflict("productionOrder", "status", "production order '\(po.id)' is \(po.status.rawValue)") }
+            guard let op = operations[po.id]?.first(where: { $0.sequence == r.sequence }) else {
+                throw .notFound("sequence", "production order '\(po.id)' has no operation \(r.sequence)")
+            }
+            guard op.status != .completed else { throw .conflict("sequence", "status", "operation \(r.sequence) of '\(po.id)' is already completed") }
+            return [.operationDelayReported(OperationDelayReported(
+                productionOrder: r.productionOrder, sequence: r.sequence, extraMinutes: r.extraMinutes, reason: r.reason, by: actor, at: now))]
+
+        case .scheduleOvertime(var o):
+            var v = Validator()
+            v.check(workCenters[o.workCenter] != nil, "workCenter", "unknown-reference", "work center '\(o.workCenter)' does not exist")
+            v.check(o.end > o.start, "end", "after-start", "overtime must end after it starts")
+            v.check(o.end.timeIntervalSince(o.start) <= 24 * 3600, "end", "range", "overtime may last at most 24 hours")
+            v.check(!o.reason.trimmingCharacters(in: .whitespaces).isEmpty, "reason", "required", "say why the overtime is needed")
+            try v.throwIfAny()
+            o.by = actor
+            return [.overtimeScheduled(o)]
+
+        default:
+            throw .invalid("type", "unsupported", "\(command.typeName) is not an orchestration command")
+        }
+    }
+
+    private func exceptionAction(_ d: DecideAction) throws(DomainError) -> (PlantException, ProposedAction) {
+        guard let exception = exceptions[d.exception] else { throw .notFound("exception", "exception '\(d.exception)' does not exist") }
+        guard let action = exception.actions.first(where: { $0.id == d.action }) else {
+            throw .notFound("action", "exception '\(d.exception)' has no action '\(d.action)'")
+        }
+        return (exception, action)
+    }
+
+    func validate(_ p: Playbook) throws(DomainError) {
+        var v = Validator()
+        v.code(p.id, "id")
+        v.name(p.name, "name")
+        v.check(Event.typeNames.contains(p.event), "event", "unknown-event", "event '\(p.event)' is not an event type Takt records")
+        for (i, c) in p.conditions.enumerated() {
+            v.check(!c.field.isEmpty, "conditions[\(i)].field", "required", "conditions[\(i)].field is required")
+            v.check(c.op == .exists || c.value != nil, "conditions[\(i)].value", "required", "operator '\(c.op.rawValue)' needs a value")
+            if c.op == .in {
+                var isArray = false
+                if case .array? = c.value { isArray = true }
+                v.check(isArray, "conditions[\(i)].value", "array", "operator 'in' needs an array of values")
+            }
+        }
+        v.check(Set(p.actions).count == p.actions.count, "actions", "unique", "an action kind is listed twice")
+        v.check(p.automatic.allSatisfy(p.actions.contains), "automatic", "subset", "automatic actions must also be listed in actions")
+        if let d = p.assumedDurationMinutes {
+            v.check(d > 0 && d <= 60 * 24 * 28, "assumedDurationMinutes", "range", "assumedDurationMinutes must be between 1 and 40320")
+        }
+        try v.throwIfAny()
+    }
+}
+
+extension PlantState {
+    mutating func applyOrchestration(_ event: Event) {
+        switch event {
+        case .exceptionRaised(let e):
+            for (id, old) in exceptions where old.subject == e.subject && old.status == .open {
+                exceptions[id]?.status = .superseded
+                exceptions[id]?.supersededBy = e.id
+            }
+            exceptions[e.id] = e
+            if let source = e.sourceSequence { exceptionBySource[source] = e.id }
+            if let n = PlantState.number(in: e.id.rawValue, prefix: "EXC-"), n >= nextExceptionNumber { nextExceptionNumber = n + 1 }
+        case .actionApproved(let d):
+            updateAction(d.exception, d.action) { a in
+                a.decisions.append(d.decision)
+                if d.fullyApproved { a.status = .approved }
+            }
+            if d.fullyApproved { exceptions[d.exception]?.status = .executing }
+        case .actionRejected(let d):
+            updateAction(d.exception, d.action) { a in
+                a.decisions.append(d.decision)
+                a.status = .rejected
+            }
+        case .actionExecuted(let x):
+            updateAction(x.exception, x.action) { $0.status = x.error == nil ? .executed : .failed }
+            if x.error != nil { exceptions[x.exception]?.status = .open }
+        case .exceptionVerified(let x):
+            exceptions[x.exception]?.verifications.append(x.verification)
+            exceptions[x.exception]?.status = x.verification.passed ? .resolved : .open
+        case .exceptionDismissed(let d):
+            exceptions[d.exception]?.status = .dismissed
+            exceptions[d.exception]?.dismissReason = d.reason
+        case .playbookDefined(let p): playbooks[p.id] = p
+        case .approvalPolicyDefined(let p): approvalPolicy = p
+        case .operationDelayReported(let r): operationDelays[r.productionOrder, default: [:]][r.sequence] = r
+        case .overtimeScheduled(let o): overtime[o.workCenter, default: []].append(o)
+        default: break
+        }
+    }
+
+    private mutating func updateAction(_ exception: PlantException.ID, _ action: String, _ change: (inout ProposedAction) -> Void) {
+        guard let i = exceptions[exception]?.actions.firstIndex(where: { $0.id == action }) else { return }
+        change(&exceptions[exception]!.actions[i])
+    }
+}

@@ -1,0 +1,810 @@
+import Foundation
+
+// The orchestrator's vocabulary: exceptions with their impact and ranked actions, approvals, playbooks,
+// outcome requests. The analysis that fills these values lives in TaktOrchestration; the core only records
+// them and enforces who may approve what.
+
+/// The part of the plant an exception concerns; the inbox filters by it.
+public enum PlantFunction: String, Codable, Sendable, CaseIterable, Comparable {
+    case production, warehouse, quality, sales, purchasing, labour, planning
+    public static func < (l: Self, r: Self) -> Bool { l.rawValue < r.rawValue }
+}
+
+/// How urgent an exception is.
+public enum ExceptionSeverity: String, Codable, Sendable, CaseIterable, Comparable {
+    case low, medium, high, critical
+    public var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
+    public static func < (l: Self, r: Self) -> Bool { l.rank < r.rank }
+}
+
+/// What went wrong (or what a user asked for).
+public enum DisruptionKind: String, Codable, Sendable, CaseIterable {
+    case machineDown = "machine-down"
+    case machineSlow = "machine-slow"
+    case operationLate = "operation-late"
+    case scrapBeyondPlan = "scrap-beyond-plan"
+    case shortageProjected = "shortage-projected"
+    case materialMissing = "material-missing"
+    case qualityHold = "quality-hold"
+    case operatorAbsent = "operator-absent"
+    case rushOrder = "rush-order"
+    case salesOrderChanged = "sales-order-changed"
+    case supplierReceiptLate = "supplier-receipt-late"
+    case promiseNotFeasible = "promise-not-feasible"
+    case outcomeRequest = "outcome-request"
+}
+
+/// A disruption in the terms the simulation needs: what is unavailable, slower or added, and from when.
+/// It is kept on the exception so that verification can simulate the same disruption again.
+public struct Disruption: Codable, Sendable, Hashable {
+    public var kind: DisruptionKind
+    /// A work center that is down, slow or short of people.
+    public var workCenter: WorkCenter.ID?
+    /// When the disruption starts and (when known or assumed) ends.
+    public var from: Date
+    public var until: Date?
+    /// For a slowdown: actual rate ÷ ideal rate (0 < factor < 1); durations on the work center grow by 1 ÷ factor.
+    public var rateFactor: Double?
+    /// A production order and operation that run late, with the minutes they overrun by.
+    public var productionOrder: ProductionOrder.ID?
+    public var sequence: Int?
+    public var extraMinutes: Int?
+    /// Material that cannot be used until `until`: an item, and the lots concerned.
+    public var item: Item.ID?
+    public var lots: [Lot.ID]
+    public var quantity: Double?
+    /// An absent person.
+    public var person: User.ID?
+    /// A sales order (rush order, changed order, promise).
+    public var salesOrder: SalesOrder.ID?
+    public var line: Int?
+    public var date: Date?
+    public init(
+        kind: DisruptionKind, workCenter: WorkCenter.ID? = nil, from: Date, until: Date? = nil, rateFactor: Double? = nil,
+        productionOrder: ProductionOrder.ID? = nil, sequence: Int? = nil, extraMinutes: Int? = nil, item: Item.ID? = nil,
+        lots: [Lot.ID] = [], quantity: Double? = nil, person: User.ID? = nil, salesOrder: SalesOrder.ID? = nil, line: Int? = nil,
+        date: Date? = nil
+    ) {
+        self.kind = kind
+        self.workCenter = workCenter
+        self.from = from
+        self.until = until
+        self.rateFactor = rateFactor
+        self.productionOrder = productionOrder
+        self.sequence = sequence
+        self.extraMinutes = extraMinutes
+        self.item = item
+        self.lots = lots
+        self.quantity = quantity
+        self.person = person
+        self.salesOrder = salesOrder
+        self.line = line
+        self.date = date
+    }
+}
+
+/// One link of an exception's cause chain: the event, then each effect found by the simulation.
+public struct CauseLink: Codable, Sendable, Hashable {
+    /// `event`, `effect` or `request`.
+    public var kind: String
+    public var text: String
+    /// IDs the link is about (orders, lots, work centers…).
+    public var refs: [String]
+    public init(kind: String, text: String, refs: [String] = []) {
+        self.kind = kind
+        self.text = text
+        self.refs = refs
+    }
+}
+
+/// The figures a plan is judged by.
+public struct PlanKPIs: Codable, Sendable, Hashable {
+    /// Production orders finishing after their due date.
+    public var lateOrders: Int
+    /// Sum of their lateness.
+    public var totalLatenessMinutes: Int
+    /// Sum of priority weight × minutes late.
+    public var weightedTardinessMinutes: Double
+    /// Sales order lines whose production finishes after the promised (else requested) date.
+    public var lateCustomerLines: Int
+    /// Sum of customer-line lateness.
+    public var customerLatenessMinutes: Int
+    /// Overtime added by the plan.
+    public var overtimeMinutes: Int
+    public var setupMinutes: Int
+    /// Operations whose start or work center differs from the published schedule (or the undisturbed plan).
+    public var movedOperations: Int
+    public init(
+        lateOrders: Int = 0, totalLatenessMinutes: Int = 0, weightedTardinessMinutes: Double = 0, lateCustomerLines: Int = 0,
+        customerLatenessMinutes: Int = 0, overtimeMinutes: Int = 0, setupMinutes: Int = 0, movedOperations: Int = 0
+    ) {
+        self.lateOrders = lateOrders
+        self.totalLatenessMinutes = totalLatenessMinutes
+        self.weightedTardinessMinutes = weightedTardinessMinutes
+        self.lateCustomerLines = lateCustomerLines
+        self.customerLatenessMinutes = customerLatenessMinutes
+        self.overtimeMinutes = overtimeMinutes
+        self.setupMinutes = setupMinutes
+        self.movedOperations = movedOperations
+    }
+}
+
+/// An operation the disruption moves.
+public struct OperationMove: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var sequence: Int
+    public var name: String
+    public var workCenter: WorkCenter.ID
+    public var fromWorkCenter: WorkCenter.ID
+    public var plannedStart: Date
+    public var newStart: Date
+    public var plannedEnd: Date
+    public var newEnd: Date
+    /// newStart − plannedStart in minutes.
+    public var shiftMinutes: Int
+    public init(
+        productionOrder: ProductionOrder.ID, sequence: Int, name: String, workCenter: WorkCenter.ID, fromWorkCenter: WorkCenter.ID,
+        plannedStart: Date, newStart: Date, plannedEnd: Date, newEnd: Date, shiftMinutes: Int
+    ) {
+        self.productionOrder = productionOrder
+        self.sequence = sequence
+        self.name = name
+        self.workCenter = workCenter
+        self.fromWorkCenter = fromWorkCenter
+        self.plannedStart = plannedStart
+        self.newStart = newStart
+        self.plannedEnd = plannedEnd
+        self.newEnd = newEnd
+        self.shiftMinutes = shiftMinutes
+    }
+}
+
+/// A production order (and the customer line it serves) that becomes late, or later.
+public struct OrderLateness: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var salesOrder: SalesOrder.ID?
+    public var line: Int?
+    public var customer: Customer.ID?
+    public var priority: Int
+    /// The date it is measured against: the customer's promised (else requested) date, else the order's due date.
+    public var dueDate: Date
+    public var plannedCompletion: Date
+    public var predictedCompletion: Date
+    /// Minutes late after the disruption (0 when on time).
+    public var lateMinutes: Int
+    /// Minutes later than planned.
+    public var changeMinutes: Int
+    public init(
+        productionOrder: ProductionOrder.ID, salesOrder: SalesOrder.ID? = nil, line: Int? = nil, customer: Customer.ID? = nil,
+        priority: Int, dueDate: Date, plannedCompletion: Date, predictedCompletion: Date, lateMinutes: Int, changeMinutes: Int
+    ) {
+        self.productionOrder = productionOrder
+        self.salesOrder = salesOrder
+        self.line = line
+        self.customer = customer
+        self.priority = priority
+        self.dueDate = dueDate
+        self.plannedCompletion = plannedCompletion
+        self.predictedCompletion = predictedCompletion
+        self.lateMinutes = lateMinutes
+        self.changeMinutes = changeMinutes
+    }
+}
+
+/// A staging task whose needed-by time moves with the operation it feeds.
+public struct StagingMove: Codable, Sendable, Hashable {
+    public var task: StagingTask.ID
+    public var lot: Lot.ID
+    public var productionOrder: ProductionOrder.ID
+    public var sequence: Int
+    public var neededByBefore: Date?
+    public var neededByAfter: Date?
+    public init(task: StagingTask.ID, lot: Lot.ID, productionOrder: ProductionOrder.ID, sequence: Int, neededByBefore: Date?, neededByAfter: Date?) {
+        self.task = task
+        self.lot = lot
+        self.productionOrder = productionOrder
+        self.sequence = sequence
+        self.neededByBefore = neededByBefore
+        self.neededByAfter = neededByAfter
+    }
+}
+
+/// Where people are short: a work center whose scheduled work needs more certified, present people.
+public struct LabourShortfall: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    public var minutes: Int
+    public var text: String
+    public init(workCenter: WorkCenter.ID, minutes: Int, text: String) {
+        self.workCenter = workCenter
+        self.minutes = minutes
+        self.text = text
+    }
+}
+
+/// An inspection or document check that becomes due because of the disruption.
+public struct CheckDue: Codable, Sendable, Hashable {
+    /// `inspection` or `document`.
+    public var kind: String
+    public var text: String
+    public var productionOrder: ProductionOrder.ID?
+    public var lot: Lot.ID?
+    public var due: Date?
+    public init(kind: String, text: String, productionOrder: ProductionOrder.ID? = nil, lot: Lot.ID? = nil, due: Date? = nil) {
+        self.kind = kind
+        self.text = text
+        self.productionOrder = productionOrder
+        self.lot = lot
+        self.due = due
+    }
+}
+
+/// Everything an exception touches, for filtering and for people to be told.
+public struct AffectedRefs: Codable, Sendable, Hashable {
+    public var productionOrders: [ProductionOrder.ID]
+    public var salesOrders: [SalesOrder.ID]
+    public var lots: [Lot.ID]
+    public var workCenters: [WorkCenter.ID]
+    public var people: [User.ID]
+    public init(
+        productionOrders: [ProductionOrder.ID] = [], salesOrders: [SalesOrder.ID] = [], lots: [Lot.ID] = [],
+        workCenters: [WorkCenter.ID] = [], people: [User.ID] = []
+    ) {
+        self.productionOrders = productionOrders
+        self.salesOrders = salesOrders
+        self.lots = lots
+        self.workCenters = workCenters
+        self.people = people
+    }
+}
+
+/// The effect of a disruption across functions, found by simulating the schedule with and without it.
+public struct Impact: Codable, Sendable, Hashable {
+    /// The plan without the disruption.
+    public var baseline: PlanKPIs
+    /// The plan with the disruption and no action taken.
+    public var predicted: PlanKPIs
+    public var operations: [OperationMove]
+    public var orders: [OrderLateness]
+    public var stagingTasks: [StagingMove]
+    public var labour: [LabourShortfall]
+    public var checksDue: [CheckDue]
+    public var affected: AffectedRefs
+    public init(
+        baseline: PlanKPIs, predicted: PlanKPIs, operations: [OperationMove] = [], orders: [OrderLateness] = [],
+        stagingTasks: [StagingMove] = [], labour: [LabourShortfall] = [], checksDue: [CheckDue] = [], affected: AffectedRefs = AffectedRefs()
+    ) {
+        self.baseline = baseline
+        self.predicted = predicted
+        self.operations = operations
+        self.orders = orders
+        self.stagingTasks = stagingTasks
+        self.labour = labour
+        self.checksDue = checksDue
+        self.affected = affected
+    }
+}
+
+/// A kind of next-best action.
+public enum ActionKind: String, Codable, Sendable, CaseIterable {
+    case moveToAlternativeWorkCenter = "move-to-alternative-work-center"
+    case resequence
+    case addOvertime = "add-overtime"
+    case splitLot = "split-lot"
+    case expeditePurchase = "expedite-purchase"
+    case expediteTransfer = "expedite-transfer"
+    case substituteMaterial = "substitute-material"
+    case pickAnotherLot = "pick-another-lot"
+    case repromise = "re-promise"
+    case reinspectAndRelease = "re-inspect-and-release"
+    case insertOrder = "insert-order"
+    case cancelOrder = "cancel-order"
+    case takeDown = "take-down"
+}
+
+/// One term of an action's cost: a quantity, its unit, the weight per unit and the product.
+public struct CostTerm: Codable, Sendable, Hashable {
+    public var name: String
+    public var quantity: Double
+    public var unit: String
+    public var weight: Double
+    public var cost: Double
+    public init(name: String, quantity: Double, unit: String, weight: Double) {
+        self.name = name
+        self.quantity = quantity
+        self.unit = unit
+        self.weight = weight
+        self.cost = quantity * weight
+    }
+}
+
+/// One step of an action: what it does, in words and as the ordinary commands that carry it out.
+public struct ActionStep: Codable, Sendable, Hashable {
+    public var kind: ActionKind
+    public var summary: String
+    public var commands: [Command]
+    public init(kind: ActionKind, summary: String, commands: [Command]) {
+        self.kind = kind
+        self.summary = summary
+        self.commands = commands
+    }
+}
+
+public enum ActionStatus: String, Codable, Sendable, CaseIterable {
+    case proposed, approved, rejected, executed, failed
+}
+
+/// A person's decision on an action, in one of the roles the action needs.
+public struct ApprovalRecord: Codable, Sendable, Hashable {
+    public var role: Role
+    public var user: User.ID
+    public var approved: Bool
+    public var comment: String?
+    public var at: Date
+    public init(role: Role, user: User.ID, approved: Bool, comment: String?, at: Date) {
+        self.role = role
+        self.user = user
+        self.approved = approved
+        self.comment = comment
+        self.at = at
+    }
+}
+
+/// A candidate action (or, for an outcome request, a plan option of several steps), simulated and ranked.
+public struct ProposedAction: Codable, Sendable, Hashable, Identifiable {
+    /// `A1`, `A2`… within its exception.
+    public var id: String
+    public var title: String
+    public var steps: [ActionStep]
+    /// The plan's figures if this action is taken.
+    public var predicted: PlanKPIs
+    /// The predicted effect in words, e.g. "late orders 3 → 1, total lateness −14 h, +2 h overtime on L2".
+    public var effect: String
+    /// Total cost by the cost model (lower is better) and its terms.
+    public var cost: Double
+    public var costTerms: [CostTerm]
+    /// 1 is the best.
+    public var rank: Int
+    /// Why it ranks where it does.
+    public var rationale: String
+    /// The roles that must approve it before it is carried out (empty: it needs none).
+    public var approvals: [Role]
+    public var decisions: [ApprovalRecord]
+    public var status: ActionStatus
+    /// The published schedule the action would put in place, when it changes the plan.
+    public var schedule: PublishedSchedule?
+    public init(
+        id: String, title: String, steps: [ActionStep], predicted: PlanKPIs, effect: String, cost: Double, costTerms: [CostTerm],
+        rank: Int, rationale: String, approvals: [Role], decisions: [ApprovalRecord] = [], status: ActionStatus = .proposed,
+        schedule: PublishedSchedule? = nil
+    ) {
+        self.id = id
+        self.title = title
+        self.steps = steps
+        self.predicted = predicted
+        self.effect = effect
+        self.cost = cost
+        self.costTerms = costTerms
+        self.rank = rank
+        self.rationale = rationale
+        self.approvals = approvals
+        self.decisions = decisions
+        self.status = status
+        self.schedule = schedule
+    }
+    /// Roles that still have to approve.
+    public var pendingApprovals: [Role] {
+        approvals.filter { role in !decisions.contains { $0.role == role && $0.approved } }
+    }
+}
+
+public enum ExceptionStatus: String, Codable, Sendable, CaseIterable {
+    /// Waiting for a decision.
+    case open
+    /// An action is approved and being carried out, or carried out and waiting for verification.
+    case executing
+    /// The action's effect was verified.
+    case resolved
+    /// Closed without action.
+    case dismissed
+    /// A newer exception about the same subject replaced it.
+    case superseded
+}
+
+/// A task a playbook hands to a role (e.g. "call the supplier").
+public struct ExceptionTask: Codable, Sendable, Hashable {
+    public var role: Role
+    public var text: String
+    public init(role: Role, text: String) {
+        self.role = role
+        self.text = text
+    }
+}
+
+/// The check after an action was carried out: did the predicted effect happen?
+public struct Verification: Codable, Sendable, Hashable {
+    public var action: String
+    public var expected: PlanKPIs
+    public var observed: PlanKPIs
+    public var passed: Bool
+    public var text: String
+    public var at: Date
+    public init(action: String, expected: PlanKPIs, observed: PlanKPIs, passed: Bool, text: String, at: Date) {
+        self.action = action
+        self.expected = expected
+        self.observed = observed
+        self.passed = passed
+        self.text = text
+        self.at = at
+    }
+}
+
+/// An exception in the inbox: what happened, what it does to the plan, and what could be done about it.
+public struct PlantException: Codable, Sendable, Hashable, Identifiable {
+    public typealias ID = Identifier<PlantException>
+    public var id: ID
+    public var kind: DisruptionKind
+    public var title: String
+    /// What the exception is about, e.g. `machine-slow:MILL-1`: a newer exception on the same subject supersedes an open one.
+    public var subject: String
+    public var disruption: Disruption
+    /// The event that caused it (absent for an outcome request).
+    public var sourceSequence: Int64?
+    public var sourceEvent: String?
+    /// The outcome request, for exceptions a user asked for.
+    public var request: OutcomeRequest?
+    public var requestText: String?
+    public var playbook: Playbook.ID?
+    public var playbookVersion: Int?
+    public var raisedAt: Date
+    public var raisedBy: User.ID?
+    public var severity: ExceptionSeverity
+    public var functions: [PlantFunction]
+    public var causeChain: [CauseLink]
+    public var impact: Impact
+    /// Ranked, best first.
+    public var actions: [ProposedAction]
+    public var tasks: [ExceptionTask]
+    public var notify: [Role]
+    public var status: ExceptionStatus
+    public var verifications: [Verification]
+    public var supersededBy: ID?
+    public var dismissReason: String?
+    public init(
+        id: ID, kind: DisruptionKind, title: String, subject: String, disruption: Disruption, sourceSequence: Int64? = nil,
+        sourceEvent: String? = nil, request: OutcomeRequest? = nil, requestText: String? = nil, playbook: Playbook.ID? = nil,
+        playbookVersion: Int? = nil, raisedAt: Date, raisedBy: User.ID? = nil, severity: ExceptionSeverity, functions: [PlantFunction],
+        causeChain: [CauseLink], impact: Impact, actions: [ProposedAction], tasks: [ExceptionTask] = [], notify: [Role] = [],
+        status: ExceptionStatus = .open, verifications: [Verification] = [], supersededBy: ID? = nil, dismissReason: String? = nil
+    ) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.subject = subject
+        self.disruption = disruption
+        self.sourceSequence = sourceSequence
+        self.sourceEvent = sourceEvent
+        self.request = request
+        self.requestText = requestText
+        self.playbook = playbook
+        self.playbookVersion = playbookVersion
+        self.raisedAt = raisedAt
+        self.raisedBy = raisedBy
+        self.severity = severity
+        self.functions = functions
+        self.causeChain = causeChain
+        self.impact = impact
+        self.actions = actions
+        self.tasks = tasks
+        self.notify = notify
+        self.status = status
+        self.verifications = verifications
+        self.supersededBy = supersededBy
+        self.dismissReason = dismissReason
+    }
+}
+
+// MARK: - Outcome requests
+
+/// An outcome a user asks for; the answer is up to three plan options.
+public enum OutcomeRequest: Codable, Sendable, Hashable {
+    /// Finish sales order X (all lines, or one) by date D.
+    case expediteSalesOrder(salesOrder: SalesOrder.ID, line: Int?, date: Date)
+    /// Fit a rush order for item I, quantity Q, by D (optionally for a customer).
+    case rushOrder(item: Item.ID, quantity: Double, date: Date, customer: Customer.ID?)
+    /// Take work center W down from T1 to T2.
+    case takeDown(workCenter: WorkCenter.ID, from: Date, to: Date)
+    /// What if order Y (a production order or a sales order) is cancelled?
+    case cancelOrder(order: String)
+
+    public var kindName: String {
+        switch self {
+        case .expediteSalesOrder: "expedite-sales-order"
+        case .rushOrder: "rush-order"
+        case .takeDown: "take-down"
+        case .cancelOrder: "cancel-order"
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case kind, salesOrder, line, date, item, quantity, customer, workCenter, from, to, order }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(String.self, forKey: .kind)
+        switch kind {
+        case "expedite-sales-order":
+            self = .expediteSalesOrder(salesOrder: try c.decode(SalesOrder.ID.self, forKey: .salesOrder),
+                                       line: try c.decodeIfPresent(Int.self, forKey: .line), date: try c.decode(Date.self, forKey: .date))
+        case "rush-order":
+            self = .rushOrder(item: try c.decode(Item.ID.self, forKey: .item), quantity: try c.decode(Double.self, forKey: .quantity),
+                              date: try c.decode(Date.self, forKey: .date), customer: try c.decodeIfPresent(Customer.ID.self, forKey: .customer))
+        case "take-down":
+            self = .takeDown(workCenter: try c.decode(WorkCenter.ID.self, forKey: .workCenter), from: try c.decode(Date.self, forKey: .from),
+                             to: try c.decode(Date.self, forKey: .to))
+        case "cancel-order":
+            self = .cancelOrder(order: try c.decode(String.self, forKey: .order))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: .kind, in: c,
+                debugDescription: "kind '\(kind)' is not one of expedite-sales-order, rush-order, take-down, cancel-order")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kindName, forKey: .kind)
+        switch self {
+        case .expediteSalesOrder(let so, let line, let date):
+            try c.encode(so, forKey: .salesOrder)
+            try c.encodeIfPresent(line, forKey: .line)
+            try c.encode(date, forKey: .date)
+        case .rushOrder(let item, let quantity, let date, let customer):
+            try c.encode(item, forKey: .item)
+            try c.encode(quantity, forKey: .quantity)
+            try c.encode(date, forKey: .date)
+            try c.encodeIfPresent(customer, forKey: .customer)
+        case .takeDown(let wc, let from, let to):
+            try c.encode(wc, forKey: .workCenter)
+            try c.encode(from, forKey: .from)
+            try c.encode(to, forKey: .to)
+        case .cancelOrder(let order):
+            try c.encode(order, forKey: .order)
+        }
+    }
+}
+
+// MARK: - Playbooks and the approval policy
+
+/// A condition on a field of the triggering event's payload (a dotted path, e.g. `state` or `shortage.shortBy`).
+public struct PlaybookCondition: Codable, Sendable, Hashable {
+    public enum Operator: String, Codable, Sendable, CaseIterable {
+        case eq, ne, gt, gte, lt, lte, `in`, contains, exists
+    }
+    public var field: String
+    public var op: Operator
+    public var value: JSONValue?
+    public init(field: String, op: Operator, value: JSONValue? = nil) {
+        self.field = field
+        self.op = op
+        self.value = value
+    }
+}
+
+/// A rule as data: when an event of a type matches the conditions, raise an exception of a kind, consider these
+/// actions, hand out tasks, tell these roles, and carry out the automatic actions that need no approval.
+public struct Playbook: Codable, Sendable, Hashable, Identifiable {
+    public typealias ID = Identifier<Playbook>
+    public var id: ID
+    public var name: String
+    public var description: String?
+    /// Set by the plant when the playbook is (re)defined: 1, 2, …
+    public var version: Int
+    public var enabled: Bool
+    /// The event type that triggers it, e.g. `machineStateChanged`.
+    public var event: String
+    /// All must hold.
+    public var conditions: [PlaybookCondition]
+    public var exceptionKind: DisruptionKind
+    /// The least severity; the impact may raise it.
+    public var severity: ExceptionSeverity
+    public var functions: [PlantFunction]
+    /// Candidate actions to simulate, in the playbook's order of preference (ties in cost go to the earlier).
+    public var actions: [ActionKind]
+    public var tasks: [ExceptionTask]
+    public var notify: [Role]
+    /// Actions carried out at once, without approval, when they rank first and remove all new lateness.
+    public var automatic: [ActionKind]
+    /// For disruptions without a known end: how long to assume it lasts (minutes).
+    public var assumedDurationMinutes: Int?
+    public init(
+        id: ID, name: String, description: String? = nil, version: Int = 1, enabled: Bool = true, event: String,
+        conditions: [PlaybookCondition] = [], exceptionKind: DisruptionKind, severity: ExceptionSeverity = .medium,
+        functions: [PlantFunction] = [], actions: [ActionKind] = [], tasks: [ExceptionTask] = [], notify: [Role] = [],
+        automatic: [ActionKind] = [], assumedDurationMinutes: Int? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.description = description
+        self.version = version
+        self.enabled = enabled
+        self.event = event
+        self.conditions = conditions
+        self.exceptionKind = exceptionKind
+        self.severity = severity
+        self.functions = functions
+        self.actions = actions
+        self.tasks = tasks
+        self.notify = notify
+        self.automatic = automatic
+        self.assumedDurationMinutes = assumedDurationMinutes
+    }
+}
+
+/// Which roles must approve each kind of action. Kinds not listed need a planner.
+public struct ApprovalPolicy: Codable, Sendable, Hashable {
+    public var rules: [ApprovalRule]
+    public init(rules: [ApprovalRule]) { self.rules = rules }
+
+    public struct ApprovalRule: Codable, Sendable, Hashable {
+        public var action: ActionKind
+        /// Every role listed must approve; an empty list means the action needs no approval.
+        public var roles: [Role]
+        public init(action: ActionKind, roles: [Role]) {
+            self.action = action
+            self.roles = roles
+        }
+    }
+
+    /// The roles an action of these steps needs, in policy order, without repeats.
+    public func roles(for kinds: [ActionKind]) -> [Role] {
+        var out: [Role] = []
+        for kind in kinds {
+            for role in rules.first(where: { $0.action == kind })?.roles ?? [.planner] where !out.contains(role) {
+                out.append(role)
+            }
+        }
+        return out
+    }
+
+    /// Re-promise: sales; use-as-is and release after re-inspection: quality; overtime: supervisor; moving and
+    /// resequencing work: planner; picking another lot: warehouse; purchases: planner.
+    public static let standard = ApprovalPolicy(rules: [
+        ApprovalRule(action: .repromise, roles: [.sales]),
+        ApprovalRule(action: .reinspectAndRelease, roles: [.quality]),
+        ApprovalRule(action: .addOvertime, roles: [.supervisor]),
+        ApprovalRule(action: .moveToAlternativeWorkCenter, roles: [.planner]),
+        ApprovalRule(action: .resequence, roles: [.planner]),
+        ApprovalRule(action: .splitLot, roles: [.planner]),
+        ApprovalRule(action: .expeditePurchase, roles: [.planner]),
+        ApprovalRule(action: .expediteTransfer, roles: [.warehouse]),
+        ApprovalRule(action: .substituteMaterial, roles: [.planner, .quality]),
+        ApprovalRule(action: .pickAnotherLot, roles: [.warehouse]),
+        ApprovalRule(action: .insertOrder, roles: [.planner]),
+        ApprovalRule(action: .cancelOrder, roles: [.planner, .sales]),
+        ApprovalRule(action: .takeDown, roles: [.supervisor]),
+    ])
+}
+
+// MARK: - Other new facts the orchestrator reacts to or writes
+
+/// An operation is running late: its expected overrun (reported by the floor, or found by the orchestrator).
+public struct OperationDelayReported: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var sequence: Int
+    public var extraMinutes: Int
+    public var reason: String
+    public var by: User.ID?
+    public var at: Date
+    public init(productionOrder: ProductionOrder.ID, sequence: Int, extraMinutes: Int, reason: String, by: User.ID?, at: Date) {
+        self.productionOrder = productionOrder
+        self.sequence = sequence
+        self.extraMinutes = extraMinutes
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}
+
+public struct ReportOperationDelay: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var sequence: Int
+    public var extraMinutes: Int
+    public var reason: String
+    public init(productionOrder: ProductionOrder.ID, sequence: Int, extraMinutes: Int, reason: String) {
+        self.productionOrder = productionOrder
+        self.sequence = sequence
+        self.extraMinutes = extraMinutes
+        self.reason = reason
+    }
+}
+
+/// Extra working time on a work center outside its shifts.
+public struct Overtime: Codable, Sendable, Hashable {
+    public var workCenter: WorkCenter.ID
+    public var start: Date
+    public var end: Date
+    public var reason: String
+    public var by: User.ID?
+    public init(workCenter: WorkCenter.ID, start: Date, end: Date, reason: String, by: User.ID? = nil) {
+        self.workCenter = workCenter
+        self.start = start
+        self.end = end
+        self.reason = reason
+        self.by = by
+    }
+}
+
+/// Approve or reject one action of an exception, with a comment.
+public struct DecideAction: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var action: String
+    public var comment: String?
+    public init(exception: PlantException.ID, action: String, comment: String? = nil) {
+        self.exception = exception
+        self.action = action
+        self.comment = comment
+    }
+}
+
+/// An approval or rejection as recorded.
+public struct ActionDecided: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var action: String
+    public var decision: ApprovalRecord
+    /// True when this decision completed the approvals and the action is now to be carried out.
+    public var fullyApproved: Bool
+    public init(exception: PlantException.ID, action: String, decision: ApprovalRecord, fullyApproved: Bool) {
+        self.exception = exception
+        self.action = action
+        self.decision = decision
+        self.fullyApproved = fullyApproved
+    }
+}
+
+/// The orchestrator carried out an approved action as ordinary commands (or failed to).
+public struct ActionExecuted: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var action: String
+    /// The sequences of the events the action's commands recorded.
+    public var eventSequences: [Int64]
+    /// Why it failed, when it did; the commands already carried out stay.
+    public var error: String?
+    public var at: Date
+    public init(exception: PlantException.ID, action: String, eventSequences: [Int64], error: String?, at: Date) {
+        self.exception = exception
+        self.action = action
+        self.eventSequences = eventSequences
+        self.error = error
+        self.at = at
+    }
+}
+
+public struct ExceptionVerified: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var verification: Verification
+    public init(exception: PlantException.ID, verification: Verification) {
+        self.exception = exception
+        self.verification = verification
+    }
+}
+
+public struct DismissException: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var reason: String
+    public init(exception: PlantException.ID, reason: String) {
+        self.exception = exception
+        self.reason = reason
+    }
+}
+
+public struct ExceptionDismissed: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var reason: String
+    public var by: User.ID?
+    public var at: Date
+    public init(exception: PlantException.ID, reason: String, by: User.ID?, at: Date) {
+        self.exception = exception
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}

@@ -1,0 +1,4 @@
+import Foundation
+import TaktCore
+import TaktEngine
+import TaktOrchestration
