@@ -74,7 +74,4 @@ public enum Orchestration {
     public static func parse(_ text: String, state: PlantState, now: Date) throws(OrchestrationError) -> OutcomeRequest {
         try RequestParser.parse(text, state: state, now: now)
     }
-
-    /// The playbooks the demo plant ships with: the six classic disruptions and the other disruptive events.
-    public static var standardPlaybooks: [Playbook] { StandardPlaybooks.all }
 }

@@ -24,6 +24,3 @@ enum OutcomePlanner {
         throw OrchestrationError(field: "(plant)", rule: "unimplemented", message: "not yet built")
     }
 }
-enum StandardPlaybooks {
-    static let all: [Playbook] = []
-}
