@@ -132,4 +132,20 @@ public protocol EventStore: Sendable {
 
     func loadSnapshot() async throws(StoreError) -> Snapshot?
     func saveSnapshot(_ snapshot: Snapshot) async throws(StoreError)
+
+    /// The position a named follower of the log (e.g. `orchestrator`) has handled up to, or nil when it never saved one.
+    func loadCursor(_ name: String) async throws(StoreError) -> Int64?
+    /// Records that the follower `name` has handled every event up to `position` (replacing the previous position).
+    /// - Throws: ``StoreError`` `storage` when the database fails.
+    func saveCursor(_ name: String, position: Int64) async throws(StoreError)
+}
+
+extension EventStore {
+    /// Stores that keep no cursors (test doubles) refuse, so a follower never silently starts over.
+    public func loadCursor(_ name: String) async throws(StoreError) -> Int64? {
+        throw StoreError(.storage, "this store keeps no cursors")
+    }
+    public func saveCursor(_ name: String, position: Int64) async throws(StoreError) {
+        throw StoreError(.storage, "this store keeps no cursors")
+    }
 }

@@ -5,6 +5,7 @@ public actor InMemoryEventStore: EventStore {
     private var events: [RecordedEvent] = []
     private var keys: [String: IdempotencyRecord] = [:]
     private var snapshot: Snapshot?
+    private var cursors: [String: Int64] = [:]
 
     public init() {}
 
@@ -62,4 +63,7 @@ public actor InMemoryEventStore: EventStore {
 
     public func loadSnapshot() -> Snapshot? { snapshot }
     public func saveSnapshot(_ snapshot: Snapshot) { self.snapshot = snapshot }
+
+    public func loadCursor(_ name: String) -> Int64? { cursors[name] }
+    public func saveCursor(_ name: String, position: Int64) { cursors[name] = position }
 }

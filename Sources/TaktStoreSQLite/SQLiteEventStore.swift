@@ -61,6 +61,15 @@ public final class SQLiteEventStore: EventStore {
                     );
                     """)
         }
+        m.registerMigration("v2-cursors") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE cursors (
+                        name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
+                        position INTEGER NOT NULL CHECK (position >= 0)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }
 
@@ -202,6 +211,26 @@ public final class SQLiteEventStore: EventStore {
             }
         } catch {
             throw StoreError(.storage, "saving the snapshot failed: \(error)")
+        }
+    }
+
+    public func loadCursor(_ name: String) async throws(StoreError) -> Int64? {
+        do {
+            return try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT position FROM cursors WHERE name = ?", arguments: [name]) }
+        } catch {
+            throw StoreError(.storage, "reading cursor '\(name)' failed: \(error)")
+        }
+    }
+
+    public func saveCursor(_ name: String, position: Int64) async throws(StoreError) {
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO cursors (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position",
+                    arguments: [name, position])
+            }
+        } catch {
+            throw StoreError(.storage, "saving cursor '\(name)' failed: \(error)")
         }
     }
 }
