@@ -1,0 +1,344 @@
+import Foundation
+import TaktCore
+import TaktPlanning
+import TaktScheduling
+
+/// Candidate actions: each generated only where it applies, simulated on the disrupted plan, and carried by the
+/// ordinary commands that would do it.
+enum Actions {
+    static func candidate(_ kind: ActionKind, _ ctx: Context) throws(OrchestrationError) -> Candidate? {
+        switch kind {
+        case .moveToAlternativeWorkCenter: return try moveCandidate(ctx)
+        case .resequence: return resequenceCandidate(ctx)
+        case .addOvertime: return overtimeCandidate(ctx)
+        case .pickAnotherLot: return materialCandidate(ctx, substitute: false)
+        case .substituteMaterial: return materialCandidate(ctx, substitute: true)
+        case .expeditePurchase: return expediteCandidate(ctx)
+        case .repromise: return repromiseCandidate(ctx)
+        case .reinspectAndRelease: return reinspectCandidate(ctx)
+        case .insertOrder: return try insertCandidate(ctx)
+        case .splitLot, .expediteTransfer, .cancelOrder, .takeDown: return nil
+        }
+    }
+
+    static func publishStep(_ ctx: Context, _ sc: Scenario, _ schedule: Schedule, kind: ActionKind, summary: String) -> (ActionStep, PublishedSchedule) {
+        let published = ctx.publish(sc, schedule)
+        return (ActionStep(kind: kind, summary: summary, commands: [.publishSchedule(published)]), published)
+    }
+
+    // MARK: Move to alternative work centers
+
+    /// Operations delayed by the disruption, those on the disrupted work center (or of the late order) first, biggest shift first.
+    static func delayedOperations(_ ctx: Context) -> [Int] {
+        let sc = ctx.disrupted
+        var list: [(Int, Int, Int)] = []  // (priority, -shift, op)
+        for s in ctx.doNothing.schedule.operations {
+            let key = sc.key(s.operation.rawValue)
+            guard sc.problem.operations[s.operation.rawValue].fixed == nil, sc.problem.operations[s.operation.rawValue].modes.count > 1 else { continue }
+            let shift = s.start - (ctx.baselineStart(key)?.start ?? s.start)
+            let onTarget = sc.planning.workCenters[s.resource.rawValue] == ctx.disruption.workCenter || key.order == ctx.disruption.productionOrder
+            guard shift > 0 || (onTarget && ctx.disruption.kind == .operationLate) else { continue }
+            list.append((onTarget ? 0 : 1, -shift, s.operation.rawValue))
+        }
+        return list.sorted { ($0.0, $0.1, $0.2) < ($1.0, $1.1, $1.2) }.map(\.2)
+    }
+
+    /// Greedy: each operation in turn to the eligible work center (not `avoid`) that lowers `score` most, if any does.
+    static func moveToAlternatives(_ ctx: Context, ops: [Int], avoid: WorkCenter.ID?, score: (Outcome) -> Double)
+        throws(OrchestrationError) -> (outcome: Outcome, moved: [Int: ResourceID])?
+    {
+        let sc = ctx.disrupted
+        var plan = ctx.doNothingPlan
+        var outcome = ctx.doNothing
+        var best = score(outcome)
+        var moved: [Int: ResourceID] = [:]
+        for i in ops.prefix(ctx.sim.options.maxOperationsToMove) {
+            var trialBest: (Plan, Outcome, Double, ResourceID)?
+            for m in sc.problem.operations[i].modes where m.resource != plan.assignment[i] && sc.planning.workCenters[m.resource.rawValue] != avoid {
+                let trial = ctx.sim.moving([i: m.resource], in: sc, from: plan, schedule: outcome.schedule)
+                guard let s = Scheduler.evaluate(sc.problem, assignment: trial.assignment, sequences: trial.sequences, notBefore: trial.floor) else { continue }
+                let o = ctx.sim.measure(sc, s)
+                let c = score(o)
+                if c < (trialBest?.2 ?? best) - 1e-9 { trialBest = (trial, o, c, m.resource) }
+            }
+            if let t = trialBest {
+                plan = t.0
+                outcome = t.1
+                best = t.2
+                moved[i] = t.3
+            }
+        }
+        return moved.isEmpty ? nil : (outcome, moved)
+    }
+
+    static func documentChecks(_ ctx: Context, _ moved: [Int: ResourceID], _ outcome: Outcome) -> [CheckDue] {
+        let sc = ctx.disrupted
+        var out: [CheckDue] = []
+        for (i, r) in moved.sorted(by: { $0.key < $1.key }) {
+            let key = sc.key(i)
+            let wc = sc.planning.workCenters[r.rawValue]
+            guard let po = ctx.state.productionOrders[key.order] ?? ctx.newOrder,
+                let wi = ctx.state.routings[po.routing]?.operations.first(where: { $0.sequence == key.sequence })?.workInstruction
+            else { continue }
+            let revision = ctx.state.workInstructions[wi]?.revision ?? "?"
+            out.append(CheckDue(kind: "document", text: "If \(key.order) operation \(key.sequence) moves to \(wc): the operators there must have acknowledged \(wi) rev \(revision)",
+                                productionOrder: key.order, due: sc.date(outcome.schedule.operations[i].start)))
+        }
+        return out
+    }
+
+    static func moveCandidate(_ ctx: Context) throws(OrchestrationError) -> Candidate? {
+        let avoid = ctx.disruption.kind == .machineDown || ctx.disruption.kind == .machineSlow ? ctx.disruption.workCenter : nil
+        guard let (outcome, moved) = try moveToAlternatives(ctx, ops: delayedOperations(ctx), avoid: avoid, score: { ctx.cost($0) }) else { return nil }
+        let sc = ctx.disrupted
+        let list = moved.sorted { $0.key < $1.key }.map { i, r in "\(sc.key(i).order) \(sc.key(i).sequence) → \(sc.planning.workCenters[r.rawValue])" }
+        let (step, published) = publishStep(ctx, sc, outcome.schedule, kind: .moveToAlternativeWorkCenter,
+                                             summary: "Move \(moved.count) operation\(moved.count == 1 ? "" : "s") to alternative work centers (\(list.prefix(6).joined(separator: ", "))\(list.count > 6 ? ", …" : "")) and publish the plan")
+        let targets = Set(moved.values.map { sc.planning.workCenters[$0.rawValue].rawValue }).sorted()
+        return Candidate(kind: .moveToAlternativeWorkCenter, title: "Move work to \(targets.joined(separator: ", "))", steps: [step], outcome: outcome,
+                         schedule: published, checks: documentChecks(ctx, moved, outcome))
+    }
+
+    // MARK: Resequence
+
+    static func resequenceCandidate(_ ctx: Context) -> Candidate? {
+        let schedule = ctx.sim.resequence(ctx.disrupted, from: ctx.doNothing.schedule)
+        guard schedule != ctx.doNothing.schedule else { return nil }
+        let outcome = ctx.sim.measure(ctx.disrupted, schedule)
+        let (step, published) = publishStep(ctx, ctx.disrupted, schedule, kind: .resequence,
+                                            summary: "Resequence the plan (\(ctx.sim.options.resequenceIterations) search iterations, weighted tardiness against stability) and publish it")
+        return Candidate(kind: .resequence, title: "Resequence the plan", steps: [step], outcome: outcome, schedule: published)
+    }
+
+    // MARK: Overtime
+
+    /// The work center to give overtime: the disrupted one, else the one whose operations were delayed most.
+    static func bottleneck(_ ctx: Context) -> WorkCenter.ID? {
+        if let wc = ctx.disruption.workCenter { return wc }
+        var delay: [WorkCenter.ID: Int] = [:]
+        for s in ctx.doNothing.schedule.operations {
+            let key = ctx.disrupted.key(s.operation.rawValue)
+            let shift = s.start - (ctx.baselineStart(key)?.start ?? s.start)
+            if shift > 0 { delay[ctx.disrupted.planning.workCenters[s.resource.rawValue], default: 0] += shift }
+        }
+        return delay.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+    }
+
+    /// Overtime on `wc` right after the first shift end at or after `after`: the shortest of the option's steps that
+    /// removes the new lateness, else the cheapest.
+    static func overtime(_ ctx: Context, wc: WorkCenter.ID, after: Date, releases: [OpKey: Date] = [:], reason: String,
+                         plan planFor: ((Scenario) -> Plan)? = nil, score: (Outcome) -> Double) -> (Overtime, Scenario, Outcome)? {
+        guard let r = ctx.base.resourceIndex[wc] else { return nil }
+        let t = max(0, ctx.base.minutes(after))
+        guard let gap = ctx.base.problem.resources[r].calendar.breaks.first(where: { $0.start >= t && $0.end > $0.start }) else { return nil }
+        var best: (Overtime, Scenario, Outcome, Double)?
+        for step in ctx.sim.options.overtimeSteps where step > 0 {
+            let end = min(gap.end, gap.start + step)
+            guard end > gap.start else { continue }
+            let o = Overtime(workCenter: wc, start: ctx.base.date(gap.start), end: ctx.base.date(end), reason: reason)
+            let sc = ctx.variant(overtime: [o], releases: releases)
+            guard let s = try? ctx.sim.decode(sc, planFor?(sc) ?? ctx.sim.referencePlan(sc)) else { continue }
+            let outcome = ctx.sim.measure(sc, s)
+            let c = score(outcome)
+            if best == nil || c < (best?.3 ?? 0) - 1e-9 { best = (o, sc, outcome, c) }
+            if outcome.kpis.totalLatenessMinutes <= ctx.baseline.kpis.totalLatenessMinutes { break }
+        }
+        return best.map { ($0.0, $0.1, $0.2) }
+    }
+
+    static func overtimeCandidate(_ ctx: Context) -> Candidate? {
+        guard let wc = bottleneck(ctx) else { return nil }
+        let d = ctx.disruption
+        let after = d.kind == .machineDown ? (d.until ?? d.from) : max(d.from, ctx.sim.now)
+        guard let (o, sc, outcome) = overtime(ctx, wc: wc, after: after, reason: "Recover the plan: \(d.kind.rawValue)", score: { ctx.cost($0) }),
+            outcome.kpis.overtimeMinutes > ctx.doNothing.kpis.overtimeMinutes
+        else { return nil }
+        let length = Int(o.end.timeIntervalSince(o.start) / 60)
+        let (publish, published) = publishStep(ctx, sc, outcome.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
+        let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start))",
+                              commands: [.scheduleOvertime(o)] + publish.commands)
+        return Candidate(kind: .addOvertime, title: "\(Analysis.duration(length)) overtime on \(wc)", steps: [step], outcome: outcome, schedule: published,
+                         overtimeOn: wc)
+    }
+
+    // MARK: Material
+
+    /// The orders a material disruption stops, with the component and what they still need.
+    static func materialNeeds(_ ctx: Context) -> [(key: OpKey, order: ProductionOrder, component: BOMComponent, need: Double)] {
+        let d = ctx.disruption
+        guard [.materialMissing, .qualityHold, .shortageProjected, .supplierReceiptLate].contains(d.kind) else { return [] }
+        let bad = Analysis.badLots(d, state: ctx.state)
+        let item = d.item ?? d.lots.first.flatMap { ctx.state.lots[$0]?.item }
+        var out: [(OpKey, ProductionOrder, BOMComponent, Double)] = []
+        for key in Analysis.materialAffected(d, state: ctx.state) {
+            guard let order = ctx.state.productionOrders[key.order], let item,
+                let c = Analysis.component(for: item, of: order, state: ctx.state)
+            else { continue }
+            let need = Analysis.openNeed(order, c, state: ctx.state, excluding: bad)
+            if need > 1e-9 { out.append((key, order, c, need)) }
+        }
+        return out
+    }
+
+    /// When material staged now is at the line: now plus the line-side location's staging lead.
+    static func stagedBy(_ ctx: Context, _ key: OpKey) -> Date {
+        let wc = ctx.disrupted.index[key].map { ctx.disrupted.planning.workCenters[ctx.doNothing.schedule.operations[$0].resource.rawValue] }
+        let lead = wc.flatMap { ctx.state.lineSide(of: $0)?.stagingLeadMinutes } ?? 0
+        return ctx.sim.now.addingTimeInterval(lead * 60)
+    }
+
+    static func materialCandidate(_ ctx: Context, substitute: Bool) -> Candidate? {
+        let state = ctx.state
+        let bad = Analysis.badLots(ctx.disruption, state: state)
+        var taken: [Lot.ID: Double] = [:]
+        var commands: [Command] = []
+        var releases: [OpKey: Date] = [:]
+        var picked: [String] = []
+        for (key, order, c, need) in materialNeeds(ctx) where order.status == .released || order.status == .inProgress {
+            let items = substitute ? c.substitutes : [c.item]
+            guard !items.isEmpty else { continue }
+            let lots = state.lots.values.filter { items.contains($0.item) && !bad.contains($0.id) && Analysis.usable($0.id, state) }
+                .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+            var open = need
+            var plan: [(Lot.ID, Double)] = []
+            for lot in lots where open > 1e-9 {
+                let free = state.availableToReserve(lot: lot.id) - taken[lot.id, default: 0]
+                guard free > 1e-9 else { continue }
+                let q = min(free, open)
+                plan.append((lot.id, q))
+                open -= q
+            }
+            guard open <= 1e-9 else { continue }
+            for rid in (state.reservationsByOrder[order.id] ?? []).sorted() {
+                guard let r = state.reservations[rid], bad.contains(r.lot), r.component == c.item else { continue }
+                commands.append(.unreserveLot(UnreserveLot(reservation: rid, reason: "Lot \(r.lot) cannot be used: \(ctx.disruption.kind.rawValue)")))
+            }
+            for (lot, q) in plan {
+                taken[lot, default: 0] += q
+                commands.append(.reserveLot(ReserveLot(productionOrder: order.id, lot: lot, quantity: q)))
+                picked.append("\(lot) (\(state.lots[lot]?.item.rawValue ?? "")) for \(order.id)")
+            }
+            releases[key] = stagedBy(ctx, key)
+        }
+        guard !commands.isEmpty else { return nil }
+        let sc = ctx.variant(releases: releases)
+        guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
+        let kind: ActionKind = substitute ? .substituteMaterial : .pickAnotherLot
+        let step = ActionStep(kind: kind, summary: "\(substitute ? "Use approved substitute" : "Pick another lot"): reserve \(picked.joined(separator: ", ")); a staging task goes out for each",
+                              commands: commands)
+        return Candidate(kind: kind, title: substitute ? "Use substitute material" : "Pick another lot", steps: [step],
+                         outcome: ctx.sim.measure(sc, schedule))
+    }
+
+    static func expediteCandidate(_ ctx: Context) -> Candidate? {
+        let d = ctx.disruption
+        guard d.lots.isEmpty, let item = d.item, let until = d.until else { return nil }
+        let earliest = ctx.sim.now.addingTimeInterval(Double(ctx.sim.options.expediteLeadMinutes) * 60)
+        guard earliest < until,
+            let receipt = ctx.state.expectedReceipts.values.filter({ $0.item == item && $0.status == .open && $0.openQuantity > 0 && $0.expectedDate > earliest })
+                .min(by: { ($0.expectedDate, $0.id) < ($1.expectedDate, $1.id) })
+        else { return nil }
+        let releases = Dictionary(materialNeeds(ctx).map { ($0.key, earliest) }, uniquingKeysWith: { a, _ in a })
+        guard !releases.isEmpty else { return nil }
+        let sc = ctx.variant(releases: releases)
+        guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
+        let newID = ExpectedReceipt.ID(String(format: "ER-%06d", ctx.state.nextExpectedReceiptNumber))
+        let commands: [Command] = [
+            .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: receipt.id, reason: "Expedited as \(newID)")),
+            .expectReceipt(ExpectReceipt(id: newID, item: item, quantity: receipt.openQuantity, expectedDate: earliest, supplier: receipt.supplier,
+                                         reference: "\(receipt.reference) (expedited, was \(receipt.id))")),
+        ]
+        let step = ActionStep(kind: .expeditePurchase,
+                              summary: "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest)) instead of \(Analysis.stamp(receipt.expectedDate)); the receipt is re-announced as \(newID)",
+                              commands: commands)
+        return Candidate(kind: .expeditePurchase, title: "Expedite \(receipt.id)", steps: [step], outcome: ctx.sim.measure(sc, schedule))
+    }
+
+    static func reinspectCandidate(_ ctx: Context) -> Candidate? {
+        let d = ctx.disruption
+        let holds = ctx.state.holds.values.filter { h in !h.released && h.lots.contains { d.lots.contains($0.lot) } }.sorted { $0.id < $1.id }
+        guard !holds.isEmpty else { return nil }
+        let available = ctx.sim.now.addingTimeInterval(Double(ctx.sim.options.reinspectionMinutes) * 60)
+        let releases = Dictionary(Analysis.materialAffected(d, state: ctx.state).map { ($0, available) }, uniquingKeysWith: { a, _ in a })
+        let sc = ctx.variant(releases: releases)
+        guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
+        let step = ActionStep(kind: .reinspectAndRelease,
+                              summary: "Quality re-inspects \(d.lots.map(\.rawValue).joined(separator: ", ")) (about \(Analysis.duration(ctx.sim.options.reinspectionMinutes))) and releases \(holds.map(\.id.rawValue).joined(separator: ", "))",
+                              commands: holds.map { .releaseHold(ReleaseHold(hold: $0.id, reason: "Re-inspected and found conforming")) })
+        return Candidate(kind: .reinspectAndRelease, title: "Re-inspect and release \(holds.map(\.id.rawValue).joined(separator: ", "))", steps: [step],
+                         outcome: ctx.sim.measure(sc, schedule))
+    }
+
+    // MARK: Re-promise
+
+    /// The next midnight (site time) at or after a date.
+    static func nextDay(_ date: Date, state: PlantState) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = state.sites.values.sorted { $0.id < $1.id }.first.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
+        let start = calendar.startOfDay(for: date)
+        return start == date ? date : calendar.date(byAdding: .day, value: 1, to: start) ?? date.addingTimeInterval(86_400)
+    }
+
+    static func repromiseCandidate(_ ctx: Context) -> Candidate? {
+        var promises: [LineKey: Date] = [:]
+        for (key, line) in ctx.doNothing.lines.sorted(by: { $0.key < $1.key }) where line.late > (ctx.baseline.lines[key]?.late ?? 0) {
+            guard ctx.state.salesOrders[key.salesOrder]?.status == .open else { continue }
+            promises[key] = nextDay(line.completion, state: ctx.state)
+        }
+        guard !promises.isEmpty else { return nil }
+        let outcome = ctx.sim.measure(ctx.disrupted, ctx.doNothing.schedule, promises: promises)
+        let sorted = promises.sorted { $0.key < $1.key }
+        let step = ActionStep(kind: .repromise,
+                              summary: "Promise \(sorted.map { "\($0.key.salesOrder) line \($0.key.line) for \(Analysis.stamp($0.value))" }.joined(separator: "; "))",
+                              commands: sorted.map { .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: $0.key.salesOrder, line: $0.key.line, promisedDate: $0.value)) })
+        return Candidate(kind: .repromise, title: "Re-promise \(promises.count) customer line\(promises.count == 1 ? "" : "s")", steps: [step],
+                         outcome: outcome, repromised: promises.count)
+    }
+
+    // MARK: Insert a rush order
+
+    /// Whether free stock covers every component of an order (then it can be released and reserve at once).
+    static func materialAllows(_ order: ProductionOrder, state: PlantState) -> Bool {
+        guard let bom = Analysis.bom(of: order.item, in: state) else { return true }
+        return bom.components.allSatisfy { c in
+            let items = Set([c.item] + c.substitutes)
+            let free = state.lots.values.filter { items.contains($0.item) }.reduce(0.0) { $0 + state.availableToReserve(lot: $1.id) }
+            return free >= c.quantity * order.quantity - 1e-9
+        }
+    }
+
+    static func insertStep(_ order: ProductionOrder, _ ctx: Context) -> ActionStep {
+        var commands: [Command] = [.createProductionOrder(NewProductionOrder(
+            id: order.id, item: order.item, quantity: order.quantity, routing: order.routing, dueDate: order.dueDate, priority: order.priority,
+            pegging: order.pegging))]
+        let release = materialAllows(order, state: ctx.state)
+        if release { commands.append(.releaseProductionOrder(ProductionOrderRef(productionOrder: order.id))) }
+        return ActionStep(kind: .insertOrder,
+                          summary: "Create \(order.id) for \(Analysis.number(order.quantity)) \(order.item) due \(Analysis.stamp(order.dueDate))\(release ? " and release it (material is in stock)" : "; release it once material is in stock")",
+                          commands: commands)
+    }
+
+    /// The plan with the new order's operations placed by their latest start (due date less their work), not last.
+    static func insertedPlan(_ ctx: Context, _ sc: Scenario, order: ProductionOrder, due: Date? = nil) -> Plan {
+        let reference = ctx.sim.referencePlan(sc)
+        let mine = sc.index.filter { $0.key.order == order.id }.map(\.value)
+        let work = mine.reduce(0) { $0 + (sc.problem.operations[$1].modes.map(\.duration).min() ?? 0) }
+        let latest = Double(sc.minutes(due ?? order.dueDate) - work)
+        var key = [Double](repeating: 0, count: sc.problem.operations.count)
+        for i in key.indices {
+            key[i] = Double(reference.floor[i] ?? sc.problem.operations[i].fixed?.start ?? Int(1e9) + (sc.problem.orders[sc.problem.operations[i].order.rawValue].due ?? 0))
+        }
+        for i in mine { key[i] = latest + Double(sc.problem.operations[i].modes.map(\.duration).min() ?? 0) * 1e-6 }
+        return ctx.sim.plan(sc, assignment: reference.assignment, key: key, floor: reference.floor)
+    }
+
+    static func insertCandidate(_ ctx: Context) throws(OrchestrationError) -> Candidate? {
+        guard let order = ctx.newOrder else { return nil }
+        let schedule = try ctx.sim.decode(ctx.disrupted, insertedPlan(ctx, ctx.disrupted, order: order))
+        let outcome = ctx.sim.measure(ctx.disrupted, schedule)
+        let (publish, published) = publishStep(ctx, ctx.disrupted, schedule, kind: .insertOrder, summary: "Publish the plan with \(order.id) inserted by its latest start")
+        var step = insertStep(order, ctx)
+        step.commands += publish.commands
+        return Candidate(kind: .insertOrder, title: "Insert \(order.id) by its latest start", steps: [step], outcome: outcome, schedule: published)
+    }
+}

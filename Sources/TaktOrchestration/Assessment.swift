@@ -1,0 +1,265 @@
+import Foundation
+import TaktCore
+import TaktPlanning
+import TaktScheduling
+
+/// The plan with and without a disruption, on which impact and actions are measured.
+struct Context {
+    let state: PlantState
+    let disruption: Disruption
+    let sim: Simulator
+    /// The plant (with a rush order inserted, when the disruption brings one), before the overlay.
+    let base: Scenario
+    let baselineScenario: Scenario
+    let baselinePlan: Plan
+    let baseline: Outcome
+    let disrupted: Scenario
+    let doNothingPlan: Plan
+    let doNothing: Outcome
+    /// The rush order the disruption brings, not yet in the plant.
+    let newOrder: ProductionOrder?
+    let scheduleID: PublishedSchedule.ID
+
+    /// - Parameters:
+    ///   - variant: the plant as it would be (e.g. with an order cancelled) for the disrupted plan; default the plant.
+    ///   - keepStarts: whether the disrupted plan keeps operations from starting before their published start.
+    init(state: PlantState, disruption d: Disruption, sim: Simulator, newOrder: ProductionOrder? = nil, variant: PlantState? = nil,
+         keepStarts: Bool = true) throws(OrchestrationError) {
+        self.state = state
+        self.disruption = d
+        self.sim = sim
+        self.newOrder = newOrder
+        let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
+        scheduleID = .init(String(format: "SCH-%06d", number))
+        let raw = try sim.base(state)
+        var baselineScenario = raw
+        sim.overlay(d, on: &baselineScenario, baseline: true)
+        self.baselineScenario = baselineScenario
+        baselinePlan = sim.referencePlan(baselineScenario)
+        baseline = sim.measure(baselineScenario, try sim.decode(baselineScenario, baselinePlan))
+        var withOrder = variant ?? state
+        if let newOrder { withOrder.productionOrders[newOrder.id] = newOrder }
+        base = newOrder == nil && variant == nil ? raw : try sim.base(withOrder)
+        disrupted = Context.variant(base, d, sim)
+        var plan = sim.referencePlan(disrupted)
+        if !keepStarts { plan.floor = plan.floor.map { _ in nil } }
+        doNothingPlan = plan
+        doNothing = sim.measure(disrupted, try sim.decode(disrupted, doNothingPlan))
+    }
+
+    static func variant(_ base: Scenario, _ d: Disruption, _ sim: Simulator, overtime: [Overtime] = [], releases: [OpKey: Date] = [:]) -> Scenario {
+        var sc = base
+        sim.addOvertime(overtime, to: &sc)
+        sim.overlay(d, on: &sc)
+        sim.release(releases, on: &sc)
+        return sc
+    }
+
+    func variant(overtime: [Overtime] = [], releases: [OpKey: Date] = [:]) -> Scenario {
+        Context.variant(base, disruption, sim, overtime: overtime, releases: releases)
+    }
+
+    func cost(_ o: Outcome, repromised: Int = 0, kinds: [ActionKind] = []) -> Double {
+        sim.options.costModel.terms(o.kpis, repromised: repromised, kinds: kinds).reduce(0) { $0 + $1.cost }
+    }
+
+    func publish(_ sc: Scenario, _ schedule: Schedule) -> PublishedSchedule { sim.published(sc, schedule, id: scheduleID) }
+
+    /// Start minute of an operation in the baseline, by key.
+    func baselineStart(_ key: OpKey) -> (start: Int, end: Int, wc: WorkCenter.ID)? {
+        guard let i = baselineScenario.index[key] else { return nil }
+        let s = baseline.schedule.operations[i]
+        return (s.start, s.end, baselineScenario.planning.workCenters[s.resource.rawValue])
+    }
+}
+
+/// A simulated candidate before ranking.
+struct Candidate {
+    var kind: ActionKind
+    var title: String
+    var steps: [ActionStep]
+    var outcome: Outcome
+    var repromised: Int = 0
+    var schedule: PublishedSchedule?
+    var checks: [CheckDue] = []
+    var overtimeOn: WorkCenter.ID?
+    var note: String?
+    var kinds: [ActionKind] { steps.map(\.kind) }
+}
+
+enum Assessment {
+    static func assess(_ trigger: Trigger, state: PlantState, now: Date, options: AnalysisOptions) throws(OrchestrationError) -> PlantException {
+        var d = trigger.disruption
+        try validate(d, state: state)
+        if d.until == nil, d.kind != .rushOrder {
+            d.until = d.from.addingTimeInterval(Double(trigger.playbook.assumedDurationMinutes ?? options.assumedDurationMinutes) * 60)
+        }
+        let sim = Simulator(now: now, options: options)
+        var newOrder: ProductionOrder?
+        if d.kind == .rushOrder {
+            newOrder = try rushOrder(&d, state: state, now: now)
+        }
+        let ctx = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder)
+        var candidates: [Candidate] = []
+        for kind in trigger.playbook.actions {
+            if let c = try Actions.candidate(kind, ctx) { candidates.append(c) }
+        }
+        if let newOrder {
+            let insert = Actions.insertStep(newOrder, ctx)
+            candidates = candidates.map { c in
+                var c = c
+                if c.kind != .insertOrder { c.steps.insert(insert, at: 0) }
+                return c
+            }
+        }
+        let actions = rank(candidates, ctx, order: trigger.playbook.actions)
+        var impact = Impacts.impact(ctx)
+        for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }
+        let (chain, severity, functions) = Impacts.chain(trigger.title, sourceEvent: trigger.sourceEvent, impact: impact, ctx: ctx,
+                                                         least: trigger.playbook.severity, functions: trigger.playbook.functions)
+        impact.operations = Array(impact.operations.prefix(options.maxListedOperations))
+        return PlantException(
+            id: "EXC-000000", kind: trigger.playbook.exceptionKind, title: trigger.title, subject: trigger.subject, disruption: d,
+            sourceSequence: trigger.sourceSequence, sourceEvent: trigger.sourceEvent, playbook: trigger.playbook.id,
+            playbookVersion: trigger.playbook.version, raisedAt: now, severity: severity, functions: functions, causeChain: chain,
+            impact: impact, actions: actions, tasks: trigger.playbook.tasks, notify: trigger.playbook.notify)
+    }
+
+    /// Checks that every reference of a disruption exists.
+    static func validate(_ d: Disruption, state: PlantState) throws(OrchestrationError) {
+        func unknown(_ field: String, _ what: String) -> OrchestrationError {
+            OrchestrationError(field: field, rule: "unknown-reference", message: "\(what) does not exist")
+        }
+        if let wc = d.workCenter, state.workCenters[wc] == nil { throw unknown("workCenter", "work center '\(wc)'") }
+        if let po = d.productionOrder, state.productionOrders[po] == nil, d.kind != .rushOrder { throw unknown("productionOrder", "production order '\(po)'") }
+        if let item = d.item, state.items[item] == nil { throw unknown("item", "item '\(item)'") }
+        for (i, lot) in d.lots.enumerated() where state.lots[lot] == nil { throw unknown("lots[\(i)]", "lot '\(lot)'") }
+        if let u = d.person, state.users[u] == nil { throw unknown("person", "user '\(u)'") }
+        if let so = d.salesOrder {
+            guard let order = state.salesOrders[so] else { throw unknown("salesOrder", "sales order '\(so)'") }
+            if let line = d.line, !order.lines.contains(where: { $0.line == line }) { throw unknown("line", "line \(line) of sales order '\(so)'") }
+        }
+        if let f = d.rateFactor, !(f > 0 && f <= 1) {
+            throw OrchestrationError(field: "rateFactor", rule: "range", message: "rateFactor must be above 0 and at most 1 (got \(f))")
+        }
+        if let until = d.until, until < d.from { throw OrchestrationError(field: "until", rule: "after-from", message: "until is before from") }
+    }
+
+    /// The production order a rush order disruption brings, numbered as the plant will number it; nil when an open
+    /// order already serves the line (or was named and exists).
+    static func rushOrder(_ d: inout Disruption, state: PlantState, now: Date) throws(OrchestrationError) -> ProductionOrder? {
+        if let po = d.productionOrder, let order = state.productionOrders[po], Analysis.isOpen(order) { return nil }
+        if let so = d.salesOrder, let line = d.line,
+            state.productionOrders.values.contains(where: { $0.pegging == Pegging(salesOrder: so, line: line) && Analysis.isOpen($0) })
+        {
+            return nil
+        }
+        let line = d.salesOrder.flatMap { state.salesOrders[$0] }?.lines.first { $0.line == d.line }
+        guard let item = d.item ?? line?.item else {
+            throw OrchestrationError(field: "item", rule: "required", message: "a rush order names the item (or a sales order line)")
+        }
+        let order = try newProductionOrder(item: item, quantity: d.quantity ?? line?.quantity ?? 1, due: d.date ?? line.map { $0.promisedDate ?? $0.requestedDate } ?? now,
+                                           pegging: line.map { _ in Pegging(salesOrder: d.salesOrder ?? "", line: d.line ?? 0) }, state: state, now: now)
+        d.productionOrder = order.id
+        return order
+    }
+
+    /// A production order as ``PlantState/decide(_:actor:now:)`` would create it, with the plant's next number.
+    static func newProductionOrder(item: Item.ID, quantity: Double, due: Date, pegging: Pegging?, state: PlantState, now: Date)
+        throws(OrchestrationError) -> ProductionOrder
+    {
+        let id = ProductionOrder.ID(String(format: "PO-%06d", state.nextProductionOrderNumber))
+        let routing = state.routings.values.filter { $0.item == item }.map(\.id).sorted().first
+        let events: [Event]
+        do {
+            events = try state.decide(.createProductionOrder(NewProductionOrder(id: id, item: item, quantity: quantity, routing: routing, dueDate: due,
+                                                                               priority: 1, pegging: pegging)), actor: nil, now: now)
+        } catch {
+            let v = error.violations.first
+            throw OrchestrationError(field: v?.field ?? "item", rule: v?.rule ?? "invalid", message: v?.message ?? "\(error)")
+        }
+        guard case .productionOrderCreated(let order)? = events.first else {
+            throw OrchestrationError(field: "item", rule: "invalid", message: "the order could not be formed")
+        }
+        return order
+    }
+
+    /// Ranks candidates by cost (ties: the playbook's order), numbers them A1…, writes effect and rationale.
+    static func rank(_ candidates: [Candidate], _ ctx: Context, order: [ActionKind]) -> [ProposedAction] {
+        let model = ctx.sim.options.costModel
+        let scored = candidates.enumerated().map { (i, c) -> (Candidate, [CostTerm], Double, Int) in
+            let terms = model.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds)
+            return (c, terms, terms.reduce(0) { $0 + $1.cost }, order.firstIndex(of: c.kind) ?? (order.count + i))
+        }.sorted { ($0.2, $0.3) < ($1.2, $1.3) }
+        let nothing = ctx.cost(ctx.doNothing)
+        return scored.enumerated().map { (i, entry) in
+            let (c, terms, cost, _) = entry
+            var why = "Rank \(i + 1) of \(scored.count): cost \(Analysis.number(cost))"
+            let biggest = terms.filter { $0.cost > 0 }.sorted { $0.cost > $1.cost }.prefix(2)
+                .map { "\($0.name) \(Analysis.number($0.cost))" }
+            if !biggest.isEmpty { why += " (mostly \(biggest.joined(separator: ", ")))" }
+            why += cost < nothing - 1e-9
+                ? ", \(Analysis.number(nothing - cost)) less than doing nothing (\(Analysis.number(nothing)))"
+                : ", no better than doing nothing (\(Analysis.number(nothing)))"
+            if i + 1 < scored.count {
+                let next = scored[i + 1]
+                why += "; \(Analysis.number(next.2 - cost)) cheaper than A\(i + 2) (\(next.0.title))"
+                if next.2 - cost < 1e-9 { why += ", preferred by the playbook's order" }
+            }
+            if i > 0 { why += "; A1 (\(scored[0].0.title)) costs \(Analysis.number(cost - scored[0].2)) less" }
+            if c.outcome.kpis.totalLatenessMinutes <= ctx.baseline.kpis.totalLatenessMinutes
+                && c.outcome.kpis.lateCustomerLines <= ctx.baseline.kpis.lateCustomerLines
+            {
+                why += "; it removes all the lateness the disruption adds"
+            }
+            if let note = c.note { why += ". \(note)" }
+            return ProposedAction(
+                id: "A\(i + 1)", title: c.title, steps: c.steps, predicted: c.outcome.kpis, effect: effect(c, ctx), cost: (cost * 100).rounded() / 100,
+                costTerms: terms, rank: i + 1, rationale: why + ".", approvals: ctx.state.approvalPolicy.roles(for: c.kinds), schedule: c.schedule)
+        }
+    }
+
+    /// "late orders 3 → 1, total lateness −14 h 5 min, +2 h overtime on WC-MILL-2", against doing nothing.
+    static func effect(_ c: Candidate, _ ctx: Context) -> String {
+        let a = ctx.doNothing.kpis, b = c.outcome.kpis
+        var parts = ["late orders \(a.lateOrders) → \(b.lateOrders)", "total lateness \(Analysis.signed(b.totalLatenessMinutes - a.totalLatenessMinutes))"]
+        if a.lateCustomerLines != b.lateCustomerLines { parts.append("late customer lines \(a.lateCustomerLines) → \(b.lateCustomerLines)") }
+        if b.overtimeMinutes > a.overtimeMinutes {
+            parts.append("+\(Analysis.duration(b.overtimeMinutes - a.overtimeMinutes)) overtime\(c.overtimeOn.map { " on \($0)" } ?? "")")
+        }
+        if b.movedOperations != a.movedOperations { parts.append("moved operations \(a.movedOperations) → \(b.movedOperations)") }
+        if c.repromised > 0 { parts.append("\(c.repromised) customer line\(c.repromised == 1 ? "" : "s") re-promised") }
+        return parts.joined(separator: ", ")
+    }
+
+    // MARK: Verification
+
+    static func verify(_ exception: PlantException, action: ProposedAction, state: PlantState, now: Date, options: AnalysisOptions) -> Verification {
+        let expected = action.predicted
+        let sim = Simulator(now: now, options: options)
+        var d = exception.disruption
+        let observed: PlanKPIs
+        do {
+            var newOrder: ProductionOrder?
+            if d.kind == .rushOrder { newOrder = try rushOrder(&d, state: state, now: now) }
+            observed = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder).doNothing.kpis
+        } catch {
+            return Verification(action: action.id, expected: expected, observed: PlanKPIs(), passed: false,
+                                text: "The plan could not be simulated again: \(error.message)", at: now)
+        }
+        let tolerance = max(30, Int((Double(expected.totalLatenessMinutes) * 0.1).rounded(.up)))
+        var failures: [String] = []
+        if observed.lateCustomerLines > expected.lateCustomerLines {
+            failures.append("late customer lines \(observed.lateCustomerLines) > \(expected.lateCustomerLines) predicted")
+        }
+        if observed.lateOrders > expected.lateOrders { failures.append("late orders \(observed.lateOrders) > \(expected.lateOrders) predicted") }
+        if observed.totalLatenessMinutes > expected.totalLatenessMinutes + tolerance {
+            failures.append("total lateness \(Analysis.duration(observed.totalLatenessMinutes)) exceeds the predicted \(Analysis.duration(expected.totalLatenessMinutes)) by more than \(Analysis.duration(tolerance))")
+        }
+        let figures = "Expected late orders \(expected.lateOrders), late customer lines \(expected.lateCustomerLines), total lateness \(Analysis.duration(expected.totalLatenessMinutes)); observed \(observed.lateOrders), \(observed.lateCustomerLines), \(Analysis.duration(observed.totalLatenessMinutes))"
+        let text = failures.isEmpty
+            ? "Verified: \(figures) (tolerance \(Analysis.duration(tolerance)))."
+            : "Not as predicted: \(failures.joined(separator: "; ")). \(figures)."
+        return Verification(action: action.id, expected: expected, observed: observed, passed: failures.isEmpty, text: text, at: now)
+    }
+}

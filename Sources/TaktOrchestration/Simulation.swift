@@ -1,0 +1,403 @@
+import Foundation
+import TaktCore
+import TaktPlanning
+import TaktScheduling
+
+// The simulation behind impact, actions and verification: the plant as a scheduling problem, cross-order pegging,
+// a disruption overlay, plans kept from the published schedule and decoded (never searched, except to resequence),
+// and the KPIs of a decoded plan. Deterministic: the same state, disruption and now give the same numbers.
+
+/// An operation of a production order, by its routing sequence.
+struct OpKey: Hashable, Comparable {
+    var order: ProductionOrder.ID
+    var sequence: Int
+    static func < (a: Self, b: Self) -> Bool { (a.order, a.sequence) < (b.order, b.sequence) }
+}
+
+/// A sales order line.
+struct LineKey: Hashable, Comparable {
+    var salesOrder: SalesOrder.ID
+    var line: Int
+    static func < (a: Self, b: Self) -> Bool { (a.salesOrder, a.line) < (b.salesOrder, b.line) }
+}
+
+/// The plant (or a variant of it) as a scheduling problem, with the way back to orders and operations.
+struct Scenario {
+    var state: PlantState
+    var planning: PlanningProblem
+    var index: [OpKey: Int]
+    /// Overtime windows in the plan, by resource: the plant's own and those an action adds.
+    var overtime: [(resource: Int, window: TimeWindow)]
+    var resourceIndex: [WorkCenter.ID: Int]
+
+    var problem: SchedulingProblem {
+        get { planning.problem }
+        set { planning.problem = newValue }
+    }
+    func key(_ i: Int) -> OpKey { OpKey(order: planning.operations[i].productionOrder, sequence: planning.operations[i].sequence) }
+    func minutes(_ date: Date) -> Int { Int((date.timeIntervalSince(planning.origin) / 60).rounded(.down)) }
+    func minutesUp(_ date: Date) -> Int { Int((date.timeIntervalSince(planning.origin) / 60).rounded(.up)) }
+    func date(_ minute: Int) -> Date { planning.date(minute) }
+}
+
+/// A plan in the form the decoder takes: a resource per operation, a sequence per resource, earliest starts.
+struct Plan {
+    var assignment: [ResourceID]
+    var sequences: [[OperationID]]
+    var floor: [Int?]
+}
+
+/// A decoded plan and its figures.
+struct Outcome {
+    var schedule: Schedule
+    var kpis: PlanKPIs
+    /// Completion minute per order index of the scenario (nil: nothing left to schedule).
+    var completion: [Int?]
+    /// Customer lines served by open production, with their completion and the date measured against.
+    var lines: [LineKey: (completion: Date, due: Date, late: Int)]
+}
+
+struct Simulator {
+    let now: Date
+    let options: AnalysisOptions
+
+    // MARK: Problems
+
+    /// The plant's open orders as a problem, with a semi-finished component's open production order pegged to the
+    /// parent operation that consumes it when free stock does not cover the requirement.
+    func base(_ state: PlantState) throws(OrchestrationError) -> Scenario {
+        let planning: PlanningProblem
+        do {
+            planning = try PlanningProblem(state: state, origin: now)
+        } catch {
+            throw OrchestrationError(field: "(plant)", rule: "not-schedulable", message: error.message)
+        }
+        var index: [OpKey: Int] = [:]
+        for (i, ref) in planning.operations.enumerated() { index[OpKey(order: ref.productionOrder, sequence: ref.sequence)] = i }
+        let resourceIndex = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
+        var sc = Scenario(state: state, planning: planning, index: index, overtime: [], resourceIndex: resourceIndex)
+        for (wc, list) in state.overtime {
+            guard let r = resourceIndex[wc] else { continue }
+            for o in list {
+                let w = TimeWindow(start: sc.minutes(o.start), end: sc.minutesUp(o.end))
+                if w.end > 0 { sc.overtime.append((r, w)) }
+            }
+        }
+        peg(&sc)
+        return sc
+    }
+
+    private func peg(_ sc: inout Scenario) {
+        let state = sc.state
+        let open = state.productionOrders.values.filter { [.planned, .released, .inProgress].contains($0.status) }
+            .sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
+        var lastOp: [ProductionOrder.ID: Int] = [:]
+        for (i, ref) in sc.planning.operations.enumerated() {
+            if let j = lastOp[ref.productionOrder], sc.planning.operations[j].sequence > ref.sequence { continue }
+            lastOp[ref.productionOrder] = i
+        }
+        var freeStock: [Item.ID: Double] = [:]
+        for lot in state.lots.values where lot.status == .available {
+            freeStock[lot.item, default: 0] += state.availableToReserve(lot: lot.id)
+        }
+        var supply: [Item.ID: [(order: ProductionOrder.ID, left: Double)]] = [:]
+        for po in open where lastOp[po.id] != nil && state.items[po.item]?.kind == .semiFinished {
+            supply[po.item, default: []].append((po.id, po.quantity))
+        }
+        for parent in open {
+            guard let bom = Analysis.bom(of: parent.item, in: state) else { continue }
+            for c in bom.components where state.items[c.item]?.kind == .semiFinished {
+                let need = Analysis.openNeed(parent, c, state: state)
+                guard need > 1e-9 else { continue }
+                let free = freeStock[c.item, default: 0]
+                if free >= need - 1e-9 {
+                    freeStock[c.item] = free - need
+                    continue
+                }
+                freeStock[c.item] = 0
+                var short = need - free
+                guard let consumer = sc.index[OpKey(order: parent.id, sequence: Analysis.consumingOperation(c, of: parent, state: state))],
+                    sc.problem.operations[consumer].fixed == nil
+                else { continue }
+                var k = 0
+                while short > 1e-9, k < (supply[c.item]?.count ?? 0) {
+                    guard let s = supply[c.item]?[k], s.left > 1e-9, let childLast = lastOp[s.order] else {
+                        k += 1
+                        continue
+                    }
+                    let take = min(s.left, short)
+                    supply[c.item]?[k].left -= take
+                    short -= take
+                    let pred = OperationID(childLast)
+                    if !sc.problem.operations[consumer].predecessors.contains(where: { $0.predecessor == pred }) {
+                        sc.problem.operations[consumer].predecessors.append(Precedence(pred))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds overtime windows to a scenario exactly as planning adds the plant's overtime: working time over the shift
+    /// gaps, planned downtime still down.
+    func addOvertime(_ list: [Overtime], to sc: inout Scenario) {
+        for o in list {
+            guard let r = sc.resourceIndex[o.workCenter], let wc = sc.state.workCenters[o.workCenter] else { continue }
+            let w = TimeWindow(start: sc.minutes(o.start), end: sc.minutesUp(o.end))
+            var breaks: [TimeWindow] = []
+            for b in sc.problem.resources[r].calendar.breaks {
+                if b.end <= w.start || b.start >= w.end {
+                    breaks.append(b)
+                    continue
+                }
+                if b.start < w.start { breaks.append(TimeWindow(start: b.start, end: w.start)) }
+                if b.end > w.end { breaks.append(TimeWindow(start: w.end, end: b.end)) }
+            }
+            for d in wc.plannedDowntime { breaks.append(TimeWindow(start: sc.minutes(d.start), end: sc.minutesUp(d.end))) }
+            sc.problem.resources[r].calendar = ResourceCalendar(breaks: breaks)
+            sc.overtime.append((r, w))
+        }
+    }
+
+    /// The disruption laid over a scenario. `baseline` instead takes out what the disruption already put in the
+    /// plant (a reported overrun), giving the plan without it.
+    func overlay(_ d: Disruption, on sc: inout Scenario, baseline: Bool = false) {
+        if d.kind == .operationLate, let po = d.productionOrder, let seq = d.sequence, let i = sc.index[OpKey(order: po, sequence: seq)] {
+            let reported = sc.state.operationDelays[po]?[seq]?.extraMinutes ?? 0
+            let delta = -reported + (baseline ? 0 : max(0, d.extraMinutes ?? 0))
+            for m in sc.problem.operations[i].modes.indices {
+                sc.problem.operations[i].modes[m].duration = max(0, sc.problem.operations[i].modes[m].duration + delta)
+            }
+        }
+        if baseline { return }
+        let until = d.until ?? d.from.addingTimeInterval(Double(options.assumedDurationMinutes) * 60)
+        switch d.kind {
+        case .machineDown:
+            guard let wc = d.workCenter, let r = sc.resourceIndex[wc] else { return }
+            let w = TimeWindow(start: max(0, sc.minutes(d.from)), end: sc.minutesUp(until))
+            guard w.end > w.start else { return }
+            sc.problem.resources[r].calendar = sc.problem.resources[r].calendar.adding(w)
+            // A running operation stops for the part of the window it overlaps.
+            for i in sc.problem.operations.indices {
+                guard let f = sc.problem.operations[i].fixed, f.resource.rawValue == r else { continue }
+                let d = sc.problem.operations[i].modes[0].duration
+                let overlap = max(0, min(f.start + d, w.end) - max(f.start, w.start))
+                sc.problem.operations[i].modes[0].duration = d + overlap
+            }
+        case .machineSlow:
+            guard let wc = d.workCenter, let r = sc.resourceIndex[wc] else { return }
+            let factor = min(1, max(0.05, d.rateFactor ?? 1))
+            guard factor < 1 else { return }
+            let end = sc.minutesUp(until)
+            let published = Analysis.publishedSteps(sc.state)
+            for i in sc.problem.operations.indices {
+                // Work planned to start after the slowdown ends runs at full rate again.
+                if let step = published[sc.key(i)], step.workCenter == wc, sc.minutes(step.start) >= end { continue }
+                for m in sc.problem.operations[i].modes.indices where sc.problem.operations[i].modes[m].resource.rawValue == r {
+                    let dur = Double(sc.problem.operations[i].modes[m].duration)
+                    sc.problem.operations[i].modes[m].duration = Int((dur / factor).rounded(.up))
+                }
+            }
+        case .materialMissing, .qualityHold, .shortageProjected, .supplierReceiptLate:
+            let release = max(0, sc.minutesUp(Analysis.materialAvailable(d, until: until, state: sc.state)))
+            for key in Analysis.materialAffected(d, state: sc.state) {
+                guard let i = sc.index[key], sc.problem.operations[i].fixed == nil else { continue }
+                sc.problem.operations[i].release = max(sc.problem.operations[i].release, release)
+            }
+        case .salesOrderChanged, .promiseNotFeasible:
+            guard let so = d.salesOrder, let date = d.date else { return }
+            for (j, id) in sc.planning.orders.enumerated() {
+                guard let po = sc.state.productionOrders[id], po.pegging?.salesOrder == so, d.line == nil || po.pegging?.line == d.line else { continue }
+                sc.problem.orders[j].due = min(sc.problem.orders[j].due ?? Int.max, sc.minutes(date))
+            }
+        default:
+            break
+        }
+    }
+
+    /// Sets the earliest start of operations (material available at a date).
+    func release(_ releases: [OpKey: Date], on sc: inout Scenario) {
+        for (key, date) in releases {
+            guard let i = sc.index[key], sc.problem.operations[i].fixed == nil else { continue }
+            sc.problem.operations[i].release = max(0, sc.minutesUp(date))
+        }
+    }
+
+    // MARK: Plans
+
+    /// The published schedule kept: every operation on its published work center and in its published order (and not
+    /// before its published start); operations it does not hold go after them by earliest due date, on their first
+    /// eligible work center. Sequences follow one precedence-respecting order, so they never deadlock.
+    func referencePlan(_ sc: Scenario) -> Plan {
+        let published = Analysis.publishedSteps(sc.state)
+        let ops = sc.problem.operations
+        var assignment = [ResourceID](repeating: ResourceID(0), count: ops.count)
+        var key = [Double](repeating: 0, count: ops.count)
+        var floor = [Int?](repeating: nil, count: ops.count)
+        for (i, op) in ops.enumerated() {
+            if let f = op.fixed {
+                assignment[i] = f.resource
+                key[i] = Double(f.start)
+                continue
+            }
+            if let step = published[sc.key(i)], let r = sc.resourceIndex[step.workCenter], op.duration(on: ResourceID(r)) != nil {
+                assignment[i] = ResourceID(r)
+                key[i] = Double(sc.minutes(step.start))
+                floor[i] = sc.minutes(step.start)
+            } else {
+                assignment[i] = op.modes[0].resource
+                key[i] = 1e9 + Double(sc.problem.orders[op.order.rawValue].due ?? 1_000_000_000)
+            }
+        }
+        return plan(sc, assignment: assignment, key: key, floor: floor)
+    }
+
+    /// Sequences from a priority per operation, in one topological order of the precedences (lowest key first).
+    func plan(_ sc: Scenario, assignment: [ResourceID], key: [Double], floor: [Int?]) -> Plan {
+        let ops = sc.problem.operations
+        var indegree = ops.map(\.predecessors.count)
+        var successors = [[Int]](repeating: [], count: ops.count)
+        for op in ops { for p in op.predecessors { successors[p.predecessor.rawValue].append(op.id.rawValue) } }
+        var heap = MinHeap()
+        for i in ops.indices where indegree[i] == 0 { heap.push(key[i], i) }
+        var sequences = [[OperationID]](repeating: [], count: sc.problem.resources.count)
+        while let i = heap.pop() {
+            if ops[i].fixed == nil { sequences[assignment[i].rawValue].append(OperationID(i)) }
+            for s in successors[i] {
+                indegree[s] -= 1
+                if indegree[s] == 0 { heap.push(key[s], s) }
+            }
+        }
+        return Plan(assignment: assignment, sequences: sequences, floor: floor)
+    }
+
+    /// The plan with these operations moved to other resources, placed by their start in `schedule`, not held to floors.
+    func moving(_ moves: [Int: ResourceID], in sc: Scenario, from plan: Plan, schedule: Schedule) -> Plan {
+        var assignment = plan.assignment
+        var floor = plan.floor
+        for (i, r) in moves {
+            assignment[i] = r
+            floor[i] = nil
+        }
+        let key = schedule.operations.map { Double($0.start) + Double($0.end - $0.start) * 1e-6 }
+        return self.plan(sc, assignment: assignment, key: key, floor: floor)
+    }
+
+    func decode(_ sc: Scenario, _ plan: Plan) throws(OrchestrationError) -> Schedule {
+        guard let s = Scheduler.evaluate(sc.problem, assignment: plan.assignment, sequences: plan.sequences, notBefore: plan.floor) else {
+            throw OrchestrationError(field: "(plant)", rule: "not-schedulable", message: "the plan could not be timed (its sequences contradict the routings)")
+        }
+        return s
+    }
+
+    /// Resequencing: the improvement search from a plan, weighted tardiness against stability, iteration-limited.
+    func resequence(_ sc: Scenario, from schedule: Schedule) -> Schedule {
+        var problem = sc.problem
+        problem.previous = schedule
+        let spec = ObjectiveSpec.weighted([
+            WeightedObjective(.weightedTardiness, weight: 1), WeightedObjective(.stability, weight: options.resequenceStabilityWeight),
+        ])
+        return Scheduler.improve(problem, from: schedule, objective: spec, iterationLimit: options.resequenceIterations, seed: options.seed)
+            ?? schedule
+    }
+
+    // MARK: Figures
+
+    /// The KPIs of a schedule, measured against due dates, customer dates (`promises` override them) and the
+    /// published schedule.
+    func measure(_ sc: Scenario, _ schedule: Schedule, promises: [LineKey: Date] = [:]) -> Outcome {
+        let problem = sc.problem
+        var completion = [Int?](repeating: nil, count: problem.orders.count)
+        for s in schedule.operations {
+            let j = problem.operations[s.operation.rawValue].order.rawValue
+            completion[j] = max(completion[j] ?? Int.min, s.end)
+        }
+        var k = PlanKPIs()
+        for order in problem.orders {
+            guard let c = completion[order.id.rawValue], let due = order.due, c > due else { continue }
+            k.lateOrders += 1
+            k.totalLatenessMinutes += c - due
+            k.weightedTardinessMinutes += order.weight * Double(c - due)
+        }
+        var lines: [LineKey: (completion: Date, due: Date, late: Int)] = [:]
+        for (j, id) in sc.planning.orders.enumerated() {
+            guard let c = completion[j], let peg = sc.state.productionOrders[id]?.pegging,
+                let so = sc.state.salesOrders[peg.salesOrder], so.status == .open,
+                let line = so.lines.first(where: { $0.line == peg.line })
+            else { continue }
+            let key = LineKey(salesOrder: so.id, line: line.line)
+            let due = promises[key] ?? line.promisedDate ?? line.requestedDate
+            let done = sc.date(c)
+            if let old = lines[key], old.completion >= done { continue }
+            lines[key] = (done, due, max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))))
+        }
+        for l in lines.values where l.late > 0 {
+            k.lateCustomerLines += 1
+            k.customerLatenessMinutes += l.late
+        }
+        for (r, w) in sc.overtime {
+            for s in schedule.operations where s.resource.rawValue == r {
+                k.overtimeMinutes += max(0, min(s.end, w.end) - max(s.start, w.start))
+            }
+        }
+        k.setupMinutes = ObjectiveValues.of(schedule, in: problem).totalSetup
+        let published = Analysis.publishedSteps(sc.state)
+        for s in schedule.operations {
+            guard let step = published[sc.key(s.operation.rawValue)] else { continue }
+            let moved = step.workCenter != sc.planning.workCenters[s.resource.rawValue]
+                || abs(sc.date(s.start).timeIntervalSince(step.start)) >= 60
+            if moved { k.movedOperations += 1 }
+        }
+        k.weightedTardinessMinutes = (k.weightedTardinessMinutes * 100).rounded() / 100
+        return Outcome(schedule: schedule, kpis: k, completion: completion, lines: lines)
+    }
+
+    /// A schedule as the plant publishes it.
+    func published(_ sc: Scenario, _ schedule: Schedule, id: PublishedSchedule.ID) -> PublishedSchedule {
+        let values = ObjectiveValues.of(schedule, in: sc.problem)
+        let late = Scheduler.explainLateness(schedule, in: sc.problem).filter { $0.lateness > 0 }.map { sc.planning.orders[$0.order.rawValue] }
+        return PublishedSchedule(
+            id: id, origin: sc.planning.origin,
+            steps: schedule.operations.map { placed in
+                let ref = sc.planning.operations[placed.operation.rawValue]
+                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
+                                     workCenter: sc.planning.workCenters[placed.resource.rawValue],
+                                     start: sc.date(placed.start), end: sc.date(placed.end))
+            }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
+            weightedTardinessMinutes: values.weightedTardiness, makespanMinutes: values.makespan, totalSetupMinutes: values.totalSetup,
+            lateOrders: late.sorted())
+    }
+}
+
+/// A binary min-heap of (key, index), ties by index.
+struct MinHeap {
+    private var items: [(Double, Int)] = []
+    private static func less(_ a: (Double, Int), _ b: (Double, Int)) -> Bool { a.0 < b.0 || (a.0 == b.0 && a.1 < b.1) }
+    mutating func push(_ key: Double, _ value: Int) {
+        items.append((key, value))
+        var c = items.count - 1
+        while c > 0 {
+            let p = (c - 1) / 2
+            guard Self.less(items[c], items[p]) else { break }
+            items.swapAt(c, p)
+            c = p
+        }
+    }
+    mutating func pop() -> Int? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var p = 0
+            while true {
+                let l = 2 * p + 1, r = l + 1
+                var m = p
+                if l < items.count && Self.less(items[l], items[m]) { m = l }
+                if r < items.count && Self.less(items[r], items[m]) { m = r }
+                if m == p { break }
+                items.swapAt(p, m)
+                p = m
+            }
+        }
+        return top.1
+    }
+}
