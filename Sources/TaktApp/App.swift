@@ -2,10 +2,12 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import TaktCore
 import TaktDemo
 import TaktEngine
 import TaktHTTP
+import TaktOrchestrator
 import TaktStore
 import TaktStoreSQLite
 
@@ -94,17 +96,24 @@ public enum TaktApplication {
         return commands.count
     }
 
-    /// Builds the HTTP application on an engine.
+    /// Builds the HTTP application on an engine, with the orchestrator following the log beside it (unless `orchestrate`
+    /// is false): both run, and stop gracefully, in the application's service group.
     public static func makeApplication(
-        engine: Engine, host: String, port: Int, logger: Logger,
+        engine: Engine, host: String, port: Int, logger: Logger, orchestrate: Bool = true,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let api = TaktAPI(engine: engine, logger: logger, version: version)
-        return Application(
+        var app = Application(
             router: api.router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+        if orchestrate {
+            var orchestratorLogger = logger
+            orchestratorLogger[metadataKey: "service"] = "orchestrator"
+            app.addServices(OrchestratorService(orchestrator: Orchestrator(engine: engine, logger: orchestratorLogger)))
+        }
+        return app
     }
 
     /// Runs the server until SIGTERM or SIGINT, then stops gracefully and saves a snapshot.
@@ -131,6 +140,17 @@ public enum TaktApplication {
         if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
         guard fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw DemoSeedError(message: "cannot write the admin token file \(path)")
+        }
+    }
+}
+
+/// The orchestrator as a service of the application's group: it stops following the log on graceful shutdown.
+public struct OrchestratorService: Service {
+    public let orchestrator: Orchestrator
+    public init(orchestrator: Orchestrator) { self.orchestrator = orchestrator }
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await orchestrator.run()
         }
     }
 }

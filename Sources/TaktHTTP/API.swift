@@ -119,7 +119,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: [.admin, .supervisor]), define: nil)
         r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
-            + warehouseRoutes + qualityRoutes
+            + warehouseRoutes + qualityRoutes + orchestrationRoutes
         return r
     }
 

@@ -1,4 +1,309 @@
 import Foundation
+import Logging
 import TaktCore
 import TaktEngine
 import TaktOrchestration
+import TaktStore
+
+/// Follows the event log and acts on it: raises an exception for every event a playbook cares about, carries out
+/// approved actions as ordinary commands, and verifies what they did.
+///
+/// **Once-only handling.** The orchestrator keeps its position in the store (cursor `orchestrator`) and saves it after
+/// every event that caused a write (and at the end of every page). Every write it makes carries an idempotency key
+/// derived from the event it handles (`orchestrator:event:<sequence>`, `orchestrator:exec:<exception>:<action>:<n>`, …),
+/// so when it crashes between a write and saving its position, handling the event again finds the key recorded and
+/// writes nothing new; the plant also refuses a second exception for the same source event.
+///
+/// Run it with ``run()`` inside the application's service group; it stops when its task is cancelled.
+public actor Orchestrator {
+    public nonisolated let engine: Engine
+    public nonisolated let cursorName: String
+    private let logger: Logger
+    private let options: AnalysisOptions
+    /// The position handled so far (every event up to it is done); nil until ``run()`` loaded it.
+    private var position: Int64?
+    /// Counters for tests, the benchmark and logs.
+    public private(set) var statistics = Statistics()
+
+    public struct Statistics: Sendable, Hashable {
+        public var eventsHandled = 0
+        public var exceptionsRaised = 0
+        public var assessmentFailures = 0
+        public var actionsExecuted = 0
+        public var actionsFailed = 0
+        public var verifications = 0
+    }
+
+    /// - Parameters:
+    ///   - engine: the engine whose log it follows and through which it writes (as `system`).
+    ///   - cursorName: the name its position is stored under.
+    ///   - options: passed to the analysis.
+    public init(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), cursorName: String = "orchestrator",
+                options: AnalysisOptions = AnalysisOptions()) {
+        self.engine = engine
+        self.logger = logger
+        self.cursorName = cursorName
+        self.options = options
+    }
+
+    // MARK: - Running
+
+    /// Follows the log from the stored position until the task is cancelled. On the first start (no stored position) it
+    /// starts at the end of the log: what happened before the orchestrator existed is history, not news.
+    /// - Throws: only `CancellationError`-free: it returns when cancelled; store failures are logged and retried.
+    public func run() async {
+        guard let start = await loadStart() else { return }
+        position = start
+        logger.info("orchestrator following the log", metadata: ["after": "\(start)"])
+        var failures = 0
+        while !Task.isCancelled {
+            let current = position ?? start
+            let page: [RecordedEvent]
+            do {
+                page = try await engine.events(after: current, limit: 200)
+                failures = 0
+            } catch {
+                failures += 1
+                logger.error("reading the log failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 * failures)))
+                continue
+            }
+            if page.isEmpty {
+                _ = await engine.waitForCommit(after: current, timeout: .seconds(1))
+                continue
+            }
+            var unsaved = false
+            for recorded in page {
+                if Task.isCancelled { break }
+                let wrote = await handle(recorded)
+                position = recorded.sequence
+                statistics.eventsHandled += 1
+                unsaved = true
+                if wrote {
+                    await saveCursor(recorded.sequence)
+                    unsaved = false
+                }
+            }
+            if unsaved, let p = position { await saveCursor(p) }
+        }
+        if let p = position { await saveCursor(p) }
+        logger.info("orchestrator stopped", metadata: ["position": "\(position ?? 0)"])
+    }
+
+    /// The position handled so far (nil before ``run()`` started).
+    public var handledPosition: Int64? { position }
+
+    /// Waits until every event up to `sequence` has been handled, at most `timeout`.
+    /// - Returns: true when it was, false on time-out.
+    public nonisolated func waitUntilIdle(after sequence: Int64, timeout: Duration = .seconds(30)) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while clock.now < deadline {
+            if let p = await handledPosition, p >= sequence { return true }
+            if Task.isCancelled { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    /// Waits until every event committed so far has been handled.
+    public nonisolated func waitUntilIdle(timeout: Duration = .seconds(30)) async -> Bool {
+        await waitUntilIdle(after: await engine.committedSequence, timeout: timeout)
+    }
+
+    private func loadStart() async -> Int64? {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                if let saved = try await engine.store.loadCursor(cursorName) { return saved }
+                let end = await engine.committedSequence
+                try await engine.store.saveCursor(cursorName, position: end)
+                return end
+            } catch {
+                attempt += 1
+                logger.error("reading the orchestrator's position failed; retrying", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt)))
+            }
+        }
+        return nil
+    }
+
+    private func saveCursor(_ sequence: Int64) async {
+        // Bounded: a store that keeps failing costs a re-handling after restart, which the idempotency keys make harmless.
+        for attempt in 1...5 {
+            do {
+                try await engine.store.saveCursor(cursorName, position: sequence)
+                return
+            } catch {
+                logger.error("saving the orchestrator's position failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                try? await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+    }
+
+    // MARK: - Handling one event
+
+    /// Handles one recorded event. Returns true when it wrote something.
+    func handle(_ recorded: RecordedEvent) async -> Bool {
+        let event: Event
+        do {
+            event = try Event(type: recorded.type, payload: recorded.payload, decoder: TaktJSON.decoder)
+        } catch {
+            logger.error("cannot decode event; skipped", metadata: ["sequence": "\(recorded.sequence)", "error": "\(error)"])
+            return false
+        }
+        var wrote = false
+        switch event {
+        case .exceptionRaised(let exception):
+            wrote = await approveAutomatically(exception) || wrote
+        case .actionApproved(let decided) where decided.fullyApproved:
+            wrote = await execute(exception: decided.exception, action: decided.action) || wrote
+        default:
+            break
+        }
+        wrote = await raiseIfTriggered(event, recorded: recorded) || wrote
+        return wrote
+    }
+
+    /// (a) A playbook cares about the event: assess it and raise the exception.
+    private func raiseIfTriggered(_ event: Event, recorded: RecordedEvent) async -> Bool {
+        let state = await engine.read { $0 }
+        guard let trigger = Orchestration.trigger(event, sequence: recorded.sequence, recordedAt: recorded.recordedAt, state: state) else {
+            return false
+        }
+        if state.exceptionBySource[recorded.sequence] != nil { return false }  // raised before a crash
+        var exception: PlantException
+        do {
+            exception = try Orchestration.assess(trigger, state: state, now: engine.now(), options: options)
+        } catch {
+            statistics.assessmentFailures += 1
+            logger.error("assessing the event failed; skipped", metadata: [
+                "sequence": "\(recorded.sequence)", "playbook": "\(trigger.playbook.id)", "error": "\(error)",
+            ])
+            return false
+        }
+        if exception.sourceSequence == nil { exception.sourceSequence = recorded.sequence }
+        if exception.sourceEvent == nil { exception.sourceEvent = recorded.type }
+        if exception.playbook == nil {
+            exception.playbook = trigger.playbook.id
+            exception.playbookVersion = trigger.playbook.version
+        }
+        let done = await write(.raiseException(exception), key: "orchestrator:event:\(recorded.sequence)",
+                               correlation: "event:\(recorded.sequence)")
+        if case .written = done { statistics.exceptionsRaised += 1 }
+        return true
+    }
+
+    /// Automatic actions: the top-ranked action needs no approval and the playbook lists its kinds as automatic. The
+    /// system approves it (the approval is the audited cause of what follows), and the approval's event starts execution.
+    private func approveAutomatically(_ exception: PlantException) async -> Bool {
+        guard let playbookID = exception.playbook, let top = exception.actions.min(by: { $0.rank < $1.rank }),
+              top.approvals.isEmpty, !top.steps.isEmpty
+        else { return false }
+        let playbook = await engine.read { $0.playbooks[playbookID] }
+        guard let playbook, top.steps.allSatisfy({ playbook.automatic.contains($0.kind) }) else { return false }
+        let current = await engine.read { $0.exceptions[exception.id] }
+        guard current?.status == .open, current?.actions.first(where: { $0.id == top.id })?.status == .proposed else { return false }
+        let outcome = await write(
+            .approveAction(DecideAction(exception: exception.id, action: top.id, comment: "automatic by playbook '\(playbookID)'")),
+            key: "orchestrator:auto:\(exception.id):\(top.id)", correlation: "approval:\(exception.id)/\(top.id)")
+        if case .failed(let error) = outcome {
+            logger.warning("the plant refused the automatic approval", metadata: [
+                "exception": "\(exception.id)", "action": "\(top.id)", "error": "\(error)",
+            ])
+        }
+        return true
+    }
+
+    /// (b) An approved action: its steps' commands in order, then the record of what happened, then (c) verification.
+    private func execute(exception id: PlantException.ID, action actionID: String) async -> Bool {
+        guard let (exception, action) = await engine.read({ s -> (PlantException, ProposedAction)? in
+            guard let e = s.exceptions[id], let a = e.actions.first(where: { $0.id == actionID }) else { return nil }
+            return (e, a)
+        }) else {
+            logger.error("approved action not found", metadata: ["exception": "\(id)", "action": "\(actionID)"])
+            return false
+        }
+        // Already recorded (handled before a crash): nothing to do but make sure it was verified.
+        guard action.status == .approved, exception.status == .executing else {
+            if action.status == .executed { return await verify(exception: id, action: actionID) }
+            return false
+        }
+        let correlation = "approval:\(id)/\(actionID)"
+        var sequences: [Int64] = []
+        var failure: String?
+        var n = 0
+        steps: for step in action.steps {
+            for command in step.commands {
+                n += 1
+                switch await write(command, key: "orchestrator:exec:\(id):\(actionID):\(n)", correlation: correlation) {
+                case .written(let outcome), .replayed(let outcome):
+                    sequences += outcome.events.map(\.sequence)
+                case .alreadyDone:
+                    break
+                case .failed(let error):
+                    failure = "step \(n) (\(command.typeName)): \(error)"
+                    break steps
+                }
+            }
+        }
+        let record = ActionExecuted(exception: id, action: actionID, eventSequences: sequences, error: failure, at: engine.now())
+        switch await write(.recordActionExecution(record), key: "orchestrator:record:\(id):\(actionID)", correlation: correlation) {
+        case .failed(let error):
+            logger.error("recording the execution failed", metadata: ["exception": "\(id)", "action": "\(actionID)", "error": "\(error)"])
+            return true
+        default:
+            break
+        }
+        if let failure {
+            statistics.actionsFailed += 1
+            logger.warning("action failed; the exception is open again", metadata: ["exception": "\(id)", "action": "\(actionID)", "error": "\(failure)"])
+            return true
+        }
+        statistics.actionsExecuted += 1
+        _ = await verify(exception: id, action: actionID)
+        return true
+    }
+
+    /// (c) Simulates the exception's disruption on the plant as it now is and records whether the action worked.
+    private func verify(exception id: PlantException.ID, action actionID: String) async -> Bool {
+        let state = await engine.read { $0 }
+        guard let exception = state.exceptions[id], exception.status == .executing,
+              let action = exception.actions.first(where: { $0.id == actionID }), action.status == .executed
+        else { return false }
+        let verification = Orchestration.verify(exception, action: action, state: state, now: engine.now(), options: options)
+        let outcome = await write(.verifyException(ExceptionVerified(exception: id, verification: verification)),
+                                  key: "orchestrator:verify:\(id):\(actionID)", correlation: "approval:\(id)/\(actionID)")
+        if case .written = outcome { statistics.verifications += 1 }
+        return true
+    }
+
+    // MARK: - Writing
+
+    enum WriteOutcome {
+        case written(CommandOutcome)
+        /// The key was recorded with the same request: the events of the first time.
+        case replayed(CommandOutcome)
+        /// The key (or the source event) was recorded with another request before: done before a restart.
+        case alreadyDone
+        case failed(String)
+    }
+
+    /// Submits one command as the system with an idempotency key; a key already used means the write happened before.
+    private func write(_ command: Command, key: String, correlation: String) async -> WriteOutcome {
+        do {
+            let outcome = try await engine.submit(CommandEnvelope(command: command, actor: .system, idempotencyKey: key, correlationID: correlation))
+            return outcome.replayed ? .replayed(outcome) : .written(outcome)
+        } catch let error as EngineError where error.code == .idempotencyKeyReused {
+            return .alreadyDone
+        } catch let error as DomainError where error.violations.contains(where: { $0.rule == "already-raised" }) {
+            return .alreadyDone
+        } catch let error as DomainError {
+            return .failed(error.summary)
+        } catch let error as EngineError {
+            return .failed(error.message)
+        } catch {
+            return .failed("\(error)")
+        }
+    }
+}

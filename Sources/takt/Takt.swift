@@ -63,7 +63,7 @@ struct Serve: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
-        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self]
+        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self]
     )
 }
 
@@ -146,6 +146,47 @@ struct BenchTraceCommand: AsyncParsableCommand {
         let figures = bench.run { progress.say($0) }
         progress.done()
         for line in figures.report { print(line) }
+    }
+}
+
+struct BenchReactCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "react",
+        abstract: "Orchestrator reaction time: disruptive events committed one at a time on the demo plant, each timed from its "
+            + "commit to the commit of the exception it raises.")
+
+    @Option(help: "Demo plant scale (1 ≈ 12 work centers, 60 production orders).")
+    var scale = 1
+    @Option(help: "Disruptive events to commit, one at a time.")
+    var events = 20
+    @Option(help: "Seed of the choice of events and targets.")
+    var seed: UInt64 = 1
+    @Option(help: "Directory for the temporary database (default: a new temporary directory).")
+    var dir: String?
+
+    func validate() throws {
+        guard (1...100).contains(scale), (1...10_000).contains(events) else {
+            throw ValidationError("--scale must be 1 to 100, --events 1 to 10000")
+        }
+    }
+
+    func run() async throws {
+        let directory = dir ?? (NSTemporaryDirectory() + "takt-bench-react-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { if dir == nil { try? FileManager.default.removeItem(atPath: directory) } }
+        var bench = ReactBenchmark(directory: directory)
+        bench.scale = scale
+        bench.events = events
+        bench.seed = seed
+        let progress = Progress()
+        do {
+            let figures = try await bench.run { progress.say($0) }
+            progress.done()
+            for line in figures.report { print(line) }
+        } catch let failure as ReactBenchmark.Failure {
+            progress.done()
+            throw CLIError(failure.description)
+        }
     }
 }
 

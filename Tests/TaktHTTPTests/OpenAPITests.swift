@@ -194,6 +194,8 @@ struct OpenAPITests {
             let actor: Actor = switch command {
             case .acknowledgeWorkInstruction: .user(Samples.operatorUser.id)
             case .dispositionNonconformance(Samples.supervisorProposal): .user("sup")
+            // Approvals are made by signed-in users in the roles the action needs.
+            case .approveAction, .rejectAction: .user("sup")
             default: .system
             }
             _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
@@ -275,6 +277,14 @@ struct OpenAPITests {
         #expect(state.lots["LOT-B-1"]?.status == .available && state.lots["LOT-B-2"]?.status == .returned)
         #expect(state.lots["LOT-C-2"]?.status == .available && state.lots["LOT-H-2"]?.status == .onHold, "the recall is lifted; LOT-H-2 stays held")
         #expect(state.activeHolds(onOrder: "PO-000003").isEmpty)
+        // Orchestration as the engine holds it.
+        try check(state.exceptions.values, "PlantException")
+        try check(state.playbooks.values, "Playbook")
+        try check([state.approvalPolicy], "ApprovalPolicy")
+        try check(state.overtime.values.joined(), "Overtime")
+        try check(state.operationDelays.values.flatMap(\.values), "OperationDelayReported")
+        try check(state.exceptions.values.map(ExceptionSummary.init), "ExceptionSummary")
+        #expect(state.exceptions.values.map { "\($0.id) \($0.status.rawValue)" }.sorted() == ["EXC-000001 resolved", "EXC-000002 dismissed"])
     }
 
     @Test("A page of a list validates against the inline Page schema")
@@ -538,6 +548,28 @@ struct OpenAPITests {
             try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
             try await call("createSite", .POST, "/api/v1/sites", body: .object(["id": .string("PLANT-8")]), expect: 400)
+            // Orchestration: the inbox, an exception, decisions, playbooks, the policy, outcome requests, delays and overtime.
+            try await call("listExceptions", .GET, "/api/v1/exceptions?status=all", expect: 200)
+            try await call("listExceptions", .GET, "/api/v1/exceptions?severity=dire", expect: 400)
+            try await call("getException", .GET, "/api/v1/exceptions/EXC-000001", expect: 200)
+            try await call("getException", .GET, "/api/v1/exceptions/NOPE", expect: 404)
+            try await call("approveAction", .POST, "/api/v1/exceptions/EXC-000001/actions/A1/approve", body: .object([:]), expect: 409)
+            try await call("rejectAction", .POST, "/api/v1/exceptions/EXC-000001/actions/A9/reject", body: .object(["comment": .string("no")]),
+                           expect: 404)
+            try await call("dismissException", .POST, "/api/v1/exceptions/EXC-000001/dismiss", body: .object(["reason": .string("done")]), expect: 409)
+            try await call("listPlaybooks", .GET, "/api/v1/playbooks", expect: 200)
+            try await call("getPlaybook", .GET, "/api/v1/playbooks/PB-OPERATION-LATE", expect: 200)
+            try await call("putPlaybook", .PUT, "/api/v1/playbooks/PB-OPERATION-LATE", body: try encoded(Samples.playbook), expect: 200)
+            try await call("putPlaybook", .PUT, "/api/v1/playbooks/PB-X", body: .object(["name": .string("X"), "event": .string("nothingHappened"),
+                                                                                        "exceptionKind": .string("machine-down")]), expect: 422)
+            try await call("getApprovalPolicy", .GET, "/api/v1/approval-policy", expect: 200)
+            try await call("putApprovalPolicy", .PUT, "/api/v1/approval-policy", body: try encoded(ApprovalPolicy.standard), expect: 200)
+            try await call("requestOutcome", .POST, "/api/v1/outcome-requests", body: .object(["text": .string("")]), expect: 422)
+            try await call("reportOperationDelay", .POST, "/api/v1/production-orders/PO-000004/operations/10/delay",
+                           body: try encoded(DelayRequest(extraMinutes: 30, reason: "tool")), expect: 200)
+            try await call("scheduleOvertime", .POST, "/api/v1/work-centers/WC-LATHE-2/overtime",
+                           body: try encoded(OvertimeRequest(start: Samples.day(1), end: Samples.day(1).addingTimeInterval(3600), reason: "catch up")),
+                           expect: 200)
             group.cancelAll()
         }
     }
@@ -938,7 +970,105 @@ private enum Samples {
         .placeHold(PlaceHold(supplier: "Foundry Nord", supplierLot: "FDY-2026-131", reason: "foundry recall: wrong alloy")),
         .placeHold(PlaceHold(lot: "LOT-H-2", reason: "bore to be measured again")),
         .releaseHold(ReleaseHold(hold: "HOLD-000001", reason: "alloy confirmed by certificate")),
+        // Orchestration: a playbook and the approval policy; a reported delay and overtime; EXC-000001 (overtime) approved by the
+        // supervisor, carried out and verified; EXC-000002, whose action is rejected, dismissed.
+        .definePlaybook(playbook),
+        .defineApprovalPolicy(.standard),
+        .reportOperationDelay(ReportOperationDelay(productionOrder: "PO-000004", sequence: 10, extraMinutes: 90, reason: "tool change took longer")),
+        .scheduleOvertime(overtime),
+        .raiseException(exception(subject: "operation-late:PO-000004/10", source: 1)),
+        .approveAction(DecideAction(exception: "EXC-000001", action: "A1", comment: "two people stay")),
+        .recordActionExecution(ActionExecuted(exception: "EXC-000001", action: "A1", eventSequences: [1], error: nil, at: now)),
+        .verifyException(ExceptionVerified(exception: "EXC-000001", verification: verification)),
+        .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 2)),
+        .rejectAction(DecideAction(exception: "EXC-000002", action: "A1", comment: "nobody can stay late today")),
+        .dismissException(DismissException(exception: "EXC-000002", reason: "the lathe runs at its ideal rate again")),
     ]
+
+    // MARK: Orchestration samples
+
+    static let overtime = Overtime(workCenter: "WC-LATHE-1", start: day(1).addingTimeInterval(8 * 3600), end: day(1).addingTimeInterval(10 * 3600),
+                                   reason: "catch up PO-000004", by: "sup")
+    static let kpis = PlanKPIs(lateOrders: 1, totalLatenessMinutes: 90, weightedTardinessMinutes: 180, lateCustomerLines: 1,
+                               customerLatenessMinutes: 90, overtimeMinutes: 0, setupMinutes: 45, movedOperations: 2)
+    static let verification = Verification(action: "A1", expected: PlanKPIs(overtimeMinutes: 120), observed: PlanKPIs(overtimeMinutes: 120),
+                                           passed: true, text: "late orders 1 → 0, as predicted", at: now)
+    static let playbook = Playbook(
+        id: "PB-OPERATION-LATE", name: "Operation running late", description: "An operation overruns.", version: 1, enabled: true,
+        event: "operationDelayReported", conditions: [PlaybookCondition(field: "extraMinutes", op: .gte, value: .number(30))],
+        exceptionKind: .operationLate, severity: .medium, functions: [.production, .planning], actions: [.addOvertime, .resequence],
+        tasks: [ExceptionTask(role: .supervisor, text: "Confirm the new finish time")], notify: [.planner], automatic: [.resequence],
+        assumedDurationMinutes: 120)
+    static let action = ProposedAction(
+        id: "A1", title: "Two hours of overtime on Lathe 1",
+        steps: [ActionStep(kind: .addOvertime, summary: "Overtime 14:00–16:00 on WC-LATHE-1", commands: [.scheduleOvertime(overtime)])],
+        predicted: PlanKPIs(overtimeMinutes: 120), effect: "late orders 1 → 0, +2 h overtime on WC-LATHE-1", cost: 240,
+        costTerms: [CostTerm(name: "overtime", quantity: 120, unit: "minute", weight: 2)], rank: 1, rationale: "removes all new lateness",
+        approvals: [.supervisor], decisions: [], status: .proposed,
+        schedule: PublishedSchedule(id: "SCH-000002", origin: day(1), steps: [], weightedTardinessMinutes: 0, makespanMinutes: 0,
+                                    totalSetupMinutes: 0, lateOrders: []))
+    static func exception(subject: String, source: Int64) -> PlantException {
+        PlantException(
+            id: "EXC-NEW", kind: .operationLate, title: "PO-000004 operation 10 runs 90 min late", subject: subject,
+            disruption: Disruption(kind: .operationLate, workCenter: "WC-LATHE-1", from: now, until: day(1), rateFactor: 0.6,
+                                   productionOrder: "PO-000004", sequence: 10, extraMinutes: 90, item: "CAST-100", lots: ["LOT-C-2"],
+                                   quantity: 2, person: "jdoe", salesOrder: "SO-1001", line: 1, date: day(2)),
+            sourceSequence: source, sourceEvent: "operationDelayReported",
+            request: .expediteSalesOrder(salesOrder: "SO-1001", line: 1, date: day(10)), requestText: "expedite SO-1001 to next week",
+            playbook: "PB-OPERATION-LATE", playbookVersion: 1, raisedAt: now, raisedBy: "sup", severity: .medium, functions: [.production],
+            causeChain: [CauseLink(kind: "event", text: "operation 10 of PO-000004 runs 90 min late", refs: ["PO-000004"])],
+            impact: Impact(
+                baseline: PlanKPIs(), predicted: kpis,
+                operations: [OperationMove(productionOrder: "PO-000004", sequence: 10, name: "Turn housing", workCenter: "WC-LATHE-1",
+                                           fromWorkCenter: "WC-LATHE-1", plannedStart: day(1), newStart: day(1).addingTimeInterval(5400),
+                                           plannedEnd: day(2), newEnd: day(2).addingTimeInterval(5400), shiftMinutes: 90)],
+                orders: [OrderLateness(productionOrder: "PO-000004", salesOrder: "SO-1001", line: 1, customer: "CUST-ACME", priority: 2,
+                                       dueDate: day(2), plannedCompletion: day(2), predictedCompletion: day(2).addingTimeInterval(5400),
+                                       lateMinutes: 90, changeMinutes: 90)],
+                stagingTasks: [StagingMove(task: "STG-000003", lot: "LOT-C-2", productionOrder: "PO-000004", sequence: 10,
+                                           neededByBefore: day(1), neededByAfter: day(1).addingTimeInterval(5400))],
+                labour: [LabourShortfall(workCenter: "WC-LATHE-1", minutes: 90, text: "one certified turner short")],
+                checksDue: [CheckDue(kind: "inspection", text: "first piece", productionOrder: "PO-000004", lot: "LOT-C-2", due: day(2))],
+                affected: AffectedRefs(productionOrders: ["PO-000004"], salesOrders: ["SO-1001"], lots: ["LOT-C-2"], workCenters: ["WC-LATHE-1"],
+                                       people: ["jdoe"])),
+            actions: [action], tasks: [ExceptionTask(role: .supervisor, text: "Confirm the new finish time")], notify: [.planner])
+    }
+    static var orchestrationSpecimens: [Specimen] {
+        var full = exception(subject: "operation-late:PO-000004/10", source: 1)
+        full.id = "EXC-000001"
+        full.status = .superseded
+        full.supersededBy = "EXC-000002"
+        full.dismissReason = "no longer relevant"
+        full.verifications = [verification]
+        let decision = ApprovalRecord(role: .supervisor, user: "sup", approved: true, comment: "two people stay", at: now)
+        full.actions[0].decisions = [decision]
+        return [
+            specimen("PlantException", full), specimen("Disruption", full.disruption), specimen("Impact", full.impact),
+            specimen("PlanKPIs", kpis), specimen("OperationMove", full.impact.operations[0]), specimen("OrderLateness", full.impact.orders[0]),
+            specimen("StagingMove", full.impact.stagingTasks[0]), specimen("LabourShortfall", full.impact.labour[0]),
+            specimen("CheckDue", full.impact.checksDue[0]), specimen("AffectedRefs", full.impact.affected), specimen("CauseLink", full.causeChain[0]),
+            specimen("ProposedAction", full.actions[0]), specimen("ActionStep", action.steps[0]), specimen("CostTerm", action.costTerms[0]),
+            specimen("ApprovalRecord", decision), specimen("ExceptionTask", full.tasks[0]), specimen("Verification", verification),
+            specimen("Playbook", playbook), specimen("PlaybookCondition", playbook.conditions[0]), specimen("ApprovalPolicy", ApprovalPolicy.standard),
+            specimen("ApprovalRule", ApprovalPolicy.standard.rules[0]),
+            specimen("DecideAction", DecideAction(exception: "EXC-000001", action: "A1", comment: "ok")),
+            specimen("ActionDecided", ActionDecided(exception: "EXC-000001", action: "A1", decision: decision, fullyApproved: true)),
+            specimen("ActionExecuted", ActionExecuted(exception: "EXC-000001", action: "A1", eventSequences: [7, 8], error: "step 2 failed", at: now)),
+            specimen("ExceptionVerified", ExceptionVerified(exception: "EXC-000001", verification: verification)),
+            specimen("DismissException", DismissException(exception: "EXC-000001", reason: "handled by phone")),
+            specimen("ExceptionDismissed", ExceptionDismissed(exception: "EXC-000001", reason: "handled by phone", by: "sup", at: now)),
+            specimen("ReportOperationDelay", ReportOperationDelay(productionOrder: "PO-000004", sequence: 10, extraMinutes: 90, reason: "tool")),
+            specimen("OperationDelayReported", OperationDelayReported(productionOrder: "PO-000004", sequence: 10, extraMinutes: 90, reason: "tool",
+                                                                      by: "jdoe", at: now)),
+            specimen("Overtime", overtime),
+            specimen("ExceptionSummary", ExceptionSummary(full)),
+            specimen("ExceptionInbox", ExceptionInbox(items: [ExceptionSummary(full)], total: 1)),
+            specimen("DecisionRequest", DecisionRequest(comment: "fine")),
+            specimen("OutcomeRequestBody", OutcomeRequestBody(text: "expedite SO-1001 to 2026-12-01", request: full.request)),
+            specimen("DelayRequest", DelayRequest(extraMinutes: 30, reason: "tool")),
+            specimen("OvertimeRequest", OvertimeRequest(start: now, end: day(1), reason: "catch up")),
+        ]
+    }
 
     /// The commands as a batch body, each with an idempotency key when asked.
     static func batchJSON(keys: Bool, commands: [Command] = Samples.commands, extra: [Command] = []) throws -> JSONValue {
@@ -1004,7 +1134,7 @@ private enum Samples {
                 productionOrder: "PO-000003", sequence: 20, name: "Deburr", item: "HOUS-100", quantity: 8, orderStatus: .released, priority: 3,
                 dueDate: day(25), start: day(2), end: day(3), operationStatus: .waiting, canStart: false,
                 blockers: [Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue, message: "operation 10 is waiting")])),
-        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens
+        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens + orchestrationSpecimens
     }
 
     static let materialCheck = MaterialCheck(item: "CAST-100", required: 8, available: 6)

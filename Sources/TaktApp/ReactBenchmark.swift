@@ -1,0 +1,235 @@
+import Foundation
+import Logging
+import TaktCore
+import TaktDemo
+import TaktEngine
+import TaktOrchestrator
+import TaktPlanning
+import TaktScheduling
+import TaktStore
+import TaktStoreSQLite
+
+/// `takt bench react`: how fast the orchestrator reacts. The demo plant at scale N in a temporary SQLite database, a
+/// published schedule, the orchestrator following the log; then K disruptive events committed one at a time (machines
+/// slow or down on busy work centers, missing material for reserved lots, holds on supplier lots, operation delays) and,
+/// for each, the time from its commit returning to the `exceptionRaised` event for it being committed.
+public struct ReactBenchmark: Sendable {
+    public var scale = 1
+    public var events = 20
+    public var seed: UInt64 = 1
+    /// How long to wait for the exception of one event.
+    public var timeout: Duration = .seconds(30)
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public struct Sample: Sendable {
+        public var kind: String
+        public var milliseconds: Double
+    }
+
+    public struct Figures: Sendable {
+        public var scale: Int
+        public var samples: [Sample]
+        public var setupSeconds: Double
+        public var scheduledSteps: Int
+
+        public func percentile(_ p: Double, of values: [Double]? = nil) -> Double {
+            let sorted = (values ?? samples.map(\.milliseconds)).sorted()
+            guard !sorted.isEmpty else { return 0 }
+            let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+            return sorted[min(sorted.count - 1, max(0, rank))]
+        }
+
+        /// A small table per kind, then one JSON line.
+        public var report: [String] {
+            var lines = ["react (demo scale \(scale), \(samples.count) events, SQLite WAL synchronous=FULL; commit → exceptionRaised committed)"]
+            lines.append(String(format: "  %-22@ %6@ %10@ %10@ %10@", "kind" as NSString, "n" as NSString, "p50 ms" as NSString,
+                                "p99 ms" as NSString, "max ms" as NSString))
+            for kind in Set(samples.map(\.kind)).sorted() {
+                let values = samples.filter { $0.kind == kind }.map(\.milliseconds)
+                lines.append(String(format: "  %-22@ %6d %10.1f %10.1f %10.1f", kind as NSString, values.count, percentile(50, of: values),
+                                    percentile(99, of: values), values.max() ?? 0))
+            }
+            let all = samples.map(\.milliseconds)
+            lines.append(String(format: "  %-22@ %6d %10.1f %10.1f %10.1f", "all" as NSString, all.count, percentile(50), percentile(99), all.max() ?? 0))
+            lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d}",
+                                scale, samples.count, percentile(50), percentile(99), all.max() ?? 0,
+                                all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count), setupSeconds, scheduledSteps))
+            return lines
+        }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Builds the plant, runs the events and returns the figures. `progress` receives a line per step.
+    public func run(progress: @Sendable (String) -> Void) async throws -> Figures {
+        let logger = Logger(label: "takt.bench") { _ in SwiftLogNoOpLogHandler() }
+        let path = directory + "/react.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let clock = ContinuousClock()
+        let setupStart = clock.now
+        let store = try SQLiteEventStore(path: path)
+        let engine = try await Engine.open(store: store, logger: logger)
+        progress("generating the demo plant (scale \(scale))")
+        _ = try await engine.bootstrapAdminIfEmpty(token: "bench-admin-token")
+        let now = engine.now()
+        _ = try await TaktApplication.seedDemo(engine: engine, seed: 42, scale: scale, now: now, logger: logger)
+        progress("scheduling and publishing")
+        let steps = try await publishSchedule(engine: engine, now: now)
+
+        let orchestrator = Orchestrator(engine: engine, logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await orchestrator.run() }
+            defer { group.cancelAll() }
+            guard await orchestrator.waitUntilIdle(timeout: .seconds(60)) else {
+                throw Failure(description: "the orchestrator did not start within 60 s")
+            }
+            let setupSeconds = seconds(clock.now - setupStart)
+            var random = SplitMix(seed: seed)
+            var samples: [Sample] = []
+            for n in 1...events {
+                guard let (kind, command) = await nextDisruption(engine: engine, n: n, random: &random) else {
+                    throw Failure(description: "found nothing left to disrupt for event \(n)")
+                }
+                progress("event \(n)/\(events): \(kind)")
+                let outcome = try await engine.submit(CommandEnvelope(command: command, actor: .user("admin"), correlationID: "bench-react-\(n)"))
+                let committed = clock.now
+                let sources = Set(outcome.events.map(\.sequence))
+                guard let last = outcome.events.last?.sequence else { throw Failure(description: "event \(n) (\(kind)) recorded nothing") }
+                guard try await waitForException(engine: engine, sources: sources, after: last, deadline: committed.advanced(by: timeout)) else {
+                    throw Failure(description: "no exception raised for event \(n) (\(kind), \(command.typeName), sequence \(last)) within \(timeout)")
+                }
+                samples.append(Sample(kind: kind, milliseconds: seconds(clock.now - committed) * 1000))
+                // One at a time: the orchestrator has handled everything, including what it wrote itself.
+                _ = await orchestrator.waitUntilIdle(timeout: timeout)
+            }
+            return Figures(scale: scale, samples: samples, setupSeconds: setupSeconds, scheduledSteps: steps)
+        }
+    }
+
+    /// Waits on the log for an `exceptionRaised` whose source is one of `sources`.
+    private func waitForException(engine: Engine, sources: Set<Int64>, after start: Int64, deadline: ContinuousClock.Instant) async throws -> Bool {
+        var position = start
+        let clock = ContinuousClock()
+        while clock.now < deadline {
+            let page = try await engine.events(after: position, limit: 500)
+            for e in page {
+                position = e.sequence
+                guard e.type == "exceptionRaised" else { continue }
+                if let exception = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload), let source = exception.sourceSequence,
+                   sources.contains(source)
+                {
+                    return true
+                }
+            }
+            if page.isEmpty {
+                let left = deadline - clock.now
+                guard left > .zero else { break }
+                _ = await engine.waitForCommit(after: position, timeout: min(left, .seconds(1)))
+            }
+        }
+        return false
+    }
+
+    /// The next disruption, picked from the plant as it is: kinds in turn, targets at random among real IDs.
+    private func nextDisruption(engine: Engine, n: Int, random: inout SplitMix) async -> (String, Command)? {
+        let candidates = await engine.read { s -> Candidates in
+            var load: [WorkCenter.ID: Int] = [:]
+            for step in s.publishedSchedule?.steps ?? [] { load[step.workCenter, default: 0] += 1 }
+            let busy: [WorkCenter.ID] = load.keys.sorted { a, b in
+                let (la, lb) = (load[a] ?? 0, load[b] ?? 0)
+                return la != lb ? la > lb : a < b
+            }
+            let running = busy.filter { wc in s.machineStates[wc]?.last?.state != .down }
+            let staging = s.stagingTasks.values.filter { $0.status == .open || $0.status == .picked }.map(\.id).sorted()
+            var supplierLots: [String: String] = [:]
+            for lot in s.lots.values where lot.status == .available {
+                if let supplier = lot.supplier, let number = lot.supplierLot { supplierLots[number] = supplier }
+            }
+            let held = Set(s.holds.values.filter { !$0.released }.compactMap(\.supplierLot))
+            let supplier = supplierLots.filter { !held.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.value, $0.key) }
+            var operations: [(ProductionOrder.ID, Int)] = []
+            for step in s.publishedSchedule?.steps ?? [] {
+                guard let po = s.productionOrders[step.productionOrder], !po.status.isTerminal,
+                      s.operations[po.id]?.first(where: { $0.sequence == step.sequence })?.status != .completed
+                else { continue }
+                operations.append((step.productionOrder, step.sequence))
+            }
+            return Candidates(busy: Array(running.prefix(8)), staging: staging, supplierLots: supplier, operations: operations)
+        }
+        let kinds = ["machine-slow", "material-missing", "operation-delay", "machine-down", "supplier-lot-hold"]
+        for offset in 0..<kinds.count {
+            let kind = kinds[(n - 1 + offset) % kinds.count]
+            switch kind {
+            case "machine-slow" where !candidates.busy.isEmpty:
+                let wc = candidates.busy[random.next(candidates.busy.count)]
+                return (kind, .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "worn tool", actualRate: 6, idealRate: 10)))
+            case "machine-down" where !candidates.busy.isEmpty:
+                let wc = candidates.busy[random.next(candidates.busy.count)]
+                return (kind, .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle failure")))
+            case "material-missing" where !candidates.staging.isEmpty:
+                let task = candidates.staging[random.next(candidates.staging.count)]
+                return (kind, .reportMaterialMissing(ReportMaterialMissing(stagingTask: task, note: "not on the rack")))
+            case "operation-delay" where !candidates.operations.isEmpty:
+                let (po, seq) = candidates.operations[random.next(candidates.operations.count)]
+                return (kind, .reportOperationDelay(ReportOperationDelay(productionOrder: po, sequence: seq, extraMinutes: 60 + random.next(240),
+                                                                         reason: "tool change took longer")))
+            case "supplier-lot-hold" where !candidates.supplierLots.isEmpty:
+                let (supplier, lot) = candidates.supplierLots[random.next(candidates.supplierLots.count)]
+                return (kind, .placeHold(PlaceHold(supplier: supplier, supplierLot: lot, reason: "supplier reports a wrong alloy")))
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+
+    private struct Candidates: Sendable {
+        var busy: [WorkCenter.ID]
+        var staging: [StagingTask.ID]
+        var supplierLots: [(String, String)]
+        var operations: [(ProductionOrder.ID, Int)]
+    }
+
+    /// Schedules the open orders (2 s of search) and publishes the schedule, as `POST /api/v1/schedule/run` does.
+    private func publishSchedule(engine: Engine, now: Date) async throws -> Int {
+        let state = await engine.read { $0 }
+        let planning: PlanningProblem
+        do throws(PlanningError) {
+            planning = try PlanningProblem(state: state, origin: now, horizonDays: 28)
+        } catch {
+            throw Failure(description: "the demo plant cannot be scheduled: \(error.message)")
+        }
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 2), seed: seed, threads: 2))
+        let published = PublishedSchedule(
+            id: "SCH-000001", origin: planning.origin,
+            steps: result.schedule.operations.map { placed in
+                let ref = planning.operations[placed.operation.rawValue]
+                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
+                                     workCenter: planning.workCenters[placed.resource.rawValue],
+                                     start: planning.date(placed.start), end: planning.date(placed.end))
+            }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
+            weightedTardinessMinutes: result.objectives.weightedTardiness, makespanMinutes: result.objectives.makespan,
+            totalSetupMinutes: result.objectives.totalSetup,
+            lateOrders: result.lateness.filter { $0.lateness > 0 }.map { planning.orders[$0.order.rawValue] }.sorted())
+        _ = try await engine.submit(CommandEnvelope(command: .publishSchedule(published), actor: .user("admin"), correlationID: "bench-react-schedule"))
+        return published.steps.count
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so that a seed always picks the same targets.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
+}
