@@ -19,9 +19,11 @@ public actor Orchestrator {
     public nonisolated let engine: Engine
     public nonisolated let cursorName: String
     private let logger: Logger
-    private let options: AnalysisOptions
+    private let analysis: Analysis
     /// The position handled so far (every event up to it is done); nil until ``run()`` loaded it.
     private var position: Int64?
+    /// The position last saved in the store: a restart resumes after it.
+    private var saved: Int64?
     /// Counters for tests, the benchmark and logs.
     public private(set) var statistics = Statistics()
 
@@ -34,26 +36,51 @@ public actor Orchestrator {
         public var verifications = 0
     }
 
+    /// The analysis the orchestrator runs: TaktOrchestration's, or a stand-in for tests.
+    public struct Analysis: Sendable {
+        public var trigger: @Sendable (_ event: Event, _ sequence: Int64, _ recordedAt: Date, _ state: PlantState) -> Trigger?
+        public var assess: @Sendable (_ trigger: Trigger, _ state: PlantState, _ now: Date) throws(OrchestrationError) -> PlantException
+        public var verify: @Sendable (_ exception: PlantException, _ action: ProposedAction, _ state: PlantState, _ now: Date) -> Verification
+        public init(
+            trigger: @escaping @Sendable (Event, Int64, Date, PlantState) -> Trigger?,
+            assess: @escaping @Sendable (Trigger, PlantState, Date) throws(OrchestrationError) -> PlantException,
+            verify: @escaping @Sendable (PlantException, ProposedAction, PlantState, Date) -> Verification
+        ) {
+            self.trigger = trigger
+            self.assess = assess
+            self.verify = verify
+        }
+
+        /// ``Orchestration``'s triggers, assessment and verification.
+        public static func standard(options: AnalysisOptions = AnalysisOptions()) -> Analysis {
+            Analysis(
+                trigger: { Orchestration.trigger($0, sequence: $1, recordedAt: $2, state: $3) },
+                assess: { (trigger, state, now) throws(OrchestrationError) in try Orchestration.assess(trigger, state: state, now: now, options: options) },
+                verify: { Orchestration.verify($0, action: $1, state: $2, now: $3, options: options) })
+        }
+    }
+
     /// - Parameters:
     ///   - engine: the engine whose log it follows and through which it writes (as `system`).
     ///   - cursorName: the name its position is stored under.
-    ///   - options: passed to the analysis.
+    ///   - analysis: the analysis to run (default: TaktOrchestration's).
     public init(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), cursorName: String = "orchestrator",
-                options: AnalysisOptions = AnalysisOptions()) {
+                analysis: Analysis = .standard()) {
         self.engine = engine
         self.logger = logger
         self.cursorName = cursorName
-        self.options = options
+        self.analysis = analysis
     }
 
     // MARK: - Running
 
     /// Follows the log from the stored position until the task is cancelled. On the first start (no stored position) it
     /// starts at the end of the log: what happened before the orchestrator existed is history, not news.
-    /// - Throws: only `CancellationError`-free: it returns when cancelled; store failures are logged and retried.
+    /// It returns when its task is cancelled; failures to read the log or save the position are logged and retried.
     public func run() async {
         guard let start = await loadStart() else { return }
         position = start
+        saved = start
         logger.info("orchestrator following the log", metadata: ["after": "\(start)"])
         var failures = 0
         while !Task.isCancelled {
@@ -86,14 +113,19 @@ public actor Orchestrator {
             }
             if unsaved, let p = position { await saveCursor(p) }
         }
-        if let p = position { await saveCursor(p) }
-        logger.info("orchestrator stopped", metadata: ["position": "\(position ?? 0)"])
+        // The last save runs outside the cancelled task (a cancelled task's database call is refused); it is awaited.
+        if let p = position, p != saved {
+            let store = await engine.store, name = cursorName
+            let ok = await Task.detached { (try? await store.saveCursor(name, position: p)) != nil }.value
+            if ok { saved = p }
+        }
+        logger.info("orchestrator stopped", metadata: ["position": "\(saved ?? 0)"])
     }
 
-    /// The position handled so far (nil before ``run()`` started).
-    public var handledPosition: Int64? { position }
+    /// The position handled and saved so far (nil before ``run()`` started): a restart resumes after it.
+    public var handledPosition: Int64? { saved }
 
-    /// Waits until every event up to `sequence` has been handled, at most `timeout`.
+    /// Waits until every event up to `sequence` has been handled and the position saved, at most `timeout`.
     /// - Returns: true when it was, false on time-out.
     public nonisolated func waitUntilIdle(after sequence: Int64, timeout: Duration = .seconds(30)) async -> Bool {
         let clock = ContinuousClock()
@@ -130,9 +162,10 @@ public actor Orchestrator {
 
     private func saveCursor(_ sequence: Int64) async {
         // Bounded: a store that keeps failing costs a re-handling after restart, which the idempotency keys make harmless.
-        for attempt in 1...5 {
+        for attempt in 1...5 where !Task.isCancelled {
             do {
                 try await engine.store.saveCursor(cursorName, position: sequence)
+                saved = max(saved ?? 0, sequence)
                 return
             } catch {
                 logger.error("saving the orchestrator's position failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
@@ -168,13 +201,13 @@ public actor Orchestrator {
     /// (a) A playbook cares about the event: assess it and raise the exception.
     private func raiseIfTriggered(_ event: Event, recorded: RecordedEvent) async -> Bool {
         let state = await engine.read { $0 }
-        guard let trigger = Orchestration.trigger(event, sequence: recorded.sequence, recordedAt: recorded.recordedAt, state: state) else {
+        guard let trigger = analysis.trigger(event, recorded.sequence, recorded.recordedAt, state) else {
             return false
         }
         if state.exceptionBySource[recorded.sequence] != nil { return false }  // raised before a crash
         var exception: PlantException
         do {
-            exception = try Orchestration.assess(trigger, state: state, now: engine.now(), options: options)
+            exception = try analysis.assess(trigger, state, engine.now())
         } catch {
             statistics.assessmentFailures += 1
             logger.error("assessing the event failed; skipped", metadata: [
@@ -271,7 +304,7 @@ public actor Orchestrator {
         guard let exception = state.exceptions[id], exception.status == .executing,
               let action = exception.actions.first(where: { $0.id == actionID }), action.status == .executed
         else { return false }
-        let verification = Orchestration.verify(exception, action: action, state: state, now: engine.now(), options: options)
+        let verification = analysis.verify(exception, action, state, engine.now())
         let outcome = await write(.verifyException(ExceptionVerified(exception: id, verification: verification)),
                                   key: "orchestrator:verify:\(id):\(actionID)", correlation: "approval:\(id)/\(actionID)")
         if case .written = outcome { statistics.verifications += 1 }
