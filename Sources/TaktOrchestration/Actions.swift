@@ -106,7 +106,7 @@ enum Actions {
         guard schedule != ctx.doNothing.schedule else { return nil }
         let outcome = ctx.sim.measure(ctx.disrupted, schedule)
         let (step, published) = publishStep(ctx, ctx.disrupted, schedule, kind: .resequence,
-                                            summary: "Resequence the plan (\(ctx.sim.options.resequenceIterations) search iterations, weighted tardiness against stability) and publish it")
+                                            summary: "Resequence the plan (iteration-limited search, weighted tardiness against stability) and publish it")
         return Candidate(kind: .resequence, title: "Resequence the plan", steps: [step], outcome: outcome, schedule: published)
     }
 

@@ -29,6 +29,8 @@ struct Scenario {
     /// Overtime windows in the plan, by resource: the plant's own and those an action adds.
     var overtime: [(resource: Int, window: TimeWindow)]
     var resourceIndex: [WorkCenter.ID: Int]
+    /// The published schedule's steps, by operation.
+    var published: [OpKey: ScheduledStep]
 
     var problem: SchedulingProblem {
         get { planning.problem }
@@ -75,7 +77,8 @@ struct Simulator {
         var index: [OpKey: Int] = [:]
         for (i, ref) in planning.operations.enumerated() { index[OpKey(order: ref.productionOrder, sequence: ref.sequence)] = i }
         let resourceIndex = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
-        var sc = Scenario(state: state, planning: planning, index: index, overtime: [], resourceIndex: resourceIndex)
+        var sc = Scenario(state: state, planning: planning, index: index, overtime: [], resourceIndex: resourceIndex,
+                          published: Analysis.publishedSteps(state))
         for (wc, list) in state.overtime {
             guard let r = resourceIndex[wc] else { continue }
             for o in list {
@@ -188,7 +191,7 @@ struct Simulator {
             let factor = min(1, max(0.05, d.rateFactor ?? 1))
             guard factor < 1 else { return }
             let end = sc.minutesUp(until)
-            let published = Analysis.publishedSteps(sc.state)
+            let published = sc.published
             for i in sc.problem.operations.indices {
                 // Work planned to start after the slowdown ends runs at full rate again.
                 if let step = published[sc.key(i)], step.workCenter == wc, sc.minutes(step.start) >= end { continue }
@@ -228,7 +231,7 @@ struct Simulator {
     /// before its published start); operations it does not hold go after them by earliest due date, on their first
     /// eligible work center. Sequences follow one precedence-respecting order, so they never deadlock.
     func referencePlan(_ sc: Scenario) -> Plan {
-        let published = Analysis.publishedSteps(sc.state)
+        let published = sc.published
         let ops = sc.problem.operations
         var assignment = [ResourceID](repeating: ResourceID(0), count: ops.count)
         var key = [Double](repeating: 0, count: ops.count)
@@ -296,7 +299,8 @@ struct Simulator {
         let spec = ObjectiveSpec.weighted([
             WeightedObjective(.weightedTardiness, weight: 1), WeightedObjective(.stability, weight: options.resequenceStabilityWeight),
         ])
-        return Scheduler.improve(problem, from: schedule, objective: spec, iterationLimit: options.resequenceIterations, seed: options.seed)
+        let iterations = max(30, min(options.resequenceIterations, options.resequenceWork / max(1, problem.operations.count)))
+        return Scheduler.improve(problem, from: schedule, objective: spec, iterationLimit: iterations, seed: options.seed)
             ?? schedule
     }
 
@@ -340,7 +344,7 @@ struct Simulator {
             }
         }
         k.setupMinutes = ObjectiveValues.of(schedule, in: problem).totalSetup
-        let published = Analysis.publishedSteps(sc.state)
+        let published = sc.published
         for s in schedule.operations {
             guard let step = published[sc.key(s.operation.rawValue)] else { continue }
             let moved = step.workCenter != sc.planning.workCenters[s.resource.rawValue]
