@@ -25,7 +25,6 @@ enum OutcomePlanner {
         chain[0].kind = "request"
         impact.operations = Array(impact.operations.prefix(options.maxListedOperations))
         if let text, !text.isEmpty { chain[0].text += " (asked as “\(text)”)" }
-        if case .expediteSalesOrder = request { severity = .medium }
         return PlantException(
             id: "EXC-000000", kind: .outcomeRequest, title: built.title, subject: "outcome:\(request.kindName):\(built.ref)", disruption: ctx.disruption,
             request: request, requestText: text, raisedAt: now, raisedBy: user, severity: severity, functions: functions, causeChain: chain,

@@ -152,6 +152,51 @@ struct AssessmentTests {
         #expect(parent.productionOrder != child.id)
     }
 
+    @Test("A rush sales order line without production: insert an order under the plant's next number, then verify")
+    func rushOrderInserted() throws {
+        var state = F.scaleOne
+        let item = try #require(state.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first)
+        let customer = try #require(state.customers.keys.sorted().first)
+        let due = F.now.addingTimeInterval(6 * 86_400)
+        try F.record(.createSalesOrder(NewSalesOrder(id: "SO-RUSH", customer: customer, priority: 1,
+                                                     lines: [SalesOrderLine(line: 10, item: item, quantity: 2, requestedDate: due)])), on: &state)
+        let d = Disruption(kind: .rushOrder, from: F.now, item: item, quantity: 2, salesOrder: "SO-RUSH", line: 10, date: due)
+        let trigger = F.trigger(d, actions: [.insertOrder, .resequence, .repromise], subject: "rush-order:SO-RUSH", title: "Rush order SO-RUSH")
+        let e = try Orchestration.assess(trigger, state: state, now: F.now)
+        let expected = ProductionOrder.ID(String(format: "PO-%06d", state.nextProductionOrderNumber))
+        #expect(e.disruption.productionOrder == expected)
+        #expect(e.impact.orders.contains { $0.productionOrder == expected && $0.salesOrder == "SO-RUSH" })
+        let insert = try #require(e.actions.first { $0.steps.first?.kind == .insertOrder })
+        for action in e.actions {
+            guard case .createProductionOrder(let new)? = action.steps.first?.commands.first else {
+                Issue.record("\(action.id) does not create the rush order first")
+                continue
+            }
+            #expect(new.id == expected && new.pegging == Pegging(salesOrder: "SO-RUSH", line: 10))
+            var copy = state
+            #expect(F.execute(action, on: &copy))
+        }
+        var after = state
+        try #require(F.execute(insert, on: &after))
+        #expect(after.productionOrders[expected]?.pegging?.salesOrder == "SO-RUSH")
+        let verification = Orchestration.verify(e, action: insert, state: after, now: F.now)
+        #expect(verification.passed, "\(verification.text)")
+    }
+
+    @Test("An absent operator: work centers whose work in the next 24 h nobody present and certified can run")
+    func operatorAbsent() throws {
+        let state = F.scaleOne
+        let wc = try #require(F.busiestMachining(state))
+        let person = try #require(state.users.values.filter { $0.has(.operator) && !$0.certifications.isEmpty }.map(\.id).sorted().first)
+        let d = Disruption(kind: .operatorAbsent, workCenter: wc, from: F.now, person: person)
+        let e = try Orchestration.assess(F.trigger(d, actions: [], subject: "operator-absent:\(person)", title: "\(person) is absent"), state: state, now: F.now)
+        let shortfall = try #require(e.impact.labour.first)
+        #expect(shortfall.workCenter == wc && shortfall.minutes > 0)
+        #expect(shortfall.text.contains(wc.rawValue) && shortfall.text.contains("next 24 h"))
+        #expect(e.functions.contains(.labour))
+        #expect(e.impact.affected.people.contains(person))
+    }
+
     @Test("The same input gives the same exception")
     func deterministic() throws {
         let (state, trigger, _) = try #require(Self.slowdown)
