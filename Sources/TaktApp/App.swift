@@ -96,10 +96,10 @@ public enum TaktApplication {
         return commands.count
     }
 
-    /// Builds the HTTP application on an engine, with the orchestrator following the log beside it (unless `orchestrate`
-    /// is false): both run, and stop gracefully, in the application's service group.
+    /// Builds the HTTP application on an engine; with `orchestrate` (as `takt serve` does), the orchestrator follows the log
+    /// beside it: both run, and stop gracefully, in the application's service group.
     public static func makeApplication(
-        engine: Engine, host: String, port: Int, logger: Logger, orchestrate: Bool = true,
+        engine: Engine, host: String, port: Int, logger: Logger, orchestrate: Bool = false,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let api = TaktAPI(engine: engine, logger: logger, version: version)
@@ -127,7 +127,7 @@ public enum TaktApplication {
         }
         if report.demoCommands > 0 { announce("Generated the demo plant (\(report.demoCommands) commands).") }
         let host = c.host
-        let app = makeApplication(engine: engine, host: c.host, port: c.port, logger: logger) { port in
+        let app = makeApplication(engine: engine, host: c.host, port: c.port, logger: logger, orchestrate: true) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
         try await app.runService()  // graceful shutdown on SIGTERM and SIGINT

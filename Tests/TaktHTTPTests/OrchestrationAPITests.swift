@@ -2,7 +2,9 @@ import Foundation
 import NIOHTTP1
 import Testing
 import TaktCore
+import Logging
 import TaktEngine
+import TaktOrchestrator
 import TaktStore
 
 /// Orchestration through the real server (with its orchestrator running) on a small hand-made plant. Exceptions are
@@ -109,6 +111,19 @@ struct OrchestrationAPITests {
     @Test("A planner may not approve what needs a supervisor (403, nothing recorded); the supervisor's approval is carried out by the orchestrator as the system, recorded and verified")
     func approvalExecutesTheAction() async throws {
         try await TestServer.run(clock: { Self.day }) { s in
+            // The orchestrator beside the server, as `takt serve` runs it.
+            let orchestrator = Orchestrator(engine: s.engine, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await orchestrator.run() }
+                defer { group.cancelAll() }
+                #expect(await orchestrator.waitUntilIdle(after: 0, timeout: .seconds(10)), "the orchestrator has taken its position")
+                try await Self.approveAndExecute(s)
+            }
+        }
+    }
+
+    static func approveAndExecute(_ s: TestServer) async throws {
+        do {
             let tokens = try await Self.seed(s)
             let id = try await Self.raise(s, handMadeException(subject: "machine-down:WC-1", at: Self.day, approvals: [.supervisor]))
             let path = "/api/v1/exceptions/\(id)/actions/A1/approve"
