@@ -43,16 +43,19 @@ public struct ReactBenchmark: Sendable {
 
         /// A small table per kind, then one JSON line.
         public var report: [String] {
+            func row(_ kind: String, _ n: String, _ p50: String, _ p99: String, _ max: String) -> String {
+                "  " + kind.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + [n, p50, p99, max].map { String(repeating: " ", count: Swift.max(0, 10 - $0.count)) + $0 }.joined()
+            }
+            func ms(_ v: Double) -> String { String(format: "%.1f", v) }
             var lines = ["react (demo scale \(scale), \(samples.count) events, SQLite WAL synchronous=FULL; commit → exceptionRaised committed)"]
-            lines.append(String(format: "  %-22@ %6@ %10@ %10@ %10@", "kind" as NSString, "n" as NSString, "p50 ms" as NSString,
-                                "p99 ms" as NSString, "max ms" as NSString))
+            lines.append(row("kind", "n", "p50 ms", "p99 ms", "max ms"))
             for kind in Set(samples.map(\.kind)).sorted() {
                 let values = samples.filter { $0.kind == kind }.map(\.milliseconds)
-                lines.append(String(format: "  %-22@ %6d %10.1f %10.1f %10.1f", kind as NSString, values.count, percentile(50, of: values),
-                                    percentile(99, of: values), values.max() ?? 0))
+                lines.append(row(kind, "\(values.count)", ms(percentile(50, of: values)), ms(percentile(99, of: values)), ms(values.max() ?? 0)))
             }
             let all = samples.map(\.milliseconds)
-            lines.append(String(format: "  %-22@ %6d %10.1f %10.1f %10.1f", "all" as NSString, all.count, percentile(50), percentile(99), all.max() ?? 0))
+            lines.append(row("all", "\(all.count)", ms(percentile(50)), ms(percentile(99)), ms(all.max() ?? 0)))
             lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d}",
                                 scale, samples.count, percentile(50), percentile(99), all.max() ?? 0,
                                 all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count), setupSeconds, scheduledSteps))
