@@ -90,6 +90,7 @@ public actor Orchestrator {
                 page = try await engine.events(after: current, limit: 200)
                 failures = 0
             } catch {
+                if Task.isCancelled { break }
                 failures += 1
                 logger.error("reading the log failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(min(5_000, 100 * failures)))

@@ -259,6 +259,35 @@ struct OrchestrationAPITests {
         }
     }
 
+    @Test("A planner asks in words to take a mill down: 201 with up to three options and their approvals, recorded as raised by the planner and written by the system; the same request structured, by an admin, is written as the admin")
+    func outcomeRequest() async throws {
+        let morning = Date(timeIntervalSince1970: 1_795_582_800)  // Wed 25 Nov 2026, 05:00 UTC
+        try await TestServer.run(demo: true, clock: { morning }) { s in
+            let planner = try await issueToken(s, for: "planner")
+            let scheduled = try await s.send(.POST, "/api/v1/schedule/runs", token: planner, body: #"{"timeLimitSeconds":1}"#)
+            #expect(scheduled.status == 201, "\(scheduled.text)")
+            let text = "take WC-MILL-1 down from 2026-11-26 06:00 to 14:00"
+            let reply = try await s.send(.POST, "/api/v1/outcome-requests", token: planner, body: #"{"text":"\#(text)"}"#)
+            #expect(reply.status == 201, "\(reply.text)")
+            let e = try reply.json()
+            #expect(e["kind"] as? String == "outcome-request" && e["raisedBy"] as? String == "planner" && e["requestText"] as? String == text)
+            #expect((e["request"] as? [String: Any])?["kind"] as? String == "take-down")
+            let options = try #require(e["actions"] as? [[String: Any]])
+            #expect((1...3).contains(options.count))
+            #expect(options.allSatisfy { ($0["approvals"] as? [String])?.isEmpty == false && ($0["effect"] as? String)?.isEmpty == false })
+            let id = try #require(e["id"] as? String)
+            let raised = try await s.engine.events(after: 0, limit: 100_000).last { $0.type == "exceptionRaised" }
+            #expect(raised?.actor == "system", "raiseException is the orchestrator's command; the planner's request is written for them")
+            #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?kind=outcome-request", token: planner)) == [id])
+
+            let structured = #"{"request":{"kind":"take-down","workCenter":"WC-MILL-1","from":"2026-11-27T06:00:00Z","to":"2026-11-27T10:00:00Z"}}"#
+            let byAdmin = try await s.send(.POST, "/api/v1/outcome-requests", body: structured)
+            #expect(byAdmin.status == 201, "\(byAdmin.text)")
+            #expect(try byAdmin.json()["raisedBy"] as? String == "admin")
+            #expect(try await s.engine.events(after: 0, limit: 100_000).last { $0.type == "exceptionRaised" }?.actor == "admin")
+        }
+    }
+
     @Test("Reporting an operation's delay and scheduling overtime record their events; bad input names the field")
     func delayAndOvertime() async throws {
         try await TestServer.run { s in
