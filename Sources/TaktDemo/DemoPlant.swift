@@ -113,6 +113,8 @@ struct DemoPlantBuilder {
         createSalesOrders()
         createProductionOrders()
         createLots()
+        // The playbooks last, so that nothing the demo itself records triggers them.
+        commands += DemoPlaybooks.all.map { .definePlaybook($0) }
     }
 
     // MARK: - Time
