@@ -42,10 +42,16 @@ extension PlantState {
             if !approving, (d.comment ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
                 throw .invalid("comment", "required", "a rejection needs a comment that says why")
             }
+            let pending = action.pendingApprovals
+            // An action that needs nobody's approval may be carried out by the orchestrator itself (a playbook's
+            // automatic action); it is recorded as approved by the system.
+            if actor == nil, action.approvals.isEmpty, approving {
+                let record = ApprovalRecord(role: .admin, user: "system", approved: true, comment: d.comment, at: now)
+                return [.actionApproved(ActionDecided(exception: d.exception, action: d.action, decision: record, fullyApproved: true))]
+            }
             guard let actor, let user = users[actor] else {
                 throw .invalid("actor", "required", "approvals are made by a signed-in user")
             }
-            let pending = action.pendingApprovals
             let needed = pending.isEmpty ? [Role.planner, .supervisor] : pending
             guard let role = user.has(.admin) ? needed.first : needed.first(where: { user.has($0) }) else {
                 let names = needed.map(\.rawValue).joined(separator: " or ")
