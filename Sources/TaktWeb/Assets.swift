@@ -170,6 +170,9 @@ svg.graph { background: #fff; border: 1px solid var(--line); border-radius: var(
   source.onopen = function () { if (dot) dot.className = "live on"; };
   source.onerror = function () { if (dot) dot.className = "live"; };
   source.addEventListener("change", schedule);
+  // Close the stream when leaving the page, so a kept page cannot hold one of the browser's few connections.
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
   // Keyboard: "/" focuses the first search or scan field.
   document.addEventListener("keydown", function (e) {
     if (e.key === "/" && !typing() && document.activeElement.tagName !== "INPUT") {

@@ -94,7 +94,7 @@ def test_operator_start_to_complete(driver, server):
 
     # Whatever still blocks the start is named on the card; material is the warehouse's job: stage it.
     card = driver.find_element(By.ID, "op-PO-000008-10")
-    if "staged" in card.text.lower():
+    if "needed at" in card.text:
         lots = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LOC-STORE&status=available&limit=50")["items"]
         lot = sorted(lots, key=lambda l: l["id"])[0]["id"]
         server.api("POST", f"/api/v1/lots/{lot}/move", {"to": "LS-MILL-1"}, token=warehouse)
