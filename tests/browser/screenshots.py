@@ -40,11 +40,20 @@ def main():
         published, alt, wc = raise_demo_exception(server)
         anna = server.token_for("op-anna")
         server.api("POST", "/api/v1/work-centers/WC-MILL-1/clock-in", token=anna)
-        exc = server.api("GET", "/api/v1/events?limit=1")  # warm-up
         exception_id = "EXC-000001"
-        lots = server.api("GET", "/api/v1/lots?status=consumed&limit=1")["items"] or server.api("GET", "/api/v1/lots?limit=1")["items"]
-        made = server.api("GET", "/api/v1/lots?limit=500")["items"]
-        made_lot = next((l["id"] for l in made if l.get("productionOrder")), lots[0]["id"])
+        # Anna mills PO-000008's flanges (as in tests/browser/test_web.py), so genealogy has a story to draw.
+        warehouse = server.token_for("warehouse")
+        op = "/api/v1/production-orders/PO-000008/operations/10"
+        server.api("POST", "/api/v1/work-instructions/WI-MACH-210/acknowledge", {"revision": "B"}, token=anna)
+        store = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LOC-STORE&status=available&limit=50")["items"]
+        server.api("POST", f"/api/v1/lots/{sorted(l['id'] for l in store)[0]}/move", {"to": "LS-MILL-1"}, token=warehouse)
+        server.api("POST", op + "/start", {}, token=anna)
+        for lot in server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&status=available&limit=50")["items"]:
+            server.api("POST", op + "/consume", {"lot": lot["id"], "quantity": lot["quantity"]}, token=anna)
+        server.api("POST", op + "/report", {"good": 4, "scrap": 1, "scrapReason": "porosity"}, token=anna)
+        server.api("POST", op + "/complete", {"good": 4}, token=anna)
+        server.api("POST", op + "/produce", {"lot": "MH-PO8-001", "quantity": 8, "location": "LS-LATHE-1"}, token=anna)
+        made_lot = "MH-PO8-001"
         driver = chrome()
         try:
             driver.get(server.base + "/signin")
@@ -71,7 +80,7 @@ def main():
                 shoot(driver, server, path, out, name)
             sign_in(driver, server, anna)
             shoot(driver, server, "/terminal", out, "terminal-index")
-            shoot(driver, server, "/terminal/WC-MILL-1?order=PO-000008", out, "terminal")
+            shoot(driver, server, "/terminal/WC-MILL-1", out, "terminal")
         finally:
             driver.quit()
 
