@@ -8,7 +8,7 @@ import sys
 import time
 import traceback
 
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -41,7 +41,27 @@ def sign_in(driver, server, token):
 
 
 def flash_text(driver):
-    return wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")), "a message").text
+    """The page's message, read again if live updates swap the page under it."""
+    def read(d):
+        try:
+            found = d.find_elements(By.CSS_SELECTOR, ".flash")
+            return found[0].text if found else False
+        except StaleElementReferenceException:
+            return False
+    return wait(driver, read, "a message")
+
+
+def expect_flash(driver, text):
+    """Waits (bounded) for a message containing `text`; fails with the message shown instead."""
+    def read(d):
+        try:
+            return any(text in f.text for f in d.find_elements(By.CSS_SELECTOR, ".flash"))
+        except StaleElementReferenceException:
+            return False
+    try:
+        WebDriverWait(driver, WAIT).until(read)
+    except TimeoutException:
+        raise AssertionError(f"expected a message with {text!r}; the page says: {flash_text(driver)!r}")
 
 
 def test_sign_in_and_control_tower(driver, server):
@@ -49,7 +69,7 @@ def test_sign_in_and_control_tower(driver, server):
     assert "/signin" in driver.current_url, "an anonymous visitor is sent to sign in"
     field = wait(driver, EC.presence_of_element_located((By.ID, "token")), "the token field")
     field.send_keys("wrong-token" + Keys.ENTER)
-    assert "unknown, revoked" in flash_text(driver)
+    expect_flash(driver, "unknown, revoked")
     sign_in(driver, server, ADMIN_TOKEN)
     assert h1(driver) == "Control tower", driver.current_url
     figures = driver.find_elements(By.CSS_SELECTOR, ".figure")
@@ -80,16 +100,15 @@ def test_operator_start_to_complete(driver, server):
     wait(driver, EC.presence_of_element_located((By.ID, "op-PO-000008-10")), "PO-000008 op 10 on the terminal")
     # Start without clocking in: the plant refuses, in words.
     wait(driver, EC.element_to_be_clickable((By.ID, "start-PO-000008-10")), "PO-000008 op 10 on the dispatch list").click()
-    message = flash_text(driver)
-    assert "clock" in message.lower(), message
+    expect_flash(driver, "clock in")  # "… is not clocked in; clock in at WC-MILL-1 first"
 
     driver.find_element(By.ID, "clock-in").click()
-    assert "Clocked in" in flash_text(driver)
+    expect_flash(driver, "Clocked in")
     driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
     ack = driver.find_elements(By.ID, "ack-PO-000008-10")
     if ack:
         ack[0].click()
-        assert "Acknowledged" in flash_text(driver)
+        expect_flash(driver, "Acknowledged")
         driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
 
     # Whatever still blocks the start is named on the card; material is the warehouse's job: stage it.
@@ -100,8 +119,7 @@ def test_operator_start_to_complete(driver, server):
         server.api("POST", f"/api/v1/lots/{lot}/move", {"to": "LS-MILL-1"}, token=warehouse)
     driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
     driver.find_element(By.ID, "start-PO-000008-10").click()
-    message = flash_text(driver)
-    assert "Started PO-000008 op 10" in message, message
+    expect_flash(driver, "Started PO-000008 op 10")
     wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#op-PO-000008-10.running")), "the operation running")
 
     # Scan the staged castings into the operation.
@@ -110,19 +128,19 @@ def test_operator_start_to_complete(driver, server):
     for lot in staged:
         scan = driver.find_element(By.ID, "scan")
         scan.send_keys(lot["id"] + Keys.ENTER)
-        assert f"Consumed lot {lot['id']}" in flash_text(driver), driver.find_element(By.CSS_SELECTOR, ".flash").text
+        expect_flash(driver, f"Consumed lot {lot['id']}")
 
     # Report some, then complete.
     driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
     driver.find_element(By.ID, "report-PO-000008-10").click()
-    assert "Reported 4 good" in flash_text(driver)
+    expect_flash(driver, "Reported 4 good")
     driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
     driver.find_element(By.ID, "complete-PO-000008-10").click()
-    assert "Completed PO-000008 op 10" in flash_text(driver)
+    expect_flash(driver, "Completed PO-000008 op 10")
     ops = server.api("GET", "/api/v1/production-orders/PO-000008/operations")["items"]
     assert ops[0]["status"] == "completed" and ops[0]["good"] == 8, ops[0]
     driver.find_element(By.ID, "clock-out").click()
-    assert "Clocked out" in flash_text(driver)
+    expect_flash(driver, "Clocked out")
 
 
 def test_approve_in_inbox_and_gantt_changes(driver, server):
@@ -144,7 +162,7 @@ def test_approve_in_inbox_and_gantt_changes(driver, server):
     driver.back()
     driver.find_element(By.ID, "comment-A1").send_keys("Agreed with the customer service team")
     driver.find_element(By.ID, "approve-A1").click()
-    assert "Approved" in flash_text(driver)
+    expect_flash(driver, "Approved")
     detail = driver.find_element(By.ID, "action-A1").text
     assert "Approved by planner" in detail, detail
 
