@@ -70,13 +70,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The web app: server-rendered pages over the engine, a tiny typed HTML builder, sessions by cookie.
+        .target(
+            name: "TaktWeb",
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Composition root and executable
         .target(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktHTTP", "TaktDemo", "TaktOrchestration",
-                "TaktOrchestrator",
+                "TaktOrchestrator", "TaktWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `takt bench pages` requests pages over HTTP
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -107,6 +120,15 @@ let package = Package(
         .testTarget(
             name: "TaktEngineTests",
             dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktDemo"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaktWebTests",
+            dependencies: [
+                "TaktApp", "TaktCore", "TaktEngine", "TaktWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

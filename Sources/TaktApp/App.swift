@@ -10,6 +10,7 @@ import TaktHTTP
 import TaktOrchestrator
 import TaktStore
 import TaktStoreSQLite
+import TaktWeb
 
 /// How `takt serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -103,8 +104,10 @@ public enum TaktApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         let api = TaktAPI(engine: engine, logger: logger, version: version)
+        let router = api.router()
+        TaktWeb(engine: engine, logger: logger).addRoutes(to: router)  // the web app beside the API, same server
         var app = Application(
-            router: api.router(),
+            router: router,
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -63,7 +63,8 @@ struct Serve: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
-        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self]
+        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self,
+                      BenchPagesCommand.self]
     )
 }
 
@@ -187,6 +188,44 @@ struct BenchReactCommand: AsyncParsableCommand {
             progress.done()
             throw CLIError(failure.description)
         }
+    }
+}
+
+struct BenchPagesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pages",
+        abstract: "Every web page rendered through the real server on the demo plant: median and p99 per page (target: p99 ≤ 300 ms).")
+
+    @Option(help: "Demo plant scale.")
+    var scale = 1
+    @Option(help: "Requests per page (after 2 warm-ups).")
+    var runs = 50
+    @Option(help: "Directory for the temporary database (default: a new temporary directory).")
+    var dir: String?
+
+    func validate() throws {
+        guard (1...100).contains(scale), (1...10_000).contains(runs) else { throw ValidationError("--scale must be 1 to 100, --runs 1 to 10000") }
+    }
+
+    func run() async throws {
+        let directory = dir ?? (NSTemporaryDirectory() + "takt-bench-pages-\(ProcessInfo.processInfo.processIdentifier)")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var bench = PagesBenchmark(directory: directory)
+        bench.scale = scale
+        bench.runs = runs
+        let progress = Progress()
+        let timings = try await bench.run { progress.say($0) }
+        progress.done()
+        if dir == nil { try? FileManager.default.removeItem(atPath: directory) }
+        print("web pages through the real server (demo scale \(scale), \(runs) requests per page, HTTP on loopback)")
+        print("  page                 median ms    p99 ms    KiB")
+        for t in timings {
+            print("  " + t.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                + String(format: " %9.1f %9.1f %6.0f", t.medianMs, t.p99Ms, Double(t.bytes) / 1024))
+        }
+        let maxP99 = timings.map(\.p99Ms).max() ?? 0
+        print(String(format: "{\"pages\": %d, \"max_p99_ms\": %.1f, \"max_median_ms\": %.1f, \"scale\": %d, \"runs\": %d}",
+                     timings.count, maxP99, timings.map(\.medianMs).max() ?? 0, scale, runs))
     }
 }
 

@@ -1,0 +1,155 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import TaktCore
+import TaktEngine
+
+/// `takt bench pages`: every page of the web app rendered through the real server (HTTP on loopback, a signed-in
+/// session, the demo plant with a published schedule and an open exception), timed per request.
+public struct PagesBenchmark: Sendable {
+    public var scale = 1
+    public var runs = 50
+    public var directory: String
+
+    public init(directory: String) { self.directory = directory }
+
+    public struct PageTiming: Sendable {
+        public var name: String
+        public var path: String
+        public var medianMs: Double
+        public var p99Ms: Double
+        public var bytes: Int
+    }
+
+    public func run(progress: @escaping @Sendable (String) -> Void) async throws -> [PageTiming] {
+        let path = directory + "/bench-pages-\(scale).sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        let token = Engine.newTokenSecret()
+        progress("generating the demo plant at scale \(scale)…")
+        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger)
+        _ = try await TaktApplication.prepare(
+            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token), logger: logger)
+        let port = PortBox()
+        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in port.withLock { $0 = p } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let timings = try await measure(app: app, engine: engine, client: client, port: port, token: token, progress: progress)
+            try await client.shutdown()
+            return timings
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    private func measure(app: some ApplicationProtocol, engine: Engine, client: HTTPClient, port: PortBox, token: String,
+                         progress: @escaping @Sendable (String) -> Void) async throws -> [PageTiming] {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            defer { group.cancelAll() }
+            var bound: Int?
+            for _ in 0..<1000 {
+                bound = port.withLock { $0 }
+                if bound != nil { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            guard let p = bound else { throw BenchError(message: "the server did not start") }
+            let base = "http://127.0.0.1:\(p)"
+
+            // A published schedule (the optimizer, 1 s) and an open exception whose action carries a schedule.
+            progress("publishing a schedule…")
+            let run = try await send(client, .POST, base + "/api/v1/schedule/runs", bearer: token, body: #"{"timeLimitSeconds":1}"#)
+            guard run.status == 201 else { throw BenchError(message: "schedule run answered \(run.status): \(run.text.prefix(300))") }
+            let (schedule, wc, lot, salesOrder) = await engine.read { s in
+                (s.publishedSchedule, s.workCenters.keys.sorted().first?.rawValue ?? "", s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue
+                    ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? "")
+            }
+            if var alt = schedule {
+                alt.id = "SCH-BENCH"
+                let now = Date()
+                let exception = PlantException(
+                    id: "EXC-000000", kind: .machineDown, title: "\(wc) is down", subject: "machine-down:\(wc)",
+                    disruption: Disruption(kind: .machineDown, workCenter: .init(wc), from: now), raisedAt: now, severity: .high,
+                    functions: [.production], causeChain: [CauseLink(kind: "event", text: "\(wc) went down")],
+                    impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2)),
+                    actions: [ProposedAction(id: "A1", title: "Resequence", steps: [], predicted: PlanKPIs(), effect: "late orders 2 → 0", cost: 1,
+                                             costTerms: [], rank: 1, rationale: "bench", approvals: [.planner], schedule: alt)])
+                _ = try await engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system, correlationID: nil))
+            }
+            let exceptionID = await engine.read { $0.exceptions.keys.sorted().last?.rawValue } ?? "EXC-000001"
+
+            // Sign in as the admin (every page is open to the admin).
+            let signIn = try await send(client, .POST, base + "/signin", form: "token=" + token)
+            guard signIn.status == 303, let cookie = signIn.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init) else {
+                throw BenchError(message: "sign-in answered \(signIn.status)")
+            }
+            let pages: [(String, String)] = [
+                ("control tower", "/tower"), ("schedule (day)", "/schedule?zoom=day"), ("schedule (week)", "/schedule?zoom=week"),
+                ("schedule compare", "/schedule?zoom=week&compare=\(exceptionID)/A1"), ("exception inbox", "/exceptions"),
+                ("exception detail", "/exceptions/\(exceptionID)"), ("terminal index", "/terminal"), ("terminal", "/terminal/\(wc)"),
+                ("orders", "/orders"), ("order detail", "/orders/\(salesOrder)"), ("genealogy", "/genealogy?lot=\(lot)"),
+                ("warehouse board", "/warehouse"), ("quality board", "/quality"), ("users & tokens", "/admin"),
+            ]
+            var timings: [PageTiming] = []
+            for (index, (name, path)) in pages.enumerated() {
+                var samples: [Double] = []
+                var bytes = 0
+                for i in 0..<(runs + 2) {
+                    let start = ContinuousClock.now
+                    let reply = try await send(client, .GET, base + path, cookie: cookie)
+                    let elapsed = ContinuousClock.now - start
+                    guard reply.status == 200 else { throw BenchError(message: "\(path) answered \(reply.status)") }
+                    bytes = reply.body.count
+                    if i >= 2 { samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000) }  // 2 warm-ups
+                    if i % 5 == 0 { progress("page \(index + 1)/\(pages.count) \(name): \(i)/\(runs + 2)") }
+                }
+                samples.sort()
+                let median = samples[samples.count / 2]
+                let p99 = samples[min(samples.count - 1, Int((Double(samples.count) * 0.99).rounded(.up)) - 1)]
+                timings.append(PageTiming(name: name, path: path, medianMs: median, p99Ms: p99, bytes: bytes))
+            }
+            return timings
+        }
+    }
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    func send(_ client: HTTPClient, _ method: HTTPMethod, _ url: String, bearer: String? = nil, cookie: String? = nil,
+              body: String? = nil, form: String? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
+        if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        } else if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            request.body = .bytes(ByteBuffer(string: form))
+        }
+        let response = try await client.execute(request, timeout: .seconds(120))
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+    }
+}
+
+/// The port the server bound, once it runs.
+final class PortBox: Sendable {
+    private let value = Mutex<Int?>(nil)
+    func withLock<T>(_ body: (inout Int?) -> T) -> T { value.withLock { body(&$0) } }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TaktCore
+import TaktEngine
+import TaktOrchestration
+import TaktStore
+
+extension TaktWeb {
+    func inboxPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
+        let q = request.uri.queryParameters
+        let function = q["function"].flatMap { PlantFunction(rawValue: String($0)) }
+        let showAll = q["status"].map(String.init) == "all"
+        let state = await engine.read { $0 }
+        let list = state.exceptions.values
+            .filter { showAll || $0.status == .open || $0.status == .executing }
+            .filter { function == nil || $0.functions.contains(function!) }
+            .sorted { ($1.severity, $0.raisedAt, $0.id) < ($0.severity, $1.raisedAt, $1.id) }
+        let body = fragment {
+            el("section", ["class": "panel", "id": "outcome"]) {
+                el("h2", text: "Ask for an outcome")
+                el("form", ["method": "post", "action": "/outcome-requests", "class": "inline", "id": "outcome-form"]) {
+                    el("label", ["for": "outcome-text", "class": "muted"], text: "In plain English:")
+                    void("input", ["type": "text", "id": "outcome-text", "name": "text", "size": "70", "required": "",
+                                   "placeholder": "expedite SO-000012 to 2026-12-01 · fit a rush order for 20 PUMP-A by Friday · what if PO-000031 is cancelled"])
+                    el("button", ["type": "submit", "class": "primary"], text: "Plan options")
+                }
+            }
+            el("div", ["class": "toolbar"]) {
+                el("span", ["class": "seg", "role": "group", "aria-label": "Function"]) {
+                    el("a", ["href": showAll ? "/exceptions?status=all" : "/exceptions", "aria-current": function == nil ? "true" : nil], text: "all")
+                    for f in PlantFunction.allCases {
+                        el("a", ["href": "/exceptions?function=\(f.rawValue)" + (showAll ? "&status=all" : ""), "aria-current": function == f ? "true" : nil],
+                           text: f.rawValue)
+                    }
+                }
+                el("span", ["class": "spacer"]) {}
+                el("a", ["href": showAll ? "/exceptions" : "/exceptions?status=all"], text: showAll ? "Only open" : "Include closed")
+            }
+            Pages.table(["Exception", "Severity", "What happened", "Functions", "Impact", "Best action", "Status", "Raised"], list.map { e in
+                [Pages.link(e.id.rawValue, "/exceptions/\(urlEncode(e.id.rawValue))"), Pages.badge(e.severity.rawValue, Self.tone(e.severity)),
+                 .text(e.title), .text(e.functions.map(\.rawValue).joined(separator: ", ")),
+                 .text("late orders \(e.impact.baseline.lateOrders) → \(e.impact.predicted.lateOrders)"),
+                 .text(e.actions.first.map { "\($0.id): \($0.title)" } ?? "–"), Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info"),
+                 .text(Format.dateTime(e.raisedAt))]
+            }, empty: function == nil ? "The inbox is empty: nothing needs a decision." : "No exceptions for \(function!.rawValue).", id: "inbox")
+        }
+        return PageContent(title: "Exception inbox", body: body)
+    }
+
+    static func tone(_ s: ExceptionSeverity) -> String {
+        switch s {
+        case .low: "info"
+        case .medium: "warn"
+        case .high, .critical: "bad"
+        }
+    }
+
+    func exceptionPage(_ request: Request, _ viewer: Viewer, id: String) async -> PageContent {
+        let state = await engine.read { $0 }
+        guard let e = state.exceptions[PlantException.ID(id)] else {
+            var p = PageContent(title: "Not found", body: el("p", text: "There is no exception \(id)."), status: .notFound)
+            p.flash = nil
+            return p
+        }
+        let back = "/exceptions/\(urlEncode(e.id.rawValue))"
+        let body = fragment {
+            el("p") {
+                Pages.badge(e.severity.rawValue, Self.tone(e.severity))
+                " "
+                Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info")
+                " \(e.kind.rawValue) · raised \(Format.dateTime(e.raisedAt))" + (e.raisedBy.map { " by \($0)" } ?? "")
+                    + " · functions: \(e.functions.map(\.rawValue).joined(separator: ", "))"
+            }
+            if let text = e.requestText { el("p") { el("strong", text: "Asked: "); "“\(text)”" } }
+            el("div", ["class": "grid"]) {
+                el("section", ["class": "panel"]) {
+                    el("h2", text: "Cause chain")
+                    el("ol", ["class": "chain"]) {
+                        for link in e.causeChain { el("li", ["class": link.kind], text: link.text) }
+                    }
+                }
+                el("section", ["class": "panel"]) {
+                    el("h2", text: "Impact")
+                    Self.kpiLine("Without action", e.impact.predicted, versus: e.impact.baseline)
+                    Pages.table(["Order", "Customer order", "Due", "Planned", "Predicted", "Late"], e.impact.orders.prefix(15).map { o in
+                        [Pages.orderLink(o.productionOrder, state: state), .text(o.salesOrder.map { "\($0)" + (o.line.map { " / \($0)" } ?? "") } ?? "–"),
+                         .text(Format.dateTime(o.dueDate)), .text(Format.dateTime(o.plannedCompletion)), .text(Format.dateTime(o.predictedCompletion)),
+                         .text(o.lateMinutes > 0 ? Format.minutes(Double(o.lateMinutes)) : "on time")]
+                    }, empty: "No order changes its finish.")
+                    if !e.impact.operations.isEmpty {
+                        el("p", ["class": "muted"], text: "\(e.impact.operations.count) operations move; \(e.impact.stagingTasks.count) staging tasks move; "
+                           + "\(e.impact.checksDue.count) checks become due.")
+                    }
+                    for l in e.impact.labour { el("p", text: l.text) }
+                }
+            }
+            el("h2", text: "Ranked actions")
+            if e.actions.isEmpty { el("p", ["class": "empty"], text: "No action was proposed.") }
+            for a in e.actions.sorted(by: { $0.rank < $1.rank }) {
+                let pending = a.pendingApprovals
+                let needed = pending.isEmpty ? [Role.planner, .supervisor] : pending
+                let mayDecide = viewer.hasAny(needed)
+                el("article", ["class": a.rank == 1 ? "action best" : "action", "id": "action-\(a.id)"]) {
+                    el("h3") {
+                        "\(a.rank). \(a.title) "
+                        Pages.badge(a.status.rawValue, a.status == .approved || a.status == .executed ? "ok" : (a.status == .rejected || a.status == .failed ? "bad" : "info"))
+                    }
+                    el("p", text: a.effect)
+                    Self.kpiLine("Predicted", a.predicted, versus: e.impact.predicted)
+                    el("p", ["class": "muted"], text: "Cost \(String(format: "%.0f", a.cost)) — \(a.rationale)")
+                    if !a.steps.isEmpty {
+                        el("ol") { for s in a.steps { el("li", text: s.summary) } }
+                    }
+                    el("p", ["class": "muted"]) {
+                        "Needs approval by: " + (a.approvals.isEmpty ? "planner or supervisor" : a.approvals.map(\.rawValue).joined(separator: ", "))
+                        for d in a.decisions {
+                            void("br")
+                            "\(d.approved ? "Approved" : "Rejected") by \(d.user) as \(d.role.rawValue), \(Format.dateTime(d.at))" + (d.comment.map { ": “\($0)”" } ?? "")
+                        }
+                    }
+                    if a.schedule != nil {
+                        el("p") { Pages.link("Compare the schedule side by side", "/schedule?compare=\(urlEncode(e.id.rawValue + "/" + a.id))&zoom=week") }
+                    }
+                    if e.status == .open && a.status == .proposed {
+                        if mayDecide {
+                            el("form", ["method": "post", "action": "/exceptions/\(urlEncode(e.id.rawValue))/actions/\(urlEncode(a.id))/approve", "class": "decide"]) {
+                                Pages.hidden("back", back)
+                                el("label", ["for": "comment-\(a.id)"], text: "Comment (required to reject)")
+                                el("textarea", ["id": "comment-\(a.id)", "name": "comment", "rows": "2"]) {}
+                                el("div", ["class": "toolbar"]) {
+                                    el("button", ["type": "submit", "class": "primary", "name": "decision", "value": "approve", "id": "approve-\(a.id)"], text: "Approve")
+                                    el("button", ["type": "submit", "class": "danger", "name": "decision", "value": "reject", "id": "reject-\(a.id)",
+                                                  "formaction": "/exceptions/\(urlEncode(e.id.rawValue))/actions/\(urlEncode(a.id))/reject"], text: "Reject")
+                                }
+                            }
+                        } else {
+                            el("p", ["class": "muted"], text: "Waiting for \(needed.map(\.rawValue).joined(separator: " or ")); your roles cannot decide this action.")
+                        }
+                    }
+                }
+            }
+            if !e.tasks.isEmpty {
+                el("h2", text: "Tasks")
+                el("ul") { for t in e.tasks { el("li", text: "\(t.role.rawValue): \(t.text)") } }
+            }
+            for v in e.verifications { el("p", ["class": v.passed ? "flash success" : "flash error"], text: "Verification of \(v.action): \(v.text)") }
+        }
+        return PageContent(title: "\(e.id.rawValue): \(e.title)", body: body)
+    }
+
+    static func kpiLine(_ label: String, _ k: PlanKPIs, versus base: PlanKPIs) -> Node {
+        func delta(_ a: Int, _ b: Int) -> String { a == b ? "\(a)" : "\(b) → \(a)" }
+        return el("div", ["class": "kpis"]) {
+            el("span") { el("b", text: label) }
+            el("span") { "late orders "; el("b", text: delta(k.lateOrders, base.lateOrders)) }
+            el("span") { "late customer lines "; el("b", text: delta(k.lateCustomerLines, base.lateCustomerLines)) }
+            el("span") { "lateness "; el("b", text: Format.minutes(Double(k.totalLatenessMinutes))) }
+            el("span") { "overtime "; el("b", text: Format.minutes(Double(k.overtimeMinutes))) }
+            el("span") { "moved ops "; el("b", text: String(k.movedOperations)) }
+        }
+    }
+
+    /// Approve or reject, as the signed-in user; the plant checks the role the action needs.
+    func decide(_ viewer: Viewer, form: Form, exception: String, action: String, decision: String) async throws -> (String, Flash?) {
+        let back = "/exceptions/\(urlEncode(exception))"
+        let comment = form.trimmed("comment")
+        let d = DecideAction(exception: PlantException.ID(exception), action: action, comment: comment)
+        switch decision {
+        case "approve":
+            try await submit(.approveAction(d), as: viewer)
+            let status = await engine.read { $0.exceptions[d.exception]?.actions.first { $0.id == action }?.status }
+            let done = status == .approved
+            return (back, Flash(kind: .success, title: done ? "Approved" : "Your approval is recorded",
+                                lines: [done ? "Action \(action) is approved and will be carried out." : "Action \(action) still needs other approvals."]))
+        case "reject":
+            guard comment != nil else { throw WebError("A comment is needed", "Say why you reject action \(action).") }
+            try await submit(.rejectAction(d), as: viewer)
+            return (back, Flash(kind: .success, title: "Rejected", lines: ["Action \(action) is rejected."]))
+        default:
+            throw WebError("Unknown decision", "Choose approve or reject.")
+        }
+    }
+
+    /// An outcome request in plain English: parsed and planned by the orchestration analysis; the options are
+    /// shown as an exception. Until the analysis is built, its error is shown.
+    func outcomeRequest(_ viewer: Viewer, form: Form) async throws -> (String, Flash?) {
+        guard let text = form.trimmed("text") else { throw WebError.missing("what you want to achieve") }
+        let state = await engine.read { $0 }
+        let now = now()
+        let request = try Orchestration.parse(text, state: state, now: now)
+        let planned = try Orchestration.plan(request, text: text, state: state, now: now, by: viewer.user.id)
+        let outcome = try await engine.submit(CommandEnvelope(command: .raiseException(planned), actor: .system, correlationID: nil))
+        let id = outcome.events.compactMap { e -> String? in
+            guard e.type == "exceptionRaised", let json = try? JSONSerialization.jsonObject(with: Data(e.payload)) as? [String: Any] else { return nil }
+            return json["id"] as? String
+        }.first
+        return (id.map { "/exceptions/\(urlEncode($0))" } ?? "/exceptions", Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"]))
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TaktCore
+import TaktEngine
+
+extension TaktWeb {
+    func ordersPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
+        let q = request.uri.queryParameters["q"].map { String($0).lowercased() } ?? ""
+        let state = await engine.read { $0 }
+        let forecasts = Dictionary(grouping: LineForecast.all(state, now: now()), by: { $0.salesOrder.id })
+        let orders = state.salesOrders.values.filter { so in
+            q.isEmpty || so.id.rawValue.lowercased().contains(q) || (state.customers[so.customer]?.name.lowercased().contains(q) ?? false)
+                || so.lines.contains { $0.item.rawValue.lowercased().contains(q) }
+        }.sorted { ($0.status.rawValue, $0.lines.map(\.requestedDate).min() ?? .distantFuture, $0.id) < ($1.status.rawValue, $1.lines.map(\.requestedDate).min() ?? .distantFuture, $1.id) }
+        let body = fragment {
+            el("form", ["method": "get", "action": "/orders", "class": "inline toolbar"]) {
+                void("input", ["type": "search", "name": "q", "value": q, "placeholder": "order, customer or item", "aria-label": "Search orders"])
+                el("button", ["type": "submit"], text: "Search")
+            }
+            Pages.table(["Sales order", "Customer", "Priority", "Lines", "Due", "Status", "Forecast"], orders.prefix(200).map { so in
+                let f = forecasts[so.id] ?? []
+                let worst = f.first { $0.verdict == .late } ?? f.first { $0.verdict == .atRisk } ?? f.first
+                return [Pages.link(so.id.rawValue, "/orders/\(urlEncode(so.id.rawValue))"), .text(state.customers[so.customer]?.name ?? so.customer.rawValue),
+                        .text(String(so.priority)), .text(so.lines.map { "\(Format.quantity($0.quantity)) × \($0.item.rawValue)" }.joined(separator: ", ")),
+                        .text(so.lines.map { $0.promisedDate ?? $0.requestedDate }.min().map(Format.date) ?? "–"), .text(so.status.rawValue),
+                        worst.map { Pages.badge($0.verdict.rawValue, $0.tone) } ?? .text("–")]
+            }, empty: "No customer orders match.", id: "orders")
+        }
+        return PageContent(title: "Customer orders", body: body)
+    }
+
+    func orderPage(_ request: Request, _ viewer: Viewer, id: String) async -> PageContent {
+        let state = await engine.read { $0 }
+        guard let so = state.salesOrders[SalesOrder.ID(id)] else {
+            return PageContent(title: "Not found", body: el("p", text: "There is no customer order \(id)."), status: .notFound)
+        }
+        let forecasts = LineForecast.all(state, now: now()).filter { $0.salesOrder.id == so.id }
+        let pos = state.productionOrders.values.filter { $0.pegging?.salesOrder == so.id }.sorted { $0.id < $1.id }
+        let steps = Dictionary(grouping: state.publishedSchedule?.steps ?? [], by: { "\($0.productionOrder.rawValue)/\($0.sequence)" })
+        let body = fragment {
+            el("p") {
+                "Customer "
+                el("strong", text: state.customers[so.customer]?.name ?? so.customer.rawValue)
+                " · priority \(so.priority) · \(so.status.rawValue)"
+            }
+            el("h2", text: "Lines")
+            Pages.table(["Line", "Item", "Qty", "Requested", "Promised", "Forecast finish", "Status"], so.lines.map { line in
+                let f = forecasts.first { $0.line.line == line.line }
+                return [.text(String(line.line)), .text(line.item.rawValue), .text(Format.quantity(line.quantity)), .text(Format.dateTime(line.requestedDate)),
+                        .text(line.promisedDate.map(Format.dateTime) ?? "–"), .text(f?.predicted.map(Format.dateTime) ?? "–"),
+                        f.map { Pages.badge($0.verdict.rawValue, $0.tone) } ?? .text("–")]
+            }, empty: "No lines.")
+            el("h2", text: "Production orders")
+            if pos.isEmpty { el("p", ["class": "empty"], text: "No production order serves this customer order yet.") }
+            for po in pos {
+                let ops = state.operations[po.id] ?? []
+                let routing = state.routings[po.routing]?.operations ?? []
+                let outputs = state.outputsByOrder[po.id] ?? []
+                let consumed = state.consumptionsByOrder[po.id] ?? []
+                el("section", ["class": "panel", "id": po.id.rawValue]) {
+                    el("h3") {
+                        "\(po.id.rawValue) · \(Format.quantity(po.quantity)) × \(po.item.rawValue) (line \(po.pegging?.line ?? 0)) "
+                        Pages.badge(po.status.rawValue, po.status == .completed ? "ok" : (po.status == .inProgress ? "info" : ""))
+                        " due \(Format.dateTime(po.dueDate))"
+                    }
+                    Pages.table(["Op", "Operation", "Work center", "Status", "Good / scrap", "Scheduled", "Started", "Completed"], routing.map { op in
+                        let p = ops.first { $0.sequence == op.sequence }
+                        let s = steps["\(po.id.rawValue)/\(op.sequence)"]?.first
+                        return [.text(String(op.sequence)), .text(op.name), .text(p?.workCenter?.rawValue ?? s?.workCenter.rawValue ?? op.workCenters.map(\.workCenter.rawValue).joined(separator: " / ")),
+                                .text(p?.status.rawValue ?? "waiting"), .text(p.map { "\(Format.quantity($0.good)) / \(Format.quantity($0.scrap))" } ?? "–"),
+                                .text(s.map { "\(Format.dateTime($0.start))–\(Format.time($0.end))" } ?? "–"),
+                                .text(p?.startedAt.map(Format.dateTime) ?? "–"), .text(p?.completedAt.map(Format.dateTime) ?? "–")]
+                    }, empty: "No routing.")
+                    el("p") {
+                        "Lots made: "
+                        if outputs.isEmpty { "none yet" }
+                        for (i, lot) in outputs.enumerated() {
+                            if i > 0 { ", " }
+                            Pages.link(lot.rawValue, "/genealogy?lot=\(urlEncode(lot.rawValue))")
+                        }
+                        " · lots consumed: "
+                        if consumed.isEmpty { "none yet" }
+                        for (i, c) in consumed.prefix(20).enumerated() {
+                            if i > 0 { ", " }
+                            Pages.link(c.lot.rawValue, "/genealogy?lot=\(urlEncode(c.lot.rawValue))")
+                        }
+                    }
+                }
+            }
+            el("p") { Pages.link("Schedule of this order's work centers", "/schedule?zoom=week") }
+        }
+        return PageContent(title: "Customer order \(so.id.rawValue)", body: body)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TaktCore
+import TaktEngine
+
+extension TaktWeb {
+    func terminalIndex(_ request: Request, _ viewer: Viewer) async -> PageContent {
+        let state = await engine.read { $0 }
+        let mine = state.clockedIn[viewer.user.id]?.workCenter
+        let rows: [[Node]] = state.workCenters.values.sorted { $0.id < $1.id }.map { wc in
+            let here = state.clockedIn.values.filter { $0.workCenter == wc.id }.map { state.users[$0.user]?.name ?? $0.user.rawValue }.sorted()
+            let machine = state.machineStates[wc.id]?.last
+            return [el("a", ["href": "/terminal/\(urlEncode(wc.id.rawValue))", "class": "button"], text: wc.id.rawValue + (mine == wc.id ? " (you)" : "")),
+                    .text(wc.name), .text(wc.kind.rawValue), machine.map { Pages.badge($0.state.rawValue, $0.state == .down ? "bad" : ($0.state == .running ? "ok" : "")) } ?? .text("–"),
+                    .text(here.isEmpty ? "nobody" : here.joined(separator: ", "))]
+        }
+        return PageContent(title: "Operator terminal", body: fragment {
+            el("p", text: mine.map { "You are clocked in at \($0)." } ?? "Choose your work center.")
+            Pages.table(["Work center", "Name", "Kind", "Machine", "Clocked in"], rows, empty: "No work centers are defined.", id: "work-centers")
+        }, large: true)
+    }
+
+    func terminalPage(_ request: Request, _ viewer: Viewer, workCenter id: String) async -> PageContent {
+        let wcID = WorkCenter.ID(id)
+        let now = now()
+        let (state, list) = await engine.read { s in (s, DispatchList(state: s, workCenter: wcID, operator: viewer.user.id, now: now)) }
+        guard let wc = state.workCenters[wcID] else {
+            return PageContent(title: "Not found", body: el("p", text: "There is no work center \(id)."), status: .notFound, large: true)
+        }
+        let base = "/terminal/\(urlEncode(id))"
+        let clock = state.clockedIn[viewer.user.id]
+        let here = clock?.workCenter == wcID
+        let machine = state.machineStates[wcID]?.last
+        let focus = request.uri.queryParameters["order"].map(String.init)
+        let active = list.items.filter { $0.operationStatus == .running || $0.operationStatus == .paused }
+        let waiting = list.items.filter { $0.operationStatus == .waiting }
+        // The running and paused work, the next few, and the order just scanned.
+        var cards = active + waiting.prefix(max(0, 6 - active.count))
+        if let focus {
+            let scanned = waiting.filter { $0.productionOrder.rawValue == focus && !cards.map(\.productionOrder).contains($0.productionOrder) }
+            cards = scanned + cards
+        }
+        let shownKeys = Set(cards.map { "\($0.productionOrder.rawValue)/\($0.sequence)" })
+        let later = waiting.filter { !shownKeys.contains("\($0.productionOrder.rawValue)/\($0.sequence)") }
+
+        let body = fragment {
+            el("form", ["method": "post", "action": base + "/scan", "class": "scan", "id": "scan-form"]) {
+                el("label", ["for": "scan"], text: "Scan")
+                void("input", ["type": "text", "id": "scan", "name": "code", "class": "scanfield", "autofocus": "", "autocomplete": "off",
+                               "placeholder": "lot or order barcode", "spellcheck": "false"])
+                el("button", ["type": "submit", "class": "primary"], text: "Enter")
+            }
+            el("div", ["class": "toolbar"]) {
+                el("strong", text: "\(wc.name)")
+                if let machine { Pages.badge("machine \(machine.state.rawValue)" + (machine.reason.map { ": \($0)" } ?? ""), machine.state == .down ? "bad" : "ok") }
+                el("span", ["class": "spacer"]) {}
+                if here, let clock {
+                    el("span", text: "Clocked in since \(Format.time(clock.since))")
+                    el("form", ["method": "post", "action": base + "/clock-out", "class": "inline"]) {
+                        el("button", ["type": "submit", "id": "clock-out"], text: "Clock out")
+                    }
+                } else {
+                    if let clock { el("span", ["class": "muted"], text: "You are clocked in at \(clock.workCenter).") }
+                    el("form", ["method": "post", "action": base + "/clock-in", "class": "inline"]) {
+                        el("button", ["type": "submit", "class": "primary", "id": "clock-in"], text: "Clock in here")
+                    }
+                }
+            }
+            el("p", ["class": "muted"], text: "Dispatch list by \(list.orderedBy == "schedule" ? "the published schedule \(list.schedule?.rawValue ?? "")" : "due date and priority (no schedule published)") — \(list.items.count) operations.")
+            if cards.isEmpty { el("p", ["class": "empty"], text: "Nothing to run here.") }
+            for entry in cards { operationCard(entry, state: state, viewer: viewer, base: base, focused: focus == entry.productionOrder.rawValue) }
+            if !later.isEmpty {
+                el("h2", text: "Later")
+                Pages.table(["Order", "Op", "Item", "Qty", "Planned start", "Due", "Can start"], later.prefix(30).map { e in
+                    [.text(e.productionOrder.rawValue), .text("\(e.sequence) \(e.name)"), .text(e.item.rawValue), .text(Format.quantity(e.quantity)),
+                     .text(e.start.map(Format.dateTime) ?? "–"), .text(Format.dateTime(e.dueDate)),
+                     e.canStart ? Pages.badge("yes", "ok") : .text(e.blockers.first?.message ?? "no")]
+                }, empty: "")
+            }
+        }
+        return PageContent(title: "Terminal · \(wcID.rawValue)", body: body, large: true)
+    }
+
+    private func operationCard(_ e: DispatchList.Entry, state: PlantState, viewer: Viewer, base: String, focused: Bool) -> Node {
+        let key = "\(e.productionOrder.rawValue)-\(e.sequence)"
+        let order = e.productionOrder.rawValue
+        let step = state.productionOrders[e.productionOrder].flatMap { state.routings[$0.routing] }?.operations.first { $0.sequence == e.sequence }
+        let instruction = step?.workInstruction.flatMap { state.workInstructions[$0] }
+        let acknowledged = instruction.map { state.acknowledgements[viewer.user.id]?[$0.id] == $0.revision } ?? true
+        let progress = state.operations[e.productionOrder]?.first { $0.sequence == e.sequence }
+        func hidden() -> Node { fragment { Pages.hidden("order", order); Pages.hidden("operation", String(e.sequence)) } }
+        return el("article", ["class": "op-card \(e.operationStatus.rawValue)", "id": "op-\(key)", "data-focused": focused ? "1" : nil]) {
+            el("h3") {
+                "\(order) · op \(e.sequence) \(e.name) "
+                Pages.badge(e.operationStatus.rawValue, e.operationStatus == .running ? "ok" : (e.operationStatus == .paused ? "warn" : "info"))
+            }
+            el("p") {
+                "\(Format.quantity(e.quantity)) × \(state.items[e.item]?.name ?? e.item.rawValue) (\(e.item.rawValue)) · due \(Format.dateTime(e.dueDate))"
+                if let s = e.start, let end = e.end { " · planned \(Format.dateTime(s))–\(Format.time(end))" }
+                if let p = progress, p.good + p.scrap > 0 { " · reported \(Format.quantity(p.good)) good, \(Format.quantity(p.scrap)) scrap" }
+            }
+            if let wi = instruction {
+                el("div", ["class": "wi"]) {
+                    el("strong", text: "Work instruction \(wi.id.rawValue) rev \(wi.revision): \(wi.title)")
+                    if !wi.text.isEmpty { el("pre", text: wi.text) }
+                    if acknowledged {
+                        Pages.badge("acknowledged", "ok")
+                    } else {
+                        el("form", ["method": "post", "action": base + "/ack", "class": "inline"]) {
+                            Pages.hidden("instruction", wi.id.rawValue)
+                            Pages.hidden("revision", wi.revision)
+                            el("button", ["type": "submit", "class": "primary", "id": "ack-\(key)"], text: "I have read revision \(wi.revision)")
+                        }
+                    }
+                }
+            }
+            if !e.blockers.isEmpty {
+                el("div", ["class": "blockers", "role": "note"]) {
+                    el("strong", text: "Before this can start:")
+                    el("ul") { for b in e.blockers { el("li", text: b.message) } }
+                }
+            }
+            el("div", ["class": "forms"]) {
+                switch e.operationStatus {
+                case .waiting:
+                    el("form", ["method": "post", "action": base + "/start", "class": "inline"]) {
+                        hidden()
+                        el("button", ["type": "submit", "class": "primary", "id": "start-\(key)"], text: "Start")
+                    }
+                case .running:
+                    el("form", ["method": "post", "action": base + "/report", "class": "inline"]) {
+                        hidden()
+                        el("label", ["for": "good-\(key)"], text: "Good")
+                        void("input", ["type": "number", "id": "good-\(key)", "name": "good", "min": "0", "step": "any", "size": "5", "inputmode": "decimal"])
+                        el("label", ["for": "scrap-\(key)"], text: "Scrap")
+                        void("input", ["type": "number", "id": "scrap-\(key)", "name": "scrap", "min": "0", "step": "any", "size": "4", "inputmode": "decimal"])
+                        void("input", ["type": "text", "name": "scrapReason", "placeholder": "scrap reason", "size": "14"])
+                        el("button", ["type": "submit", "id": "report-\(key)"], text: "Report")
+                        el("button", ["type": "submit", "class": "primary", "id": "complete-\(key)", "formaction": base + "/complete"], text: "Complete")
+                    }
+                    el("form", ["method": "post", "action": base + "/pause", "class": "inline"]) {
+                        hidden()
+                        el("select", ["name": "reason", "aria-label": "Pause reason"]) {
+                            for r in ["break", "waiting for material", "waiting for maintenance", "tool change", "quality check", "other"] {
+                                el("option", ["value": r], text: r)
+                            }
+                        }
+                        el("button", ["type": "submit", "id": "pause-\(key)"], text: "Pause")
+                    }
+                case .paused:
+                    if let reason = progress?.pauseReason { el("span", text: "Paused: \(reason)") }
+                    el("form", ["method": "post", "action": base + "/resume", "class": "inline"]) {
+                        hidden()
+                        el("button", ["type": "submit", "class": "primary", "id": "resume-\(key)"], text: "Resume")
+                    }
+                case .completed:
+                    Pages.badge("completed", "ok")
+                }
+            }
+        }
+    }
+
+    /// The terminal's buttons and the scan field: each is one plant command as the signed-in user.
+    func terminalAction(_ viewer: Viewer, form: Form, workCenter id: String, verb: String) async throws -> (String, Flash?) {
+        let wc = WorkCenter.ID(id)
+        let back = "/terminal/\(urlEncode(id))"
+        func order() throws -> ProductionOrder.ID {
+            guard let o = form.trimmed("order") else { throw WebError.missing("the order") }
+            return ProductionOrder.ID(o)
+        }
+        func operation() throws -> Int {
+            guard let s = form.trimmed("operation"), let n = Int(s) else { throw WebError.missing("the operation") }
+            return n
+        }
+        func number(_ name: String) throws -> Double {
+            guard let s = form.trimmed(name) else { return 0 }
+            guard let v = Double(s.replacingOccurrences(of: ",", with: ".")), v >= 0 else {
+                throw WebError("Not a number", "\(name) must be a number of 0 or more (got “\(s)”).")
+            }
+            return v
+        }
+        func ok(_ title: String, _ line: String? = nil) -> (String, Flash?) { (back, Flash(kind: .success, title: title, lines: line.map { [$0] } ?? [])) }
+
+        switch verb {
+        case "clock-in":
+            try await submit(.clockIn(ClockInCommand(workCenter: wc)), as: viewer)
+            return ok("Clocked in at \(id)")
+        case "clock-out":
+            try await submit(.clockOut(ClockOutCommand(user: nil)), as: viewer)
+            return ok("Clocked out")
+        case "ack":
+            guard let wi = form.trimmed("instruction"), let rev = form.trimmed("revision") else { throw WebError.missing("the work instruction") }
+            try await submit(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: .init(wi), revision: rev)), as: viewer)
+            return ok("Acknowledged \(wi) revision \(rev)")
+        case "start":
+            let o = try order(), n = try operation()
+            try await submit(.startOperation(StartOperation(productionOrder: o, operation: n, workCenter: wc)), as: viewer)
+            return ok("Started \(o) op \(n)")
+        case "pause":
+            let o = try order(), n = try operation()
+            try await submit(.pauseOperation(PauseOperation(productionOrder: o, operation: n, reason: form.trimmed("reason") ?? "other")), as: viewer)
+            return ok("Paused \(o) op \(n)")
+        case "resume":
+            let o = try order(), n = try operation()
+            try await submit(.resumeOperation(ResumeOperation(productionOrder: o, operation: n)), as: viewer)
+            return ok("Resumed \(o) op \(n)")
+        case "report", "complete":
+            let o = try order(), n = try operation()
+            let q = ReportQuantity(productionOrder: o, operation: n, good: try number("good"), scrap: try number("scrap"),
+                                   scrapReason: form.trimmed("scrapReason"))
+            if verb == "report" {
+                guard q.good + q.scrap > 0 else { throw WebError("Nothing to report", "Enter the good or scrapped quantity made since the last report.") }
+                try await submit(.reportQuantity(q), as: viewer)
+                return ok("Reported \(Format.quantity(q.good)) good, \(Format.quantity(q.scrap)) scrap on \(o) op \(n)")
+            }
+            try await submit(.completeOperation(q), as: viewer)
+            return ok("Completed \(o) op \(n)")
+        case "scan":
+            return try await scan(viewer, code: form.trimmed("code") ?? "", workCenter: wc, back: back)
+        default:
+            throw WebError("Unknown button", "The terminal does not know “\(verb)”.")
+        }
+    }
+
+    /// A scanned code: a lot is consumed into the operation running here; an order shows its operation.
+    func scan(_ viewer: Viewer, code: String, workCenter wc: WorkCenter.ID, back: String) async throws -> (String, Flash?) {
+        guard !code.isEmpty else { throw WebError.missing("a code (scan a lot or an order)") }
+        let state = await engine.read { $0 }
+        if let lot = state.lots[Lot.ID(code)] {
+            let running = state.operations.flatMap { id, ops in ops.filter { $0.workCenter == wc && $0.status == .running }.map { (id, $0) } }
+                .sorted { $0.0 < $1.0 }
+            guard let (order, op) = running.first else {
+                throw WebError("No operation is running here", "Start the operation first, then scan lot \(code) to consume it.")
+            }
+            try await submit(.consumeLot(ConsumeLot(productionOrder: order, operation: op.sequence, lot: lot.id, quantity: lot.quantity)), as: viewer)
+            return (back, Flash(kind: .success, title: "Consumed lot \(code)",
+                                lines: ["\(Format.quantity(lot.quantity)) × \(lot.item.rawValue) into \(order) op \(op.sequence)."]))
+        }
+        if state.productionOrders[ProductionOrder.ID(code)] != nil {
+            return (back + "?order=\(urlEncode(code))#op-\(urlEncode(code))", nil)
+        }
+        throw WebError("Unknown code", "“\(code)” is neither a lot nor a production order.")
+    }
+}

@@ -1,0 +1,217 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import NIOHTTP1
+import Synchronization
+import TaktApp
+import TaktCore
+import TaktEngine
+import Testing
+
+/// A real Takt server with the demo plant, on a free loopback port, and a browser-like client that keeps the
+/// session cookie and does not follow redirects (so a test sees them).
+struct WebServer: Sendable {
+    static let adminToken = "web-test-admin-token-0123456789"
+    /// Wednesday 25 November 2026, 06:00 UTC: the morning after the demo plant's start.
+    static let morning = Date(timeIntervalSince1970: 1_795_478_400 + 30 * 3600)
+    let baseURL: String
+    let engine: Engine
+    let client: HTTPClient
+
+    struct Reply: Sendable {
+        var status: Int
+        var headers: HTTPHeaders
+        var text: String
+        var location: String? { headers.first(name: "Location") }
+    }
+
+    func send(_ method: HTTPMethod, _ path: String, cookie: String? = nil, form: [(String, String)]? = nil) async throws -> Reply {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        if let cookie { request.headers.add(name: "Cookie", value: cookie) }
+        if let form {
+            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
+            let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await client.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 16 << 20)
+        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: buffer))
+    }
+
+    /// Signs in with a token and returns the session cookie (`name=value`).
+    func signIn(_ token: String) async throws -> String {
+        let reply = try await send(.POST, "/signin", form: [("token", token)])
+        #expect(reply.status == 303, "\(reply.text)")
+        let setCookie = try #require(reply.headers.first(name: "Set-Cookie"))
+        return String(try #require(setCookie.split(separator: ";").first))
+    }
+
+    func issueToken(for user: String) async throws -> String {
+        let secret = Engine.newTokenSecret()
+        _ = try await engine.submit(CommandEnvelope(command: .issueAPIToken(IssueAPIToken(user: .init(user), secretHash: Engine.hash(secret: secret), label: "test")),
+                                                    actor: .system, correlationID: nil))
+        return secret
+    }
+
+    static func run<T: Sendable>(_ body: @Sendable (WebServer) async throws -> T) async throws -> T {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takt-web-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("takt.sqlite").path
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: { morning })
+        _ = try await TaktApplication.prepare(
+            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, seed: 42, scale: 1, bootstrapToken: adminToken),
+            now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)
+        let port = Mutex<Int?>(nil)
+        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in port.withLock { $0 = p } }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+        do {
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.run() }
+                var bound: Int?
+                for _ in 0..<500 {
+                    bound = port.withLock { $0 }
+                    if bound != nil { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                let p = try #require(bound, "the server did not start within 10 s")
+                defer { group.cancelAll() }
+                return try await body(WebServer(baseURL: "http://127.0.0.1:\(p)", engine: engine, client: client))
+            }
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}
+
+@Suite("The web app through the real server")
+struct WebServerTests {
+    @Test("Signing in sets an HttpOnly, SameSite=Strict session cookie; a wrong token is refused; signing out ends the session")
+    func signInAndOut() async throws {
+        try await WebServer.run { s in
+            let anonymous = try await s.send(.GET, "/tower")
+            #expect(anonymous.status == 302)
+            #expect(anonymous.location?.hasPrefix("/signin") == true)
+
+            let wrong = try await s.send(.POST, "/signin", form: [("token", "not-a-token")])
+            #expect(wrong.status == 401)
+            #expect(wrong.text.contains("unknown, revoked"))
+
+            let reply = try await s.send(.POST, "/signin", form: [("token", WebServer.adminToken)])
+            #expect(reply.status == 303)
+            let cookie = try #require(reply.headers.first(name: "Set-Cookie"))
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            let session = String(try #require(cookie.split(separator: ";").first))
+
+            let tower = try await s.send(.GET, "/tower", cookie: session)
+            #expect(tower.status == 200)
+            #expect(tower.text.contains("<h1>Control tower</h1>"))
+            #expect(tower.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
+
+            #expect(try await s.send(.POST, "/signout", cookie: session).status == 303)
+            #expect(try await s.send(.GET, "/tower", cookie: session).status == 302)
+        }
+    }
+
+    @Test("Every page of the demo plant renders for the admin")
+    func everyPageRenders() async throws {
+        try await WebServer.run { s in
+            let cookie = try await s.signIn(WebServer.adminToken)
+            let lot = try #require(await s.engine.read { $0.lots.keys.sorted().first })
+            let pages: [(String, String)] = [
+                ("/tower", "Control tower"), ("/schedule", "Schedule"), ("/schedule?zoom=week", "Schedule"), ("/schedule?zoom=shift", "Schedule"),
+                ("/exceptions", "Exception inbox"), ("/terminal", "Operator terminal"), ("/terminal/WC-MILL-1", "Terminal · WC-MILL-1"),
+                ("/orders", "Customer orders"), ("/orders/SO-10001", "Customer order SO-10001"), ("/genealogy", "Genealogy"),
+                ("/genealogy?lot=\(lot)", "Genealogy"), ("/warehouse", "Warehouse board"), ("/quality", "Quality board"), ("/admin", "Users &amp; tokens"),
+            ]
+            for (path, title) in pages {
+                let reply = try await s.send(.GET, path, cookie: cookie)
+                #expect(reply.status == 200, "\(path): \(reply.status)")
+                #expect(reply.text.contains("<h1>\(title)</h1>"), "\(path) lacks its title")
+            }
+            #expect(try await s.send(.GET, "/static/takt.css").status == 200)
+            #expect(try await s.send(.GET, "/static/takt.js").text.contains("EventSource"))
+        }
+    }
+
+    @Test("An operator sees the terminal, not the admin page; a refused start shows the interlocks in words")
+    func operatorRoleAndInterlocks() async throws {
+        try await WebServer.run { s in
+            let anna = try await s.signIn(try await s.issueToken(for: "op-anna"))
+            let home = try await s.send(.GET, "/", cookie: anna)
+            #expect(home.location == "/terminal")
+            let admin = try await s.send(.GET, "/admin", cookie: anna)
+            #expect(admin.status == 403)
+            let terminal = try await s.send(.GET, "/terminal/WC-MILL-1", cookie: anna)
+            #expect(terminal.status == 200)
+            #expect(!terminal.text.contains("href=\"/admin\""), "no admin link for an operator")
+            #expect(terminal.text.contains("autofocus"))
+
+            let start = try await s.send(.POST, "/terminal/WC-MILL-1/start", cookie: anna, form: [("order", "PO-000008"), ("operation", "10")])
+            #expect(start.status == 303)
+            let after = try await s.send(.GET, start.location ?? "/terminal/WC-MILL-1", cookie: anna)
+            #expect(after.text.contains("flash interlock"), "the refusal is shown as an interlock")
+            #expect(after.text.contains("clock"), "the interlock says to clock in")
+        }
+    }
+
+    @Test("Approving an action in the inbox records the decision as the signed-in planner; the operator may not decide")
+    func approveInInbox() async throws {
+        try await WebServer.run { s in
+            let schedule = PublishedSchedule(id: "SCH-000777", origin: WebServer.morning, steps: [], weightedTardinessMinutes: 0, makespanMinutes: 0,
+                                             totalSetupMinutes: 0, lateOrders: [])
+            let exception = PlantException(
+                id: "EXC-000001", kind: .machineDown, title: "WC-MILL-1 is down", subject: "machine-down:WC-MILL-1",
+                disruption: Disruption(kind: .machineDown, workCenter: "WC-MILL-1", from: WebServer.morning), raisedAt: WebServer.morning,
+                severity: .high, functions: [.production], causeChain: [CauseLink(kind: "event", text: "WC-MILL-1 went down")],
+                impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2)),
+                actions: [ProposedAction(id: "A1", title: "Move to WC-MILL-2", steps: [], predicted: PlanKPIs(), effect: "late orders 2 → 0", cost: 10,
+                                         costTerms: [], rank: 1, rationale: "cheapest", approvals: [.planner], schedule: schedule)])
+            _ = try await s.engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system, correlationID: nil))
+            let id = try #require(await s.engine.read { $0.exceptions.keys.first })
+
+            let anna = try await s.signIn(try await s.issueToken(for: "op-anna"))
+            #expect(try await s.send(.GET, "/exceptions", cookie: anna).status == 403)
+
+            let planner = try await s.signIn(try await s.issueToken(for: "planner"))
+            let inbox = try await s.send(.GET, "/exceptions", cookie: planner)
+            #expect(inbox.text.contains("WC-MILL-1 is down"))
+            let detail = try await s.send(.GET, "/exceptions/\(id)", cookie: planner)
+            #expect(detail.text.contains("approve-A1"))
+
+            let noComment = try await s.send(.POST, "/exceptions/\(id)/actions/A1/reject", cookie: planner, form: [("comment", "")])
+            #expect(noComment.status == 303)
+            #expect(try await s.send(.GET, "/exceptions/\(id)", cookie: planner).text.contains("A comment is needed"))
+
+            let approve = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner, form: [("comment", "go")])
+            #expect(approve.status == 303)
+            let status = await s.engine.read { $0.exceptions[id]?.actions.first?.status }
+            #expect(status == .approved)
+            let decision = await s.engine.read { $0.exceptions[id]?.actions.first?.decisions.first }
+            #expect(decision?.user == "planner")
+            #expect(decision?.comment == "go")
+
+            let compare = try await s.send(.GET, "/schedule?compare=\(id)/A1", cookie: planner)
+            #expect(compare.text.contains("SCH-000777"))
+        }
+    }
+
+    @Test("The outcome-request box shows the planner's answer in words, also while it is not built")
+    func outcomeRequest() async throws {
+        try await WebServer.run { s in
+            let planner = try await s.signIn(try await s.issueToken(for: "planner"))
+            let reply = try await s.send(.POST, "/outcome-requests", cookie: planner, form: [("text", "what if PO-000031 is cancelled")])
+            #expect(reply.status == 303)
+            let page = try await s.send(.GET, reply.location ?? "/exceptions", cookie: planner)
+            #expect(page.text.contains("class=\"flash"), "the answer or the error is shown")
+        }
+    }
+}

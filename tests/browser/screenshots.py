@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Screenshots of every page of the demo plant, by headless Chromium against a real `takt serve --demo`.
+
+Usage: screenshots.py PATH-TO-TAKT-BINARY OUTPUT-DIRECTORY
+"""
+import os
+import sys
+import time
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from takt_server import ADMIN_TOKEN, TaktServer, chrome, raise_demo_exception
+
+
+def sign_in(driver, server, token):
+    driver.delete_all_cookies()
+    driver.get(server.base + "/signin")
+    driver.find_element(By.ID, "token").send_keys(token + Keys.ENTER)
+    time.sleep(0.3)
+
+
+def shoot(driver, server, path, out, name, width=1400, min_height=900):
+    driver.get(server.base + path)
+    time.sleep(0.4)
+    height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+    driver.set_window_size(width, max(min_height, min(height + 20, 4000)))
+    time.sleep(0.2)
+    file = os.path.join(out, name + ".png")
+    driver.save_screenshot(file)
+    driver.set_window_size(width, min_height)
+    print(f"  {file}  ({path})", flush=True)
+
+
+def main():
+    binary, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    with TaktServer(binary) as server:
+        # Bring the demo plant to life: a published schedule, an exception, someone at the mill.
+        published, alt, wc = raise_demo_exception(server)
+        anna = server.token_for("op-anna")
+        server.api("POST", "/api/v1/work-centers/WC-MILL-1/clock-in", token=anna)
+        exception_id = "EXC-000001"
+        # Anna mills PO-000008's flanges (as in tests/browser/test_web.py), so genealogy has a story to draw.
+        warehouse = server.token_for("warehouse")
+        op = "/api/v1/production-orders/PO-000008/operations/10"
+        server.api("POST", "/api/v1/work-instructions/WI-MACH-210/acknowledge", {"revision": "B"}, token=anna)
+        store = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LOC-STORE&status=available&limit=50")["items"]
+        server.api("POST", f"/api/v1/lots/{sorted(l['id'] for l in store)[0]}/move", {"to": "LS-MILL-1"}, token=warehouse)
+        server.api("POST", op + "/start", {}, token=anna)
+        for lot in server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&status=available&limit=50")["items"]:
+            server.api("POST", op + "/consume", {"lot": lot["id"], "quantity": lot["quantity"]}, token=anna)
+        server.api("POST", op + "/report", {"good": 4, "scrap": 1, "scrapReason": "porosity"}, token=anna)
+        server.api("POST", op + "/complete", {"good": 4}, token=anna)
+        server.api("POST", op + "/produce", {"lot": "MH-PO8-001", "quantity": 8, "location": "LS-LATHE-1"}, token=anna)
+        made_lot = "MH-PO8-001"
+        driver = chrome()
+        try:
+            driver.get(server.base + "/signin")
+            time.sleep(0.3)
+            driver.save_screenshot(os.path.join(out, "signin.png"))
+            print(f"  {out}/signin.png  (/signin)")
+            sign_in(driver, server, ADMIN_TOKEN)
+            pages = [
+                ("/tower", "control-tower"),
+                ("/schedule?zoom=day", "schedule-day"),
+                ("/schedule?zoom=week", "schedule-week"),
+                (f"/schedule?zoom=week&wc={wc}", "schedule-work-center"),
+                (f"/schedule?compare={exception_id}/A1&zoom=week", "schedule-compare"),
+                ("/exceptions", "exception-inbox"),
+                (f"/exceptions/{exception_id}", "exception-detail"),
+                ("/orders", "orders"),
+                ("/orders/SO-10001", "order-detail"),
+                (f"/genealogy?lot={made_lot}&direction=backward", "genealogy-backward"),
+                ("/warehouse", "warehouse-board"),
+                ("/quality", "quality-board"),
+                ("/admin", "users-and-tokens"),
+            ]
+            for path, name in pages:
+                shoot(driver, server, path, out, name)
+            sign_in(driver, server, anna)
+            shoot(driver, server, "/terminal", out, "terminal-index")
+            shoot(driver, server, "/terminal/WC-MILL-1", out, "terminal")
+        finally:
+            driver.quit()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Browser tests: headless Chromium drives the real `takt serve --demo`.
+
+Usage: test_web.py PATH-TO-TAKT-BINARY
+Ends with the line `browser: N passed, M failed`; exits non-zero when any failed.
+"""
+import sys
+import time
+import traceback
+
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from takt_server import ADMIN_TOKEN, TaktServer, chrome, raise_demo_exception
+
+WAIT = 15  # seconds, for every wait in these tests
+
+
+def wait(driver, condition, what):
+    try:
+        return WebDriverWait(driver, WAIT).until(condition)
+    except TimeoutException:
+        raise AssertionError(f"timed out after {WAIT} s waiting for {what}; page {driver.current_url}:\n"
+                             + driver.find_element(By.TAG_NAME, "body").text[:2000])
+
+
+def h1(driver):
+    return wait(driver, EC.presence_of_element_located((By.TAG_NAME, "h1")), "a heading").text
+
+
+def sign_in(driver, server, token):
+    driver.delete_all_cookies()
+    driver.get(server.base + "/signin")
+    field = wait(driver, EC.presence_of_element_located((By.ID, "token")), "the token field")
+    assert driver.switch_to.active_element == field, "the token field has the focus (a badge scanner types into it)"
+    field.send_keys(token + Keys.ENTER)  # a scanner ends with Enter
+    wait(driver, lambda d: "/signin" not in d.current_url, "leaving the sign-in page")
+
+
+def flash_text(driver):
+    """The page's message, read again if live updates swap the page under it."""
+    def read(d):
+        try:
+            found = d.find_elements(By.CSS_SELECTOR, ".flash")
+            return found[0].text if found else False
+        except StaleElementReferenceException:
+            return False
+    return wait(driver, read, "a message")
+
+
+def expect_flash(driver, text):
+    """Waits (bounded) for a message containing `text`; fails with the message shown instead."""
+    def read(d):
+        try:
+            return any(text in f.text for f in d.find_elements(By.CSS_SELECTOR, ".flash"))
+        except StaleElementReferenceException:
+            return False
+    try:
+        WebDriverWait(driver, WAIT).until(read)
+    except TimeoutException:
+        raise AssertionError(f"expected a message with {text!r}; the page says: {flash_text(driver)!r}")
+
+
+def test_sign_in_and_control_tower(driver, server):
+    driver.get(server.base + "/tower")
+    assert "/signin" in driver.current_url, "an anonymous visitor is sent to sign in"
+    field = wait(driver, EC.presence_of_element_located((By.ID, "token")), "the token field")
+    field.send_keys("wrong-token" + Keys.ENTER)
+    expect_flash(driver, "unknown, revoked")
+    sign_in(driver, server, ADMIN_TOKEN)
+    assert h1(driver) == "Control tower", driver.current_url
+    figures = driver.find_elements(By.CSS_SELECTOR, ".figure")
+    assert len(figures) >= 6, "the control tower shows its figures"
+    labels = " ".join(f.text for f in figures)
+    for label in ("on-time delivery forecast", "open exceptions", "active holds", "projected shortages"):
+        assert label in labels, label
+    assert driver.find_elements(By.CSS_SELECTOR, "#oee table tbody tr"), "OEE by work center"
+    # Each figure links to its detail.
+    driver.find_element(By.XPATH, "//a[contains(@class,'figure')][.//span[text()='open exceptions']]").click()
+    assert h1(driver) == "Exception inbox"
+    # The cookie is HttpOnly: scripts cannot read it.
+    assert "takt_session" not in driver.execute_script("return document.cookie")
+
+
+def test_operator_start_to_complete(driver, server):
+    anna = server.token_for("op-anna")
+    warehouse = server.token_for("warehouse")
+    sign_in(driver, server, anna)
+    assert h1(driver) == "Operator terminal", "an operator lands on the terminal"
+    assert not driver.find_elements(By.LINK_TEXT, "Users & tokens"), "no admin link for an operator"
+    driver.find_element(By.LINK_TEXT, "WC-MILL-1").click()
+    assert h1(driver) == "Terminal · WC-MILL-1"
+    assert driver.switch_to.active_element.get_attribute("id") == "scan", "the scan field has the focus"
+
+    # The operator scans the order's traveller: its operation comes to the top.
+    driver.find_element(By.ID, "scan").send_keys("PO-000008" + Keys.ENTER)
+    wait(driver, EC.presence_of_element_located((By.ID, "op-PO-000008-10")), "PO-000008 op 10 on the terminal")
+    # Start without clocking in: the plant refuses, in words.
+    wait(driver, EC.element_to_be_clickable((By.ID, "start-PO-000008-10")), "PO-000008 op 10 on the dispatch list").click()
+    expect_flash(driver, "clock in")  # "… is not clocked in; clock in at WC-MILL-1 first"
+
+    driver.find_element(By.ID, "clock-in").click()
+    expect_flash(driver, "Clocked in")
+    driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
+    ack = driver.find_elements(By.ID, "ack-PO-000008-10")
+    if ack:
+        ack[0].click()
+        expect_flash(driver, "Acknowledged")
+        driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
+
+    # Whatever still blocks the start is named on the card; material is the warehouse's job: stage it.
+    card = driver.find_element(By.ID, "op-PO-000008-10")
+    if "needed at" in card.text:
+        lots = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LOC-STORE&status=available&limit=50")["items"]
+        lot = sorted(lots, key=lambda l: l["id"])[0]["id"]
+        server.api("POST", f"/api/v1/lots/{lot}/move", {"to": "LS-MILL-1"}, token=warehouse)
+    driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
+    driver.find_element(By.ID, "start-PO-000008-10").click()
+    expect_flash(driver, "Started PO-000008 op 10")
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#op-PO-000008-10.running")), "the operation running")
+
+    # Scan the staged castings into the operation.
+    staged = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&status=available&limit=50")["items"]
+    assert staged, "castings at line side"
+    for lot in staged:
+        scan = driver.find_element(By.ID, "scan")
+        scan.send_keys(lot["id"] + Keys.ENTER)
+        expect_flash(driver, f"Consumed lot {lot['id']}")
+
+    # Report some, then complete.
+    driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
+    driver.find_element(By.ID, "report-PO-000008-10").click()
+    expect_flash(driver, "Reported 4 good")
+    driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
+    driver.find_element(By.ID, "complete-PO-000008-10").click()
+    expect_flash(driver, "Completed PO-000008 op 10")
+    ops = server.api("GET", "/api/v1/production-orders/PO-000008/operations")["items"]
+    assert ops[0]["status"] == "completed" and ops[0]["good"] == 8, ops[0]
+    driver.find_element(By.ID, "clock-out").click()
+    expect_flash(driver, "Clocked out")
+
+
+def test_approve_in_inbox_and_gantt_changes(driver, server):
+    published, alt, wc = raise_demo_exception(server)
+
+    planner = server.token_for("planner")
+    sign_in(driver, server, planner)
+    driver.get(server.base + f"/schedule?wc={wc}&zoom=week")
+    assert published["id"] in driver.find_element(By.ID, "schedule-id").text
+    bars_before = {r.get_attribute("data-op"): r.get_attribute("x") for r in driver.find_elements(By.CSS_SELECTOR, "rect.op")}
+    assert bars_before, "the Gantt draws the published operations"
+
+    driver.get(server.base + "/exceptions")
+    assert h1(driver) == "Exception inbox"
+    driver.find_element(By.CSS_SELECTOR, "#inbox tbody tr td a").click()
+    assert "is down" in h1(driver)
+    driver.find_element(By.LINK_TEXT, "Compare the schedule side by side").click()
+    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg.gantt")) == 2, "two Gantt charts side by side")
+    driver.back()
+    driver.find_element(By.ID, "comment-A1").send_keys("Agreed with the customer service team")
+    driver.find_element(By.ID, "approve-A1").click()
+    expect_flash(driver, "Approved")
+    detail = driver.find_element(By.ID, "action-A1").text
+    assert "Approved by planner" in detail, detail
+
+    # The orchestrator carries out an approved action by publishing its schedule (issue 6); until it lands, the
+    # test does that step with the same command.
+    server.api("POST", "/api/v1/commands", {"type": "publishSchedule", "data": alt})
+    driver.get(server.base + f"/schedule?wc={wc}&zoom=week")
+    assert "SCH-900001" in driver.find_element(By.ID, "schedule-id").text
+    bars_after = {r.get_attribute("data-op"): r.get_attribute("x") for r in driver.find_elements(By.CSS_SELECTOR, "rect.op")}
+    assert bars_after != bars_before, "the Gantt changed"
+
+
+def test_live_update(driver, server):
+    sign_in(driver, server, ADMIN_TOKEN)
+    driver.get(server.base + "/warehouse")
+    wait(driver, lambda d: "on" in d.find_element(By.ID, "live").get_attribute("class"), "the live-update stream to connect")
+    before = driver.find_element(By.CSS_SELECTOR, "#units").text
+    server.api("POST", "/api/v1/commands", {"type": "createHandlingUnit", "data": {"id": "HU-LIVE-1", "kind": "pallet", "location": "LOC-STORE", "lots": []}})
+    wait(driver, lambda d: "HU-LIVE-1" in d.find_element(By.CSS_SELECTOR, "#units").text, "the new pallet to appear without a reload")
+    assert before != driver.find_element(By.CSS_SELECTOR, "#units").text
+
+
+TESTS = [test_sign_in_and_control_tower, test_operator_start_to_complete, test_approve_in_inbox_and_gantt_changes, test_live_update]
+
+
+def main():
+    binary = sys.argv[1]
+    only = sys.argv[2:]
+    passed = failed = 0
+    with TaktServer(binary) as server:
+        driver = chrome()
+        try:
+            for test in TESTS:
+                if only and test.__name__ not in only:
+                    continue
+                started = time.time()
+                try:
+                    test(driver, server)
+                    passed += 1
+                    print(f"  ✔ {test.__name__} ({time.time() - started:.1f} s)", flush=True)
+                except Exception:
+                    failed += 1
+                    print(f"  ✘ {test.__name__} ({time.time() - started:.1f} s)", flush=True)
+                    traceback.print_exc()
+        finally:
+            driver.quit()
+    print(f"browser: {passed} passed, {failed} failed", flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
