@@ -10,7 +10,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from takt_server import ADMIN_TOKEN, TaktServer, chrome, raise_demo_exception
+from takt_server import ADMIN_TOKEN, TaktServer, chrome, real_disruption
 
 
 def sign_in(driver, server, token):
@@ -37,10 +37,10 @@ def main():
     os.makedirs(out, exist_ok=True)
     with TaktServer(binary) as server:
         # Bring the demo plant to life: a published schedule, an exception, someone at the mill.
-        published, alt, wc = raise_demo_exception(server)
+        published, exception, wc = real_disruption(server)
         anna = server.token_for("op-anna")
         server.api("POST", "/api/v1/work-centers/WC-MILL-1/clock-in", token=anna)
-        exception_id = "EXC-000001"
+        exception_id = exception["id"]
         # Anna mills PO-000008's flanges (as in tests/browser/test_web.py), so genealogy has a story to draw.
         warehouse = server.token_for("warehouse")
         op = "/api/v1/production-orders/PO-000008/operations/10"

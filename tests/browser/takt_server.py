@@ -2,7 +2,6 @@
 
 Shared by the browser tests (tests/browser/test_web.py), scripts/screenshots and nothing else.
 """
-import copy
 import datetime
 import json
 import os
@@ -102,44 +101,22 @@ def chrome():
     return driver
 
 
-def shifted(schedule, new_id, minutes):
-    """A copy of a schedule with the first work center's operations `minutes` later."""
-    alt = copy.deepcopy(schedule)
-    alt["id"] = new_id
-    wc = sorted({s["workCenter"] for s in alt["steps"]})[0]
-    for s in alt["steps"]:
-        if s["workCenter"] == wc:
-            for k in ("start", "end"):
-                t = datetime.datetime.strptime(s[k], "%Y-%m-%dT%H:%M:%SZ") + datetime.timedelta(minutes=minutes)
-                s[k] = t.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return alt, wc
-
-
-def raise_demo_exception(server):
-    """Publishes a schedule, then raises a hand-made exception (as the admin, through POST /api/v1/commands) whose
-    action A1 would publish a changed schedule. After the orchestration issue lands, a real disruption does this."""
+def real_disruption(server):
+    """Publishes a schedule, then slows down the busiest work center through the API; the orchestrator (running
+    inside `takt serve`) raises an exception with simulated, ranked actions. Returns the published schedule, the
+    exception (as GET /api/v1/exceptions/{id} answers) and the work center."""
     published = server.api("POST", "/api/v1/schedule/runs", {"timeLimitSeconds": 1})
-    alt, wc = shifted(published, "SCH-900001", 120)
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    kpis = {"lateOrders": 3, "totalLatenessMinutes": 600, "weightedTardinessMinutes": 900, "lateCustomerLines": 2,
-            "customerLatenessMinutes": 500, "overtimeMinutes": 0, "setupMinutes": 300, "movedOperations": 0}
-    moved = len([s for s in alt["steps"] if s["workCenter"] == wc])
-    better = dict(kpis, lateOrders=1, totalLatenessMinutes=120, movedOperations=moved)
-    exception = {
-        "id": "EXC-000000", "kind": "machine-down", "title": f"{wc} is down: spindle failure", "subject": f"machine-down:{wc}",
-        "disruption": {"kind": "machine-down", "workCenter": wc, "from": now, "lots": []},
-        "raisedAt": now, "severity": "high", "functions": ["production", "sales"],
-        "causeChain": [{"kind": "event", "text": f"{wc} went down (spindle failure)", "refs": [wc]},
-                       {"kind": "effect", "text": "3 orders finish late without action", "refs": []}],
-        "impact": {"baseline": dict(kpis, lateOrders=0), "predicted": kpis, "operations": [], "orders": [], "stagingTasks": [], "labour": [],
-                   "checksDue": [], "affected": {"productionOrders": [], "salesOrders": [], "lots": [], "workCenters": [wc], "people": []}},
-        "actions": [{"id": "A1", "title": f"Run {wc}'s work two hours later", "steps": [], "predicted": better,
-                     "effect": f"late orders 3 → 1; {moved} operations on {wc} move two hours later", "cost": 42, "costTerms": [], "rank": 1,
-                     "rationale": "fewest late orders", "approvals": ["planner"], "decisions": [], "status": "proposed", "schedule": alt},
-                    {"id": "A2", "title": "Add 4 h overtime on Saturday", "steps": [], "predicted": dict(kpis, lateOrders=2, overtimeMinutes=240),
-                     "effect": "late orders 3 → 2, +4 h overtime", "cost": 75, "costTerms": [], "rank": 2,
-                     "rationale": "overtime costs more and leaves two orders late", "approvals": ["supervisor"], "decisions": [],
-                     "status": "proposed"}],
-        "tasks": [{"role": "sales", "text": "Tell the customers of the late orders"}], "notify": [], "status": "open", "verifications": []}
-    server.api("POST", "/api/v1/commands", {"type": "raiseException", "data": exception})
-    return published, alt, wc
+    load = {}
+    for step in published["steps"]:
+        minutes = (datetime.datetime.fromisoformat(step["end"].replace("Z", "+00:00"))
+                   - datetime.datetime.fromisoformat(step["start"].replace("Z", "+00:00"))).total_seconds() / 60
+        load[step["workCenter"]] = load.get(step["workCenter"], 0) + minutes
+    wc = max(sorted(load), key=lambda w: load[w])
+    server.api("POST", f"/api/v1/work-centers/{wc}/machine-state",
+               {"state": "slow", "reason": "Worn tool, feed reduced", "actualRate": 15, "idealRate": 50})
+    for _ in range(300):  # at most 30 s
+        items = server.api("GET", "/api/v1/exceptions?kind=machine-slow")["items"]
+        if items:
+            return published, server.api("GET", f"/api/v1/exceptions/{items[0]['id']}"), wc
+        time.sleep(0.1)
+    raise AssertionError(f"no exception raised within 30 s for the slowdown of {wc}")

@@ -14,7 +14,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from takt_server import ADMIN_TOKEN, TaktServer, chrome, raise_demo_exception
+from takt_server import ADMIN_TOKEN, TaktServer, chrome, real_disruption
 
 WAIT = 15  # seconds, for every wait in these tests
 
@@ -143,36 +143,52 @@ def test_operator_start_to_complete(driver, server):
     expect_flash(driver, "Clocked out")
 
 
-def test_approve_in_inbox_and_gantt_changes(driver, server):
-    published, alt, wc = raise_demo_exception(server)
+def bars(driver):
+    """The Gantt's operation bars and their x positions, read in one go (a live update may swap the page)."""
+    return dict(driver.execute_script(
+        "return Array.from(document.querySelectorAll('rect.op')).map(r => [r.getAttribute('data-op'), r.getAttribute('x')])"))
 
-    planner = server.token_for("planner")
-    sign_in(driver, server, planner)
+
+def test_approve_in_inbox_and_gantt_changes(driver, server):
+    published, exception, wc = real_disruption(server)
+    # An action that changes the plan (it carries the schedule it would publish), approved by the role it needs.
+    action = next(a for a in exception["actions"] if a.get("schedule") and a["approvals"])
+    role = action["approvals"][0]
+    approver = server.token_for(role)  # the demo's users are named after their roles
+    sign_in(driver, server, approver)
     driver.get(server.base + f"/schedule?wc={wc}&zoom=week")
     assert published["id"] in driver.find_element(By.ID, "schedule-id").text
-    bars_before = {r.get_attribute("data-op"): r.get_attribute("x") for r in driver.find_elements(By.CSS_SELECTOR, "rect.op")}
+    bars_before = bars(driver)
     assert bars_before, "the Gantt draws the published operations"
 
     driver.get(server.base + "/exceptions")
     assert h1(driver) == "Exception inbox"
-    driver.find_element(By.CSS_SELECTOR, "#inbox tbody tr td a").click()
-    assert "is down" in h1(driver)
-    driver.find_element(By.LINK_TEXT, "Compare the schedule side by side").click()
+    driver.find_element(By.CSS_SELECTOR, f"#inbox tbody tr td a[href$='{exception['id']}']").click()
+    assert wc in h1(driver), h1(driver)
+    driver.find_element(By.CSS_SELECTOR, f"a[href*='compare={exception['id']}%2F{action['id']}']").click()
     wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg.gantt")) == 2, "two Gantt charts side by side")
     driver.back()
-    driver.find_element(By.ID, "comment-A1").send_keys("Agreed with the customer service team")
-    driver.find_element(By.ID, "approve-A1").click()
-    expect_flash(driver, "Approved")
-    detail = driver.find_element(By.ID, "action-A1").text
-    assert "Approved by planner" in detail, detail
+    driver.find_element(By.ID, f"comment-{action['id']}").send_keys("Agreed in the shift meeting")
+    driver.find_element(By.ID, f"approve-{action['id']}").click()
+    # The approval's own message, or already the verification the orchestrator wrote after carrying it out.
+    def decided(d):
+        try:
+            return any("Approved" in f.text or "Verification of" in f.text for f in d.find_elements(By.CSS_SELECTOR, ".flash"))
+        except StaleElementReferenceException:
+            return False
+    wait(driver, decided, "the approval to be recorded")
 
-    # The orchestrator carries out an approved action by publishing its schedule (issue 6); until it lands, the
-    # test does that step with the same command.
-    server.api("POST", "/api/v1/commands", {"type": "publishSchedule", "data": alt})
-    driver.get(server.base + f"/schedule?wc={wc}&zoom=week")
-    assert "SCH-900001" in driver.find_element(By.ID, "schedule-id").text
-    bars_after = {r.get_attribute("data-op"): r.get_attribute("x") for r in driver.find_elements(By.CSS_SELECTOR, "rect.op")}
+    # The orchestrator carries out the approved action: its schedule is published and the Gantt changes.
+    def new_schedule(d):
+        d.get(server.base + f"/schedule?wc={wc}&zoom=week")
+        return published["id"] not in d.find_element(By.ID, "schedule-id").text
+    wait(driver, new_schedule, "the approved action's schedule to be published")
+    bars_after = bars(driver)
     assert bars_after != bars_before, "the Gantt changed"
+    detail = server.api("GET", f"/api/v1/exceptions/{exception['id']}")
+    done = next(a for a in detail["actions"] if a["id"] == action["id"])
+    assert done["status"] == "executed", done["status"]
+    assert any(d["role"] == role and d["approved"] for d in done["decisions"]), done["decisions"]
 
 
 def test_live_update(driver, server):
