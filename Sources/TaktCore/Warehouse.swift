@@ -243,13 +243,6 @@ extension PlantState {
 
     // MARK: Reservations
 
-    func bom(of item: Item.ID) -> BOM? { boms.values.first { $0.item == item } }
-
-    /// The operation that consumes `component` in `order`: the component's own, else the routing's first.
-    func consumingOperation(_ component: BOMComponent, of order: ProductionOrder) -> Int {
-        component.operation ?? routings[order.routing]?.operations.first?.sequence ?? 0
-    }
-
     public func reservedQuantity(lot: Lot.ID) -> Double {
         (reservationsByLot[lot] ?? []).reduce(0) { $0 + (reservations[$1]?.quantity ?? 0) }
     }

@@ -174,7 +174,7 @@ enum Actions {
             guard let order = ctx.state.productionOrders[key.order], let item,
                 let c = Analysis.component(for: item, of: order, state: ctx.state)
             else { continue }
-            let need = Analysis.openNeed(order, c, state: ctx.state, excluding: bad)
+            let need = ctx.state.openNeed(order, c, excluding: bad)
             if need > 1e-9 { out.append((key, order, c, need)) }
         }
         return out
@@ -197,7 +197,7 @@ enum Actions {
         for (key, order, c, need) in materialNeeds(ctx) where order.status == .released || order.status == .inProgress {
             let items = substitute ? c.substitutes : [c.item]
             guard !items.isEmpty else { continue }
-            let lots = state.lots.values.filter { items.contains($0.item) && !bad.contains($0.id) && Analysis.usable($0.id, state) }
+            let lots = state.lots.values.filter { items.contains($0.item) && !bad.contains($0.id) && state.isUsable(lot: $0.id) }
                 .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
             var open = need
             var plan: [(Lot.ID, Double)] = []
@@ -299,7 +299,7 @@ enum Actions {
 
     /// Whether free stock covers every component of an order (then it can be released and reserve at once).
     static func materialAllows(_ order: ProductionOrder, state: PlantState) -> Bool {
-        guard let bom = Analysis.bom(of: order.item, in: state) else { return true }
+        guard let bom = state.bom(of: order.item) else { return true }
         return bom.components.allSatisfy { c in
             let items = Set([c.item] + c.substitutes)
             let free = state.lots.values.filter { items.contains($0.item) }.reduce(0.0) { $0 + state.availableToReserve(lot: $1.id) }

@@ -5,32 +5,6 @@ import TaktPlanning
 /// Reading the plant for the analysis: bills of materials, open requirements, the published schedule, the material a
 /// disruption makes unusable and who it stops, and numbers written for people.
 enum Analysis {
-    static func bom(of item: Item.ID, in state: PlantState) -> BOM? {
-        state.boms.values.filter { $0.item == item }.min { $0.id < $1.id }
-    }
-
-    /// The operation that consumes a component: its own, else the routing's first.
-    static func consumingOperation(_ c: BOMComponent, of order: ProductionOrder, state: PlantState) -> Int {
-        c.operation ?? state.routings[order.routing]?.operations.first?.sequence ?? 0
-    }
-
-    /// What an order still needs of a component: required less consumed (of it or its substitutes) less reserved on
-    /// lots that can be used (available, not missing, not excluded).
-    static func openNeed(_ order: ProductionOrder, _ c: BOMComponent, state: PlantState, excluding bad: Set<Lot.ID> = []) -> Double {
-        let group = Set([c.item] + c.substitutes)
-        let consumed = (state.consumptionsByOrder[order.id] ?? []).reduce(0.0) { group.contains($1.item) ? $0 + $1.quantity : $0 }
-        let reserved = (state.reservationsByOrder[order.id] ?? []).reduce(0.0) { sum, id in
-            guard let r = state.reservations[id], r.component == c.item, !bad.contains(r.lot), usable(r.lot, state) else { return sum }
-            return sum + r.quantity
-        }
-        return max(0, c.quantity * order.quantity - consumed - reserved)
-    }
-
-    static func usable(_ lot: Lot.ID, _ state: PlantState) -> Bool {
-        guard let l = state.lots[lot], l.status == .available, state.missingLots[lot] == nil else { return false }
-        return state.activeHolds(onLot: lot).isEmpty
-    }
-
     static func publishedSteps(_ state: PlantState) -> [OpKey: ScheduledStep] {
         var out: [OpKey: ScheduledStep] = [:]
         for step in state.publishedSchedule?.steps ?? [] where out[OpKey(order: step.productionOrder, sequence: step.sequence)] == nil {
@@ -43,14 +17,14 @@ enum Analysis {
 
     /// The component a lot serves in an order's bill of materials.
     static func component(for item: Item.ID, of order: ProductionOrder, state: PlantState) -> BOMComponent? {
-        guard let bom = bom(of: order.item, in: state) else { return nil }
+        guard let bom = state.bom(of: order.item) else { return nil }
         return bom.components.first { $0.item == item } ?? bom.components.first { $0.substitutes.contains(item) }
     }
 
     /// The lots a material disruption names that are still unusable (a lot found, released or re-inspected since no
     /// longer counts).
     static func badLots(_ d: Disruption, state: PlantState) -> Set<Lot.ID> {
-        Set(d.lots.filter { !usable($0, state) })
+        Set(d.lots.filter { !state.isUsable(lot: $0) })
     }
 
     /// The operations a material disruption stops: those of orders that reserved (or were to be staged) a named lot and
@@ -70,15 +44,15 @@ enum Analysis {
         }
         for (po, op, item) in candidates {
             guard let order = state.productionOrders[po], isOpen(order), let c = component(for: item, of: order, state: state) else { continue }
-            if openNeed(order, c, state: state, excluding: bad) > 1e-9 { keys.insert(OpKey(order: po, sequence: op)) }
+            if state.openNeed(order, c, excluding: bad) > 1e-9 { keys.insert(OpKey(order: po, sequence: op)) }
         }
         if !d.lots.isEmpty && keys.isEmpty && candidates.isEmpty == false { return [] }
         if keys.isEmpty, !d.lots.isEmpty, bad.isEmpty { return [] }
         if keys.isEmpty, let po = d.productionOrder, let order = state.productionOrders[po], isOpen(order) {
             let item = d.item ?? d.lots.first.flatMap { state.lots[$0]?.item }
             let c = item.flatMap { component(for: $0, of: order, state: state) }
-            if c.map({ openNeed(order, $0, state: state, excluding: bad) > 1e-9 }) ?? true {
-                keys.insert(OpKey(order: po, sequence: d.sequence ?? c.map { consumingOperation($0, of: order, state: state) } ?? 0))
+            if c.map({ state.openNeed(order, $0, excluding: bad) > 1e-9 }) ?? true {
+                keys.insert(OpKey(order: po, sequence: d.sequence ?? c.map { state.consumingOperation($0, of: order) } ?? 0))
             }
         }
         if keys.isEmpty, let item = d.item ?? d.lots.first.flatMap({ state.lots[$0]?.item }) {
@@ -86,13 +60,13 @@ enum Analysis {
             let orders = state.productionOrders.values.filter(isOpen).sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
             for order in orders {
                 guard let c = component(for: item, of: order, state: state), c.item == item else { continue }
-                let need = openNeed(order, c, state: state, excluding: bad)
+                let need = state.openNeed(order, c, excluding: bad)
                 guard need > 1e-9 else { continue }
                 if free >= need - 1e-9 {
                     free -= need
                 } else {
                     free = 0
-                    keys.insert(OpKey(order: order.id, sequence: consumingOperation(c, of: order, state: state)))
+                    keys.insert(OpKey(order: order.id, sequence: state.consumingOperation(c, of: order)))
                 }
             }
         }

@@ -112,6 +112,11 @@ enum Assessment {
                 return c
             }
         }
+        // An action that costs as much as doing nothing (or more) is not worth anyone's approval.
+        let nothing = ctx.cost(ctx.doNothing)
+        candidates = candidates.filter { c in
+            ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost } < nothing - 1e-9
+        }
         let actions = rank(candidates, ctx, order: trigger.playbook.actions)
         var impact = Impacts.impact(ctx)
         for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }

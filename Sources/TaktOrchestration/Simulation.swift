@@ -65,8 +65,7 @@ struct Simulator {
 
     // MARK: Problems
 
-    /// The plant's open orders as a problem, with a semi-finished component's open production order pegged to the
-    /// parent operation that consumes it when free stock does not cover the requirement.
+    /// The plant's open orders as a problem (with cross-order pegging, see `PlanningProblem.pegSemiFinishedSupply`).
     func base(_ state: PlantState) throws(OrchestrationError) -> Scenario {
         let planning: PlanningProblem
         do {
@@ -86,58 +85,7 @@ struct Simulator {
                 if w.end > 0 { sc.overtime.append((r, w)) }
             }
         }
-        peg(&sc)
         return sc
-    }
-
-    private func peg(_ sc: inout Scenario) {
-        let state = sc.state
-        let open = state.productionOrders.values.filter { [.planned, .released, .inProgress].contains($0.status) }
-            .sorted { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
-        var lastOp: [ProductionOrder.ID: Int] = [:]
-        for (i, ref) in sc.planning.operations.enumerated() {
-            if let j = lastOp[ref.productionOrder], sc.planning.operations[j].sequence > ref.sequence { continue }
-            lastOp[ref.productionOrder] = i
-        }
-        var freeStock: [Item.ID: Double] = [:]
-        for lot in state.lots.values where lot.status == .available {
-            freeStock[lot.item, default: 0] += state.availableToReserve(lot: lot.id)
-        }
-        var supply: [Item.ID: [(order: ProductionOrder.ID, left: Double)]] = [:]
-        for po in open where lastOp[po.id] != nil && state.items[po.item]?.kind == .semiFinished {
-            supply[po.item, default: []].append((po.id, po.quantity))
-        }
-        for parent in open {
-            guard let bom = Analysis.bom(of: parent.item, in: state) else { continue }
-            for c in bom.components where state.items[c.item]?.kind == .semiFinished {
-                let need = Analysis.openNeed(parent, c, state: state)
-                guard need > 1e-9 else { continue }
-                let free = freeStock[c.item, default: 0]
-                if free >= need - 1e-9 {
-                    freeStock[c.item] = free - need
-                    continue
-                }
-                freeStock[c.item] = 0
-                var short = need - free
-                guard let consumer = sc.index[OpKey(order: parent.id, sequence: Analysis.consumingOperation(c, of: parent, state: state))],
-                    sc.problem.operations[consumer].fixed == nil
-                else { continue }
-                var k = 0
-                while short > 1e-9, k < (supply[c.item]?.count ?? 0) {
-                    guard let s = supply[c.item]?[k], s.left > 1e-9, let childLast = lastOp[s.order] else {
-                        k += 1
-                        continue
-                    }
-                    let take = min(s.left, short)
-                    supply[c.item]?[k].left -= take
-                    short -= take
-                    let pred = OperationID(childLast)
-                    if !sc.problem.operations[consumer].predecessors.contains(where: { $0.predecessor == pred }) {
-                        sc.problem.operations[consumer].predecessors.append(Precedence(pred))
-                    }
-                }
-            }
-        }
     }
 
     /// Adds overtime windows to a scenario exactly as planning adds the plant's overtime: working time over the shift

@@ -29,7 +29,7 @@ extension PlanningProblem {
     ) throws(PlanningError) -> PromiseAnswer {
         var plant = state
         plant.productionOrders[order.id] = order
-        var planning = try PlanningProblem(state: plant, origin: origin)
+        var planning = try PlanningProblem(state: plant, origin: origin, pegLast: [order.id])
         if let schedule {
             let placed = Dictionary(schedule.steps.map { ("\($0.productionOrder)#\($0.sequence)", $0) }, uniquingKeysWith: { a, _ in a })
             let resource = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
@@ -38,12 +38,20 @@ extension PlanningProblem {
                 planning.problem.operations[i].fixed = FixedPlacement(
                     resource: ResourceID(r), start: minutes(step.start, from: planning.origin))
             }
-            // A frozen operation's predecessors must be frozen too: free any whose predecessor is not.
+            // A frozen operation's predecessors must be frozen too, and end before it starts (the new order may take
+            // stock a frozen operation was counting on): free any operation for which that does not hold.
             var changed = true
             while changed {
                 changed = false
                 for i in planning.problem.operations.indices where planning.problem.operations[i].fixed != nil {
-                    let free = planning.problem.operations[i].predecessors.contains { planning.problem.operations[$0.predecessor.rawValue].fixed == nil }
+                    let op = planning.problem.operations[i]
+                    let free = op.predecessors.contains { p in
+                        let pred = planning.problem.operations[p.predecessor.rawValue]
+                        guard let f = pred.fixed, let start = op.fixed?.start else { return true }
+                        let d = pred.duration(on: f.resource) ?? 0
+                        let lag = p.transferFraction.map { Precedence.transferLag(fraction: $0, duration: d) } ?? d
+                        return f.start + lag > start
+                    }
                     if free {
                         planning.problem.operations[i].fixed = nil
                         changed = true

@@ -10,7 +10,8 @@ import TaktScheduling
 /// resource counts as working. Each open order (planned, released, in progress) becomes an order with
 /// its due date and a weight from its priority (priority 1 → weight 5 … priority 5 → weight 1); its routing
 /// operations become a chain, with a transfer batch turned into an overlap, and each eligible work center
-/// into a mode lasting setup + run × quantity minutes.
+/// into a mode lasting setup + run × quantity minutes. An operation consuming a semi-finished item that stock does not
+/// cover waits for the open orders making it (``pegSemiFinishedSupply(_:)``).
 public struct PlanningProblem: Sendable {
     public var problem: SchedulingProblem
     /// Minute 0.
@@ -46,8 +47,10 @@ extension PlanningProblem {
     ///   - state: the plant.
     ///   - origin: minute 0 (cut to the minute).
     ///   - horizonDays: how far ahead shifts are laid out.
+    ///   - pegLast: orders served last when stock and supply of semi-finished items are shared out (a capable-to-promise
+    ///     query must not take what the scheduled orders count on).
     /// - Throws: ``PlanningError`` when an order's routing is missing or none of an operation's work centers exists.
-    public init(state: PlantState, origin: Date, horizonDays: Int = 28) throws(PlanningError) {
+    public init(state: PlantState, origin: Date, horizonDays: Int = 28, pegLast: Set<ProductionOrder.ID> = []) throws(PlanningError) {
         let origin = Date(timeIntervalSince1970: (origin.timeIntervalSince1970 / 60).rounded(.down) * 60)
         let workCenters = state.workCenters.keys.sorted()
         let resourceIndex = Dictionary(uniqueKeysWithValues: workCenters.enumerated().map { ($1, $0) })
@@ -126,6 +129,7 @@ extension PlanningProblem {
         }
         self.init(problem: SchedulingProblem(resources: resources, orders: orders, operations: operations), origin: origin,
                   workCenters: workCenters, orders: orderIDs, operations: refs, setupFamilies: families)
+        pegSemiFinishedSupply(state, last: pegLast)
     }
 
     /// Whole minutes from `origin` to `date` (negative before it).

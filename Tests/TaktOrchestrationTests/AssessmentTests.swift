@@ -10,9 +10,9 @@ struct AssessmentTests {
     static let slowdown: (state: PlantState, trigger: Trigger, workCenter: WorkCenter.ID)? = {
         let state = F.scaleOne
         guard let wc = F.busiestMachining(state) else { return nil }
-        let d = Disruption(kind: .machineSlow, workCenter: wc, from: F.now, until: F.now.addingTimeInterval(16 * 3600), rateFactor: 0.5)
+        let d = Disruption(kind: .machineSlow, workCenter: wc, from: F.now, until: F.now.addingTimeInterval(48 * 3600), rateFactor: 0.3)
         let trigger = F.trigger(d, actions: [.moveToAlternativeWorkCenter, .resequence, .addOvertime, .repromise],
-                                subject: "machine-slow:\(wc)", title: "\(wc) runs at 50% of its ideal rate")
+                                subject: "machine-slow:\(wc)", title: "\(wc) runs at 30% of its ideal rate")
         return (state, trigger, wc)
     }()
 
