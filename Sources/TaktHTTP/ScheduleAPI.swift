@@ -28,7 +28,7 @@ extension TaktAPI {
                 let state = await engine.read { $0 }
                 let planning: PlanningProblem
                 do throws(PlanningError) {
-                    planning = try PlanningProblem(state: state, origin: Date(), horizonDays: 28)
+                    planning = try PlanningProblem(state: state, origin: now(), horizonDays: 28)
                 } catch {
                     throw DomainError.invalid("(plant)", "not-schedulable", error.message)
                 }
@@ -64,19 +64,19 @@ extension TaktAPI {
                 }
                 let query = try await JSONIO.decode(PromiseQuery.self, from: request, context: ctx)
                 let state = await engine.read { $0 }
-                let now = TaktJSON.wholeSeconds(Date())
+                let at = TaktJSON.wholeSeconds(now())
                 // Validate the order exactly as creating it would, without creating it.
                 let events = try state.decide(
                     .createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: query.item, quantity: query.quantity,
-                                                              routing: query.routing, dueDate: now, priority: query.priority)),
-                    actor: user.id, now: now)
+                                                              routing: query.routing, dueDate: at, priority: query.priority)),
+                    actor: user.id, now: at)
                 guard case .productionOrderCreated(let order)? = events.first else {
                     throw EngineError(.storage, "the order could not be formed")
                 }
                 let answer: PromiseAnswer
                 do throws(PlanningError) {
                     answer = try PlanningProblem.capableToPromise(
-                        order, in: state, keeping: state.publishedSchedule, origin: now,
+                        order, in: state, keeping: state.publishedSchedule, origin: at,
                         options: SchedulingOptions(limits: SearchLimits(timeLimit: 0.5, iterationLimit: 500), seed: 1, threads: 1))
                 } catch {
                     throw DomainError.conflict("(plant)", "not-schedulable", error.message)
