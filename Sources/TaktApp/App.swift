@@ -23,9 +23,13 @@ public struct ServerConfiguration: Sendable {
     public var scale: Int
     /// The admin token to create on an empty database (`TAKT_BOOTSTRAP_TOKEN`); random when nil.
     public var bootstrapToken: String?
+    /// For demos, training and tests: the plant's clock starts at this instant and runs on from there (`--clock-start`);
+    /// nil is the wall clock.
+    public var clockStart: Date?
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, demo: Bool = false, seed: UInt64 = 42,
-                scale: Int = 1, bootstrapToken: String? = nil) {
+                scale: Int = 1, bootstrapToken: String? = nil, clockStart: Date? = nil) {
+        self.clockStart = clockStart
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -121,8 +125,8 @@ public enum TaktApplication {
 
     /// Runs the server until SIGTERM or SIGINT, then stops gracefully and saves a snapshot.
     public static func serve(_ c: ServerConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
-        let engine = try await openEngine(databasePath: c.databasePath, logger: logger)
-        let report = try await prepare(engine: engine, configuration: c, logger: logger)
+        let engine = try await openEngine(databasePath: c.databasePath, logger: logger, now: clock(startingAt: c.clockStart))
+        let report = try await prepare(engine: engine, configuration: c, now: engine.now(), logger: logger)
         if let secret = report.generatedAdminToken, let file = report.tokenFile {
             announce("Created user 'admin'. Its API token (shown once; also in \(file), readable only by you):\n  \(secret)")
         } else if report.createdAdmin {
@@ -136,6 +140,16 @@ public enum TaktApplication {
         try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
         await engine.saveSnapshot()
         logger.info("stopped; snapshot saved")
+    }
+
+    /// The wall clock, or a clock that reads `start` now and runs on at the wall clock's pace.
+    public static func clock(startingAt start: Date?) -> @Sendable () -> Date {
+        guard let start else { return { Date() } }
+        let began = ContinuousClock.now
+        return {
+            let elapsed = ContinuousClock.now - began
+            return start.addingTimeInterval(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
     }
 
     static func writeOwnerOnly(_ text: String, to path: String) throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TaktApp
+import TaktCore
 
 @main
 struct Takt: AsyncParsableCommand {
@@ -30,8 +31,16 @@ struct Serve: AsyncParsableCommand {
     var scale = 1
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
+    @Option(help: ArgumentHelp(
+        "For demos, training and tests on a throwaway database: the plant's clock starts at this instant and runs on from there.",
+        discussion: "An ISO 8601 date-time, e.g. 2026-11-25T06:00:00Z. Every event is recorded at this clock's time.",
+        valueName: "date-time"))
+    var clockStart: String?
 
     func validate() throws {
+        if let clockStart, TaktJSON.parseDate(clockStart) == nil {
+            throw ValidationError("--clock-start must be an ISO 8601 date-time such as 2026-11-25T06:00:00Z (got '\(clockStart)')")
+        }
         guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
         guard Logger.Level(rawValue: logLevel) != nil else {
@@ -49,7 +58,8 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "takt")
         let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = ServerConfiguration(
-            databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token)
+            databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token,
+            clockStart: clockStart.flatMap(TaktJSON.parseDate))
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

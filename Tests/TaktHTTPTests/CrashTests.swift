@@ -26,10 +26,10 @@ final class ServerProcess: Sendable {
     let process: Process
     let port: Int
 
-    init(database: String, token: String) throws {
+    init(database: String, token: String, arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = try taktExecutable()
-        process.arguments = ["serve", "--db", database, "--port", "0", "--log-level", "warning"]
+        process.arguments = ["serve", "--db", database, "--port", "0", "--log-level", "warning"] + arguments
         var env = ProcessInfo.processInfo.environment
         env["TAKT_BOOTSTRAP_TOKEN"] = token
         process.environment = env

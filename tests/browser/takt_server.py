@@ -14,6 +14,9 @@ import urllib.error
 import urllib.request
 
 ADMIN_TOKEN = "browser-test-admin-token-0123456789"
+# The plant's clock starts on a Wednesday at 07:00 in the plant (06:00 UTC), so the tests see the same shifts
+# whatever day and hour they run.
+CLOCK_START = "2026-11-25T06:00:00Z"
 
 
 def free_port():
@@ -36,7 +39,7 @@ class TaktServer:
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--demo", "--scale", str(self.scale), "--db", os.path.join(self.dir, "takt.sqlite"),
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--clock-start", CLOCK_START],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 120
         while time.time() < deadline:
@@ -101,16 +104,24 @@ def chrome():
     return driver
 
 
+def parse(text):
+    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
 def real_disruption(server):
-    """Publishes a schedule, then slows down the busiest work center through the API; the orchestrator (running
-    inside `takt serve`) raises an exception with simulated, ranked actions. Returns the published schedule, the
-    exception (as GET /api/v1/exceptions/{id} answers) and the work center."""
+    """Publishes a schedule, then slows down the work center with the most work in the next eight hours (the
+    slowdown playbook's assumed duration) through the API; the orchestrator (running inside `takt serve`) raises an
+    exception with simulated, ranked actions. Returns the published schedule, the exception (as
+    GET /api/v1/exceptions/{id} answers) and the work center."""
     published = server.api("POST", "/api/v1/schedule/runs", {"timeLimitSeconds": 1})
+    now = parse(published["origin"])
+    until = now + datetime.timedelta(hours=8)
     load = {}
     for step in published["steps"]:
-        minutes = (datetime.datetime.fromisoformat(step["end"].replace("Z", "+00:00"))
-                   - datetime.datetime.fromisoformat(step["start"].replace("Z", "+00:00"))).total_seconds() / 60
-        load[step["workCenter"]] = load.get(step["workCenter"], 0) + minutes
+        start, end = max(parse(step["start"]), now), min(parse(step["end"]), until)
+        if end > start:
+            load[step["workCenter"]] = load.get(step["workCenter"], 0) + (end - start).total_seconds() / 60
+    assert load, "the published schedule has work in the next eight hours"
     wc = max(sorted(load), key=lambda w: load[w])
     server.api("POST", f"/api/v1/work-centers/{wc}/machine-state",
                {"state": "slow", "reason": "Worn tool, feed reduced", "actualRate": 15, "idealRate": 50})
