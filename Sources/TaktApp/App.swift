@@ -142,6 +142,10 @@ public enum TaktApplication {
         logger.info("stopped; snapshot saved")
     }
 
+    /// Where the benchmarks' plant clock starts unless told otherwise: Wednesday 25 November 2026, 07:00 in the demo plant,
+    /// so that runs on any day and at any hour see the same shifts and the same work (`--clock-start now`: the wall clock).
+    public static let benchmarkClockStart: Date? = Date(timeIntervalSince1970: 1_795_586_400)
+
     /// The wall clock, or a clock that reads `start` now and runs on at the wall clock's pace.
     public static func clock(startingAt start: Date?) -> @Sendable () -> Date {
         guard let start else { return { Date() } }

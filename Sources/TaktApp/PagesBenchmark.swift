@@ -9,10 +9,13 @@ import TaktCore
 import TaktEngine
 
 /// `takt bench pages`: every page of the web app rendered through the real server (HTTP on loopback, a signed-in
-/// session, the demo plant with a published schedule and an open exception), timed per request.
+/// session, the demo plant with a published schedule and the exception the orchestrator raised for a real slowdown), timed
+/// per request.
 public struct PagesBenchmark: Sendable {
     public var scale = 1
     public var runs = 50
+    /// The plant's clock starts here (nil: the wall clock); see ``TaktApplication/benchmarkClockStart``.
+    public var clockStart: Date? = TaktApplication.benchmarkClockStart
     public var directory: String
 
     public init(directory: String) { self.directory = directory }
@@ -31,11 +34,14 @@ public struct PagesBenchmark: Sendable {
         let logger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
         let token = Engine.newTokenSecret()
         progress("generating the demo plant at scale \(scale)…")
-        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger)
+        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: TaktApplication.clock(startingAt: clockStart))
         _ = try await TaktApplication.prepare(
-            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token), logger: logger)
+            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
+            now: engine.now(), logger: logger)
         let port = PortBox()
-        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in port.withLock { $0 = p } }
+        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, orchestrate: true) { p in
+            port.withLock { $0 = p }
+        }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let timings = try await measure(app: app, engine: engine, client: client, port: port, token: token, progress: progress)
@@ -69,19 +75,25 @@ public struct PagesBenchmark: Sendable {
                 (s.publishedSchedule, s.workCenters.keys.sorted().first?.rawValue ?? "", s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue
                     ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? "")
             }
-            if var alt = schedule {
-                alt.id = "SCH-BENCH"
-                let now = Date()
-                let exception = PlantException(
-                    id: "EXC-000000", kind: .machineDown, title: "\(wc) is down", subject: "machine-down:\(wc)",
-                    disruption: Disruption(kind: .machineDown, workCenter: .init(wc), from: now), raisedAt: now, severity: .high,
-                    functions: [.production], causeChain: [CauseLink(kind: "event", text: "\(wc) went down")],
-                    impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2)),
-                    actions: [ProposedAction(id: "A1", title: "Resequence", steps: [], predicted: PlanKPIs(), effect: "late orders 2 → 0", cost: 1,
-                                             costTerms: [], rank: 1, rationale: "bench", approvals: [.planner], schedule: alt)])
-                _ = try await engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system, correlationID: nil))
+            // A real disruption: the work center with the most work in the next eight hours runs at 30 % of its rate; the
+            // orchestrator (running in the server, as in `takt serve`) raises the exception with its simulated actions.
+            progress("slowing down the busiest work center and waiting for the exception…")
+            guard let busiest = schedule?.busiestWorkCenter(from: engine.now(), hours: 8) else {
+                throw BenchError(message: "the published schedule has no work in the next eight hours; choose another --clock-start")
             }
-            let exceptionID = await engine.read { $0.exceptions.keys.sorted().last?.rawValue } ?? "EXC-000001"
+            let slow = try await send(client, .POST, base + "/api/v1/work-centers/\(busiest)/machine-state", bearer: token,
+                                      body: #"{"state":"slow","actualRate":3,"idealRate":10,"reason":"worn tool"}"#)
+            guard slow.status == 200 else { throw BenchError(message: "the slowdown answered \(slow.status): \(slow.text.prefix(300))") }
+            var raised: PlantException?
+            for _ in 0..<600 where raised == nil {  // at most 60 s
+                raised = await engine.read { $0.exceptions.values.first { $0.kind == .machineSlow } }
+                if raised == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            guard let exception = raised else { throw BenchError(message: "no exception was raised for the slowdown of \(busiest) within 60 s") }
+            guard let action = exception.actions.first(where: { $0.schedule != nil }) else {
+                throw BenchError(message: "the slowdown of \(busiest) made nothing later, so no action carries a schedule to compare; choose another --clock-start")
+            }
+            let exceptionID = exception.id.rawValue
 
             // Sign in as the admin (every page is open to the admin).
             let signIn = try await send(client, .POST, base + "/signin", form: "token=" + token)
@@ -90,7 +102,7 @@ public struct PagesBenchmark: Sendable {
             }
             let pages: [(String, String)] = [
                 ("control tower", "/tower"), ("schedule (day)", "/schedule?zoom=day"), ("schedule (week)", "/schedule?zoom=week"),
-                ("schedule compare", "/schedule?zoom=week&compare=\(exceptionID)/A1"), ("exception inbox", "/exceptions"),
+                ("schedule compare", "/schedule?zoom=week&compare=\(exceptionID)/\(action.id)"), ("exception inbox", "/exceptions"),
                 ("exception detail", "/exceptions/\(exceptionID)"), ("terminal index", "/terminal"), ("terminal", "/terminal/\(wc)"),
                 ("orders", "/orders"), ("order detail", "/orders/\(salesOrder)"), ("genealogy", "/genealogy?lot=\(lot)"),
                 ("warehouse board", "/warehouse"), ("quality board", "/quality"), ("users & tokens", "/admin"),

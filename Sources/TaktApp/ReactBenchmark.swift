@@ -17,6 +17,8 @@ public struct ReactBenchmark: Sendable {
     public var scale = 1
     public var events = 20
     public var seed: UInt64 = 1
+    /// The plant's clock starts here (nil: the wall clock); see ``TaktApplication/benchmarkClockStart``.
+    public var clockStart: Date? = TaktApplication.benchmarkClockStart
     /// How long to wait for the exception of one event.
     public var timeout: Duration = .seconds(30)
     public var directory: String
@@ -75,7 +77,7 @@ public struct ReactBenchmark: Sendable {
         let clock = ContinuousClock()
         let setupStart = clock.now
         let store = try SQLiteEventStore(path: path)
-        let engine = try await Engine.open(store: store, logger: logger)
+        let engine = try await Engine.open(store: store, now: TaktApplication.clock(startingAt: clockStart), logger: logger)
         progress("generating the demo plant (scale \(scale))")
         _ = try await engine.bootstrapAdminIfEmpty(token: "bench-admin-token")
         let now = engine.now()
@@ -207,17 +209,7 @@ public struct ReactBenchmark: Sendable {
             throw Failure(description: "the demo plant cannot be scheduled: \(error.message)")
         }
         let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 2), seed: seed, threads: 2))
-        let published = PublishedSchedule(
-            id: "SCH-000001", origin: planning.origin,
-            steps: result.schedule.operations.map { placed in
-                let ref = planning.operations[placed.operation.rawValue]
-                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
-                                     workCenter: planning.workCenters[placed.resource.rawValue],
-                                     start: planning.date(placed.start), end: planning.date(placed.end))
-            }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
-            weightedTardinessMinutes: result.objectives.weightedTardiness, makespanMinutes: result.objectives.makespan,
-            totalSetupMinutes: result.objectives.totalSetup,
-            lateOrders: result.lateness.filter { $0.lateness > 0 }.map { planning.orders[$0.order.rawValue] }.sorted())
+        let published = planning.published(result.schedule, id: "SCH-000001")
         _ = try await engine.submit(CommandEnvelope(command: .publishSchedule(published), actor: .user("admin"), correlationID: "bench-react-schedule"))
         return published.steps.count
     }

@@ -47,6 +47,24 @@ public struct PublishedSchedule: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
+extension PublishedSchedule {
+    /// Minutes of scheduled work per work center between two instants (steps cut to the window).
+    public func scheduledMinutes(from: Date, until: Date) -> [WorkCenter.ID: Int] {
+        var out: [WorkCenter.ID: Int] = [:]
+        for step in steps where step.end > from && step.start < until {
+            out[step.workCenter, default: 0] += Int(min(step.end, until).timeIntervalSince(max(step.start, from)) / 60)
+        }
+        return out
+    }
+
+    /// The work center with the most scheduled minutes in the next `hours` from `from` (ties: the smaller ID); nil when
+    /// nothing is scheduled then.
+    public func busiestWorkCenter(from: Date, hours: Double) -> WorkCenter.ID? {
+        scheduledMinutes(from: from, until: from.addingTimeInterval(hours * 3600)).filter { $0.value > 0 }
+            .max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+    }
+}
+
 extension PlantState {
     func validate(_ schedule: PublishedSchedule) throws(DomainError) {
         var v = Validator()

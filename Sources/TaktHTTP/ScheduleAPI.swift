@@ -38,18 +38,7 @@ extension TaktAPI {
                 guard result.violations.isEmpty else {
                     throw EngineError(.storage, "the optimizer produced an invalid schedule: \(result.violations.prefix(3))")
                 }
-                let published = PublishedSchedule(
-                    id: .init(String(format: "SCH-%06d", number)), origin: planning.origin,
-                    steps: result.schedule.operations.map { placed in
-                        let ref = planning.operations[placed.operation.rawValue]
-                        return ScheduledStep(
-                            productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
-                            workCenter: planning.workCenters[placed.resource.rawValue],
-                            start: planning.date(placed.start), end: planning.date(placed.end))
-                    }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
-                    weightedTardinessMinutes: result.objectives.weightedTardiness, makespanMinutes: result.objectives.makespan,
-                    totalSetupMinutes: result.objectives.totalSetup,
-                    lateOrders: result.lateness.filter { $0.lateness > 0 }.map { planning.orders[$0.order.rawValue] }.sorted())
+                let published = planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))
                 // Shortages projected against the new schedule are recorded beside it: answer with the schedule itself.
                 return try await submitReturningEvent(.publishSchedule(published), type: "schedulePublished", request: request, context: ctx,
                                                       status: .created)

@@ -305,18 +305,7 @@ struct Simulator {
 
     /// A schedule as the plant publishes it.
     func published(_ sc: Scenario, _ schedule: Schedule, id: PublishedSchedule.ID) -> PublishedSchedule {
-        let values = ObjectiveValues.of(schedule, in: sc.problem)
-        let late = Scheduler.explainLateness(schedule, in: sc.problem).filter { $0.lateness > 0 }.map { sc.planning.orders[$0.order.rawValue] }
-        return PublishedSchedule(
-            id: id, origin: sc.planning.origin,
-            steps: schedule.operations.map { placed in
-                let ref = sc.planning.operations[placed.operation.rawValue]
-                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
-                                     workCenter: sc.planning.workCenters[placed.resource.rawValue],
-                                     start: sc.date(placed.start), end: sc.date(placed.end))
-            }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
-            weightedTardinessMinutes: values.weightedTardiness, makespanMinutes: values.makespan, totalSetupMinutes: values.totalSetup,
-            lateOrders: late.sorted())
+        sc.planning.published(schedule, id: id, on: sc.problem)
     }
 }
 

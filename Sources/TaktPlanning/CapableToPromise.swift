@@ -72,12 +72,7 @@ extension PlanningProblem {
             throw PlanningError(message: "the order was not part of the problem")
         }
         let mine = result.schedule.operations.filter { planning.problem.operations[$0.operation.rawValue].order.rawValue == j }
-        let steps = mine.map { placed in
-            let ref = planning.operations[placed.operation.rawValue]
-            return ScheduledStep(productionOrder: order.id, sequence: ref.sequence, name: ref.name,
-                                 workCenter: planning.workCenters[placed.resource.rawValue],
-                                 start: planning.date(placed.start), end: planning.date(placed.end))
-        }.sorted { $0.sequence < $1.sequence }
+        let steps = planning.steps(mine).sorted { $0.sequence < $1.sequence }
         let end = mine.map(\.end).max() ?? 0
         return PromiseAnswer(item: order.item, quantity: order.quantity, routing: order.routing, earliestCompletion: planning.date(end),
                              steps: steps, basedOn: schedule?.id)

@@ -172,6 +172,10 @@ struct BenchReactCommand: AsyncParsableCommand {
     var events = 20
     @Option(help: "Seed of the choice of events and targets.")
     var seed: UInt64 = 1
+    @Option(help: ArgumentHelp("Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
+                               discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
+                               valueName: "date-time"))
+    var clockStart: BenchClockStart = BenchClockStart(date: TaktApplication.benchmarkClockStart)
     @Option(help: "Directory for the temporary database (default: a new temporary directory).")
     var dir: String?
 
@@ -189,6 +193,7 @@ struct BenchReactCommand: AsyncParsableCommand {
         bench.scale = scale
         bench.events = events
         bench.seed = seed
+        bench.clockStart = clockStart.date
         let progress = Progress()
         do {
             let figures = try await bench.run { progress.say($0) }
@@ -210,6 +215,10 @@ struct BenchPagesCommand: AsyncParsableCommand {
     var scale = 1
     @Option(help: "Requests per page (after 2 warm-ups).")
     var runs = 50
+    @Option(help: ArgumentHelp("Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
+                               discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
+                               valueName: "date-time"))
+    var clockStart: BenchClockStart = BenchClockStart(date: TaktApplication.benchmarkClockStart)
     @Option(help: "Directory for the temporary database (default: a new temporary directory).")
     var dir: String?
 
@@ -223,6 +232,7 @@ struct BenchPagesCommand: AsyncParsableCommand {
         var bench = PagesBenchmark(directory: directory)
         bench.scale = scale
         bench.runs = runs
+        bench.clockStart = clockStart.date
         let progress = Progress()
         let timings = try await bench.run { progress.say($0) }
         progress.done()
@@ -237,6 +247,22 @@ struct BenchPagesCommand: AsyncParsableCommand {
         print(String(format: "{\"pages\": %d, \"max_p99_ms\": %.1f, \"max_median_ms\": %.1f, \"scale\": %d, \"runs\": %d}",
                      timings.count, maxP99, timings.map(\.medianMs).max() ?? 0, scale, runs))
     }
+}
+
+/// `--clock-start` of a benchmark: a date-time, or `now` (the wall clock).
+struct BenchClockStart: ExpressibleByArgument, Sendable {
+    var date: Date?
+    init(date: Date?) { self.date = date }
+    init?(argument: String) {
+        if argument == "now" {
+            date = nil
+        } else if let d = TaktJSON.parseDate(argument) {
+            date = d
+        } else {
+            return nil
+        }
+    }
+    var defaultValueDescription: String { date.map(TaktJSON.formatDate) ?? "now" }
 }
 
 /// Progress lines on a terminal (stderr), nothing when stderr is not a terminal.

@@ -15,16 +15,6 @@ import TaktScheduling
 struct DisruptionScenarioTests {
     static let now = DemoScenario.morning
 
-    /// The published steps not yet ended, by work center: scheduled minutes.
-    static func scheduledMinutes(_ state: PlantState, within hours: Double = 10_000) -> [WorkCenter.ID: Int] {
-        var out: [WorkCenter.ID: Int] = [:]
-        let horizon = now.addingTimeInterval(hours * 3600)
-        for step in state.publishedSchedule?.steps ?? [] where step.end > now && step.start < horizon {
-            out[step.workCenter, default: 0] += Int(min(step.end, horizon).timeIntervalSince(max(step.start, now)) / 60)
-        }
-        return out
-    }
-
     /// The end of an order's last published step.
     static func scheduledEnd(_ state: PlantState, _ order: ProductionOrder.ID) -> Date? {
         state.publishedSchedule?.steps.filter { $0.productionOrder == order }.map(\.end).max()
@@ -128,8 +118,9 @@ struct DisruptionScenarioTests {
     func machineSlowdown() async throws {
         try await DemoScenario.run { sc in
             let s = sc.s
-            let (wc, minutes) = try #require(await s.engine.read { state in
-                Self.scheduledMinutes(state, within: 8).max { ($0.value, $1.key) < ($1.value, $0.key) }
+            let (wc, minutes) = try #require(await s.engine.read { state -> (WorkCenter.ID, Int)? in
+                guard let schedule = state.publishedSchedule, let wc = schedule.busiestWorkCenter(from: Self.now, hours: 8) else { return nil }
+                return (wc, schedule.scheduledMinutes(from: Self.now, until: Self.now.addingTimeInterval(8 * 3600))[wc] ?? 0)
             })
             #expect(minutes > 4 * 60, "the busiest work center of the next eight hours has more than half a shift of work: \(minutes) min")
             let source = try await sc.submit("/api/v1/work-centers/\(wc)/machine-state", as: "supervisor",

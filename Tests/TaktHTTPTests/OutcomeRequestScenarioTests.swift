@@ -107,11 +107,7 @@ struct OutcomeRequestScenarioTests {
             // The rule: the work center with the most scheduled work from Thursday 06:00 to Friday 14:00, taken down for that time.
             let (from, to) = (Self.local(2026, 11, 26, 6, 0), Self.local(2026, 11, 27, 14, 0))
             let wc = try #require(await sc.s.engine.read { state in
-                var minutes: [WorkCenter.ID: Double] = [:]
-                for step in state.publishedSchedule?.steps ?? [] where step.end > from && step.start < to {
-                    minutes[step.workCenter, default: 0] += min(step.end, to).timeIntervalSince(max(step.start, from))
-                }
-                return minutes.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
+                state.publishedSchedule?.busiestWorkCenter(from: from, hours: to.timeIntervalSince(from) / 3600)
             })
             let (words, _) = try await Self.ask(sc, english: "take \(wc) down from 2026-11-26 06:00 to 2026-11-27 14:00",
                                                 json: #"{"kind":"take-down","workCenter":"\#(wc)","from":"\#(isoString(from))","to":"\#(isoString(to))"}"#,
