@@ -398,6 +398,8 @@ enum OpenAPISchemas {
         ("ScheduleRunRequest", obj("How to run the optimizer.", [
             "timeLimitSeconds": num("how long it may improve the schedule; 2 s when left out, at most 60", above: 0).optional,
             "seed": int("seed of the search, for reproducible runs", 0...).optional,
+            "iterations": int("stop after this many search iterations (one search thread): the same plant, seed and iterations "
+                + "give the same schedule on any machine; the time limit (then 60 s unless given) still applies", 1...100_000).optional,
         ])),
         ("PublishedSchedule", obj("The schedule the plant works to: where and when every open operation runs.", [
             "id": code("schedule ID, e.g. `SCH-000003`"),

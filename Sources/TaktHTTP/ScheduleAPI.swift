@@ -21,7 +21,7 @@ extension TaktAPI {
                     throw EngineError(.forbidden, "publishSchedule needs one of the roles: admin, planner")
                 }
                 let run = try await JSONIO.decode(ScheduleRunRequest.self, from: request, context: ctx)
-                let limit = run.timeLimitSeconds ?? 2
+                let limit = run.timeLimitSeconds ?? (run.iterations == nil ? 2 : 60)
                 guard limit > 0, limit <= 60 else {
                     throw Problem.badRequest("timeLimitSeconds", "range", "timeLimitSeconds must be greater than 0 and at most 60 (got \(limit))")
                 }
@@ -33,8 +33,12 @@ extension TaktAPI {
                     throw DomainError.invalid("(plant)", "not-schedulable", error.message)
                 }
                 let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
+                if let n = run.iterations, !(1...100_000).contains(n) {
+                    throw Problem.badRequest("iterations", "range", "iterations must be from 1 to 100000 (got \(n))")
+                }
+                // An iteration limit makes the run reproducible: one thread, so the same iterations are searched everywhere.
                 let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(
-                    limits: SearchLimits(timeLimit: limit), seed: run.seed ?? 1, threads: 2))
+                    limits: SearchLimits(timeLimit: limit, iterationLimit: run.iterations), seed: run.seed ?? 1, threads: run.iterations == nil ? 2 : 1))
                 guard result.violations.isEmpty else {
                     throw EngineError(.storage, "the optimizer produced an invalid schedule: \(result.violations.prefix(3))")
                 }
@@ -109,4 +113,6 @@ struct ScheduleRunRequest: Codable, Sendable {
     /// How long the optimizer may improve the schedule (default 2 s, at most 60 s).
     var timeLimitSeconds: Double?
     var seed: UInt64?
+    /// Stop after this many search iterations on one thread (a reproducible run).
+    var iterations: Int?
 }

@@ -280,13 +280,26 @@ enum Actions {
     }
 
     static func repromiseCandidate(_ ctx: Context) -> Candidate? {
+        let d = ctx.disruption
+        // The line whose promise does not fit is late in the baseline too (the promise is recorded): it is re-promised as well.
+        let infeasible = d.kind == .promiseNotFeasible ? d.salesOrder.flatMap { so in d.line.map { LineKey(salesOrder: so, line: $0) } } : nil
         var promises: [LineKey: Date] = [:]
-        for (key, line) in ctx.doNothing.lines.sorted(by: { $0.key < $1.key }) where line.late > (ctx.baseline.lines[key]?.late ?? 0) {
+        for (key, line) in ctx.doNothing.lines.sorted(by: { $0.key < $1.key })
+        where line.late > (ctx.baseline.lines[key]?.late ?? 0) || (key == infeasible && line.late > 0) {
             guard ctx.state.salesOrders[key.salesOrder]?.status == .open else { continue }
             promises[key] = nextDay(line.completion, state: ctx.state)
         }
         guard !promises.isEmpty else { return nil }
-        let outcome = ctx.sim.measure(ctx.disrupted, ctx.doNothing.schedule, promises: promises)
+        // Its production then works to the new promise instead of the one that did not fit.
+        var scenario = ctx.disrupted
+        var schedule = ctx.doNothing.schedule
+        if let infeasible, let date = promises[infeasible] {
+            var agreed = d
+            agreed.date = date
+            scenario = Context.variant(ctx.base, agreed, ctx.sim)
+            schedule = (try? ctx.sim.decode(scenario, ctx.doNothingPlan)) ?? schedule
+        }
+        let outcome = ctx.sim.measure(scenario, schedule, promises: promises)
         let sorted = promises.sorted { $0.key < $1.key }
         let step = ActionStep(kind: .repromise,
                               summary: "Promise \(sorted.map { "\($0.key.salesOrder) line \($0.key.line) for \(Analysis.stamp($0.value))" }.joined(separator: "; "))",

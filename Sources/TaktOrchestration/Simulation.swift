@@ -126,28 +126,24 @@ struct Simulator {
             guard let wc = d.workCenter, let r = sc.resourceIndex[wc] else { return }
             let w = TimeWindow(start: max(0, sc.minutes(d.from)), end: sc.minutesUp(until))
             guard w.end > w.start else { return }
-            sc.problem.resources[r].calendar = sc.problem.resources[r].calendar.adding(w)
-            // A running operation stops for the part of the window it overlaps.
-            for i in sc.problem.operations.indices {
-                guard let f = sc.problem.operations[i].fixed, f.resource.rawValue == r else { continue }
-                let d = sc.problem.operations[i].modes[0].duration
-                let overlap = max(0, min(f.start + d, w.end) - max(f.start, w.start))
-                sc.problem.operations[i].modes[0].duration = d + overlap
-            }
+            stop(r, during: [w], on: &sc)
         case .machineSlow:
+            // At `factor` of its rate for the window, the work center does in it what it would do in `factor` of its working
+            // time there: it loses (1 − factor) of that working time, taken as a stop at the window's start. What runs after
+            // the window runs at full rate again.
             guard let wc = d.workCenter, let r = sc.resourceIndex[wc] else { return }
             let factor = min(1, max(0.05, d.rateFactor ?? 1))
-            guard factor < 1 else { return }
-            let end = sc.minutesUp(until)
-            let published = sc.published
-            for i in sc.problem.operations.indices {
-                // Work planned to start after the slowdown ends runs at full rate again.
-                if let step = published[sc.key(i)], step.workCenter == wc, sc.minutes(step.start) >= end { continue }
-                for m in sc.problem.operations[i].modes.indices where sc.problem.operations[i].modes[m].resource.rawValue == r {
-                    let dur = Double(sc.problem.operations[i].modes[m].duration)
-                    sc.problem.operations[i].modes[m].duration = Int((dur / factor).rounded(.up))
-                }
+            let window = TimeWindow(start: max(0, sc.minutes(d.from)), end: sc.minutesUp(until))
+            guard factor < 1, window.end > window.start else { return }
+            let working = Self.workingWindows(in: window, of: sc.problem.resources[r].calendar)
+            var lost = Int((Double(working.reduce(0) { $0 + $1.length }) * (1 - factor)).rounded())
+            var stops: [TimeWindow] = []
+            for w in working where lost > 0 {
+                let take = min(lost, w.length)
+                stops.append(TimeWindow(start: w.start, end: w.start + take))
+                lost -= take
             }
+            stop(r, during: stops, on: &sc)
         case .materialMissing, .qualityHold, .shortageProjected, .supplierReceiptLate:
             let release = max(0, sc.minutesUp(Analysis.materialAvailable(d, until: until, state: sc.state)))
             for key in Analysis.materialAffected(d, state: sc.state) {
@@ -163,6 +159,26 @@ struct Simulator {
         default:
             break
         }
+    }
+
+    /// The resource does not work during these windows; an operation running there (fixed where it runs) pauses over
+    /// them like over a shift gap.
+    private func stop(_ r: Int, during windows: [TimeWindow], on sc: inout Scenario) {
+        for w in windows where w.end > w.start {
+            sc.problem.resources[r].calendar = sc.problem.resources[r].calendar.adding(w)
+        }
+    }
+
+    /// The working parts of a window on a calendar, in order.
+    static func workingWindows(in window: TimeWindow, of calendar: ResourceCalendar) -> [TimeWindow] {
+        var out: [TimeWindow] = []
+        var cursor = window.start
+        for b in calendar.breaks where b.end > cursor && b.start < window.end {
+            if b.start > cursor { out.append(TimeWindow(start: cursor, end: b.start)) }
+            cursor = max(cursor, b.end)
+        }
+        if cursor < window.end { out.append(TimeWindow(start: cursor, end: window.end)) }
+        return out
     }
 
     /// Sets the earliest start of operations (material available at a date).

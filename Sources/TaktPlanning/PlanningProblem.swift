@@ -10,7 +10,8 @@ import TaktScheduling
 /// resource counts as working. Each open order (planned, released, in progress) becomes an order with
 /// its due date and a weight from its priority (priority 1 → weight 5 … priority 5 → weight 1); its routing
 /// operations become a chain, with a transfer batch turned into an overlap, and each eligible work center
-/// into a mode lasting setup + run × quantity minutes. An operation consuming a semi-finished item that stock does not
+/// into a mode lasting setup + run × quantity minutes of working time (an operation pauses over shift gaps and planned
+/// downtime and goes on afterwards, so one longer than a shift is planned across shifts). An operation consuming a semi-finished item that stock does not
 /// cover waits for the open orders making it (``pegSemiFinishedSupply(_:)``).
 public struct PlanningProblem: Sendable {
     public var problem: SchedulingProblem
@@ -121,7 +122,9 @@ extension PlanningProblem {
                 operations.append(SchedulingOperation(
                     id: id, order: j, name: "\(po.id) \(step.sequence) \(step.name)", modes: modes,
                     predecessors: fixed != nil ? [] : previous.map { [Precedence($0.id, transferFraction: $0.transferFraction)] } ?? [],
-                    setupFamily: fixed != nil ? nil : step.setupFamily.flatMap { familyIndex[$0] }, fixed: fixed))
+                    setupFamily: fixed != nil ? nil : step.setupFamily.flatMap { familyIndex[$0] },
+                    splittable: true,  // work stops at the shift's end and goes on in the next shift, as on the shop floor
+                    fixed: fixed))
                 refs.append(OperationRef(productionOrder: po.id, sequence: step.sequence, name: step.name))
                 let fraction = step.transferBatch.flatMap { batch in batch < po.quantity ? batch / po.quantity : nil }
                 previous = (id, fraction)

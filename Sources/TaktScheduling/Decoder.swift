@@ -104,11 +104,12 @@ struct CompiledProblem: Sendable {
         }
     }
 
+    /// Where a frozen operation ends: a splittable one pauses over every break from its start on (including one it
+    /// starts in: a running job waits out the night), a non-splittable one runs straight through.
     func fixedEnd(_ f: Int, duration: Int) -> Int {
         guard splittable[f] else { return fixedStart[f] + duration }
         let r = modes[f][fixedMode[f] ?? 0].resource.rawValue
-        let w = calendars[r].place(earliest: fixedStart[f], duration: duration, splittable: true)
-        return fixedStart[f] + (w.end - w.start)
+        return calendars[r].place(earliest: fixedStart[f], duration: duration, splittable: true).end
     }
 
     /// Earliest start of `o` allowed by its releases and its (already timed) predecessors, for duration `d`.

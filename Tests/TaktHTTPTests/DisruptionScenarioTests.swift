@@ -26,31 +26,33 @@ struct DisruptionScenarioTests {
     func delayedComponent() async throws {
         try await DemoScenario.run { sc in
             let s = sc.s
-            // The rule: among the semi-finished orders the analysis pegs to a parent operation that consumes them, the one
-            // whose parent, on time today, has the least slack (due − scheduled end); delay the component's first open operation by that
-            // slack plus a shift, so the parent cannot make it.
-            let pick = try #require(try await s.engine.read { state throws -> (child: ProductionOrder.ID, sequence: Int, parent: ProductionOrder.ID, slack: Int)? in
+            // The rule: among the semi-finished orders the plan pegs to a parent operation that consumes them, the one whose
+            // parent, on time today, is due soonest after the component is scheduled to finish (gap = parent due − component
+            // end); delay the component's first open operation by that gap plus a shift (minutes of work, so its end moves by at
+            // least that much), so the parent cannot start the consuming operation before its own due date.
+            let pick = try #require(try await s.engine.read { state throws -> (child: ProductionOrder.ID, sequence: Int, parent: ProductionOrder.ID, gap: Int)? in
                 let scenario = try Simulator(now: Self.now, options: AnalysisOptions()).base(state)
-                var best: (child: ProductionOrder.ID, sequence: Int, parent: ProductionOrder.ID, slack: Int)?
+                var best: (child: ProductionOrder.ID, sequence: Int, parent: ProductionOrder.ID, gap: Int)?
                 for (i, op) in scenario.problem.operations.enumerated() {
                     let parent = scenario.key(i).order
                     for p in op.predecessors {
                         let child = scenario.key(p.predecessor.rawValue).order
                         guard child != parent, let c = state.productionOrders[child], state.items[c.item]?.kind == .semiFinished,
-                              let po = state.productionOrders[parent], let end = Self.scheduledEnd(state, parent),
+                              let po = state.productionOrders[parent], let end = Self.scheduledEnd(state, parent), end <= po.dueDate,
+                              let childEnd = Self.scheduledEnd(state, child),
                               let first = state.publishedSchedule?.steps.filter({ $0.productionOrder == child && $0.end > Self.now })
                                 .min(by: { ($0.start, $0.sequence) < ($1.start, $1.sequence) })
                         else { continue }
-                        let slack = Int(po.dueDate.timeIntervalSince(end) / 60)
-                        guard slack >= 0 else { continue }  // already late: the delay would add no late order
-                        if best == nil || (slack, child, parent) < (best!.slack, best!.child, best!.parent) {
-                            best = (child, first.sequence, parent, slack)
+                        let gap = Int(po.dueDate.timeIntervalSince(childEnd) / 60)
+                        guard gap >= 0 else { continue }
+                        if best == nil || (gap, child, parent) < (best!.gap, best!.child, best!.parent) {
+                            best = (child, first.sequence, parent, gap)
                         }
                     }
                 }
                 return best
             }, "the demo has a semi-finished order pegged to a parent")
-            let delay = max(8 * 60, pick.slack + 8 * 60)
+            let delay = pick.gap + 8 * 60
             let source = try await sc.submit("/api/v1/production-orders/\(pick.child)/operations/\(pick.sequence)/delay", as: "supervisor",
                                              body: #"{"extraMinutes":\#(delay),"reason":"spindle bearing replaced, the batch waits"}"#)
 
@@ -114,7 +116,7 @@ struct DisruptionScenarioTests {
 
     // MARK: 3. A machine slowdown
 
-    @Test("A machine slowdown (PB-MACHINE-SLOW): the busiest work center at 30 % of its rate moves its own operations later and makes orders late; a ranked action takes lateness away")
+    @Test("A machine slowdown (PB-MACHINE-SLOW): the busiest work center at 30 % of its rate moves its own operations later and makes orders later; a ranked action takes lateness away")
     func machineSlowdown() async throws {
         try await DemoScenario.run { sc in
             let s = sc.s

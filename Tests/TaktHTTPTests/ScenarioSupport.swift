@@ -8,7 +8,7 @@ import TaktOrchestrator
 import TaktStore
 
 /// The demo plant behind the real server with the orchestrator running beside it (as `takt serve` runs them), on a
-/// fixed clock, with a schedule published and a token for each office role.
+/// fixed clock, with a schedule published (iteration-limited, so the same on every machine) and a token for each office role.
 struct DemoScenario: Sendable {
     /// Wednesday 25 November 2026, 06:00 UTC (07:00 in the plant): the morning after the demo plant's start.
     static let morning = Date(timeIntervalSince1970: 1_795_586_400)
@@ -26,7 +26,7 @@ struct DemoScenario: Sendable {
         try await TestServer.run(demo: true, clock: { morning }) { s in
             var tokens: [String: String] = [:]
             for role in roles { tokens[role] = try await issueToken(s, for: role) }
-            let published = try await s.send(.POST, "/api/v1/schedule/runs", token: tokens["planner"], body: #"{"timeLimitSeconds":1,"seed":7}"#)
+            let published = try await s.send(.POST, "/api/v1/schedule/runs", token: tokens["planner"], body: #"{"iterations":300,"seed":7}"#)
             try #require(published.status == 201, "\(published.text)")
             try #require(await s.engine.read { $0.publishedSchedule?.steps.isEmpty == false }, "a schedule is published")
             let orchestrator = Orchestrator(engine: s.engine, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
@@ -117,12 +117,13 @@ struct ScenarioCheck: @unchecked Sendable {
     func baseline() throws -> KPIs { try KPIs(impact["baseline"]) }
     func predicted() throws -> KPIs { try KPIs(impact["predicted"]) }
 
-    /// The new lateness is real and adds up: more late orders or lines than the baseline, and the rise in total
-    /// lateness is no more than the sum of the listed orders' later completions (orders finishing earlier only lower it).
+    /// The new lateness is real and adds up: more minutes late than the baseline (and no fewer late orders or lines),
+    /// and the rise in total lateness is no more than the sum of the listed orders' later completions (orders finishing
+    /// earlier only lower it).
     func assertNewLateness(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let (b, p) = (try baseline(), try predicted())
         #expect(p.lateness > b.lateness, "the disruption makes something late: \(b) → \(p)", sourceLocation: sourceLocation)
-        #expect(p.lateOrders + p.lateCustomerLines > b.lateOrders + b.lateCustomerLines, "\(b) → \(p)", sourceLocation: sourceLocation)
+        #expect(p.lateOrders + p.lateCustomerLines >= b.lateOrders + b.lateCustomerLines, "\(b) → \(p)", sourceLocation: sourceLocation)
         #expect(!orders.isEmpty, "the orders finishing later are listed", sourceLocation: sourceLocation)
         // An order the disruption brings (a rush order) has no baseline: all its lateness is new.
         let known = await scenario.s.engine.read { state in Set(state.productionOrders.keys.map(\.rawValue)) }

@@ -37,6 +37,19 @@ struct AssessmentTests {
         #expect(e.subject == "machine-slow:\(wc)")
     }
 
+    @Test("An eight-hour slowdown at 30 % costs the work center 70 % of those eight hours, not weeks: long operations pause over the night instead of waiting for a window they fit in")
+    func slowdownCostsItsLostCapacity() throws {
+        let state = F.scaleOne
+        let wc = try #require(state.publishedSchedule?.busiestWorkCenter(from: F.now, hours: 8))
+        let d = Disruption(kind: .machineSlow, workCenter: wc, from: F.now, until: F.now.addingTimeInterval(8 * 3600), rateFactor: 0.3)
+        let e = try Orchestration.assess(F.trigger(d, actions: [.resequence], subject: "machine-slow:\(wc)", title: "\(wc) runs slow"), state: state, now: F.now)
+        #expect(e.impact.predicted.totalLatenessMinutes >= e.impact.baseline.totalLatenessMinutes)
+        #expect(!e.impact.operations.isEmpty, "work on \(wc) moves")
+        // 8 h × 70 % = 336 min of lost work; with the nights and a weekend in between no operation moves by three days.
+        let most = e.impact.operations.map(\.shiftMinutes).max() ?? 0
+        #expect(most > 0 && most < 3 * 24 * 60, "the biggest move is \(most) min")
+    }
+
     @Test("The best action reduces lateness, the plant accepts its commands, and verification passes afterwards")
     func bestActionVerifies() throws {
         let (state, trigger, _) = try #require(Self.slowdown)

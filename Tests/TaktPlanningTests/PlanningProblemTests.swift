@@ -105,7 +105,12 @@ struct PlanningProblemTests {
         #expect(!breaks.contains { $0.start < 1260 && $0.end > 300 })
     }
 
-    @Test("A schedule of the demo plant passes the independent checker and keeps every operation inside its shifts")
+    /// Working minutes of `window` on a calendar: its length less the breaks inside it.
+    static func workingMinutes(_ window: TimeWindow, _ calendar: ResourceCalendar) -> Int {
+        window.length - calendar.breaks.reduce(0) { $0 + max(0, min($1.end, window.end) - max($1.start, window.start)) }
+    }
+
+    @Test("A schedule of the demo plant passes the independent checker; each operation starts in its shift and gets its minutes of working time, pausing over shift gaps")
     func solvedScheduleIsValid() throws {
         let state = try demoState()
         let planning = try PlanningProblem(state: state, origin: try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z")))
@@ -114,9 +119,35 @@ struct PlanningProblemTests {
         #expect(ScheduleChecker.violations(of: result.schedule, in: planning.problem).isEmpty)
         for placed in result.schedule.operations {
             let calendar = planning.problem.resources[placed.resource.rawValue].calendar
-            let overlapping = calendar.breaks.filter { $0.start < placed.end && $0.end > placed.start }
-            #expect(overlapping.isEmpty, "\(planning.operations[placed.operation.rawValue]) runs into a break")
+            let op = planning.problem.operations[placed.operation.rawValue]
+            #expect(!calendar.breaks.contains { $0.start <= placed.start && $0.end > placed.start }, "\(planning.operations[placed.operation.rawValue]) starts in a break")
+            #expect(Self.workingMinutes(TimeWindow(start: placed.start, end: placed.end), calendar) >= (op.duration(on: placed.resource) ?? 0),
+                    "\(planning.operations[placed.operation.rawValue]) gets its working minutes")
         }
+    }
+
+    @Test("A big order whose operation takes longer than a day's two shifts is planned across days, not pushed past the horizon")
+    func operationLongerThanAShift() throws {
+        var state = try demoState()
+        let origin = try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z"))
+        let routing = try #require(state.routings.values.filter { ($0.operations.first?.workCenters.first?.runMinutesPerUnit ?? 0) > 0 }.min { $0.id < $1.id })
+        let first = try #require(routing.operations.first?.workCenters.first)
+        let quantity = (2_000 / first.runMinutesPerUnit).rounded(.up)  // more than 2,000 minutes of work: two days of two shifts
+        let events = try state.decide(.createProductionOrder(NewProductionOrder(
+            id: "PO-BIG", item: routing.item, quantity: quantity, routing: routing.id, dueDate: origin.addingTimeInterval(20 * 86_400))),
+            actor: nil, now: origin)
+        for event in events { state.apply(event, sequence: state.sequence + 1) }
+        let planning = try PlanningProblem(state: state, origin: origin)
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 1, threads: 1))
+        #expect(result.violations.isEmpty)
+        let i = try #require(planning.operations.firstIndex { $0.productionOrder == "PO-BIG" && $0.sequence == routing.operations[0].sequence })
+        let placed = result.schedule.operations[i]
+        let calendar = planning.problem.resources[placed.resource.rawValue].calendar
+        let duration = try #require(planning.problem.operations[i].duration(on: placed.resource))
+        #expect(duration > 2_000)
+        #expect(Self.workingMinutes(TimeWindow(start: placed.start, end: placed.end), calendar) == duration, "it gets exactly its working minutes")
+        #expect(placed.end - placed.start > duration, "it pauses over the nights")
+        #expect(placed.end < 10 * 24 * 60, "it ends within ten days, not at the end of the 28-day horizon: \(placed)")
     }
 
     @Test("An order whose routing no longer exists is named in the error")

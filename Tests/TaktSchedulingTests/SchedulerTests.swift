@@ -116,6 +116,19 @@ struct FeatureTests {
         #expect(r.schedule.operations[1].end == 80)
     }
 
+    @Test("A running (frozen) splittable job caught by the night waits it out: it ends its duration of working time after the break, and the checker agrees")
+    func frozenSplittableStartsInBreak() throws {
+        var b = ProblemBuilder(resources: 1)
+        b.resources[0].calendar = ResourceCalendar(breaks: [TimeWindow(start: 0, end: 480), TimeWindow(start: 1440, end: 1920)])
+        let o = b.order()
+        let running = b.op(o, [(0, 100)], splittable: true, fixed: FixedPlacement(resource: ResourceID(0), start: 0))
+        b.op(o, [(0, 50)], after: [running], splittable: true)
+        let r = try Scheduler.solve(b.problem, options: iterationOptions(iterations: 10))
+        #expect(r.violations.isEmpty, "\(r.violations)")
+        #expect(r.schedule.operations[0].start == 0 && r.schedule.operations[0].end == 580)
+        #expect(r.schedule.operations[1].start == 580 && r.schedule.operations[1].end == 630)
+    }
+
     @Test("Sequence-dependent setups are respected, counted, and grouped by the search")
     func setups() throws {
         var b = ProblemBuilder(resources: 1)

@@ -41,6 +41,9 @@ def main():
         anna = server.token_for("op-anna")
         server.api("POST", "/api/v1/work-centers/WC-MILL-1/clock-in", token=anna)
         exception_id = exception["id"]
+        # The best-ranked action that changes the plan, drawn beside the published schedule.
+        compare = next((a["id"] for a in exception["actions"] if a.get("schedule")), None)
+        assert compare, "the slowdown's exception proposes an action with a schedule"
         # Anna mills PO-000008's flanges (as in tests/browser/test_web.py), so genealogy has a story to draw.
         warehouse = server.token_for("warehouse")
         op = "/api/v1/production-orders/PO-000008/operations/10"
@@ -66,7 +69,7 @@ def main():
                 ("/schedule?zoom=day", "schedule-day"),
                 ("/schedule?zoom=week", "schedule-week"),
                 (f"/schedule?zoom=week&wc={wc}", "schedule-work-center"),
-                (f"/schedule?compare={exception_id}/A1&zoom=week", "schedule-compare"),
+                (f"/schedule?compare={exception_id}/{compare}&zoom=week", "schedule-compare"),
                 ("/exceptions", "exception-inbox"),
                 (f"/exceptions/{exception_id}", "exception-detail"),
                 ("/orders", "orders"),
