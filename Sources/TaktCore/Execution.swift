@@ -134,12 +134,19 @@ extension PlantState {
             v.check(reason.count <= 200, "reason", "max-length", "reason must be at most 200 characters")
             if let r = change.actualRate { v.nonNegative(r, "actualRate") }
             if let r = change.idealRate { v.positive(r, "idealRate") }
+            if let until = change.expectedUntil {
+                v.check(change.state == .down || change.state == .slow, "expectedUntil", "not-applicable",
+                        "expectedUntil says when a down or slow work center is expected back; it does not apply to \(change.state.rawValue)")
+                v.check(until > now, "expectedUntil", "after-now", "expectedUntil must be later than now (\(TaktJSON.formatDate(now)))")
+            }
             try v.throwIfAny()
-            if let current = machineStates[change.workCenter]?.last, current.state == change.state, (current.reason ?? "") == reason {
+            if let current = machineStates[change.workCenter]?.last, current.state == change.state, (current.reason ?? "") == reason,
+               current.expectedUntil == change.expectedUntil {
                 throw .conflict("state", "unchanged", "\(change.workCenter) is already \(change.state.rawValue)")
             }
             return [.machineStateChanged(.init(workCenter: change.workCenter, state: change.state, reason: reason.isEmpty ? nil : reason, at: now,
-                                               by: actor, actualRate: change.actualRate, idealRate: change.idealRate))]
+                                               by: actor, actualRate: change.actualRate, idealRate: change.idealRate,
+                                               expectedUntil: change.expectedUntil))]
 
         case .recordMachineCount(let count):
             guard workCenters[count.workCenter] != nil else { throw .notFound("workCenter", "work center '\(count.workCenter)' does not exist") }

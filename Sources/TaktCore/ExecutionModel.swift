@@ -197,9 +197,11 @@ public struct MachineStateChange: Codable, Sendable, Hashable {
     /// For `slow`: the rate observed and the ideal rate, in units per hour.
     public var actualRate: Double?
     public var idealRate: Double?
+    /// For `down` and `slow`: when the work center is expected back at its ideal rate, as reported.
+    public var expectedUntil: Date?
     public init(
         workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, at: Date, by: User.ID? = nil,
-        actualRate: Double? = nil, idealRate: Double? = nil
+        actualRate: Double? = nil, idealRate: Double? = nil, expectedUntil: Date? = nil
     ) {
         self.workCenter = workCenter
         self.state = state
@@ -208,6 +210,7 @@ public struct MachineStateChange: Codable, Sendable, Hashable {
         self.by = by
         self.actualRate = actualRate
         self.idealRate = idealRate
+        self.expectedUntil = expectedUntil
     }
 }
 
@@ -453,12 +456,16 @@ public struct SetMachineState: Codable, Sendable, Hashable {
     public var reason: String?
     public var actualRate: Double?
     public var idealRate: Double?
-    public init(workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, actualRate: Double? = nil, idealRate: Double? = nil) {
+    /// For `down` and `slow`: when maintenance expects the work center back at its ideal rate (the reported repair time).
+    public var expectedUntil: Date?
+    public init(workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, actualRate: Double? = nil, idealRate: Double? = nil,
+                expectedUntil: Date? = nil) {
         self.workCenter = workCenter
         self.state = state
         self.reason = reason
         self.actualRate = actualRate
         self.idealRate = idealRate
+        self.expectedUntil = expectedUntil
     }
 }
 

@@ -181,7 +181,7 @@ extension TaktAPI {
                 let body = try await JSONIO.decode(MachineStateRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
                     .setMachineState(.init(workCenter: id, state: body.state, reason: body.reason, actualRate: body.actualRate,
-                                           idealRate: body.idealRate)),
+                                           idealRate: body.idealRate, expectedUntil: body.expectedUntil)),
                     request: request, context: ctx)
             },
             APIRoute(method: .get, path: "/api/v1/work-centers/{id}/machine-states", operationID: "listMachineStates",
@@ -322,6 +322,7 @@ struct MachineStateRequest: Codable, Sendable {
     var reason: String?
     var actualRate: Double?
     var idealRate: Double?
+    var expectedUntil: Date?
 }
 
 struct CountRequest: Codable, Sendable {

@@ -758,6 +758,8 @@ enum OpenAPISchemas {
             "reason": str("required for down, e.g. `spindle failure`; at most 200 characters").optional,
             "actualRate": num("for slow: the observed rate, units per hour", min: 0).optional,
             "idealRate": num("for slow: the ideal rate, units per hour", above: 0).optional,
+            "expectedUntil": date("for down and slow: when the work center is expected back at its ideal rate (the repair time maintenance "
+                + "reports); the orchestrator plans with it instead of the playbook's assumed duration").optional,
         ])),
         ("SetMachineState", obj("Record a work center's machine state (command data).", [
             "workCenter": code("work center ID"),
@@ -765,6 +767,8 @@ enum OpenAPISchemas {
             "reason": str("required for down, e.g. `spindle failure`; at most 200 characters").optional,
             "actualRate": num("for slow: the observed rate, units per hour", min: 0).optional,
             "idealRate": num("for slow: the ideal rate, units per hour", above: 0).optional,
+            "expectedUntil": date("for down and slow: when the work center is expected back at its ideal rate (the repair time maintenance "
+                + "reports); the orchestrator plans with it instead of the playbook's assumed duration").optional,
         ])),
         ("MachineStateChange", obj("A work center entered a machine state.", [
             "workCenter": code("work center ID"),
@@ -774,6 +778,8 @@ enum OpenAPISchemas {
             "by": code("who recorded it").optional,
             "actualRate": num("for slow: the observed rate, units per hour", min: 0).optional,
             "idealRate": num("for slow: the ideal rate, units per hour", above: 0).optional,
+            "expectedUntil": date("for down and slow: when the work center is expected back at its ideal rate (the repair time maintenance "
+                + "reports); the orchestrator plans with it instead of the playbook's assumed duration").optional,
         ])),
         ("MachineStateHistory", obj("A work center's machine states in a window.", [
             "workCenter": code("work center ID"),

@@ -257,7 +257,8 @@ struct EventReading {
         switch event {
         case .machineStateChanged(let m):
             let wc = m.workCenter.rawValue
-            var d = Disruption(kind: kind, workCenter: m.workCenter, from: m.at, until: after(m.at))
+            // The repair time reported with the state, else the playbook's assumption.
+            var d = Disruption(kind: kind, workCenter: m.workCenter, from: m.at, until: m.expectedUntil ?? after(m.at))
             var title: String
             if kind == .machineSlow {
                 guard let factor = rateFactor(m), factor > 0, factor < 1 else { return nil }
@@ -270,6 +271,7 @@ struct EventReading {
                 title = "\(wc) is \(m.state.rawValue)"
             }
             if let reason = m.reason { title += ": \(reason)" }
+            if let until = m.expectedUntil { title += ", expected back \(date(until))" }
             return Found(disruption: d, subject: "\(kind.rawValue):\(wc)", title: title)
 
         case .operationDelayReported(let r):

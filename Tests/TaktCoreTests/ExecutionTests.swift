@@ -454,6 +454,19 @@ struct ExecutionTests {
         #expect(cell.state.machineCounts["WC-LATHE-1"]?.map(\.count) == [12])
     }
 
+    @Test("Maintenance's repair time goes with a down or slow state: it must lie ahead, it does not apply to running, and a new estimate is recorded")
+    func expectedRepairTime() {
+        var cell = LatheCell()
+        let tomorrow = cell.clock.addingTimeInterval(86_400)
+        cell.refused(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: cell.clock.addingTimeInterval(-60))),
+                     by: "sup-sara", rule: "after-now")
+        cell.refused(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .running, expectedUntil: tomorrow)), by: "sup-sara", rule: "not-applicable")
+        cell.act(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: tomorrow)), by: "sup-sara")
+        let later = tomorrow.addingTimeInterval(4 * 3600)
+        cell.act(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: later)), by: "sup-sara")
+        #expect(cell.state.machineStates["WC-LATHE-1"]?.map(\.expectedUntil) == [tomorrow, later])
+    }
+
     @Test("Releasing an order reports its material: required against what is available and not reserved for other orders, with the shortage")
     func releaseReportsMaterial() throws {
         var cell = LatheCell(release: false, stage: 0)

@@ -1148,7 +1148,7 @@ private enum Samples {
     static let clockIn = ClockIn(user: "jdoe", workCenter: "WC-LATHE-1", since: now)
     static let session = LabourSession(user: "jdoe", workCenter: "WC-LATHE-1", start: now, end: now.addingTimeInterval(8 * 3600))
     static let machineState = MachineStateChange(workCenter: "WC-LATHE-1", state: .slow, reason: "worn insert", at: now, by: "jdoe",
-                                                 actualRate: 10, idealRate: 13.3)
+                                                 actualRate: 10, idealRate: 13.3, expectedUntil: now.addingTimeInterval(3600))
     static let labourSession = LabourReport.Session(user: "jdoe", workCenter: "WC-LATHE-1", start: now, end: day(1), minutes: 480)
     static let labourOperation = LabourReport.OperationLabour(productionOrder: "PO-000003", operation: 10, name: "Turn housing",
                                                               workCenter: "WC-LATHE-1", operator: "jdoe", minutes: 90)
@@ -1199,8 +1199,10 @@ private enum Samples {
             specimen("ClockedInList", ClockedInList(workCenter: "WC-LATHE-1", items: [clockIn])),
             specimen("LabourReport", LabourReport(from: now, to: day(1), sessions: [labourSession], operations: [labourOperation])),
             specimen("LabourReportSession", labourSession), specimen("OperationLabour", labourOperation),
-            specimen("MachineStateRequest", MachineStateRequest(state: .slow, reason: "worn insert", actualRate: 10, idealRate: 13.3)),
-            specimen("SetMachineState", SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle failure", actualRate: 0, idealRate: 13.3)),
+            specimen("MachineStateRequest", MachineStateRequest(state: .slow, reason: "worn insert", actualRate: 10, idealRate: 13.3,
+                                                                expectedUntil: now.addingTimeInterval(3600))),
+            specimen("SetMachineState", SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle failure", actualRate: 0, idealRate: 13.3,
+                                                        expectedUntil: now.addingTimeInterval(3600))),
             specimen("MachineStateChange", machineState),
             specimen("MachineStateHistory", MachineStateHistory(workCenter: "WC-LATHE-1", from: now, to: day(1), items: [machineState])),
             specimen("CountRequest", CountRequest(count: 12)),

@@ -116,7 +116,7 @@ struct OrchestrationAPITests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await orchestrator.run() }
                 defer { group.cancelAll() }
-                #expect(await orchestrator.waitUntilIdle(after: 0, timeout: .seconds(10)), "the orchestrator has taken its position")
+                #expect(await orchestrator.waitUntilIdle(after: 0, timeout: .seconds(60)), "the orchestrator has taken its position")
                 try await Self.approveAndExecute(s)
             }
         }

@@ -74,7 +74,7 @@ struct OrchestratorTests {
     static func settle(_ orchestrator: Orchestrator, _ engine: Engine) async -> Bool {
         for _ in 0..<20 {
             let end = await engine.committedSequence
-            guard await orchestrator.waitUntilIdle(after: end, timeout: .seconds(10)) else { return false }
+            guard await orchestrator.waitUntilIdle(after: end, timeout: .seconds(60)) else { return false }
             if await engine.committedSequence == end { return true }
         }
         return false
@@ -91,11 +91,11 @@ struct OrchestratorTests {
         try await Self.seed(engine)
         let calls = Calls()
         try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             let down = try await engine.submit(CommandEnvelope(
                 command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")), actor: .system))
             let source = try #require(down.events.last?.sequence)
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             let raised = try await engine.events(after: source, limit: 100).filter { $0.type == "exceptionRaised" }
             #expect(raised.count == 1)
             #expect(raised.first?.actor == "system")
@@ -107,8 +107,8 @@ struct OrchestratorTests {
             let approved = try await engine.submit(CommandEnvelope(
                 command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1", comment: "go")), actor: .user("supervisor")))
             let approval = try #require(approved.events.last?.sequence)
-            #expect(await orchestrator.waitUntilIdle(after: approval, timeout: .seconds(10)))
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(after: approval, timeout: .seconds(60)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             let after = try await engine.events(after: approval, limit: 100)
             #expect(after.map(\.type) == ["overtimeScheduled", "actionExecuted", "exceptionVerified"])
             #expect(after.allSatisfy { $0.actor == "system" && $0.correlationID == "approval:EXC-000001/A1" })
@@ -133,10 +133,10 @@ struct OrchestratorTests {
             try await Self.seed(engine)
             before = await engine.committedSequence
             try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
-                #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+                #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
                 _ = try await engine.submit(CommandEnvelope(
                     command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")), actor: .system))
-                #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+                #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
                 _ = try await engine.submit(CommandEnvelope(
                     command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1")), actor: .user("supervisor")))
                 #expect(await Self.settle(orchestrator, engine))
@@ -151,7 +151,7 @@ struct OrchestratorTests {
             let engine = try await TaktApplication.openEngine(databasePath: path, logger: Self.quiet, now: { Self.day })
             end = await engine.committedSequence
             try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
-                #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+                #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
                 #expect(await orchestrator.statistics.eventsHandled == 0)
             }
             #expect(await engine.committedSequence == end)
@@ -164,7 +164,7 @@ struct OrchestratorTests {
             try await engine.store.saveCursor("orchestrator", position: before)
             let (before, end) = (before, end)
             try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
-                #expect(await orchestrator.waitUntilIdle(after: end, timeout: .seconds(10)))
+                #expect(await orchestrator.waitUntilIdle(after: end, timeout: .seconds(60)))
                 #expect(await orchestrator.statistics.eventsHandled == Int(end - before))
             }
             #expect(await engine.committedSequence == end, "nothing was written again")
@@ -183,14 +183,14 @@ struct OrchestratorTests {
         try await Self.seed(engine)
         let calls = Calls()
         try await Self.withOrchestrator(engine, Self.analysis(calls, failing: true)) { orchestrator in
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             _ = try await engine.submit(CommandEnvelope(
                 command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")), actor: .system))
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             #expect(await orchestrator.statistics.assessmentFailures == 1)
             // A later event is handled normally; the failed one is not assessed again.
             _ = try await engine.submit(CommandEnvelope(command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .running)), actor: .system))
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
         }
         #expect(calls.assessed.withLock { $0 } == 1)
         #expect(await engine.read { $0.exceptions.isEmpty })
@@ -202,7 +202,7 @@ struct OrchestratorTests {
         try await Self.seed(engine)
         let calls = Calls()
         try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             var exception = handMadeException(subject: "test:failing", at: Self.day, approvals: [.supervisor])
             let good = Overtime(workCenter: "WC-1", start: Self.day.addingTimeInterval(14 * 3600), end: Self.day.addingTimeInterval(16 * 3600), reason: "catch up")
             var bad = good
@@ -212,8 +212,8 @@ struct OrchestratorTests {
             _ = try await engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system))
             _ = try await engine.submit(CommandEnvelope(
                 command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1")), actor: .user("supervisor")))
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
-            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(10)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
+            #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
         }
         let state = await engine.read { $0 }
         #expect(state.exceptions["EXC-000001"]?.status == .open)

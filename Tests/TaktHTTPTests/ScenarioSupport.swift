@@ -34,7 +34,7 @@ struct DemoScenario: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await orchestrator.run() }
                 defer { group.cancelAll() }
-                #expect(await orchestrator.waitUntilIdle(after: await s.engine.committedSequence, timeout: .seconds(10)),
+                #expect(await orchestrator.waitUntilIdle(after: await s.engine.committedSequence, timeout: .seconds(60)),
                         "the orchestrator has taken its position")
                 try await body(DemoScenario(s: s, tokens: tokens, orchestrator: orchestrator))
             }

@@ -91,6 +91,17 @@ struct TriggerTests {
         #expect(back == nil)
     }
 
+    @Test("A breakdown with the repair time maintenance reported lasts until then, not the playbook's two hours")
+    func machineDownUntilRepaired() throws {
+        var state = F.demo
+        let wc = try #require(state.workCenters.keys.sorted().last)
+        let t = try #require(try F.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle failure",
+                                                                            expectedUntil: F.hours(30))),
+                                           type: "machineStateChanged", on: &state))
+        #expect(t.disruption.until == F.hours(30))
+        #expect(t.title.hasPrefix("\(wc) is down: spindle failure, expected back "), "\(t.title)")
+    }
+
     @Test("A slowdown without rates describes no slowdown, so nothing is raised")
     func slowWithoutRates() throws {
         var state = F.demo

@@ -109,22 +109,23 @@ def parse(text):
 
 
 def real_disruption(server):
-    """Publishes a schedule, then slows down the work center with the most work in the next eight hours (the
-    slowdown playbook's assumed duration) through the API; the orchestrator (running inside `takt serve`) raises an
-    exception with simulated, ranked actions. Returns the published schedule, the exception (as
-    GET /api/v1/exceptions/{id} answers) and the work center."""
+    """Publishes a schedule, then reports through the API that the work center with the most work until tomorrow
+    evening runs at 30 % of its rate (worn tooling) until then, the repair time maintenance gave; the orchestrator
+    (running inside `takt serve`) raises an exception with simulated, ranked actions. Returns the published schedule,
+    the exception (as GET /api/v1/exceptions/{id} answers) and the work center."""
     published = server.api("POST", "/api/v1/schedule/runs", {"timeLimitSeconds": 1})
     now = parse(published["origin"])
-    until = now + datetime.timedelta(hours=8)
+    until = now + datetime.timedelta(hours=39)  # Wednesday 07:00 → Thursday 22:00 in the plant: two days of two shifts
     load = {}
     for step in published["steps"]:
         start, end = max(parse(step["start"]), now), min(parse(step["end"]), until)
         if end > start:
             load[step["workCenter"]] = load.get(step["workCenter"], 0) + (end - start).total_seconds() / 60
-    assert load, "the published schedule has work in the next eight hours"
+    assert load, "the published schedule has work before tomorrow evening"
     wc = max(sorted(load), key=lambda w: load[w])
     server.api("POST", f"/api/v1/work-centers/{wc}/machine-state",
-               {"state": "slow", "reason": "Worn tool, feed reduced", "actualRate": 15, "idealRate": 50})
+               {"state": "slow", "reason": "Worn tooling, feed reduced", "actualRate": 15, "idealRate": 50,
+                "expectedUntil": until.strftime("%Y-%m-%dT%H:%M:%SZ")})
     for _ in range(300):  # at most 30 s
         items = server.api("GET", "/api/v1/exceptions?kind=machine-slow")["items"]
         if items:
