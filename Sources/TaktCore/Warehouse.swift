@@ -606,11 +606,20 @@ extension PlantState {
             entries[receipt.item, default: []].append(ProjectionEntry(at: receipt.expectedDate, kind: .receipt, quantity: receipt.openQuantity,
                                                                       projected: 0, expectedReceipt: receipt.id))
         }
+        // Open production orders of the item supply it when they finish (their last scheduled step), less what they made.
+        for order in productionOrders.values where [.planned, .released, .inProgress].contains(order.status) && itemsInScope.contains(order.item) {
+            let made = (outputsByOrder[order.id] ?? []).reduce(0.0) { $0 + (lots[$1]?.quantity ?? 0) }
+            let open = order.quantity - made
+            guard open > epsilon else { continue }
+            let end = steps[order.id]?.values.map(\.end).max()
+            entries[order.item, default: []].append(ProjectionEntry(at: end ?? order.dueDate, kind: .production, quantity: open, projected: 0,
+                                                                    productionOrder: order.id, scheduled: end != nil))
+        }
         for r in reqs {
             entries[r.item, default: []].append(ProjectionEntry(at: r.start ?? r.order.dueDate, kind: .requirement, quantity: -r.quantity, projected: 0,
                                                                 productionOrder: r.order.id, operation: r.operation, scheduled: r.start != nil))
         }
-        func rank(_ e: ProjectionEntry) -> Int { e.kind == .stock ? 0 : e.kind == .receipt ? 1 : 2 }
+        func rank(_ e: ProjectionEntry) -> Int { e.kind == .stock ? 0 : e.kind == .requirement ? 2 : 1 }
         func key(_ e: ProjectionEntry) -> String {
             e.lot?.rawValue ?? e.expectedReceipt?.rawValue ?? "\(e.productionOrder?.rawValue ?? "")#\(e.operation ?? 0)"
         }

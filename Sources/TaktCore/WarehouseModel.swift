@@ -181,6 +181,9 @@ public enum ProjectionKind: String, Codable, Sendable, CaseIterable {
     case stock
     /// An open expected receipt.
     case receipt
+    /// What an open production order of the item will still make, when its last operation is scheduled to end (else by
+    /// its due date).
+    case production
     /// What an operation of a released or planned order still needs.
     case requirement
 }
@@ -196,7 +199,7 @@ public struct ProjectionEntry: Codable, Sendable, Hashable {
     public var expectedReceipt: ExpectedReceipt.ID?
     public var productionOrder: ProductionOrder.ID?
     public var operation: Int?
-    /// For requirements: whether the time is the scheduled start (true) or the order's due date (false).
+    /// For requirements and production: whether the time is the scheduled start or end (true) or the order's due date (false).
     public var scheduled: Bool?
     public init(at: Date, kind: ProjectionKind, quantity: Double, projected: Double, lot: Lot.ID? = nil,
                 expectedReceipt: ExpectedReceipt.ID? = nil, productionOrder: ProductionOrder.ID? = nil, operation: Int? = nil,

@@ -43,6 +43,10 @@ struct DemoPlantBuilder {
     private var customers: [Customer] = []
     private var salesLines: [SalesLine] = []
     private var orders: [PlannedOrder] = []
+    private var bomComponents: [Item.ID: [BOMComponent]] = [:]
+    /// Purchased stock received so far, and who supplies each purchased item.
+    private var onHand: [Item.ID: Double] = [:]
+    private var supplierOf: [Item.ID: DemoCatalog.Supplier] = [:]
     private var lotNumber = 0
 
     private let store: Location.ID = "LOC-STORE"
@@ -265,6 +269,7 @@ struct DemoPlantBuilder {
         ]
         for (parent, components) in boms {
             commands.append(.defineBOM(BOM(id: BOM.ID("BOM-\(parent.rawValue)"), item: parent, components: components)))
+            bomComponents[parent] = components
         }
     }
 
@@ -472,6 +477,32 @@ struct DemoPlantBuilder {
         }
     }
 
+    // MARK: - Supply: purchase orders
+
+    /// Open purchase orders as expected receipts: for each purchased item whose stock does not cover the open orders'
+    /// needs, the difference (and a margin) from its supplier within the next days; one per product line arrives only
+    /// after a week and a half, so the plant has a real shortage to deal with.
+    private mutating func announcePurchaseOrders() {
+        var need: [Item.ID: Double] = [:]
+        for order in orders where [.planned, .released, .inProgress].contains(order.status) {
+            for c in bomComponents[order.item] ?? [] where supplierOf[c.item] != nil {
+                need[c.item, default: 0] += c.quantity * order.quantity
+            }
+        }
+        let short = need.keys.filter { need[$0, default: 0] > onHand[$0, default: 0] + 1e-9 }.sorted()
+        var late = Set<Int>()
+        while late.count < min(scale, short.count) { late.insert(rng.int(0...(short.count - 1))) }
+        for (k, item) in short.enumerated() {
+            guard let supplier = supplierOf[item] else { continue }
+            let quantity = ((need[item, default: 0] - onHand[item, default: 0]) * 1.25).rounded(.up)
+            let days = late.contains(k) ? rng.int(8...12) : rng.int(1...5)
+            var date = local(days, hour: 9)
+            while !isWorkday(Int(date.timeIntervalSince(start) / 86_400)) { date = date.addingTimeInterval(86_400) }
+            commands.append(.expectReceipt(ExpectReceipt(
+                item: item, quantity: quantity, expectedDate: date, supplier: supplier.name, reference: String(format: "4500%06d", 1200 + k))))
+        }
+    }
+
     // MARK: - Supply: lots
 
     private mutating func nextLot() -> Lot.ID {
@@ -490,6 +521,8 @@ struct DemoPlantBuilder {
         let id = nextLot()
         commands.append(
             .createLot(NewLot(id: id, item: item, quantity: Double(quantity), location: location, supplierLot: supplierLot(supplier), supplier: supplier.name)))
+        onHand[item, default: 0] += Double(quantity)
+        supplierOf[item] = supplier
         return id
     }
 
@@ -541,6 +574,7 @@ struct DemoPlantBuilder {
             commands.append(.setLotStatus(SetLotStatus(lot: lot, status: .onHold, reason: "Supplier notice: possible material mix-up in this lot")))
         }
 
+        announcePurchaseOrders()
         // The orders move on now that the material is here: releases reserve it and create staging tasks.
         commands += orderTransitions
         // What completed orders made, at the place that uses it next.

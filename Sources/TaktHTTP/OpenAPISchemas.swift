@@ -1178,7 +1178,7 @@ enum OpenAPISchemas {
         // Warehouse: projected availability and shortages
         ("ProjectionEntry", obj("One line of an item's projected availability, with the running projection after it.", [
             "at": date("when: now for stock, the expected date for a receipt, the scheduled start (else the due date) for a requirement"),
-            "kind": enumOf(ProjectionKind.allCases.map(\.rawValue), "stock on hand, an open expected receipt, or an order's requirement"),
+            "kind": enumOf(ProjectionKind.allCases.map(\.rawValue), "stock on hand, an open expected receipt, what an open production order of the item will make, or an order's requirement"),
             "quantity": num("positive for supply, negative for demand"),
             "projected": num("the projection after this line"),
             "lot": code("for stock: the lot").optional,
