@@ -28,6 +28,8 @@ public struct ReactBenchmark: Sendable {
     public struct Sample: Sendable {
         public var kind: String
         public var milliseconds: Double
+        /// Ranked actions the exception proposed (0 when the disruption made nothing later that an action could help).
+        public var actions: Int
     }
 
     public struct Figures: Sendable {
@@ -45,22 +47,26 @@ public struct ReactBenchmark: Sendable {
 
         /// A small table per kind, then one JSON line.
         public var report: [String] {
-            func row(_ kind: String, _ n: String, _ p50: String, _ p99: String, _ max: String) -> String {
+            func row(_ kind: String, _ cells: [String]) -> String {
                 "  " + kind.padding(toLength: 22, withPad: " ", startingAt: 0)
-                    + [n, p50, p99, max].map { String(repeating: " ", count: Swift.max(0, 10 - $0.count)) + $0 }.joined()
+                    + cells.map { String(repeating: " ", count: Swift.max(0, 11 - $0.count)) + $0 }.joined()
             }
             func ms(_ v: Double) -> String { String(format: "%.1f", v) }
             var lines = ["react (demo scale \(scale), \(samples.count) events, SQLite WAL synchronous=FULL; commit → exceptionRaised committed)"]
-            lines.append(row("kind", "n", "p50 ms", "p99 ms", "max ms"))
+            lines.append(row("kind", ["n", "p50 ms", "p99 ms", "max ms", "w/ actions"]))
             for kind in Set(samples.map(\.kind)).sorted() {
-                let values = samples.filter { $0.kind == kind }.map(\.milliseconds)
-                lines.append(row(kind, "\(values.count)", ms(percentile(50, of: values)), ms(percentile(99, of: values)), ms(values.max() ?? 0)))
+                let mine = samples.filter { $0.kind == kind }
+                let values = mine.map(\.milliseconds)
+                lines.append(row(kind, ["\(values.count)", ms(percentile(50, of: values)), ms(percentile(99, of: values)), ms(values.max() ?? 0),
+                                        "\(mine.filter { $0.actions > 0 }.count)"]))
             }
             let all = samples.map(\.milliseconds)
-            lines.append(row("all", "\(all.count)", ms(percentile(50)), ms(percentile(99)), ms(all.max() ?? 0)))
-            lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d}",
+            let withActions = samples.filter { $0.actions > 0 }.count
+            lines.append(row("all", ["\(all.count)", ms(percentile(50)), ms(percentile(99)), ms(all.max() ?? 0), "\(withActions)"]))
+            lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"exceptions_with_actions\": %d, \"with_actions_p99_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d}",
                                 scale, samples.count, percentile(50), percentile(99), all.max() ?? 0,
-                                all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count), setupSeconds, scheduledSteps))
+                                all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count), withActions,
+                                percentile(99, of: samples.filter { $0.actions > 0 }.map(\.milliseconds)), setupSeconds, scheduledSteps))
             return lines
         }
     }
@@ -104,10 +110,10 @@ public struct ReactBenchmark: Sendable {
                 let committed = clock.now
                 let sources = Set(outcome.events.map(\.sequence))
                 guard let last = outcome.events.last?.sequence else { throw Failure(description: "event \(n) (\(kind)) recorded nothing") }
-                guard try await waitForException(engine: engine, sources: sources, after: last, deadline: committed.advanced(by: timeout)) else {
+                guard let exception = try await waitForException(engine: engine, sources: sources, after: last, deadline: committed.advanced(by: timeout)) else {
                     throw Failure(description: "no exception raised for event \(n) (\(kind), \(command.typeName), sequence \(last)) within \(timeout)")
                 }
-                samples.append(Sample(kind: kind, milliseconds: seconds(clock.now - committed) * 1000))
+                samples.append(Sample(kind: kind, milliseconds: seconds(clock.now - committed) * 1000, actions: exception.actions.count))
                 // One at a time: the orchestrator has handled everything, including what it wrote itself.
                 _ = await orchestrator.waitUntilIdle(timeout: timeout)
             }
@@ -116,7 +122,9 @@ public struct ReactBenchmark: Sendable {
     }
 
     /// Waits on the log for an `exceptionRaised` whose source is one of `sources`.
-    private func waitForException(engine: Engine, sources: Set<Int64>, after start: Int64, deadline: ContinuousClock.Instant) async throws -> Bool {
+    private func waitForException(engine: Engine, sources: Set<Int64>, after start: Int64, deadline: ContinuousClock.Instant) async throws
+        -> PlantException?
+    {
         var position = start
         let clock = ContinuousClock()
         while clock.now < deadline {
@@ -127,7 +135,7 @@ public struct ReactBenchmark: Sendable {
                 if let exception = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload), let source = exception.sourceSequence,
                    sources.contains(source)
                 {
-                    return true
+                    return exception
                 }
             }
             if page.isEmpty {
@@ -136,7 +144,7 @@ public struct ReactBenchmark: Sendable {
                 _ = await engine.waitForCommit(after: position, timeout: min(left, .seconds(1)))
             }
         }
-        return false
+        return nil
     }
 
     /// The next disruption, picked from the plant as it is: kinds in turn, targets at random among real IDs.
@@ -148,7 +156,7 @@ public struct ReactBenchmark: Sendable {
                 let (la, lb) = (load[a] ?? 0, load[b] ?? 0)
                 return la != lb ? la > lb : a < b
             }
-            let running = busy.filter { wc in s.machineStates[wc]?.last?.state != .down }
+            let running = busy.filter { wc in ![.down, .slow].contains(s.machineStates[wc]?.last?.state) }  // not disrupted already
             let staging = s.stagingTasks.values.filter { $0.status == .open || $0.status == .picked }.map(\.id).sorted()
             var supplierLots: [String: String] = [:]
             for lot in s.lots.values where lot.status == .available {

@@ -31,17 +31,7 @@ enum OrchestrationFixture {
         guard let planning = try? PlanningProblem(state: state, origin: now),
             let result = try? Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1))
         else { return }
-        let schedule = PublishedSchedule(
-            id: "SCH-000001", origin: planning.origin,
-            steps: result.schedule.operations.map { placed in
-                let ref = planning.operations[placed.operation.rawValue]
-                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
-                                     workCenter: planning.workCenters[placed.resource.rawValue],
-                                     start: planning.date(placed.start), end: planning.date(placed.end))
-            }.sorted { ($0.start, $0.productionOrder, $0.sequence) < ($1.start, $1.productionOrder, $1.sequence) },
-            weightedTardinessMinutes: result.objectives.weightedTardiness, makespanMinutes: result.objectives.makespan,
-            totalSetupMinutes: result.objectives.totalSetup, lateOrders: [])
-        _ = try? record(.publishSchedule(schedule), on: &state)
+        _ = try? record(.publishSchedule(planning.published(result.schedule, id: "SCH-000001")), on: &state)
     }
 
     /// Decides and applies a command as the plant would (the orchestrator runs as the system actor).
