@@ -75,14 +75,17 @@ public struct PagesBenchmark: Sendable {
                 (s.publishedSchedule, s.workCenters.keys.sorted().first?.rawValue ?? "", s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue
                     ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? "")
             }
-            // A real disruption: the work center with the most work in the next eight hours runs at 30 % of its rate; the
-            // orchestrator (running in the server, as in `takt serve`) raises the exception with its simulated actions.
+            // A real disruption: the work center with the most work until tomorrow evening runs at 30 % of its rate until then
+            // (the repair time maintenance reports); the orchestrator (running in the server, as in `takt serve`) raises the
+            // exception with its simulated actions.
             progress("slowing down the busiest work center and waiting for the exception…")
-            guard let busiest = schedule?.busiestWorkCenter(from: engine.now(), hours: 8) else {
-                throw BenchError(message: "the published schedule has no work in the next eight hours; choose another --clock-start")
+            let now = engine.now()
+            guard let busiest = schedule?.busiestWorkCenter(from: now, hours: 39) else {
+                throw BenchError(message: "the published schedule has no work in the next 39 hours; choose another --clock-start")
             }
+            let until = TaktJSON.formatDate(now.addingTimeInterval(39 * 3600))
             let slow = try await send(client, .POST, base + "/api/v1/work-centers/\(busiest)/machine-state", bearer: token,
-                                      body: #"{"state":"slow","actualRate":3,"idealRate":10,"reason":"worn tool"}"#)
+                                      body: #"{"state":"slow","actualRate":3,"idealRate":10,"reason":"worn tooling","expectedUntil":"\#(until)"}"#)
             guard slow.status == 200 else { throw BenchError(message: "the slowdown answered \(slow.status): \(slow.text.prefix(300))") }
             var raised: PlantException?
             for _ in 0..<600 where raised == nil {  // at most 60 s
