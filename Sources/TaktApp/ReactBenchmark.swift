@@ -207,7 +207,8 @@ public struct ReactBenchmark: Sendable {
         var operations: [(ProductionOrder.ID, Int)]
     }
 
-    /// Schedules the open orders (2 s of search) and publishes the schedule, as `POST /api/v1/schedule/run` does.
+    /// Schedules the open orders (300 search iterations, so every run sees the same plan) and publishes the schedule, as
+    /// `POST /api/v1/schedule/runs` does.
     private func publishSchedule(engine: Engine, now: Date) async throws -> Int {
         let state = await engine.read { $0 }
         let planning: PlanningProblem
@@ -216,7 +217,7 @@ public struct ReactBenchmark: Sendable {
         } catch {
             throw Failure(description: "the demo plant cannot be scheduled: \(error.message)")
         }
-        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 2), seed: seed, threads: 2))
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 60, iterationLimit: 300), seed: seed, threads: 1))  // repeatable
         let published = planning.published(result.schedule, id: "SCH-000001")
         _ = try await engine.submit(CommandEnvelope(command: .publishSchedule(published), actor: .user("admin"), correlationID: "bench-react-schedule"))
         return published.steps.count

@@ -211,6 +211,7 @@ public enum Command: Sendable, Hashable {
     case defineApprovalPolicy(ApprovalPolicy)
     case reportOperationDelay(ReportOperationDelay)
     case scheduleOvertime(Overtime)
+    case reportAbsence(ReportAbsence)
 
     /// The roles that may submit this command (admins may submit every command).
     public var allowedRoles: Set<Role> {
@@ -249,7 +250,7 @@ public enum Command: Sendable, Hashable {
         case .dismissException: [.admin, .planner, .supervisor, .quality, .warehouse, .sales]
         case .definePlaybook, .defineApprovalPolicy: [.admin, .planner]
         case .reportOperationDelay: [.admin, .supervisor, .operator, .planner]
-        case .scheduleOvertime: [.admin, .supervisor]
+        case .scheduleOvertime, .reportAbsence: [.admin, .supervisor]
         }
     }
 }
@@ -312,6 +313,7 @@ extension Command: Codable {
         "defineApprovalPolicy",
         "reportOperationDelay",
         "scheduleOvertime",
+        "reportAbsence",
     ]
 
     public var typeName: String {
@@ -388,6 +390,7 @@ extension Command: Codable {
         case .defineApprovalPolicy: "defineApprovalPolicy"
         case .reportOperationDelay: "reportOperationDelay"
         case .scheduleOvertime: "scheduleOvertime"
+        case .reportAbsence: "reportAbsence"
         }
     }
 
@@ -468,6 +471,7 @@ extension Command: Codable {
         case "defineApprovalPolicy": self = .defineApprovalPolicy(try d(ApprovalPolicy.self))
         case "reportOperationDelay": self = .reportOperationDelay(try d(ReportOperationDelay.self))
         case "scheduleOvertime": self = .scheduleOvertime(try d(Overtime.self))
+        case "reportAbsence": self = .reportAbsence(try d(ReportAbsence.self))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
@@ -551,6 +555,7 @@ extension Command: Codable {
         case .defineApprovalPolicy(let v): try c.encode(v, forKey: .data)
         case .reportOperationDelay(let v): try c.encode(v, forKey: .data)
         case .scheduleOvertime(let v): try c.encode(v, forKey: .data)
+        case .reportAbsence(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -601,7 +606,7 @@ extension Command {
             .placeHold, .releaseHold:
             return self
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
-            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime:
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence:
             // Large values with many dates: round-trip through the log's own encoding.
             return (try? TaktJSON.decoder.decode(Command.self, from: TaktJSON.encoder.encode(self))) ?? self
         case .publishSchedule(var schedule):

@@ -131,6 +131,7 @@ public enum Event: Sendable, Hashable {
     case approvalPolicyDefined(ApprovalPolicy)
     case operationDelayReported(OperationDelayReported)
     case overtimeScheduled(Overtime)
+    case absenceReported(Absence)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``).
@@ -194,6 +195,7 @@ extension Event {
         "approvalPolicyDefined",
         "operationDelayReported",
         "overtimeScheduled",
+        "absenceReported",
     ]
 
     public var typeName: String {
@@ -275,6 +277,7 @@ extension Event {
         case .approvalPolicyDefined: "approvalPolicyDefined"
         case .operationDelayReported: "operationDelayReported"
         case .overtimeScheduled: "overtimeScheduled"
+        case .absenceReported: "absenceReported"
         }
     }
 
@@ -359,6 +362,7 @@ extension Event {
         case "approvalPolicyDefined": self = .approvalPolicyDefined(try d(ApprovalPolicy.self))
         case "operationDelayReported": self = .operationDelayReported(try d(OperationDelayReported.self))
         case "overtimeScheduled": self = .overtimeScheduled(try d(Overtime.self))
+        case "absenceReported": self = .absenceReported(try d(Absence.self))
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
         }
     }
@@ -443,6 +447,7 @@ extension Event {
         case .approvalPolicyDefined(let v): try encoder.encode(v)
         case .operationDelayReported(let v): try encoder.encode(v)
         case .overtimeScheduled(let v): try encoder.encode(v)
+        case .absenceReported(let v): try encoder.encode(v)
         }
     }
 }

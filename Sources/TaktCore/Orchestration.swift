@@ -126,6 +126,20 @@ extension PlantState {
             o.by = actor
             return [.overtimeScheduled(o)]
 
+        case .reportAbsence(let a):
+            guard let user = users[a.user] else { throw .notFound("user", "user '\(a.user)' does not exist") }
+            let from = a.from ?? now
+            var v = Validator()
+            v.check(user.active, "user", "inactive", "user '\(a.user)' is inactive")
+            v.check(a.until > from, "until", "after-from", "the absence must end after it starts (\(TaktJSON.formatDate(from)))")
+            v.check(a.until > now, "until", "after-now", "the absence must end later than now (\(TaktJSON.formatDate(now)))")
+            v.check(a.until.timeIntervalSince(from) <= 366 * 86_400, "until", "range", "an absence may last at most a year")
+            let reason = a.reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            v.check(!reason.isEmpty, "reason", "required", "say why (e.g. 'sick', 'training')")
+            v.check(reason.count <= 200, "reason", "max-length", "reason must be at most 200 characters")
+            try v.throwIfAny()
+            return [.absenceReported(Absence(user: a.user, from: from, until: a.until, reason: reason, by: actor, at: now))]
+
         default:
             throw .invalid("type", "unsupported", "\(command.typeName) is not an orchestration command")
         }
@@ -197,6 +211,7 @@ extension PlantState {
         case .approvalPolicyDefined(let p): approvalPolicy = p
         case .operationDelayReported(let r): operationDelays[r.productionOrder, default: [:]][r.sequence] = r
         case .overtimeScheduled(let o): overtime[o.workCenter, default: []].append(o)
+        case .absenceReported(let a): absences[a.user, default: []].append(a)
         default: break
         }
     }

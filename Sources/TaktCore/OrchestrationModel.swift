@@ -717,6 +717,45 @@ public struct ReportOperationDelay: Codable, Sendable, Hashable {
     }
 }
 
+/// Report that a person will not be at work from `from` (default now) until `until`.
+public struct ReportAbsence: Codable, Sendable, Hashable {
+    public var user: User.ID
+    public var from: Date?
+    public var until: Date
+    public var reason: String
+    public init(user: User.ID, from: Date? = nil, until: Date, reason: String) {
+        self.user = user
+        self.from = from
+        self.until = until
+        self.reason = reason
+    }
+}
+
+/// A person away from work for a time, as reported.
+public struct Absence: Codable, Sendable, Hashable {
+    public var user: User.ID
+    public var from: Date
+    public var until: Date
+    public var reason: String
+    public var by: User.ID?
+    public var at: Date
+    public init(user: User.ID, from: Date, until: Date, reason: String, by: User.ID? = nil, at: Date) {
+        self.user = user
+        self.from = from
+        self.until = until
+        self.reason = reason
+        self.by = by
+        self.at = at
+    }
+}
+
+extension PlantState {
+    /// Whether a person is reported away at any time in `[from, until)`.
+    public func isAbsent(_ user: User.ID, from: Date, until: Date) -> Bool {
+        (absences[user] ?? []).contains { $0.from < until && $0.until > from }
+    }
+}
+
 /// Extra working time on a work center outside its shifts.
 public struct Overtime: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID

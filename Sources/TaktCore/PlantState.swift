@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 6
+    public static let schemaVersion = 7
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -95,6 +95,8 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var operationDelays: [ProductionOrder.ID: [Int: OperationDelayReported]] = [:]
     /// Extra working time per work center.
     public var overtime: [WorkCenter.ID: [Overtime]] = [:]
+    /// Reported absences per person, in the order reported.
+    public var absences: [User.ID: [Absence]] = [:]
 
     public init() {}
 
@@ -346,7 +348,7 @@ extension PlantState {
             .placeHold, .releaseHold:
             return try decideQuality(command, actor: actor, now: now)
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
-            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime:
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence:
             return try decideOrchestration(command, actor: actor, now: now)
         }
     }
@@ -664,7 +666,7 @@ extension PlantState {
             .reworkOperationAdded, .nonconformanceClosed, .holdPlaced, .holdReleased:
             applyQuality(event)
         case .exceptionRaised, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
-            .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled:
+            .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled, .absenceReported:
             applyOrchestration(event)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.

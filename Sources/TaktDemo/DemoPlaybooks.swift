@@ -4,7 +4,7 @@ import TaktCore
 /// The playbooks the demo plant ships with: the six classic disruptions of a make-to-order plant (a late
 /// semi-finished component, a missing pallet, a slow machine, a quality hold on a supplier lot, a promise that does
 /// not fit capacity, a rush order) and the other events the orchestrator reacts to (a breakdown, scrap, a projected
-/// shortage, a late supplier delivery, a cancelled sales order, any other late operation).
+/// shortage, a late supplier delivery, a cancelled sales order, any other late operation, an absent operator).
 ///
 /// Playbooks are data: each can be changed through `PUT /api/v1/playbooks/{id}` (see docs/playbooks.md).
 /// When several match an event, the first by ID wins; the conditions here are written so that at most one does.
@@ -23,7 +23,7 @@ public enum DemoPlaybooks {
                 notify: [.planner, .supervisor, .sales]),
             Playbook(
                 id: "PB-MACHINE-DOWN", name: "Machine breakdown",
-                description: "A work center stops with a fault. Until maintenance says otherwise the stop is assumed to last two hours; "
+                description: "A work center stops with a fault, until the repair time maintenance reports (else assumed two hours); "
                     + "move work to an alternative work center, add overtime or resequence.",
                 event: "machineStateChanged",
                 conditions: [PlaybookCondition(field: "state", op: .eq, value: .string("down"))],
@@ -33,8 +33,8 @@ public enum DemoPlaybooks {
                 notify: [.supervisor, .planner], assumedDurationMinutes: 120),
             Playbook(
                 id: "PB-MACHINE-SLOW", name: "Machine slowdown",
-                description: "A work center produces below its ideal rate (worn tool, material, a stand-in operator). Its operations "
-                    + "take longer by ideal ÷ actual for the rest of the shift (assumed eight hours).",
+                description: "A work center produces below its ideal rate (worn tool, material, a stand-in operator): it loses "
+                    + "(1 − actual ÷ ideal) of its working time until maintenance expects it back at full rate (else for eight hours).",
                 event: "machineStateChanged",
                 conditions: [PlaybookCondition(field: "state", op: .eq, value: .string("slow"))],
                 exceptionKind: .machineSlow, severity: .medium, functions: [.production, .planning],
@@ -50,6 +50,15 @@ public enum DemoPlaybooks {
                 actions: [.pickAnotherLot, .substituteMaterial, .expeditePurchase, .repromise],
                 tasks: [ExceptionTask(role: .warehouse, text: "Search the last known location and the route to the line; report the pallet found or lost")],
                 notify: [.warehouse, .planner], assumedDurationMinutes: 1440),
+            Playbook(
+                id: "PB-OPERATOR-ABSENT", name: "Operator absent",
+                description: "A supervisor reports someone away (sick, training, leave). Work needing a skill nobody else present "
+                    + "holds waits until they are back; resequence, add overtime after their return, or re-promise.",
+                event: "absenceReported",
+                exceptionKind: .operatorAbsent, severity: .medium, functions: [.labour, .production, .planning],
+                actions: [.resequence, .addOvertime, .repromise],
+                tasks: [ExceptionTask(role: .supervisor, text: "Assign a certified stand-in for each work center on the list, or plan a certification")],
+                notify: [.supervisor, .planner]),
             Playbook(
                 id: "PB-OPERATION-LATE", name: "Operation running late",
                 description: "An operation on a finished or purchased-item order overruns (a late semi-finished component has its own playbook).",

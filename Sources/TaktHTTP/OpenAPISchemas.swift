@@ -31,7 +31,7 @@ enum OpenAPISchemas {
         "DispositionRequest", "ApprovalRequest", "Hold", "PlaceHold",
         // Orchestration
         "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "Playbook", "ApprovalPolicy", "DelayRequest",
-        "OvertimeRequest",
+        "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -65,7 +65,7 @@ enum OpenAPISchemas {
         "ExceptionSummary", "Disruption", "CauseLink", "PlanKPIs", "OperationMove", "OrderLateness", "StagingMove", "LabourShortfall",
         "CheckDue", "AffectedRefs", "Impact", "CostTerm", "ActionStep", "ApprovalRecord", "ProposedAction", "ExceptionTask", "Verification",
         "OutcomeRequest", "PlaybookCondition", "ApprovalRule", "DecideAction", "ActionDecided", "ActionExecuted", "ExceptionVerified",
-        "DismissException", "ExceptionDismissed", "ReportOperationDelay", "OperationDelayReported", "Overtime",
+        "DismissException", "ExceptionDismissed", "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
     ]
 
     static var components: [String: JSONValue] {
@@ -101,7 +101,7 @@ enum OpenAPISchemas {
         ("raiseException", "PlantException"), ("approveAction", "DecideAction"), ("rejectAction", "DecideAction"),
         ("recordActionExecution", "ActionExecuted"), ("verifyException", "ExceptionVerified"), ("dismissException", "DismissException"),
         ("definePlaybook", "Playbook"), ("defineApprovalPolicy", "ApprovalPolicy"), ("reportOperationDelay", "ReportOperationDelay"),
-        ("scheduleOvertime", "Overtime"),
+        ("scheduleOvertime", "Overtime"), ("reportAbsence", "ReportAbsence"),
     ]
 
     /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
@@ -135,7 +135,7 @@ enum OpenAPISchemas {
         ("exceptionRaised", "PlantException"), ("actionApproved", "ActionDecided"), ("actionRejected", "ActionDecided"),
         ("actionExecuted", "ActionExecuted"), ("exceptionVerified", "ExceptionVerified"), ("exceptionDismissed", "ExceptionDismissed"),
         ("playbookDefined", "Playbook"), ("approvalPolicyDefined", "ApprovalPolicy"), ("operationDelayReported", "OperationDelayReported"),
-        ("overtimeScheduled", "Overtime"),
+        ("overtimeScheduled", "Overtime"), ("absenceReported", "Absence"),
     ]
 
     // MARK: - The schemas
@@ -1760,6 +1760,29 @@ enum OpenAPISchemas {
         ])),
 
         // Orchestration: facts the floor reports
+        ("AbsenceRequest", obj("Someone is away.", [
+            "from": date("when the absence starts (default now)").optional,
+            "until": date("when they are back; later than `from` and than now, at most a year after `from`"),
+            "reason": str("why, e.g. `sick`, `training`; at most 200 characters"),
+        ])),
+        ("ReportAbsence", obj("Someone is away (command data).", [
+            "user": code("user ID"),
+            "from": date("when the absence starts (default now)").optional,
+            "until": date("when they are back"),
+            "reason": str("why; at most 200 characters"),
+        ])),
+        ("Absence", obj("A reported absence.", [
+            "user": code("user ID"),
+            "from": date("when it starts"),
+            "until": date("when they are back"),
+            "reason": str("why"),
+            "by": code("who reported it").optional,
+            "at": date("when it was reported"),
+        ])),
+        ("AbsenceList", obj("Someone's reported absences.", [
+            "user": code("user ID"),
+            "items": arr(ref("Absence"), "oldest first"),
+        ])),
         ("DelayRequest", obj("An operation runs late.", [
             "extraMinutes": int("its expected overrun in minutes", 1...100_000),
             "reason": str("why"),

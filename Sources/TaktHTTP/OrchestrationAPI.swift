@@ -222,6 +222,29 @@ extension TaktAPI {
             return try await submitReturningEvents(
                 .scheduleOvertime(Overtime(workCenter: id, start: body.start, end: body.end, reason: body.reason)), request: request, context: ctx)
         })
+        r.append(APIRoute(method: .post, path: "/api/v1/users/{id}/absences", operationID: "reportAbsence",
+                          summary: "Report that someone is away from `from` (default now) until `until`, and why; the orchestrator works "
+                            + "out whose work nobody else certified can do",
+                          tag: tag, requiresAuth: true,
+                          roles: roles(.reportAbsence(ReportAbsence(user: "", until: Date(timeIntervalSince1970: 0), reason: ""))),
+                          requestSchema: "AbsenceRequest", successStatus: 201, responseSchema: "Absence",
+                          parameters: [.path("id", "user ID"), .idempotencyKey]) { request, ctx in
+            let id = User.ID(try ctx.parameters.require("id"))
+            let body = try await JSONIO.decode(AbsenceRequest.self, from: request, context: ctx)
+            return try await submitReturningEvent(.reportAbsence(ReportAbsence(user: id, from: body.from, until: body.until, reason: body.reason)),
+                                                  type: "absenceReported", request: request, context: ctx, status: .created)
+        })
+        r.append(APIRoute(method: .get, path: "/api/v1/users/{id}/absences", operationID: "listAbsences",
+                          summary: "Someone's reported absences, oldest first", tag: tag, requiresAuth: true, successStatus: 200,
+                          responseSchema: "AbsenceList", parameters: [.path("id", "user ID")]) { _, ctx in
+            _ = try ctx.requireUser()
+            let id = User.ID(try ctx.parameters.require("id"))
+            let list = try await engine.read { state throws -> AbsenceList in
+                guard state.users[id] != nil else { throw Problem.notFound("user '\(id)' does not exist") }
+                return AbsenceList(user: id, items: state.absences[id] ?? [])
+            }
+            return try JSONIO.response(list)
+        })
         return r
     }
 }
@@ -336,6 +359,17 @@ struct OutcomeRequestBody: Codable, Sendable {
 struct DelayRequest: Codable, Sendable {
     var extraMinutes: Int
     var reason: String
+}
+
+struct AbsenceRequest: Codable, Sendable {
+    var from: Date?
+    var until: Date
+    var reason: String
+}
+
+struct AbsenceList: Codable, Sendable {
+    var user: User.ID
+    var items: [Absence]
 }
 
 struct OvertimeRequest: Codable, Sendable {

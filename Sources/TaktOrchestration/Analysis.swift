@@ -109,3 +109,26 @@ enum Analysis {
         return f.string(from: date)
     }
 }
+
+// MARK: - People
+
+extension Analysis {
+    /// For each skill a person is certified in (valid at `from`): the other active operators certified in it and not
+    /// reported away during `[from, until)`, who could take the person's work; an empty list means nobody can.
+    static func cover(for person: User.ID, from: Date, until: Date, state: PlantState) -> [Skill.ID: [User.ID]] {
+        guard let user = state.users[person] else { return [:] }
+        var out: [Skill.ID: [User.ID]] = [:]
+        for c in user.certifications where c.validUntil.map({ $0 > from }) ?? true {
+            out[c.skill] = state.users.values.filter { other in
+                other.id != person && other.active && other.has(.operator) && !state.isAbsent(other.id, from: from, until: until)
+                    && other.certifications.contains { $0.skill == c.skill && ($0.validUntil.map { $0 > from } ?? true) }
+            }.map(\.id).sorted()
+        }
+        return out
+    }
+
+    /// The skill an operation requires (its routing step's), if any.
+    static func requiredSkill(_ key: OpKey, state: PlantState) -> Skill.ID? {
+        state.productionOrders[key.order].flatMap { state.routings[$0.routing] }?.operations.first { $0.sequence == key.sequence }?.requiredSkill
+    }
+}

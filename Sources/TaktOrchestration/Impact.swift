@@ -92,7 +92,7 @@ enum Impacts {
                       orders: orders, stagingTasks: staging, labour: labour, checksDue: checks, affected: affected)
     }
 
-    /// For an absent person: work centers whose scheduled work in the next 24 h nobody else certified can run.
+    /// For an absent person: the work in the absence that needs one of their skills, and who else could do it.
     /// Otherwise: work centers that get at least 30 min more work in the next 24 h with nobody certified clocked in there.
     static func labourShortfalls(_ ctx: Context) -> [LabourShortfall] {
         let state = ctx.state
@@ -119,20 +119,26 @@ enum Impacts {
         let after = work(ctx.doNothing, sc)
         var out: [LabourShortfall] = []
         if let person = ctx.disruption.person {
-            let wcs = [state.clockedIn[person]?.workCenter ?? ctx.disruption.workCenter].compactMap { $0 }
-            for wc in wcs {
-                guard let load = after[wc], load.minutes > 0 else { continue }
-                for skill in load.skills.sorted() {
-                    let others = state.users.values.filter { $0.id != person && certified($0, skill) }
-                    let present = others.filter { state.clockedIn[$0.id] != nil }
-                    if present.isEmpty {
-                        out.append(LabourShortfall(
-                            workCenter: wc, minutes: load.minutes,
-                            text: others.isEmpty
-                                ? "Nobody else is certified for \(skill) to run \(Analysis.duration(load.minutes)) of work on \(wc) in the next 24 h"
-                                : "Nobody certified for \(skill) is clocked in to run \(Analysis.duration(load.minutes)) of work on \(wc) in the next 24 h; certified: \(others.map(\.id.rawValue).sorted().prefix(4).joined(separator: ", "))"))
-                    }
-                }
+            // Work in the absence that needs one of the person's skills, per work center and skill, with who can cover it.
+            let d = ctx.disruption
+            let until = d.until ?? d.from.addingTimeInterval(24 * 3600)
+            let (from, back) = (ctx.baselineScenario.minutes(d.from), ctx.baselineScenario.minutesUp(until))
+            let cover = Analysis.cover(for: person, from: d.from, until: until, state: state)
+            var needed: [String: (wc: WorkCenter.ID, skill: Skill.ID, minutes: Int)] = [:]
+            for s in ctx.baseline.schedule.operations where s.start < back && s.end > from {
+                let key = ctx.baselineScenario.key(s.operation.rawValue)
+                guard let skill = Analysis.requiredSkill(key, state: state), cover[skill] != nil else { continue }
+                let wc = ctx.baselineScenario.planning.workCenters[s.resource.rawValue]
+                needed["\(wc)|\(skill)", default: (wc, skill, 0)].minutes += min(s.end, back) - max(s.start, from)
+            }
+            let name = state.users[person]?.name ?? person.rawValue
+            for (_, n) in needed.sorted(by: { $0.key < $1.key }) where n.minutes > 0 {
+                let others = cover[n.skill] ?? []
+                out.append(LabourShortfall(
+                    workCenter: n.wc, minutes: n.minutes,
+                    text: others.isEmpty
+                        ? "Nobody else is certified for \(n.skill): \(Analysis.duration(n.minutes)) of work on \(n.wc) waits until \(name) is back"
+                        : "\(Analysis.duration(n.minutes)) of \(n.skill) work on \(n.wc) needs someone else while \(name) is away; certified and not away: \(others.map(\.rawValue).prefix(4).joined(separator: ", "))"))
             }
             return out
         }

@@ -150,6 +150,20 @@ struct Simulator {
                 guard let i = sc.index[key], sc.problem.operations[i].fixed == nil else { continue }
                 sc.problem.operations[i].release = max(sc.problem.operations[i].release, release)
             }
+        case .operatorAbsent:
+            // Work needing a skill nobody else present holds cannot start while the person is away: it waits until they are
+            // back. (Without a shift roster, anyone else certified and not reported away is taken to be able to cover.)
+            guard let person = d.person else { return }
+            let uncovered = Set(Analysis.cover(for: person, from: d.from, until: until, state: sc.state).filter { $0.value.isEmpty }.keys)
+            guard !uncovered.isEmpty else { return }
+            let (from, back) = (sc.minutes(d.from), max(0, sc.minutesUp(until)))
+            for i in sc.problem.operations.indices where sc.problem.operations[i].fixed == nil {
+                let key = sc.key(i)
+                guard let skill = Analysis.requiredSkill(key, state: sc.state), uncovered.contains(skill) else { continue }
+                // Work planned to start before the absence begins is done by then; work planned later waits.
+                if let step = sc.published[key], sc.minutes(step.end) <= from || sc.minutes(step.start) >= back { continue }
+                sc.problem.operations[i].release = max(sc.problem.operations[i].release, back)
+            }
         case .salesOrderChanged, .promiseNotFeasible:
             guard let so = d.salesOrder, let date = d.date else { return }
             for (j, id) in sc.planning.orders.enumerated() {

@@ -163,6 +163,13 @@ struct EventReading {
             c.set("productionOrders", pegged.map(\.id.rawValue))
             c.set("startedOrders", pegged.filter { $0.status == .inProgress }.count)
 
+        case .absenceReported(let a):
+            let cover = Analysis.cover(for: a.user, from: a.from, until: a.until, state: state)
+            c.set("hours", a.until.timeIntervalSince(a.from) / 3600)
+            c.set("skills", cover.keys.map(\.rawValue).sorted())
+            c.set("uncoveredSkills", cover.filter { $0.value.isEmpty }.keys.map(\.rawValue).sorted())
+            c.set("clockedInAt", state.clockedIn[a.user]?.workCenter.rawValue)
+
         default:
             break
         }
@@ -381,6 +388,12 @@ struct EventReading {
             title += " was cancelled (\(x.reason))"
             if !orders.isEmpty { title += "; \(orders.count) production order\(orders.count == 1 ? "" : "s") no longer needed" }
             return Found(disruption: d, subject: "\(kind.rawValue):\(x.salesOrder)", title: title)
+
+        case .absenceReported(let a):
+            guard kind == .operatorAbsent else { return nil }
+            let d = Disruption(kind: kind, workCenter: state.clockedIn[a.user]?.workCenter, from: a.from, until: a.until, person: a.user)
+            let name = state.users[a.user].map { "\($0.name) (\(a.user))" } ?? a.user.rawValue
+            return Found(disruption: d, subject: "\(kind.rawValue):\(a.user)", title: "\(name) is away until \(date(a.until)): \(a.reason)")
 
         default:
             return nil

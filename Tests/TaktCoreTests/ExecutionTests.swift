@@ -454,6 +454,23 @@ struct ExecutionTests {
         #expect(cell.state.machineCounts["WC-LATHE-1"]?.map(\.count) == [12])
     }
 
+    @Test("A supervisor reports an absence: the person must exist, it must end after it starts and after now, and say why")
+    func absences() {
+        var cell = LatheCell()
+        let tomorrow = cell.clock.addingTimeInterval(86_400)
+        cell.refused(.reportAbsence(ReportAbsence(user: "op-nobody", until: tomorrow, reason: "sick")), by: "sup-sara", rule: "not-found")
+        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", from: tomorrow, until: tomorrow.addingTimeInterval(-3600), reason: "sick")),
+                     by: "sup-sara", rule: "after-from")
+        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", from: cell.clock.addingTimeInterval(-7200), until: cell.clock.addingTimeInterval(-60),
+                                                  reason: "sick")), by: "sup-sara", rule: "after-now")
+        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow, reason: "  ")), by: "sup-sara", rule: "required")
+        cell.act(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow, reason: "sick")), by: "sup-sara")
+        let absence = cell.state.absences["op-anna"]?.first
+        #expect(absence?.from == cell.clock && absence?.until == tomorrow && absence?.by == "sup-sara" && absence?.reason == "sick")
+        #expect(cell.state.isAbsent("op-anna", from: cell.clock.addingTimeInterval(3600), until: cell.clock.addingTimeInterval(7200)))
+        #expect(!cell.state.isAbsent("op-anna", from: tomorrow, until: tomorrow.addingTimeInterval(3600)))
+    }
+
     @Test("Maintenance's repair time goes with a down or slow state: it must lie ahead, it does not apply to running, and a new estimate is recorded")
     func expectedRepairTime() {
         var cell = LatheCell()

@@ -283,6 +283,8 @@ struct OpenAPITests {
         try check([state.approvalPolicy], "ApprovalPolicy")
         try check(state.overtime.values.joined(), "Overtime")
         try check(state.operationDelays.values.flatMap(\.values), "OperationDelayReported")
+        try check(state.absences.values.joined(), "Absence")
+        #expect(state.absences["jdoe"]?.count == 1)
         try check(state.exceptions.values.map(ExceptionSummary.init), "ExceptionSummary")
         #expect(state.exceptions.values.map { "\($0.id) \($0.status.rawValue)" }.sorted() == ["EXC-000001 resolved", "EXC-000002 dismissed"])
     }
@@ -337,7 +339,8 @@ struct OpenAPITests {
     func liveAnswersValidate() async throws {
         let (_, doc) = try await makeDocument()
         let checker = try SchemaChecker(doc)
-        let engine = try await Engine.open(store: InMemoryEventStore(), logger: Logger(label: "test"))
+        // On the samples' clock, so that what they date ahead (an absence, overtime) is ahead whatever day the test runs.
+        let engine = try await Engine.open(store: InMemoryEventStore(), now: { Samples.now }, logger: Logger(label: "test"))
         let secret = try #require(try await engine.bootstrapAdminIfEmpty(token: "takt_test-admin-secret"))
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         // Quiet: stopping the server by cancellation logs errors that are not the test's business.
@@ -570,6 +573,10 @@ struct OpenAPITests {
             try await call("scheduleOvertime", .POST, "/api/v1/work-centers/WC-LATHE-2/overtime",
                            body: try encoded(OvertimeRequest(start: Samples.day(1), end: Samples.day(1).addingTimeInterval(3600), reason: "catch up")),
                            expect: 200)
+            try await call("reportAbsence", .POST, "/api/v1/users/sup/absences",
+                           body: try encoded(AbsenceRequest(until: Samples.day(2), reason: "sick")), expect: 201)
+            try await call("reportAbsence", .POST, "/api/v1/users/sup/absences", body: .object(["reason": .string("")]), expect: 400)
+            try await call("listAbsences", .GET, "/api/v1/users/sup/absences", expect: 200)
             group.cancelAll()
         }
     }
@@ -976,6 +983,7 @@ private enum Samples {
         .defineApprovalPolicy(.standard),
         .reportOperationDelay(ReportOperationDelay(productionOrder: "PO-000004", sequence: 10, extraMinutes: 90, reason: "tool change took longer")),
         .scheduleOvertime(overtime),
+        .reportAbsence(ReportAbsence(user: "jdoe", from: day(1), until: day(2), reason: "first-aid training")),
         .raiseException(exception(subject: "operation-late:PO-000004/10", source: 1)),
         .approveAction(DecideAction(exception: "EXC-000001", action: "A1", comment: "two people stay")),
         .recordActionExecution(ActionExecuted(exception: "EXC-000001", action: "A1", eventSequences: [1], error: nil, at: now)),
@@ -1067,6 +1075,10 @@ private enum Samples {
             specimen("OutcomeRequestBody", OutcomeRequestBody(text: "expedite SO-1001 to 2026-12-01", request: full.request)),
             specimen("DelayRequest", DelayRequest(extraMinutes: 30, reason: "tool")),
             specimen("OvertimeRequest", OvertimeRequest(start: now, end: day(1), reason: "catch up")),
+            specimen("AbsenceRequest", AbsenceRequest(from: now, until: day(1), reason: "sick")),
+            specimen("ReportAbsence", ReportAbsence(user: "jdoe", from: now, until: day(1), reason: "sick")),
+            specimen("Absence", Absence(user: "jdoe", from: now, until: day(1), reason: "sick", by: "sup", at: now)),
+            specimen("AbsenceList", AbsenceList(user: "jdoe", items: [Absence(user: "jdoe", from: now, until: day(1), reason: "sick", by: "sup", at: now)])),
         ]
     }
 

@@ -196,18 +196,43 @@ struct AssessmentTests {
         #expect(verification.passed, "\(verification.text)")
     }
 
-    @Test("An absent operator: work centers whose work in the next 24 h nobody present and certified can run")
+    @Test("Anna, the only certified miller, is away for two days: milling work waits until she is back and orders finish later; her turning work can be covered by Deniz")
     func operatorAbsent() throws {
-        let state = F.scaleOne
-        let wc = try #require(F.busiestMachining(state))
-        let person = try #require(state.users.values.filter { $0.has(.operator) && !$0.certifications.isEmpty }.map(\.id).sorted().first)
-        let d = Disruption(kind: .operatorAbsent, workCenter: wc, from: F.now, person: person)
-        let e = try Orchestration.assess(F.trigger(d, actions: [], subject: "operator-absent:\(person)", title: "\(person) is absent"), state: state, now: F.now)
-        let shortfall = try #require(e.impact.labour.first)
-        #expect(shortfall.workCenter == wc && shortfall.minutes > 0)
-        #expect(shortfall.text.contains(wc.rawValue) && shortfall.text.contains("next 24 h"))
+        var state = F.scaleOne
+        let until = F.now.addingTimeInterval(48 * 3600)
+        try F.record(.reportAbsence(ReportAbsence(user: "op-anna", until: until, reason: "sick")), on: &state)
+        let event = Event.absenceReported(try #require(state.absences["op-anna"]?.last))
+        let trigger = try #require(Orchestration.trigger(event, sequence: state.sequence, recordedAt: F.now, state: state), "PB-OPERATOR-ABSENT matches")
+        #expect(trigger.playbook.id == "PB-OPERATOR-ABSENT" && trigger.disruption.person == "op-anna" && trigger.disruption.until == until)
+        #expect(trigger.title.hasPrefix("Anna Keller (op-anna) is away until "), "\(trigger.title)")
+        let e = try Orchestration.assess(trigger, state: state, now: F.now)
+        let milling = e.impact.labour.filter { $0.text.contains("Nobody else is certified for cnc-milling") }
+        #expect(!milling.isEmpty, "\(e.impact.labour.map(\.text))")
+        #expect(milling.allSatisfy { $0.minutes > 0 && $0.text.hasSuffix("waits until Anna Keller is back") })
+        let turning = e.impact.labour.filter { $0.text.contains("cnc-turning work") }
+        #expect(!turning.isEmpty && turning.allSatisfy { $0.text.contains("certified and not away: op-deniz") }, "\(e.impact.labour.map(\.text))")
+        // Milling operations planned in her absence start only when she is back.
+        let back = until
+        let milled = e.impact.operations.filter { m in
+            Set(milling.map(\.workCenter)).contains(m.fromWorkCenter) && m.plannedStart < back
+        }
+        #expect(!milled.isEmpty && milled.allSatisfy { $0.newStart >= back.addingTimeInterval(-60) }, "\(milled.prefix(3))")
+        #expect(e.impact.predicted.totalLatenessMinutes >= e.impact.baseline.totalLatenessMinutes)
         #expect(e.functions.contains(.labour))
-        #expect(e.impact.affected.people.contains(person))
+        #expect(e.impact.affected.people.contains("op-anna"))
+    }
+
+    @Test("Someone away whose skills others hold moves no work: the labour list says who can stand in")
+    func operatorAbsentWithCover() throws {
+        var state = F.scaleOne
+        // Deniz turns and assembles; Anna also turns, Carla also assembles (Deniz's own assembly certificate has expired).
+        try F.record(.reportAbsence(ReportAbsence(user: "op-deniz", until: F.now.addingTimeInterval(24 * 3600), reason: "training")), on: &state)
+        let event = Event.absenceReported(try #require(state.absences["op-deniz"]?.last))
+        let trigger = try #require(Orchestration.trigger(event, sequence: state.sequence, recordedAt: F.now, state: state))
+        let e = try Orchestration.assess(trigger, state: state, now: F.now)
+        #expect(e.impact.operations.isEmpty, "nothing waits: \(e.impact.operations.prefix(3))")
+        #expect(!e.impact.labour.isEmpty && e.impact.labour.allSatisfy { $0.text.contains("certified and not away") }, "\(e.impact.labour.map(\.text))")
+        #expect(e.actions.isEmpty, "no action is better than doing nothing")
     }
 
     @Test("The same input gives the same exception")

@@ -113,7 +113,7 @@ def real_disruption(server):
     evening runs at 30 % of its rate (worn tooling) until then, the repair time maintenance gave; the orchestrator
     (running inside `takt serve`) raises an exception with simulated, ranked actions. Returns the published schedule,
     the exception (as GET /api/v1/exceptions/{id} answers) and the work center."""
-    published = server.api("POST", "/api/v1/schedule/runs", {"timeLimitSeconds": 1})
+    published = server.api("POST", "/api/v1/schedule/runs", {"iterations": 300, "seed": 7})  # the same plan on every machine
     now = parse(published["origin"])
     until = now + datetime.timedelta(hours=39)  # Wednesday 07:00 → Thursday 22:00 in the plant: two days of two shifts
     load = {}
