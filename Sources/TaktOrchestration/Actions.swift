@@ -155,7 +155,7 @@ enum Actions {
         else { return nil }
         let length = Int(o.end.timeIntervalSince(o.start) / 60)
         let (publish, published) = publishStep(ctx, sc, outcome.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-        let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start))",
+        let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
                               commands: [.scheduleOvertime(o)] + publish.commands)
         return Candidate(kind: .addOvertime, title: "\(Analysis.duration(length)) overtime on \(wc)", steps: [step], outcome: outcome, schedule: published,
                          overtimeOn: wc)
@@ -249,7 +249,7 @@ enum Actions {
                                          reference: "\(receipt.reference) (expedited, was \(receipt.id))")),
         ]
         let step = ActionStep(kind: .expeditePurchase,
-                              summary: "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest)) instead of \(Analysis.stamp(receipt.expectedDate)); the receipt is re-announced as \(newID)",
+                              summary: "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest, ctx.state)) instead of \(Analysis.stamp(receipt.expectedDate, ctx.state)); the receipt is re-announced as \(newID)",
                               commands: commands)
         return Candidate(kind: .expeditePurchase, title: "Expedite \(receipt.id)", steps: [step], outcome: ctx.sim.measure(sc, schedule))
     }
@@ -302,7 +302,7 @@ enum Actions {
         let outcome = ctx.sim.measure(scenario, schedule, promises: promises)
         let sorted = promises.sorted { $0.key < $1.key }
         let step = ActionStep(kind: .repromise,
-                              summary: "Promise \(sorted.map { "\($0.key.salesOrder) line \($0.key.line) for \(Analysis.stamp($0.value))" }.joined(separator: "; "))",
+                              summary: "Promise \(sorted.map { "\($0.key.salesOrder) line \($0.key.line) for \(Analysis.stamp($0.value, ctx.state))" }.joined(separator: "; "))",
                               commands: sorted.map { .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: $0.key.salesOrder, line: $0.key.line, promisedDate: $0.value)) })
         return Candidate(kind: .repromise, title: "Re-promise \(promises.count) customer line\(promises.count == 1 ? "" : "s")", steps: [step],
                          outcome: outcome, repromised: promises.count)
@@ -327,7 +327,7 @@ enum Actions {
         let release = materialAllows(order, state: ctx.state)
         if release { commands.append(.releaseProductionOrder(ProductionOrderRef(productionOrder: order.id))) }
         return ActionStep(kind: .insertOrder,
-                          summary: "Create \(order.id) for \(Analysis.number(order.quantity)) \(order.item) due \(Analysis.stamp(order.dueDate))\(release ? " and release it (material is in stock)" : "; release it once material is in stock")",
+                          summary: "Create \(order.id) for \(Analysis.number(order.quantity)) \(order.item) due \(Analysis.stamp(order.dueDate, ctx.state))\(release ? " and release it (material is in stock)" : "; release it once material is in stock")",
                           commands: commands)
     }
 

@@ -101,12 +101,12 @@ enum Analysis {
         return r == r.rounded() ? String(Int(r)) : String(format: "%.1f", r)
     }
 
-    static func stamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd HH:mm 'UTC'"
-        return f.string(from: date)
+    /// A date as people in the plant read it: `2026-12-01 14:00` in the plant's time zone.
+    static func stamp(_ date: Date, _ state: PlantState) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = state.plantTimeZone
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
     }
 }
 

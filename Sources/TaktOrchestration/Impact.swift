@@ -69,7 +69,7 @@ enum Impacts {
             guard let po = state.productionOrders[key.order], let op = state.routings[po.routing]?.operations.first(where: { $0.sequence == key.sequence }),
                 op.inspectionRequired
             else { continue }
-            checks.append(CheckDue(kind: "inspection", text: "Inspection of \(key.order) operation \(key.sequence) (\(op.name)) is now due at \(Analysis.stamp(sc.date(m.after.end)))",
+            checks.append(CheckDue(kind: "inspection", text: "Inspection of \(key.order) operation \(key.sequence) (\(op.name)) is now due at \(Analysis.stamp(sc.date(m.after.end), ctx.state))",
                                    productionOrder: key.order, due: sc.date(m.after.end)))
         }
         for lot in ctx.disruption.lots where state.lots[lot]?.status == .onHold || !state.activeHolds(onLot: lot).isEmpty {

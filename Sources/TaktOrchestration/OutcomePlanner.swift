@@ -35,11 +35,11 @@ enum OutcomePlanner {
         OrchestrationError(field: field, rule: "unknown-reference", message: "\(what) does not exist")
     }
 
-    /// "meets 2026-12-01 00:00 UTC (done 2026-11-30 14:10 UTC)" or "misses … by 3 h".
-    private static func meets(_ done: Date?, _ date: Date) -> String {
+    /// "meets 2026-12-01 00:00 (done 2026-11-30 14:10)" or "misses … by 3 h", in plant time.
+    private static func meets(_ done: Date?, _ date: Date, _ state: PlantState) -> String {
         guard let done else { return "nothing left to produce" }
         let late = Int((done.timeIntervalSince(date) / 60).rounded(.up))
-        return late <= 0 ? "meets \(Analysis.stamp(date)) (done \(Analysis.stamp(done)))" : "misses \(Analysis.stamp(date)) by \(Analysis.duration(late)) (done \(Analysis.stamp(done)))"
+        return late <= 0 ? "meets \(Analysis.stamp(date, state)) (done \(Analysis.stamp(done, state)))" : "misses \(Analysis.stamp(date, state)) by \(Analysis.duration(late)) (done \(Analysis.stamp(done, state)))"
     }
 
     private static func completion(_ o: Outcome, _ sc: Scenario, of orders: Set<ProductionOrder.ID>) -> Int? {
@@ -80,9 +80,9 @@ enum OutcomePlanner {
         let resequenced = sim.resequence(pulled, from: ctx.doNothing.schedule)
         let a = sim.measure(sc, resequenced)
         let (stepA, publishedA) = Actions.publishStep(ctx, sc, resequenced, kind: .resequence,
-                                                      summary: "Resequence the plan with \(label)'s orders due by \(Analysis.stamp(date)) and publish it")
-        out.append(Candidate(kind: .resequence, title: "Resequence with \(label) due by \(Analysis.stamp(date))", steps: [stepA], outcome: a, schedule: publishedA,
-                             note: "\(label) \(meets(completion(a, sc, of: targets).map(sc.date), date))"))
+                                                      summary: "Resequence the plan with \(label)'s orders due by \(Analysis.stamp(date, ctx.state)) and publish it")
+        out.append(Candidate(kind: .resequence, title: "Resequence with \(label) due by \(Analysis.stamp(date, ctx.state))", steps: [stepA], outcome: a, schedule: publishedA,
+                             note: "\(label) \(meets(completion(a, sc, of: targets).map(sc.date), date, ctx.state))"))
 
         // B: move its operations (and those of the components pegged to it) to alternative work centers.
         var ops = Set(sc.index.filter { targets.contains($0.key.order) }.map(\.value))
@@ -93,7 +93,7 @@ enum OutcomePlanner {
                                                           summary: "Move \(moved.count) operation\(moved.count == 1 ? "" : "s") of \(label) to alternative work centers and publish the plan")
             out.append(Candidate(kind: .moveToAlternativeWorkCenter, title: "Move \(label)'s work to alternative work centers", steps: [stepB], outcome: b,
                                  schedule: publishedB, checks: Actions.documentChecks(ctx, moved, b),
-                                 note: "\(label) \(meets(completion(b, sc, of: targets).map(sc.date), date))"))
+                                 note: "\(label) \(meets(completion(b, sc, of: targets).map(sc.date), date, ctx.state))"))
         }
 
         // C: overtime on the work center carrying most of its work.
@@ -103,12 +103,12 @@ enum OutcomePlanner {
             let (o, osc, c) = Actions.overtime(ctx, wc: wc, after: sim.now, reason: "Expedite \(label)", score: score)
         {
             let (publish, published) = Actions.publishStep(ctx, osc, c.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start))",
+            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
                                   commands: [.scheduleOvertime(o)] + publish.commands)
             out.append(Candidate(kind: .addOvertime, title: "Overtime on \(wc) for \(label)", steps: [step], outcome: c, schedule: published, overtimeOn: wc,
-                                 note: "\(label) \(meets(completion(c, osc, of: targets).map(osc.date), date))"))
+                                 note: "\(label) \(meets(completion(c, osc, of: targets).map(osc.date), date, ctx.state))"))
         }
-        return ("Expedite \(label) to \(Analysis.stamp(date))", so.rawValue, ctx, out)
+        return ("Expedite \(label) to \(Analysis.stamp(date, ctx.state))", so.rawValue, ctx, out)
     }
 
     // MARK: Rush order
@@ -134,7 +134,7 @@ enum OutcomePlanner {
         let a = sim.measure(sc, resequenced)
         let (stepA, publishedA) = Actions.publishStep(ctx, sc, resequenced, kind: .resequence, summary: "Resequence the plan around \(order.id) and publish it")
         out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) and resequence", steps: [insert, stepA], outcome: a, schedule: publishedA,
-                             note: "\(order.id) \(meets(completion(a, sc, of: mine).map(sc.date), date))"))
+                             note: "\(order.id) \(meets(completion(a, sc, of: mine).map(sc.date), date, ctx.state))"))
 
         // B: insert and add overtime where its work is heaviest.
         var load: [WorkCenter.ID: Int] = [:]
@@ -149,10 +149,10 @@ enum OutcomePlanner {
                                                plan: { Actions.insertedPlan(ctx, $0, order: order) }, score: score)
         {
             let (publish, published) = Actions.publishStep(ctx, osc, b.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start))",
+            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
                                   commands: [.scheduleOvertime(o)] + publish.commands)
             out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) with overtime on \(wc)", steps: [insert, step], outcome: b, schedule: published,
-                                 overtimeOn: wc, note: "\(order.id) \(meets(completion(b, osc, of: mine).map(osc.date), date))"))
+                                 overtimeOn: wc, note: "\(order.id) \(meets(completion(b, osc, of: mine).map(osc.date), date, ctx.state))"))
         }
 
         // C: insert without disturbing anyone and promise the earliest date it can be done.
@@ -166,12 +166,12 @@ enum OutcomePlanner {
             let c = sim.measure(psc, appended)
             let (publish, published) = Actions.publishStep(ctx, sc, appended, kind: .insertOrder, summary: "Publish the plan with \(order.id) after the work already planned")
             var step = Actions.insertStep(promised, ctx)
-            step.summary += "; promise \(Analysis.stamp(promise)) to the customer"
+            step.summary += "; promise \(Analysis.stamp(promise, ctx.state)) to the customer"
             step.commands += publish.commands
-            out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) after planned work and promise \(Analysis.stamp(promise))", steps: [step], outcome: c,
-                                 schedule: published, note: "\(order.id) \(meets(sc.date(done), date))"))
+            out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) after planned work and promise \(Analysis.stamp(promise, ctx.state))", steps: [step], outcome: c,
+                                 schedule: published, note: "\(order.id) \(meets(sc.date(done), date, ctx.state))"))
         }
-        return ("Fit a rush order for \(label) by \(Analysis.stamp(date))", "\(item):\(Analysis.number(quantity))", ctx, out)
+        return ("Fit a rush order for \(label) by \(Analysis.stamp(date, ctx.state))", "\(item):\(Analysis.number(quantity))", ctx, out)
     }
 
     // MARK: Take a work center down
@@ -185,7 +185,7 @@ enum OutcomePlanner {
         let ctx = try Context(state: state, disruption: d, sim: sim)
         let sc = ctx.disrupted
         center.plannedDowntime.append(Downtime(start: from, end: to, reason: "Taken down on request"))
-        let down = ActionStep(kind: .takeDown, summary: "Plan downtime on \(wc) from \(Analysis.stamp(from)) to \(Analysis.stamp(to))",
+        let down = ActionStep(kind: .takeDown, summary: "Plan downtime on \(wc) from \(Analysis.stamp(from, ctx.state)) to \(Analysis.stamp(to, ctx.state))",
                               commands: [.defineWorkCenter(center)])
         func lateNote(_ o: Outcome) -> String {
             let newly = o.lines.filter { $0.value.late > (ctx.baseline.lines[$0.key]?.late ?? 0) }.sorted { $0.key < $1.key }
@@ -206,12 +206,12 @@ enum OutcomePlanner {
         }
         if let (o, osc, c) = Actions.overtime(ctx, wc: wc, after: to, reason: "Catch up after planned downtime", score: { ctx.cost($0) }) {
             let (publish, published) = Actions.publishStep(ctx, osc, c.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start))",
+            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
                                   commands: [.scheduleOvertime(o)] + publish.commands)
             out.append(Candidate(kind: .takeDown, title: "Take \(wc) down with overtime afterwards", steps: [down, step], outcome: c, schedule: published,
                                  overtimeOn: wc, note: lateNote(c)))
         }
-        return ("Take \(wc) down from \(Analysis.stamp(from)) to \(Analysis.stamp(to))", wc.rawValue, ctx, out)
+        return ("Take \(wc) down from \(Analysis.stamp(from, ctx.state)) to \(Analysis.stamp(to, ctx.state))", wc.rawValue, ctx, out)
     }
 
     // MARK: Cancel an order

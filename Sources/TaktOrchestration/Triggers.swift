@@ -520,10 +520,6 @@ struct EventReading {
 
     /// A date in the plant's time zone (its first site's), e.g. `2026-12-01 14:00`.
     func date(_ date: Date) -> String {
-        let zone = state.sites.values.sorted { $0.id < $1.id }.first.flatMap { TimeZone(identifier: $0.timeZone) } ?? .gmt
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        Analysis.stamp(date, state)
     }
 }

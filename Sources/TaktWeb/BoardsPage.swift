@@ -26,7 +26,7 @@ extension TaktWeb {
                 el("h2", text: "Staging tasks")
                 Pages.table(["Task", "Needed by", "Lot", "Qty", "From", "Handling unit", "To", "For", "Status"], open.prefix(100).map { v in
                     let late = (v.neededBy ?? .distantFuture) < now
-                    return [.text(v.task.id.rawValue), late ? Pages.badge(v.neededBy.map(Format.dateTime) ?? "–", "bad") : .text(v.neededBy.map(Format.dateTime) ?? "–"),
+                    return [.text(v.task.id.rawValue), late ? Pages.badge(v.neededBy.map { Format.dateTime($0, state.plantTimeZone) } ?? "–", "bad") : .text(v.neededBy.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
                             Pages.link(v.task.lot.rawValue, "/genealogy?lot=\(urlEncode(v.task.lot.rawValue))"), .text(Format.quantity(v.task.quantity)),
                             .text(v.from?.rawValue ?? "–"), .text(v.handlingUnit?.rawValue ?? "–"), .text(v.to?.rawValue ?? "–"),
                             .text("\(v.task.productionOrder) op \(v.task.operation)" + (v.workCenter.map { " on \($0)" } ?? "")),
@@ -37,7 +37,7 @@ extension TaktWeb {
                 el("section", ["class": "panel", "id": "shortages"]) {
                     el("h2", text: "Projected shortages")
                     Pages.table(["Item", "From", "Short by", "Operations affected"], shortages.map { s in
-                        [.text(s.item.rawValue), .text(Format.dateTime(s.from)), .text(Format.quantity(s.shortBy)),
+                        [.text(s.item.rawValue), .text(Format.dateTime(s.from, state.plantTimeZone)), .text(Format.quantity(s.shortBy)),
                          .text(s.affected.prefix(4).map { "\($0.productionOrder) op \($0.operation)" }.joined(separator: ", ") + (s.affected.count > 4 ? " …" : ""))]
                     }, empty: "No shortage is projected against the published schedule.")
                 }
@@ -52,7 +52,7 @@ extension TaktWeb {
             if !state.missingLots.isEmpty {
                 el("section", ["class": "panel", "id": "missing"]) {
                     el("h2", text: "Lots reported missing")
-                    Pages.table(["Lot", "Since"], state.missingLots.sorted { $0.key < $1.key }.map { [Pages.link($0.key.rawValue, "/genealogy?lot=\(urlEncode($0.key.rawValue))"), .text(Format.dateTime($0.value))] }, empty: "")
+                    Pages.table(["Lot", "Since"], state.missingLots.sorted { $0.key < $1.key }.map { [Pages.link($0.key.rawValue, "/genealogy?lot=\(urlEncode($0.key.rawValue))"), .text(Format.dateTime($0.value, state.plantTimeZone))] }, empty: "")
                 }
             }
         }
@@ -95,7 +95,7 @@ extension TaktWeb {
                 Pages.table(["NC", "Severity", "Status", "What", "Item", "Lots", "Order", "Opened"], ncs.map { n in
                     [.text(n.id.rawValue), Pages.badge(n.severity.rawValue, n.severity == .minor ? "warn" : "bad"), .text(n.status.rawValue), .text(n.description),
                      .text(n.item?.rawValue ?? "–"), .text(n.lots.map(\.rawValue).joined(separator: ", ")), .text(n.productionOrder?.rawValue ?? "–"),
-                     .text(Format.dateTime(n.openedAt))]
+                     .text(Format.dateTime(n.openedAt, state.plantTimeZone))]
                 }, empty: "No open nonconformance.")
             }
             el("section", ["class": "panel", "id": "holds"]) {
@@ -103,14 +103,14 @@ extension TaktWeb {
                 Pages.table(["Hold", "On", "Reason", "Lots held", "Orders", "Placed"], holds.map { h in
                     [.text(h.id.rawValue), .text(h.kind.rawValue + ": " + (h.lot?.rawValue ?? h.supplierLot ?? h.productionOrder?.rawValue ?? h.workCenter?.rawValue ?? "–")),
                      .text(h.reason), .text(h.lots.prefix(6).map(\.lot.rawValue).joined(separator: ", ") + (h.lots.count > 6 ? " … (\(h.lots.count))" : "")),
-                     .text(h.orders.map(\.rawValue).joined(separator: ", ")), .text(Format.dateTime(h.placedAt) + (h.placedBy.map { " by \($0)" } ?? ""))]
+                     .text(h.orders.map(\.rawValue).joined(separator: ", ")), .text(Format.dateTime(h.placedAt, state.plantTimeZone) + (h.placedBy.map { " by \($0)" } ?? ""))]
                 }, empty: "Nothing is on hold.")
             }
             el("section", ["class": "panel"]) {
                 el("h2", text: "Latest inspection results")
                 Pages.table(["Result", "Plan", "Order", "Lot", "Passed", "By", "At"], recent.map { r in
                     [.text(r.id.rawValue), .text(r.plan.rawValue), .text(r.productionOrder.map { "\($0) op \(r.operation ?? 0)" } ?? "–"), .text(r.lot?.rawValue ?? "–"),
-                     Pages.badge(r.passed ? "passed" : "failed", r.passed ? "ok" : "bad"), .text(r.by?.rawValue ?? "–"), .text(Format.dateTime(r.at))]
+                     Pages.badge(r.passed ? "passed" : "failed", r.passed ? "ok" : "bad"), .text(r.by?.rawValue ?? "–"), .text(Format.dateTime(r.at, state.plantTimeZone))]
                 }, empty: "No inspection recorded yet.")
             }
         }

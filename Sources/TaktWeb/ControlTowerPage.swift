@@ -139,8 +139,8 @@ extension TaktWeb {
                 Pages.table(["Sales order", "Customer", "Line", "Item", "Due", "Forecast finish", "In hand", "Status"], shown.map { f in
                     [Pages.link(f.salesOrder.id.rawValue, "/orders/\(urlEncode(f.salesOrder.id.rawValue))"),
                      .text(state.customers[f.salesOrder.customer]?.name ?? f.salesOrder.customer.rawValue), .text(String(f.line.line)),
-                     .text("\(Format.quantity(f.line.quantity)) × \(f.line.item.rawValue)"), .text(Format.dateTime(f.due)),
-                     .text(f.predicted.map(Format.dateTime) ?? "–"), .text(f.slackMinutes.map { Format.minutes($0) } ?? "–"),
+                     .text("\(Format.quantity(f.line.quantity)) × \(f.line.item.rawValue)"), .text(Format.dateTime(f.due, state.plantTimeZone)),
+                     .text(f.predicted.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(f.slackMinutes.map { Format.minutes($0) } ?? "–"),
                      Pages.badge(f.verdict.rawValue, f.tone)]
                 }, empty: "Every scheduled customer line finishes with more than a day in hand.")
             }

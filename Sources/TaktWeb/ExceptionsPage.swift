@@ -42,7 +42,7 @@ extension TaktWeb {
                  .text(e.title), .text(e.functions.map(\.rawValue).joined(separator: ", ")),
                  .text("late orders \(e.impact.baseline.lateOrders) → \(e.impact.predicted.lateOrders)"),
                  .text(e.actions.first.map { "\($0.id): \($0.title)" } ?? "–"), Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info"),
-                 .text(Format.dateTime(e.raisedAt))]
+                 .text(Format.dateTime(e.raisedAt, state.plantTimeZone))]
             }, empty: function == nil ? "The inbox is empty: nothing needs a decision." : "No exceptions for \(function!.rawValue).", id: "inbox")
         }
         return PageContent(title: "Exception inbox", body: body)
@@ -69,7 +69,7 @@ extension TaktWeb {
                 Pages.badge(e.severity.rawValue, Self.tone(e.severity))
                 " "
                 Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info")
-                " \(e.kind.rawValue) · raised \(Format.dateTime(e.raisedAt))" + (e.raisedBy.map { " by \($0)" } ?? "")
+                " \(e.kind.rawValue) · raised \(Format.dateTime(e.raisedAt, state.plantTimeZone))" + (e.raisedBy.map { " by \($0)" } ?? "")
                     + " · functions: \(e.functions.map(\.rawValue).joined(separator: ", "))"
             }
             if let text = e.requestText { el("p") { el("strong", text: "Asked: "); "“\(text)”" } }
@@ -85,7 +85,7 @@ extension TaktWeb {
                     Self.kpiLine("Without action", e.impact.predicted, versus: e.impact.baseline)
                     Pages.table(["Order", "Customer order", "Due", "Planned", "Predicted", "Late"], e.impact.orders.prefix(15).map { o in
                         [Pages.orderLink(o.productionOrder, state: state), .text(o.salesOrder.map { "\($0)" + (o.line.map { " / \($0)" } ?? "") } ?? "–"),
-                         .text(Format.dateTime(o.dueDate)), .text(Format.dateTime(o.plannedCompletion)), .text(Format.dateTime(o.predictedCompletion)),
+                         .text(Format.dateTime(o.dueDate, state.plantTimeZone)), .text(Format.dateTime(o.plannedCompletion, state.plantTimeZone)), .text(Format.dateTime(o.predictedCompletion, state.plantTimeZone)),
                          .text(o.lateMinutes > 0 ? Format.minutes(Double(o.lateMinutes)) : "on time")]
                     }, empty: "No order changes its finish.")
                     if !e.impact.operations.isEmpty {
@@ -116,7 +116,7 @@ extension TaktWeb {
                         "Needs approval by: " + (a.approvals.isEmpty ? "planner or supervisor" : a.approvals.map(\.rawValue).joined(separator: ", "))
                         for d in a.decisions {
                             void("br")
-                            "\(d.approved ? "Approved" : "Rejected") by \(d.user) as \(d.role.rawValue), \(Format.dateTime(d.at))" + (d.comment.map { ": “\($0)”" } ?? "")
+                            "\(d.approved ? "Approved" : "Rejected") by \(d.user) as \(d.role.rawValue), \(Format.dateTime(d.at, state.plantTimeZone))" + (d.comment.map { ": “\($0)”" } ?? "")
                         }
                     }
                     if a.schedule != nil {

@@ -9,6 +9,7 @@ extension TaktWeb {
         let q = request.uri.queryParameters
         let lotID = q["lot"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         let direction = q["direction"].flatMap { TraceDirection(rawValue: String($0)) } ?? .backward
+        let zone = await engine.read { $0.plantTimeZone }
         let (trace, sample) = await engine.read { s -> (LotTrace?, [Lot.ID]) in
             let t = lotID.isEmpty ? nil : s.trace(Lot.ID(lotID), direction: direction, limit: 400)
             let sample = lotID.isEmpty ? s.outputsByOrder.values.flatMap { $0 }.sorted().prefix(8).map { $0 } : []
@@ -61,7 +62,7 @@ extension TaktWeb {
                             Pages.table(["Lot", "Item", "Customer", "Sales order", "Shipped"], trace.shipped.map { s in
                                 [.text(s.lot.rawValue), .text(s.item.rawValue), .text(s.customer?.rawValue ?? "–"),
                                  s.salesOrder.map { Pages.link($0.rawValue, "/orders/\(urlEncode($0.rawValue))") } ?? .text("–"),
-                                 .text(s.shippedAt.map(Format.dateTime) ?? "–")]
+                                 .text(s.shippedAt.map { Format.dateTime($0, zone) } ?? "–")]
                             }, empty: "Nothing shipped.")
                         }
                     }

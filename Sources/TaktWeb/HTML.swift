@@ -124,36 +124,41 @@ public func flag(_ on: Bool) -> String? { on ? "" : nil }
 // MARK: - Formatting shared by the pages
 
 enum Format {
-    static let utc: TimeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
-
-    private static func formatter(_ pattern: String) -> DateFormatter {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_GB")
-        f.timeZone = utc
-        f.dateFormat = pattern
-        return f
+    /// Dates are shown in the plant's time zone (``PlantState/plantTimeZone``), as the people there read clocks.
+    private struct Key: Hashable {
+        var pattern: String
+        var zone: String
     }
-    nonisolated(unsafe) private static let dayTime = formatter("EEE d MMM HH:mm")
-    nonisolated(unsafe) private static let dayOnly = formatter("EEE d MMM")
-    nonisolated(unsafe) private static let timeOnly = formatter("HH:mm")
-    nonisolated(unsafe) private static let isoDay = formatter("yyyy-MM-dd")
-    nonisolated(unsafe) private static let isoMinute = formatter("yyyy-MM-dd'T'HH:mm")
+    nonisolated(unsafe) private static var formatters: [Key: DateFormatter] = [:]
     private static let lock = NSLock()
 
-    private static func with(_ f: DateFormatter, _ d: Date) -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        return f.string(from: d)
+    /// A formatter for `pattern` in `zone`, made once and kept (formatters are costly to make); used under the lock.
+    private static func formatter(_ pattern: String, _ zone: TimeZone) -> DateFormatter {
+        let key = Key(pattern: pattern, zone: zone.identifier)
+        if let f = formatters[key] { return f }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_GB")
+        f.timeZone = zone
+        f.dateFormat = pattern
+        formatters[key] = f
+        return f
     }
-    static func dateTime(_ d: Date) -> String { with(dayTime, d) }
-    static func date(_ d: Date) -> String { with(dayOnly, d) }
-    static func time(_ d: Date) -> String { with(timeOnly, d) }
-    static func day(_ d: Date) -> String { with(isoDay, d) }
-    static func minute(_ d: Date) -> String { with(isoMinute, d) }
-    static func parseMinute(_ s: String) -> Date? {
+
+    private static func string(_ pattern: String, _ d: Date, _ zone: TimeZone) -> String {
         lock.lock()
         defer { lock.unlock() }
-        return isoMinute.date(from: s) ?? isoDay.date(from: s)
+        return formatter(pattern, zone).string(from: d)
+    }
+    static func dateTime(_ d: Date, _ zone: TimeZone) -> String { string("EEE d MMM HH:mm", d, zone) }
+    static func date(_ d: Date, _ zone: TimeZone) -> String { string("EEE d MMM", d, zone) }
+    static func time(_ d: Date, _ zone: TimeZone) -> String { string("HH:mm", d, zone) }
+    static func day(_ d: Date, _ zone: TimeZone) -> String { string("yyyy-MM-dd", d, zone) }
+    static func minute(_ d: Date, _ zone: TimeZone) -> String { string("yyyy-MM-dd'T'HH:mm", d, zone) }
+    /// `2026-11-25T06:00` or `2026-11-25`, read in `zone`.
+    static func parseMinute(_ s: String, _ zone: TimeZone) -> Date? {
+        lock.lock()
+        defer { lock.unlock() }
+        return formatter("yyyy-MM-dd'T'HH:mm", zone).date(from: s) ?? formatter("yyyy-MM-dd", zone).date(from: s)
     }
 
     static func quantity(_ q: Double) -> String {

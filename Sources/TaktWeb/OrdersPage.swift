@@ -23,7 +23,7 @@ extension TaktWeb {
                 let worst = f.first { $0.verdict == .late } ?? f.first { $0.verdict == .atRisk } ?? f.first
                 return [Pages.link(so.id.rawValue, "/orders/\(urlEncode(so.id.rawValue))"), .text(state.customers[so.customer]?.name ?? so.customer.rawValue),
                         .text(String(so.priority)), .text(so.lines.map { "\(Format.quantity($0.quantity)) × \($0.item.rawValue)" }.joined(separator: ", ")),
-                        .text(so.lines.map { $0.promisedDate ?? $0.requestedDate }.min().map(Format.date) ?? "–"), .text(so.status.rawValue),
+                        .text(so.lines.map { $0.promisedDate ?? $0.requestedDate }.min().map { Format.date($0, state.plantTimeZone) } ?? "–"), .text(so.status.rawValue),
                         worst.map { Pages.badge($0.verdict.rawValue, $0.tone) } ?? .text("–")]
             }, empty: "No customer orders match.", id: "orders")
         }
@@ -47,8 +47,8 @@ extension TaktWeb {
             el("h2", text: "Lines")
             Pages.table(["Line", "Item", "Qty", "Requested", "Promised", "Forecast finish", "Status"], so.lines.map { line in
                 let f = forecasts.first { $0.line.line == line.line }
-                return [.text(String(line.line)), .text(line.item.rawValue), .text(Format.quantity(line.quantity)), .text(Format.dateTime(line.requestedDate)),
-                        .text(line.promisedDate.map(Format.dateTime) ?? "–"), .text(f?.predicted.map(Format.dateTime) ?? "–"),
+                return [.text(String(line.line)), .text(line.item.rawValue), .text(Format.quantity(line.quantity)), .text(Format.dateTime(line.requestedDate, state.plantTimeZone)),
+                        .text(line.promisedDate.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(f?.predicted.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
                         f.map { Pages.badge($0.verdict.rawValue, $0.tone) } ?? .text("–")]
             }, empty: "No lines.")
             el("h2", text: "Production orders")
@@ -62,15 +62,15 @@ extension TaktWeb {
                     el("h3") {
                         "\(po.id.rawValue) · \(Format.quantity(po.quantity)) × \(po.item.rawValue) (line \(po.pegging?.line ?? 0)) "
                         Pages.badge(po.status.rawValue, po.status == .completed ? "ok" : (po.status == .inProgress ? "info" : ""))
-                        " due \(Format.dateTime(po.dueDate))"
+                        " due \(Format.dateTime(po.dueDate, state.plantTimeZone))"
                     }
                     Pages.table(["Op", "Operation", "Work center", "Status", "Good / scrap", "Scheduled", "Started", "Completed"], routing.map { op in
                         let p = ops.first { $0.sequence == op.sequence }
                         let s = steps["\(po.id.rawValue)/\(op.sequence)"]?.first
                         return [.text(String(op.sequence)), .text(op.name), .text(p?.workCenter?.rawValue ?? s?.workCenter.rawValue ?? op.workCenters.map(\.workCenter.rawValue).joined(separator: " / ")),
                                 .text(p?.status.rawValue ?? "waiting"), .text(p.map { "\(Format.quantity($0.good)) / \(Format.quantity($0.scrap))" } ?? "–"),
-                                .text(s.map { "\(Format.dateTime($0.start))–\(Format.time($0.end))" } ?? "–"),
-                                .text(p?.startedAt.map(Format.dateTime) ?? "–"), .text(p?.completedAt.map(Format.dateTime) ?? "–")]
+                                .text(s.map { "\(Format.dateTime($0.start, state.plantTimeZone))–\(Format.time($0.end, state.plantTimeZone))" } ?? "–"),
+                                .text(p?.startedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(p?.completedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–")]
                     }, empty: "No routing.")
                     el("p") {
                         "Lots made: "

@@ -22,12 +22,19 @@ enum Zoom: String, CaseIterable, Sendable {
         case .week: 86400
         }
     }
-    /// The start of the view that contains `date`.
-    func floor(_ date: Date) -> Date {
-        let t = date.timeIntervalSince1970
+    /// The start of the view that contains `date`, in the plant's time zone: the shift (06:00, 14:00 or 22:00) or the day.
+    func floor(_ date: Date, in zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let midnight = calendar.startOfDay(for: date)
         switch self {
-        case .shift: return Date(timeIntervalSince1970: ((t - 6 * 3600) / seconds).rounded(.down) * seconds + 6 * 3600)  // 06/14/22 UTC
-        case .day, .week: return Date(timeIntervalSince1970: (t / 86400).rounded(.down) * 86400)
+        case .shift:
+            let yesterday = calendar.date(byAdding: .day, value: -1, to: midnight) ?? midnight
+            let starts = [calendar.date(bySettingHour: 22, minute: 0, second: 0, of: yesterday)]
+                + [6, 14, 22].map { calendar.date(bySettingHour: $0, minute: 0, second: 0, of: midnight) }
+            return starts.compactMap { $0 }.filter { $0 <= date }.max() ?? midnight
+        case .day, .week:
+            return midnight
         }
     }
 }
@@ -40,6 +47,8 @@ struct Gantt {
     var from: Date
     var to: Date
     var now: Date
+    /// The plant's time zone: the axis and the tooltips read in it.
+    var zone: TimeZone
     /// Operations to outline as changed (when comparing with another schedule).
     var changed: Set<String> = []
     var title: String
@@ -71,8 +80,18 @@ struct Gantt {
         for s in schedule?.steps ?? [] where s.end > from && s.start < to { byWC[s.workCenter, default: []].append(s) }
         let span = to.timeIntervalSince(from)
         let tick = span <= 8 * 3600 ? 3600.0 : (span <= 86400 ? 7200.0 : 86400.0)
-        let first = (from.timeIntervalSince1970 / tick).rounded(.up) * tick
-        let ticks = stride(from: first, through: to.timeIntervalSince1970, by: tick).map { Date(timeIntervalSince1970: $0) }
+        // Ticks on the plant's clock: every hour, every other hour, or at midnight.
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        var ticks: [Date] = []
+        var t = calendar.startOfDay(for: from)
+        while t <= to {
+            if t >= from { ticks.append(t) }
+            guard let next = tick >= 86400 ? calendar.date(byAdding: .day, value: 1, to: t) : calendar.date(byAdding: .hour, value: Int(tick / 3600), to: t),
+                  next > t
+            else { break }
+            t = next
+        }
 
         return el("svg", ["class": "gantt", "viewBox": "0 0 \(Int(width)) \(Int(height))", "role": "img", "aria-label": title,
                           "xmlns": "http://www.w3.org/2000/svg"]) {
@@ -91,7 +110,7 @@ struct Gantt {
                 let xx = x(d)
                 el("line", ["x1": f(xx), "y1": f(Gantt.axisHeight - 6), "x2": f(xx), "y2": f(height), "stroke": "#eaecf0"])
                 el("text", ["x": f(xx + 3), "y": "18", "font-size": "12", "fill": "#5b6675"],
-                   text: tick >= 86400 ? Format.date(d) : (Format.time(d) == "00:00" ? Format.date(d) : Format.time(d)))
+                   text: tick >= 86400 ? Format.date(d, zone) : (Format.time(d, zone) == "00:00" ? Format.date(d, zone) : Format.time(d, zone)))
             }
             for (row, wc) in workCenters.enumerated() {
                 let y = Gantt.axisHeight + Double(row) * Gantt.rowHeight
@@ -102,12 +121,12 @@ struct Gantt {
                 // Planned downtime (hatched) and machine down periods (red).
                 for d in state.workCenters[wc]?.plannedDowntime ?? [] where d.end > from && d.start < to {
                     el("rect", ["x": f(x(d.start)), "y": f(y + 2), "width": f(max(1, x(d.end) - x(d.start))), "height": f(Gantt.rowHeight - 4),
-                                "fill": "url(#hatch)", "class": "downtime"]) { el("title", text: "Planned downtime: \(d.reason), \(Format.dateTime(d.start))–\(Format.dateTime(d.end))") }
+                                "fill": "url(#hatch)", "class": "downtime"]) { el("title", text: "Planned downtime: \(d.reason), \(Format.dateTime(d.start, zone))–\(Format.dateTime(d.end, zone))") }
                 }
                 for period in downPeriods(wc) where period.end > from && period.start < to {
                     el("rect", ["x": f(x(period.start)), "y": f(y + 2), "width": f(max(2, x(period.end) - x(period.start))),
                                 "height": f(Gantt.rowHeight - 4), "fill": "rgba(217,45,32,0.22)", "stroke": "#d92d20", "class": "machine-down"]) {
-                        el("title", text: "Machine down: \(period.reason), from \(Format.dateTime(period.start))")
+                        el("title", text: "Machine down: \(period.reason), from \(Format.dateTime(period.start, zone))")
                     }
                 }
                 for s in byWC[wc] ?? [] {
@@ -128,7 +147,7 @@ struct Gantt {
                             el("text", ["x": f(x0 + 4), "y": f(y + 23), "font-size": "11", "fill": "#101828"],
                                text: s.productionOrder.rawValue.replacingOccurrences(of: "PO-0000", with: "PO-") + " · \(s.sequence)")
                         }
-                        el("title", text: "\(s.productionOrder) op \(s.sequence) \(s.name) on \(s.workCenter): \(Format.dateTime(s.start)) – \(Format.time(s.end))"
+                        el("title", text: "\(s.productionOrder) op \(s.sequence) \(s.name) on \(s.workCenter): \(Format.dateTime(s.start, zone)) – \(Format.time(s.end, zone))"
                             + (setup > 0 ? ", setup \(Format.minutes(setup / 60))" : "") + (isLate ? " — LATE" : "") + (moved ? " — moved" : ""))
                     }
                 }
@@ -173,8 +192,9 @@ extension TaktWeb {
         let wcParam = q["wc"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let compare = q["compare"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let schedule = state.publishedSchedule
-        let defaultStart = zoom.floor(now)
-        let from = q["at"].flatMap { Format.parseMinute(String($0)) }.map { zoom.floor($0) } ?? defaultStart
+        let zone = state.plantTimeZone
+        let defaultStart = zoom.floor(now, in: zone)
+        let from = q["at"].flatMap { Format.parseMinute(String($0), zone) }.map { zoom.floor($0, in: zone) } ?? defaultStart
         let to = from.addingTimeInterval(zoom.seconds)
         let allWCs = state.workCenters.keys.sorted()
         let shown = wcParam.map { [WorkCenter.ID($0)] }.flatMap { ids in ids.allSatisfy { state.workCenters[$0] != nil } ? ids : nil } ?? allWCs
@@ -183,7 +203,7 @@ extension TaktWeb {
             var parts: [String] = []
             if let wcParam { parts.append("wc=\(urlEncode(wcParam))") }
             parts.append("zoom=\((z ?? zoom).rawValue)")
-            parts.append("at=\(urlEncode(Format.minute(at ?? from)))")
+            parts.append("at=\(urlEncode(Format.minute(at ?? from, zone)))")
             if let compare { parts.append("compare=\(urlEncode(compare))") }
             return "/schedule?" + parts.joined(separator: "&")
         }
@@ -204,7 +224,7 @@ extension TaktWeb {
             el("a", ["class": "button", "href": link(at: from.addingTimeInterval(-zoom.seconds)), "rel": "prev", "id": "prev"], text: "← Earlier")
             el("a", ["class": "button", "href": link(at: defaultStart)], text: "Now")
             el("a", ["class": "button", "href": link(at: from.addingTimeInterval(zoom.seconds)), "rel": "next", "id": "next"], text: "Later →")
-            el("strong", text: "\(Format.dateTime(from)) – \(Format.dateTime(to)) UTC")
+            el("strong", text: "\(Format.dateTime(from, zone)) – \(Format.dateTime(to, zone)) (\(zone.identifier))")
             el("span", ["class": "spacer"]) {}
             el("span", ["class": "seg", "role": "group", "aria-label": "Zoom"]) {
                 for z in Zoom.allCases {
@@ -218,7 +238,7 @@ extension TaktWeb {
                     for id in allWCs { el("option", ["value": id.rawValue, "selected": flag(wcParam == id.rawValue)], text: id.rawValue) }
                 }
                 Pages.hidden("zoom", zoom.rawValue)
-                Pages.hidden("at", Format.minute(from))
+                Pages.hidden("at", Format.minute(from, zone))
                 if let compare { Pages.hidden("compare", compare) }
                 el("button", ["type": "submit"], text: "Show")
             }
@@ -257,11 +277,11 @@ extension TaktWeb {
                 el("div", ["class": "compare"]) {
                     el("section") {
                         el("h2", text: "Published (\(schedule?.id.rawValue ?? "none"))")
-                        Gantt(state: state, schedule: schedule, workCenters: shown, from: from, to: to, now: now, title: "Published schedule").render()
+                        Gantt(state: state, schedule: schedule, workCenters: shown, from: from, to: to, now: now, zone: zone, title: "Published schedule").render()
                     }
                     el("section") {
                         el("h2", text: "With \(action.id) (\(alt.id.rawValue))")
-                        Gantt(state: state, schedule: alt, workCenters: shown, from: from, to: to, now: now, changed: changed,
+                        Gantt(state: state, schedule: alt, workCenters: shown, from: from, to: to, now: now, zone: zone, changed: changed,
                               title: "Schedule with action \(action.id)").render()
                     }
                 }
@@ -272,7 +292,7 @@ extension TaktWeb {
                 if let compareError { Pages.flash(Flash(kind: .error, title: "Cannot compare", lines: [compareError])) }
                 toolbar
                 summary
-                Gantt(state: state, schedule: schedule, workCenters: shown, from: from, to: to, now: now,
+                Gantt(state: state, schedule: schedule, workCenters: shown, from: from, to: to, now: now, zone: zone,
                       title: schedule.map { "Published schedule \($0.id.rawValue)" } ?? "No schedule").render()
                 legend
             }

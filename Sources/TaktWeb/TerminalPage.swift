@@ -56,7 +56,7 @@ extension TaktWeb {
                 if let machine { Pages.badge("machine \(machine.state.rawValue)" + (machine.reason.map { ": \($0)" } ?? ""), machine.state == .down ? "bad" : "ok") }
                 el("span", ["class": "spacer"]) {}
                 if here, let clock {
-                    el("span", text: "Clocked in since \(Format.time(clock.since))")
+                    el("span", text: "Clocked in since \(Format.time(clock.since, state.plantTimeZone))")
                     el("form", ["method": "post", "action": base + "/clock-out", "class": "inline"]) {
                         el("button", ["type": "submit", "id": "clock-out"], text: "Clock out")
                     }
@@ -74,7 +74,7 @@ extension TaktWeb {
                 el("h2", text: "Later")
                 Pages.table(["Order", "Op", "Item", "Qty", "Planned start", "Due", "Can start"], later.prefix(30).map { e in
                     [.text(e.productionOrder.rawValue), .text("\(e.sequence) \(e.name)"), .text(e.item.rawValue), .text(Format.quantity(e.quantity)),
-                     .text(e.start.map(Format.dateTime) ?? "–"), .text(Format.dateTime(e.dueDate)),
+                     .text(e.start.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(Format.dateTime(e.dueDate, state.plantTimeZone)),
                      e.canStart ? Pages.badge("yes", "ok") : .text(e.blockers.first?.message ?? "no")]
                 }, empty: "")
             }
@@ -96,8 +96,8 @@ extension TaktWeb {
                 Pages.badge(e.operationStatus.rawValue, e.operationStatus == .running ? "ok" : (e.operationStatus == .paused ? "warn" : "info"))
             }
             el("p") {
-                "\(Format.quantity(e.quantity)) × \(state.items[e.item]?.name ?? e.item.rawValue) (\(e.item.rawValue)) · due \(Format.dateTime(e.dueDate))"
-                if let s = e.start, let end = e.end { " · planned \(Format.dateTime(s))–\(Format.time(end))" }
+                "\(Format.quantity(e.quantity)) × \(state.items[e.item]?.name ?? e.item.rawValue) (\(e.item.rawValue)) · due \(Format.dateTime(e.dueDate, state.plantTimeZone))"
+                if let s = e.start, let end = e.end { " · planned \(Format.dateTime(s, state.plantTimeZone))–\(Format.time(end, state.plantTimeZone))" }
                 if let p = progress, p.good + p.scrap > 0 { " · reported \(Format.quantity(p.good)) good, \(Format.quantity(p.scrap)) scrap" }
             }
             if let wi = instruction {

@@ -54,12 +54,19 @@ struct HTMLTests {
         #expect(Format.minutes(-120) == "−2 h")
     }
 
-    @Test("Gantt zoom windows start at shift, day and week boundaries")
-    func zoomFloor() {
-        let t = Date(timeIntervalSince1970: 1_795_478_400 + 10 * 3600 + 17 * 60)  // 2026-11-24 10:17 UTC
-        #expect(Format.minute(Zoom.day.floor(t)) == "2026-11-24T00:00")
-        #expect(Format.minute(Zoom.shift.floor(t)) == "2026-11-24T06:00")
-        #expect(Format.minute(Zoom.week.floor(t)) == "2026-11-24T00:00")
+    @Test("Gantt zoom windows start at the plant's shift, day and week boundaries, on its own clock")
+    func zoomFloor() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let t = Date(timeIntervalSince1970: 1_795_478_400 + 10 * 3600 + 17 * 60)  // 2026-11-24 10:17 UTC, 11:17 in Berlin
+        #expect(Format.minute(Zoom.day.floor(t, in: berlin), berlin) == "2026-11-24T00:00")
+        #expect(Format.minute(Zoom.shift.floor(t, in: berlin), berlin) == "2026-11-24T06:00")
+        #expect(Zoom.shift.floor(t, in: berlin) == Date(timeIntervalSince1970: 1_795_478_400 + 5 * 3600), "06:00 in Berlin is 05:00 UTC")
+        #expect(Format.minute(Zoom.week.floor(t, in: berlin), berlin) == "2026-11-24T00:00")
+        // 01:30 in Berlin belongs to the night shift that began at 22:00 the day before.
+        let night = Date(timeIntervalSince1970: 1_795_478_400 + 30 * 60)
+        #expect(Format.minute(Zoom.shift.floor(night, in: berlin), berlin) == "2026-11-23T22:00")
+        #expect(Format.dateTime(t, berlin) == "Tue 24 Nov 11:17")
+        #expect(Format.parseMinute("2026-11-24T11:17", berlin) == t)
     }
 }
 
