@@ -29,7 +29,6 @@ public struct ServerConfiguration: Sendable {
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, demo: Bool = false, seed: UInt64 = 42,
                 scale: Int = 1, bootstrapToken: String? = nil, clockStart: Date? = nil) {
-        self.clockStart = clockStart
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -37,6 +36,7 @@ public struct ServerConfiguration: Sendable {
         self.seed = seed
         self.scale = scale
         self.bootstrapToken = bootstrapToken
+        self.clockStart = clockStart
     }
 }
 

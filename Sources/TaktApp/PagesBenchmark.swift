@@ -67,9 +67,9 @@ public struct PagesBenchmark: Sendable {
             guard let p = bound else { throw BenchError(message: "the server did not start") }
             let base = "http://127.0.0.1:\(p)"
 
-            // A published schedule (the optimizer, 1 s) and an open exception whose action carries a schedule.
+            // A published schedule (300 search iterations: the same plan on every machine).
             progress("publishing a schedule…")
-            let run = try await send(client, .POST, base + "/api/v1/schedule/runs", bearer: token, body: #"{"iterations":300,"seed":7}"#)  // the same plan on every machine
+            let run = try await send(client, .POST, base + "/api/v1/schedule/runs", bearer: token, body: #"{"iterations":300,"seed":7}"#)
             guard run.status == 201 else { throw BenchError(message: "schedule run answered \(run.status): \(run.text.prefix(300))") }
             let (schedule, wc, lot, salesOrder) = await engine.read { s in
                 (s.publishedSchedule, s.workCenters.keys.sorted().first?.rawValue ?? "", s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue

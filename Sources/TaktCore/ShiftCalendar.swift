@@ -123,12 +123,12 @@ public enum ShiftCalendar {
 }
 
 extension PlantState {
-    /// The time zone of a work center's site (UTC when the site or its zone is unknown); its shifts are in this zone.
     /// The plant's time zone, for dates shown to people: its first site's (by ID), else UTC.
     public var plantTimeZone: TimeZone {
         sites.values.min { $0.id < $1.id }.flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(secondsFromGMT: 0) ?? .gmt
     }
 
+    /// The time zone of a work center's site (UTC when the site or its zone is unknown); its shifts are in this zone.
     public func timeZone(of workCenter: WorkCenter) -> TimeZone {
         sites[workCenter.site].flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(secondsFromGMT: 0) ?? .gmt
     }

@@ -25,6 +25,9 @@ extension TaktAPI {
                 guard limit > 0, limit <= 60 else {
                     throw Problem.badRequest("timeLimitSeconds", "range", "timeLimitSeconds must be greater than 0 and at most 60 (got \(limit))")
                 }
+                if let n = run.iterations, !(1...100_000).contains(n) {
+                    throw Problem.badRequest("iterations", "range", "iterations must be from 1 to 100000 (got \(n))")
+                }
                 let state = await engine.read { $0 }
                 let planning: PlanningProblem
                 do throws(PlanningError) {
@@ -33,9 +36,6 @@ extension TaktAPI {
                     throw DomainError.invalid("(plant)", "not-schedulable", error.message)
                 }
                 let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
-                if let n = run.iterations, !(1...100_000).contains(n) {
-                    throw Problem.badRequest("iterations", "range", "iterations must be from 1 to 100000 (got \(n))")
-                }
                 // An iteration limit makes the run reproducible: one thread, so the same iterations are searched everywhere.
                 let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(
                     limits: SearchLimits(timeLimit: limit, iterationLimit: run.iterations), seed: run.seed ?? 1, threads: run.iterations == nil ? 2 : 1))

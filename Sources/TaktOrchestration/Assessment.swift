@@ -197,10 +197,6 @@ enum Assessment {
             return (c, terms, terms.reduce(0) { $0 + $1.cost }, order.firstIndex(of: c.kind) ?? (order.count + i))
         }.sorted { ($0.2, $0.3) < ($1.2, $1.3) }
         let nothing = ctx.cost(ctx.doNothing)
-        if ProcessInfo.processInfo.environment["TAKT_DEBUG"] != nil {
-            print("DEBUG baseline", ctx.baseline.kpis, "nothing", ctx.doNothing.kpis, nothing)
-            for c in candidates { print("DEBUG cand", c.kind, c.title, c.outcome.kpis, ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost }) }
-        }
         return scored.enumerated().map { (i, entry) in
             let (c, terms, cost, _) = entry
             var why = "Rank \(i + 1) of \(scored.count): cost \(Analysis.number(cost))"

@@ -95,6 +95,7 @@ enum Impacts {
     /// For an absent person: the work in the absence that needs one of their skills, and who else could do it.
     /// Otherwise: work centers that get at least 30 min more work in the next 24 h with nobody certified clocked in there.
     static func labourShortfalls(_ ctx: Context) -> [LabourShortfall] {
+        if let person = ctx.disruption.person { return absenceShortfalls(ctx, person) }
         let state = ctx.state
         let sc = ctx.disrupted
         let now = ctx.sim.now
@@ -106,42 +107,16 @@ enum Impacts {
         func work(_ outcome: Outcome, _ scenario: Scenario) -> [WorkCenter.ID: (minutes: Int, skills: Set<Skill.ID>)] {
             var out: [WorkCenter.ID: (minutes: Int, skills: Set<Skill.ID>)] = [:]
             for s in outcome.schedule.operations where s.start < 1440 && s.end > 0 {
-                let key = scenario.key(s.operation.rawValue)
                 let wc = scenario.planning.workCenters[s.resource.rawValue]
-                let skill = state.productionOrders[key.order].flatMap { state.routings[$0.routing] }?.operations.first { $0.sequence == key.sequence }?.requiredSkill
                 var entry = out[wc] ?? (0, [])
                 entry.minutes += min(s.end, 1440) - max(s.start, 0)
-                if let skill { entry.skills.insert(skill) }
+                if let skill = Analysis.requiredSkill(scenario.key(s.operation.rawValue), state: state) { entry.skills.insert(skill) }
                 out[wc] = entry
             }
             return out
         }
         let after = work(ctx.doNothing, sc)
         var out: [LabourShortfall] = []
-        if let person = ctx.disruption.person {
-            // Work in the absence that needs one of the person's skills, per work center and skill, with who can cover it.
-            let d = ctx.disruption
-            let until = d.until ?? d.from.addingTimeInterval(24 * 3600)
-            let (from, back) = (ctx.baselineScenario.minutes(d.from), ctx.baselineScenario.minutesUp(until))
-            let cover = Analysis.cover(for: person, from: d.from, until: until, state: state)
-            var needed: [String: (wc: WorkCenter.ID, skill: Skill.ID, minutes: Int)] = [:]
-            for s in ctx.baseline.schedule.operations where s.start < back && s.end > from {
-                let key = ctx.baselineScenario.key(s.operation.rawValue)
-                guard let skill = Analysis.requiredSkill(key, state: state), cover[skill] != nil else { continue }
-                let wc = ctx.baselineScenario.planning.workCenters[s.resource.rawValue]
-                needed["\(wc)|\(skill)", default: (wc, skill, 0)].minutes += min(s.end, back) - max(s.start, from)
-            }
-            let name = state.users[person]?.name ?? person.rawValue
-            for (_, n) in needed.sorted(by: { $0.key < $1.key }) where n.minutes > 0 {
-                let others = cover[n.skill] ?? []
-                out.append(LabourShortfall(
-                    workCenter: n.wc, minutes: n.minutes,
-                    text: others.isEmpty
-                        ? "Nobody else is certified for \(n.skill): \(Analysis.duration(n.minutes)) of work on \(n.wc) waits until \(name) is back"
-                        : "\(Analysis.duration(n.minutes)) of \(n.skill) work on \(n.wc) needs someone else while \(name) is away; certified and not away: \(others.map(\.rawValue).prefix(4).joined(separator: ", "))"))
-            }
-            return out
-        }
         let before = work(ctx.baseline, ctx.baselineScenario)
         for (wc, load) in after.sorted(by: { $0.key < $1.key }) {
             let rise = load.minutes - (before[wc]?.minutes ?? 0)
@@ -152,6 +127,33 @@ enum Impacts {
             let skills = load.skills.map(\.rawValue).sorted().joined(separator: ", ")
             out.append(LabourShortfall(workCenter: wc, minutes: rise,
                                        text: "\(wc) gets \(Analysis.duration(rise)) more work in the next 24 h and nobody\(skills.isEmpty ? "" : " certified for \(skills)") is clocked in there"))
+        }
+        return out
+    }
+
+    /// Work in an absence that needs one of the person's skills, per work center and skill, with who can cover it.
+    static func absenceShortfalls(_ ctx: Context, _ person: User.ID) -> [LabourShortfall] {
+        let state = ctx.state
+        var out: [LabourShortfall] = []
+        let d = ctx.disruption
+        let until = d.until ?? d.from.addingTimeInterval(24 * 3600)
+        let (from, back) = (ctx.baselineScenario.minutes(d.from), ctx.baselineScenario.minutesUp(until))
+        let cover = Analysis.cover(for: person, from: d.from, until: until, state: state)
+        var needed: [String: (wc: WorkCenter.ID, skill: Skill.ID, minutes: Int)] = [:]
+        for s in ctx.baseline.schedule.operations where s.start < back && s.end > from {
+            let key = ctx.baselineScenario.key(s.operation.rawValue)
+            guard let skill = Analysis.requiredSkill(key, state: state), cover[skill] != nil else { continue }
+            let wc = ctx.baselineScenario.planning.workCenters[s.resource.rawValue]
+            needed["\(wc)|\(skill)", default: (wc, skill, 0)].minutes += min(s.end, back) - max(s.start, from)
+        }
+        let name = state.users[person]?.name ?? person.rawValue
+        for (_, n) in needed.sorted(by: { $0.key < $1.key }) where n.minutes > 0 {
+            let others = cover[n.skill] ?? []
+            out.append(LabourShortfall(
+                workCenter: n.wc, minutes: n.minutes,
+                text: others.isEmpty
+                    ? "Nobody else is certified for \(n.skill): \(Analysis.duration(n.minutes)) of work on \(n.wc) waits until \(name) is back"
+                    : "\(Analysis.duration(n.minutes)) of \(n.skill) work on \(n.wc) needs someone else while \(name) is away; certified and not away: \(others.map(\.rawValue).prefix(4).joined(separator: ", "))"))
         }
         return out
     }

@@ -151,8 +151,8 @@ struct Simulator {
                 sc.problem.operations[i].release = max(sc.problem.operations[i].release, release)
             }
         case .operatorAbsent:
-            // Work needing a skill nobody else present holds cannot start while the person is away: it waits until they are
-            // back. (Without a shift roster, anyone else certified and not reported away is taken to be able to cover.)
+            // Work needing a skill nobody else (certified, active, not away) holds cannot start while the person is away: it
+            // waits until they are back. (Without a shift roster, anyone else certified and not reported away is taken to be able to cover.)
             guard let person = d.person else { return }
             let uncovered = Set(Analysis.cover(for: person, from: d.from, until: until, state: sc.state).filter { $0.value.isEmpty }.keys)
             guard !uncovered.isEmpty else { return }

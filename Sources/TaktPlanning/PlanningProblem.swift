@@ -11,8 +11,8 @@ import TaktScheduling
 /// its due date and a weight from its priority (priority 1 → weight 5 … priority 5 → weight 1); its routing
 /// operations become a chain, with a transfer batch turned into an overlap, and each eligible work center
 /// into a mode lasting setup + run × quantity minutes of working time (an operation pauses over shift gaps and planned
-/// downtime and goes on afterwards, so one longer than a shift is planned across shifts). An operation consuming a semi-finished item that stock does not
-/// cover waits for the open orders making it (``pegSemiFinishedSupply(_:)``).
+/// downtime and goes on afterwards, so one longer than a shift is planned across shifts). An operation consuming a
+/// semi-finished item that stock does not cover waits for the open orders making it (``pegSemiFinishedSupply(_:)``).
 public struct PlanningProblem: Sendable {
     public var problem: SchedulingProblem
     /// Minute 0.

@@ -464,6 +464,8 @@ struct ExecutionTests {
         cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", from: cell.clock.addingTimeInterval(-7200), until: cell.clock.addingTimeInterval(-60),
                                                   reason: "sick")), by: "sup-sara", rule: "after-now")
         cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow, reason: "  ")), by: "sup-sara", rule: "required")
+        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow.addingTimeInterval(400 * 86_400), reason: "leave")), by: "sup-sara",
+                     rule: "range")
         cell.act(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow, reason: "sick")), by: "sup-sara")
         let absence = cell.state.absences["op-anna"]?.first
         #expect(absence?.from == cell.clock && absence?.until == tomorrow && absence?.by == "sup-sara" && absence?.reason == "sick")

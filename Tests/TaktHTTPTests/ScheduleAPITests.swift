@@ -55,7 +55,7 @@ struct ScheduleAPITests {
         }
     }
 
-    @Test("Only planners publish schedules; a bad time limit and an unknown work center are named")
+    @Test("Only planners publish schedules; a bad time limit or iteration count and an unknown work center are named; an iteration-limited run is repeatable")
     func unhappyPaths() async throws {
         try await TestServer.run(demo: true) { s in
             let operatorToken = try await userToken(s, id: "op-zoe", roles: ["operator"])
@@ -64,6 +64,16 @@ struct ScheduleAPITests {
             let bad = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 600}"#)
             #expect(bad.status == 400)
             #expect(bad.text.contains("timeLimitSeconds"))
+            let badIterations = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 0}"#)
+            #expect(badIterations.status == 400 && badIterations.text.contains("iterations must be from 1 to 100000"), "\(badIterations.text)")
+            // The same plant, seed and iterations give the same plan.
+            let first = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
+            let second = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
+            #expect(first.status == 201 && second.status == 201)
+            func steps(_ r: TestServer.Reply) throws -> Data {
+                try JSONSerialization.data(withJSONObject: try #require(try r.json()["steps"] as? [[String: Any]]), options: [.sortedKeys])
+            }
+            #expect(try steps(first) == steps(second) && steps(first).count > 1000, "the same steps")
             #expect(try await s.send(.GET, "/api/v1/work-centers/WC-NOPE/dispatch-list").status == 404)
         }
     }
