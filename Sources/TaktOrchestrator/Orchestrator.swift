@@ -153,6 +153,7 @@ public actor Orchestrator {
                 try await engine.store.saveCursor(cursorName, position: end)
                 return end
             } catch {
+                if Task.isCancelled { return nil }  // stopping (e.g. the server could not start): nothing to report
                 attempt += 1
                 logger.error("reading the orchestrator's position failed; retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(min(5_000, 100 * attempt)))
