@@ -59,11 +59,16 @@ public struct Disruption: Codable, Sendable, Hashable {
     public var salesOrder: SalesOrder.ID?
     public var line: Int?
     public var date: Date?
+    /// Operations the disruption stops, as the event that reported it named them (a missing pallet's blocked operations,
+    /// a shortage's affected operations); nil when the event named none.
+    public var operations: [OperationRef]?
+    /// Production orders that cannot run until `until` (orders under a quality hold); nil for none.
+    public var orders: [ProductionOrder.ID]?
     public init(
         kind: DisruptionKind, workCenter: WorkCenter.ID? = nil, from: Date, until: Date? = nil, rateFactor: Double? = nil,
         productionOrder: ProductionOrder.ID? = nil, sequence: Int? = nil, extraMinutes: Int? = nil, item: Item.ID? = nil,
         lots: [Lot.ID] = [], quantity: Double? = nil, person: User.ID? = nil, salesOrder: SalesOrder.ID? = nil, line: Int? = nil,
-        date: Date? = nil
+        date: Date? = nil, operations: [OperationRef]? = nil, orders: [ProductionOrder.ID]? = nil
     ) {
         self.kind = kind
         self.workCenter = workCenter
@@ -80,6 +85,8 @@ public struct Disruption: Codable, Sendable, Hashable {
         self.salesOrder = salesOrder
         self.line = line
         self.date = date
+        self.operations = operations
+        self.orders = orders
     }
 }
 

@@ -23,23 +23,25 @@ struct Context {
     /// - Parameters:
     ///   - variant: the plant as it would be (e.g. with an order cancelled) for the disrupted plan; default the plant.
     ///   - keepStarts: whether the disrupted plan keeps operations from starting before their published start.
+    ///   - subject: the exception's subject: the plant fact it is about is left out of the baseline (with the facts the
+    ///     disruption itself names, ``Disruption/subjects``) and comes back as the disruption.
+    ///   - knownAt: when given, the plant's facts learned after it are left out (verification).
     init(state: PlantState, disruption d: Disruption, sim: Simulator, newOrder: ProductionOrder? = nil, variant: PlantState? = nil,
-         keepStarts: Bool = true) throws(OrchestrationError) {
+         keepStarts: Bool = true, subject: String? = nil, knownAt: Date? = nil) throws(OrchestrationError) {
         self.state = state
         self.disruption = d
         self.sim = sim
         self.newOrder = newOrder
         let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
         scheduleID = .init(String(format: "SCH-%06d", number))
-        let raw = try sim.base(state)
-        var baselineScenario = raw
-        sim.overlay(d, on: &baselineScenario, baseline: true)
-        self.baselineScenario = baselineScenario
-        baselinePlan = sim.referencePlan(baselineScenario)
-        baseline = sim.measure(baselineScenario, try sim.decode(baselineScenario, baselinePlan))
+        let excluded = d.subjects.union(subject.map { [$0] } ?? [])
+        let raw = try sim.base(state, excluding: excluded, knownAt: knownAt)
+        self.baselineScenario = raw
+        baselinePlan = sim.referencePlan(raw)
+        baseline = sim.measure(raw, try sim.decode(raw, baselinePlan))
         var withOrder = variant ?? state
         if let newOrder { withOrder.productionOrders[newOrder.id] = newOrder }
-        base = newOrder == nil && variant == nil ? raw : try sim.base(withOrder)
+        base = newOrder == nil && variant == nil ? raw : try sim.base(withOrder, excluding: excluded, knownAt: knownAt)
         disrupted = Context.variant(base, d, sim)
         var plan = sim.referencePlan(disrupted)
         if !keepStarts { plan.floor = plan.floor.map { _ in nil } }
@@ -99,7 +101,7 @@ enum Assessment {
         if d.kind == .rushOrder {
             newOrder = try rushOrder(&d, state: state, now: now)
         }
-        let ctx = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder)
+        let ctx = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: trigger.subject)
         var candidates: [Candidate] = []
         for kind in trigger.playbook.actions {
             if let c = try Actions.candidate(kind, ctx) { candidates.append(c) }
@@ -252,7 +254,7 @@ enum Assessment {
         do {
             var newOrder: ProductionOrder?
             if d.kind == .rushOrder { newOrder = try rushOrder(&d, state: state, now: now) }
-            observed = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder).doNothing.kpis
+            observed = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: exception.subject).doNothing.kpis
         } catch {
             return Verification(action: action.id, expected: expected, observed: PlanKPIs(), passed: false,
                                 text: "The plan could not be simulated again: \(error.message)", at: now)

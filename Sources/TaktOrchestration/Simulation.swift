@@ -65,11 +65,15 @@ struct Simulator {
 
     // MARK: Problems
 
-    /// The plant's open orders as a problem (with cross-order pegging, see `PlanningProblem.pegSemiFinishedSupply`).
-    func base(_ state: PlantState) throws(OrchestrationError) -> Scenario {
+    /// The plant's open orders as a problem (with cross-order pegging, see `PlanningProblem.pegSemiFinishedSupply`) on
+    /// the plant's picture: every fact it knows, less `excluding` (the subjects of the exception being simulated), and
+    /// only those known at `knownAt` when given (verification leaves out what came after the action).
+    func base(_ state: PlantState, excluding: Set<String> = [], knownAt: Date? = nil) throws(OrchestrationError) -> Scenario {
         let planning: PlanningProblem
         do {
-            planning = try PlanningProblem(state: state, origin: now)
+            var picture = PlantPicture(state: state, now: now).excluding(excluding)
+            if let knownAt { picture = picture.known(at: knownAt) }
+            planning = try PlanningProblem(state: state, origin: now, picture: picture)
         } catch {
             throw OrchestrationError(field: "(plant)", rule: "not-schedulable", message: error.message)
         }
@@ -109,61 +113,13 @@ struct Simulator {
         }
     }
 
-    /// The disruption laid over a scenario. `baseline` instead takes out what the disruption already put in the
-    /// plant (a reported overrun), giving the plan without it.
-    func overlay(_ d: Disruption, on sc: inout Scenario, baseline: Bool = false) {
-        if d.kind == .operationLate, let po = d.productionOrder, let seq = d.sequence, let i = sc.index[OpKey(order: po, sequence: seq)] {
-            let reported = sc.state.operationDelays[po]?[seq]?.extraMinutes ?? 0
-            let delta = -reported + (baseline ? 0 : max(0, d.extraMinutes ?? 0))
-            for m in sc.problem.operations[i].modes.indices {
-                sc.problem.operations[i].modes[m].duration = max(0, sc.problem.operations[i].modes[m].duration + delta)
-            }
-        }
-        if baseline { return }
-        let until = d.until ?? d.from.addingTimeInterval(Double(options.assumedDurationMinutes) * 60)
+    /// What the exception assumes, laid over a scenario of the plant as it is (less the fact the exception is about):
+    /// capacity and material through the one translation planning uses (``PlanningProblem/impose(_:state:published:)``),
+    /// orders and promises here (a changed or infeasible promise pulls its production's due date in).
+    func overlay(_ d: Disruption, on sc: inout Scenario) {
+        var d = d
+        if d.until == nil { d.until = d.from.addingTimeInterval(Double(options.assumedDurationMinutes) * 60) }
         switch d.kind {
-        case .machineDown:
-            guard let wc = d.workCenter, let r = sc.resourceIndex[wc] else { return }
-            let w = TimeWindow(start: max(0, sc.minutes(d.from)), end: sc.minutesUp(until))
-            guard w.end > w.start else { return }
-            stop(r, during: [w], on: &sc)
-        case .machineSlow:
-            // At `factor` of its rate for the window, the work center does in it what it would do in `factor` of its working
-            // time there: it loses (1 − factor) of that working time, taken as a stop at the window's start. What runs after
-            // the window runs at full rate again.
-            guard let wc = d.workCenter, let r = sc.resourceIndex[wc] else { return }
-            let factor = min(1, max(0.05, d.rateFactor ?? 1))
-            let window = TimeWindow(start: max(0, sc.minutes(d.from)), end: sc.minutesUp(until))
-            guard factor < 1, window.end > window.start else { return }
-            let working = Self.workingWindows(in: window, of: sc.problem.resources[r].calendar)
-            var lost = Int((Double(working.reduce(0) { $0 + $1.length }) * (1 - factor)).rounded())
-            var stops: [TimeWindow] = []
-            for w in working where lost > 0 {
-                let take = min(lost, w.length)
-                stops.append(TimeWindow(start: w.start, end: w.start + take))
-                lost -= take
-            }
-            stop(r, during: stops, on: &sc)
-        case .materialMissing, .qualityHold, .shortageProjected, .supplierReceiptLate:
-            let release = max(0, sc.minutesUp(Analysis.materialAvailable(d, until: until, state: sc.state)))
-            for key in Analysis.materialAffected(d, state: sc.state) {
-                guard let i = sc.index[key], sc.problem.operations[i].fixed == nil else { continue }
-                sc.problem.operations[i].release = max(sc.problem.operations[i].release, release)
-            }
-        case .operatorAbsent:
-            // Work needing a skill nobody else (certified, active, not away) holds cannot start while the person is away: it
-            // waits until they are back. (Without a shift roster, anyone else certified and not reported away is taken to be able to cover.)
-            guard let person = d.person else { return }
-            let uncovered = Set(Analysis.cover(for: person, from: d.from, until: until, state: sc.state).filter { $0.value.isEmpty }.keys)
-            guard !uncovered.isEmpty else { return }
-            let (from, back) = (sc.minutes(d.from), max(0, sc.minutesUp(until)))
-            for i in sc.problem.operations.indices where sc.problem.operations[i].fixed == nil {
-                let key = sc.key(i)
-                guard let skill = Analysis.requiredSkill(key, state: sc.state), uncovered.contains(skill) else { continue }
-                // Work planned to start before the absence begins is done by then; work planned later waits.
-                if let step = sc.published[key], sc.minutes(step.end) <= from || sc.minutes(step.start) >= back { continue }
-                sc.problem.operations[i].release = max(sc.problem.operations[i].release, back)
-            }
         case .salesOrderChanged, .promiseNotFeasible:
             guard let so = d.salesOrder, let date = d.date else { return }
             for (j, id) in sc.planning.orders.enumerated() {
@@ -171,28 +127,10 @@ struct Simulator {
                 sc.problem.orders[j].due = min(sc.problem.orders[j].due ?? Int.max, sc.minutes(date))
             }
         default:
-            break
+            var published: [OperationRef: ScheduledStep] = [:]
+            for (key, step) in sc.published { published[OperationRef(productionOrder: key.order, operation: key.sequence)] = step }
+            sc.planning.impose(d, state: sc.state, published: published)
         }
-    }
-
-    /// The resource does not work during these windows; an operation running there (fixed where it runs) pauses over
-    /// them like over a shift gap.
-    private func stop(_ r: Int, during windows: [TimeWindow], on sc: inout Scenario) {
-        for w in windows where w.end > w.start {
-            sc.problem.resources[r].calendar = sc.problem.resources[r].calendar.adding(w)
-        }
-    }
-
-    /// The working parts of a window on a calendar, in order.
-    static func workingWindows(in window: TimeWindow, of calendar: ResourceCalendar) -> [TimeWindow] {
-        var out: [TimeWindow] = []
-        var cursor = window.start
-        for b in calendar.breaks where b.end > cursor && b.start < window.end {
-            if b.start > cursor { out.append(TimeWindow(start: cursor, end: b.start)) }
-            cursor = max(cursor, b.end)
-        }
-        if cursor < window.end { out.append(TimeWindow(start: cursor, end: window.end)) }
-        return out
     }
 
     /// Sets the earliest start of operations (material available at a date).

@@ -1,5 +1,6 @@
 import Foundation
 import TaktCore
+import TaktPlanning
 
 /// Turns a recorded event into the disruption a playbook describes.
 ///
@@ -26,25 +27,12 @@ enum Triggers {
     static func context(_ event: Event, recordedAt: Date, state: PlantState) -> [String: JSONValue] {
         EventReading(event: event, state: state, recordedAt: recordedAt).context().fields
     }
-
-    /// Minutes a disruption of a kind is assumed to last when the event does not say and the playbook names no
-    /// `assumedDurationMinutes`.
-    static func defaultDurationMinutes(_ kind: DisruptionKind) -> Int? {
-        switch kind {
-        case .machineSlow: 8 * 60
-        case .machineDown: 2 * 60
-        case .materialMissing: 24 * 60
-        case .qualityHold: 48 * 60
-        case .shortageProjected: 5 * 24 * 60
-        default: nil
-        }
-    }
 }
 
 extension Playbook {
     /// The playbook's assumed duration, else the default for its kind.
     var assumedDuration: TimeInterval? {
-        (assumedDurationMinutes ?? Triggers.defaultDurationMinutes(exceptionKind)).map { Double($0) * 60 }
+        (assumedDurationMinutes ?? PlanningAssumptions.defaultMinutes(exceptionKind)).map { Double($0) * 60 }
     }
 }
 

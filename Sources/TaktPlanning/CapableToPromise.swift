@@ -30,43 +30,49 @@ extension PlanningProblem {
         var plant = state
         plant.productionOrders[order.id] = order
         var planning = try PlanningProblem(state: plant, origin: origin, pegLast: [order.id])
-        if let schedule {
-            let placed = Dictionary(schedule.steps.map { ("\($0.productionOrder)#\($0.sequence)", $0) }, uniquingKeysWith: { a, _ in a })
-            let resource = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
-            for (i, ref) in planning.operations.enumerated() where ref.productionOrder != order.id {
-                guard let step = placed["\(ref.productionOrder)#\(ref.sequence)"], let r = resource[step.workCenter] else { continue }
-                planning.problem.operations[i].fixed = FixedPlacement(
-                    resource: ResourceID(r), start: minutes(step.start, from: planning.origin))
+        // Operations the published schedule places that the new order must not move, unless the plant has moved on since
+        // (a machine went down, an operation overran): those are planned afresh, as few as it takes.
+        var unfrozen = Set<Int>()
+        var result: SchedulingResult?
+        for _ in 0..<6 {
+            var attempt = planning
+            if let schedule { freeze(schedule, in: &attempt, except: order.id, unfrozen: unfrozen) }
+            let solved: SchedulingResult
+            do {
+                solved = try Scheduler.solve(attempt.problem, options: options)
+            } catch {
+                throw PlanningError(message: "the plant cannot be scheduled: \(error)")
             }
-            // A frozen operation's predecessors must be frozen too, and end before it starts (the new order may take
-            // stock a frozen operation was counting on): free any operation for which that does not hold.
-            var changed = true
-            while changed {
-                changed = false
-                for i in planning.problem.operations.indices where planning.problem.operations[i].fixed != nil {
-                    let op = planning.problem.operations[i]
-                    let free = op.predecessors.contains { p in
-                        let pred = planning.problem.operations[p.predecessor.rawValue]
-                        guard let f = pred.fixed, let start = op.fixed?.start else { return true }
-                        let d = pred.duration(on: f.resource) ?? 0
-                        let lag = p.transferFraction.map { Precedence.transferLag(fraction: $0, duration: d) } ?? d
-                        return f.start + lag > start
-                    }
-                    if free {
-                        planning.problem.operations[i].fixed = nil
-                        changed = true
-                    }
+            if solved.violations.isEmpty {
+                planning = attempt
+                result = solved
+                break
+            }
+            // Free every frozen operation a violation names, and those after it on its resource.
+            var named = Set<Int>()
+            for v in solved.violations {
+                switch v {
+                case .ineligibleResource(let o, _), .wrongDuration(let o, _, _), .calendar(let o, _), .precedence(let o, _), .release(let o),
+                     .frozenMoved(let o):
+                    named.insert(o.rawValue)
+                case .overlap(_, let a, let b): named.formUnion([a.rawValue, b.rawValue])
+                case .operationCount, .misplacedEntry, .invalidProblem: break
                 }
             }
+            let before = unfrozen.count
+            for o in named {
+                unfrozen.insert(o)
+                guard let f = attempt.problem.operations[o].fixed else { continue }
+                for (k, op) in attempt.problem.operations.enumerated() where op.fixed?.resource == f.resource && (op.fixed?.start ?? 0) >= f.start {
+                    unfrozen.insert(k)
+                }
+            }
+            if unfrozen.count == before {
+                throw PlanningError(message: "the published schedule no longer fits the plant (\(solved.violations.prefix(2))); publish a new one first")
+            }
         }
-        let result: SchedulingResult
-        do {
-            result = try Scheduler.solve(planning.problem, options: options)
-        } catch {
-            throw PlanningError(message: "the plant cannot be scheduled: \(error)")
-        }
-        guard result.violations.isEmpty else {
-            throw PlanningError(message: "the published schedule no longer fits the plant (\(result.violations.prefix(2))); publish a new one first")
+        guard let result else {
+            throw PlanningError(message: "the published schedule no longer fits the plant; publish a new one first")
         }
         guard let j = planning.orders.firstIndex(of: order.id) else {
             throw PlanningError(message: "the order was not part of the problem")
@@ -76,5 +82,41 @@ extension PlanningProblem {
         let end = mine.map(\.end).max() ?? 0
         return PromiseAnswer(item: order.item, quantity: order.quantity, routing: order.routing, earliestCompletion: planning.date(end),
                              steps: steps, basedOn: schedule?.id)
+    }
+
+    /// Fixes the operations of `schedule` where it placed them, except the new order's, those in `unfrozen`, those already
+    /// fixed (running where they run), those published in the past or on a work center they can no longer use; then frees
+    /// any fixed operation whose predecessors are not fixed to end before it starts (the new order may take stock a frozen
+    /// operation was counting on).
+    static func freeze(_ schedule: PublishedSchedule, in planning: inout PlanningProblem, except order: ProductionOrder.ID, unfrozen: Set<Int>) {
+        let placed = Dictionary(schedule.steps.map { ("\($0.productionOrder)#\($0.sequence)", $0) }, uniquingKeysWith: { a, _ in a })
+        let resource = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
+        var frozen = Set<Int>()
+        for (i, ref) in planning.operations.enumerated() where ref.productionOrder != order && planning.problem.operations[i].fixed == nil && !unfrozen.contains(i) {
+            guard let step = placed["\(ref.productionOrder)#\(ref.sequence)"], let r = resource[step.workCenter],
+                  planning.problem.operations[i].duration(on: ResourceID(r)) != nil else { continue }
+            let start = minutes(step.start, from: planning.origin)
+            guard start >= max(0, planning.problem.operations[i].release) else { continue }
+            planning.problem.operations[i].fixed = FixedPlacement(resource: ResourceID(r), start: start)
+            frozen.insert(i)
+        }
+        var changed = true
+        while changed {
+            changed = false
+            for i in frozen.sorted() where planning.problem.operations[i].fixed != nil {
+                let op = planning.problem.operations[i]
+                let free = op.predecessors.contains { p in
+                    let pred = planning.problem.operations[p.predecessor.rawValue]
+                    guard let f = pred.fixed, let start = op.fixed?.start else { return true }
+                    let d = pred.duration(on: f.resource) ?? 0
+                    let lag = p.transferFraction.map { Precedence.transferLag(fraction: $0, duration: d) } ?? d
+                    return f.start + lag > start
+                }
+                if free {
+                    planning.problem.operations[i].fixed = nil
+                    changed = true
+                }
+            }
+        }
     }
 }

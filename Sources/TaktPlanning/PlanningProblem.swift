@@ -50,8 +50,19 @@ extension PlanningProblem {
     ///   - horizonDays: how far ahead shifts are laid out.
     ///   - pegLast: orders served last when stock and supply of semi-finished items are shared out (a capable-to-promise
     ///     query must not take what the scheduled orders count on).
+    ///   - picture: the facts the plan respects (machines down or slow, holds, missing lots, overruns, absences); default
+    ///     everything the plant knows at `origin` (``PlantPicture/init(state:now:assumptions:)``). A simulation passes the
+    ///     picture less the fact its exception is about.
     /// - Throws: ``PlanningError`` when an order's routing is missing or none of an operation's work centers exists.
-    public init(state: PlantState, origin: Date, horizonDays: Int = 28, pegLast: Set<ProductionOrder.ID> = []) throws(PlanningError) {
+    public init(state: PlantState, origin: Date, horizonDays: Int = 28, pegLast: Set<ProductionOrder.ID> = [], picture: PlantPicture? = nil)
+        throws(PlanningError)
+    {
+        let picture = picture ?? PlantPicture(state: state, now: origin)
+        var delays: [TaktCore.OperationRef: Int] = [:]
+        for fact in picture.facts where fact.disruption.kind == .operationLate {
+            guard let po = fact.disruption.productionOrder, let seq = fact.disruption.sequence else { continue }
+            delays[TaktCore.OperationRef(productionOrder: po, operation: seq), default: 0] += fact.disruption.extraMinutes ?? 0
+        }
         let origin = Date(timeIntervalSince1970: (origin.timeIntervalSince1970 / 60).rounded(.down) * 60)
         let workCenters = state.workCenters.keys.sorted()
         let resourceIndex = Dictionary(uniqueKeysWithValues: workCenters.enumerated().map { ($1, $0) })
@@ -100,7 +111,7 @@ extension PlanningProblem {
                 let done = progress[step.sequence]
                 if done?.status == .completed { continue }  // executed: nothing left to schedule
                 // A reported overrun lengthens the operation wherever it runs.
-                let extra = state.operationDelays[po.id]?[step.sequence]?.extraMinutes ?? 0
+                let extra = delays[TaktCore.OperationRef(productionOrder: po.id, operation: step.sequence)] ?? 0
                 var modes = step.workCenters.compactMap { e -> Mode? in
                     guard let r = resourceIndex[e.workCenter] else { return nil }
                     return Mode(resource: ResourceID(r), duration: Int((e.setupMinutes + e.runMinutesPerUnit * po.quantity).rounded(.up)) + extra)
@@ -133,6 +144,14 @@ extension PlanningProblem {
         self.init(problem: SchedulingProblem(resources: resources, orders: orders, operations: operations), origin: origin,
                   workCenters: workCenters, orders: orderIDs, operations: refs, setupFamilies: families)
         pegSemiFinishedSupply(state, last: pegLast)
+        var published: [TaktCore.OperationRef: ScheduledStep] = [:]
+        for step in state.publishedSchedule?.steps ?? [] {
+            let key = TaktCore.OperationRef(productionOrder: step.productionOrder, operation: step.sequence)
+            if published[key] == nil { published[key] = step }
+        }
+        for fact in picture.facts where fact.disruption.kind != .operationLate {
+            impose(fact.disruption, state: state, published: published)
+        }
     }
 
     /// Whole minutes from `origin` to `date` (negative before it).
