@@ -100,11 +100,19 @@ extension PlantState {
             if o.interlock == .orderOnHold || o.interlock == .workCenterOnHold {
                 throw .conflict("interlock", "quality-hold", "'\(o.interlock.rawValue)' is a quality hold; quality releases it, it cannot be overridden")
             }
-            if ctx.progress.overrides.contains(where: { $0.interlock == o.interlock }) {
-                throw .conflict("interlock", "already-overridden", "interlock '\(o.interlock.rawValue)' is already overridden on operation \(ctx.progress.sequence) of \(ctx.order.id)")
+            if let lot = o.lot {
+                var l = Validator()
+                l.check(o.interlock.isLotInterlock, "lot", "not-a-lot-interlock",
+                        "lot names the lot an override is for; it applies to the lot interlocks (\(Interlock.lotInterlocks.map(\.rawValue).joined(separator: ", "))), not to '\(o.interlock.rawValue)'")
+                l.check(lots[lot] != nil, "lot", "unknown-reference", "lot '\(lot)' does not exist")
+                try l.throwIfAny()
+            }
+            if let existing = ctx.progress.overrides.first(where: { $0.covers(o.interlock, lot: o.lot) }) {
+                let scope = existing.lot.map { " for lot '\($0)'" } ?? ""
+                throw .conflict("interlock", "already-overridden", "interlock '\(o.interlock.rawValue)' is already overridden\(scope) on operation \(ctx.progress.sequence) of \(ctx.order.id)")
             }
             return [.interlockOverridden(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, interlock: o.interlock,
-                                               reason: o.reason, by: actor, at: now))]
+                                               reason: o.reason, by: actor, at: now, lot: o.lot))]
 
         case .recordInspection(let inspection):
             let ctx = try operationContext(inspection.productionOrder, inspection.operation)
@@ -241,27 +249,45 @@ extension PlantState {
         guard ctx.progress.status == .running || ctx.progress.status == .paused else {
             throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation")
         }
-        guard let lot = lots[consume.lot] else { throw .notFound("lot", "lot '\(consume.lot)' does not exist") }
+        let lot = try lotInStock(consume.lot)
         var v = Validator()
         v.positive(consume.quantity, "quantity")
         try v.throwIfAny()
-        switch lot.status {
-        case .available, .onHold, .quarantine: break
-        case .consumed, .shipped, .scrapped, .returned:
-            throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
-        }
         let unit = items[lot.item]?.unit.rawValue ?? ""
         guard consume.quantity <= lot.quantity + 1e-9 else {
             throw .invalid("quantity", "exceeds-lot", "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit); \(Self.number(consume.quantity)) cannot be consumed from it")
         }
+        var consumption = Consumption(lot: lot.id, item: lot.item, quantity: consume.quantity, productionOrder: ctx.order.id,
+                                      operation: ctx.progress.sequence, workCenter: ctx.progress.workCenter, by: actor, at: now)
+        let displaced = displacedReservations(by: consumption)
+        consumption.overridden = try throwUnlessOverridden(consumeInterlocks(ctx, lot: lot, displaced: displaced), ctx, lot: lot.id)
+        consumption.displaced = displaced
+        return [.lotConsumed(consumption)]
+    }
+
+    /// The lot, when it is still in the plant (available, on hold or in quarantine); otherwise a refusal saying what became of it.
+    public func lotInStock(_ id: Lot.ID) throws(DomainError) -> Lot {
+        guard let lot = lots[id] else { throw .notFound("lot", "lot '\(id)' does not exist") }
+        switch lot.status {
+        case .available, .onHold, .quarantine: return lot
+        case .consumed: throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is consumed; nothing is left in it to consume")
+        case .shipped: throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' was shipped; it is no longer in the plant")
+        case .scrapped: throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' was scrapped; it is no longer in stock")
+        case .returned: throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' was returned to the supplier; it is no longer in stock")
+        }
+    }
+
+    /// Everything that stops `ctx` from consuming `lot`, overridden or not: a held lot, a lot that is not one of the order's
+    /// components, a lot outside the line side of the work center the operation runs on (where it has one), and
+    /// stock reserved for other orders that the consumption would take (`displaced`, from ``displacedReservations(by:)``).
+    func consumeInterlocks(_ ctx: OperationContext, lot: Lot, displaced: [DisplacedReservation]) -> [Violation] {
         var failures: [Violation] = []
         if lot.status != .available {
             failures.append(Violation(field: "lot", rule: Interlock.lotOnHold.rawValue,
                                       message: "lot '\(lot.id)' is \(lot.status == .onHold ? "on hold" : "in quarantine"); quality must release it before it can be used"))
         }
-        if let bom = boms.values.first(where: { $0.item == ctx.order.item }) {
-            let fits = bom.components.contains { $0.item == lot.item || $0.substitutes.contains(lot.item) }
-            if !fits {
+        if let bom = bom(of: ctx.order.item) {
+            if component(of: ctx.order, for: lot.item) == nil {
                 let components = bom.components.map(\.item.rawValue).joined(separator: ", ")
                 failures.append(Violation(field: "lot", rule: Interlock.lotWrongItem.rawValue,
                                           message: "lot '\(lot.id)' is \(lot.item), which is not in the bill of materials of \(ctx.order.item) (it takes \(components)) nor an approved substitute"))
@@ -270,9 +296,91 @@ extension PlantState {
             failures.append(Violation(field: "lot", rule: Interlock.lotWrongItem.rawValue,
                                       message: "\(ctx.order.item) has no bill of materials, so lot '\(lot.id)' (\(lot.item)) is not one of its components"))
         }
-        try throwUnlessOverridden(failures, ctx)
-        return [.lotConsumed(.init(lot: lot.id, item: lot.item, quantity: consume.quantity, productionOrder: ctx.order.id, operation: ctx.progress.sequence,
-                                   workCenter: ctx.progress.workCenter, by: actor, at: now))]
+        if let wc = ctx.progress.workCenter {
+            let lineSide = locations.values.filter { $0.kind == .lineSide && $0.workCenter == wc }.map(\.id).sorted()
+            if !lineSide.isEmpty && !lineSide.contains(lot.location) {
+                failures.append(Violation(field: "lot", rule: Interlock.lotNotAtLineSide.rawValue,
+                                          message: "lot '\(lot.id)' is at \(lot.location), not at the line side of \(wc) (\(lineSide.map(\.rawValue).joined(separator: ", "))); the warehouse stages it there first"))
+            }
+        }
+        if !displaced.isEmpty {
+            let unit = items[lot.item]?.unit.rawValue ?? ""
+            let others = reservedForOthers(lot: lot.id, order: ctx.order.id)
+            var byOrder: [ProductionOrder.ID: Double] = [:]
+            for r in others { byOrder[r.productionOrder, default: 0] += r.quantity }
+            let list = byOrder.sorted { $0.key < $1.key }.map { "\($0.key) \(Self.number($0.value))" }.joined(separator: ", ")
+            let reserved = others.reduce(0.0) { $0 + $1.quantity }
+            let free = max(0, lot.quantity - reserved)
+            let taken = displaced.reduce(0.0) { $0 + $1.quantity }
+            failures.append(Violation(field: "lot", rule: Interlock.lotReservedElsewhere.rawValue,
+                                      message: "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit), of which \(Self.number(reserved)) are reserved for other orders (\(list)); \(Self.number(free)) are free for \(ctx.order.id), so this would take \(Self.number(taken)) of their stock"))
+        }
+        return failures
+    }
+
+    /// Reservations of orders other than `order` on `lot`.
+    func reservedForOthers(lot: Lot.ID, order: ProductionOrder.ID) -> [Reservation] {
+        (reservationsByLot[lot] ?? []).compactMap { reservations[$0] }.filter { $0.productionOrder != order }.sorted { $0.id < $1.id }
+    }
+
+    /// Other orders' reservations that would give way if `consumption` were recorded: found by applying it to a copy of
+    /// the plant, so they are exactly what the warehouse rules (``applyWarehouseEffects(of:)``) will do.
+    func displacedReservations(by consumption: Consumption) -> [DisplacedReservation] {
+        let others = reservedForOthers(lot: consumption.lot, order: consumption.productionOrder)
+        guard !others.isEmpty else { return [] }
+        var next = self
+        next.apply(.lotConsumed(consumption), sequence: sequence)
+        return others.compactMap { r in
+            let left = next.reservations[r.id]?.quantity ?? 0
+            guard r.quantity - left > 1e-9 else { return nil }
+            return DisplacedReservation(reservation: r.id, productionOrder: r.productionOrder, operation: r.operation, quantity: r.quantity - left,
+                                        remaining: left, stagingTask: r.stagingTask, stagingTaskStatus: r.stagingTask.flatMap { next.stagingTasks[$0]?.status })
+        }
+    }
+
+    /// What scanning `lot` into an operation should consume, and what would stop it (see ``ConsumptionProposal``).
+    /// Refuses an unknown order, operation or lot, and a lot no longer in stock, in words.
+    public func consumptionProposal(productionOrder: ProductionOrder.ID, operation: Int, lot id: Lot.ID) throws(DomainError) -> ConsumptionProposal {
+        let ctx = try operationContext(productionOrder, operation)
+        let lot = try lotInStock(id)
+        let unit = items[lot.item]?.unit.rawValue ?? ""
+        let component = component(of: ctx.order, for: lot.item)
+        let required = component.map { $0.quantity * ctx.order.quantity } ?? 0
+        let consumed = component.map { self.consumed(ctx.order, $0) } ?? 0
+        let remaining = component.map { remainingToConsume(ctx.order, $0) } ?? 0
+        let reserved = reservedForOthers(lot: lot.id, order: ctx.order.id).reduce(0.0) { $0 + $1.quantity }
+        let free = max(0, lot.quantity - reserved)
+        let proposed = min(remaining, free > 1e-9 ? free : lot.quantity)
+        let consumer = component.map { consumingOperation($0, of: ctx.order) }
+        var blockers: [Violation] = []
+        if ctx.progress.status != .running && ctx.progress.status != .paused {
+            blockers.append(Violation(field: "operation", rule: "status",
+                                      message: "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation"))
+        }
+        let probe = Consumption(lot: lot.id, item: lot.item, quantity: proposed, productionOrder: ctx.order.id, operation: ctx.progress.sequence,
+                                workCenter: ctx.progress.workCenter, by: nil, at: .distantPast)
+        let displaced = proposed > 1e-9 ? displacedReservations(by: probe) : []
+        let overridden = Set(ctx.progress.overrides.filter { $0.lot == nil || $0.lot == lot.id }.map(\.interlock.rawValue))
+        blockers += consumeInterlocks(ctx, lot: lot, displaced: displaced).filter { !overridden.contains($0.rule) }
+        let what = component?.item ?? lot.item
+        let op = "\(ctx.order.id) op \(ctx.progress.sequence)"
+        var summary: String
+        if component == nil {
+            summary = "\(ctx.order.item) does not take \(lot.item)"
+        } else if remaining <= 1e-9 {
+            summary = "\(op) needs no more \(what): \(Self.number(consumed)) of \(Self.number(required)) \(unit) consumed"
+        } else {
+            summary = "\(op) still needs \(Self.number(remaining)) \(unit) of \(what) (\(Self.number(required)) required, \(Self.number(consumed)) consumed)"
+            summary += "; lot \(lot.id) holds \(Self.number(lot.quantity))"
+            if reserved > 1e-9 { summary += ", \(Self.number(reserved)) of it reserved for other orders" }
+        }
+        if let consumer, consumer != ctx.progress.sequence {
+            summary += "; the bill of materials consumes \(what) at operation \(consumer)"
+        }
+        return ConsumptionProposal(productionOrder: ctx.order.id, operation: ctx.progress.sequence, lot: lot.id, item: lot.item, unit: unit,
+                                   location: lot.location, component: component?.item, consumingOperation: consumer, required: required,
+                                   consumed: consumed, remaining: remaining, inLot: lot.quantity, reservedForOthers: reserved, free: free,
+                                   proposed: proposed, blockers: blockers, summary: summary)
     }
 
     func decideProduce(_ produce: ProduceLot, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
@@ -316,7 +424,7 @@ extension PlantState {
     /// What releasing `order` needs of each BOM component against what is available in stock and not yet
     /// reserved for other orders.
     func materialCheck(_ order: ProductionOrder) -> [MaterialCheck] {
-        guard let bom = boms.values.first(where: { $0.item == order.item }) else { return [] }
+        guard let bom = bom(of: order.item) else { return [] }
         return bom.components.map { c in
             let items = Set([c.item] + c.substitutes)
             let available = lots.values.reduce(0.0) { sum, lot in
@@ -328,14 +436,10 @@ extension PlantState {
 
     /// Components of `ctx.order` that `ctx`'s operation consumes, with what is still to be consumed.
     func openRequirements(_ ctx: OperationContext) -> [(component: BOMComponent, remaining: Double)] {
-        guard let bom = boms.values.first(where: { $0.item == ctx.order.item }) else { return [] }
-        let first = ctx.routing.operations.first?.sequence
-        let consumed = consumptionsByOrder[ctx.order.id] ?? []
+        guard let bom = bom(of: ctx.order.item) else { return [] }
         return bom.components.compactMap { c in
-            guard (c.operation ?? first) == ctx.progress.sequence else { return nil }
-            let items = Set([c.item] + c.substitutes)
-            let done = consumed.reduce(0.0) { items.contains($1.item) ? $0 + $1.quantity : $0 }
-            let remaining = c.quantity * ctx.order.quantity - done
+            guard consumingOperation(c, of: ctx.order) == ctx.progress.sequence else { return nil }
+            let remaining = remainingToConsume(ctx.order, c)
             return remaining > 1e-9 ? (c, remaining) : nil
         }
     }
@@ -466,17 +570,22 @@ extension PlantState {
                           message: "\(workCenter) is down (\(current.reason ?? "no reason given")) since \(Self.clock(current.at))")]
     }
 
-    /// Throws the interlocks a supervisor has not overridden on this operation, as one conflict.
-    func throwUnlessOverridden(_ failures: [Violation], _ ctx: OperationContext) throws(DomainError) {
-        let overridden = Set(ctx.progress.overrides.map(\.interlock.rawValue))
+    /// Throws the interlocks a supervisor has not overridden on this operation (for `lot`, when the action concerns
+    /// one), as one conflict; returns the interlocks that failed and passed by an override.
+    @discardableResult
+    func throwUnlessOverridden(_ failures: [Violation], _ ctx: OperationContext, lot: Lot.ID? = nil) throws(DomainError) -> [Interlock] {
+        let overridden = Set(ctx.progress.overrides.filter { $0.lot == nil || $0.lot == lot }.map(\.interlock.rawValue))
         let remaining = failures.filter { !overridden.contains($0.rule) }
         if !remaining.isEmpty { throw DomainError(.conflict, remaining) }
+        var passed: [Interlock] = []
+        for f in failures { if let i = Interlock(rawValue: f.rule), !passed.contains(i) { passed.append(i) } }
+        return passed
     }
 
     /// What stops `operator` from starting this operation now, after overrides; empty when it can start.
     public func startBlockers(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator worker: User.ID?, now: Date) -> [Violation] {
         guard let ctx = try? operationContext(productionOrder, operation) else { return [] }
-        let overridden = Set(ctx.progress.overrides.map(\.interlock.rawValue))
+        let overridden = Set(ctx.progress.overrides.filter { $0.lot == nil }.map(\.interlock.rawValue))
         var blockers = startInterlocks(ctx, workCenter: workCenter, operator: worker.flatMap { users[$0] }, now: now)
             .filter { !overridden.contains($0.rule) }
         let busy = runningOperations(on: workCenter)
@@ -519,6 +628,7 @@ extension PlantState {
         }.sorted { ($0.productionOrder, $0.operation) < ($1.productionOrder, $1.operation) }
     }
 
+    /// The machine runs when an operation starts or resumes on it — unless it is reported `slow` or `down`, which stands.
     func machineRuns(_ workCenter: WorkCenter.ID, now: Date, by actor: User.ID?) -> [Event] {
         switch machineStates[workCenter]?.last?.state {
         case .running, .slow, .down: []
@@ -526,13 +636,16 @@ extension PlantState {
         }
     }
 
+    /// The machine goes idle when the last operation running on it stops — unless a person reported it `slow` or `down`:
+    /// that report (with its reason, rates and expected end) stands until someone reports another state. OEE counts a
+    /// slow stretch as production time only while an operation runs there (see ``OEEReport``).
     func machineGoesIdle(_ ctx: OperationContext, now: Date, by actor: User.ID?) -> [Event] {
         guard let wc = ctx.progress.workCenter else { return [] }
         let others = runningOperations(on: wc).filter { !($0.productionOrder == ctx.order.id && $0.operation == ctx.progress.sequence) }
         guard others.isEmpty else { return [] }
         switch machineStates[wc]?.last?.state {
-        case .running, .slow: return [.machineStateChanged(.init(workCenter: wc, state: .idle, at: now, by: actor))]
-        case .idle, .setup, .down, nil: return []
+        case .running: return [.machineStateChanged(.init(workCenter: wc, state: .idle, at: now, by: actor))]
+        case .slow, .idle, .setup, .down, nil: return []
         }
     }
 

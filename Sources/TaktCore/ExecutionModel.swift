@@ -50,13 +50,22 @@ public struct InterlockOverride: Codable, Sendable, Hashable {
     public var reason: String
     public var by: User.ID?
     public var at: Date
-    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String, by: User.ID?, at: Date) {
+    /// For a lot interlock: the one lot it lets pass; nil lets the interlock pass for every lot scanned into the operation.
+    public var lot: Lot.ID?
+    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String, by: User.ID?, at: Date,
+                lot: Lot.ID? = nil) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.interlock = interlock
         self.reason = reason
         self.by = by
         self.at = at
+        self.lot = lot
+    }
+
+    /// Whether this override lets `interlock` pass for `lot` (nil: an action that concerns no lot, such as a start).
+    public func covers(_ interlock: Interlock, lot: Lot.ID?) -> Bool {
+        self.interlock == interlock && (self.lot == nil || self.lot == lot)
     }
 }
 
@@ -142,6 +151,14 @@ public enum Interlock: String, Codable, Sendable, CaseIterable {
     case orderOnHold = "order-on-hold"
     /// A quality hold on the work center; released by quality, not overridden.
     case workCenterOnHold = "work-center-on-hold"
+    /// The consumption would take stock of the scanned lot that is reserved for another order.
+    case lotReservedElsewhere = "lot-reserved-elsewhere"
+    /// The scanned lot lies outside the line side of the work center the operation runs on.
+    case lotNotAtLineSide = "lot-not-at-line-side"
+
+    /// Interlocks checked when a lot is consumed; an override of one of these may name the lot it is for.
+    public static let lotInterlocks: [Interlock] = [.lotOnHold, .lotWrongItem, .lotReservedElsewhere, .lotNotAtLineSide]
+    public var isLotInterlock: Bool { Self.lotInterlocks.contains(self) }
 }
 
 // MARK: - Labour
@@ -268,9 +285,15 @@ public struct Consumption: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID?
     public var by: User.ID?
     public var at: Date
+    /// Interlocks this consumption failed and passed only because a supervisor overrode them on the operation
+    /// (the `interlockOverridden` event says who and why).
+    public var overridden: [Interlock]
+    /// Reservations of other orders on the lot that gave way to this consumption (only ever with an override of
+    /// `lot-reserved-elsewhere`), with their staging tasks. Informative: applying the event derives the same.
+    public var displaced: [DisplacedReservation]
     public init(
         lot: Lot.ID, item: Item.ID, quantity: Double, productionOrder: ProductionOrder.ID, operation: Int,
-        workCenter: WorkCenter.ID?, by: User.ID?, at: Date
+        workCenter: WorkCenter.ID?, by: User.ID?, at: Date, overridden: [Interlock] = [], displaced: [DisplacedReservation] = []
     ) {
         self.lot = lot
         self.item = item
@@ -280,6 +303,89 @@ public struct Consumption: Codable, Sendable, Hashable {
         self.workCenter = workCenter
         self.by = by
         self.at = at
+        self.overridden = overridden
+        self.displaced = displaced
+    }
+}
+
+/// Another order's reservation that gave way when a lot was consumed: how much of it was taken, whether it went
+/// entirely, and what became of its staging task.
+public struct DisplacedReservation: Codable, Sendable, Hashable {
+    public var reservation: Reservation.ID
+    public var productionOrder: ProductionOrder.ID
+    /// The routing operation the reservation was for.
+    public var operation: Int
+    /// How much of the reservation the consumption took.
+    public var quantity: Double
+    /// What is left of the reservation (0 when it was released entirely).
+    public var remaining: Double
+    public var stagingTask: StagingTask.ID?
+    /// The staging task's status afterwards (`cancelled` when it no longer has anything to stage).
+    public var stagingTaskStatus: StagingTaskStatus?
+    public init(reservation: Reservation.ID, productionOrder: ProductionOrder.ID, operation: Int, quantity: Double, remaining: Double,
+                stagingTask: StagingTask.ID? = nil, stagingTaskStatus: StagingTaskStatus? = nil) {
+        self.reservation = reservation
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.quantity = quantity
+        self.remaining = remaining
+        self.stagingTask = stagingTask
+        self.stagingTaskStatus = stagingTaskStatus
+    }
+}
+
+/// What a scan of a lot into an operation should consume: what the operation still needs of the lot's component,
+/// capped by what the lot can give without taking another order's stock, and what would stop it.
+public struct ConsumptionProposal: Codable, Sendable, Hashable {
+    public var productionOrder: ProductionOrder.ID
+    public var operation: Int
+    public var lot: Lot.ID
+    public var item: Item.ID
+    /// The item's unit, e.g. "ea".
+    public var unit: String
+    public var location: Location.ID
+    /// The BOM component the lot stands for (its own item or one it substitutes); nil when it is none of the order's.
+    public var component: Item.ID?
+    /// The routing operation that consumes the component (its own, else the routing's first).
+    public var consumingOperation: Int?
+    /// BOM quantity × order quantity of the component.
+    public var required: Double
+    /// What the order has consumed of the component and its substitutes so far.
+    public var consumed: Double
+    /// required − consumed, not below 0: what is still to be consumed.
+    public var remaining: Double
+    /// The lot's quantity.
+    public var inLot: Double
+    /// Of it, reserved for other orders.
+    public var reservedForOthers: Double
+    /// inLot − reservedForOthers: what the lot can give this order without taking another order's stock.
+    public var free: Double
+    /// The quantity to propose: `remaining`, capped by `free` (by `inLot` when nothing is free); 0 when nothing remains.
+    public var proposed: Double
+    /// What would refuse consuming `proposed` now, after the supervisor's overrides; empty when it can be consumed.
+    public var blockers: [Violation]
+    /// A sentence for the operator, e.g. "PO-000008 op 10 still needs 16 ea of CH-NB-32-160 (18 required, 2 consumed)".
+    public var summary: String
+    public init(productionOrder: ProductionOrder.ID, operation: Int, lot: Lot.ID, item: Item.ID, unit: String, location: Location.ID,
+                component: Item.ID?, consumingOperation: Int?, required: Double, consumed: Double, remaining: Double, inLot: Double,
+                reservedForOthers: Double, free: Double, proposed: Double, blockers: [Violation], summary: String) {
+        self.productionOrder = productionOrder
+        self.operation = operation
+        self.lot = lot
+        self.item = item
+        self.unit = unit
+        self.location = location
+        self.component = component
+        self.consumingOperation = consumingOperation
+        self.required = required
+        self.consumed = consumed
+        self.remaining = remaining
+        self.inLot = inLot
+        self.reservedForOthers = reservedForOthers
+        self.free = free
+        self.proposed = proposed
+        self.blockers = blockers
+        self.summary = summary
     }
 }
 
@@ -370,11 +476,14 @@ public struct OverrideInterlock: Codable, Sendable, Hashable {
     public var operation: Int
     public var interlock: Interlock
     public var reason: String
-    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String) {
+    /// For a lot interlock: the lot the override is for; left out, it lets the interlock pass for every lot.
+    public var lot: Lot.ID?
+    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String, lot: Lot.ID? = nil) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.interlock = interlock
         self.reason = reason
+        self.lot = lot
     }
 }
 
@@ -625,5 +734,44 @@ extension ReportQuantity {
             productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder), operation: try c.decode(Int.self, forKey: .operation),
             good: try c.decodeIfPresent(Double.self, forKey: .good) ?? 0, scrap: try c.decodeIfPresent(Double.self, forKey: .scrap) ?? 0,
             scrapReason: try c.decodeIfPresent(String.self, forKey: .scrapReason), rework: try c.decodeIfPresent(Double.self, forKey: .rework) ?? 0)
+    }
+}
+
+// An override writes its lot as an explicit null when it has none, so every reader sees the field.
+extension InterlockOverride {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(productionOrder, forKey: .productionOrder)
+        try c.encode(operation, forKey: .operation)
+        try c.encode(interlock, forKey: .interlock)
+        try c.encode(reason, forKey: .reason)
+        try c.encodeIfPresent(by, forKey: .by)
+        try c.encode(at, forKey: .at)
+        try c.encode(lot, forKey: .lot)
+    }
+}
+
+extension OverrideInterlock {
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(productionOrder, forKey: .productionOrder)
+        try c.encode(operation, forKey: .operation)
+        try c.encode(interlock, forKey: .interlock)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(lot, forKey: .lot)
+    }
+}
+
+// Consumptions recorded before overrides and displacements were written decode with neither.
+extension Consumption {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            lot: try c.decode(Lot.ID.self, forKey: .lot), item: try c.decode(Item.ID.self, forKey: .item),
+            quantity: try c.decode(Double.self, forKey: .quantity), productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder),
+            operation: try c.decode(Int.self, forKey: .operation), workCenter: try c.decodeIfPresent(WorkCenter.ID.self, forKey: .workCenter),
+            by: try c.decodeIfPresent(User.ID.self, forKey: .by), at: try c.decode(Date.self, forKey: .at),
+            overridden: try c.decodeIfPresent([Interlock].self, forKey: .overridden) ?? [],
+            displaced: try c.decodeIfPresent([DisplacedReservation].self, forKey: .displaced) ?? [])
     }
 }

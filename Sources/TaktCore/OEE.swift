@@ -12,10 +12,17 @@ import Foundation
 /// - Quantities come from production reports. A report is attributed to the moment it is booked: it counts
 ///   when its `at` lies in `[from, to)`, whatever span of work it stands for and whether or not that moment
 ///   lies in planned time.
+/// - A stretch in `slow` counts as production time only while an operation runs on the work center (its work
+///   segments): `slow` is a condition a person reports ("it makes 30 an hour instead of 50 until tomorrow") and stands
+///   until someone reports another state, through the gaps between operations; without work, the slow machine is
+///   available but not producing, so that time counts as idle (ADOT). `running` counts as reported.
 /// - A ratio is nil when its denominator is 0 (no planned time, no production time, nothing produced) —
-///   never NaN or infinity. Ratios are not capped: performance above 1 means more was booked than the
-///   ideal rate allows in the production time (an ideal time set too high, or quantities booked for work
-///   done outside planned time — see ``unplannedProductionTime``).
+///   never NaN or infinity.
+/// - Every ratio lies in [0, 1], as ISO 22400 defines them. Availability and quality cannot leave it; performance
+///   can only when the record is wrong: more was booked than the ideal rate allows in the recorded production time
+///   (quantities booked for work the machine states do not show, outside planned time — see
+///   ``unplannedProductionTime`` — or an ideal time set too high). Then performance and OEE are nil, not a figure
+///   above 100 %, and ``dataIssues`` says what is wrong in words; the times and quantities are kept as recorded.
 public struct OEEReport: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID
     public var from: Date
@@ -28,17 +35,17 @@ public struct OEEReport: Codable, Sendable, Hashable {
     /// PBT, planned busy time: the window's planned intervals (shifts minus planned downtime; the whole window
     /// minus planned downtime when the work center has no shifts).
     public var plannedBusyTime: Double
-    /// APT, actual production time: time in `running` or `slow` within planned busy time.
+    /// APT, actual production time: time in `running`, or in `slow` while an operation runs there, within planned busy time.
     public var actualProductionTime: Double
     /// AUST, actual unit setup time: time in `setup` within planned busy time.
     public var setupTime: Double
     /// ADET, actual unit delay time: time `down` within planned busy time.
     public var downTime: Double
-    /// ADOT, actual unit down time in ISO's sense of "available but not producing": time `idle`, or with no
-    /// recorded state, within planned busy time.
+    /// ADOT, actual unit down time in ISO's sense of "available but not producing": time `idle`, with no
+    /// recorded state, or `slow` with no operation running, within planned busy time.
     public var idleTime: Double
-    /// Time in `running` or `slow` inside the window but outside planned busy time (overtime, production
-    /// through a break or planned downtime). Not part of any KPI; shown so a high performance can be explained.
+    /// Production time (as APT counts it) inside the window but outside planned busy time (overtime, production
+    /// through a break or planned downtime). Not part of any KPI; shown so a data issue can be explained.
     public var unplannedProductionTime: Double
 
     // MARK: Quantities
@@ -59,15 +66,31 @@ public struct OEEReport: Codable, Sendable, Hashable {
 
     /// APT / PBT.
     public var availability: Double?
-    /// ISO "effectiveness": PRI × PQ / APT.
+    /// ISO "effectiveness": PRI × PQ / APT; nil when it would exceed 1 (see ``dataIssues``).
     public var performance: Double?
     /// ISO "quality ratio": GQ / PQ.
     public var quality: Double?
-    /// availability × performance × quality.
+    /// availability × performance × quality; nil when any of them is.
     public var oee: Double?
+
+    /// What is wrong with the record behind the figures, in words; empty when nothing is. A report with an issue
+    /// shows no performance and no OEE rather than a figure that cannot be true.
+    public var dataIssues: [DataIssue]
 
     /// Where the planned busy time and the quantities went.
     public var losses: Losses
+
+    /// A flaw in the recorded data that makes a KPI meaningless.
+    public struct DataIssue: Codable, Sendable, Hashable {
+        /// `performance-above-ideal`: more was booked than the ideal rate allows in the recorded production time;
+        /// `quantity-without-production-time`: quantities were booked but no production time was recorded.
+        public var rule: String
+        public var message: String
+        public init(rule: String, message: String) {
+            self.rule = rule
+            self.message = message
+        }
+    }
 
     /// The loss breakdown: availability losses (down by reason, setup, idle), performance losses (speed) and
     /// quality losses (scrap by reason, rework).
@@ -141,7 +164,7 @@ public struct OEEReport: Codable, Sendable, Hashable {
         unplannedProductionTime: Double = 0, producedQuantity: Double = 0, goodQuantity: Double = 0,
         scrapQuantity: Double = 0, reworkQuantity: Double = 0, idealProductionTime: Double = 0, machineCount: Double? = nil,
         availability: Double? = nil, performance: Double? = nil, quality: Double? = nil, oee: Double? = nil,
-        losses: Losses = Losses()
+        dataIssues: [DataIssue] = [], losses: Losses = Losses()
     ) {
         self.workCenter = workCenter
         self.from = from
@@ -163,6 +186,7 @@ public struct OEEReport: Codable, Sendable, Hashable {
         self.performance = performance
         self.quality = quality
         self.oee = oee
+        self.dataIssues = dataIssues
         self.losses = losses
     }
 }
@@ -192,6 +216,7 @@ extension OEEReport {
         try c.encode(performance, forKey: .performance)
         try c.encode(quality, forKey: .quality)
         try c.encode(oee, forKey: .oee)
+        try c.encode(dataIssues, forKey: .dataIssues)
         try c.encode(losses, forKey: .losses)
     }
 }
@@ -249,6 +274,8 @@ extension PlantState {
 
         // Times: walk the state changes in force during the window, each stretch cut to the planned intervals.
         let history = machineStates[wc.id] ?? []
+        let work = workIntervals(on: wc.id, until: to)
+        let plannedWork = Self.intersection(planned, work)
         var down: [String?: (minutes: Double, stops: Int)] = [:]
         var p = 0  // first planned interval that may overlap the current stretch
         func account(_ start: Date, _ end: Date, _ change: MachineStateChange?) {
@@ -264,8 +291,11 @@ extension PlantState {
             switch change?.state {
             case .running?: report.actualProductionTime += minutes
             case .slow?:
-                report.actualProductionTime += minutes
-                report.losses.slowMinutes += minutes
+                // Slow while an operation runs is production at a reduced rate; slow without work is idle.
+                let working = Self.seconds(of: plannedWork, from: start, to: end) / 60
+                report.actualProductionTime += working
+                report.losses.slowMinutes += working
+                report.idleTime += minutes - working
             case .setup?: report.setupTime += minutes
             case .down?:
                 report.downTime += minutes
@@ -279,8 +309,10 @@ extension PlantState {
                 report.idleTime += minutes
                 report.losses.noStateMinutes += minutes
             }
-            if change?.state == .running || change?.state == .slow {
+            if change?.state == .running {
                 report.unplannedProductionTime += (end.timeIntervalSince(start) - inside) / 60
+            } else if change?.state == .slow {
+                report.unplannedProductionTime += (Self.seconds(of: work, from: start, to: end) - Self.seconds(of: plannedWork, from: start, to: end)) / 60
             }
         }
         var i = history.partitioningIndex { $0.at > from }  // first change after `from`
@@ -313,10 +345,12 @@ extension PlantState {
         let counted = counts[counts.partitioningIndex { $0.at >= from }..<counts.partitioningIndex { $0.at >= to }]
         report.machineCount = counted.isEmpty ? nil : counted.reduce(0) { $0 + $1.count }
 
-        // KPIs.
+        // KPIs, bounded to [0, 1]: a performance above 1 is a flaw in the record, not a figure.
         report.availability = ratio(report.actualProductionTime, report.plannedBusyTime)
         report.performance = ratio(report.idealProductionTime, report.actualProductionTime)
         report.quality = ratio(report.goodQuantity, report.producedQuantity)
+        report.dataIssues = dataIssues(of: report, workCenter: wc.id)
+        if report.dataIssues.contains(where: { $0.rule == OEEReport.performanceAboveIdeal }) { report.performance = nil }
         if let a = report.availability, let p = report.performance, let q = report.quality { report.oee = a * p * q }
 
         // Losses.
@@ -329,6 +363,74 @@ extension PlantState {
         report.losses.scrap = scrap.map { OEEReport.ScrapLoss(reason: $0.key, quantity: $0.value.quantity, idealMinutes: $0.value.minutes) }
             .sorted { ($0.idealMinutes, $0.quantity, $1.reason ?? "\u{10FFFF}") > ($1.idealMinutes, $1.quantity, $0.reason ?? "\u{10FFFF}") }
         return report
+    }
+}
+
+extension OEEReport {
+    static let performanceAboveIdeal = "performance-above-ideal"
+    static let quantityWithoutProductionTime = "quantity-without-production-time"
+    /// Performance may exceed 1 by this much before it is a data issue (rounding of booked times).
+    static let performanceTolerance = 1e-6
+}
+
+extension PlantState {
+    /// The flaws in `report`'s record that make a KPI meaningless, in words.
+    func dataIssues(of report: OEEReport, workCenter: WorkCenter.ID) -> [OEEReport.DataIssue] {
+        var issues: [OEEReport.DataIssue] = []
+        let outside = report.unplannedProductionTime > 0.5
+            ? "; \(minutes(report.unplannedProductionTime)) of production were recorded outside planned time, which no KPI counts" : ""
+        if report.producedQuantity > 0 && report.actualProductionTime <= 0 {
+            issues.append(.init(rule: OEEReport.quantityWithoutProductionTime,
+                                message: "\(quantity(report.producedQuantity)) units (\(minutes(report.idealProductionTime)) of ideal time) were booked at \(workCenter), but no production time was recorded in its planned time\(outside); the machine states do not show when it produced, so performance and OEE cannot be computed"))
+        } else if let p = report.performance, p > 1 + OEEReport.performanceTolerance {
+            issues.append(.init(rule: OEEReport.performanceAboveIdeal,
+                                message: "the units booked at \(workCenter) need \(minutes(report.idealProductionTime)) at the routing's ideal rate, but only \(minutes(report.actualProductionTime)) of production time were recorded in planned time (\(String(format: "%.1f", p)) times the ideal rate)\(outside); the machine states, the booked quantities or the routing's run time per unit are wrong, so performance and OEE are not shown"))
+        }
+        return issues
+    }
+
+    private func minutes(_ m: Double) -> String {
+        let total = Int(m.rounded())
+        if total < 60 { return m < 10 && m != m.rounded() ? String(format: "%.1f min", m) : "\(total) min" }
+        return total % 60 == 0 ? "\(total / 60) h" : "\(total / 60) h \(total % 60) min"
+    }
+
+    private func quantity(_ q: Double) -> String { Self.number((q * 1000).rounded() / 1000) }
+
+    /// When operations ran on a work center before `until`: their work segments (an open one runs until `until`), merged.
+    func workIntervals(on workCenter: WorkCenter.ID, until: Date) -> [DateInterval] {
+        var intervals: [DateInterval] = []
+        for ops in operations.values {
+            for op in ops where op.startedAt != nil {
+                for segment in op.segments where segment.workCenter == workCenter && segment.start < until {
+                    intervals.append(DateInterval(start: segment.start, end: max(segment.start, min(segment.end ?? until, until))))
+                }
+            }
+        }
+        return ShiftCalendar.merged(intervals)
+    }
+
+    /// Both lists sorted and merged; their common time, sorted and merged.
+    static func intersection(_ a: [DateInterval], _ b: [DateInterval]) -> [DateInterval] {
+        var out: [DateInterval] = []
+        var i = 0, j = 0
+        while i < a.count, j < b.count {
+            let start = max(a[i].start, b[j].start), end = min(a[i].end, b[j].end)
+            if start < end { out.append(DateInterval(start: start, end: end)) }
+            if a[i].end < b[j].end { i += 1 } else { j += 1 }
+        }
+        return out
+    }
+
+    /// Seconds of the sorted, merged `list` inside `[from, to)`.
+    static func seconds(of list: [DateInterval], from: Date, to: Date) -> TimeInterval {
+        var k = list.partitioningIndex { $0.end > from }
+        var total: TimeInterval = 0
+        while k < list.count, list[k].start < to {
+            total += max(0, min(to, list[k].end).timeIntervalSince(max(from, list[k].start)))
+            k += 1
+        }
+        return total
     }
 }
 

@@ -255,8 +255,7 @@ extension PlantState {
 
     /// What `order` still needs of `component`: required less consumed (of it or its substitutes) less reserved for it.
     func stillNeeded(_ order: ProductionOrder, _ component: BOMComponent) -> (required: Double, consumed: Double, reserved: Double) {
-        let group = Set([component.item] + component.substitutes)
-        let consumed = (consumptionsByOrder[order.id] ?? []).reduce(0.0) { group.contains($1.item) ? $0 + $1.quantity : $0 }
+        let consumed = consumed(order, component)
         let reserved = (reservationsByOrder[order.id] ?? []).reduce(0.0) { sum, id in
             reservations[id].map { $0.component == component.item ? sum + $0.quantity : sum } ?? sum
         }

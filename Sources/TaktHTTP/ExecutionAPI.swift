@@ -88,7 +88,7 @@ extension TaktAPI {
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(OverrideRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
-                    .overrideInterlock(.init(productionOrder: po, operation: seq, interlock: body.interlock, reason: body.reason)),
+                    .overrideInterlock(.init(productionOrder: po, operation: seq, interlock: body.interlock, reason: body.reason, lot: body.lot)),
                     request: request, context: ctx)
             },
             APIRoute(method: .post, path: op + "/inspections", operationID: "recordInspection",
@@ -110,6 +110,21 @@ extension TaktAPI {
                 return try await submitReturningEvents(
                     .consumeLot(.init(productionOrder: po, operation: seq, lot: body.lot, quantity: body.quantity)),
                     request: request, context: ctx)
+            },
+            APIRoute(method: .get, path: op + "/consumption-proposal", operationID: "proposeConsumption",
+                     summary: "What scanning a lot into the operation should consume: what the operation still needs of the lot's "
+                        + "component, capped by what the lot can give without taking other orders' reservations, and what would refuse it",
+                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "ConsumptionProposal",
+                     parameters: [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
+                                  .init(name: "lot", location: .query, description: "the scanned lot's ID", schema: "string", required: true)]) { request, ctx in
+                _ = try ctx.requireUser()
+                let (po, seq) = try operationRef(ctx)
+                let q = try queryParameters(request, allowed: ["lot"])
+                guard let lot = q["lot"], !lot.isEmpty else { throw Problem.badRequest("lot", "required", "the query parameter lot is required: the scanned lot's ID") }
+                let proposal = try await engine.read { state throws(DomainError) -> ConsumptionProposal in
+                    try state.consumptionProposal(productionOrder: po, operation: seq, lot: Lot.ID(lot))
+                }
+                return try JSONIO.response(proposal)
             },
             APIRoute(method: .post, path: op + "/produce", operationID: "produceLot",
                      summary: "Book an output lot of the order's item, or one lot per serial number", tag: "Execution",
@@ -293,6 +308,19 @@ struct QuantityRequest: Codable, Sendable {
 struct OverrideRequest: Codable, Sendable {
     var interlock: Interlock
     var reason: String
+    /// For a lot interlock: the one lot the override is for (all lots when left out).
+    var lot: Lot.ID?
+    init(interlock: Interlock, reason: String, lot: Lot.ID? = nil) {
+        self.interlock = interlock
+        self.reason = reason
+        self.lot = lot
+    }
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(interlock, forKey: .interlock)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(lot, forKey: .lot)
+    }
 }
 
 struct InspectionRequest: Codable, Sendable {

@@ -20,8 +20,9 @@ enum OpenAPISchemas {
         "WorkInstruction", "AcknowledgeRequest", "OperationList", "StartRequest", "ResumeRequest", "QuantityRequest",
         "OverrideRequest", "InspectionRequest", "ConsumeRequest", "ProduceRequest", "UserRequest", "ClockedInList",
         "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
-        // Execution: genealogy and OEE
-        "LotTrace", "WorkCenterOEE", "PlantOEE",
+        "ConsumptionProposal",
+        // Execution: genealogy and OEE; the plant's headline figures
+        "LotTrace", "WorkCenterOEE", "PlantOEE", "PlantKPIs",
         // Warehouse
         "ReceiveLot", "LotReceived", "ExpectedReceipt", "ExpectReceipt", "StockList", "HandlingUnit", "HandlingUnitRequest",
         "SplitRequest", "LotsRequest", "ReservationList", "Reservation", "ReserveLot", "StagingTaskList", "ConfirmRequest",
@@ -50,7 +51,7 @@ enum OpenAPISchemas {
         "MachineStateChange", "MachineCount", "OperationProgress", "WorkSegment", "LabourReportSession", "OperationLabour",
         // Execution: the parts of a lot trace and of an OEE report.
         "TracedLot", "TraceLink", "TracedOrder", "TracedOperation", "SupplierLot", "ShippedLot", "OEEReport", "OEELosses",
-        "DownLoss", "ScrapLoss",
+        "DownLoss", "ScrapLoss", "OEEDataIssue", "DisplacedReservation", "DeliveryForecast", "DeliveryForecastEntry",
         // Warehouse: command and event payloads, and the parts of answers.
         "CancelExpectedReceipt", "CreateHandlingUnit", "MoveHandlingUnit", "SplitHandlingUnit", "HandlingUnitLots", "UnreserveLot",
         "StagingTaskRef", "ConfirmStagingTask", "ReportStagingShort", "ShipLots", "ExpectedReceiptCancelled", "HandlingUnitMoved",
@@ -625,15 +626,17 @@ enum OpenAPISchemas {
         ])),
 
         // Execution: interlocks and inspections
-        ("OverrideRequest", obj("Let one interlock pass on an operation.", [
+        ("OverrideRequest", obj("Let one interlock pass on an operation (for a lot interlock, optionally for one lot only).", [
             "interlock": enumOf(Interlock.allCases.map(\.rawValue), "the interlock to let pass"),
             "reason": words("why it is safe to pass it"),
+            "lot": nullable(code("for a lot interlock: the one lot it lets pass; null (or left out) for every lot")).optional,
         ])),
         ("OverrideInterlock", obj("Let one interlock pass on an operation (command data).", [
             "productionOrder": code("production order ID"),
             "operation": int("the routing operation's sequence number", 1...),
             "interlock": enumOf(Interlock.allCases.map(\.rawValue), "the interlock to let pass"),
             "reason": words("why it is safe to pass it"),
+            "lot": nullable(code("for a lot interlock: the one lot it lets pass; null (or left out) for every lot")).optional,
         ])),
         ("InterlockOverride", obj("A supervisor's recorded permission to pass one interlock on one operation.", [
             "productionOrder": code("production order ID"),
@@ -642,6 +645,7 @@ enum OpenAPISchemas {
             "reason": words("why"),
             "by": code("who allowed it").optional,
             "at": date("when"),
+            "lot": nullable(code("for a lot interlock: the one lot it lets pass; null (or left out) for every lot")).optional,
         ])),
         ("InspectionRequest", obj("The result of an inspection.", [
             "passed": bool("whether the operation passed"),
@@ -682,6 +686,38 @@ enum OpenAPISchemas {
             "workCenter": code("where").optional,
             "by": code("who").optional,
             "at": date("when"),
+            "overridden": arr(enumOf(Interlock.allCases.map(\.rawValue), "an interlock"),
+                              "interlocks it failed and passed only by a supervisor's override on the operation").optional,
+            "displaced": arr(ref("DisplacedReservation"), "reservations of other orders on the lot that gave way to it "
+                             + "(only with an override of lot-reserved-elsewhere)").optional,
+        ])),
+        ("DisplacedReservation", obj("Another order's reservation that gave way when a lot was consumed.", [
+            "reservation": code("reservation ID"),
+            "productionOrder": code("the order it was reserved for"),
+            "operation": int("the routing operation it was for", 1...),
+            "quantity": num("how much of it was taken", above: 0),
+            "remaining": num("what is left of it; 0 when it was released entirely", min: 0),
+            "stagingTask": code("its staging task").optional,
+            "stagingTaskStatus": enumOf(StagingTaskStatus.allCases.map(\.rawValue), "the staging task's status afterwards").optional,
+        ])),
+        ("ConsumptionProposal", obj("What scanning a lot into an operation should consume, and what would refuse it.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("the routing operation's sequence number", 1...),
+            "lot": code("the scanned lot"),
+            "item": code("the lot's item"),
+            "unit": str("the item's unit"),
+            "location": code("where the lot is"),
+            "component": code("the BOM component the lot stands for (its own item or one it substitutes)").optional,
+            "consumingOperation": int("the routing operation that consumes the component", 1...).optional,
+            "required": num("BOM quantity × order quantity of the component", min: 0),
+            "consumed": num("what the order consumed of the component and its substitutes so far", min: 0),
+            "remaining": num("required − consumed, not below 0", min: 0),
+            "inLot": num("the lot's quantity", min: 0),
+            "reservedForOthers": num("of it, reserved for other orders", min: 0),
+            "free": num("what the lot can give this order without taking other orders' reservations", min: 0),
+            "proposed": num("the quantity to propose: remaining, capped by free (by the lot when nothing is free); 0 when nothing remains", min: 0),
+            "blockers": arr(ref("Violation"), "what would refuse consuming the proposed quantity now, after overrides (interlocks by their rule)"),
+            "summary": str("a sentence for the operator"),
         ])),
         ("ProduceRequest", obj("Book an output lot: either `lot` with `quantity`, or `serials` (one unit each).", [
             "lot": code("the new lot's ID").optional,
@@ -888,17 +924,18 @@ enum OpenAPISchemas {
             "items": arr(ref("OEEReport"), "by work center ID; with `shift`, each work center's shift occurrences in time order"),
         ])),
         ("OEEReport", obj("OEE of one work center over a window `[from, to)` per ISO 22400-2, with the times (minutes) and quantities "
-                          + "it rests on and where the losses went. A ratio is null when its denominator is 0; ratios are not capped.", [
+                          + "it rests on and where the losses went. A ratio is null when its denominator is 0. Every ratio lies in [0, 1]: "
+                          + "where the record cannot be true (performance above 1), performance and OEE are null and dataIssues says why.", [
             "workCenter": code("work center ID"),
             "from": date("start of the window (or of the shift occurrence, clipped to the window)"),
             "to": date("end of the window (excluded)"),
             "shift": nullable(str("the shift occurrence this report covers; null for a plain window")).optional,
             "plannedBusyTime": num("PBT: minutes of the window in shifts, minus planned downtime (the whole window minus planned downtime without shifts)", min: 0),
-            "actualProductionTime": num("APT: minutes running or slow within planned busy time", min: 0),
+            "actualProductionTime": num("APT: minutes running, or slow while an operation runs there, within planned busy time", min: 0),
             "setupTime": num("AUST: minutes in setup within planned busy time", min: 0),
             "downTime": num("ADET: minutes down within planned busy time", min: 0),
-            "idleTime": num("ADOT: minutes idle, or with no recorded state, within planned busy time", min: 0),
-            "unplannedProductionTime": num("minutes running or slow inside the window but outside planned busy time; in no KPI", min: 0),
+            "idleTime": num("ADOT: minutes idle, with no recorded state, or slow with no operation running, within planned busy time", min: 0),
+            "unplannedProductionTime": num("production minutes (as APT counts them) inside the window but outside planned busy time; in no KPI", min: 0),
             "producedQuantity": num("PQ: good + scrap + rework reported in the window", min: 0),
             "goodQuantity": num("GQ: good units reported in the window", min: 0),
             "scrapQuantity": num("scrapped units reported in the window", min: 0),
@@ -906,10 +943,64 @@ enum OpenAPISchemas {
             "idealProductionTime": num("PRI × PQ: ideal minutes of the units reported in the window", min: 0),
             "machineCount": nullable(num("sum of machine piece counts signalled in the window; null when none; in no KPI", min: 0)).optional,
             "availability": nullable(num("APT / PBT; null without planned busy time", min: 0)).optional,
-            "performance": nullable(num("PRI × PQ / APT (ISO effectiveness); null without production time; above 1 when more was booked than the ideal rate allows", min: 0)).optional,
+            "performance": nullable(num("PRI × PQ / APT (ISO effectiveness), at most 1; null without production time, and null (with a data issue) "
+                                        + "when more was booked than the ideal rate allows in the recorded production time", min: 0)).optional,
             "quality": nullable(num("GQ / PQ (ISO quality ratio); null when nothing was produced", min: 0)).optional,
             "oee": nullable(num("availability × performance × quality; null when any of them is", min: 0)).optional,
+            "dataIssues": arr(ref("OEEDataIssue"), "what is wrong with the record behind the figures, in words; empty when nothing is"),
             "losses": ref("OEELosses", "where the planned busy time and the quantities went"),
+        ])),
+        ("OEEDataIssue", obj("A flaw in the recorded data that makes an OEE figure meaningless.", [
+            "rule": enumOf(["performance-above-ideal", "quantity-without-production-time"],
+                           "performance-above-ideal: more was booked than the ideal rate allows in the recorded production time; "
+                           + "quantity-without-production-time: quantities were booked but no production time was recorded"),
+            "message": str("what is wrong, in words"),
+        ])),
+        ("PlantKPIs", obj("The plant's headline figures at one moment, as the control tower shows them (docs/kpis.md).", [
+            "at": date("when they were computed"),
+            "delivery": ref("DeliveryForecast", "the on-time delivery forecast"),
+            "ordersInProgress": int("production orders in progress", 0...),
+            "operationsRunning": int("operations running", 0...),
+            "operationsPaused": int("operations paused", 0...),
+            "openExceptions": int("exceptions open or executing", 0...),
+            "openExceptionsByFunction": obj("Open exceptions per function they are tagged with; an exception counts under each of its functions.",
+                                            PlantFunction.allCases.map { ($0.rawValue, int("open exceptions tagged \($0.rawValue)", 1...).optional) }),
+            "activeHolds": int("holds not released", 0...),
+            "projectedShortages": int("items with a projected shortage", 0...),
+            "oeeFrom": date("start of the OEE window"),
+            "oeeTo": date("end of the OEE window (excluded)"),
+            "oee": arr(ref("OEEReport"), "OEE per work center over the window, by work center ID"),
+        ])),
+        ("DeliveryForecast", obj("The on-time delivery forecast: every open order that serves a due date (customer lines and stock "
+                                 + "orders), judged against the published schedule.", [
+            "at": date("when it was computed"),
+            "schedule": code("the published schedule it follows; absent when none is published (then nothing open is forecast)").optional,
+            "counted": int("open entries with a verdict (on time, at risk or late): the ratio's denominator", 0...),
+            "onTime": int("of them, finishing by their due date (on time or at risk): the numerator", 0...),
+            "atRisk": int("finishing by their due date with less than a day in hand", 0...),
+            "late": int("finishing after their due date, or past it and not finished", 0...),
+            "notForecast": int("open entries without a verdict, outside the ratio", 0...),
+            "customerLines": int("customer lines among the counted", 0...),
+            "stockOrders": int("stock orders among the counted", 0...),
+            "onTimeRatio": num("onTime / counted; absent without a published schedule or when nothing is counted", min: 0).optional,
+            "statement": str("what the figure counts, in words"),
+            "entries": arr(ref("DeliveryForecastEntry"), "every open entry, by due date"),
+        ])),
+        ("DeliveryForecastEntry", obj("One open order that serves a due date: a customer order line, or a production order made to stock.", [
+            "kind": enumOf(DeliveryForecastEntry.Kind.allCases.map(\.rawValue),
+                           "customer-line: an open sales order line not shipped in full, against its promised, else requested, date; "
+                           + "stock-order: an open production order pegged to no open customer line, against its due date"),
+            "salesOrder": code("a customer line's sales order").optional,
+            "line": int("a customer line's line number", 1...).optional,
+            "customer": code("a customer line's customer").optional,
+            "productionOrders": arr(code("a production order ID"), "the production orders that make it"),
+            "item": code("what is delivered"),
+            "quantity": num("how much", above: 0),
+            "due": date("the date it is measured against"),
+            "finish": date("when it finishes: the last of its production orders, at completion or at the end of its last scheduled step (not before now)").optional,
+            "slackMinutes": num("minutes from finish (or now, when late without a forecast) to due; negative when late").optional,
+            "verdict": enumOf(DeliveryVerdict.allCases.map(\.rawValue), "how it stands against its due date"),
+            "note": str("how the finish was found, or why there is none").optional,
         ])),
         ("OEELosses", obj("The loss breakdown of an OEE report: availability losses (down by reason, setup, idle), performance losses "
                           + "(speed) and quality losses (scrap by reason, rework).", [

@@ -16,6 +16,7 @@ extension TaktAPI {
 
     var traceOEERoutes: [APIRoute] {
         let engine = engine
+        let now = now
         let windowParameters: [APIRoute.Parameter] = [
             .init(name: "from", location: .query, description: "window start, ISO 8601 (e.g. 2026-11-25T05:00:00Z)", schema: "string",
                   required: true),
@@ -88,6 +89,27 @@ extension TaktAPI {
                 let state = await engine.read { $0 }
                 let items = state.workCenters.keys.sorted().flatMap { oeeReports(state, workCenter: $0, from: from, to: to, by: by) }
                 return try JSONIO.response(PlantOEE(from: from, to: to, by: by, items: items))
+            },
+            APIRoute(method: .get, path: "/api/v1/kpis", operationID: "getPlantKPIs",
+                     summary: "The plant's headline figures, as the control tower shows them (docs/kpis.md): the on-time delivery "
+                        + "forecast over customer lines and stock orders with what it counts, work in progress, open exceptions, holds, "
+                        + "shortages, and OEE by work center with its data issues",
+                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "PlantKPIs",
+                     parameters: [
+                        .query("from", "start of the OEE window, ISO 8601 (default: \(PlantKPIs.oeeDays) days before `to`)"),
+                        .query("to", "end of the OEE window (excluded), ISO 8601 (default: now); at most \(TaktAPI.maxOEEWindowDays) days after `from`"),
+                     ]) { request, ctx in
+                _ = try ctx.requireUser()
+                let q = try queryParameters(request, allowed: ["from", "to"])
+                let at = TaktJSON.wholeSeconds(now())
+                var window = q
+                if window["to"] == nil { window["to"] = TaktJSON.formatDate(at) }
+                if window["from"] == nil, let to = window["to"].flatMap(TaktJSON.parseDate) {
+                    window["from"] = TaktJSON.formatDate(to.addingTimeInterval(-Double(PlantKPIs.oeeDays) * 86_400))
+                }
+                let (from, to) = try oeeWindow(window)
+                let kpis = await engine.read { $0.kpis(now: at, oeeFrom: from, oeeTo: to) }
+                return try JSONIO.response(kpis)
             },
         ]
     }

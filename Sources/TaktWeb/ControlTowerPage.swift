@@ -4,111 +4,60 @@ import Hummingbird
 import TaktCore
 import TaktEngine
 
-/// A customer order line measured against the published schedule.
-struct LineForecast: Sendable {
-    enum Verdict: String, Sendable { case onTime = "on time", atRisk = "at risk", late, unplanned = "not scheduled", shipped }
-    var salesOrder: SalesOrder
-    var line: SalesOrderLine
-    var orders: [ProductionOrder.ID]
-    var due: Date
-    var predicted: Date?
-    var verdict: Verdict
-    var slackMinutes: Double? { predicted.map { due.timeIntervalSince($0) / 60 } }
-
-    var tone: String {
-        switch verdict {
-        case .onTime, .shipped: "ok"
-        case .atRisk: "warn"
-        case .late: "bad"
-        case .unplanned: ""
+extension DeliveryVerdict {
+    /// The badge's words and colour.
+    var words: String {
+        switch self {
+        case .onTime: "on time"
+        case .atRisk: "at risk"
+        case .late: "late"
+        case .notForecast: "not forecast"
         }
     }
-
-    /// Every line of the open customer orders: finished when its last pegged production order finishes by the
-    /// published schedule (or finished already); at risk when less than a day is left in hand.
-    static func all(_ state: PlantState, now: Date) -> [LineForecast] {
-        var finish: [ProductionOrder.ID: Date] = [:]
-        for step in state.publishedSchedule?.steps ?? [] where (finish[step.productionOrder] ?? .distantPast) < step.end {
-            finish[step.productionOrder] = step.end
+    var tone: String {
+        switch self {
+        case .onTime: "ok"
+        case .atRisk: "warn"
+        case .late: "bad"
+        case .notForecast: ""
         }
-        var pegged: [String: [ProductionOrder]] = [:]
-        for po in state.productionOrders.values where po.status != .cancelled {
-            if let p = po.pegging { pegged["\(p.salesOrder.rawValue)#\(p.line)", default: []].append(po) }
-        }
-        var result: [LineForecast] = []
-        for so in state.salesOrders.values where so.status == .open {
-            for line in so.lines {
-                let pos = pegged["\(so.id.rawValue)#\(line.line)"] ?? []
-                let due = line.promisedDate ?? line.requestedDate
-                let shipped = state.shippedQuantity(salesOrder: so.id, line: line.line) >= line.quantity
-                var predicted: Date?
-                if !pos.isEmpty {
-                    var latest = Date.distantPast
-                    var known = true
-                    for po in pos {
-                        if po.status == .completed { latest = max(latest, po.completedAt ?? now) }
-                        else if let f = finish[po.id] { latest = max(latest, f) }
-                        else { known = false }
-                    }
-                    predicted = known ? latest : nil
-                }
-                let verdict: Verdict
-                if shipped { verdict = .shipped }
-                else if let predicted {
-                    let slack = due.timeIntervalSince(predicted)
-                    verdict = slack < 0 ? .late : (slack < 24 * 3600 ? .atRisk : .onTime)
-                } else { verdict = .unplanned }
-                result.append(LineForecast(salesOrder: so, line: line, orders: pos.map(\.id).sorted(), due: due, predicted: predicted, verdict: verdict))
-            }
-        }
-        return result.sorted { ($0.due, $0.salesOrder.id, $0.line.line) < ($1.due, $1.salesOrder.id, $1.line.line) }
     }
 }
 
 extension TaktWeb {
     func controlTower(_ request: Request, _ viewer: Viewer) async -> PageContent {
-        let state = await engine.read { $0 }
         let now = now()
-        let lines = LineForecast.all(state, now: now)
-        let judged = lines.filter { $0.verdict != .unplanned }
-        let onTime = judged.filter { $0.verdict == .onTime || $0.verdict == .atRisk || $0.verdict == .shipped }.count
-        let late = lines.filter { $0.verdict == .late }
-        let atRisk = lines.filter { $0.verdict == .atRisk }
-        let otd = judged.isEmpty ? nil : Double(onTime) / Double(judged.count)
+        let (state, k) = await engine.read { s in (s, s.kpis(now: now)) }
+        let d = k.delivery
+        let late = d.entries.filter { $0.verdict == .late }
+        let atRisk = d.entries.filter { $0.verdict == .atRisk }
         let wipOrders = state.productionOrders.values.filter { $0.status == .inProgress }
-        let running = state.operations.values.flatMap { $0 }.filter { $0.status == .running || $0.status == .paused }
-        let openExceptions = state.exceptions.values.filter { $0.status == .open || $0.status == .executing }
-        let holds = state.holds.values.filter { !$0.released }
-        let shortages = state.shortages.values.sorted { $0.from < $1.from }
-        var byFunction: [PlantFunction: Int] = [:]
-        for e in openExceptions { for f in e.functions { byFunction[f, default: 0] += 1 } }
-
-        let from = now.addingTimeInterval(-7 * 86400)
-        let oee = state.workCenters.values.sorted { $0.id < $1.id }.compactMap { wc in state.oee(workCenter: wc.id, from: from, to: now) }
 
         let body = fragment {
             el("div", ["class": "figures"]) {
-                Pages.figure("on-time delivery forecast", otd.map { Format.percent($0) } ?? "–", href: "#customer-lines",
-                             tone: (otd ?? 1) >= 0.95 ? "ok" : ((otd ?? 1) >= 0.85 ? "warn" : "bad"),
-                             note: "\(onTime) of \(judged.count) lines, by \(state.publishedSchedule?.id.rawValue ?? "no schedule")")
-                Pages.figure("late customer lines", String(late.count), href: "#customer-lines", tone: late.isEmpty ? "ok" : "bad")
-                Pages.figure("at risk (< 1 day in hand)", String(atRisk.count), href: "#customer-lines", tone: atRisk.isEmpty ? "ok" : "warn")
-                Pages.figure("orders in progress (WIP)", String(wipOrders.count), href: "#wip", note: "\(running.count) operations running or paused")
-                Pages.figure("open exceptions", String(openExceptions.count), href: "/exceptions", tone: openExceptions.isEmpty ? "ok" : "warn")
-                Pages.figure("active holds", String(holds.count), href: "/quality#holds", tone: holds.isEmpty ? "ok" : "warn")
-                Pages.figure("projected shortages", String(shortages.count), href: "/warehouse#shortages", tone: shortages.isEmpty ? "ok" : "bad")
+                Pages.figure("on-time delivery forecast", d.onTimeRatio.map { Format.percent($0) } ?? "no forecast", href: "#deliveries",
+                             tone: d.onTimeRatio.map { $0 >= 0.95 ? "ok" : ($0 >= 0.85 ? "warn" : "bad") } ?? "", note: d.statement)
+                Pages.figure("late orders", String(late.count), href: "#deliveries", tone: late.isEmpty ? "ok" : "bad",
+                             note: "\(late.filter { $0.kind == .customerLine }.count) customer lines, \(late.filter { $0.kind == .stockOrder }.count) stock orders")
+                Pages.figure("at risk (< 1 day in hand)", String(atRisk.count), href: "#deliveries", tone: atRisk.isEmpty ? "ok" : "warn",
+                             note: d.schedule == nil ? "no schedule published" : nil)
+                Pages.figure("orders in progress (WIP)", String(k.ordersInProgress), href: "#wip",
+                             note: "\(k.operationsRunning + k.operationsPaused) operations running or paused")
+                Pages.figure("open exceptions", String(k.openExceptions), href: "/exceptions", tone: k.openExceptions == 0 ? "ok" : "warn")
+                Pages.figure("active holds", String(k.activeHolds), href: "/quality#holds", tone: k.activeHolds == 0 ? "ok" : "warn")
+                Pages.figure("projected shortages", String(k.projectedShortages), href: "/warehouse#shortages", tone: k.projectedShortages == 0 ? "ok" : "bad")
             }
             el("div", ["class": "grid"]) {
                 el("section", ["class": "panel"]) {
                     el("h2", text: "Open exceptions by function")
-                    if byFunction.isEmpty {
+                    if k.openExceptionsByFunction.isEmpty {
                         el("p", ["class": "empty"], text: "No open exceptions.")
                     } else {
                         el("ul") {
-                            for f in PlantFunction.allCases where byFunction[f] != nil {
+                            for f in PlantFunction.allCases where k.openExceptionsByFunction[f.rawValue] != nil {
                                 el("li") {
                                     Pages.link(f.rawValue, "/exceptions?function=\(f.rawValue)")
-                                    ": \(byFunction[f] ?? 0)"
+                                    ": \(k.openExceptionsByFunction[f.rawValue] ?? 0)"
                                 }
                             }
                         }
@@ -125,24 +74,33 @@ extension TaktWeb {
                 }
             }
             el("section", ["class": "panel", "id": "oee"]) {
-                el("h2", text: "OEE by work center, last 7 days")
-                Pages.table(["Work center", "OEE", "Availability", "Performance", "Quality", "Down", "Good / scrap"], oee.map { r in
-                    return [Pages.link(r.workCenter.rawValue, "/schedule?wc=\(urlEncode(r.workCenter.rawValue))"),
-                            Pages.meter(r.oee),
-                            .text(Format.percent(r.availability)), .text(Format.percent(r.performance)), .text(Format.percent(r.quality)),
-                            .text(Format.minutes(r.downTime)), .text("\(Format.quantity(r.goodQuantity)) / \(Format.quantity(r.scrapQuantity))")]
-                }, empty: "No work centers.")
+                el("h2", text: "OEE by work center, last \(PlantKPIs.oeeDays) days")
+                Pages.table(["Work center", "OEE", "Availability", "Performance", "Quality", "Down", "Good / scrap", "Data"], k.oee.map { r in
+                    [Pages.link(r.workCenter.rawValue, "/schedule?wc=\(urlEncode(r.workCenter.rawValue))"),
+                     Pages.meter(r.oee),
+                     .text(Format.percent(r.availability)), .text(Format.percent(r.performance)), .text(Format.percent(r.quality)),
+                     .text(Format.minutes(r.downTime)), .text("\(Format.quantity(r.goodQuantity)) / \(Format.quantity(r.scrapQuantity))"),
+                     r.dataIssues.isEmpty ? .text("") : el("span", ["class": "badge warn data-issue", "title": r.dataIssues.map(\.message).joined(separator: " ")],
+                                                           text: "data issue: " + r.dataIssues.map(\.message).joined(separator: "; "))]
+                }, empty: "No work centers.", id: "oee-table")
+                el("p", ["class": "muted"], text: "Per ISO 22400; every ratio is at most 100 %. Where the record cannot be true (more booked than the ideal rate allows in the recorded production time), performance and OEE show “–” and the data issue says why.")
             }
-            el("section", ["class": "panel", "id": "customer-lines"]) {
-                el("h2", text: "Late and at-risk customer orders")
-                let shown = lines.filter { $0.verdict == .late || $0.verdict == .atRisk }
-                Pages.table(["Sales order", "Customer", "Line", "Item", "Due", "Forecast finish", "In hand", "Status"], shown.map { f in
-                    [Pages.link(f.salesOrder.id.rawValue, "/orders/\(urlEncode(f.salesOrder.id.rawValue))"),
-                     .text(state.customers[f.salesOrder.customer]?.name ?? f.salesOrder.customer.rawValue), .text(String(f.line.line)),
-                     .text("\(Format.quantity(f.line.quantity)) × \(f.line.item.rawValue)"), .text(Format.dateTime(f.due, state.plantTimeZone)),
-                     .text(f.predicted.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(f.slackMinutes.map { Format.minutes($0) } ?? "–"),
-                     Pages.badge(f.verdict.rawValue, f.tone)]
-                }, empty: "Every scheduled customer line finishes with more than a day in hand.")
+            el("section", ["class": "panel", "id": "deliveries"]) {
+                el("h2", text: "Late and at-risk orders")
+                el("p", ["class": "muted", "id": "delivery-statement"], text: d.statement)
+                let shown = late + atRisk
+                Pages.table(["Order", "Customer", "Line", "Item", "Due", "Forecast finish", "In hand", "Status"], shown.map { e in
+                    let order: Node = switch e.kind {
+                    case .customerLine: Pages.link(e.salesOrder?.rawValue ?? "", "/orders/\(urlEncode(e.salesOrder?.rawValue ?? ""))")
+                    case .stockOrder: el("span", text: "\(e.productionOrders.first?.rawValue ?? "") (stock)")
+                    }
+                    return [order, .text(e.customer.map { state.customers[$0]?.name ?? $0.rawValue } ?? "–"), .text(e.line.map(String.init) ?? "–"),
+                            .text("\(Format.quantity(e.quantity)) × \(e.item.rawValue)"), .text(Format.dateTime(e.due, state.plantTimeZone)),
+                            .text(e.finish.map { Format.dateTime($0, state.plantTimeZone) } ?? (e.note ?? "–")),
+                            .text(e.slackMinutes.map { Format.minutes($0) } ?? "–"), Pages.badge(e.verdict.words, e.verdict.tone)]
+                }, empty: d.schedule == nil
+                    ? "No schedule is published, so nothing is forecast; nothing open is past its due date."
+                    : "Every forecast order finishes with more than a day in hand.", id: "late-orders")
             }
         }
         return PageContent(title: "Control tower", body: body)

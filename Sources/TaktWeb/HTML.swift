@@ -164,9 +164,11 @@ enum Format {
     static func quantity(_ q: Double) -> String {
         q.rounded() == q ? String(Int(q)) : String(format: "%.2f", q)
     }
+    /// "85 %"; below 10 % with one decimal ("0.4 %"), so a small figure does not read as nothing.
     static func percent(_ p: Double?) -> String {
         guard let p else { return "–" }
-        return String(format: "%.0f %%", p * 100)
+        let x = p * 100
+        return x > 0 && x < 9.95 && (x * 10).rounded() != x.rounded() * 10 ? String(format: "%.1f %%", x) : String(format: "%.0f %%", x)
     }
     /// "3 h 20 min", "45 min", "2 d 4 h".
     static func minutes(_ m: Double) -> String {

@@ -8,7 +8,8 @@ extension TaktWeb {
     func ordersPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let q = request.uri.queryParameters["q"].map { String($0).lowercased() } ?? ""
         let state = await engine.read { $0 }
-        let forecasts = Dictionary(grouping: LineForecast.all(state, now: now()), by: { $0.salesOrder.id })
+        let forecasts = Dictionary(grouping: state.deliveryForecast(now: now()).entries.filter { $0.kind == .customerLine },
+                                   by: { $0.salesOrder ?? "" })
         let orders = state.salesOrders.values.filter { so in
             q.isEmpty || so.id.rawValue.lowercased().contains(q) || (state.customers[so.customer]?.name.lowercased().contains(q) ?? false)
                 || so.lines.contains { $0.item.rawValue.lowercased().contains(q) }
@@ -24,7 +25,7 @@ extension TaktWeb {
                 return [Pages.link(so.id.rawValue, "/orders/\(urlEncode(so.id.rawValue))"), .text(state.customers[so.customer]?.name ?? so.customer.rawValue),
                         .text(String(so.priority)), .text(so.lines.map { "\(Format.quantity($0.quantity)) × \($0.item.rawValue)" }.joined(separator: ", ")),
                         .text(so.lines.map { $0.promisedDate ?? $0.requestedDate }.min().map { Format.date($0, state.plantTimeZone) } ?? "–"), .text(so.status.rawValue),
-                        worst.map { Pages.badge($0.verdict.rawValue, $0.tone) } ?? .text("–")]
+                        worst.map { Pages.badge($0.verdict.words, $0.verdict.tone) } ?? .text("–")]
             }, empty: "No customer orders match.", id: "orders")
         }
         return PageContent(title: "Customer orders", body: body)
@@ -35,7 +36,7 @@ extension TaktWeb {
         guard let so = state.salesOrders[SalesOrder.ID(id)] else {
             return PageContent(title: "Not found", body: el("p", text: "There is no customer order \(id)."), status: .notFound)
         }
-        let forecasts = LineForecast.all(state, now: now()).filter { $0.salesOrder.id == so.id }
+        let forecasts = state.deliveryForecast(now: now()).entries.filter { $0.salesOrder == so.id }
         let pos = state.productionOrders.values.filter { $0.pegging?.salesOrder == so.id }.sorted { $0.id < $1.id }
         let steps = Dictionary(grouping: state.publishedSchedule?.steps ?? [], by: { "\($0.productionOrder.rawValue)/\($0.sequence)" })
         let body = fragment {
@@ -46,10 +47,10 @@ extension TaktWeb {
             }
             el("h2", text: "Lines")
             Pages.table(["Line", "Item", "Qty", "Requested", "Promised", "Forecast finish", "Status"], so.lines.map { line in
-                let f = forecasts.first { $0.line.line == line.line }
+                let f = forecasts.first { $0.line == line.line }
                 return [.text(String(line.line)), .text(line.item.rawValue), .text(Format.quantity(line.quantity)), .text(Format.dateTime(line.requestedDate, state.plantTimeZone)),
-                        .text(line.promisedDate.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(f?.predicted.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
-                        f.map { Pages.badge($0.verdict.rawValue, $0.tone) } ?? .text("–")]
+                        .text(line.promisedDate.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(f?.finish.map { Format.dateTime($0, state.plantTimeZone) } ?? (f?.note ?? "–")),
+                        f.map { Pages.badge($0.verdict.words, $0.verdict.tone) } ?? .text(state.shippedQuantity(salesOrder: so.id, line: line.line) + 1e-9 >= line.quantity ? "shipped" : "–")]
             }, empty: "No lines.")
             el("h2", text: "Production orders")
             if pos.isEmpty { el("p", ["class": "empty"], text: "No production order serves this customer order yet.") }

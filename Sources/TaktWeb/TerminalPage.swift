@@ -43,14 +43,30 @@ extension TaktWeb {
         }
         let shownKeys = Set(cards.map { "\($0.productionOrder.rawValue)/\($0.sequence)" })
         let later = waiting.filter { !shownKeys.contains("\($0.productionOrder.rawValue)/\($0.sequence)") }
+        // A scanned lot waits for the operator to confirm (or change) the quantity the plant proposes.
+        let q = request.uri.queryParameters
+        let prompt: Node? = q["lot"].map { lot in
+            let order = ProductionOrder.ID(q["po"].map(String.init) ?? "")
+            let sequence = q["op"].flatMap { Int(String($0)) } ?? 0
+            do throws(DomainError) {
+                let proposal = try state.consumptionProposal(productionOrder: order, operation: sequence, lot: Lot.ID(String(lot)))
+                return consumePrompt(proposal, state: state, viewer: viewer, base: base)
+            } catch {
+                return el("section", ["class": "panel", "id": "consume"]) {
+                    el("p", ["class": "blockers"], text: Web.words(error))
+                    Pages.link("Back to the dispatch list", base)
+                }
+            }
+        }
 
         let body = fragment {
             el("form", ["method": "post", "action": base + "/scan", "class": "scan", "id": "scan-form"]) {
                 el("label", ["for": "scan"], text: "Scan")
-                void("input", ["type": "text", "id": "scan", "name": "code", "class": "scanfield", "autofocus": "", "autocomplete": "off",
-                               "placeholder": "lot or order barcode", "spellcheck": "false"])
+                void("input", ["type": "text", "id": "scan", "name": "code", "class": "scanfield", "autofocus": prompt == nil ? "" : nil,
+                               "autocomplete": "off", "placeholder": "lot or order barcode", "spellcheck": "false"])
                 el("button", ["type": "submit", "class": "primary"], text: "Enter")
             }
+            if let prompt { prompt }
             el("div", ["class": "toolbar"]) {
                 el("strong", text: "\(wc.name)")
                 if let machine { Pages.badge("machine \(machine.state.rawValue)" + (machine.reason.map { ": \($0)" } ?? ""), machine.state == .down ? "bad" : "ok") }
@@ -80,6 +96,60 @@ extension TaktWeb {
             }
         }
         return PageContent(title: "Terminal · \(wcID.rawValue)", body: body, large: true)
+    }
+
+    /// The quantity prompt after a lot is scanned: what the operation still needs, the proposed quantity (editable),
+    /// what stops it in the plant's words, and for a supervisor a way to let an interlock pass for this lot, with a reason.
+    private func consumePrompt(_ p: ConsumptionProposal, state: PlantState, viewer: Viewer, base: String) -> Node {
+        let itemName = state.items[p.item]?.name ?? p.item.rawValue
+        let back = base + "?lot=\(urlEncode(p.lot.rawValue))&po=\(urlEncode(p.productionOrder.rawValue))&op=\(p.operation)#consume"
+        func hidden() -> Node {
+            fragment {
+                Pages.hidden("order", p.productionOrder.rawValue)
+                Pages.hidden("operation", String(p.operation))
+                Pages.hidden("lot", p.lot.rawValue)
+                Pages.hidden("back", back)
+            }
+        }
+        let canOverride = viewer.has(.supervisor)
+        return el("section", ["class": "panel consume", "id": "consume"]) {
+            el("h2", text: "Lot \(p.lot.rawValue): \(Format.quantity(p.inLot)) \(p.unit) of \(itemName) (\(p.item.rawValue)) at \(p.location.rawValue)")
+            el("p", ["id": "consume-summary"], text: p.summary + ".")
+            if !p.blockers.isEmpty {
+                el("div", ["class": "blockers", "role": "note", "id": "consume-blockers"]) {
+                    el("strong", text: "Not yet — the plant says:")
+                    el("ul") { for b in p.blockers { el("li", text: b.message) } }
+                    let passable = p.blockers.compactMap { Interlock(rawValue: $0.rule) }.filter(\.isLotInterlock)
+                    if !passable.isEmpty && !canOverride {
+                        el("p", text: "A supervisor can let \(passable.count == 1 ? "it" : "them") pass for this lot, with a reason.")
+                    }
+                    if canOverride {
+                        for interlock in passable {
+                            el("form", ["method": "post", "action": base + "/override", "class": "inline"]) {
+                                hidden()
+                                Pages.hidden("interlock", interlock.rawValue)
+                                void("input", ["type": "text", "name": "reason", "id": "override-reason-\(interlock.rawValue)", "size": "30",
+                                               "placeholder": "why it is safe", "aria-label": "Reason to let \(interlock.rawValue) pass"])
+                                el("button", ["type": "submit", "id": "override-\(interlock.rawValue)"], text: "Let \(interlock.rawValue) pass for this lot")
+                            }
+                        }
+                    }
+                }
+            }
+            el("form", ["method": "post", "action": base + "/consume", "class": "inline", "id": "consume-form"]) {
+                hidden()
+                el("label", ["for": "consume-quantity"], text: "Quantity (\(p.unit))")
+                void("input", ["type": "number", "id": "consume-quantity", "name": "quantity", "min": "0", "step": "any", "size": "6",
+                               "inputmode": "decimal", "autofocus": "", "value": p.proposed > 1e-9 ? Self.plain(p.proposed) : nil])
+                el("button", ["type": "submit", "class": "primary", "id": "consume-confirm"], text: "Consume into \(p.productionOrder.rawValue) op \(p.operation)")
+                Pages.link("Cancel", base)
+            }
+        }
+    }
+
+    /// A quantity as a form field value: no grouping, a dot for decimals.
+    static func plain(_ q: Double) -> String {
+        q == q.rounded() && abs(q) < 1e15 ? String(Int64(q)) : String(q)
     }
 
     private func operationCard(_ e: DispatchList.Entry, state: PlantState, viewer: Viewer, base: String, focused: Bool) -> Node {
@@ -218,28 +288,77 @@ extension TaktWeb {
             return ok("Completed \(o) op \(n)")
         case "scan":
             return try await scan(viewer, code: form.trimmed("code") ?? "", workCenter: wc, back: back)
+        case "consume":
+            return try await consume(viewer, form: form, back: back)
+        case "override":
+            let o = try order(), n = try operation()
+            guard let lot = form.trimmed("lot") else { throw WebError.missing("the lot") }
+            guard let text = form.trimmed("interlock"), let interlock = Interlock(rawValue: text) else { throw WebError.missing("the interlock to let pass") }
+            guard let reason = form.trimmed("reason") else {
+                throw WebError("A reason is needed", "Say why it is safe to let \(text) pass for lot \(lot); the reason is recorded with your name.")
+            }
+            try await submit(.overrideInterlock(OverrideInterlock(productionOrder: o, operation: n, interlock: interlock, reason: reason, lot: Lot.ID(lot))),
+                             as: viewer)
+            let prompt = back + "?lot=\(urlEncode(lot))&po=\(urlEncode(o.rawValue))&op=\(n)#consume"
+            return (prompt, Flash(kind: .success, title: "\(text) lets lot \(lot) pass on \(o) op \(n)", lines: ["Recorded with your reason: \(reason)"]))
         default:
             throw WebError("Unknown button", "The terminal does not know “\(verb)”.")
         }
     }
 
-    /// A scanned code: a lot is consumed into the operation running here; an order shows its operation.
+    /// A scanned code: a lot asks for the quantity to consume into the operation running here (the plant proposes what
+    /// the operation still needs); an order shows its operation.
     func scan(_ viewer: Viewer, code: String, workCenter wc: WorkCenter.ID, back: String) async throws -> (String, Flash?) {
         guard !code.isEmpty else { throw WebError.missing("a code (scan a lot or an order)") }
         let state = await engine.read { $0 }
         if let lot = state.lots[Lot.ID(code)] {
+            do throws(DomainError) {
+                _ = try state.lotInStock(lot.id)
+            } catch {
+                throw WebError("Nothing left to scan", Web.words(error))
+            }
             let running = state.operations.flatMap { id, ops in ops.filter { $0.workCenter == wc && $0.status == .running }.map { (id, $0) } }
-                .sorted { $0.0 < $1.0 }
-            guard let (order, op) = running.first else {
+                .sorted { ($0.0, $0.1.sequence) < ($1.0, $1.1.sequence) }
+            // The operation whose order takes the lot's item, else the first running here (the plant then says why not).
+            let takes = running.first { id, _ in state.productionOrders[id].flatMap { state.component(of: $0, for: lot.item) } != nil }
+            guard let (order, op) = takes ?? running.first else {
                 throw WebError("No operation is running here", "Start the operation first, then scan lot \(code) to consume it.")
             }
-            try await submit(.consumeLot(ConsumeLot(productionOrder: order, operation: op.sequence, lot: lot.id, quantity: lot.quantity)), as: viewer)
-            return (back, Flash(kind: .success, title: "Consumed lot \(code)",
-                                lines: ["\(Format.quantity(lot.quantity)) × \(lot.item.rawValue) into \(order) op \(op.sequence)."]))
+            return (back + "?lot=\(urlEncode(code))&po=\(urlEncode(order.rawValue))&op=\(op.sequence)#consume", nil)
         }
         if state.productionOrders[ProductionOrder.ID(code)] != nil {
             return (back + "?order=\(urlEncode(code))#op-\(urlEncode(code))", nil)
         }
         throw WebError("Unknown code", "“\(code)” is neither a lot nor a production order.")
+    }
+
+    /// The confirmed quantity of a scanned lot: one `consumeLot` command; the answer says what was taken, what is left,
+    /// which interlocks passed by a supervisor's override and which reservations of other orders gave way.
+    func consume(_ viewer: Viewer, form: Form, back: String) async throws -> (String, Flash?) {
+        guard let o = form.trimmed("order"), let s = form.trimmed("operation"), let n = Int(s) else { throw WebError.missing("the operation") }
+        guard let lot = form.trimmed("lot") else { throw WebError.missing("the lot") }
+        guard let text = form.trimmed("quantity") else { throw WebError("How much?", "Enter how much of lot \(lot) to consume.") }
+        guard let quantity = Double(text.replacingOccurrences(of: ",", with: ".")), quantity > 0 else {
+            throw WebError("How much?", "The quantity of lot \(lot) to consume must be a number above 0 (got “\(text)”).")
+        }
+        let outcome = try await submit(.consumeLot(ConsumeLot(productionOrder: ProductionOrder.ID(o), operation: n, lot: Lot.ID(lot), quantity: quantity)),
+                                       as: viewer)
+        let state = await engine.read { $0 }
+        let unit = state.lots[Lot.ID(lot)].flatMap { state.items[$0.item] }?.unit.rawValue ?? ""
+        var lines: [String] = []
+        for case .lotConsumed(let c) in (try? outcome.domainEvents()) ?? [] {
+            let left = state.lots[c.lot]?.quantity ?? 0
+            lines.append("\(Format.quantity(c.quantity)) \(unit) of \(c.item.rawValue) into \(c.productionOrder.rawValue) op \(c.operation); "
+                         + (left > 1e-9 ? "\(Format.quantity(left)) \(unit) left in lot \(c.lot.rawValue)." : "lot \(c.lot.rawValue) is now empty."))
+            for i in c.overridden { lines.append("Passed by a supervisor's override: \(i.rawValue).") }
+            for d in c.displaced {
+                var line = "Took \(Format.quantity(d.quantity)) \(unit) reserved for \(d.productionOrder.rawValue) (reservation \(d.reservation.rawValue)"
+                line += d.remaining > 1e-9 ? ", \(Format.quantity(d.remaining)) \(unit) still reserved" : ", released"
+                if let t = d.stagingTask { line += "; staging task \(t.rawValue) \(d.stagingTaskStatus?.rawValue ?? "unchanged")" }
+                lines.append(line + ").")
+            }
+        }
+        let home = back.split(separator: "?", maxSplits: 1).first.map(String.init) ?? back
+        return (home, Flash(kind: .success, title: "Consumed lot \(lot)", lines: lines))
     }
 }

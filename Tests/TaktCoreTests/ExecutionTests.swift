@@ -375,12 +375,18 @@ struct ExecutionTests {
         #expect(held == "lot 'CAST-1' is on hold; quality must release it before it can be used")
 
         cell.act(LatheCell.override(.lotOnHold, reason: "Quality cleared by phone, paperwork follows"), by: "sup-sara")
+        // CAST-1 and SHAFT-1 lie in the store, not at the lathe's line side: that too needs the supervisor.
+        let away = cell.refused(LatheCell.consume("CAST-1", 1), by: "op-anna", rule: Interlock.lotNotAtLineSide.rawValue)
+        #expect(away == "lot 'CAST-1' is at LOC-STORE, not at the line side of WC-LATHE-1 (LS-LATHE-1); the warehouse stages it there first")
+        cell.act(LatheCell.override(.lotNotAtLineSide, reason: "Carried from the store by hand"), by: "sup-sara")
         cell.act(LatheCell.consume("CAST-1", 1), by: "op-anna")
         cell.act(LatheCell.override(.lotWrongItem, reason: "Shaft used as a test plug"), by: "sup-sara")
         cell.act(LatheCell.consume("SHAFT-1", 1), by: "op-anna")
 
         let consumed = cell.state.consumptionsByOrder[LatheCell.order] ?? []
         #expect(consumed.map(\.lot) == ["CAST-2", "CAST-2", "CAST-1", "SHAFT-1"])
+        // Each consumption records the interlocks it passed only by an override.
+        #expect(consumed.map(\.overridden) == [[], [], [.lotOnHold, .lotNotAtLineSide], [.lotWrongItem, .lotNotAtLineSide]])
         #expect(consumed.allSatisfy { $0.workCenter == "WC-LATHE-1" && $0.by == "op-anna" && $0.operation == 10 })
         #expect(cell.state.consumptionsByLot["CAST-1"]?.first?.quantity == 1)
     }

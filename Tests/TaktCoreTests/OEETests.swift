@@ -98,6 +98,11 @@ private struct OEEPlant {
         plant.machine(lathe, .running, "2026-11-25T10:00:00Z")
         plant.booked(lathe, "2026-11-25T12:59:00Z", good: 140)
         plant.machine(lathe, .idle, "2026-11-25T13:00:00Z")
+        // The work the lathe ran on Tuesday afternoon, 13:15–20:00Z: a slowdown counts as production only while work runs.
+        plant.state.operations["PO-000001"] = [OperationProgress(
+            sequence: 10, name: "Turn", status: .completed, workCenter: lathe, good: 118, scrap: 2,
+            segments: [WorkSegment(operator: nil, workCenter: lathe, start: utc("2026-11-24T13:15:00Z"), end: utc("2026-11-24T20:00:00Z"))],
+            startedAt: utc("2026-11-24T13:15:00Z"), completedAt: utc("2026-11-24T20:00:00Z"))]
         // The oven, through the night the clocks go back (Sunday 25 October 2026, 03:00 CEST → 02:00 CET at 01:00Z).
         plant.machine(oven, .running, "2026-10-24T20:00:00Z")  // Sat 22:00 CEST
         plant.machine(oven, .down, "2026-10-25T00:30:00Z", reason: "burner fault")  // 02:30 CEST
@@ -159,7 +164,7 @@ struct OEETests {
         #expect(r.machineCount == 98)
     }
 
-    @Test("Running slow counts as production time but shows as speed loss: the late shift ran 6¾ hours, 2 of them slow")
+    @Test("Running slow counts as production time but shows as speed loss: the late shift ran 6¾ hours, 2 of them slow while work ran")
     func slowRunning() throws {
         // Tuesday late shift, 14:00–22:00 Berlin = 13:00–21:00Z. PBT = 480.
         let r = try #require(state.oee(workCenter: lathe, from: utc("2026-11-24T13:00:00Z"), to: utc("2026-11-24T21:00:00Z")))
@@ -355,6 +360,72 @@ struct OEETests {
         // An empty window is not an error either.
         let empty = try #require(state.oee(workCenter: lathe, from: utc("2026-11-24T06:00:00Z"), to: utc("2026-11-24T06:00:00Z")))
         #expect(empty.plannedBusyTime == 0 && empty.availability == nil)
+    }
+
+    @Test("A slowdown maintenance reported outlives the work: slow with no operation running is idle time, not production time")
+    func slowWithoutWork() throws {
+        var plant = OEEPlant.berlin()
+        // A mill without shifts (planned around the clock), reported slow at 08:00Z until further notice; an operation runs
+        // on it 08:30–09:30Z and books 20 units at 2 ideal minutes; the report still stands at noon.
+        plant.apply([.workCenterDefined(WorkCenter(id: "MILL-1", name: "Mill 1", site: "BER", kind: .machining))])
+        plant.machine("MILL-1", .slow, "2026-11-24T08:00:00Z", reason: "worn spindle bearing", actualRate: 20, idealRate: 30)
+        plant.state.operations["PO-000009"] = [OperationProgress(
+            sequence: 10, name: "Mill", status: .completed, workCenter: "MILL-1", good: 20,
+            segments: [WorkSegment(operator: nil, workCenter: "MILL-1", start: utc("2026-11-24T08:30:00Z"), end: utc("2026-11-24T09:30:00Z"))],
+            startedAt: utc("2026-11-24T08:30:00Z"), completedAt: utc("2026-11-24T09:30:00Z"))]
+        plant.booked("MILL-1", "2026-11-24T09:30:00Z", good: 20, idealMinutesPerUnit: 2)
+        // 08:00–12:00Z: PBT 240. Slow with work 08:30–09:30 = 60 (APT, slow minutes); slow without work 180 → idle.
+        let r = try #require(plant.state.oee(workCenter: "MILL-1", from: utc("2026-11-24T08:00:00Z"), to: utc("2026-11-24T12:00:00Z")))
+        #expect(r.plannedBusyTime == 240)
+        #expect(r.actualProductionTime == 60)
+        #expect(r.idleTime == 180)
+        #expect(r.losses.slowMinutes == 60)
+        #expect(r.losses.noStateMinutes == 0)
+        // A = 60/240; P = 40/60 (the slowdown's speed loss: 20 minutes); Q = 1.
+        #expect(close(r.availability, 0.25) && close(r.performance, 40.0 / 60.0) && close(r.quality, 1))
+        #expect(r.losses.speedLossMinutes == 20)
+        #expect(r.dataIssues.isEmpty)
+        // An operation still running counts until the end of the window.
+        plant.state.operations["PO-000010"] = [OperationProgress(
+            sequence: 10, name: "Mill", status: .running, workCenter: "MILL-1",
+            segments: [WorkSegment(operator: nil, workCenter: "MILL-1", start: utc("2026-11-24T11:00:00Z"))], startedAt: utc("2026-11-24T11:00:00Z"))]
+        let running = try #require(plant.state.oee(workCenter: "MILL-1", from: utc("2026-11-24T08:00:00Z"), to: utc("2026-11-24T12:00:00Z")))
+        #expect(running.actualProductionTime == 120 && running.idleTime == 120 && running.losses.slowMinutes == 120)
+    }
+
+    @Test("More booked than the ideal rate allows in the recorded production time is a data issue: no performance of 19,200 %, no OEE")
+    func performanceAboveIdealIsADataIssue() throws {
+        var plant = OEEPlant.berlin()
+        // The mill ran from 08:00 to 08:01:30Z (an operation started and completed within minutes), and 16 housings at 18 ideal
+        // minutes each (288 minutes of work) were booked at 08:01:30Z.
+        plant.apply([.workCenterDefined(WorkCenter(id: "MILL-1", name: "Mill 1", site: "BER", kind: .machining))])
+        plant.machine("MILL-1", .running, "2026-11-24T08:00:00Z")
+        plant.machine("MILL-1", .idle, "2026-11-24T08:01:30Z")
+        plant.booked("MILL-1", "2026-11-24T08:01:30Z", good: 16, idealMinutesPerUnit: 18)
+        let r = try #require(plant.state.oee(workCenter: "MILL-1", from: utc("2026-11-24T06:00:00Z"), to: utc("2026-11-24T14:00:00Z")))
+        #expect(r.actualProductionTime == 1.5 && r.idealProductionTime == 288)
+        // Availability stays what the record says (1.5 of 480 minutes); performance would be 192: it is not shown, nor OEE.
+        #expect(close(r.availability, 1.5 / 480) && close(r.quality, 1))
+        #expect(r.performance == nil && r.oee == nil)
+        #expect(r.dataIssues.map(\.rule) == ["performance-above-ideal"])
+        #expect(r.dataIssues.first?.message == "the units booked at MILL-1 need 4 h 48 min at the routing's ideal rate, but only 1.5 min of production "
+                + "time were recorded in planned time (192.0 times the ideal rate); the machine states, the booked quantities or the routing's "
+                + "run time per unit are wrong, so performance and OEE are not shown")
+        // The times and quantities stay as recorded, and the report still encodes and decodes.
+        let json = try JSONEncoder().encode(r)
+        #expect(try JSONDecoder().decode(OEEReport.self, from: json) == r)
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["performance"] is NSNull && (object["dataIssues"] as? [[String: Any]])?.first?["rule"] as? String == "performance-above-ideal")
+
+        // Quantities booked with no production time recorded at all.
+        plant.apply([.workCenterDefined(WorkCenter(id: "DRILL-1", name: "Drill 1", site: "BER", kind: .machining))])
+        plant.booked("DRILL-1", "2026-11-24T09:00:00Z", good: 9, scrap: 1, scrapReason: "burr", idealMinutesPerUnit: 4)
+        let drill = try #require(plant.state.oee(workCenter: "DRILL-1", from: utc("2026-11-24T06:00:00Z"), to: utc("2026-11-24T14:00:00Z")))
+        #expect(drill.performance == nil && drill.oee == nil && close(drill.quality, 0.9))
+        #expect(drill.dataIssues.map(\.rule) == ["quantity-without-production-time"])
+        #expect(drill.dataIssues.first?.message.hasPrefix("10 units (40 min of ideal time) were booked at DRILL-1, but no production time was recorded") == true)
+        // A plausible record has no issue: the lathe's Tuesday (see the tests above).
+        #expect(try #require(state.oee(workCenter: lathe, from: utc("2026-11-23T23:00:00Z"), to: utc("2026-11-24T23:00:00Z"))).dataIssues.isEmpty)
     }
 
     @Test("A work center that does not exist has no OEE")

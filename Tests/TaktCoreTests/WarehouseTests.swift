@@ -330,6 +330,8 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.release("PO-H-1"), by: "pl-paul")
         plant.act(.overrideInterlock(OverrideInterlock(productionOrder: "PO-H-1", operation: 10, interlock: .materialNotStaged,
                                                        reason: "Castings come straight from the store for this trial")), by: nil)
+        plant.act(.overrideInterlock(OverrideInterlock(productionOrder: "PO-H-1", operation: 10, interlock: .lotNotAtLineSide,
+                                                       reason: "Castings come straight from the store for this trial")), by: nil)
         plant.act(.startOperation(StartOperation(productionOrder: "PO-H-1", operation: 10)), by: nil)
         plant.act(.consumeLot(ConsumeLot(productionOrder: "PO-H-1", operation: 10, lot: "CAST-A", quantity: 6)), by: nil)
         #expect(plant.reservations(of: "PO-H-1").map { "\($0.lot):\($0.quantity)" } == ["CAST-B:4.0"])
