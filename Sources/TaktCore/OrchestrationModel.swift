@@ -276,6 +276,11 @@ public struct Impact: Codable, Sendable, Hashable {
     public var labour: [LabourShortfall]
     public var checksDue: [CheckDue]
     public var affected: AffectedRefs
+    /// Affected lots already shipped: each customer to tell, a recall candidate (quality holds); nil for none.
+    public var shipped: [ShippedLotNotice]?
+    /// What the simulation took as given: the plant's facts it kept (other machines down, holds, missing lots…) and what it
+    /// assumed where the plant does not know (an end nobody reported); nil for none.
+    public var assumptions: [String]?
     public init(
         baseline: PlanKPIs, predicted: PlanKPIs, operations: [OperationMove] = [], orders: [OrderLateness] = [],
         stagingTasks: [StagingMove] = [], labour: [LabourShortfall] = [], checksDue: [CheckDue] = [], affected: AffectedRefs = AffectedRefs()
@@ -306,6 +311,8 @@ public enum ActionKind: String, Codable, Sendable, CaseIterable {
     case insertOrder = "insert-order"
     case cancelOrder = "cancel-order"
     case takeDown = "take-down"
+    /// Make again what a hold keeps from the customer: a new production order for the held quantity, pegged to the line.
+    case remake
 }
 
 /// One term of an action's cost: a quantity, its unit, the weight per unit and the product.
@@ -379,6 +386,10 @@ public struct ProposedAction: Codable, Sendable, Hashable, Identifiable {
     public var status: ActionStatus
     /// The published schedule the action would put in place, when it changes the plan.
     public var schedule: PublishedSchedule?
+    /// For a plan option of an outcome request: whether it meets the date asked for.
+    public var target: TargetCheck?
+    /// What the action is about, for verification: the orders whose figures it predicts, and those figures.
+    public var scope: ActionScope?
     public init(
         id: String, title: String, steps: [ActionStep], predicted: PlanKPIs, effect: String, cost: Double, costTerms: [CostTerm],
         rank: Int, rationale: String, approvals: [Role], decisions: [ApprovalRecord] = [], status: ActionStatus = .proposed,
@@ -445,6 +456,41 @@ public struct Verification: Codable, Sendable, Hashable {
     }
 }
 
+/// Whether a plan option meets what a user asked for.
+public struct TargetCheck: Codable, Sendable, Hashable {
+    /// What was asked to be done by the date, e.g. `SO-10012 line 10`, `PO-000061`.
+    public var subject: String
+    /// The date asked for.
+    public var requested: Date
+    /// When the option has it done (nil: nothing left to produce, so it is done already).
+    public var achieved: Date?
+    /// Achieved at or before the requested date.
+    public var met: Bool
+    /// Requested − achieved in minutes: positive is time in hand, negative how late.
+    public var marginMinutes: Int
+    public init(subject: String, requested: Date, achieved: Date?) {
+        self.subject = subject
+        self.requested = requested
+        self.achieved = achieved
+        let margin = achieved.map { Int((requested.timeIntervalSince($0) / 60).rounded(.down)) } ?? 0
+        self.marginMinutes = margin
+        self.met = margin >= 0
+    }
+}
+
+/// The part of the plan an action is about: verification judges the action on these orders only, so that an unrelated
+/// later event elsewhere in the plant does not count against it.
+public struct ActionScope: Codable, Sendable, Hashable {
+    /// The production orders the disruption or the action touches (moved, later, earlier, or the action's own).
+    public var productionOrders: [ProductionOrder.ID]
+    /// The action's predicted figures on these orders and the customer lines they serve.
+    public var predicted: PlanKPIs
+    public init(productionOrders: [ProductionOrder.ID], predicted: PlanKPIs) {
+        self.productionOrders = productionOrders
+        self.predicted = predicted
+    }
+}
+
 /// An exception in the inbox: what happened, what it does to the plan, and what could be done about it.
 public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     public typealias ID = Identifier<PlantException>
@@ -476,12 +522,15 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     public var verifications: [Verification]
     public var supersededBy: ID?
     public var dismissReason: String?
+    /// Why the actions are what they are: each kind the playbook lists that was not proposed, and why (nil for none).
+    public var actionNotes: [String]?
     public init(
         id: ID, kind: DisruptionKind, title: String, subject: String, disruption: Disruption, sourceSequence: Int64? = nil,
         sourceEvent: String? = nil, request: OutcomeRequest? = nil, requestText: String? = nil, playbook: Playbook.ID? = nil,
         playbookVersion: Int? = nil, raisedAt: Date, raisedBy: User.ID? = nil, severity: ExceptionSeverity, functions: [PlantFunction],
         causeChain: [CauseLink], impact: Impact, actions: [ProposedAction], tasks: [ExceptionTask] = [], notify: [Role] = [],
-        status: ExceptionStatus = .open, verifications: [Verification] = [], supersededBy: ID? = nil, dismissReason: String? = nil
+        status: ExceptionStatus = .open, verifications: [Verification] = [], supersededBy: ID? = nil, dismissReason: String? = nil,
+        actionNotes: [String]? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -507,6 +556,7 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
         self.verifications = verifications
         self.supersededBy = supersededBy
         self.dismissReason = dismissReason
+        self.actionNotes = actionNotes
     }
 }
 
@@ -688,6 +738,7 @@ public struct ApprovalPolicy: Codable, Sendable, Hashable {
         ApprovalRule(action: .insertOrder, roles: [.planner]),
         ApprovalRule(action: .cancelOrder, roles: [.planner, .sales]),
         ApprovalRule(action: .takeDown, roles: [.supervisor]),
+        ApprovalRule(action: .remake, roles: [.planner]),
     ])
 }
 

@@ -65,6 +65,7 @@ enum OpenAPISchemas {
         // Orchestration: command and event payloads, and the parts of exceptions.
         "ExceptionSummary", "Disruption", "CauseLink", "PlanKPIs", "OperationMove", "OrderLateness", "StagingMove", "LabourShortfall",
         "CheckDue", "AffectedRefs", "Impact", "CostTerm", "ActionStep", "ApprovalRecord", "ProposedAction", "ExceptionTask", "Verification",
+        "OperationRef", "TargetCheck", "ActionScope",
         "OutcomeRequest", "PlaybookCondition", "ApprovalRule", "DecideAction", "ActionDecided", "ActionExecuted", "ExceptionVerified",
         "DismissException", "ExceptionDismissed", "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
     ]
@@ -1611,6 +1612,7 @@ enum OpenAPISchemas {
             "verifications": arr(ref("Verification"), "checks after actions were carried out"),
             "supersededBy": code("the newer exception on the same subject").optional,
             "dismissReason": str("why it was dismissed").optional,
+            "actionNotes": arr(str("in words"), "why the actions are what they are: kinds not proposed and why, an ask no option meets").optional,
         ])),
         ("Disruption", obj("A disruption in the simulation's terms: what is unavailable, slower or added, and from when.", [
             "kind": enumOf(DisruptionKind.allCases.map(\.rawValue), "what went wrong"),
@@ -1628,6 +1630,23 @@ enum OpenAPISchemas {
             "salesOrder": code("a sales order").optional,
             "line": int("its line").optional,
             "date": date("a date asked for").optional,
+            "operations": arr(ref("OperationRef"), "operations the event named as stopped (a missing pallet's, a shortage's)").optional,
+            "orders": arr(code("a production order ID"), "orders that cannot run until it ends (held orders)").optional,
+        ])),
+        ("OperationRef", obj("One operation of a production order.", [
+            "productionOrder": code("production order ID"),
+            "operation": int("operation sequence number"),
+        ])),
+        ("TargetCheck", obj("Whether a plan option meets the date a user asked for.", [
+            "subject": str("what was asked to be done, e.g. `SO-10012 line 10`"),
+            "requested": date("the date asked for"),
+            "achieved": date("when the option has it done (absent: nothing left to produce)").optional,
+            "met": bool("done at or before the requested date"),
+            "marginMinutes": int("requested − achieved: positive is time in hand, negative how late"),
+        ])),
+        ("ActionScope", obj("What an action is about, for its verification.", [
+            "productionOrders": arr(code("a production order ID"), "the orders whose completion the disruption or the action changes"),
+            "predicted": ref("PlanKPIs", "the action's predicted lateness figures on these orders and the customer lines they serve"),
         ])),
         ("CauseLink", obj("One link of a cause chain.", [
             "kind": str("`event`, `effect` or `request`"),
@@ -1642,7 +1661,7 @@ enum OpenAPISchemas {
             "customerLatenessMinutes": int("sum of customer-line lateness"),
             "overtimeMinutes": int("overtime the plan adds"),
             "setupMinutes": int("setup time"),
-            "movedOperations": int("operations whose start or work center differs from the published schedule"),
+            "movedOperations": int("operations whose start or work center differs from the plan as it stands (the exception's baseline)"),
         ])),
         ("OperationMove", obj("An operation the disruption moves.", [
             "productionOrder": code("production order ID"),
@@ -1704,6 +1723,8 @@ enum OpenAPISchemas {
             "labour": arr(ref("LabourShortfall"), "where people are short"),
             "checksDue": arr(ref("CheckDue"), "checks that become due"),
             "affected": ref("AffectedRefs", "everything it touches"),
+            "shipped": arr(ref("ShippedLotNotice"), "affected lots already shipped: the customers to tell, recall candidates").optional,
+            "assumptions": arr(str("in words"), "what the simulation took as given: its assumed end, the plant's other facts it kept").optional,
         ])),
         ("CostTerm", obj("One term of an action's cost.", [
             "name": str("what is counted"),
@@ -1738,6 +1759,8 @@ enum OpenAPISchemas {
             "decisions": arr(ref("ApprovalRecord"), "the decisions so far"),
             "status": enumOf(ActionStatus.allCases.map(\.rawValue), "where it stands"),
             "schedule": ref("PublishedSchedule", "the schedule it would put in place").optional,
+            "target": ref("TargetCheck", "for a plan option: whether it meets the date asked for").optional,
+            "scope": ref("ActionScope", "what the action is about: verification judges it on these orders").optional,
         ])),
         ("ExceptionTask", obj("A task a playbook hands to a role.", [
             "role": enumOf(Role.allCases.map(\.rawValue), "who"),

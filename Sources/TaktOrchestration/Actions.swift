@@ -6,6 +6,17 @@ import TaktScheduling
 /// Candidate actions: each generated only where it applies, simulated on the disrupted plan, and carried by the
 /// ordinary commands that would do it.
 enum Actions {
+    /// A kind of action the playbook lists: proposed (simulated), or not, with the reason in words.
+    enum Considered {
+        case proposed(Candidate)
+        case notProposed(String)
+    }
+
+    static func consider(_ kind: ActionKind, _ ctx: Context) throws(OrchestrationError) -> Considered {
+        if let c = try candidate(kind, ctx) { return .proposed(c) }
+        return .notProposed("\(kind.rawValue): \(whyNot(kind, ctx))")
+    }
+
     static func candidate(_ kind: ActionKind, _ ctx: Context) throws(OrchestrationError) -> Candidate? {
         switch kind {
         case .moveToAlternativeWorkCenter: return try moveCandidate(ctx)
@@ -17,6 +28,7 @@ enum Actions {
         case .repromise: return repromiseCandidate(ctx)
         case .reinspectAndRelease: return reinspectCandidate(ctx)
         case .insertOrder: return try insertCandidate(ctx)
+        case .remake: return try remakeCandidate(ctx)
         case .splitLot, .expediteTransfer, .cancelOrder, .takeDown: return nil
         }
     }
@@ -155,10 +167,16 @@ enum Actions {
         else { return nil }
         let length = Int(o.end.timeIntervalSince(o.start) / 60)
         let (publish, published) = publishStep(ctx, sc, outcome.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-        let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
+        let used = outcome.kpis.overtimeMinutes - ctx.doNothing.kpis.overtimeMinutes
+        let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state)) (the plan works \(Analysis.duration(used)) of it)",
                               commands: [.scheduleOvertime(o)] + publish.commands)
-        return Candidate(kind: .addOvertime, title: "\(Analysis.duration(length)) overtime on \(wc)", steps: [step], outcome: outcome, schedule: published,
-                         overtimeOn: wc)
+        return Candidate(kind: .addOvertime, title: Self.overtimeTitle(scheduled: length, used: used, on: wc), steps: [step], outcome: outcome,
+                         schedule: published, overtimeOn: wc, overtimeScheduled: length)
+    }
+
+    /// "Schedule 4 h overtime on WC-MILL-1 (2 h 30 min worked)": what is scheduled, and what the plan works of it.
+    static func overtimeTitle(scheduled: Int, used: Int, on wc: WorkCenter.ID) -> String {
+        "Schedule \(Analysis.duration(scheduled)) overtime on \(wc)" + (used == scheduled ? "" : " (\(Analysis.duration(used)) worked)")
     }
 
     // MARK: Material
@@ -232,7 +250,7 @@ enum Actions {
 
     static func expediteCandidate(_ ctx: Context) -> Candidate? {
         let d = ctx.disruption
-        guard d.lots.isEmpty, let item = d.item, let until = d.until else { return nil }
+        guard let item = d.item ?? d.lots.first.flatMap({ ctx.state.lots[$0]?.item }), let until = d.until else { return nil }
         let earliest = ctx.sim.now.addingTimeInterval(Double(ctx.sim.options.expediteLeadMinutes) * 60)
         guard earliest < until,
             let receipt = ctx.state.expectedReceipts.values.filter({ $0.item == item && $0.status == .open && $0.openQuantity > 0 && $0.expectedDate > earliest })
@@ -333,15 +351,22 @@ enum Actions {
 
     /// The plan with the new order's operations placed by their latest start (due date less their work), not last.
     static func insertedPlan(_ ctx: Context, _ sc: Scenario, order: ProductionOrder, due: Date? = nil) -> Plan {
+        insertedPlan(ctx, sc, orders: [(order.id, due ?? order.dueDate)])
+    }
+
+    /// The plan with new orders' operations placed by their latest start (due date less their work), not last.
+    static func insertedPlan(_ ctx: Context, _ sc: Scenario, orders: [(id: ProductionOrder.ID, due: Date)]) -> Plan {
         let reference = ctx.sim.referencePlan(sc)
-        let mine = sc.index.filter { $0.key.order == order.id }.map(\.value)
-        let work = mine.reduce(0) { $0 + (sc.problem.operations[$1].modes.map(\.duration).min() ?? 0) }
-        let latest = Double(sc.minutes(due ?? order.dueDate) - work)
         var key = [Double](repeating: 0, count: sc.problem.operations.count)
         for i in key.indices {
             key[i] = Double(reference.floor[i] ?? sc.problem.operations[i].fixed?.start ?? Int(1e9) + (sc.problem.orders[sc.problem.operations[i].order.rawValue].due ?? 0))
         }
-        for i in mine { key[i] = latest + Double(sc.problem.operations[i].modes.map(\.duration).min() ?? 0) * 1e-6 }
+        for order in orders {
+            let mine = sc.index.filter { $0.key.order == order.id }.map(\.value)
+            let work = mine.reduce(0) { $0 + (sc.problem.operations[$1].modes.map(\.duration).min() ?? 0) }
+            let latest = Double(sc.minutes(order.due) - work)
+            for i in mine { key[i] = latest + Double(sc.problem.operations[i].modes.map(\.duration).min() ?? 0) * 1e-6 }
+        }
         return ctx.sim.plan(sc, assignment: reference.assignment, key: key, floor: reference.floor)
     }
 
@@ -353,5 +378,85 @@ enum Actions {
         var step = insertStep(order, ctx)
         step.commands += publish.commands
         return Candidate(kind: .insertOrder, title: "Insert \(order.id) by its latest start", steps: [step], outcome: outcome, schedule: published)
+    }
+
+    // MARK: Re-make what a hold keeps from the customer
+
+    /// Finished goods under the exception's hold that serve an open customer line: a new production order for the held
+    /// quantity of each, pegged to the same line, due by the line's date, inserted by its latest start and published. The
+    /// line is then served by the new order instead of waiting for the hold.
+    static func remakeCandidate(_ ctx: Context) throws(OrchestrationError) -> Candidate? {
+        let d = ctx.disruption
+        guard d.kind == .qualityHold else { return nil }
+        let state = ctx.state
+        var held: [ProductionOrder.ID: Double] = [:]
+        for lot in d.lots {
+            guard let l = state.lots[lot], l.status.isInStock, let po = l.productionOrder, ctx.disrupted.finished[po] != nil else { continue }
+            held[po, default: 0] += l.quantity
+        }
+        guard !held.isEmpty else { return nil }
+        var variant = state
+        var made: [(old: ProductionOrder.ID, order: ProductionOrder)] = []
+        for (po, quantity) in held.sorted(by: { $0.key < $1.key }) {
+            guard let old = state.productionOrders[po], let peg = old.pegging,
+                  let line = state.salesOrders[peg.salesOrder]?.lines.first(where: { $0.line == peg.line }) else { continue }
+            let order = try Assessment.newProductionOrder(item: old.item, quantity: quantity, due: line.promisedDate ?? line.requestedDate,
+                                                          pegging: peg, state: variant, now: ctx.sim.now)
+            variant.apply(.productionOrderCreated(order), sequence: variant.sequence + 1)
+            made.append((po, order))
+        }
+        guard !made.isEmpty else { return nil }
+        var sc = try ctx.sim.base(variant, excluding: ctx.excluded)
+        sc.reference = ctx.baselineScenario.reference
+        ctx.sim.overlay(d, on: &sc)
+        for m in made { sc.finished[m.old] = nil }  // the line no longer waits for the held goods
+        let schedule = try ctx.sim.decode(sc, insertedPlan(ctx, sc, orders: made.map { ($0.order.id, $0.order.dueDate) }))
+        let outcome = ctx.sim.measure(sc, schedule)
+        var commands: [Command] = []
+        var parts: [String] = []
+        for m in made {
+            commands.append(.createProductionOrder(NewProductionOrder(
+                id: m.order.id, item: m.order.item, quantity: m.order.quantity, routing: m.order.routing, dueDate: m.order.dueDate,
+                priority: m.order.priority, pegging: m.order.pegging)))
+            let release = materialAllows(m.order, state: state)
+            if release { commands.append(.releaseProductionOrder(ProductionOrderRef(productionOrder: m.order.id))) }
+            parts.append("\(m.order.id) for \(Analysis.number(m.order.quantity)) \(m.order.item) (instead of \(m.old)'s held goods) due \(Analysis.stamp(m.order.dueDate, state))"
+                         + (release ? ", released" : ", to release once material is in stock"))
+        }
+        let published = ctx.publish(sc, schedule)
+        commands.append(.publishSchedule(published))
+        let step = ActionStep(kind: .remake, summary: "Re-make what the hold keeps from the customer: create \(parts.joined(separator: "; ")); publish the plan", commands: commands)
+        return Candidate(kind: .remake, title: "Re-make \(made.map { "\(Analysis.number($0.order.quantity)) \($0.order.item)" }.joined(separator: ", ")) for the customer",
+                         steps: [step], outcome: outcome, schedule: published)
+    }
+
+    // MARK: Why an action kind was not proposed
+
+    static func whyNot(_ kind: ActionKind, _ ctx: Context) -> String {
+        let d = ctx.disruption
+        let item = d.item ?? d.lots.first.flatMap { ctx.state.lots[$0]?.item }
+        switch kind {
+        case .moveToAlternativeWorkCenter:
+            return delayedOperations(ctx).isEmpty
+                ? "no operation the disruption delays can run on another work center"
+                : "no alternative work center lowers the cost of the delayed operations"
+        case .resequence: return "the search found no sequence better than the plan as it stands"
+        case .addOvertime:
+            guard let wc = bottleneck(ctx) else { return "no work center is delayed" }
+            return "overtime after the next shift end on \(wc) does not lower the cost"
+        case .pickAnotherLot:
+            if materialNeeds(ctx).isEmpty { return "no order is stopped for want of this material" }
+            return "no other usable lot of \(item?.rawValue ?? "the item") is free (available, not reserved, not held or missing) for a released order"
+        case .substituteMaterial:
+            return "\(item?.rawValue ?? "the item") has no approved substitute with free usable stock for the orders it stops"
+        case .expeditePurchase:
+            guard let item else { return "the disruption names no item" }
+            return "no open purchase order of \(item) arrives after the earliest an expedited delivery could come (\(Analysis.duration(ctx.sim.options.expediteLeadMinutes)) from now) and before the material is back"
+        case .repromise: return "no customer line becomes later"
+        case .reinspectAndRelease: return "no active hold is on the lots concerned"
+        case .insertOrder: return "no new order to insert"
+        case .remake: return "no finished goods under this hold serve an open customer line"
+        case .splitLot, .expediteTransfer, .cancelOrder, .takeDown: return "not simulated by Takt for playbook exceptions"
+        }
     }
 }

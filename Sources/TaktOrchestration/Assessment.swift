@@ -19,6 +19,25 @@ struct Context {
     /// The rush order the disruption brings, not yet in the plant.
     let newOrder: ProductionOrder?
     let scheduleID: PublishedSchedule.ID
+    /// The exception's subject (nil for a plan option that has none).
+    let subject: String?
+    /// The plant facts left out of the baseline (the exception's own).
+    let excluded: Set<String>
+
+    /// Whether the disruption's end is an assumption rather than something the plant reported.
+    var assumedEnd: Bool {
+        let d = disruption
+        switch d.kind {
+        case .materialMissing, .qualityHold: return true
+        case .machineDown, .machineSlow:
+            guard let wc = d.workCenter else { return true }
+            return state.machineStates[wc]?.last(where: { $0.at <= d.from })?.expectedUntil == nil
+        case .shortageProjected:
+            guard let item = d.item, let until = d.until else { return true }
+            return !state.expectedReceipts.values.contains { $0.item == item && $0.status == .open && $0.expectedDate == until }
+        default: return false
+        }
+    }
 
     /// - Parameters:
     ///   - variant: the plant as it would be (e.g. with an order cancelled) for the disrupted plan; default the plant.
@@ -32,16 +51,29 @@ struct Context {
         self.disruption = d
         self.sim = sim
         self.newOrder = newOrder
+        self.subject = subject
         let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
         scheduleID = .init(String(format: "SCH-%06d", number))
         let excluded = d.subjects.union(subject.map { [$0] } ?? [])
-        let raw = try sim.base(state, excluding: excluded, knownAt: knownAt)
-        self.baselineScenario = raw
+        self.excluded = excluded
+        var raw = try sim.base(state, excluding: excluded, knownAt: knownAt)
         baselinePlan = sim.referencePlan(raw)
-        baseline = sim.measure(raw, try sim.decode(raw, baselinePlan))
+        let baselineSchedule = try sim.decode(raw, baselinePlan)
+        // Every plan is measured against this one: an operation moves when it starts at another minute or on another work center.
+        var reference: [OpKey: (start: Int, resource: Int)] = [:]
+        for s in baselineSchedule.operations { reference[raw.key(s.operation.rawValue)] = (s.start, s.resource.rawValue) }
+        raw.reference = reference
+        self.baselineScenario = raw
+        baseline = sim.measure(raw, baselineSchedule)
         var withOrder = variant ?? state
         if let newOrder { withOrder.productionOrders[newOrder.id] = newOrder }
-        base = newOrder == nil && variant == nil ? raw : try sim.base(withOrder, excluding: excluded, knownAt: knownAt)
+        if newOrder == nil && variant == nil {
+            base = raw
+        } else {
+            var other = try sim.base(withOrder, excluding: excluded, knownAt: knownAt)
+            other.reference = reference
+            base = other
+        }
         disrupted = Context.variant(base, d, sim)
         var plan = sim.referencePlan(disrupted)
         if !keepStarts { plan.floor = plan.floor.map { _ in nil } }
@@ -86,6 +118,10 @@ struct Candidate {
     var checks: [CheckDue] = []
     var overtimeOn: WorkCenter.ID?
     var note: String?
+    /// Minutes of overtime the action schedules (the plan may work less of it).
+    var overtimeScheduled: Int?
+    /// For a plan option: whether it meets the date asked for.
+    var target: TargetCheck?
     var kinds: [ActionKind] { steps.map(\.kind) }
 }
 
@@ -103,8 +139,12 @@ enum Assessment {
         }
         let ctx = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: trigger.subject)
         var candidates: [Candidate] = []
+        var notes: [String] = []
         for kind in trigger.playbook.actions {
-            if let c = try Actions.candidate(kind, ctx) { candidates.append(c) }
+            switch try Actions.consider(kind, ctx) {
+            case .proposed(let c): candidates.append(c)
+            case .notProposed(let why): notes.append(why)
+            }
         }
         if let newOrder {
             let insert = Actions.insertStep(newOrder, ctx)
@@ -114,22 +154,56 @@ enum Assessment {
                 return c
             }
         }
-        // An action that costs as much as doing nothing (or more) is not worth anyone's approval.
+        // An action must take away some of what the disruption does (lateness, late customer lines), and cost less than doing
+        // nothing: anything else is not worth anyone's approval.
         let nothing = ctx.cost(ctx.doNothing)
         candidates = candidates.filter { c in
-            ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost } < nothing - 1e-9
+            let cost = ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost }
+            let a = ctx.doNothing.kpis, b = c.outcome.kpis
+            let helps = b.weightedTardinessMinutes < a.weightedTardinessMinutes - 1e-9 || b.lateCustomerLines < a.lateCustomerLines
+                || b.customerLatenessMinutes < a.customerLatenessMinutes
+            if !helps {
+                notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but takes none of the lateness away")
+                return false
+            }
+            if cost >= nothing - 1e-9 {
+                notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but costs \(Analysis.number(cost)) points, no less than doing nothing (\(Analysis.number(nothing)))")
+                return false
+            }
+            return true
         }
         let actions = rank(candidates, ctx, order: trigger.playbook.actions)
         var impact = Impacts.impact(ctx)
         for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }
         let (chain, severity, functions) = Impacts.chain(trigger.title, sourceEvent: trigger.sourceEvent, impact: impact, ctx: ctx,
-                                                         least: trigger.playbook.severity, functions: trigger.playbook.functions)
+                                                         least: trigger.playbook.severity)
         impact.operations = Array(impact.operations.prefix(options.maxListedOperations))
         return PlantException(
             id: "EXC-000000", kind: trigger.playbook.exceptionKind, title: trigger.title, subject: trigger.subject, disruption: d,
             sourceSequence: trigger.sourceSequence, sourceEvent: trigger.sourceEvent, playbook: trigger.playbook.id,
             playbookVersion: trigger.playbook.version, raisedAt: now, severity: severity, functions: functions, causeChain: chain,
-            impact: impact, actions: actions, tasks: trigger.playbook.tasks, notify: trigger.playbook.notify)
+            impact: impact, actions: actions, tasks: trigger.playbook.tasks + customerTasks(impact, ctx), notify: notify(trigger.playbook.notify, impact),
+            actionNotes: notes.isEmpty ? nil : notes)
+    }
+
+    /// One task for sales per customer whose shipped goods the hold reached: tell them, agree a return or replacement.
+    static func customerTasks(_ impact: Impact, _ ctx: Context) -> [ExceptionTask] {
+        let notices = impact.shipped ?? []
+        var byCustomer: [String: [ShippedLotNotice]] = [:]
+        for n in notices { byCustomer[n.customer?.rawValue ?? "", default: []].append(n) }
+        let hold = ctx.subject.map { String($0.dropFirst("quality-hold:".count)) } ?? "the hold"
+        return byCustomer.sorted { $0.key < $1.key }.map { customer, list in
+            let name = ctx.state.customers[Customer.ID(customer)]?.name ?? (customer.isEmpty ? "the customer" : customer)
+            let what = list.map { n in "lot \(n.lot) (\(n.item)\(n.salesOrder.map { ", \($0)" } ?? "")\(n.salesOrderLine.map { " line \($0)" } ?? ""))" }
+            return ExceptionTask(role: .sales, text: "Tell \(name)\(customer.isEmpty ? "" : " (\(customer))") that \(what.joined(separator: ", ")) shipped under \(hold): a recall candidate; agree a return or a replacement")
+        }
+    }
+
+    /// The playbook's roles, and sales when customers must be told.
+    static func notify(_ roles: [Role], _ impact: Impact) -> [Role] {
+        var out = roles
+        if !(impact.shipped ?? []).isEmpty, !out.contains(.sales) { out.append(.sales) }
+        return out
     }
 
     /// Checks that every reference of a disruption exists.
@@ -220,10 +294,39 @@ enum Assessment {
                 why += "; it removes all the lateness the disruption adds"
             }
             if let note = c.note { why += ". \(note)" }
-            return ProposedAction(
+            var action = ProposedAction(
                 id: "A\(i + 1)", title: c.title, steps: c.steps, predicted: c.outcome.kpis, effect: effect(c, ctx), cost: (cost * 100).rounded() / 100,
                 costTerms: terms, rank: i + 1, rationale: why + ".", approvals: ctx.state.approvalPolicy.roles(for: c.kinds), schedule: c.schedule)
+            action.target = c.target
+            let scope = self.scope(c, ctx)
+            action.scope = ActionScope(productionOrders: scope.sorted(), predicted: c.outcome.kpis(on: scope))
+            return action
         }
+    }
+
+    /// The orders an action is about: those whose completion the disruption or the action changes (against the plan as it
+    /// stands and against doing nothing), the orders the disruption names, and those serving a customer line whose
+    /// completion changes.
+    static func scope(_ c: Candidate, _ ctx: Context) -> Set<ProductionOrder.ID> {
+        func completions(_ o: Outcome) -> [ProductionOrder.ID: Int] {
+            var out: [ProductionOrder.ID: Int] = [:]
+            for (j, order) in o.orders.enumerated() { if let done = o.completion[j] { out[order.id] = done } }
+            return out
+        }
+        let (base, nothing, action) = (completions(ctx.baseline), completions(ctx.doNothing), completions(c.outcome))
+        var scope = Set<ProductionOrder.ID>()
+        for id in Set(base.keys).union(nothing.keys).union(action.keys) where base[id] != nothing[id] || base[id] != action[id] {
+            scope.insert(id)
+        }
+        for (key, line) in c.outcome.lines where ctx.baseline.lines[key]?.completion != line.completion || ctx.doNothing.lines[key]?.completion != line.completion {
+            scope.formUnion(c.outcome.lineOrders[key] ?? [])
+        }
+        for (key, line) in ctx.doNothing.lines where ctx.baseline.lines[key]?.completion != line.completion {
+            scope.formUnion(ctx.doNothing.lineOrders[key] ?? [])
+        }
+        if let po = ctx.disruption.productionOrder { scope.insert(po) }
+        scope.formUnion(ctx.disruption.orders ?? [])
+        return scope
     }
 
     /// "late orders 3 → 1, total lateness −14 h 5 min, +2 h overtime on WC-MILL-2", against doing nothing.
@@ -232,7 +335,7 @@ enum Assessment {
         var parts = ["late orders \(a.lateOrders) → \(b.lateOrders)", "total lateness \(Analysis.signed(b.totalLatenessMinutes - a.totalLatenessMinutes))"]
         if a.lateCustomerLines != b.lateCustomerLines { parts.append("late customer lines \(a.lateCustomerLines) → \(b.lateCustomerLines)") }
         if b.overtimeMinutes > a.overtimeMinutes {
-            parts.append("+\(Analysis.duration(b.overtimeMinutes - a.overtimeMinutes)) overtime\(c.overtimeOn.map { " on \($0)" } ?? "")")
+            parts.append("+\(Analysis.duration(b.overtimeMinutes - a.overtimeMinutes)) overtime worked\(c.overtimeScheduled.map { " of \(Analysis.duration($0)) scheduled" } ?? "")\(c.overtimeOn.map { " on \($0)" } ?? "")")
         }
         if b.movedOperations != a.movedOperations { parts.append("moved operations \(a.movedOperations) → \(b.movedOperations)") }
         if c.repromised > 0 { parts.append("\(c.repromised) customer line\(c.repromised == 1 ? "" : "s") re-promised") }
@@ -241,8 +344,11 @@ enum Assessment {
 
     // MARK: Verification
 
+    /// Judges an executed action on what it is about: the exception's disruption simulated again on the plant as it now is,
+    /// with the facts learned after the action was approved left out, and the figures taken on the action's scope (the
+    /// orders it predicted, and the customer lines they serve). An unrelated event elsewhere in the plant therefore neither
+    /// passes nor fails it. Without a scope (an exception recorded before scopes existed) the whole plant is compared.
     static func verify(_ exception: PlantException, action: ProposedAction, state: PlantState, now: Date, options: AnalysisOptions) -> Verification {
-        let expected = action.predicted
         let sim = Simulator(now: now, options: options)
         var d = exception.disruption
         // A promise that did not fit is measured against the promise the line has now (a re-promise changed it).
@@ -250,11 +356,15 @@ enum Assessment {
            let promised = state.salesOrders[so]?.lines.first(where: { $0.line == line })?.promisedDate {
             d.date = promised
         }
+        let approved = action.decisions.filter(\.approved).map(\.at).max()
+        let scope = action.scope.map { Set($0.productionOrders) }
+        let expected = action.scope?.predicted ?? action.predicted
         let observed: PlanKPIs
         do {
             var newOrder: ProductionOrder?
             if d.kind == .rushOrder { newOrder = try rushOrder(&d, state: state, now: now) }
-            observed = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: exception.subject).doNothing.kpis
+            let outcome = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: exception.subject, knownAt: approved).doNothing
+            observed = scope.map { outcome.kpis(on: $0) } ?? outcome.kpis
         } catch {
             return Verification(action: action.id, expected: expected, observed: PlanKPIs(), passed: false,
                                 text: "The plan could not be simulated again: \(error.message)", at: now)
@@ -268,10 +378,18 @@ enum Assessment {
         if observed.totalLatenessMinutes > expected.totalLatenessMinutes + tolerance {
             failures.append("total lateness \(Analysis.duration(observed.totalLatenessMinutes)) exceeds the predicted \(Analysis.duration(expected.totalLatenessMinutes)) by more than \(Analysis.duration(tolerance))")
         }
+        let on: String
+        if let scope {
+            let list = scope.sorted().map(\.rawValue)
+            on = "on the \(scope.count) order\(scope.count == 1 ? "" : "s") the action is about (\(list.prefix(6).joined(separator: ", "))\(list.count > 6 ? ", …" : "")) and the customer lines they serve"
+        } else {
+            on = "on the whole plant"
+        }
+        let later = approved.map { " Facts the plant learned after the approval at \(Analysis.stamp($0, state)) are left out." } ?? ""
         let figures = "Expected late orders \(expected.lateOrders), late customer lines \(expected.lateCustomerLines), total lateness \(Analysis.duration(expected.totalLatenessMinutes)); observed \(observed.lateOrders), \(observed.lateCustomerLines), \(Analysis.duration(observed.totalLatenessMinutes))"
         let text = failures.isEmpty
-            ? "Verified: \(figures) (tolerance \(Analysis.duration(tolerance)))."
-            : "Not as predicted: \(failures.joined(separator: "; ")). \(figures)."
+            ? "Verified \(on): \(figures) (tolerance \(Analysis.duration(tolerance))).\(later)"
+            : "Not as predicted \(on): \(failures.joined(separator: "; ")). \(figures).\(later)"
         return Verification(action: action.id, expected: expected, observed: observed, passed: failures.isEmpty, text: text, at: now)
     }
 }

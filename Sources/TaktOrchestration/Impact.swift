@@ -47,6 +47,17 @@ enum Impacts {
                 dueDate: due, plannedCompletion: before.map(sc.date) ?? due, predictedCompletion: done,
                 lateMinutes: max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))), changeMinutes: before.map { c - $0 } ?? 0))
         }
+        // Finished goods that can ship only later (a hold keeps them back): the completed order that made them.
+        for (id, ready) in sc.finished.sorted(by: { $0.key < $1.key }) {
+            guard let before = ctx.baselineScenario.finished[id], ready > before, let po = state.productionOrders[id],
+                  let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], let line = so.lines.first(where: { $0.line == peg.line })
+            else { continue }
+            let due = line.promisedDate ?? line.requestedDate
+            orders.append(OrderLateness(
+                productionOrder: id, salesOrder: so.id, line: line.line, customer: so.customer, priority: po.priority, dueDate: due,
+                plannedCompletion: before, predictedCompletion: ready, lateMinutes: max(0, Int((ready.timeIntervalSince(due) / 60).rounded(.up))),
+                changeMinutes: Int((ready.timeIntervalSince(before) / 60).rounded(.up))))
+        }
         orders.sort { ($1.lateMinutes, $1.changeMinutes, $0.productionOrder) < ($0.lateMinutes, $0.changeMinutes, $1.productionOrder) }
 
         // Staging tasks not yet at line side whose operation moves.
@@ -88,8 +99,35 @@ enum Impacts {
         let affected = AffectedRefs(
             productionOrders: affectedOrders.sorted(), salesOrders: Set(orders.compactMap(\.salesOrder)).sorted(),
             lots: Array(Set(ctx.disruption.lots + staging.map(\.lot))).sorted(), workCenters: workCenters.sorted(), people: people.sorted())
-        return Impact(baseline: ctx.baseline.kpis, predicted: ctx.doNothing.kpis, operations: moves,
-                      orders: orders, stagingTasks: staging, labour: labour, checksDue: checks, affected: affected)
+        var impact = Impact(baseline: ctx.baseline.kpis, predicted: ctx.doNothing.kpis, operations: moves,
+                            orders: orders, stagingTasks: staging, labour: labour, checksDue: checks, affected: affected)
+        let shipped = shippedNotices(ctx)
+        impact.shipped = shipped.isEmpty ? nil : shipped
+        if !shipped.isEmpty {
+            impact.affected.salesOrders = Array(Set(impact.affected.salesOrders + shipped.compactMap(\.salesOrder))).sorted()
+            impact.affected.lots = Array(Set(impact.affected.lots + shipped.map(\.lot))).sorted()
+        }
+        let assumptions = self.assumptions(ctx)
+        impact.assumptions = assumptions.isEmpty ? nil : assumptions
+        return impact
+    }
+
+    /// The lots the exception's hold reached that already left the plant (each a customer to tell, a recall candidate).
+    static func shippedNotices(_ ctx: Context) -> [ShippedLotNotice] {
+        guard ctx.disruption.kind == .qualityHold, let subject = ctx.subject, subject.hasPrefix("quality-hold:") else { return [] }
+        let id = Hold.ID(String(subject.dropFirst("quality-hold:".count)))
+        return ctx.state.holds[id]?.shipped ?? []
+    }
+
+    /// What the simulation assumed: the exception's own end where nobody reported one, then the plant's other facts it kept.
+    static func assumptions(_ ctx: Context) -> [String] {
+        var out: [String] = []
+        let d = ctx.disruption
+        if let until = d.until, d.kind != .operationLate, d.kind != .rushOrder, d.kind != .outcomeRequest {
+            out.append("This disruption lasts until \(Analysis.stamp(until, ctx.state))\(ctx.assumedEnd ? " (assumed: no end was reported)" : "")")
+        }
+        out += ctx.baselineScenario.planning.picture.descriptions(ctx.state).map { "Also in the plan: \($0)" }
+        return out
     }
 
     /// For an absent person: the work in the absence that needs one of their skills, and who else could do it.
@@ -159,13 +197,14 @@ enum Impacts {
     }
 
     /// The cause chain (event first, then one effect per kind), the severity and the functions concerned.
-    static func chain(_ title: String, sourceEvent: String?, impact: Impact, ctx: Context, least: ExceptionSeverity, functions base: [PlantFunction])
+    static func chain(_ title: String, sourceEvent: String?, impact: Impact, ctx: Context, least: ExceptionSeverity)
         -> ([CauseLink], ExceptionSeverity, [PlantFunction])
     {
         let d = ctx.disruption
         var links = [CauseLink(kind: "event", text: title,
                                refs: ([sourceEvent].compactMap { $0 } + [d.workCenter?.rawValue, d.productionOrder?.rawValue, d.item?.rawValue, d.salesOrder?.rawValue, d.person?.rawValue].compactMap { $0 } + d.lots.map(\.rawValue)))]
-        var functions = Set(base)
+        // The functions it really touches: where it comes from, then each kind of effect found (not the playbook's whole list).
+        var functions = Set([origin(d.kind)])
         var byWC: [WorkCenter.ID: [OperationMove]] = [:]
         for m in impact.operations { byWC[m.workCenter, default: []].append(m) }
         for (wc, list) in byWC.sorted(by: { $0.key < $1.key }) {
@@ -216,6 +255,16 @@ enum Impacts {
             links.append(CauseLink(kind: "effect", text: l.text, refs: [l.workCenter.rawValue]))
             functions.insert(.labour)
         }
+        if let shipped = impact.shipped, !shipped.isEmpty {
+            let customers = Set(shipped.compactMap(\.customer)).sorted()
+            let names = customers.map { ctx.state.customers[$0]?.name ?? $0.rawValue }
+            links.append(CauseLink(kind: "effect",
+                                   text: "\(shipped.count) affected lot\(shipped.count == 1 ? " has" : "s have") already shipped to \(names.isEmpty ? "customers" : names.joined(separator: ", ")): recall candidates, the customer\(customers.count == 1 ? "" : "s") must be told",
+                                   refs: shipped.map(\.lot.rawValue) + shipped.compactMap { $0.salesOrder?.rawValue }))
+            severity = max(severity, .high)
+            functions.insert(.sales)
+            functions.insert(.quality)
+        }
         let inspections = impact.checksDue.filter { $0.kind == "inspection" }
         if !inspections.isEmpty {
             links.append(CauseLink(kind: "effect", text: "\(inspections.count) inspection\(inspections.count == 1 ? "" : "s") due at a new time",
@@ -229,5 +278,18 @@ enum Impacts {
             functions.insert(.quality)
         }
         return (links, severity, functions.sorted())
+    }
+
+    /// The function a kind of disruption comes from.
+    static func origin(_ kind: DisruptionKind) -> PlantFunction {
+        switch kind {
+        case .machineDown, .machineSlow, .operationLate, .scrapBeyondPlan: .production
+        case .materialMissing, .shortageProjected: .warehouse
+        case .qualityHold: .quality
+        case .operatorAbsent: .labour
+        case .supplierReceiptLate: .purchasing
+        case .rushOrder, .salesOrderChanged, .promiseNotFeasible: .sales
+        case .outcomeRequest: .planning
+        }
     }
 }

@@ -21,14 +21,23 @@ enum OutcomePlanner {
         let actions = Assessment.rank(Array(built.options.prefix(3)), ctx, order: [])
         var impact = Impacts.impact(ctx)
         for c in built.options where c.kinds.contains(.moveToAlternativeWorkCenter) { impact.checksDue += c.checks }
-        var (chain, severity, functions) = Impacts.chain(built.title, sourceEvent: nil, impact: impact, ctx: ctx, least: .medium, functions: [.planning])
+        var (chain, severity, functions) = Impacts.chain(built.title, sourceEvent: nil, impact: impact, ctx: ctx, least: .medium)
         chain[0].kind = "request"
         impact.operations = Array(impact.operations.prefix(options.maxListedOperations))
         if let text, !text.isEmpty { chain[0].text += " (asked as “\(text)”)" }
+        // An ask no option meets is said plainly, in data as well as in words.
+        var notes: [String] = []
+        let targets = actions.compactMap(\.target)
+        if let first = targets.first, !targets.contains(where: \.met) {
+            let best = targets.max { $0.marginMinutes < $1.marginMinutes } ?? first
+            notes.append("No option meets \(Analysis.stamp(first.requested, state)) for \(first.subject): the best has it done \(best.achieved.map { Analysis.stamp($0, state) } ?? "?"), \(Analysis.duration(-best.marginMinutes)) late")
+        }
+        if actions.isEmpty { notes.append("No option could be simulated for this request") }
         return PlantException(
             id: "EXC-000000", kind: .outcomeRequest, title: built.title, subject: "outcome:\(request.kindName):\(built.ref)", disruption: ctx.disruption,
             request: request, requestText: text, raisedAt: now, raisedBy: user, severity: severity, functions: functions, causeChain: chain,
-            impact: impact, actions: actions, notify: Array(Set(actions.flatMap(\.approvals))).sorted { $0.rawValue < $1.rawValue })
+            impact: impact, actions: actions, notify: Array(Set(actions.flatMap(\.approvals))).sorted { $0.rawValue < $1.rawValue },
+            actionNotes: notes.isEmpty ? nil : notes)
     }
 
     private static func unknown(_ field: String, _ what: String) -> OrchestrationError {
@@ -44,6 +53,11 @@ enum OutcomePlanner {
 
     private static func completion(_ o: Outcome, _ sc: Scenario, of orders: Set<ProductionOrder.ID>) -> Int? {
         sc.planning.orders.enumerated().compactMap { orders.contains($1) ? o.completion[$0] : nil }.max()
+    }
+
+    /// Whether an option has `orders` done by `date`, in data.
+    private static func targetCheck(_ label: String, _ o: Outcome, _ sc: Scenario, of orders: Set<ProductionOrder.ID>, by date: Date) -> TargetCheck {
+        TargetCheck(subject: label, requested: date, achieved: completion(o, sc, of: orders).map(sc.date))
     }
 
     // MARK: Expedite a sales order
@@ -82,7 +96,7 @@ enum OutcomePlanner {
         let (stepA, publishedA) = Actions.publishStep(ctx, sc, resequenced, kind: .resequence,
                                                       summary: "Resequence the plan with \(label)'s orders due by \(Analysis.stamp(date, ctx.state)) and publish it")
         out.append(Candidate(kind: .resequence, title: "Resequence with \(label) due by \(Analysis.stamp(date, ctx.state))", steps: [stepA], outcome: a, schedule: publishedA,
-                             note: "\(label) \(meets(completion(a, sc, of: targets).map(sc.date), date, ctx.state))"))
+                             note: "\(label) \(meets(completion(a, sc, of: targets).map(sc.date), date, ctx.state))", target: targetCheck(label, a, sc, of: targets, by: date)))
 
         // B: move its operations (and those of the components pegged to it) to alternative work centers.
         var ops = Set(sc.index.filter { targets.contains($0.key.order) }.map(\.value))
@@ -93,7 +107,7 @@ enum OutcomePlanner {
                                                           summary: "Move \(moved.count) operation\(moved.count == 1 ? "" : "s") of \(label) to alternative work centers and publish the plan")
             out.append(Candidate(kind: .moveToAlternativeWorkCenter, title: "Move \(label)'s work to alternative work centers", steps: [stepB], outcome: b,
                                  schedule: publishedB, checks: Actions.documentChecks(ctx, moved, b),
-                                 note: "\(label) \(meets(completion(b, sc, of: targets).map(sc.date), date, ctx.state))"))
+                                 note: "\(label) \(meets(completion(b, sc, of: targets).map(sc.date), date, ctx.state))", target: targetCheck(label, b, sc, of: targets, by: date)))
         }
 
         // C: overtime on the work center carrying most of its work.
@@ -103,10 +117,11 @@ enum OutcomePlanner {
             let (o, osc, c) = Actions.overtime(ctx, wc: wc, after: sim.now, reason: "Expedite \(label)", score: score)
         {
             let (publish, published) = Actions.publishStep(ctx, osc, c.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
+            let length = Int(o.end.timeIntervalSince(o.start) / 60)
+            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
                                   commands: [.scheduleOvertime(o)] + publish.commands)
             out.append(Candidate(kind: .addOvertime, title: "Overtime on \(wc) for \(label)", steps: [step], outcome: c, schedule: published, overtimeOn: wc,
-                                 note: "\(label) \(meets(completion(c, osc, of: targets).map(osc.date), date, ctx.state))"))
+                                 note: "\(label) \(meets(completion(c, osc, of: targets).map(osc.date), date, ctx.state))", overtimeScheduled: length, target: targetCheck(label, c, osc, of: targets, by: date)))
         }
         return ("Expedite \(label) to \(Analysis.stamp(date, ctx.state))", so.rawValue, ctx, out)
     }
@@ -134,7 +149,7 @@ enum OutcomePlanner {
         let a = sim.measure(sc, resequenced)
         let (stepA, publishedA) = Actions.publishStep(ctx, sc, resequenced, kind: .resequence, summary: "Resequence the plan around \(order.id) and publish it")
         out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) and resequence", steps: [insert, stepA], outcome: a, schedule: publishedA,
-                             note: "\(order.id) \(meets(completion(a, sc, of: mine).map(sc.date), date, ctx.state))"))
+                             note: "\(order.id) \(meets(completion(a, sc, of: mine).map(sc.date), date, ctx.state))", target: targetCheck(order.id.rawValue, a, sc, of: mine, by: date)))
 
         // B: insert and add overtime where its work is heaviest.
         var load: [WorkCenter.ID: Int] = [:]
@@ -149,10 +164,12 @@ enum OutcomePlanner {
                                                plan: { Actions.insertedPlan(ctx, $0, order: order) }, score: score)
         {
             let (publish, published) = Actions.publishStep(ctx, osc, b.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
-            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(Int(o.end.timeIntervalSince(o.start) / 60))) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
+            let length = Int(o.end.timeIntervalSince(o.start) / 60)
+            let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state))",
                                   commands: [.scheduleOvertime(o)] + publish.commands)
             out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) with overtime on \(wc)", steps: [insert, step], outcome: b, schedule: published,
-                                 overtimeOn: wc, note: "\(order.id) \(meets(completion(b, osc, of: mine).map(osc.date), date, ctx.state))"))
+                                 overtimeOn: wc, note: "\(order.id) \(meets(completion(b, osc, of: mine).map(osc.date), date, ctx.state))", overtimeScheduled: length,
+                                 target: targetCheck(order.id.rawValue, b, osc, of: mine, by: date)))
         }
 
         // C: insert without disturbing anyone and promise the earliest date it can be done.
@@ -169,7 +186,8 @@ enum OutcomePlanner {
             step.summary += "; promise \(Analysis.stamp(promise, ctx.state)) to the customer"
             step.commands += publish.commands
             out.append(Candidate(kind: .insertOrder, title: "Insert \(order.id) after planned work and promise \(Analysis.stamp(promise, ctx.state))", steps: [step], outcome: c,
-                                 schedule: published, note: "\(order.id) \(meets(sc.date(done), date, ctx.state))"))
+                                 schedule: published, note: "\(order.id) \(meets(sc.date(done), date, ctx.state))",
+                                 target: TargetCheck(subject: order.id.rawValue, requested: date, achieved: sc.date(done))))
         }
         return ("Fit a rush order for \(label) by \(Analysis.stamp(date, ctx.state))", "\(item):\(Analysis.number(quantity))", ctx, out)
     }

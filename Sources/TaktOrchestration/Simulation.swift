@@ -31,6 +31,12 @@ struct Scenario {
     var resourceIndex: [WorkCenter.ID: Int]
     /// The published schedule's steps, by operation.
     var published: [OpKey: ScheduledStep]
+    /// The plan as it stands (the baseline), by operation: an operation *moves* when a plan starts it at another minute or on
+    /// another work center. Nil until the baseline is decoded (the baseline itself moves nothing).
+    var reference: [OpKey: (start: Int, resource: Int)]?
+    /// Completed production orders serving an open customer line that has not shipped in full: when their goods are ready
+    /// to ship (their completion, or the assumed end of a hold on them).
+    var finished: [ProductionOrder.ID: Date] = [:]
 
     var problem: SchedulingProblem {
         get { planning.problem }
@@ -57,6 +63,28 @@ struct Outcome {
     var completion: [Int?]
     /// Customer lines served by open production, with their completion and the date measured against.
     var lines: [LineKey: (completion: Date, due: Date, late: Int)]
+    /// Per order index: the order, its due minute and its priority weight (so figures can be taken on part of the plan).
+    var orders: [(id: ProductionOrder.ID, due: Int?, weight: Double)] = []
+    /// The production orders serving each line.
+    var lineOrders: [LineKey: Set<ProductionOrder.ID>] = [:]
+
+    /// The lateness figures on some orders only, and the customer lines they serve: what an action is judged on. Overtime,
+    /// setup and moved operations are plant-wide and left at 0.
+    func kpis(on scope: Set<ProductionOrder.ID>) -> PlanKPIs {
+        var k = PlanKPIs()
+        for (j, o) in orders.enumerated() where scope.contains(o.id) {
+            guard let c = completion[j], let due = o.due, c > due else { continue }
+            k.lateOrders += 1
+            k.totalLatenessMinutes += c - due
+            k.weightedTardinessMinutes += o.weight * Double(c - due)
+        }
+        for (key, l) in lines where l.late > 0 && !(lineOrders[key] ?? []).isDisjoint(with: scope) {
+            k.lateCustomerLines += 1
+            k.customerLatenessMinutes += l.late
+        }
+        k.weightedTardinessMinutes = (k.weightedTardinessMinutes * 100).rounded() / 100
+        return k
+    }
 }
 
 struct Simulator {
@@ -82,6 +110,15 @@ struct Simulator {
         let resourceIndex = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
         var sc = Scenario(state: state, planning: planning, index: index, overtime: [], resourceIndex: resourceIndex,
                           published: Analysis.publishedSteps(state))
+        for po in state.productionOrders.values where po.status == .completed {
+            guard let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], so.status == .open,
+                  let line = so.lines.first(where: { $0.line == peg.line }),
+                  state.shippedQuantity(salesOrder: so.id, line: line.line) < line.quantity - 1e-9 else { continue }
+            sc.finished[po.id] = po.completedAt ?? now
+        }
+        for fact in planning.picture.facts where fact.disruption.kind == .qualityHold {
+            holdFinishedGoods(fact.disruption, on: &sc)
+        }
         for (wc, list) in state.overtime {
             guard let r = resourceIndex[wc] else { continue }
             for o in list {
@@ -126,10 +163,22 @@ struct Simulator {
                 guard let po = sc.state.productionOrders[id], po.pegging?.salesOrder == so, d.line == nil || po.pegging?.line == d.line else { continue }
                 sc.problem.orders[j].due = min(sc.problem.orders[j].due ?? Int.max, sc.minutes(date))
             }
+        case .qualityHold:
+            holdFinishedGoods(d, on: &sc)
+            fallthrough
         default:
             var published: [OperationRef: ScheduledStep] = [:]
             for (key, step) in sc.published { published[OperationRef(productionOrder: key.order, operation: key.sequence)] = step }
             sc.planning.impose(d, state: sc.state, published: published)
+        }
+    }
+
+    /// Finished goods a hold puts on hold cannot ship before the hold's (assumed) end.
+    func holdFinishedGoods(_ d: Disruption, on sc: inout Scenario) {
+        guard let until = d.until else { return }
+        for lot in d.lots {
+            guard let po = sc.state.lots[lot]?.productionOrder, let ready = sc.finished[po] else { continue }
+            sc.finished[po] = max(ready, until)
         }
     }
 
@@ -239,17 +288,22 @@ struct Simulator {
             k.weightedTardinessMinutes += order.weight * Double(c - due)
         }
         var lines: [LineKey: (completion: Date, due: Date, late: Int)] = [:]
-        for (j, id) in sc.planning.orders.enumerated() {
-            guard let c = completion[j], let peg = sc.state.productionOrders[id]?.pegging,
-                let so = sc.state.salesOrders[peg.salesOrder], so.status == .open,
-                let line = so.lines.first(where: { $0.line == peg.line })
-            else { continue }
+        var lineOrders: [LineKey: Set<ProductionOrder.ID>] = [:]
+        func serve(_ id: ProductionOrder.ID, done: Date) {
+            guard let peg = sc.state.productionOrders[id]?.pegging, let so = sc.state.salesOrders[peg.salesOrder], so.status == .open,
+                  let line = so.lines.first(where: { $0.line == peg.line })
+            else { return }
             let key = LineKey(salesOrder: so.id, line: line.line)
+            lineOrders[key, default: []].insert(id)
             let due = promises[key] ?? line.promisedDate ?? line.requestedDate
-            let done = sc.date(c)
-            if let old = lines[key], old.completion >= done { continue }
+            if let old = lines[key], old.completion >= done { return }
             lines[key] = (done, due, max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))))
         }
+        for (j, id) in sc.planning.orders.enumerated() {
+            if let c = completion[j] { serve(id, done: sc.date(c)) }
+        }
+        // A line its finished goods serve is done when they can ship (a hold keeps them back).
+        for (id, ready) in sc.finished.sorted(by: { $0.key < $1.key }) { serve(id, done: ready) }
         for l in lines.values where l.late > 0 {
             k.lateCustomerLines += 1
             k.customerLatenessMinutes += l.late
@@ -260,15 +314,15 @@ struct Simulator {
             }
         }
         k.setupMinutes = ObjectiveValues.of(schedule, in: problem).totalSetup
-        let published = sc.published
-        for s in schedule.operations {
-            guard let step = published[sc.key(s.operation.rawValue)] else { continue }
-            let moved = step.workCenter != sc.planning.workCenters[s.resource.rawValue]
-                || abs(sc.date(s.start).timeIntervalSince(step.start)) >= 60
-            if moved { k.movedOperations += 1 }
+        if let reference = sc.reference {
+            for s in schedule.operations {
+                guard let before = reference[sc.key(s.operation.rawValue)] else { continue }
+                if before.start != s.start || before.resource != s.resource.rawValue { k.movedOperations += 1 }
+            }
         }
         k.weightedTardinessMinutes = (k.weightedTardinessMinutes * 100).rounded() / 100
-        return Outcome(schedule: schedule, kpis: k, completion: completion, lines: lines)
+        let orders = sc.planning.orders.enumerated().map { (j, id) in (id: id, due: problem.orders[j].due, weight: problem.orders[j].weight) }
+        return Outcome(schedule: schedule, kpis: k, completion: completion, lines: lines, orders: orders, lineOrders: lineOrders)
     }
 
     /// A schedule as the plant publishes it.

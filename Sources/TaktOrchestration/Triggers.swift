@@ -298,7 +298,8 @@ struct EventReading {
             let lots = m.lots.compactMap { state.lots[$0] }
             let item = lots.first?.item
             let quantity = lots.filter { $0.item == item }.reduce(0) { $0 + $1.quantity }
-            let d = Disruption(kind: kind, from: m.at, until: after(m.at), item: item, lots: m.lots, quantity: item == nil ? nil : quantity)
+            let d = Disruption(kind: kind, from: m.at, until: after(m.at), item: item, lots: m.lots, quantity: item == nil ? nil : quantity,
+                               operations: m.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) })
             var what = m.lots.prefix(3).map(\.rawValue).joined(separator: ", ")
             if m.lots.count > 3 { what += " and \(m.lots.count - 3) more" }
             if m.lots.count == 1, let lot = lots.first { what += " (\(number(lot.quantity)) × \(lot.item))" }
@@ -310,15 +311,17 @@ struct EventReading {
             let shortage = s.shortage
             let next = nextReceipt(shortage.item, from: shortage.from)
             let until = next?.expectedDate ?? after(shortage.from)
-            let d = Disruption(kind: kind, from: shortage.from, until: until, item: shortage.item, quantity: shortage.shortBy)
+            let d = Disruption(kind: kind, from: shortage.from, until: until, item: shortage.item, quantity: shortage.shortBy,
+                               operations: shortage.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) })
             var title = "\(shortage.item) runs short by \(number(shortage.shortBy))\(unit(shortage.item)) from \(date(shortage.from))"
             title += next.map { " (next receipt \(date($0.expectedDate)))" } ?? " (no receipt expected)"
             return Found(disruption: d, subject: "\(kind.rawValue):\(shortage.item)", title: title)
 
         case .holdPlaced(let h):
             let item = heldItem(h)
+            let orders = Set(h.orders + [h.productionOrder].compactMap { $0 }).sorted()
             var d = Disruption(kind: kind, workCenter: h.workCenter, from: h.placedAt, until: after(h.placedAt), productionOrder: h.productionOrder,
-                               item: item, lots: h.lots.map(\.lot), quantity: heldQuantity(h))
+                               item: item, lots: h.lots.map(\.lot), quantity: heldQuantity(h), orders: orders.isEmpty ? nil : orders)
             if h.kind == .lot, d.lots.isEmpty, let lot = h.lot { d.lots = [lot] }
             let target: String = switch h.kind {
             case .supplierLot: "Supplier lot \(h.supplierLot ?? "?") from \(h.supplier ?? "?")"
@@ -462,7 +465,8 @@ struct EventReading {
     func nextReceipt(_ item: Item.ID, from: Date) -> ExpectedReceipt? {
         let open = state.expectedReceipts.values.filter { $0.item == item && $0.status == .open && $0.openQuantity > 0 }
             .sorted { ($0.expectedDate, $0.id) < ($1.expectedDate, $1.id) }
-        return open.first { $0.expectedDate >= from } ?? open.last
+        // A receipt due before `from` is already counted in what made the shortage: only a later one ends it.
+        return open.first { $0.expectedDate >= from }
     }
 
     /// The delivery this announcement replaces: another expected receipt of the same item, supplier and reference

@@ -25,6 +25,8 @@ public struct PlanningProblem: Sendable {
     public var operations: [OperationRef]
     /// `setupFamilies[f]` is setup family `f`.
     public var setupFamilies: [String]
+    /// The facts imposed on the problem (what the plant knows, less what the caller left out).
+    public var picture = PlantPicture(facts: [])
 
     public struct OperationRef: Sendable, Hashable {
         public var productionOrder: ProductionOrder.ID
@@ -144,6 +146,7 @@ extension PlanningProblem {
         self.init(problem: SchedulingProblem(resources: resources, orders: orders, operations: operations), origin: origin,
                   workCenters: workCenters, orders: orderIDs, operations: refs, setupFamilies: families)
         pegSemiFinishedSupply(state, last: pegLast)
+        self.picture = picture
         var published: [TaktCore.OperationRef: ScheduledStep] = [:]
         for step in state.publishedSchedule?.steps ?? [] {
             let key = TaktCore.OperationRef(productionOrder: step.productionOrder, operation: step.sequence)

@@ -1048,8 +1048,16 @@ private enum Samples {
         full.supersededBy = "EXC-000002"
         full.dismissReason = "no longer relevant"
         full.verifications = [verification]
+        full.actionNotes = ["pick-another-lot: no other usable lot of CAST-100 is free"]
+        full.disruption.operations = [OperationRef(productionOrder: "PO-000004", operation: 10)]
+        full.disruption.orders = ["PO-000004"]
+        full.impact.shipped = [ShippedLotNotice(lot: "LOT-F-1", item: "PUMP-1", productionOrder: "PO-000001", salesOrder: "SO-1001", salesOrderLine: 1,
+                                                customer: "CUST-ACME")]
+        full.impact.assumptions = ["This disruption lasts until 2026-11-25 14:00 (assumed: no end was reported)"]
         let decision = ApprovalRecord(role: .supervisor, user: "sup", approved: true, comment: "two people stay", at: now)
         full.actions[0].decisions = [decision]
+        full.actions[0].target = TargetCheck(subject: "SO-1001 line 1", requested: day(2), achieved: day(1))
+        full.actions[0].scope = ActionScope(productionOrders: ["PO-000004"], predicted: kpis)
         return [
             specimen("PlantException", full), specimen("Disruption", full.disruption), specimen("Impact", full.impact),
             specimen("PlanKPIs", kpis), specimen("OperationMove", full.impact.operations[0]), specimen("OrderLateness", full.impact.orders[0]),
@@ -1057,6 +1065,8 @@ private enum Samples {
             specimen("CheckDue", full.impact.checksDue[0]), specimen("AffectedRefs", full.impact.affected), specimen("CauseLink", full.causeChain[0]),
             specimen("ProposedAction", full.actions[0]), specimen("ActionStep", action.steps[0]), specimen("CostTerm", action.costTerms[0]),
             specimen("ApprovalRecord", decision), specimen("ExceptionTask", full.tasks[0]), specimen("Verification", verification),
+            specimen("OperationRef", OperationRef(productionOrder: "PO-000004", operation: 10)), specimen("TargetCheck", full.actions[0].target!),
+            specimen("ActionScope", full.actions[0].scope!),
             specimen("Playbook", playbook), specimen("PlaybookCondition", playbook.conditions[0]), specimen("ApprovalPolicy", ApprovalPolicy.standard),
             specimen("ApprovalRule", ApprovalPolicy.standard.rules[0]),
             specimen("DecideAction", DecideAction(exception: "EXC-000001", action: "A1", comment: "ok")),

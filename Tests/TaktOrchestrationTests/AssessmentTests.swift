@@ -72,7 +72,7 @@ struct AssessmentTests {
         #expect(after.publishedSchedule?.id == "SCH-000002")
         let verification = Orchestration.verify(e, action: best, state: after, now: F.now)
         #expect(verification.passed, "\(verification.text)")
-        #expect(verification.text.contains("Expected late orders \(best.predicted.lateOrders)"))
+        #expect(verification.text.contains("Expected late orders \(best.scope?.predicted.lateOrders ?? -1)"))
     }
 
     @Test("Material missing at the line: pick another lot of the same item; the reservation goes out and the plan holds")
