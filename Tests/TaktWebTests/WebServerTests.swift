@@ -56,13 +56,14 @@ struct WebServer: Sendable {
         return secret
     }
 
-    static func run<T: Sendable>(_ body: @Sendable (WebServer) async throws -> T) async throws -> T {
+    /// - Parameter clock: the plant's clock (default: standing still at ``morning``).
+    static func run<T: Sendable>(clock: @escaping @Sendable () -> Date = { morning }, _ body: @Sendable (WebServer) async throws -> T) async throws -> T {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takt-web-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("takt.sqlite").path
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: { morning })
+        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: clock)
         _ = try await TaktApplication.prepare(
             engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, seed: 42, scale: 1, bootstrapToken: adminToken),
             now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)
