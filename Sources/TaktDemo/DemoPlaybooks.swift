@@ -44,10 +44,11 @@ public enum DemoPlaybooks {
             Playbook(
                 id: "PB-MATERIAL-MISSING", name: "Missing pallet",
                 description: "A pallet or lot is not where the plant says it is, so the operations it feeds cannot start. "
-                    + "Pick another lot of the same item, use an approved substitute, or expedite a purchase; assumed lost for a day.",
+                    + "Pick another lot of the same item, use an approved substitute, expedite a purchase, or run other work now; "
+                    + "assumed lost for a day.",
                 event: "materialMissing",
                 exceptionKind: .materialMissing, severity: .high, functions: [.warehouse, .production],
-                actions: [.pickAnotherLot, .substituteMaterial, .expeditePurchase, .repromise],
+                actions: [.pickAnotherLot, .substituteMaterial, .expeditePurchase, .resequence, .repromise],
                 tasks: [ExceptionTask(role: .warehouse, text: "Search the last known location and the route to the line; report the pallet found or lost")],
                 notify: [.warehouse, .planner], assumedDurationMinutes: 1440),
             Playbook(
@@ -124,11 +125,12 @@ public enum DemoPlaybooks {
             Playbook(
                 id: "PB-SUPPLIER-LOT-HOLD", name: "Quality hold on a supplier lot",
                 description: "Quality holds every lot of a supplier lot (a supplier notice or a failed incoming inspection). "
-                    + "Re-inspect and release what passes, or use other lots or an approved substitute; assumed held for two days.",
+                    + "Re-inspect and release what passes, use other lots or an approved substitute, or re-make finished goods a "
+                    + "customer waits for; shipped lots are recall candidates and sales tells their customers; assumed held for two days.",
                 event: "holdPlaced",
                 conditions: [PlaybookCondition(field: "kind", op: .eq, value: .string("supplier-lot"))],
                 exceptionKind: .qualityHold, severity: .high, functions: [.quality, .warehouse, .purchasing, .production],
-                actions: [.reinspectAndRelease, .pickAnotherLot, .substituteMaterial, .repromise],
+                actions: [.reinspectAndRelease, .pickAnotherLot, .substituteMaterial, .remake, .repromise],
                 tasks: [
                     ExceptionTask(role: .quality, text: "Re-inspect the held lots with the tightened plan"),
                     ExceptionTask(role: .planner, text: "Tell the supplier about the hold and ask for a replacement delivery"),

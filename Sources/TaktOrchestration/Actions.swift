@@ -277,8 +277,10 @@ enum Actions {
         let holds = ctx.state.holds.values.filter { h in !h.released && h.lots.contains { d.lots.contains($0.lot) } }.sorted { $0.id < $1.id }
         guard !holds.isEmpty else { return nil }
         let available = ctx.sim.now.addingTimeInterval(Double(ctx.sim.options.reinspectionMinutes) * 60)
-        let releases = Dictionary(Analysis.materialAffected(d, state: ctx.state).map { ($0, available) }, uniquingKeysWith: { a, _ in a })
-        let sc = ctx.variant(releases: releases)
+        // Re-inspected and released: the hold ends when the re-inspection does (held material, orders and finished goods free then).
+        var released = d
+        released.until = min(d.until ?? available, available)
+        let sc = Context.variant(ctx.base, released, ctx.sim)
         guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
         let step = ActionStep(kind: .reinspectAndRelease,
                               summary: "Quality re-inspects \(d.lots.map(\.rawValue).joined(separator: ", ")) (about \(Analysis.duration(ctx.sim.options.reinspectionMinutes))) and releases \(holds.map(\.id.rawValue).joined(separator: ", "))",

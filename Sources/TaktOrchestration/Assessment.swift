@@ -275,19 +275,19 @@ enum Assessment {
         let nothing = ctx.cost(ctx.doNothing)
         return scored.enumerated().map { (i, entry) in
             let (c, terms, cost, _) = entry
-            var why = "Rank \(i + 1) of \(scored.count): cost \(Analysis.number(cost))"
+            var why = "Rank \(i + 1) of \(scored.count): cost \(Analysis.number(cost)) points"
             let biggest = terms.filter { $0.cost > 0 }.sorted { $0.cost > $1.cost }.prefix(2)
                 .map { "\($0.name) \(Analysis.number($0.cost))" }
             if !biggest.isEmpty { why += " (mostly \(biggest.joined(separator: ", ")))" }
             why += cost < nothing - 1e-9
-                ? ", \(Analysis.number(nothing - cost)) less than doing nothing (\(Analysis.number(nothing)))"
+                ? ", \(Analysis.number(nothing - cost)) points less than doing nothing (\(Analysis.number(nothing)))"
                 : ", no better than doing nothing (\(Analysis.number(nothing)))"
             if i + 1 < scored.count {
                 let next = scored[i + 1]
-                why += "; \(Analysis.number(next.2 - cost)) cheaper than A\(i + 2) (\(next.0.title))"
+                why += "; \(Analysis.number(next.2 - cost)) points cheaper than A\(i + 2) (\(next.0.title))"
                 if next.2 - cost < 1e-9 { why += ", preferred by the playbook's order" }
             }
-            if i > 0 { why += "; A1 (\(scored[0].0.title)) costs \(Analysis.number(cost - scored[0].2)) less" }
+            if i > 0 { why += "; A1 (\(scored[0].0.title)) costs \(Analysis.number(cost - scored[0].2)) points less" }
             if c.outcome.kpis.totalLatenessMinutes <= ctx.baseline.kpis.totalLatenessMinutes
                 && c.outcome.kpis.lateCustomerLines <= ctx.baseline.kpis.lateCustomerLines
             {

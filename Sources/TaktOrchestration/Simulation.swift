@@ -281,8 +281,16 @@ struct Simulator {
             completion[j] = max(completion[j] ?? Int.min, s.end)
         }
         var k = PlanKPIs()
-        for order in problem.orders {
-            guard let c = completion[order.id.rawValue], let due = order.due, c > due else { continue }
+        var orders = sc.planning.orders.enumerated().map { (j, id) in (id: id, due: problem.orders[j].due, weight: problem.orders[j].weight) }
+        // A completed order whose goods a hold keeps back is done only when they can be used: it counts like an open order
+        // finishing then (an order completed in the past counts nowhere).
+        for (id, ready) in sc.finished.sorted(by: { $0.key < $1.key }) where ready > now {
+            guard let po = sc.state.productionOrders[id] else { continue }
+            orders.append((id, sc.minutes(po.dueDate), Double(6 - min(5, max(1, po.priority)))))
+            completion.append(sc.minutesUp(ready))
+        }
+        for (j, order) in orders.enumerated() {
+            guard let c = completion[j], let due = order.due, c > due else { continue }
             k.lateOrders += 1
             k.totalLatenessMinutes += c - due
             k.weightedTardinessMinutes += order.weight * Double(c - due)
@@ -321,7 +329,6 @@ struct Simulator {
             }
         }
         k.weightedTardinessMinutes = (k.weightedTardinessMinutes * 100).rounded() / 100
-        let orders = sc.planning.orders.enumerated().map { (j, id) in (id: id, due: problem.orders[j].due, weight: problem.orders[j].weight) }
         return Outcome(schedule: schedule, kpis: k, completion: completion, lines: lines, orders: orders, lineOrders: lineOrders)
     }
 

@@ -22,8 +22,11 @@ struct DemoScenario: Sendable {
 
     /// - Parameter orchestrate: run the orchestrator (started after the schedule is published, so it begins at the end of
     ///   the log as `takt serve` would and does not spend the test's time on the shortages the publication projects).
-    static func run(orchestrate: Bool = true, _ body: @Sendable (DemoScenario) async throws -> Void) async throws {
-        try await TestServer.run(demo: true, clock: { morning }) { s in
+    ///   - seed: the demo plant's seed (default 42).
+    ///   - clock: the plant's clock (default: fixed at ``morning``).
+    static func run(orchestrate: Bool = true, seed: UInt64 = 42, clock: (@Sendable () -> Date)? = nil,
+                    _ body: @Sendable (DemoScenario) async throws -> Void) async throws {
+        try await TestServer.run(demo: true, clock: clock ?? { morning }, seed: seed) { s in
             var tokens: [String: String] = [:]
             for role in roles { tokens[role] = try await issueToken(s, for: role) }
             let published = try await s.send(.POST, "/api/v1/schedule/runs", token: tokens["planner"], body: #"{"iterations":300,"seed":7}"#)

@@ -47,14 +47,15 @@ struct TestServer: Sendable {
     ///   - demo: generate the demo plant first.
     ///   - databasePath: reuse a database file (default: a new temporary one).
     ///   - clock: the engine's clock (default: the real time).
-    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: (@Sendable () -> Date)? = nil,
-                                 _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+    ///   - seed, scale: the demo plant's (default 42 and 1).
+    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: (@Sendable () -> Date)? = nil, seed: UInt64 = 42,
+                                 scale: Int = 1, _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
         let path = databasePath ?? temporaryDatabasePath()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: clock ?? { Date() })
         _ = try await TaktApplication.prepare(
             engine: engine,
-            configuration: ServerConfiguration(databasePath: path, demo: demo, seed: 42, scale: 1, bootstrapToken: adminToken),
+            configuration: ServerConfiguration(databasePath: path, demo: demo, seed: seed, scale: scale, bootstrapToken: adminToken),
             now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)  // 2026-11-24
         let port = Mutex<Int?>(nil)
         let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in

@@ -145,8 +145,8 @@ struct PlaybookTests {
             #expect(!p.actions.isEmpty && !p.notify.isEmpty && !p.functions.isEmpty && p.description != nil, "\(id)")
         }
         #expect(byID["PB-COMPONENT-LATE"]?.notify == [.planner, .supervisor, .sales])
-        #expect(byID["PB-MATERIAL-MISSING"]?.actions == [.pickAnotherLot, .substituteMaterial, .expeditePurchase, .repromise])
-        #expect(byID["PB-SUPPLIER-LOT-HOLD"]?.actions == [.reinspectAndRelease, .pickAnotherLot, .substituteMaterial, .repromise])
+        #expect(byID["PB-MATERIAL-MISSING"]?.actions == [.pickAnotherLot, .substituteMaterial, .expeditePurchase, .resequence, .repromise])
+        #expect(byID["PB-SUPPLIER-LOT-HOLD"]?.actions == [.reinspectAndRelease, .pickAnotherLot, .substituteMaterial, .remake, .repromise])
         #expect(byID["PB-SUPPLIER-LOT-HOLD"]?.conditions == [PlaybookCondition(field: "kind", op: .eq, value: .string(HoldTargetKind.supplierLot.rawValue))])
         #expect(byID["PB-PROMISE-CAPACITY"]?.actions == [.resequence, .addOvertime, .repromise])
         #expect(byID["PB-MACHINE-SLOW"]?.actions == [.moveToAlternativeWorkCenter, .addOvertime, .resequence, .repromise])
