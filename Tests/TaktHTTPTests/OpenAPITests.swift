@@ -1156,7 +1156,7 @@ private enum Samples {
                 productionOrder: "PO-000003", sequence: 20, name: "Deburr", item: "HOUS-100", quantity: 8, orderStatus: .released, priority: 3,
                 dueDate: day(25), start: day(2), end: day(3), operationStatus: .waiting, canStart: false,
                 blockers: [Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue, message: "operation 10 is waiting")])),
-        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens + orchestrationSpecimens
+        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens + orchestrationSpecimens + shopFloorTruthSpecimens
     }
 
     static let materialCheck = MaterialCheck(item: "CAST-100", required: 8, available: 6)
@@ -1537,5 +1537,88 @@ private enum Samples {
                                                   releasedOrders: [], releasedWorkCenter: nil, by: nil, at: now)),
             specimen("OperationProgress", OperationProgress(sequence: 21, name: "Rework NC-000001", reworkOf: "NC-000001", reworkWorkCenter: "WC-LATHE-2")),
         ] + Samples.commands.map { specimen("Command", $0) }
+    }
+}
+
+// MARK: - Issue 12: consumption records, proposals, OEE data issues, plant KPIs
+
+extension Samples {
+    static let displaced = DisplacedReservation(reservation: "RES-000002", productionOrder: "PO-000004", operation: 10, quantity: 5, remaining: 1,
+                                                stagingTask: "STG-000002", stagingTaskStatus: .open)
+    static let dataIssue = OEEReport.DataIssue(rule: "performance-above-ideal", message: "the units booked at WC-LATHE-1 need 2 h 42 min at the "
+                                               + "routing's ideal rate, but only 2 min of production time were recorded in planned time")
+    static let forecastEntry = DeliveryForecastEntry(
+        kind: .customerLine, salesOrder: "SO-1001", line: 1, customer: "CUST-ACME", productionOrders: ["PO-000001"], item: "PUMP-100", quantity: 4,
+        due: day(5), finish: day(4), slackMinutes: 1440, verdict: .onTime, note: "made, not yet shipped")
+    static let forecast = DeliveryForecast(
+        at: now, schedule: "SCH-000001", counted: 2, onTime: 1, atRisk: 0, late: 1, notForecast: 1, customerLines: 1, stockOrders: 1, onTimeRatio: 0.5,
+        statement: "1 of 2 on time: 1 customer line, 1 stock order, by SCH-000001; 1 not forecast", entries: [forecastEntry])
+
+    /// Issue 12's bodies with every optional field set.
+    static var shopFloorTruthSpecimens: [Specimen] {
+        var flagged = oeeReport
+        flagged.performance = nil
+        flagged.oee = nil
+        flagged.dataIssues = [dataIssue]
+        let kpis = PlantKPIs(at: now, delivery: forecast, ordersInProgress: 3, operationsRunning: 2, operationsPaused: 1, openExceptions: 4,
+                             openExceptionsByFunction: Dictionary(uniqueKeysWithValues: PlantFunction.allCases.map { ($0.rawValue, 1) }),
+                             activeHolds: 1, projectedShortages: 2, oeeFrom: day(-7), oeeTo: now, oee: [flagged])
+        let proposal = ConsumptionProposal(
+            productionOrder: "PO-000003", operation: 10, lot: "LOT-C-2", item: "CAST-100", unit: "ea", location: "RECEIVING", component: "CAST-100",
+            consumingOperation: 10, required: 8, consumed: 2, remaining: 6, inLot: 10, reservedForOthers: 10, free: 0, proposed: 6,
+            blockers: [Violation(field: "lot", rule: Interlock.lotReservedElsewhere.rawValue, message: "lot 'LOT-C-2' holds 10 ea, of which 10 are reserved")],
+            summary: "PO-000003 op 10 still needs 6 ea of CAST-100 (8 required, 2 consumed)")
+        return [
+            specimen("Consumption", Consumption(lot: "LOT-C-2", item: "CAST-100", quantity: 5, productionOrder: "PO-000003", operation: 10,
+                                                workCenter: "WC-LATHE-1", by: "jdoe", at: now, overridden: [.lotReservedElsewhere, .lotNotAtLineSide],
+                                                displaced: [displaced])),
+            specimen("DisplacedReservation", displaced),
+            specimen("OverrideRequest", OverrideRequest(interlock: .lotReservedElsewhere, reason: "the other order waits for Friday", lot: "LOT-C-2")),
+            specimen("OverrideInterlock", OverrideInterlock(productionOrder: "PO-000003", operation: 10, interlock: .lotNotAtLineSide,
+                                                            reason: "forklift on its way", lot: "LOT-C-2")),
+            specimen("InterlockOverride", InterlockOverride(productionOrder: "PO-000003", operation: 10, interlock: .lotNotAtLineSide,
+                                                            reason: "forklift on its way", by: "sup", at: now, lot: "LOT-C-2")),
+            specimen("ConsumptionProposal", proposal),
+            specimen("OEEDataIssue", dataIssue), specimen("OEEReport", flagged),
+            specimen("DeliveryForecastEntry", forecastEntry), specimen("DeliveryForecast", forecast), specimen("PlantKPIs", kpis),
+        ]
+    }
+}
+
+extension OpenAPITests {
+    @Test("The demo plant's KPIs (with and without a schedule), a consumption proposal with blockers, an OEE report with a data issue and a consumption passed by override validate against their schemas")
+    func shopFloorTruthAnswersValidate() async throws {
+        let (_, doc) = try await makeDocument()
+        let checker = try SchemaChecker(doc)
+        try await ClockedServer.run { s, clock in
+            func check(_ path: String, _ schema: String, token: String? = TestServer.adminToken, pick: (JSONValue) -> JSONValue? = { $0 }) async throws {
+                let reply = try await s.send(.GET, path, token: token)
+                #expect(reply.status == 200, "\(path): \(reply.text)")
+                let json = try #require(pick(try TaktJSON.decoder.decode(JSONValue.self, from: reply.body)), "\(path)")
+                let errors = checker.errors(json, against: schema)
+                #expect(errors.isEmpty, "\(path) against \(schema): \(errors)")
+            }
+            try await check("/api/v1/kpis", "PlantKPIs")
+            let t = try await ShopFloor.prepare(s)
+            let op = ShopFloorTruthTests.op
+            try #require(try await s.send(.POST, op + "/start", token: t.anna, body: "{}").status == 200)
+            try await check(op + "/consumption-proposal?lot=CAST-24", "ConsumptionProposal", token: t.anna)
+            for interlock in ["lot-reserved-elsewhere", "lot-not-at-line-side"] {
+                let o = try await s.send(.POST, op + "/overrides", token: t.supervisor, body: #"{"interlock":"\#(interlock)","reason":"test","lot":"CAST-24"}"#)
+                #expect(o.status == 200, "\(o.text)")
+                #expect(checker.errors(try TaktJSON.decoder.decode(JSONValue.self, from: o.body), against: "EventList").isEmpty)
+            }
+            let consumed = try await s.send(.POST, op + "/consume", token: t.anna, body: #"{"lot":"CAST-24","quantity":24}"#)
+            #expect(consumed.status == 200, "\(consumed.text)")
+            let list = try TaktJSON.decoder.decode(JSONValue.self, from: consumed.body)
+            #expect(checker.errors(list, against: "EventList").isEmpty, "\(checker.errors(list, against: "EventList"))")
+            clock.advance(minutes: 2)
+            #expect(try await s.send(.POST, op + "/complete", token: t.anna, body: #"{"good":9}"#).status == 200)
+            let planner = try await issueToken(s, for: "planner")
+            #expect(try await s.send(.POST, "/api/v1/schedule/runs", token: planner, body: #"{"iterations":100,"seed":7}"#).status == 201)
+            try await check("/api/v1/kpis", "PlantKPIs")
+            try await check("/api/v1/work-centers/WC-MILL-1/oee?from=2026-11-25T06:00:00Z&to=2026-11-25T06:10:00Z", "WorkCenterOEE")
+            try await check("/api/v1/production-orders/PO-000008/operations", "OperationList")
+        }
     }
 }

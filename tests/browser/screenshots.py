@@ -52,7 +52,10 @@ def main():
         server.api("POST", f"/api/v1/lots/{sorted(l['id'] for l in store)[0]}/move", {"to": "LS-MILL-1"}, token=warehouse)
         server.api("POST", op + "/start", {}, token=anna)
         for lot in server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&status=available&limit=50")["items"]:
-            server.api("POST", op + "/consume", {"lot": lot["id"], "quantity": lot["quantity"]}, token=anna)
+            # What the operation still needs of the lot, as the terminal proposes it.
+            proposal = server.api("GET", op + f"/consumption-proposal?lot={lot['id']}", token=anna)
+            if proposal["proposed"] > 0 and not proposal["blockers"]:
+                server.api("POST", op + "/consume", {"lot": lot["id"], "quantity": proposal["proposed"]}, token=anna)
         server.api("POST", op + "/report", {"good": 4, "scrap": 1, "scrapReason": "porosity"}, token=anna)
         server.api("POST", op + "/complete", {"good": 4}, token=anna)
         server.api("POST", op + "/produce", {"lot": "MH-PO8-001", "quantity": 8, "location": "LS-LATHE-1"}, token=anna)

@@ -122,13 +122,25 @@ def test_operator_start_to_complete(driver, server):
     expect_flash(driver, "Started PO-000008 op 10")
     wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#op-PO-000008-10.running")), "the operation running")
 
-    # Scan the staged castings into the operation.
+    # Scan the staged castings: the terminal proposes what the operation still needs of them (never the whole lot by
+    # default), and only the confirmed quantity is consumed — 9 castings for 9 housings in all.
     staged = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&status=available&limit=50")["items"]
     assert staged, "castings at line side"
-    for lot in staged:
-        scan = driver.find_element(By.ID, "scan")
-        scan.send_keys(lot["id"] + Keys.ENTER)
+    before = {lot["id"]: lot["quantity"] for lot in staged}
+    for lot in sorted(staged, key=lambda l: l["id"]):
+        driver.find_element(By.ID, "scan").send_keys(lot["id"] + Keys.ENTER)
+        field = wait(driver, EC.presence_of_element_located((By.ID, "consume-quantity")), f"the quantity prompt for {lot['id']}")
+        proposed = field.get_attribute("value")
+        if not proposed:
+            assert "needs no more" in driver.find_element(By.ID, "consume-summary").text
+            driver.find_element(By.LINK_TEXT, "Cancel").click()
+            continue
+        assert 0 < float(proposed) <= lot["quantity"], (proposed, lot)
+        driver.find_element(By.ID, "consume-confirm").click()
         expect_flash(driver, f"Consumed lot {lot['id']}")
+    after = {l["id"]: l["quantity"] for l in server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&limit=50")["items"]}
+    taken = sum(q - after.get(lot, 0) for lot, q in before.items())
+    assert taken == 9, f"the operation's need (9 castings) was consumed, not {taken}"
 
     # Report some, then complete.
     driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
