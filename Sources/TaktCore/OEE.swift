@@ -274,8 +274,14 @@ extension PlantState {
 
         // Times: walk the state changes in force during the window, each stretch cut to the planned intervals.
         let history = machineStates[wc.id] ?? []
-        let work = workIntervals(on: wc.id, until: to)
-        let plannedWork = Self.intersection(planned, work)
+        // When work ran there (and of it, inside planned time): read from the operations only if the window has a slow stretch.
+        var workTimes: (all: [DateInterval], planned: [DateInterval])?
+        func work() -> (all: [DateInterval], planned: [DateInterval]) {
+            if let w = workTimes { return w }
+            let all = workIntervals(on: wc.id, until: to)
+            workTimes = (all, Self.intersection(planned, all))
+            return workTimes!
+        }
         var down: [String?: (minutes: Double, stops: Int)] = [:]
         var p = 0  // first planned interval that may overlap the current stretch
         func account(_ start: Date, _ end: Date, _ change: MachineStateChange?) {
@@ -292,7 +298,7 @@ extension PlantState {
             case .running?: report.actualProductionTime += minutes
             case .slow?:
                 // Slow while an operation runs is production at a reduced rate; slow without work is idle.
-                let working = Self.seconds(of: plannedWork, from: start, to: end) / 60
+                let working = Self.seconds(of: work().planned, from: start, to: end) / 60
                 report.actualProductionTime += working
                 report.losses.slowMinutes += working
                 report.idleTime += minutes - working
@@ -312,7 +318,7 @@ extension PlantState {
             if change?.state == .running {
                 report.unplannedProductionTime += (end.timeIntervalSince(start) - inside) / 60
             } else if change?.state == .slow {
-                report.unplannedProductionTime += (Self.seconds(of: work, from: start, to: end) - Self.seconds(of: plannedWork, from: start, to: end)) / 60
+                report.unplannedProductionTime += (Self.seconds(of: work().all, from: start, to: end) - Self.seconds(of: work().planned, from: start, to: end)) / 60
             }
         }
         var i = history.partitioningIndex { $0.at > from }  // first change after `from`

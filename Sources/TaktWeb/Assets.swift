@@ -102,6 +102,9 @@ body.large button, body.large input, body.large select { padding: .7rem 1.1rem; 
 .op-card .forms { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .6rem; align-items: flex-end; }
 .op-card .blockers { color: #93370d; background: #fffaeb; border-radius: var(--radius); padding: .4rem .8rem; margin: .4rem 0; }
 .op-card .blockers li { margin: .15rem 0; }
+.data-issue { display: inline-block; min-width: 22rem; font-size: .85rem; color: #93370d; }
+.consume .blockers { color: #93370d; background: #fffaeb; border-radius: var(--radius); padding: .4rem .8rem; margin: .4rem 0 .8rem; }
+.consume .blockers form { margin: .3rem 0; }
 .wi { background: #f5f8ff; border: 1px solid #b2ccff; border-radius: var(--radius); padding: .7rem 1rem; margin: .5rem 0; }
 .wi pre { white-space: pre-wrap; font-family: inherit; margin: .3rem 0; }
 .signin { display: grid; place-items: center; min-height: 100vh; background: #16202e; }

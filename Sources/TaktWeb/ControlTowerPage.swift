@@ -38,11 +38,11 @@ extension TaktWeb {
                 Pages.figure("on-time delivery forecast", d.onTimeRatio.map { Format.percent($0) } ?? "no forecast", href: "#deliveries",
                              tone: d.onTimeRatio.map { $0 >= 0.95 ? "ok" : ($0 >= 0.85 ? "warn" : "bad") } ?? "", note: d.statement)
                 Pages.figure("late orders", String(late.count), href: "#deliveries", tone: late.isEmpty ? "ok" : "bad",
-                             note: "\(late.filter { $0.kind == .customerLine }.count) customer lines, \(late.filter { $0.kind == .stockOrder }.count) stock orders")
+                             note: "\(Format.count(late.filter { $0.kind == .customerLine }.count, "customer line")), \(Format.count(late.filter { $0.kind == .stockOrder }.count, "stock order"))")
                 Pages.figure("at risk (< 1 day in hand)", String(atRisk.count), href: "#deliveries", tone: atRisk.isEmpty ? "ok" : "warn",
                              note: d.schedule == nil ? "no schedule published" : nil)
                 Pages.figure("orders in progress (WIP)", String(k.ordersInProgress), href: "#wip",
-                             note: "\(k.operationsRunning + k.operationsPaused) operations running or paused")
+                             note: "\(Format.count(k.operationsRunning + k.operationsPaused, "operation")) running or paused")
                 Pages.figure("open exceptions", String(k.openExceptions), href: "/exceptions", tone: k.openExceptions == 0 ? "ok" : "warn")
                 Pages.figure("active holds", String(k.activeHolds), href: "/quality#holds", tone: k.activeHolds == 0 ? "ok" : "warn")
                 Pages.figure("projected shortages", String(k.projectedShortages), href: "/warehouse#shortages", tone: k.projectedShortages == 0 ? "ok" : "bad")
@@ -80,8 +80,10 @@ extension TaktWeb {
                      Pages.meter(r.oee),
                      .text(Format.percent(r.availability)), .text(Format.percent(r.performance)), .text(Format.percent(r.quality)),
                      .text(Format.minutes(r.downTime)), .text("\(Format.quantity(r.goodQuantity)) / \(Format.quantity(r.scrapQuantity))"),
-                     r.dataIssues.isEmpty ? .text("") : el("span", ["class": "badge warn data-issue", "title": r.dataIssues.map(\.message).joined(separator: " ")],
-                                                           text: "data issue: " + r.dataIssues.map(\.message).joined(separator: "; "))]
+                     r.dataIssues.isEmpty ? .text("") : el("span", ["class": "data-issue"]) {
+                         Pages.badge("data issue", "warn")
+                         " " + r.dataIssues.map(\.message).joined(separator: "; ")
+                     }]
                 }, empty: "No work centers.", id: "oee-table")
                 el("p", ["class": "muted"], text: "Per ISO 22400; every ratio is at most 100 %. Where the record cannot be true (more booked than the ideal rate allows in the recorded production time), performance and OEE show “–” and the data issue says why.")
             }

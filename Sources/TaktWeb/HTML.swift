@@ -164,6 +164,8 @@ enum Format {
     static func quantity(_ q: Double) -> String {
         q.rounded() == q ? String(Int(q)) : String(format: "%.2f", q)
     }
+    /// "1 stock order", "3 stock orders".
+    static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
     /// "85 %"; below 10 % with one decimal ("0.4 %"), so a small figure does not read as nothing.
     static func percent(_ p: Double?) -> String {
         guard let p else { return "–" }

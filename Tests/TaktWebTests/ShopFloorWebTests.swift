@@ -138,7 +138,7 @@ struct ShopFloorWebTests {
             // PO-000006, made to stock, was due at midnight: it is late, and listed.
             #expect(tower.text.contains("PO-000006 (stock)"))
             let row = try #require(Floor.row(containing: ">WC-MILL-1<", in: tower.text))
-            #expect(row.contains("data issue: the units booked at WC-MILL-1 need 2 h 42 min at the routing"), "\(row)")
+            #expect(row.contains("data issue</span> the units booked at WC-MILL-1 need 2 h 42 min at the routing"), "\(row)")
             // Work center, OEE, availability, performance: performance and OEE are not shown, 8,100 % nowhere.
             let cells = row.components(separatedBy: "<td>").dropFirst().map { $0.components(separatedBy: "</td>").first ?? "" }
             #expect(cells.count == 8 && cells[3] == "–", "\(cells)")
