@@ -118,7 +118,7 @@ public enum TaktApplication {
         if orchestrate {
             var orchestratorLogger = logger
             orchestratorLogger[metadataKey: "service"] = "orchestrator"
-            app.addServices(OrchestratorService(orchestrator: Orchestrator(engine: engine, logger: orchestratorLogger)))
+            for lane in Orchestrator.lanes(engine: engine, logger: orchestratorLogger) { app.addServices(OrchestratorService(orchestrator: lane)) }
         }
         return app
     }

@@ -91,12 +91,14 @@ public struct ReactBenchmark: Sendable {
         progress("scheduling and publishing")
         let steps = try await publishSchedule(engine: engine, now: now)
 
-        let orchestrator = Orchestrator(engine: engine, logger: logger)
+        let lanes = Orchestrator.lanes(engine: engine, logger: logger)  // as `takt serve` runs them
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await orchestrator.run() }
+            for lane in lanes { group.addTask { await lane.run() } }
             defer { group.cancelAll() }
-            guard await orchestrator.waitUntilIdle(timeout: .seconds(60)) else {
-                throw Failure(description: "the orchestrator did not start within 60 s")
+            for lane in lanes {
+                guard await lane.waitUntilIdle(timeout: .seconds(60)) else {
+                    throw Failure(description: "the orchestrator did not start within 60 s")
+                }
             }
             let setupSeconds = seconds(clock.now - setupStart)
             var random = SplitMix(seed: seed)
@@ -115,7 +117,7 @@ public struct ReactBenchmark: Sendable {
                 }
                 samples.append(Sample(kind: kind, milliseconds: seconds(clock.now - committed) * 1000, actions: exception.actions.count))
                 // One at a time: the orchestrator has handled everything, including what it wrote itself.
-                _ = await orchestrator.waitUntilIdle(timeout: timeout)
+                for lane in lanes { _ = await lane.waitUntilIdle(timeout: timeout) }
             }
             return Figures(scale: scale, samples: samples, setupSeconds: setupSeconds, scheduledSteps: steps)
         }
@@ -131,7 +133,7 @@ public struct ReactBenchmark: Sendable {
             let page = try await engine.events(after: position, limit: 500)
             for e in page {
                 position = e.sequence
-                guard e.type == "exceptionRaised" else { continue }
+                guard e.type == "exceptionRaised" || e.type == "exceptionUpdated" else { continue }
                 if let exception = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload), let source = exception.sourceSequence,
                    sources.contains(source)
                 {

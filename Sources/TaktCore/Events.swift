@@ -122,6 +122,8 @@ public enum Event: Sendable, Hashable {
     case holdPlaced(Hold)
     case holdReleased(HoldReleased)
     case exceptionRaised(PlantException)
+    /// An open exception nobody has decided on yet, assessed again for a newer event on the same subject: same ID, new content.
+    case exceptionUpdated(PlantException)
     case actionApproved(ActionDecided)
     case actionRejected(ActionDecided)
     case actionExecuted(ActionExecuted)
@@ -186,6 +188,7 @@ extension Event {
         "holdPlaced",
         "holdReleased",
         "exceptionRaised",
+        "exceptionUpdated",
         "actionApproved",
         "actionRejected",
         "actionExecuted",
@@ -268,6 +271,7 @@ extension Event {
         case .holdPlaced: "holdPlaced"
         case .holdReleased: "holdReleased"
         case .exceptionRaised: "exceptionRaised"
+        case .exceptionUpdated: "exceptionUpdated"
         case .actionApproved: "actionApproved"
         case .actionRejected: "actionRejected"
         case .actionExecuted: "actionExecuted"
@@ -353,6 +357,7 @@ extension Event {
         case "holdPlaced": self = .holdPlaced(try d(Hold.self))
         case "holdReleased": self = .holdReleased(try d(HoldReleased.self))
         case "exceptionRaised": self = .exceptionRaised(try d(PlantException.self))
+        case "exceptionUpdated": self = .exceptionUpdated(try d(PlantException.self))
         case "actionApproved": self = .actionApproved(try d(ActionDecided.self))
         case "actionRejected": self = .actionRejected(try d(ActionDecided.self))
         case "actionExecuted": self = .actionExecuted(try d(ActionExecuted.self))
@@ -438,6 +443,7 @@ extension Event {
         case .holdPlaced(let v): try encoder.encode(v)
         case .holdReleased(let v): try encoder.encode(v)
         case .exceptionRaised(let v): try encoder.encode(v)
+        case .exceptionUpdated(let v): try encoder.encode(v)
         case .actionApproved(let v): try encoder.encode(v)
         case .actionRejected(let v): try encoder.encode(v)
         case .actionExecuted(let v): try encoder.encode(v)

@@ -22,6 +22,21 @@ extension PlantState {
             if let source = e.sourceSequence, let existing = exceptionBySource[source] {
                 throw .conflict("sourceSequence", "already-raised", "event \(source) already raised exception '\(existing)'")
             }
+            // One subject, one exception: an open one nobody has decided on yet is assessed again in place (an outcome a person
+            // asks for is their own exception each time).
+            if e.request == nil, let open = exceptions.values.filter({ $0.subject == e.subject && $0.status == .open }).min(by: { $0.id < $1.id }),
+               open.actions.allSatisfy({ $0.decisions.isEmpty }) {
+                e.id = open.id
+                e.status = .open
+                e.verifications = open.verifications
+                e.supersededBy = nil
+                e.dismissReason = nil
+                e.raisedAt = open.raisedAt
+                e.raisedBy = open.raisedBy ?? e.raisedBy ?? actor
+                e.updatedAt = now
+                e.updates = (open.updates ?? 0) + 1
+                return [.exceptionUpdated(e)]
+            }
             e.id = .init(String(format: "EXC-%06d", nextExceptionNumber))
             e.status = .open
             e.verifications = []
@@ -187,6 +202,9 @@ extension PlantState {
             exceptions[e.id] = e
             if let source = e.sourceSequence { exceptionBySource[source] = e.id }
             if let n = PlantState.number(in: e.id.rawValue, prefix: "EXC-"), n >= nextExceptionNumber { nextExceptionNumber = n + 1 }
+        case .exceptionUpdated(let e):
+            exceptions[e.id] = e
+            if let source = e.sourceSequence { exceptionBySource[source] = e.id }
         case .actionApproved(let d):
             updateAction(d.exception, d.action) { a in
                 a.decisions.append(d.decision)

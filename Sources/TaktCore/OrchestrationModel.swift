@@ -64,6 +64,12 @@ public struct Disruption: Codable, Sendable, Hashable {
     public var operations: [OperationRef]?
     /// Production orders that cannot run until `until` (orders under a quality hold); nil for none.
     public var orders: [ProductionOrder.ID]?
+    /// One cause with several parts (the shortages a plan projects, one per item): the simulation lays each part over the plan;
+    /// nil for a disruption of its own.
+    public var parts: [Disruption]?
+
+    /// The parts of a compound disruption, else the disruption itself.
+    public var components: [Disruption] { parts ?? [self] }
     public init(
         kind: DisruptionKind, workCenter: WorkCenter.ID? = nil, from: Date, until: Date? = nil, rateFactor: Double? = nil,
         productionOrder: ProductionOrder.ID? = nil, sequence: Int? = nil, extraMinutes: Int? = nil, item: Item.ID? = nil,
@@ -497,7 +503,8 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     public var id: ID
     public var kind: DisruptionKind
     public var title: String
-    /// What the exception is about, e.g. `machine-slow:MILL-1`: a newer exception on the same subject supersedes an open one.
+    /// What the exception is about, e.g. `machine-slow:MILL-1`: a newer event on the same subject updates an open exception
+    /// nobody has decided on yet (same ID), and supersedes one with decisions.
     public var subject: String
     public var disruption: Disruption
     /// The event that caused it (absent for an outcome request).
@@ -524,6 +531,9 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     public var dismissReason: String?
     /// Why the actions are what they are: each kind the playbook lists that was not proposed, and why (nil for none).
     public var actionNotes: [String]?
+    /// When it was last assessed again for a newer event on its subject, and how often (nil: never).
+    public var updatedAt: Date?
+    public var updates: Int?
     public init(
         id: ID, kind: DisruptionKind, title: String, subject: String, disruption: Disruption, sourceSequence: Int64? = nil,
         sourceEvent: String? = nil, request: OutcomeRequest? = nil, requestText: String? = nil, playbook: Playbook.ID? = nil,

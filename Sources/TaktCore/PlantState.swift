@@ -665,7 +665,7 @@ extension PlantState {
         case .inspectionPlanDefined, .inspectionResultRecorded, .nonconformanceOpened, .nonconformanceDispositioned, .dispositionDecided,
             .reworkOperationAdded, .nonconformanceClosed, .holdPlaced, .holdReleased:
             applyQuality(event)
-        case .exceptionRaised, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
+        case .exceptionRaised, .exceptionUpdated, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
             .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled, .absenceReported:
             applyOrchestration(event)
         }

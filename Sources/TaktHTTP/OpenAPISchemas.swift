@@ -134,7 +134,7 @@ enum OpenAPISchemas {
         ("nonconformanceOpened", "Nonconformance"), ("nonconformanceDispositioned", "NonconformanceDispositioned"),
         ("dispositionDecided", "DispositionDecided"), ("reworkOperationAdded", "ReworkOperationAdded"),
         ("nonconformanceClosed", "NonconformanceClosed"), ("holdPlaced", "Hold"), ("holdReleased", "HoldReleased"),
-        ("exceptionRaised", "PlantException"), ("actionApproved", "ActionDecided"), ("actionRejected", "ActionDecided"),
+        ("exceptionRaised", "PlantException"), ("exceptionUpdated", "PlantException"), ("actionApproved", "ActionDecided"), ("actionRejected", "ActionDecided"),
         ("actionExecuted", "ActionExecuted"), ("exceptionVerified", "ExceptionVerified"), ("exceptionDismissed", "ExceptionDismissed"),
         ("playbookDefined", "Playbook"), ("approvalPolicyDefined", "ApprovalPolicy"), ("operationDelayReported", "OperationDelayReported"),
         ("overtimeScheduled", "Overtime"), ("absenceReported", "Absence"),
@@ -1613,6 +1613,8 @@ enum OpenAPISchemas {
             "supersededBy": code("the newer exception on the same subject").optional,
             "dismissReason": str("why it was dismissed").optional,
             "actionNotes": arr(str("in words"), "why the actions are what they are: kinds not proposed and why, an ask no option meets").optional,
+            "updatedAt": date("when it was last assessed again for a newer event on its subject").optional,
+            "updates": int("how often it was assessed again in place").optional,
         ])),
         ("Disruption", obj("A disruption in the simulation's terms: what is unavailable, slower or added, and from when.", [
             "kind": enumOf(DisruptionKind.allCases.map(\.rawValue), "what went wrong"),
@@ -1632,6 +1634,7 @@ enum OpenAPISchemas {
             "date": date("a date asked for").optional,
             "operations": arr(ref("OperationRef"), "operations the event named as stopped (a missing pallet's, a shortage's)").optional,
             "orders": arr(code("a production order ID"), "orders that cannot run until it ends (held orders)").optional,
+            "parts": arr(ref("Disruption"), "one cause with several parts (the shortages a plan projects, one per item)").optional,
         ])),
         ("OperationRef", obj("One operation of a production order.", [
             "productionOrder": code("production order ID"),

@@ -137,7 +137,7 @@ extension TaktAPI {
             let key = request.headers[.idempotencyKey].map { user.has(.admin) ? $0 : "outcome:\(user.id):\($0)" }
             let result = try await engine.submit(CommandEnvelope(command: .raiseException(exception), actor: actor, idempotencyKey: key,
                                                                  correlationID: request.headers[.correlationID]))
-            guard let event = result.events.first(where: { $0.type == "exceptionRaised" }) else {
+            guard let event = result.events.first(where: { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }) else {
                 throw EngineError(.storage, "raiseException recorded no exceptionRaised event")
             }
             return JSONIO.response(event.payload, status: result.replayed ? .ok : .created, headers: replayHeaders(result))

@@ -183,7 +183,11 @@ enum Actions {
 
     /// The orders a material disruption stops, with the component and what they still need.
     static func materialNeeds(_ ctx: Context) -> [(key: OpKey, order: ProductionOrder, component: BOMComponent, need: Double)] {
-        let d = ctx.disruption
+        ctx.disruption.components.flatMap { materialNeeds(ctx, $0) }
+    }
+
+    /// The orders one material disruption (or one part of a compound one) stops.
+    static func materialNeeds(_ ctx: Context, _ d: Disruption) -> [(key: OpKey, order: ProductionOrder, component: BOMComponent, need: Double)] {
         guard [.materialMissing, .qualityHold, .shortageProjected, .supplierReceiptLate].contains(d.kind) else { return [] }
         let bad = Analysis.badLots(d, state: ctx.state)
         let item = d.item ?? d.lots.first.flatMap { ctx.state.lots[$0]?.item }
@@ -248,28 +252,37 @@ enum Actions {
                          outcome: ctx.sim.measure(sc, schedule))
     }
 
+    /// For each item the disruption (or each of its parts) makes short: its next open purchase order re-announced for the
+    /// earliest an expedited delivery can come; the operations waiting for it can start then.
     static func expediteCandidate(_ ctx: Context) -> Candidate? {
-        let d = ctx.disruption
-        guard let item = d.item ?? d.lots.first.flatMap({ ctx.state.lots[$0]?.item }), let until = d.until else { return nil }
         let earliest = ctx.sim.now.addingTimeInterval(Double(ctx.sim.options.expediteLeadMinutes) * 60)
-        guard earliest < until,
-            let receipt = ctx.state.expectedReceipts.values.filter({ $0.item == item && $0.status == .open && $0.openQuantity > 0 && $0.expectedDate > earliest })
-                .min(by: { ($0.expectedDate, $0.id) < ($1.expectedDate, $1.id) })
-        else { return nil }
-        let releases = Dictionary(materialNeeds(ctx).map { ($0.key, earliest) }, uniquingKeysWith: { a, _ in a })
-        guard !releases.isEmpty else { return nil }
+        var releases: [OpKey: Date] = [:]
+        var steps: [ActionStep] = []
+        var expedited: [ExpectedReceipt.ID] = []
+        var number = ctx.state.nextExpectedReceiptNumber
+        for d in ctx.disruption.components {
+            guard let item = d.item ?? d.lots.first.flatMap({ ctx.state.lots[$0]?.item }), let until = d.until, earliest < until,
+                  let receipt = ctx.state.expectedReceipts.values.filter({ $0.item == item && $0.status == .open && $0.openQuantity > 0 && $0.expectedDate > earliest })
+                      .min(by: { ($0.expectedDate, $0.id) < ($1.expectedDate, $1.id) }) else { continue }
+            let needs = materialNeeds(ctx, d)
+            guard !needs.isEmpty else { continue }
+            for n in needs { releases[n.key] = earliest }
+            let newID = ExpectedReceipt.ID(String(format: "ER-%06d", number))
+            number += 1
+            expedited.append(receipt.id)
+            steps.append(ActionStep(kind: .expeditePurchase,
+                                    summary: "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest, ctx.state)) instead of \(Analysis.stamp(receipt.expectedDate, ctx.state)); the receipt is re-announced as \(newID)",
+                                    commands: [
+                                        .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: receipt.id, reason: "Expedited as \(newID)")),
+                                        .expectReceipt(ExpectReceipt(id: newID, item: item, quantity: receipt.openQuantity, expectedDate: earliest,
+                                                                     supplier: receipt.supplier, reference: "\(receipt.reference) (expedited, was \(receipt.id))")),
+                                    ]))
+        }
+        guard !steps.isEmpty else { return nil }
         let sc = ctx.variant(releases: releases)
         guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
-        let newID = ExpectedReceipt.ID(String(format: "ER-%06d", ctx.state.nextExpectedReceiptNumber))
-        let commands: [Command] = [
-            .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: receipt.id, reason: "Expedited as \(newID)")),
-            .expectReceipt(ExpectReceipt(id: newID, item: item, quantity: receipt.openQuantity, expectedDate: earliest, supplier: receipt.supplier,
-                                         reference: "\(receipt.reference) (expedited, was \(receipt.id))")),
-        ]
-        let step = ActionStep(kind: .expeditePurchase,
-                              summary: "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest, ctx.state)) instead of \(Analysis.stamp(receipt.expectedDate, ctx.state)); the receipt is re-announced as \(newID)",
-                              commands: commands)
-        return Candidate(kind: .expeditePurchase, title: "Expedite \(receipt.id)", steps: [step], outcome: ctx.sim.measure(sc, schedule))
+        let title = expedited.count == 1 ? "Expedite \(expedited[0])" : "Expedite \(expedited.count) purchase orders (\(expedited.prefix(4).map(\.rawValue).joined(separator: ", "))\(expedited.count > 4 ? ", …" : ""))"
+        return Candidate(kind: .expeditePurchase, title: title, steps: steps, outcome: ctx.sim.measure(sc, schedule))
     }
 
     static func reinspectCandidate(_ ctx: Context) -> Candidate? {

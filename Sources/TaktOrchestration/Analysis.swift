@@ -33,6 +33,14 @@ enum Analysis {
 
     // MARK: Words
 
+    /// A title the plant accepts: at most 200 characters, cut at a word with "…".
+    static func clamp(_ title: String, to limit: Int = 200) -> String {
+        guard title.count > limit else { return title }
+        let cut = title.prefix(limit - 1)
+        let word = cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut
+        return String(word) + "…"
+    }
+
     /// "45 min", "2 h", "14 h 5 min".
     static func duration(_ minutes: Int) -> String {
         let m = abs(minutes)

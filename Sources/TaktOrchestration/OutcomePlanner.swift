@@ -34,7 +34,7 @@ enum OutcomePlanner {
         }
         if actions.isEmpty { notes.append("No option could be simulated for this request") }
         return PlantException(
-            id: "EXC-000000", kind: .outcomeRequest, title: built.title, subject: "outcome:\(request.kindName):\(built.ref)", disruption: ctx.disruption,
+            id: "EXC-000000", kind: .outcomeRequest, title: Analysis.clamp(built.title), subject: "outcome:\(request.kindName):\(built.ref)", disruption: ctx.disruption,
             request: request, requestText: text, raisedAt: now, raisedBy: user, severity: severity, functions: functions, causeChain: chain,
             impact: impact, actions: actions, notify: Array(Set(actions.flatMap(\.approvals))).sorted { $0.rawValue < $1.rawValue },
             actionNotes: notes.isEmpty ? nil : notes)

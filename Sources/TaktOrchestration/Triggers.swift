@@ -17,7 +17,7 @@ enum Triggers {
         let document = PlaybookConditions.document(for: event, context: reading.context().fields)
         for playbook in candidates where PlaybookConditions.holds(playbook.conditions, in: document) {
             guard let found = reading.disruption(for: playbook) else { continue }
-            return Trigger(playbook: playbook, disruption: found.disruption, subject: found.subject, title: found.title,
+            return Trigger(playbook: playbook, disruption: found.disruption, subject: found.subject, title: Analysis.clamp(found.title),
                            sourceSequence: sequence, sourceEvent: name)
         }
         return nil
@@ -308,14 +308,35 @@ struct EventReading {
             return Found(disruption: d, subject: "\(kind.rawValue):\(firstID)", title: "\(carrier)\(what) \(verb) missing at \(m.location)")
 
         case .shortageProjected(let s):
-            let shortage = s.shortage
-            let next = nextReceipt(shortage.item, from: shortage.from)
-            let until = next?.expectedDate ?? after(shortage.from)
-            let d = Disruption(kind: kind, from: shortage.from, until: until, item: shortage.item, quantity: shortage.shortBy,
-                               operations: shortage.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) })
-            var title = "\(shortage.item) runs short by \(number(shortage.shortBy))\(unit(shortage.item)) from \(date(shortage.from))"
-            title += next.map { " (next receipt \(date($0.expectedDate)))" } ?? " (no receipt expected)"
-            return Found(disruption: d, subject: "\(kind.rawValue):\(shortage.item)", title: title)
+            // One cause, one exception: every shortage the plant projects now that the playbook accepts, one part per item
+            // (a schedule publish records one event per item; each of them re-assesses the same exception in place).
+            var shortages = state.shortages.values.filter { shortage in
+                guard shortage.item != s.shortage.item else { return false }
+                let event = Event.shortageProjected(ShortageProjected(shortage: shortage, at: s.at))
+                let reading = EventReading(event: event, state: state, recordedAt: recordedAt)
+                return PlaybookConditions.holds(playbook.conditions, in: PlaybookConditions.document(for: event, context: reading.context().fields))
+            }
+            shortages.append(s.shortage)
+            shortages.sort { ($0.from, $0.item) < ($1.from, $1.item) }
+            var parts: [Disruption] = []
+            var words: [String] = []
+            for shortage in shortages {
+                let next = nextReceipt(shortage.item, from: shortage.from)
+                parts.append(Disruption(kind: kind, from: shortage.from, until: next?.expectedDate ?? after(shortage.from), item: shortage.item,
+                                        quantity: shortage.shortBy,
+                                        operations: shortage.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) }))
+                words.append("\(shortage.item) short by \(number(shortage.shortBy))\(unit(shortage.item)) from \(date(shortage.from))"
+                             + (next.map { " (next receipt \(date($0.expectedDate)))" } ?? " (no receipt expected)"))
+            }
+            guard let first = parts.first else { return nil }
+            var d = first
+            if parts.count > 1 {
+                d = Disruption(kind: kind, from: parts.map(\.from).min() ?? first.from, until: parts.compactMap(\.until).max())
+                d.parts = parts
+            }
+            let title = parts.count == 1 ? words[0].replacingOccurrences(of: " short by ", with: " runs short by ")
+                : "\(parts.count) items projected short: " + words.prefix(3).joined(separator: "; ") + (parts.count > 3 ? "; …" : "")
+            return Found(disruption: d, subject: kind.rawValue, title: title)
 
         case .holdPlaced(let h):
             let item = heldItem(h)

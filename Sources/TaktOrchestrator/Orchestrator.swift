@@ -15,9 +15,41 @@ import TaktStore
 /// writes nothing new; the plant also refuses a second exception for the same source event.
 ///
 /// Run it with ``run()`` inside the application's service group; it stops when its task is cancelled.
+///
+/// **Urgent first.** `takt serve` runs two orchestrators side by side, each a *lane* with its own position in the log
+/// (``lanes(engine:logger:)``): the urgent lane handles what stops or slows the floor now (a machine down or slow, missing
+/// material, a hold, a late operation, scrap, an absence, a rush order) and the decisions people wait for (approvals,
+/// execution, verification); the routine lane handles projections and paperwork (shortages, late supplier deliveries,
+/// promises, cancelled orders). A machine going down is therefore never queued behind a flood of routine events. Each lane
+/// simulates on its own thread, off Swift's cooperative pool, so a long simulation does not stall the server's requests.
 public actor Orchestrator {
+    /// Which events an orchestrator handles.
+    public enum Lane: String, Sendable, CaseIterable {
+        case urgent, routine
+
+        /// The lane of a kind of disruption.
+        public static func of(_ kind: DisruptionKind) -> Lane {
+            switch kind {
+            case .shortageProjected, .supplierReceiptLate, .promiseNotFeasible, .salesOrderChanged, .outcomeRequest: .routine
+            case .machineDown, .machineSlow, .operationLate, .scrapBeyondPlan, .materialMissing, .qualityHold, .operatorAbsent, .rushOrder: .urgent
+            }
+        }
+
+        /// The name its position is stored under (the urgent lane keeps the name a single orchestrator always had).
+        public var cursorName: String { self == .urgent ? "orchestrator" : "orchestrator-\(rawValue)" }
+    }
+
+    /// The orchestrators `takt serve` runs: one per lane.
+    public static func lanes(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), analysis: Analysis = .standard()) -> [Orchestrator] {
+        Lane.allCases.map { Orchestrator(engine: engine, logger: logger, cursorName: $0.cursorName, analysis: analysis, lane: $0) }
+    }
+
     public nonisolated let engine: Engine
     public nonisolated let cursorName: String
+    /// The events it handles (nil: all of them, as one orchestrator).
+    public nonisolated let lane: Lane?
+    /// Where it simulates: its own thread, not the cooperative pool.
+    private let queue: DispatchQueue
     private let logger: Logger
     private let analysis: Analysis
     /// The position handled so far (every event up to it is done); nil until ``run()`` loaded it.
@@ -34,6 +66,8 @@ public actor Orchestrator {
         public var actionsExecuted = 0
         public var actionsFailed = 0
         public var verifications = 0
+        /// Events left to a later event of the same command on the same subject (one assessment for both).
+        public var coalesced = 0
     }
 
     /// The analysis the orchestrator runs: TaktOrchestration's, or a stand-in for tests.
@@ -64,12 +98,22 @@ public actor Orchestrator {
     ///   - engine: the engine whose log it follows and through which it writes (as `system`).
     ///   - cursorName: the name its position is stored under.
     ///   - analysis: the analysis to run (default: TaktOrchestration's).
+    ///   - lane: the events it handles (nil: all of them).
     public init(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), cursorName: String = "orchestrator",
-                analysis: Analysis = .standard()) {
+                analysis: Analysis = .standard(), lane: Lane? = nil) {
         self.engine = engine
         self.logger = logger
         self.cursorName = cursorName
         self.analysis = analysis
+        self.lane = lane
+        self.queue = DispatchQueue(label: "takt.orchestrator.\(lane?.rawValue ?? "all")", qos: .utility)
+    }
+
+    /// Runs a simulation on the lane's own thread.
+    private func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            queue.async { continuation.resume(returning: work()) }
+        }
     }
 
     // MARK: - Running
@@ -101,9 +145,9 @@ public actor Orchestrator {
                 continue
             }
             var unsaved = false
-            for recorded in page {
+            for (n, recorded) in page.enumerated() {
                 if Task.isCancelled { break }
-                let wrote = await handle(recorded)
+                let wrote = await handle(recorded, later: page[(n + 1)...])
                 position = recorded.sequence
                 statistics.eventsHandled += 1
                 unsaved = true
@@ -179,7 +223,9 @@ public actor Orchestrator {
     // MARK: - Handling one event
 
     /// Handles one recorded event. Returns true when it wrote something.
-    func handle(_ recorded: RecordedEvent) async -> Bool {
+    /// - Parameter later: the events after it already read; a later one from the same command on the same subject makes
+    ///   this one redundant (its assessment will cover both), so a command that records many alike events is assessed once.
+    func handle(_ recorded: RecordedEvent, later: ArraySlice<RecordedEvent> = []) async -> Bool {
         let event: Event
         do {
             event = try Event(type: recorded.type, payload: recorded.payload, decoder: TaktJSON.decoder)
@@ -188,28 +234,41 @@ public actor Orchestrator {
             return false
         }
         var wrote = false
-        switch event {
-        case .exceptionRaised(let exception):
-            wrote = await approveAutomatically(exception) || wrote
-        case .actionApproved(let decided) where decided.fullyApproved:
-            wrote = await execute(exception: decided.exception, action: decided.action) || wrote
-        default:
-            break
+        if lane != .routine {  // decisions people wait for are urgent
+            switch event {
+            case .exceptionRaised(let exception):
+                wrote = await approveAutomatically(exception) || wrote
+            case .actionApproved(let decided) where decided.fullyApproved:
+                wrote = await execute(exception: decided.exception, action: decided.action) || wrote
+            default:
+                break
+            }
         }
-        wrote = await raiseIfTriggered(event, recorded: recorded) || wrote
+        wrote = await raiseIfTriggered(event, recorded: recorded, later: later) || wrote
         return wrote
     }
 
     /// (a) A playbook cares about the event: assess it and raise the exception.
-    private func raiseIfTriggered(_ event: Event, recorded: RecordedEvent) async -> Bool {
+    private func raiseIfTriggered(_ event: Event, recorded: RecordedEvent, later: ArraySlice<RecordedEvent>) async -> Bool {
         let state = await engine.read { $0 }
         guard let trigger = analysis.trigger(event, recorded.sequence, recorded.recordedAt, state) else {
             return false
         }
+        if let lane, Lane.of(trigger.playbook.exceptionKind) != lane { return false }  // the other lane's
         if state.exceptionBySource[recorded.sequence] != nil { return false }  // raised before a crash
+        for next in later where next.correlationID == recorded.correlationID && next.type == recorded.type {
+            guard let e = try? Event(type: next.type, payload: next.payload, decoder: TaktJSON.decoder),
+                  analysis.trigger(e, next.sequence, next.recordedAt, state)?.subject == trigger.subject else { continue }
+            statistics.coalesced += 1
+            return false  // the later event of the same command re-assesses the same subject
+        }
         var exception: PlantException
+        let (analysis, now) = (self.analysis, engine.now())
+        let assessed = await offload { () -> Result<PlantException, OrchestrationError> in
+            do throws(OrchestrationError) { return .success(try analysis.assess(trigger, state, now)) } catch { return .failure(error) }
+        }
         do {
-            exception = try analysis.assess(trigger, state, engine.now())
+            exception = try assessed.get()
         } catch {
             statistics.assessmentFailures += 1
             logger.error("assessing the event failed; skipped", metadata: [
@@ -225,7 +284,13 @@ public actor Orchestrator {
         }
         let done = await write(.raiseException(exception), key: "orchestrator:event:\(recorded.sequence)",
                                correlation: "event:\(recorded.sequence)")
-        if case .written = done { statistics.exceptionsRaised += 1 }
+        switch done {
+        case .written: statistics.exceptionsRaised += 1
+        case .failed(let error):
+            statistics.assessmentFailures += 1
+            logger.error("the plant refused the exception; skipped", metadata: ["sequence": "\(recorded.sequence)", "error": "\(error)"])
+        case .replayed, .alreadyDone: break
+        }
         return true
     }
 
@@ -306,7 +371,8 @@ public actor Orchestrator {
         guard let exception = state.exceptions[id], exception.status == .executing,
               let action = exception.actions.first(where: { $0.id == actionID }), action.status == .executed
         else { return false }
-        let verification = analysis.verify(exception, action, state, engine.now())
+        let (analysis, now) = (self.analysis, engine.now())
+        let verification = await offload { analysis.verify(exception, action, state, now) }
         let outcome = await write(.verifyException(ExceptionVerified(exception: id, verification: verification)),
                                   key: "orchestrator:verify:\(id):\(actionID)", correlation: "approval:\(id)/\(actionID)")
         if case .written = outcome { statistics.verifications += 1 }

@@ -185,6 +185,7 @@ public struct PlantPicture: Sendable, Hashable {
 extension Disruption {
     /// The subjects of the plant facts this disruption is about: a simulation of it leaves them out of its baseline.
     public var subjects: Set<String> {
+        if let parts { return parts.reduce(into: Set<String>()) { $0.formUnion($1.subjects) } }
         switch kind {
         case .machineDown, .machineSlow: return workCenter.map { ["\(kind.rawValue):\($0)"] } ?? []
         case .operationLate: return productionOrder.map { po in ["\(kind.rawValue):\(po)/\(sequence ?? 0)"] } ?? []
@@ -231,6 +232,10 @@ extension PlanningProblem {
     ///   - d: the disruption, with `until` set where it has an end (a missing end is taken as `from` + 4 h).
     ///   - published: the published schedule's steps, for absences.
     public mutating func impose(_ d: Disruption, state: PlantState, published: [TaktCore.OperationRef: ScheduledStep] = [:]) {
+        if let parts = d.parts {
+            for part in parts { impose(part, state: state, published: published) }
+            return
+        }
         let resourceIndex = Dictionary(uniqueKeysWithValues: workCenters.enumerated().map { ($1, $0) })
         let until = d.until ?? d.from.addingTimeInterval(4 * 3600)
         func minutes(_ date: Date) -> Int { PlanningProblem.minutes(date, from: origin) }

@@ -192,7 +192,7 @@ extension TaktWeb {
         let planned = try Orchestration.plan(request, text: text, state: state, now: now, by: viewer.user.id)
         let outcome = try await engine.submit(CommandEnvelope(command: .raiseException(planned), actor: .system, correlationID: nil))
         let id = outcome.events.compactMap { e -> String? in
-            guard e.type == "exceptionRaised", let json = try? JSONSerialization.jsonObject(with: Data(e.payload)) as? [String: Any] else { return nil }
+            guard e.type == "exceptionRaised" || e.type == "exceptionUpdated", let json = try? JSONSerialization.jsonObject(with: Data(e.payload)) as? [String: Any] else { return nil }
             return json["id"] as? String
         }.first
         return (id.map { "/exceptions/\(urlEncode($0))" } ?? "/exceptions", Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"]))

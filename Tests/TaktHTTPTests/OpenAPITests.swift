@@ -988,7 +988,9 @@ private enum Samples {
         .approveAction(DecideAction(exception: "EXC-000001", action: "A1", comment: "two people stay")),
         .recordActionExecution(ActionExecuted(exception: "EXC-000001", action: "A1", eventSequences: [1], error: nil, at: now)),
         .verifyException(ExceptionVerified(exception: "EXC-000001", verification: verification)),
-        .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 2)),
+        .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 2, asked: false)),
+        // A newer event on the same subject before anyone decided: EXC-000002 is assessed again in place (exceptionUpdated).
+        .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 3, asked: false)),
         .rejectAction(DecideAction(exception: "EXC-000002", action: "A1", comment: "nobody can stay late today")),
         .dismissException(DismissException(exception: "EXC-000002", reason: "the lathe runs at its ideal rate again")),
     ]
@@ -1015,8 +1017,8 @@ private enum Samples {
         approvals: [.supervisor], decisions: [], status: .proposed,
         schedule: PublishedSchedule(id: "SCH-000002", origin: day(1), steps: [], weightedTardinessMinutes: 0, makespanMinutes: 0,
                                     totalSetupMinutes: 0, lateOrders: []))
-    static func exception(subject: String, source: Int64) -> PlantException {
-        PlantException(
+    static func exception(subject: String, source: Int64, asked: Bool = true) -> PlantException {
+        var e = PlantException(
             id: "EXC-NEW", kind: .operationLate, title: "PO-000004 operation 10 runs 90 min late", subject: subject,
             disruption: Disruption(kind: .operationLate, workCenter: "WC-LATHE-1", from: now, until: day(1), rateFactor: 0.6,
                                    productionOrder: "PO-000004", sequence: 10, extraMinutes: 90, item: "CAST-100", lots: ["LOT-C-2"],
@@ -1040,6 +1042,11 @@ private enum Samples {
                 affected: AffectedRefs(productionOrders: ["PO-000004"], salesOrders: ["SO-1001"], lots: ["LOT-C-2"], workCenters: ["WC-LATHE-1"],
                                        people: ["jdoe"])),
             actions: [action], tasks: [ExceptionTask(role: .supervisor, text: "Confirm the new finish time")], notify: [.planner])
+        if !asked {
+            e.request = nil
+            e.requestText = nil
+        }
+        return e
     }
     static var orchestrationSpecimens: [Specimen] {
         var full = exception(subject: "operation-late:PO-000004/10", source: 1)
@@ -1049,8 +1056,11 @@ private enum Samples {
         full.dismissReason = "no longer relevant"
         full.verifications = [verification]
         full.actionNotes = ["pick-another-lot: no other usable lot of CAST-100 is free"]
+        full.updatedAt = day(1)
+        full.updates = 1
         full.disruption.operations = [OperationRef(productionOrder: "PO-000004", operation: 10)]
         full.disruption.orders = ["PO-000004"]
+        full.disruption.parts = [Disruption(kind: .shortageProjected, from: now, until: day(2), item: "CAST-100", quantity: 4)]
         full.impact.shipped = [ShippedLotNotice(lot: "LOT-F-1", item: "PUMP-1", productionOrder: "PO-000001", salesOrder: "SO-1001", salesOrderLine: 1,
                                                 customer: "CUST-ACME")]
         full.impact.assumptions = ["This disruption lasts until 2026-11-25 14:00 (assumed: no end was reported)"]

@@ -5,6 +5,7 @@ import Testing
 import TaktCore
 import TaktEngine
 import TaktOrchestrator
+import TaktStore
 
 /// Issue 12, "Takt tells the truth": each symptom found by trying the orchestrator as a new user would, through the real
 /// server with the orchestrator running, on a fixed plant clock. Where a test picks what to disrupt it does so by a rule,
@@ -341,8 +342,10 @@ struct TruthScenarioTests {
             let shortage = try #require(await s.engine.read { $0.shortages["CZ-100"] }, "CZ-100 runs short")
             #expect(shortage.from > Self.now.addingTimeInterval(86_400), "the shortage starts after the receipt")
             let e = try await sc.exception(kind: "shortage-projected", after: source)
-            #expect(e["subject"] as? String == "shortage-projected:CZ-100")
-            let d = try #require(e["disruption"] as? [String: Any])
+            #expect(e["subject"] as? String == "shortage-projected")
+            let whole = try #require(e["disruption"] as? [String: Any])
+            let parts = whole["parts"] as? [[String: Any]] ?? [whole]
+            let d = try #require(parts.first { $0["item"] as? String == "CZ-100" }, "CZ-100 is one of the shortages: \(e["title"] ?? "")")
             let (from, until) = (try #require((d["from"] as? String).flatMap(iso)), try #require((d["until"] as? String).flatMap(iso)))
             #expect(until > from, "its end comes after its start: \(d)")
             #expect(await sc.orchestrator.statistics.assessmentFailures == 0)
@@ -435,4 +438,59 @@ func startAsSystem(_ s: TestServer, order: ProductionOrder.ID, sequence: Int, on
         }
     }
     Issue.record("\(order) op \(sequence) did not start on \(wc)")
+}
+
+// MARK: 7. No alarm flood, the urgent first
+
+@Suite("One cause, one exception; the urgent first", .serialized)
+struct AlarmFloodTests {
+    @Test("A schedule publish that projects shortages of many items gives one shortage exception (updated, never duplicated), assessed once per command; a machine going down at the same moment is handled by the urgent lane")
+    func onePublishOneException() async throws {
+        try await DemoScenario.run(orchestrate: false, seed: TruthScenarioTests.seed) { sc in
+            let s = sc.s
+            let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+            let lanes = Orchestrator.lanes(engine: s.engine, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for lane in lanes { group.addTask { await lane.run() } }
+                defer { group.cancelAll() }
+                for lane in lanes { #expect(await lane.waitUntilIdle(timeout: .seconds(60))) }
+                let (urgent, routine) = (lanes[0], lanes[1])
+                #expect(urgent.lane == .urgent && routine.lane == .routine)
+
+                // The planner publishes again (another seed, another plan): the warehouse projects the shortages anew.
+                let before = await s.engine.committedSequence
+                let run = try await s.send(.POST, "/api/v1/schedule/runs", token: try sc.token("planner"), body: #"{"iterations":200,"seed":11}"#)
+                #expect(run.status == 201, "\(run.text)")
+                let published = try await s.engine.events(after: before, limit: 10_000)
+                let projected = published.filter { $0.type == "shortageProjected" }
+                try #require(projected.count >= 2, "the publish projects several shortages (\(projected.count))")
+                // At the same moment a machine goes down.
+                let wc = try #require(await s.engine.read { $0.publishedSchedule?.busiestWorkCenter(from: DemoScenario.morning, hours: 8) })
+                let down = try await sc.submit("/api/v1/work-centers/\(wc)/machine-state", as: "supervisor", body: #"{"state":"down","reason":"hydraulic leak"}"#)
+
+                let e = try await sc.exception(kind: "machine-down", after: down)
+                #expect(e["subject"] as? String == "machine-down:\(wc)")
+                for lane in lanes { #expect(await lane.waitUntilIdle(timeout: .seconds(120))) }
+
+                let exceptions = await s.engine.read { $0.exceptions.values.filter { $0.kind == .shortageProjected } }
+                #expect(exceptions.count == 1, "one exception for the shortages: \(exceptions.map(\.id))")
+                let shortage = try #require(exceptions.first)
+                #expect(shortage.disruption.components.count == projected.count || shortage.disruption.components.count >= projected.count,
+                        "every projected item is one part: \(shortage.disruption.components.compactMap(\.item))")
+                let writes = try await s.engine.events(after: before, limit: 100_000).filter { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }
+                let forShortages = writes.filter { (try? TaktJSON.decoder.decode(PlantException.self, from: $0.payload))?.kind == .shortageProjected }
+                #expect(forShortages.count == 1, "the publish's \(projected.count) events were assessed once: \(forShortages.map(\.type))")
+                let (u, r) = (await urgent.statistics, await routine.statistics)
+                #expect(r.coalesced == projected.count - 1, "\(r)")
+                #expect(u.exceptionsRaised >= 1 && r.exceptionsRaised <= 1, "urgent \(u), routine \(r)")
+
+                // A later projection of the same shortages updates the open exception in place.
+                let again = try await s.send(.POST, "/api/v1/schedule/runs", token: try sc.token("planner"), body: #"{"iterations":200,"seed":12}"#)
+                #expect(again.status == 201)
+                for lane in lanes { #expect(await lane.waitUntilIdle(timeout: .seconds(120))) }
+                let after = await s.engine.read { $0.exceptions.values.filter { $0.kind == .shortageProjected } }
+                #expect(after.count == 1 && after.first?.id == shortage.id, "updated, not duplicated: \(after.map(\.id))")
+            }
+        }
+    }
 }

@@ -219,17 +219,21 @@ struct TriggerTests {
         let none = try #require(Orchestration.trigger(.shortageProjected(shortage), sequence: 1, recordedAt: F.at, state: state))
         #expect(none.playbook.id == "PB-SHORTAGE")
         #expect(none.disruption.kind == .shortageProjected)
-        #expect(none.disruption.item == item)
-        #expect(none.disruption.quantity == 12)
-        #expect(none.disruption.from == from)
-        #expect(none.disruption.until == from.addingTimeInterval(7200 * 60))
-        #expect(none.subject == "shortage-projected:\(item)")
+        // One exception for every shortage the plant projects: the event's item is one part, beside those already recorded.
+        let part = try #require(none.disruption.components.first { $0.item == item })
+        #expect(none.disruption.components.count == state.shortages.values.filter { $0.item != item && $0.shortBy > 0 }.count + 1)
+        #expect(part.quantity == 12)
+        #expect(part.from == from)
+        #expect(part.until == from.addingTimeInterval(7200 * 60))
+        #expect(none.subject == "shortage-projected")
+        #expect(none.title.contains(item.rawValue) || none.disruption.components.count > 3, "\(none.title)")
+        #expect(none.title.count <= 200)
 
         let arrives = F.hours(96)
         _ = try F.record(.expectReceipt(ExpectReceipt(id: "ER-T1", item: item, quantity: 50, expectedDate: arrives, supplier: "Acme", reference: "PO-T1")),
                          on: &state)
         let next = try #require(Orchestration.trigger(.shortageProjected(shortage), sequence: 2, recordedAt: F.at, state: state))
-        #expect(next.disruption.until == arrives)
+        #expect(next.disruption.components.first { $0.item == item }?.until == arrives)
     }
 
     @Test("A hold on a supplier lot is a quality hold on the held lots, assumed two days; a hold on one lot raises nothing")
