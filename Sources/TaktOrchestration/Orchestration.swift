@@ -70,6 +70,18 @@ public enum Orchestration {
         Assessment.verify(exception, action: action, state: state, now: now, options: options)
     }
 
+    /// An approved plan carried out on the plant as it is: every operation kept on the work center and in the order the
+    /// plan gives it, timed again on today's picture of the plant (a machine that went down since the plan was made, a hold,
+    /// a new overrun), as the published schedule. The plan's intent survives; its times follow what the plant now knows.
+    /// Nil when the plant cannot be planned (the caller then publishes the plan as approved).
+    public static func retime(_ schedule: PublishedSchedule, state: PlantState, now: Date) -> PublishedSchedule? {
+        var plant = state
+        plant.publishedSchedule = schedule  // the plan to keep: its work centers, sequences and starts
+        let sim = Simulator(now: now, options: AnalysisOptions())
+        guard let sc = try? sim.base(plant), let timed = try? sim.decode(sc, sim.referencePlan(sc)) else { return nil }
+        return sim.published(sc, timed, id: schedule.id)
+    }
+
     /// Reads an outcome request written in plain English (deterministic, offline), e.g.
     /// "expedite SO-000012 to 2026-12-01", "fit a rush order for 20 PUMP-A by Friday",
     /// "take MILL-1 down from 2026-12-02 06:00 to 14:00", "what if PO-000031 is cancelled".

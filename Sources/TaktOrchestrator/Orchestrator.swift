@@ -334,8 +334,14 @@ public actor Orchestrator {
         var failure: String?
         var n = 0
         steps: for step in action.steps {
-            for command in step.commands {
+            for planned in step.commands {
                 n += 1
+                // A schedule is published as approved, timed again on the plant as it is now (what it learned since the plan was made).
+                var command = planned
+                if case .publishSchedule(let schedule) = planned {
+                    let (state, now) = (await engine.read { $0 }, engine.now())
+                    if let timed = await offload({ Orchestration.retime(schedule, state: state, now: now) }) { command = .publishSchedule(timed) }
+                }
                 switch await write(command, key: "orchestrator:exec:\(id):\(actionID):\(n)", correlation: correlation) {
                 case .written(let outcome), .replayed(let outcome):
                     sequences += outcome.events.map(\.sequence)

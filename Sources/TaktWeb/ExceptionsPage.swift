@@ -70,6 +70,7 @@ extension TaktWeb {
                 " "
                 Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info")
                 " \(e.kind.rawValue) · raised \(Format.dateTime(e.raisedAt, state.plantTimeZone))" + (e.raisedBy.map { " by \($0)" } ?? "")
+                    + (e.updatedAt.map { " · assessed again \(Format.dateTime($0, state.plantTimeZone))" + ((e.updates ?? 0) > 1 ? " (\(e.updates ?? 0) times)" : "") } ?? "")
                     + " · functions: \(e.functions.map(\.rawValue).joined(separator: ", "))"
             }
             if let text = e.requestText { el("p") { el("strong", text: "Asked: "); "“\(text)”" } }
@@ -88,15 +89,36 @@ extension TaktWeb {
                          .text(Format.dateTime(o.dueDate, state.plantTimeZone)), .text(Format.dateTime(o.plannedCompletion, state.plantTimeZone)), .text(Format.dateTime(o.predictedCompletion, state.plantTimeZone)),
                          .text(o.lateMinutes > 0 ? Format.minutes(Double(o.lateMinutes)) : "on time")]
                     }, empty: "No order changes its finish.")
-                    if !e.impact.operations.isEmpty {
-                        el("p", ["class": "muted"], text: "\(e.impact.operations.count) operations move; \(e.impact.stagingTasks.count) staging tasks move; "
-                           + "\(e.impact.checksDue.count) checks become due.")
+                    let moved = e.impact.predicted.movedOperations
+                    if moved > 0 || !e.impact.operations.isEmpty {
+                        let listed = e.impact.operations.count
+                        el("p", ["class": "muted"], text: "\(moved) operation\(moved == 1 ? "" : "s") move" + (listed < moved ? " (the \(listed) that move most are listed in the API)" : "")
+                           + "; \(e.impact.stagingTasks.count) staging tasks move; \(e.impact.checksDue.count) checks become due.")
                     }
                     for l in e.impact.labour { el("p", text: l.text) }
+                    if let shipped = e.impact.shipped, !shipped.isEmpty {
+                        el("h3", text: "Already shipped: recall candidates")
+                        Pages.table(["Lot", "Item", "Customer order", "Customer"], shipped.map { n in
+                            [.text(n.lot.rawValue), .text(n.item.rawValue), .text(n.salesOrder.map { "\($0)" + (n.salesOrderLine.map { " / \($0)" } ?? "") } ?? "–"),
+                             .text(n.customer.map { state.customers[$0]?.name ?? $0.rawValue } ?? "–")]
+                        }, empty: "")
+                    }
+                    if let assumptions = e.impact.assumptions, !assumptions.isEmpty {
+                        el("details") {
+                            el("summary", text: "What the simulation took as given")
+                            el("ul") { for a in assumptions { el("li", text: a) } }
+                        }
+                    }
                 }
             }
             el("h2", text: "Ranked actions")
             if e.actions.isEmpty { el("p", ["class": "empty"], text: "No action was proposed.") }
+            if let notes = e.actionNotes, !notes.isEmpty {
+                el("details", ["id": "action-notes", "open": e.actions.isEmpty ? "" : nil]) {
+                    el("summary", text: e.actions.isEmpty ? "Why no action is proposed" : "Considered and not proposed")
+                    el("ul") { for n in notes { el("li", text: n) } }
+                }
+            }
             for a in e.actions.sorted(by: { $0.rank < $1.rank }) {
                 let pending = a.pendingApprovals
                 let needed = pending.isEmpty ? [Role.planner, .supervisor] : pending
@@ -106,9 +128,17 @@ extension TaktWeb {
                         "\(a.rank). \(a.title) "
                         Pages.badge(a.status.rawValue, a.status == .approved || a.status == .executed ? "ok" : (a.status == .rejected || a.status == .failed ? "bad" : "info"))
                     }
+                    if let t = a.target {
+                        el("p") {
+                            Pages.badge(t.met ? "meets the date" : "misses the date", t.met ? "ok" : "bad")
+                            " \(t.subject): asked for \(Format.dateTime(t.requested, state.plantTimeZone)), "
+                                + (t.achieved.map { "done \(Format.dateTime($0, state.plantTimeZone))" } ?? "nothing left to make")
+                                + (t.marginMinutes >= 0 ? ", \(Format.minutes(Double(t.marginMinutes))) in hand" : ", \(Format.minutes(Double(-t.marginMinutes))) late")
+                        }
+                    }
                     el("p", text: a.effect)
                     Self.kpiLine("Predicted", a.predicted, versus: e.impact.predicted)
-                    el("p", ["class": "muted"], text: "Cost \(String(format: "%.0f", a.cost)) — \(a.rationale)")
+                    el("p", ["class": "muted"], text: "Cost \(String(format: "%.0f", a.cost)) points (\(a.costTerms.filter { $0.cost != 0 }.map { "\($0.name) \(String(format: "%.0f", $0.cost))" }.joined(separator: " + "))) — \(a.rationale)")
                     if !a.steps.isEmpty {
                         el("ol") { for s in a.steps { el("li", text: s.summary) } }
                     }
