@@ -16,6 +16,10 @@ import TaktStoreSQLite
 public struct ReactBenchmark: Sendable {
     public var scale = 1
     public var events = 20
+    /// The burst after the one-at-a-time events: a schedule publish, `burst` routine events (promises) and `burstUrgent`
+    /// urgent ones (machines down or slow), all committed at once; the urgent ones are timed to their exceptions.
+    public var burst = 0
+    public var burstUrgent = 5
     public var seed: UInt64 = 1
     /// The plant's clock starts here (nil: the wall clock); see ``TaktApplication/benchmarkClockStart``.
     public var clockStart: Date? = TaktApplication.benchmarkClockStart
@@ -37,6 +41,11 @@ public struct ReactBenchmark: Sendable {
         public var samples: [Sample]
         public var setupSeconds: Double
         public var scheduledSteps: Int
+        /// The burst: each urgent event's commit → exception time, the events committed, and how long until both lanes
+        /// had handled everything.
+        public var burstUrgent: [Double] = []
+        public var burstEvents = 0
+        public var burstDrainSeconds = 0.0
 
         public func percentile(_ p: Double, of values: [Double]? = nil) -> Double {
             let sorted = (values ?? samples.map(\.milliseconds)).sorted()
@@ -63,10 +72,17 @@ public struct ReactBenchmark: Sendable {
             let all = samples.map(\.milliseconds)
             let withActions = samples.filter { $0.actions > 0 }.count
             lines.append(row("all", ["\(all.count)", ms(percentile(50)), ms(percentile(99)), ms(all.max() ?? 0), "\(withActions)"]))
-            lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"exceptions_with_actions\": %d, \"with_actions_p99_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d}",
+            if burstEvents > 0 {
+                lines.append("burst: a schedule publish and \(burstEvents - 1) events committed at once; urgent events (commit → exception):")
+                lines.append(row("urgent", ["\(burstUrgent.count)", ms(percentile(50, of: burstUrgent)), ms(percentile(99, of: burstUrgent)),
+                                            ms(burstUrgent.max() ?? 0), ""]))
+                lines.append(String(format: "  everything handled by both lanes after %.1f s", burstDrainSeconds))
+            }
+            lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"exceptions_with_actions\": %d, \"with_actions_p99_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d, \"burst_events\": %d, \"burst_urgent_p50_ms\": %.1f, \"burst_urgent_p99_ms\": %.1f, \"burst_drain_s\": %.1f}",
                                 scale, samples.count, percentile(50), percentile(99), all.max() ?? 0,
                                 all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count), withActions,
-                                percentile(99, of: samples.filter { $0.actions > 0 }.map(\.milliseconds)), setupSeconds, scheduledSteps))
+                                percentile(99, of: samples.filter { $0.actions > 0 }.map(\.milliseconds)), setupSeconds, scheduledSteps,
+                                burstEvents, percentile(50, of: burstUrgent), percentile(99, of: burstUrgent), burstDrainSeconds))
             return lines
         }
     }
@@ -119,8 +135,77 @@ public struct ReactBenchmark: Sendable {
                 // One at a time: the orchestrator has handled everything, including what it wrote itself.
                 for lane in lanes { _ = await lane.waitUntilIdle(timeout: timeout) }
             }
-            return Figures(scale: scale, samples: samples, setupSeconds: setupSeconds, scheduledSteps: steps)
+            var figures = Figures(scale: scale, samples: samples, setupSeconds: setupSeconds, scheduledSteps: steps)
+            if burst > 0 {
+                progress("burst: a schedule publish, \(burst) promises and \(burstUrgent) machines down or slow at once")
+                try await runBurst(engine: engine, lanes: lanes, random: &random, into: &figures)
+            }
+            return figures
         }
+    }
+
+    /// The burst: everything submitted concurrently; each urgent event timed from its commit to its exception's commit.
+    private func runBurst(engine: Engine, lanes: [Orchestrator], random: inout SplitMix, into figures: inout Figures) async throws {
+        let state = await engine.read { $0 }
+        let now = engine.now()
+        var commands: [(Command, Bool)] = []  // (command, urgent)
+        // A new plan: the warehouse projects its shortages again, one event per item.
+        let planning: PlanningProblem
+        do throws(PlanningError) { planning = try PlanningProblem(state: state, origin: now) } catch {
+            throw Failure(description: "the plant cannot be scheduled: \(error.message)")
+        }
+        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 60, iterationLimit: 100), seed: seed &+ 1, threads: 1))
+        let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
+        commands.append((.publishSchedule(planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))), false))
+        // Sales promises dates that production may not make (routine).
+        let lines = state.salesOrders.values.filter { $0.status == .open }.flatMap { so in so.lines.map { (so.id, $0.line) } }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+        for _ in 0..<min(burst, lines.count) {
+            let (so, line) = lines[random.next(lines.count)]
+            commands.append((.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: now.addingTimeInterval(Double(1 + random.next(3)) * 86_400))), false))
+        }
+        // Machines go down or slow on busy work centers (urgent).
+        var load: [WorkCenter.ID: Int] = [:]
+        for step in state.publishedSchedule?.steps ?? [] { load[step.workCenter, default: 0] += 1 }
+        let busy = load.keys.filter { ![.down, .slow].contains(state.machineStates[$0]?.last?.state) }.sorted { (load[$0] ?? 0, $1) > (load[$1] ?? 0, $0) }
+        for (k, wc) in busy.prefix(burstUrgent).enumerated() {
+            commands.append((k.isMultiple(of: 2) ? .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "burst: breakdown"))
+                                                  : .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "burst: worn tool", actualRate: 5, idealRate: 10)), true))
+        }
+        // Interleave the urgent ones among the routine ones, after the publish.
+        var order = Array(commands.dropFirst())
+        order.sort { a, b in a.1 == b.1 ? false : !a.1 }
+        let urgentCount = order.filter(\.1).count
+        var mixed: [(Command, Bool)] = [commands[0]]
+        var routine = order.filter { !$0.1 }, urgent = order.filter(\.1)
+        while !routine.isEmpty || !urgent.isEmpty {
+            for _ in 0..<max(1, routine.count / max(1, urgent.count)) where !routine.isEmpty { mixed.append(routine.removeFirst()) }
+            if !urgent.isEmpty { mixed.append(urgent.removeFirst()) }
+        }
+        let clock = ContinuousClock()
+        let began = clock.now
+        let timings = try await withThrowingTaskGroup(of: Double?.self) { group in
+            for (n, (command, isUrgent)) in mixed.enumerated() {
+                group.addTask {
+                    let outcome = try await engine.submit(CommandEnvelope(command: command, actor: .user("admin"), correlationID: "bench-burst-\(n)"))
+                    guard isUrgent, let last = outcome.events.last?.sequence else { return nil }
+                    let committed = clock.now
+                    guard try await waitForException(engine: engine, sources: Set(outcome.events.map(\.sequence)), after: last,
+                                                     deadline: committed.advanced(by: timeout)) != nil else {
+                        throw Failure(description: "no exception for the urgent burst event \(n) (\(command.typeName)) within \(timeout)")
+                    }
+                    return seconds(clock.now - committed) * 1000
+                }
+            }
+            var out: [Double] = []
+            for try await t in group { if let t { out.append(t) } }
+            return out
+        }
+        for lane in lanes { _ = await lane.waitUntilIdle(timeout: .seconds(600)) }
+        figures.burstUrgent = timings
+        figures.burstEvents = mixed.count
+        figures.burstDrainSeconds = seconds(clock.now - began)
+        if timings.count != urgentCount { throw Failure(description: "\(urgentCount - timings.count) urgent burst events were not timed") }
     }
 
     /// Waits on the log for an `exceptionRaised` whose source is one of `sources`.

@@ -170,6 +170,10 @@ struct BenchReactCommand: AsyncParsableCommand {
     var scale = 1
     @Option(help: "Disruptive events to commit, one at a time.")
     var events = 20
+    @Option(help: "Then a burst, all committed at once: a schedule publish, this many promises (routine) and --burst-urgent machines down or slow; 0: no burst.")
+    var burst = 0
+    @Option(help: "Urgent events in the burst (machines down or slow), each timed to its exception.")
+    var burstUrgent = 5
     @Option(help: "Seed of the choice of events and targets.")
     var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
@@ -183,6 +187,9 @@ struct BenchReactCommand: AsyncParsableCommand {
         guard (1...100).contains(scale), (1...10_000).contains(events) else {
             throw ValidationError("--scale must be 1 to 100, --events 1 to 10000")
         }
+        guard (0...10_000).contains(burst), (1...100).contains(burstUrgent) else {
+            throw ValidationError("--burst must be 0 to 10000, --burst-urgent 1 to 100")
+        }
     }
 
     func run() async throws {
@@ -192,6 +199,8 @@ struct BenchReactCommand: AsyncParsableCommand {
         var bench = ReactBenchmark(directory: directory)
         bench.scale = scale
         bench.events = events
+        bench.burst = burst
+        bench.burstUrgent = burstUrgent
         bench.seed = seed
         bench.clockStart = clockStart.date
         let progress = Progress()
