@@ -58,6 +58,8 @@ public actor Orchestrator {
     private var saved: Int64?
     /// Counters for tests, the benchmark and logs.
     public private(set) var statistics = Statistics()
+    /// The subject the last event of a command's run of alike events triggers, by its sequence (kept for the page at hand).
+    private var laterSubjects: [Int64: String?] = [:]
 
     public struct Statistics: Sendable, Hashable {
         public var eventsHandled = 0
@@ -145,6 +147,7 @@ public actor Orchestrator {
                 continue
             }
             var unsaved = false
+            laterSubjects = [:]
             for (n, recorded) in page.enumerated() {
                 if Task.isCancelled { break }
                 let wrote = await handle(recorded, later: page[(n + 1)...])
@@ -256,16 +259,21 @@ public actor Orchestrator {
         }
         if let lane, Lane.of(trigger.playbook.exceptionKind) != lane { return false }  // the other lane's
         if state.exceptionBySource[recorded.sequence] != nil { return false }  // raised before a crash
-        for next in later where next.correlationID == recorded.correlationID && next.type == recorded.type {
-            guard let e = try? Event(type: next.type, payload: next.payload, decoder: TaktJSON.decoder),
-                  analysis.trigger(e, next.sequence, next.recordedAt, state)?.subject == trigger.subject else { continue }
-            statistics.coalesced += 1
-            return false  // the later event of the same command re-assesses the same subject
+        // The last event of the same command and type read so far: when it is about the same subject, its assessment covers this one.
+        if let last = later.last(where: { $0.correlationID == recorded.correlationID && $0.type == recorded.type }) {
+            if laterSubjects[last.sequence] == nil {
+                let e = try? Event(type: last.type, payload: last.payload, decoder: TaktJSON.decoder)
+                laterSubjects[last.sequence] = .some(e.flatMap { analysis.trigger($0, last.sequence, last.recordedAt, state)?.subject })
+            }
+            if laterSubjects[last.sequence] == .some(trigger.subject) {
+                statistics.coalesced += 1
+                return false
+            }
         }
         var exception: PlantException
-        let (analysis, now) = (self.analysis, engine.now())
+        let (analyze, now) = (analysis, engine.now())
         let assessed = await offload { () -> Result<PlantException, OrchestrationError> in
-            do throws(OrchestrationError) { return .success(try analysis.assess(trigger, state, now)) } catch { return .failure(error) }
+            do throws(OrchestrationError) { return .success(try analyze.assess(trigger, state, now)) } catch { return .failure(error) }
         }
         do {
             exception = try assessed.get()
