@@ -167,7 +167,11 @@ public struct ReactBenchmark: Sendable {
         // Machines go down or slow on busy work centers (urgent).
         var load: [WorkCenter.ID: Int] = [:]
         for step in state.publishedSchedule?.steps ?? [] { load[step.workCenter, default: 0] += 1 }
-        let busy = load.keys.filter { ![.down, .slow].contains(state.machineStates[$0]?.last?.state) }.sorted { (load[$0] ?? 0, $1) > (load[$1] ?? 0, $0) }
+        // The busiest work centers, those not disrupted yet first (a machine already slow can still go down).
+        let busy = load.keys.sorted { a, b in
+            let (da, db) = ([.down, .slow].contains(state.machineStates[a]?.last?.state), [.down, .slow].contains(state.machineStates[b]?.last?.state))
+            return (da ? 1 : 0, -(load[a] ?? 0), a) < (db ? 1 : 0, -(load[b] ?? 0), b)
+        }
         for (k, wc) in busy.prefix(burstUrgent).enumerated() {
             commands.append((k.isMultiple(of: 2) ? .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "burst: breakdown"))
                                                   : .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "burst: worn tool", actualRate: 5, idealRate: 10)), true))
@@ -212,24 +216,16 @@ public struct ReactBenchmark: Sendable {
     private func waitForException(engine: Engine, sources: Set<Int64>, after start: Int64, deadline: ContinuousClock.Instant) async throws
         -> PlantException?
     {
-        var position = start
+        // The plant indexes exceptions by their source event: look there after each commit (decoding every exception in the
+        // log, each with its actions' schedules, would cost more than what is measured).
         let clock = ContinuousClock()
         while clock.now < deadline {
-            let page = try await engine.events(after: position, limit: 500)
-            for e in page {
-                position = e.sequence
-                guard e.type == "exceptionRaised" || e.type == "exceptionUpdated" else { continue }
-                if let exception = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload), let source = exception.sourceSequence,
-                   sources.contains(source)
-                {
-                    return exception
-                }
-            }
-            if page.isEmpty {
-                let left = deadline - clock.now
-                guard left > .zero else { break }
-                _ = await engine.waitForCommit(after: position, timeout: min(left, .seconds(1)))
-            }
+            let position = await engine.committedSequence  // before looking: a commit after the look wakes the wait at once
+            let found = await engine.read { state in sources.sorted().lazy.compactMap { state.exceptionBySource[$0] }.first.flatMap { state.exceptions[$0] } }
+            if let found { return found }
+            let left = deadline - clock.now
+            guard left > .zero else { break }
+            _ = await engine.waitForCommit(after: max(position, start), timeout: min(left, .seconds(1)))
         }
         return nil
     }

@@ -44,6 +44,11 @@ public enum Orchestration {
         Triggers.match(event, sequence: sequence, recordedAt: recordedAt, state: state)
     }
 
+    /// The subject (and kind) an event would raise an exception on, without simulating: cheap, for deciding who handles it.
+    public static func subject(_ event: Event, recordedAt: Date, state: PlantState) -> (subject: String, kind: DisruptionKind)? {
+        Triggers.subject(event, recordedAt: recordedAt, state: state)
+    }
+
     /// The exception for a trigger: impact by simulation with and without the disruption, the playbook's candidate
     /// actions each simulated and ranked by the cost model. Its `id` is a placeholder; the plant numbers it.
     public static func assess(_ trigger: Trigger, state: PlantState, now: Date, options: AnalysisOptions = AnalysisOptions()) throws(OrchestrationError)

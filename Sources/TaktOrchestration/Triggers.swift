@@ -23,6 +23,21 @@ enum Triggers {
         return nil
     }
 
+    /// The subject the event would raise an exception on, without simulating or building the disruption: the first enabled
+    /// playbook for the event's type whose conditions hold decides the kind (cheap; the orchestrator uses it to assess the
+    /// events of one command on one subject once).
+    static func subject(_ event: Event, recordedAt: Date, state: PlantState) -> (subject: String, kind: DisruptionKind)? {
+        let name = event.typeName
+        let candidates = state.playbooks.values.filter { $0.enabled && $0.event == name }.sorted { $0.id < $1.id }
+        guard !candidates.isEmpty else { return nil }
+        let reading = EventReading(event: event, state: state, recordedAt: recordedAt)
+        let document = PlaybookConditions.document(for: event, context: reading.context().fields)
+        for playbook in candidates where PlaybookConditions.holds(playbook.conditions, in: document) {
+            if let subject = reading.subject(playbook.exceptionKind) { return (subject, playbook.exceptionKind) }
+        }
+        return nil
+    }
+
     /// The context fields derived for an event (what `context.…` conditions see), for documentation and tests.
     static func context(_ event: Event, recordedAt: Date, state: PlantState) -> [String: JSONValue] {
         EventReading(event: event, state: state, recordedAt: recordedAt).context().fields
@@ -245,6 +260,25 @@ struct EventReading {
 
     // MARK: Disruption
 
+    /// What an exception of `kind` about this event is about (its subject), read from the event alone: a newer event on
+    /// the same subject updates the open exception, and events of one command on one subject are assessed once.
+    func subject(_ kind: DisruptionKind) -> String? {
+        switch event {
+        case .machineStateChanged(let m): "\(kind.rawValue):\(m.workCenter)"
+        case .operationDelayReported(let r): "\(kind.rawValue):\(r.productionOrder)/\(r.sequence)"
+        case .quantityReported(let q): "\(kind.rawValue):\(q.productionOrder)/\(q.operation)"
+        case .materialMissing(let m): m.lots.first.map { "\(kind.rawValue):\($0)" }
+        case .shortageProjected: kind.rawValue  // every projected shortage is one exception
+        case .holdPlaced(let h): "\(kind.rawValue):\(h.id)"
+        case .receiptExpected(let e): "\(kind.rawValue):\(e.reference)/\(e.item)"
+        case .salesOrderCreated(let so): "\(kind.rawValue):\(so.id)"
+        case .salesOrderLinePromised(let p): "promise:\(p.salesOrder)/\(p.line)"
+        case .salesOrderCancelled(let x): "\(kind.rawValue):\(x.salesOrder)"
+        case .absenceReported(let a): "\(kind.rawValue):\(a.user)"
+        default: nil
+        }
+    }
+
     func disruption(for playbook: Playbook) -> Found? {
         let kind = playbook.exceptionKind
         let assumed = playbook.assumedDuration
@@ -267,7 +301,7 @@ struct EventReading {
             }
             if let reason = m.reason { title += ": \(reason)" }
             if let until = m.expectedUntil { title += ", expected back \(date(until))" }
-            return Found(disruption: d, subject: "\(kind.rawValue):\(wc)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .operationDelayReported(let r):
             let wc = workCenter(of: r.productionOrder, r.sequence)
@@ -278,7 +312,7 @@ struct EventReading {
             title += " runs \(duration(minutes: r.extraMinutes)) late"
             if let wc { title += " on \(wc)" }
             title += ": \(r.reason)"
-            return Found(disruption: d, subject: "\(kind.rawValue):\(r.productionOrder)/\(r.sequence)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .quantityReported(let q):
             guard q.scrap > 0 || kind != .scrapBeyondPlan else { return nil }
@@ -291,7 +325,7 @@ struct EventReading {
             title += " on \(q.workCenter)"
             if let reason = q.scrapReason { title += " (\(reason))" }
             if let remake { title += ": about \(duration(minutes: remake)) to remake" }
-            return Found(disruption: d, subject: "\(kind.rawValue):\(q.productionOrder)/\(q.operation)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .materialMissing(let m):
             guard let firstID = m.lots.first else { return nil }
@@ -305,7 +339,7 @@ struct EventReading {
             if m.lots.count == 1, let lot = lots.first { what += " (\(number(lot.quantity)) × \(lot.item))" }
             let carrier = m.handlingUnit.map { "Pallet \($0) with " } ?? (m.lots.count == 1 ? "Lot " : "Lots ")
             let verb = m.lots.count == 1 || m.handlingUnit != nil ? "is" : "are"
-            return Found(disruption: d, subject: "\(kind.rawValue):\(firstID)", title: "\(carrier)\(what) \(verb) missing at \(m.location)")
+            return Found(disruption: d, subject: subject(kind) ?? "", title: "\(carrier)\(what) \(verb) missing at \(m.location)")
 
         case .shortageProjected(let s):
             // One cause, one exception: every shortage the plant projects now that the playbook accepts, one part per item
@@ -336,7 +370,7 @@ struct EventReading {
             }
             let title = parts.count == 1 ? words[0].replacingOccurrences(of: " short by ", with: " runs short by ")
                 : "\(parts.count) items projected short: " + words.prefix(3).joined(separator: "; ") + (parts.count > 3 ? "; …" : "")
-            return Found(disruption: d, subject: kind.rawValue, title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .holdPlaced(let h):
             let item = heldItem(h)
@@ -356,7 +390,7 @@ struct EventReading {
                 if let item { title += " of \(item)" }
             }
             title += " (\(h.reason))"
-            return Found(disruption: d, subject: "\(kind.rawValue):\(h.id)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .receiptExpected(let e):
             guard let previous = previousReceipt(e) else { return nil }
@@ -365,7 +399,7 @@ struct EventReading {
             let late = minutes(e.expectedDate.timeIntervalSince(previous.expectedDate))
             let title = "Delivery \(e.reference) of \(number(e.quantity))\(unit(e.item)) \(e.item) from \(e.supplier) moves from "
                 + "\(date(previous.expectedDate)) to \(date(e.expectedDate)) (\(duration(minutes: late)) later)"
-            return Found(disruption: d, subject: "\(kind.rawValue):\(e.reference)/\(e.item)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .salesOrderCreated(let so):
             guard let line = so.lines.first else { return nil }
@@ -374,7 +408,7 @@ struct EventReading {
             let d = Disruption(kind: kind, from: recordedAt, item: line.item, quantity: line.quantity, salesOrder: so.id, line: line.line, date: due)
             var title = "\(kind == .rushOrder ? "Rush order" : "Sales order") \(so.id) from \(customer): \(number(line.quantity)) × \(line.item) by \(date(due))"
             if so.lines.count > 1 { title += " (+\(so.lines.count - 1) more line\(so.lines.count == 2 ? "" : "s"))" }
-            return Found(disruption: d, subject: "\(kind.rawValue):\(so.id)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .salesOrderLinePromised(let p):
             let line = state.salesOrders[p.salesOrder]?.lines.first { $0.line == p.line }
@@ -388,7 +422,7 @@ struct EventReading {
                 title += ", but \(latest.order.id) " + (scheduledCompletion(latest.order.id) == latest.needed ? "is scheduled to finish" : "is due")
                 title += " \(date(latest.needed))"
             }
-            return Found(disruption: d, subject: "promise:\(p.salesOrder)/\(p.line)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .salesOrderCancelled(let x):
             let so = state.salesOrders[x.salesOrder]
@@ -399,13 +433,13 @@ struct EventReading {
             if let so { title += " from \(state.customers[so.customer]?.name ?? so.customer.rawValue)" }
             title += " was cancelled (\(x.reason))"
             if !orders.isEmpty { title += "; \(orders.count) production order\(orders.count == 1 ? "" : "s") no longer needed" }
-            return Found(disruption: d, subject: "\(kind.rawValue):\(x.salesOrder)", title: title)
+            return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .absenceReported(let a):
             guard kind == .operatorAbsent else { return nil }
             let d = Disruption(kind: kind, workCenter: state.clockedIn[a.user]?.workCenter, from: a.from, until: a.until, person: a.user)
             let name = state.users[a.user].map { "\($0.name) (\(a.user))" } ?? a.user.rawValue
-            return Found(disruption: d, subject: "\(kind.rawValue):\(a.user)", title: "\(name) is away until \(date(a.until)): \(a.reason)")
+            return Found(disruption: d, subject: subject(kind) ?? "", title: "\(name) is away until \(date(a.until)): \(a.reason)")
 
         default:
             return nil

@@ -77,14 +77,22 @@ public actor Orchestrator {
         public var trigger: @Sendable (_ event: Event, _ sequence: Int64, _ recordedAt: Date, _ state: PlantState) -> Trigger?
         public var assess: @Sendable (_ trigger: Trigger, _ state: PlantState, _ now: Date) throws(OrchestrationError) -> PlantException
         public var verify: @Sendable (_ exception: PlantException, _ action: ProposedAction, _ state: PlantState, _ now: Date) -> Verification
+        /// Which kinds of exception an event of a type may raise (nil: any); cheap, read before the event is decoded.
+        public var kinds: @Sendable (_ type: String, _ state: PlantState) -> Set<DisruptionKind>?
+        /// The subject and kind an event would raise an exception on, without simulating (nil: unknown until triggered).
+        public var subject: @Sendable (_ event: Event, _ recordedAt: Date, _ state: PlantState) -> (subject: String, kind: DisruptionKind)?
         public init(
             trigger: @escaping @Sendable (Event, Int64, Date, PlantState) -> Trigger?,
             assess: @escaping @Sendable (Trigger, PlantState, Date) throws(OrchestrationError) -> PlantException,
-            verify: @escaping @Sendable (PlantException, ProposedAction, PlantState, Date) -> Verification
+            verify: @escaping @Sendable (PlantException, ProposedAction, PlantState, Date) -> Verification,
+            kinds: @escaping @Sendable (String, PlantState) -> Set<DisruptionKind>? = { _, _ in nil },
+            subject: @escaping @Sendable (Event, Date, PlantState) -> (subject: String, kind: DisruptionKind)? = { _, _, _ in nil }
         ) {
             self.trigger = trigger
             self.assess = assess
             self.verify = verify
+            self.kinds = kinds
+            self.subject = subject
         }
 
         /// ``Orchestration``'s triggers, assessment and verification.
@@ -92,7 +100,9 @@ public actor Orchestrator {
             Analysis(
                 trigger: { Orchestration.trigger($0, sequence: $1, recordedAt: $2, state: $3) },
                 assess: { (trigger, state, now) throws(OrchestrationError) in try Orchestration.assess(trigger, state: state, now: now, options: options) },
-                verify: { Orchestration.verify($0, action: $1, state: $2, now: $3, options: options) })
+                verify: { Orchestration.verify($0, action: $1, state: $2, now: $3, options: options) },
+                kinds: { type, state in Set(state.playbooks.values.filter { $0.enabled && $0.event == type }.map(\.exceptionKind)) },
+                subject: { Orchestration.subject($0, recordedAt: $1, state: $2) })
         }
     }
 
@@ -229,6 +239,15 @@ public actor Orchestrator {
     /// - Parameter later: the events after it already read; a later one from the same command on the same subject makes
     ///   this one redundant (its assessment will cover both), so a command that records many alike events is assessed once.
     func handle(_ recorded: RecordedEvent, later: ArraySlice<RecordedEvent> = []) async -> Bool {
+        // Most events concern nobody here: only decode (exceptions carry whole schedules) what a playbook listens to, an
+        // approval to carry out, or an exception a playbook may approve automatically.
+        let (type, routine, lane, kinds) = (recorded.type, self.lane == .routine, self.lane, analysis.kinds)
+        let relevant = await engine.read { state in
+            (kinds(type, state).map { k in k.contains { lane == nil || Lane.of($0) == lane } } ?? true)
+                || (!routine && type == "actionApproved")
+                || (!routine && type == "exceptionRaised" && state.playbooks.values.contains { $0.enabled && !$0.automatic.isEmpty })
+        }
+        guard relevant else { return false }
         let event: Event
         do {
             event = try Event(type: recorded.type, payload: recorded.payload, decoder: TaktJSON.decoder)
@@ -254,22 +273,26 @@ public actor Orchestrator {
     /// (a) A playbook cares about the event: assess it and raise the exception.
     private func raiseIfTriggered(_ event: Event, recorded: RecordedEvent, later: ArraySlice<RecordedEvent>) async -> Bool {
         let state = await engine.read { $0 }
+        if state.exceptionBySource[recorded.sequence] != nil { return false }  // raised before a crash
+        // Cheap first: the subject, without simulating. Another lane's kind is not ours; and when the last event of the same
+        // command and type read so far is about the same subject, its assessment covers this one.
+        if let mine = analysis.subject(event, recorded.recordedAt, state) {
+            if let lane, Lane.of(mine.kind) != lane { return false }
+            if let last = later.last(where: { $0.correlationID == recorded.correlationID && $0.type == recorded.type }) {
+                if laterSubjects[last.sequence] == nil {
+                    let e = try? Event(type: last.type, payload: last.payload, decoder: TaktJSON.decoder)
+                    laterSubjects[last.sequence] = .some(e.flatMap { analysis.subject($0, last.recordedAt, state)?.subject })
+                }
+                if laterSubjects[last.sequence] == .some(mine.subject) {
+                    statistics.coalesced += 1
+                    return false
+                }
+            }
+        }
         guard let trigger = analysis.trigger(event, recorded.sequence, recorded.recordedAt, state) else {
             return false
         }
         if let lane, Lane.of(trigger.playbook.exceptionKind) != lane { return false }  // the other lane's
-        if state.exceptionBySource[recorded.sequence] != nil { return false }  // raised before a crash
-        // The last event of the same command and type read so far: when it is about the same subject, its assessment covers this one.
-        if let last = later.last(where: { $0.correlationID == recorded.correlationID && $0.type == recorded.type }) {
-            if laterSubjects[last.sequence] == nil {
-                let e = try? Event(type: last.type, payload: last.payload, decoder: TaktJSON.decoder)
-                laterSubjects[last.sequence] = .some(e.flatMap { analysis.trigger($0, last.sequence, last.recordedAt, state)?.subject })
-            }
-            if laterSubjects[last.sequence] == .some(trigger.subject) {
-                statistics.coalesced += 1
-                return false
-            }
-        }
         var exception: PlantException
         let (analyze, now) = (analysis, engine.now())
         let assessed = await offload { () -> Result<PlantException, OrchestrationError> in
