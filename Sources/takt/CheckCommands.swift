@@ -62,6 +62,7 @@ struct CheckOrchestrationCommand: AsyncParsableCommand {
                 for (i, step) in report.steps.enumerated() { print("        \(i + 1). \(step)") }
                 print("      replay: \(report.replay)")
             }
+            fflush(stdout)  // each scenario's verdict as it comes, also when piped to a file
         }
         let seconds = Double((ContinuousClock.now - began).components.seconds)
         print(String(format: "{\"runs\": %d, \"failed\": %d, \"steps\": %d, \"exceptions\": %d, \"actions_executed\": %d, \"seconds\": %.0f}",
