@@ -53,20 +53,24 @@ struct CheckOrchestrationCommand: AsyncParsableCommand {
             }
             progress.done()
             if problems.isEmpty {
-                print("ok    seed \(s) scale \(check.scale): \(report.steps.count) steps, \(report.exceptions) exceptions, \(report.actionsExecuted) actions carried out, \(Int(report.seconds)) s")
+                say("ok    seed \(s) scale \(check.scale): \(report.steps.count) steps, \(report.exceptions) exceptions, \(report.actionsExecuted) actions carried out, \(Int(report.seconds)) s")
             } else {
                 failed.append(report.replay)
-                print("FAIL  seed \(s) scale \(check.scale): \(problems.count) violation(s)")
-                for p in problems { print("      \(p)") }
-                print("      steps:")
-                for (i, step) in report.steps.enumerated() { print("        \(i + 1). \(step)") }
-                print("      replay: \(report.replay)")
+                say("FAIL  seed \(s) scale \(check.scale): \(problems.count) violation(s)")
+                for p in problems { say("      \(p)") }
+                say("      steps:")
+                for (i, step) in report.steps.enumerated() { say("        \(i + 1). \(step)") }
+                say("      replay: \(report.replay)")
             }
-            fflush(stdout)  // each scenario's verdict as it comes, also when piped to a file
         }
         let seconds = Double((ContinuousClock.now - began).components.seconds)
-        print(String(format: "{\"runs\": %d, \"failed\": %d, \"steps\": %d, \"exceptions\": %d, \"actions_executed\": %d, \"seconds\": %.0f}",
+        say(String(format: "{\"runs\": %d, \"failed\": %d, \"steps\": %d, \"exceptions\": %d, \"actions_executed\": %d, \"seconds\": %.0f}",
                      runs, failed.count, steps, exceptions, executed, seconds))
         if !failed.isEmpty { throw ExitCode(1) }
     }
+}
+
+/// A line on standard output, written at once (each scenario's verdict as it comes, also when piped to a file).
+private func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
