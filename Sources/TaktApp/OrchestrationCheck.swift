@@ -131,8 +131,9 @@ public struct OrchestrationCheck: Sendable {
     func step(_ n: Int, engine: Engine, random: inout SplitMix) async -> Step {
         let state = await engine.read { $0 }
         let now = engine.now()
+        // Approvals twice as often as the rest: carrying actions out and verifying them is half of what is checked.
         let kinds = ["down", "slow", "back", "supplier-hold", "release", "missing", "delay", "rush", "absence", "promise", "alternative", "approve",
-                     "publish", "outcome"]
+                     "publish", "outcome", "approve"]
         for offset in 0..<kinds.count {
             let kind = kinds[(random.next(kinds.count) + offset) % kinds.count]
             guard let (text, commands) = plan(kind, state: state, now: now, random: &random) else { continue }
@@ -334,6 +335,19 @@ public struct OrchestrationCheck: Sendable {
             }
         }
         for (source, count) in perSource where count > 1 { fail("once", "event \(source) raised \(count) exceptions") }
+        // Every event a playbook matches gets its exception: raised or updated for its subject by it or by a later event of the
+        // same subject in the step (one command's alike events are assessed once).
+        var written: [String: Int64] = [:]  // subject → last sequence of an exception written for it
+        for e in events where e.type == "exceptionRaised" || e.type == "exceptionUpdated" {
+            if let x = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload) { written[x.subject] = max(written[x.subject] ?? 0, e.sequence) }
+        }
+        for e in events where e.type != "exceptionRaised" && e.type != "exceptionUpdated" {
+            guard let event = try? Event(type: e.type, payload: e.payload, decoder: TaktJSON.decoder),
+                  let trigger = Orchestration.trigger(event, sequence: e.sequence, recordedAt: e.recordedAt, state: state) else { continue }
+            if (written[trigger.subject] ?? 0) < e.sequence && state.exceptionBySource[e.sequence] == nil {
+                fail("once", "event \(e.sequence) (\(e.type)) matches \(trigger.playbook.id) but no exception was written for \(trigger.subject)")
+            }
+        }
         var subjects: [String: [PlantException.ID]] = [:]
         for x in state.exceptions.values where x.status == .open && x.request == nil { subjects[x.subject, default: []].append(x.id) }
         for (subject, ids) in subjects where ids.count > 1 { fail("once", "open exceptions \(ids.sorted()) share the subject \(subject)") }
