@@ -146,6 +146,12 @@ struct Simulator {
             }
             for d in wc.plannedDowntime { breaks.append(TimeWindow(start: sc.minutes(d.start), end: sc.minutesUp(d.end))) }
             sc.problem.resources[r].calendar = ResourceCalendar(breaks: breaks)
+            // Overtime does not bring back a machine the plant knows is down (or a work center under a hold).
+            for fact in sc.planning.picture.facts where fact.disruption.workCenter == o.workCenter
+                && (fact.disruption.kind == .machineDown || fact.disruption.kind == .qualityHold) {
+                sc.planning.impose(Disruption(kind: .machineDown, workCenter: o.workCenter, from: fact.disruption.from, until: fact.disruption.until),
+                                   state: sc.state)
+            }
             sc.overtime.append((r, w))
         }
     }
