@@ -46,6 +46,29 @@ enum DemoCatalog {
         Shift(name: "Late", days: [.monday, .tuesday, .wednesday, .thursday, .friday], start: "14:00", end: "22:00"),
     ]
 
+    /// Working minutes of a workday on both shifts (Monday's shifts; every workday has the same), for lead times.
+    static var workingMinutesPerDay: Double {
+        func minutes(_ hhmm: String) -> Double {
+            let parts = hhmm.split(separator: ":").compactMap { Double($0) }
+            return parts.count == 2 ? parts[0] * 60 + parts[1] : 0
+        }
+        return shifts.filter { $0.days.contains(.monday) }.reduce(0) { $0 + minutes($1.end) - minutes($1.start) }
+    }
+
+    // MARK: Lot sizes
+
+    /// The batches the semi-finished parts are made in: the planner's MRP rounds a net requirement up to whole batches
+    /// (a saw cut of bar gives many shafts, a welding jig takes a dozen baseplates, assembly runs a day's units).
+    struct BatchSizes {
+        let unit: Double
+        let housing: Double
+        let impeller: Double
+        let shaft: Double
+        let baseplate: Double
+    }
+
+    static let batchSizes = BatchSizes(unit: 20, housing: 30, impeller: 30, shaft: 50, baseplate: 24)
+
     // MARK: Skills
 
     static let skills: [(code: String, name: String)] = [

@@ -44,9 +44,18 @@ struct DemoPlantBuilder {
     private var salesLines: [SalesLine] = []
     private var orders: [PlannedOrder] = []
     private var bomComponents: [Item.ID: [BOMComponent]] = [:]
-    /// Purchased stock received so far, and who supplies each purchased item.
+    /// Each semi-finished item: its variant and the batch it is made in.
+    private var parts: [Item.ID: (variant: Variant, batch: Double)] = [:]
+    /// Each made item's routing on its preferred work centers: setup minutes, and run minutes per unit.
+    private var routingWork: [Item.ID: (setup: Double, run: Double)] = [:]
+    /// Semi-finished stock from earlier months, decided before the MRP run nets against it; created with the lots.
+    private var earlierStock: [(item: Item.ID, quantity: Double)] = []
+    /// Purchased stock received so far that can be used (not in quarantine, not on hold), and who supplies each item.
     private var onHand: [Item.ID: Double] = [:]
+    private var purchasedLots: [Lot.ID: (item: Item.ID, quantity: Double)] = [:]
     private var supplierOf: [Item.ID: DemoCatalog.Supplier] = [:]
+    /// The product line (its index) each purchased item belongs to.
+    private var lineOf: [Item.ID: Int] = [:]
     private var lotNumber = 0
 
     private let store: Location.ID = "LOC-STORE"
@@ -94,13 +103,18 @@ struct DemoPlantBuilder {
 
     struct PlannedOrder {
         var id: ProductionOrder.ID = "PO-000000"
+        /// Names the order in the MRP run's pegs (the order it was planned in: finished first, then level by level).
+        let key: Int
         let item: Item.ID
         let kind: ItemKind
         let variant: Variant
         let quantity: Double
-        let due: Date
-        let priority: Int
+        /// Due on this day after the start (a workday, midnight UTC).
+        let dueDay: Int
+        var priority: Int
         let pegging: Pegging?
+        /// The orders that consume this one's output, and how much each (semi-finished orders of the MRP run).
+        var consumers: [DemoMRP.Peg] = []
         var status: ProductionOrderStatus = .planned
     }
 
@@ -117,6 +131,9 @@ struct DemoPlantBuilder {
         createSalesOrders()
         createProductionOrders()
         createLots()
+        // The material check after all the stock is booked: the shortages recorded while orders were released against a
+        // store still being filled give way to those the plant really projects.
+        commands.append(.checkMaterial(CheckMaterial()))
         // The playbooks last, so that nothing the demo itself records triggers them.
         commands += DemoPlaybooks.all.map { .definePlaybook($0) }
     }
@@ -144,11 +161,27 @@ struct DemoPlantBuilder {
     }
 
     /// The first workday on or after `days` after the start (or on or before it, going `back`).
-    private func workday(_ days: Int, back: Bool = false) -> Date {
+    private func workday(_ days: Int, back: Bool = false) -> Date { day(workdayIndex(days, back: back)) }
+
+    /// The number of the first workday on or after the day `days` after the start (or on or before it, going `back`).
+    private func workdayIndex(_ days: Int, back: Bool = false) -> Int {
         var d = days
         while !isWorkday(d) { d += back ? -1 : 1 }
-        return day(d)
+        return d
     }
+
+    /// The workday `count` workdays before the day `days` after the start.
+    private func workdays(_ count: Int, before days: Int) -> Int {
+        var d = days, left = count
+        while left > 0 {
+            d -= 1
+            if isWorkday(d) { left -= 1 }
+        }
+        return d
+    }
+
+    /// The whole days from the start to `date`.
+    private func dayIndex(_ date: Date) -> Int { Int((date.timeIntervalSince(start) / 86_400).rounded(.down)) }
 
     // MARK: - Structure: site, skills, work centers, locations
 
@@ -237,6 +270,7 @@ struct DemoPlantBuilder {
         item(v.crate, "Export crate, \(line)", .purchased)
         item(v.fasteners, "Fastener kit A4, \(line)", .purchased)
         item(v.profile, "Steel U-profile S235 for baseplates, \(line)", .purchased, .meter)
+        for material in [v.bar, v.barAlt, v.paint, v.paintAlt, v.crate, v.fasteners, v.profile] { lineOf[material] = v.lineIndex }
     }
 
     private mutating func defineItems(_ v: Variant) {
@@ -246,12 +280,18 @@ struct DemoPlantBuilder {
         item(v.motor, "Motor \(v.size.motorText) kW IE3, \(name)", .purchased)
         item(v.bearing, "Bearing set \(name)", .purchased)
         item(v.seal, "Mechanical seal \(name)", .purchased)
+        for material in [v.housingCasting, v.impellerCasting, v.motor, v.bearing, v.seal] { lineOf[material] = v.lineIndex }
         item(v.housing, "Machined housing \(name)", .semiFinished)
         item(v.impeller, "Machined impeller \(name)", .semiFinished)
         item(v.shaft, "Shaft \(name)", .semiFinished)
         item(v.baseplate, "Welded baseplate \(name)", .semiFinished)
         item(v.unit, "Pump unit \(name) (housing assembly)", .semiFinished)
         item(v.pump, "Pump \(name) \(v.line.name), \(v.size.motorText) kW", .finished)
+        let batch = DemoCatalog.batchSizes
+        for (part, size) in [(v.unit, batch.unit), (v.housing, batch.housing), (v.impeller, batch.impeller), (v.shaft, batch.shaft),
+                             (v.baseplate, batch.baseplate)] {
+            parts[part] = (v, size)
+        }
     }
 
     private mutating func defineBOMs(_ v: Variant) {
@@ -339,6 +379,8 @@ struct DemoPlantBuilder {
         }
         for (made, operations) in routings {
             commands.append(.defineRouting(Routing(id: routingID(made), item: made, operations: operations)))
+            let preferred = operations.compactMap(\.workCenters.first)
+            routingWork[made] = (preferred.reduce(0) { $0 + $1.setupMinutes }, preferred.reduce(0) { $0 + $1.runMinutesPerUnit })
         }
     }
 
@@ -410,58 +452,35 @@ struct DemoPlantBuilder {
         }
     }
 
-    // MARK: - Production orders
+    // MARK: - Production orders: what the planner's MRP run left on the books
 
+    /// The orders a planner would have: finished pumps for the customer lines, the semi-finished parts they need from an
+    /// MRP run, make-to-stock batches up to about 60 orders per product line, and progress that follows urgency.
     private mutating func createProductionOrders() {
         let total = 60 * scale
-        // Finished pumps to order, pegged to sales order lines.
+        // Finished pumps to order, pegged to sales order lines, due two workdays before the customer asked for them
+        // (some lines are not planned yet: order entry has not released them to production).
         for line in salesLines where orders.count < total / 2 && rng.chance(0.7) {
             orders.append(
                 PlannedOrder(
-                    item: line.variant.pump, kind: .finished, variant: line.variant, quantity: line.quantity,
-                    due: workday(Int(line.requested.timeIntervalSince(start) / 86_400) - 2, back: true), priority: line.priority,
+                    key: orders.count, item: line.variant.pump, kind: .finished, variant: line.variant, quantity: line.quantity,
+                    dueDay: workdayIndex(dayIndex(line.requested) - 2, back: true), priority: line.priority,
                     pegging: Pegging(salesOrder: line.order, line: line.line)))
         }
-        // Semi-finished batches to stock, for the assembly lines.
-        while orders.count < total {
-            let v = rng.pick(variants)
-            let (item, quantity): (Item.ID, Int) =
-                switch rng.int(0...4) {
-                case 0: (v.unit, rng.int(4...10))
-                case 1: (v.housing, rng.int(8...20))
-                case 2: (v.shaft, 10 * rng.int(2...4))
-                case 3: (v.impeller, rng.int(10...24))
-                default: (v.baseplate, rng.int(5...12))
-                }
-            orders.append(
-                PlannedOrder(
-                    item: item, kind: .semiFinished, variant: v, quantity: Double(quantity), due: workday(rng.int(-4...14), back: true),
-                    priority: rng.int(2...4), pegging: nil))
-        }
+        planEarlierStock()
+        planSemiFinished()
+        fillMakeToStock(upTo: total)
 
         // Numbered by due date, as a planner would have created them over time.
-        orders = orders.enumerated().sorted { ($0.element.due, $0.offset) < ($1.element.due, $1.offset) }.map(\.element)
+        orders = orders.enumerated().sorted { ($0.element.dueDay, $0.offset) < ($1.element.dueDay, $1.offset) }.map(\.element)
         for index in orders.indices { orders[index].id = ProductionOrder.ID(String(format: "PO-%06d", index + 1)) }
-
-        // Progress follows urgency, with some noise: the earliest are done, then running, then released.
-        let urgency = orders.indices.map { (index: $0, score: orders[$0].due.timeIntervalSince1970 + Double(rng.int(-5...5)) * 86_400) }
-        let ranked = urgency.sorted { $0.score < $1.score || ($0.score == $1.score && $0.index < $1.index) }.map(\.index)
-        let completed = 5 * scale, running = 8 * scale, released = 17 * scale
-        for (rank, index) in ranked.enumerated() {
-            orders[index].status =
-                rank < completed ? .completed
-                : rank < completed + running ? .inProgress
-                : rank < completed + running + released ? .released : .planned
-        }
-        // One cancelled order per product line, taken from the planned ones.
-        let planned = ranked.filter { orders[$0].status == .planned }
-        for k in 0..<min(scale, planned.count) { orders[planned[(k * 7 + 3) % planned.count]].status = .cancelled }
+        assignProgress()
 
         for order in orders {
             commands.append(
                 .createProductionOrder(
                     NewProductionOrder(
-                        id: order.id, item: order.item, quantity: order.quantity, routing: routingID(order.item), dueDate: order.due,
+                        id: order.id, item: order.item, quantity: order.quantity, routing: routingID(order.item), dueDate: day(order.dueDay),
                         priority: order.priority, pegging: order.pegging)))
         }
         for order in orders {
@@ -472,35 +491,146 @@ struct DemoPlantBuilder {
             case .inProgress: orderTransitions += [.releaseProductionOrder(ref), .startProductionOrder(ref)]
             case .completed: orderTransitions += [.releaseProductionOrder(ref), .startProductionOrder(ref), .completeProductionOrder(ref)]
             case .cancelled:
-                orderTransitions.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(DemoCatalog.cancelReasons))))
+                let reasons = order.kind == .finished ? Array(DemoCatalog.cancelReasons.dropFirst()) : [DemoCatalog.cancelReasons[0]]
+                orderTransitions.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(reasons))))
             }
         }
     }
 
-    // MARK: - Supply: purchase orders
+    /// Semi-finished parts in the store from earlier months (housings, shafts, impellers of a few variants): decided
+    /// before the MRP run, which nets against them; the lots are created with the rest of the stock.
+    private mutating func planEarlierStock() {
+        for k in 0..<(3 * scale) {
+            let v = variants[(k * 4 + 2) % variants.count]
+            earlierStock.append(([v.housing, v.shaft, v.impeller][k % 3], Double(rng.int(3...12))))
+        }
+    }
 
-    /// Open purchase orders as expected receipts: for each purchased item whose stock does not cover the open orders'
-    /// needs, the difference (and a margin) from its supplier within the next days; one per product line arrives only
-    /// after a week and a half, so the plant has a real shortage to deal with.
-    private mutating func announcePurchaseOrders() {
+    /// The MRP run (``DemoMRP``): level by level from the finished orders, the net requirement of each semi-finished
+    /// part (BOM quantity × parent quantity, needed when the parent starts: its due date less its routing's work in
+    /// workdays, at least one), net of the stock from earlier months, in whole batches, with the parent's priority.
+    private mutating func planSemiFinished() {
+        let mrp = DemoMRP(
+            components: bomComponents, planned: Set(parts.keys), batch: { [parts] in parts[$0]?.batch ?? 1 },
+            leadDays: { [routingWork] item, quantity in
+                let work = routingWork[item].map { $0.setup + $0.run * quantity } ?? 0
+                return max(1, Int((work / DemoCatalog.workingMinutesPerDay).rounded(.up)))
+            },
+            workdaysBefore: { [self] in workdays($1, before: $0) })
+        let top = orders.map { DemoMRP.Order(key: $0.key, item: $0.item, quantity: $0.quantity, dueDay: $0.dueDay, priority: $0.priority) }
+        var stock: [Item.ID: Double] = [:]
+        for s in earlierStock { stock[s.item, default: 0] += s.quantity }
+        for made in mrp.run(top: top, stock: stock, firstKey: orders.count) {
+            guard let part = parts[made.item] else { continue }
+            orders.append(
+                PlannedOrder(
+                    key: made.key, item: made.item, kind: .semiFinished, variant: part.variant, quantity: made.quantity, dueDay: made.dueDay,
+                    priority: made.priority, pegging: nil, consumers: made.consumers))
+        }
+    }
+
+    /// Make-to-stock batches of machined and welded parts (made from purchased material only) that the finished orders
+    /// use, due in the later weeks, so the machining cells have work ahead: up to `total` orders in all.
+    private mutating func fillMakeToStock(upTo total: Int) {
+        let used = Set(orders.filter { $0.kind == .finished }.map(\.variant.code))
+        let candidates = parts.keys.sorted().filter { part in
+            used.contains(parts[part]?.variant.code ?? "")
+                && (bomComponents[part] ?? []).allSatisfy { parts[$0.item] == nil }  // made from purchased material only
+        }
+        guard !candidates.isEmpty else { return }
+        while orders.count < total {
+            let item = rng.pick(candidates)
+            guard let part = parts[item] else { break }
+            orders.append(
+                PlannedOrder(
+                    key: orders.count, item: item, kind: .semiFinished, variant: part.variant, quantity: part.batch,
+                    dueDay: workdayIndex(rng.int(18...27)), priority: rng.int(3...4), pegging: nil))
+        }
+    }
+
+    /// Progress follows urgency, with some noise: the earliest are done, then running, then released. A part is never
+    /// less urgent than the orders that consume it, so a parent is not further on than the parts it is made of.
+    /// One planned order per product line that nothing waits for is cancelled.
+    private mutating func assignProgress() {
+        let index = Dictionary(uniqueKeysWithValues: orders.indices.map { (orders[$0].key, $0) })
+        var score = Array(repeating: 0.0, count: orders.count)
+        // By key: every consumer was planned (and scored) before the parts it consumes.
+        for i in orders.indices.sorted(by: { orders[$0].key < orders[$1].key }) {
+            let noisy = day(orders[i].dueDay).timeIntervalSince1970 + Double(rng.int(-5...5)) * 86_400
+            let consumers = orders[i].consumers.compactMap { index[$0.consumer].map { score[$0] - 1 } }
+            score[i] = min(noisy, consumers.min() ?? noisy)
+        }
+        let ranked = orders.indices.sorted { (score[$0], $0) < (score[$1], $1) }
+        let completed = 5 * scale, running = 8 * scale, released = 17 * scale
+        for (rank, i) in ranked.enumerated() {
+            orders[i].status =
+                rank < completed ? .completed
+                : rank < completed + running ? .inProgress
+                : rank < completed + running + released ? .released : .planned
+        }
+        let planned = ranked.filter { orders[$0].status == .planned && orders[$0].consumers.isEmpty }
+        for k in 0..<min(scale, planned.count) { orders[planned[(k * 7 + 3) % planned.count]].status = .cancelled }
+    }
+
+    // MARK: - Supply: purchasing
+
+    /// Purchasing follows the order book (the open orders' bills of materials), as a buyer working from the MRP run would.
+    /// The schedule may start any open order as soon as a machine is free and does not wait for a purchase order, so:
+    /// - the material of the whole order book is in the plant; what the stock did not cover came with this week's
+    ///   deliveries (a lot in the store per item);
+    /// - except for one item per product line whose supplier is late: its stock covers the released and running orders
+    ///   only, and the rest (with a margin) comes with a purchase order in a week and a half — the real shortage the plant
+    ///   has to deal with;
+    /// - purchase orders in the next days raise what the order book leaves of an item back to a safety stock of a quarter
+    ///   of the book's need.
+    private mutating func planPurchasing() {
+        let book = purchasedNeed(of: [.planned, .released, .inProgress])
+        let running = purchasedNeed(of: [.released, .inProgress])
+        let items = book.keys.sorted()
+        // The late item of each product line: one the stock does not cover, with planned orders waiting for it.
+        var late: Set<Item.ID> = []
+        for line in 0..<scale {
+            let candidates = items.filter {
+                lineOf[$0] == line && book[$0, default: 0] > onHand[$0, default: 0] + 1e-9 && book[$0, default: 0] > running[$0, default: 0] + 1e-9
+            }
+            if !candidates.isEmpty { late.insert(rng.pick(candidates)) }
+        }
+        // This week's deliveries.
+        for item in items {
+            let covered = late.contains(item) ? running[item, default: 0] : book[item, default: 0]
+            guard covered > onHand[item, default: 0] + 1e-9, let supplier = supplierOf[item] else { continue }
+            _ = purchasedLot(item, Int((covered - onHand[item, default: 0]).rounded(.up)), from: supplier, at: store)
+        }
+        // Open purchase orders, as expected receipts.
+        var reference = 1200
+        for item in items {
+            guard let supplier = supplierOf[item] else { continue }
+            let need = book[item, default: 0], stock = onHand[item, default: 0]
+            let quantity: Double, days: Int
+            if late.contains(item) {
+                (quantity, days) = (((need - stock) * 1.25).rounded(.up), rng.int(8...12))
+            } else {
+                let safety = need * 0.25, left = stock - need
+                guard left < safety - 1e-9 else { continue }
+                (quantity, days) = ((safety - left).rounded(.up), rng.int(1...5))
+            }
+            var date = local(days, hour: 9)
+            while !isWorkday(dayIndex(date)) { date = date.addingTimeInterval(86_400) }
+            commands.append(.expectReceipt(ExpectReceipt(
+                item: item, quantity: quantity, expectedDate: date, supplier: supplier.name, reference: String(format: "4500%06d", reference))))
+            reference += 1
+        }
+    }
+
+    /// What the open orders of `statuses` need of each purchased item, by their bills of materials.
+    private func purchasedNeed(of statuses: Set<ProductionOrderStatus>) -> [Item.ID: Double] {
         var need: [Item.ID: Double] = [:]
-        for order in orders where [.planned, .released, .inProgress].contains(order.status) {
+        for order in orders where statuses.contains(order.status) {
             for c in bomComponents[order.item] ?? [] where supplierOf[c.item] != nil {
                 need[c.item, default: 0] += c.quantity * order.quantity
             }
         }
-        let short = need.keys.filter { need[$0, default: 0] > onHand[$0, default: 0] + 1e-9 }.sorted()
-        var late = Set<Int>()
-        while late.count < min(scale, short.count) { late.insert(rng.int(0...(short.count - 1))) }
-        for (k, item) in short.enumerated() {
-            guard let supplier = supplierOf[item] else { continue }
-            let quantity = ((need[item, default: 0] - onHand[item, default: 0]) * 1.25).rounded(.up)
-            let days = late.contains(k) ? rng.int(8...12) : rng.int(1...5)
-            var date = local(days, hour: 9)
-            while !isWorkday(Int(date.timeIntervalSince(start) / 86_400)) { date = date.addingTimeInterval(86_400) }
-            commands.append(.expectReceipt(ExpectReceipt(
-                item: item, quantity: quantity, expectedDate: date, supplier: supplier.name, reference: String(format: "4500%06d", 1200 + k))))
-        }
+        return need
     }
 
     // MARK: - Supply: lots
@@ -522,8 +652,15 @@ struct DemoPlantBuilder {
         commands.append(
             .createLot(NewLot(id: id, item: item, quantity: Double(quantity), location: location, supplierLot: supplierLot(supplier), supplier: supplier.name)))
         onHand[item, default: 0] += Double(quantity)
+        purchasedLots[id] = (item, Double(quantity))
         supplierOf[item] = supplier
         return id
+    }
+
+    /// A lot put in quarantine or on hold no longer counts as stock purchasing can plan with.
+    private mutating func setAside(_ lot: Lot.ID) {
+        guard let p = purchasedLots[lot] else { return }
+        onHand[p.item, default: 0] -= p.quantity
     }
 
     private mutating func createLots() {
@@ -568,27 +705,29 @@ struct DemoPlantBuilder {
                     SetLotStatus(
                         lot: lot, status: .quarantine,
                         reason: k % 2 == 0 ? "Incoming inspection: casting wall thickness to be measured" : "Incoming inspection: certificate of conformity missing")))
+            setAside(lot)
         }
         for k in 0..<scale {
             let lot = received[(k * 11 + 4) % received.count]
             commands.append(.setLotStatus(SetLotStatus(lot: lot, status: .onHold, reason: "Supplier notice: possible material mix-up in this lot")))
+            setAside(lot)
         }
 
-        announcePurchaseOrders()
+        planPurchasing()
         // The orders move on now that the material is here: releases reserve it and create staging tasks.
         commands += orderTransitions
-        // What completed orders made, at the place that uses it next.
+        // What completed orders made, at the place that uses it next, less what completed orders have built in already.
+        let done = Set(orders.filter { $0.status == .completed }.map(\.key))
         for order in orders where order.status == .completed {
             let location: Location.ID =
                 order.kind == .finished ? shipping : (cell("ASSY", order.variant).first.flatMap { lineSide[$0] } ?? store)
-            commands.append(
-                .createLot(NewLot(id: nextLot(), item: order.item, quantity: order.quantity, location: location, productionOrder: order.id)))
+            let left = order.quantity - order.consumers.filter { done.contains($0.consumer) }.reduce(0) { $0 + $1.quantity }
+            guard left > 1e-9 else { continue }
+            commands.append(.createLot(NewLot(id: nextLot(), item: order.item, quantity: left, location: location, productionOrder: order.id)))
         }
-        // Some semi-finished stock from earlier months.
-        for k in 0..<(3 * scale) {
-            let v = variants[(k * 4 + 2) % variants.count]
-            let item = [v.housing, v.shaft, v.impeller][k % 3]
-            commands.append(.createLot(NewLot(id: nextLot(), item: item, quantity: Double(rng.int(3...12)), location: store)))
+        // The semi-finished stock from earlier months that the MRP run counted on.
+        for stock in earlierStock {
+            commands.append(.createLot(NewLot(id: nextLot(), item: stock.item, quantity: stock.quantity, location: store)))
         }
     }
 }
