@@ -142,7 +142,23 @@ enum Actions {
                          plan planFor: ((Scenario) -> Plan)? = nil, score: (Outcome) -> Double) -> (Overtime, Scenario, Outcome)? {
         guard let r = ctx.base.resourceIndex[wc] else { return nil }
         let t = max(0, ctx.base.minutes(after))
-        guard let gap = ctx.base.problem.resources[r].calendar.breaks.first(where: { $0.start >= t && $0.end > $0.start }) else { return nil }
+        // Overtime goes in the first shift gap after `after` — never while the plant knows the work center is down or held.
+        let down = ctx.base.planning.picture.facts.compactMap { f -> TimeWindow? in
+            guard f.disruption.workCenter == wc, f.disruption.kind == .machineDown || f.disruption.kind == .qualityHold, let until = f.disruption.until else { return nil }
+            return TimeWindow(start: ctx.base.minutes(f.disruption.from), end: ctx.base.minutesUp(until))
+        }
+        var free: [TimeWindow] = []
+        for b in ctx.base.problem.resources[r].calendar.breaks where b.start >= t && b.end > b.start {
+            var pieces = [b]
+            for d in down {
+                pieces = pieces.flatMap { p -> [TimeWindow] in
+                    guard d.end > p.start, d.start < p.end else { return [p] }
+                    return [TimeWindow(start: p.start, end: d.start), TimeWindow(start: d.end, end: p.end)].filter { $0.end > $0.start }
+                }
+            }
+            free += pieces
+        }
+        guard let gap = free.first else { return nil }
         var best: (Overtime, Scenario, Outcome, Double)?
         for step in ctx.sim.options.overtimeSteps where step > 0 {
             let end = min(gap.end, gap.start + step)

@@ -264,33 +264,3 @@ struct AssessmentTests {
 
 /// Whether a production order is still to be made.
 func isOpenOrder(_ po: ProductionOrder) -> Bool { [.planned, .released, .inProgress].contains(po.status) }
-
-@Suite("Plans respect what the plant knows")
-struct PlantFactsInPlansTests {
-    typealias F = OrchestrationFixture
-
-    @Test("A rush outcome request while a work center of the item's routing is down: no option, overtime ones included, starts work there inside the downtime")
-    func overtimeDoesNotReopenADownMachine() throws {
-        let base = F.scaleOne
-        let finished = base.routings.values.filter { base.items[$0.item]?.kind == .finished }.map(\.item).sorted()
-        let item = try #require(finished.first)
-        let routing = try #require(base.routings.values.first { $0.item == item })
-        let until = F.now.addingTimeInterval(8 * 3600)
-        var checked = 0
-        for wc in Set(routing.operations.flatMap { $0.workCenters.map(\.workCenter) }).sorted() {
-            var state = base
-            try F.record(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "breakdown", expectedUntil: until)), on: &state)
-            let e = try Orchestration.plan(.rushOrder(item: item, quantity: 4, date: F.now.addingTimeInterval(2 * 86_400), customer: nil), text: nil,
-                                           state: state, now: F.now, by: nil)
-            let running = Set(state.operations.flatMap { id, ops in ops.filter { $0.status == .running }.map { "\(id)#\($0.sequence)" } })
-            for action in e.actions {
-                let inside = (action.schedule?.steps ?? []).filter {
-                    $0.workCenter == wc && $0.start >= F.now && $0.start < until && !running.contains("\($0.productionOrder)#\($0.sequence)")
-                }
-                #expect(inside.isEmpty, "\(wc) down: “\(action.title)” starts \(inside.map { "\($0.productionOrder) \($0.sequence)" }) inside the downtime")
-                if action.title.contains("overtime on \(wc)") { checked += 1 }
-            }
-        }
-        #expect(checked > 0, "an option adds overtime on a down work center, so the rule is exercised")
-    }
-}
