@@ -55,6 +55,9 @@ enum DemoCatalog {
         return shifts.filter { $0.days.contains(.monday) }.reduce(0) { $0 + minutes($1.end) - minutes($1.start) }
     }
 
+    /// The planned lead time's allowance for queueing and moving, per operation, on top of the work itself (in workdays).
+    static let queueDaysPerOperation = 1
+
     // MARK: Lot sizes
 
     /// The batches the semi-finished parts are made in: the planner's MRP rounds a net requirement up to whole batches

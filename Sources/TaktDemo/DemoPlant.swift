@@ -46,16 +46,21 @@ struct DemoPlantBuilder {
     private var bomComponents: [Item.ID: [BOMComponent]] = [:]
     /// Each semi-finished item: its variant and the batch it is made in.
     private var parts: [Item.ID: (variant: Variant, batch: Double)] = [:]
-    /// Each made item's routing on its preferred work centers: setup minutes, and run minutes per unit.
-    private var routingWork: [Item.ID: (setup: Double, run: Double)] = [:]
+    /// Each made item's routing on its preferred work centers: setup minutes, run minutes per unit, its operations, and
+    /// the kinds of work center it passes.
+    private var routingWork: [Item.ID: (setup: Double, run: Double, operations: Int, kinds: Set<WorkCenterKind>)] = [:]
+    private var workCenterKind: [WorkCenter.ID: WorkCenterKind] = [:]
     /// Semi-finished stock from earlier months, decided before the MRP run nets against it; created with the lots.
     private var earlierStock: [(item: Item.ID, quantity: Double)] = []
-    /// Purchased stock received so far that can be used (not in quarantine, not on hold), and who supplies each item.
+    /// Purchased stock received so far that can be used (not in quarantine, not on hold).
     private var onHand: [Item.ID: Double] = [:]
     private var purchasedLots: [Lot.ID: (item: Item.ID, quantity: Double)] = [:]
+    /// Each purchased item's supplier and product line (its index).
     private var supplierOf: [Item.ID: DemoCatalog.Supplier] = [:]
-    /// The product line (its index) each purchased item belongs to.
     private var lineOf: [Item.ID: Int] = [:]
+    /// The items of the late purchase order of each product line (see ``planLatePurchaseOrders()``).
+    private var lateOrders: [[Item.ID]] = []
+    private var late: Set<Item.ID> { Set(lateOrders.joined()) }
     private var lotNumber = 0
 
     private let store: Location.ID = "LOC-STORE"
@@ -214,6 +219,7 @@ struct DemoPlantBuilder {
                                 setupFamilies: station.setupFamilies, defaultChangeoverMinutes: station.changeoverMinutes,
                                 setupTransitions: station.transitions)))
                     cell.append(id)
+                    workCenterKind[id] = station.kind
                 }
                 cells.append(cell)
             }
@@ -270,7 +276,12 @@ struct DemoPlantBuilder {
         item(v.crate, "Export crate, \(line)", .purchased)
         item(v.fasteners, "Fastener kit A4, \(line)", .purchased)
         item(v.profile, "Steel U-profile S235 for baseplates, \(line)", .purchased, .meter)
-        for material in [v.bar, v.barAlt, v.paint, v.paintAlt, v.crate, v.fasteners, v.profile] { lineOf[material] = v.lineIndex }
+        typealias S = DemoCatalog
+        for (material, supplier) in [(v.bar, S.steelSupplier), (v.barAlt, S.steelSupplierAlt), (v.paint, S.paintSupplier),
+                                     (v.paintAlt, S.paintSupplierAlt), (v.crate, S.packagingSupplier), (v.fasteners, S.fastenerSupplier),
+                                     (v.profile, S.steelSupplier)] {
+            (lineOf[material], supplierOf[material]) = (v.lineIndex, supplier)
+        }
     }
 
     private mutating func defineItems(_ v: Variant) {
@@ -280,7 +291,11 @@ struct DemoPlantBuilder {
         item(v.motor, "Motor \(v.size.motorText) kW IE3, \(name)", .purchased)
         item(v.bearing, "Bearing set \(name)", .purchased)
         item(v.seal, "Mechanical seal \(name)", .purchased)
-        for material in [v.housingCasting, v.impellerCasting, v.motor, v.bearing, v.seal] { lineOf[material] = v.lineIndex }
+        typealias S = DemoCatalog
+        for (material, supplier) in [(v.housingCasting, S.castingSupplier), (v.impellerCasting, S.castingSupplier), (v.motor, S.motorSupplier),
+                                     (v.bearing, S.bearingSupplier), (v.seal, S.sealSupplier)] {
+            (lineOf[material], supplierOf[material]) = (v.lineIndex, supplier)
+        }
         item(v.housing, "Machined housing \(name)", .semiFinished)
         item(v.impeller, "Machined impeller \(name)", .semiFinished)
         item(v.shaft, "Shaft \(name)", .semiFinished)
@@ -380,7 +395,8 @@ struct DemoPlantBuilder {
         for (made, operations) in routings {
             commands.append(.defineRouting(Routing(id: routingID(made), item: made, operations: operations)))
             let preferred = operations.compactMap(\.workCenters.first)
-            routingWork[made] = (preferred.reduce(0) { $0 + $1.setupMinutes }, preferred.reduce(0) { $0 + $1.runMinutesPerUnit })
+            routingWork[made] = (preferred.reduce(0) { $0 + $1.setupMinutes }, preferred.reduce(0) { $0 + $1.runMinutesPerUnit }, operations.count,
+                                 Set(preferred.compactMap { workCenterKind[$0.workCenter] }))
         }
     }
 
@@ -507,14 +523,17 @@ struct DemoPlantBuilder {
     }
 
     /// The MRP run (``DemoMRP``): level by level from the finished orders, the net requirement of each semi-finished
-    /// part (BOM quantity × parent quantity, needed when the parent starts: its due date less its routing's work in
-    /// workdays, at least one), net of the stock from earlier months, in whole batches, with the parent's priority.
+    /// part (BOM quantity × parent quantity, needed when the parent starts: its due date less its planned lead time —
+    /// its routing's work in workdays, at least one, and a day of queueing per operation), net of the stock from earlier
+    /// months, in whole batches, with the parent's priority. The parts of the first rush orders fall due before today:
+    /// the plant is behind on them, as MRP's "past due" messages say every Monday.
     private mutating func planSemiFinished() {
         let mrp = DemoMRP(
             components: bomComponents, planned: Set(parts.keys), batch: { [parts] in parts[$0]?.batch ?? 1 },
             leadDays: { [routingWork] item, quantity in
-                let work = routingWork[item].map { $0.setup + $0.run * quantity } ?? 0
-                return max(1, Int((work / DemoCatalog.workingMinutesPerDay).rounded(.up)))
+                guard let routing = routingWork[item] else { return 1 }
+                let work = Int(((routing.setup + routing.run * quantity) / DemoCatalog.workingMinutesPerDay).rounded(.up))
+                return max(1, work + routing.operations * DemoCatalog.queueDaysPerOperation)
             },
             workdaysBefore: { [self] in workdays($1, before: $0) })
         let top = orders.map { DemoMRP.Order(key: $0.key, item: $0.item, quantity: $0.quantity, dueDay: $0.dueDay, priority: $0.priority) }
@@ -529,13 +548,16 @@ struct DemoPlantBuilder {
         }
     }
 
-    /// Make-to-stock batches of machined and welded parts (made from purchased material only) that the finished orders
-    /// use, due in the later weeks, so the machining cells have work ahead: up to `total` orders in all.
+    /// Make-to-stock batches of machined parts (made from purchased material, in the machining cells only) that the
+    /// finished orders use, due in the later weeks, so the machining cells have work ahead: up to `total` orders in all.
+    /// Welding and painting get none: the finished orders' baseplates and units already fill them.
     private mutating func fillMakeToStock(upTo total: Int) {
         let used = Set(orders.filter { $0.kind == .finished }.map(\.variant.code))
+        let machiningCell: Set<WorkCenterKind> = [.machining, .other]
         let candidates = parts.keys.sorted().filter { part in
             used.contains(parts[part]?.variant.code ?? "")
                 && (bomComponents[part] ?? []).allSatisfy { parts[$0.item] == nil }  // made from purchased material only
+                && (routingWork[part]?.kinds.isSubset(of: machiningCell) ?? false)
         }
         guard !candidates.isEmpty else { return }
         while orders.count < total {
@@ -574,52 +596,69 @@ struct DemoPlantBuilder {
 
     // MARK: - Supply: purchasing
 
+    /// The deliberate shortage: in each product line one supplier is late with one purchase order, for (up to) two of
+    /// its items that planned orders still need — a supplier with two such items if there is one. Only what the released
+    /// and running orders need of them is in the plant, all of it reserved; the rest comes with that purchase order in a
+    /// week and a half.
+    private mutating func planLatePurchaseOrders() {
+        let book = purchasedNeed(of: [.planned, .released, .inProgress])
+        let running = purchasedNeed(of: [.released, .inProgress])
+        for line in 0..<scale {
+            let needed = book.keys.sorted().filter { lineOf[$0] == line && book[$0, default: 0] > running[$0, default: 0] + 1e-9 }
+            let bySupplier = Dictionary(grouping: needed) { supplierOf[$0]?.name ?? "" }
+            let suppliers = bySupplier.keys.sorted()
+            let several = suppliers.filter { (bySupplier[$0]?.count ?? 0) >= 2 }
+            guard !suppliers.isEmpty else { continue }
+            var items = bySupplier[rng.pick(several.isEmpty ? suppliers : several)] ?? []
+            var order: [Item.ID] = []
+            while order.count < 2, !items.isEmpty { order.append(items.remove(at: rng.int(0...(items.count - 1)))) }
+            lateOrders.append(order.sorted())
+        }
+    }
+
     /// Purchasing follows the order book (the open orders' bills of materials), as a buyer working from the MRP run would.
     /// The schedule may start any open order as soon as a machine is free and does not wait for a purchase order, so:
-    /// - the material of the whole order book is in the plant; what the stock did not cover came with this week's
-    ///   deliveries (a lot in the store per item);
-    /// - except for one item per product line whose supplier is late: its stock covers the released and running orders
-    ///   only, and the rest (with a margin) comes with a purchase order in a week and a half — the real shortage the plant
-    ///   has to deal with;
+    /// - the material of the whole order book is in the plant, except for the late items (``planLatePurchaseOrders()``);
+    ///   what the stock did not cover came with this week's deliveries (a lot in the store per item);
+    /// - the late purchase order, one per product line, brings the rest of its items with a margin in a week and a half;
     /// - purchase orders in the next days raise what the order book leaves of an item back to a safety stock of a quarter
     ///   of the book's need.
     private mutating func planPurchasing() {
         let book = purchasedNeed(of: [.planned, .released, .inProgress])
         let running = purchasedNeed(of: [.released, .inProgress])
-        let items = book.keys.sorted()
-        // The late item of each product line: one the stock does not cover, with planned orders waiting for it.
-        var late: Set<Item.ID> = []
-        for line in 0..<scale {
-            let candidates = items.filter {
-                lineOf[$0] == line && book[$0, default: 0] > onHand[$0, default: 0] + 1e-9 && book[$0, default: 0] > running[$0, default: 0] + 1e-9
-            }
-            if !candidates.isEmpty { late.insert(rng.pick(candidates)) }
-        }
+        let items = book.keys.sorted(), late = self.late
         // This week's deliveries.
         for item in items {
             let covered = late.contains(item) ? running[item, default: 0] : book[item, default: 0]
-            guard covered > onHand[item, default: 0] + 1e-9, let supplier = supplierOf[item] else { continue }
-            _ = purchasedLot(item, Int((covered - onHand[item, default: 0]).rounded(.up)), from: supplier, at: store)
+            guard covered > onHand[item, default: 0] + 1e-9 else { continue }
+            _ = purchasedLot(item, Int((covered - onHand[item, default: 0]).rounded(.up)), at: store)
         }
-        // Open purchase orders, as expected receipts.
+        // Open purchase orders, as expected receipts: the late ones first (one reference and date for each), then the
+        // replenishments.
         var reference = 1200
-        for item in items {
-            guard let supplier = supplierOf[item] else { continue }
-            let need = book[item, default: 0], stock = onHand[item, default: 0]
-            let quantity: Double, days: Int
-            if late.contains(item) {
-                (quantity, days) = (((need - stock) * 1.25).rounded(.up), rng.int(8...12))
-            } else {
-                let safety = need * 0.25, left = stock - need
-                guard left < safety - 1e-9 else { continue }
-                (quantity, days) = ((safety - left).rounded(.up), rng.int(1...5))
-            }
-            var date = local(days, hour: 9)
-            while !isWorkday(dayIndex(date)) { date = date.addingTimeInterval(86_400) }
+        func expect(_ item: Item.ID, _ quantity: Double, on date: Date) {
+            guard let supplier = supplierOf[item] else { return }
             commands.append(.expectReceipt(ExpectReceipt(
                 item: item, quantity: quantity, expectedDate: date, supplier: supplier.name, reference: String(format: "4500%06d", reference))))
+        }
+        for lateOrder in lateOrders {
+            let date = receiptDate(rng.int(8...12))
+            for item in lateOrder { expect(item, ((book[item, default: 0] - onHand[item, default: 0]) * 1.25).rounded(.up), on: date) }
             reference += 1
         }
+        for item in items where !late.contains(item) {
+            let safety = book[item, default: 0] * 0.25, left = onHand[item, default: 0] - book[item, default: 0]
+            guard left < safety - 1e-9 else { continue }
+            expect(item, (safety - left).rounded(.up), on: receiptDate(rng.int(1...5)))
+            reference += 1
+        }
+    }
+
+    /// 09:00 in the plant on the first workday on or after `days` after the start.
+    private func receiptDate(_ days: Int) -> Date {
+        var date = local(days, hour: 9)
+        while !isWorkday(dayIndex(date)) { date = date.addingTimeInterval(86_400) }
+        return date
     }
 
     /// What the open orders of `statuses` need of each purchased item, by their bills of materials.
@@ -647,13 +686,14 @@ struct DemoPlantBuilder {
         return "\(supplier.lotPrefix)-\(yymm)-\(String(format: "%04d", rng.int(1...9999)))"
     }
 
-    private mutating func purchasedLot(_ item: Item.ID, _ quantity: Int, from supplier: DemoCatalog.Supplier, at location: Location.ID) -> Lot.ID {
+    /// A lot of a purchased item from its supplier, with the supplier's lot number.
+    private mutating func purchasedLot(_ item: Item.ID, _ quantity: Int, at location: Location.ID) -> Lot.ID {
+        let supplier = supplierOf[item] ?? DemoCatalog.castingSupplier
         let id = nextLot()
         commands.append(
             .createLot(NewLot(id: id, item: item, quantity: Double(quantity), location: location, supplierLot: supplierLot(supplier), supplier: supplier.name)))
         onHand[item, default: 0] += Double(quantity)
         purchasedLots[id] = (item, Double(quantity))
-        supplierOf[item] = supplier
         return id
     }
 
@@ -663,32 +703,33 @@ struct DemoPlantBuilder {
         onHand[p.item, default: 0] -= p.quantity
     }
 
+    /// A delivery already in stock: `pack` × a number drawn from `range` of `item` — none of a late item, whose stock is
+    /// only what this week's delivery brought for the released orders (``planPurchasing()``).
+    private mutating func delivered(_ item: Item.ID, _ range: ClosedRange<Int>, pack: Int = 1, at location: Location.ID) -> Lot.ID? {
+        guard !late.contains(item) else { return nil }
+        return purchasedLot(item, rng.int(range) * pack, at: location)
+    }
+
     private mutating func createLots() {
-        typealias S = DemoCatalog
+        planLatePurchaseOrders()
         var received: [Lot.ID] = []
         for (index, v) in variants.enumerated() {
             if index % 3 == 0 {
-                received.append(purchasedLot(v.bar, rng.int(6...24) * 5, from: S.steelSupplier, at: store))
-                received.append(purchasedLot(v.barAlt, rng.int(2...8) * 5, from: S.steelSupplierAlt, at: store))
-                received.append(purchasedLot(v.paint, rng.int(4...20) * 10, from: S.paintSupplier, at: store))
-                received.append(purchasedLot(v.paintAlt, rng.int(2...6) * 10, from: S.paintSupplierAlt, at: store))
-                received.append(purchasedLot(v.crate, rng.int(10...40), from: S.packagingSupplier, at: store))
-                received.append(purchasedLot(v.fasteners, rng.int(5...20) * 10, from: S.fastenerSupplier, at: store))
-                received.append(purchasedLot(v.profile, rng.int(10...40) * 6, from: S.steelSupplier, at: store))
+                received += [delivered(v.bar, 6...24, pack: 5, at: store), delivered(v.barAlt, 2...8, pack: 5, at: store),
+                             delivered(v.paint, 4...20, pack: 10, at: store), delivered(v.paintAlt, 2...6, pack: 10, at: store),
+                             delivered(v.crate, 10...40, at: store), delivered(v.fasteners, 5...20, pack: 10, at: store),
+                             delivered(v.profile, 10...40, pack: 6, at: store)].compactMap { $0 }
             }
-            received.append(purchasedLot(v.housingCasting, rng.int(12...40), from: S.castingSupplier, at: store))
-            received.append(purchasedLot(v.impellerCasting, rng.int(12...40), from: S.castingSupplier, at: store))
-            received.append(purchasedLot(v.motor, rng.int(3...12), from: S.motorSupplier, at: store))
-            received.append(purchasedLot(v.bearing, rng.int(20...60), from: S.bearingSupplier, at: store))
-            received.append(purchasedLot(v.seal, rng.int(20...60), from: S.sealSupplier, at: store))
+            received += [delivered(v.housingCasting, 12...40, at: store), delivered(v.impellerCasting, 12...40, at: store),
+                         delivered(v.motor, 3...12, at: store), delivered(v.bearing, 20...60, at: store),
+                         delivered(v.seal, 20...60, at: store)].compactMap { $0 }
             // Castings of the second delivery are still at goods receiving.
-            _ = purchasedLot(v.housingCasting, rng.int(10...30), from: S.castingSupplier, at: receiving)
+            _ = delivered(v.housingCasting, 10...30, at: receiving)
         }
 
         // Material staged at the machines that use it first.
         for v in variants.prefix(2 * scale) {
-            let casting = purchasedLot(v.housingCasting, rng.int(4...10), from: S.castingSupplier, at: store)
-            if let mill = cell("MILL", v).first, let side = lineSide[mill] {
+            if let casting = delivered(v.housingCasting, 4...10, at: store), let mill = cell("MILL", v).first, let side = lineSide[mill] {
                 commands.append(.moveLot(MoveLot(lot: casting, to: side)))
             }
         }
@@ -697,8 +738,8 @@ struct DemoPlantBuilder {
         for k in 0..<(2 * scale) {
             let v = variants[(k * 5 + 1) % variants.count]
             let lot = k % 2 == 0
-                ? purchasedLot(v.impellerCasting, rng.int(10...30), from: S.castingSupplier, at: receiving)
-                : purchasedLot(v.seal, rng.int(20...50), from: S.sealSupplier, at: receiving)
+                ? purchasedLot(v.impellerCasting, rng.int(10...30), at: receiving)
+                : purchasedLot(v.seal, rng.int(20...50), at: receiving)
             commands.append(.moveLot(MoveLot(lot: lot, to: quarantine)))
             commands.append(
                 .setLotStatus(
