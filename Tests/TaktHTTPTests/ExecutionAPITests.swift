@@ -15,15 +15,15 @@ import Testing
 /// the plant's "now" is Wednesday 25 November 2026, 06:00 UTC, the morning after the demo was generated.
 @Suite("Shop-floor execution through the API")
 struct ExecutionAPITests {
-    @Test("Anna mills the flanges of PO-000008 on WC-MILL-1: clocks in, acknowledges WI-MACH-210 rev B, starts once the warehouse stages the castings, consumes, reports, completes and books the housings")
+    @Test("Anna mills the flanges of PO-000007 on WC-MILL-1: clocks in, acknowledges WI-MACH-210 rev B, starts once the warehouse stages the castings, consumes, reports, completes and books the housings")
     func annaMillsHousingFlanges() async throws {
         try await ClockedServer.run { s, clock in
             let anna = try await issueToken(s, for: "op-anna")
             let warehouse = try await issueToken(s, for: "warehouse")
-            let op = "/api/v1/production-orders/PO-000008/operations/10"
+            let op = "/api/v1/production-orders/PO-000007/operations/10"
 
             // The order's operations, before anything ran.
-            let before = try await s.send(.GET, "/api/v1/production-orders/PO-000008/operations", token: anna)
+            let before = try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna)
             #expect(before.status == 200, "\(before.text)")
             let ops = try #require(try before.json()["items"] as? [[String: Any]])
             #expect(ops.map { $0["sequence"] as? Int } == [10, 20])
@@ -47,9 +47,9 @@ struct ExecutionAPITests {
             #expect(ack.status == 200, "\(ack.text)")
             #expect(try eventTypes(ack) == ["workInstructionAcknowledged"])
 
-            // 5 castings are staged beside the mill, the order needs 9: the warehouse brings a lot from the store.
+            // 10 castings are staged beside the mill, the order needs 30: the warehouse brings a lot from the store.
             let storeLot = try #require(await s.engine.read { st in
-                st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available && $0.location == "LOC-STORE" && $0.quantity >= 4 }
+                st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available && $0.location == "LOC-STORE" && $0.quantity >= 20 }
                     .map(\.id).sorted().first
             }, "a lot of housing castings CH-NB-32-160 in the store")
             let moved = try await s.send(.POST, "/api/v1/lots/\(storeLot)/move", token: warehouse, body: #"{"to":"LS-MILL-1"}"#)
@@ -62,7 +62,7 @@ struct ExecutionAPITests {
             let started = try #require(try events(start).first?["data"] as? [String: Any])
             #expect(started["operator"] as? String == "op-anna")
             #expect(started["workCenter"] as? String == "WC-MILL-1")
-            #expect(started["plannedMinutes"] as? Double == 207, "45 min setup + 9 × 18 min")
+            #expect(started["plannedMinutes"] as? Double == 585, "45 min setup + 30 × 18 min")
             let replay = try await s.send(.POST, op + "/start", token: anna, body: "{}", headers: [("Idempotency-Key", "anna-start-po8-10")])
             #expect(replay.status == 200)
             #expect(replay.headers.first(name: "Idempotent-Replayed") == "true")
@@ -111,14 +111,14 @@ struct ExecutionAPITests {
             #expect(try eventTypes(produced) == ["lotProduced"])
             let lot = try await s.send(.GET, "/api/v1/lots/MH-PO8-001", token: anna).json()
             #expect(lot["item"] as? String == "MH-NB-32-160")
-            #expect(lot["productionOrder"] as? String == "PO-000008")
+            #expect(lot["productionOrder"] as? String == "PO-000007")
 
-            let after = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000008/operations", token: anna).json()["items"] as? [[String: Any]])
+            let after = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna).json()["items"] as? [[String: Any]])
             #expect(after.first?["status"] as? String == "completed")
             #expect(after.first?["good"] as? Double == 8)
             #expect((after.first?["segments"] as? [[String: Any]])?.count == 1)
             #expect(after.last?["status"] as? String == "waiting")
-            #expect(try await s.send(.GET, "/api/v1/production-orders/PO-000008", token: anna).json()["status"] as? String == "in-progress")
+            #expect(try await s.send(.GET, "/api/v1/production-orders/PO-000007", token: anna).json()["status"] as? String == "in-progress")
 
             let out = try await s.send(.POST, "/api/v1/clock-out", token: anna)
             #expect(out.status == 200, "\(out.text)")
@@ -127,13 +127,13 @@ struct ExecutionAPITests {
         }
     }
 
-    @Test("Anna's start of PO-000008 op 10 before the castings are staged is refused by the material-not-staged interlock; she cannot override it, the supervisor can, and then she starts")
+    @Test("Anna's start of PO-000007 op 10 before the castings are staged is refused by the material-not-staged interlock; she cannot override it, the supervisor can, and then she starts")
     func interlockAndSupervisorOverride() async throws {
         try await ClockedServer.run { s, _ in
             let anna = try await issueToken(s, for: "op-anna")
             let supervisor = try await issueToken(s, for: "supervisor")
             let quality = try await issueToken(s, for: "quality")
-            let op = "/api/v1/production-orders/PO-000008/operations/10"
+            let op = "/api/v1/production-orders/PO-000007/operations/10"
 
             // Not clocked in, not acknowledged, not staged: every interlock is named at once.
             let first = try await s.send(.POST, op + "/start", token: anna, body: #"{"workCenter":"WC-MILL-1"}"#)
@@ -175,7 +175,7 @@ struct ExecutionAPITests {
             let twice = try await s.send(.POST, op + "/start", token: anna)
             #expect(twice.status == 409)
             #expect(try twice.json()["type"] as? String == "urn:takt:problem:conflict")
-            let record = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000008/operations", token: anna).json()["items"] as? [[String: Any]])
+            let record = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna).json()["items"] as? [[String: Any]])
             let overrides = try #require(record.first?["overrides"] as? [[String: Any]])
             #expect(overrides.map { $0["interlock"] as? String } == ["material-not-staged"])
             #expect(overrides.first?["by"] as? String == "supervisor")
@@ -188,45 +188,45 @@ struct ExecutionAPITests {
 
             // Without a token: 401; a malformed sequence number: 400.
             #expect(try await s.send(.POST, op + "/pause", token: nil, body: #"{"reason":"x"}"#).status == 401)
-            #expect(try await s.send(.POST, "/api/v1/production-orders/PO-000008/operations/ten/pause", token: anna, body: #"{"reason":"x"}"#).status == 400)
+            #expect(try await s.send(.POST, "/api/v1/production-orders/PO-000007/operations/ten/pause", token: anna, body: #"{"reason":"x"}"#).status == 400)
         }
     }
 
-    @Test("The dispatch lists of WC-MILL-1, WC-LATHE-2 and WC-ASSY-1 tell Anna and Carla what they can start: planned PO-000023 and PO-000008's turning wait, WC-MILL-1 down for a spindle failure blocks; running work shows, completed work leaves")
+    @Test("The dispatch lists of WC-MILL-1, WC-LATHE-2 and WC-ASSY-1 tell Anna and Carla what they can start: planned PO-000030 and PO-000007's turning wait, WC-MILL-1 down for a spindle failure blocks; running work shows, completed work leaves")
     func dispatchListShowsWhatCanStart() async throws {
         try await ClockedServer.run { s, _ in
             let anna = try await issueToken(s, for: "op-anna")
             let carla = try await issueToken(s, for: "op-carla")
             let supervisor = try await issueToken(s, for: "supervisor")
 
-            // Carla at assembly: PO-000023 is planned, not released.
+            // Carla at assembly: PO-000030 is planned, not released.
             let assembly = try await dispatch(s, "WC-ASSY-1", token: carla)
-            let planned = try #require(entry(assembly, "PO-000023", 10), "PO-000023 op 10 on WC-ASSY-1's list")
+            let planned = try #require(entry(assembly, "PO-000030", 10), "PO-000030 op 10 on WC-ASSY-1's list")
             #expect(planned["orderStatus"] as? String == "planned")
             #expect(planned["operationStatus"] as? String == "waiting")
             #expect(planned["canStart"] as? Bool == false)
             #expect(try blockerRules(planned).contains(Interlock.orderNotReleased.rawValue))
             #expect(try blockerRules(planned).contains(Interlock.operatorNotClockedIn.rawValue))
 
-            // PO-000008's turning (op 20) waits for its milling; it is listed on the alternative lathe too.
+            // PO-000007's turning (op 20) waits for its milling; it is listed on the alternative lathe too.
             for wc in ["WC-LATHE-1", "WC-LATHE-2"] {
-                let turning = try #require(entry(try await dispatch(s, wc, token: anna), "PO-000008", 20), "PO-000008 op 20 on \(wc)")
+                let turning = try #require(entry(try await dispatch(s, wc, token: anna), "PO-000007", 20), "PO-000007 op 20 on \(wc)")
                 #expect(turning["canStart"] as? Bool == false)
                 #expect(try blockerRules(turning).contains(Interlock.previousOperationNotReported.rawValue))
             }
 
-            // Anna gets everything in place for PO-000008 op 10: it can start.
+            // Anna gets everything in place for PO-000007 op 10: it can start.
             #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
             #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
-            let op = "/api/v1/production-orders/PO-000008/operations/10"
+            let op = "/api/v1/production-orders/PO-000007/operations/10"
             #expect(try await s.send(.POST, op + "/overrides", token: supervisor,
                                      body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#).status == 200)
-            let ready = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000008", 10))
+            let ready = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000007", 10))
             #expect(ready["canStart"] as? Bool == true, "\(ready)")
             #expect((ready["blockers"] as? [Any])?.isEmpty == true)
-            #expect(entry(try await dispatch(s, "WC-MILL-2", token: anna), "PO-000008", 10) != nil, "waiting work is listed on every eligible work center")
+            #expect(entry(try await dispatch(s, "WC-MILL-2", token: anna), "PO-000007", 10) != nil, "waiting work is listed on every eligible work center")
             // The same operation, seen by Carla (not clocked in there, not certified for milling), cannot start.
-            let forCarla = try #require(entry(try await dispatch(s, "WC-MILL-1", token: carla), "PO-000008", 10))
+            let forCarla = try #require(entry(try await dispatch(s, "WC-MILL-1", token: carla), "PO-000007", 10))
             #expect(forCarla["canStart"] as? Bool == false)
             #expect(try blockerRules(forCarla).contains(Interlock.operatorNotCertified.rawValue))
 
@@ -234,7 +234,7 @@ struct ExecutionAPITests {
             let down = try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor,
                                         body: #"{"state":"down","reason":"spindle failure"}"#)
             #expect(down.status == 200, "\(down.text)")
-            let blocked = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000008", 10))
+            let blocked = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000007", 10))
             #expect(blocked["canStart"] as? Bool == false)
             #expect(try blockerRules(blocked) == [Interlock.workCenterDown.rawValue])
             let refused = try await s.send(.POST, op + "/start", token: anna)
@@ -245,27 +245,27 @@ struct ExecutionAPITests {
 
             // Running: listed, not startable, no blockers. Completed: gone.
             #expect(try await s.send(.POST, op + "/start", token: anna).status == 200)
-            let running = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000008", 10))
+            let running = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000007", 10))
             #expect(running["operationStatus"] as? String == "running")
             #expect(running["canStart"] as? Bool == false)
             #expect((running["blockers"] as? [Any])?.isEmpty == true)
-            #expect(entry(try await dispatch(s, "WC-MILL-2", token: anna), "PO-000008", 10) == nil, "it runs on WC-MILL-1, not on the alternative")
+            #expect(entry(try await dispatch(s, "WC-MILL-2", token: anna), "PO-000007", 10) == nil, "it runs on WC-MILL-1, not on the alternative")
             #expect(try await s.send(.POST, op + "/complete", token: anna, body: #"{"good":9}"#).status == 200)
-            #expect(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000008", 10) == nil)
+            #expect(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000007", 10) == nil)
             // With the milling done, the turning's only blockers are Anna's own (clocked in at the mill, WI-MACH-220 unread).
-            let next = try #require(entry(try await dispatch(s, "WC-LATHE-1", token: anna), "PO-000008", 20))
+            let next = try #require(entry(try await dispatch(s, "WC-LATHE-1", token: anna), "PO-000007", 20))
             #expect(Set(try blockerRules(next)) == [Interlock.operatorNotClockedIn.rawValue, Interlock.workInstructionNotAcknowledged.rawValue])
         }
     }
 
-    @Test("Anna's morning on WC-MILL-1: 40 minutes milling PO-000008, a 15-minute pause, 20 minutes more; the labour report shows 60 minutes on op 10 and her 90-minute clock-in, and the mill's machine states follow")
+    @Test("Anna's morning on WC-MILL-1: 40 minutes milling PO-000007, a 15-minute pause, 20 minutes more; the labour report shows 60 minutes on op 10 and her 90-minute clock-in, and the mill's machine states follow")
     func labourAndMachineStates() async throws {
         try await ClockedServer.run { s, clock in
             let anna = try await issueToken(s, for: "op-anna")
             let ben = try await issueToken(s, for: "op-ben")
             let planner = try await issueToken(s, for: "planner")
             let supervisor = try await issueToken(s, for: "supervisor")
-            let op = "/api/v1/production-orders/PO-000008/operations/10"
+            let op = "/api/v1/production-orders/PO-000007/operations/10"
             let clockedInAt = clock.now
 
             #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
@@ -297,7 +297,7 @@ struct ExecutionAPITests {
             #expect(session["end"] is NSNull)
             #expect(session["minutes"] as? Double == 90)
             let worked = try #require((openReport["operations"] as? [[String: Any]])?.first)
-            #expect(worked["productionOrder"] as? String == "PO-000008")
+            #expect(worked["productionOrder"] as? String == "PO-000007")
             #expect(worked["operation"] as? Int == 10)
             #expect(worked["operator"] as? String == "op-anna")
             #expect(worked["workCenter"] as? String == "WC-MILL-1")

@@ -1628,7 +1628,7 @@ extension OpenAPITests {
             #expect(try await s.send(.POST, "/api/v1/schedule/runs", token: planner, body: #"{"iterations":100,"seed":7}"#).status == 201)
             try await check("/api/v1/kpis", "PlantKPIs")
             try await check("/api/v1/work-centers/WC-MILL-1/oee?from=2026-11-25T06:00:00Z&to=2026-11-25T06:10:00Z", "WorkCenterOEE")
-            try await check("/api/v1/production-orders/PO-000008/operations", "OperationList")
+            try await check("/api/v1/production-orders/PO-000007/operations", "OperationList")
         }
     }
 }

@@ -6,11 +6,11 @@ import TaktEngine
 
 /// Quality through the real server on the demo plant (seed 42), on a clock the test moves: inspection plans and results,
 /// the operator terminal's view of an operation's inspection, nonconformances with dispositions and approvals, and holds.
-/// PO-000008 mills 9 housings MH-NB-32-160 from castings CH-NB-32-160 on WC-MILL-1 (operation 10).
+/// PO-000007 mills 30 housings MH-NB-32-160 from castings CH-NB-32-160 on WC-MILL-1 (operation 10).
 @Suite("Quality through the API")
 struct QualityAPITests {
     static let morning = Date(timeIntervalSince1970: 1_795_582_800)  // Wed 25 Nov 2026, 05:00 UTC
-    static let mill = "/api/v1/production-orders/PO-000008/operations/10"
+    static let mill = "/api/v1/production-orders/PO-000007/operations/10"
 
     @Test("A plan at the mill: an incomplete result is a 422 naming the missing characteristic and records nothing; a flatness out of limits opens a nonconformance; the supervisor's use-as-is waits for quality's approval; a passed first piece clears the operation on the terminal")
     func inspectionAtTheMill() async throws {
@@ -30,13 +30,13 @@ struct QualityAPITests {
             #expect(plans["total"] as? Int == 1)
 
             // The terminal: operation 10 waits for its first piece.
-            let terminal = "/api/v1/production-orders/PO-000008/operations/10/inspection"
+            let terminal = "/api/v1/production-orders/PO-000007/operations/10/inspection"
             var status = try accepted(await s.send(.GET, terminal, token: anna)).json()
             #expect(status["inspectionRequired"] as? Bool == true)
             #expect(status["outstanding"] as? Bool == true)
             #expect(status["requiredResults"] as? Int == 1 && status["passedResults"] as? Int == 0)
             #expect((status["plan"] as? [String: Any])?["id"] as? String == "IP-MH-NB-10")
-            #expect(try await s.send(.GET, "/api/v1/production-orders/PO-000008/operations/99/inspection", token: anna).status == 404)
+            #expect(try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations/99/inspection", token: anna).status == 404)
 
             // Anna starts milling (the supervisor lets the partly staged castings pass).
             try accepted(await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna))
@@ -48,19 +48,19 @@ struct QualityAPITests {
 
             // A result without the porosity check is refused as a whole, naming what is missing; nothing is recorded.
             let incomplete = try await s.send(.POST, "/api/v1/inspection-results", token: anna,
-                                              body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000008","measurements":[{"characteristic":"flatness","value":0.03}]}"#)
+                                              body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","measurements":[{"characteristic":"flatness","value":0.03}]}"#)
             #expect(incomplete.status == 422, "\(incomplete.text)")
             let problem = try incomplete.json()
             let errors = try #require(problem["errors"] as? [[String: Any]])
             #expect(errors.contains { $0["field"] as? String == "measurements" && $0["rule"] as? String == "missing-characteristic" })
             #expect(incomplete.text.contains("porosity"))
-            #expect(try await s.send(.GET, "/api/v1/inspection-results?productionOrder=PO-000008", token: anna).json()["total"] as? Int == 0)
+            #expect(try await s.send(.GET, "/api/v1/inspection-results?productionOrder=PO-000007", token: anna).json()["total"] as? Int == 0)
             #expect(try await s.send(.GET, "/api/v1/nonconformances", token: anna).json()["total"] as? Int == 0)
             #expect(await s.engine.read { $0.inspectionResults.isEmpty && $0.nonconformances.isEmpty })
 
             // Flatness 0.08 mm against at most 0.05 mm: the result fails and opens a nonconformance at the mill.
             let failed = try accepted(await s.send(.POST, "/api/v1/inspection-results", token: anna,
-                                                   body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000008","measurements":[{"characteristic":"flatness","value":0.08},{"characteristic":"porosity","passed":true}],"note":"first piece"}"#))
+                                                   body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","measurements":[{"characteristic":"flatness","value":0.08},{"characteristic":"porosity","passed":true}],"note":"first piece"}"#))
             #expect(failed.status == 201)
             #expect(try types(failed) == ["inspectionResultRecorded", "nonconformanceOpened"])
             let result = try #require(try payload(failed, "inspectionResultRecorded"))
@@ -70,11 +70,11 @@ struct QualityAPITests {
             let opened = try #require(try payload(failed, "nonconformanceOpened"))
             let nc = try #require(opened["id"] as? String)
             #expect(opened["severity"] as? String == "major")
-            #expect(opened["productionOrder"] as? String == "PO-000008")
+            #expect(opened["productionOrder"] as? String == "PO-000007")
             #expect(opened["workCenter"] as? String == "WC-MILL-1")
             #expect(opened["inspectionResult"] as? String == result["id"] as? String)
             #expect((opened["description"] as? String)?.contains("'flatness' 0.08 mm is above the upper limit 0.05 mm") == true, "\(opened)")
-            let open = try await s.send(.GET, "/api/v1/nonconformances?status=open&productionOrder=PO-000008", token: anna).json()
+            let open = try await s.send(.GET, "/api/v1/nonconformances?status=open&productionOrder=PO-000007", token: anna).json()
             #expect((open["items"] as? [[String: Any]])?.map { $0["id"] as? String } == [nc])
             status = try await s.send(.GET, terminal, token: anna).json()
             #expect(status["outstanding"] as? Bool == true)
@@ -105,7 +105,7 @@ struct QualityAPITests {
 
             // The next first piece passes: the terminal shows the operation cleared.
             let passed = try accepted(await s.send(.POST, "/api/v1/inspection-results", token: anna,
-                                                   body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000008","operation":10,"measurements":[{"characteristic":"flatness","value":0.02},{"characteristic":"porosity","passed":true}]}"#))
+                                                   body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","operation":10,"measurements":[{"characteristic":"flatness","value":0.02},{"characteristic":"porosity","passed":true}]}"#))
             #expect(try types(passed) == ["inspectionResultRecorded"])
             #expect(try payload(passed, "inspectionResultRecorded")?["passed"] as? Bool == true)
             status = try await s.send(.GET, terminal, token: anna).json()

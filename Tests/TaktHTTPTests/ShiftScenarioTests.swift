@@ -7,7 +7,7 @@ import TaktEngine
 /// One early shift of the demo plant (seed 42), driven through the real server and the SQLite log:
 /// Wednesday 25 November 2026, 06:00–14:00 in Neustadt (Europe/Berlin, UTC+1).
 ///
-/// PO-000008 makes 9 machined housings MH-NB-32-160: operation 10 mills the flanges on WC-MILL-1
+/// PO-000007 makes 30 machined housings MH-NB-32-160 (9 of them this morning): operation 10 mills the flanges on WC-MILL-1
 /// (45 min setup, 18 min per unit), operation 20 turns the bore on a lathe. Anna mills, Deniz turns;
 /// the mill has a coolant leak in the middle of the morning.
 @Suite("A shift on the shop floor, end to end")
@@ -23,10 +23,10 @@ struct ShiftScenarioTests {
             let deniz = try await issueToken(s, for: "op-deniz")
             let warehouse = try await issueToken(s, for: "warehouse")
             let supervisor = try await issueToken(s, for: "supervisor")
-            let mill = "/api/v1/production-orders/PO-000008/operations/10"
-            let lathe = "/api/v1/production-orders/PO-000008/operations/20"
+            let mill = "/api/v1/production-orders/PO-000007/operations/10"
+            let lathe = "/api/v1/production-orders/PO-000007/operations/20"
 
-            // The castings: one lot of 5 already beside the mill, a second one brought from the store.
+            // The castings: one lot of 10 already beside the mill, a second one brought from the store.
             let (stagedLot, storeLot, storeQuantity) = try #require(await s.engine.read { st -> (Lot.ID, Lot.ID, Double)? in
                 let castings = st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available }
                 guard let staged = castings.first(where: { $0.location == "LS-MILL-1" }),
@@ -34,15 +34,15 @@ struct ShiftScenarioTests {
                 else { return nil }
                 return (staged.id, store.id, store.quantity)
             })
-            #expect(await s.engine.read { $0.lots[stagedLot]?.quantity } == 5)
+            #expect(await s.engine.read { $0.lots[stagedLot]?.quantity } == 10)
 
             // 06:00 Anna clocks in at the mill and reads the current work instruction.
             try ok(await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna))
             try ok(await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#))
-            // Only 5 of the 9 castings are staged: the start is refused, in words.
+            // Only 10 of the 30 castings are staged: the start is refused, in words.
             let refused = try await s.send(.POST, mill + "/start", token: anna)
             #expect(refused.status == 409)
-            #expect(refused.text.contains("9 ea of CH-NB-32-160 are needed at LS-MILL-1, but only 5 are there"))
+            #expect(refused.text.contains("30 ea of CH-NB-32-160 are needed at LS-MILL-1, but only 10 are there"))
             try ok(await s.send(.POST, "/api/v1/lots/\(storeLot)/move", token: warehouse, body: #"{"to":"LS-MILL-1"}"#))
 
             // 06:10–06:40 setup; 06:40 she starts milling and scans the castings in.
@@ -78,9 +78,9 @@ struct ShiftScenarioTests {
             clock.advance(minutes: 45)
             let milled = try ok(await s.send(.POST, mill + "/complete", token: anna, body: #"{"good":1}"#))
             let completed = try #require(try events(milled).first { $0["type"] as? String == "operationCompleted" }?["data"] as? [String: Any])
-            // Worked 06:40–08:00 and 08:45–10:30: 80 + 105 = 185 minutes, against 45 + 9 × 18 = 207 planned.
+            // Worked 06:40–08:00 and 08:45–10:30: 80 + 105 = 185 minutes, against 45 + 30 × 18 = 585 planned.
             #expect(completed["actualMinutes"] as? Double == 185)
-            #expect(completed["plannedMinutes"] as? Double == 207)
+            #expect(completed["plannedMinutes"] as? Double == 585)
             #expect(completed["good"] as? Double == 8)
             #expect(completed["scrap"] as? Double == 1)
             try ok(await s.send(.POST, "/api/v1/clock-out", token: anna))
@@ -109,7 +109,7 @@ struct ShiftScenarioTests {
             #expect(suppliers.count == 2)
             #expect(suppliers.allSatisfy { ($0["supplierLot"] as? String)?.isEmpty == false })
             let order = try #require((back["orders"] as? [[String: Any]])?.first)
-            #expect(order["id"] as? String == "PO-000008")
+            #expect(order["id"] as? String == "PO-000007")
             #expect(Set(order["operators"] as? [String] ?? []) == ["op-anna", "op-deniz"])
             #expect(Set(order["workCenters"] as? [String] ?? []) == ["WC-MILL-1", "WC-LATHE-1"])
 
@@ -118,7 +118,7 @@ struct ShiftScenarioTests {
             let forwardLots = try #require(forward["lots"] as? [[String: Any]])
             #expect(forwardLots.compactMap { $0["id"] as? String } == [storeLot.rawValue, "MH-PO8-001"])
             #expect(forwardLots.first?["quantity"] as? Double == storeQuantity - 4)
-            #expect(await s.engine.read { $0.lots[stagedLot]?.status } == .consumed)
+            #expect(await s.engine.read { $0.lots[stagedLot]?.quantity } == 5)
 
             // The mill's early shift (480 planned minutes), by hand:
             //   06:00–06:10 no state (idle) 10 · 06:10–06:40 setup 30 · 06:40–08:00 running 80

@@ -5,15 +5,15 @@ import Testing
 @testable import TaktEngine
 
 /// Issue 12, symptoms 11 and 12, through the real server on the demo plant (seed 42), on a clock the test moves (Wednesday
-/// 25 November 2026, 06:00 UTC, 07:00 in the plant, the early shift). Anna mills the flanges of PO-000008 (9 housings from
-/// 9 castings CH-NB-32-160) on WC-MILL-1; the warehouse receives castings of its own for the test:
+/// 25 November 2026, 06:00 UTC, 07:00 in the plant, the early shift). Anna mills the flanges of PO-000007 (30 housings from
+/// 30 castings CH-NB-32-160) on WC-MILL-1; the warehouse receives castings of its own for the test:
 ///   CAST-33: 33 ea, put beside the mill (LS-MILL-1), reserved for nobody;
 ///   CAST-3:  3 ea beside the mill;
 ///   CAST-24: 24 ea in receiving, all reserved for another order of housings (PO-X, released for 60);
 ///   CAST-R:  10 ea in receiving, reserved for nobody.
 @Suite("Shop-floor truth: stock taken on purpose, machine states kept (issue 12)")
 struct ShopFloorTruthTests {
-    static let op = "/api/v1/production-orders/PO-000008/operations/10"
+    static let op = "/api/v1/production-orders/PO-000007/operations/10"
 
     // MARK: Symptom 12
 
@@ -45,7 +45,7 @@ struct ShopFloorTruthTests {
             #expect(try eventTypes(started) == ["productionOrderStarted", "operationStarted"])
             try await ShopFloor.expectState(s, "slow", reason: "Worn tool", actualRate: 30, idealRate: 50, expectedUntil: until)
 
-            // OEE keeps its time accounting honest: slow while work ran is production time (30 minutes of PO-000008, 15 of the
+            // OEE keeps its time accounting honest: slow while work ran is production time (30 minutes of PO-000007, 15 of the
             // next), slow with nothing running is idle (the hour between them).
             clock.advance(minutes: 15)
             let oee = try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?from=2026-11-25T06:00:00Z&to=2026-11-25T07:45:00Z", token: t.supervisor)
@@ -85,20 +85,20 @@ struct ShopFloorTruthTests {
             let start = try await s.send(.POST, Self.op + "/start", token: t.anna, body: "{}")
             try #require(start.status == 200, "\(start.text)")
 
-            // 9 housings of 1 casting each: the whole need, though the lot holds 33.
+            // 30 housings of 1 casting each: the whole need, though the lot holds 33.
             let first = try await ShopFloor.proposal(s, "CAST-33", token: t.anna)
-            #expect(first["required"] as? Double == 9 && first["consumed"] as? Double == 0 && first["remaining"] as? Double == 9)
+            #expect(first["required"] as? Double == 30 && first["consumed"] as? Double == 0 && first["remaining"] as? Double == 30)
             #expect(first["inLot"] as? Double == 33 && first["free"] as? Double == 33)
-            #expect(first["proposed"] as? Double == 9)
+            #expect(first["proposed"] as? Double == 30)
             #expect((first["blockers"] as? [Any])?.isEmpty == true)
             #expect(first["component"] as? String == "CH-NB-32-160")
 
-            // After 4 are consumed, 5 remain; a lot of 3 can give only 3.
+            // After 4 are consumed, 26 remain; a lot of 3 can give only 3.
             let consumed = try await s.send(.POST, Self.op + "/consume", token: t.anna, body: #"{"lot":"CAST-33","quantity":4}"#)
             #expect(consumed.status == 200, "\(consumed.text)")
-            #expect(try await ShopFloor.proposal(s, "CAST-33", token: t.anna)["proposed"] as? Double == 5)
+            #expect(try await ShopFloor.proposal(s, "CAST-33", token: t.anna)["proposed"] as? Double == 26)
             let small = try await ShopFloor.proposal(s, "CAST-3", token: t.anna)
-            #expect(small["remaining"] as? Double == 5 && small["proposed"] as? Double == 3)
+            #expect(small["remaining"] as? Double == 26 && small["proposed"] as? Double == 3)
 
             // A lot of another item proposes nothing and names the interlock.
             let shaft = try #require(await s.engine.read { st in
@@ -129,7 +129,7 @@ struct ShopFloorTruthTests {
             let errors = try #require(problem["errors"] as? [[String: Any]])
             #expect(Set(errors.compactMap { $0["rule"] as? String }) == ["lot-reserved-elsewhere", "lot-not-at-line-side"])
             let reserved = try #require(errors.first { $0["rule"] as? String == "lot-reserved-elsewhere" }?["message"] as? String)
-            #expect(reserved == "lot 'CAST-24' holds 24 ea, of which 24 are reserved for other orders (\(t.other) 24); 0 are free for PO-000008, so this would take 5 of their stock")
+            #expect(reserved == "lot 'CAST-24' holds 24 ea, of which 24 are reserved for other orders (\(t.other) 24); 0 are free for PO-000007, so this would take 5 of their stock")
             let away = try #require(errors.first { $0["rule"] as? String == "lot-not-at-line-side" }?["message"] as? String)
             #expect(away == "lot 'CAST-24' is at LOC-RECEIVING, not at the line side of WC-MILL-1 (LS-MILL-1); the warehouse stages it there first")
 
@@ -197,7 +197,7 @@ struct ShopFloorTruthTests {
             #expect(other.status == 409 && other.text.contains("lot-not-at-line-side"))
 
             // The operation keeps the audit trail: who let which interlock pass for which lot, and why.
-            let ops = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000008/operations", token: t.anna).json()["items"] as? [[String: Any]])
+            let ops = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: t.anna).json()["items"] as? [[String: Any]])
             let overrides = try #require(ops.first?["overrides"] as? [[String: Any]])
             #expect(overrides.map { "\($0["interlock"] ?? "") \($0["lot"] ?? "") \($0["by"] ?? "")" }
                     == ["lot-reserved-elsewhere CAST-24 supervisor", "lot-not-at-line-side CAST-24 supervisor"])

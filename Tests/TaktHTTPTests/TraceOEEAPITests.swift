@@ -9,13 +9,13 @@ import Testing
 /// the Early shift runs 05:00–13:00 UTC and the Late shift 13:00–21:00 UTC.
 @Suite("Lot trace and OEE through the API")
 struct TraceOEEAPITests {
-    @Test("The housings Anna mills from the staged castings trace backward to those castings and their supplier lots, with PO-000008, WC-MILL-1 and Anna; each casting traces forward to the housings; a limit truncates")
+    @Test("The housings Anna mills from the staged castings trace backward to those castings and their supplier lots, with PO-000007, WC-MILL-1 and Anna; each casting traces forward to the housings; a limit truncates")
     func traceProducedLot() async throws {
         try await ClockedServer.run { s, clock in
             let castings = try await millPO8(s, clock)
             let reader = try await issueToken(s, for: "op-ben")
 
-            // Backward: the housings, then the castings consumed into PO-000008 (all purchased, so all supplier lots).
+            // Backward: the housings, then the castings consumed into PO-000007 (all purchased, so all supplier lots).
             let back = try await s.send(.GET, "/api/v1/lots/MH-PO8-001/trace?direction=backward", token: reader)
             #expect(back.status == 200, "\(back.text)")
             let trace = try back.json()
@@ -25,11 +25,11 @@ struct TraceOEEAPITests {
             let lots = try list(trace, "lots")
             #expect(lots.map { $0["id"] as? String } == ["MH-PO8-001"] + castings)
             #expect(lots.map { $0["depth"] as? Int } == [0] + castings.map { _ in 1 })
-            #expect(lots.first?["productionOrder"] as? String == "PO-000008")
+            #expect(lots.first?["productionOrder"] as? String == "PO-000007")
             #expect(lots.first?["quantity"] as? Double == 3)
             #expect(lots.dropFirst().allSatisfy { $0["status"] as? String == "consumed" && $0["productionOrder"] == nil })
             let orders = try list(trace, "orders")
-            #expect(orders.map { $0["id"] as? String } == ["PO-000008"])
+            #expect(orders.map { $0["id"] as? String } == ["PO-000007"])
             #expect(orders.first?["workCenters"] as? [String] == ["WC-MILL-1"])
             #expect(orders.first?["operators"] as? [String] == ["op-anna"])
             let operations = try #require(orders.first?["operations"] as? [[String: Any]])
@@ -39,7 +39,7 @@ struct TraceOEEAPITests {
             let links = try list(trace, "links")
             #expect(links.map { $0["lot"] as? String } == castings)
             #expect(links.allSatisfy {
-                $0["productionOrder"] as? String == "PO-000008" && $0["outputs"] as? [String] == ["MH-PO8-001"]
+                $0["productionOrder"] as? String == "PO-000007" && $0["outputs"] as? [String] == ["MH-PO8-001"]
                     && $0["workCenter"] as? String == "WC-MILL-1" && $0["by"] as? String == "op-anna" && $0["operation"] as? Int == 10
             })
             let suppliers = try list(trace, "supplierLots")
@@ -47,7 +47,7 @@ struct TraceOEEAPITests {
             #expect(suppliers.allSatisfy { ($0["supplierLot"] as? String)?.isEmpty == false && $0["supplier"] is String })
             #expect(try list(trace, "shipped").isEmpty)
 
-            // Forward from each casting: PO-000008 made the housings from it.
+            // Forward from each casting: PO-000007 made the housings from it.
             for casting in castings {
                 let forward = try await s.send(.GET, "/api/v1/lots/\(casting)/trace?direction=forward", token: reader)
                 #expect(forward.status == 200, "\(forward.text)")
@@ -56,7 +56,7 @@ struct TraceOEEAPITests {
                 #expect(try list(f, "lots").map { $0["id"] as? String } == [casting, "MH-PO8-001"])
                 #expect(try list(f, "lots").map { $0["depth"] as? Int } == [0, 1])
                 #expect(try list(f, "links").map { $0["lot"] as? String } == [casting])
-                #expect(try list(f, "orders").map { $0["id"] as? String } == ["PO-000008"])
+                #expect(try list(f, "orders").map { $0["id"] as? String } == ["PO-000007"])
                 #expect(try list(f, "supplierLots").isEmpty)
                 #expect(try list(f, "shipped").isEmpty)
                 #expect(f["truncated"] as? Bool == false)
@@ -109,7 +109,7 @@ struct TraceOEEAPITests {
         }
     }
 
-    @Test("OEE of WC-MILL-1 from 06:00 to 14:00 UTC: Anna's 75 minutes on PO-000008 (4 made, 3 good), an hour down for tool breakage across the shift change, half an hour running after; split into the Early and Late shifts; and the plant's OEE")
+    @Test("OEE of WC-MILL-1 from 06:00 to 14:00 UTC: Anna's 75 minutes on PO-000007 (4 made, 3 good), an hour down for tool breakage across the shift change, half an hour running after; split into the Early and Late shifts; and the plant's OEE")
     func workCenterOEE() async throws {
         try await ClockedServer.run { s, clock in
             let start = clock.now  // 06:00 UTC
@@ -235,14 +235,14 @@ struct TraceOEEAPITests {
 
 // MARK: - Helpers
 
-/// Anna mills 4 housings for PO-000008 on WC-MILL-1 from the castings staged beside it, starting now (06:00):
+/// Anna mills 4 housings for PO-000007 on WC-MILL-1 from the castings staged beside it, starting now (06:00):
 /// starts (the supervisor lets the material-not-staged interlock pass), consumes the staged castings, reports 2 good
 /// and 1 scrapped (porosity) at 06:45, completes with 1 more good at 07:15 and books them as lot MH-PO8-001 of 3.
 /// - Returns: the consumed casting lots, in the order consumed.
 private func millPO8(_ s: TestServer, _ clock: TestClock) async throws -> [String] {
     let anna = try await issueToken(s, for: "op-anna")
     let supervisor = try await issueToken(s, for: "supervisor")
-    let op = "/api/v1/production-orders/PO-000008/operations/10"
+    let op = "/api/v1/production-orders/PO-000007/operations/10"
     #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
     #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
     #expect(try await s.send(.POST, op + "/overrides", token: supervisor,

@@ -99,20 +99,20 @@ struct WarehouseAPITests {
         try await ClockedServer.run { s, _ in
             let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
 
-            // PO-000029 makes 20 shafts SH-NB-32-160 from 0.5 m of bar BAR-NB each: 10 m of LOT-000001 are reserved.
-            let released = try ok(await s.send(.POST, "/api/v1/production-orders/PO-000029/release", token: planner))
+            // PO-000023 welds 24 baseplates BP-NB-80-250 from 3.6 m of profile PROF-NB each: 86.4 m of LOT-000040 are reserved.
+            let released = try ok(await s.send(.POST, "/api/v1/production-orders/PO-000023/release", token: planner))
             let types = try eventTypes(released)
             #expect(types.first == "productionOrderReleased")
             #expect(types.contains("lotReserved") && types.contains("stagingTaskCreated"))
-            let reservations = try ok(await s.send(.GET, "/api/v1/production-orders/PO-000029/reservations", token: warehouse)).json()
+            let reservations = try ok(await s.send(.GET, "/api/v1/production-orders/PO-000023/reservations", token: warehouse)).json()
             let reservation = try #require((reservations["items"] as? [[String: Any]])?.first)
-            #expect(reservation["lot"] as? String == "LOT-000001")
-            #expect(reservation["component"] as? String == "BAR-NB")
-            #expect(reservation["quantity"] as? Double == 10)
+            #expect(reservation["lot"] as? String == "LOT-000040")
+            #expect(reservation["component"] as? String == "PROF-NB")
+            #expect(reservation["quantity"] as? Double == 86.4)
             #expect(reservation["by"] as? String == "planner")
             let taskID = try #require(reservation["stagingTask"] as? String)
 
-            // The task says where the bar is and where it goes; without a schedule, not yet by when.
+            // The task says where the profile is and where it goes; without a schedule, not yet by when.
             var view = try await stagingTask(s, taskID, token: warehouse)
             #expect(view["from"] as? String == "LOC-STORE")
             let lineSide = try #require(view["to"] as? String)
@@ -140,7 +140,7 @@ struct WarehouseAPITests {
             let mine = try ok(await s.send(.GET, "/api/v1/staging-tasks?workCenter=\(workCenter)&status=open", token: warehouse)).json()
             #expect((mine["items"] as? [[String: Any]])?.contains { ($0["task"] as? [String: Any])?["id"] as? String == taskID } == true)
 
-            // Lukas picks the bar and stages it: the whole lot moves to line side, still reserved for the order.
+            // Lukas picks the profile and stages it: the whole lot moves to line side, still reserved for the order.
             let picked = try ok(await s.send(.POST, "/api/v1/staging-tasks/\(taskID)/pick", token: warehouse))
             #expect(try eventTypes(picked) == ["stagingTaskPicked"])
             let confirmed = try ok(await s.send(.POST, "/api/v1/staging-tasks/\(taskID)/confirm", token: warehouse))
@@ -148,14 +148,14 @@ struct WarehouseAPITests {
             let move = try #require(try events(confirmed).first?["data"] as? [String: Any])
             #expect(move["from"] as? String == "LOC-STORE")
             #expect(move["to"] as? String == lineSide)
-            #expect(try ok(await s.send(.GET, "/api/v1/lots/LOT-000001", token: warehouse)).json()["location"] as? String == lineSide)
+            #expect(try ok(await s.send(.GET, "/api/v1/lots/LOT-000040", token: warehouse)).json()["location"] as? String == lineSide)
             view = try await stagingTask(s, taskID, token: warehouse)
             #expect((view["task"] as? [String: Any])?["status"] as? String == "staged")
             #expect((view["task"] as? [String: Any])?["pickedBy"] as? String == "warehouse")
-            let atLine = try #require(try await stock(s, "?location=\(lineSide)", token: warehouse).first { $0["lot"] as? String == "LOT-000001" })
-            // 10 m for this order, and 35 m the demo plant's released orders reserved when they were released.
-            #expect(atLine["reserved"] as? Double == 45)
-            #expect(atLine["availableToReserve"] as? Double == 25)
+            let atLine = try #require(try await stock(s, "?location=\(lineSide)", token: warehouse).first { $0["lot"] as? String == "LOT-000040" })
+            // 86.4 m for this order, and 62.4 m the demo plant's released orders reserved when they were released (of 255 m).
+            #expect(abs((atLine["reserved"] as? Double ?? 0) - 148.8) < 1e-9)
+            #expect(abs((atLine["availableToReserve"] as? Double ?? 0) - 106.2) < 1e-9)
         }
     }
 
@@ -163,15 +163,15 @@ struct WarehouseAPITests {
     func missingPallet() async throws {
         try await ClockedServer.run { s, _ in
             let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
-            // Two baseplate orders both take profile (LOT-000007) and paint (LOT-000003) from the store.
-            try ok(await s.send(.POST, "/api/v1/production-orders/PO-000035/release", token: planner))
-            try ok(await s.send(.POST, "/api/v1/production-orders/PO-000037/release", token: planner))
-            for order in ["PO-000035", "PO-000037"] {
+            // Two baseplate orders both take profile (LOT-000040) and paint (LOT-000039) from the store.
+            try ok(await s.send(.POST, "/api/v1/production-orders/PO-000023/release", token: planner))
+            try ok(await s.send(.POST, "/api/v1/production-orders/PO-000033/release", token: planner))
+            for order in ["PO-000023", "PO-000033"] {
                 let reserved = try ok(await s.send(.GET, "/api/v1/production-orders/\(order)/reservations", token: warehouse)).json()
-                #expect(Set((reserved["items"] as? [[String: Any]] ?? []).compactMap { $0["lot"] as? String }) == ["LOT-000007", "LOT-000003"])
+                #expect(Set((reserved["items"] as? [[String: Any]] ?? []).compactMap { $0["lot"] as? String }) == ["LOT-000040", "LOT-000039"])
             }
             try ok(await s.send(.POST, "/api/v1/handling-units", token: warehouse,
-                                body: #"{"id":"P-7","location":"LOC-STORE","lots":["LOT-000007","LOT-000003"]}"#), 201)
+                                body: #"{"id":"P-7","location":"LOC-STORE","lots":["LOT-000040","LOT-000039"]}"#), 201)
 
             // The pallet is not in its bay.
             let reported = try ok(await s.send(.POST, "/api/v1/missing-material", token: warehouse,
@@ -179,31 +179,31 @@ struct WarehouseAPITests {
             #expect(try eventTypes(reported) == ["materialMissing"])
             let missing = try #require(try events(reported).first?["data"] as? [String: Any])
             #expect(missing["handlingUnit"] as? String == "P-7")
-            #expect(Set(missing["lots"] as? [String] ?? []) == ["LOT-000007", "LOT-000003"])
+            #expect(Set(missing["lots"] as? [String] ?? []) == ["LOT-000040", "LOT-000039"])
             #expect(missing["location"] as? String == "LOC-STORE")
             #expect(missing["note"] as? String == "bay 14 is empty")
             let affected = try #require(missing["affected"] as? [[String: Any]])
             // The two orders reserved here, and the demo plant's released orders that reserved the same lots.
-            #expect(Set(affected.compactMap { $0["productionOrder"] as? String }).isSuperset(of: ["PO-000035", "PO-000037"]))
+            #expect(Set(affected.compactMap { $0["productionOrder"] as? String }).isSuperset(of: ["PO-000023", "PO-000033"]))
             #expect(affected.allSatisfy { $0["dueDate"] is String && ($0["quantity"] as? Double ?? 0) > 0 })
 
             // Their reservations are gone, their staging tasks are missing, and the stock says so.
-            let none = try ok(await s.send(.GET, "/api/v1/production-orders/PO-000035/reservations", token: planner)).json()
+            let none = try ok(await s.send(.GET, "/api/v1/production-orders/PO-000023/reservations", token: planner)).json()
             #expect((none["items"] as? [[String: Any]])?.isEmpty == true)
-            let tasks = try ok(await s.send(.GET, "/api/v1/staging-tasks?productionOrder=PO-000035", token: planner)).json()
+            let tasks = try ok(await s.send(.GET, "/api/v1/staging-tasks?productionOrder=PO-000023", token: planner)).json()
             let statuses = (tasks["items"] as? [[String: Any]] ?? []).compactMap { ($0["task"] as? [String: Any])?["status"] as? String }
             #expect(!statuses.isEmpty && statuses.allSatisfy { $0 == "missing" })
-            let profile = try #require(try await stock(s, "?item=PROF-NB", token: planner).first { $0["lot"] as? String == "LOT-000007" })
+            let profile = try #require(try await stock(s, "?item=PROF-NB", token: planner).first { $0["lot"] as? String == "LOT-000040" })
             #expect(profile["missing"] as? Bool == true)
             #expect(profile["availableToReserve"] as? Double == 0)
-            let refused = try await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000035","lot":"LOT-000007"}"#)
+            let refused = try await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000023","lot":"LOT-000040"}"#)
             #expect(refused.status == 409)
             #expect(try rules(refused.json()) == ["missing"])
 
             // Found at goods-in: once moved, it can be reserved again.
             try ok(await s.send(.POST, "/api/v1/handling-units/P-7/move", token: warehouse, body: #"{"to":"LOC-RECEIVING"}"#))
-            let again = try ok(await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000035","lot":"LOT-000007"}"#), 201).json()
-            #expect(again["quantity"] as? Double == 19.8)
+            let again = try ok(await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000023","lot":"LOT-000040"}"#), 201).json()
+            #expect(again["quantity"] as? Double == 86.4)
             #expect(again["stagingTask"] is String)
         }
     }
@@ -213,14 +213,14 @@ struct WarehouseAPITests {
         try await ClockedServer.run { s, _ in
             let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
             let motor = "MOT-NB-80-250"
-            // Ten motors in stock and the demo's purchase orders cover the planned 80-250 pumps; the planner adds an order
+            // Thirteen motors in stock and the demo's purchase orders cover the planned 80-250 pumps; the planner adds an order
             // for 60 more, which nothing checks yet.
             let open = try ok(await s.send(.GET, "/api/v1/expected-receipts?item=\(motor)&status=open", token: planner)).json()
             #expect((open["items"] as? [[String: Any]])?.isEmpty == false, "the demo has motors on order")
             try ok(await s.send(.POST, "/api/v1/production-orders", token: planner,
                                 body: #"{"item":"P-NB-80-250","quantity":60,"dueDate":"2026-12-04T00:00:00Z","priority":3}"#), 201)
             let projection = try ok(await s.send(.GET, "/api/v1/items/\(motor)/projected-availability", token: planner)).json()
-            #expect(projection["available"] as? Double == 10)
+            #expect(projection["available"] as? Double == 13)
             let shortBy = try #require(projection["shortBy"] as? Double)
             #expect(shortBy > 0)
             let shortFrom = try #require((projection["shortFrom"] as? String).flatMap(TaktJSON.parseDate))
@@ -298,13 +298,13 @@ struct WarehouseAPITests {
     func badInputs() async throws {
         try await ClockedServer.run { s, _ in
             let warehouse = try await issueToken(s, for: "warehouse"), planner = try await issueToken(s, for: "planner")
-            try ok(await s.send(.POST, "/api/v1/production-orders/PO-000029/release", token: planner))
-            let auto = try #require(try ok(await s.send(.GET, "/api/v1/production-orders/PO-000029/reservations", token: planner)).json()["items"] as? [[String: Any]])
+            try ok(await s.send(.POST, "/api/v1/production-orders/PO-000039/release", token: planner))
+            let auto = try #require(try ok(await s.send(.GET, "/api/v1/production-orders/PO-000039/reservations", token: planner)).json()["items"] as? [[String: Any]])
             let reservation = try #require(auto.first?["id"] as? String)
 
             // Unknown lots: a reservation names one lot (404); a pallet or a shipment lists them (422, by index).
             let unknown = try await unchanged(s) {
-                try await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000029","lot":"LOT-NOPE"}"#)
+                try await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000039","lot":"LOT-NOPE"}"#)
             }
             #expect(unknown.status == 404)
             #expect(try unknown.json()["detail"] as? String == "lot 'LOT-NOPE' does not exist")
@@ -322,18 +322,18 @@ struct WarehouseAPITests {
             #expect(try rules(ship.json()) == ["unknown-reference"])
             #expect(try await unchanged(s) { try await s.send(.POST, "/api/v1/staging-tasks/STG-NOPE/pick", token: warehouse) }.status == 404)
 
-            // Beyond stock: the bar lot holds 70 m, and the order needs 10.
+            // Beyond stock: the casting lot holds 41, and the order needs 30.
             try ok(await s.send(.POST, "/api/v1/reservations/\(reservation)/release", token: planner, body: #"{"reason":"reserve by hand"}"#))
             let beyond = try await unchanged(s) {
-                try await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000029","lot":"LOT-000001","quantity":1000}"#)
+                try await s.send(.POST, "/api/v1/reservations", token: planner, body: #"{"productionOrder":"PO-000039","lot":"LOT-000031","quantity":1000}"#)
             }
             #expect(beyond.status == 422)
             #expect(try rules(beyond.json()) == ["exceeds-available", "exceeds-need"])
             let detail = try beyond.json()["detail"] as? String ?? ""
-            #expect(detail.hasPrefix("lot 'LOT-000001' has ") && detail.hasSuffix("(70 in the lot, 35 reserved); 1000 is too many (and 1 more)"), "\(beyond.text)")
-            #expect(try messages(beyond.json()).last == "PO-000029 still needs 10 m of BAR-NB; 1000 is more than that")
+            #expect(detail.hasPrefix("lot 'LOT-000031' has ") && detail.hasSuffix("(41 in the lot, 11 reserved); 1000 is too many (and 1 more)"), "\(beyond.text)")
+            #expect(try messages(beyond.json()).last == "PO-000039 still needs 30 ea of CI-NB-32-160; 1000 is more than that")
             let reserved = try ok(await s.send(.POST, "/api/v1/reservations", token: planner,
-                                               body: #"{"productionOrder":"PO-000029","lot":"LOT-000001","quantity":4}"#), 201).json()
+                                               body: #"{"productionOrder":"PO-000039","lot":"LOT-000031","quantity":4}"#), 201).json()
             #expect(reserved["quantity"] as? Double == 4)
             let receipt = try await unchanged(s) {
                 try await s.send(.POST, "/api/v1/receipts", token: warehouse, body: """

@@ -8,7 +8,7 @@ import TaktEngine
 import Testing
 
 /// Issue 12, symptoms 9 and 11, in the web app through the real server on the demo plant (seed 42), at Wednesday 25 November
-/// 2026, 06:00 UTC. Anna runs PO-000008 op 10 on WC-MILL-1 (9 housings from 9 castings CH-NB-32-160). The warehouse has
+/// 2026, 06:00 UTC. Anna runs PO-000007 op 10 on WC-MILL-1 (30 housings from 30 castings CH-NB-32-160). The warehouse has
 /// received castings for the test: CAST-33 (33 ea) and CAST-3 (3 ea) beside the mill, CAST-24 (24 ea) in receiving, all of
 /// it reserved for PO-X (another order of housings).
 @Suite("The terminal and the control tower tell the truth (issue 12)")
@@ -22,25 +22,25 @@ struct ShopFloorWebTests {
             let scan = try await s.send(.POST, Self.terminal + "/scan", cookie: anna, form: [("code", "CAST-33")])
             #expect(scan.status == 303)
             let prompt = try #require(scan.location)
-            #expect(prompt.contains("lot=CAST-33") && prompt.contains("po=PO-000008") && prompt.contains("op=10"), "\(prompt)")
+            #expect(prompt.contains("lot=CAST-33") && prompt.contains("po=PO-000007") && prompt.contains("op=10"), "\(prompt)")
             #expect(await s.engine.read { $0.lots["CAST-33"]?.quantity } == 33, "a scan alone takes nothing")
 
             let page = try await s.send(.GET, prompt, cookie: anna)
-            #expect(page.text.contains("PO-000008 op 10 still needs 9 ea of CH-NB-32-160 (9 required, 0 consumed)"), "\(page.text)")
-            #expect(Floor.input("consume-quantity", in: page.text)?.contains("value=\"9\"") == true, "the need is proposed")
+            #expect(page.text.contains("PO-000007 op 10 still needs 30 ea of CH-NB-32-160 (30 required, 0 consumed)"), "\(page.text)")
+            #expect(Floor.input("consume-quantity", in: page.text)?.contains("value=\"30\"") == true, "the need is proposed")
 
             let consume = try await s.send(.POST, Self.terminal + "/consume", cookie: anna,
-                                           form: [("order", "PO-000008"), ("operation", "10"), ("lot", "CAST-33"), ("quantity", "9"), ("back", prompt)])
+                                           form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-33"), ("quantity", "30"), ("back", prompt)])
             #expect(consume.status == 303 && consume.location == Self.terminal)
             let after = try await s.send(.GET, Self.terminal, cookie: anna)
             #expect(after.text.contains("Consumed lot CAST-33"))
-            #expect(after.text.contains("9 ea of CH-NB-32-160 into PO-000008 op 10; 24 ea left in lot CAST-33."))
-            #expect(await s.engine.read { $0.lots["CAST-33"]?.quantity } == 24)
+            #expect(after.text.contains("30 ea of CH-NB-32-160 into PO-000007 op 10; 3 ea left in lot CAST-33."))
+            #expect(await s.engine.read { $0.lots["CAST-33"]?.quantity } == 3)
 
             // The need is met: the next lot proposes nothing.
             let next = try await s.send(.POST, Self.terminal + "/scan", cookie: anna, form: [("code", "CAST-3")])
             let full = try await s.send(.GET, try #require(next.location), cookie: anna)
-            #expect(full.text.contains("PO-000008 op 10 needs no more CH-NB-32-160: 9 of 9 ea consumed"))
+            #expect(full.text.contains("PO-000007 op 10 needs no more CH-NB-32-160: 30 of 30 ea consumed"))
             #expect(Floor.input("consume-quantity", in: full.text)?.contains("value=") == false, "nothing proposed")
         }
     }
@@ -62,7 +62,7 @@ struct ShopFloorWebTests {
             // Confirming anyway is refused by the plant, and nothing changes.
             let before = await s.engine.committedSequence
             let refused = try await s.send(.POST, Self.terminal + "/consume", cookie: anna,
-                                           form: [("order", "PO-000008"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)])
+                                           form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)])
             #expect(refused.status == 303 && refused.location == prompt)
             let told = try await s.send(.GET, prompt, cookie: anna)
             #expect(told.text.contains("flash interlock"))
@@ -73,7 +73,7 @@ struct ShopFloorWebTests {
             let sup = try await s.signIn(try await s.issueToken(for: "supervisor"))
             let supPage = try await s.send(.GET, prompt, cookie: sup)
             #expect(supPage.text.contains("id=\"override-lot-reserved-elsewhere\"") && supPage.text.contains("id=\"override-lot-not-at-line-side\""))
-            let fields = [("order", "PO-000008"), ("operation", "10"), ("lot", "CAST-24"), ("back", prompt)]
+            let fields = [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("back", prompt)]
             let noReason = try await s.send(.POST, Self.terminal + "/override", cookie: sup, form: fields + [("interlock", "lot-reserved-elsewhere"), ("reason", "")])
             #expect(try await s.send(.GET, try #require(noReason.location), cookie: sup).text.contains("A reason is needed"))
             for interlock in ["lot-reserved-elsewhere", "lot-not-at-line-side"] {
@@ -81,14 +81,14 @@ struct ShopFloorWebTests {
                                          form: fields + [("interlock", interlock), ("reason", "PO-X is re-planned; pallet brought by forklift")])
                 #expect(o.status == 303)
             }
-            let overrides = await s.engine.read { $0.operations["PO-000008"]?.first?.overrides.map { "\($0.interlock.rawValue) \($0.lot?.rawValue ?? "-") \($0.by?.rawValue ?? "-")" } }
+            let overrides = await s.engine.read { $0.operations["PO-000007"]?.first?.overrides.map { "\($0.interlock.rawValue) \($0.lot?.rawValue ?? "-") \($0.by?.rawValue ?? "-")" } }
             #expect(overrides == ["lot-reserved-elsewhere CAST-24 supervisor", "lot-not-at-line-side CAST-24 supervisor"])
 
             // Anna confirms 5: the answer names the reservation that gave way and its staging task.
             let (reservation, task) = try #require(await s.engine.read { st in
                 st.reservations.values.first { $0.lot == "CAST-24" }.map { ($0.id.rawValue, $0.stagingTask?.rawValue ?? "") } })
             let done = try await s.send(.POST, Self.terminal + "/consume", cookie: anna,
-                                        form: [("order", "PO-000008"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)])
+                                        form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)])
             #expect(done.location == Self.terminal)
             let answer = try await s.send(.GET, Self.terminal, cookie: anna)
             #expect(answer.text.contains("Consumed lot CAST-24"))
@@ -101,7 +101,7 @@ struct ShopFloorWebTests {
     func consumedLotSaysSo() async throws {
         try await WebServer.run { s in
             let anna = try await Floor.prepare(s)
-            _ = try await s.engine.submit(CommandEnvelope(command: .consumeLot(ConsumeLot(productionOrder: "PO-000008", operation: 10, lot: "CAST-3", quantity: 3)),
+            _ = try await s.engine.submit(CommandEnvelope(command: .consumeLot(ConsumeLot(productionOrder: "PO-000007", operation: 10, lot: "CAST-3", quantity: 3)),
                                                           actor: .user("op-anna"), correlationID: nil))
             let scan = try await s.send(.POST, Self.terminal + "/scan", cookie: anna, form: [("code", "CAST-3")])
             #expect(scan.status == 303)
@@ -122,21 +122,21 @@ struct ShopFloorWebTests {
             #expect(bare.text.contains("no forecast"))
             #expect(!bare.text.contains("finishes with more than a day in hand"))
 
-            // Publish a schedule through the API; Anna runs PO-000008 op 10 on WC-MILL-1 for 2 minutes and books 9 housings
+            // Publish a schedule through the API; Anna runs PO-000007 op 10 on WC-MILL-1 for 2 minutes and books 9 housings
             // (162 ideal minutes): a performance of 8,100 % if it were shown.
             let token = try await s.issueToken(for: "planner")
             let run = try await Floor.api(s, .POST, "/api/v1/schedule/runs", token: token, body: #"{"iterations":300,"seed":7}"#)
             #expect(run.status == 201, "\(run.body)")
             _ = try await Floor.prepare(s)
             clock.advance(minutes: 2)
-            _ = try await s.engine.submit(CommandEnvelope(command: .completeOperation(ReportQuantity(productionOrder: "PO-000008", operation: 10, good: 9)),
+            _ = try await s.engine.submit(CommandEnvelope(command: .completeOperation(ReportQuantity(productionOrder: "PO-000007", operation: 10, good: 9)),
                                                           actor: .user("op-anna"), correlationID: nil))
             clock.advance(minutes: 1)
 
             let tower = try await s.send(.GET, "/tower", cookie: planner)
             #expect(tower.text.contains("stock orders, by SCH-000001"), "the figure says what it counts")
-            // PO-000006, made to stock, was due at midnight: it is late, and listed.
-            #expect(tower.text.contains("PO-000006 (stock)"))
+            // PO-000008, made to stock, was due yesterday: it is late, and listed.
+            #expect(tower.text.contains("PO-000008 (stock)"))
             let row = try #require(Floor.row(containing: ">WC-MILL-1<", in: tower.text))
             #expect(row.contains("data issue</span> the units booked at WC-MILL-1 need 2 h 42 min at the routing"), "\(row)")
             // Work center, OEE, availability, performance: performance and OEE are not shown, 8,100 % nowhere.
@@ -159,7 +159,7 @@ final class Clock: Sendable {
 
 enum Floor {
     /// The warehouse's castings for the test, PO-X released and holding CAST-24, Anna clocked in at WC-MILL-1 with the work
-    /// instruction read and PO-000008 op 10 running; returns Anna's session cookie.
+    /// instruction read and PO-000007 op 10 running; returns Anna's session cookie.
     static func prepare(_ s: WebServer) async throws -> String {
         func system(_ command: Command) async throws {
             _ = try await s.engine.submit(CommandEnvelope(command: command, actor: .system, correlationID: nil))
@@ -180,9 +180,9 @@ enum Floor {
         try await anna(.clockIn(ClockInCommand(workCenter: "WC-MILL-1")))
         try await anna(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-MACH-210", revision: "B")))
         let cookie = try await s.signIn(try await s.issueToken(for: "op-anna"))
-        let start = try await s.send(.POST, ShopFloorWebTests.terminal + "/start", cookie: cookie, form: [("order", "PO-000008"), ("operation", "10")])
+        let start = try await s.send(.POST, ShopFloorWebTests.terminal + "/start", cookie: cookie, form: [("order", "PO-000007"), ("operation", "10")])
         #expect(start.status == 303)
-        #expect(await s.engine.read { $0.operations["PO-000008"]?.first?.status } == .running)
+        #expect(await s.engine.read { $0.operations["PO-000007"]?.first?.status } == .running)
         return cookie
     }
 

@@ -156,7 +156,7 @@ struct WebServerTests {
             #expect(!terminal.text.contains("href=\"/admin\""), "no admin link for an operator")
             #expect(terminal.text.contains("autofocus"))
 
-            let start = try await s.send(.POST, "/terminal/WC-MILL-1/start", cookie: anna, form: [("order", "PO-000008"), ("operation", "10")])
+            let start = try await s.send(.POST, "/terminal/WC-MILL-1/start", cookie: anna, form: [("order", "PO-000007"), ("operation", "10")])
             #expect(start.status == 303)
             let after = try await s.send(.GET, start.location ?? "/terminal/WC-MILL-1", cookie: anna)
             #expect(after.text.contains("flash interlock"), "the refusal is shown as an interlock")
