@@ -44,9 +44,9 @@ def main():
         # The best-ranked action that changes the plan, drawn beside the published schedule.
         compare = next((a["id"] for a in exception["actions"] if a.get("schedule")), None)
         assert compare, "the slowdown's exception proposes an action with a schedule"
-        # Anna mills PO-000008's flanges (as in tests/browser/test_web.py), so genealogy has a story to draw.
+        # Anna mills PO-000002's flanges (as in tests/browser/test_web.py), so genealogy has a story to draw.
         warehouse = server.token_for("warehouse")
-        op = "/api/v1/production-orders/PO-000008/operations/10"
+        op = "/api/v1/production-orders/PO-000002/operations/10"
         server.api("POST", "/api/v1/work-instructions/WI-MACH-210/acknowledge", {"revision": "B"}, token=anna)
         store = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LOC-STORE&status=available&limit=50")["items"]
         server.api("POST", f"/api/v1/lots/{sorted(l['id'] for l in store)[0]}/move", {"to": "LS-MILL-1"}, token=warehouse)
@@ -58,8 +58,8 @@ def main():
                 server.api("POST", op + "/consume", {"lot": lot["id"], "quantity": proposal["proposed"]}, token=anna)
         server.api("POST", op + "/report", {"good": 4, "scrap": 1, "scrapReason": "porosity"}, token=anna)
         server.api("POST", op + "/complete", {"good": 4}, token=anna)
-        server.api("POST", op + "/produce", {"lot": "MH-PO8-001", "quantity": 8, "location": "LS-LATHE-1"}, token=anna)
-        made_lot = "MH-PO8-001"
+        server.api("POST", op + "/produce", {"lot": "MH-PO2-001", "quantity": 8, "location": "LS-LATHE-1"}, token=anna)
+        made_lot = "MH-PO2-001"
         driver = chrome()
         try:
             driver.get(server.base + "/signin")

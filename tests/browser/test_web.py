@@ -96,34 +96,34 @@ def test_operator_start_to_complete(driver, server):
     assert driver.switch_to.active_element.get_attribute("id") == "scan", "the scan field has the focus"
 
     # The operator scans the order's traveller: its operation comes to the top.
-    driver.find_element(By.ID, "scan").send_keys("PO-000008" + Keys.ENTER)
-    wait(driver, EC.presence_of_element_located((By.ID, "op-PO-000008-10")), "PO-000008 op 10 on the terminal")
+    driver.find_element(By.ID, "scan").send_keys("PO-000002" + Keys.ENTER)
+    wait(driver, EC.presence_of_element_located((By.ID, "op-PO-000002-10")), "PO-000002 op 10 on the terminal")
     # Start without clocking in: the plant refuses, in words.
-    wait(driver, EC.element_to_be_clickable((By.ID, "start-PO-000008-10")), "PO-000008 op 10 on the dispatch list").click()
+    wait(driver, EC.element_to_be_clickable((By.ID, "start-PO-000002-10")), "PO-000002 op 10 on the dispatch list").click()
     expect_flash(driver, "clock in")  # "… is not clocked in; clock in at WC-MILL-1 first"
 
     driver.find_element(By.ID, "clock-in").click()
     expect_flash(driver, "Clocked in")
-    driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
-    ack = driver.find_elements(By.ID, "ack-PO-000008-10")
+    driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000002")
+    ack = driver.find_elements(By.ID, "ack-PO-000002-10")
     if ack:
         ack[0].click()
         expect_flash(driver, "Acknowledged")
-        driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
+        driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000002")
 
     # Whatever still blocks the start is named on the card; material is the warehouse's job: stage it.
-    card = driver.find_element(By.ID, "op-PO-000008-10")
+    card = driver.find_element(By.ID, "op-PO-000002-10")
     if "needed at" in card.text:
         lots = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LOC-STORE&status=available&limit=50")["items"]
         lot = sorted(lots, key=lambda l: l["id"])[0]["id"]
         server.api("POST", f"/api/v1/lots/{lot}/move", {"to": "LS-MILL-1"}, token=warehouse)
-    driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000008")
-    driver.find_element(By.ID, "start-PO-000008-10").click()
-    expect_flash(driver, "Started PO-000008 op 10")
-    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#op-PO-000008-10.running")), "the operation running")
+    driver.get(server.base + "/terminal/WC-MILL-1?order=PO-000002")
+    driver.find_element(By.ID, "start-PO-000002-10").click()
+    expect_flash(driver, "Started PO-000002 op 10")
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#op-PO-000002-10.running")), "the operation running")
 
     # Scan the staged castings: the terminal proposes what the operation still needs of them (never the whole lot by
-    # default), and only the confirmed quantity is consumed — 9 castings for 9 housings in all.
+    # default), and only the confirmed quantity is consumed — 30 castings for 30 housings in all.
     staged = server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&status=available&limit=50")["items"]
     assert staged, "castings at line side"
     before = {lot["id"]: lot["quantity"] for lot in staged}
@@ -140,16 +140,16 @@ def test_operator_start_to_complete(driver, server):
         expect_flash(driver, f"Consumed lot {lot['id']}")
     after = {l["id"]: l["quantity"] for l in server.api("GET", "/api/v1/lots?item=CH-NB-32-160&location=LS-MILL-1&limit=50")["items"]}
     taken = sum(q - after.get(lot, 0) for lot, q in before.items())
-    assert taken == 9, f"the operation's need (9 castings) was consumed, not {taken}"
+    assert taken == 30, f"the operation's need (30 castings) was consumed, not {taken}"
 
     # Report some, then complete.
-    driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
-    driver.find_element(By.ID, "report-PO-000008-10").click()
+    driver.find_element(By.ID, "good-PO-000002-10").send_keys("4")
+    driver.find_element(By.ID, "report-PO-000002-10").click()
     expect_flash(driver, "Reported 4 good")
-    driver.find_element(By.ID, "good-PO-000008-10").send_keys("4")
-    driver.find_element(By.ID, "complete-PO-000008-10").click()
-    expect_flash(driver, "Completed PO-000008 op 10")
-    ops = server.api("GET", "/api/v1/production-orders/PO-000008/operations")["items"]
+    driver.find_element(By.ID, "good-PO-000002-10").send_keys("4")
+    driver.find_element(By.ID, "complete-PO-000002-10").click()
+    expect_flash(driver, "Completed PO-000002 op 10")
+    ops = server.api("GET", "/api/v1/production-orders/PO-000002/operations")["items"]
     assert ops[0]["status"] == "completed" and ops[0]["good"] == 8, ops[0]
     driver.find_element(By.ID, "clock-out").click()
     expect_flash(driver, "Clocked out")
