@@ -177,7 +177,7 @@ enum Assessment {
         for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }
         let (chain, severity, functions) = Impacts.chain(trigger.title, sourceEvent: trigger.sourceEvent, impact: impact, ctx: ctx,
                                                          least: trigger.playbook.severity)
-        impact.operations = Array(impact.operations.prefix(options.maxListedOperations))
+        impact.operations = Impacts.listed(impact.operations, ctx.disruption, most: options.maxListedOperations)
         return PlantException(
             id: "EXC-000000", kind: trigger.playbook.exceptionKind, title: trigger.title, subject: trigger.subject, disruption: d,
             sourceSequence: trigger.sourceSequence, sourceEvent: trigger.sourceEvent, playbook: trigger.playbook.id,

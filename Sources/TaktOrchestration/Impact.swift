@@ -280,6 +280,16 @@ enum Impacts {
         return (links, severity, functions.sorted())
     }
 
+    /// The operations an exception lists: the `most` that move most, and those the event itself named (the operations a
+    /// missing pallet stops, the late operation) even when others move more.
+    static func listed(_ moves: [OperationMove], _ d: Disruption, most: Int) -> [OperationMove] {
+        var named = Set((d.components.flatMap { $0.operations ?? [] }).map { "\($0.productionOrder)#\($0.operation)" })
+        if let po = d.productionOrder, let seq = d.sequence { named.insert("\(po)#\(seq)") }
+        let top = Array(moves.prefix(most))
+        let extra = moves.dropFirst(most).filter { named.contains("\($0.productionOrder)#\($0.sequence)") }
+        return top + extra
+    }
+
     /// The function a kind of disruption comes from.
     static func origin(_ kind: DisruptionKind) -> PlantFunction {
         switch kind {

@@ -23,7 +23,7 @@ enum OutcomePlanner {
         for c in built.options where c.kinds.contains(.moveToAlternativeWorkCenter) { impact.checksDue += c.checks }
         var (chain, severity, functions) = Impacts.chain(built.title, sourceEvent: nil, impact: impact, ctx: ctx, least: .medium)
         chain[0].kind = "request"
-        impact.operations = Array(impact.operations.prefix(options.maxListedOperations))
+        impact.operations = Impacts.listed(impact.operations, ctx.disruption, most: options.maxListedOperations)
         if let text, !text.isEmpty { chain[0].text += " (asked as “\(text)”)" }
         // An ask no option meets is said plainly, in data as well as in words.
         var notes: [String] = []

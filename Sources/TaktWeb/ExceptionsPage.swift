@@ -92,7 +92,7 @@ extension TaktWeb {
                     let moved = e.impact.predicted.movedOperations
                     if moved > 0 || !e.impact.operations.isEmpty {
                         let listed = e.impact.operations.count
-                        el("p", ["class": "muted"], text: "\(moved) operation\(moved == 1 ? "" : "s") move" + (listed < moved ? " (the \(listed) that move most are listed in the API)" : "")
+                        el("p", ["class": "muted"], text: "\(moved) operation\(moved == 1 ? "" : "s") move" + (listed < moved ? " (\(listed) are listed in the API: those that move most, and those the event names)" : "")
                            + "; \(e.impact.stagingTasks.count) staging tasks move; \(e.impact.checksDue.count) checks become due.")
                     }
                     for l in e.impact.labour { el("p", text: l.text) }

@@ -116,8 +116,12 @@ struct AssessmentTests {
     @Test("A quality hold on a reserved lot: re-inspect and release, then the material is usable and the plan holds")
     func qualityHoldReinspects() throws {
         var state = F.scaleOne
-        let reservation = try #require(state.reservations.values.sorted { $0.id < $1.id }.first {
-            state.productionOrders[$0.productionOrder]?.status == .released && state.lots[$0.lot]?.status == .available
+        // A reserved lot of a released order whose item has no other free usable stock: holding it stops the order.
+        let reservation = try #require(state.reservations.values.sorted { $0.id < $1.id }.first { r in
+            guard state.productionOrders[r.productionOrder]?.status == .released, state.lots[r.lot]?.status == .available else { return false }
+            let others = state.lots.values.filter { $0.item == r.item && $0.id != r.lot && state.isUsable(lot: $0.id) }
+                .reduce(0.0) { $0 + state.availableToReserve(lot: $1.id) }
+            return others < 1e-9
         })
         try F.record(.placeHold(PlaceHold(lot: reservation.lot, reason: "Supplier reports a possible mix-up")), on: &state)
         #expect(state.lots[reservation.lot]?.status == .onHold)

@@ -147,7 +147,8 @@ struct PlanningProblemTests {
         #expect(duration > 2_000)
         #expect(Self.workingMinutes(TimeWindow(start: placed.start, end: placed.end), calendar) == duration, "it gets exactly its working minutes")
         #expect(placed.end - placed.start > duration, "it pauses over the nights")
-        #expect(placed.end < 10 * 24 * 60, "it ends within ten days, not at the end of the 28-day horizon: \(placed)")
+        // The failure this guards against pushed it to minute 42,250 (past the 28-day horizon); a queue of days ahead of it is real.
+        #expect(placed.end < 14 * 24 * 60, "it ends within two weeks, not at the end of the 28-day horizon: \(placed)")
     }
 
     @Test("An order whose routing no longer exists is named in the error")
