@@ -372,8 +372,13 @@ public struct OrchestrationCheck: Sendable {
                 let events = try state.decide(.createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: item, quantity: Double(1 + random.next(6)), dueDate: at)),
                                               actor: nil, now: at)
                 guard case .productionOrderCreated(let order)? = events.first else { continue }
-                let answer = try PlanningProblem.capableToPromise(order, in: state, keeping: state.publishedSchedule, origin: at,
-                                                                  options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1))
+                // Solved on a thread of its own, off Swift's cooperative pool (tests run beside it).
+                let answer = try await Self.offload { () -> Result<PromiseAnswer, PlanningError> in
+                    do throws(PlanningError) {
+                        return .success(try PlanningProblem.capableToPromise(order, in: state, keeping: state.publishedSchedule, origin: at,
+                                                                             options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1)))
+                    } catch { return .failure(error) }
+                }.get()
                 let bad = downStarts(answer.steps, at: at)
                 if !bad.isEmpty { fail("down", "capable-to-promise for \(item) starts \(bad.prefix(3).joined(separator: "; ")) inside a downtime") }
             } catch let error as PlanningError {
@@ -386,6 +391,13 @@ public struct OrchestrationCheck: Sendable {
     }
 
     // MARK: Helpers
+
+    /// Heavy synchronous work on a thread of its own.
+    static func offload<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: work()) }
+        }
+    }
 
     func publish(_ engine: Engine, seed: UInt64, now: Date) async throws {
         let state = await engine.read { $0 }

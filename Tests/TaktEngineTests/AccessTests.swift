@@ -247,13 +247,13 @@ struct EngineSubscriptionTests {
         #expect(await engine.waitForCommit(after: now - 1, timeout: .seconds(1)), "an older position is already passed")
         let clock = ContinuousClock()
         let started = clock.now
-        #expect(await engine.waitForCommit(after: now, timeout: .milliseconds(100)) == false)
-        #expect(clock.now - started < .seconds(5))
+        #expect(await engine.waitForCommit(after: now, timeout: .milliseconds(100)) == false, "nothing committed: it times out")
+        #expect(clock.now - started < .seconds(60), "it does not hang")  // a guard only: the machine may be busy with other suites
 
-        async let woken = engine.waitForCommit(after: now, timeout: .seconds(10))
+        // Woken by the commit, not by the time-out: a time-out answers false, and this one is an hour.
+        async let woken = engine.waitForCommit(after: now, timeout: .seconds(3600))
         try await Task.sleep(for: .milliseconds(20))
         try await engine.run(housingLot("L-1"))
-        #expect(await woken)
-        #expect(clock.now - started < .seconds(5), "woken by the commit, not by the time-out")
+        #expect(await woken, "woken by the commit")
     }
 }
