@@ -10,29 +10,32 @@ import TaktPlanning
 /// Pure: the same event, state and recording time always give the same trigger.
 enum Triggers {
     static func match(_ event: Event, sequence: Int64, recordedAt: Date, state: PlantState) -> Trigger? {
+        guard let (reading, playbooks) = holding(event, recordedAt: recordedAt, state: state) else { return nil }
+        for playbook in playbooks {
+            guard let found = reading.disruption(for: playbook) else { continue }
+            return Trigger(playbook: playbook, disruption: found.disruption, subject: found.subject, title: Analysis.clamp(found.title),
+                           sourceSequence: sequence, sourceEvent: event.typeName)
+        }
+        return nil
+    }
+
+    /// The enabled playbooks for the event's type whose conditions hold on its document, in order of their IDs, with the
+    /// reading they were judged on; nil when no playbook listens to the event's type.
+    private static func holding(_ event: Event, recordedAt: Date, state: PlantState) -> (EventReading, [Playbook])? {
         let name = event.typeName
         let candidates = state.playbooks.values.filter { $0.enabled && $0.event == name }.sorted { $0.id < $1.id }
         guard !candidates.isEmpty else { return nil }
         let reading = EventReading(event: event, state: state, recordedAt: recordedAt)
         let document = PlaybookConditions.document(for: event, context: reading.context().fields)
-        for playbook in candidates where PlaybookConditions.holds(playbook.conditions, in: document) {
-            guard let found = reading.disruption(for: playbook) else { continue }
-            return Trigger(playbook: playbook, disruption: found.disruption, subject: found.subject, title: Analysis.clamp(found.title),
-                           sourceSequence: sequence, sourceEvent: name)
-        }
-        return nil
+        return (reading, candidates.filter { PlaybookConditions.holds($0.conditions, in: document) })
     }
 
     /// The subject the event would raise an exception on, without simulating or building the disruption: the first enabled
     /// playbook for the event's type whose conditions hold decides the kind (cheap; the orchestrator uses it to assess the
     /// events of one command on one subject once).
     static func subject(_ event: Event, recordedAt: Date, state: PlantState) -> (subject: String, kind: DisruptionKind)? {
-        let name = event.typeName
-        let candidates = state.playbooks.values.filter { $0.enabled && $0.event == name }.sorted { $0.id < $1.id }
-        guard !candidates.isEmpty else { return nil }
-        let reading = EventReading(event: event, state: state, recordedAt: recordedAt)
-        let document = PlaybookConditions.document(for: event, context: reading.context().fields)
-        for playbook in candidates where PlaybookConditions.holds(playbook.conditions, in: document) {
+        guard let (reading, playbooks) = holding(event, recordedAt: recordedAt, state: state) else { return nil }
+        for playbook in playbooks {
             if let subject = reading.subject(playbook.exceptionKind) { return (subject, playbook.exceptionKind) }
         }
         return nil
