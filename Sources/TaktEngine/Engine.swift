@@ -112,10 +112,50 @@ public actor Engine {
         }
     }
 
-    /// The active user behind an API token secret, if the token is valid.
+    /// The active user behind an API token secret, if the token is valid (no throttling: for trusted callers).
     public func authenticate(tokenSecret: String) async -> User? {
         let hash = Engine.hash(secret: tokenSecret)
         return await read { $0.user(forTokenHash: hash) }
+    }
+
+    /// The answer to an authentication attempt from a client.
+    public enum Authentication: Sendable, Equatable {
+        case user(User)
+        /// The secret is unknown, revoked, or its user inactive.
+        case refused
+        /// Too many failures from this client or for this account: try again after this many seconds (nothing was checked).
+        case throttled(retryAfter: TimeInterval)
+    }
+
+    /// Failed attempts per client and per account; every front end authenticates through this engine, so one throttle.
+    private var throttle = AuthThrottle()
+
+    /// Authenticates a token secret sent by `client` (its network address), with exponential back-off after failures
+    /// (``AuthThrottle``): a throttled client is refused before its secret is looked at.
+    public func authenticate(tokenSecret: String, client: String) async -> Authentication {
+        let keys: [AuthThrottle.Key] = [.client(client)]
+        let at = now()
+        if let wait = throttle.retryAfter(keys, now: at) { return .throttled(retryAfter: wait) }
+        guard let user = await authenticate(tokenSecret: tokenSecret) else {
+            throttle.failed(keys, now: at)
+            return .refused
+        }
+        throttle.succeeded(keys)
+        return .user(user)
+    }
+
+    /// Applies a throttle decision for other credentials (a password sign-in): `check` before verifying, then `record`.
+    public func throttleRetryAfter(client: String, account: String?) -> TimeInterval? {
+        throttle.retryAfter(Self.keys(client: client, account: account), now: now())
+    }
+
+    public func throttleRecord(client: String, account: String?, success: Bool) {
+        let keys = Self.keys(client: client, account: account)
+        if success { throttle.succeeded(keys) } else { throttle.failed(keys, now: now()) }
+    }
+
+    private static func keys(client: String, account: String?) -> [AuthThrottle.Key] {
+        [.client(client)] + (account.map { [.account($0)] } ?? [])
     }
 
     /// Lowercase hex SHA-256 of a token secret.
