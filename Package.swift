@@ -33,10 +33,10 @@ let package = Package(
         .target(name: "TaktOrchestration", dependencies: ["TaktCore", "TaktScheduling", "TaktPlanning"], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
-        .target(name: "TaktStore", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
+        .target(name: "TaktStore", dependencies: ["TaktCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "TaktStoreSQLite",
-            dependencies: ["TaktStore", "TaktCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["TaktStore", "TaktCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 
@@ -90,6 +90,7 @@ let package = Package(
                 "TaktOrchestrator", "TaktWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `takt bench pages` requests pages over HTTP
+                .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -98,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktScheduling",
+                "TaktApp", "TaktCore", "TaktScheduling", "TaktStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,7 +115,8 @@ let package = Package(
         .testTarget(name: "TaktSchedulingTests", dependencies: ["TaktScheduling"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktStoreTests",
-            dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite"],
+            dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -134,7 +136,7 @@ let package = Package(
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -125,6 +125,10 @@ public enum TaktApplication {
 
     /// Runs the server until SIGTERM or SIGINT, then stops gracefully and saves a snapshot.
     public static func serve(_ c: ServerConfiguration, logger: Logger, announce: @escaping @Sendable (String) -> Void) async throws {
+        // One server per database: console commands that write (takt admin issue-token) check this lock.
+        guard let lock = try DatabaseLock(database: c.databasePath) else {
+            throw ConsoleError(message: "another takt process holds \(c.databasePath) (lock \(c.databasePath).lock): stop it first")
+        }
         let engine = try await openEngine(databasePath: c.databasePath, logger: logger, now: clock(startingAt: c.clockStart))
         let report = try await prepare(engine: engine, configuration: c, now: engine.now(), logger: logger)
         if let secret = report.generatedAdminToken, let file = report.tokenFile {
@@ -139,7 +143,11 @@ public enum TaktApplication {
         }
         try await app.runService()  // graceful shutdown on SIGTERM and SIGINT
         await engine.saveSnapshot()
-        logger.info("stopped; snapshot saved")
+        if let store = await engine.store as? SQLiteEventStore {
+            do { try await store.checkpoint(at: engine.now()) } catch { logger.error("the closing audit checkpoint failed: \(error)") }
+        }
+        withExtendedLifetime(lock) {}
+        logger.info("stopped; snapshot and audit checkpoint saved")
     }
 
     /// Where the benchmarks' plant clock starts unless told otherwise: Wednesday 25 November 2026, 07:00 in the demo plant,

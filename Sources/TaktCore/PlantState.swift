@@ -306,6 +306,10 @@ extension PlantState {
                 if otherAdmins.isEmpty {
                     throw .conflict("roles", "last-admin", "user '\(user.id)' is the last active admin; name another admin first")
                 }
+                if adminsWithAccess(excludingUser: user.id).isEmpty {
+                    throw .conflict("roles", "last-admin-access", "no other active admin holds a valid token: user '\(user.id)' "
+                                    + "would leave the plant without an administrator who can sign in; issue another admin a token first")
+                }
             }
             return [.userUpdated(user)]
 
@@ -333,6 +337,10 @@ extension PlantState {
         case .revokeAPIToken(let ref):
             guard let token = tokens[ref.token] else { throw .notFound("token", "token '\(ref.token)' does not exist") }
             guard !token.revoked else { throw .conflict("token", "revoked", "token '\(token.id)' is already revoked") }
+            if let owner = users[token.user], owner.active, owner.has(.admin), adminsWithAccess(excludingToken: token.id).isEmpty {
+                throw .conflict("token", "last-admin-access", "token '\(token.id)' is the last valid token of an active admin; revoking "
+                                + "it would leave the plant without an administrator who can sign in; issue another admin token first")
+            }
             return [.apiTokenRevoked(ref)]
 
         case .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
@@ -676,5 +684,14 @@ extension PlantState {
     static func number(in code: String, prefix: String) -> Int? {
         guard code.hasPrefix(prefix) else { return nil }
         return Int(code.dropFirst(prefix.count))
+    }
+}
+
+extension PlantState {
+    /// Active admins who hold at least one valid token, leaving out one user or one token (what a change would remove).
+    /// The plant must never be left without one: nobody could then manage users (`takt admin issue-token` is the way back).
+    func adminsWithAccess(excludingUser: User.ID? = nil, excludingToken: APIToken.ID? = nil) -> [User.ID] {
+        let live = Set(tokens.values.filter { !$0.revoked && $0.id != excludingToken }.map(\.user))
+        return users.values.filter { $0.id != excludingUser && $0.active && $0.has(.admin) && live.contains($0.id) }.map(\.id)
     }
 }

@@ -23,12 +23,27 @@ struct IdentityTests {
             .updateUser(User(id: "boss", name: "Plant manager", roles: [.admin], active: false)), .conflict, field: "roles", rule: "last-admin")
     }
 
-    @Test("An admin can step down once another admin exists")
+    @Test("An admin can step down once another admin exists who can sign in")
     func secondAdmin() {
         var plant = Self.staffedPlant()
         plant.accept(.updateUser(User(id: "op-anna", name: "Anna Keller", roles: [.operator, .admin])))
+        let noToken = plant.expectRejected(
+            .updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])), .conflict, field: "roles", rule: "last-admin-access")
+        #expect(noToken?.message.contains("issue another admin a token first") == true)
+        plant.accept(.issueAPIToken(IssueAPIToken(user: "op-anna", secretHash: Self.validHash, label: "office")))
         plant.accept(.updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])))
         #expect(plant.state.users["boss"]?.roles == [.planner])
+    }
+
+    @Test("The last valid admin token cannot be revoked; with a second one it can")
+    func lastAdminToken() {
+        var plant = Self.staffedPlant()
+        plant.accept(.issueAPIToken(IssueAPIToken(user: "boss", secretHash: Self.validHash, label: "office")))
+        let refused = plant.expectRejected(.revokeAPIToken(APITokenRef(token: "TOK-000001")), .conflict, field: "token", rule: "last-admin-access")
+        #expect(refused?.message.contains("without an administrator") == true)
+        plant.accept(.issueAPIToken(IssueAPIToken(user: "boss", secretHash: String(repeating: "fedcba9876543210", count: 4), label: "laptop")))
+        plant.accept(.revokeAPIToken(APITokenRef(token: "TOK-000001")))
+        plant.expectRejected(.revokeAPIToken(APITokenRef(token: "TOK-000002")), .conflict, field: "token", rule: "last-admin-access")
     }
 
     @Test("A certification for an unknown skill is rejected")
