@@ -99,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktScheduling", "TaktStore",
+                "TaktApp", "TaktCore", "TaktScheduling", "TaktStore", "TaktEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

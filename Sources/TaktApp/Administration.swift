@@ -63,6 +63,18 @@ public enum Administration {
     }
 }
 
+extension Administration {
+    /// Master-data changes from the database's log (read only; the server may be running).
+    public static func masterDataChanges(databasePath: String, subject: String?, logger: Logger) async throws -> [MasterDataChange] {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw ConsoleError(message: "there is no database at \(databasePath)")
+        }
+        let store = try SQLiteEventStore(path: databasePath, auditKey: .none)
+        let engine = try await Engine.open(store: store, logger: logger)
+        return try await engine.masterDataChanges(subject: subject)
+    }
+}
+
 public struct ConsoleError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TaktApp
 import TaktCore
+import TaktEngine
 import TaktStore
 
 struct Admin: AsyncParsableCommand {
@@ -38,7 +39,7 @@ struct AdminIssueTokenCommand: AsyncParsableCommand {
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The tamper-evident audit trail (docs/security.md).",
-        subcommands: [AuditVerifyCommand.self])
+        subcommands: [AuditVerifyCommand.self, AuditChangesCommand.self])
 }
 
 struct AuditVerifyCommand: AsyncParsableCommand {
@@ -82,5 +83,36 @@ extension AsyncParsableCommand {
     /// Runs console work, turning its refusals into a plain CLI error.
     static func console<T>(_ work: () async throws -> T) async throws -> T {
         do { return try await work() } catch let error as ConsoleError { throw CLIError(error.message) }
+    }
+}
+
+struct AuditChangesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "changes",
+        abstract: "Who changed which master data, when, and what it was before and after (items, BOMs, routings, users, playbooks …).")
+
+    @Option(help: "The SQLite database file (the server may be running).")
+    var db = "takt.sqlite"
+    @Option(help: "Only this record, as kind:id, e.g. item:MH-NB-50-200 or user:op-anna.")
+    var subject: String?
+    @Flag(help: "One JSON object per line instead of text.")
+    var json = false
+
+    func run() async throws {
+        var logger = Logger(label: "takt.audit")
+        logger.logLevel = .warning
+        let changes = try await Self.console { try await Administration.masterDataChanges(databasePath: db, subject: subject, logger: logger) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        for c in changes {
+            if json {
+                print(String(decoding: try encoder.encode(c), as: UTF8.self))
+            } else {
+                let what = c.before == nil ? "created" : "changed \(c.changedFields.joined(separator: ", "))"
+                print("\(c.sequence)  \(ISO8601DateFormatter().string(from: c.at))  \(c.actor)  \(c.subject)  \(what)")
+            }
+        }
+        if !json { print("\(changes.count) change(s)") }
     }
 }
