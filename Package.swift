@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),  // HMAC form tokens (CSRF)
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

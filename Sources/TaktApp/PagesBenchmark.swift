@@ -98,9 +98,19 @@ public struct PagesBenchmark: Sendable {
             }
             let exceptionID = exception.id.rawValue
 
-            // Sign in as the admin (every page is open to the admin).
-            let signIn = try await send(client, .POST, base + "/signin", form: "token=" + token)
-            guard signIn.status == 303, let cookie = signIn.headers.first(name: "Set-Cookie")?.split(separator: ";").first.map(String.init) else {
+            // Sign in as the admin (every page is open to the admin), through the sign-in form as a browser does: its nonce
+            // cookie and the form's security token.
+            let form = try await send(client, .GET, base + "/signin")
+            guard let nonce = form.headers["Set-Cookie"].first(where: { $0.hasPrefix("takt_signin=") })?.split(separator: ";").first.map(String.init),
+                let marker = form.text.range(of: "name=\"_csrf\" value=\""),
+                let end = form.text[marker.upperBound...].firstIndex(of: "\"")
+            else { throw BenchError(message: "the sign-in page has no form token") }
+            let formToken = String(form.text[marker.upperBound..<end])
+            let signIn = try await send(client, .POST, base + "/signin", cookie: nonce,
+                                        form: "_csrf=\(formToken)&token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token))
+            guard signIn.status == 303,
+                let cookie = signIn.headers["Set-Cookie"].first(where: { $0.hasPrefix("takt_session=") })?.split(separator: ";").first.map(String.init)
+            else {
                 throw BenchError(message: "sign-in answered \(signIn.status)")
             }
             let pages: [(String, String)] = [

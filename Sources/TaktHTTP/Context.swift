@@ -1,16 +1,20 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import TaktCore
 import TaktEngine
 
 /// The request context of the Takt API: the authenticated user, once the auth middleware has run.
-public struct TaktContext: RequestContext {
+public struct TaktContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: User?
+    /// The peer's address (the key of the sign-in throttle).
+    public let remoteAddress: SocketAddress?
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.user = nil
+        self.remoteAddress = source.channel.remoteAddress
     }
     /// Request bodies up to 8 MiB (batches of commands).
     public var maxUploadSize: Int { 8 * 1024 * 1024 }

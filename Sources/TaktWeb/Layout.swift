@@ -5,7 +5,12 @@ import TaktEngine
 
 extension TaktWeb {
     /// The page frame: header with the sections the user's roles open, the flash message, then the page.
+    /// Every `<form method="post">` in it carries the session's form token (``CSRFTokens/protect(_:token:)``).
     func layout(_ viewer: Viewer, _ content: PageContent) -> Node {
+        CSRFTokens.protect(frame(viewer, content), token: csrf.token(for: .session(viewer.sessionID)))
+    }
+
+    private func frame(_ viewer: Viewer, _ content: PageContent) -> Node {
         el("html", ["lang": "en"]) {
             el("head") {
                 void("meta", ["charset": "utf-8"])
@@ -94,6 +99,24 @@ enum Pages {
     }
 
     static func hidden(_ name: String, _ value: String) -> Node { void("input", ["type": "hidden", "name": name, "value": value]) }
+
+    /// A page of its own with a message and one link (a refused form).
+    static func message(title: String, lines: [String], link: (href: String, text: String)) -> Node {
+        el("html", ["lang": "en"]) {
+            el("head") {
+                void("meta", ["charset": "utf-8"])
+                el("title", text: title + " · Takt")
+                void("link", ["rel": "stylesheet", "href": "/static/takt.css"])
+            }
+            el("body", ["class": "signin"]) {
+                el("main", ["class": "signin-box"]) {
+                    el("h1", text: title)
+                    flash(Flash(kind: .error, title: title, lines: lines))
+                    el("p") { el("a", ["href": link.href, "class": "button"], text: link.text) }
+                }
+            }
+        }
+    }
 
     static func signIn(next: String, error: String?) -> Node {
         el("html", ["lang": "en"]) {

@@ -11,7 +11,10 @@ struct Flash: Sendable, Equatable {
 
 /// Signed-in browsers: a random session ID (the HttpOnly cookie) mapped to the user and the token they signed in
 /// with. Kept in memory only: a restart signs everyone out, and no session secret is ever written to disk.
-actor SessionStore {
+public actor SessionStore {
+    /// Idle sessions end after 14 hours: a long shift and a break, not the next day.
+    public static let defaultIdleLimit: TimeInterval = 14 * 3600
+
     struct Session: Sendable {
         var user: User.ID
         /// The API token the user signed in with; revoking it ends the session.
@@ -26,7 +29,7 @@ actor SessionStore {
     /// The most sessions kept; the least recently used go first.
     let capacity: Int
 
-    init(idleLimit: TimeInterval = 14 * 3600, capacity: Int = 10_000) {
+    init(idleLimit: TimeInterval = SessionStore.defaultIdleLimit, capacity: Int = 10_000) {
         self.idleLimit = idleLimit
         self.capacity = capacity
     }

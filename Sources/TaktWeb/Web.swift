@@ -15,15 +15,31 @@ public struct TaktWeb: Sendable {
     public let engine: Engine
     public let logger: Logger
     let sessions: SessionStore
+    /// Mark cookies `Secure` (the server is reached over TLS, directly or through a TLS-terminating proxy).
+    public let secureCookies: Bool
+    let csrf: CSRFTokens
+    /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
     public var now: @Sendable () -> Date { engine.now }
 
-    public init(engine: Engine, logger: Logger) {
+    /// - Parameters:
+    ///   - secureCookies: add `Secure` to every cookie and take `https` as the server's own scheme (`takt serve --secure-cookies`).
+    ///   - sessionIdleLimit: a session unused for this long ends (seconds).
+    public init(engine: Engine, logger: Logger, secureCookies: Bool = false, sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit) {
         self.engine = engine
         self.logger = logger
-        self.sessions = SessionStore()
+        self.secureCookies = secureCookies
+        self.sessions = SessionStore(idleLimit: sessionIdleLimit)
+        self.csrf = CSRFTokens()
     }
 
     static let cookieName = "takt_session"
+    /// The sign-in nonce cookie: binds the sign-in form's token to this browser (login CSRF).
+    static let signInCookieName = "takt_signin"
+
+    /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, and Secure when configured; `maxAge: 0` deletes the cookie.
+    func setCookie(_ name: String, _ value: String, path: String = "/", maxAge: Int? = nil) -> String {
+        "\(name)=\(value); Path=\(path); HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "") + (maxAge.map { "; Max-Age=\($0)" } ?? "")
+    }
 
     /// Registers every page, form action, the static files and the live-update stream on `router`.
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
@@ -33,8 +49,8 @@ public struct TaktWeb: Sendable {
             return Response.redirect(to: Section.home(for: viewer.user).path, type: .found)
         }
         router.get("/signin") { request, _ in await web.signInPage(request) }
-        router.post("/signin") { request, _ in await web.signIn(request) }
-        router.post("/signout") { request, _ in await web.signOut(request) }
+        post(router, "/signin", binding: .signIn) { request, context, form in await web.signIn(request, form: form, client: Web.client(context)) }
+        post(router, "/signout", binding: .session) { request, _, _ in await web.signOut(request) }
         router.get("/static/takt.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/static/takt.js") { _, _ in Self.asset(Assets.js, type: "text/javascript; charset=utf-8") }
         router.get("/web/events") { request, _ in await web.liveStream(request) }
@@ -89,15 +105,54 @@ public struct TaktWeb: Sendable {
         }
     }
 
+    /// Every state-changing route of the web app goes through here: the form is read, then refused with 403 (and
+    /// nothing done) unless the request comes from this server's own origin and carries the form token bound to
+    /// this browser's session (or, for signing in, to its sign-in nonce).
+    func post<Context: RequestContext>(_ router: Router<Context>, _ path: String, binding: FormBinding,
+                                       _ body: @escaping @Sendable (Request, Context, Form) async throws -> Response) {
+        let web = self
+        router.post(RouterPath(path)) { request, context in
+            let form = await Form.read(request)
+            if let refusal = web.forgeryRefusal(request, form: form, binding: binding) { return refusal }
+            return try await body(request, context, form)
+        }
+    }
+
+    /// What a form token is bound to.
+    enum FormBinding: Sendable { case session, signIn }
+
+    /// A 403 page when `request` may be forged (foreign origin, missing or wrong token), nil when it may go ahead.
+    func forgeryRefusal(_ request: Request, form: Form, binding: FormBinding) -> Response? {
+        let verdict = OriginCheck.verdict(origin: request.headers[.origin], referer: request.headers[.referer],
+                                          authority: request.head.authority, secure: secureCookies)
+        let reason: String
+        if case .foreign(let origin) = verdict {
+            reason = "It was sent from another site (\(origin.prefix(200))), not from this server's own pages."
+        } else {
+            let bound: CSRFTokens.Binding? = switch binding {
+            case .session: Web.cookie(Self.cookieName, in: request).map { .session($0) }
+            case .signIn: Web.cookie(Self.signInCookieName, in: request).map { .signIn(nonce: $0) }
+            }
+            if let bound, csrf.verify(form[CSRFTokens.field], for: bound) { return nil }
+            reason = form[CSRFTokens.field] == nil
+                ? "It did not carry the form's security token."
+                : "Its security token does not belong to this browser's session (the page may be from before you signed in again)."
+        }
+        logger.warning("web form refused as possibly forged", metadata: ["path": "\(request.uri.path)", "reason": "\(reason)"])
+        let page = Pages.message(title: "Form refused", lines: [
+            reason, "Nothing was changed. Open the page again from Takt itself and send the form from there.",
+        ], link: binding == .signIn ? ("/signin", "Sign in") : ("/", "Back to Takt"))
+        return html(page, status: .forbidden)
+    }
+
     /// A form action: signed-in users whose roles allow the section; the handler returns where to go next and what
     /// to tell the user there (Post/Redirect/Get). A thrown error becomes an error message on the page sent from.
     func action<Context: RequestContext>(_ router: Router<Context>, _ path: String, _ section: Section,
                                          _ body: @escaping @Sendable (Request, Context, Viewer, Form) async throws -> (String, Flash?)) {
         let web = self
-        router.post(RouterPath(path)) { request, context in
+        post(router, path, binding: .session) { request, context, form in
             guard let viewer = await web.viewer(request) else { return Response.redirect(to: "/signin", type: .normal) }
-            let form = await Form.read(request)
-            let back = form["back"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? Web.refererPath(request) ?? section.path
+            let back = Redirect.local(form["back"]) ?? web.refererPath(request) ?? section.path
             guard section.allows(viewer.user) else {
                 await web.sessions.setFlash(viewer.sessionID, Flash(kind: .error, title: "Not allowed",
                                                                     lines: ["Your roles do not include \(section.title)."]))
@@ -106,12 +161,22 @@ public struct TaktWeb: Sendable {
             do {
                 let (next, flash) = try await body(request, context, viewer, form)
                 if let flash { await web.sessions.setFlash(viewer.sessionID, flash) }
-                return Response.redirect(to: next, type: .normal)
+                return Response.redirect(to: Redirect.target(next, fallback: section.path), type: .normal)
             } catch {
                 await web.sessions.setFlash(viewer.sessionID, Web.flash(for: error))
                 return Response.redirect(to: back, type: .normal)
             }
         }
+    }
+
+    /// The path and query of a same-origin Referer (where a refused form should send the user back to).
+    func refererPath(_ request: Request) -> String? {
+        guard let referer = request.headers[.referer],
+            OriginCheck.verdict(origin: nil, referer: referer, authority: request.head.authority, secure: secureCookies) == .sameOrigin,
+            let url = URL(string: referer)
+        else { return nil }
+        let path = url.path.isEmpty ? "/" : url.path
+        return Redirect.local(url.query.map { path + "?" + $0 } ?? path)
     }
 
     /// Submits a command as the signed-in user, exactly as the API does.
@@ -137,7 +202,7 @@ public struct TaktWeb: Sendable {
 
     /// The signed-in user of a request: a live session whose token is not revoked and whose user is active.
     func viewer(_ request: Request) async -> Viewer? {
-        guard let id = Web.cookie(Self.cookieName, in: request), let session = await sessions.touch(id, now: Date()) else { return nil }
+        guard let id = Web.cookie(Self.cookieName, in: request), let session = await sessions.touch(id, now: now()) else { return nil }
         let user = await engine.read { state -> User? in
             guard let token = state.tokens[session.token], !token.revoked, token.user == session.user,
                 let user = state.users[session.user], user.active
@@ -151,35 +216,57 @@ public struct TaktWeb: Sendable {
         return Viewer(user: user, sessionID: id, section: nil)
     }
 
-    func signInPage(_ request: Request, error: String? = nil, status: HTTPResponse.Status = .ok) async -> Response {
-        let next = request.uri.queryParameters["next"].map(String.init) ?? ""
-        return html(Pages.signIn(next: next, error: error), status: status)
+    /// The sign-in page, its form bound to this browser's sign-in nonce (a new nonce cookie when it has none).
+    func signInPage(_ request: Request, next: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
+                    headers extra: HTTPFields = [:]) async -> Response {
+        let next = Redirect.local(next ?? request.uri.queryParameters["next"].map(String.init)) ?? ""
+        let existing = Web.cookie(Self.signInCookieName, in: request).flatMap { Web.isNonce($0) ? $0 : nil }
+        let nonce = existing ?? CSRFTokens.nonce()
+        var response = html(CSRFTokens.protect(Pages.signIn(next: next, error: error), token: csrf.token(for: .signIn(nonce: nonce))), status: status)
+        if existing == nil { response.headers.append(HTTPField(name: .setCookie, value: setCookie(Self.signInCookieName, nonce, path: "/signin"))) }
+        response.headers.append(contentsOf: extra)
+        return response
     }
 
-    func signIn(_ request: Request) async -> Response {
-        let form = await Form.read(request)
+    /// Signs in with a token: throttled per client address after failures (``Engine/authenticate(tokenSecret:client:)``);
+    /// on success any session the browser had ends and a new session ID is issued (no session fixation).
+    func signIn(_ request: Request, form: Form, client: String) async -> Response {
         let secret = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !secret.isEmpty, let user = await engine.authenticate(tokenSecret: secret) else {
-            return await signInPage(request, error: "That token is unknown, revoked, or belongs to an inactive user. Scan your badge again "
-                                    + "or ask an administrator for a new token.", status: .unauthorized)
+        let refused = "That token is unknown, revoked, or belongs to an inactive user. Scan your badge again or ask an administrator for a new token."
+        guard !secret.isEmpty else { return await signInPage(request, next: form["next"], error: refused, status: .unauthorized) }
+        let user: User
+        switch await engine.authenticate(tokenSecret: secret, client: client) {
+        case .user(let u): user = u
+        case .refused:
+            logger.notice("web sign-in refused", metadata: ["client": "\(client)"])
+            return await signInPage(request, next: form["next"], error: refused, status: .unauthorized)
+        case .throttled(let retryAfter):
+            let seconds = max(1, Int(retryAfter.rounded(.up)))
+            logger.warning("web sign-in throttled", metadata: ["client": "\(client)", "retryAfter": "\(seconds)"])
+            var headers = HTTPFields()
+            headers[.retryAfter] = String(seconds)
+            return await signInPage(request, next: form["next"], error: Web.throttledMessage(seconds: seconds, now: now()),
+                                    status: .tooManyRequests, headers: headers)
         }
         let hash = Engine.hash(secret: secret)
         guard let token = await engine.read({ $0.tokensByHash[hash] }) else {
-            return await signInPage(request, error: "That token is not known.", status: .unauthorized)
+            return await signInPage(request, next: form["next"], error: refused, status: .unauthorized)
         }
-        let id = await sessions.create(user: user.id, token: token, now: Date())
-        logger.info("web sign-in", metadata: ["user": "\(user.id)"])
-        var next = form["next"] ?? ""
-        if !next.hasPrefix("/") || next.hasPrefix("//") || next.hasPrefix("/signin") { next = Section.home(for: user).path }
+        if let old = Web.cookie(Self.cookieName, in: request) { await sessions.end(old) }  // rotate: never keep a pre-sign-in ID
+        let id = await sessions.create(user: user.id, token: token, now: now())
+        logger.info("web sign-in", metadata: ["user": "\(user.id)", "client": "\(client)"])
+        var next = Redirect.local(form["next"]) ?? ""
+        if next.isEmpty || next.hasPrefix("/signin") { next = Section.home(for: user).path }
         var response = Response.redirect(to: next, type: .normal)
-        response.headers[.setCookie] = "\(Self.cookieName)=\(id); Path=/; HttpOnly; SameSite=Strict"
+        response.headers.append(HTTPField(name: .setCookie, value: setCookie(Self.cookieName, id)))
+        response.headers.append(HTTPField(name: .setCookie, value: setCookie(Self.signInCookieName, "", path: "/signin", maxAge: 0)))
         return response
     }
 
     func signOut(_ request: Request) async -> Response {
         if let id = Web.cookie(Self.cookieName, in: request) { await sessions.end(id) }
         var response = Response.redirect(to: "/signin", type: .normal)
-        response.headers[.setCookie] = "\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+        response.headers[.setCookie] = setCookie(Self.cookieName, "", maxAge: 0)
         return response
     }
 }
@@ -290,13 +377,28 @@ enum Web {
         return nil
     }
 
-    /// The path and query of a same-origin Referer (where a refused form should send the user back to).
-    static func refererPath(_ request: Request) -> String? {
-        guard let referer = request.headers[.referer], let url = URL(string: referer), let host = url.host,
-            let own = request.head.authority, own.hasPrefix(host)
-        else { return nil }
-        let path = url.path.isEmpty ? "/" : url.path
-        return url.query.map { path + "?" + $0 } ?? path
+    /// The network address of the client (the throttle's key): the peer's IP address, without its port.
+    /// Behind a reverse proxy this is the proxy's address (forwarded headers are not trusted: any client can send them).
+    static func client<Context: RequestContext>(_ context: Context) -> String {
+        guard let address = (context as? any RemoteAddressRequestContext)?.remoteAddress else { return "unknown" }
+        return address.ipAddress ?? "\(address)"
+    }
+
+    /// A sign-in nonce as this server makes them: 64 lowercase hex digits.
+    static func isNonce(_ text: String) -> Bool {
+        text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// The words of a throttled sign-in: how long to wait and until when (UTC).
+    static func throttledMessage(seconds: Int, now: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "HH:mm:ss"
+        let until = formatter.string(from: now.addingTimeInterval(TimeInterval(seconds)))
+        let wait = seconds == 1 ? "1 second" : seconds < 120 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
+        return "Too many failed sign-ins from this device. Try again in \(wait) (after \(until) UTC). "
+            + "If you have lost your badge or token, ask an administrator for a new one."
     }
 
     /// An error in words, for a person.

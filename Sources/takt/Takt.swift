@@ -23,6 +23,8 @@ struct Serve: AsyncParsableCommand {
     var host = "127.0.0.1"
     @Option(help: "The TCP port (0 picks a free one).")
     var port = 8080
+    @Flag(help: "Mark the web app's cookies Secure: set this when browsers reach Takt over HTTPS (directly or through a TLS proxy).")
+    var secureCookies = false
     @Flag(help: "On an empty database, generate the demo plant (a pump manufacturer).")
     var demo = false
     @Option(help: "Seed of the demo plant generator.")
@@ -59,7 +61,7 @@ struct Serve: AsyncParsableCommand {
         let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = ServerConfiguration(
             databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token,
-            clockStart: clockStart.flatMap(TaktJSON.parseDate))
+            clockStart: clockStart.flatMap(TaktJSON.parseDate), secureCookies: secureCookies)
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

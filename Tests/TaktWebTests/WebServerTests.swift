@@ -19,6 +19,21 @@ struct WebServer: Sendable {
     let baseURL: String
     let engine: Engine
     let client: HTTPClient
+    /// The form token of each signed-in session (by cookie), read from the pages as a browser would.
+    let formTokens = FormTokens()
+
+    final class FormTokens: Sendable {
+        let byCookie = Mutex<[String: String]>([:])
+        subscript(_ cookie: String) -> String? { byCookie.withLock { $0[cookie] } }
+        func set(_ cookie: String, _ token: String) { byCookie.withLock { $0[cookie] = token } }
+    }
+
+    /// The value of the hidden form token field in a page, if any.
+    static func formToken(in html: String) -> String? {
+        guard let range = html.range(of: "name=\"_csrf\" value=\"") else { return nil }
+        let rest = html[range.upperBound...]
+        return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+    }
 
     struct Reply: Sendable {
         var status: Int
@@ -27,11 +42,20 @@ struct WebServer: Sendable {
         var location: String? { headers.first(name: "Location") }
     }
 
-    func send(_ method: HTTPMethod, _ path: String, cookie: String? = nil, form: [(String, String)]? = nil) async throws -> Reply {
+    /// Sends a request as a browser would; a form posted with a signed-in session's cookie carries that session's form
+    /// token, as the pages' forms do, unless `formToken` says otherwise (nil: none at all).
+    func send(_ method: HTTPMethod, _ path: String, cookie: String? = nil, form: [(String, String)]? = nil,
+              formToken: String?? = .none, headers: [(String, String)] = []) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
         if let cookie { request.headers.add(name: "Cookie", value: cookie) }
-        if let form {
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if var form {
+            let token: String? = switch formToken {
+            case .some(let explicit): explicit
+            case .none: cookie.flatMap { formTokens[$0] }
+            }
+            if let token, !form.contains(where: { $0.0 == "_csrf" }) { form.append(("_csrf", token)) }
             request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
             let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
             request.body = .bytes(ByteBuffer(string: body))
@@ -41,12 +65,24 @@ struct WebServer: Sendable {
         return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: buffer))
     }
 
-    /// Signs in with a token and returns the session cookie (`name=value`).
+    /// The sign-in page's nonce cookie (`takt_signin=…`) and its form token, as a browser gets them.
+    func signInForm() async throws -> (cookie: String, token: String) {
+        let page = try await send(.GET, "/signin")
+        let setCookie = try #require(page.headers["Set-Cookie"].first { $0.hasPrefix("takt_signin=") })
+        return (String(try #require(setCookie.split(separator: ";").first)), try #require(Self.formToken(in: page.text)))
+    }
+
+    /// Signs in with a token through the sign-in form and returns the session cookie (`name=value`); remembers the
+    /// session's form token (read from its home page) for later form posts.
     func signIn(_ token: String) async throws -> String {
-        let reply = try await send(.POST, "/signin", form: [("token", token)])
+        let (nonce, formToken) = try await signInForm()
+        let reply = try await send(.POST, "/signin", cookie: nonce, form: [("token", token)], formToken: formToken)
         #expect(reply.status == 303, "\(reply.text)")
-        let setCookie = try #require(reply.headers.first(name: "Set-Cookie"))
-        return String(try #require(setCookie.split(separator: ";").first))
+        let setCookie = try #require(reply.headers["Set-Cookie"].first { $0.hasPrefix("takt_session=") })
+        let cookie = String(try #require(setCookie.split(separator: ";").first))
+        let home = try await send(.GET, try #require(reply.location), cookie: cookie)
+        formTokens.set(cookie, try #require(Self.formToken(in: home.text), "the home page has the sign-out form and its token"))
+        return cookie
     }
 
     func issueToken(for user: String) async throws -> String {
@@ -57,7 +93,7 @@ struct WebServer: Sendable {
     }
 
     /// - Parameter clock: the plant's clock (default: standing still at ``morning``).
-    static func run<T: Sendable>(clock: @escaping @Sendable () -> Date = { morning }, _ body: @Sendable (WebServer) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(clock: @escaping @Sendable () -> Date = { morning }, secureCookies: Bool = false, _ body: @Sendable (WebServer) async throws -> T) async throws -> T {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takt-web-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -68,7 +104,7 @@ struct WebServer: Sendable {
             engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, seed: 42, scale: 1, bootstrapToken: adminToken),
             now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)
         let port = Mutex<Int?>(nil)
-        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in port.withLock { $0 = p } }
+        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, secureCookies: secureCookies) { p in port.withLock { $0 = p } }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -101,13 +137,14 @@ struct WebServerTests {
             #expect(anonymous.status == 302)
             #expect(anonymous.location?.hasPrefix("/signin") == true)
 
-            let wrong = try await s.send(.POST, "/signin", form: [("token", "not-a-token")])
+            let (nonce, formToken) = try await s.signInForm()
+            let wrong = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", "not-a-token")], formToken: formToken)
             #expect(wrong.status == 401)
             #expect(wrong.text.contains("unknown, revoked"))
 
-            let reply = try await s.send(.POST, "/signin", form: [("token", WebServer.adminToken)])
+            let reply = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken)], formToken: formToken)
             #expect(reply.status == 303)
-            let cookie = try #require(reply.headers.first(name: "Set-Cookie"))
+            let cookie = try #require(reply.headers["Set-Cookie"].first { $0.hasPrefix("takt_session=") })
             #expect(cookie.contains("HttpOnly"))
             #expect(cookie.contains("SameSite=Strict"))
             let session = String(try #require(cookie.split(separator: ";").first))
@@ -117,7 +154,7 @@ struct WebServerTests {
             #expect(tower.text.contains("<h1>Control tower</h1>"))
             #expect(tower.headers.first(name: "Content-Security-Policy")?.contains("default-src 'self'") == true)
 
-            #expect(try await s.send(.POST, "/signout", cookie: session).status == 303)
+            #expect(try await s.send(.POST, "/signout", cookie: session, form: [], formToken: WebServer.formToken(in: tower.text)).status == 303)
             #expect(try await s.send(.GET, "/tower", cookie: session).status == 302)
         }
     }

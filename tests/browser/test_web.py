@@ -4,7 +4,9 @@
 Usage: test_web.py PATH-TO-TAKT-BINARY
 Ends with the line `browser: N passed, M failed`; exits non-zero when any failed.
 """
+import http.server
 import sys
+import threading
 import time
 import traceback
 
@@ -14,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from takt_server import ADMIN_TOKEN, TaktServer, chrome, real_disruption
+from takt_server import ADMIN_TOKEN, TaktServer, chrome, free_port, real_disruption
 
 WAIT = 15  # seconds, for every wait in these tests
 
@@ -213,7 +215,48 @@ def test_live_update(driver, server):
     assert before != driver.find_element(By.CSS_SELECTOR, "#units").text
 
 
-TESTS = [test_sign_in_and_control_tower, test_operator_start_to_complete, test_approve_in_inbox_and_gantt_changes, test_live_update]
+def test_same_site_csrf_refused(driver, server):
+    """Issue 13, finding 5: a page on the same host but another port auto-posts the "issue token" form (the admin's
+    SameSite=Strict cookie goes along, since the port does not make another site). Refused with 403; no token issued."""
+    sign_in(driver, server, ADMIN_TOKEN)
+    before = len(server.api("GET", "/api/v1/users/planner/tokens")["items"])
+    attack = (f'<!DOCTYPE html><html><body><form id="f" method="post" action="{server.base}/admin/tokens">'
+              '<input type="hidden" name="user" value="planner"></form>'
+              '<script>document.getElementById("f").submit()</script></body></html>').encode()
+
+    class Attacker(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(attack)))
+            self.end_headers()
+            self.wfile.write(attack)
+
+        def log_message(self, *args):
+            pass
+
+    sibling = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Attacker)
+    sibling.daemon_threads = True
+    thread = threading.Thread(target=sibling.serve_forever, daemon=True)
+    thread.start()
+    try:
+        driver.get(f"http://127.0.0.1:{sibling.server_address[1]}/")
+        wait(driver, lambda d: d.current_url.startswith(server.base), "the forged form to reach Takt")
+        assert h1(driver) == "Form refused", driver.current_url
+        assert "another site" in driver.find_element(By.TAG_NAME, "body").text
+    finally:
+        sibling.shutdown()
+        thread.join(timeout=5)
+    assert len(server.api("GET", "/api/v1/users/planner/tokens")["items"]) == before, "no token was issued"
+    # The genuine form still works.
+    driver.get(server.base + "/admin")
+    driver.find_element(By.ID, "issue-planner").click()
+    expect_flash(driver, "Token for planner")
+    assert len(server.api("GET", "/api/v1/users/planner/tokens")["items"]) == before + 1
+
+
+TESTS = [test_sign_in_and_control_tower, test_operator_start_to_complete, test_approve_in_inbox_and_gantt_changes, test_live_update,
+         test_same_site_csrf_refused]
 
 
 def main():
