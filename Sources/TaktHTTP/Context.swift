@@ -8,9 +8,15 @@ import TaktEngine
 public struct TaktContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var user: User?
+    /// The peer's IP address (the client that failed authentication is throttled by it), "unknown" when the channel has none.
+    public var client: String
+    /// The digest of this request for idempotency, set when it carries an `Idempotency-Key` (``Engine/requestDigest(method:target:body:)``).
+    var requestDigest: String?
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.user = nil
+        self.client = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.requestDigest = nil
     }
     /// Request bodies up to 8 MiB (batches of commands).
     public var maxUploadSize: Int { 8 * 1024 * 1024 }
