@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktScheduling",
+                "TaktApp", "TaktCore", "TaktHTTP", "TaktScheduling",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -15,10 +15,14 @@ public struct TaktAPI: Sendable {
     /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour): the engine's.
     public var now: @Sendable () -> Date { engine.now }
 
-    public init(engine: Engine, logger: Logger, version: String) {
+    /// A request body must have arrived this long after the server began reading it.
+    public let bodyTimeout: Duration
+
+    public init(engine: Engine, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
         self.engine = engine
         self.logger = logger
         self.version = version
+        self.bodyTimeout = bodyTimeout
     }
 
     /// A router with every route of ``routes`` registered, errors rendered as problem+json.
@@ -26,6 +30,7 @@ public struct TaktAPI: Sendable {
         let router = Router(context: TaktContext.self)
         router.add(middleware: ProblemMiddleware<TaktContext>(logger: logger))
         let all = routes
+        let bodyTimeout = bodyTimeout
         for route in all {
             let handler = route.handler
             let requiresAuth = route.requiresAuth
@@ -36,8 +41,9 @@ public struct TaktAPI: Sendable {
                 // The order is the contract: who you are (401, 429), then which request this is (an Idempotency-Key's
                 // repeat is recognised by the engine before roles and state are looked at), then the route.
                 if requiresAuth { context.user = try await authenticate(request, client: context.client, engine: engine) }
-                if request.headers[.idempotencyKey] != nil {
-                    let body = try await JSONIO.collectBody(of: &request, context: context)
+                if request.method != .get && request.method != .head {
+                    let body = try await JSONIO.collectBody(of: &request, context: context, timeout: bodyTimeout)
+                    guard request.headers[.idempotencyKey] != nil else { return try await handler(request, context) }
                     let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                     context.requestDigest = Engine.requestDigest(method: request.method.rawValue, target: target, body: body.readableBytesView)
                 }

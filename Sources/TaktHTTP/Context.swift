@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import TaktCore
 import TaktEngine
 
@@ -12,8 +13,11 @@ public struct TaktContext: RequestContext {
     public var client: String
     /// The digest of this request for idempotency, set when it carries an `Idempotency-Key` (``Engine/requestDigest(method:target:body:)``).
     var requestDigest: String?
+    /// The connection, to stop reading from a client whose body is late.
+    let channel: any Channel
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         self.user = nil
         self.client = source.channel.remoteAddress?.ipAddress ?? "unknown"
         self.requestDigest = nil
@@ -37,3 +41,15 @@ extension HTTPField.Name {
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }
 
+
+/// How long the server waits for a client. Slow or silent clients cannot hold connections: a connection with nothing
+/// to read for `idle` is closed (between requests, while a request's head arrives, between body chunks), and a body
+/// still arriving `body` after the server started reading it is answered 408 and the connection closed.
+public struct HTTPTimeouts: Sendable, Equatable {
+    public var idle: Duration
+    public var body: Duration
+    public init(idle: Duration = .seconds(30), body: Duration = .seconds(60)) {
+        self.idle = idle
+        self.body = body
+    }
+}

@@ -57,6 +57,27 @@ enum JSONIO {
         return try await collectBody(of: &request, context: context)
     }
 
+    /// Collects the body within `timeout` (checked as chunks arrive; the idle timeout bounds the wait for each chunk) and
+    /// leaves it in `request`, to be read again. A late body is a 408 and the connection stops reading (it closes after the answer).
+    static func collectBody(of request: inout Request, context: TaktContext, timeout: Duration) async throws -> ByteBuffer {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var collected = ByteBuffer()
+        let tooLarge = Problem(status: .contentTooLarge, code: "too-large", title: "Body too large",
+                               detail: "the body must be at most \(context.maxUploadSize) bytes")
+        for try await var chunk in request.body {
+            guard clock.now <= deadline else {
+                context.channel.close(mode: .input, promise: nil)
+                throw Problem(status: .requestTimeout, code: "request-timeout", title: "Request timeout",
+                              detail: "the body did not arrive within \(timeout); send it at once")
+            }
+            guard collected.readableBytes + chunk.readableBytes <= context.maxUploadSize else { throw tooLarge }
+            collected.writeBuffer(&chunk)
+        }
+        request.body = .init(buffer: collected)
+        return collected
+    }
+
     /// Collects the body (at most the context's upload size) and leaves it in `request`, to be read again.
     static func collectBody(of request: inout Request, context: TaktContext) async throws -> ByteBuffer {
         do {
