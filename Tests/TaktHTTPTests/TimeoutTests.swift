@@ -94,13 +94,14 @@ struct TimeoutTests {
 
     @Test("A body trickled a byte at a time gets 408 after the body timeout and the connection is closed")
     func trickledBodyGets408() async throws {
-        try await TestServer.run(timeouts: Self.short) { s in
+        // An idle timeout well above the trickle's pace, so that only the body timeout can end it (even on a loaded machine).
+        try await TestServer.run(timeouts: HTTPTimeouts(idle: .seconds(10), body: .seconds(2))) { s in
             let client = try RawClient(port: s.port)
             client.send("POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
                         + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
             var answer = ""
             var closed = false
-            for _ in 0..<40 where !closed {  // a byte every 0.3 s (inside the idle timeout), at most 12 s
+            for _ in 0..<60 where !closed && answer.isEmpty {  // a byte every 0.3 s (inside the idle timeout), at most 18 s
                 client.send(" ")
                 switch try await client.read(waiting: 300) {
                 case .data(let d): answer += d
@@ -109,7 +110,7 @@ struct TimeoutTests {
                 }
             }
             if !closed {
-                let rest = try await client.readUntilClosed(within: 3)
+                let rest = try await client.readUntilClosed(within: 5)  // inside the idle timeout: the server closes it itself
                 answer += rest.text
                 closed = rest.closed
             }
