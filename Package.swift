@@ -100,7 +100,7 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktScheduling", "TaktStore", "TaktEngine",
+                "TaktApp", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -28,9 +28,13 @@ public struct ServerConfiguration: Sendable {
     public var clockStart: Date?
     /// The web app's cookies carry `Secure` (browsers reach Takt over HTTPS; `--secure-cookies`).
     public var secureCookies: Bool
+    /// How long the server waits for slow or silent clients (`--idle-timeout`, `--body-timeout`).
+    public var timeouts: HTTPTimeouts
 
     public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, demo: Bool = false, seed: UInt64 = 42,
-                scale: Int = 1, bootstrapToken: String? = nil, clockStart: Date? = nil, secureCookies: Bool = false) {
+                scale: Int = 1, bootstrapToken: String? = nil, clockStart: Date? = nil, secureCookies: Bool = false,
+                timeouts: HTTPTimeouts = HTTPTimeouts()) {
+        self.timeouts = timeouts
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -108,13 +112,15 @@ public enum TaktApplication {
     /// beside it: both run, and stop gracefully, in the application's service group.
     public static func makeApplication(
         engine: Engine, host: String, port: Int, logger: Logger, orchestrate: Bool = false, secureCookies: Bool = false,
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let api = TaktAPI(engine: engine, logger: logger, version: version)
+        let api = TaktAPI(engine: engine, logger: logger, version: version, bodyTimeout: timeouts.body)
         let router = api.router()
         TaktWeb(engine: engine, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
         var app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(timeouts.idle))),
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -141,7 +147,8 @@ public enum TaktApplication {
         }
         if report.demoCommands > 0 { announce("Generated the demo plant (\(report.demoCommands) commands).") }
         let host = c.host
-        let app = makeApplication(engine: engine, host: c.host, port: c.port, logger: logger, orchestrate: true, secureCookies: c.secureCookies) { port in
+        let app = makeApplication(engine: engine, host: c.host, port: c.port, logger: logger, orchestrate: true,
+                                  secureCookies: c.secureCookies, timeouts: c.timeouts) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
         try await app.runService()  // graceful shutdown on SIGTERM and SIGINT

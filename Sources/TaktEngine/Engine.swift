@@ -260,7 +260,9 @@ public actor Engine {
             let actor = e.actor.description
             do {
                 // The request digest matters only for keyed commands (to refuse a key reused for another request).
-                let digest = e.idempotencyKey == nil ? "" : try Engine.digest(e.command, encoder: encoder)
+                // A front end that derives the command from its request (a fresh token secret, a schedule computed now) names
+                // the request by its own digest, so a repeat of the request is recognised whatever command it derives.
+                let digest = e.idempotencyKey == nil ? "" : try e.requestDigest ?? Engine.digest(e.command, encoder: encoder)
                 if let key = e.idempotencyKey {
                     guard !key.isEmpty, key.utf8.count <= 200 else {
                         throw EngineError(.invalidIdempotencyKey, "Idempotency-Key must be 1–200 characters")
@@ -281,6 +283,7 @@ public actor Engine {
                     }
                 }
                 try authorize(e)
+                try e.precondition?(state)
                 // Dates in whole seconds, as the log holds them, so that a replay always gives the live state.
                 let events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
                 var newEvents: [NewEvent] = []
@@ -357,6 +360,14 @@ public actor Engine {
         if case .issueAPIToken(let issue) = e.command, issue.user != id {
             throw EngineError(.forbidden, "only an admin may issue tokens for another user")
         }
+    }
+
+    /// The digest that identifies an HTTP request for idempotency: its method, path with query, and body bytes.
+    public static func requestDigest(method: String, target: String, body: some Sequence<UInt8>) -> String {
+        var hasher = SHA256()
+        hasher.update(data: Data("\(method) \(target)\n".utf8))
+        hasher.update(data: Data(body))
+        return "request:" + hex(hasher.finalize().prefix(16))
     }
 
     static func digest(_ command: Command, encoder: JSONEncoder) throws -> String {

@@ -22,11 +22,21 @@ public struct CommandEnvelope: Sendable {
     public var idempotencyKey: String?
     /// Ties events to the request that caused them; generated when absent.
     public var correlationID: String?
-    public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil) {
+    /// A front end's own rule about the state, checked by the engine after the idempotency lookup and the role check and
+    /// before the command is decided, atomically with it (e.g. `POST` creates only: the entity must not exist yet).
+    /// A repeat of a keyed command replays the first answer without checking it again.
+    public var precondition: (@Sendable (PlantState) throws -> Void)?
+    /// What identifies the request behind a keyed command (``Engine/requestDigest(method:target:body:)``); nil: the command
+    /// itself. The same key with another request is refused.
+    public var requestDigest: String?
+    public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil,
+                precondition: (@Sendable (PlantState) throws -> Void)? = nil, requestDigest: String? = nil) {
         self.command = command
         self.actor = actor
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
+        self.precondition = precondition
+        self.requestDigest = requestDigest
     }
 }
 

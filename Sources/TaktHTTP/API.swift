@@ -15,24 +15,54 @@ public struct TaktAPI: Sendable {
     /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour): the engine's.
     public var now: @Sendable () -> Date { engine.now }
 
-    public init(engine: Engine, logger: Logger, version: String) {
+    /// A request body must have arrived this long after the server began reading it.
+    public let bodyTimeout: Duration
+
+    public init(engine: Engine, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
         self.engine = engine
         self.logger = logger
         self.version = version
+        self.bodyTimeout = bodyTimeout
     }
 
     /// A router with every route of ``routes`` registered, errors rendered as problem+json.
     public func router() -> Router<TaktContext> {
         let router = Router(context: TaktContext.self)
         router.add(middleware: ProblemMiddleware<TaktContext>(logger: logger))
-        for route in routes {
+        let all = routes
+        let bodyTimeout = bodyTimeout
+        for route in all {
             let handler = route.handler
             let requiresAuth = route.requiresAuth
             let engine = engine
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 var context = context
-                if requiresAuth { context.user = try await authenticate(request, engine: engine) }
+                var request = request
+                // The order is the contract: who you are (401, 429), then which request this is (an Idempotency-Key's
+                // repeat is recognised by the engine before roles and state are looked at), then the route.
+                if requiresAuth { context.user = try await authenticate(request, client: context.client, engine: engine) }
+                if request.method != .get && request.method != .head {
+                    let body = try await JSONIO.collectBody(of: &request, context: context, timeout: bodyTimeout)
+                    guard request.headers[.idempotencyKey] != nil else { return try await handler(request, context) }
+                    let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+                    context.requestDigest = Engine.requestDigest(method: request.method.rawValue, target: target, body: body.readableBytesView)
+                }
                 return try await handler(request, context)
+            }
+        }
+        // A known path with a method it does not serve: 405 naming the methods it does (not 404, which says the path is unknown).
+        var methodsByPath: [String: Set<HTTPRequest.Method>] = [:]
+        for route in all { methodsByPath[route.routerPath, default: []].insert(route.method) }
+        let standard: [HTTPRequest.Method] = [.get, .head, .post, .put, .patch, .delete, .options]
+        for (path, methods) in methodsByPath {
+            let allow = standard.filter(methods.contains).map(\.rawValue).joined(separator: ", ")
+            for method in standard where !methods.contains(method) {
+                router.on(RouterPath(path), method: method) { request, _ -> Response in
+                    var problem = Problem(status: .methodNotAllowed, code: "method-not-allowed", title: "Method not allowed",
+                                          detail: "\(request.method.rawValue) is not served on this path; it serves: \(allow)")
+                    problem.headers[.allow] = allow
+                    throw problem
+                }
             }
         }
         return router
@@ -117,7 +147,7 @@ public struct TaktAPI: Sendable {
             CollectionSpec<User>(path: "users", schema: "User", noun: "user", select: { $0.users }, filters: [
                 Filter(name: "role", description: "has this role") { $0.roles.map(\.rawValue) },
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
-            ], readRoles: [.admin, .supervisor]), define: nil)
+            ], readRoles: Redaction.identityReaders), define: nil)
         r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
             + warehouseRoutes + qualityRoutes + orchestrationRoutes
         return r
@@ -157,11 +187,15 @@ public struct TaktAPI: Sendable {
                                    tag: spec.tag ?? spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 201,
                                    responseSchema: spec.schema, parameters: [.idempotencyKey]) { request, ctx in
                 let entity = try await JSONIO.decode(E.self, from: request, context: ctx)
-                let exists = await engine.read { spec.select($0)[entity.id] != nil }
-                if exists {
-                    throw DomainError.conflict("id", "exists", "\(spec.noun) '\(entity.id)' already exists; use PUT \(base)/\(entity.id) to change it")
+                // POST creates only. The engine checks it after the idempotency lookup and the role check, atomically with
+                // the command: a retry replays the first answer, a wrong role gets 403, and only then an existing ID 409.
+                let id = entity.id
+                let createOnly: @Sendable (PlantState) throws -> Void = { state in
+                    if spec.select(state)[id] != nil {
+                        throw DomainError.conflict("id", "exists", "\(spec.noun) '\(id)' already exists; use PUT \(base)/\(id) to change it")
+                    }
                 }
-                return try await submitReturningEntity(define(entity), request: request, context: ctx, status: .created)
+                return try await submitReturningEntity(define(entity), request: request, context: ctx, status: .created, precondition: createOnly)
             })
             routes.append(APIRoute(method: .put, path: base + "/{id}", operationID: "put\(spec.schema)", summary: "Define or replace a \(spec.noun)",
                                    tag: spec.tag ?? spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 200,
@@ -292,7 +326,7 @@ public struct TaktAPI: Sendable {
                     throw EngineError(.forbidden, "only an admin may see another user's tokens")
                 }
                 let tokens = await engine.read { s in s.tokens.values.filter { $0.user.rawValue == id }.sorted { $0.id < $1.id } }
-                return try JSONIO.response(TokenList(items: tokens))
+                return try JSONIO.response(TokenList(items: tokens.map(\.redacted)))
             },
             APIRoute(method: .post, path: "/api/v1/users/{id}/tokens", operationID: "issueToken",
                      summary: "Issue an API token; the secret is in this answer only", tag: "User", requiresAuth: true,
@@ -307,14 +341,22 @@ public struct TaktAPI: Sendable {
                     throw EngineError(.storage, "token issue produced no token")
                 }
                 // A replay cannot repeat the secret: only its hash was ever stored.
-                let issued = IssuedToken(token: token, secret: outcome.replayed ? nil : secret)
+                let issued = IssuedToken(token: token.redacted, secret: outcome.replayed ? nil : secret)
                 return try JSONIO.response(issued, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
             },
             APIRoute(method: .delete, path: "/api/v1/users/{id}/tokens/{token}", operationID: "revokeToken", summary: "Revoke an API token",
                      tag: "User", requiresAuth: true, roles: [.admin], successStatus: 200, responseSchema: "EventList",
                      parameters: [.path("id", "user ID"), .path("token", "token ID"), .idempotencyKey]) { request, ctx in
+                let user = try ctx.parameters.require("id")
                 let token = try ctx.parameters.require("token")
-                return try await submitReturningEvents(.revokeAPIToken(.init(token: .init(token))), request: request, context: ctx)
+                // The token must be that user's: revoking through another user's path is refused (after the role check).
+                let ownedByUser: @Sendable (PlantState) throws -> Void = { state in
+                    guard let t = state.tokens[.init(token)], t.user.rawValue == user else {
+                        throw DomainError.notFound("token", "user '\(user)' has no token '\(token)'")
+                    }
+                }
+                return try await submitReturningEvents(.revokeAPIToken(.init(token: .init(token))), request: request, context: ctx,
+                                                       precondition: ownedByUser)
             },
         ]
     }
@@ -373,7 +415,7 @@ public struct TaktAPI: Sendable {
                      tag: "Event", requiresAuth: true, successStatus: 200, responseSchema: "EventPage",
                      parameters: [.query("after", "return events with a sequence greater than this (default 0)", schema: "integer"),
                                   .query("limit", "at most this many, 1–1000 (default 100)", schema: "integer")]) { request, ctx in
-                _ = try ctx.requireUser()
+                let reader = try ctx.requireUser()
                 let q = request.uri.queryParameters
                 for (key, _) in q where key != "after" && key != "limit" {
                     throw Problem.badRequest(String(key), "unknown-parameter", "unknown query parameter '\(key)'; this list accepts: after, limit")
@@ -382,15 +424,17 @@ public struct TaktAPI: Sendable {
                 let limit = try intParameter(q["limit"].map(String.init), name: "limit", default: 100, range: 1...1000)
                 let events = try await engine.events(after: after, limit: Int(limit))
                 let last = await engine.committedSequence
+                // `next` is the last sequence read, shown or not: a reader pages past what it may not see.
                 let next = events.last?.sequence ?? after
-                return JSONIO.response(JSONIO.eventsJSON(events, extra: ",\"next\":\(next),\"lastSequence\":\(last)"))
+                let visible = events.filter { JSONIO.isVisible($0, to: reader.roles) }
+                return JSONIO.response(JSONIO.eventsJSON(visible, extra: ",\"next\":\(next),\"lastSequence\":\(last)"))
             },
             APIRoute(method: .get, path: "/api/v1/events/stream", operationID: "streamEvents",
                      summary: "Live event stream (server-sent events); resumes after `Last-Event-ID` or `after`",
                      tag: "Event", requiresAuth: true, successStatus: 200, responseSchema: nil, responseContentType: "text/event-stream",
                      parameters: [.query("after", "start after this sequence (default: now)", schema: "integer"),
                                   .init(name: "Last-Event-ID", location: .header, description: "resume after this sequence")]) { request, ctx in
-                _ = try ctx.requireUser()
+                let reader = try ctx.requireUser()
                 let header = request.headers[.lastEventID]
                 let query = request.uri.queryParameters["after"].map(String.init)
                 let start: Int64
@@ -399,25 +443,37 @@ public struct TaktAPI: Sendable {
                 } else {
                     start = await engine.committedSequence
                 }
-                return sseResponse(engine: engine, after: start)
+                return sseResponse(engine: engine, after: start, roles: reader.roles)
             },
         ]
     }
 
     // MARK: - Helpers
 
-    func submit(_ command: Command, request: Request, context: TaktContext) async throws -> CommandOutcome {
+    /// Submits a command as the signed-in user, with the request's Idempotency-Key and correlation ID.
+    /// Every rule a route adds about the state goes in `precondition`, never before this call: the engine looks the key up
+    /// first (a retry answers the first answer), then checks the roles, then the precondition, then decides.
+    func submit(_ command: Command, request: Request, context: TaktContext,
+                precondition: (@Sendable (PlantState) throws -> Void)? = nil) async throws -> CommandOutcome {
         let user = try context.requireUser()
         return try await engine.submit(
             CommandEnvelope(command: command, actor: .user(user.id), idempotencyKey: request.headers[.idempotencyKey],
-                            correlationID: request.headers[.correlationID]))
+                            correlationID: request.headers[.correlationID], precondition: precondition,
+                            requestDigest: context.requestDigest))
     }
 
     /// Answers with the entity as recorded in the command's last event (so a replay answers the same).
-    func submitReturningEntity(_ command: Command, request: Request, context: TaktContext, status: HTTPResponse.Status) async throws -> Response {
-        let outcome = try await submit(command, request: request, context: context)
+    func submitReturningEntity(_ command: Command, request: Request, context: TaktContext, status: HTTPResponse.Status,
+                               precondition: (@Sendable (PlantState) throws -> Void)? = nil) async throws -> Response {
+        let outcome = try await submit(command, request: request, context: context, precondition: precondition)
         guard let last = outcome.events.last else { throw EngineError(.storage, "the command produced no event") }
-        return JSONIO.response(last.payload, status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
+        return JSONIO.response(try publicPayload(last), status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
+    }
+
+    /// A recorded event's payload as it may leave the server.
+    func publicPayload(_ event: RecordedEvent) throws -> Data {
+        guard let payload = JSONIO.publicPayload(event) else { throw EngineError(.storage, "event \(event.sequence) cannot be decoded") }
+        return payload
     }
 
     /// Answers with the payload of the command's first event of `type`, wherever it sits among the command's events
@@ -428,11 +484,12 @@ public struct TaktAPI: Sendable {
         guard let event = outcome.events.first(where: { $0.type == type }) else {
             throw EngineError(.storage, "\(command.typeName) recorded no \(type) event")
         }
-        return JSONIO.response(event.payload, status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
+        return JSONIO.response(try publicPayload(event), status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
     }
 
-    func submitReturningEvents(_ command: Command, request: Request, context: TaktContext) async throws -> Response {
-        let outcome = try await submit(command, request: request, context: context)
+    func submitReturningEvents(_ command: Command, request: Request, context: TaktContext,
+                               precondition: (@Sendable (PlantState) throws -> Void)? = nil) async throws -> Response {
+        let outcome = try await submit(command, request: request, context: context, precondition: precondition)
         return JSONIO.response(JSONIO.eventsJSON(outcome.events), headers: replayHeaders(outcome))
     }
 
@@ -459,7 +516,9 @@ func intParameter(_ text: String?, name: String, default value: Int64, range: Cl
     return n
 }
 
-func authenticate(_ request: Request, engine: Engine) async throws -> User {
+/// The user behind the request's bearer token. A client that keeps sending bad tokens is slowed down
+/// (``Engine/authenticate(tokenSecret:client:)``, shared with the web sign-in): 429 with `Retry-After` until its wait is over.
+func authenticate(_ request: Request, client: String, engine: Engine) async throws -> User {
     guard let header = request.headers[.authorization] else {
         throw Problem.unauthorized("send an API token as 'Authorization: Bearer <token>'")
     }
@@ -467,10 +526,18 @@ func authenticate(_ request: Request, engine: Engine) async throws -> User {
     guard parts.count == 2, parts[0].lowercased() == "bearer" else {
         throw Problem.unauthorized("the Authorization header must be 'Bearer <token>'")
     }
-    guard let user = await engine.authenticate(tokenSecret: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+    switch await engine.authenticate(tokenSecret: String(parts[1]).trimmingCharacters(in: .whitespaces), client: client) {
+    case .user(let user):
+        return user
+    case .refused:
         throw Problem.unauthorized("the token is unknown, revoked, or its user is inactive")
+    case .throttled(let retryAfter):
+        let seconds = max(1, Int(retryAfter.rounded(.up)))
+        var problem = Problem(status: .tooManyRequests, code: "too-many-requests", title: "Too many failed authentications",
+                              detail: "too many bad tokens from this address; try again in \(seconds) s")
+        problem.headers[.retryAfter] = String(seconds)
+        throw problem
     }
-    return user
 }
 
 // MARK: - Request and response bodies

@@ -11,10 +11,19 @@ public struct TaktContext: RequestContext, RemoteAddressRequestContext {
     public var user: User?
     /// The peer's address (the key of the sign-in throttle).
     public let remoteAddress: SocketAddress?
+    /// The peer's IP address (the client that failed authentication is throttled by it), "unknown" when the channel has none.
+    public var client: String
+    /// The digest of this request for idempotency, set when it carries an `Idempotency-Key` (``Engine/requestDigest(method:target:body:)``).
+    var requestDigest: String?
+    /// The connection, to stop reading from a client whose body is late.
+    let channel: any Channel
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         self.user = nil
         self.remoteAddress = source.channel.remoteAddress
+        self.client = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        self.requestDigest = nil
     }
     /// Request bodies up to 8 MiB (batches of commands).
     public var maxUploadSize: Int { 8 * 1024 * 1024 }
@@ -35,3 +44,15 @@ extension HTTPField.Name {
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }
 
+
+/// How long the server waits for a client. Slow or silent clients cannot hold connections: a connection with nothing
+/// to read for `idle` is closed (between requests, while a request's head arrives, between body chunks), and a body
+/// still arriving `body` after the server started reading it is answered 408 and the connection closed.
+public struct HTTPTimeouts: Sendable, Equatable {
+    public var idle: Duration
+    public var body: Duration
+    public init(idle: Duration = .seconds(30), body: Duration = .seconds(60)) {
+        self.idle = idle
+        self.body = body
+    }
+}

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import TaktCore
 import TaktEngine
 import TaktStore
 
@@ -11,7 +12,8 @@ import TaktStore
 /// Each message carries `id: <sequence>` so a client resumes with `Last-Event-ID`.
 /// A comment line every 15 s keeps proxies from closing an idle stream and detects gone clients;
 /// on graceful shutdown the stream ends, so clients reconnect after the restart or to another instance.
-func sseResponse(engine: Engine, after: Int64) -> Response {
+/// Only the events a reader with `roles` may see are sent (``Event/isVisible(to:)``), their secrets redacted.
+func sseResponse(engine: Engine, after: Int64, roles: [Role]) -> Response {
     let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
     return Response(status: .ok, headers: headers, body: ResponseBody { writer in
         let stopping = Atomic<Bool>(false)
@@ -34,10 +36,11 @@ func sseResponse(engine: Engine, after: Int64) -> Response {
                 idleSeconds = 0
                 var chunk = ""
                 for e in page {
-                    chunk += "id: \(e.sequence)\nevent: \(e.type)\ndata: \(JSONIO.eventJSON(e))\n\n"
                     position = e.sequence
+                    guard JSONIO.isVisible(e, to: roles) else { continue }
+                    chunk += "id: \(e.sequence)\nevent: \(e.type)\ndata: \(JSONIO.eventJSON(e))\n\n"
                 }
-                try await writer.write(ByteBuffer(string: chunk))
+                if !chunk.isEmpty { try await writer.write(ByteBuffer(string: chunk)) }
             }
         } onGracefulShutdown: {
             stopping.store(true, ordering: .relaxed)

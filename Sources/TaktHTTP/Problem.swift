@@ -14,6 +14,10 @@ public struct Problem: Error, Codable, Sendable {
     public var instance: String?
     public var errors: [Violation]?
     public var requestId: String?
+    /// Headers the answer carries besides the body (`Allow` on a 405, `Retry-After` on a 429).
+    public var headers: HTTPFields = [:]
+
+    enum CodingKeys: String, CodingKey { case type, title, status, detail, instance, errors, requestId }
 
     public init(status: HTTPResponse.Status, code: String, title: String, detail: String, errors: [Violation]? = nil) {
         self.type = "urn:takt:problem:\(code)"
@@ -134,6 +138,7 @@ public struct Problem: Error, Codable, Sendable {
         body.requestId = requestID
         let data = (try? TaktJSON.encoder.encode(body)) ?? Data("{\"status\":\(status)}".utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
+        headers.append(contentsOf: self.headers)
         if status == 401 { headers[.wwwAuthenticate] = "Bearer realm=\"takt\"" }
         return Response(status: HTTPResponse.Status(code: status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TaktApp
 import TaktCore
+import TaktHTTP
 
 @main
 struct Takt: AsyncParsableCommand {
@@ -38,8 +39,15 @@ struct Serve: AsyncParsableCommand {
         discussion: "An ISO 8601 date-time, e.g. 2026-11-25T06:00:00Z. Every event is recorded at this clock's time.",
         valueName: "date-time"))
     var clockStart: String?
+    @Option(help: ArgumentHelp("Close a connection with nothing to read for this many seconds (between requests, while a request's head or body arrives).",
+                               valueName: "seconds"))
+    var idleTimeout = 30
+    @Option(help: ArgumentHelp("Answer 408 and close when a request body is still arriving this many seconds after it began.", valueName: "seconds"))
+    var bodyTimeout = 60
 
     func validate() throws {
+        guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds (got \(idleTimeout))") }
+        guard (1...3600).contains(bodyTimeout) else { throw ValidationError("--body-timeout must be from 1 to 3600 seconds (got \(bodyTimeout))") }
         if let clockStart, TaktJSON.parseDate(clockStart) == nil {
             throw ValidationError("--clock-start must be an ISO 8601 date-time such as 2026-11-25T06:00:00Z (got '\(clockStart)')")
         }
@@ -61,7 +69,8 @@ struct Serve: AsyncParsableCommand {
         let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = ServerConfiguration(
             databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token,
-            clockStart: clockStart.flatMap(TaktJSON.parseDate), secureCookies: secureCookies)
+            clockStart: clockStart.flatMap(TaktJSON.parseDate), secureCookies: secureCookies,
+            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout)))
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -8,6 +8,7 @@ import Synchronization
 import Testing
 @testable import TaktApp
 @testable import TaktEngine
+import TaktHTTP
 
 /// A real Takt server for a test: the Hummingbird app on a free loopback port, on a real SQLite file.
 struct TestServer: Sendable {
@@ -49,7 +50,8 @@ struct TestServer: Sendable {
     ///   - clock: the engine's clock (default: the real time).
     ///   - seed, scale: the demo plant's (default 42 and 1).
     static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: (@Sendable () -> Date)? = nil, seed: UInt64 = 42,
-                                 scale: Int = 1, _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+                                 scale: Int = 1, timeouts: HTTPTimeouts = HTTPTimeouts(),
+                                 _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
         let path = databasePath ?? temporaryDatabasePath()
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: clock ?? { Date() })
@@ -58,7 +60,7 @@ struct TestServer: Sendable {
             configuration: ServerConfiguration(databasePath: path, demo: demo, seed: seed, scale: scale, bootstrapToken: adminToken),
             now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)  // 2026-11-24
         let port = Mutex<Int?>(nil)
-        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in
+        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, timeouts: timeouts) { p in
             port.withLock { $0 = p }
         }
         return try await withThrowingTaskGroup(of: Void.self) { group in
