@@ -16,9 +16,14 @@ public enum Quantity {
     /// Units of resolution per unit of measure.
     static let scale: Double = 1_000_000
 
-    /// `value` rounded to the resolution (the nearest millionth); non-finite values are returned unchanged.
-    @inlinable public static func exact(_ value: Double) -> Double {
-        guard value.isFinite, abs(value) < 9e9 else { return value }
+    /// The bound of derived quantities (sums, requirements, projections): ±10¹⁵. Only values that an older version let
+    /// into the log (an order of 1e308) reach it; holding them there keeps every answer a finite JSON number.
+    public static let ceiling: Double = 1e15
+
+    /// `value` rounded to the resolution (the nearest millionth), within ±``ceiling``; NaN counts as 0.
+    public static func exact(_ value: Double) -> Double {
+        if value.isNaN { return 0 }
+        if abs(value) >= 9e9 { return min(ceiling, max(-ceiling, value.rounded())) }
         return (value * 1_000_000).rounded() / 1_000_000
     }
 

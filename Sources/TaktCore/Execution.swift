@@ -430,7 +430,7 @@ extension PlantState {
             let available = lots.values.reduce(0.0) { sum, lot in
                 items.contains(lot.item) ? sum + availableToReserve(lot: lot.id) : sum
             }
-            return MaterialCheck(item: c.item, required: c.quantity * order.quantity, available: available)
+            return MaterialCheck(item: c.item, required: Quantity.exact(c.quantity * order.quantity), available: Quantity.exact(available))
         }
     }
 

@@ -259,7 +259,7 @@ extension PlantState {
         let reserved = (reservationsByOrder[order.id] ?? []).reduce(0.0) { sum, id in
             reservations[id].map { $0.component == component.item ? sum + $0.quantity : sum } ?? sum
         }
-        return (component.quantity * order.quantity, consumed, reserved)
+        return (Quantity.exact(component.quantity * order.quantity), consumed, Quantity.exact(reserved))
     }
 
     func reservationEvents(_ order: ProductionOrder, _ component: BOMComponent, lot: Lot, quantity: Double, number: inout (Int, Int),
@@ -653,11 +653,11 @@ extension PlantState {
             let key = OperationRef(productionOrder: po, operation: op)
             var entry = affected[key] ?? AffectedOperation(productionOrder: po, operation: op, start: e.scheduled == true ? e.at : nil,
                                                            dueDate: order.dueDate, quantity: 0)
-            entry.quantity += uncovered
+            entry.quantity = Quantity.exact(entry.quantity + uncovered)
             affected[key] = entry
         }
         guard let from else { return nil }
-        return ProjectedShortage(item: item, from: from, shortBy: -worst, affected: Self.ordered(Array(affected.values)))
+        return ProjectedShortage(item: item, from: from, shortBy: Quantity.exact(-worst), affected: Self.ordered(Array(affected.values)))
     }
 
     /// Shortage events for the state after `events`: a `shortageProjected` for each shortage not already recorded in

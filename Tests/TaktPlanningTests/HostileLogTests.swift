@@ -45,6 +45,15 @@ struct HostileLogTests {
         #expect(result.violations.isEmpty, "\(result.violations.prefix(3))")
         let published = planning.published(result.schedule, id: "SCH-000001")
         #expect(published.steps.contains { $0.productionOrder == ids[0] })
+        // Publishing it records the shortages it projects: every event can be stored (no infinite or NaN quantity).
+        let events = try state.decide(.publishSchedule(published), actor: nil, now: Self.origin)
+        for event in events {
+            do {
+                _ = try event.encodePayload(TaktJSON.encoder)
+            } catch {
+                Issue.record("\(event.typeName) cannot be stored: \(error)")
+            }
+        }
 
         let template = try #require(state.productionOrders[ids[0]])
         let query = ProductionOrder(id: "PROMISE-QUERY", item: template.item, quantity: 5, routing: template.routing, dueDate: Self.origin,
