@@ -72,12 +72,21 @@ public struct Validator: Sendable {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         check(!trimmed.isEmpty, field, "required", "\(field) must not be empty")
         check(value.count <= 200, field, "max-length", "\(field) must be at most 200 characters")
+        if let bad = ValueLimits.forbiddenControl(in: value, allowingLineBreaks: false) {
+            add(field, "control-character", "\(field) must not contain the control character \(ValueLimits.describe(bad)) (a name is one line)")
+        }
     }
+    /// A positive number (a rate, a duration, a count of units): finite, greater than zero, at most 1,000,000,000.
     public mutating func positive(_ value: Double, _ field: String) {
-        check(value.isFinite && value > 0, field, "positive", "\(field) must be greater than zero (got \(value))")
+        guard value.isFinite else { return add(field, "finite", "\(field) must be a finite number (got \(value))") }
+        check(value > 0, field, "positive", "\(field) must be greater than zero (got \(value))")
+        check(value <= Quantity.maximum, field, "maximum", "\(field) must be at most 1,000,000,000 (got \(value))")
     }
+    /// A number that may be zero (minutes, rates): finite, not negative, at most 1,000,000,000.
     public mutating func nonNegative(_ value: Double, _ field: String) {
-        check(value.isFinite && value >= 0, field, "non-negative", "\(field) must not be negative (got \(value))")
+        guard value.isFinite else { return add(field, "finite", "\(field) must be a finite number (got \(value))") }
+        check(value >= 0, field, "non-negative", "\(field) must not be negative (got \(value))")
+        check(value <= Quantity.maximum, field, "maximum", "\(field) must be at most 1,000,000,000 (got \(value))")
     }
     public func throwIfAny(_ kind: DomainError.Kind = .invalid) throws(DomainError) {
         if !violations.isEmpty { throw DomainError(kind, violations) }

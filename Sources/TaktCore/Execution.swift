@@ -159,7 +159,7 @@ extension PlantState {
         case .recordMachineCount(let count):
             guard workCenters[count.workCenter] != nil else { throw .notFound("workCenter", "work center '\(count.workCenter)' does not exist") }
             var v = Validator()
-            v.positive(count.count, "count")
+            v.quantity(count.count, "count")
             try v.throwIfAny()
             return [.machineCounted(.init(workCenter: count.workCenter, count: count.count, at: now))]
 
@@ -218,9 +218,9 @@ extension PlantState {
         var events: [Event] = []
         if final > 0 { events.append(.quantityReported(productionReport(report, ctx: ctx, workCenter: wc, by: actor, now: now))) }
         var done = ctx.progress
-        done.good += report.good
-        done.scrap += report.scrap
-        done.rework += report.rework
+        done.good = Quantity.exact(done.good + report.good)
+        done.scrap = Quantity.exact(done.scrap + report.scrap)
+        done.rework = Quantity.exact(done.rework + report.rework)
         if let i = done.segments.indices.last, done.segments[i].end == nil { done.segments[i].end = now }
         done.status = .completed
         events.append(.operationCompleted(.init(productionOrder: ctx.order.id, operation: done.sequence, workCenter: wc, good: done.good,
@@ -251,7 +251,7 @@ extension PlantState {
         }
         let lot = try lotInStock(consume.lot)
         var v = Validator()
-        v.positive(consume.quantity, "quantity")
+        v.quantity(consume.quantity, "quantity")
         try v.throwIfAny()
         let unit = items[lot.item]?.unit.rawValue ?? ""
         guard consume.quantity <= lot.quantity + 1e-9 else {
@@ -396,7 +396,7 @@ extension PlantState {
         var outputs: [(Lot.ID, Double, String)] = []
         switch (produce.lot, produce.serials) {
         case (let lot?, nil):
-            if let q = produce.quantity { v.positive(q, "quantity") } else { v.add("quantity", "required", "quantity is required with lot") }
+            if let q = produce.quantity { v.quantity(q, "quantity") } else { v.add("quantity", "required", "quantity is required with lot") }
             outputs = [(lot, produce.quantity ?? 0, "lot")]
         case (nil, let serials?):
             v.check(!serials.isEmpty, "serials", "required", "serials must name at least one serial number")
@@ -430,7 +430,7 @@ extension PlantState {
             let available = lots.values.reduce(0.0) { sum, lot in
                 items.contains(lot.item) ? sum + availableToReserve(lot: lot.id) : sum
             }
-            return MaterialCheck(item: c.item, required: c.quantity * order.quantity, available: available)
+            return MaterialCheck(item: c.item, required: Quantity.exact(c.quantity * order.quantity), available: Quantity.exact(available))
         }
     }
 
@@ -651,9 +651,9 @@ extension PlantState {
 
     func validateQuantities(_ report: ReportQuantity, requireSome: Bool) throws(DomainError) {
         var v = Validator()
-        v.nonNegative(report.good, "good")
-        v.nonNegative(report.scrap, "scrap")
-        v.nonNegative(report.rework, "rework")
+        v.quantity(report.good, "good", allowZero: true)
+        v.quantity(report.scrap, "scrap", allowZero: true)
+        v.quantity(report.rework, "rework", allowZero: true)
         if requireSome {
             v.check(report.good + report.scrap + report.rework > 0, "good", "required", "report at least one good, scrap or rework unit")
         }
@@ -725,9 +725,9 @@ extension PlantState {
             }
         case .quantityReported(let r):
             updateOperation(r.productionOrder, r.operation) { op in
-                op.good += r.good
-                op.scrap += r.scrap
-                op.rework += r.rework
+                op.good = Quantity.exact(op.good + r.good)
+                op.scrap = Quantity.exact(op.scrap + r.scrap)
+                op.rework = Quantity.exact(op.rework + r.rework)
             }
             productionReports[r.workCenter, default: []].append(r)
         case .operationCompleted(let e):
@@ -743,7 +743,7 @@ extension PlantState {
             updateOperation(i.productionOrder, i.operation) { $0.inspectionPassed = i.passed }
         case .lotConsumed(let c):
             if var lot = lots[c.lot] {
-                lot.quantity = max(0, lot.quantity - c.quantity)
+                lot.quantity = Quantity.exact(max(0, lot.quantity - c.quantity))
                 if lot.quantity <= 1e-9 {
                     lot.quantity = 0
                     lot.status = .consumed

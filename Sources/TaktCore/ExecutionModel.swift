@@ -695,7 +695,7 @@ public struct MaterialCheck: Codable, Sendable, Hashable {
     public var item: Item.ID
     public var required: Double
     public var available: Double
-    public var shortBy: Double { max(0, required - available) }
+    public var shortBy: Double { Quantity.exact(max(0, required - available)) }
     public init(item: Item.ID, required: Double, available: Double) {
         self.item = item
         self.required = required

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Dates are truncated to whole seconds on the way in, so that a state rebuilt from the log
 /// equals the live state exactly. Dates are accepted as `2026-11-24T08:30:00Z`, with fractional
-/// seconds or an offset, or as a calendar date `2026-11-24` (midnight UTC).
+/// seconds or an offset, or as a calendar date `2026-11-24` (midnight UTC). A date that does not exist (2026-02-30, a 25th
+/// hour) is refused, not rolled over; commands further accept only dates in 2000–2200 (``ValueLimits``).
 public enum TaktJSON {
     public static var encoder: JSONEncoder {
         let e = JSONEncoder()
@@ -35,6 +36,7 @@ public enum TaktJSON {
     }
 
     public static func parseDate(_ text: String) -> Date? {
+        guard isCalendarDate(text) else { return nil }
         let parsed: Date?
         if text.count == 10 {
             parsed = try? Date(text + "T00:00:00Z", strategy: Date.ISO8601FormatStyle())
@@ -44,6 +46,44 @@ public enum TaktJSON {
             parsed = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
         }
         return parsed.map(wholeSeconds)
+    }
+
+    /// Whether `text` names a date that exists: `YYYY-MM-DD`, optionally followed by `THH:MM:SS`, a fraction of a second
+    /// and `Z` or an offset `±HH:MM`, with a month 01–12, a day that the month has (2026-02-30 does not exist; 29 February
+    /// only in a leap year), hours 00–23, minutes and seconds 00–59 and an offset within ±18:00. Foundation's ISO 8601
+    /// parser rolls impossible dates over (2026-02-30 becomes 2 March); this refuses them instead.
+    public static func isCalendarDate(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= b.count else { return nil }
+            var n = 0
+            for i in from..<(from + count) {
+                guard b[i] >= 48, b[i] <= 57 else { return nil }
+                n = n * 10 + Int(b[i] - 48)
+            }
+            return n
+        }
+        func at(_ i: Int, _ c: UInt8) -> Bool { i < b.count && b[i] == c }
+        guard b.count >= 10, let year = digits(0, 4), at(4, 45), let month = digits(5, 2), at(7, 45), let day = digits(8, 2) else {
+            return false
+        }
+        guard (1...12).contains(month), day >= 1 else { return false }
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard day <= days else { return false }
+        if b.count == 10 { return true }
+        guard at(10, 84), let hour = digits(11, 2), at(13, 58), let minute = digits(14, 2), at(16, 58), let second = digits(17, 2),
+              hour < 24, minute < 60, second < 60 else { return false }
+        var i = 19
+        if at(i, 46) {
+            i += 1
+            let start = i
+            while i < b.count, b[i] >= 48, b[i] <= 57, i - start < 9 { i += 1 }
+            guard i > start else { return false }
+        }
+        if at(i, 90) { return i + 1 == b.count }
+        guard at(i, 43) || at(i, 45), let oh = digits(i + 1, 2), at(i + 3, 58), let om = digits(i + 4, 2), i + 6 == b.count else { return false }
+        return oh * 60 + om <= 18 * 60 && om < 60
     }
 
     /// Truncates to whole seconds (the resolution of the log).

@@ -17,13 +17,13 @@ extension PlantState {
     /// What an order has consumed of a component: of its own item and of its approved substitutes.
     public func consumed(_ order: ProductionOrder, _ c: BOMComponent) -> Double {
         let group = Set([c.item] + c.substitutes)
-        return (consumptionsByOrder[order.id] ?? []).reduce(0.0) { group.contains($1.item) ? $0 + $1.quantity : $0 }
+        return Quantity.exact((consumptionsByOrder[order.id] ?? []).reduce(0.0) { group.contains($1.item) ? $0 + $1.quantity : $0 })
     }
 
     /// What an order still has to consume of a component: BOM quantity × order quantity, less what it consumed (of it
     /// or its substitutes), not below 0. What the consuming operation still needs, and what a scan proposes.
     public func remainingToConsume(_ order: ProductionOrder, _ c: BOMComponent) -> Double {
-        max(0, c.quantity * order.quantity - consumed(order, c))
+        Quantity.exact(max(0, c.quantity * order.quantity - consumed(order, c)))
     }
 
     /// The component of `order`'s bill of materials that a lot of `item` stands for: the component itself, else one it

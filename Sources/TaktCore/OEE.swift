@@ -396,7 +396,7 @@ extension PlantState {
     }
 
     private func minutes(_ m: Double) -> String {
-        let total = Int(m.rounded())
+        let total = Int(saturating: m.rounded())
         if total < 60 { return m < 10 && m != m.rounded() ? String(format: "%.1f min", m) : "\(total) min" }
         return total % 60 == 0 ? "\(total / 60) h" : "\(total / 60) h \(total % 60) min"
     }

@@ -478,7 +478,7 @@ public struct TargetCheck: Codable, Sendable, Hashable {
         self.subject = subject
         self.requested = requested
         self.achieved = achieved
-        let margin = achieved.map { Int((requested.timeIntervalSince($0) / 60).rounded(.down)) } ?? 0
+        let margin = achieved.map { Int(saturating: (requested.timeIntervalSince($0) / 60).rounded(.down)) } ?? 0
         self.marginMinutes = margin
         self.met = margin >= 0
     }

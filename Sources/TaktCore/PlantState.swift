@@ -6,7 +6,7 @@ import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 7
+    public static let schemaVersion = 8
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -120,6 +120,8 @@ extension PlantState {
     /// - Returns: the events to append, in order.
     /// - Throws: ``DomainError`` naming every field and rule that failed; nothing is changed.
     public func decide(_ command: Command, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
+        // Every value, whatever its field: finite numbers, dates in 2000–2200, text without control characters.
+        try CommandValues.check(command)
         switch command {
         case .defineSite(let site):
             var v = Validator()
@@ -208,7 +210,7 @@ extension PlantState {
                 v.check(line.line > 0, "\(f).line", "positive", "\(f).line must be a positive line number")
                 v.check(seen.insert(line.line).inserted, "\(f).line", "unique", "line number \(line.line) appears twice")
                 v.check(items[line.item] != nil, "\(f).item", "unknown-reference", "item '\(line.item)' does not exist")
-                v.positive(line.quantity, "\(f).quantity")
+                v.quantity(line.quantity, "\(f).quantity")
             }
             try v.throwIfAny()
             return [.salesOrderCreated(SalesOrder(id: new.id, customer: new.customer, priority: priority, lines: new.lines))]
@@ -412,7 +414,7 @@ extension PlantState {
             v.check(items[c.item] != nil, "\(f).item", "unknown-reference", "item '\(c.item)' does not exist")
             v.check(c.item != bom.item, "\(f).item", "cycle", "item '\(bom.item)' cannot contain itself")
             v.check(seen.insert(c.item).inserted, "\(f).item", "unique", "component '\(c.item)' is listed twice")
-            v.positive(c.quantity, "\(f).quantity")
+            v.quantity(c.quantity, "\(f).quantity")
             for (j, s) in c.substitutes.enumerated() {
                 v.check(items[s] != nil, "\(f).substitutes[\(j)]", "unknown-reference", "item '\(s)' does not exist")
                 v.check(s != c.item, "\(f).substitutes[\(j)]", "self", "an item cannot substitute for itself")
@@ -484,7 +486,7 @@ extension PlantState {
             if let wi = op.workInstruction {
                 v.check(workInstructions[wi] != nil, "\(f).workInstruction", "unknown-reference", "work instruction '\(wi)' does not exist")
             }
-            if let batch = op.transferBatch { v.positive(batch, "\(f).transferBatch") }
+            if let batch = op.transferBatch { v.quantity(batch, "\(f).transferBatch") }
         }
         try v.throwIfAny()
     }
@@ -516,7 +518,7 @@ extension PlantState {
         } else {
             v.add("item", "unknown-reference", "item '\(new.item)' does not exist")
         }
-        v.positive(new.quantity, "quantity")
+        v.quantity(new.quantity, "quantity")
         let priority = new.priority ?? 3
         v.check((1...5).contains(priority), "priority", "range", "priority must be 1 (highest) to 5 (got \(priority))")
         if let peg = new.pegging {
@@ -554,7 +556,7 @@ extension PlantState {
         if lots[new.id] != nil { throw .conflict("id", "exists", "lot '\(new.id)' already exists") }
         var v = Validator()
         v.code(new.id, "id")
-        v.positive(new.quantity, "quantity")
+        v.quantity(new.quantity, "quantity")
         v.check(locations[new.location] != nil, "location", "unknown-reference", "location '\(new.location)' does not exist")
         if let item = items[new.item] {
             if item.kind == .purchased {

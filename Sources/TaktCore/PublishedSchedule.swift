@@ -52,7 +52,7 @@ extension PublishedSchedule {
     public func scheduledMinutes(from: Date, until: Date) -> [WorkCenter.ID: Int] {
         var out: [WorkCenter.ID: Int] = [:]
         for step in steps where step.end > from && step.start < until {
-            out[step.workCenter, default: 0] += Int(min(step.end, until).timeIntervalSince(max(step.start, from)) / 60)
+            out[step.workCenter, default: 0] = (out[step.workCenter] ?? 0).saturatingAdd(Int(saturating: min(step.end, until).timeIntervalSince(max(step.start, from)) / 60))
         }
         return out
     }

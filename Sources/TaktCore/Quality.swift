@@ -326,7 +326,7 @@ extension PlantState {
             return passing.isEmpty ? "plan '\(plan.id)', first piece: no passed result yet" : nil
         case .everyN:
             let n = plan.everyUnits ?? 1
-            let needed = max(1, Int((op.reported / n - 1e-9).rounded(.up)))
+            let needed = max(1, Int(saturating: (op.reported / n - 1e-9).rounded(.up)))
             return passing.count >= needed ? nil
                 : "plan '\(plan.id)', every \(Self.number(n)) units: \(passing.count) of \(needed) passed results for \(Self.number(op.reported)) reported"
         case .everyLot:

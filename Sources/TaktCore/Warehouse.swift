@@ -86,7 +86,7 @@ extension PlantState {
         if lots[r.id] != nil { throw .conflict("id", "exists", "lot '\(r.id)' already exists") }
         var v = Validator()
         v.code(r.id, "id")
-        v.positive(r.quantity, "quantity")
+        v.quantity(r.quantity, "quantity")
         if let item = items[r.item] {
             v.check(item.kind == .purchased, "item", "not-purchased",
                     "item '\(item.id)' is \(item.kind.rawValue); only purchased material is received from a supplier")
@@ -134,7 +134,7 @@ extension PlantState {
         } else {
             v.add("item", "unknown-reference", "item '\(e.item)' does not exist")
         }
-        v.positive(e.quantity, "quantity")
+        v.quantity(e.quantity, "quantity")
         v.name(e.supplier, "supplier")
         v.name(e.reference, "reference")
         try v.throwIfAny()
@@ -244,13 +244,13 @@ extension PlantState {
     // MARK: Reservations
 
     public func reservedQuantity(lot: Lot.ID) -> Double {
-        (reservationsByLot[lot] ?? []).reduce(0) { $0 + (reservations[$1]?.quantity ?? 0) }
+        Quantity.exact((reservationsByLot[lot] ?? []).reduce(0) { $0 + (reservations[$1]?.quantity ?? 0) })
     }
 
     /// What of `lot` may still be reserved: its quantity less reservations, for an available lot that is not missing.
     public func availableToReserve(lot id: Lot.ID) -> Double {
         guard let lot = lots[id], lot.status == .available, missingLots[id] == nil else { return 0 }
-        return max(0, lot.quantity - reservedQuantity(lot: id))
+        return Quantity.exact(max(0, lot.quantity - reservedQuantity(lot: id)))
     }
 
     /// What `order` still needs of `component`: required less consumed (of it or its substitutes) less reserved for it.
@@ -259,7 +259,7 @@ extension PlantState {
         let reserved = (reservationsByOrder[order.id] ?? []).reduce(0.0) { sum, id in
             reservations[id].map { $0.component == component.item ? sum + $0.quantity : sum } ?? sum
         }
-        return (component.quantity * order.quantity, consumed, reserved)
+        return (Quantity.exact(component.quantity * order.quantity), consumed, Quantity.exact(reserved))
     }
 
     func reservationEvents(_ order: ProductionOrder, _ component: BOMComponent, lot: Lot, quantity: Double, number: inout (Int, Int),
@@ -338,7 +338,7 @@ extension PlantState {
         }
         let quantity = r.quantity ?? min(free, open)
         var v = Validator()
-        v.positive(quantity, "quantity")
+        v.quantity(quantity, "quantity")
         v.check(quantity <= free + epsilon, "quantity", "exceeds-available",
                 "lot '\(lot.id)' has \(Self.number(free)) \(unit) free to reserve (\(Self.number(lot.quantity)) in the lot, \(Self.number(reservedQuantity(lot: lot.id))) reserved); \(Self.number(quantity)) is too many")
         v.check(quantity <= open + epsilon, "quantity", "exceeds-need",
@@ -458,7 +458,7 @@ extension PlantState {
             throw .conflict("stagingTask", "not-in-stock", "lot '\(task.lot)' of staging task \(task.id) is no longer in stock")
         }
         var v = Validator()
-        v.nonNegative(s.foundQuantity, "foundQuantity")
+        v.quantity(s.foundQuantity, "foundQuantity", allowZero: true)
         try v.throwIfAny()
         guard s.foundQuantity > epsilon else {
             throw .invalid("foundQuantity", "none-found", "nothing of lot '\(lot.id)' was found; report it missing instead")
@@ -573,8 +573,8 @@ extension PlantState {
             for c in bom.components {
                 let group = Set([c.item] + c.substitutes)
                 if let scope, scope.isDisjoint(with: group) { continue }
-                let done = consumed.reduce(0.0) { group.contains($1.item) ? $0 + $1.quantity : $0 }
-                var open = c.quantity * order.quantity - done
+                let done = Quantity.exact(consumed.reduce(0.0) { group.contains($1.item) ? $0 + $1.quantity : $0 })
+                var open = Quantity.exact(c.quantity * order.quantity - done)
                 guard open > epsilon else { continue }
                 let operation = consumingOperation(c, of: order)
                 let start = steps[order.id]?[operation]?.start
@@ -607,8 +607,8 @@ extension PlantState {
         }
         // Open production orders of the item supply it when they finish (their last scheduled step), less what they made.
         for order in productionOrders.values where [.planned, .released, .inProgress].contains(order.status) && itemsInScope.contains(order.item) {
-            let made = (outputsByOrder[order.id] ?? []).reduce(0.0) { $0 + (lots[$1]?.quantity ?? 0) }
-            let open = order.quantity - made
+            let made = Quantity.exact((outputsByOrder[order.id] ?? []).reduce(0.0) { $0 + (lots[$1]?.quantity ?? 0) })
+            let open = Quantity.exact(order.quantity - made)
             guard open > epsilon else { continue }
             let end = steps[order.id]?.values.map(\.end).max()
             entries[order.item, default: []].append(ProjectionEntry(at: end ?? order.dueDate, kind: .production, quantity: open, projected: 0,
@@ -631,7 +631,7 @@ extension PlantState {
             }
             var running = 0.0
             for i in sorted.indices {
-                running += sorted[i].quantity
+                running = Quantity.exact(running + sorted[i].quantity)
                 sorted[i].projected = running
             }
             entries[item] = sorted
@@ -653,11 +653,11 @@ extension PlantState {
             let key = OperationRef(productionOrder: po, operation: op)
             var entry = affected[key] ?? AffectedOperation(productionOrder: po, operation: op, start: e.scheduled == true ? e.at : nil,
                                                            dueDate: order.dueDate, quantity: 0)
-            entry.quantity += uncovered
+            entry.quantity = Quantity.exact(entry.quantity + uncovered)
             affected[key] = entry
         }
         guard let from else { return nil }
-        return ProjectedShortage(item: item, from: from, shortBy: -worst, affected: Self.ordered(Array(affected.values)))
+        return ProjectedShortage(item: item, from: from, shortBy: Quantity.exact(-worst), affected: Self.ordered(Array(affected.values)))
     }
 
     /// Shortage events for the state after `events`: a `shortageProjected` for each shortage not already recorded in
@@ -686,9 +686,9 @@ extension PlantState {
 
     /// What has been shipped against one sales order line.
     public func shippedQuantity(salesOrder: SalesOrder.ID, line: Int) -> Double {
-        (shipmentsBySalesOrder[salesOrder] ?? []).reduce(0) { sum, id in
+        Quantity.exact((shipmentsBySalesOrder[salesOrder] ?? []).reduce(0) { sum, id in
             shipments[id].map { $0.line == line ? sum + $0.quantity : sum } ?? sum
-        }
+        })
     }
 
     func decideShip(_ s: ShipLots, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
@@ -728,8 +728,8 @@ extension PlantState {
             }
         }
         let shipped = shippedQuantity(salesOrder: order.id, line: line.line)
-        let quantity = picked.reduce(0.0) { $0 + $1.quantity }
-        let open = line.quantity - shipped
+        let quantity = Quantity.sum(picked.map(\.quantity))
+        let open = Quantity.exact(line.quantity - shipped)
         c.check(quantity <= open + epsilon, "lots", "exceeds-open-quantity",
                 "line \(line.line) of \(order.id) has \(Self.number(max(0, open))) \(unit) of \(line.item) open (\(Self.number(line.quantity)) ordered, \(Self.number(shipped)) shipped); these lots hold \(Self.number(quantity))")
         try c.throwIfAny(.conflict)
@@ -759,7 +759,7 @@ extension PlantState {
         case .lotReceived(let r):
             lots[r.lot.id] = r.lot
             if let id = r.expectedReceipt, var expected = expectedReceipts[id] {
-                expected.receivedQuantity += r.lot.quantity
+                expected.receivedQuantity = Quantity.exact(expected.receivedQuantity + r.lot.quantity)
                 expected.receivedLots.append(r.lot.id)
                 if expected.receivedQuantity + epsilon >= expected.quantity { expected.status = .received }
                 expectedReceipts[id] = expected
@@ -881,10 +881,10 @@ extension PlantState {
         if r.quantity - cut <= epsilon {
             dropReservation(id, taskStatus: .cancelled)
         } else {
-            reservations[id]?.quantity = r.quantity - cut
-            if let t = r.stagingTask, stagingTasks[t]?.status != .staged { stagingTasks[t]?.quantity = r.quantity - cut }
+            reservations[id]?.quantity = Quantity.exact(r.quantity - cut)
+            if let t = r.stagingTask, stagingTasks[t]?.status != .staged { stagingTasks[t]?.quantity = Quantity.exact(r.quantity - cut) }
         }
-        return quantity - cut
+        return Quantity.exact(quantity - cut)
     }
 
     /// A lot never carries more reservations than it holds: the newest give way.

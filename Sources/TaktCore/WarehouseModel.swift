@@ -40,7 +40,7 @@ public struct ExpectedReceipt: Codable, Sendable, Hashable, Identifiable {
         self.cancelReason = cancelReason
     }
     /// What is still to come.
-    public var openQuantity: Double { status == .open ? max(0, quantity - receivedQuantity) : 0 }
+    public var openQuantity: Double { status == .open ? Quantity.exact(max(0, quantity - receivedQuantity)) : 0 }
 }
 
 public enum HandlingUnitKind: String, Codable, Sendable, CaseIterable {
@@ -299,7 +299,7 @@ public struct Shipment: Codable, Sendable, Hashable, Identifiable {
         self.by = by
         self.at = at
     }
-    public var quantity: Double { lots.reduce(0) { $0 + $1.quantity } }
+    public var quantity: Double { Quantity.sum(lots.map(\.quantity)) }
 }
 
 // MARK: - Command payloads

@@ -63,7 +63,8 @@ extension PlanningProblem {
         var delays: [TaktCore.OperationRef: Int] = [:]
         for fact in picture.facts where fact.disruption.kind == .operationLate {
             guard let po = fact.disruption.productionOrder, let seq = fact.disruption.sequence else { continue }
-            delays[TaktCore.OperationRef(productionOrder: po, operation: seq), default: 0] += fact.disruption.extraMinutes ?? 0
+            let key = TaktCore.OperationRef(productionOrder: po, operation: seq)
+            delays[key] = (delays[key] ?? 0).saturatingAdd(fact.disruption.extraMinutes ?? 0)
         }
         let origin = Date(timeIntervalSince1970: (origin.timeIntervalSince1970 / 60).rounded(.down) * 60)
         let workCenters = state.workCenters.keys.sorted()
@@ -116,7 +117,7 @@ extension PlanningProblem {
                 let extra = delays[TaktCore.OperationRef(productionOrder: po.id, operation: step.sequence)] ?? 0
                 var modes = step.workCenters.compactMap { e -> Mode? in
                     guard let r = resourceIndex[e.workCenter] else { return nil }
-                    return Mode(resource: ResourceID(r), duration: Int((e.setupMinutes + e.runMinutesPerUnit * po.quantity).rounded(.up)) + extra)
+                    return Mode(resource: ResourceID(r), duration: PlanningProblem.duration(e.setupMinutes + e.runMinutesPerUnit * po.quantity, extra: extra))
                 }
                 guard !modes.isEmpty else {
                     throw PlanningError(message: "operation \(step.sequence) of routing '\(routing.id)' has no existing work center")
@@ -125,11 +126,11 @@ extension PlanningProblem {
                 var fixed: FixedPlacement?
                 if let done, done.status == .running || done.status == .paused, let wc = done.workCenter, let r = resourceIndex[wc],
                    let e = step.workCenters.first(where: { $0.workCenter == wc }) {
-                    let remaining = max(1, Int((e.runMinutesPerUnit * max(0, po.quantity - done.reported)).rounded(.up)) + extra)
+                    let remaining = max(1, PlanningProblem.duration(e.runMinutesPerUnit * max(0, po.quantity - done.reported), extra: extra))
                     let start = fixedUntil[r] ?? 0
                     modes = [Mode(resource: ResourceID(r), duration: remaining)]
                     fixed = FixedPlacement(resource: ResourceID(r), start: start)
-                    fixedUntil[r] = start + remaining
+                    fixedUntil[r] = start.saturatingAdd(remaining)
                 }
                 let id = OperationID(operations.count)
                 operations.append(SchedulingOperation(
@@ -160,7 +161,19 @@ extension PlanningProblem {
     /// Whole minutes from `origin` to `date` (negative before it).
     static func minutes(_ date: Date, from origin: Date, roundingUp: Bool = false) -> Int {
         let m = date.timeIntervalSince(origin) / 60
-        return Int(roundingUp ? m.rounded(.up) : m.rounded(.down))
+        return Int(saturating: roundingUp ? m.rounded(.up) : m.rounded(.down))
+    }
+
+    /// The longest an operation is planned to take: ten years of minutes. Any value the plant holds — even a quantity of
+    /// 1e308 or a run time that an older version let into the log — yields a duration in 0…this, never a trap; such an
+    /// order is planned at the end of the schedule and shows as late, for a planner to correct or cancel.
+    public static let longestOperationMinutes = 10 * 366 * 24 * 60
+
+    /// Whole minutes of `minutes` (rounded up) plus `extra`, within 0…``longestOperationMinutes``; NaN counts as the longest.
+    static func duration(_ minutes: Double, extra: Int = 0) -> Int {
+        let cap = longestOperationMinutes
+        let base = minutes.isNaN ? cap : Int(saturating: minutes.rounded(.up), bound: cap)
+        return max(0, min(cap, base.saturatingAdd(extra)))
     }
 
     /// The shifts laid out by ``ShiftCalendar`` from `origin` to the end of the `days`-th local day after it
@@ -178,14 +191,14 @@ extension PlanningProblem {
     static func setupRule(_ wc: WorkCenter, families: [String]) -> SetupRule {
         guard !wc.setupFamilies.isEmpty else { return .none }
         if wc.setupTransitions.isEmpty {
-            let t = Int(wc.defaultChangeoverMinutes.rounded(.up))
+            let t = duration(wc.defaultChangeoverMinutes)
             return t == 0 ? .none : .changeover(t)
         }
-        var matrix = Array(repeating: Array(repeating: Int(wc.defaultChangeoverMinutes.rounded(.up)), count: families.count), count: families.count)
+        var matrix = Array(repeating: Array(repeating: duration(wc.defaultChangeoverMinutes), count: families.count), count: families.count)
         for i in families.indices { matrix[i][i] = 0 }
         let index = Dictionary(uniqueKeysWithValues: families.enumerated().map { ($1, $0) })
         for t in wc.setupTransitions {
-            if let from = index[t.from], let to = index[t.to] { matrix[from][to] = Int(t.minutes.rounded(.up)) }
+            if let from = index[t.from], let to = index[t.to] { matrix[from][to] = duration(t.minutes) }
         }
         return .matrix(matrix)
     }

@@ -167,7 +167,7 @@ public struct PlantPicture: Sendable, Hashable {
             var text: String
             switch d.kind {
             case .machineDown: text = "\(d.workCenter?.rawValue ?? "?") is down"
-            case .machineSlow: text = "\(d.workCenter?.rawValue ?? "?") runs at \(Int(((d.rateFactor ?? 1) * 100).rounded()))% of its rate"
+            case .machineSlow: text = "\(d.workCenter?.rawValue ?? "?") runs at \(Int(saturating: ((d.rateFactor ?? 1) * 100).rounded()))% of its rate"
             case .qualityHold: text = "\(fact.subject.dropFirst(DisruptionKind.qualityHold.rawValue.count + 1)) holds \(d.lots.count) lot\(d.lots.count == 1 ? "" : "s")"
                 + (d.orders.map { ", \($0.count) order\($0.count == 1 ? "" : "s")" } ?? "") + (d.workCenter.map { ", work center \($0)" } ?? "")
             case .materialMissing: text = "lot \(d.lots.map(\.rawValue).joined(separator: ", ")) is missing"
@@ -258,7 +258,7 @@ extension PlanningProblem {
             let window = TimeWindow(start: max(0, minutes(d.from)), end: minutesUp(until))
             guard factor < 1, window.end > window.start else { return }
             let working = PlanningProblem.workingWindows(in: window, of: problem.resources[r].calendar)
-            var lost = Int((Double(working.reduce(0) { $0 + $1.length }) * (1 - factor)).rounded())
+            var lost = Int(saturating: (Double(working.reduce(0) { $0 + $1.length }) * (1 - factor)).rounded())
             var stops: [TimeWindow] = []
             for w in working where lost > 0 {
                 let take = min(lost, w.length)

@@ -100,7 +100,7 @@ public enum ScheduleChecker {
                 let ok: Bool
                 if let fraction = p.transferFraction {
                     let predDuration = ops[p.predecessor.rawValue].duration(on: ps.resource) ?? (ps.end - ps.start)
-                    let lag = Int((fraction * Double(predDuration)).rounded(.up))
+                    let lag = Precedence.transferLag(fraction: fraction, duration: predDuration)
                     ok = s.start >= ps.start + lag && s.end >= ps.end
                 } else {
                     ok = s.start >= ps.end

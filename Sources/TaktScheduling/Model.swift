@@ -240,7 +240,9 @@ public struct Precedence: Hashable, Sendable, Codable {
 
     /// The minimum start lag after the predecessor's start for a transfer batch of a predecessor of `duration`.
     public static func transferLag(fraction: Double, duration: Int) -> Int {
-        Int((fraction * Double(duration)).rounded(.up))
+        let lag = (fraction * Double(duration)).rounded(.up)
+        // A fraction from hostile data (NaN, infinite, out of 0…1) cannot trap: the lag stays within 0…duration.
+        return lag.isNaN ? duration : Int(max(0, min(Double(duration), lag)))
     }
 }
 

@@ -33,7 +33,7 @@ struct BillOfMaterialsTests {
             .invalid, field: "components[0].item", rule: "cycle")
     }
 
-    @Test("A component quantity must be greater than zero", arguments: [0.0, -1.5, .infinity])
+    @Test("A component quantity must be greater than zero", arguments: [0.0, -1.5])  // ∞: "finite" (HostileValueTests)
     func componentQuantity(quantity: Double) {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
