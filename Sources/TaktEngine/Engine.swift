@@ -179,6 +179,7 @@ public actor Engine {
     /// - Throws: ``DomainError`` when the command breaks a rule, ``EngineError`` when the actor may not submit it,
     ///   the key was reused for another request, or the store failed. Nothing is applied then.
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
+        let envelope = try await verifyingSignature(envelope)  // Signatures.swift: a password re-entered, verified before deciding
         guard let result = await submitBatch([envelope]).first else {
             throw EngineError(.storage, "the command was not processed")
         }
@@ -282,7 +283,10 @@ public actor Engine {
                 }
                 try authorize(e)
                 // Dates in whole seconds, as the log holds them, so that a replay always gives the live state.
-                let events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
+                var events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
+                if let signed = try Engine.signatureEvent(state: state, envelope: e, signed: events, at: time, encoder: encoder) {
+                    events.append(signed)
+                }
                 var newEvents: [NewEvent] = []
                 for event in events {
                     newEvents.append(NewEvent(type: event.typeName, payload: try event.encodePayload(encoder)))
@@ -356,6 +360,10 @@ public actor Engine {
         }
         if case .issueAPIToken(let issue) = e.command, issue.user != id {
             throw EngineError(.forbidden, "only an admin may issue tokens for another user")
+        }
+        if case .setPassword(let set) = e.command, set.user != id || e.verified?.user != id {
+            throw EngineError(.forbidden, set.user != id ? "only an admin may set another user's password"
+                                                        : "changing your own password needs your current password (POST /api/v1/users/\(id)/password)")
         }
     }
 

@@ -22,11 +22,17 @@ public struct CommandEnvelope: Sendable {
     public var idempotencyKey: String?
     /// Ties events to the request that caused them; generated when absent.
     public var correlationID: String?
-    public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil) {
+    /// The password re-entered for an electronic signature, when the command needs one (never stored).
+    public var signature: SignatureCredential?
+    /// Set by the engine once it verified the credential for this actor.
+    var verified: VerifiedCredential?
+    public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil,
+                signature: SignatureCredential? = nil) {
         self.command = command
         self.actor = actor
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
+        self.signature = signature
     }
 }
 
