@@ -118,7 +118,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "role", description: "has this role") { $0.roles.map(\.rawValue) },
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: [.admin, .supervisor]), define: nil)
-        r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
+        r += orderRoutes + lotRoutes + userRoutes + passwordRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
             + warehouseRoutes + qualityRoutes + orchestrationRoutes
         return r
     }
@@ -406,11 +406,11 @@ public struct TaktAPI: Sendable {
 
     // MARK: - Helpers
 
-    func submit(_ command: Command, request: Request, context: TaktContext) async throws -> CommandOutcome {
+    func submit(_ command: Command, request: Request, context: TaktContext, signature: SignatureInput? = nil) async throws -> CommandOutcome {
         let user = try context.requireUser()
         return try await engine.submit(
             CommandEnvelope(command: command, actor: .user(user.id), idempotencyKey: request.headers[.idempotencyKey],
-                            correlationID: request.headers[.correlationID]))
+                            correlationID: request.headers[.correlationID], signature: credential(signature, context: context)))
     }
 
     /// Answers with the entity as recorded in the command's last event (so a replay answers the same).
@@ -431,8 +431,10 @@ public struct TaktAPI: Sendable {
         return JSONIO.response(event.payload, status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
     }
 
-    func submitReturningEvents(_ command: Command, request: Request, context: TaktContext) async throws -> Response {
-        let outcome = try await submit(command, request: request, context: context)
+    func submitReturningEvents(_ command: Command, request: Request, context: TaktContext, signature: SignatureInput? = nil) async throws
+        -> Response
+    {
+        let outcome = try await submit(command, request: request, context: context, signature: signature)
         return JSONIO.response(JSONIO.eventsJSON(outcome.events), headers: replayHeaders(outcome))
     }
 
@@ -481,7 +483,11 @@ struct Health: Codable, Sendable {
     var sequence: Int64
 }
 struct PromiseRequest: Codable, Sendable { var promisedDate: Date }
-struct ReasonRequest: Codable, Sendable { var reason: String }
+struct ReasonRequest: Codable, Sendable {
+    var reason: String
+    /// Required where the action is signed (releasing a hold).
+    var signature: SignatureInput?
+}
 struct MoveRequest: Codable, Sendable { var to: Location.ID }
 struct LotStatusRequest: Codable, Sendable {
     var status: LotStatus
