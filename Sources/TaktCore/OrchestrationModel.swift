@@ -748,7 +748,7 @@ public struct ApprovalPolicy: Codable, Sendable, Hashable {
         ApprovalRule(action: .splitLot, roles: [.planner]),
         ApprovalRule(action: .expeditePurchase, roles: [.planner]),
         ApprovalRule(action: .expediteTransfer, roles: [.warehouse]),
-        ApprovalRule(action: .substituteMaterial, roles: [.planner, .quality], signed: true),
+        ApprovalRule(action: .substituteMaterial, roles: [.planner, .quality]),
         ApprovalRule(action: .pickAnotherLot, roles: [.warehouse]),
         ApprovalRule(action: .insertOrder, roles: [.planner]),
         ApprovalRule(action: .cancelOrder, roles: [.planner, .sales]),

@@ -488,8 +488,9 @@ public struct Hold: Codable, Sendable, Hashable, Identifiable {
         id: ID, kind: HoldTargetKind, lot: Lot.ID? = nil, supplier: String? = nil, supplierLot: String? = nil,
         productionOrder: ProductionOrder.ID? = nil, workCenter: WorkCenter.ID? = nil, reason: String, lots: [HeldLot] = [],
         orders: [ProductionOrder.ID] = [], shipped: [ShippedLotNotice] = [], placedBy: User.ID?, placedAt: Date, released: Bool = false,
-        releasedBy: User.ID? = nil, releasedAt: Date? = nil, releaseReason: String? = nil
+        releasedBy: User.ID? = nil, releasedAt: Date? = nil, releaseReason: String? = nil, signatures: [ElectronicSignature]? = nil
     ) {
+        self.signatures = signatures
         self.id = id
         self.kind = kind
         self.lot = lot

@@ -179,7 +179,6 @@ public actor Engine {
     /// - Throws: ``DomainError`` when the command breaks a rule, ``EngineError`` when the actor may not submit it,
     ///   the key was reused for another request, or the store failed. Nothing is applied then.
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
-        let envelope = try await verifyingSignature(envelope)  // Signatures.swift: a password re-entered, verified before deciding
         guard let result = await submitBatch([envelope]).first else {
             throw EngineError(.storage, "the command was not processed")
         }
@@ -284,7 +283,8 @@ public actor Engine {
                 try authorize(e)
                 // Dates in whole seconds, as the log holds them, so that a replay always gives the live state.
                 var events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
-                if let signed = try Engine.signatureEvent(state: state, envelope: e, signed: events, at: time, encoder: encoder) {
+                // Signatures.swift: a signed command's password is verified here, before anything is applied.
+                if let signed = try signatureEvent(state: state, envelope: e, signed: events, at: time, encoder: encoder) {
                     events.append(signed)
                 }
                 var newEvents: [NewEvent] = []

@@ -140,14 +140,15 @@ extension Engine {
 
     // MARK: - Signatures
 
-    /// Before a command is decided: when the core says it needs a signature, the envelope must carry the signer's
-    /// password and a meaning it allows; the password is verified here (off the engine's commit path) and the envelope
-    /// marked as verified for its actor.
-    func verifyingSignature(_ envelope: CommandEnvelope) async throws -> CommandEnvelope {
-        guard case .user(let id) = envelope.actor else { return envelope }
-        guard let requirement = await read({ $0.signatureRequirement(for: envelope.command, actor: id) }) else { return envelope }
+    /// In the commit path, once the command was decided (nothing is applied yet): when the core says it needs a
+    /// signature, the envelope must carry the actor's password and a meaning the action allows. The password is verified
+    /// here (throttled per client and account; a wrong role, a typo or a conflict was refused before, without spending an
+    /// attempt), and the signature event to append after `signed` is made. Nil when the command needs no signature.
+    /// Verifying on the engine's actor holds the group commit for one scrypt (tens of milliseconds): signatures are rare.
+    func signatureEvent(state: PlantState, envelope e: CommandEnvelope, signed: [Event], at time: Date, encoder: JSONEncoder) throws -> Event? {
+        guard case .user(let id) = e.actor, let requirement = state.signatureRequirement(for: e.command, actor: id) else { return nil }
         let allowed = requirement.meanings.map(\.rawValue).joined(separator: " or ")
-        guard let credential = envelope.signature, !credential.password.isEmpty else {
+        guard let credential = e.signature, !credential.password.isEmpty else {
             throw DomainError.invalid("signature.password", "required",
                                       "to \(requirement.statement) you sign electronically: re-enter your password in signature.password "
                                         + "and give the meaning in signature.meaning (\(allowed))")
@@ -155,25 +156,20 @@ extension Engine {
         guard let meaning = SignatureMeaning(rawValue: credential.meaning), requirement.meanings.contains(meaning) else {
             throw DomainError.invalid("signature.meaning", "one-of", "the signature to \(requirement.statement) means \(allowed) (got '\(credential.meaning)')")
         }
-        try await checkPassword(credential.password, of: id, client: credential.client, field: "signature.password")
-        var out = envelope
-        out.verified = VerifiedCredential(user: id, meaning: meaning)
-        return out
-    }
-
-    /// While deciding (on the state the command is decided on): the signature event to append after `signed`, or nil
-    /// when the command needs none. Throws when it needs one and the envelope's credential was not verified.
-    static func signatureEvent(state: PlantState, envelope e: CommandEnvelope, signed: [Event], at time: Date, encoder: JSONEncoder) throws -> Event? {
-        guard case .user(let id) = e.actor, let requirement = state.signatureRequirement(for: e.command, actor: id) else { return nil }
-        guard let verified = e.verified, verified.user == id, let meaning = verified.meaning, requirement.meanings.contains(meaning) else {
-            throw DomainError.invalid("signature.password", "required",
-                                      "to \(requirement.statement) you sign electronically: submit it with your password re-entered "
-                                        + "(signature.password and signature.meaning) through its own endpoint")
+        if let wait = throttleRetryAfter(client: credential.client, account: id.rawValue) {
+            throw DomainError.forbidden("signature.password", "throttled", "too many wrong passwords; try again in \(Int(wait.rounded(.up))) s")
+        }
+        let ok = state.passwords[id].map { Passwords.verify(credential.password, against: $0) } ?? false
+        throttleRecord(client: credential.client, account: id.rawValue, success: ok)
+        guard ok else {
+            throw state.passwords[id] == nil
+                ? DomainError.forbidden("signature.password", "no-password", "user '\(id)' has no password yet; an admin sets one (POST /api/v1/users/\(id)/password)")
+                : DomainError.forbidden("signature.password", "wrong-password", "the password is wrong; nothing was applied")
         }
         var signature = ElectronicSignature(
             signer: id, signerName: state.users[id]?.name ?? id.rawValue, meaning: meaning, at: time, record: requirement.record,
             action: e.command.typeName, statement: requirement.statement, signedEvents: signed.count, binding: "")
-        signature.binding = try binding(of: signature, events: signed.map { ($0.typeName, try $0.encodePayload(encoder)) })
+        signature.binding = try Engine.binding(of: signature, events: signed.map { ($0.typeName, try $0.encodePayload(encoder)) })
         return .recordSigned(signature)
     }
 

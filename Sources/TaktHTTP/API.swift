@@ -327,8 +327,8 @@ public struct TaktAPI: Sendable {
             APIRoute(method: .post, path: "/api/v1/commands", operationID: "submitCommand",
                      summary: "Submit any command as {\"type\": …, \"data\": …}", tag: "Command", requiresAuth: true,
                      requestSchema: "Command", successStatus: 201, responseSchema: "EventList", parameters: [.idempotencyKey]) { request, ctx in
-                let command = try await JSONIO.decode(Command.self, from: request, context: ctx)
-                let outcome = try await submit(command, request: request, context: ctx)
+                let signed = try await JSONIO.decode(SignedCommand.self, from: request, context: ctx)
+                let outcome = try await submit(signed.command, request: request, context: ctx, signature: signed.signature)
                 return JSONIO.response(JSONIO.eventsJSON(outcome.events), status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
             },
             APIRoute(method: .post, path: "/api/v1/commands/batch", operationID: "submitBatch",
@@ -342,7 +342,8 @@ public struct TaktAPI: Sendable {
                 }
                 let correlation = request.headers[.correlationID]
                 let envelopes = batch.commands.map {
-                    CommandEnvelope(command: $0.command, actor: .user(user.id), idempotencyKey: $0.idempotencyKey, correlationID: correlation)
+                    CommandEnvelope(command: $0.command, actor: .user(user.id), idempotencyKey: $0.idempotencyKey, correlationID: correlation,
+                                    signature: credential($0.signature, context: ctx))
                 }
                 let results = await engine.submitBatch(envelopes)
                 var parts: [String] = []
@@ -504,17 +505,21 @@ struct CommandBatch: Codable, Sendable {
     struct Entry: Codable, Sendable {
         var command: Command
         var idempotencyKey: String?
+        /// Where the command is signed: the password re-entered and the meaning.
+        var signature: SignatureInput?
         init(from decoder: any Decoder) throws {
             command = try Command(from: decoder)
             let c = try decoder.container(keyedBy: Keys.self)
             idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
+            signature = try c.decodeIfPresent(SignatureInput.self, forKey: .signature)
         }
         func encode(to encoder: any Encoder) throws {
             try command.encode(to: encoder)
             var c = encoder.container(keyedBy: Keys.self)
             try c.encodeIfPresent(idempotencyKey, forKey: .idempotencyKey)
+            try c.encodeIfPresent(signature, forKey: .signature)
         }
-        enum Keys: String, CodingKey { case idempotencyKey }
+        enum Keys: String, CodingKey { case idempotencyKey, signature }
     }
     var commands: [Entry]
 }

@@ -1991,11 +1991,14 @@ enum OpenAPISchemas {
         ])),
 
         // Commands and the event log
-        ("Command", command("A change to the plant: `type` names the command, `data` carries it.")),
+        ("Command", command("A change to the plant: `type` names the command, `data` carries it; a signed command carries `signature`.", extra: [
+            "signature": ref("SignatureInput", "where the command is signed (see docs/security/sign.md): the password re-entered and the meaning").optional
+        ])),
         ("CommandBatch", obj("Commands applied in order and committed together; each gets its own answer.", [
             "commands": arr(
                 command("A command, with an optional idempotency key.", extra: [
-                    "idempotencyKey": str("repeat this command safely: the same key from the same user is applied once").optional
+                    "idempotencyKey": str("repeat this command safely: the same key from the same user is applied once").optional,
+                    "signature": ref("SignatureInput", "where the command is signed: the password re-entered and the meaning").optional,
                 ]), "1 to 10,000 commands", minItems: 1, maxItems: 10_000)
         ])),
         ("BatchResult", obj("The answer to each command of a batch, in order.", [

@@ -50,3 +50,14 @@ struct PasswordChanged: Codable, Sendable {
     var user: User.ID
     var at: Date
 }
+
+/// A command as `/commands` takes it: `{"type": …, "data": …}`, with a `"signature"` beside them where the command is signed.
+struct SignedCommand: Decodable, Sendable {
+    var command: Command
+    var signature: SignatureInput?
+    enum CodingKeys: String, CodingKey { case signature }
+    init(from decoder: any Decoder) throws {
+        command = try Command(from: decoder)
+        signature = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(SignatureInput.self, forKey: .signature)
+    }
+}
