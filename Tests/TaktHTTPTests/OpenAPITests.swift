@@ -203,7 +203,10 @@ struct OpenAPITests {
         // A signed release by a quality user with a password (recordSigned).
         _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: "qa", name: "Quinn Adler", roles: [.quality])), actor: .system))
         _ = try await engine.setPassword(of: "qa", to: "a sample passphrase", current: nil, by: .system, client: "test")
-        _ = try await engine.submit(CommandEnvelope(command: .releaseHold(ReleaseHold(hold: "HOLD-000002", reason: "bore measured again")),
+        let placed = try await engine.submit(CommandEnvelope(command: .placeHold(PlaceHold(workCenter: "WC-LATHE-2", reason: "spindle check")),
+                                                             actor: .system))
+        guard case .holdPlaced(let extraHold)? = try placed.domainEvents().first else { Issue.record("no hold placed"); return }
+        _ = try await engine.submit(CommandEnvelope(command: .releaseHold(ReleaseHold(hold: extraHold.id, reason: "spindle within limits")),
                                                     actor: .user("qa"),
                                                     signature: SignatureCredential(password: "a sample passphrase", meaning: "released", client: "test")))
         let events = try await engine.events(after: 0, limit: 1000)
