@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "TaktCore", "TaktStore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),  // scrypt for passwords
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -212,6 +212,7 @@ public enum Command: Sendable, Hashable {
     case reportOperationDelay(ReportOperationDelay)
     case scheduleOvertime(Overtime)
     case reportAbsence(ReportAbsence)
+    case setPassword(SetPassword)
 
     /// The roles that may submit this command (admins may submit every command).
     public var allowedRoles: Set<Role> {
@@ -251,6 +252,7 @@ public enum Command: Sendable, Hashable {
         case .definePlaybook, .defineApprovalPolicy: [.admin, .planner]
         case .reportOperationDelay: [.admin, .supervisor, .operator, .planner]
         case .scheduleOvertime, .reportAbsence: [.admin, .supervisor]
+        case .setPassword: Set(Role.allCases)  // an admin for anyone; a user for themself with the old password (the engine checks)
         }
     }
 }
@@ -314,6 +316,7 @@ extension Command: Codable {
         "reportOperationDelay",
         "scheduleOvertime",
         "reportAbsence",
+        "setPassword",
     ]
 
     public var typeName: String {
@@ -391,6 +394,7 @@ extension Command: Codable {
         case .reportOperationDelay: "reportOperationDelay"
         case .scheduleOvertime: "scheduleOvertime"
         case .reportAbsence: "reportAbsence"
+        case .setPassword: "setPassword"
         }
     }
 
@@ -472,6 +476,7 @@ extension Command: Codable {
         case "reportOperationDelay": self = .reportOperationDelay(try d(ReportOperationDelay.self))
         case "scheduleOvertime": self = .scheduleOvertime(try d(Overtime.self))
         case "reportAbsence": self = .reportAbsence(try d(ReportAbsence.self))
+        case "setPassword": self = .setPassword(try d(SetPassword.self))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: c,
@@ -556,6 +561,7 @@ extension Command: Codable {
         case .reportOperationDelay(let v): try c.encode(v, forKey: .data)
         case .scheduleOvertime(let v): try c.encode(v, forKey: .data)
         case .reportAbsence(let v): try c.encode(v, forKey: .data)
+        case .setPassword(let v): try c.encode(v, forKey: .data)
         }
     }
 }
@@ -621,6 +627,8 @@ extension Command {
         case .expectReceipt(var r):
             r.expectedDate = t(r.expectedDate)
             return .expectReceipt(r)
+        case .setPassword:
+            return self
         }
     }
 }

@@ -134,6 +134,8 @@ public enum Event: Sendable, Hashable {
     case operationDelayReported(OperationDelayReported)
     case overtimeScheduled(Overtime)
     case absenceReported(Absence)
+    case passwordSet(PasswordSet)
+    case recordSigned(ElectronicSignature)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``).
@@ -198,7 +200,7 @@ extension Event {
         "approvalPolicyDefined",
         "operationDelayReported",
         "overtimeScheduled",
-        "absenceReported",
+        "absenceReported", "passwordSet", "recordSigned",
     ]
 
     public var typeName: String {
@@ -282,6 +284,8 @@ extension Event {
         case .operationDelayReported: "operationDelayReported"
         case .overtimeScheduled: "overtimeScheduled"
         case .absenceReported: "absenceReported"
+        case .passwordSet: "passwordSet"
+        case .recordSigned: "recordSigned"
         }
     }
 
@@ -368,6 +372,8 @@ extension Event {
         case "operationDelayReported": self = .operationDelayReported(try d(OperationDelayReported.self))
         case "overtimeScheduled": self = .overtimeScheduled(try d(Overtime.self))
         case "absenceReported": self = .absenceReported(try d(Absence.self))
+        case "passwordSet": self = .passwordSet(try d(PasswordSet.self))
+        case "recordSigned": self = .recordSigned(try d(ElectronicSignature.self))
         default: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unknown event type '\(type)'"))
         }
     }
@@ -454,6 +460,8 @@ extension Event {
         case .operationDelayReported(let v): try encoder.encode(v)
         case .overtimeScheduled(let v): try encoder.encode(v)
         case .absenceReported(let v): try encoder.encode(v)
+        case .passwordSet(let v): try encoder.encode(v)
+        case .recordSigned(let v): try encoder.encode(v)
         }
     }
 }

@@ -8,6 +8,7 @@ extension PlantState {
     func decideOrchestration(_ command: Command, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
         switch command {
         case .raiseException(var e):
+            e.signatures = nil  // signatures are recorded by the engine, never brought in by a client
             var v = Validator()
             v.name(e.title, "title")
             v.check(!e.subject.isEmpty, "subject", "required", "subject is required")

@@ -534,6 +534,8 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     /// When it was last assessed again for a newer event on its subject, and how often (nil: never).
     public var updatedAt: Date?
     public var updates: Int?
+    /// Electronic signatures given on this exception's actions (where the approval policy marks them signed), oldest first.
+    public var signatures: [ElectronicSignature]?
     public init(
         id: ID, kind: DisruptionKind, title: String, subject: String, disruption: Disruption, sourceSequence: Int64? = nil,
         sourceEvent: String? = nil, request: OutcomeRequest? = nil, requestText: String? = nil, playbook: Playbook.ID? = nil,
@@ -715,9 +717,12 @@ public struct ApprovalPolicy: Codable, Sendable, Hashable {
         public var action: ActionKind
         /// Every role listed must approve; an empty list means the action needs no approval.
         public var roles: [Role]
-        public init(action: ActionKind, roles: [Role]) {
+        /// True: approving or rejecting such an action needs the approver's electronic signature (password re-entered).
+        public var signed: Bool?
+        public init(action: ActionKind, roles: [Role], signed: Bool? = nil) {
             self.action = action
             self.roles = roles
+            self.signed = signed
         }
     }
 
@@ -732,11 +737,11 @@ public struct ApprovalPolicy: Codable, Sendable, Hashable {
         return out
     }
 
-    /// Re-promise: sales; use-as-is and release after re-inspection: quality; overtime: supervisor; moving and
+    /// Re-promise: sales; use-as-is and release after re-inspection: quality (signed); overtime: supervisor; moving and
     /// resequencing work: planner; picking another lot: warehouse; purchases: planner.
     public static let standard = ApprovalPolicy(rules: [
         ApprovalRule(action: .repromise, roles: [.sales]),
-        ApprovalRule(action: .reinspectAndRelease, roles: [.quality]),
+        ApprovalRule(action: .reinspectAndRelease, roles: [.quality], signed: true),
         ApprovalRule(action: .addOvertime, roles: [.supervisor]),
         ApprovalRule(action: .moveToAlternativeWorkCenter, roles: [.planner]),
         ApprovalRule(action: .resequence, roles: [.planner]),

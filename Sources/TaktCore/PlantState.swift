@@ -25,6 +25,8 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var tokens: [APIToken.ID: APIToken] = [:]
     /// Index: token secret hash → token ID.
     public var tokensByHash: [String: APIToken.ID] = [:]
+    /// Password hashes by user (scrypt, with their parameters); never answered to a client.
+    public var passwords: [User.ID: PasswordHash] = [:]
     /// Next number for plant-numbered production orders and tokens.
     public var nextProductionOrderNumber = 1
     public var nextTokenNumber = 1
@@ -360,6 +362,9 @@ extension PlantState {
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
             .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence:
             return try decideOrchestration(command, actor: actor, now: now)
+        case .setPassword(let set):
+            try validate(set)
+            return [.passwordSet(PasswordSet(user: set.user, hash: set.hash, by: actor, at: now))]
         }
     }
 
@@ -678,6 +683,8 @@ extension PlantState {
         case .exceptionRaised, .exceptionUpdated, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
             .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled, .absenceReported:
             applyOrchestration(event)
+        case .passwordSet(let p): passwords[p.user] = p.hash
+        case .recordSigned(let s): applySignature(s)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
         applyWarehouseEffects(of: event)

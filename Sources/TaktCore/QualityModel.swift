@@ -260,6 +260,8 @@ public struct Nonconformance: Codable, Sendable, Hashable, Identifiable {
     public var closedAt: Date?
     public var closedBy: User.ID?
     public var closeNote: String?
+    /// Electronic signatures given on this nonconformance (dispositions approved or rejected), oldest first.
+    public var signatures: [ElectronicSignature]?
     public init(
         id: ID, description: String, severity: Severity, status: NonconformanceStatus = .open, item: Item.ID? = nil, lots: [Lot.ID] = [],
         productionOrder: ProductionOrder.ID? = nil, operation: Int? = nil, workCenter: WorkCenter.ID? = nil, location: Location.ID? = nil,
@@ -480,12 +482,15 @@ public struct Hold: Codable, Sendable, Hashable, Identifiable {
     public var releasedBy: User.ID?
     public var releasedAt: Date?
     public var releaseReason: String?
+    /// Electronic signatures given on this hold (its release), oldest first.
+    public var signatures: [ElectronicSignature]?
     public init(
         id: ID, kind: HoldTargetKind, lot: Lot.ID? = nil, supplier: String? = nil, supplierLot: String? = nil,
         productionOrder: ProductionOrder.ID? = nil, workCenter: WorkCenter.ID? = nil, reason: String, lots: [HeldLot] = [],
         orders: [ProductionOrder.ID] = [], shipped: [ShippedLotNotice] = [], placedBy: User.ID?, placedAt: Date, released: Bool = false,
-        releasedBy: User.ID? = nil, releasedAt: Date? = nil, releaseReason: String? = nil
+        releasedBy: User.ID? = nil, releasedAt: Date? = nil, releaseReason: String? = nil, signatures: [ElectronicSignature]? = nil
     ) {
+        self.signatures = signatures
         self.id = id
         self.kind = kind
         self.lot = lot

@@ -31,6 +31,8 @@ extension Event {
     public var redacted: Event {
         switch self {
         case .apiTokenIssued(let token): .apiTokenIssued(token.redacted)
+        case .passwordSet(var set):
+            { set.hash.salt = Redaction.marker; set.hash.hash = Redaction.marker; return .passwordSet(set) }()
         default: self
         }
     }
@@ -38,7 +40,7 @@ extension Event {
     /// Who may read this event. A new identity event (a password set, a second factor enrolled) gets its case here.
     public var audience: EventAudience {
         switch self {
-        case .userCreated, .userUpdated, .apiTokenIssued, .apiTokenRevoked: .identityReaders
+        case .userCreated, .userUpdated, .apiTokenIssued, .apiTokenRevoked, .passwordSet: .identityReaders
         default: .everyone
         }
     }

@@ -285,7 +285,11 @@ public actor Engine {
                 try authorize(e)
                 try e.precondition?(state)
                 // Dates in whole seconds, as the log holds them, so that a replay always gives the live state.
-                let events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
+                var events = try state.decide(e.command.truncatingDates(), actor: e.actor.userID, now: time)
+                // Signatures.swift: a signed command's password is verified here, before anything is applied.
+                if let signed = try signatureEvent(state: state, envelope: e, signed: events, at: time, encoder: encoder) {
+                    events.append(signed)
+                }
                 var newEvents: [NewEvent] = []
                 for event in events {
                     newEvents.append(NewEvent(type: event.typeName, payload: try event.encodePayload(encoder)))
@@ -359,6 +363,10 @@ public actor Engine {
         }
         if case .issueAPIToken(let issue) = e.command, issue.user != id {
             throw EngineError(.forbidden, "only an admin may issue tokens for another user")
+        }
+        if case .setPassword(let set) = e.command, set.user != id || e.verified?.user != id {
+            throw EngineError(.forbidden, set.user != id ? "only an admin may set another user's password"
+                                                        : "changing your own password needs your current password (POST /api/v1/users/\(id)/password)")
         }
     }
 

@@ -29,14 +29,20 @@ public struct CommandEnvelope: Sendable {
     /// What identifies the request behind a keyed command (``Engine/requestDigest(method:target:body:)``); nil: the command
     /// itself. The same key with another request is refused.
     public var requestDigest: String?
+    /// The password re-entered for an electronic signature, when the command needs one (never stored).
+    public var signature: SignatureCredential?
+    /// Set by the engine once it verified the credential for this actor.
+    var verified: VerifiedCredential?
     public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil,
-                precondition: (@Sendable (PlantState) throws -> Void)? = nil, requestDigest: String? = nil) {
+                precondition: (@Sendable (PlantState) throws -> Void)? = nil, requestDigest: String? = nil,
+                signature: SignatureCredential? = nil) {
         self.command = command
         self.actor = actor
         self.idempotencyKey = idempotencyKey
         self.correlationID = correlationID
         self.precondition = precondition
         self.requestDigest = requestDigest
+        self.signature = signature
     }
 }
 

@@ -148,7 +148,7 @@ public struct TaktAPI: Sendable {
                 Filter(name: "role", description: "has this role") { $0.roles.map(\.rawValue) },
                 Filter(name: "active", description: "true or false") { [String($0.active)] },
             ], readRoles: Redaction.identityReaders), define: nil)
-        r += orderRoutes + lotRoutes + userRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
+        r += orderRoutes + lotRoutes + userRoutes + passwordRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
             + warehouseRoutes + qualityRoutes + orchestrationRoutes
         return r
     }
@@ -369,8 +369,8 @@ public struct TaktAPI: Sendable {
             APIRoute(method: .post, path: "/api/v1/commands", operationID: "submitCommand",
                      summary: "Submit any command as {\"type\": …, \"data\": …}", tag: "Command", requiresAuth: true,
                      requestSchema: "Command", successStatus: 201, responseSchema: "EventList", parameters: [.idempotencyKey]) { request, ctx in
-                let command = try await JSONIO.decode(Command.self, from: request, context: ctx)
-                let outcome = try await submit(command, request: request, context: ctx)
+                let signed = try await JSONIO.decode(SignedCommand.self, from: request, context: ctx)
+                let outcome = try await submit(signed.command, request: request, context: ctx, signature: signed.signature)
                 return JSONIO.response(JSONIO.eventsJSON(outcome.events), status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
             },
             APIRoute(method: .post, path: "/api/v1/commands/batch", operationID: "submitBatch",
@@ -384,7 +384,8 @@ public struct TaktAPI: Sendable {
                 }
                 let correlation = request.headers[.correlationID]
                 let envelopes = batch.commands.map {
-                    CommandEnvelope(command: $0.command, actor: .user(user.id), idempotencyKey: $0.idempotencyKey, correlationID: correlation)
+                    CommandEnvelope(command: $0.command, actor: .user(user.id), idempotencyKey: $0.idempotencyKey, correlationID: correlation,
+                                    signature: credential($0.signature, context: ctx))
                 }
                 let results = await engine.submitBatch(envelopes)
                 var parts: [String] = []
@@ -454,12 +455,12 @@ public struct TaktAPI: Sendable {
     /// Every rule a route adds about the state goes in `precondition`, never before this call: the engine looks the key up
     /// first (a retry answers the first answer), then checks the roles, then the precondition, then decides.
     func submit(_ command: Command, request: Request, context: TaktContext,
-                precondition: (@Sendable (PlantState) throws -> Void)? = nil) async throws -> CommandOutcome {
+                precondition: (@Sendable (PlantState) throws -> Void)? = nil, signature: SignatureInput? = nil) async throws -> CommandOutcome {
         let user = try context.requireUser()
         return try await engine.submit(
             CommandEnvelope(command: command, actor: .user(user.id), idempotencyKey: request.headers[.idempotencyKey],
                             correlationID: request.headers[.correlationID], precondition: precondition,
-                            requestDigest: context.requestDigest))
+                            requestDigest: context.requestDigest, signature: credential(signature, context: context)))
     }
 
     /// Answers with the entity as recorded in the command's last event (so a replay answers the same).
@@ -488,8 +489,10 @@ public struct TaktAPI: Sendable {
     }
 
     func submitReturningEvents(_ command: Command, request: Request, context: TaktContext,
-                               precondition: (@Sendable (PlantState) throws -> Void)? = nil) async throws -> Response {
-        let outcome = try await submit(command, request: request, context: context, precondition: precondition)
+                               precondition: (@Sendable (PlantState) throws -> Void)? = nil, signature: SignatureInput? = nil) async throws
+        -> Response
+    {
+        let outcome = try await submit(command, request: request, context: context, precondition: precondition, signature: signature)
         return JSONIO.response(JSONIO.eventsJSON(outcome.events), headers: replayHeaders(outcome))
     }
 
@@ -548,7 +551,11 @@ struct Health: Codable, Sendable {
     var sequence: Int64
 }
 struct PromiseRequest: Codable, Sendable { var promisedDate: Date }
-struct ReasonRequest: Codable, Sendable { var reason: String }
+struct ReasonRequest: Codable, Sendable {
+    var reason: String
+    /// Required where the action is signed (releasing a hold).
+    var signature: SignatureInput?
+}
 struct MoveRequest: Codable, Sendable { var to: Location.ID }
 struct LotStatusRequest: Codable, Sendable {
     var status: LotStatus
@@ -565,17 +572,21 @@ struct CommandBatch: Codable, Sendable {
     struct Entry: Codable, Sendable {
         var command: Command
         var idempotencyKey: String?
+        /// Where the command is signed: the password re-entered and the meaning.
+        var signature: SignatureInput?
         init(from decoder: any Decoder) throws {
             command = try Command(from: decoder)
             let c = try decoder.container(keyedBy: Keys.self)
             idempotencyKey = try c.decodeIfPresent(String.self, forKey: .idempotencyKey)
+            signature = try c.decodeIfPresent(SignatureInput.self, forKey: .signature)
         }
         func encode(to encoder: any Encoder) throws {
             try command.encode(to: encoder)
             var c = encoder.container(keyedBy: Keys.self)
             try c.encodeIfPresent(idempotencyKey, forKey: .idempotencyKey)
+            try c.encodeIfPresent(signature, forKey: .signature)
         }
-        enum Keys: String, CodingKey { case idempotencyKey }
+        enum Keys: String, CodingKey { case idempotencyKey, signature }
     }
     var commands: [Entry]
 }

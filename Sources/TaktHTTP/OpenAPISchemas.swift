@@ -33,6 +33,8 @@ enum OpenAPISchemas {
         // Orchestration
         "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "Playbook", "ApprovalPolicy", "DelayRequest",
         "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
+        // Passwords and signatures
+        "PasswordRequest", "PasswordChanged",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -68,6 +70,8 @@ enum OpenAPISchemas {
         "OperationRef", "TargetCheck", "ActionScope",
         "OutcomeRequest", "PlaybookCondition", "ApprovalRule", "DecideAction", "ActionDecided", "ActionExecuted", "ExceptionVerified",
         "DismissException", "ExceptionDismissed", "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
+        // Passwords and electronic signatures
+        "SignatureInput", "ElectronicSignature", "SignedRecord", "PasswordHash", "SetPassword", "PasswordSet",
     ]
 
     static var components: [String: JSONValue] {
@@ -103,7 +107,7 @@ enum OpenAPISchemas {
         ("raiseException", "PlantException"), ("approveAction", "DecideAction"), ("rejectAction", "DecideAction"),
         ("recordActionExecution", "ActionExecuted"), ("verifyException", "ExceptionVerified"), ("dismissException", "DismissException"),
         ("definePlaybook", "Playbook"), ("defineApprovalPolicy", "ApprovalPolicy"), ("reportOperationDelay", "ReportOperationDelay"),
-        ("scheduleOvertime", "Overtime"), ("reportAbsence", "ReportAbsence"),
+        ("scheduleOvertime", "Overtime"), ("reportAbsence", "ReportAbsence"), ("setPassword", "SetPassword"),
     ]
 
     /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
@@ -137,7 +141,7 @@ enum OpenAPISchemas {
         ("exceptionRaised", "PlantException"), ("exceptionUpdated", "PlantException"), ("actionApproved", "ActionDecided"), ("actionRejected", "ActionDecided"),
         ("actionExecuted", "ActionExecuted"), ("exceptionVerified", "ExceptionVerified"), ("exceptionDismissed", "ExceptionDismissed"),
         ("playbookDefined", "Playbook"), ("approvalPolicyDefined", "ApprovalPolicy"), ("operationDelayReported", "OperationDelayReported"),
-        ("overtimeScheduled", "Overtime"), ("absenceReported", "Absence"),
+        ("overtimeScheduled", "Overtime"), ("absenceReported", "Absence"), ("passwordSet", "PasswordSet"), ("recordSigned", "ElectronicSignature"),
     ]
 
     // MARK: - The schemas
@@ -329,8 +333,9 @@ enum OpenAPISchemas {
             "salesOrder": code("sales order ID"),
             "reason": words("why"),
         ])),
-        ("ReasonRequest", obj("The reason for a cancellation.", [
-            "reason": words("why")
+        ("ReasonRequest", obj("The reason for a cancellation or a release.", [
+            "reason": words("why"),
+            "signature": ref("SignatureInput", "required to release a hold: the releaser's password re-entered and the meaning `released`").optional,
         ])),
         ("ProductionOrder", obj("An order to make a quantity of an item by a due date.", [
             "id": code("production order ID, e.g. `PO-000042`"),
@@ -1435,6 +1440,7 @@ enum OpenAPISchemas {
             "closedAt": date("when it was closed").optional,
             "closedBy": code("who closed it").optional,
             "closeNote": str("how it was closed").optional,
+            "signatures": arr(ref("ElectronicSignature"), "electronic signatures given on it (dispositions approved or rejected), oldest first").optional,
         ])),
         ("OpenNonconformance", obj("Open a nonconformance; name what it affects: lots, a production order (operation), a work center or a location.", [
             "description": schema(["type": .string("string"), "minLength": .number(1), "maxLength": .number(2000), "pattern": .string("\\S")],
@@ -1461,6 +1467,7 @@ enum OpenAPISchemas {
                                   + "become available), or return-to-supplier (its purchased lots are returned)"),
             "reason": words("why"),
             "workCenter": code("rework only: where the rework runs; where the nonconformance was found when left out").optional,
+            "signature": ref("SignatureInput", "required when quality decides (it is approved at once); not needed for a supervisor's proposal").optional,
         ])),
         ("DispositionNonconformance", obj("Decide, or propose, what happens to an open nonconformance (command data).", [
             "nonconformance": code("nonconformance ID"),
@@ -1468,9 +1475,10 @@ enum OpenAPISchemas {
             "reason": words("why"),
             "workCenter": code("rework only: where the rework runs; where the nonconformance was found when left out").optional,
         ])),
-        ("ApprovalRequest", obj("Quality's decision on a proposed disposition; every field may be left out (it approves).", [
+        ("ApprovalRequest", obj("Quality's decision on a proposed disposition; every field may be left out (it approves) but the signature.", [
             "approved": bool("false rejects the proposal: the nonconformance is open again; true when left out").optional,
             "note": str("why; required when rejecting").optional,
+            "signature": ref("SignatureInput", "required: quality signs approvals and rejections with its password re-entered").optional,
         ])),
         ("ApproveDisposition", obj("Approve or reject a proposed disposition (command data).", [
             "nonconformance": code("nonconformance ID"),
@@ -1531,6 +1539,7 @@ enum OpenAPISchemas {
             "releasedBy": code("who released it").optional,
             "releasedAt": date("when it was released").optional,
             "releaseReason": str("why it was released").optional,
+            "signatures": arr(ref("ElectronicSignature"), "electronic signatures given on it (its release), oldest first").optional,
         ])),
         ("HeldLot", obj("A lot a hold put on hold, with the status it had before (restored when its last hold is released).", [
             "lot": code("lot ID"),
@@ -1615,6 +1624,7 @@ enum OpenAPISchemas {
             "actionNotes": arr(str("in words"), "why the actions are what they are: kinds not proposed and why, an ask no option meets").optional,
             "updatedAt": date("when it was last assessed again for a newer event on its subject").optional,
             "updates": int("how often it was assessed again in place").optional,
+            "signatures": arr(ref("ElectronicSignature"), "electronic signatures given on its actions where the approval policy marks them signed; recorded by the server, ignored when raising").optional,
         ])),
         ("Disruption", obj("A disruption in the simulation's terms: what is unavailable, slower or added, and from when.", [
             "kind": enumOf(DisruptionKind.allCases.map(\.rawValue), "what went wrong"),
@@ -1810,7 +1820,8 @@ enum OpenAPISchemas {
             "request": ref("OutcomeRequest", "the structured request").optional,
         ])),
         ("DecisionRequest", obj("A decision's comment: optional when approving, required when rejecting.", [
-            "comment": str("why").optional
+            "comment": str("why").optional,
+            "signature": ref("SignatureInput", "required when the approval policy marks one of the action's kinds `signed`").optional,
         ])),
         ("DecideAction", obj("Approve or reject one action of an exception (command data).", [
             "exception": code("exception ID"),
@@ -1874,6 +1885,54 @@ enum OpenAPISchemas {
         ("ApprovalRule", obj("The roles that must all approve an action kind.", [
             "action": enumOf(ActionKind.allCases.map(\.rawValue), "the action kind"),
             "roles": arr(enumOf(Role.allCases.map(\.rawValue), "a role"), "every role listed must approve; empty: no approval needed"),
+            "signed": bool("true: approving or rejecting such an action needs the approver's electronic signature").optional,
+        ])),
+        ("SignatureInput", obj("An electronic signature given with a request: the signer's password, re-entered now, and what the signature means.", [
+            "password": schema(["type": .string("string"), "minLength": .number(1), "maxLength": .number(256)], "the signer's password (never stored, logged or answered)"),
+            "meaning": enumOf(SignatureMeaning.allCases.map(\.rawValue), "what the signature means; each action allows some (approved or reviewed, rejected, released)"),
+        ])),
+        ("SignedRecord", obj("The record a signature belongs to.", [
+            "kind": enumOf(SignedRecordKind.allCases.map(\.rawValue), "the kind of record"),
+            "id": code("its ID"),
+        ])),
+        ("ElectronicSignature", obj("An electronic signature as recorded: who, when, what it means, what was signed, and its binding to the record.", [
+            "signer": code("the signer's user ID"),
+            "signerName": str("the signer's full name"),
+            "meaning": enumOf(SignatureMeaning.allCases.map(\.rawValue), "what it means"),
+            "at": date("when it was given (the plant clock)"),
+            "record": ref("SignedRecord", "the record signed"),
+            "action": str("the command signed"),
+            "statement": str("what was signed, in words"),
+            "signedEvents": int("how many events right before it (of the same command) it signs", 0...),
+            "binding": str("lowercase hex SHA-256 over the record's identity, these fields and the signed events' content"),
+        ])),
+        ("PasswordHash", obj("A scrypt password hash with its parameters (only in the server's log; redacted for readers).", [
+            "algorithm": enumOf(["scrypt"], "the hash"),
+            "n": int("scrypt cost N, a power of two", 16384...1_048_576),
+            "r": int("scrypt block size", 8...32),
+            "p": int("scrypt parallelism", 1...16),
+            "salt": str("base64 of the random salt"),
+            "hash": str("base64 of the derived key"),
+        ])),
+        ("SetPassword", obj("Set a user's password from a hash (command data); use POST /api/v1/users/{id}/password, which hashes it.", [
+            "user": code("user ID"),
+            "hash": ref("PasswordHash"),
+        ])),
+        ("PasswordSet", obj("A password was set (event data).", [
+            "user": code("user ID"),
+            "hash": ref("PasswordHash"),
+            "by": code("who set it").optional,
+            "at": date("when"),
+        ])),
+        ("PasswordRequest", obj("A new password: an admin sets anyone's; a user changes their own with the current one.", [
+            "password": schema(["type": .string("string"), "minLength": .number(12), "maxLength": .number(256)],
+                               "the new password, 12 to 256 characters, no control characters"),
+            "currentPassword": schema(["type": .string("string"), "maxLength": .number(256)],
+                                      "the current password; required when changing your own (not needed by an admin)").optional,
+        ])),
+        ("PasswordChanged", obj("The password was set (the answer never carries it or its hash).", [
+            "user": code("user ID"),
+            "at": date("when"),
         ])),
 
         // Orchestration: facts the floor reports
@@ -1932,11 +1991,14 @@ enum OpenAPISchemas {
         ])),
 
         // Commands and the event log
-        ("Command", command("A change to the plant: `type` names the command, `data` carries it.")),
+        ("Command", command("A change to the plant: `type` names the command, `data` carries it; a signed command carries `signature`.", extra: [
+            "signature": ref("SignatureInput", "where the command is signed (see docs/security/sign.md): the password re-entered and the meaning").optional
+        ])),
         ("CommandBatch", obj("Commands applied in order and committed together; each gets its own answer.", [
             "commands": arr(
                 command("A command, with an optional idempotency key.", extra: [
-                    "idempotencyKey": str("repeat this command safely: the same key from the same user is applied once").optional
+                    "idempotencyKey": str("repeat this command safely: the same key from the same user is applied once").optional,
+                    "signature": ref("SignatureInput", "where the command is signed: the password re-entered and the meaning").optional,
                 ]), "1 to 10,000 commands", minItems: 1, maxItems: 10_000)
         ])),
         ("BatchResult", obj("The answer to each command of a batch, in order.", [

@@ -63,7 +63,7 @@ extension TaktAPI {
             let (id, action) = try actionRef(ctx)
             let body = try await JSONIO.decode(DecisionRequest.self, from: request, context: ctx, orEmpty: DecisionRequest())
             return try await submitReturningEvents(.approveAction(DecideAction(exception: id, action: action, comment: body.comment)),
-                                                   request: request, context: ctx)
+                                                   request: request, context: ctx, signature: body.signature)
         })
         r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/actions/{action}/reject", operationID: "rejectAction",
                           summary: "Reject an action, saying why in `comment` (required)",
@@ -73,7 +73,7 @@ extension TaktAPI {
             let (id, action) = try actionRef(ctx)
             let body = try await JSONIO.decode(DecisionRequest.self, from: request, context: ctx, orEmpty: DecisionRequest())
             return try await submitReturningEvents(.rejectAction(DecideAction(exception: id, action: action, comment: body.comment)),
-                                                   request: request, context: ctx)
+                                                   request: request, context: ctx, signature: body.signature)
         })
         r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/dismiss", operationID: "dismissException",
                           summary: "Close an open exception without action, saying why",
@@ -348,6 +348,8 @@ struct ExceptionInbox: Codable, Sendable {
 
 struct DecisionRequest: Codable, Sendable {
     var comment: String?
+    /// Required when the approval policy marks one of the action's kinds `signed`.
+    var signature: SignatureInput?
 }
 
 /// Either the request in words or in its structured form.

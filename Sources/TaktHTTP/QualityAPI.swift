@@ -114,7 +114,7 @@ extension TaktAPI {
             return try await submitReturningEvents(
                 .dispositionNonconformance(DispositionNonconformance(nonconformance: id, disposition: body.disposition, reason: body.reason,
                                                                      workCenter: body.workCenter)),
-                request: request, context: ctx)
+                request: request, context: ctx, signature: body.signature)
         })
         r.append(APIRoute(method: .post, path: "/api/v1/nonconformances/{id}/approval", operationID: "approveDisposition",
                           summary: "Approve a supervisor's proposed disposition (it is then carried out), or reject it with a note "
@@ -126,7 +126,7 @@ extension TaktAPI {
             let body = try await JSONIO.decode(ApprovalRequest.self, from: request, context: ctx, orEmpty: ApprovalRequest())
             return try await submitReturningEvents(
                 .approveDisposition(ApproveDisposition(nonconformance: id, approved: body.approved ?? true, note: body.note)),
-                request: request, context: ctx)
+                request: request, context: ctx, signature: body.signature)
         })
 
         // MARK: Holds
@@ -161,7 +161,8 @@ extension TaktAPI {
                           parameters: [.path("id", "hold ID"), .idempotencyKey]) { request, ctx in
             let id = Hold.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(.releaseHold(ReleaseHold(hold: id, reason: body.reason)), request: request, context: ctx)
+            return try await submitReturningEvents(.releaseHold(ReleaseHold(hold: id, reason: body.reason)), request: request, context: ctx,
+                                                   signature: body.signature)
         })
         return r
     }
@@ -175,6 +176,8 @@ struct DispositionRequest: Codable, Sendable {
     var reason: String
     /// Rework only: where the rework runs; where the nonconformance was found when left out.
     var workCenter: WorkCenter.ID?
+    /// Required when quality decides (approved at once): the password re-entered and the meaning.
+    var signature: SignatureInput?
 }
 
 /// Quality's decision on a proposed disposition; approves when left out.
@@ -182,6 +185,8 @@ struct ApprovalRequest: Codable, Sendable {
     var approved: Bool?
     /// Required when rejecting.
     var note: String?
+    /// Quality's electronic signature: the password re-entered and the meaning (approved or reviewed; rejected).
+    var signature: SignatureInput?
 }
 
 // MARK: - Answers

@@ -200,6 +200,15 @@ struct OpenAPITests {
             }
             _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
         }
+        // A signed release by a quality user with a password (recordSigned).
+        _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: "qa", name: "Quinn Adler", roles: [.quality])), actor: .system))
+        _ = try await engine.setPassword(of: "qa", to: "a sample passphrase", current: nil, by: .system, client: "test")
+        let placed = try await engine.submit(CommandEnvelope(command: .placeHold(PlaceHold(workCenter: "WC-LATHE-2", reason: "spindle check")),
+                                                             actor: .system))
+        guard case .holdPlaced(let extraHold)? = try placed.domainEvents().first else { Issue.record("no hold placed"); return }
+        _ = try await engine.submit(CommandEnvelope(command: .releaseHold(ReleaseHold(hold: extraHold.id, reason: "spindle within limits")),
+                                                    actor: .user("qa"),
+                                                    signature: SignatureCredential(password: "a sample passphrase", meaning: "released", client: "test")))
         let events = try await engine.events(after: 0, limit: 1000)
         #expect(Set(events.map(\.type)) == Set(Event.typeNames), "the samples should produce every event type")
         let list = try TaktJSON.decoder.decode(JSONValue.self, from: JSONIO.eventsJSON(events))
@@ -381,8 +390,10 @@ struct OpenAPITests {
             // The sample commands as two batches of the admin, and between them the supervisor's proposed disposition (a batch
             // acts as one user; the admin's disposition would be carried out at once, with nothing left to approve).
             let cut = try #require(Samples.commands.firstIndex(of: .dispositionNonconformance(Samples.supervisorProposal)))
+            try await call("setPassword", .POST, "/api/v1/users/admin/password", body: .object(["password": .string(Samples.adminPassword)]), expect: 200)
+            try await call("setPassword", .POST, "/api/v1/users/admin/password", body: .object(["password": .string("short")]), expect: 422)
             let batch = try await call("submitBatch", .POST, "/api/v1/commands/batch", body: try Samples.batchJSON(
-                keys: false, commands: Array(Samples.commands[..<cut]), extra: [.defineSite(Site(id: "bad code!", name: " "))]), expect: 200)
+                keys: false, commands: Array(Samples.commands[..<cut]), extra: [.defineSite(Site(id: "bad code!", name: " "))], signed: true), expect: 200)
             #expect(batch["accepted"] == .number(Double(cut)) && batch["rejected"] == .number(1), "both kinds of answer")
             let sup = try #require(try await call("issueToken", .POST, "/api/v1/users/sup/tokens", body: .object(["label": .string("tablet")]),
                                                   expect: 201)["secret"]?.stringValue)
@@ -391,7 +402,7 @@ struct OpenAPITests {
                            body: try encoded(DispositionRequest(disposition: proposal.disposition, reason: proposal.reason)), token: sup, expect: 200)
             try await call("approveDisposition", .POST, "/api/v1/nonconformances/\(proposal.nonconformance)/approval", token: sup, expect: 403)
             let rest = try await call("submitBatch", .POST, "/api/v1/commands/batch",
-                                      body: try Samples.batchJSON(keys: false, commands: Array(Samples.commands[(cut + 1)...])), expect: 200)
+                                      body: try Samples.batchJSON(keys: false, commands: Array(Samples.commands[(cut + 1)...]), signed: true), expect: 200)
             #expect(rest["accepted"] == .number(Double(Samples.commands.count - cut - 1)) && rest["rejected"] == .number(0), "\(rest)")
             try await call("listWorkCenters", .GET, "/api/v1/work-centers?limit=1", expect: 200)
             try await call("listWorkCenters", .GET, "/api/v1/work-centers?limit=500", expect: 200)
@@ -535,7 +546,9 @@ struct OpenAPITests {
             try await call("openNonconformance", .POST, "/api/v1/nonconformances", body: try encoded(OpenNonconformance(description: " ", severity: .minor)),
                            expect: 422)
             try await call("dispositionNonconformance", .POST, "/api/v1/nonconformances/\(nc)/disposition",
-                           body: try encoded(DispositionRequest(disposition: .scrap, reason: "dented")), expect: 200)
+                           body: try encoded(DispositionRequest(disposition: .scrap, reason: "dented")), expect: 422)
+            try await call("dispositionNonconformance", .POST, "/api/v1/nonconformances/\(nc)/disposition",
+                           body: try encoded(DispositionRequest(disposition: .scrap, reason: "dented", signature: Samples.signature("approved"))), expect: 200)
             try await call("dispositionNonconformance", .POST, "/api/v1/nonconformances/NOPE/disposition",
                            body: try encoded(DispositionRequest(disposition: .scrap, reason: "dented")), expect: 404)
             try await call("approveDisposition", .POST, "/api/v1/nonconformances/\(nc)/approval", body: try encoded(ApprovalRequest()), expect: 409)
@@ -545,8 +558,8 @@ struct OpenAPITests {
                                       expect: 201)
             let hold = try #require(held["id"]?.stringValue)
             try await call("placeHold", .POST, "/api/v1/holds", body: try encoded(PlaceHold(workCenter: "WC-LATHE-2", reason: "again")), expect: 409)
-            try await call("releaseHold", .POST, "/api/v1/holds/\(hold)/release", body: try encoded(ReasonRequest(reason: "runout within limits")),
-                           expect: 200)
+            try await call("releaseHold", .POST, "/api/v1/holds/\(hold)/release",
+                           body: try encoded(ReasonRequest(reason: "runout within limits", signature: Samples.signature("released"))), expect: 200)
             try await call("releaseHold", .POST, "/api/v1/holds/\(hold)/release", body: try encoded(ReasonRequest(reason: "again")), expect: 409)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", expect: 404)
             try await call("getLot", .GET, "/api/v1/lots/NOPE", auth: false, expect: 401)
@@ -948,6 +961,8 @@ private enum Samples {
         .shipLots(ShipLots(salesOrder: "SO-1001", line: 2, lots: ["LOT-P-1"])),
         // Quality: the bore of the turned housings is checked every 5 units; second-source castings get an incoming inspection.
         .createUser(User(id: "sup", name: "Sam Berger", roles: [.supervisor])),
+        .setPassword(SetPassword(user: "sup", hash: PasswordHash(n: 16384, r: 8, p: 1, salt: Data(repeating: 7, count: 16).base64EncodedString(),
+                                                                 hash: Data(repeating: 9, count: 32).base64EncodedString()))),
         .defineInspectionPlan(turnPlan),
         .defineInspectionPlan(incomingPlan),
         // IR-000001 passes; IR-000002 has a bore out of limits and opens NC-000001, which quality has reworked on lathe 2 (operation 21).
@@ -1058,6 +1073,7 @@ private enum Samples {
         full.actionNotes = ["pick-another-lot: no other usable lot of CAST-100 is free"]
         full.updatedAt = day(1)
         full.updates = 1
+        full.signatures = [eSignature]
         full.disruption.operations = [OperationRef(productionOrder: "PO-000004", operation: 10)]
         full.disruption.orders = ["PO-000004"]
         full.disruption.parts = [Disruption(kind: .shortageProjected, from: now, until: day(2), item: "CAST-100", quantity: 4)]
@@ -1078,7 +1094,7 @@ private enum Samples {
             specimen("OperationRef", OperationRef(productionOrder: "PO-000004", operation: 10)), specimen("TargetCheck", full.actions[0].target!),
             specimen("ActionScope", full.actions[0].scope!),
             specimen("Playbook", playbook), specimen("PlaybookCondition", playbook.conditions[0]), specimen("ApprovalPolicy", ApprovalPolicy.standard),
-            specimen("ApprovalRule", ApprovalPolicy.standard.rules[0]),
+            specimen("ApprovalRule", ApprovalPolicy.standard.rules.first { $0.signed != nil }!),
             specimen("DecideAction", DecideAction(exception: "EXC-000001", action: "A1", comment: "ok")),
             specimen("ActionDecided", ActionDecided(exception: "EXC-000001", action: "A1", decision: decision, fullyApproved: true)),
             specimen("ActionExecuted", ActionExecuted(exception: "EXC-000001", action: "A1", eventSequences: [7, 8], error: "step 2 failed", at: now)),
@@ -1091,7 +1107,7 @@ private enum Samples {
             specimen("Overtime", overtime),
             specimen("ExceptionSummary", ExceptionSummary(full)),
             specimen("ExceptionInbox", ExceptionInbox(items: [ExceptionSummary(full)], total: 1)),
-            specimen("DecisionRequest", DecisionRequest(comment: "fine")),
+            specimen("DecisionRequest", DecisionRequest(comment: "fine", signature: signature("approved"))),
             specimen("OutcomeRequestBody", OutcomeRequestBody(text: "expedite SO-1001 to 2026-12-01", request: full.request)),
             specimen("DelayRequest", DelayRequest(extraMinutes: 30, reason: "tool")),
             specimen("OvertimeRequest", OvertimeRequest(start: now, end: day(1), reason: "catch up")),
@@ -1103,10 +1119,19 @@ private enum Samples {
     }
 
     /// The commands as a batch body, each with an idempotency key when asked.
-    static func batchJSON(keys: Bool, commands: [Command] = Samples.commands, extra: [Command] = []) throws -> JSONValue {
+    static let adminPassword = "the admin's passphrase"
+
+    static func batchJSON(keys: Bool, commands: [Command] = Samples.commands, extra: [Command] = [], signed: Bool = false) throws -> JSONValue {
         .object(["commands": .array(try (commands + extra).enumerated().map { i, command in
             guard case .object(var o) = try encoded(command) else { return .null }
             if keys { o["idempotencyKey"] = .string("import-\(i)") }
+            // The admin signs what quality signs: dispositions it decides, approvals and hold releases.
+            let meaning: String? = switch command {
+            case .approveDisposition, .dispositionNonconformance: "approved"
+            case .releaseHold: "released"
+            default: nil
+            }
+            if signed, let meaning { o["signature"] = .object(["password": .string(adminPassword), "meaning": .string(meaning)]) }
             return .object(o)
         })])
     }
@@ -1146,7 +1171,7 @@ private enum Samples {
             specimen("IssueAPIToken", IssueAPIToken(id: "TOK-2", user: "jdoe", secretHash: token.secretHash, label: "tablet")),
             specimen("APITokenRef", APITokenRef(token: "TOK-1")),
             specimen("PromiseRequest", PromiseRequest(promisedDate: day(15))),
-            specimen("ReasonRequest", ReasonRequest(reason: "customer withdrew")),
+            specimen("ReasonRequest", ReasonRequest(reason: "customer withdrew", signature: signature("released"))),
             specimen("MoveRequest", MoveRequest(to: "LS-LATHE-1")),
             specimen("LotStatusRequest", LotStatusRequest(status: .quarantine, reason: "porosity confirmed")),
             specimen("PromiseSalesOrderLine", PromiseSalesOrderLine(salesOrder: "SO-1001", line: 1, promisedDate: day(15))),
@@ -1380,7 +1405,17 @@ private enum Samples {
         note: "second sample over", by: "jdoe", at: now)
     static let disposition = Disposition(kind: .rework, reason: "re-turn the bore", workCenter: "WC-LATHE-2", decidedBy: "sup", decidedAt: now,
                                          approvedBy: "qa", approvedAt: day(1))
-    static let nonconformance = Nonconformance(
+    static let eSignature = ElectronicSignature(
+        signer: "qa", signerName: "Quinn Adler", meaning: .approved, at: now, record: SignedRecord(kind: .nonconformance, id: "NC-000001"),
+        action: "dispositionNonconformance", statement: "decide and approve the rework disposition of NC-000001", signedEvents: 2,
+        binding: String(repeating: "ab", count: 32))
+    static func signature(_ meaning: String) -> SignatureInput { SignatureInput(password: adminPassword, meaning: meaning) }
+    static let nonconformance = { () -> Nonconformance in
+        var nc = nonconformanceUnsigned
+        nc.signatures = [eSignature]
+        return nc
+    }()
+    static let nonconformanceUnsigned = Nonconformance(
         id: "NC-000001", description: "Inspection IR-000002 failed: 'bore' 52.07 mm is above the upper limit 52.05 mm (sample 2)",
         severity: .critical, status: .inRework, item: "HOUS-100", lots: ["LOT-H-2"], productionOrder: "PO-000003", operation: 10,
         workCenter: "WC-LATHE-1", location: "STORE-A", inspectionResult: "IR-000002", openedBy: "jdoe", openedAt: now, disposition: disposition,
@@ -1391,7 +1426,8 @@ private enum Samples {
     static let hold = Hold(
         id: "HOLD-000001", kind: .supplierLot, lot: "LOT-C-2", supplier: "Foundry Nord", supplierLot: "FDY-2026-131", productionOrder: "PO-000003",
         workCenter: "WC-LATHE-1", reason: "foundry recall: wrong alloy", lots: [heldLot], orders: ["PO-000003"], shipped: [shippedNotice],
-        placedBy: "qa", placedAt: now, released: true, releasedBy: "qa", releasedAt: day(1), releaseReason: "alloy confirmed by certificate")
+        placedBy: "qa", placedAt: now, released: true, releasedBy: "qa", releasedAt: day(1), releaseReason: "alloy confirmed by certificate",
+        signatures: [eSignature])
     static let inspectionStatus = InspectionStatus(
         productionOrder: "PO-000003", operation: 10, name: "Turn housing", item: "HOUS-100", inspectionRequired: true, outstanding: true,
         plan: turnPlan, requiredResults: 2, passedResults: 1, lotsToInspect: ["LOT-H-2"], results: [inspectionResult],
@@ -1410,10 +1446,11 @@ private enum Samples {
             specimen("OpenNonconformance", OpenNonconformance(description: "Sand inclusions on the flange", severity: .minor, lots: ["LOT-C-4"],
                                                               productionOrder: "PO-000004", operation: 10, workCenter: "WC-LATHE-1", location: "STORE-A")),
             specimen("Disposition", disposition),
-            specimen("DispositionRequest", DispositionRequest(disposition: .rework, reason: "re-turn the bore", workCenter: "WC-LATHE-2")),
+            specimen("DispositionRequest", DispositionRequest(disposition: .rework, reason: "re-turn the bore", workCenter: "WC-LATHE-2",
+                                                              signature: signature("approved"))),
             specimen("DispositionNonconformance", DispositionNonconformance(nonconformance: "NC-000001", disposition: .rework, reason: "re-turn the bore",
                                                                             workCenter: "WC-LATHE-2")),
-            specimen("ApprovalRequest", ApprovalRequest(approved: false, note: "scrap them instead")),
+            specimen("ApprovalRequest", ApprovalRequest(approved: false, note: "scrap them instead", signature: signature("rejected"))),
             specimen("ApproveDisposition", ApproveDisposition(nonconformance: "NC-000002", approved: false, note: "scrap them instead")),
             specimen("NonconformanceDispositioned", NonconformanceDispositioned(nonconformance: "NC-000001", disposition: disposition)),
             specimen("DispositionDecided", DispositionDecided(nonconformance: "NC-000002", approved: true, note: "certificate arrived", by: "qa", at: now)),

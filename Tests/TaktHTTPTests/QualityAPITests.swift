@@ -94,8 +94,10 @@ struct QualityAPITests {
 
             // Quality approves (an empty body approves): the nonconformance is closed as used as is.
             clock.advance(minutes: 10)
-            let approved = try accepted(await s.send(.POST, "/api/v1/nonconformances/\(nc)/approval", token: quality))
-            #expect(try types(approved) == ["dispositionDecided", "nonconformanceClosed"])
+            try await setPassword(s, for: "quality")
+            let approved = try accepted(await s.send(.POST, "/api/v1/nonconformances/\(nc)/approval", token: quality,
+                                                     body: #"{\#(signature("approved"))}"#))
+            #expect(try types(approved) == ["dispositionDecided", "nonconformanceClosed", "recordSigned"])
             record = try await s.send(.GET, "/api/v1/nonconformances/\(nc)", token: anna).json()
             #expect(record["status"] as? String == "closed")
             #expect((record["disposition"] as? [String: Any])?["approvedBy"] as? String == "quality")
@@ -182,14 +184,16 @@ struct QualityAPITests {
 
             // Release: not by the supervisor; by quality, with a reason: the castings are available again.
             clock.advance(minutes: 30)
+            try await setPassword(s, for: "quality")
             let refused = try await s.send(.POST, "/api/v1/holds/\(id)/release", token: supervisor, body: #"{"reason":"looks fine"}"#)
             #expect(refused.status == 403, "\(refused.text)")
             #expect(try await s.send(.GET, "/api/v1/lots/\(lot)", token: anna).json()["status"] as? String == "on-hold")
             #expect(try await s.send(.POST, "/api/v1/holds/\(id)/release", token: quality, body: "{}").status == 400, "the reason is required")
             let released = try accepted(await s.send(.POST, "/api/v1/holds/\(id)/release", token: quality,
-                                                     body: #"{"reason":"Supplier confirmed the alloy by certificate"}"#))
+                                                     body: #"{"reason":"Supplier confirmed the alloy by certificate",\#(signature("released"))}"#))
             #expect(try types(released).first == "holdReleased")
-            #expect(try types(released).dropFirst().allSatisfy { $0 == "lotStatusChanged" })
+            #expect(try types(released).dropFirst().dropLast().allSatisfy { $0 == "lotStatusChanged" })
+            #expect(try types(released).last == "recordSigned")
             let restored = try #require(try payload(released, "holdReleased")?["restoredLots"] as? [[String: Any]])
             #expect(restored.compactMap { $0["lot"] as? String }.sorted() == sameSupplierLot)
             #expect(try await s.send(.GET, "/api/v1/lots/\(lot)", token: anna).json()["status"] as? String == "available")

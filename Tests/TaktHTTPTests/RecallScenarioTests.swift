@@ -98,15 +98,18 @@ struct RecallScenarioTests {
             #expect(move.status == 409)
 
             // Disposition of the first-piece nonconformance: quality accepts it as it is.
+            try await setPassword(s, for: "quality")
             let disposition = try await command(s, t.quality, "dispositionNonconformance",
-                                                #"{"nonconformance":"\#(nc)","disposition":"use-as-is","reason":"Scrapped first piece was the setup part"}"#)
+                                                #"{"nonconformance":"\#(nc)","disposition":"use-as-is","reason":"Scrapped first piece was the setup part"}"#,
+                                                signature: signature("approved"))
             #expect(types(disposition).contains("nonconformanceClosed"))
 
             // Only quality releases a hold, with a reason; the lots are available again and the pumps ship.
             let denied = try await s.send(.POST, "/api/v1/commands", token: t.supervisor,
                                           body: #"{"type":"releaseHold","data":{"hold":"\#(holdID)","reason":"We need the pumps"}}"#)
             #expect(denied.status == 403)
-            let release2 = try await command(s, t.quality, "releaseHold", #"{"hold":"\#(holdID)","reason":"Supplier lab: melt 42 within specification"}"#)
+            let release2 = try await command(s, t.quality, "releaseHold", #"{"hold":"\#(holdID)","reason":"Supplier lab: melt 42 within specification"}"#,
+                                             signature: signature("released"))
             #expect(types(release2).contains("holdReleased"))
             #expect(await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.available, .available, .available])
             let shipped = try await command(s, t.warehouse, "shipLots", #"{"salesOrder":"SO-PX-1","line":1,"lots":["PX-LOT-1"]}"#)
@@ -195,8 +198,9 @@ private struct People {
 
 /// Submits `{"type": type, "data": data}` as `token`; expects it accepted and returns the answer.
 @discardableResult
-private func command(_ s: TestServer, _ token: String, _ type: String, _ data: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestServer.Reply {
-    let reply = try await s.send(.POST, "/api/v1/commands", token: token, body: #"{"type":"\#(type)","data":\#(data)}"#)
+private func command(_ s: TestServer, _ token: String, _ type: String, _ data: String, signature: String? = nil,
+                     sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestServer.Reply {
+    let reply = try await s.send(.POST, "/api/v1/commands", token: token, body: #"{"type":"\#(type)","data":\#(data)\#(signature.map { "," + $0 } ?? "")}"#)
     #expect((200..<300).contains(reply.status), "\(type): \(reply.status) \(reply.text)", sourceLocation: sourceLocation)
     return reply
 }

@@ -183,7 +183,9 @@ struct ScenarioCheck: @unchecked Sendable {
 
         var last: Int64 = 0
         for (n, role) in approvals.enumerated() {
-            let approved = try await s.send(.POST, path, token: try scenario.token(role), body: #"{"comment":"go ahead"}"#)
+            // Where the approval policy marks the action signed (re-inspect and release), the approver re-enters a password.
+            try await setPassword(s, for: role)
+            let approved = try await s.send(.POST, path, token: try scenario.token(role), body: #"{"comment":"go ahead",\#(signature("approved"))}"#)
             #expect(approved.status == 200, "\(role): \(approved.text)", sourceLocation: sourceLocation)
             let event = try #require(try events(approved).first)
             #expect(event["type"] as? String == "actionApproved", sourceLocation: sourceLocation)
