@@ -643,24 +643,24 @@ private func responseSchema(_ doc: JSONValue, operationID: String, status: Int) 
     return nil
 }
 
-private func encoded<T: Encodable>(_ value: T) throws -> JSONValue {
+func encoded<T: Encodable>(_ value: T) throws -> JSONValue {
     try TaktJSON.decoder.decode(JSONValue.self, from: TaktJSON.encoder.encode(value))
 }
 
 extension JSONValue {
-    fileprivate subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
-    fileprivate var objectValue: [String: JSONValue]? {
+    var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }
         return nil
     }
-    fileprivate var arrayValue: [JSONValue]? {
+    var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
     }
-    fileprivate var stringValue: String? {
+    var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
@@ -674,7 +674,7 @@ private struct SchemaChecker {
     static let keywords: Set<String> = [
         "$ref", "type", "properties", "required", "additionalProperties", "enum", "const", "items", "minItems", "maxItems",
         "uniqueItems", "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-        "allOf", "anyOf", "oneOf", "if", "then", "else", "description",
+        "allOf", "anyOf", "oneOf", "if", "then", "else", "description", "discriminator",
     ]
     let schemas: [String: JSONValue]
 
@@ -788,14 +788,14 @@ extension JSONValue {
 // MARK: - Sample plant
 
 /// A JSON value with the schema it should match, and (for Codable structs) whether Swift reads a given body.
-private struct Specimen {
+struct Specimen {
     var schema: String
     var json: JSONValue
     var decodes: ((Data) -> Bool)?
 }
 
 /// A small pump plant, built by hand: every model type, with every optional field filled in.
-private enum Samples {
+enum Samples {
     static let now = TaktJSON.parseDate("2026-11-24T06:00:00Z")!
     static func day(_ n: Int) -> Date { now.addingTimeInterval(Double(n) * 86_400) }
 
