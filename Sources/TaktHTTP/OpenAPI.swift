@@ -39,15 +39,22 @@ extension TaktAPI {
             "summary": .string(route.summary),
             "tags": .array([.string(route.tag)]),
         ]
-        if let roles = route.roles {
-            op["description"] = .string("Roles: " + roles.map(\.rawValue).joined(separator: ", ") + " (admins may do everything).")
+        let roles = Self.documentedRoles(route)
+        if route.requiresAuth {
+            op["security"] = .array([.object(["bearer": .array([])])])
+            op["x-takt-roles"] = .array(roles.map { .string($0.rawValue) })
+            op["description"] = .string(
+                roles == Role.allCases.sorted()
+                    ? "Roles: every signed-in user."
+                    : "Roles: " + roles.map(\.rawValue).joined(separator: ", ") + " (admins may do everything); other roles are answered 403.")
+        } else {
+            op["description"] = .string("No token needed.")
         }
-        if route.requiresAuth { op["security"] = .array([.object(["bearer": .array([])])]) }
         if !route.parameters.isEmpty {
             op["parameters"] = .array(route.parameters.map { p in
                 .object([
                     "name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
-                    "description": .string(p.description), "schema": .object(["type": .string(p.schema)]),
+                    "description": .string(p.description), "schema": Self.parameterSchema(p),
                 ])
             })
         }
@@ -75,11 +82,17 @@ extension TaktAPI {
         responses["400"] = problem("Malformed request: the field and rule are named")
         if route.requiresAuth {
             responses["401"] = problem("Missing or invalid API token")
-            responses["403"] = problem("The user's roles do not allow this")
+            responses["403"] = problem(roles == Role.allCases.sorted()
+                ? "The user is inactive, or the request reaches beyond what the user may see or do"
+                : "The user has none of the roles " + roles.map(\.rawValue).joined(separator: ", "))
+            responses["429"] = problem("Too many failed authentications from this client or for this account: wait `Retry-After` seconds")
         }
         if route.path.contains("{") || route.method != .get {
             // A command also answers 404 when something it names (a lot, a staging task, …) does not exist.
             responses["404"] = problem(route.method == .get ? "Not found" : "Not found: the resource in the path, or one the command names")
+        }
+        if route.requestSchema != nil {
+            responses["415"] = problem("The body is not `application/json`")
         }
         if route.method != .get {
             responses["409"] = problem("Conflicts with the current state, or an idempotency key reused for another request")
@@ -87,6 +100,45 @@ extension TaktAPI {
         }
         op["responses"] = .object(responses)
         return .object(op)
+    }
+
+    /// The roles that may call a route, as the document states them in `x-takt-roles` (admins always may).
+    /// A route that declares no roles is open to every signed-in user, except the define routes of the plant
+    /// model's collections, whose roles are those of the define command they submit.
+    static func documentedRoles(_ route: APIRoute) -> [Role] {
+        if let roles = route.roles { return Set(roles + [.admin]).sorted() }
+        if route.method != .get, let schema = route.requestSchema, let roles = defineRoles[schema] { return roles.sorted() }
+        return Role.allCases.sorted()
+    }
+
+    /// The roles of each collection's define command (`POST` and `PUT` of a plant-model collection), by the
+    /// collection's schema. A test holds this table to `Command.allowedRoles` of the same command.
+    static let defineRoles: [String: Set<Role>] = [
+        "Site": [.admin, .planner], "Skill": [.admin, .planner], "WorkCenter": [.admin, .planner],
+        "Item": [.admin, .planner], "BOM": [.admin, .planner], "Routing": [.admin, .planner],
+        "Location": [.admin, .planner, .warehouse], "Customer": [.admin, .planner, .sales],
+        "WorkInstruction": [.admin, .planner, .quality],
+    ]
+
+    /// Path parameters the handlers read as integers: an operation's sequence number, a sales-order line.
+    static let integerPathParameters: Set<String> = ["seq", "line"]
+
+    /// A parameter's schema: its type, and the ranges and formats the server checks, read from the parameter's
+    /// declaration (`limit` "1–500" becomes minimum 1, maximum 500; `from`/`to` are date-times).
+    static func parameterSchema(_ p: APIRoute.Parameter) -> JSONValue {
+        var schema: [String: JSONValue] = ["type": .string(p.schema)]
+        if p.location == .path, integerPathParameters.contains(p.name) { schema["type"] = .string("integer") }
+        if p.schema == "integer", let match = p.description.firstMatch(of: /(\d+)–(\d+)/),
+            let low = Double(match.1), let high = Double(match.2)
+        {
+            schema["minimum"] = .number(low)
+            schema["maximum"] = .number(high)
+        }
+        if p.location == .query, p.name == "from" || p.name == "to", p.description.contains("ISO 8601") {
+            schema["format"] = .string("date-time")
+        }
+        if p.name == "after", p.schema == "integer" { schema["minimum"] = .number(0) }
+        return .object(schema)
     }
 
     func schemaRef(_ name: String) -> JSONValue {

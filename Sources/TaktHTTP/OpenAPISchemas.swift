@@ -2030,13 +2030,21 @@ enum OpenAPISchemas {
     private static let settable = "the new status: available, on-hold, quarantine or scrapped (consumed, shipped and returned are set by execution, shipping and quality; a lot under a quality hold is only scrapped)"
 
     /// `{"type": …, "data": …}` where `data` follows the command type.
+    /// One alternative per command type (`type` a constant, `data` that command's schema), so a client or a fuzzer
+    /// can build a valid command from the schema alone; `type` is the discriminator.
     private static func command(_ description: String, extra: KeyValuePairs<String, JSONSchema> = [:]) -> JSONSchema {
-        var properties: [(String, JSONSchema)] = [
-            ("type", enumOf(Command.typeNames, "the command")),
-            ("data", typeless("the command's content; its schema depends on `type`")),
-        ]
-        properties += extra.map { ($0.key, $0.value) }
-        return obj(description, properties).dataByType(commandData)
+        let alternatives = commandData.map { entry -> JSONSchema in
+            var properties: [(String, JSONSchema)] = [
+                ("type", constant(.string(entry.type))),
+                ("data", ref(entry.schema, "the content of a \(entry.type) command")),
+            ]
+            properties += extra.map { ($0.key, $0.value) }
+            return obj("A \(entry.type) command.", properties)
+        }
+        var s = oneOf(alternatives)
+        s.fields["description"] = .string(description)
+        s.fields["discriminator"] = .object(["propertyName": .string("type")])
+        return s
     }
 
     /// One recorded event, as `JSONIO.eventJSON` writes it.

@@ -129,6 +129,27 @@ struct OpenAPITests {
         }
     }
 
+    @Test("Every operation that needs a token states its roles; a define route's roles are those of the command it submits")
+    func rolesAreStated() async throws {
+        let (api, doc) = try await makeDocument()
+        for route in api.routes where route.requiresAuth {
+            let op = doc["paths"]?[route.path]?[route.method.rawValue.lowercased()]
+            let stated = Set(op?["x-takt-roles"]?.arrayValue?.compactMap { $0.stringValue } ?? [])
+            #expect(stated.contains("admin"), "\(route.operationID) does not state its roles")
+            #expect(op?["description"]?.stringValue?.hasPrefix("Roles: ") == true, "\(route.operationID): the text names no roles")
+            #expect(op?["responses"]?["401"] != nil && op?["responses"]?["429"] != nil, "\(route.operationID): 401 and 429 undeclared")
+            if route.requestSchema != nil { #expect(op?["responses"]?["415"] != nil, "\(route.operationID): 415 undeclared") }
+        }
+        let schemaOfType = Dictionary(uniqueKeysWithValues: OpenAPISchemas.commandData.map { ($0.type, $0.schema) })
+        for command in Samples.commands where command.typeName.hasPrefix("define") {
+            let schema = try #require(schemaOfType[command.typeName])
+            guard let stated = TaktAPI.defineRoles[schema] else { continue }  // not a collection's define (e.g. a playbook)
+            #expect(stated == command.allowedRoles, "\(schema): the document's roles differ from \(command.typeName)'s")
+        }
+        let defined = Set(api.routes.filter { $0.method == .post && $0.roles == nil && $0.operationID == "create\($0.requestSchema ?? "")" }.compactMap(\.requestSchema))
+        #expect(defined == Set(TaktAPI.defineRoles.keys), "every collection with a define route has its roles in defineRoles")
+    }
+
     @Test("The schema checker understands every keyword the schemas use")
     func checkerCoversKeywords() async throws {
         let (_, doc) = try await makeDocument()
@@ -656,24 +677,24 @@ private func responseSchema(_ doc: JSONValue, operationID: String, status: Int) 
     return nil
 }
 
-private func encoded<T: Encodable>(_ value: T) throws -> JSONValue {
+func encoded<T: Encodable>(_ value: T) throws -> JSONValue {
     try TaktJSON.decoder.decode(JSONValue.self, from: TaktJSON.encoder.encode(value))
 }
 
 extension JSONValue {
-    fileprivate subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> JSONValue? {
         if case .object(let o) = self { return o[key] }
         return nil
     }
-    fileprivate var objectValue: [String: JSONValue]? {
+    var objectValue: [String: JSONValue]? {
         if case .object(let o) = self { return o }
         return nil
     }
-    fileprivate var arrayValue: [JSONValue]? {
+    var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
     }
-    fileprivate var stringValue: String? {
+    var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
@@ -687,7 +708,7 @@ private struct SchemaChecker {
     static let keywords: Set<String> = [
         "$ref", "type", "properties", "required", "additionalProperties", "enum", "const", "items", "minItems", "maxItems",
         "uniqueItems", "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-        "allOf", "anyOf", "oneOf", "if", "then", "else", "description",
+        "allOf", "anyOf", "oneOf", "if", "then", "else", "description", "discriminator",
     ]
     let schemas: [String: JSONValue]
 
@@ -801,14 +822,14 @@ extension JSONValue {
 // MARK: - Sample plant
 
 /// A JSON value with the schema it should match, and (for Codable structs) whether Swift reads a given body.
-private struct Specimen {
+struct Specimen {
     var schema: String
     var json: JSONValue
     var decodes: ((Data) -> Bool)?
 }
 
 /// A small pump plant, built by hand: every model type, with every optional field filled in.
-private enum Samples {
+enum Samples {
     static let now = TaktJSON.parseDate("2026-11-24T06:00:00Z")!
     static func day(_ n: Int) -> Date { now.addingTimeInterval(Double(n) * 86_400) }
 
