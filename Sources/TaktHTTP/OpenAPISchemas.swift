@@ -183,7 +183,7 @@ enum OpenAPISchemas {
         ("APIToken", obj("An API token of a user. Only the SHA-256 hash of its secret is stored.", [
             "id": code("token ID"),
             "user": code("the user it signs in as"),
-            "secretHash": sha256("lowercase hex SHA-256 of the secret"),
+            "secretHash": redacted("the secret's hash never leaves the server: always \"[redacted]\""),
             "label": words("what the token is for, e.g. `line 3 terminal`"),
             "issuedAt": date("when it was issued"),
             "revoked": bool("a revoked token no longer signs in"),
@@ -201,7 +201,8 @@ enum OpenAPISchemas {
         ("IssueAPIToken", obj("Issue an API token (command data).", [
             "id": code("token ID; numbered by the plant when left out").optional,
             "user": code("the user it signs in as"),
-            "secretHash": sha256("lowercase hex SHA-256 of the secret; the secret itself never enters the log"),
+            "secretHash": schema(["type": .string("string"), "pattern": .string("^[0-9a-f]{64}$")],
+                                 "lowercase hex SHA-256 of the secret; the secret itself never enters the log, the hash never leaves it"),
             "label": words("what the token is for"),
         ])),
         ("APITokenRef", obj("Names an API token.", [
@@ -2117,8 +2118,9 @@ private func revision(_ description: String) -> JSONSchema {
     schema(["type": .string("string"), "minLength": .number(1), "maxLength": .number(20), "pattern": .string("\\S")], description)
 }
 
-private func sha256(_ description: String) -> JSONSchema {
-    schema(["type": .string("string"), "pattern": .string("^[0-9a-f]{64}$")], description)
+/// A secret withheld by the server (``Redaction``).
+private func redacted(_ description: String) -> JSONSchema {
+    schema(["type": .string("string"), "const": .string("[redacted]")], description)
 }
 
 /// A local time of day, `HH:mm`.

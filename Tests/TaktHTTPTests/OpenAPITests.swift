@@ -258,7 +258,7 @@ struct OpenAPITests {
         try check(state.productionOrders.values, "ProductionOrder")
         try check(state.lots.values, "Lot")
         try check(state.users.values, "User")
-        try check(state.tokens.values, "APIToken")
+        try check(state.tokens.values.map(\.redacted), "APIToken")
         try check(state.workInstructions.values, "WorkInstruction")
         try check(state.operations.values.joined(), "OperationProgress")
         try check(state.operations.values.joined().flatMap(\.segments), "WorkSegment")
@@ -892,7 +892,8 @@ enum Samples {
                                 deliveryNote: "LS-88412")
     static let operatorUser = User(id: "jdoe", name: "Jana Doe", roles: [.operator, .quality],
                                    certifications: [Certification(skill: "CNC-TURN", validUntil: day(365)), Certification(skill: "WELD-TIG")])
-    static let token = APIToken(id: "TOK-1", user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "line 3 terminal", issuedAt: now)
+    /// As the server sends it: the secret's hash redacted.
+    static let token = APIToken(id: "TOK-1", user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "line 3 terminal", issuedAt: now).redacted
 
     /// Commands of every type, in an order the engine accepts.
     static let commands: [Command] = [
@@ -1189,7 +1190,7 @@ enum Samples {
             specimen("APIToken", token), specimen("TokenList", TokenList(items: [token])),
             specimen("IssuedToken", IssuedToken(token: token, secret: "takt_abc123")),
             specimen("TokenRequest", TokenRequest(label: "line 3 terminal")),
-            specimen("IssueAPIToken", IssueAPIToken(id: "TOK-2", user: "jdoe", secretHash: token.secretHash, label: "tablet")),
+            specimen("IssueAPIToken", IssueAPIToken(id: "TOK-2", user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "tablet")),
             specimen("APITokenRef", APITokenRef(token: "TOK-1")),
             specimen("PromiseRequest", PromiseRequest(promisedDate: day(15))),
             specimen("ReasonRequest", ReasonRequest(reason: "customer withdrew", signature: signature("released"))),
@@ -1501,7 +1502,7 @@ enum Samples {
             specimen("User", User(id: "ops", name: "Ops", roles: [.admin])),
             specimen("Certification", operatorUser.certifications[1]),
             specimen("IssuedToken", IssuedToken(token: token, secret: nil)),
-            specimen("IssueAPIToken", IssueAPIToken(user: "jdoe", secretHash: token.secretHash, label: "tablet")),
+            specimen("IssueAPIToken", IssueAPIToken(user: "jdoe", secretHash: Engine.hash(secret: "s3cret"), label: "tablet")),
             specimen("Problem", Problem.badRequest("limit", "range", "limit must be an integer from 1 to 500 (got '0')")),
             specimen("Problem", Problem.notFound("lot 'NOPE' does not exist")),
             specimen("Problem", Problem.from(DomainError(.conflict, [

@@ -36,12 +36,6 @@ struct RoleMatrixTests {
                         let status = try await Self.status(s, call, token: tokens[role])
                         if roles.contains(role.rawValue) {
                             #expect(status != 401 && status != 403 && status < 500, "\(id) as \(role.rawValue): documented as allowed, answered \(status)")
-                        } else if Self.existenceBeforeAuthorization.contains(id), status == 409 {
-                            // Finding 10 of issue 13: a define route looks the ID up before the engine authorizes; the
-                            // handler fix (authorization first) is another part of the issue. Remove the entry when it lands.
-                            withKnownIssue("\(id) answers a refused role 409 (exists) before 403") {
-                                #expect(status == 403, "\(id) as \(role.rawValue): documented as refused, answered \(status)")
-                            }
                         } else {
                             #expect(status == 403, "\(id) as \(role.rawValue): documented as refused, answered \(status)")
                         }
@@ -70,6 +64,7 @@ struct RoleMatrixTests {
             let hidden: Set<String> = ["userCreated", "userUpdated", "apiTokenIssued", "apiTokenRevoked"]
             var text = ""
             var after = 0
+            var lastSeen = 0
             for _ in 0..<1_000 {  // the demo log has a few thousand events: at most 1,000 pages of 1,000
                 let page = try await s.send(.GET, "/api/v1/events?after=\(after)&limit=1000", token: operatorToken)
                 if page.status != 200 { break }
@@ -77,24 +72,19 @@ struct RoleMatrixTests {
                 let json = try page.json()
                 let items = json["events"] as? [[String: Any]] ?? []
                 if items.isEmpty { break }
+                lastSeen = items.compactMap { $0["sequence"] as? Int }.max() ?? lastSeen
                 after = json["next"] as? Int ?? after
             }
-            let stream = try await Self.streamText(s, token: operatorToken, bytes: 4 << 20)
-            withKnownIssue("the event log is redacted per role by the http part of issue 13 (finding 3)") {
-                for (source, body) in [("GET /api/v1/events", text), ("GET /api/v1/events/stream", stream)] {
-                    for type in hidden { #expect(!body.contains("\"type\":\"\(type)\""), "\(source) shows \(type) events to an operator") }
-                    for hash in hashes { #expect(!body.contains(hash), "\(source) shows a token hash to an operator") }
-                }
+            let stream = try await Self.streamText(s, token: operatorToken, until: lastSeen, bytes: 4 << 20)
+            for (source, body) in [("GET /api/v1/events", text), ("GET /api/v1/events/stream", stream)] {
+                for type in hidden { #expect(!body.contains("\"type\":\"\(type)\""), "\(source) shows \(type) events to an operator") }
+                for hash in hashes { #expect(!body.contains(hash), "\(source) shows a token hash to an operator") }
             }
             #expect(text.contains("\"type\":\"productionOrderCreated\""), "the operator still reads the plant's events")
         }
     }
 
     // MARK: - Helpers
-
-    /// Operations whose specimen body names an ID the demo plant already has, and that check existence before the
-    /// role (issue 13, finding 10): a refused role gets 409 instead of 403 until the handlers authorize first.
-    static let existenceBeforeAuthorization: Set<String> = ["createSite", "createWorkCenter", "createLocation"]
 
     struct Call: Sendable {
         var method: HTTPMethod
@@ -140,8 +130,8 @@ struct RoleMatrixTests {
     }
 
     /// Up to `bytes` of the live stream from the start of the log, until the last committed event arrived.
-    static func streamText(_ s: TestServer, token: String, bytes: Int) async throws -> String {
-        let last = await s.engine.committedSequence
+    /// The live stream from the start until the event `last` (the last one the reader may see) or `bytes` arrived.
+    static func streamText(_ s: TestServer, token: String, until last: Int, bytes: Int) async throws -> String {
         var request = HTTPClientRequest(url: s.baseURL + "/api/v1/events/stream?after=0")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
