@@ -158,6 +158,16 @@ extension TaktWeb {
                                 Pages.hidden("back", back)
                                 el("label", ["for": "comment-\(a.id)"], text: "Comment (required to reject)")
                                 el("textarea", ["id": "comment-\(a.id)", "name": "comment", "rows": "2"]) {}
+                                let decision = DecideAction(exception: e.id, action: a.id, comment: nil)
+                                if let signing = state.signatureRequirement(for: .approveAction(decision), actor: viewer.user.id) {
+                                    // 21 CFR Part 11 §11.200: the signer re-enters the password at the moment of signing.
+                                    el("p", ["class": "muted"], text: "Electronic signature: deciding this action signs it. Approving means "
+                                        + "“\(signing.meanings.first?.rawValue ?? "approved")” — you \(signing.statement); rejecting means “rejected”. "
+                                        + "Signed as \(viewer.user.name) (\(viewer.user.id.rawValue)).")
+                                    el("label", ["for": "password-\(a.id)"], text: "Your password")
+                                    void("input", ["type": "password", "id": "password-\(a.id)", "name": "password", "autocomplete": "current-password",
+                                                   "required": "required"])
+                                }
                                 el("div", ["class": "toolbar"]) {
                                     el("button", ["type": "submit", "class": "primary", "name": "decision", "value": "approve", "id": "approve-\(a.id)"], text: "Approve")
                                     el("button", ["type": "submit", "class": "danger", "name": "decision", "value": "reject", "id": "reject-\(a.id)",
@@ -167,6 +177,15 @@ extension TaktWeb {
                         } else {
                             el("p", ["class": "muted"], text: "Waiting for \(needed.map(\.rawValue).joined(separator: " or ")); your roles cannot decide this action.")
                         }
+                    }
+                }
+            }
+            if let signatures = e.signatures, !signatures.isEmpty {
+                el("h2", text: "Electronic signatures")
+                el("ul") {
+                    for sig in signatures {
+                        el("li", text: "\(sig.signerName) (\(sig.signer.rawValue)), \(Format.dateTime(sig.at, state.plantTimeZone)), "
+                           + "meaning “\(sig.meaning.rawValue)”: \(sig.statement)")
                     }
                 }
             }
@@ -192,20 +211,25 @@ extension TaktWeb {
     }
 
     /// Approve or reject, as the signed-in user; the plant checks the role the action needs.
-    func decide(_ viewer: Viewer, form: Form, exception: String, action: String, decision: String) async throws -> (String, Flash?) {
+    func decide(_ viewer: Viewer, form: Form, exception: String, action: String, decision: String, client: String) async throws -> (String, Flash?) {
         let back = "/exceptions/\(urlEncode(exception))"
         let comment = form.trimmed("comment")
         let d = DecideAction(exception: PlantException.ID(exception), action: action, comment: comment)
+        /// The signature, when the plant's rule asks for one: the password typed on the form, the rule's meaning.
+        func signature(_ command: Command) async -> SignatureCredential? {
+            guard let need = await engine.read({ $0.signatureRequirement(for: command, actor: viewer.user.id) }) else { return nil }
+            return SignatureCredential(password: form["password"] ?? "", meaning: need.meanings.first?.rawValue ?? "approved", client: client)
+        }
         switch decision {
         case "approve":
-            try await submit(.approveAction(d), as: viewer)
+            try await submit(.approveAction(d), as: viewer, signature: await signature(.approveAction(d)))
             let status = await engine.read { $0.exceptions[d.exception]?.actions.first { $0.id == action }?.status }
             let done = status == .approved
             return (back, Flash(kind: .success, title: done ? "Approved" : "Your approval is recorded",
                                 lines: [done ? "Action \(action) is approved and will be carried out." : "Action \(action) still needs other approvals."]))
         case "reject":
             guard comment != nil else { throw WebError("A comment is needed", "Say why you reject action \(action).") }
-            try await submit(.rejectAction(d), as: viewer)
+            try await submit(.rejectAction(d), as: viewer, signature: await signature(.rejectAction(d)))
             return (back, Flash(kind: .success, title: "Rejected", lines: ["Action \(action) is rejected."]))
         default:
             throw WebError("Unknown decision", "Choose approve or reject.")

@@ -61,7 +61,7 @@ public struct TaktWeb: Sendable {
         page(router, "/exceptions/{id}", .exceptions) { r, c, v in await web.exceptionPage(r, v, id: c.parameters.get("id") ?? "") }
         action(router, "/exceptions/{id}/actions/{action}/{decision}", .exceptions) { r, c, v, form in
             try await web.decide(v, form: form, exception: c.parameters.get("id") ?? "", action: c.parameters.get("action") ?? "",
-                                 decision: c.parameters.get("decision") ?? "")
+                                 decision: c.parameters.get("decision") ?? "", client: Web.client(c))
         }
         action(router, "/outcome-requests", .exceptions) { r, _, v, form in try await web.outcomeRequest(v, form: form) }
         page(router, "/terminal", .terminal) { r, _, v in await web.terminalIndex(r, v) }
@@ -181,8 +181,9 @@ public struct TaktWeb: Sendable {
 
     /// Submits a command as the signed-in user, exactly as the API does.
     @discardableResult
-    func submit(_ command: Command, as viewer: Viewer) async throws -> CommandOutcome {
-        try await engine.submit(CommandEnvelope(command: command, actor: .user(viewer.user.id), correlationID: nil))
+    /// Submits a command as the signed-in user; `signature` carries the password re-entered on a form that signs.
+    func submit(_ command: Command, as viewer: Viewer, signature: SignatureCredential? = nil) async throws -> CommandOutcome {
+        try await engine.submit(CommandEnvelope(command: command, actor: .user(viewer.user.id), correlationID: nil, signature: signature))
     }
 
     func html(_ node: Node, status: HTTPResponse.Status = .ok) -> Response {

@@ -242,6 +242,48 @@ struct WebServerTests {
         }
     }
 
+    @Test("An action the policy marks as signed asks for the planner's password on the page; without it or with a wrong one nothing is decided; with it the approval is signed")
+    func signedApprovalInTheInbox() async throws {
+        try await WebServer.run { s in
+            _ = try await s.engine.submit(CommandEnvelope(
+                command: .defineApprovalPolicy(ApprovalPolicy(rules: [ApprovalPolicy.ApprovalRule(action: .resequence, roles: [.planner], signed: true)])),
+                actor: .system))
+            let exception = PlantException(
+                id: "EXC-000001", kind: .machineDown, title: "WC-MILL-1 is down", subject: "machine-down:WC-MILL-1",
+                disruption: Disruption(kind: .machineDown, workCenter: "WC-MILL-1", from: WebServer.morning), raisedAt: WebServer.morning,
+                severity: .high, functions: [.production], causeChain: [CauseLink(kind: "event", text: "WC-MILL-1 went down")],
+                impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2)),
+                actions: [ProposedAction(id: "A1", title: "Resequence WC-MILL-1", steps: [ActionStep(kind: .resequence, summary: "run other work first", commands: [])],
+                                         predicted: PlanKPIs(), effect: "late orders 2 → 0", cost: 10, costTerms: [], rank: 1, rationale: "cheapest",
+                                         approvals: [.planner], schedule: nil)])
+            _ = try await s.engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system, correlationID: nil))
+            let id = try #require(await s.engine.read { $0.exceptions.keys.first })
+            _ = try await s.engine.setPassword(of: "planner", to: "correct horse battery", current: nil, by: .system, client: "test")
+
+            let planner = try await s.signIn(try await s.issueToken(for: "planner"))
+            let detail = try await s.send(.GET, "/exceptions/\(id)", cookie: planner)
+            #expect(detail.text.contains("Electronic signature"))
+            #expect(detail.text.contains("password-A1"))
+
+            let without = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner, form: [("comment", "go")])
+            #expect(without.status == 303)
+            let wrong = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner, form: [("comment", "go"), ("password", "guess")])
+            #expect(wrong.status == 303)
+            #expect(await s.engine.read { $0.exceptions[id]?.actions.first?.status } == .proposed, "nothing decided without the right password")
+
+            let signed = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner,
+                                          form: [("comment", "go"), ("password", "correct horse battery")])
+            #expect(signed.status == 303)
+            #expect(await s.engine.read { $0.exceptions[id]?.actions.first?.status } == .approved)
+            let signature = try #require(await s.engine.read { $0.exceptions[id]?.signatures?.first })
+            #expect(signature.signer == "planner")
+            #expect(signature.meaning == .approved)
+            let page = try await s.send(.GET, "/exceptions/\(id)", cookie: planner)
+            #expect(page.text.contains("Electronic signatures"))
+            #expect(page.text.contains("meaning “approved”"))
+        }
+    }
+
     @Test("The outcome-request box shows the planner's answer in words, also while it is not built")
     func outcomeRequest() async throws {
         try await WebServer.run { s in
