@@ -326,7 +326,7 @@ extension PlantState {
             return passing.isEmpty ? "plan '\(plan.id)', first piece: no passed result yet" : nil
         case .everyN:
             let n = plan.everyUnits ?? 1
-            let needed = max(1, Int(saturating: (op.reported / n - 1e-9).rounded(.up)))
+            let needed = Self.inspectionsNeeded(reported: op.reported, everyUnits: n)
             return passing.count >= needed ? nil
                 : "plan '\(plan.id)', every \(Self.number(n)) units: \(passing.count) of \(needed) passed results for \(Self.number(op.reported)) reported"
         case .everyLot:
@@ -627,5 +627,13 @@ extension PlantState {
             holds[r.hold]?.releaseReason = r.reason
         default: break
         }
+    }
+}
+
+extension PlantState {
+    /// Passed inspections an every-n plan needs for `reported` units: one per started `everyUnits`, at least one
+    /// (saturating: no value the log holds can trap). The one rule; the API's inspection status reads it too.
+    public static func inspectionsNeeded(reported: Double, everyUnits: Double) -> Int {
+        max(1, Int(saturating: (reported / everyUnits - 1e-9).rounded(.up)))
     }
 }

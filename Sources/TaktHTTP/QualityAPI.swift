@@ -247,7 +247,7 @@ struct InspectionStatus: Codable, Sendable {
             case .firstPiece:
                 required = 1
             case .everyN:
-                required = max(1, Int((op.reported / (plan.everyUnits ?? 1) - 1e-9).rounded(.up)))
+                required = PlantState.inspectionsNeeded(reported: op.reported, everyUnits: plan.everyUnits ?? 1)
             case .everyLot:
                 let outputs = state.outputsByOrder[id] ?? []
                 let passedLots = Set(passing.compactMap(\.lot))

@@ -295,7 +295,7 @@ struct EventReading {
             if kind == .machineSlow {
                 guard let factor = rateFactor(m), factor > 0, factor < 1 else { return nil }
                 d.rateFactor = factor
-                title = "\(wc) runs at \(Int((factor * 100).rounded()))% of its ideal rate"
+                title = "\(wc) runs at \(Int(saturating: (factor * 100).rounded()))% of its ideal rate"
                 if let actual = m.actualRate, let ideal = m.idealRate { title += " (\(number(actual))/h instead of \(number(ideal))/h)" }
             } else if m.state == .down {
                 title = "\(wc) is down"
@@ -493,7 +493,7 @@ struct EventReading {
             perUnit = eligible.runMinutesPerUnit
         }
         guard perUnit > 0 else { return nil }
-        return Int((q.scrap * perUnit).rounded(.up))
+        return Int(saturating: (q.scrap * perUnit).rounded(.up))
     }
 
     /// The customer's date for the line an order serves: promised, else requested.
@@ -550,7 +550,7 @@ struct EventReading {
 
     // MARK: Words
 
-    func minutes(_ seconds: TimeInterval) -> Int { Int((seconds / 60).rounded()) }
+    func minutes(_ seconds: TimeInterval) -> Int { Int(saturating: (seconds / 60).rounded()) }
 
     func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
