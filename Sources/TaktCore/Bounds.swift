@@ -165,9 +165,18 @@ final class InspectionSink {
     func number(_ value: Double, _ path: [any CodingKey]) {
         if !value.isFinite {
             add(path, "finite") { "\($0) must be a finite number (got \(value))" }
+        } else if Self.isQuantity(path), abs(value) > Quantity.maximum {
+            // The same words as the field's own rule (``Validator/quantity``), whichever of the two sees it first.
+            add(path, "maximum") { "\($0) must be at most 1,000,000,000 (got \(value))" }
         } else if abs(value) > ValueLimits.maximumNumber {
             add(path, "maximum") { "\($0) must be at most 1,000,000,000,000 in magnitude (got \(value))" }
         }
+    }
+
+    /// A field holding a quantity (`quantity`, `receivedQuantity`, …): bounded by ``Quantity/maximum``.
+    static func isQuantity(_ path: [any CodingKey]) -> Bool {
+        guard let last = path.last(where: { $0.intValue == nil })?.stringValue.lowercased() else { return false }
+        return last.hasSuffix("quantity")
     }
 
     func integer<T: BinaryInteger>(_ value: T, _ path: [any CodingKey]) {
