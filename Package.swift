@@ -59,11 +59,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - The service: every use case a front end may call, over the engine
+        .target(
+            name: "TaktService",
+            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Front ends
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                "TaktCore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,7 +82,7 @@ let package = Package(
         .target(
             name: "TaktWeb",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),  // HMAC form tokens (CSRF)
                 .product(name: "Logging", package: "swift-log"),
@@ -88,7 +95,7 @@ let package = Package(
         .target(
             name: "TaktApp",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktHTTP", "TaktDemo", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo", "TaktOrchestration",
                 "TaktOrchestrator", "TaktWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `takt bench pages` requests pages over HTTP
@@ -138,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -8,6 +8,7 @@ import TaktDemo
 import TaktEngine
 import TaktHTTP
 import TaktOrchestrator
+import TaktService
 import TaktStore
 import TaktStoreSQLite
 import TaktWeb
@@ -115,9 +116,10 @@ public enum TaktApplication {
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let api = TaktAPI(engine: engine, logger: logger, version: version, bodyTimeout: timeouts.body)
+        let service = PlantService(engine: engine)
+        let api = TaktAPI(service: service, logger: logger, version: version, bodyTimeout: timeouts.body)
         let router = api.router()
-        TaktWeb(engine: engine, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
+        TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
         var app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: TimeAmount(timeouts.idle))),

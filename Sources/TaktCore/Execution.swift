@@ -772,3 +772,15 @@ extension OperationProgress {
         if let i = segments.indices.last, segments[i].end == nil { segments[i].end = end }
     }
 }
+
+extension PlantState {
+    /// The running operation at a work center that a scanned lot of `item` goes into: the first (by order and sequence)
+    /// whose order takes the item as a component, else the first running there (consuming then says why not).
+    /// Nil when nothing runs there.
+    public func operationConsuming(_ item: Item.ID, at workCenter: WorkCenter.ID) -> (ProductionOrder.ID, OperationProgress)? {
+        let running = operations.flatMap { id, ops in ops.filter { $0.workCenter == workCenter && $0.status == .running }.map { (id, $0) } }
+            .sorted { ($0.0, $0.1.sequence) < ($1.0, $1.1.sequence) }
+        let takes = running.first { id, _ in productionOrders[id].flatMap { component(of: $0, for: item) } != nil }
+        return takes ?? running.first
+    }
+}

@@ -11,6 +11,9 @@ public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
 /// A person (or an integration) that acts in the plant. Every event records its actor.
 public struct User: Codable, Sendable, Hashable, Identifiable {
     public typealias ID = Identifier<User>
+    /// IDs no user may take (compared in lower case): the server writes as `system`, and a user of that name would share
+    /// its idempotency keys and its place in the log.
+    public static let reservedIDs: Set<String> = ["system"]
     public var id: ID
     public var name: String
     public var roles: [Role]

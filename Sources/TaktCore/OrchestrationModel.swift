@@ -706,6 +706,32 @@ public struct Playbook: Codable, Sendable, Hashable, Identifiable {
         self.automatic = automatic
         self.assumedDurationMinutes = assumedDurationMinutes
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, name, description, version, enabled, event, conditions, exceptionKind, severity, functions, actions, tasks, notify
+        case automatic, assumedDurationMinutes
+    }
+
+    /// Left-out lists are empty, `enabled` is true, `severity` medium and `version` 0 (the plant numbers versions): the
+    /// defaults every front end gets, since they live in the type.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ID.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        description = try c.decodeIfPresent(String.self, forKey: .description)
+        version = try c.decodeIfPresent(Int.self, forKey: .version) ?? 0
+        enabled = try c.decodeIfPresent(Bool.self, forKey: .enabled) ?? true
+        event = try c.decode(String.self, forKey: .event)
+        conditions = try c.decodeIfPresent([PlaybookCondition].self, forKey: .conditions) ?? []
+        exceptionKind = try c.decode(DisruptionKind.self, forKey: .exceptionKind)
+        severity = try c.decodeIfPresent(ExceptionSeverity.self, forKey: .severity) ?? .medium
+        functions = try c.decodeIfPresent([PlantFunction].self, forKey: .functions) ?? []
+        actions = try c.decodeIfPresent([ActionKind].self, forKey: .actions) ?? []
+        tasks = try c.decodeIfPresent([ExceptionTask].self, forKey: .tasks) ?? []
+        notify = try c.decodeIfPresent([Role].self, forKey: .notify) ?? []
+        automatic = try c.decodeIfPresent([ActionKind].self, forKey: .automatic) ?? []
+        assumedDurationMinutes = try c.decodeIfPresent(Int.self, forKey: .assumedDurationMinutes)
+    }
 }
 
 /// Which roles must approve each kind of action. Kinds not listed need a planner.

@@ -296,6 +296,9 @@ extension PlantState {
             return [.lotStatusChanged(.init(lot: lot.id, from: lot.status, to: change.status, reason: change.reason))]
 
         case .createUser(let user):
+            if User.reservedIDs.contains(user.id.rawValue.lowercased()) {
+                throw .invalid("id", "reserved", "'\(user.id)' is reserved for the server itself")
+            }
             if users[user.id] != nil { throw .conflict("id", "exists", "user '\(user.id)' already exists") }
             try validate(user)
             return [.userCreated(user)]
@@ -494,6 +497,12 @@ extension PlantState {
             if let batch = op.transferBatch { v.quantity(batch, "\(f).transferBatch") }
         }
         try v.throwIfAny()
+    }
+
+    /// The production order creating `new` would make, checked exactly as ``decide(_:actor:now:)`` checks
+    /// `createProductionOrder` (capable-to-promise asks this of an order that is not created).
+    public func formProductionOrder(_ new: NewProductionOrder, now: Date) throws(DomainError) -> ProductionOrder {
+        try validate(new, now: now)
     }
 
     func validate(_ new: NewProductionOrder, now: Date) throws(DomainError) -> ProductionOrder {

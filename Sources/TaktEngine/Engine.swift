@@ -98,10 +98,18 @@ public actor Engine {
 
     // MARK: - Queries
 
-    /// Runs `body` on the committed state (never on events that are not yet durable).
-    public func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
-        while dirty { await withCheckedContinuation { readWaiters.append($0) } }
+    /// Runs `body` on a copy of the committed state (never on events that are not yet durable), outside the actor:
+    /// the copy is taken on the actor (copy-on-write, so it is cheap) and the work runs on the caller's task, so a heavy
+    /// read never delays a command.
+    public nonisolated func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
+        let state = await snapshot()
         return try body(state)
+    }
+
+    /// A copy of the committed state.
+    public func snapshot() async -> PlantState {
+        while dirty { await withCheckedContinuation { readWaiters.append($0) } }
+        return state
     }
 
     /// The sequence of the last committed event.
@@ -234,8 +242,15 @@ public actor Engine {
         return mine
     }
 
+    /// How often a batch is decided again when another writer appended to the log first.
+    static let conflictRetries = 3
+
     /// Decides and applies a batch, appends it in one transaction, and answers each command.
-    private func process(_ batch: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
+    ///
+    /// The engine does not assume it is the log's only writer: when another writer appended first (several servers on one
+    /// database), it catches up with the log and decides the batch again on the new state, a few times at most.
+    private func process(_ batch: [CommandEnvelope], attempt: Int = 0) async -> [Result<CommandOutcome, any Error>] {
+        let before = state  // copy-on-write: what to return to when the append fails
         var results = [Result<CommandOutcome, any Error>?](repeating: nil, count: batch.count)
         // 1. Idempotency: look up every keyed command's record, per actor.
         var known: [String: [String: IdempotencyRecord]] = [:]
@@ -326,13 +341,28 @@ public actor Engine {
                 notifier.publish(state.sequence)
                 await snapshotIfDue()
             } catch {
-                logger.error("append failed, reloading state from the log: \(error)")
+                let movedOn = error.code == .concurrencyConflict || error.code == .duplicateIdempotencyKey
+                if movedOn { logger.notice("another writer appended first; catching up with the log: \(error)") } else {
+                    logger.error("append failed, catching up with the log: \(error)")
+                }
+                state = before
                 do {
-                    (state, lastSnapshot) = try await Engine.load(from: store, logger: logger)
+                    var caughtUp = before  // still `dirty`, so nothing else touches the state meanwhile
+                    try await Engine.replay(store: store, into: &caughtUp)
+                    state = caughtUp
                 } catch {
-                    logger.critical("reloading state failed: \(error)")
+                    logger.critical("catching up with the log failed, reloading it whole: \(error)")
+                    do {
+                        (state, lastSnapshot) = try await Engine.load(from: store, logger: logger)
+                    } catch {
+                        logger.critical("reloading state failed: \(error)")
+                    }
                 }
                 dirty = false
+                if movedOn && attempt < Self.conflictRetries {
+                    notifier.publish(state.sequence)
+                    return await process(batch, attempt: attempt + 1)
+                }
                 let failure = EngineError(.storage, "the command could not be stored: \(error)")
                 for i in recordIndex.keys { results[i] = .failure(failure) }
                 for i in sameBatchReplays.keys { results[i] = .failure(failure) }
@@ -383,6 +413,32 @@ public actor Engine {
         return hex(SHA256.hash(data: data).prefix(16))
     }
 
+    /// Folds into the state whatever other writers appended to the log since this engine last looked (several servers
+    /// on one database); followers then see it. Returns the committed sequence.
+    @discardableResult
+    public func catchUp() async throws -> Int64 {
+        let decoder = TaktJSON.decoder
+        for _ in 0..<100_000 {  // pages of 2,000: bounded, and far more than any log holds between two looks
+            while dirty { await withCheckedContinuation { readWaiters.append($0) } }
+            let from = state.sequence
+            let page = try await store.read(after: from, limit: 2_000)
+            if page.isEmpty { return state.sequence }
+            // A commit of this engine may have landed while reading: then read again from where it left the state.
+            guard state.sequence == from, !dirty else { continue }
+            var next = state
+            for e in page {
+                do {
+                    next.apply(try Event(type: e.type, payload: e.payload, decoder: decoder), sequence: e.sequence)
+                } catch {
+                    throw EngineError(.storage, "event \(e.sequence) (\(e.type)) cannot be decoded: \(error)")
+                }
+            }
+            state = next
+            notifier.publish(state.sequence)
+        }
+        return state.sequence
+    }
+
     // MARK: - Snapshots
 
     private func snapshotIfDue() async {
@@ -410,9 +466,11 @@ public actor Engine {
         try await store.read(after: after, limit: limit)
     }
 
-    /// All events after `position`, then every new one as it is committed, until the task is cancelled.
-    public nonisolated func subscribe(after position: Int64) -> EventSubscription {
-        EventSubscription(engine: self, position: position)
+    /// Follows the log from `position`: pages of events as they are committed, and `.idle` when nothing came for `idle`
+    /// (see ``LogFollower``). The one way anything follows the log: the API's and the web's event streams, the
+    /// orchestrator, the benchmarks.
+    public nonisolated func follow(after position: Int64, pageSize: Int = 500, idle: Duration = .seconds(1)) -> LogFollower {
+        LogFollower(engine: self, position: position, pageSize: pageSize, idle: idle)
     }
 
     nonisolated func waitForCommit(after position: Int64) async { await notifier.wait(after: position) }
@@ -439,35 +497,6 @@ extension Actor {
         if case .user(let id) = self { return id }
         return nil
     }
-}
-
-/// The log from a position on, then live: an `AsyncSequence` of ``RecordedEvent``s that ends when its task is cancelled.
-public struct EventSubscription: AsyncSequence, Sendable {
-    public typealias Element = RecordedEvent
-    let engine: Engine
-    let position: Int64
-
-    public struct AsyncIterator: AsyncIteratorProtocol {
-        let engine: Engine
-        var position: Int64
-        var buffer: [RecordedEvent] = []
-        var index = 0
-
-        public mutating func next() async throws -> RecordedEvent? {
-            while index >= buffer.count {
-                if Task.isCancelled { return nil }
-                buffer = try await engine.events(after: position, limit: 500)
-                index = 0
-                if buffer.isEmpty { await engine.waitForCommit(after: position) }
-            }
-            let event = buffer[index]
-            index += 1
-            position = event.sequence
-            return event
-        }
-    }
-
-    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(engine: engine, position: position) }
 }
 
 extension Engine {

@@ -4,22 +4,23 @@ import Hummingbird
 import Logging
 import TaktCore
 import TaktEngine
+import TaktService
 import TaktStore
 
 /// The Takt HTTP API: every route under `/api/v1`, plus `/healthz`.
 public struct TaktAPI: Sendable {
-    public let engine: Engine
+    public let service: PlantService
     public let logger: Logger
     /// The server's version, reported by `/healthz` and the OpenAPI document.
     public let version: String
-    /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour): the engine's.
-    public var now: @Sendable () -> Date { engine.now }
+    /// The clock for answers that depend on the time (a dispatch list's interlocks, open labour): the service's.
+    public var now: @Sendable () -> Date { service.now }
 
     /// A request body must have arrived this long after the server began reading it.
     public let bodyTimeout: Duration
 
-    public init(engine: Engine, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
-        self.engine = engine
+    public init(service: PlantService, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
+        self.service = service
         self.logger = logger
         self.version = version
         self.bodyTimeout = bodyTimeout
@@ -34,18 +35,18 @@ public struct TaktAPI: Sendable {
         for route in all {
             let handler = route.handler
             let requiresAuth = route.requiresAuth
-            let engine = engine
+            let service = service
             router.on(RouterPath(route.routerPath), method: route.method) { request, context in
                 var context = context
                 var request = request
                 // The order is the contract: who you are (401, 429), then which request this is (an Idempotency-Key's
-                // repeat is recognised by the engine before roles and state are looked at), then the route.
-                if requiresAuth { context.user = try await authenticate(request, client: context.client, engine: engine) }
+                // repeat is recognised by the service before roles and state are looked at), then the route.
+                if requiresAuth { context.user = try await authenticate(request, client: context.client, service: service) }
                 if request.method != .get && request.method != .head {
                     let body = try await JSONIO.collectBody(of: &request, context: context, timeout: bodyTimeout)
                     guard request.headers[.idempotencyKey] != nil else { return try await handler(request, context) }
                     let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-                    context.requestDigest = Engine.requestDigest(method: request.method.rawValue, target: target, body: body.readableBytesView)
+                    context.requestDigest = PlantService.requestDigest(method: request.method.rawValue, target: target, body: body.readableBytesView)
                 }
                 return try await handler(request, context)
             }
@@ -73,7 +74,7 @@ public struct TaktAPI: Sendable {
         var r: [APIRoute] = []
         r.append(APIRoute(method: .get, path: "/healthz", operationID: "health", summary: "Liveness: the server answers and its log is readable",
                           tag: "System", requiresAuth: false, successStatus: 200, responseSchema: "Health", parameters: []) { _, _ in
-            let sequence = await engine.committedSequence
+            let sequence = await service.committedSequence
             return try JSONIO.response(Health(status: "ok", version: version, sequence: sequence))
         })
         r.append(APIRoute(method: .get, path: "/api/v1/openapi.json", operationID: "openapi", summary: "This API's OpenAPI 3.1 document",
@@ -158,7 +159,7 @@ public struct TaktAPI: Sendable {
     func collection<E: Codable & Sendable & Identifiable>(_ spec: CollectionSpec<E>, define: (@Sendable (E) -> Command)?) -> [APIRoute]
     where E.ID: Comparable & Sendable & CustomStringConvertible {
         let base = "/api/v1/\(spec.path)"
-        let engine = engine
+        let service = service
         var routes: [APIRoute] = []
         let filterParams = [APIRoute.Parameter.query("limit", "page size, 1–500 (default 50)", schema: "integer"),
                             .query("after", "cursor: the `next` value of the previous page")]
@@ -167,7 +168,7 @@ public struct TaktAPI: Sendable {
                                tag: spec.tag ?? spec.schema, requiresAuth: true, roles: spec.readRoles.map { $0.sorted() }, successStatus: 200,
                                responseSchema: "Page<\(spec.schema)>", parameters: filterParams) { request, ctx in
             try checkRead(spec.readRoles, ctx)
-            let all = await engine.read { spec.select($0) }
+            let all = await service.read { spec.select($0) }
             let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
             return try JSONIO.response(try spec.page(all, query: query))
         })
@@ -176,7 +177,7 @@ public struct TaktAPI: Sendable {
                                responseSchema: spec.schema, parameters: [.path("id", "\(spec.noun) ID")]) { request, ctx in
             try checkRead(spec.readRoles, ctx)
             let id = try ctx.parameters.require("id")
-            let all = await engine.read { spec.select($0) }
+            let all = await service.read { spec.select($0) }
             guard let entity = all.first(where: { $0.key.description == id })?.value else {
                 throw Problem.notFound("\(spec.noun) '\(id)' does not exist")
             }
@@ -187,7 +188,7 @@ public struct TaktAPI: Sendable {
                                    tag: spec.tag ?? spec.schema, requiresAuth: true, requestSchema: spec.schema, successStatus: 201,
                                    responseSchema: spec.schema, parameters: [.idempotencyKey]) { request, ctx in
                 let entity = try await JSONIO.decode(E.self, from: request, context: ctx)
-                // POST creates only. The engine checks it after the idempotency lookup and the role check, atomically with
+                // POST creates only. The service checks it after the idempotency lookup and the role check, atomically with
                 // the command: a retry replays the first answer, a wrong role gets 403, and only then an existing ID 409.
                 let id = entity.id
                 let createOnly: @Sendable (PlantState) throws -> Void = { state in
@@ -299,13 +300,12 @@ public struct TaktAPI: Sendable {
     // MARK: - Users and tokens
 
     var userRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         return [
             APIRoute(method: .post, path: "/api/v1/users", operationID: "createUser", summary: "Create a user with roles",
                      tag: "User", requiresAuth: true, roles: [.admin], requestSchema: "User", successStatus: 201,
                      responseSchema: "User", parameters: [.idempotencyKey]) { request, ctx in
                 let user = try await JSONIO.decode(User.self, from: request, context: ctx)
-                guard user.id.rawValue != "system" else { throw DomainError.invalid("id", "reserved", "'system' is reserved for the server itself") }
                 return try await submitReturningEntity(.createUser(user), request: request, context: ctx, status: .created)
             },
             APIRoute(method: .put, path: "/api/v1/users/{id}", operationID: "updateUser", summary: "Change a user's name, roles, certifications or activity",
@@ -322,10 +322,8 @@ public struct TaktAPI: Sendable {
                      tag: "User", requiresAuth: true, successStatus: 200, responseSchema: "TokenList", parameters: [.path("id", "user ID")]) { _, ctx in
                 let id = try ctx.parameters.require("id")
                 let me = try ctx.requireUser()
-                guard me.has(.admin) || me.id.rawValue == id else {
-                    throw EngineError(.forbidden, "only an admin may see another user's tokens")
-                }
-                let tokens = await engine.read { s in s.tokens.values.filter { $0.user.rawValue == id }.sorted { $0.id < $1.id } }
+                if me.id.rawValue != id { try UseCase.readOthersTokens.authorize(me) }
+                let tokens = await service.read { s in s.tokens.values.filter { $0.user.rawValue == id }.sorted { $0.id < $1.id } }
                 return try JSONIO.response(TokenList(items: tokens.map(\.redacted)))
             },
             APIRoute(method: .post, path: "/api/v1/users/{id}/tokens", operationID: "issueToken",
@@ -334,9 +332,9 @@ public struct TaktAPI: Sendable {
                      parameters: [.path("id", "user ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let body = try await JSONIO.decode(TokenRequest.self, from: request, context: ctx)
-                let secret = Engine.newTokenSecret()
+                let secret = PlantService.newTokenSecret()
                 let outcome = try await submit(
-                    .issueAPIToken(.init(user: .init(id), secretHash: Engine.hash(secret: secret), label: body.label)), request: request, context: ctx)
+                    .issueAPIToken(.init(user: .init(id), secretHash: PlantService.hash(secret: secret), label: body.label)), request: request, context: ctx)
                 guard case .apiTokenIssued(let token)? = try outcome.domainEvents().last else {
                     throw EngineError(.storage, "token issue produced no token")
                 }
@@ -364,7 +362,7 @@ public struct TaktAPI: Sendable {
     // MARK: - Commands
 
     var commandRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         return [
             APIRoute(method: .post, path: "/api/v1/commands", operationID: "submitCommand",
                      summary: "Submit any command as {\"type\": …, \"data\": …}", tag: "Command", requiresAuth: true,
@@ -387,7 +385,7 @@ public struct TaktAPI: Sendable {
                     CommandEnvelope(command: $0.command, actor: .user(user.id), idempotencyKey: $0.idempotencyKey, correlationID: correlation,
                                     signature: credential($0.signature, context: ctx))
                 }
-                let results = await engine.submitBatch(envelopes)
+                let results = await service.submitBatch(envelopes)
                 var parts: [String] = []
                 var accepted = 0
                 for result in results {
@@ -410,7 +408,7 @@ public struct TaktAPI: Sendable {
     // MARK: - The event log
 
     var eventRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         return [
             APIRoute(method: .get, path: "/api/v1/events", operationID: "listEvents", summary: "Page through the event log",
                      tag: "Event", requiresAuth: true, successStatus: 200, responseSchema: "EventPage",
@@ -423,8 +421,8 @@ public struct TaktAPI: Sendable {
                 }
                 let after = try intParameter(q["after"].map(String.init), name: "after", default: 0, range: 0...Int64.max)
                 let limit = try intParameter(q["limit"].map(String.init), name: "limit", default: 100, range: 1...1000)
-                let events = try await engine.events(after: after, limit: Int(limit))
-                let last = await engine.committedSequence
+                let events = try await service.events(after: after, limit: Int(limit))
+                let last = await service.committedSequence
                 // `next` is the last sequence read, shown or not: a reader pages past what it may not see.
                 let next = events.last?.sequence ?? after
                 let visible = events.filter { JSONIO.isVisible($0, to: reader.roles) }
@@ -442,9 +440,9 @@ public struct TaktAPI: Sendable {
                 if let text = header ?? query {
                     start = try intParameter(text, name: header != nil ? "Last-Event-ID" : "after", default: 0, range: 0...Int64.max)
                 } else {
-                    start = await engine.committedSequence
+                    start = await service.committedSequence
                 }
-                return sseResponse(engine: engine, after: start, roles: reader.roles)
+                return sseResponse(service: service, after: start, roles: reader.roles)
             },
         ]
     }
@@ -452,15 +450,29 @@ public struct TaktAPI: Sendable {
     // MARK: - Helpers
 
     /// Submits a command as the signed-in user, with the request's Idempotency-Key and correlation ID.
-    /// Every rule a route adds about the state goes in `precondition`, never before this call: the engine looks the key up
+    /// Every rule a route adds about the state goes in `precondition`, never before this call: the service looks the key up
     /// first (a retry answers the first answer), then checks the roles, then the precondition, then decides.
     func submit(_ command: Command, request: Request, context: TaktContext,
                 precondition: (@Sendable (PlantState) throws -> Void)? = nil, signature: SignatureInput? = nil) async throws -> CommandOutcome {
         let user = try context.requireUser()
-        return try await engine.submit(
+        return try await service.submit(
             CommandEnvelope(command: command, actor: .user(user.id), idempotencyKey: request.headers[.idempotencyKey],
                             correlationID: request.headers[.correlationID], precondition: precondition,
                             requestDigest: context.requestDigest, signature: credential(signature, context: context)))
+    }
+
+    /// The signed-in caller of a use case, with the request's idempotency key, digest and correlation ID.
+    func caller(_ request: Request, _ context: TaktContext) throws -> Caller {
+        Caller(user: try context.requireUser(), idempotencyKey: request.headers[.idempotencyKey], requestDigest: context.requestDigest,
+               correlationID: request.headers[.correlationID])
+    }
+
+    /// Answers with the payload of an outcome's first event of `type` (201 or, for a replay, 200).
+    func answer(_ outcome: CommandOutcome, event type: String, status: HTTPResponse.Status) throws -> Response {
+        guard let event = outcome.events.first(where: { $0.type == type }) else {
+            throw EngineError(.storage, "the command recorded no \(type) event")
+        }
+        return JSONIO.response(try publicPayload(event), status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
     }
 
     /// Answers with the entity as recorded in the command's last event (so a replay answers the same).
@@ -481,11 +493,7 @@ public struct TaktAPI: Sendable {
     /// (a command may record others beside it, e.g. projected shortages).
     func submitReturningEvent(_ command: Command, type: String, request: Request, context: TaktContext,
                               status: HTTPResponse.Status) async throws -> Response {
-        let outcome = try await submit(command, request: request, context: context)
-        guard let event = outcome.events.first(where: { $0.type == type }) else {
-            throw EngineError(.storage, "\(command.typeName) recorded no \(type) event")
-        }
-        return JSONIO.response(try publicPayload(event), status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
+        try answer(try await submit(command, request: request, context: context), event: type, status: status)
     }
 
     func submitReturningEvents(_ command: Command, request: Request, context: TaktContext,
@@ -521,7 +529,7 @@ func intParameter(_ text: String?, name: String, default value: Int64, range: Cl
 
 /// The user behind the request's bearer token. A client that keeps sending bad tokens is slowed down
 /// (``Engine/authenticate(tokenSecret:client:)``, shared with the web sign-in): 429 with `Retry-After` until its wait is over.
-func authenticate(_ request: Request, client: String, engine: Engine) async throws -> User {
+func authenticate(_ request: Request, client: String, service: PlantService) async throws -> User {
     guard let header = request.headers[.authorization] else {
         throw Problem.unauthorized("send an API token as 'Authorization: Bearer <token>'")
     }
@@ -529,7 +537,7 @@ func authenticate(_ request: Request, client: String, engine: Engine) async thro
     guard parts.count == 2, parts[0].lowercased() == "bearer" else {
         throw Problem.unauthorized("the Authorization header must be 'Bearer <token>'")
     }
-    switch await engine.authenticate(tokenSecret: String(parts[1]).trimmingCharacters(in: .whitespaces), client: client) {
+    switch await service.authenticate(tokenSecret: String(parts[1]).trimmingCharacters(in: .whitespaces), client: client) {
     case .user(let user):
         return user
     case .refused:

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// The request context of the Takt API: the authenticated user, once the auth middleware has run.
 public struct TaktContext: RequestContext, RemoteAddressRequestContext {

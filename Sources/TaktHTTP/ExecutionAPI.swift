@@ -3,12 +3,13 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// Shop-floor execution through the API: operations of production orders, interlock overrides, inspections,
 /// lot consumption and production, clocking in and out, machine states and counts, work instructions, labour.
 extension TaktAPI {
     var executionRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         let now = now
         let op = "/api/v1/production-orders/{id}/operations/{seq}"
         let opParameters: [APIRoute.Parameter] = [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
@@ -32,7 +33,7 @@ extension TaktAPI {
                      parameters: [.path("id", "production order ID")]) { _, ctx in
                 _ = try ctx.requireUser()
                 let id = ProductionOrder.ID(try ctx.parameters.require("id"))
-                let list = try await engine.read { state throws -> OperationList in
+                let list = try await service.read { state throws -> OperationList in
                     guard state.productionOrders[id] != nil else { throw Problem.notFound("production order '\(id)' does not exist") }
                     return OperationList(productionOrder: id, items: state.operations[id] ?? [])
                 }
@@ -121,7 +122,7 @@ extension TaktAPI {
                 let (po, seq) = try operationRef(ctx)
                 let q = try queryParameters(request, allowed: ["lot"])
                 guard let lot = q["lot"], !lot.isEmpty else { throw Problem.badRequest("lot", "required", "the query parameter lot is required: the scanned lot's ID") }
-                let proposal = try await engine.read { state throws(DomainError) -> ConsumptionProposal in
+                let proposal = try await service.read { state throws(DomainError) -> ConsumptionProposal in
                     try state.consumptionProposal(productionOrder: po, operation: seq, lot: Lot.ID(lot))
                 }
                 return try JSONIO.response(proposal)
@@ -158,7 +159,7 @@ extension TaktAPI {
                      responseSchema: "ClockedInList", parameters: [.path("id", "work center ID")]) { _, ctx in
                 _ = try ctx.requireUser()
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
-                let list = try await engine.read { state throws -> ClockedInList in
+                let list = try await service.read { state throws -> ClockedInList in
                     guard state.workCenters[id] != nil else { throw Problem.notFound("work center '\(id)' does not exist") }
                     let here = state.clockedIn.values.filter { $0.workCenter == id }.sorted { ($0.since, $0.user) < ($1.since, $1.user) }
                     return ClockedInList(workCenter: id, items: here)
@@ -176,14 +177,14 @@ extension TaktAPI {
                 let me = try ctx.requireUser()
                 let q = try queryParameters(request, allowed: ["user", "workCenter", "from", "to"])
                 var user = q["user"].map { User.ID($0) }
-                if !(me.has(.admin) || me.has(.supervisor) || me.has(.planner)) {
-                    if let user, user != me.id { throw EngineError(.forbidden, "only admins, supervisors and planners may see another user's labour") }
+                if !UseCase.readOthersLabour.allows(me) {
+                    if let user, user != me.id { try UseCase.readOthersLabour.authorize(me) }
                     user = me.id
                 }
                 let (from, to) = try timeWindow(q, now: now())
                 let workCenter = q["workCenter"].map { WorkCenter.ID($0) }
                 let (who, at) = (user, now())
-                let report = await engine.read { LabourReport(state: $0, user: who, workCenter: workCenter, from: from, to: to, now: at) }
+                let report = await service.read { LabourReport(state: $0, user: who, workCenter: workCenter, from: from, to: to, now: at) }
                 return try JSONIO.response(report)
             },
 
@@ -209,7 +210,7 @@ extension TaktAPI {
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let q = try queryParameters(request, allowed: ["from", "to"])
                 let (from, to) = try timeWindow(q, now: now())
-                let history = try await engine.read { state throws -> MachineStateHistory in
+                let history = try await service.read { state throws -> MachineStateHistory in
                     guard state.workCenters[id] != nil else { throw Problem.notFound("work center '\(id)' does not exist") }
                     return MachineStateHistory(workCenter: id, from: from, to: to, all: state.machineStates[id] ?? [])
                 }

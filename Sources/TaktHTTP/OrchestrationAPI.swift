@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 import TaktOrchestration
 import TaktStore
 
@@ -12,7 +13,7 @@ import TaktStore
 /// command or reads the plant state. Reads are open to every signed-in user.
 extension TaktAPI {
     var orchestrationRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         let tag = "Orchestration"
         func roles(_ command: Command) -> [Role] { command.allowedRoles.sorted() }
         let exc: PlantException.ID = ""
@@ -35,7 +36,7 @@ extension TaktAPI {
             _ = try ctx.requireUser()
             let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
             let filter = try InboxFilter(query: query)
-            let all = await engine.read { Array($0.exceptions.values) }
+            let all = await service.read { Array($0.exceptions.values) }
             let items = all.filter(filter.matches).sorted { a, b in
                 a.raisedAt != b.raisedAt ? a.raisedAt > b.raisedAt : a.id > b.id
             }.map(ExceptionSummary.init)
@@ -48,7 +49,7 @@ extension TaktAPI {
                           parameters: [.path("id", "exception ID")]) { _, ctx in
             _ = try ctx.requireUser()
             let id = PlantException.ID(try ctx.parameters.require("id"))
-            guard let exception = await engine.read({ $0.exceptions[id] }) else { throw Problem.notFound("exception '\(id)' does not exist") }
+            guard let exception = await service.read({ $0.exceptions[id] }) else { throw Problem.notFound("exception '\(id)' does not exist") }
             return try JSONIO.response(exception)
         })
 
@@ -88,59 +89,25 @@ extension TaktAPI {
 
         // MARK: Outcome requests
 
-        let outcomeRoles: [Role] = [.admin, .planner, .sales, .supervisor]
         r.append(APIRoute(method: .post, path: "/api/v1/outcome-requests", operationID: "requestOutcome",
                           summary: "Ask for an outcome, in words (`text`, e.g. \"expedite SO-000012 to 2026-12-01\") or as a structured "
                             + "`request`; the answer is an exception whose actions are up to three plan options, each with its predicted "
                             + "KPIs and the approvals it needs",
-                          tag: tag, requiresAuth: true, roles: outcomeRoles, requestSchema: "OutcomeRequestBody", successStatus: 201,
+                          tag: tag, requiresAuth: true, roles: UseCase.requestOutcome.roles.sorted(), requestSchema: "OutcomeRequestBody", successStatus: 201,
                           responseSchema: "PlantException", parameters: [.idempotencyKey]) { request, ctx in
-            let user = try ctx.requireUser()
-            guard user.has(.admin) || !Set(outcomeRoles).isDisjoint(with: user.roles) else {
-                throw EngineError(.forbidden, "an outcome request needs one of the roles: \(outcomeRoles.map(\.rawValue).joined(separator: ", "))")
-            }
+            try UseCase.requestOutcome.authorize(try ctx.requireUser())
             let body = try await JSONIO.decode(OutcomeRequestBody.self, from: request, context: ctx)
-            let now = engine.now()
-            let state = await engine.read { $0 }
-            let outcome: OutcomeRequest
-            let text: String?
+            let ask: OutcomeAsk
             switch (body.text, body.request) {
-            case (let t?, nil):
-                guard !t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-                    throw DomainError.invalid("text", "required", "say what outcome you want, e.g. \"expedite SO-000012 to 2026-12-01\"")
-                }
-                do throws(OrchestrationError) {
-                    outcome = try Orchestration.parse(t, state: state, now: now)
-                } catch {
-                    throw DomainError.invalid("text", error.rule, error.message)
-                }
-                text = t
-            case (nil, let structured?):
-                outcome = structured
-                text = nil
-            default:
-                throw Problem.badRequest("text", "one-of", "send exactly one of `text` and `request`")
+            case (let text?, nil): ask = .words(text)
+            case (nil, let structured?): ask = .structured(structured)
+            default: throw Problem.badRequest("text", "one-of", "send exactly one of `text` and `request`")
             }
-            var exception: PlantException
-            do throws(OrchestrationError) {
-                exception = try Orchestration.plan(outcome, text: text, state: state, now: now, by: user.id)
-            } catch {
-                let field = text != nil ? "text" : (error.field == "(plant)" ? "request" : "request.\(error.field)")
-                throw DomainError.invalid(field, error.rule, error.message)
-            }
-            exception.raisedBy = user.id
-            if exception.request == nil { exception.request = outcome }
-            if exception.requestText == nil { exception.requestText = text }
-            // raiseException is the orchestrator's command (admin only): a planner's request is written by the system on their
-            // behalf, recorded as raised by them. Their idempotency key is kept apart from everyone else's.
-            let actor: TaktEngine.Actor = user.has(.admin) ? .user(user.id) : .system
-            let key = request.headers[.idempotencyKey].map { user.has(.admin) ? $0 : "outcome:\(user.id):\($0)" }
-            let result = try await engine.submit(CommandEnvelope(command: .raiseException(exception), actor: actor, idempotencyKey: key,
-                                                                 correlationID: request.headers[.correlationID]))
-            guard let event = result.events.first(where: { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }) else {
+            let outcome = try await service.requestOutcome(ask, by: try caller(request, ctx))
+            guard let event = outcome.events.first(where: { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }) else {
                 throw EngineError(.storage, "raiseException recorded no exceptionRaised event")
             }
-            return JSONIO.response(event.payload, status: result.replayed ? .ok : .created, headers: replayHeaders(result))
+            return JSONIO.response(event.payload, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
         })
 
         // MARK: Playbooks and the approval policy
@@ -168,12 +135,7 @@ extension TaktAPI {
                 }
             }
             object["id"] = .string(id)
-            let defaults: [String: JSONValue] = [
-                "version": .number(0), "enabled": .bool(true), "severity": .string(ExceptionSeverity.medium.rawValue),
-                "conditions": .array([]), "functions": .array([]), "actions": .array([]), "tasks": .array([]), "notify": .array([]),
-                "automatic": .array([]),
-            ]
-            for (key, value) in defaults where object[key] == nil || object[key] == .null { object[key] = value }
+            // Left-out fields get the playbook's own defaults (Playbook's decoder, in the core).
             let playbook = try TaktJSON.decoder.decode(Playbook.self, from: TaktJSON.encoder.encode(JSONValue.object(object)))
             return try await submitReturningEntity(.definePlaybook(playbook), request: request, context: ctx, status: .ok)
         })
@@ -181,7 +143,7 @@ extension TaktAPI {
                           summary: "Which roles must approve each kind of action (kinds not listed need a planner)",
                           tag: tag, requiresAuth: true, successStatus: 200, responseSchema: "ApprovalPolicy", parameters: []) { _, ctx in
             _ = try ctx.requireUser()
-            return try JSONIO.response(await engine.read { $0.approvalPolicy })
+            return try JSONIO.response(await service.read { $0.approvalPolicy })
         })
         r.append(APIRoute(method: .put, path: "/api/v1/approval-policy", operationID: "putApprovalPolicy",
                           summary: "Replace the approval policy; it applies to the actions of exceptions raised from now on",
@@ -239,7 +201,7 @@ extension TaktAPI {
                           responseSchema: "AbsenceList", parameters: [.path("id", "user ID")]) { _, ctx in
             _ = try ctx.requireUser()
             let id = User.ID(try ctx.parameters.require("id"))
-            let list = try await engine.read { state throws -> AbsenceList in
+            let list = try await service.read { state throws -> AbsenceList in
                 guard state.users[id] != nil else { throw Problem.notFound("user '\(id)' does not exist") }
                 return AbsenceList(user: id, items: state.absences[id] ?? [])
             }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// An RFC 9457 problem: what went wrong, for the client, with the fields and rules that failed.
 public struct Problem: Error, Codable, Sendable {

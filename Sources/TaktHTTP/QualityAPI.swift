@@ -3,15 +3,16 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// Quality through the API: inspection plans and results, what an operation still waits for, nonconformances with
 /// their dispositions and approvals, and holds (see docs/quality.md). The rules are the core's; a route turns a path and
 /// a body into a command, or reads the plant state. Reads are open to every signed-in user.
 extension TaktAPI {
     var qualityRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         let tag = "Quality"
-        /// The roles of a command, as the command table has them (the engine enforces them).
+        /// The roles of a command, as the command table has them (the service enforces them).
         func roles(_ command: Command) -> [Role] { command.allowedRoles.sorted() }
         let nc: Nonconformance.ID = "", hold: Hold.ID = ""
         let ncParameters: [APIRoute.Parameter] = [.path("id", "nonconformance ID"), .idempotencyKey]
@@ -70,7 +71,7 @@ extension TaktAPI {
             guard let seq = Int(text) else {
                 throw Problem.badRequest("seq", "type", "the operation's sequence number must be an integer (got '\(text)')")
             }
-            let status = try await engine.read { state throws -> InspectionStatus in
+            let status = try await service.read { state throws -> InspectionStatus in
                 guard state.productionOrders[id] != nil else { throw Problem.notFound("production order '\(id)' does not exist") }
                 guard let status = InspectionStatus(state: state, order: id, operation: seq) else {
                     throw Problem.notFound("production order '\(id)' has no operation \(seq)")
@@ -199,7 +200,7 @@ struct InspectionStatus: Codable, Sendable {
     var item: Item.ID
     /// The routing step asks for an inspection, or an inspection plan exists for the item at this operation.
     var inspectionRequired: Bool
-    /// The engine's verdict: the next operation does not start and the order does not complete until this is false.
+    /// The service's verdict: the next operation does not start and the order does not complete until this is false.
     var outstanding: Bool
     /// The plan that decides (absent: the routing's inspection, recorded with `POST …/inspections`, decides).
     var plan: InspectionPlan?

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// One documented route: how it is served and how the OpenAPI document describes it.
 /// The router and the OpenAPI document are both built from the same list, so they cannot drift apart.
@@ -23,7 +24,7 @@ public struct APIRoute: Sendable {
     public var summary: String
     public var tag: String
     public var requiresAuth: Bool
-    /// Roles allowed, for the description (the engine enforces command roles).
+    /// Roles allowed, for the description (the service enforces command roles).
     public var roles: [Role]?
     /// Component schema of the JSON body, if any.
     public var requestSchema: String?

@@ -3,12 +3,13 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// Passwords and electronic signatures through the API (docs/security/sign.md). The rules are the core's and the
-/// engine's: which commands need a signature, the password rule, hashing, verification and throttling.
+/// service's: which commands need a signature, the password rule, hashing, verification and throttling.
 extension TaktAPI {
     var passwordRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         return [
             APIRoute(method: .post, path: "/api/v1/users/{id}/password", operationID: "setPassword",
                      summary: "Set a user's password (an admin for anyone; a user for themself with `currentPassword`). It is hashed "
@@ -18,7 +19,7 @@ extension TaktAPI {
                 let id = User.ID(try ctx.parameters.require("id"))
                 let me = try ctx.requireUser()
                 let body = try await JSONIO.decode(PasswordRequest.self, from: request, context: ctx)
-                let outcome = try await engine.setPassword(of: id, to: body.password, current: body.currentPassword, by: .user(me.id),
+                let outcome = try await service.setPassword(of: id, to: body.password, current: body.currentPassword, by: .user(me.id),
                                                            client: "api:\(me.id)")
                 guard case .passwordSet(let set)? = try outcome.domainEvents().first else {
                     throw EngineError(.storage, "setting the password recorded no event")
@@ -28,7 +29,7 @@ extension TaktAPI {
         ]
     }
 
-    /// The signature a request body carries, as the engine takes it (the client key throttles wrong passwords per user).
+    /// The signature a request body carries, as the service takes it (the client key throttles wrong passwords per user).
     func credential(_ input: SignatureInput?, context: TaktContext) -> SignatureCredential? {
         guard let input, let user = context.user else { return nil }
         return SignatureCredential(password: input.password, meaning: input.meaning, client: "api:\(user.id)")

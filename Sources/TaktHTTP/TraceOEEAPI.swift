@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// Reads over the execution record: lot genealogy (trace a lot backward to its supplier lots or forward to
 /// finished lots) and OEE (per ISO 22400-2) of a work center or of the whole plant over a time window.
@@ -15,7 +16,7 @@ extension TaktAPI {
     static let defaultTraceLimit = 10_000
 
     var traceOEERoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         let now = now
         let windowParameters: [APIRoute.Parameter] = [
             .init(name: "from", location: .query, description: "window start, ISO 8601 (e.g. 2026-11-25T05:00:00Z)", schema: "string",
@@ -56,7 +57,7 @@ extension TaktAPI {
                     }
                     limit = n
                 }
-                let state = await engine.read { $0 }
+                let state = await service.read { $0 }
                 guard let trace = state.trace(id, direction: direction, limit: limit) else {
                     throw Problem.notFound("lot '\(id)' does not exist")
                 }
@@ -72,7 +73,7 @@ extension TaktAPI {
                 let q = try queryParameters(request, allowed: ["from", "to", "by"])
                 let (from, to) = try oeeWindow(q)
                 let by = try oeeGrouping(q)
-                let state = await engine.read { $0 }
+                let state = await service.read { $0 }
                 guard state.workCenters[id] != nil else { throw Problem.notFound("work center '\(id)' does not exist") }
                 return try JSONIO.response(WorkCenterOEE(workCenter: id, from: from, to: to, by: by,
                                                          items: oeeReports(state, workCenter: id, from: from, to: to, by: by)))
@@ -86,7 +87,7 @@ extension TaktAPI {
                 let q = try queryParameters(request, allowed: ["from", "to", "by"])
                 let (from, to) = try oeeWindow(q)
                 let by = try oeeGrouping(q)
-                let state = await engine.read { $0 }
+                let state = await service.read { $0 }
                 let items = state.workCenters.keys.sorted().flatMap { oeeReports(state, workCenter: $0, from: from, to: to, by: by) }
                 return try JSONIO.response(PlantOEE(from: from, to: to, by: by, items: items))
             },
@@ -108,7 +109,7 @@ extension TaktAPI {
                     window["from"] = TaktJSON.formatDate(to.addingTimeInterval(-Double(PlantKPIs.oeeDays) * 86_400))
                 }
                 let (from, to) = try oeeWindow(window)
-                let kpis = await engine.read { $0.kpis(now: at, oeeFrom: from, oeeTo: to) }
+                let kpis = await service.read { $0.kpis(now: at, oeeFrom: from, oeeTo: to) }
                 return try JSONIO.response(kpis)
             },
         ]

@@ -3,16 +3,17 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// The warehouse through the API: receipts and expected receipts, stock, handling units, reservations, staging tasks,
 /// projected availability and shortages, and shipping (see docs/warehouse.md). The rules are the core's; a route
 /// turns a path and a body into a command, or reads the plant state.
 extension TaktAPI {
     var warehouseRoutes: [APIRoute] {
-        let engine = engine
+        let service = service
         let now = now
         let tag = "Warehouse"
-        /// The roles of a command, as the command table has them (the engine enforces them).
+        /// The roles of a command, as the command table has them (the service enforces them).
         func roles(_ command: Command) -> [Role] { command.allowedRoles.sorted() }
         let unit: HandlingUnit.ID = "", lot: Lot.ID = "", task: StagingTask.ID = ""
         let unitParameters: [APIRoute.Parameter] = [.path("id", "handling unit ID"), .idempotencyKey]
@@ -70,7 +71,7 @@ extension TaktAPI {
             _ = try ctx.requireUser()
             let q = try queryParameters(request, allowed: ["item", "location"])
             let item = q["item"].map { Item.ID($0) }, location = q["location"].map { Location.ID($0) }
-            let lines = await engine.read { $0.stock(item: item, location: location) }
+            let lines = await service.read { $0.stock(item: item, location: location) }
             return try JSONIO.response(StockList(items: lines))
         })
 
@@ -138,7 +139,7 @@ extension TaktAPI {
                           parameters: [.path("id", "production order ID")]) { _, ctx in
             _ = try ctx.requireUser()
             let id = ProductionOrder.ID(try ctx.parameters.require("id"))
-            let list = try await engine.read { state throws -> ReservationList in
+            let list = try await service.read { state throws -> ReservationList in
                 guard state.productionOrders[id] != nil else { throw Problem.notFound("production order '\(id)' does not exist") }
                 let items = (state.reservationsByOrder[id] ?? []).compactMap { state.reservations[$0] }.sorted { $0.id < $1.id }
                 return ReservationList(productionOrder: id, items: items)
@@ -182,7 +183,7 @@ extension TaktAPI {
                 return s
             }
             let order = q["productionOrder"].map { ProductionOrder.ID($0) }, workCenter = q["workCenter"].map { WorkCenter.ID($0) }
-            let items = await engine.read { state in
+            let items = await service.read { state in
                 state.stagingTasks(productionOrder: order).filter { view in
                     (status == nil || view.task.status == status) && (workCenter == nil || view.workCenter == workCenter)
                 }
@@ -236,7 +237,7 @@ extension TaktAPI {
             _ = try ctx.requireUser()
             let id = Item.ID(try ctx.parameters.require("id"))
             let at = TaktJSON.wholeSeconds(now())
-            let answer = try await engine.read { state throws -> ProjectedAvailability in
+            let answer = try await service.read { state throws -> ProjectedAvailability in
                 guard state.items[id] != nil else { throw Problem.notFound("item '\(id)' does not exist") }
                 return ProjectedAvailability(item: id, at: at, entries: state.projectedAvailability(item: id, now: at))
             }
@@ -258,7 +259,7 @@ extension TaktAPI {
             _ = try ctx.requireUser()
             let q = try queryParameters(request, allowed: ["item", "productionOrder"])
             let item = q["item"].map { Item.ID($0) }, order = q["productionOrder"].map { ProductionOrder.ID($0) }
-            let items = await engine.read { state in
+            let items = await service.read { state in
                 state.shortages.values.filter { s in
                     (item == nil || s.item == item) && (order == nil || s.affected.contains { $0.productionOrder == order })
                 }.sorted { ($0.from, $0.item) < ($1.from, $1.item) }

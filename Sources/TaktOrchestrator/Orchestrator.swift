@@ -139,11 +139,11 @@ public actor Orchestrator {
         saved = start
         logger.info("orchestrator following the log", metadata: ["after": "\(start)"])
         var failures = 0
+        var follower = engine.follow(after: start, pageSize: 200).makeAsyncIterator()
         while !Task.isCancelled {
-            let current = position ?? start
-            let page: [RecordedEvent]
+            let step: LogFollower.Step?
             do {
-                page = try await engine.events(after: current, limit: 200)
+                step = try await follower.next()
                 failures = 0
             } catch {
                 if Task.isCancelled { break }
@@ -152,10 +152,8 @@ public actor Orchestrator {
                 try? await Task.sleep(for: .milliseconds(min(5_000, 100 * failures)))
                 continue
             }
-            if page.isEmpty {
-                _ = await engine.waitForCommit(after: current, timeout: .seconds(1))
-                continue
-            }
+            guard let step else { break }
+            guard case .events(let page) = step else { continue }
             var unsaved = false
             laterSubjects = [:]
             for (n, recorded) in page.enumerated() {

@@ -3,12 +3,13 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 // The warehouse board, the quality board and the users & tokens page.
 
 extension TaktWeb {
     func warehousePage(_ request: Request, _ viewer: Viewer) async -> PageContent {
-        let (state, tasks) = await engine.read { s in (s, s.stagingTasks()) }
+        let (state, tasks) = await service.read { s in (s, s.stagingTasks()) }
         let open = tasks.filter { $0.task.status != .staged }.sorted { ($0.neededBy ?? .distantFuture, $0.task.id) < ($1.neededBy ?? .distantFuture, $1.task.id) }
         let now = now()
         let units = state.handlingUnits.values.sorted { $0.id < $1.id }
@@ -60,7 +61,7 @@ extension TaktWeb {
     }
 
     func qualityPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         // Inspections due: completed operations whose required inspection has not passed yet.
         var due: [(ProductionOrder.ID, OperationProgress, String)] = []
         for (po, ops) in state.operations {
@@ -120,7 +121,7 @@ extension TaktWeb {
     // MARK: - Users and tokens (admins)
 
     func adminPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         let users = state.users.values.sorted { $0.id < $1.id }
         var tokens: [User.ID: Int] = [:]
         for t in state.tokens.values where !t.revoked { tokens[t.user, default: 0] += 1 }
@@ -142,8 +143,8 @@ extension TaktWeb {
 
     func issueToken(_ viewer: Viewer, form: Form) async throws -> (String, Flash?) {
         guard let user = form.trimmed("user") else { throw WebError.missing("the user") }
-        let secret = Engine.newTokenSecret()
-        try await submit(.issueAPIToken(IssueAPIToken(user: .init(user), secretHash: Engine.hash(secret: secret), label: "web: issued by \(viewer.user.id)")),
+        let secret = PlantService.newTokenSecret()
+        try await submit(.issueAPIToken(IssueAPIToken(user: .init(user), secretHash: PlantService.hash(secret: secret), label: "web: issued by \(viewer.user.id)")),
                          as: viewer)
         return ("/admin", Flash(kind: .success, title: "Token for \(user) — shown once", lines: [secret]))
     }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 extension DeliveryVerdict {
     /// The badge's words and colour.
@@ -27,7 +28,7 @@ extension DeliveryVerdict {
 extension TaktWeb {
     func controlTower(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let now = now()
-        let (state, k) = await engine.read { s in (s, s.kpis(now: now)) }
+        let (state, k) = await service.read { s in (s, s.kpis(now: now)) }
         let d = k.delivery
         let late = d.entries.filter { $0.verdict == .late }
         let atRisk = d.entries.filter { $0.verdict == .atRisk }

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 import TaktOrchestration
 import TaktStore
 
@@ -11,19 +12,22 @@ extension TaktWeb {
         let q = request.uri.queryParameters
         let function = q["function"].flatMap { PlantFunction(rawValue: String($0)) }
         let showAll = q["status"].map(String.init) == "all"
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         let list = state.exceptions.values
             .filter { showAll || $0.status == .open || $0.status == .executing }
             .filter { function == nil || $0.functions.contains(function!) }
             .sorted { ($1.severity, $0.raisedAt, $0.id) < ($0.severity, $1.raisedAt, $1.id) }
+        let mayAsk = (try? UseCase.requestOutcome.authorize(viewer.user)) != nil
         let body = fragment {
-            el("section", ["class": "panel", "id": "outcome"]) {
-                el("h2", text: "Ask for an outcome")
-                el("form", ["method": "post", "action": "/outcome-requests", "class": "inline", "id": "outcome-form"]) {
-                    el("label", ["for": "outcome-text", "class": "muted"], text: "In plain English:")
-                    void("input", ["type": "text", "id": "outcome-text", "name": "text", "size": "70", "required": "",
-                                   "placeholder": "expedite SO-000012 to 2026-12-01 · fit a rush order for 20 PUMP-A by Friday · what if PO-000031 is cancelled"])
-                    el("button", ["type": "submit", "class": "primary"], text: "Plan options")
+            if mayAsk {
+                el("section", ["class": "panel", "id": "outcome"]) {
+                    el("h2", text: "Ask for an outcome")
+                    el("form", ["method": "post", "action": "/outcome-requests", "class": "inline", "id": "outcome-form"]) {
+                        el("label", ["for": "outcome-text", "class": "muted"], text: "In plain English:")
+                        void("input", ["type": "text", "id": "outcome-text", "name": "text", "size": "70", "required": "",
+                                       "placeholder": "expedite SO-000012 to 2026-12-01 · fit a rush order for 20 PUMP-A by Friday · what if PO-000031 is cancelled"])
+                        el("button", ["type": "submit", "class": "primary"], text: "Plan options")
+                    }
                 }
             }
             el("div", ["class": "toolbar"]) {
@@ -57,7 +61,7 @@ extension TaktWeb {
     }
 
     func exceptionPage(_ request: Request, _ viewer: Viewer, id: String) async -> PageContent {
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         guard let e = state.exceptions[PlantException.ID(id)] else {
             var p = PageContent(title: "Not found", body: el("p", text: "There is no exception \(id)."), status: .notFound)
             p.flash = nil
@@ -217,13 +221,13 @@ extension TaktWeb {
         let d = DecideAction(exception: PlantException.ID(exception), action: action, comment: comment)
         /// The signature, when the plant's rule asks for one: the password typed on the form, the rule's meaning.
         func signature(_ command: Command) async -> SignatureCredential? {
-            guard let need = await engine.read({ $0.signatureRequirement(for: command, actor: viewer.user.id) }) else { return nil }
+            guard let need = await service.read({ $0.signatureRequirement(for: command, actor: viewer.user.id) }) else { return nil }
             return SignatureCredential(password: form["password"] ?? "", meaning: need.meanings.first?.rawValue ?? "approved", client: client)
         }
         switch decision {
         case "approve":
             try await submit(.approveAction(d), as: viewer, signature: await signature(.approveAction(d)))
-            let status = await engine.read { $0.exceptions[d.exception]?.actions.first { $0.id == action }?.status }
+            let status = await service.read { $0.exceptions[d.exception]?.actions.first { $0.id == action }?.status }
             let done = status == .approved
             return (back, Flash(kind: .success, title: done ? "Approved" : "Your approval is recorded",
                                 lines: [done ? "Action \(action) is approved and will be carried out." : "Action \(action) still needs other approvals."]))
@@ -240,15 +244,8 @@ extension TaktWeb {
     /// shown as an exception. Until the analysis is built, its error is shown.
     func outcomeRequest(_ viewer: Viewer, form: Form) async throws -> (String, Flash?) {
         guard let text = form.trimmed("text") else { throw WebError.missing("what you want to achieve") }
-        let state = await engine.read { $0 }
-        let now = now()
-        let request = try Orchestration.parse(text, state: state, now: now)
-        let planned = try Orchestration.plan(request, text: text, state: state, now: now, by: viewer.user.id)
-        let outcome = try await engine.submit(CommandEnvelope(command: .raiseException(planned), actor: .system, correlationID: nil))
-        let id = outcome.events.compactMap { e -> String? in
-            guard e.type == "exceptionRaised" || e.type == "exceptionUpdated", let json = try? JSONSerialization.jsonObject(with: Data(e.payload)) as? [String: Any] else { return nil }
-            return json["id"] as? String
-        }.first
-        return (id.map { "/exceptions/\(urlEncode($0))" } ?? "/exceptions", Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"]))
+        let outcome = try await service.requestOutcome(.words(text), by: Caller(user: viewer.user))
+        let id = outcome.exceptionID
+        return (id.map { "/exceptions/\(urlEncode($0.rawValue))" } ?? "/exceptions", Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"]))
     }
 }

@@ -3,14 +3,15 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 extension TaktWeb {
     func genealogyPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let q = request.uri.queryParameters
         let lotID = q["lot"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
         let direction = q["direction"].flatMap { TraceDirection(rawValue: String($0)) } ?? .backward
-        let zone = await engine.read { $0.plantTimeZone }
-        let (trace, sample) = await engine.read { s -> (LotTrace?, [Lot.ID]) in
+        let zone = await service.read { $0.plantTimeZone }
+        let (trace, sample) = await service.read { s -> (LotTrace?, [Lot.ID]) in
             let t = lotID.isEmpty ? nil : s.trace(Lot.ID(lotID), direction: direction, limit: 400)
             let sample = lotID.isEmpty ? s.outputsByOrder.values.flatMap { $0 }.sorted().prefix(8).map { $0 } : []
             return (t, sample)

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import TaktCore
 import TaktEngine
+import TaktService
 
 extension TaktWeb {
     /// The page frame: header with the sections the user's roles open, the flash message, then the page.

@@ -5,6 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 import TaktEngine
+import TaktService
 import TaktStore
 
 extension TaktWeb {
@@ -15,29 +16,25 @@ extension TaktWeb {
         guard await viewer(request) != nil else {
             return Response(status: .unauthorized, headers: [.contentType: "text/plain"], body: ResponseBody(byteBuffer: ByteBuffer(string: "sign in first")))
         }
-        let engine = engine
-        let start = await engine.committedSequence
+        let service = service
+        let start = await service.committedSequence
         let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             let stopping = Atomic<Bool>(false)
             try await withGracefulShutdownHandler {
-                var position = start
                 var idle = 0
                 try await writer.write(ByteBuffer(string: "retry: 3000\n: takt live updates after \(start)\n\n"))
-                while !Task.isCancelled && !stopping.load(ordering: .relaxed) {
-                    let page = try await engine.events(after: position, limit: 1000)
-                    if page.isEmpty {
-                        if await !engine.waitForCommit(after: position, timeout: .seconds(1)) {
-                            idle += 1
-                            if idle >= 15 {
-                                idle = 0
-                                try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
-                            }
+                for try await step in service.follow(after: start, pageSize: 1000) {
+                    if stopping.load(ordering: .relaxed) { break }
+                    guard case .events(let page) = step, let position = page.last?.sequence else {
+                        idle += 1
+                        if idle >= 15 {
+                            idle = 0
+                            try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                         }
                         continue
                     }
                     idle = 0
-                    position = page.last?.sequence ?? position
                     let types = Array(Set(page.map(\.type))).sorted().map { "\"\($0)\"" }.joined(separator: ",")
                     try await writer.write(ByteBuffer(string: "id: \(position)\nevent: change\ndata: {\"sequence\":\(position),\"types\":[\(types)]}\n\n"))
                 }

@@ -3,11 +3,12 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 extension TaktWeb {
     func ordersPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let q = request.uri.queryParameters["q"].map { String($0).lowercased() } ?? ""
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         let forecasts = Dictionary(grouping: state.deliveryForecast(now: now()).entries.filter { $0.kind == .customerLine },
                                    by: { $0.salesOrder ?? "" })
         let orders = state.salesOrders.values.filter { so in
@@ -32,7 +33,7 @@ extension TaktWeb {
     }
 
     func orderPage(_ request: Request, _ viewer: Viewer, id: String) async -> PageContent {
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         guard let so = state.salesOrders[SalesOrder.ID(id)] else {
             return PageContent(title: "Not found", body: el("p", text: "There is no customer order \(id)."), status: .notFound)
         }

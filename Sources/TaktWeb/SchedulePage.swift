@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 /// How much time one Gantt view shows.
 enum Zoom: String, CaseIterable, Sendable {
@@ -186,7 +187,7 @@ private func f(_ v: Double) -> String { String(format: "%.1f", v) }
 extension TaktWeb {
     func schedulePage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let q = request.uri.queryParameters
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         let now = now()
         let zoom = q["zoom"].flatMap { Zoom(rawValue: String($0)) } ?? .day
         let wcParam = q["wc"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }

@@ -3,10 +3,11 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
+import TaktService
 
 extension TaktWeb {
     func terminalIndex(_ request: Request, _ viewer: Viewer) async -> PageContent {
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         let mine = state.clockedIn[viewer.user.id]?.workCenter
         let rows: [[Node]] = state.workCenters.values.sorted { $0.id < $1.id }.map { wc in
             let here = state.clockedIn.values.filter { $0.workCenter == wc.id }.map { state.users[$0.user]?.name ?? $0.user.rawValue }.sorted()
@@ -24,7 +25,7 @@ extension TaktWeb {
     func terminalPage(_ request: Request, _ viewer: Viewer, workCenter id: String) async -> PageContent {
         let wcID = WorkCenter.ID(id)
         let now = now()
-        let (state, list) = await engine.read { s in (s, DispatchList(state: s, workCenter: wcID, operator: viewer.user.id, now: now)) }
+        let (state, list) = await service.read { s in (s, DispatchList(state: s, workCenter: wcID, operator: viewer.user.id, now: now)) }
         guard let wc = state.workCenters[wcID] else {
             return PageContent(title: "Not found", body: el("p", text: "There is no work center \(id)."), status: .notFound, large: true)
         }
@@ -310,18 +311,14 @@ extension TaktWeb {
     /// the operation still needs); an order shows its operation.
     func scan(_ viewer: Viewer, code: String, workCenter wc: WorkCenter.ID, back: String) async throws -> (String, Flash?) {
         guard !code.isEmpty else { throw WebError.missing("a code (scan a lot or an order)") }
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         if let lot = state.lots[Lot.ID(code)] {
             do throws(DomainError) {
                 _ = try state.lotInStock(lot.id)
             } catch {
                 throw WebError("Nothing left to scan", Web.words(error))
             }
-            let running = state.operations.flatMap { id, ops in ops.filter { $0.workCenter == wc && $0.status == .running }.map { (id, $0) } }
-                .sorted { ($0.0, $0.1.sequence) < ($1.0, $1.1.sequence) }
-            // The operation whose order takes the lot's item, else the first running here (the plant then says why not).
-            let takes = running.first { id, _ in state.productionOrders[id].flatMap { state.component(of: $0, for: lot.item) } != nil }
-            guard let (order, op) = takes ?? running.first else {
+            guard let (order, op) = state.operationConsuming(lot.item, at: wc) else {
                 throw WebError("No operation is running here", "Start the operation first, then scan lot \(code) to consume it.")
             }
             return (back + "?lot=\(urlEncode(code))&po=\(urlEncode(order.rawValue))&op=\(op.sequence)#consume", nil)
@@ -343,7 +340,7 @@ extension TaktWeb {
         }
         let outcome = try await submit(.consumeLot(ConsumeLot(productionOrder: ProductionOrder.ID(o), operation: n, lot: Lot.ID(lot), quantity: quantity)),
                                        as: viewer)
-        let state = await engine.read { $0 }
+        let state = await service.read { $0 }
         let unit = state.lots[Lot.ID(lot)].flatMap { state.items[$0.item] }?.unit.rawValue ?? ""
         var lines: [String] = []
         for case .lotConsumed(let c) in (try? outcome.domainEvents()) ?? [] {

@@ -5,27 +5,28 @@ import Logging
 import NIOCore
 import TaktCore
 import TaktEngine
+import TaktService
 import TaktStore
 import TaktOrchestration
 
-/// The Takt web app: server-rendered pages over the engine, served by the same server as the JSON API.
-/// Pages read the plant with `engine.read` and change it only by submitting the same commands the API submits,
+/// The Takt web app: server-rendered pages over the service, served by the same server as the JSON API.
+/// Pages read the plant with `service.read` and change it only by submitting the same commands the API submits,
 /// as the signed-in user; the plant decides, and its refusals are shown in words.
 public struct TaktWeb: Sendable {
-    public let engine: Engine
+    public let service: PlantService
     public let logger: Logger
     let sessions: SessionStore
     /// Mark cookies `Secure` (the server is reached over TLS, directly or through a TLS-terminating proxy).
     public let secureCookies: Bool
     let csrf: CSRFTokens
     /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
-    public var now: @Sendable () -> Date { engine.now }
+    public var now: @Sendable () -> Date { service.now }
 
     /// - Parameters:
     ///   - secureCookies: add `Secure` to every cookie and take `https` as the server's own scheme (`takt serve --secure-cookies`).
     ///   - sessionIdleLimit: a session unused for this long ends (seconds).
-    public init(engine: Engine, logger: Logger, secureCookies: Bool = false, sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit) {
-        self.engine = engine
+    public init(service: PlantService, logger: Logger, secureCookies: Bool = false, sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit) {
+        self.service = service
         self.logger = logger
         self.secureCookies = secureCookies
         self.sessions = SessionStore(idleLimit: sessionIdleLimit)
@@ -183,7 +184,7 @@ public struct TaktWeb: Sendable {
     @discardableResult
     /// Submits a command as the signed-in user; `signature` carries the password re-entered on a form that signs.
     func submit(_ command: Command, as viewer: Viewer, signature: SignatureCredential? = nil) async throws -> CommandOutcome {
-        try await engine.submit(CommandEnvelope(command: command, actor: .user(viewer.user.id), correlationID: nil, signature: signature))
+        try await service.submit(CommandEnvelope(command: command, actor: .user(viewer.user.id), correlationID: nil, signature: signature))
     }
 
     func html(_ node: Node, status: HTTPResponse.Status = .ok) -> Response {
@@ -204,7 +205,7 @@ public struct TaktWeb: Sendable {
     /// The signed-in user of a request: a live session whose token is not revoked and whose user is active.
     func viewer(_ request: Request) async -> Viewer? {
         guard let id = Web.cookie(Self.cookieName, in: request), let session = await sessions.touch(id, now: now()) else { return nil }
-        let user = await engine.read { state -> User? in
+        let user = await service.read { state -> User? in
             guard let token = state.tokens[session.token], !token.revoked, token.user == session.user,
                 let user = state.users[session.user], user.active
             else { return nil }
@@ -236,7 +237,7 @@ public struct TaktWeb: Sendable {
         let refused = "That token is unknown, revoked, or belongs to an inactive user. Scan your badge again or ask an administrator for a new token."
         guard !secret.isEmpty else { return await signInPage(request, next: form["next"], error: refused, status: .unauthorized) }
         let user: User
-        switch await engine.authenticate(tokenSecret: secret, client: client) {
+        switch await service.authenticate(tokenSecret: secret, client: client) {
         case .user(let u): user = u
         case .refused:
             logger.notice("web sign-in refused", metadata: ["client": "\(client)"])
@@ -249,8 +250,8 @@ public struct TaktWeb: Sendable {
             return await signInPage(request, next: form["next"], error: Web.throttledMessage(seconds: seconds, now: now()),
                                     status: .tooManyRequests, headers: headers)
         }
-        let hash = Engine.hash(secret: secret)
-        guard let token = await engine.read({ $0.tokensByHash[hash] }) else {
+        let hash = PlantService.hash(secret: secret)
+        guard let token = await service.read({ $0.tokensByHash[hash] }) else {
             return await signInPage(request, next: form["next"], error: refused, status: .unauthorized)
         }
         if let old = Web.cookie(Self.cookieName, in: request) { await sessions.end(old) }  // rotate: never keep a pre-sign-in ID

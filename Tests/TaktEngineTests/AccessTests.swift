@@ -171,10 +171,13 @@ struct EngineSubscriptionTests {
         let received = try await withThrowingTaskGroup(of: [Int64]?.self) { group in
             group.addTask {
                 var seen: [Int64] = []
-                for try await event in engine.subscribe(after: position) {
-                    seen.append(event.sequence)
-                    if event.sequence == backlogEnd { signal.yield() }
-                    if seen.count == expected.count { break }
+                following: for try await step in engine.follow(after: position) {
+                    guard case .events(let page) = step else { continue }
+                    for event in page {
+                        seen.append(event.sequence)
+                        if event.sequence == backlogEnd { signal.yield() }
+                        if seen.count == expected.count { break following }
+                    }
                 }
                 return seen
             }
@@ -215,9 +218,12 @@ struct EngineSubscriptionTests {
         let (drained, signal) = AsyncStream.makeStream(of: Void.self)
         let consumer = Task {
             var seen: [Int64] = []
-            for try await event in engine.subscribe(after: 0) {
-                seen.append(event.sequence)
-                if event.sequence == total { signal.yield() }
+            for try await step in engine.follow(after: 0) {
+                guard case .events(let page) = step else { continue }
+                for event in page {
+                    seen.append(event.sequence)
+                    if event.sequence == total { signal.yield() }
+                }
             }
             return seen  // reached only when the subscription ends
         }

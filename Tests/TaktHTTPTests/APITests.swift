@@ -8,6 +8,7 @@ import Testing
 @testable import TaktApp
 @testable import TaktCore
 @testable import TaktEngine
+import TaktService
 @testable import TaktHTTP
 
 /// A small plant defined through the API: one site, a lathe, a part with a routing.
@@ -106,7 +107,7 @@ struct APITests {
     func everyProtectedRouteNeedsAToken() async throws {
         try await TestServer.run { s in
             var badTokens = 0
-            let api = TaktAPI(engine: s.engine, logger: .init(label: "t"), version: "t")
+            let api = TaktAPI(service: PlantService(engine: s.engine), logger: .init(label: "t"), version: "t")
             var checked = 0
             for route in api.routes where route.requiresAuth {
                 let path = route.path.replacingOccurrences(of: "{id}", with: "X").replacingOccurrences(of: "{line}", with: "1")

@@ -6,6 +6,7 @@ import NIOCore
 import NIOHTTP1
 import TaktApp
 import TaktCore
+import TaktService
 import TaktStore
 import Testing
 
@@ -618,7 +619,7 @@ struct OpenAPITests {
     // MARK: - Helpers
 
     static func api() async throws -> TaktAPI {
-        TaktAPI(engine: try await Engine.open(store: InMemoryEventStore()), logger: Logger(label: "test"), version: "test")
+        TaktAPI(service: PlantService(engine: try await Engine.open(store: InMemoryEventStore())), logger: Logger(label: "test"), version: "test")
     }
 
     func makeDocument() async throws -> (TaktAPI, JSONValue) {

@@ -62,10 +62,10 @@ struct ScheduleAPITests {
             let refused = try await s.send(.POST, "/api/v1/schedule/runs", token: operatorToken, body: "{}")
             #expect(refused.status == 403)
             let bad = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 600}"#)
-            #expect(bad.status == 400)
+            #expect(bad.status == 422)  // a value out of range breaks a rule (the body itself is well formed)
             #expect(bad.text.contains("timeLimitSeconds"))
             let badIterations = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 0}"#)
-            #expect(badIterations.status == 400 && badIterations.text.contains("iterations must be from 1 to 100000"), "\(badIterations.text)")
+            #expect(badIterations.status == 422 && badIterations.text.contains("iterations must be from 1 to 100000"), "\(badIterations.text)")
             // The same plant, seed and iterations give the same plan.
             let first = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
             let second = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)

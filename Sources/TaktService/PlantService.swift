@@ -1,0 +1,96 @@
+import Foundation
+import TaktCore
+import TaktEngine
+import TaktStore
+
+/// The one seam between front ends and the engine: every use case a front end may call (the API, the web app, the CLI,
+/// and next the MCP server and the integrations). Front ends parse a request and format an answer; the rules — who may
+/// do what, which values are allowed, how a schedule run or a promise is made — live here or below, once.
+///
+/// Reads never compute inside the engine's actor: ``read(_:)`` takes a copy of the committed state (copy-on-write, so
+/// the copy is cheap) and runs the caller's work on the caller's task, so a heavy page never delays a command.
+///
+/// The service does not assume that its engine is the only writer: followers read the store (``follow(after:idle:)``),
+/// and the engine's notification only wakes them early.
+public struct PlantService: Sendable {
+    let engine: Engine
+
+    public init(engine: Engine) {
+        self.engine = engine
+    }
+
+    /// The plant's clock (injected: tests run on a fixed one).
+    public var now: @Sendable () -> Date { engine.now }
+
+    // MARK: - Reads
+
+    /// Runs `body` on a copy of the committed state, outside the engine's actor.
+    public func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
+        try await engine.read(body)
+    }
+
+    /// A copy of the committed state.
+    public func snapshot() async -> PlantState { await engine.snapshot() }
+
+    /// The sequence of the last committed event.
+    public var committedSequence: Int64 { get async { await engine.committedSequence } }
+
+    /// Up to `limit` events after `after`, as stored.
+    public func events(after: Int64, limit: Int) async throws -> [RecordedEvent] {
+        try await engine.events(after: after, limit: limit)
+    }
+
+    /// Follows the log from `position` (see ``LogFollower``): the one loop every stream and follower uses.
+    public func follow(after position: Int64, pageSize: Int = 500, idle: Duration = .seconds(1)) -> LogFollower {
+        engine.follow(after: position, pageSize: pageSize, idle: idle)
+    }
+
+    /// Waits until an event after `position` is committed, at most `timeout`; true when there is one.
+    public func waitForCommit(after position: Int64, timeout: Duration) async -> Bool {
+        await engine.waitForCommit(after: position, timeout: timeout)
+    }
+
+    // MARK: - Identity
+
+    public func authenticate(tokenSecret: String, client: String) async -> Engine.Authentication {
+        await engine.authenticate(tokenSecret: tokenSecret, client: client)
+    }
+
+    public func authenticate(user: User.ID, password: String, client: String) async -> Engine.Authentication {
+        await engine.authenticate(user: user, password: password, client: client)
+    }
+
+    public func setPassword(of user: User.ID, to password: String, current: String?, by actor: Actor, client: String) async throws
+        -> CommandOutcome
+    {
+        try await engine.setPassword(of: user, to: password, current: current, by: actor, client: client)
+    }
+
+    /// Lowercase hex SHA-256 of a token secret (what the log keeps instead of the secret).
+    public static func hash(secret: String) -> String { Engine.hash(secret: secret) }
+
+    /// A new random token secret.
+    public static func newTokenSecret() -> String { Engine.newTokenSecret() }
+
+    /// The digest that identifies an HTTP request for idempotency.
+    public static func requestDigest(method: String, target: String, body: some Sequence<UInt8>) -> String {
+        Engine.requestDigest(method: method, target: target, body: body)
+    }
+
+    // MARK: - Commands
+
+    /// Validates and applies one command (see ``Engine/submit(_:)``).
+    public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
+        try await engine.submit(envelope)
+    }
+
+    /// Validates and applies commands in order, each with its own answer.
+    public func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
+        await engine.submitBatch(envelopes)
+    }
+
+    /// Master-data changes from the log (who changed what, before and after).
+    public func masterDataChanges(subject: String?) async throws -> [MasterDataChange] {
+        try await engine.masterDataChanges(subject: subject)
+    }
+}

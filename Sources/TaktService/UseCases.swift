@@ -1,0 +1,67 @@
+import TaktCore
+import TaktEngine
+
+/// The use cases a front end may call that are not a single command, with the roles that may call them. A command's
+/// roles are the command registry's; these are the only other role lists, and every front end (API, web app, CLI, MCP)
+/// asks this table — none keeps its own.
+public enum UseCase: String, CaseIterable, Sendable {
+    /// Run the optimizer on the plant and publish the schedule (the roles of `publishSchedule`).
+    case runSchedule
+    /// Capable-to-promise: the earliest date a new order could be finished.
+    case promise
+    /// Ask for an outcome ("expedite SO-000012 to 2026-12-01") and get plan options as an exception.
+    case requestOutcome
+    /// See another user's labour (everyone sees their own).
+    case readOthersLabour
+    /// See another user's API tokens, never their secrets (everyone sees their own).
+    case readOthersTokens
+
+    /// The roles that may call it (admins may call every use case).
+    public var roles: Set<Role> {
+        switch self {
+        case .runSchedule: [.admin, .planner]
+        case .promise: [.admin, .planner, .sales]
+        case .requestOutcome: [.admin, .planner, .sales, .supervisor]
+        case .readOthersLabour: [.admin, .supervisor, .planner]
+        case .readOthersTokens: [.admin]
+        }
+    }
+
+    /// Refuses a user who holds none of the roles (an `EngineError` `forbidden`, as a command would be refused).
+    public func authorize(_ user: User) throws(EngineError) {
+        guard user.active else { throw EngineError(.forbidden, "user '\(user.id)' is inactive") }
+        if user.has(.admin) || !roles.isDisjoint(with: user.roles) { return }
+        throw EngineError(.forbidden, "\(summary) needs one of the roles: \(roles.sorted().map(\.rawValue).joined(separator: ", "))")
+    }
+
+    /// True when the user may call it.
+    public func allows(_ user: User) -> Bool { (try? authorize(user)) != nil }
+
+    /// How a refusal names it.
+    public var summary: String {
+        switch self {
+        case .runSchedule: "a schedule run"
+        case .promise: "capable-to-promise"
+        case .requestOutcome: "an outcome request"
+        case .readOthersLabour: "seeing another user's labour"
+        case .readOthersTokens: "seeing another user's tokens"
+        }
+    }
+}
+
+/// Who asks, with the request's metadata: what every use case needs to know about its caller.
+public struct Caller: Sendable {
+    public var user: User
+    /// A repeat with the same key is applied once and answers the same.
+    public var idempotencyKey: String?
+    /// Identifies the request for idempotency when the command is derived from it (a schedule computed now).
+    public var requestDigest: String?
+    public var correlationID: String?
+
+    public init(user: User, idempotencyKey: String? = nil, requestDigest: String? = nil, correlationID: String? = nil) {
+        self.user = user
+        self.idempotencyKey = idempotencyKey
+        self.requestDigest = requestDigest
+        self.correlationID = correlationID
+    }
+}
