@@ -134,6 +134,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TaktServiceTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TaktWebTests",
             dependencies: [
                 "TaktApp", "TaktCore", "TaktEngine", "TaktWeb",
