@@ -380,6 +380,30 @@ public actor Engine {
         return results.map { $0 ?? .failure(EngineError(.storage, "the command was not processed")) }
     }
 
+    /// The answer a keyed request already got, when `key` was recorded for `actor`: its events, replayed. Nil when the key
+    /// is new. A use case that computes its command first (a schedule run, an outcome request) asks this before computing,
+    /// so a retry costs a lookup, not a search.
+    /// - Throws: ``EngineError`` `idempotencyKeyReused` when the key was used for another request, `storage` when the
+    ///   store fails.
+    public nonisolated func recordedAnswer(actor: Actor, idempotencyKey key: String, requestDigest: String) async throws -> CommandOutcome? {
+        let records: [String: IdempotencyRecord]
+        do {
+            records = try await store.idempotencyRecords(actor: actor.description, keys: [key])
+        } catch {
+            throw EngineError(.storage, "\(error)")
+        }
+        guard let record = records[key] else { return nil }
+        guard record.requestDigest == requestDigest else {
+            throw EngineError(.idempotencyKeyReused, "idempotency key '\(key)' was already used for a different request")
+        }
+        do {
+            let events = try await store.read(after: record.firstSequence - 1, limit: Int(record.lastSequence - record.firstSequence + 1))
+            return CommandOutcome(events: events, replayed: true)
+        } catch {
+            throw EngineError(.storage, "\(error)")
+        }
+    }
+
     private func authorize(_ e: CommandEnvelope) throws {
         guard case .user(let id) = e.actor else { return }
         guard let user = state.users[id], user.active else {

@@ -18,6 +18,10 @@ extension PlantService {
     public func requestOutcome(_ ask: OutcomeAsk, by caller: Caller) async throws -> CommandOutcome {
         let user = caller.user
         try UseCase.requestOutcome.authorize(user)
+        let actor: Actor = user.has(.admin) ? .user(user.id) : .system
+        let key = caller.idempotencyKey.map { user.has(.admin) ? $0 : "outcome:\(user.id):\($0)" }
+        // A retry of a keyed request answers the first one's options without planning again.
+        if let first = try await recordedAnswer(for: caller, as: actor, key: key) { return first }
         let state = await snapshot()
         let now = now()
         let outcome: OutcomeRequest
@@ -48,8 +52,6 @@ extension PlantService {
         exception.raisedBy = user.id
         if exception.request == nil { exception.request = outcome }
         if exception.requestText == nil { exception.requestText = words }
-        let actor: Actor = user.has(.admin) ? .user(user.id) : .system
-        let key = caller.idempotencyKey.map { user.has(.admin) ? $0 : "outcome:\(user.id):\($0)" }
         return try await submit(CommandEnvelope(command: .raiseException(exception), actor: actor, idempotencyKey: key,
                                                 correlationID: caller.correlationID, requestDigest: caller.requestDigest))
     }

@@ -89,6 +89,12 @@ public struct PlantService: Sendable {
         await engine.submitBatch(envelopes)
     }
 
+    /// The first answer to a repeated keyed request, if `caller`'s key was recorded for `actor` (nil: compute it).
+    func recordedAnswer(for caller: Caller, as actor: Actor, key: String?) async throws -> CommandOutcome? {
+        guard let key, let digest = caller.requestDigest else { return nil }
+        return try await engine.recordedAnswer(actor: actor, idempotencyKey: key, requestDigest: digest)
+    }
+
     /// Master-data changes from the log (who changed what, before and after).
     public func masterDataChanges(subject: String?) async throws -> [MasterDataChange] {
         try await engine.masterDataChanges(subject: subject)

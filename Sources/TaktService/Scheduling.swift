@@ -59,6 +59,8 @@ extension PlantService {
     public func runSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> CommandOutcome {
         try UseCase.runSchedule.authorize(caller.user)
         let options = try run.options()
+        // A retry of a keyed run answers the first run's schedule without searching again.
+        if let first = try await recordedAnswer(for: caller, as: .user(caller.user.id), key: caller.idempotencyKey) { return first }
         let state = await snapshot()
         let origin = now()
         let published = try await offPool { () throws -> PublishedSchedule in

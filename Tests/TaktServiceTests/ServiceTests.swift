@@ -51,6 +51,21 @@ struct ServiceTests {
         #expect(a.steps == b.steps, "an iteration-limited run is repeatable on a fixed clock")
     }
 
+    @Test("A retried keyed schedule run answers the first run's schedule; the key for another request is refused")
+    func keyedScheduleRetry() async throws {
+        let service = try await demoService()
+        var pia = try await caller(service, "pia", key: "run-1")
+        pia.requestDigest = "request:run-a"
+        let first = try await service.runSchedule(ScheduleRunRequest(seed: 3, iterations: 30), by: pia)
+        let retry = try await service.runSchedule(ScheduleRunRequest(seed: 3, iterations: 30), by: pia)
+        #expect(!first.replayed && retry.replayed)
+        #expect(retry.events.map(\.sequence) == first.events.map(\.sequence), "the same recorded events, no second schedule")
+        pia.requestDigest = "request:run-b"
+        let reused = await #expect(throws: EngineError.self) { try await service.runSchedule(ScheduleRunRequest(iterations: 30), by: pia) }
+        #expect(reused?.code == .idempotencyKeyReused)
+        #expect(await service.read { $0.publishedSchedule?.id.rawValue } == "SCH-000001")
+    }
+
     @Test("The use cases' roles are the commands' where they submit one: a schedule run is publishSchedule's")
     func useCaseRolesFollowCommands() throws {
         let publish = Command.publishSchedule(PublishedSchedule(id: "SCH-0", origin: plantNow, steps: [], weightedTardinessMinutes: 0, makespanMinutes: 0, totalSetupMinutes: 0, lateOrders: []))
