@@ -348,6 +348,10 @@ public struct SalesOrderLine: Codable, Sendable, Hashable {
     public var quantity: Double
     public var requestedDate: Date
     public var promisedDate: Date?
+    /// The date the line is due, wherever it is judged (the control tower, the delivery forecast, an exception's impact,
+    /// the simulation): its promise when it has one, else the date the customer asked for.
+    public var dueDate: Date { promisedDate ?? requestedDate }
+
     public init(line: Int, item: Item.ID, quantity: Double, requestedDate: Date, promisedDate: Date? = nil) {
         self.line = line
         self.item = item

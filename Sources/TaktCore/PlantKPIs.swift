@@ -103,6 +103,14 @@ public struct DeliveryForecast: Codable, Sendable, Hashable {
 
     /// Less than this in hand is at risk.
     public static let atRiskMinutes: Double = 24 * 60
+
+    /// Whole minutes a finish is late against a due date, rounded up; 0 when it is on time. A finish even a second after
+    /// its due date is late: the one rule the forecast's verdict and every exception's impact use.
+    public static func minutesLate(finish: Date, due: Date) -> Int {
+        let seconds = finish.timeIntervalSince(due)
+        guard seconds > 0 else { return 0 }
+        return Int(clamping: Int64(min(9e15, (seconds / 60).rounded(.up))))
+    }
 }
 
 /// The headline figures of the plant at one moment (see docs/kpis.md).
@@ -197,7 +205,8 @@ extension PlantState {
         func judge(due: Date, finish: Date?) -> (DeliveryVerdict, Double?) {
             if let finish {
                 let slack = due.timeIntervalSince(finish) / 60
-                return (slack < 0 ? .late : (slack < DeliveryForecast.atRiskMinutes ? .atRisk : .onTime), slack)
+                let late = DeliveryForecast.minutesLate(finish: finish, due: due) > 0
+                return (late ? .late : (slack < DeliveryForecast.atRiskMinutes ? .atRisk : .onTime), slack)
             }
             if due < now { return (.late, due.timeIntervalSince(now) / 60) }
             return (.notForecast, nil)
@@ -214,7 +223,7 @@ extension PlantState {
             for line in so.lines where shippedQuantity(salesOrder: so.id, line: line.line) + 1e-9 < line.quantity {
                 let orders = (pegged["\(so.id.rawValue)#\(line.line)"] ?? []).sorted { $0.id < $1.id }
                 orders.forEach { servesOpenLine.insert($0.id) }
-                let due = line.promisedDate ?? line.requestedDate
+                let due = line.dueDate
                 var end: Date? = orders.isEmpty ? nil : .distantPast
                 var note: String? = orders.isEmpty ? "no production order is pegged to it" : nil
                 for po in orders {

@@ -431,7 +431,7 @@ enum Actions {
         for (po, quantity) in held.sorted(by: { $0.key < $1.key }) {
             guard let old = state.productionOrders[po], let peg = old.pegging,
                   let line = state.salesOrders[peg.salesOrder]?.lines.first(where: { $0.line == peg.line }) else { continue }
-            let order = try Assessment.newProductionOrder(item: old.item, quantity: quantity, due: line.promisedDate ?? line.requestedDate,
+            let order = try Assessment.newProductionOrder(item: old.item, quantity: quantity, due: line.dueDate,
                                                           pegging: peg, state: variant, now: ctx.sim.now)
             variant.apply(.productionOrderCreated(order), sequence: variant.sequence + 1)
             made.append((po, order))

@@ -239,7 +239,7 @@ enum Assessment {
         guard let item = d.item ?? line?.item else {
             throw OrchestrationError(field: "item", rule: "required", message: "a rush order names the item (or a sales order line)")
         }
-        let order = try newProductionOrder(item: item, quantity: d.quantity ?? line?.quantity ?? 1, due: d.date ?? line.map { $0.promisedDate ?? $0.requestedDate } ?? now,
+        let order = try newProductionOrder(item: item, quantity: d.quantity ?? line?.quantity ?? 1, due: d.date ?? line.map(\.dueDate) ?? now,
                                            pegging: line.map { _ in Pegging(salesOrder: d.salesOrder ?? "", line: d.line ?? 0) }, state: state, now: now)
         d.productionOrder = order.id
         return order

@@ -38,7 +38,7 @@ enum Impacts {
             if let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], so.status == .open,
                 let line = so.lines.first(where: { $0.line == peg.line })
             {
-                due = line.promisedDate ?? line.requestedDate
+                due = line.dueDate
                 customer = so.customer
             }
             let done = sc.date(c)
@@ -52,7 +52,7 @@ enum Impacts {
             guard let before = ctx.baselineScenario.finished[id], ready > before, let po = state.productionOrders[id],
                   let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], let line = so.lines.first(where: { $0.line == peg.line })
             else { continue }
-            let due = line.promisedDate ?? line.requestedDate
+            let due = line.dueDate
             orders.append(OrderLateness(
                 productionOrder: id, salesOrder: so.id, line: line.line, customer: so.customer, priority: po.priority, dueDate: due,
                 plannedCompletion: before, predictedCompletion: ready, lateMinutes: max(0, Int((ready.timeIntervalSince(due) / 60).rounded(.up))),

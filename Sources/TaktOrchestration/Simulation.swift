@@ -309,9 +309,9 @@ struct Simulator {
             else { return }
             let key = LineKey(salesOrder: so.id, line: line.line)
             lineOrders[key, default: []].insert(id)
-            let due = promises[key] ?? line.promisedDate ?? line.requestedDate
+            let due = promises[key] ?? line.dueDate
             if let old = lines[key], old.completion >= done { return }
-            lines[key] = (done, due, max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))))
+            lines[key] = (done, due, DeliveryForecast.minutesLate(finish: done, due: due))
         }
         for (j, id) in sc.planning.orders.enumerated() {
             if let c = completion[j] { serve(id, done: sc.date(c)) }

@@ -407,7 +407,7 @@ struct EventReading {
         case .salesOrderCreated(let so):
             guard let line = so.lines.first else { return nil }
             let customer = state.customers[so.customer]?.name ?? so.customer.rawValue
-            let due = line.promisedDate ?? line.requestedDate
+            let due = line.dueDate
             let d = Disruption(kind: kind, from: recordedAt, item: line.item, quantity: line.quantity, salesOrder: so.id, line: line.line, date: due)
             var title = "\(kind == .rushOrder ? "Rush order" : "Sales order") \(so.id) from \(customer): \(number(line.quantity)) × \(line.item) by \(date(due))"
             if so.lines.count > 1 { title += " (+\(so.lines.count - 1) more line\(so.lines.count == 2 ? "" : "s"))" }
@@ -499,7 +499,7 @@ struct EventReading {
     /// The customer's date for the line an order serves: promised, else requested.
     func customerDate(_ order: ProductionOrder) -> Date? {
         guard let peg = order.pegging, let line = state.salesOrders[peg.salesOrder]?.lines.first(where: { $0.line == peg.line }) else { return nil }
-        return line.promisedDate ?? line.requestedDate
+        return line.dueDate
     }
 
     /// Open (not completed or cancelled) production orders pegged to a sales order (and line).

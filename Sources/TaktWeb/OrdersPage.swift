@@ -25,7 +25,7 @@ extension TaktWeb {
                 let worst = f.first { $0.verdict == .late } ?? f.first { $0.verdict == .atRisk } ?? f.first
                 return [Pages.link(so.id.rawValue, "/orders/\(urlEncode(so.id.rawValue))"), .text(state.customers[so.customer]?.name ?? so.customer.rawValue),
                         .text(String(so.priority)), .text(so.lines.map { "\(Format.quantity($0.quantity)) × \($0.item.rawValue)" }.joined(separator: ", ")),
-                        .text(so.lines.map { $0.promisedDate ?? $0.requestedDate }.min().map { Format.date($0, state.plantTimeZone) } ?? "–"), .text(so.status.rawValue),
+                        .text(so.lines.map(\.dueDate).min().map { Format.date($0, state.plantTimeZone) } ?? "–"), .text(so.status.rawValue),
                         worst.map { Pages.badge($0.verdict.words, $0.verdict.tone) } ?? .text("–")]
             }, empty: "No customer orders match.", id: "orders")
         }
