@@ -218,13 +218,13 @@ public struct TaktAPI: Sendable {
         let po = "/api/v1/production-orders"
         var r: [APIRoute] = [
             APIRoute(method: .post, path: "/api/v1/sales-orders", operationID: "createSalesOrder", summary: "Enter a customer order",
-                     tag: "SalesOrder", requiresAuth: true, roles: [.admin, .planner, .sales], requestSchema: "NewSalesOrder",
+                     tag: "SalesOrder", requiresAuth: true, roles: CommandKind.createSalesOrder.sortedRoles, requestSchema: "NewSalesOrder",
                      successStatus: 201, responseSchema: "SalesOrder", parameters: [.idempotencyKey]) { request, ctx in
                 let new = try await JSONIO.decode(NewSalesOrder.self, from: request, context: ctx)
                 return try await submitReturningEntity(.createSalesOrder(new), request: request, context: ctx, status: .created)
             },
             APIRoute(method: .post, path: "/api/v1/sales-orders/{id}/lines/{line}/promise", operationID: "promiseSalesOrderLine",
-                     summary: "Promise a delivery date for one line", tag: "SalesOrder", requiresAuth: true, roles: [.admin, .planner, .sales],
+                     summary: "Promise a delivery date for one line", tag: "SalesOrder", requiresAuth: true, roles: CommandKind.promiseSalesOrderLine.sortedRoles,
                      requestSchema: "PromiseRequest", successStatus: 200, responseSchema: "EventList",
                      parameters: [.path("id", "sales order ID"), .path("line", "line number"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
@@ -234,20 +234,20 @@ public struct TaktAPI: Sendable {
                     .promiseSalesOrderLine(.init(salesOrder: .init(id), line: line, promisedDate: body.promisedDate)), request: request, context: ctx)
             },
             APIRoute(method: .post, path: "/api/v1/sales-orders/{id}/cancel", operationID: "cancelSalesOrder", summary: "Cancel a customer order",
-                     tag: "SalesOrder", requiresAuth: true, roles: [.admin, .planner, .sales], requestSchema: "ReasonRequest",
+                     tag: "SalesOrder", requiresAuth: true, roles: CommandKind.cancelSalesOrder.sortedRoles, requestSchema: "ReasonRequest",
                      successStatus: 200, responseSchema: "EventList", parameters: [.path("id", "sales order ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(.cancelSalesOrder(.init(salesOrder: .init(id), reason: body.reason)), request: request, context: ctx)
             },
             APIRoute(method: .post, path: po, operationID: "createProductionOrder", summary: "Create a planned production order",
-                     tag: "ProductionOrder", requiresAuth: true, roles: [.admin, .planner], requestSchema: "NewProductionOrder",
+                     tag: "ProductionOrder", requiresAuth: true, roles: CommandKind.createProductionOrder.sortedRoles, requestSchema: "NewProductionOrder",
                      successStatus: 201, responseSchema: "ProductionOrder", parameters: [.idempotencyKey]) { request, ctx in
                 let new = try await JSONIO.decode(NewProductionOrder.self, from: request, context: ctx)
                 return try await submitReturningEntity(.createProductionOrder(new), request: request, context: ctx, status: .created)
             },
             APIRoute(method: .post, path: po + "/{id}/cancel", operationID: "cancelProductionOrder", summary: "Cancel a production order",
-                     tag: "ProductionOrder", requiresAuth: true, roles: [.admin, .planner, .supervisor], requestSchema: "ReasonRequest",
+                     tag: "ProductionOrder", requiresAuth: true, roles: CommandKind.cancelProductionOrder.sortedRoles, requestSchema: "ReasonRequest",
                      successStatus: 200, responseSchema: "EventList", parameters: [.path("id", "production order ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
@@ -255,9 +255,9 @@ public struct TaktAPI: Sendable {
             },
         ]
         let transitions: [(String, String, [Role], @Sendable (ProductionOrderRef) -> Command)] = [
-            ("release", "Release a planned order to the shop floor", [.admin, .planner, .supervisor], Command.releaseProductionOrder),
-            ("start", "Mark a released order as in progress", [.admin, .supervisor, .operator], Command.startProductionOrder),
-            ("complete", "Complete an order in progress", [.admin, .supervisor, .operator], Command.completeProductionOrder),
+            ("release", "Release a planned order to the shop floor", CommandKind.releaseProductionOrder.sortedRoles, Command.releaseProductionOrder),
+            ("start", "Mark a released order as in progress", CommandKind.startProductionOrder.sortedRoles, Command.startProductionOrder),
+            ("complete", "Complete an order in progress", CommandKind.completeProductionOrder.sortedRoles, Command.completeProductionOrder),
         ]
         for (verb, summary, roles, make) in transitions {
             r.append(APIRoute(method: .post, path: po + "/{id}/\(verb)", operationID: "\(verb)ProductionOrder", summary: summary,
@@ -275,20 +275,20 @@ public struct TaktAPI: Sendable {
     var lotRoutes: [APIRoute] {
         [
             APIRoute(method: .post, path: "/api/v1/lots", operationID: "createLot", summary: "Receive or record a lot",
-                     tag: "Lot", requiresAuth: true, roles: [.admin, .warehouse, .supervisor], requestSchema: "NewLot",
+                     tag: "Lot", requiresAuth: true, roles: CommandKind.createLot.sortedRoles, requestSchema: "NewLot",
                      successStatus: 201, responseSchema: "Lot", parameters: [.idempotencyKey]) { request, ctx in
                 let new = try await JSONIO.decode(NewLot.self, from: request, context: ctx)
                 return try await submitReturningEntity(.createLot(new), request: request, context: ctx, status: .created)
             },
             APIRoute(method: .post, path: "/api/v1/lots/{id}/move", operationID: "moveLot", summary: "Move a lot to another location",
-                     tag: "Lot", requiresAuth: true, roles: [.admin, .warehouse, .supervisor], requestSchema: "MoveRequest",
+                     tag: "Lot", requiresAuth: true, roles: CommandKind.moveLot.sortedRoles, requestSchema: "MoveRequest",
                      successStatus: 200, responseSchema: "EventList", parameters: [.path("id", "lot ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let body = try await JSONIO.decode(MoveRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(.moveLot(.init(lot: .init(id), to: body.to)), request: request, context: ctx)
             },
             APIRoute(method: .post, path: "/api/v1/lots/{id}/status", operationID: "setLotStatus", summary: "Hold, quarantine, release or scrap a lot",
-                     tag: "Lot", requiresAuth: true, roles: [.admin, .quality], requestSchema: "LotStatusRequest",
+                     tag: "Lot", requiresAuth: true, roles: CommandKind.setLotStatus.sortedRoles, requestSchema: "LotStatusRequest",
                      successStatus: 200, responseSchema: "EventList", parameters: [.path("id", "lot ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let body = try await JSONIO.decode(LotStatusRequest.self, from: request, context: ctx)
@@ -303,13 +303,13 @@ public struct TaktAPI: Sendable {
         let service = service
         return [
             APIRoute(method: .post, path: "/api/v1/users", operationID: "createUser", summary: "Create a user with roles",
-                     tag: "User", requiresAuth: true, roles: [.admin], requestSchema: "User", successStatus: 201,
+                     tag: "User", requiresAuth: true, roles: CommandKind.createUser.sortedRoles, requestSchema: "User", successStatus: 201,
                      responseSchema: "User", parameters: [.idempotencyKey]) { request, ctx in
                 let user = try await JSONIO.decode(User.self, from: request, context: ctx)
                 return try await submitReturningEntity(.createUser(user), request: request, context: ctx, status: .created)
             },
             APIRoute(method: .put, path: "/api/v1/users/{id}", operationID: "updateUser", summary: "Change a user's name, roles, certifications or activity",
-                     tag: "User", requiresAuth: true, roles: [.admin], requestSchema: "User", successStatus: 200,
+                     tag: "User", requiresAuth: true, roles: CommandKind.updateUser.sortedRoles, requestSchema: "User", successStatus: 200,
                      responseSchema: "User", parameters: [.path("id", "user ID"), .idempotencyKey]) { request, ctx in
                 let id = try ctx.parameters.require("id")
                 let user = try await JSONIO.decode(User.self, from: request, context: ctx)
@@ -343,7 +343,7 @@ public struct TaktAPI: Sendable {
                 return try JSONIO.response(issued, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
             },
             APIRoute(method: .delete, path: "/api/v1/users/{id}/tokens/{token}", operationID: "revokeToken", summary: "Revoke an API token",
-                     tag: "User", requiresAuth: true, roles: [.admin], successStatus: 200, responseSchema: "EventList",
+                     tag: "User", requiresAuth: true, roles: CommandKind.revokeAPIToken.sortedRoles, successStatus: 200, responseSchema: "EventList",
                      parameters: [.path("id", "user ID"), .path("token", "token ID"), .idempotencyKey]) { request, ctx in
                 let user = try ctx.parameters.require("id")
                 let token = try ctx.parameters.require("token")

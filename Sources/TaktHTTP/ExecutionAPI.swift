@@ -14,7 +14,6 @@ extension TaktAPI {
         let op = "/api/v1/production-orders/{id}/operations/{seq}"
         let opParameters: [APIRoute.Parameter] = [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
                                                   .idempotencyKey]
-        let shopFloor: [Role] = [.admin, .supervisor, .operator]
 
         /// The production order and operation a route's path names.
         @Sendable func operationRef(_ ctx: TaktContext) throws -> (ProductionOrder.ID, Int) {
@@ -41,7 +40,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/start", operationID: "startOperation",
                      summary: "Start an operation: every interlock must pass or be overridden", tag: "Execution", requiresAuth: true,
-                     roles: shopFloor, requestSchema: "StartRequest", requestBodyRequired: false, successStatus: 200,
+                     roles: CommandKind.startOperation.sortedRoles, requestSchema: "StartRequest", requestBodyRequired: false, successStatus: 200,
                      responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(StartRequest.self, from: request, context: ctx, orEmpty: StartRequest())
@@ -50,7 +49,7 @@ extension TaktAPI {
                     request: request, context: ctx)
             },
             APIRoute(method: .post, path: op + "/pause", operationID: "pauseOperation", summary: "Pause a running operation, with a reason",
-                     tag: "Execution", requiresAuth: true, roles: shopFloor, requestSchema: "ReasonRequest", successStatus: 200,
+                     tag: "Execution", requiresAuth: true, roles: CommandKind.pauseOperation.sortedRoles, requestSchema: "ReasonRequest", successStatus: 200,
                      responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
@@ -59,7 +58,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/resume", operationID: "resumeOperation",
                      summary: "Resume a paused operation: the operator's interlocks and the work center's state are checked again",
-                     tag: "Execution", requiresAuth: true, roles: shopFloor, requestSchema: "ResumeRequest", requestBodyRequired: false,
+                     tag: "Execution", requiresAuth: true, roles: CommandKind.resumeOperation.sortedRoles, requestSchema: "ResumeRequest", requestBodyRequired: false,
                      successStatus: 200, responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ResumeRequest.self, from: request, context: ctx, orEmpty: ResumeRequest())
@@ -68,7 +67,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/report", operationID: "reportQuantity",
                      summary: "Report good, scrapped and rework quantities made since the last report", tag: "Execution",
-                     requiresAuth: true, roles: shopFloor, requestSchema: "QuantityRequest", successStatus: 200,
+                     requiresAuth: true, roles: CommandKind.reportQuantity.sortedRoles, requestSchema: "QuantityRequest", successStatus: 200,
                      responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(QuantityRequest.self, from: request, context: ctx)
@@ -76,7 +75,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/complete", operationID: "completeOperation",
                      summary: "Complete an operation, optionally reporting a last quantity; the order completes with its last operation",
-                     tag: "Execution", requiresAuth: true, roles: shopFloor, requestSchema: "QuantityRequest", requestBodyRequired: false,
+                     tag: "Execution", requiresAuth: true, roles: CommandKind.completeOperation.sortedRoles, requestSchema: "QuantityRequest", requestBodyRequired: false,
                      successStatus: 200, responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(QuantityRequest.self, from: request, context: ctx, orEmpty: QuantityRequest())
@@ -84,7 +83,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/overrides", operationID: "overrideInterlock",
                      summary: "Let one interlock pass on this operation, with a recorded reason", tag: "Execution", requiresAuth: true,
-                     roles: [.admin, .supervisor], requestSchema: "OverrideRequest", successStatus: 200, responseSchema: "EventList",
+                     roles: CommandKind.overrideInterlock.sortedRoles, requestSchema: "OverrideRequest", successStatus: 200, responseSchema: "EventList",
                      parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(OverrideRequest.self, from: request, context: ctx)
@@ -94,7 +93,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/inspections", operationID: "recordInspection",
                      summary: "Record an inspection of an operation; a pass releases the next operation where the routing asks for one",
-                     tag: "Execution", requiresAuth: true, roles: [.admin, .quality], requestSchema: "InspectionRequest",
+                     tag: "Execution", requiresAuth: true, roles: CommandKind.recordInspection.sortedRoles, requestSchema: "InspectionRequest",
                      successStatus: 200, responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(InspectionRequest.self, from: request, context: ctx)
@@ -104,7 +103,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/consume", operationID: "consumeLot",
                      summary: "Consume a quantity of a lot into the operation (genealogy)", tag: "Execution", requiresAuth: true,
-                     roles: shopFloor, requestSchema: "ConsumeRequest", successStatus: 200, responseSchema: "EventList",
+                     roles: CommandKind.consumeLot.sortedRoles, requestSchema: "ConsumeRequest", successStatus: 200, responseSchema: "EventList",
                      parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ConsumeRequest.self, from: request, context: ctx)
@@ -129,7 +128,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: op + "/produce", operationID: "produceLot",
                      summary: "Book an output lot of the order's item, or one lot per serial number", tag: "Execution",
-                     requiresAuth: true, roles: shopFloor, requestSchema: "ProduceRequest", successStatus: 200,
+                     requiresAuth: true, roles: CommandKind.produceLot.sortedRoles, requestSchema: "ProduceRequest", successStatus: 200,
                      responseSchema: "EventList", parameters: opParameters) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ProduceRequest.self, from: request, context: ctx)
@@ -142,14 +141,14 @@ extension TaktAPI {
             // Labour
             APIRoute(method: .post, path: "/api/v1/work-centers/{id}/clock-in", operationID: "clockIn",
                      summary: "Clock in at a work center (clocking out of any other first)", tag: "Execution", requiresAuth: true,
-                     roles: shopFloor, requestSchema: "UserRequest", requestBodyRequired: false, successStatus: 200,
+                     roles: CommandKind.clockIn.sortedRoles, requestSchema: "UserRequest", requestBodyRequired: false, successStatus: 200,
                      responseSchema: "EventList", parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let body = try await JSONIO.decode(UserRequest.self, from: request, context: ctx, orEmpty: UserRequest())
                 return try await submitReturningEvents(.clockIn(.init(workCenter: id, user: body.user)), request: request, context: ctx)
             },
             APIRoute(method: .post, path: "/api/v1/clock-out", operationID: "clockOut", summary: "Clock out", tag: "Execution",
-                     requiresAuth: true, roles: shopFloor, requestSchema: "UserRequest", requestBodyRequired: false, successStatus: 200,
+                     requiresAuth: true, roles: CommandKind.clockOut.sortedRoles, requestSchema: "UserRequest", requestBodyRequired: false, successStatus: 200,
                      responseSchema: "EventList", parameters: [.idempotencyKey]) { request, ctx in
                 let body = try await JSONIO.decode(UserRequest.self, from: request, context: ctx, orEmpty: UserRequest())
                 return try await submitReturningEvents(.clockOut(.init(user: body.user)), request: request, context: ctx)
@@ -191,7 +190,7 @@ extension TaktAPI {
             // Machines
             APIRoute(method: .post, path: "/api/v1/work-centers/{id}/machine-state", operationID: "setMachineState",
                      summary: "Record a work center's machine state: running, slow, setup, idle, or down (with a reason)",
-                     tag: "Execution", requiresAuth: true, roles: shopFloor, requestSchema: "MachineStateRequest", successStatus: 200,
+                     tag: "Execution", requiresAuth: true, roles: CommandKind.setMachineState.sortedRoles, requestSchema: "MachineStateRequest", successStatus: 200,
                      responseSchema: "EventList", parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let body = try await JSONIO.decode(MachineStateRequest.self, from: request, context: ctx)
@@ -218,7 +217,7 @@ extension TaktAPI {
             },
             APIRoute(method: .post, path: "/api/v1/work-centers/{id}/counts", operationID: "recordMachineCount",
                      summary: "Record a piece count signalled by the machine (the increment since the last one)", tag: "Execution",
-                     requiresAuth: true, roles: shopFloor, requestSchema: "CountRequest", successStatus: 200,
+                     requiresAuth: true, roles: CommandKind.recordMachineCount.sortedRoles, requestSchema: "CountRequest", successStatus: 200,
                      responseSchema: "EventList", parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let body = try await JSONIO.decode(CountRequest.self, from: request, context: ctx)

@@ -1,11 +1,25 @@
 import Foundation
 import HTTPTypes
+import Logging
 import TaktCore
+import TaktEngine
+import TaktService
+import TaktStore
 
 extension TaktAPI {
     /// The OpenAPI 3.1 document, generated from ``routes`` and ``OpenAPISchemas``.
     public func openAPIDocument() throws -> Data {
         try TaktJSON.encoder.encode(openAPI())
+    }
+
+    /// The document as `docs/openapi.json` holds it and `takt openapi` prints it: the routes of a server of this version,
+    /// pretty-printed with sorted keys so that a change to it reads as a small diff.
+    public static func publishedOpenAPIDocument(version: String) async throws -> Data {
+        let engine = try await Engine.open(store: InMemoryEventStore(), now: { Date(timeIntervalSince1970: 0) })
+        let api = TaktAPI(service: PlantService(engine: engine), logger: Logger(label: "openapi"), version: version)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(api.openAPI()) + Data("\n".utf8)
     }
 
     func openAPI() -> JSONValue {
@@ -107,18 +121,15 @@ extension TaktAPI {
     /// model's collections, whose roles are those of the define command they submit.
     static func documentedRoles(_ route: APIRoute) -> [Role] {
         if let roles = route.roles { return Set(roles + [.admin]).sorted() }
-        if route.method != .get, let schema = route.requestSchema, let roles = defineRoles[schema] { return roles.sorted() }
+        if route.method != .get, let schema = route.requestSchema, let define = defineCommand(schema) { return define.sortedRoles }
         return Role.allCases.sorted()
     }
 
-    /// The roles of each collection's define command (`POST` and `PUT` of a plant-model collection), by the
-    /// collection's schema. A test holds this table to `Command.allowedRoles` of the same command.
-    static let defineRoles: [String: Set<Role>] = [
-        "Site": [.admin, .planner], "Skill": [.admin, .planner], "WorkCenter": [.admin, .planner],
-        "Item": [.admin, .planner], "BOM": [.admin, .planner], "Routing": [.admin, .planner],
-        "Location": [.admin, .planner, .warehouse], "Customer": [.admin, .planner, .sales],
-        "WorkInstruction": [.admin, .planner, .quality],
-    ]
+    /// The define command whose `data` is the named schema (`Site` → `defineSite`), the command a collection's `POST`
+    /// and `PUT` submit.
+    static func defineCommand(_ schema: String) -> CommandKind? {
+        CommandKind.allCases.first { $0.rawValue.hasPrefix("define") && $0.spec.payloadName == schema }
+    }
 
     /// Path parameters the handlers read as integers: an operation's sequence number, a sales-order line.
     static let integerPathParameters: Set<String> = ["seq", "line"]

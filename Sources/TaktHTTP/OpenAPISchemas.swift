@@ -78,71 +78,15 @@ enum OpenAPISchemas {
         Dictionary(uniqueKeysWithValues: schemas.map { ($0.name, $0.schema.json) })
     }
 
-    /// The schema of each command type's `data`, in the order of ``Command/typeNames``.
-    static let commandData: [(type: String, schema: String)] = [
-        ("defineSite", "Site"), ("defineSkill", "Skill"), ("defineWorkCenter", "WorkCenter"), ("defineLocation", "Location"),
-        ("defineItem", "Item"), ("defineBOM", "BOM"), ("defineRouting", "Routing"), ("defineCustomer", "Customer"),
-        ("createSalesOrder", "NewSalesOrder"), ("promiseSalesOrderLine", "PromiseSalesOrderLine"),
-        ("cancelSalesOrder", "CancelSalesOrder"), ("createProductionOrder", "NewProductionOrder"),
-        ("releaseProductionOrder", "ProductionOrderRef"), ("startProductionOrder", "ProductionOrderRef"),
-        ("completeProductionOrder", "ProductionOrderRef"), ("cancelProductionOrder", "CancelProductionOrder"),
-        ("createLot", "NewLot"), ("moveLot", "MoveLot"), ("setLotStatus", "SetLotStatus"), ("createUser", "User"),
-        ("updateUser", "User"), ("issueAPIToken", "IssueAPIToken"), ("revokeAPIToken", "APITokenRef"),
-        ("publishSchedule", "PublishedSchedule"),
-        ("defineWorkInstruction", "WorkInstruction"), ("acknowledgeWorkInstruction", "AcknowledgeWorkInstruction"),
-        ("clockIn", "ClockInCommand"), ("clockOut", "ClockOutCommand"), ("startOperation", "StartOperation"),
-        ("pauseOperation", "PauseOperation"), ("resumeOperation", "ResumeOperation"), ("reportQuantity", "ReportQuantity"),
-        ("completeOperation", "ReportQuantity"), ("overrideInterlock", "OverrideInterlock"), ("recordInspection", "RecordInspection"),
-        ("consumeLot", "ConsumeLot"), ("produceLot", "ProduceLot"), ("setMachineState", "SetMachineState"),
-        ("recordMachineCount", "RecordMachineCount"),
-        ("receiveLot", "ReceiveLot"), ("expectReceipt", "ExpectReceipt"), ("cancelExpectedReceipt", "CancelExpectedReceipt"),
-        ("createHandlingUnit", "CreateHandlingUnit"), ("moveHandlingUnit", "MoveHandlingUnit"), ("splitHandlingUnit", "SplitHandlingUnit"),
-        ("addToHandlingUnit", "HandlingUnitLots"), ("removeFromHandlingUnit", "HandlingUnitLots"), ("reserveLot", "ReserveLot"),
-        ("unreserveLot", "UnreserveLot"), ("pickStagingTask", "StagingTaskRef"), ("confirmStagingTask", "ConfirmStagingTask"),
-        ("reportStagingShort", "ReportStagingShort"), ("reportMaterialMissing", "ReportMaterialMissing"), ("checkMaterial", "CheckMaterial"),
-        ("shipLots", "ShipLots"),
-        ("defineInspectionPlan", "InspectionPlan"), ("recordInspectionResult", "RecordInspectionResult"),
-        ("openNonconformance", "OpenNonconformance"), ("dispositionNonconformance", "DispositionNonconformance"),
-        ("approveDisposition", "ApproveDisposition"), ("placeHold", "PlaceHold"), ("releaseHold", "ReleaseHold"),
-        ("raiseException", "PlantException"), ("approveAction", "DecideAction"), ("rejectAction", "DecideAction"),
-        ("recordActionExecution", "ActionExecuted"), ("verifyException", "ExceptionVerified"), ("dismissException", "DismissException"),
-        ("definePlaybook", "Playbook"), ("defineApprovalPolicy", "ApprovalPolicy"), ("reportOperationDelay", "ReportOperationDelay"),
-        ("scheduleOvertime", "Overtime"), ("reportAbsence", "ReportAbsence"), ("setPassword", "SetPassword"),
-    ]
+    /// The schema of each command type's `data`, in the registry's order: the name of its payload type.
+    static var commandData: [(type: String, schema: String)] {
+        CommandKind.allCases.map { ($0.rawValue, $0.spec.payloadName) }
+    }
 
-    /// The schema of each event type's `data`, in the order of ``Event/typeNames``.
-    static let eventData: [(type: String, schema: String)] = [
-        ("siteDefined", "Site"), ("skillDefined", "Skill"), ("workCenterDefined", "WorkCenter"), ("locationDefined", "Location"),
-        ("itemDefined", "Item"), ("bomDefined", "BOM"), ("routingDefined", "Routing"), ("customerDefined", "Customer"),
-        ("salesOrderCreated", "SalesOrder"), ("salesOrderLinePromised", "PromiseSalesOrderLine"),
-        ("salesOrderCancelled", "CancelSalesOrder"), ("productionOrderCreated", "ProductionOrder"),
-        ("productionOrderReleased", "ProductionOrderTransition"), ("productionOrderStarted", "ProductionOrderTransition"),
-        ("productionOrderCompleted", "ProductionOrderTransition"), ("productionOrderCancelled", "ProductionOrderCancelled"),
-        ("lotCreated", "Lot"), ("lotMoved", "LotMoved"), ("lotStatusChanged", "LotStatusChanged"), ("userCreated", "User"),
-        ("userUpdated", "User"), ("apiTokenIssued", "APIToken"), ("apiTokenRevoked", "APITokenRef"),
-        ("schedulePublished", "PublishedSchedule"),
-        ("workInstructionDefined", "WorkInstruction"), ("workInstructionAcknowledged", "WorkInstructionAcknowledged"),
-        ("operatorClockedIn", "ClockIn"), ("operatorClockedOut", "LabourSession"), ("operationStarted", "OperationStarted"),
-        ("operationPaused", "OperationPaused"), ("operationResumed", "OperationResumed"), ("quantityReported", "ProductionReport"),
-        ("operationCompleted", "OperationCompleted"), ("interlockOverridden", "InterlockOverride"),
-        ("inspectionRecorded", "InspectionRecorded"), ("lotConsumed", "Consumption"), ("lotProduced", "LotProduced"),
-        ("machineStateChanged", "MachineStateChange"), ("machineCounted", "MachineCount"),
-        ("lotReceived", "LotReceived"), ("receiptExpected", "ExpectedReceipt"), ("expectedReceiptCancelled", "ExpectedReceiptCancelled"),
-        ("handlingUnitCreated", "HandlingUnit"), ("handlingUnitMoved", "HandlingUnitMoved"), ("handlingUnitSplit", "HandlingUnitSplit"),
-        ("lotsAddedToHandlingUnit", "HandlingUnitLots"), ("lotsRemovedFromHandlingUnit", "HandlingUnitLots"), ("lotReserved", "Reservation"),
-        ("reservationReleased", "ReservationReleased"), ("stagingTaskCreated", "StagingTask"), ("stagingTaskPicked", "StagingTaskPicked"),
-        ("stagingTaskConfirmed", "StagingTaskConfirmed"), ("stagingShortReported", "StagingShortReported"),
-        ("materialMissing", "MaterialMissing"), ("shortageProjected", "ShortageProjected"), ("shortageResolved", "ShortageResolved"),
-        ("lotsShipped", "Shipment"), ("salesOrderShipped", "SalesOrderShipped"),
-        ("inspectionPlanDefined", "InspectionPlan"), ("inspectionResultRecorded", "InspectionResult"),
-        ("nonconformanceOpened", "Nonconformance"), ("nonconformanceDispositioned", "NonconformanceDispositioned"),
-        ("dispositionDecided", "DispositionDecided"), ("reworkOperationAdded", "ReworkOperationAdded"),
-        ("nonconformanceClosed", "NonconformanceClosed"), ("holdPlaced", "Hold"), ("holdReleased", "HoldReleased"),
-        ("exceptionRaised", "PlantException"), ("exceptionUpdated", "PlantException"), ("actionApproved", "ActionDecided"), ("actionRejected", "ActionDecided"),
-        ("actionExecuted", "ActionExecuted"), ("exceptionVerified", "ExceptionVerified"), ("exceptionDismissed", "ExceptionDismissed"),
-        ("playbookDefined", "Playbook"), ("approvalPolicyDefined", "ApprovalPolicy"), ("operationDelayReported", "OperationDelayReported"),
-        ("overtimeScheduled", "Overtime"), ("absenceReported", "Absence"), ("passwordSet", "PasswordSet"), ("recordSigned", "ElectronicSignature"),
-    ]
+    /// The schema of each event type's `data`, in the registry's order: the name of its payload type.
+    static var eventData: [(type: String, schema: String)] {
+        EventKind.allCases.map { ($0.rawValue, $0.spec.payloadName) }
+    }
 
     // MARK: - The schemas
 

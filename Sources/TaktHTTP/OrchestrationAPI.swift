@@ -15,8 +15,6 @@ extension TaktAPI {
     var orchestrationRoutes: [APIRoute] {
         let service = service
         let tag = "Orchestration"
-        func roles(_ command: Command) -> [Role] { command.allowedRoles.sorted() }
-        let exc: PlantException.ID = ""
         let actionParameters: [APIRoute.Parameter] = [.path("id", "exception ID"), .path("action", "action ID within the exception, e.g. `A1`"),
                                                       .idempotencyKey]
         var r: [APIRoute] = []
@@ -58,7 +56,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/actions/{action}/approve", operationID: "approveAction",
                           summary: "Approve an action in one of the roles it needs; the last approval it needs sets it to be carried out "
                             + "by the orchestrator. A user without any of those roles is refused (403)",
-                          tag: tag, requiresAuth: true, roles: roles(.approveAction(DecideAction(exception: exc, action: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.approveAction.sortedRoles,
                           requestSchema: "DecisionRequest", requestBodyRequired: false, successStatus: 200, responseSchema: "EventList",
                           parameters: actionParameters) { request, ctx in
             let (id, action) = try actionRef(ctx)
@@ -68,7 +66,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/actions/{action}/reject", operationID: "rejectAction",
                           summary: "Reject an action, saying why in `comment` (required)",
-                          tag: tag, requiresAuth: true, roles: roles(.rejectAction(DecideAction(exception: exc, action: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.rejectAction.sortedRoles,
                           requestSchema: "DecisionRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: actionParameters) { request, ctx in
             let (id, action) = try actionRef(ctx)
@@ -78,7 +76,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/dismiss", operationID: "dismissException",
                           summary: "Close an open exception without action, saying why",
-                          tag: tag, requiresAuth: true, roles: roles(.dismissException(DismissException(exception: exc, reason: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.dismissException.sortedRoles,
                           requestSchema: "ReasonRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: [.path("id", "exception ID"), .idempotencyKey]) { request, ctx in
             let id = PlantException.ID(try ctx.parameters.require("id"))
@@ -112,7 +110,7 @@ extension TaktAPI {
 
         // MARK: Playbooks and the approval policy
 
-        let playbookRoles = roles(.definePlaybook(Playbook(id: "", name: "", event: "", exceptionKind: .machineDown)))
+        let playbookRoles = CommandKind.definePlaybook.sortedRoles
         r += collection(
             CollectionSpec<Playbook>(path: "playbooks", schema: "Playbook", noun: "playbook", select: { $0.playbooks }, filters: [
                 Filter(name: "event", description: "the event type that triggers it") { [$0.event] },
@@ -147,7 +145,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .put, path: "/api/v1/approval-policy", operationID: "putApprovalPolicy",
                           summary: "Replace the approval policy; it applies to the actions of exceptions raised from now on",
-                          tag: tag, requiresAuth: true, roles: roles(.defineApprovalPolicy(.standard)), requestSchema: "ApprovalPolicy",
+                          tag: tag, requiresAuth: true, roles: CommandKind.defineApprovalPolicy.sortedRoles, requestSchema: "ApprovalPolicy",
                           successStatus: 200, responseSchema: "ApprovalPolicy", parameters: [.idempotencyKey]) { request, ctx in
             let policy = try await JSONIO.decode(ApprovalPolicy.self, from: request, context: ctx)
             return try await submitReturningEntity(.defineApprovalPolicy(policy), request: request, context: ctx, status: .ok)
@@ -159,7 +157,7 @@ extension TaktAPI {
                           summary: "Report that an operation runs late, by how many minutes and why; planning takes the delay into "
                             + "account and a playbook may raise an exception for it",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.reportOperationDelay(ReportOperationDelay(productionOrder: "", sequence: 0, extraMinutes: 0, reason: ""))),
+                          roles: CommandKind.reportOperationDelay.sortedRoles,
                           requestSchema: "DelayRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"), .idempotencyKey]
         ) { request, ctx in
@@ -176,7 +174,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/work-centers/{id}/overtime", operationID: "scheduleOvertime",
                           summary: "Schedule overtime on a work center outside its shifts (at most 24 hours); planning may use it",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.scheduleOvertime(Overtime(workCenter: "", start: Date(timeIntervalSince1970: 0), end: Date(timeIntervalSince1970: 0), reason: ""))),
+                          roles: CommandKind.scheduleOvertime.sortedRoles,
                           requestSchema: "OvertimeRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
             let id = WorkCenter.ID(try ctx.parameters.require("id"))
@@ -188,7 +186,7 @@ extension TaktAPI {
                           summary: "Report that someone is away from `from` (default now) until `until`, and why; the orchestrator works "
                             + "out whose work nobody else certified can do",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.reportAbsence(ReportAbsence(user: "", until: Date(timeIntervalSince1970: 0), reason: ""))),
+                          roles: CommandKind.reportAbsence.sortedRoles,
                           requestSchema: "AbsenceRequest", successStatus: 201, responseSchema: "Absence",
                           parameters: [.path("id", "user ID"), .idempotencyKey]) { request, ctx in
             let id = User.ID(try ctx.parameters.require("id"))

@@ -12,16 +12,13 @@ extension TaktAPI {
     var qualityRoutes: [APIRoute] {
         let service = service
         let tag = "Quality"
-        /// The roles of a command, as the command table has them (the service enforces them).
-        func roles(_ command: Command) -> [Role] { command.allowedRoles.sorted() }
-        let nc: Nonconformance.ID = "", hold: Hold.ID = ""
         let ncParameters: [APIRoute.Parameter] = [.path("id", "nonconformance ID"), .idempotencyKey]
 
         var r: [APIRoute] = []
 
         // MARK: Inspection plans
 
-        let planRoles = roles(.defineInspectionPlan(InspectionPlan(id: "", name: "", item: "", characteristics: [])))
+        let planRoles = CommandKind.defineInspectionPlan.sortedRoles
         r += collection(
             CollectionSpec<InspectionPlan>(path: "inspection-plans", schema: "InspectionPlan", noun: "inspection plan",
                                            select: { $0.inspectionPlans }, filters: [
@@ -52,7 +49,7 @@ extension TaktAPI {
                             + "order operation and/or a lot. Pass or fail follows from the limits; a failed result opens a nonconformance "
                             + "(its event is in the answer), a passed one may complete the order or release an incoming lot from quarantine",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.recordInspectionResult(RecordInspectionResult(plan: "", measurements: []))),
+                          roles: CommandKind.recordInspectionResult.sortedRoles,
                           requestSchema: "RecordInspectionResult", successStatus: 201, responseSchema: "EventList",
                           parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(RecordInspectionResult.self, from: request, context: ctx)
@@ -97,7 +94,7 @@ extension TaktAPI {
                           summary: "Open a nonconformance: what is wrong, how severe, and what it affects (lots, a production order "
                             + "operation, a work center or a location); numbered NC-000001, …",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.openNonconformance(OpenNonconformance(description: "", severity: .minor))),
+                          roles: CommandKind.openNonconformance.sortedRoles,
                           requestSchema: "OpenNonconformance", successStatus: 201, responseSchema: "Nonconformance",
                           parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(OpenNonconformance.self, from: request, context: ctx)
@@ -108,7 +105,7 @@ extension TaktAPI {
                           summary: "Decide what happens to an open nonconformance: scrap, rework, use as is or return to the supplier. "
                             + "Decided by quality it is carried out at once; proposed by a supervisor it waits for quality's approval",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.dispositionNonconformance(DispositionNonconformance(nonconformance: nc, disposition: .scrap, reason: ""))),
+                          roles: CommandKind.dispositionNonconformance.sortedRoles,
                           requestSchema: "DispositionRequest", successStatus: 200, responseSchema: "EventList", parameters: ncParameters) { request, ctx in
             let id = Nonconformance.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(DispositionRequest.self, from: request, context: ctx)
@@ -120,7 +117,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/nonconformances/{id}/approval", operationID: "approveDisposition",
                           summary: "Approve a supervisor's proposed disposition (it is then carried out), or reject it with a note "
                             + "(the nonconformance is open again); an empty body approves",
-                          tag: tag, requiresAuth: true, roles: roles(.approveDisposition(ApproveDisposition(nonconformance: nc))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.approveDisposition.sortedRoles,
                           requestSchema: "ApprovalRequest", requestBodyRequired: false, successStatus: 200, responseSchema: "EventList",
                           parameters: ncParameters) { request, ctx in
             let id = Nonconformance.ID(try ctx.parameters.require("id"))
@@ -149,7 +146,7 @@ extension TaktAPI {
                           summary: "Place a quality hold on exactly one of a lot, a supplier lot (every lot of it and, through the "
                             + "genealogy, every lot made from it), a production order or a work center. The answer lists the lots put "
                             + "on hold, the orders held and the affected lots already shipped, for a customer notification",
-                          tag: tag, requiresAuth: true, roles: roles(.placeHold(PlaceHold(reason: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.placeHold.sortedRoles,
                           requestSchema: "PlaceHold", successStatus: 201, responseSchema: "Hold", parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(PlaceHold.self, from: request, context: ctx)
             return try await submitReturningEvent(.placeHold(body), type: "holdPlaced", request: request, context: ctx, status: .created)
@@ -157,7 +154,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/holds/{id}/release", operationID: "releaseHold",
                           summary: "Release a hold, with a reason: its lots go back to their status before the hold (unless another "
                             + "hold still holds them), its orders and work center may work again",
-                          tag: tag, requiresAuth: true, roles: roles(.releaseHold(ReleaseHold(hold: hold, reason: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.releaseHold.sortedRoles,
                           requestSchema: "ReasonRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: [.path("id", "hold ID"), .idempotencyKey]) { request, ctx in
             let id = Hold.ID(try ctx.parameters.require("id"))

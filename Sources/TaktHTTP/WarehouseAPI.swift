@@ -13,9 +13,6 @@ extension TaktAPI {
         let service = service
         let now = now
         let tag = "Warehouse"
-        /// The roles of a command, as the command table has them (the service enforces them).
-        func roles(_ command: Command) -> [Role] { command.allowedRoles.sorted() }
-        let unit: HandlingUnit.ID = "", lot: Lot.ID = "", task: StagingTask.ID = ""
         let unitParameters: [APIRoute.Parameter] = [.path("id", "handling unit ID"), .idempotencyKey]
         let taskParameters: [APIRoute.Parameter] = [.path("id", "staging task ID"), .idempotencyKey]
 
@@ -27,7 +24,7 @@ extension TaktAPI {
                           summary: "Receive a delivery: a new lot of a purchased item at a receiving (or quarantine) location, with the "
                             + "supplier, the supplier's lot number and the delivery note; naming an open expected receipt counts it against that",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.receiveLot(ReceiveLot(id: lot, item: "", quantity: 0, location: "", supplier: "", supplierLot: "", deliveryNote: ""))),
+                          roles: CommandKind.receiveLot.sortedRoles,
                           requestSchema: "ReceiveLot", successStatus: 201, responseSchema: "LotReceived", parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(ReceiveLot.self, from: request, context: ctx)
             return try await submitReturningEvent(.receiveLot(body), type: "lotReceived", request: request, context: ctx, status: .created)
@@ -44,7 +41,7 @@ extension TaktAPI {
                           summary: "Announce a delivery a supplier is due to make (numbered ER-000001, … when no id is given); it counts "
                             + "in projected availability until received or cancelled",
                           tag: tag, requiresAuth: true,
-                          roles: roles(.expectReceipt(ExpectReceipt(item: "", quantity: 0, expectedDate: Date(), supplier: "", reference: ""))),
+                          roles: CommandKind.expectReceipt.sortedRoles,
                           requestSchema: "ExpectReceipt", successStatus: 201, responseSchema: "ExpectedReceipt",
                           parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(ExpectReceipt.self, from: request, context: ctx)
@@ -52,7 +49,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/expected-receipts/{id}/cancel", operationID: "cancelExpectedReceipt",
                           summary: "Cancel an open expected receipt, with a reason", tag: tag, requiresAuth: true,
-                          roles: roles(.cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: "", reason: ""))),
+                          roles: CommandKind.cancelExpectedReceipt.sortedRoles,
                           requestSchema: "ReasonRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: [.path("id", "expected receipt ID"), .idempotencyKey]) { request, ctx in
             let id = ExpectedReceipt.ID(try ctx.parameters.require("id"))
@@ -86,7 +83,7 @@ extension TaktAPI {
             ], tag: tag), define: nil)
         r.append(APIRoute(method: .post, path: "/api/v1/handling-units", operationID: "createHandlingUnit",
                           summary: "Make up a pallet, box or container at a location, with lots in stock there that are on no other unit",
-                          tag: tag, requiresAuth: true, roles: roles(.createHandlingUnit(CreateHandlingUnit(id: unit, location: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.createHandlingUnit.sortedRoles,
                           requestSchema: "HandlingUnitRequest", successStatus: 201, responseSchema: "HandlingUnit",
                           parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(HandlingUnitRequest.self, from: request, context: ctx)
@@ -97,7 +94,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/handling-units/{id}/move", operationID: "moveHandlingUnit",
                           summary: "Move a handling unit with every lot on it (a unit carrying a lot on hold does not move; one carrying a "
                             + "quarantined lot moves only to a quarantine location)",
-                          tag: tag, requiresAuth: true, roles: roles(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: unit, to: ""))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.moveHandlingUnit.sortedRoles,
                           requestSchema: "MoveRequest", successStatus: 200, responseSchema: "EventList", parameters: unitParameters) { request, ctx in
             let id = HandlingUnit.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(MoveRequest.self, from: request, context: ctx)
@@ -105,7 +102,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/handling-units/{id}/split", operationID: "splitHandlingUnit",
                           summary: "Take lots off a handling unit onto a new one at the same location", tag: tag, requiresAuth: true,
-                          roles: roles(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: unit, newHandlingUnit: unit, lots: []))),
+                          roles: CommandKind.splitHandlingUnit.sortedRoles,
                           requestSchema: "SplitRequest", successStatus: 200, responseSchema: "EventList", parameters: unitParameters) { request, ctx in
             let id = HandlingUnit.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(SplitRequest.self, from: request, context: ctx)
@@ -115,7 +112,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/handling-units/{id}/add", operationID: "addToHandlingUnit",
                           summary: "Put lots on a handling unit: in stock at its location and on no other unit", tag: tag, requiresAuth: true,
-                          roles: roles(.addToHandlingUnit(HandlingUnitLots(handlingUnit: unit, lots: []))),
+                          roles: CommandKind.addToHandlingUnit.sortedRoles,
                           requestSchema: "LotsRequest", successStatus: 200, responseSchema: "EventList", parameters: unitParameters) { request, ctx in
             let id = HandlingUnit.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(LotsRequest.self, from: request, context: ctx)
@@ -123,7 +120,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/handling-units/{id}/remove", operationID: "removeFromHandlingUnit",
                           summary: "Take lots off a handling unit (they stay where they are)", tag: tag, requiresAuth: true,
-                          roles: roles(.removeFromHandlingUnit(HandlingUnitLots(handlingUnit: unit, lots: []))),
+                          roles: CommandKind.removeFromHandlingUnit.sortedRoles,
                           requestSchema: "LotsRequest", successStatus: 200, responseSchema: "EventList", parameters: unitParameters) { request, ctx in
             let id = HandlingUnit.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(LotsRequest.self, from: request, context: ctx)
@@ -149,14 +146,14 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/reservations", operationID: "reserveLot",
                           summary: "Set a quantity of a lot aside for a released production order (with a staging task to bring it to "
                             + "line side); by default what the lot has free, up to what the order still needs",
-                          tag: tag, requiresAuth: true, roles: roles(.reserveLot(ReserveLot(productionOrder: "", lot: lot))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.reserveLot.sortedRoles,
                           requestSchema: "ReserveLot", successStatus: 201, responseSchema: "Reservation", parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(ReserveLot.self, from: request, context: ctx)
             return try await submitReturningEvent(.reserveLot(body), type: "lotReserved", request: request, context: ctx, status: .created)
         })
         r.append(APIRoute(method: .post, path: "/api/v1/reservations/{id}/release", operationID: "releaseReservation",
                           summary: "Release a reservation, with a reason; its staging task, if not yet staged, is cancelled", tag: tag,
-                          requiresAuth: true, roles: roles(.unreserveLot(UnreserveLot(reservation: "", reason: ""))),
+                          requiresAuth: true, roles: CommandKind.unreserveLot.sortedRoles,
                           requestSchema: "ReasonRequest", successStatus: 200, responseSchema: "EventList",
                           parameters: [.path("id", "reservation ID"), .idempotencyKey]) { request, ctx in
             let id = Reservation.ID(try ctx.parameters.require("id"))
@@ -192,7 +189,7 @@ extension TaktAPI {
         })
         r.append(APIRoute(method: .post, path: "/api/v1/staging-tasks/{id}/pick", operationID: "pickStagingTask",
                           summary: "Pick an open staging task: the lot is on its way (held lots cannot be picked)", tag: tag, requiresAuth: true,
-                          roles: roles(.pickStagingTask(StagingTaskRef(stagingTask: task))), successStatus: 200, responseSchema: "EventList",
+                          roles: CommandKind.pickStagingTask.sortedRoles, successStatus: 200, responseSchema: "EventList",
                           parameters: taskParameters) { request, ctx in
             let id = StagingTask.ID(try ctx.parameters.require("id"))
             return try await submitReturningEvents(.pickStagingTask(StagingTaskRef(stagingTask: id)), request: request, context: ctx)
@@ -200,7 +197,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/staging-tasks/{id}/confirm", operationID: "confirmStagingTask",
                           summary: "Confirm a staging task: the whole lot moves to line side (by default that of the work center the "
                             + "operation runs on)", tag: tag, requiresAuth: true,
-                          roles: roles(.confirmStagingTask(ConfirmStagingTask(stagingTask: task))), requestSchema: "ConfirmRequest",
+                          roles: CommandKind.confirmStagingTask.sortedRoles, requestSchema: "ConfirmRequest",
                           requestBodyRequired: false, successStatus: 200, responseSchema: "EventList", parameters: taskParameters) { request, ctx in
             let id = StagingTask.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(ConfirmRequest.self, from: request, context: ctx, orEmpty: ConfirmRequest())
@@ -209,7 +206,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/staging-tasks/{id}/short", operationID: "reportStagingShort",
                           summary: "Report that less of the lot was found than the task needs: the lot's quantity is corrected to what "
                             + "was found and the reservation shrinks; the task can still be confirmed", tag: tag, requiresAuth: true,
-                          roles: roles(.reportStagingShort(ReportStagingShort(stagingTask: task, foundQuantity: 0))), requestSchema: "ShortRequest",
+                          roles: CommandKind.reportStagingShort.sortedRoles, requestSchema: "ShortRequest",
                           successStatus: 200, responseSchema: "EventList", parameters: taskParameters) { request, ctx in
             let id = StagingTask.ID(try ctx.parameters.require("id"))
             let body = try await JSONIO.decode(ShortRequest.self, from: request, context: ctx)
@@ -219,7 +216,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/missing-material", operationID: "reportMaterialMissing",
                           summary: "Report material that cannot be found (a staging task's lot, a handling unit or a lot): the answer's "
                             + "materialMissing event names every production order and operation it stops; their reservations are released",
-                          tag: tag, requiresAuth: true, roles: roles(.reportMaterialMissing(ReportMaterialMissing())),
+                          tag: tag, requiresAuth: true, roles: CommandKind.reportMaterialMissing.sortedRoles,
                           requestSchema: "ReportMaterialMissing", successStatus: 200, responseSchema: "EventList",
                           parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(ReportMaterialMissing.self, from: request, context: ctx)
@@ -246,7 +243,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/material-checks", operationID: "checkMaterial",
                           summary: "Project availability again (of the items named, else of every item with a requirement or a recorded "
                             + "shortage) and record shortages that appeared, changed or went away",
-                          tag: tag, requiresAuth: true, roles: roles(.checkMaterial(CheckMaterial())), requestSchema: "CheckMaterial",
+                          tag: tag, requiresAuth: true, roles: CommandKind.checkMaterial.sortedRoles, requestSchema: "CheckMaterial",
                           requestBodyRequired: false, successStatus: 200, responseSchema: "EventList", parameters: [.idempotencyKey]) { request, ctx in
             let body = try await JSONIO.decode(CheckMaterial.self, from: request, context: ctx, orEmpty: CheckMaterial())
             return try await submitReturningEvents(.checkMaterial(body), request: request, context: ctx)
@@ -272,7 +269,7 @@ extension TaktAPI {
         r.append(APIRoute(method: .post, path: "/api/v1/sales-orders/{id}/lines/{line}/shipments", operationID: "shipLots",
                           summary: "Ship lots to the customer against a sales order line (available, unreserved lots of the line's item, "
                             + "up to its open quantity); the order is shipped once every line is",
-                          tag: tag, requiresAuth: true, roles: roles(.shipLots(ShipLots(salesOrder: "", line: 0, lots: []))),
+                          tag: tag, requiresAuth: true, roles: CommandKind.shipLots.sortedRoles,
                           requestSchema: "ShipRequest", successStatus: 201, responseSchema: "Shipment",
                           parameters: [.path("id", "sales order ID"), .path("line", "line number"), .idempotencyKey]) { request, ctx in
             let id = SalesOrder.ID(try ctx.parameters.require("id"))

@@ -112,7 +112,7 @@ extension TaktWeb {
                 Pages.hidden("back", back)
             }
         }
-        let canOverride = viewer.has(.supervisor)
+        let canOverride = viewer.hasAny(CommandKind.overrideInterlock.sortedRoles)
         return el("section", ["class": "panel consume", "id": "consume"]) {
             el("h2", text: "Lot \(p.lot.rawValue): \(Format.quantity(p.inLot)) \(p.unit) of \(itemName) (\(p.item.rawValue)) at \(p.location.rawValue)")
             el("p", ["id": "consume-summary"], text: p.summary + ".")

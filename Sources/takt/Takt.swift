@@ -11,7 +11,7 @@ struct Takt: AsyncParsableCommand {
         commandName: "takt",
         abstract: "Takt: manufacturing operations orchestration.",
         version: TaktApplication.version,
-        subcommands: [Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self]
+        subcommands: [Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self]
     )
 }
 

@@ -120,10 +120,19 @@ struct OpenAPITests {
         #expect(routeNames == Set(OpenAPISchemas.names), "route schemas \(routeNames.symmetricDifference(OpenAPISchemas.names).sorted()) differ from `names`")
     }
 
-    @Test("Command and event data tables follow Command.typeNames and Event.typeNames")
-    func typeTables() {
-        #expect(OpenAPISchemas.commandData.map(\.type) == Command.typeNames)
-        #expect(OpenAPISchemas.eventData.map(\.type) == Event.typeNames)
+    @Test("docs/openapi.json is the document the server generates (regenerate: swift run takt openapi > docs/openapi.json)")
+    func committedDocumentIsCurrent() async throws {
+        let file = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../docs/openapi.json").standardized
+        let committed = try Data(contentsOf: file)
+        let generated = try await TaktAPI.publishedOpenAPIDocument(version: TaktApplication.version)
+        #expect(committed == generated, "docs/openapi.json is stale: run `swift run takt openapi > docs/openapi.json`")
+        // The served document is the same JSON.
+        let served = try TaktJSON.decoder.decode(JSONValue.self, from: try await OpenAPITests.api().openAPIDocument())
+        #expect(try TaktJSON.decoder.decode(JSONValue.self, from: generated) == served.replacingVersion(TaktApplication.version))
+    }
+
+    @Test("Every command and event payload named by the registry has a schema")
+    func payloadsHaveSchemas() {
         let names = Set(OpenAPISchemas.names + OpenAPISchemas.subSchemaNames)
         for entry in OpenAPISchemas.commandData + OpenAPISchemas.eventData {
             #expect(names.contains(entry.schema), "\(entry.type) names unknown schema \(entry.schema)")
@@ -141,14 +150,14 @@ struct OpenAPITests {
             #expect(op?["responses"]?["401"] != nil && op?["responses"]?["429"] != nil, "\(route.operationID): 401 and 429 undeclared")
             if route.requestSchema != nil { #expect(op?["responses"]?["415"] != nil, "\(route.operationID): 415 undeclared") }
         }
-        let schemaOfType = Dictionary(uniqueKeysWithValues: OpenAPISchemas.commandData.map { ($0.type, $0.schema) })
-        for command in Samples.commands where command.typeName.hasPrefix("define") {
-            let schema = try #require(schemaOfType[command.typeName])
-            guard let stated = TaktAPI.defineRoles[schema] else { continue }  // not a collection's define (e.g. a playbook)
-            #expect(stated == command.allowedRoles, "\(schema): the document's roles differ from \(command.typeName)'s")
+        // A collection's define routes declare no roles: they are those of the define command whose data is the collection's schema.
+        let defines = api.routes.filter { $0.method == .post && $0.roles == nil && $0.operationID == "create\($0.requestSchema ?? "")" }
+        #expect(!defines.isEmpty)
+        for route in defines {
+            let schema = route.requestSchema ?? ""
+            let command = try #require(TaktAPI.defineCommand(schema), "no define command takes a \(schema)")
+            #expect(TaktAPI.documentedRoles(route) == command.sortedRoles, "\(schema): the document's roles differ from \(command.rawValue)'s")
         }
-        let defined = Set(api.routes.filter { $0.method == .post && $0.roles == nil && $0.operationID == "create\($0.requestSchema ?? "")" }.compactMap(\.requestSchema))
-        #expect(defined == Set(TaktAPI.defineRoles.keys), "every collection with a define route has its roles in defineRoles")
     }
 
     @Test("The schema checker understands every keyword the schemas use")
@@ -209,28 +218,7 @@ struct OpenAPITests {
         #expect(read.commands.allSatisfy { $0.idempotencyKey != nil })
 
         // Through the engine: every event type, some with idempotency keys.
-        let engine = try await Engine.open(store: InMemoryEventStore(), now: { Samples.now }, logger: Logger(label: "test"))
-        for (i, command) in Samples.commands.enumerated() {
-            // Only a signed-in user can acknowledge a work instruction: the operator reads it herself. The supervisor's
-            // disposition is a proposal that quality (here the system) approves.
-            let actor: Actor = switch command {
-            case .acknowledgeWorkInstruction: .user(Samples.operatorUser.id)
-            case .dispositionNonconformance(Samples.supervisorProposal): .user("sup")
-            // Approvals are made by signed-in users in the roles the action needs.
-            case .approveAction, .rejectAction: .user("sup")
-            default: .system
-            }
-            _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
-        }
-        // A signed release by a quality user with a password (recordSigned).
-        _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: "qa", name: "Quinn Adler", roles: [.quality])), actor: .system))
-        _ = try await engine.setPassword(of: "qa", to: "a sample passphrase", current: nil, by: .system, client: "test")
-        let placed = try await engine.submit(CommandEnvelope(command: .placeHold(PlaceHold(workCenter: "WC-LATHE-2", reason: "spindle check")),
-                                                             actor: .system))
-        guard case .holdPlaced(let extraHold)? = try placed.domainEvents().first else { Issue.record("no hold placed"); return }
-        _ = try await engine.submit(CommandEnvelope(command: .releaseHold(ReleaseHold(hold: extraHold.id, reason: "spindle within limits")),
-                                                    actor: .user("qa"),
-                                                    signature: SignatureCredential(password: "a sample passphrase", meaning: "released", client: "test")))
+        let engine = try await Samples.engineWithEveryEvent()
         let events = try await engine.events(after: 0, limit: 1000)
         #expect(Set(events.map(\.type)) == Set(Event.typeNames), "the samples should produce every event type")
         let list = try TaktJSON.decoder.decode(JSONValue.self, from: JSONIO.eventsJSON(events))
@@ -1690,5 +1678,46 @@ extension OpenAPITests {
             try await check("/api/v1/work-centers/WC-MILL-1/oee?from=2026-11-25T06:00:00Z&to=2026-11-25T06:10:00Z", "WorkCenterOEE")
             try await check("/api/v1/production-orders/PO-000007/operations", "OperationList")
         }
+    }
+}
+
+extension Samples {
+    /// An engine that took every sample command (and a signed hold release), so its log holds every event type.
+    static func engineWithEveryEvent() async throws -> Engine {
+        let engine = try await Engine.open(store: InMemoryEventStore(), now: { Samples.now }, logger: Logger(label: "test"))
+        for (i, command) in Samples.commands.enumerated() {
+            // Only a signed-in user can acknowledge a work instruction: the operator reads it herself. The supervisor's
+            // disposition is a proposal that quality (here the system) approves.
+            let actor: Actor = switch command {
+            case .acknowledgeWorkInstruction: .user(Samples.operatorUser.id)
+            case .dispositionNonconformance(Samples.supervisorProposal): .user("sup")
+            // Approvals are made by signed-in users in the roles the action needs.
+            case .approveAction, .rejectAction: .user("sup")
+            default: .system
+            }
+            _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
+        }
+        // A signed release by a quality user with a password (recordSigned).
+        _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: "qa", name: "Quinn Adler", roles: [.quality])), actor: .system))
+        _ = try await engine.setPassword(of: "qa", to: "a sample passphrase", current: nil, by: .system, client: "test")
+        let placed = try await engine.submit(CommandEnvelope(command: .placeHold(PlaceHold(workCenter: "WC-LATHE-2", reason: "spindle check")),
+                                                             actor: .system))
+        guard case .holdPlaced(let extraHold)? = try placed.domainEvents().first else { throw SampleFailure(description: "no hold placed") }
+        _ = try await engine.submit(CommandEnvelope(command: .releaseHold(ReleaseHold(hold: extraHold.id, reason: "spindle within limits")),
+                                                    actor: .user("qa"),
+                                                    signature: SignatureCredential(password: "a sample passphrase", meaning: "released", client: "test")))
+        return engine
+    }
+}
+
+struct SampleFailure: Error, CustomStringConvertible { let description: String }
+
+extension JSONValue {
+    /// The document with `info.version` set, to compare documents of servers that state other versions.
+    func replacingVersion(_ version: String) -> JSONValue {
+        guard case .object(var doc) = self, case .object(var info)? = doc["info"] else { return self }
+        info["version"] = .string(version)
+        doc["info"] = .object(info)
+        return .object(doc)
     }
 }
