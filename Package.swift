@@ -21,7 +21,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),  // the benchmarks' loopback HTTP client
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -98,17 +99,32 @@ let package = Package(
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo", "TaktOrchestration",
                 "TaktOrchestrator", "TaktWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // `takt bench pages` requests pages over HTTP
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: - Benchmarks and the long-run checker: `takt bench …`, `takt check …`
+        .target(
+            name: "TaktBench",
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktApp", "TaktDemo", "TaktOrchestration", "TaktOrchestrator",
+                "TaktPlanning", "TaktScheduling",
+                .product(name: "GRDB", package: "GRDB.swift"),  // raw SQLite inserts, the ingest benchmark's physical limit
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine",
+                "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,7 +166,7 @@ let package = Package(
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
+                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -31,7 +31,7 @@ struct DemoPlantBuilder {
     private var orderTransitions: [Command] = []
     /// Work instructions defined so far (each once, before the first routing that names it).
     private var instructions: Set<WorkInstruction.ID> = []
-    private var rng: DemoRandom
+    private var rng: SeededRandom
     private let scale: Int
     private let start: Date
     private let berlin = TimeZone(identifier: "Europe/Berlin") ?? TimeZone(secondsFromGMT: 3600) ?? .gmt
@@ -124,7 +124,7 @@ struct DemoPlantBuilder {
     }
 
     init(seed: UInt64, scale: Int, start: Date) {
-        self.rng = DemoRandom(seed: seed)
+        self.rng = SeededRandom(seed: seed)
         self.scale = scale
         self.start = TaktJSON.wholeSeconds(start)
     }
@@ -444,13 +444,13 @@ struct DemoPlantBuilder {
     private mutating func createSalesOrders() {
         for number in 1...(25 * scale) {
             let id = SalesOrder.ID(String(format: "SO-%05d", 10_000 + number))
-            let customer = rng.pick(customers)
+            guard let customer = rng.pick(customers) else { break }
             let rush = rng.chance(0.1)
             let priority = rush ? 1 : customer.priority
             let lineCount = rng.chance(0.5) ? 1 : (rng.chance(0.7) ? 2 : 3)
             var chosen: [Variant] = []
             while chosen.count < lineCount {
-                let v = rng.pick(variants)
+                guard let v = rng.pick(variants) else { break }
                 if !chosen.contains(where: { $0.code == v.code }) { chosen.append(v) }
             }
             var lines: [SalesOrderLine] = []
@@ -508,7 +508,7 @@ struct DemoPlantBuilder {
             case .completed: orderTransitions += [.releaseProductionOrder(ref), .startProductionOrder(ref), .completeProductionOrder(ref)]
             case .cancelled:
                 let reasons = order.kind == .finished ? Array(DemoCatalog.cancelReasons.dropFirst()) : [DemoCatalog.cancelReasons[0]]
-                orderTransitions.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(reasons))))
+                orderTransitions.append(.cancelProductionOrder(CancelProductionOrder(productionOrder: order.id, reason: rng.pick(reasons) ?? "")))
             }
         }
     }
@@ -561,8 +561,7 @@ struct DemoPlantBuilder {
         }
         guard !candidates.isEmpty else { return }
         while orders.count < total {
-            let item = rng.pick(candidates)
-            guard let part = parts[item] else { break }
+            guard let item = rng.pick(candidates), let part = parts[item] else { break }
             orders.append(
                 PlannedOrder(
                     key: orders.count, item: item, kind: .semiFinished, variant: part.variant, quantity: part.batch,
@@ -609,7 +608,7 @@ struct DemoPlantBuilder {
             let suppliers = bySupplier.keys.sorted()
             let several = suppliers.filter { (bySupplier[$0]?.count ?? 0) >= 2 }
             guard !suppliers.isEmpty else { continue }
-            var items = bySupplier[rng.pick(several.isEmpty ? suppliers : several)] ?? []
+            var items = rng.pick(several.isEmpty ? suppliers : several).flatMap { bySupplier[$0] } ?? []
             var order: [Item.ID] = []
             while order.count < 2, !items.isEmpty { order.append(items.remove(at: rng.int(0...(items.count - 1)))) }
             lateOrders.append(order.sorted())

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TaktApp
+import TaktBench
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

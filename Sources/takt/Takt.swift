@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TaktApp
+import TaktBench
 import TaktCore
 import TaktHTTP
 
@@ -85,7 +86,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
         subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self,
-                      BenchPagesCommand.self]
+                      BenchPagesCommand.self, BenchReadsCommand.self]
     )
 }
 

@@ -137,24 +137,14 @@ struct HostileValueTests {
 
 // MARK: - Fuzzing the command decoder
 
-/// A small seeded generator (SplitMix64): the same seed gives the same cases.
-struct FuzzRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
-    mutating func pick<T>(_ list: [T]) -> T { list[below(list.count)] }
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+extension SeededRandom {
+    /// One element of a list the fuzzer knows is not empty.
+    mutating func any<T>(_ list: [T]) -> T { list[below(list.count)] }
 }
 
 /// Random and mutated JSON for every command type.
 struct CommandFuzzer {
-    var rng: FuzzRandom
+    var rng: SeededRandom
     let keys: [String]
     static let numbers: [Double] = [1e308, -1e308, 1e-300, -1e-300, 0, -1, 1, 0.1, 0.000_000_1, 1_000_000_001, 9_007_199_254_740_993, 1e15, -0.5, 3]
     static let strings: [String] = [
@@ -174,13 +164,13 @@ struct CommandFuzzer {
     mutating func randomValue(depth: Int) -> JSONValue {
         switch rng.below(depth > 2 ? 4 : 7) {
         case 0: return .null
-        case 1: return .bool(rng.chance(50))
-        case 2: return .number(rng.pick(Self.numbers))
-        case 3: return .string(rng.pick(Self.strings))
+        case 1: return .bool(rng.chance(0.5))
+        case 2: return .number(rng.any(Self.numbers))
+        case 3: return .string(rng.any(Self.strings))
         case 4: return .array((0..<rng.below(4)).map { _ in randomValue(depth: depth + 1) })
         default:
             var o: [String: JSONValue] = [:]
-            for _ in 0..<rng.below(6) { o[rng.pick(keys)] = randomValue(depth: depth + 1) }
+            for _ in 0..<rng.below(6) { o[rng.any(keys)] = randomValue(depth: depth + 1) }
             return .object(o)
         }
     }
@@ -190,13 +180,13 @@ struct CommandFuzzer {
         if target == 0 {
             target = -1
             switch value {
-            case .number: return rng.chance(70) ? .number(rng.pick(Self.numbers)) : randomValue(depth: 2)
-            case .string: return rng.chance(70) ? .string(rng.pick(Self.strings)) : randomValue(depth: 2)
+            case .number: return rng.chance(0.7) ? .number(rng.any(Self.numbers)) : randomValue(depth: 2)
+            case .string: return rng.chance(0.7) ? .string(rng.any(Self.strings)) : randomValue(depth: 2)
             case .object(var o):
-                if !o.isEmpty, rng.chance(50) { o.removeValue(forKey: rng.pick(Array(o.keys))) } else { o[rng.pick(keys)] = randomValue(depth: 1) }
+                if !o.isEmpty, rng.chance(0.5) { o.removeValue(forKey: rng.any(Array(o.keys))) } else { o[rng.any(keys)] = randomValue(depth: 1) }
                 return .object(o)
             case .array(var a):
-                if !a.isEmpty, rng.chance(50) { a.remove(at: rng.below(a.count)) } else { a.append(a.isEmpty ? randomValue(depth: 1) : rng.pick(a)) }
+                if !a.isEmpty, rng.chance(0.5) { a.remove(at: rng.below(a.count)) } else { a.append(a.isEmpty ? randomValue(depth: 1) : rng.any(a)) }
                 return .array(a)
             default: return randomValue(depth: 1)
             }
@@ -258,12 +248,12 @@ struct CommandFuzzTests {
         for (t, type) in Command.typeNames.enumerated() {
             for n in 0..<casesPerType {
                 let seed = baseSeed &+ UInt64(t * 1_000 + n)
-                var fuzzer = CommandFuzzer(rng: FuzzRandom(state: seed), keys: vocabulary.sorted())
+                var fuzzer = CommandFuzzer(rng: SeededRandom(seed: seed), keys: vocabulary.sorted())
                 let value: JSONValue
                 if let sample = samples[type], n % 3 != 0 {
                     var target = fuzzer.rng.below(fuzzer.leaves(sample))
                     var mutated = fuzzer.mutate(sample, target: &target)
-                    if fuzzer.rng.chance(30) {
+                    if fuzzer.rng.chance(0.3) {
                         var again = fuzzer.rng.below(fuzzer.leaves(mutated))
                         mutated = fuzzer.mutate(mutated, target: &again)
                     }
@@ -272,8 +262,8 @@ struct CommandFuzzTests {
                     value = .object(["type": .string(type), "data": fuzzer.randomValue(depth: 0)])
                 }
                 var bytes = try TaktJSON.encoder.encode(value)
-                if fuzzer.rng.chance(10), !bytes.isEmpty {  // a cut or a flipped byte: not even JSON
-                    if fuzzer.rng.chance(50) { bytes = bytes.prefix(fuzzer.rng.below(bytes.count)) } else {
+                if fuzzer.rng.chance(0.1), !bytes.isEmpty {  // a cut or a flipped byte: not even JSON
+                    if fuzzer.rng.chance(0.5) { bytes = bytes.prefix(fuzzer.rng.below(bytes.count)) } else {
                         bytes[fuzzer.rng.below(bytes.count)] ^= UInt8(truncatingIfNeeded: 1 << fuzzer.rng.below(8))
                     }
                 }

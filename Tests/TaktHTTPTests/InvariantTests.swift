@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TaktApp
+import TaktBench
 
 /// The fast slice of `takt check orchestration` (the long form runs hundreds of scenarios): random disruptions on demo
 /// plants of fixed seeds and both scales, through the engine with the orchestrator's two lanes reacting, every invariant

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import TaktApp
 import TaktCore
 import TaktDemo
 import TaktEngine
@@ -79,7 +80,7 @@ public struct OrchestrationCheck: Sendable {
         _ = try await engine.bootstrapAdminIfEmpty(token: "check-admin-token")
         let demoDay = start.addingTimeInterval(-86_400)
         _ = try await TaktApplication.seedDemo(engine: engine, seed: seed, scale: scale, now: demoDay, logger: logger)
-        var random = SplitMix(seed: seed &* 0x9E37_79B9 &+ UInt64(scale))
+        var random = SeededRandom(seed: seed &* 0x9E37_79B9 &+ UInt64(scale))
         try await publish(engine, seed: random.next() % 1000, now: start)
 
         let lanes = Orchestrator.lanes(engine: engine, logger: logger)
@@ -92,7 +93,7 @@ public struct OrchestrationCheck: Sendable {
             var log: [String] = []
             var violations: [Violation] = []
             for n in 1...max(1, steps) {
-                time.withLock { $0 = $0.addingTimeInterval(Double(1 + random.next(30)) * 60) }
+                time.withLock { $0 = $0.addingTimeInterval(Double(1 + random.below(30)) * 60) }
                 let before = await engine.committedSequence
                 let step = await self.step(n, engine: engine, random: &random)
                 log.append(step.text)
@@ -128,14 +129,14 @@ public struct OrchestrationCheck: Sendable {
     }
 
     /// One random step, through the engine as the people who would do it (the admin stands in for each role).
-    func step(_ n: Int, engine: Engine, random: inout SplitMix) async -> Step {
+    func step(_ n: Int, engine: Engine, random: inout SeededRandom) async -> Step {
         let state = await engine.read { $0 }
         let now = engine.now()
         // Approvals twice as often as the rest: carrying actions out and verifying them is half of what is checked.
         let kinds = ["down", "slow", "back", "supplier-hold", "release", "missing", "delay", "rush", "absence", "promise", "alternative", "approve",
                      "publish", "outcome", "approve"]
         for offset in 0..<kinds.count {
-            let kind = kinds[(random.next(kinds.count) + offset) % kinds.count]
+            let kind = kinds[(random.below(kinds.count) + offset) % kinds.count]
             guard let (text, commands) = plan(kind, state: state, now: now, random: &random) else { continue }
             var step = Step(text: text)
             for (command, actor) in commands {
@@ -159,22 +160,22 @@ public struct OrchestrationCheck: Sendable {
     }
 
     /// The commands of a step of `kind`, picked from the plant as it is; nil when nothing fits.
-    func plan(_ kind: String, state: PlantState, now: Date, random: inout SplitMix) -> (String, [(Command, Actor)])? {
+    func plan(_ kind: String, state: PlantState, now: Date, random: inout SeededRandom) -> (String, [(Command, Actor)])? {
         let admin = Actor.user("admin")
-        func pick<T>(_ list: [T]) -> T? { list.isEmpty ? nil : list[random.next(list.count)] }
+        func pick<T>(_ list: [T]) -> T? { list.isEmpty ? nil : list[random.below(list.count)] }
         let busy = Set((state.publishedSchedule?.steps ?? []).filter { $0.end > now }.map(\.workCenter))
         let machines = state.workCenters.keys.filter { busy.contains($0) }.sorted()
         func machineState(_ wc: WorkCenter.ID) -> MachineState? { state.machineStates[wc]?.last?.state }
         switch kind {
         case "down":
             guard let wc = pick(machines.filter { machineState($0) != .down }) else { return nil }
-            let until = random.next(3) == 0 ? nil : now.addingTimeInterval(Double(60 * (1 + random.next(10))) * 60)
+            let until = random.below(3) == 0 ? nil : now.addingTimeInterval(Double(60 * (1 + random.below(10))) * 60)
             return ("\(wc) goes down\(until.map { " until \(TaktJSON.formatDate($0))" } ?? "")",
                     [(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "check: breakdown", expectedUntil: until)), admin)])
         case "slow":
             guard let wc = pick(machines.filter { machineState($0) != .down && machineState($0) != .slow }) else { return nil }
-            let actual = Double(3 + random.next(7))
-            let until = random.next(2) == 0 ? nil : now.addingTimeInterval(Double(60 * (2 + random.next(20))) * 60)
+            let actual = Double(3 + random.below(7))
+            let until = random.below(2) == 0 ? nil : now.addingTimeInterval(Double(60 * (2 + random.below(20))) * 60)
             return ("\(wc) runs at \(Int(actual * 10))%", [(.setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "check: worn tool",
                                                                                                 actualRate: actual, idealRate: 10, expectedUntil: until)), admin)])
         case "back":
@@ -200,7 +201,7 @@ public struct OrchestrationCheck: Sendable {
                     && state.operations[step.productionOrder]?.first { $0.sequence == step.sequence }?.status != .completed
             }
             guard let op = pick(ops) else { return nil }
-            let extra = 30 + random.next(600)
+            let extra = 30 + random.below(600)
             return ("\(op.productionOrder) op \(op.sequence) runs \(extra) min late",
                     [(.reportOperationDelay(ReportOperationDelay(productionOrder: op.productionOrder, sequence: op.sequence, extraMinutes: extra,
                                                                   reason: "check: overrun")), admin)])
@@ -208,20 +209,20 @@ public struct OrchestrationCheck: Sendable {
             let items = state.routings.values.map(\.item).filter { state.items[$0]?.kind == .finished }.sorted()
             guard let item = pick(items), let customer = pick(state.customers.keys.sorted()) else { return nil }
             let id = SalesOrder.ID("SO-CHECK-\(state.salesOrders.count + 1)")
-            let date = now.addingTimeInterval(Double(2 + random.next(9)) * 86_400)
+            let date = now.addingTimeInterval(Double(2 + random.below(9)) * 86_400)
             return ("rush order \(id) for \(item)", [(.createSalesOrder(NewSalesOrder(id: id, customer: customer, priority: 1, lines: [
-                SalesOrderLine(line: 10, item: item, quantity: Double(1 + random.next(5)), requestedDate: date),
+                SalesOrderLine(line: 10, item: item, quantity: Double(1 + random.below(5)), requestedDate: date),
             ])), admin)])
         case "absence":
             guard let user = pick(state.users.values.filter { $0.active && $0.has(.operator) && !state.isAbsent($0.id, from: now, until: now.addingTimeInterval(1)) }
                 .map(\.id).sorted()) else { return nil }
-            let until = now.addingTimeInterval(Double(4 + random.next(44)) * 3600)
+            let until = now.addingTimeInterval(Double(4 + random.below(44)) * 3600)
             return ("\(user) is away", [(.reportAbsence(ReportAbsence(user: user, until: until, reason: "check: sick")), admin)])
         case "promise":
             let lines = state.salesOrders.values.filter { $0.status == .open }.flatMap { so in so.lines.map { (so.id, $0.line) } }
                 .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             guard let (so, line) = pick(lines) else { return nil }
-            let date = now.addingTimeInterval(Double(1 + random.next(10)) * 86_400)
+            let date = now.addingTimeInterval(Double(1 + random.below(10)) * 86_400)
             return ("\(so) line \(line) promised", [(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: date)), admin)])
         case "alternative":
             let running = Set(state.operations.values.flatMap { $0 }.filter { $0.status == .running }.compactMap(\.workCenter))
@@ -252,8 +253,8 @@ public struct OrchestrationCheck: Sendable {
         case "outcome":
             let items = state.routings.values.map(\.item).filter { state.items[$0]?.kind == .finished }.sorted()
             guard let item = pick(items) else { return nil }
-            let date = now.addingTimeInterval(Double(1 + random.next(14)) * 86_400)
-            guard let e = try? Orchestration.plan(.rushOrder(item: item, quantity: Double(1 + random.next(8)), date: date, customer: nil), text: nil,
+            let date = now.addingTimeInterval(Double(1 + random.below(14)) * 86_400)
+            guard let e = try? Orchestration.plan(.rushOrder(item: item, quantity: Double(1 + random.below(8)), date: date, customer: nil), text: nil,
                                                   state: state, now: now, by: "admin") else { return nil }
             return ("outcome request: rush \(item)", [(.raiseException(e), admin)])
         default:
@@ -263,7 +264,7 @@ public struct OrchestrationCheck: Sendable {
 
     // MARK: Invariants
 
-    func check(_ n: Int, engine: Engine, since: Int64, approved: (PlantException.ID, String)?, random: inout SplitMix) async -> [Violation] {
+    func check(_ n: Int, engine: Engine, since: Int64, approved: (PlantException.ID, String)?, random: inout SeededRandom) async -> [Violation] {
         var out: [Violation] = []
         func fail(_ invariant: String, _ detail: String) { out.append(Violation(step: n, invariant: invariant, detail: detail)) }
         let state = await engine.read { $0 }
@@ -366,10 +367,10 @@ public struct OrchestrationCheck: Sendable {
         // Capable-to-promise for a few items.
         let items = state.routings.values.map(\.item).filter { state.items[$0]?.kind != .purchased }.sorted()
         for _ in 0..<min(2, items.count) {
-            let item = items[random.next(items.count)]
+            let item = items[random.below(items.count)]
             let at = TaktJSON.wholeSeconds(now)
             do {
-                let events = try state.decide(.createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: item, quantity: Double(1 + random.next(6)), dueDate: at)),
+                let events = try state.decide(.createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: item, quantity: Double(1 + random.below(6)), dueDate: at)),
                                               actor: nil, now: at)
                 guard case .productionOrderCreated(let order)? = events.first else { continue }
                 // Solved on a thread of its own, off Swift's cooperative pool (tests run beside it).

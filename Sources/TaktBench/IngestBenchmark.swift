@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TaktApp
 import TaktCore
 import TaktEngine
 import TaktStore
@@ -42,7 +43,7 @@ public struct IngestBenchmark: Sendable {
                 (s.items.values.filter { $0.kind == .purchased }.map(\.id).sorted(),
                  s.locations.values.filter { $0.kind == .receiving }.map(\.id).min())
             }
-            guard !items.isEmpty, let receiving else { throw DemoSeedError(message: "the demo plant has no purchased item or receiving location") }
+            guard !items.isEmpty, let receiving else { throw BenchError(message: "the demo plant has no purchased item or receiving location") }
             func receipt(_ n: Int) -> CommandEnvelope {
                 CommandEnvelope(
                     command: .createLot(NewLot(id: .init(String(format: "R%d-%07d", round, n)), item: items[n % items.count],

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TaktApp
 import TaktCore
 import TaktDemo
 import TaktEngine
@@ -117,7 +118,7 @@ public struct ReactBenchmark: Sendable {
                 }
             }
             let setupSeconds = seconds(clock.now - setupStart)
-            var random = SplitMix(seed: seed)
+            var random = SeededRandom(seed: seed)
             var samples: [Sample] = []
             for n in 1...events {
                 guard let (kind, command) = await nextDisruption(engine: engine, n: n, random: &random) else {
@@ -145,7 +146,7 @@ public struct ReactBenchmark: Sendable {
     }
 
     /// The burst: everything submitted concurrently; each urgent event timed from its commit to its exception's commit.
-    private func runBurst(engine: Engine, lanes: [Orchestrator], random: inout SplitMix, into figures: inout Figures) async throws {
+    private func runBurst(engine: Engine, lanes: [Orchestrator], random: inout SeededRandom, into figures: inout Figures) async throws {
         let state = await engine.read { $0 }
         let now = engine.now()
         var commands: [(Command, Bool)] = []  // (command, urgent)
@@ -161,8 +162,8 @@ public struct ReactBenchmark: Sendable {
         let lines = state.salesOrders.values.filter { $0.status == .open }.flatMap { so in so.lines.map { (so.id, $0.line) } }
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         for _ in 0..<min(burst, lines.count) {
-            let (so, line) = lines[random.next(lines.count)]
-            commands.append((.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: now.addingTimeInterval(Double(1 + random.next(3)) * 86_400))), false))
+            let (so, line) = lines[random.below(lines.count)]
+            commands.append((.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: now.addingTimeInterval(Double(1 + random.below(3)) * 86_400))), false))
         }
         // Machines go down or slow on busy work centers (urgent).
         var load: [WorkCenter.ID: Int] = [:]
@@ -231,7 +232,7 @@ public struct ReactBenchmark: Sendable {
     }
 
     /// The next disruption, picked from the plant as it is: kinds in turn, targets at random among real IDs.
-    private func nextDisruption(engine: Engine, n: Int, random: inout SplitMix) async -> (String, Command)? {
+    private func nextDisruption(engine: Engine, n: Int, random: inout SeededRandom) async -> (String, Command)? {
         let candidates = await engine.read { s -> Candidates in
             var load: [WorkCenter.ID: Int] = [:]
             for step in s.publishedSchedule?.steps ?? [] { load[step.workCenter, default: 0] += 1 }
@@ -261,20 +262,20 @@ public struct ReactBenchmark: Sendable {
             let kind = kinds[(n - 1 + offset) % kinds.count]
             switch kind {
             case "machine-slow" where !candidates.busy.isEmpty:
-                let wc = candidates.busy[random.next(candidates.busy.count)]
+                let wc = candidates.busy[random.below(candidates.busy.count)]
                 return (kind, .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "worn tool", actualRate: 6, idealRate: 10)))
             case "machine-down" where !candidates.busy.isEmpty:
-                let wc = candidates.busy[random.next(candidates.busy.count)]
+                let wc = candidates.busy[random.below(candidates.busy.count)]
                 return (kind, .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle failure")))
             case "material-missing" where !candidates.staging.isEmpty:
-                let task = candidates.staging[random.next(candidates.staging.count)]
+                let task = candidates.staging[random.below(candidates.staging.count)]
                 return (kind, .reportMaterialMissing(ReportMaterialMissing(stagingTask: task, note: "not on the rack")))
             case "operation-delay" where !candidates.operations.isEmpty:
-                let (po, seq) = candidates.operations[random.next(candidates.operations.count)]
-                return (kind, .reportOperationDelay(ReportOperationDelay(productionOrder: po, sequence: seq, extraMinutes: 60 + random.next(240),
+                let (po, seq) = candidates.operations[random.below(candidates.operations.count)]
+                return (kind, .reportOperationDelay(ReportOperationDelay(productionOrder: po, sequence: seq, extraMinutes: 60 + random.below(240),
                                                                          reason: "tool change took longer")))
             case "supplier-lot-hold" where !candidates.supplierLots.isEmpty:
-                let (supplier, lot) = candidates.supplierLots[random.next(candidates.supplierLots.count)]
+                let (supplier, lot) = candidates.supplierLots[random.below(candidates.supplierLots.count)]
                 return (kind, .placeHold(PlaceHold(supplier: supplier, supplierLot: lot, reason: "supplier reports a wrong alloy")))
             default:
                 continue
@@ -305,18 +306,4 @@ public struct ReactBenchmark: Sendable {
         _ = try await engine.submit(CommandEnvelope(command: .publishSchedule(published), actor: .user("admin"), correlationID: "bench-react-schedule"))
         return published.steps.count
     }
-}
-
-/// A small deterministic generator (SplitMix64), so that a seed always picks the same targets.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(max(1, bound))) }
 }

@@ -105,13 +105,13 @@ public struct TraceBenchmark: Sendable {
     /// Generates the plant as events and applies each to the state.
     struct Builder {
         var state = PlantState()
-        var rng: TraceRandom
+        var rng: SeededRandom
         var purchased: [Lot.ID] = []
         var finished: [Lot.ID] = []
         var consumptions = 0
         var time = Date(timeIntervalSince1970: 1_800_000_000)
 
-        init(seed: UInt64) { rng = TraceRandom(seed: seed) }
+        init(seed: UInt64) { rng = SeededRandom(seed: seed) }
 
         mutating func apply(_ event: Event) { state.apply(event, sequence: state.sequence + 1) }
 
@@ -265,19 +265,6 @@ extension TraceBenchmark.Figures {
         json += "}"
         lines.append(json)
         return lines
-    }
-}
-
-/// SplitMix64: a small seeded generator, so the same seed builds the same plant and picks the same lots.
-struct TraceRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
