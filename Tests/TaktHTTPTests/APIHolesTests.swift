@@ -116,7 +116,7 @@ struct APIHolesTests {
 
     @Test("Token hashes never leave the server: not in the event log, its stream, token lists or command answers")
     func tokenHashesAreRedacted() async throws {
-        try await TestServer.run { s in
+        try await TestServer.run(transport: .live) { s in
             let adminHash = Engine.hash(secret: TestServer.adminToken)
             let secret = try await issueToken(s, for: "admin")
             let hash = Engine.hash(secret: secret)
@@ -165,7 +165,7 @@ struct APIHolesTests {
 
     @Test("Revoking a token through another user's path is 404 and the token keeps working; through its own user's path it is revoked")
     func revokeChecksTheUserInThePath() async throws {
-        try await TestServer.run(transport: .live) { s in
+        try await TestServer.run { s in
             let annaToken = try await userToken(s, id: "anna", roles: ["planner"])
             _ = try await userToken(s, id: "bert", roles: ["planner"])
             let list = try await s.send(.GET, "/api/v1/users/anna/tokens")

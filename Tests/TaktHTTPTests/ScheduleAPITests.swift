@@ -75,7 +75,7 @@ struct ScheduleAPITests {
             let a = try first.decode(PublishedSchedule.self), b = try second.decode(PublishedSchedule.self)
             #expect(a.id != b.id, "each run is published under its own number")
             #expect(a.origin == b.origin && a.origin == TestPlant.demoDay, "both start from the plant clock's instant")
-            #expect(a.steps.count > 1000)
+            #expect(a.steps.count > 100, "the demo plant's open operations at 2026-11-24 00:00 (145 at seed 42)")
             #expect(a.steps == b.steps, "the same steps")
             #expect(a.weightedTardinessMinutes == b.weightedTardinessMinutes && a.lateOrders == b.lateOrders)
             #expect(try await s.send(.GET, "/api/v1/work-centers/WC-NOPE/dispatch-list").status == 404)
