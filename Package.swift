@@ -132,6 +132,18 @@ let package = Package(
         ),
 
         // MARK: - Tests
+        // What the tests share: the fixed clock, the demo plant builder, the in-process (or live) transport, typed answers.
+        .target(
+            name: "TaktTestSupport",
+            dependencies: [
+                "TaktApp", "TaktCore", "TaktEngine", "TaktStore", "TaktStoreSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the live transport
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
         .testTarget(name: "TaktPlanningTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"], swiftSettings: swiftSettings),
         .testTarget(
@@ -157,9 +169,8 @@ let package = Package(
         .testTarget(
             name: "TaktWebTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktWeb",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktWeb", "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -167,6 +178,7 @@ let package = Package(
             name: "TaktHTTPTests",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
+                "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -7,19 +7,14 @@ import Testing
 @testable import TaktApp
 @testable import TaktEngine
 import TaktCore
+import TaktTestSupport
 
 /// Sends a body with exactly the given Content-Type header (nil: none), unlike `TestServer.send`, which always says JSON.
 func sendRaw(_ s: TestServer, _ method: HTTPMethod, _ path: String, token: String = TestServer.adminToken, contentType: String?,
              body: String, headers extra: [(String, String)] = []) async throws -> TestServer.Reply {
-    var request = HTTPClientRequest(url: s.baseURL + path)
-    request.method = method
-    request.headers.add(name: "Authorization", value: "Bearer \(token)")
-    if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-    for (name, value) in extra { request.headers.add(name: name, value: value) }
-    request.body = .bytes(ByteBuffer(string: body))
-    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-    let buffer = try await response.body.collect(upTo: 1 << 20)
-    return TestServer.Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+    var headers = [("Authorization", "Bearer \(token)")]
+    if let contentType { headers.append(("Content-Type", contentType)) }
+    return TestServer.Reply(try await s.connection.send(method, path, headers: headers + extra, body: Data(body.utf8)))
 }
 
 /// Every event in the log as the given token's user sees it through `GET /events`, page by page (bounded).
@@ -121,7 +116,7 @@ struct APIHolesTests {
 
     @Test("Token hashes never leave the server: not in the event log, its stream, token lists or command answers")
     func tokenHashesAreRedacted() async throws {
-        try await TestServer.run { s in
+        try await TestServer.run(transport: .live) { s in
             let adminHash = Engine.hash(secret: TestServer.adminToken)
             let secret = try await issueToken(s, for: "admin")
             let hash = Engine.hash(secret: secret)
@@ -147,7 +142,7 @@ struct APIHolesTests {
 
     @Test("An operator's event log and stream leave out users and tokens; the rest of the plant is there; a supervisor sees them")
     func identityEventsOnlyForUserReaders() async throws {
-        try await TestServer.run { s in
+        try await TestServer.run(transport: .live) { s in
             let op = try await userToken(s, id: "op-otto", roles: ["operator"])
             let supervisor = try await userToken(s, id: "sup-sue", roles: ["supervisor"])
             #expect(try await s.send(.POST, "/api/v1/customers", body: Self.customer).status == 201)
@@ -201,8 +196,8 @@ struct APIHolesTests {
 
     @Test("Bad tokens are slowed down per client: after five, 429 with Retry-After even for a good token, until the wait is over")
     func badTokensAreThrottled() async throws {
-        let now = Mutex(Date(timeIntervalSince1970: 1_795_500_000))
-        try await TestServer.run(clock: { now.withLock { $0 } }) { s in
+        let clock = TestClock(Date(timeIntervalSince1970: 1_795_500_000))
+        try await TestServer.run(clock: clock) { s in
             for i in 0..<6 {
                 let r = try await s.send(.GET, "/api/v1/users/me", token: "takt_wrong-\(i)")
                 #expect(r.status == 401, "attempt \(i + 1): \(r.status)")
@@ -212,15 +207,17 @@ struct APIHolesTests {
             #expect(throttled.headers.first(name: "Retry-After") == "1")
             let good = try await s.send(.GET, "/api/v1/users/me")
             #expect(good.status == 429, "a throttled client is refused before its token is looked at")
-            now.withLock { $0 += 2 }
+            clock.advance(seconds: 2)
             #expect(try await s.send(.GET, "/api/v1/users/me").status == 200)
             #expect(try await s.send(.GET, "/api/v1/users/me", token: "takt_wrong-8").status == 401, "a success starts afresh")
         }
     }
 }
 
-/// The text of the event stream from the start of the log until `marker` appears (at most 10 s).
+/// The text of the event stream from the start of the log until `marker` appears (at most 10 s); needs a live server
+/// (the in-process transport collects a whole body, and a stream never ends).
 func sseText(_ s: TestServer, token: String, until marker: String) async throws -> String {
+    try #require(s.connection.transport == .live, "an event stream needs `transport: .live`")
     var request = HTTPClientRequest(url: s.baseURL + "/api/v1/events/stream?after=0")
     request.headers.add(name: "Authorization", value: "Bearer \(token)")
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))

@@ -10,6 +10,7 @@ import Testing
 @testable import TaktEngine
 import TaktService
 @testable import TaktHTTP
+import TaktTestSupport
 
 /// A small plant defined through the API: one site, a lathe, a part with a routing.
 func definePlant(_ s: TestServer) async throws {
@@ -301,7 +302,7 @@ struct APITests {
 
     @Test("The live event stream sends new events as they happen and resumes after Last-Event-ID")
     func serverSentEvents() async throws {
-        try await TestServer.run { s in
+        try await TestServer.run(transport: .live) { s in
             try await definePlant(s)
             let start = await eventCount(s)
             var request = HTTPClientRequest(url: s.baseURL + "/api/v1/events/stream")

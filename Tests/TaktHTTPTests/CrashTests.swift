@@ -39,9 +39,9 @@ final class ServerProcess: Sendable {
         try process.run()
         // Read stdout until the server says where it listens (at most 30 s).
         var text = ""
-        let deadline = Date().addingTimeInterval(30)
+        let deadline = ContinuousClock.now + .seconds(30)  // a bound on a child process, not the plant clock
         var found: Int?
-        while found == nil && Date() < deadline && process.isRunning {
+        while found == nil && ContinuousClock.now < deadline && process.isRunning {
             let data = out.fileHandleForReading.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)

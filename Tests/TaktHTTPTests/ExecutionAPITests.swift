@@ -10,6 +10,7 @@ import Testing
 @testable import TaktCore
 @testable import TaktEngine
 @testable import TaktHTTP
+import TaktTestSupport
 
 /// Shop-floor execution through the real server on the demo plant (seed 42), on a clock the test moves:
 /// the plant's "now" is Wednesday 25 November 2026, 06:00 UTC, the morning after the demo was generated.
@@ -340,17 +341,18 @@ enum ClockedServer {
     /// Wednesday 25 November 2026, 06:00 UTC (07:00 in the plant): the morning after the demo plant's start.
     static let morning = Date(timeIntervalSince1970: 1_795_586_400)
 
-    static func run<T: Sendable>(_ body: @Sendable (TestServer, TestClock) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(_ body: @Sendable (TestServer, PlantClock) async throws -> T) async throws -> T {
         let clock = TestClock(morning)
-        return try await TestServer.run(demo: true, clock: { clock.now }) { server in try await body(server, clock) }
+        return try await TestServer.run(demo: true, clock: clock) { server in try await body(server, PlantClock(clock: clock)) }
     }
 }
 
-final class TestClock: Sendable {
-    private let time: Mutex<Date>
-    init(_ start: Date) { time = Mutex(start) }
-    var now: Date { time.withLock { $0 } }
-    func advance(minutes: Double) { time.withLock { $0 = $0.addingTimeInterval(minutes * 60) } }
+/// The plant clock a ``ClockedServer`` test moves: the support library's ``TestClock``, seen through a type of this target
+/// so that every file here can move it without importing the library.
+struct PlantClock: Sendable {
+    let clock: TestClock
+    var now: Date { clock.now }
+    func advance(minutes: Double) { clock.advance(minutes: minutes) }
 }
 
 /// A fresh API token for a user of the demo plant, issued by the admin.

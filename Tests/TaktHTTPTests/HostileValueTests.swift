@@ -5,6 +5,7 @@ import TaktEngine
 import TaktStore
 import TaktStoreSQLite
 import Testing
+import TaktTestSupport
 
 /// Hostile values through the real server: refused with the field and the rule, and the server stays up.
 @Suite("Hostile values over HTTP")

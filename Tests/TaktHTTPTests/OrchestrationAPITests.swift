@@ -6,6 +6,7 @@ import Logging
 import TaktEngine
 import TaktOrchestrator
 import TaktStore
+import TaktTestSupport
 
 /// Orchestration through the real server (with its orchestrator running) on a small hand-made plant. Exceptions are
 /// raised by hand through the engine as the system, so these tests do not depend on the analysis.
@@ -110,7 +111,7 @@ struct OrchestrationAPITests {
 
     @Test("A planner may not approve what needs a supervisor (403, nothing recorded); the supervisor's approval is carried out by the orchestrator as the system, recorded and verified")
     func approvalExecutesTheAction() async throws {
-        try await TestServer.run(clock: { Self.day }) { s in
+        try await TestServer.run(clock: TestClock(Self.day)) { s in
             // The orchestrator beside the server, as `takt serve` runs it.
             let orchestrator = Orchestrator(engine: s.engine, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -143,8 +144,10 @@ struct OrchestrationAPITests {
             let approval = try #require(event["sequence"] as? Int)
 
             // The orchestrator carries it out: the overtime, the record of the execution, the verification.
+            // A bounded wait (at most 60 s, as for the orchestrator elsewhere) for an asynchronous reaction: only a
+            // reaction that never comes fails it.
             var exception: PlantException?
-            for _ in 0..<500 {
+            for _ in 0..<3_000 {
                 exception = await s.engine.read { $0.exceptions[.init(id)] }
                 if exception?.verifications.isEmpty == false { break }
                 try await Task.sleep(for: .milliseconds(20))
@@ -262,7 +265,7 @@ struct OrchestrationAPITests {
     @Test("A planner asks in words to take a mill down: 201 with up to three options and their approvals, recorded as raised by the planner and written by the system; the same request structured, by an admin, is written as the admin")
     func outcomeRequest() async throws {
         let morning = Date(timeIntervalSince1970: 1_795_582_800)  // Wed 25 Nov 2026, 05:00 UTC
-        try await TestServer.run(demo: true, clock: { morning }) { s in
+        try await TestServer.run(demo: true, clock: TestClock(morning)) { s in
             let planner = try await issueToken(s, for: "planner")
             let scheduled = try await s.send(.POST, "/api/v1/schedule/runs", token: planner, body: #"{"timeLimitSeconds":1}"#)
             #expect(scheduled.status == 201, "\(scheduled.text)")

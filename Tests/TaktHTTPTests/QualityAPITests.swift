@@ -3,6 +3,7 @@ import NIOHTTP1
 import Testing
 @testable import TaktCore
 import TaktEngine
+import TaktTestSupport
 
 /// Quality through the real server on the demo plant (seed 42), on a clock the test moves: inspection plans and results,
 /// the operator terminal's view of an operation's inspection, nonconformances with dispositions and approvals, and holds.
@@ -15,7 +16,7 @@ struct QualityAPITests {
     @Test("A plan at the mill: an incomplete result is a 422 naming the missing characteristic and records nothing; a flatness out of limits opens a nonconformance; the supervisor's use-as-is waits for quality's approval; a passed first piece clears the operation on the terminal")
     func inspectionAtTheMill() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let quality = try await issueToken(s, for: "quality")
             let supervisor = try await issueToken(s, for: "supervisor")
             let anna = try await issueToken(s, for: "op-anna")
@@ -124,7 +125,7 @@ struct QualityAPITests {
     @Test("A supplier-lot hold lists the lots it put on hold; a held lot is neither consumed nor shipped (409); a supervisor may not release it, quality does and the lots are available again")
     func supplierLotHold() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let quality = try await issueToken(s, for: "quality")
             let supervisor = try await issueToken(s, for: "supervisor")
             let anna = try await issueToken(s, for: "op-anna")

@@ -3,6 +3,7 @@ import NIOHTTP1
 import Testing
 @testable import TaktCore
 import TaktEngine
+import TaktTestSupport
 
 /// Warehouse and quality end to end on the demo plant, through the real server: a new pump PX-100 made from a
 /// housing HX-100 milled from a purchased casting CX-100, so every quantity below can be worked by hand.
@@ -15,7 +16,7 @@ struct RecallScenarioTests {
     @Test("A casting lot is received, staged and milled; the first piece fails its inspection and opens a nonconformance; the supplier recalls the lot: the hold reaches the finished pumps and stops their shipment; the nonconformance is dispositioned, quality releases the hold, and the pumps ship to the customer")
     func supplierRecall() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let t = try await People(s)
             try await definePumpX(s)
 
@@ -127,7 +128,7 @@ struct RecallScenarioTests {
     @Test("A pallet of castings goes missing before staging and a big order would run short: each is an event naming the orders it stops")
     func missingPalletAndShortage() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let t = try await People(s)
             try await definePumpX(s)
             try await command(s, t.warehouse, "receiveLot", #"{"id":"CX-LOT-2","item":"CX-100","quantity":10,"location":"LOC-RECEIVING","supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0050","deliveryNote":"LS-88200"}"#)

@@ -6,6 +6,7 @@ import TaktCore
 import TaktEngine
 import TaktOrchestrator
 import TaktStore
+import TaktTestSupport
 
 /// The demo plant behind the real server with the orchestrator running beside it (as `takt serve` runs them), on a
 /// fixed clock, with a schedule published (iteration-limited, so the same on every machine) and a token for each office role.
@@ -24,9 +25,9 @@ struct DemoScenario: Sendable {
     ///   the log as `takt serve` would and does not spend the test's time on the shortages the publication projects).
     ///   - seed: the demo plant's seed (default 42).
     ///   - clock: the plant's clock (default: fixed at ``morning``).
-    static func run(orchestrate: Bool = true, seed: UInt64 = 42, clock: (@Sendable () -> Date)? = nil,
+    static func run(orchestrate: Bool = true, seed: UInt64 = 42, clock: TestClock? = nil,
                     _ body: @Sendable (DemoScenario) async throws -> Void) async throws {
-        try await TestServer.run(demo: true, clock: clock ?? { morning }, seed: seed) { s in
+        try await TestServer.run(demo: true, clock: clock ?? TestClock(morning), seed: seed) { s in
             var tokens: [String: String] = [:]
             for role in roles { tokens[role] = try await issueToken(s, for: role) }
             let published = try await s.send(.POST, "/api/v1/schedule/runs", token: tokens["planner"], body: #"{"iterations":300,"seed":7}"#)

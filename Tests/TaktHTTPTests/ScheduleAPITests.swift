@@ -1,9 +1,10 @@
-import AsyncHTTPClient
 import Foundation
 import NIOHTTP1
 import TaktEngine
+import TaktPlanning
 import Testing
 @testable import TaktCore
+import TaktTestSupport
 
 @Suite("Scheduling through the API")
 struct ScheduleAPITests {
@@ -66,14 +67,17 @@ struct ScheduleAPITests {
             #expect(bad.text.contains("timeLimitSeconds"))
             let badIterations = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 0}"#)
             #expect(badIterations.status == 422 && badIterations.text.contains("iterations must be from 1 to 100000"), "\(badIterations.text)")
-            // The same plant, seed and iterations give the same plan.
+            // The same plant, seed and iterations give the same plan: the plant clock stands still between the runs, and
+            // publishing the first does not change what the second starts from.
             let first = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
             let second = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
-            #expect(first.status == 201 && second.status == 201)
-            func steps(_ r: TestServer.Reply) throws -> Data {
-                try JSONSerialization.data(withJSONObject: try #require(try r.json()["steps"] as? [[String: Any]]), options: [.sortedKeys])
-            }
-            #expect(try steps(first) == steps(second) && steps(first).count > 1000, "the same steps")
+            #expect(first.status == 201 && second.status == 201, "\(first.text.prefix(300)) \(second.text.prefix(300))")
+            let a = try first.decode(PublishedSchedule.self), b = try second.decode(PublishedSchedule.self)
+            #expect(a.id != b.id, "each run is published under its own number")
+            #expect(a.origin == b.origin && a.origin == TestPlant.demoDay, "both start from the plant clock's instant")
+            #expect(a.steps.count > 100, "the demo plant's open operations at 2026-11-24 00:00 (145 at seed 42)")
+            #expect(a.steps == b.steps, "the same steps")
+            #expect(a.weightedTardinessMinutes == b.weightedTardinessMinutes && a.lateOrders == b.lateOrders)
             #expect(try await s.send(.GET, "/api/v1/work-centers/WC-NOPE/dispatch-list").status == 404)
         }
     }
@@ -89,13 +93,12 @@ struct ScheduleAPITests {
             let before = await s.engine.committedSequence
             let reply = try await s.send(.POST, "/api/v1/schedule/promise", token: salesToken, body: #"{"item":"\#(item)","quantity":5}"#)
             #expect(reply.status == 200, "\(reply.text)")
-            let answer = try reply.json()
-            #expect(answer["basedOn"] as? String == "SCH-000001")
-            let completion = try #require((answer["earliestCompletion"] as? String).flatMap(TaktJSON.parseDate))
-            let steps = try #require(answer["steps"] as? [[String: Any]])
-            #expect(!steps.isEmpty)
-            #expect((steps.last?["end"] as? String).flatMap(TaktJSON.parseDate) == completion)
-            #expect(completion > Date().addingTimeInterval(-60))
+            let answer = try reply.decode(PromiseAnswer.self)
+            #expect(answer.basedOn == "SCH-000001")
+            #expect(answer.item.rawValue == item.rawValue && answer.quantity == 5)
+            #expect(!answer.steps.isEmpty)
+            #expect(answer.steps.last?.end == answer.earliestCompletion)
+            #expect(answer.earliestCompletion > TestPlant.demoDay, "after the plant clock's now")
             #expect(await s.engine.committedSequence == before, "a promise query creates nothing")
 
             // Bad queries are named: a purchased item, a negative quantity; operators may not ask.

@@ -3,6 +3,7 @@ import NIOHTTP1
 import Testing
 @testable import TaktCore
 import TaktEngine
+import TaktTestSupport
 
 /// One early shift of the demo plant (seed 42), driven through the real server and the SQLite log:
 /// Wednesday 25 November 2026, 06:00–14:00 in Neustadt (Europe/Berlin, UTC+1).
@@ -18,7 +19,7 @@ struct ShiftScenarioTests {
     @Test("The early shift on the housing line: clock in, set up, mill, a coolant leak stops the mill for 45 minutes, finish, turn, book the housings; the genealogy and the mill's OEE come out as worked by hand")
     func earlyShift() async throws {
         let clock = TestClock(Self.shiftStart)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let anna = try await issueToken(s, for: "op-anna")
             let deniz = try await issueToken(s, for: "op-deniz")
             let warehouse = try await issueToken(s, for: "warehouse")

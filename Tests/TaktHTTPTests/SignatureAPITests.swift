@@ -4,6 +4,7 @@ import Testing
 import TaktCore
 import TaktEngine
 import TaktStore
+import TaktTestSupport
 
 /// Passwords and electronic signatures (21 CFR Part 11 §11.50, §11.200) through the real server on the demo plant,
 /// on a clock the test moves: quality re-enters its password to approve a disposition or release a hold; the record
@@ -31,7 +32,7 @@ struct SignatureAPITests {
     @Test("Approving a disposition: without a password it is refused naming signature.password, with a wrong one 403, with an unknown meaning 422 — nothing applied each time; with the right one it is applied and the nonconformance shows who signed, when and what it means")
     func approvalNeedsTheSignersPassword() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let quality = try await issueToken(s, for: "quality")
             let supervisor = try await issueToken(s, for: "supervisor")
             try await setPassword(s, for: "quality")
@@ -76,7 +77,7 @@ struct SignatureAPITests {
     @Test("A signature is bound to its record: moved to another nonconformance, or put after another record's events, its binding no longer verifies; a signed request's idempotency key cannot be replayed on another record")
     func signatureCannotBeCopied() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let quality = try await issueToken(s, for: "quality")
             let supervisor = try await issueToken(s, for: "supervisor")
             try await setPassword(s, for: "quality")
@@ -113,7 +114,7 @@ struct SignatureAPITests {
     @Test("Releasing a hold is signed with the meaning 'released'; the hold shows the signature")
     func holdReleaseIsSigned() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let quality = try await issueToken(s, for: "quality")
             try await setPassword(s, for: "quality")
             let item = try #require(await s.engine.read { $0.items.values.filter { $0.kind == .purchased }.map(\.id.rawValue).min() })
@@ -138,7 +139,7 @@ struct SignatureAPITests {
     @Test("Passwords: an admin sets anyone's; a user changes their own only with the current one; another user's is 403; a short one is 422 naming password; neither the password nor its hash is in any answer, and the password is in no event")
     func passwords() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let anna = try await issueToken(s, for: "op-anna")
             let short = try await s.send(.POST, "/api/v1/users/op-anna/password", body: #"{"password":"short"}"#)
             #expect(short.status == 422 || short.status == 400, "\(short.text)")
@@ -181,7 +182,7 @@ struct SignatureAPITests {
     @Test("Wrong signing passwords are throttled per account: after a few, even the right one waits; after the wait it signs")
     func wrongPasswordsAreThrottled() async throws {
         let clock = TestClock(Self.morning)
-        try await TestServer.run(demo: true, clock: { clock.now }) { s in
+        try await TestServer.run(demo: true, clock: clock) { s in
             let quality = try await issueToken(s, for: "quality")
             let supervisor = try await issueToken(s, for: "supervisor")
             try await setPassword(s, for: "quality")

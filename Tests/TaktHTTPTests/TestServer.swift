@@ -1,94 +1,87 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
-import Logging
-import NIOCore
 import NIOHTTP1
-import Synchronization
 import Testing
 @testable import TaktApp
 @testable import TaktEngine
 import TaktHTTP
+import TaktTestSupport
 
-/// A real Takt server for a test: the Hummingbird app on a free loopback port, on a real SQLite file.
+/// A Takt server for a test: the Hummingbird application on a SQLite file, reached in process through its router
+/// (the default) or over a loopback socket (`transport: .live`), with the plant's clock standing still until the test moves it.
 struct TestServer: Sendable {
-    static let adminToken = "test-admin-token-0123456789"
-    let baseURL: String
-    let engine: Engine
-    let databasePath: String
+    static let adminToken = TestPlant.adminToken
 
+    /// An answer as the tests read it (the support library's ``TestReply``, kept here so that every file of this target
+    /// reads it without importing the library).
     struct Reply: Sendable {
         var status: Int
         var headers: HTTPHeaders
         var body: Data
+        init(_ reply: TestReply) { (status, headers, body) = (reply.status, reply.headers, reply.body) }
         var text: String { String(decoding: body, as: UTF8.self) }
-        func json() throws -> [String: Any] {
-            try #require(try JSONSerialization.jsonObject(with: body) as? [String: Any], "not a JSON object: \(text)")
-        }
+        func json() throws -> [String: Any] { try TestReply(status: status, headers: headers, body: body).json() }
+        /// The body decoded into `type` (Takt's JSON: ISO dates); the error names the status and the body when it does not fit.
+        func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T { try TestReply(status: status, headers: headers, body: body).decode(type) }
     }
 
-    /// Sends a request; `token` nil sends no Authorization header.
+    let connection: TestConnection
+    let engine: Engine
+    let databasePath: String
+
+    /// The live server's address (`http://127.0.0.1:port`), or `http://localhost` in process.
+    var baseURL: String { connection.baseURL }
+    /// The live server's port (0 in process).
+    var port: Int { connection.port ?? 0 }
+
+    /// Sends a request; `token` nil sends no Authorization header; a body is sent as JSON.
     func send(_ method: HTTPMethod, _ path: String, token: String? = TestServer.adminToken, body: String? = nil,
               headers extra: [(String, String)] = []) async throws -> Reply {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        for (name, value) in extra { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body))
-        }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        let buffer = try await response.body.collect(upTo: 32 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, body: Data(buffer.readableBytesView))
+        var headers: [(String, String)] = []
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        headers += extra
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        return Reply(try await connection.send(method, path, headers: headers, body: body.map { Data($0.utf8) }))
     }
 
     /// Runs `body` against a fresh server; stops the server afterwards.
     /// - Parameters:
-    ///   - demo: generate the demo plant first.
+    ///   - demo: generate the demo plant first (for 2026-11-24).
     ///   - databasePath: reuse a database file (default: a new temporary one).
-    ///   - clock: the engine's clock (default: the real time).
+    ///   - clock: the plant's clock (default: standing at 2026-11-24 00:00 UTC, ``TestPlant/demoDay``).
     ///   - seed, scale: the demo plant's (default 42 and 1).
-    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: (@Sendable () -> Date)? = nil, seed: UInt64 = 42,
-                                 scale: Int = 1, timeouts: HTTPTimeouts = HTTPTimeouts(),
+    ///   - transport: in process (default) or over a real socket.
+    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: TestClock = TestClock(), seed: UInt64 = 42,
+                                 scale: Int = 1, timeouts: HTTPTimeouts = HTTPTimeouts(), transport: TestTransport = .router,
                                  _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
-        let path = databasePath ?? temporaryDatabasePath()
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: clock ?? { Date() })
-        _ = try await TaktApplication.prepare(
-            engine: engine,
-            configuration: ServerConfiguration(databasePath: path, demo: demo, seed: seed, scale: scale, bootstrapToken: adminToken),
-            now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)  // 2026-11-24
-        let port = Mutex<Int?>(nil)
-        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, timeouts: timeouts) { p in
-            port.withLock { $0 = p }
-        }
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            var bound: Int?
-            for _ in 0..<500 {  // at most 10 s
-                bound = port.withLock { $0 }
-                if bound != nil { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            let p = try #require(bound, "the server did not start within 10 s")
-            let server = TestServer(baseURL: "http://127.0.0.1:\(p)", engine: engine, databasePath: path)
-            do {
-                let result = try await body(server)
-                group.cancelAll()
-                return result
-            } catch {
-                group.cancelAll()
-                throw error
-            }
+        try await serve(demo: demo, databasePath: databasePath, clock: clock.read, seed: seed, scale: scale, timeouts: timeouts,
+                        transport: transport, body)
+    }
+
+    /// The old path, kept for the suites that still pass the clock as a function and send their own requests to
+    /// ``baseURL`` with an HTTP client (RoleMatrixTests): a live server by default. The clock should stand still, or move
+    /// only when the test says so.
+    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: @escaping @Sendable () -> Date, seed: UInt64 = 42,
+                                 scale: Int = 1, timeouts: HTTPTimeouts = HTTPTimeouts(), transport: TestTransport = .live,
+                                 _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+        try await serve(demo: demo, databasePath: databasePath, clock: clock, seed: seed, scale: scale, timeouts: timeouts,
+                        transport: transport, body)
+    }
+
+    private static func serve<T: Sendable>(demo: Bool, databasePath: String?, clock: @escaping @Sendable () -> Date, seed: UInt64,
+                                           scale: Int, timeouts: HTTPTimeouts, transport: TestTransport,
+                                           _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+        let path = databasePath ?? TestPlant.temporaryDatabasePath()
+        let logger = TestPlant.quietLogger
+        let engine = try await TestPlant.engine(storage: .sqlite(path: path), demo: demo, seed: seed, scale: scale, clock: clock)
+        return try await TestConnection.run(transport, app: { onRunning in
+            TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, timeouts: timeouts, onServerRunning: onRunning)
+        }) { connection in
+            try await body(TestServer(connection: connection, engine: engine, databasePath: path))
         }
     }
 
-    static func temporaryDatabasePath() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takt-test-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("takt.sqlite").path
-    }
+    static func temporaryDatabasePath() -> String { TestPlant.temporaryDatabasePath() }
 }
 
 // MARK: - Helpers shared by the API tests

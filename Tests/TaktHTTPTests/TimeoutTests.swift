@@ -4,6 +4,7 @@ import Glibc
 #endif
 import Testing
 import TaktHTTP
+import TaktTestSupport
 
 /// A raw TCP client on loopback, to behave as no HTTP client library would: send half a request, trickle a body.
 final class RawClient {
@@ -63,17 +64,13 @@ struct RawError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-extension TestServer {
-    var port: Int { Int(baseURL.split(separator: ":").last ?? "0") ?? 0 }
-}
-
 @Suite("Slow and silent clients cannot hold connections")
 struct TimeoutTests {
     static let short = HTTPTimeouts(idle: .seconds(1), body: .seconds(2))
 
     @Test("A connection that sends nothing, or half a request head, is closed after the idle timeout")
     func halfOpenAndHalfHeadAreClosed() async throws {
-        try await TestServer.run(timeouts: Self.short) { s in
+        try await TestServer.run(timeouts: Self.short, transport: .live) { s in
             let silent = try RawClient(port: s.port)
             let half = try RawClient(port: s.port)
             half.send("GET /api/v1/users/me HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bear")
@@ -84,7 +81,7 @@ struct TimeoutTests {
 
     @Test("A request that promises 1,000 bytes and sends one is closed after the idle timeout")
     func stalledBodyIsClosed() async throws {
-        try await TestServer.run(timeouts: Self.short) { s in
+        try await TestServer.run(timeouts: Self.short, transport: .live) { s in
             let client = try RawClient(port: s.port)
             client.send("POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
                         + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
@@ -95,7 +92,7 @@ struct TimeoutTests {
     @Test("A body trickled a byte at a time gets 408 after the body timeout and the connection is closed")
     func trickledBodyGets408() async throws {
         // An idle timeout well above the trickle's pace, so that only the body timeout can end it (even on a loaded machine).
-        try await TestServer.run(timeouts: HTTPTimeouts(idle: .seconds(10), body: .seconds(2))) { s in
+        try await TestServer.run(timeouts: HTTPTimeouts(idle: .seconds(10), body: .seconds(2)), transport: .live) { s in
             let client = try RawClient(port: s.port)
             client.send("POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
                         + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
@@ -126,7 +123,7 @@ struct TimeoutTests {
 
     @Test("A normal request on a keep-alive connection is answered; the idle connection is closed afterwards")
     func normalRequestsStillWork() async throws {
-        try await TestServer.run(timeouts: Self.short) { s in
+        try await TestServer.run(timeouts: Self.short, transport: .live) { s in
             let client = try RawClient(port: s.port)
             client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             let result = try await client.readUntilClosed(within: 5)

@@ -3,6 +3,7 @@ import NIOHTTP1
 import Testing
 @testable import TaktCore
 @testable import TaktEngine
+import TaktTestSupport
 
 /// Lot genealogy and OEE through the real server on the demo plant (seed 42), on the clock the test moves
 /// (see ``ClockedServer``): Wednesday 25 November 2026, 06:00 UTC, 07:00 in the plant (Europe/Berlin), where
@@ -239,7 +240,7 @@ struct TraceOEEAPITests {
 /// starts (the supervisor lets the material-not-staged interlock pass), consumes the staged castings, reports 2 good
 /// and 1 scrapped (porosity) at 06:45, completes with 1 more good at 07:15 and books them as lot MH-PO8-001 of 3.
 /// - Returns: the consumed casting lots, in the order consumed.
-private func millPO8(_ s: TestServer, _ clock: TestClock) async throws -> [String] {
+private func millPO8(_ s: TestServer, _ clock: PlantClock) async throws -> [String] {
     let anna = try await issueToken(s, for: "op-anna")
     let supervisor = try await issueToken(s, for: "supervisor")
     let op = "/api/v1/production-orders/PO-000007/operations/10"

@@ -6,6 +6,7 @@ import TaktCore
 import TaktEngine
 import TaktOrchestrator
 import TaktStore
+import TaktTestSupport
 
 /// Issue 12, "Takt tells the truth": each symptom found by trying the orchestrator as a new user would, through the real
 /// server with the orchestrator running, on a fixed plant clock. Where a test picks what to disrupt it does so by a rule,
@@ -20,7 +21,7 @@ struct TruthScenarioTests {
     @Test("A machine reported down for 6 h: an hour later a schedule run, capable-to-promise, a rush outcome request and the rush order's exception start nothing on it inside the downtime")
     func downMachineInEveryPlan() async throws {
         let clock = TestClock(Self.now)
-        try await DemoScenario.run(seed: Self.seed, clock: { clock.now }) { sc in
+        try await DemoScenario.run(seed: Self.seed, clock: clock) { sc in
             let s = sc.s
             let wc = try #require(await s.engine.read { state in
                 state.publishedSchedule?.scheduledMinutes(from: Self.now.addingTimeInterval(3600), until: Self.now.addingTimeInterval(7 * 3600))
@@ -92,7 +93,7 @@ struct TruthScenarioTests {
     @Test("A supplier-lot hold reaching a shipped pump and a pump waiting for its customer: the exception names the customer to tell (a task for sales), the waiting line becomes late, and it offers actions")
     func holdOnShippedSupplierLot() async throws {
         let clock = TestClock(Self.now)
-        try await DemoScenario.run(clock: { clock.now }) { sc in
+        try await DemoScenario.run(clock: clock) { sc in
             let s = sc.s
             let admin = TestServer.adminToken
             let anna = try await issueToken(s, for: "op-anna"), carla = try await issueToken(s, for: "op-carla")
@@ -241,7 +242,7 @@ struct TruthScenarioTests {
     @Test("An approved action is verified on what it is about: an unrelated promise made a minute later, before the orchestrator carries it out, does not reopen its exception")
     func verificationIsolatesTheAction() async throws {
         let clock = TestClock(Self.now)
-        try await DemoScenario.run(orchestrate: false, seed: Self.seed, clock: { clock.now }) { sc in
+        try await DemoScenario.run(orchestrate: false, seed: Self.seed, clock: clock) { sc in
             let s = sc.s
             let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
             // A first orchestrator raises the slowdown's exception, then stops.
@@ -357,7 +358,7 @@ struct TruthScenarioTests {
     @Test("A slowdown's exception three hours after the schedule was published: moved operations in the figures match the list, overtime says scheduled and worked, every action takes lateness away, costs add up in points")
     func numbersAgree() async throws {
         let clock = TestClock(Self.now)
-        try await DemoScenario.run(seed: Self.seed, clock: { clock.now }) { sc in
+        try await DemoScenario.run(seed: Self.seed, clock: clock) { sc in
             let s = sc.s
             // Time passes after the publish: work published to start by now and not started has moved on its own, which the
             // exception's baseline already knows (only what the slowdown moves is counted as moved).

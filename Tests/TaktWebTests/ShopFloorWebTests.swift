@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -6,6 +5,7 @@ import Synchronization
 import TaktCore
 import TaktEngine
 import Testing
+import TaktTestSupport
 
 /// Issue 12, symptoms 9 and 11, in the web app through the real server on the demo plant (seed 42), at Wednesday 25 November
 /// 2026, 06:00 UTC. Anna runs PO-000007 op 10 on WC-MILL-1 (30 housings from 30 castings CH-NB-32-160). The warehouse has
@@ -114,8 +114,8 @@ struct ShopFloorWebTests {
 
     @Test("The control tower: no forecast without a schedule; with one, stock orders are counted and listed; an impossible OEE is flagged, not shown")
     func controlTower() async throws {
-        let clock = Clock(WebServer.morning)
-        try await WebServer.run(clock: { clock.now }) { s in
+        let clock = TestClock(WebServer.morning)
+        try await WebServer.run(clock: clock) { s in
             let planner = try await s.signIn(try await s.issueToken(for: "planner"))
             let bare = try await s.send(.GET, "/tower", cookie: planner)
             #expect(bare.text.contains("No schedule is published, so nothing is forecast"))
@@ -148,14 +148,6 @@ struct ShopFloorWebTests {
 }
 
 // MARK: - Helpers
-
-/// A plant clock the test moves.
-final class Clock: Sendable {
-    private let time: Mutex<Date>
-    init(_ start: Date) { time = Mutex(start) }
-    var now: Date { time.withLock { $0 } }
-    func advance(minutes: Double) { time.withLock { $0 = $0.addingTimeInterval(minutes * 60) } }
-}
 
 enum Floor {
     /// The warehouse's castings for the test, PO-X released and holding CAST-24, Anna clocked in at WC-MILL-1 with the work
@@ -204,13 +196,8 @@ enum Floor {
 
     /// A JSON API call with a bearer token.
     static func api(_ s: WebServer, _ method: HTTPMethod, _ path: String, token: String, body: String) async throws -> (status: Int, body: String) {
-        var request = HTTPClientRequest(url: s.baseURL + path)
-        request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await s.client.execute(request, timeout: .seconds(60))
-        let buffer = try await response.body.collect(upTo: 16 << 20)
-        return (Int(response.status.code), String(buffer: buffer))
+        let reply = try await s.connection.send(method, path, headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+                                                body: Data(body.utf8))
+        return (reply.status, reply.text)
     }
 }

@@ -4,6 +4,7 @@ import TaktCore
 import TaktEngine
 @testable import TaktWeb
 import Testing
+import TaktTestSupport
 
 /// Issue 13, findings 5 (same-site CSRF), 7 (open redirect) and 8 (sign-in throttling) in the web app, and its cookies.
 @Suite("The web app refuses forged forms, off-site redirects and guessing (issue 13)")
@@ -123,8 +124,8 @@ struct WebSecurityTests {
             #expect(stolen.status == 403)
             #expect(stolen.text.contains("does not belong to this browser&#39;s session"))
 
-            let port = try #require(URL(string: s.baseURL)?.port)
-            let sibling = "http://127.0.0.1:\(port + 1)"
+            let own = try #require(URL(string: s.baseURL))
+            let sibling = "http://\(try #require(own.host)):\((own.port ?? 80) + 1)"
             let foreign = try await s.send(.POST, "/admin/tokens", cookie: admin, form: [("user", "planner")], headers: [("Origin", sibling)])
             #expect(foreign.status == 403, "a page on the same host and another port")
             #expect(foreign.text.contains("another site"))
@@ -212,8 +213,8 @@ struct WebSecurityTests {
 
     @Test("After repeated wrong tokens a sign-in is answered 429 saying when to try again, even with the right token; after the wait it works")
     func signInThrottled() async throws {
-        let clock = Clock(WebServer.morning)
-        try await WebServer.run(clock: { clock.now }) { s in
+        let clock = TestClock(WebServer.morning)
+        try await WebServer.run(clock: clock) { s in
             let (nonce, token) = try await s.signInForm()
             func attempt(_ secret: String) async throws -> WebServer.Reply {
                 try await s.send(.POST, "/signin", cookie: nonce, form: [("token", secret)], formToken: token)
@@ -264,8 +265,8 @@ struct WebSecurityTests {
 
     @Test("Signing in issues a new session ID and ends the one the browser brought; an idle session ends after 14 hours")
     func sessionRotationAndIdleExpiry() async throws {
-        let clock = Clock(WebServer.morning)
-        try await WebServer.run(clock: { clock.now }) { s in
+        let clock = TestClock(WebServer.morning)
+        try await WebServer.run(clock: clock) { s in
             let first = try await s.signIn(WebServer.adminToken)
             let (nonce, token) = try await s.signInForm()
             let again = try await s.send(.POST, "/signin", cookie: first + "; " + nonce, form: [("token", WebServer.adminToken)], formToken: token)

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -8,19 +7,23 @@ import Synchronization
 import TaktApp
 import TaktCore
 import TaktEngine
+import TaktTestSupport
 import Testing
 
-/// A real Takt server with the demo plant, on a free loopback port, and a browser-like client that keeps the
-/// session cookie and does not follow redirects (so a test sees them).
+/// A Takt server with the demo plant, reached in process through its router (or over a loopback socket with
+/// `transport: .live`), and a browser-like client that keeps each session's form token and does not follow redirects (so
+/// a test sees them).
 struct WebServer: Sendable {
-    static let adminToken = "web-test-admin-token-0123456789"
+    static let adminToken = TestPlant.adminToken
     /// Wednesday 25 November 2026, 06:00 UTC: the morning after the demo plant's start.
     static let morning = Date(timeIntervalSince1970: 1_795_478_400 + 30 * 3600)
-    let baseURL: String
+    let connection: TestConnection
     let engine: Engine
-    let client: HTTPClient
     /// The form token of each signed-in session (by cookie), read from the pages as a browser would.
     let formTokens = FormTokens()
+
+    /// Where the pages are: the live server's address, or `http://localhost` in process (the site an `Origin` names).
+    var baseURL: String { connection.baseURL }
 
     final class FormTokens: Sendable {
         let byCookie = Mutex<[String: String]>([:])
@@ -35,34 +38,27 @@ struct WebServer: Sendable {
         return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
     }
 
-    struct Reply: Sendable {
-        var status: Int
-        var headers: HTTPHeaders
-        var text: String
-        var location: String? { headers.first(name: "Location") }
-    }
+    typealias Reply = TestReply
 
     /// Sends a request as a browser would; a form posted with a signed-in session's cookie carries that session's form
     /// token, as the pages' forms do, unless `formToken` says otherwise (nil: none at all).
     func send(_ method: HTTPMethod, _ path: String, cookie: String? = nil, form: [(String, String)]? = nil,
-              formToken: String?? = .none, headers: [(String, String)] = []) async throws -> Reply {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let cookie { request.headers.add(name: "Cookie", value: cookie) }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+              formToken: String?? = .none, headers extra: [(String, String)] = []) async throws -> Reply {
+        var headers: [(String, String)] = []
+        if let cookie { headers.append(("Cookie", cookie)) }
+        headers += extra
+        var body: Data?
         if var form {
             let token: String? = switch formToken {
             case .some(let explicit): explicit
             case .none: cookie.flatMap { formTokens[$0] }
             }
             if let token, !form.contains(where: { $0.0 == "_csrf" }) { form.append(("_csrf", token)) }
-            request.headers.add(name: "Content-Type", value: "application/x-www-form-urlencoded")
-            let body = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
-            request.body = .bytes(ByteBuffer(string: body))
+            headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+            let encoded = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
+            body = Data(encoded.utf8)
         }
-        let response = try await client.execute(request, timeout: .seconds(30))
-        let buffer = try await response.body.collect(upTo: 16 << 20)
-        return Reply(status: Int(response.status.code), headers: response.headers, text: String(buffer: buffer))
+        return try await connection.send(method, path, headers: headers, body: body)
     }
 
     /// The sign-in page's nonce cookie (`takt_signin=…`) and its form token, as a browser gets them.
@@ -92,38 +88,20 @@ struct WebServer: Sendable {
         return secret
     }
 
-    /// - Parameter clock: the plant's clock (default: standing still at ``morning``).
-    static func run<T: Sendable>(clock: @escaping @Sendable () -> Date = { morning }, secureCookies: Bool = false, _ body: @Sendable (WebServer) async throws -> T) async throws -> T {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takt-web-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("takt.sqlite").path
-        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: clock)
-        _ = try await TaktApplication.prepare(
-            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, seed: 42, scale: 1, bootstrapToken: adminToken),
-            now: Date(timeIntervalSince1970: 1_795_478_400), logger: logger)
-        let port = Mutex<Int?>(nil)
-        let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, secureCookies: secureCookies) { p in port.withLock { $0 = p } }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
-        do {
-            let result = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await app.run() }
-                var bound: Int?
-                for _ in 0..<500 {
-                    bound = port.withLock { $0 }
-                    if bound != nil { break }
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                let p = try #require(bound, "the server did not start within 10 s")
-                defer { group.cancelAll() }
-                return try await body(WebServer(baseURL: "http://127.0.0.1:\(p)", engine: engine, client: client))
-            }
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
+    /// - Parameters:
+    ///   - clock: the plant's clock (default: standing still at ``morning``).
+    ///   - transport: in process (default) or over a real socket.
+    static func run<T: Sendable>(clock: TestClock = TestClock(morning), secureCookies: Bool = false, transport: TestTransport = .router,
+                                 _ body: @Sendable (WebServer) async throws -> T) async throws -> T {
+        let path = TestPlant.temporaryDatabasePath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let logger = TestPlant.quietLogger
+        let engine = try await TestPlant.engine(storage: .sqlite(path: path), clock: clock.read)
+        return try await TestConnection.run(transport, app: { onRunning in
+            TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, secureCookies: secureCookies,
+                                            onServerRunning: onRunning)
+        }) { connection in
+            try await body(WebServer(connection: connection, engine: engine))
         }
     }
 }
