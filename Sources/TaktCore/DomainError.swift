@@ -55,6 +55,24 @@ public struct DomainError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { "\(kind): " + violations.map(\.description).joined(separator: "; ") }
 }
 
+extension DomainError: PresentableError {
+    /// 422 `invalid-command`, 403 `forbidden`, 404 `not-found`, or 409: `interlock` when every violation is a shop-floor
+    /// interlock (a client shows them, and a supervisor may override them), `conflict` otherwise.
+    public var presentation: ErrorPresentation {
+        switch kind {
+        case .invalid: .invalidCommand(summary, violations)
+        case .forbidden: .forbidden(summary, violations)
+        case .notFound: .notFound(summary, violations)
+        case .conflict: isInterlock ? .interlock(summary, violations) : .conflict(summary, violations)
+        }
+    }
+
+    /// True when shop-floor interlocks, and nothing else, refused the action.
+    public var isInterlock: Bool {
+        kind == .conflict && !violations.isEmpty && violations.allSatisfy { Interlock(rawValue: $0.rule) != nil }
+    }
+}
+
 /// Collects violations while validating, then throws them all at once.
 public struct Validator: Sendable {
     public private(set) var violations: [Violation] = []

@@ -90,7 +90,7 @@ public actor Engine {
                 do {
                     state.apply(try Event(type: e.type, payload: e.payload, decoder: decoder), sequence: e.sequence)
                 } catch {
-                    throw EngineError(.storage, "event \(e.sequence) (\(e.type)) cannot be decoded: \(error)")
+                    throw EngineError(.internal, "event \(e.sequence) (\(e.type)) cannot be decoded: \(error)")
                 }
             }
         }
@@ -188,7 +188,7 @@ public actor Engine {
     ///   the key was reused for another request, or the store failed. Nothing is applied then.
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
         guard let result = await submitBatch([envelope]).first else {
-            throw EngineError(.storage, "the command was not processed")
+            throw EngineError(.internal, "the command was not processed")
         }
         return try result.get()
     }
@@ -202,7 +202,7 @@ public actor Engine {
                     do { return (i, .success(try await self.submit(e))) } catch { return (i, .failure(error)) }
                 }
             }
-            var out = [Result<CommandOutcome, any Error>](repeating: .failure(EngineError(.storage, "not run")), count: envelopes.count)
+            var out = [Result<CommandOutcome, any Error>](repeating: .failure(EngineError(.internal, "not run")), count: envelopes.count)
             for await (i, r) in group { out[i] = r }
             return out
         }
@@ -377,7 +377,7 @@ public actor Engine {
                 results[i] = .failure(EngineError(.storage, "\(error)"))
             }
         }
-        return results.map { $0 ?? .failure(EngineError(.storage, "the command was not processed")) }
+        return results.map { $0 ?? .failure(EngineError(.internal, "the command was not processed")) }
     }
 
     /// The answer a keyed request already got, when `key` was recorded for `actor`: its events, replayed. Nil when the key
@@ -454,7 +454,7 @@ public actor Engine {
                 do {
                     next.apply(try Event(type: e.type, payload: e.payload, decoder: decoder), sequence: e.sequence)
                 } catch {
-                    throw EngineError(.storage, "event \(e.sequence) (\(e.type)) cannot be decoded: \(error)")
+                    throw EngineError(.internal, "event \(e.sequence) (\(e.type)) cannot be decoded: \(error)")
                 }
             }
             state = next

@@ -71,8 +71,12 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         case idempotencyKeyReused
         /// The idempotency key is malformed.
         case invalidIdempotencyKey
-        /// The store failed; nothing was applied.
+        /// The store failed (an append or a read); nothing was applied. Retrying is safe.
         case storage
+        /// Something that should not happen happened (the optimizer produced an invalid schedule, an event the command
+        /// should have recorded is missing, a recorded event cannot be read): a fault of the server, which a retry does
+        /// not mend. The message goes to the server log, never to the user.
+        case `internal`
     }
     public var code: Code
     public var message: String
@@ -81,4 +85,24 @@ public struct EngineError: Error, Hashable, Sendable, CustomStringConvertible {
         self.message = message
     }
     public var description: String { "\(code.rawValue): \(message)" }
+}
+
+extension EngineError: PresentableError {
+    /// `forbidden` 403; `idempotency-key-reused` 409; a malformed key 400 `bad-request`; `storage-unavailable` 503 (safe to
+    /// retry); `internal` 500 with the message kept for the log.
+    public var presentation: ErrorPresentation {
+        switch code {
+        case .forbidden:
+            .forbidden(message)
+        case .idempotencyKeyReused:
+            ErrorPresentation(status: 409, code: .idempotencyKeyReused, title: "Idempotency key reused", message: message,
+                              violations: [Violation(field: "Idempotency-Key", rule: "reused", message: message)])
+        case .invalidIdempotencyKey:
+            .badRequest(message, [Violation(field: "Idempotency-Key", rule: "format", message: message)])
+        case .storage:
+            .storageUnavailable
+        case .internal:
+            .internal
+        }
+    }
 }

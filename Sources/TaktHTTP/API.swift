@@ -336,7 +336,7 @@ public struct TaktAPI: Sendable {
                 let outcome = try await submit(
                     .issueAPIToken(.init(user: .init(id), secretHash: PlantService.hash(secret: secret), label: body.label)), request: request, context: ctx)
                 guard case .apiTokenIssued(let token)? = try outcome.domainEvents().last else {
-                    throw EngineError(.storage, "token issue produced no token")
+                    throw EngineError(.internal, "token issue produced no token")
                 }
                 // A replay cannot repeat the secret: only its hash was ever stored.
                 let issued = IssuedToken(token: token.redacted, secret: outcome.replayed ? nil : secret)
@@ -394,7 +394,7 @@ public struct TaktAPI: Sendable {
                         accepted += 1
                         parts.append("{\"ok\":true,\"replayed\":\(outcome.replayed),\"events\":[" + outcome.events.map(JSONIO.eventJSON).joined(separator: ",") + "]}")
                     case .failure(let error):
-                        let problem = Problem.from(error, logger: logger)
+                        let problem = Problem.from(error, requestID: request.headers[.requestID], logger: logger)
                         let json = (try? TaktJSON.encoder.encode(problem)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
                         parts.append("{\"ok\":false,\"problem\":\(json)}")
                     }
@@ -470,7 +470,7 @@ public struct TaktAPI: Sendable {
     /// Answers with the payload of an outcome's first event of `type` (201 or, for a replay, 200).
     func answer(_ outcome: CommandOutcome, event type: String, status: HTTPResponse.Status) throws -> Response {
         guard let event = outcome.events.first(where: { $0.type == type }) else {
-            throw EngineError(.storage, "the command recorded no \(type) event")
+            throw EngineError(.internal, "the command recorded no \(type) event")
         }
         return JSONIO.response(try publicPayload(event), status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
     }
@@ -479,13 +479,13 @@ public struct TaktAPI: Sendable {
     func submitReturningEntity(_ command: Command, request: Request, context: TaktContext, status: HTTPResponse.Status,
                                precondition: (@Sendable (PlantState) throws -> Void)? = nil) async throws -> Response {
         let outcome = try await submit(command, request: request, context: context, precondition: precondition)
-        guard let last = outcome.events.last else { throw EngineError(.storage, "the command produced no event") }
+        guard let last = outcome.events.last else { throw EngineError(.internal, "the command produced no event") }
         return JSONIO.response(try publicPayload(last), status: outcome.replayed ? .ok : status, headers: replayHeaders(outcome))
     }
 
     /// A recorded event's payload as it may leave the server.
     func publicPayload(_ event: RecordedEvent) throws -> Data {
-        guard let payload = JSONIO.publicPayload(event) else { throw EngineError(.storage, "event \(event.sequence) cannot be decoded") }
+        guard let payload = JSONIO.publicPayload(event) else { throw EngineError(.internal, "event \(event.sequence) cannot be decoded") }
         return payload
     }
 

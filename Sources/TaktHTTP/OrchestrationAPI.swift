@@ -103,7 +103,7 @@ extension TaktAPI {
             }
             let outcome = try await service.requestOutcome(ask, by: try caller(request, ctx))
             guard let event = outcome.events.first(where: { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }) else {
-                throw EngineError(.storage, "raiseException recorded no exceptionRaised event")
+                throw EngineError(.internal, "raiseException recorded no exceptionRaised event")
             }
             return JSONIO.response(event.payload, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
         })

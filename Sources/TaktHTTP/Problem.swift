@@ -3,8 +3,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import TaktCore
-import TaktEngine
-import TaktService
 
 /// An RFC 9457 problem: what went wrong, for the client, with the fields and rules that failed.
 public struct Problem: Error, Codable, Sendable {
@@ -39,56 +37,41 @@ public struct Problem: Error, Codable, Sendable {
         Problem(status: .notFound, code: "not-found", title: "Not found", detail: detail)
     }
 
-    /// Maps any error to a problem; anything unexpected becomes a 500 whose detail hides internals.
-    static func from(_ error: any Error, logger: Logger) -> Problem {
-        switch error {
-        case let p as Problem:
-            return p
-        case let e as DomainError:
-            switch e.kind {
-            case .invalid:
-                return Problem(status: .unprocessableContent, code: "invalid-command", title: "The command breaks a rule",
-                               detail: e.summary, errors: e.violations)
-            case .forbidden:
-                return Problem(status: .forbidden, code: "forbidden", title: "Not allowed for your roles", detail: e.summary,
-                               errors: e.violations)
-            case .notFound:
-                return Problem(status: .notFound, code: "not-found", title: "Not found", detail: e.summary, errors: e.violations)
-            case .conflict:
-                // Interlocks refused a shop-floor action: a client shows them (and a supervisor may override them).
-                let interlocks = Set(Interlock.allCases.map(\.rawValue))
-                if !e.violations.isEmpty, e.violations.allSatisfy({ interlocks.contains($0.rule) }) {
-                    return Problem(status: .conflict, code: "interlock", title: "Interlock", detail: e.summary, errors: e.violations)
-                }
-                return Problem(status: .conflict, code: "conflict", title: "The command conflicts with the plant's state",
-                               detail: e.summary, errors: e.violations)
-            }
-        case let e as EngineError:
-            switch e.code {
-            case .forbidden:
-                return Problem(status: .forbidden, code: "forbidden", title: "Not allowed for your roles", detail: e.message)
-            case .idempotencyKeyReused:
-                return Problem(status: .conflict, code: "idempotency-key-reused", title: "Idempotency key reused", detail: e.message,
-                               errors: [Violation(field: "Idempotency-Key", rule: "reused", message: e.message)])
-            case .invalidIdempotencyKey:
-                return .badRequest("Idempotency-Key", "format", e.message)
-            case .storage:
-                logger.error("storage failure: \(e.message)")
-                return Problem(status: .serviceUnavailable, code: "storage-unavailable", title: "The event store is unavailable",
-                               detail: "the command was not stored; it is safe to retry it with the same Idempotency-Key")
-            }
-        case let e as DecodingError:
-            return decodingProblem(e)
-        case let e as HTTPError:
-            return Problem(status: e.status, code: "http-\(e.status.code)", title: e.status.reasonPhrase,
-                           detail: e.body ?? e.status.reasonPhrase)
-        case let e as any HTTPResponseError:
-            return Problem(status: e.status, code: "http-\(e.status.code)", title: e.status.reasonPhrase, detail: "\(e)")
-        default:
-            logger.error("unexpected error: \(String(reflecting: error))")
-            return Problem(status: .internalServerError, code: "internal", title: "Internal error",
-                           detail: "an unexpected error occurred; the request ID identifies it in the server log")
+    /// The problem of a presentation: `type` `urn:takt:problem:<code>`, the title, status, message as `detail`, the
+    /// violations as `errors` (absent when none) and the presentation's headers.
+    init(_ p: ErrorPresentation) {
+        self.type = Self.typePrefix + p.code.rawValue
+        self.title = p.title
+        self.status = p.status
+        self.detail = p.message
+        self.errors = p.violations.isEmpty ? nil : p.violations
+        for header in p.headers {
+            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
         }
+    }
+
+    static let typePrefix = "urn:takt:problem:"
+
+    /// Renders any error: a ``PresentableError`` as it presents itself, an error of the HTTP layer by its status, anything
+    /// else as a 500 `internal` whose detail hides the internals. A fault of the server (500) and a store failure (503)
+    /// are logged with `requestID`, which the answer carries, so that a user's reference finds the log line.
+    static func from(_ error: any Error, requestID: String? = nil, logger: Logger) -> Problem {
+        let presentation: ErrorPresentation
+        if let e = error as? any PresentableError {
+            presentation = e.presentation
+        } else if let e = error as? any HTTPResponseError {  // Hummingbird's own (a path it has no route for, …)
+            presentation = ErrorPresentation(status: Int(e.status.code), code: .init(rawValue: "http-\(e.status.code)"),
+                                             title: e.status.reasonPhrase, message: "\(e)")
+        } else {
+            presentation = .internal
+        }
+        if presentation.status >= 500 {
+            logger.error(presentation.isInternal ? "internal error" : "\(presentation.code) failure",
+                         metadata: ["requestId": "\(requestID ?? "none")", "error": "\(String(reflecting: error))"])
+        }
+        var problem = Problem(presentation)
+        problem.requestId = requestID
+        return problem
     }
 
     static func decodingProblem(_ error: DecodingError) -> Problem {
@@ -145,22 +128,62 @@ public struct Problem: Error, Codable, Sendable {
     }
 }
 
+extension Problem: PresentableError {
+    /// The problem as it was built (a problem is already a presentation); a 408, 429 or 503 is safe to retry.
+    public var presentation: ErrorPresentation {
+        let code = type.hasPrefix(Self.typePrefix) ? String(type.dropFirst(Self.typePrefix.count)) : type
+        return ErrorPresentation(status: status, code: .init(rawValue: code), title: title, message: detail, violations: errors ?? [],
+                                 retrySafe: [408, 429, 503].contains(status),
+                                 headers: headers.map { ErrorPresentation.Header($0.name.rawName, $0.value) })
+    }
+}
+
+extension HTTPError: PresentableError {
+    /// `http-<status>` with the status's reason as the title and the error's client message (never its log description).
+    public var presentation: ErrorPresentation {
+        ErrorPresentation(status: Int(status.code), code: .init(rawValue: "http-\(status.code)"), title: status.reasonPhrase,
+                          message: body ?? status.reasonPhrase,
+                          headers: headers.map { ErrorPresentation.Header($0.name.rawName, $0.value) })
+    }
+}
+
+extension DecodingError: PresentableError {
+    /// 400 `bad-request` naming the field that is missing or malformed (a request body the API could not read).
+    public var presentation: ErrorPresentation { Problem.decodingProblem(self).presentation }
+}
+
 /// Turns every error into problem+json and stamps each response with a request ID.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let requestID = request.headers[.requestID] ?? UUID().uuidString.lowercased()
+        let requestID = Self.requestID(request.headers[.requestID])
+        var request = request
+        if request.headers[.requestID] != requestID {  // the handlers (and the web pages) name the same ID
+            var head = request.head
+            head.headerFields[.requestID] = requestID
+            request = Request(head: head, body: request.body)
+        }
         do {
             var response = try await next(request, context)
             response.headers[.requestID] = requestID
             return response
         } catch {
-            var problem = Problem.from(error, logger: logger)
+            var problem = Problem.from(error, requestID: requestID, logger: logger)
             problem.instance = request.uri.path
             var response = problem.response(requestID: requestID)
             response.headers[.requestID] = requestID
             return response
         }
+    }
+
+    /// The client's `X-Request-ID` when it is a plain token (1–128 letters, digits, '-', '_', '.'), otherwise a new one:
+    /// the ID is written to the log and shown on pages, so it must not carry anything else.
+    static func requestID(_ given: String?) -> String {
+        if let given, (1...128).contains(given.count),
+            given.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }) {
+            return given
+        }
+        return UUID().uuidString.lowercased()
     }
 }

@@ -22,7 +22,7 @@ extension TaktAPI {
                 let outcome = try await service.setPassword(of: id, to: body.password, current: body.currentPassword, by: .user(me.id),
                                                            client: "api:\(me.id)")
                 guard case .passwordSet(let set)? = try outcome.domainEvents().first else {
-                    throw EngineError(.storage, "setting the password recorded no event")
+                    throw EngineError(.internal, "setting the password recorded no event")
                 }
                 return try JSONIO.response(PasswordChanged(user: set.user, at: set.at))
             },

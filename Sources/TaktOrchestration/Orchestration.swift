@@ -15,6 +15,14 @@ public struct OrchestrationError: Error, Hashable, Sendable, CustomStringConvert
     public var description: String { "\(field): \(message) [\(rule)]" }
 }
 
+extension OrchestrationError: PresentableError {
+    /// 422 `invalid-command`: the request (in words or structured) names something the plan cannot be made of; the field
+    /// and rule say what.
+    public var presentation: ErrorPresentation {
+        .invalidCommand(message, [Violation(field: field, rule: rule, message: message)])
+    }
+}
+
 /// An event a playbook reacts to, turned into a disruption the simulation understands.
 public struct Trigger: Sendable, Hashable {
     public var playbook: Playbook

@@ -44,6 +44,14 @@ public struct PlanningError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String { message }
 }
 
+extension PlanningError: PresentableError {
+    /// 409 `conflict` on `(plant)`, rule `not-schedulable`: the plant as it stands cannot be scheduled (a routing or the
+    /// work centers an order needs are missing); changing the plant, not the request, mends it.
+    public var presentation: ErrorPresentation {
+        .conflict(message, [Violation(field: "(plant)", rule: "not-schedulable", message: message)])
+    }
+}
+
 extension PlanningProblem {
     /// Builds the problem from the plant's state.
     /// - Parameters:

@@ -72,7 +72,7 @@ extension PlantService {
             }
             let result = try Scheduler.solve(planning.problem, options: options)
             guard result.violations.isEmpty else {
-                throw EngineError(.storage, "the optimizer produced an invalid schedule: \(result.violations.prefix(3))")
+                throw EngineError(.internal, "the optimizer produced an invalid schedule: \(result.violations.prefix(3))")
             }
             let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
             return planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))

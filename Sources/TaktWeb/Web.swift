@@ -99,9 +99,13 @@ public struct TaktWeb: Sendable {
                 if content.flash == nil { content.flash = await web.sessions.takeFlash(viewer.sessionID) }
                 return web.html(web.layout(viewer, content), status: content.status)
             } catch {
-                web.logger.error("page \(path) failed: \(error)")
-                let content = PageContent(title: "Something went wrong", body: el("p", text: "The page could not be shown: \(Web.words(error))"))
-                return web.html(web.layout(viewer, content), status: .internalServerError)
+                let reference = web.report(error, request)
+                let p = ErrorPresentation.of(error)
+                let content = PageContent(title: p.isInternal ? "Something went wrong" : p.title, body: el("div") {
+                    el("p", text: "The page could not be shown: \(p.lines.joined(separator: "; "))")
+                    if p.isInternal { el("p", ["class": "reference"], text: Web.quote(reference)) }
+                })
+                return web.html(web.layout(viewer, content), status: HTTPResponse.Status(code: p.status))
             }
         }
     }
@@ -164,7 +168,7 @@ public struct TaktWeb: Sendable {
                 if let flash { await web.sessions.setFlash(viewer.sessionID, flash) }
                 return Response.redirect(to: Redirect.target(next, fallback: section.path), type: .normal)
             } catch {
-                await web.sessions.setFlash(viewer.sessionID, Web.flash(for: error))
+                await web.sessions.setFlash(viewer.sessionID, Web.flash(for: error, reference: web.report(error, request)))
                 return Response.redirect(to: back, type: .normal)
             }
         }
@@ -403,46 +407,47 @@ enum Web {
             + "If you have lost your badge or token, ask an administrator for a new one."
     }
 
-    /// An error in words, for a person.
+    /// An error in words, for a person: the rules it broke, one after the other (a fault of the server says only that
+    /// something went wrong; ``TaktWeb/report(_:_:)`` gives the reference).
     static func words(_ error: any Error) -> String {
-        switch error {
-        case let e as DomainError: e.violations.map(\.message).joined(separator: "; ")
-        case let e as EngineError: e.message
-        case let e as OrchestrationError: e.message
-        case let e as WebError: e.message
-        default: "\(error)"
-        }
+        ErrorPresentation.of(error).lines.joined(separator: "; ")
     }
 
-    /// The message shown after a refused form: interlocks listed one per line, in the plant's own words.
-    static func flash(for error: any Error) -> Flash {
-        switch error {
-        case let e as DomainError:
-            let interlocks = Set(Interlock.allCases.map(\.rawValue))
-            if e.violations.contains(where: { interlocks.contains($0.rule) }) {
-                return Flash(kind: .interlock, title: "Not yet — the plant says:", lines: e.violations.map(\.message))
-            }
-            let title = switch e.kind {
-            case .invalid: "That was not accepted"
-            case .notFound: "Not found"
-            case .conflict: "That cannot be done now"
-            case .forbidden: "Not allowed for your role"
-            }
-            return Flash(kind: .error, title: title, lines: e.violations.map(\.message))
-        case let e as EngineError:
-            return Flash(kind: .error, title: e.code == .forbidden ? "Not allowed for your role" : "The server could not do that", lines: [e.message])
-        case let e as OrchestrationError:
-            return Flash(kind: .error, title: "The planner could not answer", lines: [e.message])
-        case let e as WebError:
-            return Flash(kind: .error, title: e.title, lines: [e.message])
-        default:
-            return Flash(kind: .error, title: "Something went wrong", lines: ["\(error)"])
+    /// The message shown after a refused form: interlocks listed one per line, in the plant's own words; a fault of the
+    /// server with the reference (`reference`, the request ID) the user can quote.
+    static func flash(for error: any Error, reference: String?) -> Flash {
+        let p = ErrorPresentation.of(error)
+        if p.code == .interlock { return Flash(kind: .interlock, title: "Not yet — the plant says:", lines: p.lines) }
+        return Flash(kind: .error, title: p.title, lines: p.lines + (p.isInternal ? [quote(reference)] : []))
+    }
+
+    /// The line that gives the user the reference of a fault of the server.
+    static func quote(_ reference: String?) -> String {
+        "Please tell your administrator, and quote this reference: \(reference ?? "(none)")."
+    }
+
+    /// The request's ID (``ProblemMiddleware`` sets it on every request; a new one if it did not run).
+    static func requestID(_ request: Request) -> String {
+        HTTPField.Name("X-Request-ID").flatMap { request.headers[$0] } ?? UUID().uuidString.lowercased()
+    }
+}
+
+extension TaktWeb {
+    /// Logs an error a page or form could not get past, with the request's ID; returns that ID, the reference the page shows.
+    func report(_ error: any Error, _ request: Request) -> String {
+        let reference = Web.requestID(request)
+        let p = ErrorPresentation.of(error)
+        if p.status >= 500 {
+            logger.error(p.isInternal ? "internal error" : "\(p.code) failure", metadata: [
+                "requestId": "\(reference)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
+            ])
         }
+        return reference
     }
 }
 
 /// A refusal by the web layer itself (a missing field), in words.
-struct WebError: Error, Sendable {
+struct WebError: PresentableError, Sendable {
     var title: String
     var message: String
     init(_ title: String, _ message: String) {
@@ -450,4 +455,8 @@ struct WebError: Error, Sendable {
         self.message = message
     }
     static func missing(_ what: String) -> WebError { WebError("Something is missing", "Please fill in \(what).") }
+    /// 400 `bad-request` with the refusal's own title and words (a form that cannot be sent as it is).
+    var presentation: ErrorPresentation {
+        ErrorPresentation(status: 400, code: .badRequest, title: title, message: message)
+    }
 }
