@@ -4,6 +4,7 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -21,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),  // the benchmarks' loopback HTTP client
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
     ],
     targets: [
@@ -34,10 +36,10 @@ let package = Package(
         .target(name: "TaktOrchestration", dependencies: ["TaktCore", "TaktScheduling", "TaktPlanning"], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
-        .target(name: "TaktStore", dependencies: ["TaktCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .target(name: "TaktStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "TaktStoreSQLite",
-            dependencies: ["TaktStore", "TaktCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TaktStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 
@@ -71,8 +73,10 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -83,8 +87,10 @@ let package = Package(
         .target(
             name: "TaktWeb",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // HMAC form tokens (CSRF)
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -96,9 +102,10 @@ let package = Package(
         .target(
             name: "TaktApp",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
                 "TaktOrchestrator", "TaktWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -139,6 +146,9 @@ let package = Package(
                 "TaktApp", "TaktCore", "TaktEngine", "TaktStore", "TaktStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the live transport
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -171,6 +181,9 @@ let package = Package(
             dependencies: [
                 "TaktApp", "TaktCore", "TaktEngine", "TaktWeb", "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -178,8 +191,12 @@ let package = Package(
             name: "TaktHTTPTests",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
-                "TaktTestSupport",
+                "TaktPlanning", "TaktScheduling", "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

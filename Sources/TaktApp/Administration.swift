@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
-import Logging
-import TaktCore
-import TaktEngine
-import TaktStore
+public import Logging
+public import TaktCore
+public import TaktEngine
+public import TaktStore
 import TaktStoreSQLite
 
 /// What the server's own console may do on its database: recover admin access, verify the audit trail.

@@ -1,13 +1,13 @@
-import Foundation
-import Hummingbird
-import Logging
+public import Foundation
+public import Hummingbird
+public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 import TaktCore
 import TaktDemo
-import TaktEngine
-import TaktHTTP
-import TaktOrchestrator
+public import TaktEngine
+public import TaktHTTP
+public import TaktOrchestrator
 import TaktService
 import TaktStore
 import TaktStoreSQLite

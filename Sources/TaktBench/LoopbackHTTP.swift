@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 import NIOPosix
 
 /// A minimal HTTP/1.1 client for the benchmarks: one keep-alive connection to a server on this machine, plain HTTP,

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Hummingbird
 import Logging
 import NIOHTTP1
@@ -20,6 +20,8 @@ public struct ReadsBenchmark: Sendable {
     public var commands = 200
     /// Reader tasks, each on its own connection.
     public var readers = 2
+    /// Which reads the readers loop over.
+    public var readSet = ReadSet.pages
     /// The schedule run that publishes the plan the reads show (search iterations and seed: the same plan on every machine).
     public var iterations = 200
     public var seed: UInt64 = 1
@@ -85,11 +87,21 @@ public struct ReadsBenchmark: Sendable {
                  s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue ?? s.lots.keys.sorted().first?.rawValue)
             }
             guard let busiest else { throw BenchError(message: "the published schedule has no work in the coming week; choose another --clock-start") }
-            var pages: [(name: String, path: String)] = [
-                ("schedule (week)", "/schedule?zoom=week"),
-                ("dispatch list", "/api/v1/work-centers/\(busiest)/dispatch-list"),
-            ]
-            if let lot { pages.append(("lot trace", "/api/v1/lots/\(lot)/trace?direction=backward")) }
+            var pages: [(name: String, path: String)]
+            switch readSet {
+            case .pages:
+                pages = [
+                    ("schedule (week)", "/schedule?zoom=week"),
+                    ("dispatch list", "/api/v1/work-centers/\(busiest)/dispatch-list"),
+                ]
+                if let lot { pages.append(("lot trace", "/api/v1/lots/\(lot)/trace?direction=backward")) }
+            case .computed:
+                pages = [
+                    ("plant figures", "/api/v1/kpis"),
+                    ("dispatch list", "/api/v1/work-centers/\(busiest)/dispatch-list"),
+                    ("production orders", "/api/v1/production-orders?limit=500"),
+                ]
+            }
             figures.scheduledSteps = steps
             let cookie = try await http.signIn(token: token)
             return (pages, cookie)
@@ -168,13 +180,13 @@ public struct ReadsBenchmark: Sendable {
     }
 
     /// The report: a table of medians and p99, then one JSON line.
-    public static func report(_ f: Figures, scale: Int, readers: Int) -> [String] {
+    public static func report(_ f: Figures, scale: Int, readers: Int, reads: ReadSet = .pages) -> [String] {
         func row(_ name: String, _ values: [Double]) -> String {
             "  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
                 + String(format: " %9.1f %9.1f %9.1f %7d", quantile(values, 0.5), quantile(values, 0.99), values.max() ?? 0, values.count)
         }
         var lines = [
-            "commands beside heavy reads (demo scale \(scale), \(f.scheduledSteps) scheduled steps, \(readers) readers, HTTP on loopback)",
+            "commands beside heavy reads (demo scale \(scale), \(f.scheduledSteps) scheduled steps, \(readers) readers, reads: \(reads.rawValue), HTTP on loopback)",
             "                               median ms    p99 ms    max ms   count",
             row("command alone", f.commandAlone),
             row("command under reads", f.commandUnderReads),
@@ -185,12 +197,22 @@ public struct ReadsBenchmark: Sendable {
         lines.append(String(
             format: "{\"command_alone_p50_ms\": %.2f, \"command_alone_p99_ms\": %.2f, \"command_under_reads_p50_ms\": %.2f, "
                 + "\"command_under_reads_p99_ms\": %.2f, \"read_p50_ms\": %.1f, \"read_p99_ms\": %.1f, \"reads_per_s\": %.1f, "
-                + "\"scale\": %d, \"readers\": %d, \"commands\": %d}",
+                + "\"scale\": %d, \"readers\": %d, \"commands\": %d, \"reads\": \"" + reads.rawValue + "\"}",
             quantile(f.commandAlone, 0.5), quantile(f.commandAlone, 0.99), quantile(f.commandUnderReads, 0.5),
             quantile(f.commandUnderReads, 0.99), quantile(f.allReads, 0.5), quantile(f.allReads, 0.99), f.readsPerSecond,
             scale, readers, f.commandAlone.count))
         return lines
     }
+}
+
+/// The reads the reader tasks loop over.
+public enum ReadSet: String, CaseIterable, Sendable {
+    /// What a person looks at: the web app's week Gantt, the busiest work center's dispatch list, a lot's backward trace.
+    case pages
+    /// Reads that computed their answer inside the engine actor before the service seam (issue 14): the plant's figures
+    /// (`/api/v1/kpis`, OEE over every work center and on-time over every order), the busiest work center's dispatch
+    /// list, and the list of production orders.
+    case computed
 }
 
 /// What the reader tasks and the commander share: when to stop, and how many reads are done.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The range and resolution of every quantity the core holds (order, lot, receipt, consumption, report, BOM line,
 /// reservation, shipment, promise query …).

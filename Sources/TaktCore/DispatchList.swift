@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // What a work center should run next, shared by the JSON API (`GET /api/v1/work-centers/{id}/dispatch-list`)
 // and the web operator terminal, so both show the same order and the same interlocks.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Shop-floor execution: the operation lifecycle, interlocks, labour, machine states and lot genealogy.
 // Like the rest of PlantState, `decideExecution` validates and returns events; `applyExecution` folds them.

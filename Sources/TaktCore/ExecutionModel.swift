@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The execution record: what actually happened on the shop floor. Commands and events of execution
 // carry these types; `PlantState` keeps them as projections (see Execution.swift).

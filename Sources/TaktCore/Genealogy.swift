@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Lot genealogy: where a lot came from (backward, down to the supplier lots) and where it went (forward, up to
 // the finished lots). Pure reads of the genealogy indexes `PlantState` keeps (`consumptionsByOrder`,

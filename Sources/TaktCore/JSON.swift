@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one JSON dialect of Takt: ISO 8601 dates in UTC with whole seconds, sorted keys.
 ///

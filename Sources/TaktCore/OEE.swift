@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Overall equipment effectiveness per ISO 22400-2, computed from the execution record: the machine-state
 // history of a work center gives its times, the production reports booked there its quantities, and its

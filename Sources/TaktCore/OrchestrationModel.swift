@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The orchestrator's vocabulary: exceptions with their impact and ranked actions, approvals, playbooks,
 // outcome requests. The analysis that fills these values lives in TaktOrchestration; the core only records

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The plant's headline figures, each defined once (see docs/kpis.md): the on-time delivery forecast over every open
 // order that serves a due date, work in progress, open exceptions, holds, shortages and OEE by work center.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The current state of the plant: a projection of the event log.
 ///

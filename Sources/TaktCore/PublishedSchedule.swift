@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One operation of a production order placed on a work center by a schedule.
 public struct ScheduledStep: Codable, Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Quality: inspection plans and results, nonconformances with their dispositions, and holds.
 // Commands and events of quality carry these types; `PlantState` keeps them as projections (see Quality.swift).

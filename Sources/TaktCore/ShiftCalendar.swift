@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Shifts as concrete time: the one place where a work center's recurring shifts (local wall-clock times
 // in its site's time zone) become date intervals, and planned downtime is taken out of them. Planning

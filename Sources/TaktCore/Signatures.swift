@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Passwords and electronic signatures (21 CFR Part 11 §11.50, §11.200), the pure part.
 //

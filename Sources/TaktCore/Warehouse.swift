@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Warehouse: receipts, handling units, reservations, staging, projected availability and shipping.
 // Like the rest of PlantState, `decideWarehouse` validates and returns events; `applyWarehouse` folds them, and

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Warehouse: receipts, expected receipts, handling units, reservations, staging tasks, projected availability
 // and shipping. The rules are in Warehouse.swift; these are the records, command payloads and event payloads.

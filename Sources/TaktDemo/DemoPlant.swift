@@ -1,5 +1,5 @@
-import Foundation
-import TaktCore
+public import Foundation
+public import TaktCore
 
 /// The demo plant: a mid-size pump manufacturer, generated deterministically as the commands that build it.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import TaktCore
+public import TaktCore
 
 /// The playbooks the demo plant ships with: the six classic disruptions of a make-to-order plant (a late
 /// semi-finished component, a missing pallet, a slow machine, a quality hold on a supplier lot, a promise that does

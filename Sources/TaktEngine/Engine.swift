@@ -1,8 +1,8 @@
 import Crypto
-import Foundation
-import Logging
-import TaktCore
-import TaktStore
+public import Foundation
+public import Logging
+public import TaktCore
+public import TaktStore
 
 /// Handles commands and answers queries over the plant state.
 ///

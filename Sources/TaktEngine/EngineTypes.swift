@@ -1,6 +1,6 @@
 import Foundation
-import TaktCore
-import TaktStore
+public import TaktCore
+public import TaktStore
 
 /// Who submits a command: a user, or the system itself (bootstrap, demo seeding).
 public enum Actor: Sendable, Hashable, CustomStringConvertible {

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktStore
+public import Foundation
+public import TaktCore
+public import TaktStore
 
 /// One change of master data as the audit trail shows it (EU GMP Annex 11 §9): who, when, what before and after.
 public struct MasterDataChange: Codable, Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import TaktCore
-import TaktStore
+public import Foundation
+public import TaktCore
+public import TaktStore
 import _CryptoExtras
 
 // Passwords (scrypt) and electronic signatures, the engine's part: hashing and verifying credentials at the edge,

@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import TaktCore
 import TaktEngine
-import TaktService
+public import TaktService
 import TaktStore
 
 /// The Takt HTTP API: every route under `/api/v1`, plus `/healthz`.

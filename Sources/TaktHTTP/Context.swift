@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import NIOCore
-import TaktCore
+public import Hummingbird
+public import NIOCore
+public import TaktCore
 import TaktEngine
 import TaktService
 

@@ -1,8 +1,8 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 import Logging
-import TaktCore
+public import TaktCore
 
 /// An RFC 9457 problem: what went wrong, for the client, with the fields and rules that failed.
 public struct Problem: Error, Codable, Sendable {

@@ -1,7 +1,7 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
-import TaktCore
+public import TaktCore
 import TaktEngine
 import TaktService
 

@@ -1,5 +1,5 @@
 import Foundation
-import TaktCore
+public import TaktCore
 
 /// How the analysis simulates and ranks: the cost model, the assumptions it makes where the plant does not say, and
 /// the search effort of the one action that searches. Every default is documented; nothing here reads a clock.

@@ -1,5 +1,5 @@
-import Foundation
-import TaktCore
+public import Foundation
+public import TaktCore
 
 /// What the analysis could not do, in words a planner can act on.
 public struct OrchestrationError: Error, Hashable, Sendable, CustomStringConvertible {

@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import TaktCore
-import TaktEngine
-import TaktOrchestration
+public import Foundation
+public import Logging
+public import TaktCore
+public import TaktEngine
+public import TaktOrchestration
 import TaktStore
 
 /// Follows the event log and acts on it: raises an exception for every event a playbook cares about, carries out

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktScheduling
+public import Foundation
+public import TaktCore
+public import TaktScheduling
 
 /// Capable-to-promise: the earliest date a new order could be finished, fitted into the capacity the
 /// published schedule leaves free, without moving any order already scheduled.

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktScheduling
+public import Foundation
+public import TaktCore
+public import TaktScheduling
 
 /// The plant's open production orders as a scheduling problem, with the way back from the
 /// optimizer's integer IDs and minutes to work centers, orders, routing operations and dates.

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktScheduling
+public import Foundation
+public import TaktCore
+public import TaktScheduling
 
 // The one picture of the plant that every plan is built on: schedule runs, capable-to-promise, the orchestrator's
 // baselines, its simulations, outcome requests, actions and verification. `PlanningProblem(state:origin:)` lays the plant's

@@ -1,6 +1,6 @@
 import Foundation
-import TaktCore
-import TaktScheduling
+public import TaktCore
+public import TaktScheduling
 
 extension PlanningProblem {
     /// Placed operations of this problem in the plant's terms: one step each, by start (then order, sequence).

@@ -1,6 +1,6 @@
 import Foundation
-import TaktCore
-import TaktEngine
+public import TaktCore
+public import TaktEngine
 import TaktOrchestration
 
 /// An outcome asked for in words ("expedite SO-000012 to 2026-12-01") or in its structured form.

@@ -1,7 +1,7 @@
-import Foundation
-import TaktCore
-import TaktEngine
-import TaktStore
+public import Foundation
+public import TaktCore
+public import TaktEngine
+public import TaktStore
 
 /// The one seam between front ends and the engine: every use case a front end may call (the API, the web app, the CLI,
 /// and next the MCP server and the integrations). Front ends parse a request and format an answer; the rules — who may

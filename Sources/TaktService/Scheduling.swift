@@ -1,7 +1,7 @@
 import Foundation
-import TaktCore
-import TaktEngine
-import TaktPlanning
+public import TaktCore
+public import TaktEngine
+public import TaktPlanning
 import TaktScheduling
 
 /// How long and how hard a schedule run may search.

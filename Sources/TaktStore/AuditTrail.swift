@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
 /// The log's hash chain (21 CFR Part 11 §11.10(e)): every event carries the SHA-256 of its own content and of its
 /// predecessor's hash, so editing, deleting or reordering a stored event breaks the chain from that point on; signed

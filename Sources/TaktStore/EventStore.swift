@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An event about to be appended: its type name and JSON payload.
 public struct NewEvent: Sendable, Hashable {

@@ -1,7 +1,7 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 import GRDB
-import TaktStore
+public import TaktStore
 
 /// The default event store: one SQLite file in WAL mode, through GRDB.
 ///

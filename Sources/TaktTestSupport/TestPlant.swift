@@ -1,8 +1,8 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import TaktApp
 import TaktCore
-import TaktEngine
+public import TaktEngine
 import TaktStore
 import TaktStoreSQLite
 

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 
 /// How a test's requests reach the application.
 public enum TestTransport: Sendable {

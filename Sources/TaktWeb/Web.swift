@@ -1,11 +1,11 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
 import TaktCore
 import TaktEngine
-import TaktService
+public import TaktService
 import TaktStore
 import TaktOrchestration
 

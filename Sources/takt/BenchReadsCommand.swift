@@ -1,7 +1,9 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 import TaktApp
 import TaktBench
+
+extension ReadSet: ExpressibleByArgument {}
 
 /// `takt bench reads`: command latency alone and while readers loop over the heaviest reads (docs/benchmarks.md).
 struct BenchReadsCommand: AsyncParsableCommand {
@@ -16,6 +18,8 @@ struct BenchReadsCommand: AsyncParsableCommand {
     var commands = 200
     @Option(help: "Reader tasks, each on its own connection, looping over the heavy reads.")
     var readers = 2
+    @Option(help: ArgumentHelp("What the readers read: 'pages' (week Gantt, dispatch list, lot trace) or 'computed' (plant figures, dispatch list, production orders: the reads that computed inside the engine before the service seam)."))
+    var reads: ReadSet = .pages
     @Option(help: "Search iterations of the schedule run that publishes the plan.")
     var iterations = 200
     @Option(help: "Seed of the schedule run.")
@@ -41,12 +45,13 @@ struct BenchReadsCommand: AsyncParsableCommand {
         bench.scale = scale
         bench.commands = commands
         bench.readers = readers
+        bench.readSet = reads
         bench.iterations = iterations
         bench.seed = seed
         bench.clockStart = clockStart.date
         let progress = Progress()
         let figures = try await bench.run { progress.say($0) }
         progress.done()
-        for line in ReadsBenchmark.report(figures, scale: scale, readers: readers) { print(line) }
+        for line in ReadsBenchmark.report(figures, scale: scale, readers: readers, reads: reads) { print(line) }
     }
 }
