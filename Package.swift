@@ -155,15 +155,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
-        .testTarget(name: "TaktPlanningTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TaktOrchestrationTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
-            swiftSettings: swiftSettings),
+            name: "TaktPlanningTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaktOrchestrationTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TaktSchedulingTests", dependencies: ["TaktScheduling"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktStoreTests",
-            dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktStoreSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -190,7 +198,8 @@ let package = Package(
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
+                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore",
+                "TaktStoreSQLite",
                 "TaktPlanning", "TaktScheduling", "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

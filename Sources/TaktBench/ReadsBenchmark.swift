@@ -52,8 +52,11 @@ public struct ReadsBenchmark: Sendable {
         progress("generating the demo plant at scale \(scale)…")
         let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: TaktApplication.clock(startingAt: clockStart))
         _ = try await TaktApplication.prepare(
-            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
-            now: engine.now(), logger: logger)
+            engine: engine,
+            configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
+            now: engine.now(),
+            logger: logger
+        )
         let port = PortBox()
         // No orchestrator: the commands timed here raise no exception, and its work would only add noise.
         let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in
@@ -83,10 +86,14 @@ public struct ReadsBenchmark: Sendable {
             guard run.status == 201 else { throw BenchError(message: "the schedule run answered \(run.status): \(run.text.prefix(300))") }
             let now = engine.now()
             let (steps, busiest, lot) = await engine.read { s in
-                (s.publishedSchedule?.steps.count ?? 0, s.publishedSchedule?.busiestWorkCenter(from: now, hours: 7 * 24)?.rawValue,
-                 s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue ?? s.lots.keys.sorted().first?.rawValue)
+                (
+                    s.publishedSchedule?.steps.count ?? 0, s.publishedSchedule?.busiestWorkCenter(from: now, hours: 7 * 24)?.rawValue,
+                    s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue ?? s.lots.keys.sorted().first?.rawValue
+                )
             }
-            guard let busiest else { throw BenchError(message: "the published schedule has no work in the coming week; choose another --clock-start") }
+            guard let busiest else {
+                throw BenchError(message: "the published schedule has no work in the coming week; choose another --clock-start")
+            }
             var pages: [(name: String, path: String)]
             switch readSet {
             case .pages:
@@ -143,7 +150,9 @@ public struct ReadsBenchmark: Sendable {
                             let start = ContinuousClock.now
                             let reply = try await http.send(.GET, page.path, headers: readHeaders)
                             let ms = milliseconds(ContinuousClock.now - start)
-                            guard reply.status == 200 else { throw BenchError(message: "\(page.path) answered \(reply.status): \(reply.text.prefix(300))") }
+                            guard reply.status == 200 else {
+                                throw BenchError(message: "\(page.path) answered \(reply.status): \(reply.text.prefix(300))")
+                            }
                             samples[page.name, default: []].append(ms)
                             shared.reads.add(1, ordering: .relaxed)
                         }
@@ -159,7 +168,9 @@ public struct ReadsBenchmark: Sendable {
                     var samples: [Double] = []
                     for i in 0..<commands {
                         samples.append(try await command(&http, 6 + commands + i))
-                        if i % 10 == 0 { progress("commands under \(readers) readers: \(i)/\(commands), \(shared.reads.load(ordering: .relaxed)) reads") }
+                        if i % 10 == 0 {
+                            progress("commands under \(readers) readers: \(i)/\(commands), \(shared.reads.load(ordering: .relaxed)) reads")
+                        }
                     }
                     return samples
                 }
@@ -194,13 +205,23 @@ public struct ReadsBenchmark: Sendable {
         ]
         for page in f.pages { lines.append(row("read: " + page.name, f.reads[page.name] ?? [])) }
         lines.append(String(format: "  reads per second            %9.1f", f.readsPerSecond))
-        lines.append(String(
-            format: "{\"command_alone_p50_ms\": %.2f, \"command_alone_p99_ms\": %.2f, \"command_under_reads_p50_ms\": %.2f, "
-                + "\"command_under_reads_p99_ms\": %.2f, \"read_p50_ms\": %.1f, \"read_p99_ms\": %.1f, \"reads_per_s\": %.1f, "
-                + "\"scale\": %d, \"readers\": %d, \"commands\": %d, \"reads\": \"" + reads.rawValue + "\"}",
-            quantile(f.commandAlone, 0.5), quantile(f.commandAlone, 0.99), quantile(f.commandUnderReads, 0.5),
-            quantile(f.commandUnderReads, 0.99), quantile(f.allReads, 0.5), quantile(f.allReads, 0.99), f.readsPerSecond,
-            scale, readers, f.commandAlone.count))
+        lines.append(
+            String(
+                format: "{\"command_alone_p50_ms\": %.2f, \"command_alone_p99_ms\": %.2f, \"command_under_reads_p50_ms\": %.2f, "
+                    + "\"command_under_reads_p99_ms\": %.2f, \"read_p50_ms\": %.1f, \"read_p99_ms\": %.1f, \"reads_per_s\": %.1f, "
+                    + "\"scale\": %d, \"readers\": %d, \"commands\": %d, \"reads\": \"" + reads.rawValue + "\"}",
+                quantile(f.commandAlone, 0.5),
+                quantile(f.commandAlone, 0.99),
+                quantile(f.commandUnderReads, 0.5),
+                quantile(f.commandUnderReads, 0.99),
+                quantile(f.allReads, 0.5),
+                quantile(f.allReads, 0.99),
+                f.readsPerSecond,
+                scale,
+                readers,
+                f.commandAlone.count
+            )
+        )
         return lines
     }
 }

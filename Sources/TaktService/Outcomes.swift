@@ -52,8 +52,15 @@ extension PlantService {
         exception.raisedBy = user.id
         if exception.request == nil { exception.request = outcome }
         if exception.requestText == nil { exception.requestText = words }
-        return try await submit(CommandEnvelope(command: .raiseException(exception), actor: actor, idempotencyKey: key,
-                                                correlationID: caller.correlationID, requestDigest: caller.requestDigest))
+        return try await submit(
+            CommandEnvelope(
+                command: .raiseException(exception),
+                actor: actor,
+                idempotencyKey: key,
+                correlationID: caller.correlationID,
+                requestDigest: caller.requestDigest
+            )
+        )
     }
 }
 

@@ -60,7 +60,13 @@ public struct PlantService: Sendable {
         await engine.authenticate(user: user, password: password, client: client)
     }
 
-    public func setPassword(of user: User.ID, to password: String, current: String?, by actor: Actor, client: String) async throws
+    public func setPassword(
+        of user: User.ID,
+        to password: String,
+        current: String?,
+        by actor: Actor,
+        client: String
+    ) async throws
         -> CommandOutcome
     {
         try await engine.setPassword(of: user, to: password, current: current, by: actor, client: client)

@@ -10,7 +10,8 @@ struct BenchReadsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reads",
         abstract: "Does a heavy read delay a command? Command latency alone and while readers loop over the week Gantt, a dispatch "
-            + "list and a lot trace, through the real server on the demo plant.")
+            + "list and a lot trace, through the real server on the demo plant."
+    )
 
     @Option(help: "Demo plant scale.")
     var scale = 10
@@ -18,15 +19,23 @@ struct BenchReadsCommand: AsyncParsableCommand {
     var commands = 200
     @Option(help: "Reader tasks, each on its own connection, looping over the heavy reads.")
     var readers = 2
-    @Option(help: ArgumentHelp("What the readers read: 'pages' (week Gantt, dispatch list, lot trace) or 'computed' (plant figures, dispatch list, production orders: the reads that computed inside the engine before the service seam)."))
+    @Option(
+        help: ArgumentHelp(
+            "What the readers read: 'pages' (week Gantt, dispatch list, lot trace) or 'computed' (plant figures, dispatch list, production orders: the reads that computed inside the engine before the service seam)."
+        )
+    )
     var reads: ReadSet = .pages
     @Option(help: "Search iterations of the schedule run that publishes the plan.")
     var iterations = 200
     @Option(help: "Seed of the schedule run.")
     var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
-                               discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
-                               valueName: "date-time"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
+            discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
+            valueName: "date-time"
+        )
+    )
     var clockStart: BenchClockStart = BenchClockStart(date: TaktApplication.benchmarkClockStart)
     @Option(help: "Directory for the temporary database (default: a new temporary directory).")
     var dir: String?
