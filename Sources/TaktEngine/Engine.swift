@@ -107,11 +107,13 @@ public actor Engine {
     // MARK: - Queries
 
     /// Runs `body` on a copy of the committed state (never on events that are not yet durable), outside the actor:
-    /// the copy is taken on the actor (copy-on-write, so it is cheap) and the work runs on the caller's task, so a heavy
-    /// read never delays a command.
-    public nonisolated func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
+    /// the copy is taken on the actor (copy-on-write, so it is cheap) and the work runs on a read thread
+    /// (``ReadWorkers``), off Swift's cooperative pool, so a heavy read never delays a command.
+    public nonisolated func read<T: Sendable, Failure: Error>(
+        _ body: @escaping @Sendable (PlantState) throws(Failure) -> T
+    ) async throws(Failure) -> T {
         let state = await snapshot()
-        return try body(state)
+        return try await ReadWorkers.shared.run { () throws(Failure) -> T in try body(state) }
     }
 
     /// A copy of the committed state.

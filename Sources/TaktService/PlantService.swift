@@ -26,7 +26,9 @@ public struct PlantService: Sendable {
     // MARK: - Reads
 
     /// Runs `body` on a copy of the committed state, outside the engine's actor.
-    public func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
+    public func read<T: Sendable, Failure: Error>(
+        _ body: @escaping @Sendable (PlantState) throws(Failure) -> T
+    ) async throws(Failure) -> T {
         try await engine.read(body)
     }
 

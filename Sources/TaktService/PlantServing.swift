@@ -21,8 +21,8 @@ public protocol PlantServing: Sendable {
 
     // MARK: Reads
 
-    /// Runs `body` on a copy of the committed state, outside the engine's actor.
-    func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T
+    /// Runs `body` on a copy of the committed state, outside the engine's actor and off the cooperative pool.
+    func read<T: Sendable, Failure: Error>(_ body: @escaping @Sendable (PlantState) throws(Failure) -> T) async throws(Failure) -> T
     /// A copy of the committed state.
     func snapshot() async -> PlantState
     /// The sequence of the last committed event.

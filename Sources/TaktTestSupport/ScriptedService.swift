@@ -95,7 +95,9 @@ public struct ScriptedService: PlantServing {
 
     // MARK: - PlantServing
 
-    public func read<T: Sendable>(_ body: @Sendable (PlantState) throws -> T) async rethrows -> T {
+    public func read<T: Sendable, Failure: Error>(
+        _ body: @escaping @Sendable (PlantState) throws(Failure) -> T
+    ) async throws(Failure) -> T {
         _ = received("read(_:)", scripted: script.state != nil)
         return try body(script.state ?? PlantState())
     }
