@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),  // the benchmarks' loopback HTTP client
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -32,6 +33,9 @@ let package = Package(
         .target(name: "TaktPlanning", dependencies: ["TaktCore", "TaktScheduling"], swiftSettings: swiftSettings),
         // Impact analysis, next-best actions, playbooks, outcome requests: pure, on top of planning.
         .target(name: "TaktOrchestration", dependencies: ["TaktCore", "TaktScheduling", "TaktPlanning"], swiftSettings: swiftSettings),
+
+        // CSV import and export: rows <-> commands, rows <- plant state (pure).
+        .target(name: "TaktExchange", dependencies: ["TaktCore", .product(name: "CSV", package: "CSV.swift")], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
         .target(name: "TaktStore", dependencies: ["TaktCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
@@ -63,7 +67,7 @@ let package = Package(
         // MARK: - The service: every use case a front end may call, over the engine
         .target(
             name: "TaktService",
-            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
+            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange"],
             swiftSettings: swiftSettings
         ),
 
@@ -71,7 +75,7 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                "TaktCore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -97,7 +101,7 @@ let package = Package(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo", "TaktOrchestration",
-                "TaktOrchestrator", "TaktWeb",
+                "TaktOrchestrator", "TaktWeb", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
@@ -111,7 +115,7 @@ let package = Package(
             name: "TaktBench",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktApp", "TaktDemo", "TaktOrchestration", "TaktOrchestrator",
-                "TaktPlanning", "TaktScheduling",
+                "TaktPlanning", "TaktScheduling", "TaktService", "TaktExchange",
                 .product(name: "GRDB", package: "GRDB.swift"),  // raw SQLite inserts, the ingest benchmark's physical limit
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -124,7 +128,7 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine",
+                "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine", "TaktService", "TaktExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,6 +149,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(name: "TaktExchangeTests", dependencies: ["TaktCore", "TaktDemo", "TaktExchange"], swiftSettings: swiftSettings),
         .testTarget(name: "TaktPlanningTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktOrchestrationTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
@@ -178,7 +183,7 @@ let package = Package(
             name: "TaktHTTPTests",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
-                "TaktTestSupport",
+                "TaktTestSupport", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -151,6 +151,7 @@ public struct TaktAPI: Sendable {
             ], readRoles: Redaction.identityReaders), define: nil)
         r += orderRoutes + lotRoutes + userRoutes + passwordRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
             + warehouseRoutes + qualityRoutes + orchestrationRoutes
+        r += exchangeRoutes  // CSV import and export (ExchangeAPI.swift)
         return r
     }
 
