@@ -1,7 +1,8 @@
-public import Foundation
+import Foundation
 public import TaktCore
 public import TaktEngine
 public import TaktExchange
+import TaktStore
 
 /// Who imports: a signed-in user (the kinds' roles and every command's roles are checked), or the server's console
 /// (`takt import` on the database, which records its commands as the system's).

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TaktApp
+import TaktBench
 import TaktExchange
 import TaktService
 
