@@ -71,7 +71,7 @@ struct CSVExchangeAPITests {
             let json = try reply.json()
             #expect(json["type"] as? String == "urn:takt:problem:import-refused")
             let errors = (json["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")|\($0["rule"] ?? "")" }
-            for expected in ["items.csv:3:name|required", "items.csv:4:kind|one-of", "boms.csv:2:item|unknown-reference"] {
+            for expected in ["items.csv:3:name|required", "items.csv:4:kind|one-of", "boms.csv:2:item|not-made", "boms.csv:2:component|unknown-reference"] {
                 #expect(errors.contains(expected), "\(expected) not in \(errors)")
             }
             #expect(await s.engine.committedSequence == before, "a refused import appended events")
