@@ -170,3 +170,23 @@ struct CSVExchangeTests {
         #expect(plan.issues.first?.file == "users.csv")
     }
 }
+
+@Suite("The example files of docs/integration.md")
+struct CSVExampleFileTests {
+    @Test("docs/examples/csv imports into an empty plant without a problem, and importing its export changes nothing")
+    func examplesImport() throws {
+        let directory = URL(filePath: #filePath).deletingLastPathComponent().appending(path: "../../docs/examples/csv").standardized
+        let files = try CSVKind.allCases.map { kind in
+            CSVFile(name: kind.fileName, data: try Data(contentsOf: directory.appending(path: kind.fileName)))
+        }
+        let plan = imported(files)
+        for kind in CSVKind.allCases where kind != .downtime {
+            #expect((plan.counts[kind]?.created ?? 0) > 0, "\(kind.fileName) created nothing")
+        }
+        #expect(plan.result.lots["LOT-000004"]?.status == .quarantine)
+        #expect(plan.result.productionOrders["PO-000001"]?.status == .released)
+        #expect(plan.result.workCenters["WC-LATHE-1"]?.shifts.count == 2)
+        let again = imported(exportAll(plan.result), into: plan.result)
+        #expect(again.commands.isEmpty)
+    }
+}
