@@ -18,17 +18,27 @@ extension Administration {
     /// system's. Refuses while `takt serve` holds the database. A new database first gets its admin user and token, as
     /// `takt serve` would make them (`TAKT_BOOTSTRAP_TOKEN`, else a random one written to `<database>.admin-token`).
     /// - Throws: ``ImportRefused`` listing every problem (nothing applied), ``ConsoleError`` when the server runs.
-    public static func importCSV(databasePath: String, files: [CSVFile], bootstrapToken: String?, logger: Logger,
-                                 progress: (@Sendable (String) -> Void)? = nil) async throws -> ConsoleImport {
+    public static func importCSV(
+        databasePath: String,
+        files: [CSVFile],
+        bootstrapToken: String?,
+        logger: Logger,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws -> ConsoleImport {
         guard let lock = try DatabaseLock(database: databasePath) else {
-            throw ConsoleError(message: "takt serve is running on \(databasePath): stop it, import, then start the server (or import through the API)")
+            throw ConsoleError(
+                message: "takt serve is running on \(databasePath): stop it, import, then start the server (or import through the API)"
+            )
         }
         defer { withExtendedLifetime(lock) {} }
         let engine = try await TaktApplication.openEngine(databasePath: databasePath, logger: logger)
         var startup: StartupReport?
         if await engine.committedSequence == 0 {
             startup = try await TaktApplication.prepare(
-                engine: engine, configuration: ServerConfiguration(databasePath: databasePath, bootstrapToken: bootstrapToken), logger: logger)
+                engine: engine,
+                configuration: ServerConfiguration(databasePath: databasePath, bootstrapToken: bootstrapToken),
+                logger: logger
+            )
         }
         let summary = try await PlantService(engine: engine).importCSV(files, by: .console, progress: progress)
         await engine.saveSnapshot()

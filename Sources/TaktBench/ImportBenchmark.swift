@@ -42,9 +42,17 @@ public struct ImportBenchmark: Sendable {
         progress("generating the demo plant at scale \(scale)…")
         let source = try await TaktApplication.openEngine(databasePath: fresh("bench-import-source"), logger: logger, now: clock)
         _ = try await TaktApplication.prepare(
-            engine: source, configuration: ServerConfiguration(databasePath: directory + "/source", demo: true, seed: seed, scale: scale,
-                                                               bootstrapToken: Engine.newTokenSecret()),
-            now: clock(), logger: logger)
+            engine: source,
+            configuration: ServerConfiguration(
+                databasePath: directory + "/source",
+                demo: true,
+                seed: seed,
+                scale: scale,
+                bootstrapToken: Engine.newTokenSecret()
+            ),
+            now: clock(),
+            logger: logger
+        )
         progress("exporting…")
         var started = ContinuousClock.now
         let tables = await PlantService(engine: source).exportAllCSV()
@@ -54,8 +62,11 @@ public struct ImportBenchmark: Sendable {
 
         let target = try await TaktApplication.openEngine(databasePath: fresh("bench-import-target"), logger: logger, now: clock)
         _ = try await TaktApplication.prepare(
-            engine: target, configuration: ServerConfiguration(databasePath: directory + "/target", bootstrapToken: Engine.newTokenSecret()),
-            now: clock(), logger: logger)
+            engine: target,
+            configuration: ServerConfiguration(databasePath: directory + "/target", bootstrapToken: Engine.newTokenSecret()),
+            now: clock(),
+            logger: logger
+        )
         let service = PlantService(engine: target)
         started = ContinuousClock.now
         let summary = try await service.importCSV(files, by: .console) { progress("import: " + $0) }
@@ -81,12 +92,27 @@ public struct ImportBenchmark: Sendable {
         [
             "CSV export and import (demo scale \(scale), SQLite WAL, synchronous=FULL)",
             String(format: "  export, every kind          %8.2f s  (%d bytes)", f.exportSeconds, f.bytes),
-            String(format: "  import into an empty plant  %8.2f s  (%d rows, %d commands, %d events, one transaction)", f.importSeconds, f.rows,
-                   f.commands, f.events),
+            String(
+                format: "  import into an empty plant  %8.2f s  (%d rows, %d commands, %d events, one transaction)",
+                f.importSeconds,
+                f.rows,
+                f.commands,
+                f.events
+            ),
             String(format: "  import the same again       %8.2f s  (%d commands)", f.reimportSeconds, f.reimportCommands),
             "  same plant after the round trip: \(f.samePlant)" + (f.differences.isEmpty ? "" : " — " + f.differences.joined(separator: "; ")),
-            String(format: "{\"scale\": %d, \"export_s\": %.3f, \"import_s\": %.3f, \"reimport_s\": %.3f, \"rows\": %d, \"commands\": %d, \"events\": %d, \"bytes\": %d, ",
-                   scale, f.exportSeconds, f.importSeconds, f.reimportSeconds, f.rows, f.commands, f.events, f.bytes)
+            String(
+                format:
+                    "{\"scale\": %d, \"export_s\": %.3f, \"import_s\": %.3f, \"reimport_s\": %.3f, \"rows\": %d, \"commands\": %d, \"events\": %d, \"bytes\": %d, ",
+                scale,
+                f.exportSeconds,
+                f.importSeconds,
+                f.reimportSeconds,
+                f.rows,
+                f.commands,
+                f.events,
+                f.bytes
+            )
                 + "\"same_plant\": \(f.samePlant), \"reimport_commands\": \(f.reimportCommands)}",
         ]
     }

@@ -59,36 +59,49 @@ public enum CSVExport {
         case .boms:
             return s.boms.values.sorted { $0.id < $1.id }.flatMap { bom in
                 bom.components.map { c in
-                    [bom.id.rawValue, bom.item.rawValue, c.item.rawValue, F.format(c.quantity), s.items[c.item]?.unit.rawValue ?? "",
-                     F.list(c.substitutes.map(\.rawValue)), F.format(c.operation)]
+                    [
+                        bom.id.rawValue, bom.item.rawValue, c.item.rawValue, F.format(c.quantity), s.items[c.item]?.unit.rawValue ?? "",
+                        F.list(c.substitutes.map(\.rawValue)), F.format(c.operation),
+                    ]
                 }
             }
         case .routings:
             return s.routings.values.sorted { $0.id < $1.id }.flatMap { routing in
                 routing.operations.flatMap { op in
                     op.workCenters.map { e in
-                        [routing.id.rawValue, routing.item.rawValue, String(op.sequence), op.name, e.workCenter.rawValue, F.format(e.setupMinutes),
-                         F.format(e.runMinutesPerUnit), op.requiredSkill?.rawValue ?? "", op.workInstruction?.rawValue ?? "", op.setupFamily ?? "",
-                         F.format(op.transferBatch), String(op.inspectionRequired)]
+                        [
+                            routing.id.rawValue, routing.item.rawValue, String(op.sequence), op.name, e.workCenter.rawValue, F.format(e.setupMinutes),
+                            F.format(e.runMinutesPerUnit), op.requiredSkill?.rawValue ?? "", op.workInstruction?.rawValue ?? "", op.setupFamily ?? "",
+                            F.format(op.transferBatch), String(op.inspectionRequired),
+                        ]
                     }
                 }
             }
         case .salesOrders:
             return s.salesOrders.values.filter { $0.status != .shipped }.sorted { $0.id < $1.id }.flatMap { order in
                 order.lines.map { line in
-                    [order.id.rawValue, order.customer.rawValue, String(order.priority), order.status.rawValue, String(line.line), line.item.rawValue,
-                     F.format(line.quantity), s.items[line.item]?.unit.rawValue ?? "", v.format(line.requestedDate), v.format(line.promisedDate), ""]
+                    [
+                        order.id.rawValue, order.customer.rawValue, String(order.priority), order.status.rawValue, String(line.line),
+                        line.item.rawValue,
+                        F.format(line.quantity), s.items[line.item]?.unit.rawValue ?? "", v.format(line.requestedDate), v.format(line.promisedDate),
+                        "",
+                    ]
                 }
             }
         case .productionOrders:
             return s.productionOrders.values.sorted { $0.id < $1.id }.map { o in
-                [o.id.rawValue, o.item.rawValue, F.format(o.quantity), s.items[o.item]?.unit.rawValue ?? "", o.routing.rawValue, v.format(o.dueDate),
-                 String(o.priority), o.status.rawValue, o.pegging?.salesOrder.rawValue ?? "", F.format(o.pegging?.line), o.cancelReason ?? ""]
+                [
+                    o.id.rawValue, o.item.rawValue, F.format(o.quantity), s.items[o.item]?.unit.rawValue ?? "", o.routing.rawValue,
+                    v.format(o.dueDate),
+                    String(o.priority), o.status.rawValue, o.pegging?.salesOrder.rawValue ?? "", F.format(o.pegging?.line), o.cancelReason ?? "",
+                ]
             }
         case .lots:
             return s.lots.values.filter { CSVExport.inStock.contains($0.status) }.sorted { $0.id < $1.id }.map { lot in
-                [lot.id.rawValue, lot.item.rawValue, F.format(lot.quantity), s.items[lot.item]?.unit.rawValue ?? "", lot.location.rawValue,
-                 lot.status.rawValue, lot.supplierLot ?? "", lot.supplier ?? "", lot.productionOrder?.rawValue ?? "", ""]
+                [
+                    lot.id.rawValue, lot.item.rawValue, F.format(lot.quantity), s.items[lot.item]?.unit.rawValue ?? "", lot.location.rawValue,
+                    lot.status.rawValue, lot.supplierLot ?? "", lot.supplier ?? "", lot.productionOrder?.rawValue ?? "", "",
+                ]
             }
         }
     }

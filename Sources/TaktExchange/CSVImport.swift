@@ -128,7 +128,8 @@ struct Row {
         }
         return b
     }
-    func choice<T: RawRepresentable & CaseIterable>(_ column: String, _ type: T.Type, _ issues: inout [ImportIssue]) -> T? where T.RawValue == String {
+    func choice<T: RawRepresentable & CaseIterable>(_ column: String, _ type: T.Type, _ issues: inout [ImportIssue]) -> T?
+    where T.RawValue == String {
         guard let t = optional(column) else { return nil }
         guard let value = T(rawValue: t) ?? T.allCases.first(where: { $0.rawValue.lowercased() == t.lowercased() }) else {
             let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
@@ -180,14 +181,36 @@ struct Planner {
         // Master data, in the order of their references.
         simple(rows[.sites] ?? [], kind: .sites, parse: parseSite, current: { $0.sites[$1.id] }, command: { new, _ in .defineSite(new) })
         simple(rows[.skills] ?? [], kind: .skills, parse: parseSkill, current: { $0.skills[$1.id] }, command: { new, _ in .defineSkill(new) })
-        simple(rows[.workInstructions] ?? [], kind: .workInstructions, parse: parseWorkInstruction, current: { $0.workInstructions[$1.id] },
-               command: { new, _ in .defineWorkInstruction(new) })
+        simple(
+            rows[.workInstructions] ?? [],
+            kind: .workInstructions,
+            parse: parseWorkInstruction,
+            current: { $0.workInstructions[$1.id] },
+            command: { new, _ in .defineWorkInstruction(new) }
+        )
         workCenters(rows[.workCenters] ?? [], downtime: rows[.downtime] ?? [])
-        simple(rows[.locations] ?? [], kind: .locations, parse: parseLocation, current: { $0.locations[$1.id] }, command: { new, _ in .defineLocation(new) })
+        simple(
+            rows[.locations] ?? [],
+            kind: .locations,
+            parse: parseLocation,
+            current: { $0.locations[$1.id] },
+            command: { new, _ in .defineLocation(new) }
+        )
         simple(rows[.items] ?? [], kind: .items, parse: parseItem, current: { $0.items[$1.id] }, command: { new, _ in .defineItem(new) })
-        simple(rows[.customers] ?? [], kind: .customers, parse: parseCustomer, current: { $0.customers[$1.id] }, command: { new, _ in .defineCustomer(new) })
-        simple(rows[.users] ?? [], kind: .users, parse: parseUser, current: { $0.users[$1.id] },
-               command: { new, old in old == nil ? .createUser(new) : .updateUser(new) })
+        simple(
+            rows[.customers] ?? [],
+            kind: .customers,
+            parse: parseCustomer,
+            current: { $0.customers[$1.id] },
+            command: { new, _ in .defineCustomer(new) }
+        )
+        simple(
+            rows[.users] ?? [],
+            kind: .users,
+            parse: parseUser,
+            current: { $0.users[$1.id] },
+            command: { new, old in old == nil ? .createUser(new) : .updateUser(new) }
+        )
         boms(rows[.boms] ?? [])
         routings(rows[.routings] ?? [])
         // Orders and stock: stock first (so releases reserve it, as in the plant), then orders, then what orders made.
@@ -197,7 +220,9 @@ struct Planner {
         productionOrders(rows[.productionOrders] ?? [])
         lots(lotRows.filter { !$0.isEmpty("production_order") })
         for (command, origin) in cancellations {
-            _ = submit(command, origin: origin) { (origin, Planner.column($0, kind: .salesOrders, renames: ["salesOrder": "sales_order", "reason": "cancel_reason"])) }
+            _ = submit(command, origin: origin) {
+                (origin, Planner.column($0, kind: .salesOrders, renames: ["salesOrder": "sales_order", "reason": "cancel_reason"]))
+            }
         }
     }
 
@@ -217,10 +242,16 @@ struct Planner {
         var out: [CSVKind: [(String, CSVTable)]] = [:]
         for file in files {
             guard let kind = file.resolvedKind else {
-                issues.append(ImportIssue(
-                    file: file.name, row: nil, column: nil, rule: "unknown-kind",
-                    message: "cannot tell what '\(file.name)' holds: name it <kind>.csv or give its kind; kinds: "
-                        + CSVKind.allCases.map(\.rawValue).joined(separator: ", ")))
+                issues.append(
+                    ImportIssue(
+                        file: file.name,
+                        row: nil,
+                        column: nil,
+                        rule: "unknown-kind",
+                        message: "cannot tell what '\(file.name)' holds: name it <kind>.csv or give its kind; kinds: "
+                            + CSVKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    )
+                )
                 continue
             }
             let table: CSVTable
@@ -238,17 +269,33 @@ struct Planner {
             for name in table.header {
                 if !known.contains(name) {
                     headerOK = false
-                    issues.append(ImportIssue(file: file.name, row: 1, column: name, rule: "unknown-column",
-                                              message: "\(kind.fileName) has no column '\(name)'; its columns: \(kind.header.joined(separator: ", "))"))
+                    issues.append(
+                        ImportIssue(
+                            file: file.name,
+                            row: 1,
+                            column: name,
+                            rule: "unknown-column",
+                            message: "\(kind.fileName) has no column '\(name)'; its columns: \(kind.header.joined(separator: ", "))"
+                        )
+                    )
                 } else if !seen.insert(name).inserted {
                     headerOK = false
-                    issues.append(ImportIssue(file: file.name, row: 1, column: name, rule: "duplicate-column", message: "column '\(name)' appears twice"))
+                    issues.append(
+                        ImportIssue(file: file.name, row: 1, column: name, rule: "duplicate-column", message: "column '\(name)' appears twice")
+                    )
                 }
             }
             for column in kind.columns where column.required && !seen.contains(column.name) {
                 headerOK = false
-                issues.append(ImportIssue(file: file.name, row: 1, column: column.name, rule: "missing-column",
-                                          message: "\(kind.fileName) needs the column '\(column.name)' (\(column.description))"))
+                issues.append(
+                    ImportIssue(
+                        file: file.name,
+                        row: 1,
+                        column: column.name,
+                        rule: "missing-column",
+                        message: "\(kind.fileName) needs the column '\(column.name)' (\(column.description))"
+                    )
+                )
             }
             if headerOK { out[kind, default: []].append((file.name, table)) }
         }
@@ -261,9 +308,15 @@ struct Planner {
     /// placed by `locate` (a field path to the origin and column it came from).
     mutating func submit(_ command: Command, origin: Origin, locate: (String) -> (Origin, String?)) -> Bool {
         if let roles, !roles.contains(.admin), command.allowedRoles.isDisjoint(with: roles) {
-            issues.append(ImportIssue(
-                file: origin.file, row: origin.row, column: nil, rule: "forbidden",
-                message: "\(command.typeName) needs one of the roles: \(command.allowedRoles.sorted().map(\.rawValue).joined(separator: ", "))"))
+            issues.append(
+                ImportIssue(
+                    file: origin.file,
+                    row: origin.row,
+                    column: nil,
+                    rule: "forbidden",
+                    message: "\(command.typeName) needs one of the roles: \(command.allowedRoles.sorted().map(\.rawValue).joined(separator: ", "))"
+                )
+            )
             return false
         }
         let decided = command.truncatingDates()
@@ -302,7 +355,15 @@ struct Planner {
         var out = ""
         var inside = false
         for ch in field {
-            if ch == "[" { inside = true; out.append(ch) } else if ch == "]" { inside = false; out.append(ch) } else if !inside { out.append(ch) }
+            if ch == "[" {
+                inside = true
+                out.append(ch)
+            } else if ch == "]" {
+                inside = false
+                out.append(ch)
+            } else if !inside {
+                out.append(ch)
+            }
         }
         return out
     }
@@ -323,7 +384,10 @@ struct Planner {
     // MARK: Simple kinds (one row per entity)
 
     mutating func simple<E: Identifiable & Equatable>(
-        _ rows: [Row], kind: CSVKind, parse: (Row, inout [ImportIssue]) -> E?, current: (PlantState, E) -> E?,
+        _ rows: [Row],
+        kind: CSVKind,
+        parse: (Row, inout [ImportIssue]) -> E?,
+        current: (PlantState, E) -> E?,
         command: (E, E?) -> Command
     ) where E.ID: Hashable {
         var seen: [E.ID: Int] = [:]
@@ -400,7 +464,9 @@ struct Planner {
                 if let role = Role(rawValue: text.lowercased()) {
                     roles.append(role)
                 } else {
-                    issues.append(r.issue("roles", "one-of", "'\(text)' is not a role; roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))"))
+                    issues.append(
+                        r.issue("roles", "one-of", "'\(text)' is not a role; roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                    )
                 }
             }
         }
@@ -450,7 +516,9 @@ struct Planner {
             if let shiftName = row.optionalText("shift") {
                 var days: [Weekday] = []
                 for d in row.list("shift_days") {
-                    if let day = CSVValues.weekday(d) { days.append(day) } else {
+                    if let day = CSVValues.weekday(d) {
+                        days.append(day)
+                    } else {
                         found.append(row.issue("shift_days", "one-of", "'\(d)' is not a weekday; write mon, tue, wed, thu, fri, sat, sun"))
                     }
                 }
@@ -461,14 +529,24 @@ struct Planner {
             issues += found
             guard found.isEmpty, let id, let name, let site, let kind else { continue }
             let wc = WorkCenter(
-                id: id, name: name, site: site, kind: kind, capacity: capacity, shifts: shift.map { [$0] } ?? [],
-                setupFamilies: row.list("setup_families"), defaultChangeoverMinutes: changeover, setupTransitions: transitions)
+                id: id,
+                name: name,
+                site: site,
+                kind: kind,
+                capacity: capacity,
+                shifts: shift.map { [$0] } ?? [],
+                setupFamilies: row.list("setup_families"),
+                defaultChangeoverMinutes: changeover,
+                setupTransitions: transitions
+            )
             if var entry = defined[id] {
                 var same = wc
                 same.shifts = entry.wc.shifts
                 if same != entry.wc {
                     let first = entry.rows[0].origin.row
-                    issues.append(row.issue(nil, "inconsistent", "the work center's columns differ from its row \(first); only the shift columns may differ"))
+                    issues.append(
+                        row.issue(nil, "inconsistent", "the work center's columns differ from its row \(first); only the shift columns may differ")
+                    )
                     continue
                 }
                 if let shift {
@@ -526,17 +604,32 @@ struct Planner {
             let shiftRows = entry?.shiftRows ?? []
             let locate: (String) -> (Origin, String?) = { field in
                 if let i = Planner.index(in: field, of: "shifts"), i < shiftRows.count {
-                    return (shiftRows[i].origin, Planner.column(field, kind: .workCenters, renames: [
-                        "shifts[].name": "shift", "shifts[].days": "shift_days", "shifts[].start": "shift_start", "shifts[].end": "shift_end",
-                    ]))
+                    return (
+                        shiftRows[i].origin,
+                        Planner.column(
+                            field,
+                            kind: .workCenters,
+                            renames: [
+                                "shifts[].name": "shift", "shifts[].days": "shift_days", "shifts[].start": "shift_start", "shifts[].end": "shift_end",
+                            ]
+                        )
+                    )
                 }
                 if let i = Planner.index(in: field, of: "plannedDowntime"), let rows = downtimeRows, i < rows.count {
                     return (rows[i].1.origin, Planner.column(field, kind: .downtime))
                 }
-                return (main, Planner.column(field, kind: .workCenters, renames: [
-                    "setupFamilies": "setup_families", "defaultChangeoverMinutes": "default_changeover_min", "setupTransitions[].from": "setup_transitions",
-                    "setupTransitions[].to": "setup_transitions", "setupTransitions[].minutes": "setup_transitions",
-                ]))
+                return (
+                    main,
+                    Planner.column(
+                        field,
+                        kind: .workCenters,
+                        renames: [
+                            "setupFamilies": "setup_families", "defaultChangeoverMinutes": "default_changeover_min",
+                            "setupTransitions[].from": "setup_transitions",
+                            "setupTransitions[].to": "setup_transitions", "setupTransitions[].minutes": "setup_transitions",
+                        ]
+                    )
+                )
             }
             if submit(.defineWorkCenter(wc), origin: main, locate: locate) { count(kind, created: old == nil) }
         }
@@ -556,10 +649,17 @@ struct Planner {
             let operation = row.integer("operation", &found)
             issues += found
             guard found.isEmpty, let id, let item, let component, let quantity else { continue }
-            let line = BOMComponent(item: component, quantity: quantity, substitutes: row.list("substitutes").map { Item.ID($0) }, operation: operation)
+            let line = BOMComponent(
+                item: component,
+                quantity: quantity,
+                substitutes: row.list("substitutes").map { Item.ID($0) },
+                operation: operation
+            )
             if var entry = grouped[id] {
                 guard entry.bom.item == item else {
-                    issues.append(row.issue("item", "inconsistent", "bill of materials '\(id)' makes '\(entry.bom.item)' on row \(entry.rows[0].origin.row)"))
+                    issues.append(
+                        row.issue("item", "inconsistent", "bill of materials '\(id)' makes '\(entry.bom.item)' on row \(entry.rows[0].origin.row)")
+                    )
                     continue
                 }
                 entry.bom.components.append(line)
@@ -582,10 +682,17 @@ struct Planner {
             }
             let locate: (String) -> (Origin, String?) = { field in
                 let row = Planner.index(in: field, of: "components").flatMap { $0 < bomRows.count ? bomRows[$0] : nil } ?? bomRows[0]
-                return (row.origin, Planner.column(field, kind: .boms, renames: [
-                    "id": "bom", "components": "component", "components[].item": "component", "components[].substitutes[]": "substitutes",
-                    "components[].substitutes": "substitutes",
-                ]))
+                return (
+                    row.origin,
+                    Planner.column(
+                        field,
+                        kind: .boms,
+                        renames: [
+                            "id": "bom", "components": "component", "components[].item": "component", "components[].substitutes[]": "substitutes",
+                            "components[].substitutes": "substitutes",
+                        ]
+                    )
+                )
             }
             if submit(.defineBOM(bom), origin: bomRows[0].origin, locate: locate) { count(.boms, created: old == nil) }
         }
@@ -621,24 +728,37 @@ struct Planner {
             guard found.isEmpty, let id, let item, let sequence, let name, let wc, let setup, let run else { continue }
             let eligible = EligibleWorkCenter(workCenter: wc, setupMinutes: setup, runMinutesPerUnit: run)
             let op = RoutingOperation(
-                sequence: sequence, name: name, workCenters: [eligible], requiredSkill: row.optionalID("required_skill"),
-                workInstruction: row.optionalID("work_instruction"), setupFamily: row.optional("setup_family"), transferBatch: batch,
-                inspectionRequired: inspection)
+                sequence: sequence,
+                name: name,
+                workCenters: [eligible],
+                requiredSkill: row.optionalID("required_skill"),
+                workInstruction: row.optionalID("work_instruction"),
+                setupFamily: row.optional("setup_family"),
+                transferBatch: batch,
+                inspectionRequired: inspection
+            )
             guard var entry = grouped[id] else {
                 order.append(id)
                 grouped[id] = (Routing(id: id, item: item, operations: [op]), [[row]])
                 continue
             }
             guard entry.routing.item == item else {
-                issues.append(row.issue("item", "inconsistent", "routing '\(id)' makes '\(entry.routing.item)' on row \(entry.rows[0][0].origin.row)"))
+                issues.append(
+                    row.issue("item", "inconsistent", "routing '\(id)' makes '\(entry.routing.item)' on row \(entry.rows[0][0].origin.row)")
+                )
                 continue
             }
             if let i = entry.routing.operations.firstIndex(where: { $0.sequence == sequence }) {
                 var same = op
                 same.workCenters = entry.routing.operations[i].workCenters
                 guard same == entry.routing.operations[i] else {
-                    issues.append(row.issue(nil, "inconsistent",
-                                            "operation \(sequence) of routing '\(id)' reads differently on row \(entry.rows[i][0].origin.row); only the work center columns may differ"))
+                    issues.append(
+                        row.issue(
+                            nil,
+                            "inconsistent",
+                            "operation \(sequence) of routing '\(id)' reads differently on row \(entry.rows[i][0].origin.row); only the work center columns may differ"
+                        )
+                    )
                     continue
                 }
                 guard i == entry.routing.operations.count - 1 else {
@@ -667,10 +787,17 @@ struct Planner {
                     let rest = String(field.drop { $0 != "." }.dropFirst())
                     if let j = Planner.index(in: rest, of: "workCenters"), j < opRows[i].count { row = opRows[i][j] }
                 }
-                return (row.origin, Planner.column(field, kind: .routings, renames: [
-                    "id": "routing", "operations": "sequence", "operations[].name": "operation", "operations[].workCenters": "work_center",
-                    "setupMinutes": "setup_min", "runMinutesPerUnit": "run_min_per_unit",
-                ]))
+                return (
+                    row.origin,
+                    Planner.column(
+                        field,
+                        kind: .routings,
+                        renames: [
+                            "id": "routing", "operations": "sequence", "operations[].name": "operation", "operations[].workCenters": "work_center",
+                            "setupMinutes": "setup_min", "runMinutesPerUnit": "run_min_per_unit",
+                        ]
+                    )
+                )
             }
             if submit(.defineRouting(routing), origin: opRows[0][0].origin, locate: locate) { count(.routings, created: old == nil) }
         }
@@ -705,9 +832,15 @@ struct Planner {
             let line = SalesOrderLine(line: lineNumber, item: item, quantity: quantity, requestedDate: requested, promisedDate: promised)
             if var entry = grouped[id] {
                 let first = entry.rows[0]
-                guard entry.order.customer == customer, entry.order.status == status, (entry.priorityGiven ? entry.order.priority : nil) == priority else {
-                    issues.append(row.issue(nil, "inconsistent",
-                                            "sales order '\(id)' has another customer, priority or status on row \(first.origin.row); only the line columns may differ"))
+                guard entry.order.customer == customer, entry.order.status == status, (entry.priorityGiven ? entry.order.priority : nil) == priority
+                else {
+                    issues.append(
+                        row.issue(
+                            nil,
+                            "inconsistent",
+                            "sales order '\(id)' has another customer, priority or status on row \(first.origin.row); only the line columns may differ"
+                        )
+                    )
                     continue
                 }
                 entry.order.lines.append(line)
@@ -716,8 +849,11 @@ struct Planner {
             } else {
                 order.append(id)
                 grouped[id] = Entry(
-                    order: SalesOrder(id: id, customer: customer, priority: priority ?? 0, lines: [line], status: status), priorityGiven: priority != nil,
-                    cancelReason: row.optionalText("cancel_reason"), rows: [row])
+                    order: SalesOrder(id: id, customer: customer, priority: priority ?? 0, lines: [line], status: status),
+                    priorityGiven: priority != nil,
+                    cancelReason: row.optionalText("cancel_reason"),
+                    rows: [row]
+                )
             }
         }
         var cancellations: [(Command, Origin)] = []
@@ -731,11 +867,20 @@ struct Planner {
             let lineRows = entry.rows
             let locate: (String) -> (Origin, String?) = { field in
                 let row = Planner.index(in: field, of: "lines").flatMap { $0 < lineRows.count ? lineRows[$0] : nil } ?? main
-                return (row.origin, Planner.column(field, kind: .salesOrders, renames: [
-                    "id": "sales_order", "salesOrder": "sales_order", "lines": "line", "reason": "cancel_reason",
-                ]))
+                return (
+                    row.origin,
+                    Planner.column(
+                        field,
+                        kind: .salesOrders,
+                        renames: [
+                            "id": "sales_order", "salesOrder": "sales_order", "lines": "line", "reason": "cancel_reason",
+                        ]
+                    )
+                )
             }
-            let cancel = Command.cancelSalesOrder(CancelSalesOrder(salesOrder: id, reason: entry.cancelReason ?? "cancelled in the imported order book"))
+            let cancel = Command.cancelSalesOrder(
+                CancelSalesOrder(salesOrder: id, reason: entry.cancelReason ?? "cancelled in the imported order book")
+            )
             guard let old = scratch.salesOrders[id] else {
                 if wanted.status == .shipped {
                     issues.append(main.issue("status", "not-importable", "a shipped order is not imported: it is shipped by shipping lots in Takt"))
@@ -751,8 +896,13 @@ struct Planner {
             // An existing order: only promises and a cancellation are imported; anything else is refused.
             var refused = false
             func refuse(_ row: Row, _ column: String, _ what: String) {
-                issues.append(row.issue(column, "order-immutable",
-                                        "sales order '\(id)' exists with another \(what); an import changes an order's promises and status only"))
+                issues.append(
+                    row.issue(
+                        column,
+                        "order-immutable",
+                        "sales order '\(id)' exists with another \(what); an import changes an order's promises and status only"
+                    )
+                )
                 refused = true
             }
             if old.customer != wanted.customer { refuse(main, "customer", "customer") }
@@ -776,7 +926,13 @@ struct Planner {
             }
             if old.lines.count != wanted.lines.count && !refused { refuse(main, "line", "set of lines (\(old.lines.count) in the plant)") }
             if old.status != wanted.status && !(old.status == .open && wanted.status == .cancelled) {
-                issues.append(main.issue("status", "status-backwards", "sales order '\(id)' is \(old.status.rawValue) and cannot become \(wanted.status.rawValue)"))
+                issues.append(
+                    main.issue(
+                        "status",
+                        "status-backwards",
+                        "sales order '\(id)' is \(old.status.rawValue) and cannot become \(wanted.status.rawValue)"
+                    )
+                )
                 refused = true
             }
             guard !refused else { continue }
@@ -809,8 +965,13 @@ struct Planner {
             let peggedOrder: SalesOrder.ID? = row.optionalID("sales_order")
             let peggedLine = row.integer("sales_order_line", &found)
             if (peggedOrder == nil) != (peggedLine == nil) {
-                found.append(row.issue(peggedOrder == nil ? "sales_order" : "sales_order_line", "required",
-                                       "a pegging names both the sales order and its line"))
+                found.append(
+                    row.issue(
+                        peggedOrder == nil ? "sales_order" : "sales_order_line",
+                        "required",
+                        "a pegging names both the sales order and its line"
+                    )
+                )
             }
             issues += found
             guard found.isEmpty, let id, let item, let quantity, let due else { continue }
@@ -824,17 +985,30 @@ struct Planner {
             let routing: Routing.ID? = row.optionalID("routing")
             let reason = row.optionalText("cancel_reason") ?? "cancelled in the imported order book"
             let locate: (String) -> (Origin, String?) = { field in
-                (row.origin, Planner.column(field, kind: .productionOrders, renames: [
-                    "pegging.salesOrder": "sales_order", "pegging.line": "sales_order_line", "productionOrder": "status", "reason": "cancel_reason",
-                ]))
+                (
+                    row.origin,
+                    Planner.column(
+                        field,
+                        kind: .productionOrders,
+                        renames: [
+                            "pegging.salesOrder": "sales_order", "pegging.line": "sales_order_line", "productionOrder": "status",
+                            "reason": "cancel_reason",
+                        ]
+                    )
+                )
             }
             var current: ProductionOrderStatus
             var created = false
             if let old = scratch.productionOrders[id] {
                 var refused = false
                 func refuse(_ column: String, _ what: String) {
-                    issues.append(row.issue(column, "order-immutable",
-                                            "production order '\(id)' exists with another \(what); an import moves an order's status forward only"))
+                    issues.append(
+                        row.issue(
+                            column,
+                            "order-immutable",
+                            "production order '\(id)' exists with another \(what); an import moves an order's status forward only"
+                        )
+                    )
                     refused = true
                 }
                 if old.item != item { refuse("item", "item") }
@@ -850,13 +1024,23 @@ struct Planner {
                 }
                 current = old.status
             } else {
-                let new = NewProductionOrder(id: id, item: item, quantity: quantity, routing: routing, dueDate: due, priority: priority, pegging: pegging)
+                let new = NewProductionOrder(
+                    id: id,
+                    item: item,
+                    quantity: quantity,
+                    routing: routing,
+                    dueDate: due,
+                    priority: priority,
+                    pegging: pegging
+                )
                 guard submit(.createProductionOrder(new), origin: row.origin, locate: locate) else { continue }
                 current = .planned
                 created = true
             }
             guard let steps = Planner.steps(from: current, to: status, order: id, reason: reason) else {
-                issues.append(row.issue("status", "status-backwards", "production order '\(id)' is \(current.rawValue) and cannot become \(status.rawValue)"))
+                issues.append(
+                    row.issue("status", "status-backwards", "production order '\(id)' is \(current.rawValue) and cannot become \(status.rawValue)")
+                )
                 continue
             }
             var ok = true
@@ -888,7 +1072,9 @@ struct Planner {
             let location: Location.ID? = row.id("location", &found)
             let status = row.choice("status", LotStatus.self, &found) ?? .available
             if !CSVExport.inStock.contains(status) {
-                found.append(row.issue("status", "not-importable", "a lot is imported available, on-hold or quarantine; \(status.rawValue) lots are not stock"))
+                found.append(
+                    row.issue("status", "not-importable", "a lot is imported available, on-hold or quarantine; \(status.rawValue) lots are not stock")
+                )
             }
             issues += found
             guard found.isEmpty, let id, let item, let quantity, let location else { continue }
@@ -898,7 +1084,8 @@ struct Planner {
             }
             seen[id] = row.origin.row
             guard checkUnit(row, item: item) else { continue }
-            let supplierLot = row.optionalText("supplier_lot"), supplier = row.optionalText("supplier")
+            let supplierLot = row.optionalText("supplier_lot")
+            let supplier = row.optionalText("supplier")
             let made: ProductionOrder.ID? = row.optionalID("production_order")
             let reason = row.optionalText("status_reason") ?? "status from the imported stock list"
             let locate: (String) -> (Origin, String?) = { field in
@@ -908,8 +1095,13 @@ struct Planner {
             if let old = scratch.lots[id] {
                 var refused = false
                 func refuse(_ column: String, _ what: String) {
-                    issues.append(row.issue(column, "lot-immutable",
-                                            "lot '\(id)' exists with another \(what); quantities change on the shop floor, an import moves lots and sets their status only"))
+                    issues.append(
+                        row.issue(
+                            column,
+                            "lot-immutable",
+                            "lot '\(id)' exists with another \(what); quantities change on the shop floor, an import moves lots and sets their status only"
+                        )
+                    )
                     refused = true
                 }
                 if old.item != item { refuse("item", "item") }
@@ -927,7 +1119,15 @@ struct Planner {
                     continue
                 }
             } else {
-                let new = NewLot(id: id, item: item, quantity: quantity, location: location, supplierLot: supplierLot, supplier: supplier, productionOrder: made)
+                let new = NewLot(
+                    id: id,
+                    item: item,
+                    quantity: quantity,
+                    location: location,
+                    supplierLot: supplierLot,
+                    supplier: supplier,
+                    productionOrder: made
+                )
                 guard submit(.createLot(new), origin: row.origin, locate: locate) else { continue }
                 created = true
             }

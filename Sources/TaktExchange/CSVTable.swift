@@ -40,7 +40,11 @@ public struct CSVTable: Sendable, Equatable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let line = firstInvalidUTF8Line(bytes)
-            throw ReadProblem(row: line, rule: "utf-8", message: "the file is not UTF-8 text (line \(line) has a byte that is not UTF-8); save it as CSV UTF-8")
+            throw ReadProblem(
+                row: line,
+                rule: "utf-8",
+                message: "the file is not UTF-8 text (line \(line) has a byte that is not UTF-8); save it as CSV UTF-8"
+            )
         }
         let reader: CSVReader
         do {
@@ -60,13 +64,23 @@ public struct CSVTable: Sendable, Equatable {
                 continue
             }
             if let long = row.firstIndex(where: { $0.count > maxCellCharacters }) {
-                problems.append(ReadProblem(row: number, rule: "too-long",
-                                            message: "cell \(long + 1) has \(row[long].count) characters; at most \(maxCellCharacters) are allowed"))
+                problems.append(
+                    ReadProblem(
+                        row: number,
+                        rule: "too-long",
+                        message: "cell \(long + 1) has \(row[long].count) characters; at most \(maxCellCharacters) are allowed"
+                    )
+                )
                 continue
             }
             guard row.count == names.count else {
-                problems.append(ReadProblem(row: number, rule: "cell-count",
-                                            message: "the row has \(row.count) cells and the header \(names.count) (an unclosed quote joins rows)"))
+                problems.append(
+                    ReadProblem(
+                        row: number,
+                        rule: "cell-count",
+                        message: "the row has \(row.count) cells and the header \(names.count) (an unclosed quote joins rows)"
+                    )
+                )
                 continue
             }
             rows.append((number, row))

@@ -62,9 +62,12 @@ public struct ImportRefused: Error, Sendable, Hashable, CustomStringConvertible,
     /// 422 `import-refused`, each issue a violation whose field is `file:row:column`.
     public var presentation: ErrorPresentation {
         ErrorPresentation(
-            status: 422, code: ErrorPresentation.Code(rawValue: "import-refused"), title: "The import was refused",
+            status: 422,
+            code: ErrorPresentation.Code(rawValue: "import-refused"),
+            title: "The import was refused",
             message: "\(issues.count) problem\(issues.count == 1 ? "" : "s") in the files; nothing was applied",
-            violations: issues.map(\.violation))
+            violations: issues.map(\.violation)
+        )
     }
 }
 

@@ -12,15 +12,27 @@ import TaktService
 extension TaktAPI {
     var exchangeRoutes: [APIRoute] {
         let service = service
-        let fileParameter = APIRoute.Parameter.path("file", "the kind's file name, e.g. items.csv (kinds: \(CSVKind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        let fileParameter = APIRoute.Parameter.path(
+            "file",
+            "the kind's file name, e.g. items.csv (kinds: \(CSVKind.allCases.map(\.rawValue).joined(separator: ", ")))"
+        )
         return [
-            APIRoute(method: .post, path: "/api/v1/imports", operationID: "importCSV",
-                     summary: "Import CSV files as one transaction: either one file as `text/csv` with `?kind=` (or `?file=items.csv`), or "
-                        + "several as JSON {\"files\": [{\"name\": \"items.csv\", \"kind\": \"items\", \"content\": \"…\"}]}. Every row is "
-                        + "checked first: 422 lists every problem (file, row, column, rule) and nothing is applied; otherwise 201 with the "
-                        + "counts per kind (200 when nothing changed). Orders need admin or planner, everything else admin",
-                     tag: "Exchange", requiresAuth: true, roles: [.admin, .planner], requestBodyRequired: true, successStatus: 201,
-                     responseSchema: nil, parameters: [.query("kind", "the kind of a text/csv body"), .query("file", "the file name of a text/csv body")]) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: "/api/v1/imports",
+                operationID: "importCSV",
+                summary: "Import CSV files as one transaction: either one file as `text/csv` with `?kind=` (or `?file=items.csv`), or "
+                    + "several as JSON {\"files\": [{\"name\": \"items.csv\", \"kind\": \"items\", \"content\": \"…\"}]}. Every row is "
+                    + "checked first: 422 lists every problem (file, row, column, rule) and nothing is applied; otherwise 201 with the "
+                    + "counts per kind (200 when nothing changed). Orders need admin or planner, everything else admin",
+                tag: "Exchange",
+                requiresAuth: true,
+                roles: [.admin, .planner],
+                requestBodyRequired: true,
+                successStatus: 201,
+                responseSchema: nil,
+                parameters: [.query("kind", "the kind of a text/csv body"), .query("file", "the file name of a text/csv body")]
+            ) { request, ctx in
                 let user = try ctx.requireUser()
                 try Self.requireExchangeRole(user)
                 var request = request
@@ -31,21 +43,38 @@ extension TaktAPI {
                 let summary = try await service.importCSV(files, by: .user(caller))
                 return try JSONIO.response(summary, status: summary.commands == 0 ? .ok : .created)
             },
-            APIRoute(method: .get, path: "/api/v1/exports/{file}", operationID: "exportCSV",
-                     summary: "The plant's data of one kind as CSV, in the format an import reads (e.g. /api/v1/exports/items.csv). "
-                        + "Orders: admin or planner; everything else: admin",
-                     tag: "Exchange", requiresAuth: true, roles: [.admin, .planner], successStatus: 200, responseSchema: nil,
-                     responseContentType: "text/csv", parameters: [fileParameter]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/exports/{file}",
+                operationID: "exportCSV",
+                summary: "The plant's data of one kind as CSV, in the format an import reads (e.g. /api/v1/exports/items.csv). "
+                    + "Orders: admin or planner; everything else: admin",
+                tag: "Exchange",
+                requiresAuth: true,
+                roles: [.admin, .planner],
+                successStatus: 200,
+                responseSchema: nil,
+                responseContentType: "text/csv",
+                parameters: [fileParameter]
+            ) { request, ctx in
                 let user = try ctx.requireUser()
                 try Self.requireExchangeRole(user)
                 let kind = try Self.kind(ctx.parameters.require("file"))
                 let text = try await service.exportCSV(kind, by: user)
                 return Self.csv(text, name: kind.fileName)
             },
-            APIRoute(method: .get, path: "/api/v1/imports/templates/{file}", operationID: "csvTemplate",
-                     summary: "The empty file of one kind: its header row (e.g. /api/v1/imports/templates/boms.csv)",
-                     tag: "Exchange", requiresAuth: true, successStatus: 200, responseSchema: nil, responseContentType: "text/csv",
-                     parameters: [fileParameter]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/imports/templates/{file}",
+                operationID: "csvTemplate",
+                summary: "The empty file of one kind: its header row (e.g. /api/v1/imports/templates/boms.csv)",
+                tag: "Exchange",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: nil,
+                responseContentType: "text/csv",
+                parameters: [fileParameter]
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let kind = try Self.kind(ctx.parameters.require("file"))
                 return Self.csv(PlantService.csvTemplate(kind), name: kind.fileName)
@@ -74,12 +103,17 @@ extension TaktAPI {
     /// The files of an import request: one `text/csv` body with its kind in the query, or several in a JSON body.
     static func importFiles(_ request: Request, body: Data) throws -> [CSVFile] {
         guard !body.isEmpty else { throw Problem.badRequest("(body)", "required", "send CSV as text/csv with ?kind=, or JSON {\"files\": […]}") }
-        let media = (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        let media =
+            (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         if media == "text/csv" {
             let q = request.uri.queryParameters
             let name = q["file"].map(String.init) ?? q["kind"].map { "\($0).csv" } ?? ""
             guard let kind = CSVKind.named(name) else {
-                throw Problem.badRequest("kind", "one-of", "a text/csv body needs ?kind= with one of: \(CSVKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw Problem.badRequest(
+                    "kind",
+                    "one-of",
+                    "a text/csv body needs ?kind= with one of: \(CSVKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             return [CSVFile(name: kind.fileName, kind: kind, data: body)]
         }

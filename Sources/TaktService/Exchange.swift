@@ -26,7 +26,10 @@ extension PlantService {
     public static func authorize(_ kind: CSVKind, user: User) throws(EngineError) {
         guard user.active else { throw EngineError(.forbidden, "user '\(user.id)' is inactive") }
         guard user.has(.admin) || !kind.roles.isDisjoint(with: user.roles) else {
-            throw EngineError(.forbidden, "importing or exporting \(kind.fileName) needs one of the roles: \(kind.roles.sorted().map(\.rawValue).joined(separator: ", "))")
+            throw EngineError(
+                .forbidden,
+                "importing or exporting \(kind.fileName) needs one of the roles: \(kind.roles.sorted().map(\.rawValue).joined(separator: ", "))"
+            )
         }
     }
 

@@ -13,7 +13,8 @@ struct ImportCommand: AsyncParsableCommand {
         discussion: "Each file is named <kind>.csv (kinds: \(CSVKind.allCases.map(\.rawValue).joined(separator: ", "))); the formats are in "
             + "docs/integration.md. Importing the same files again changes nothing. Works straight on the database: stop takt serve "
             + "first (or use POST /api/v1/imports). A new database gets its admin first, as takt serve makes it. Exit status 1 when "
-            + "the import was refused.")
+            + "the import was refused."
+    )
 
     @Option(help: "The SQLite database file (created if missing).")
     var db = "takt.sqlite"
@@ -27,7 +28,8 @@ struct ImportCommand: AsyncParsableCommand {
         for path in files {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("there is no file \(path)") }
-            let paths = isDirectory.boolValue
+            let paths =
+                isDirectory.boolValue
                 ? CSVKind.allCases.map { "\(path)/\($0.fileName)" }.filter { FileManager.default.fileExists(atPath: $0) }
                 : [path]
             for p in paths {
@@ -56,7 +58,9 @@ struct ImportCommand: AsyncParsableCommand {
         let s = result.summary
         for kind in CSVKind.allCases {
             guard let c = s.counts[kind.rawValue] else { continue }
-            print("\(kind.fileName.padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.rows) rows: \(c.created) created, \(c.changed) changed, \(c.unchanged) unchanged")
+            print(
+                "\(kind.fileName.padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.rows) rows: \(c.created) created, \(c.changed) changed, \(c.unchanged) unchanged"
+            )
         }
         print(s.commands == 0 ? "nothing to change" : "applied \(s.commands) commands (\(s.events) events) in one transaction")
         print(String(format: "time: %.2f s", Self.seconds(since: started)))
@@ -73,7 +77,8 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write the plant as CSV, one file per kind, into a directory (the format takt import reads).",
         discussion: "Reads the database only: the server may be running. Shipped sales orders, lots no longer in stock, tokens and "
-            + "passwords are not exported.")
+            + "passwords are not exported."
+    )
 
     @Option(help: "The SQLite database file.")
     var db = "takt.sqlite"
@@ -105,7 +110,8 @@ struct BenchImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "The demo plant exported to CSV, then imported into an empty database as one transaction, then imported again; "
-            + "times, and whether the copy is the same plant.")
+            + "times, and whether the copy is the same plant."
+    )
 
     @Option(help: "Demo plant scale.")
     var scale = 10

@@ -35,8 +35,10 @@ func file(_ name: String, _ text: String) -> CSVFile { CSVFile(name: name, data:
 struct CSVExchangeTests {
     static let demo = demoState()
 
-    @Test("The demo plant exported and imported into an empty plant is the same plant; exporting it again gives identical files",
-          arguments: [(UInt64(42), 1), (UInt64(7), 2)])
+    @Test(
+        "The demo plant exported and imported into an empty plant is the same plant; exporting it again gives identical files",
+        arguments: [(UInt64(42), 1), (UInt64(7), 2)]
+    )
     func roundTrip(seed: UInt64, scale: Int) throws {
         let original = seed == 42 && scale == 1 ? Self.demo : demoState(seed: seed, scale: scale)
         #expect(original.productionOrders.count > 50 && original.lots.count > 20, "the demo plant was not built")
@@ -48,8 +50,11 @@ struct CSVExchangeTests {
         #expect(ComparablePlant(copy) == ComparablePlant(original))
         // Every order status made it, through the plant's own commands.
         for status in ProductionOrderStatus.allCases {
-            #expect(copy.productionOrders.values.filter { $0.status == status }.count
-                    == original.productionOrders.values.filter { $0.status == status }.count, "\(status)")
+            #expect(
+                copy.productionOrders.values.filter { $0.status == status }.count
+                    == original.productionOrders.values.filter { $0.status == status }.count,
+                "\(status)"
+            )
         }
         for (a, b) in zip(files, exportAll(copy)) {
             #expect(a.data == b.data, "\(a.name) differs after a round trip")
@@ -95,17 +100,24 @@ struct CSVExchangeTests {
         #expect(refusal.presentation.violations.contains { $0.field == "items.csv:5:kind" && $0.rule == "one-of" })
     }
 
-    @Test("Hostile files give errors, never a crash", arguments: [
-        ("items.csv", Data("id;name;kind\nA;B;purchased\n".utf8), "unknown-column"),
-        ("items.csv", Data("id,name\nA,B\n".utf8), "missing-column"),
-        ("items.csv", Data("id,name,kind,kind\nA,B,purchased,purchased\n".utf8), "duplicate-column"),
-        ("items.csv", Data([0x69, 0x64, 0x2C, 0x6E, 0x61, 0x6D, 0x65, 0x2C, 0x6B, 0x69, 0x6E, 0x64, 0x0A, 0x41, 0x2C, 0xFF, 0xFE, 0x2C, 0x70, 0x0A]), "utf-8"),
-        ("items.csv", Data("id,name,kind\nA,\"unclosed,purchased\nB,Bee,purchased\n".utf8), "cell-count"),
-        ("items.csv", Data(("id,name,kind\nA,\"" + String(repeating: "x", count: 20_000) + "\",purchased\n").utf8), "too-long"),
-        ("items.csv", Data(), "empty"),
-        ("things.csv", Data("id,name\nA,B\n".utf8), "unknown-kind"),
-        ("items.csv", Data("id,name,kind\nA,B,purchased,extra\n".utf8), "cell-count"),
-    ])
+    @Test(
+        "Hostile files give errors, never a crash",
+        arguments: [
+            ("items.csv", Data("id;name;kind\nA;B;purchased\n".utf8), "unknown-column"),
+            ("items.csv", Data("id,name\nA,B\n".utf8), "missing-column"),
+            ("items.csv", Data("id,name,kind,kind\nA,B,purchased,purchased\n".utf8), "duplicate-column"),
+            (
+                "items.csv",
+                Data([0x69, 0x64, 0x2C, 0x6E, 0x61, 0x6D, 0x65, 0x2C, 0x6B, 0x69, 0x6E, 0x64, 0x0A, 0x41, 0x2C, 0xFF, 0xFE, 0x2C, 0x70, 0x0A]),
+                "utf-8"
+            ),
+            ("items.csv", Data("id,name,kind\nA,\"unclosed,purchased\nB,Bee,purchased\n".utf8), "cell-count"),
+            ("items.csv", Data(("id,name,kind\nA,\"" + String(repeating: "x", count: 20_000) + "\",purchased\n").utf8), "too-long"),
+            ("items.csv", Data(), "empty"),
+            ("things.csv", Data("id,name\nA,B\n".utf8), "unknown-kind"),
+            ("items.csv", Data("id,name,kind\nA,B,purchased,extra\n".utf8), "cell-count"),
+        ]
+    )
     func hostile(name: String, data: Data, rule: String) {
         let plan = CSVImport.plan([CSVFile(name: name, data: data)], into: PlantState(), roles: nil, actor: nil, now: demoDay)
         #expect(plan.issues.contains { $0.rule == rule }, "\(plan.issues.map(\.description))")
@@ -121,7 +133,9 @@ struct CSVExchangeTests {
         let wi = try #require(state.workInstructions["WI-1"])
         #expect(wi.title == "Mill, then deburr")
         #expect(wi.text == "Say \"hello\"\nthen go")
-        #expect(CSVExport.text(.workInstructions, state: state) == "id,title,revision,text\nWI-1,\"Mill, then deburr\",A,\"Say \"\"hello\"\"\nthen go\"\n")
+        #expect(
+            CSVExport.text(.workInstructions, state: state) == "id,title,revision,text\nWI-1,\"Mill, then deburr\",A,\"Say \"\"hello\"\"\nthen go\"\n"
+        )
     }
 
     @Test("A changed master-data row redefines it; a changed order quantity is refused; a status moves forward through commands")
@@ -144,7 +158,13 @@ struct CSVExchangeTests {
 
         table.rows = [table.rows[index]]
         table.rows[0].cells[2] = "999"
-        let changed = CSVImport.plan([CSVFile(name: "production-orders.csv", data: Data(table.text().utf8))], into: state, roles: nil, actor: nil, now: demoDay)
+        let changed = CSVImport.plan(
+            [CSVFile(name: "production-orders.csv", data: Data(table.text().utf8))],
+            into: state,
+            roles: nil,
+            actor: nil,
+            now: demoDay
+        )
         #expect(changed.issues.map(\.rule) == ["order-immutable"])
         #expect(changed.issues.first?.column == "quantity")
     }
@@ -164,8 +184,13 @@ struct CSVExchangeTests {
 
     @Test("A planner's import of master data is refused for the roles, row by row")
     func rolesPerCommand() {
-        let plan = CSVImport.plan([file("sites.csv", "id,name,time_zone\nS-2,Second,UTC\n"), file("users.csv", "id,name,roles\nbob,Bob,operator\n")],
-                                  into: PlantState(), roles: [.planner], actor: "pat", now: demoDay)
+        let plan = CSVImport.plan(
+            [file("sites.csv", "id,name,time_zone\nS-2,Second,UTC\n"), file("users.csv", "id,name,roles\nbob,Bob,operator\n")],
+            into: PlantState(),
+            roles: [.planner],
+            actor: "pat",
+            now: demoDay
+        )
         #expect(plan.issues.map(\.rule) == ["forbidden"], "\(plan.issues)")
         #expect(plan.issues.first?.file == "users.csv")
     }

@@ -71,7 +71,9 @@ struct CSVExchangeAPITests {
             let json = try reply.json()
             #expect(json["type"] as? String == "urn:takt:problem:import-refused")
             let errors = (json["errors"] as? [[String: Any]] ?? []).map { "\($0["field"] ?? "")|\($0["rule"] ?? "")" }
-            for expected in ["items.csv:3:name|required", "items.csv:4:kind|one-of", "boms.csv:2:item|not-made", "boms.csv:2:component|unknown-reference"] {
+            for expected in [
+                "items.csv:3:name|required", "items.csv:4:kind|one-of", "boms.csv:2:item|not-made", "boms.csv:2:component|unknown-reference",
+            ] {
                 #expect(errors.contains(expected), "\(expected) not in \(errors)")
             }
             #expect(await s.engine.committedSequence == before, "a refused import appended events")
@@ -81,9 +83,11 @@ struct CSVExchangeAPITests {
             let single = try await s.send(.POST, "/api/v1/imports?kind=items", body: nil, headers: [("Content-Type", "text/csv")])
             #expect(single.status == 400)
             let ok = try await s.connection.send(
-                .POST, "/api/v1/imports?kind=items",
+                .POST,
+                "/api/v1/imports?kind=items",
                 headers: [("Authorization", "Bearer \(TestServer.adminToken)"), ("Content-Type", "text/csv")],
-                body: Data("id,name,kind,unit\nNEW-1,A good new item,purchased,ea\n".utf8))
+                body: Data("id,name,kind,unit\nNEW-1,A good new item,purchased,ea\n".utf8)
+            )
             #expect(ok.status == 201, "\(ok.text)")
             #expect(await s.engine.read { $0.items["NEW-1"]?.name } == "A good new item")
         }
