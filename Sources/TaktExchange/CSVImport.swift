@@ -35,8 +35,17 @@ public enum CSVImport {
     ///   - roles: the importing user's roles (every command is checked against them); nil for the server's console.
     ///   - actor: the importing user, as the core's rules see the actor; nil for the system.
     ///   - now: the time the commands are decided at.
-    public static func plan(_ files: [CSVFile], into state: PlantState, roles: Set<Role>?, actor: User.ID?, now: Date) -> ImportPlan {
+    ///   - progress: told what is being checked (a terminal shows it).
+    public static func plan(
+        _ files: [CSVFile],
+        into state: PlantState,
+        roles: Set<Role>?,
+        actor: User.ID?,
+        now: Date,
+        progress: ((String) -> Void)? = nil
+    ) -> ImportPlan {
         var planner = Planner(state: state, roles: roles, actor: actor, now: now)
+        planner.progress = progress
         planner.run(files)
         return ImportPlan(commands: planner.commands, issues: planner.issues, counts: planner.counts, result: planner.scratch)
     }
@@ -153,6 +162,7 @@ struct Planner {
     let roles: Set<Role>?
     let actor: User.ID?
     let now: Date
+    var progress: ((String) -> Void)?
     var commands: [PlannedCommand] = []
     var issues: [ImportIssue] = []
     var counts: [CSVKind: ImportCounts] = [:]
@@ -211,13 +221,19 @@ struct Planner {
             current: { $0.users[$1.id] },
             command: { new, old in old == nil ? .createUser(new) : .updateUser(new) }
         )
+        let total = counts.values.reduce(0) { $0 + $1.rows }
+        progress?("read \(total) rows; checked the structure (\(commands.count) commands so far)…")
         boms(rows[.boms] ?? [])
+        progress?("checked bills of materials (\(commands.count) commands so far)…")
         routings(rows[.routings] ?? [])
+        progress?("checked routings (\(commands.count) commands so far)…")
         // Orders and stock: stock first (so releases reserve it, as in the plant), then orders, then what orders made.
         let cancellations = salesOrders(rows[.salesOrders] ?? [])
         let lotRows = rows[.lots] ?? []
         lots(lotRows.filter { $0.isEmpty("production_order") })
+        progress?("checked sales orders and stock (\(commands.count) commands so far)…")
         productionOrders(rows[.productionOrders] ?? [])
+        progress?("checked production orders (\(commands.count) commands so far)…")
         lots(lotRows.filter { !$0.isEmpty("production_order") })
         for (command, origin) in cancellations {
             _ = submit(command, origin: origin) {

@@ -54,7 +54,7 @@ extension PlantService {
         progress?("checking \(files.count) file(s)…")
         let state = await engine.snapshot()
         let now = TaktJSON.wholeSeconds(engine.now())
-        let plan = CSVImport.plan(files, into: state, roles: roles, actor: actorID, now: now)
+        let plan = CSVImport.plan(files, into: state, roles: roles, actor: actorID, now: now) { progress?($0) }
         guard plan.issues.isEmpty else { throw ImportRefused(issues: plan.issues) }
         let counts = Dictionary(uniqueKeysWithValues: plan.counts.map { ($0.key.rawValue, $0.value) })
         guard !plan.commands.isEmpty else {

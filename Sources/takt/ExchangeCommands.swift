@@ -48,7 +48,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
         } catch let refused as ImportRefused {
             progress.done()
-            print(refused.description)
+            FileHandle.standardError.write(Data((refused.description + "\n").utf8))
             throw ExitCode(1)
         }
         progress.done()
