@@ -4,6 +4,7 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
 let package = Package(
@@ -21,7 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
-        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),  // the benchmarks' loopback HTTP client
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
     ],
@@ -38,10 +40,10 @@ let package = Package(
         .target(name: "TaktExchange", dependencies: ["TaktCore", .product(name: "CSV", package: "CSV.swift")], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
-        .target(name: "TaktStore", dependencies: ["TaktCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .target(name: "TaktStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .target(
             name: "TaktStoreSQLite",
-            dependencies: ["TaktStore", "TaktCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["TaktStore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
 
@@ -75,8 +77,10 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -87,8 +91,10 @@ let package = Package(
         .target(
             name: "TaktWeb",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktScheduling", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktOrchestration",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // HMAC form tokens (CSRF)
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,9 +106,10 @@ let package = Package(
         .target(
             name: "TaktApp",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
                 "TaktOrchestrator", "TaktWeb", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -143,6 +150,9 @@ let package = Package(
                 "TaktApp", "TaktCore", "TaktEngine", "TaktStore", "TaktStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // the live transport
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -150,15 +160,23 @@ let package = Package(
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
         .testTarget(name: "TaktExchangeTests", dependencies: ["TaktCore", "TaktDemo", "TaktExchange"], swiftSettings: swiftSettings),
-        .testTarget(name: "TaktPlanningTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "TaktOrchestrationTests", dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
-            swiftSettings: swiftSettings),
+            name: "TaktPlanningTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaktOrchestrationTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TaktSchedulingTests", dependencies: ["TaktScheduling"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktStoreTests",
-            dependencies: ["TaktCore", "TaktStore", "TaktStoreSQLite", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktStoreSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -176,15 +194,23 @@ let package = Package(
             dependencies: [
                 "TaktApp", "TaktCore", "TaktEngine", "TaktWeb", "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore", "TaktStoreSQLite",
-                "TaktTestSupport", "TaktExchange",
+                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore",
+                "TaktStoreSQLite",
+                "TaktPlanning", "TaktScheduling", "TaktTestSupport", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
-import Logging
-import TaktCore
-import TaktEngine
-import TaktStore
+public import Logging
+public import TaktCore
+public import TaktEngine
+public import TaktStore
 import TaktStoreSQLite
 
 /// What the server's own console may do on its database: recover admin access, verify the audit trail.
@@ -29,10 +29,19 @@ public enum Administration {
             throw ConsoleError(message: "user '\(user)' is not an active admin; active admins: \(admins.joined(separator: ", "))")
         }
         let secret = Engine.newTokenSecret()
-        let outcome = try await engine.submit(CommandEnvelope(
-            command: .issueAPIToken(IssueAPIToken(user: user, secretHash: Engine.hash(secret: secret),
-                                                  label: label ?? "recovery: takt admin issue-token on the server's console")),
-            actor: .system, correlationID: "console-recovery"))
+        let outcome = try await engine.submit(
+            CommandEnvelope(
+                command: .issueAPIToken(
+                    IssueAPIToken(
+                        user: user,
+                        secretHash: Engine.hash(secret: secret),
+                        label: label ?? "recovery: takt admin issue-token on the server's console"
+                    )
+                ),
+                actor: .system,
+                correlationID: "console-recovery"
+            )
+        )
         guard case .apiTokenIssued(let token)? = try outcome.domainEvents().last else {
             throw ConsoleError(message: "the token was not issued")
         }
@@ -42,8 +51,11 @@ public enum Administration {
 
     /// Verifies the whole audit trail of a database: the hash chain and the signed checkpoints.
     /// - Parameter publicKeyHex: the trusted public key (hex); by default the one in `<database>.audit-key` when present.
-    public static func verifyAudit(databasePath: String, publicKeyHex: String?,
-                                   progress: (@Sendable (Int64) -> Void)? = nil) async throws -> (AuditReport, trustedKey: String?) {
+    public static func verifyAudit(
+        databasePath: String,
+        publicKeyHex: String?,
+        progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws -> (AuditReport, trustedKey: String?) {
         guard FileManager.default.fileExists(atPath: databasePath) else {
             throw ConsoleError(message: "there is no database at \(databasePath)")
         }

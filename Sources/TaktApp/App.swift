@@ -1,13 +1,13 @@
-import Foundation
-import Hummingbird
-import Logging
+public import Foundation
+public import Hummingbird
+public import Logging
 import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 import TaktCore
 import TaktDemo
-import TaktEngine
-import TaktHTTP
-import TaktOrchestrator
+public import TaktEngine
+public import TaktHTTP
+public import TaktOrchestrator
 import TaktService
 import TaktStore
 import TaktStoreSQLite
@@ -32,9 +32,18 @@ public struct ServerConfiguration: Sendable {
     /// How long the server waits for slow or silent clients (`--idle-timeout`, `--body-timeout`).
     public var timeouts: HTTPTimeouts
 
-    public init(databasePath: String, host: String = "127.0.0.1", port: Int = 8080, demo: Bool = false, seed: UInt64 = 42,
-                scale: Int = 1, bootstrapToken: String? = nil, clockStart: Date? = nil, secureCookies: Bool = false,
-                timeouts: HTTPTimeouts = HTTPTimeouts()) {
+    public init(
+        databasePath: String,
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        demo: Bool = false,
+        seed: UInt64 = 42,
+        scale: Int = 1,
+        bootstrapToken: String? = nil,
+        clockStart: Date? = nil,
+        secureCookies: Bool = false,
+        timeouts: HTTPTimeouts = HTTPTimeouts()
+    ) {
         self.timeouts = timeouts
         self.databasePath = databasePath
         self.host = host
@@ -68,7 +77,8 @@ public enum TaktApplication {
     }
 
     /// First-start duties: the admin user and token on an empty database, then the demo plant if asked.
-    public static func prepare(engine: Engine, configuration c: ServerConfiguration, now: Date = Date(), logger: Logger) async throws -> StartupReport {
+    public static func prepare(engine: Engine, configuration c: ServerConfiguration, now: Date = Date(), logger: Logger) async throws -> StartupReport
+    {
         let wasEmpty = await engine.committedSequence == 0
         var report = StartupReport(createdAdmin: false, demoCommands: 0)
         if let secret = try await engine.bootstrapAdminIfEmpty(token: c.bootstrapToken) {
@@ -100,7 +110,9 @@ public enum TaktApplication {
             let results = await engine.submitBatch(chunk.map { CommandEnvelope(command: $0, actor: .system, correlationID: "demo-plant") })
             for (offset, result) in results.enumerated() {
                 if case .failure(let error) = result {
-                    throw DemoSeedError(message: "demo command \(index + offset) (\(chunk[chunk.startIndex + offset].typeName)) was rejected: \(error)")
+                    throw DemoSeedError(
+                        message: "demo command \(index + offset) (\(chunk[chunk.startIndex + offset].typeName)) was rejected: \(error)"
+                    )
                 }
             }
             index += chunk.count
@@ -112,7 +124,12 @@ public enum TaktApplication {
     /// Builds the HTTP application on an engine; with `orchestrate` (as `takt serve` does), the orchestrator follows the log
     /// beside it: both run, and stop gracefully, in the application's service group.
     public static func makeApplication(
-        engine: Engine, host: String, port: Int, logger: Logger, orchestrate: Bool = false, secureCookies: Bool = false,
+        engine: Engine,
+        host: String,
+        port: Int,
+        logger: Logger,
+        orchestrate: Bool = false,
+        secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
@@ -125,7 +142,8 @@ public enum TaktApplication {
             server: .http1(configuration: .init(idleTimeout: TimeAmount(timeouts.idle))),
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
-            logger: logger)
+            logger: logger
+        )
         if orchestrate {
             var orchestratorLogger = logger
             orchestratorLogger[metadataKey: "service"] = "orchestrator"
@@ -149,8 +167,15 @@ public enum TaktApplication {
         }
         if report.demoCommands > 0 { announce("Generated the demo plant (\(report.demoCommands) commands).") }
         let host = c.host
-        let app = makeApplication(engine: engine, host: c.host, port: c.port, logger: logger, orchestrate: true,
-                                  secureCookies: c.secureCookies, timeouts: c.timeouts) { port in
+        let app = makeApplication(
+            engine: engine,
+            host: c.host,
+            port: c.port,
+            logger: logger,
+            orchestrate: true,
+            secureCookies: c.secureCookies,
+            timeouts: c.timeouts
+        ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
         try await app.runService()  // graceful shutdown on SIGTERM and SIGINT

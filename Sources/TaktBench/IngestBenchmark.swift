@@ -28,7 +28,10 @@ public struct IngestBenchmark: Sendable {
 
     /// Runs every round and returns the medians. `progress` receives a line per step.
     public func run(progress: @Sendable (String) -> Void) async throws -> Figures {
-        var singles: [Double] = [], batches: [Double] = [], raws: [Double] = [], rawSingles: [Double] = []
+        var singles: [Double] = []
+        var batches: [Double] = []
+        var raws: [Double] = []
+        var rawSingles: [Double] = []
         var payloadBytes = 0
         let logger = Logger(label: "takt.bench") { _ in SwiftLogNoOpLogHandler() }
         for round in 1...rounds {
@@ -38,18 +41,35 @@ public struct IngestBenchmark: Sendable {
             let engine = try await Engine.open(store: store, logger: logger)
             progress("round \(round)/\(rounds): generating the demo plant (scale \(scale))")
             _ = try await engine.bootstrapAdminIfEmpty(token: "bench-admin-token")
-            _ = try await TaktApplication.seedDemo(engine: engine, seed: 7, scale: scale, now: Date(timeIntervalSince1970: 1_800_000_000), logger: logger)
+            _ = try await TaktApplication.seedDemo(
+                engine: engine,
+                seed: 7,
+                scale: scale,
+                now: Date(timeIntervalSince1970: 1_800_000_000),
+                logger: logger
+            )
             let (items, receiving) = await engine.read { s -> ([Item.ID], Location.ID?) in
-                (s.items.values.filter { $0.kind == .purchased }.map(\.id).sorted(),
-                 s.locations.values.filter { $0.kind == .receiving }.map(\.id).min())
+                (
+                    s.items.values.filter { $0.kind == .purchased }.map(\.id).sorted(),
+                    s.locations.values.filter { $0.kind == .receiving }.map(\.id).min()
+                )
             }
             guard !items.isEmpty, let receiving else { throw BenchError(message: "the demo plant has no purchased item or receiving location") }
             func receipt(_ n: Int) -> CommandEnvelope {
                 CommandEnvelope(
-                    command: .createLot(NewLot(id: .init(String(format: "R%d-%07d", round, n)), item: items[n % items.count],
-                                               quantity: Double(10 + n % 90), location: receiving,
-                                               supplierLot: String(format: "SUP-%06d", n), supplier: "Gießerei Nord GmbH")),
-                    actor: .user("admin"), idempotencyKey: "bench-\(round)-\(n)")
+                    command: .createLot(
+                        NewLot(
+                            id: .init(String(format: "R%d-%07d", round, n)),
+                            item: items[n % items.count],
+                            quantity: Double(10 + n % 90),
+                            location: receiving,
+                            supplierLot: String(format: "SUP-%06d", n),
+                            supplier: "Gießerei Nord GmbH"
+                        )
+                    ),
+                    actor: .user("admin"),
+                    idempotencyKey: "bench-\(round)-\(n)"
+                )
             }
 
             progress("round \(round)/\(rounds): \(singleCommands) commands, one transaction each")
@@ -79,8 +99,13 @@ public struct IngestBenchmark: Sendable {
             removeDatabase(rawPath)
             removeDatabase(path)
         }
-        return Figures(singlePerSecond: median(singles), batchPerSecond: median(batches), rawPerSecond: median(raws),
-                       rawSinglePerSecond: median(rawSingles), payloadBytes: payloadBytes)
+        return Figures(
+            singlePerSecond: median(singles),
+            batchPerSecond: median(batches),
+            rawPerSecond: median(raws),
+            rawSinglePerSecond: median(rawSingles),
+            payloadBytes: payloadBytes
+        )
     }
 
     func removeDatabase(_ path: String) {

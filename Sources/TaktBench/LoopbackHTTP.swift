@@ -1,6 +1,6 @@
 import Foundation
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 import NIOPosix
 
 /// A minimal HTTP/1.1 client for the benchmarks: one keep-alive connection to a server on this machine, plain HTTP,
@@ -9,7 +9,8 @@ import NIOPosix
 public enum LoopbackHTTP {
     /// Opens a connection to `127.0.0.1:port`, runs `body` with it, then closes it.
     public static func withConnection<T: Sendable>(
-        port: Int, _ body: (inout LoopbackHTTPConnection) async throws -> T
+        port: Int,
+        _ body: (inout LoopbackHTTPConnection) async throws -> T
     ) async throws -> T {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -34,7 +35,10 @@ public struct LoopbackHTTPConnection {
 
     /// Sends one request and reads its whole answer. `body` goes with `contentType` (JSON unless told otherwise).
     public mutating func send(
-        _ method: HTTPMethod, _ path: String, headers: [(String, String)] = [], body: String? = nil,
+        _ method: HTTPMethod,
+        _ path: String,
+        headers: [(String, String)] = [],
+        body: String? = nil,
         contentType: String = "application/json"
     ) async throws -> LoopbackHTTPReply {
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: path)
@@ -88,9 +92,12 @@ extension LoopbackHTTPConnection {
         else { throw BenchError(message: "the sign-in page has no form token") }
         let formToken = String(form.text[marker.upperBound..<end])
         let signIn = try await send(
-            .POST, "/signin", headers: [("Cookie", nonce)],
+            .POST,
+            "/signin",
+            headers: [("Cookie", nonce)],
             body: "_csrf=\(formToken)&token=" + (token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token),
-            contentType: "application/x-www-form-urlencoded")
+            contentType: "application/x-www-form-urlencoded"
+        )
         guard signIn.status == 303,
             let cookie = signIn.headers["Set-Cookie"].first(where: { $0.hasPrefix("takt_session=") })?.split(separator: ";").first.map(String.init)
         else { throw BenchError(message: "sign-in answered \(signIn.status)") }

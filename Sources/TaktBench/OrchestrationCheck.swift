@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Logging
 import Synchronization
 import TaktApp
@@ -100,21 +100,37 @@ public struct OrchestrationCheck: Sendable {
                 progress("step \(n)/\(steps): \(step.text)")
                 if let error = step.unexpected { violations.append(Violation(step: n, invariant: "refused", detail: error)) }
                 for lane in lanes where !(await lane.waitUntilIdle(timeout: timeout)) {
-                    violations.append(Violation(step: n, invariant: "once", detail: "the \(lane.lane?.rawValue ?? "") lane did not catch up within \(timeout)"))
+                    violations.append(
+                        Violation(step: n, invariant: "once", detail: "the \(lane.lane?.rawValue ?? "") lane did not catch up within \(timeout)")
+                    )
                 }
                 violations += await check(n, engine: engine, since: before, approved: step.approved, random: &random)
                 for lane in lanes {
                     let stats = await lane.statistics
                     if stats.assessmentFailures > 0 {
-                        violations.append(Violation(step: n, invariant: "once", detail: "\(stats.assessmentFailures) assessment(s) failed in the \(lane.lane?.rawValue ?? "") lane"))
+                        violations.append(
+                            Violation(
+                                step: n,
+                                invariant: "once",
+                                detail: "\(stats.assessmentFailures) assessment(s) failed in the \(lane.lane?.rawValue ?? "") lane"
+                            )
+                        )
                     }
                 }
                 if !violations.isEmpty { break }
             }
             let state = await engine.read { $0 }
             let executed = state.exceptions.values.flatMap(\.actions).filter { $0.status == .executed }.count
-            return Report(seed: seed, scale: scale, steps: log, violations: violations, exceptions: state.exceptions.count, actionsExecuted: executed,
-                          seconds: Double((ContinuousClock.now - began).components.seconds), fingerprint: Self.fingerprint(state))
+            return Report(
+                seed: seed,
+                scale: scale,
+                steps: log,
+                violations: violations,
+                exceptions: state.exceptions.count,
+                actionsExecuted: executed,
+                seconds: Double((ContinuousClock.now - began).components.seconds),
+                fingerprint: Self.fingerprint(state)
+            )
         }
     }
 
@@ -133,8 +149,10 @@ public struct OrchestrationCheck: Sendable {
         let state = await engine.read { $0 }
         let now = engine.now()
         // Approvals twice as often as the rest: carrying actions out and verifying them is half of what is checked.
-        let kinds = ["down", "slow", "back", "supplier-hold", "release", "missing", "delay", "rush", "absence", "promise", "alternative", "approve",
-                     "publish", "outcome", "approve"]
+        let kinds = [
+            "down", "slow", "back", "supplier-hold", "release", "missing", "delay", "rush", "absence", "promise", "alternative", "approve",
+            "publish", "outcome", "approve",
+        ]
         for offset in 0..<kinds.count {
             let kind = kinds[(random.below(kinds.count) + offset) % kinds.count]
             guard let (text, commands) = plan(kind, state: state, now: now, random: &random) else { continue }
@@ -143,7 +161,8 @@ public struct OrchestrationCheck: Sendable {
                 do {
                     let outcome = try await engine.submit(CommandEnvelope(command: command, actor: actor, correlationID: "check-\(n)"))
                     if case .approveAction(let d) = command, outcome.events.contains(where: { $0.type == "actionApproved" }),
-                       await engine.read({ $0.exceptions[d.exception]?.actions.first { $0.id == d.action }?.status == .approved }) {
+                        await engine.read({ $0.exceptions[d.exception]?.actions.first { $0.id == d.action }?.status == .approved })
+                    {
                         step.approved = (d.exception, d.action)
                     }
                 } catch let error as DomainError {
@@ -170,14 +189,31 @@ public struct OrchestrationCheck: Sendable {
         case "down":
             guard let wc = pick(machines.filter { machineState($0) != .down }) else { return nil }
             let until = random.below(3) == 0 ? nil : now.addingTimeInterval(Double(60 * (1 + random.below(10))) * 60)
-            return ("\(wc) goes down\(until.map { " until \(TaktJSON.formatDate($0))" } ?? "")",
-                    [(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "check: breakdown", expectedUntil: until)), admin)])
+            return (
+                "\(wc) goes down\(until.map { " until \(TaktJSON.formatDate($0))" } ?? "")",
+                [(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "check: breakdown", expectedUntil: until)), admin)]
+            )
         case "slow":
             guard let wc = pick(machines.filter { machineState($0) != .down && machineState($0) != .slow }) else { return nil }
             let actual = Double(3 + random.below(7))
             let until = random.below(2) == 0 ? nil : now.addingTimeInterval(Double(60 * (2 + random.below(20))) * 60)
-            return ("\(wc) runs at \(Int(actual * 10))%", [(.setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "check: worn tool",
-                                                                                                actualRate: actual, idealRate: 10, expectedUntil: until)), admin)])
+            return (
+                "\(wc) runs at \(Int(actual * 10))%",
+                [
+                    (
+                        .setMachineState(
+                            SetMachineState(
+                                workCenter: wc,
+                                state: .slow,
+                                reason: "check: worn tool",
+                                actualRate: actual,
+                                idealRate: 10,
+                                expectedUntil: until
+                            )
+                        ), admin
+                    )
+                ]
+            )
         case "back":
             guard let wc = pick(state.machineStates.keys.filter { [.down, .slow].contains(machineState($0)) }.sorted()) else { return nil }
             return ("\(wc) runs again", [(.setMachineState(SetMachineState(workCenter: wc, state: .running)), admin)])
@@ -186,13 +222,26 @@ public struct OrchestrationCheck: Sendable {
             let lots = state.lots.values.filter { $0.status == .available && $0.supplierLot != nil && !held.contains($0.supplierLot ?? "") }
                 .sorted { $0.id < $1.id }
             guard let lot = pick(lots) else { return nil }
-            return ("quality holds supplier lot \(lot.supplierLot ?? "")", [(.placeHold(PlaceHold(supplier: lot.supplier, supplierLot: lot.supplierLot,
-                                                                                                    reason: "check: supplier notice")), admin)])
+            return (
+                "quality holds supplier lot \(lot.supplierLot ?? "")",
+                [
+                    (
+                        .placeHold(
+                            PlaceHold(
+                                supplier: lot.supplier,
+                                supplierLot: lot.supplierLot,
+                                reason: "check: supplier notice"
+                            )
+                        ), admin
+                    )
+                ]
+            )
         case "release":
             guard let hold = pick(state.holds.values.filter { !$0.released }.map(\.id).sorted()) else { return nil }
             return ("quality releases \(hold)", [(.releaseHold(ReleaseHold(hold: hold, reason: "check: re-inspected")), admin)])
         case "missing":
-            let lots = Set(state.reservations.values.map(\.lot)).filter { state.missingLots[$0] == nil && state.lots[$0]?.status.isInStock == true }.sorted()
+            let lots = Set(state.reservations.values.map(\.lot)).filter { state.missingLots[$0] == nil && state.lots[$0]?.status.isInStock == true }
+                .sorted()
             guard let lot = pick(lots) else { return nil }
             return ("lot \(lot) is missing", [(.reportMaterialMissing(ReportMaterialMissing(lot: lot, note: "check: not at its rack")), admin)])
         case "delay":
@@ -202,20 +251,52 @@ public struct OrchestrationCheck: Sendable {
             }
             guard let op = pick(ops) else { return nil }
             let extra = 30 + random.below(600)
-            return ("\(op.productionOrder) op \(op.sequence) runs \(extra) min late",
-                    [(.reportOperationDelay(ReportOperationDelay(productionOrder: op.productionOrder, sequence: op.sequence, extraMinutes: extra,
-                                                                  reason: "check: overrun")), admin)])
+            return (
+                "\(op.productionOrder) op \(op.sequence) runs \(extra) min late",
+                [
+                    (
+                        .reportOperationDelay(
+                            ReportOperationDelay(
+                                productionOrder: op.productionOrder,
+                                sequence: op.sequence,
+                                extraMinutes: extra,
+                                reason: "check: overrun"
+                            )
+                        ), admin
+                    )
+                ]
+            )
         case "rush":
             let items = state.routings.values.map(\.item).filter { state.items[$0]?.kind == .finished }.sorted()
             guard let item = pick(items), let customer = pick(state.customers.keys.sorted()) else { return nil }
             let id = SalesOrder.ID("SO-CHECK-\(state.salesOrders.count + 1)")
             let date = now.addingTimeInterval(Double(2 + random.below(9)) * 86_400)
-            return ("rush order \(id) for \(item)", [(.createSalesOrder(NewSalesOrder(id: id, customer: customer, priority: 1, lines: [
-                SalesOrderLine(line: 10, item: item, quantity: Double(1 + random.below(5)), requestedDate: date),
-            ])), admin)])
+            return (
+                "rush order \(id) for \(item)",
+                [
+                    (
+                        .createSalesOrder(
+                            NewSalesOrder(
+                                id: id,
+                                customer: customer,
+                                priority: 1,
+                                lines: [
+                                    SalesOrderLine(line: 10, item: item, quantity: Double(1 + random.below(5)), requestedDate: date)
+                                ]
+                            )
+                        ), admin
+                    )
+                ]
+            )
         case "absence":
-            guard let user = pick(state.users.values.filter { $0.active && $0.has(.operator) && !state.isAbsent($0.id, from: now, until: now.addingTimeInterval(1)) }
-                .map(\.id).sorted()) else { return nil }
+            guard
+                let user = pick(
+                    state.users.values.filter {
+                        $0.active && $0.has(.operator) && !state.isAbsent($0.id, from: now, until: now.addingTimeInterval(1))
+                    }
+                    .map(\.id).sorted()
+                )
+            else { return nil }
             let until = now.addingTimeInterval(Double(4 + random.below(44)) * 3600)
             return ("\(user) is away", [(.reportAbsence(ReportAbsence(user: user, until: until, reason: "check: sick")), admin)])
         case "promise":
@@ -223,30 +304,48 @@ public struct OrchestrationCheck: Sendable {
                 .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             guard let (so, line) = pick(lines) else { return nil }
             let date = now.addingTimeInterval(Double(1 + random.below(10)) * 86_400)
-            return ("\(so) line \(line) promised", [(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: date)), admin)])
+            return (
+                "\(so) line \(line) promised",
+                [(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: date)), admin)]
+            )
         case "alternative":
             let running = Set(state.operations.values.flatMap { $0 }.filter { $0.status == .running }.compactMap(\.workCenter))
             var options: [(ProductionOrder.ID, Int, WorkCenter.ID)] = []
             for step in state.publishedSchedule?.steps ?? [] {
                 guard let po = state.productionOrders[step.productionOrder], po.status == .released || po.status == .inProgress,
-                      let progress = state.operations[po.id], progress.first(where: { $0.sequence == step.sequence })?.status == .waiting,
-                      progress.filter({ $0.sequence < step.sequence }).allSatisfy({ $0.status == .completed }),
-                      let op = state.routings[po.routing]?.operations.first(where: { $0.sequence == step.sequence }),
-                      let other = op.workCenters.map(\.workCenter).first(where: { $0 != step.workCenter && !running.contains($0) })
+                    let progress = state.operations[po.id], progress.first(where: { $0.sequence == step.sequence })?.status == .waiting,
+                    progress.filter({ $0.sequence < step.sequence }).allSatisfy({ $0.status == .completed }),
+                    let op = state.routings[po.routing]?.operations.first(where: { $0.sequence == step.sequence }),
+                    let other = op.workCenters.map(\.workCenter).first(where: { $0 != step.workCenter && !running.contains($0) })
                 else { continue }
                 options.append((po.id, step.sequence, other))
             }
             guard let (po, seq, wc) = pick(options) else { return nil }
             // Set-up as a supervisor would do it: every interlock overridden, then started where it was not planned.
-            let overrides = Interlock.allCases.map { (Command.overrideInterlock(OverrideInterlock(productionOrder: po, operation: seq, interlock: $0,
-                                                                                                  reason: "check: set-up")), Actor.system) }
-            return ("\(po) op \(seq) starts on \(wc)", overrides + [(.startOperation(StartOperation(productionOrder: po, operation: seq, workCenter: wc)), .system)])
+            let overrides = Interlock.allCases.map {
+                (
+                    Command.overrideInterlock(
+                        OverrideInterlock(
+                            productionOrder: po,
+                            operation: seq,
+                            interlock: $0,
+                            reason: "check: set-up"
+                        )
+                    ), Actor.system
+                )
+            }
+            return (
+                "\(po) op \(seq) starts on \(wc)",
+                overrides + [(.startOperation(StartOperation(productionOrder: po, operation: seq, workCenter: wc)), .system)]
+            )
         case "approve":
             let open = state.exceptions.values.filter { $0.status == .open && !$0.actions.isEmpty }.sorted { $0.id < $1.id }
             guard let e = pick(open), let action = e.actions.first(where: { $0.status == .proposed }) else { return nil }
             let approvals = max(1, action.pendingApprovals.count)
-            return ("approve \(e.id) \(action.id) (\(action.title))",
-                    Array(repeating: (.approveAction(DecideAction(exception: e.id, action: action.id, comment: "check")), admin), count: approvals))
+            return (
+                "approve \(e.id) \(action.id) (\(action.title))",
+                Array(repeating: (.approveAction(DecideAction(exception: e.id, action: action.id, comment: "check")), admin), count: approvals)
+            )
         case "publish":
             guard let published = try? Self.schedule(state, seed: random.next() % 1000, now: now) else { return nil }
             return ("publish \(published.id)", [(.publishSchedule(published), admin)])
@@ -254,8 +353,15 @@ public struct OrchestrationCheck: Sendable {
             let items = state.routings.values.map(\.item).filter { state.items[$0]?.kind == .finished }.sorted()
             guard let item = pick(items) else { return nil }
             let date = now.addingTimeInterval(Double(1 + random.below(14)) * 86_400)
-            guard let e = try? Orchestration.plan(.rushOrder(item: item, quantity: Double(1 + random.below(8)), date: date, customer: nil), text: nil,
-                                                  state: state, now: now, by: "admin") else { return nil }
+            guard
+                let e = try? Orchestration.plan(
+                    .rushOrder(item: item, quantity: Double(1 + random.below(8)), date: date, customer: nil),
+                    text: nil,
+                    state: state,
+                    now: now,
+                    by: "admin"
+                )
+            else { return nil }
             return ("outcome request: rush \(item)", [(.raiseException(e), admin)])
         default:
             return nil
@@ -270,7 +376,9 @@ public struct OrchestrationCheck: Sendable {
         let state = await engine.read { $0 }
         let now = engine.now()
         let events = (try? await engine.events(after: since, limit: 100_000)) ?? []
-        let running = Set(state.operations.flatMap { id, ops in ops.filter { $0.status == .running || $0.status == .paused }.map { "\(id)#\($0.sequence)" } })
+        let running = Set(
+            state.operations.flatMap { id, ops in ops.filter { $0.status == .running || $0.status == .paused }.map { "\(id)#\($0.sequence)" } }
+        )
 
         /// Steps starting on a down work center inside its window, by the facts known at `at`.
         func downStarts(_ steps: [ScheduledStep], at: Date) -> [String] {
@@ -302,8 +410,10 @@ public struct OrchestrationCheck: Sendable {
             }
             if let source = x.sourceSequence { perSource[source, default: 0] += 1 }
             let at = x.updatedAt ?? x.raisedAt
-            let b = x.impact.baseline, p = x.impact.predicted
-            let worse = p.weightedTardinessMinutes > b.weightedTardinessMinutes + 1e-6 || p.lateCustomerLines > b.lateCustomerLines
+            let b = x.impact.baseline
+            let p = x.impact.predicted
+            let worse =
+                p.weightedTardinessMinutes > b.weightedTardinessMinutes + 1e-6 || p.lateCustomerLines > b.lateCustomerLines
                 || p.customerLatenessMinutes > b.customerLatenessMinutes
             if worse && x.actions.isEmpty && (x.actionNotes ?? []).isEmpty {
                 fail("action", "\(x.id) (\(x.kind.rawValue)) makes the plan worse and has neither an action nor a reason why none")
@@ -316,9 +426,12 @@ public struct OrchestrationCheck: Sendable {
             let costs = x.actions.map(\.cost)
             if costs != costs.sorted() { fail("action", "\(x.id): actions not ranked by cost \(costs)") }
             for a in x.actions {
-                if abs(a.costTerms.reduce(0) { $0 + $1.cost } - a.cost) > 0.01 { fail("action", "\(x.id) \(a.id): cost terms do not add up to \(a.cost)") }
+                if abs(a.costTerms.reduce(0) { $0 + $1.cost } - a.cost) > 0.01 {
+                    fail("action", "\(x.id) \(a.id): cost terms do not add up to \(a.cost)")
+                }
                 let q = a.predicted
-                let helps = q.weightedTardinessMinutes < p.weightedTardinessMinutes - 1e-6 || q.lateCustomerLines < p.lateCustomerLines
+                let helps =
+                    q.weightedTardinessMinutes < p.weightedTardinessMinutes - 1e-6 || q.lateCustomerLines < p.lateCustomerLines
                     || q.customerLatenessMinutes < p.customerLatenessMinutes
                 if x.kind != .outcomeRequest {
                     if !helps { fail("action", "\(x.id) \(a.id) “\(a.title)” takes no lateness away") }
@@ -340,11 +453,14 @@ public struct OrchestrationCheck: Sendable {
         // same subject in the step (one command's alike events are assessed once).
         var written: [String: Int64] = [:]  // subject → last sequence of an exception written for it
         for e in events where e.type == "exceptionRaised" || e.type == "exceptionUpdated" {
-            if let x = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload) { written[x.subject] = max(written[x.subject] ?? 0, e.sequence) }
+            if let x = try? TaktJSON.decoder.decode(PlantException.self, from: e.payload) {
+                written[x.subject] = max(written[x.subject] ?? 0, e.sequence)
+            }
         }
         for e in events where e.type != "exceptionRaised" && e.type != "exceptionUpdated" {
             guard let event = try? Event(type: e.type, payload: e.payload, decoder: TaktJSON.decoder),
-                  let trigger = Orchestration.trigger(event, sequence: e.sequence, recordedAt: e.recordedAt, state: state) else { continue }
+                let trigger = Orchestration.trigger(event, sequence: e.sequence, recordedAt: e.recordedAt, state: state)
+            else { continue }
             if (written[trigger.subject] ?? 0) < e.sequence && state.exceptionBySource[e.sequence] == nil {
                 fail("once", "event \(e.sequence) (\(e.type)) matches \(trigger.playbook.id) but no exception was written for \(trigger.subject)")
             }
@@ -370,14 +486,24 @@ public struct OrchestrationCheck: Sendable {
             let item = items[random.below(items.count)]
             let at = TaktJSON.wholeSeconds(now)
             do {
-                let events = try state.decide(.createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: item, quantity: Double(1 + random.below(6)), dueDate: at)),
-                                              actor: nil, now: at)
+                let events = try state.decide(
+                    .createProductionOrder(NewProductionOrder(id: "PROMISE-QUERY", item: item, quantity: Double(1 + random.below(6)), dueDate: at)),
+                    actor: nil,
+                    now: at
+                )
                 guard case .productionOrderCreated(let order)? = events.first else { continue }
                 // Solved on a thread of its own, off Swift's cooperative pool (tests run beside it).
                 let answer = try await Self.offload { () -> Result<PromiseAnswer, PlanningError> in
                     do throws(PlanningError) {
-                        return .success(try PlanningProblem.capableToPromise(order, in: state, keeping: state.publishedSchedule, origin: at,
-                                                                             options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1)))
+                        return .success(
+                            try PlanningProblem.capableToPromise(
+                                order,
+                                in: state,
+                                keeping: state.publishedSchedule,
+                                origin: at,
+                                options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1)
+                            )
+                        )
                     } catch { return .failure(error) }
                 }.get()
                 let bad = downStarts(answer.steps, at: at)
@@ -409,7 +535,10 @@ public struct OrchestrationCheck: Sendable {
     /// Schedules every open order (iteration-limited, one thread: the same plan everywhere) as the next published schedule.
     static func schedule(_ state: PlantState, seed: UInt64, now: Date) throws -> PublishedSchedule {
         let planning = try PlanningProblem(state: state, origin: now)
-        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 150), seed: seed, threads: 1))
+        let result = try Scheduler.solve(
+            planning.problem,
+            options: SchedulingOptions(limits: SearchLimits(iterationLimit: 150), seed: seed, threads: 1)
+        )
         let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
         return planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))
     }
@@ -418,7 +547,8 @@ public struct OrchestrationCheck: Sendable {
     static func fingerprint(_ state: PlantState) -> [String] {
         state.exceptions.values.sorted { $0.id < $1.id }.map { x in
             let k = x.impact.predicted
-            return "\(x.id) \(x.kind.rawValue) \(x.subject) \(x.status.rawValue) late \(k.lateOrders)/\(k.totalLatenessMinutes) lines \(k.lateCustomerLines) moved \(k.movedOperations) "
+            return
+                "\(x.id) \(x.kind.rawValue) \(x.subject) \(x.status.rawValue) late \(k.lateOrders)/\(k.totalLatenessMinutes) lines \(k.lateCustomerLines) moved \(k.movedOperations) "
                 + x.actions.map { "\($0.id):\($0.title):\($0.cost):\($0.status.rawValue)" }.joined(separator: ",")
         }
     }

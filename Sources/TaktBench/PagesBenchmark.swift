@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Hummingbird
 import Logging
 import NIOCore
@@ -36,8 +36,11 @@ public struct PagesBenchmark: Sendable {
         progress("generating the demo plant at scale \(scale)…")
         let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: TaktApplication.clock(startingAt: clockStart))
         _ = try await TaktApplication.prepare(
-            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
-            now: engine.now(), logger: logger)
+            engine: engine,
+            configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
+            now: engine.now(),
+            logger: logger
+        )
         let port = PortBox()
         let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, orchestrate: true) { p in
             port.withLock { $0 = p }
@@ -45,8 +48,13 @@ public struct PagesBenchmark: Sendable {
         return try await measure(app: app, engine: engine, port: port, token: token, progress: progress)
     }
 
-    private func measure(app: some ApplicationProtocol, engine: Engine, port: PortBox, token: String,
-                         progress: @escaping @Sendable (String) -> Void) async throws -> [PageTiming] {
+    private func measure(
+        app: some ApplicationProtocol,
+        engine: Engine,
+        port: PortBox,
+        token: String,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws -> [PageTiming] {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             defer { group.cancelAll() }
@@ -63,15 +71,22 @@ public struct PagesBenchmark: Sendable {
         }
     }
 
-    private func measure(_ http: inout LoopbackHTTPConnection, engine: Engine, token: String,
-                         progress: @escaping @Sendable (String) -> Void) async throws -> [PageTiming] {
+    private func measure(
+        _ http: inout LoopbackHTTPConnection,
+        engine: Engine,
+        token: String,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws -> [PageTiming] {
         // A published schedule (300 search iterations: the same plan on every machine).
         progress("publishing a schedule…")
         let run = try await send(&http, .POST, "/api/v1/schedule/runs", bearer: token, body: #"{"iterations":300,"seed":7}"#)
         guard run.status == 201 else { throw BenchError(message: "schedule run answered \(run.status): \(run.text.prefix(300))") }
         let (schedule, wc, lot, salesOrder) = await engine.read { s in
-            (s.publishedSchedule, s.workCenters.keys.sorted().first?.rawValue ?? "", s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue
-                ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? "")
+            (
+                s.publishedSchedule, s.workCenters.keys.sorted().first?.rawValue ?? "",
+                s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue
+                    ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? ""
+            )
         }
         // A real disruption: the work center with the most work until tomorrow evening runs at 30 % of its rate until then
         // (the repair time maintenance reports); the orchestrator (running in the server, as in `takt serve`) raises the
@@ -82,8 +97,13 @@ public struct PagesBenchmark: Sendable {
             throw BenchError(message: "the published schedule has no work in the next 39 hours; choose another --clock-start")
         }
         let until = TaktJSON.formatDate(now.addingTimeInterval(39 * 3600))
-        let slow = try await send(&http, .POST, "/api/v1/work-centers/\(busiest)/machine-state", bearer: token,
-                                  body: #"{"state":"slow","actualRate":3,"idealRate":10,"reason":"worn tooling","expectedUntil":"\#(until)"}"#)
+        let slow = try await send(
+            &http,
+            .POST,
+            "/api/v1/work-centers/\(busiest)/machine-state",
+            bearer: token,
+            body: #"{"state":"slow","actualRate":3,"idealRate":10,"reason":"worn tooling","expectedUntil":"\#(until)"}"#
+        )
         guard slow.status == 200 else { throw BenchError(message: "the slowdown answered \(slow.status): \(slow.text.prefix(300))") }
         var raised: PlantException?
         for _ in 0..<600 where raised == nil {  // at most 60 s
@@ -92,7 +112,9 @@ public struct PagesBenchmark: Sendable {
         }
         guard let exception = raised else { throw BenchError(message: "no exception was raised for the slowdown of \(busiest) within 60 s") }
         guard let action = exception.actions.first(where: { $0.schedule != nil }) else {
-            throw BenchError(message: "the slowdown of \(busiest) made nothing later, so no action carries a schedule to compare; choose another --clock-start")
+            throw BenchError(
+                message: "the slowdown of \(busiest) made nothing later, so no action carries a schedule to compare; choose another --clock-start"
+            )
         }
         let exceptionID = exception.id.rawValue
 
@@ -127,8 +149,14 @@ public struct PagesBenchmark: Sendable {
         return timings
     }
 
-    func send(_ http: inout LoopbackHTTPConnection, _ method: HTTPMethod, _ path: String, bearer: String? = nil, cookie: String? = nil,
-              body: String? = nil) async throws -> LoopbackHTTPReply {
+    func send(
+        _ http: inout LoopbackHTTPConnection,
+        _ method: HTTPMethod,
+        _ path: String,
+        bearer: String? = nil,
+        cookie: String? = nil,
+        body: String? = nil
+    ) async throws -> LoopbackHTTPReply {
         var headers: [(String, String)] = []
         if let bearer { headers.append(("Authorization", "Bearer \(bearer)")) }
         if let cookie { headers.append(("Cookie", cookie)) }

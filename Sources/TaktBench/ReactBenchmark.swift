@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Logging
 import TaktApp
 import TaktCore
@@ -67,23 +67,52 @@ public struct ReactBenchmark: Sendable {
             for kind in Set(samples.map(\.kind)).sorted() {
                 let mine = samples.filter { $0.kind == kind }
                 let values = mine.map(\.milliseconds)
-                lines.append(row(kind, ["\(values.count)", ms(percentile(50, of: values)), ms(percentile(99, of: values)), ms(values.max() ?? 0),
-                                        "\(mine.filter { $0.actions > 0 }.count)"]))
+                lines.append(
+                    row(
+                        kind,
+                        [
+                            "\(values.count)", ms(percentile(50, of: values)), ms(percentile(99, of: values)), ms(values.max() ?? 0),
+                            "\(mine.filter { $0.actions > 0 }.count)",
+                        ]
+                    )
+                )
             }
             let all = samples.map(\.milliseconds)
             let withActions = samples.filter { $0.actions > 0 }.count
             lines.append(row("all", ["\(all.count)", ms(percentile(50)), ms(percentile(99)), ms(all.max() ?? 0), "\(withActions)"]))
             if burstEvents > 0 {
                 lines.append("burst: a schedule publish and \(burstEvents - 1) events committed at once; urgent events (commit → exception):")
-                lines.append(row("urgent", ["\(burstUrgent.count)", ms(percentile(50, of: burstUrgent)), ms(percentile(99, of: burstUrgent)),
-                                            ms(burstUrgent.max() ?? 0), ""]))
+                lines.append(
+                    row(
+                        "urgent",
+                        [
+                            "\(burstUrgent.count)", ms(percentile(50, of: burstUrgent)), ms(percentile(99, of: burstUrgent)),
+                            ms(burstUrgent.max() ?? 0), "",
+                        ]
+                    )
+                )
                 lines.append(String(format: "  everything handled by both lanes after %.1f s", burstDrainSeconds))
             }
-            lines.append(String(format: "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"exceptions_with_actions\": %d, \"with_actions_p99_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d, \"burst_events\": %d, \"burst_urgent_p50_ms\": %.1f, \"burst_urgent_p99_ms\": %.1f, \"burst_drain_s\": %.1f}",
-                                scale, samples.count, percentile(50), percentile(99), all.max() ?? 0,
-                                all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count), withActions,
-                                percentile(99, of: samples.filter { $0.actions > 0 }.map(\.milliseconds)), setupSeconds, scheduledSteps,
-                                burstEvents, percentile(50, of: burstUrgent), percentile(99, of: burstUrgent), burstDrainSeconds))
+            lines.append(
+                String(
+                    format:
+                        "{\"scale\": %d, \"events\": %d, \"p50_ms\": %.1f, \"p99_ms\": %.1f, \"max_ms\": %.1f, \"mean_ms\": %.1f, \"exceptions_with_actions\": %d, \"with_actions_p99_ms\": %.1f, \"setup_s\": %.1f, \"scheduled_steps\": %d, \"burst_events\": %d, \"burst_urgent_p50_ms\": %.1f, \"burst_urgent_p99_ms\": %.1f, \"burst_drain_s\": %.1f}",
+                    scale,
+                    samples.count,
+                    percentile(50),
+                    percentile(99),
+                    all.max() ?? 0,
+                    all.isEmpty ? 0 : all.reduce(0, +) / Double(all.count),
+                    withActions,
+                    percentile(99, of: samples.filter { $0.actions > 0 }.map(\.milliseconds)),
+                    setupSeconds,
+                    scheduledSteps,
+                    burstEvents,
+                    percentile(50, of: burstUrgent),
+                    percentile(99, of: burstUrgent),
+                    burstDrainSeconds
+                )
+            )
             return lines
         }
     }
@@ -129,8 +158,17 @@ public struct ReactBenchmark: Sendable {
                 let committed = clock.now
                 let sources = Set(outcome.events.map(\.sequence))
                 guard let last = outcome.events.last?.sequence else { throw Failure(description: "event \(n) (\(kind)) recorded nothing") }
-                guard let exception = try await waitForException(engine: engine, sources: sources, after: last, deadline: committed.advanced(by: timeout)) else {
-                    throw Failure(description: "no exception raised for event \(n) (\(kind), \(command.typeName), sequence \(last)) within \(timeout)")
+                guard
+                    let exception = try await waitForException(
+                        engine: engine,
+                        sources: sources,
+                        after: last,
+                        deadline: committed.advanced(by: timeout)
+                    )
+                else {
+                    throw Failure(
+                        description: "no exception raised for event \(n) (\(kind), \(command.typeName), sequence \(last)) within \(timeout)"
+                    )
                 }
                 samples.append(Sample(kind: kind, milliseconds: seconds(clock.now - committed) * 1000, actions: exception.actions.count))
                 // One at a time: the orchestrator has handled everything, including what it wrote itself.
@@ -155,7 +193,10 @@ public struct ReactBenchmark: Sendable {
         do throws(PlanningError) { planning = try PlanningProblem(state: state, origin: now) } catch {
             throw Failure(description: "the plant cannot be scheduled: \(error.message)")
         }
-        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 60, iterationLimit: 100), seed: seed &+ 1, threads: 1))
+        let result = try Scheduler.solve(
+            planning.problem,
+            options: SchedulingOptions(limits: SearchLimits(timeLimit: 60, iterationLimit: 100), seed: seed &+ 1, threads: 1)
+        )
         let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
         commands.append((.publishSchedule(planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))), false))
         // Sales promises dates that production may not make (routine).
@@ -163,26 +204,41 @@ public struct ReactBenchmark: Sendable {
             .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         for _ in 0..<min(burst, lines.count) {
             let (so, line) = lines[random.below(lines.count)]
-            commands.append((.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: now.addingTimeInterval(Double(1 + random.below(3)) * 86_400))), false))
+            commands.append(
+                (
+                    .promiseSalesOrderLine(
+                        PromiseSalesOrderLine(salesOrder: so, line: line, promisedDate: now.addingTimeInterval(Double(1 + random.below(3)) * 86_400))
+                    ), false
+                )
+            )
         }
         // Machines go down or slow on busy work centers (urgent).
         var load: [WorkCenter.ID: Int] = [:]
         for step in state.publishedSchedule?.steps ?? [] { load[step.workCenter, default: 0] += 1 }
         // The busiest work centers, those not disrupted yet first (a machine already slow can still go down).
         let busy = load.keys.sorted { a, b in
-            let (da, db) = ([.down, .slow].contains(state.machineStates[a]?.last?.state), [.down, .slow].contains(state.machineStates[b]?.last?.state))
+            let (da, db) = (
+                [.down, .slow].contains(state.machineStates[a]?.last?.state), [.down, .slow].contains(state.machineStates[b]?.last?.state)
+            )
             return (da ? 1 : 0, -(load[a] ?? 0), a) < (db ? 1 : 0, -(load[b] ?? 0), b)
         }
         for (k, wc) in busy.prefix(burstUrgent).enumerated() {
-            commands.append((k.isMultiple(of: 2) ? .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "burst: breakdown"))
-                                                  : .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "burst: worn tool", actualRate: 5, idealRate: 10)), true))
+            commands.append(
+                (
+                    k.isMultiple(of: 2)
+                        ? .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "burst: breakdown"))
+                        : .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "burst: worn tool", actualRate: 5, idealRate: 10)),
+                    true
+                )
+            )
         }
         // Interleave the urgent ones among the routine ones, after the publish.
         var order = Array(commands.dropFirst())
         order.sort { a, b in a.1 == b.1 ? false : !a.1 }
         let urgentCount = order.filter(\.1).count
         var mixed: [(Command, Bool)] = [commands[0]]
-        var routine = order.filter { !$0.1 }, urgent = order.filter(\.1)
+        var routine = order.filter { !$0.1 }
+        var urgent = order.filter(\.1)
         while !routine.isEmpty || !urgent.isEmpty {
             for _ in 0..<max(1, routine.count / max(1, urgent.count)) where !routine.isEmpty { mixed.append(routine.removeFirst()) }
             if !urgent.isEmpty { mixed.append(urgent.removeFirst()) }
@@ -195,8 +251,14 @@ public struct ReactBenchmark: Sendable {
                     let outcome = try await engine.submit(CommandEnvelope(command: command, actor: .user("admin"), correlationID: "bench-burst-\(n)"))
                     guard isUrgent, let last = outcome.events.last?.sequence else { return nil }
                     let committed = clock.now
-                    guard try await waitForException(engine: engine, sources: Set(outcome.events.map(\.sequence)), after: last,
-                                                     deadline: committed.advanced(by: timeout)) != nil else {
+                    guard
+                        try await waitForException(
+                            engine: engine,
+                            sources: Set(outcome.events.map(\.sequence)),
+                            after: last,
+                            deadline: committed.advanced(by: timeout)
+                        ) != nil
+                    else {
                         throw Failure(description: "no exception for the urgent burst event \(n) (\(command.typeName)) within \(timeout)")
                     }
                     return seconds(clock.now - committed) * 1000
@@ -214,7 +276,12 @@ public struct ReactBenchmark: Sendable {
     }
 
     /// Waits on the log for an `exceptionRaised` whose source is one of `sources`.
-    private func waitForException(engine: Engine, sources: Set<Int64>, after start: Int64, deadline: ContinuousClock.Instant) async throws
+    private func waitForException(
+        engine: Engine,
+        sources: Set<Int64>,
+        after start: Int64,
+        deadline: ContinuousClock.Instant
+    ) async throws
         -> PlantException?
     {
         // The plant indexes exceptions by their source event: look there after each commit (decoding every exception in the
@@ -222,7 +289,9 @@ public struct ReactBenchmark: Sendable {
         let clock = ContinuousClock()
         while clock.now < deadline {
             let position = await engine.committedSequence  // before looking: a commit after the look wakes the wait at once
-            let found = await engine.read { state in sources.sorted().lazy.compactMap { state.exceptionBySource[$0] }.first.flatMap { state.exceptions[$0] } }
+            let found = await engine.read { state in
+                sources.sorted().lazy.compactMap { state.exceptionBySource[$0] }.first.flatMap { state.exceptions[$0] }
+            }
             if let found { return found }
             let left = deadline - clock.now
             guard left > .zero else { break }
@@ -251,7 +320,7 @@ public struct ReactBenchmark: Sendable {
             var operations: [(ProductionOrder.ID, Int)] = []
             for step in s.publishedSchedule?.steps ?? [] {
                 guard let po = s.productionOrders[step.productionOrder], !po.status.isTerminal,
-                      s.operations[po.id]?.first(where: { $0.sequence == step.sequence })?.status != .completed
+                    s.operations[po.id]?.first(where: { $0.sequence == step.sequence })?.status != .completed
                 else { continue }
                 operations.append((step.productionOrder, step.sequence))
             }
@@ -272,8 +341,17 @@ public struct ReactBenchmark: Sendable {
                 return (kind, .reportMaterialMissing(ReportMaterialMissing(stagingTask: task, note: "not on the rack")))
             case "operation-delay" where !candidates.operations.isEmpty:
                 let (po, seq) = candidates.operations[random.below(candidates.operations.count)]
-                return (kind, .reportOperationDelay(ReportOperationDelay(productionOrder: po, sequence: seq, extraMinutes: 60 + random.below(240),
-                                                                         reason: "tool change took longer")))
+                return (
+                    kind,
+                    .reportOperationDelay(
+                        ReportOperationDelay(
+                            productionOrder: po,
+                            sequence: seq,
+                            extraMinutes: 60 + random.below(240),
+                            reason: "tool change took longer"
+                        )
+                    )
+                )
             case "supplier-lot-hold" where !candidates.supplierLots.isEmpty:
                 let (supplier, lot) = candidates.supplierLots[random.below(candidates.supplierLots.count)]
                 return (kind, .placeHold(PlaceHold(supplier: supplier, supplierLot: lot, reason: "supplier reports a wrong alloy")))
@@ -301,9 +379,14 @@ public struct ReactBenchmark: Sendable {
         } catch {
             throw Failure(description: "the demo plant cannot be scheduled: \(error.message)")
         }
-        let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: 60, iterationLimit: 300), seed: seed, threads: 1))  // repeatable
+        let result = try Scheduler.solve(
+            planning.problem,
+            options: SchedulingOptions(limits: SearchLimits(timeLimit: 60, iterationLimit: 300), seed: seed, threads: 1)
+        )  // repeatable
         let published = planning.published(result.schedule, id: "SCH-000001")
-        _ = try await engine.submit(CommandEnvelope(command: .publishSchedule(published), actor: .user("admin"), correlationID: "bench-react-schedule"))
+        _ = try await engine.submit(
+            CommandEnvelope(command: .publishSchedule(published), actor: .user("admin"), correlationID: "bench-react-schedule")
+        )
         return published.steps.count
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Hummingbird
 import Logging
 import NIOHTTP1
@@ -20,6 +20,8 @@ public struct ReadsBenchmark: Sendable {
     public var commands = 200
     /// Reader tasks, each on its own connection.
     public var readers = 2
+    /// Which reads the readers loop over.
+    public var readSet = ReadSet.pages
     /// The schedule run that publishes the plan the reads show (search iterations and seed: the same plan on every machine).
     public var iterations = 200
     public var seed: UInt64 = 1
@@ -50,8 +52,11 @@ public struct ReadsBenchmark: Sendable {
         progress("generating the demo plant at scale \(scale)…")
         let engine = try await TaktApplication.openEngine(databasePath: path, logger: logger, now: TaktApplication.clock(startingAt: clockStart))
         _ = try await TaktApplication.prepare(
-            engine: engine, configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
-            now: engine.now(), logger: logger)
+            engine: engine,
+            configuration: ServerConfiguration(databasePath: path, demo: true, scale: scale, bootstrapToken: token),
+            now: engine.now(),
+            logger: logger
+        )
         let port = PortBox()
         // No orchestrator: the commands timed here raise no exception, and its work would only add noise.
         let app = TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger) { p in
@@ -81,15 +86,29 @@ public struct ReadsBenchmark: Sendable {
             guard run.status == 201 else { throw BenchError(message: "the schedule run answered \(run.status): \(run.text.prefix(300))") }
             let now = engine.now()
             let (steps, busiest, lot) = await engine.read { s in
-                (s.publishedSchedule?.steps.count ?? 0, s.publishedSchedule?.busiestWorkCenter(from: now, hours: 7 * 24)?.rawValue,
-                 s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue ?? s.lots.keys.sorted().first?.rawValue)
+                (
+                    s.publishedSchedule?.steps.count ?? 0, s.publishedSchedule?.busiestWorkCenter(from: now, hours: 7 * 24)?.rawValue,
+                    s.outputsByOrder.values.flatMap { $0 }.sorted().first?.rawValue ?? s.lots.keys.sorted().first?.rawValue
+                )
             }
-            guard let busiest else { throw BenchError(message: "the published schedule has no work in the coming week; choose another --clock-start") }
-            var pages: [(name: String, path: String)] = [
-                ("schedule (week)", "/schedule?zoom=week"),
-                ("dispatch list", "/api/v1/work-centers/\(busiest)/dispatch-list"),
-            ]
-            if let lot { pages.append(("lot trace", "/api/v1/lots/\(lot)/trace?direction=backward")) }
+            guard let busiest else {
+                throw BenchError(message: "the published schedule has no work in the coming week; choose another --clock-start")
+            }
+            var pages: [(name: String, path: String)]
+            switch readSet {
+            case .pages:
+                pages = [
+                    ("schedule (week)", "/schedule?zoom=week"),
+                    ("dispatch list", "/api/v1/work-centers/\(busiest)/dispatch-list"),
+                ]
+                if let lot { pages.append(("lot trace", "/api/v1/lots/\(lot)/trace?direction=backward")) }
+            case .computed:
+                pages = [
+                    ("plant figures", "/api/v1/kpis"),
+                    ("dispatch list", "/api/v1/work-centers/\(busiest)/dispatch-list"),
+                    ("production orders", "/api/v1/production-orders?limit=500"),
+                ]
+            }
             figures.scheduledSteps = steps
             let cookie = try await http.signIn(token: token)
             return (pages, cookie)
@@ -131,7 +150,9 @@ public struct ReadsBenchmark: Sendable {
                             let start = ContinuousClock.now
                             let reply = try await http.send(.GET, page.path, headers: readHeaders)
                             let ms = milliseconds(ContinuousClock.now - start)
-                            guard reply.status == 200 else { throw BenchError(message: "\(page.path) answered \(reply.status): \(reply.text.prefix(300))") }
+                            guard reply.status == 200 else {
+                                throw BenchError(message: "\(page.path) answered \(reply.status): \(reply.text.prefix(300))")
+                            }
                             samples[page.name, default: []].append(ms)
                             shared.reads.add(1, ordering: .relaxed)
                         }
@@ -147,7 +168,9 @@ public struct ReadsBenchmark: Sendable {
                     var samples: [Double] = []
                     for i in 0..<commands {
                         samples.append(try await command(&http, 6 + commands + i))
-                        if i % 10 == 0 { progress("commands under \(readers) readers: \(i)/\(commands), \(shared.reads.load(ordering: .relaxed)) reads") }
+                        if i % 10 == 0 {
+                            progress("commands under \(readers) readers: \(i)/\(commands), \(shared.reads.load(ordering: .relaxed)) reads")
+                        }
                     }
                     return samples
                 }
@@ -168,13 +191,13 @@ public struct ReadsBenchmark: Sendable {
     }
 
     /// The report: a table of medians and p99, then one JSON line.
-    public static func report(_ f: Figures, scale: Int, readers: Int) -> [String] {
+    public static func report(_ f: Figures, scale: Int, readers: Int, reads: ReadSet = .pages) -> [String] {
         func row(_ name: String, _ values: [Double]) -> String {
             "  " + name.padding(toLength: 28, withPad: " ", startingAt: 0)
                 + String(format: " %9.1f %9.1f %9.1f %7d", quantile(values, 0.5), quantile(values, 0.99), values.max() ?? 0, values.count)
         }
         var lines = [
-            "commands beside heavy reads (demo scale \(scale), \(f.scheduledSteps) scheduled steps, \(readers) readers, HTTP on loopback)",
+            "commands beside heavy reads (demo scale \(scale), \(f.scheduledSteps) scheduled steps, \(readers) readers, reads: \(reads.rawValue), HTTP on loopback)",
             "                               median ms    p99 ms    max ms   count",
             row("command alone", f.commandAlone),
             row("command under reads", f.commandUnderReads),
@@ -182,15 +205,35 @@ public struct ReadsBenchmark: Sendable {
         ]
         for page in f.pages { lines.append(row("read: " + page.name, f.reads[page.name] ?? [])) }
         lines.append(String(format: "  reads per second            %9.1f", f.readsPerSecond))
-        lines.append(String(
-            format: "{\"command_alone_p50_ms\": %.2f, \"command_alone_p99_ms\": %.2f, \"command_under_reads_p50_ms\": %.2f, "
-                + "\"command_under_reads_p99_ms\": %.2f, \"read_p50_ms\": %.1f, \"read_p99_ms\": %.1f, \"reads_per_s\": %.1f, "
-                + "\"scale\": %d, \"readers\": %d, \"commands\": %d}",
-            quantile(f.commandAlone, 0.5), quantile(f.commandAlone, 0.99), quantile(f.commandUnderReads, 0.5),
-            quantile(f.commandUnderReads, 0.99), quantile(f.allReads, 0.5), quantile(f.allReads, 0.99), f.readsPerSecond,
-            scale, readers, f.commandAlone.count))
+        lines.append(
+            String(
+                format: "{\"command_alone_p50_ms\": %.2f, \"command_alone_p99_ms\": %.2f, \"command_under_reads_p50_ms\": %.2f, "
+                    + "\"command_under_reads_p99_ms\": %.2f, \"read_p50_ms\": %.1f, \"read_p99_ms\": %.1f, \"reads_per_s\": %.1f, "
+                    + "\"scale\": %d, \"readers\": %d, \"commands\": %d, \"reads\": \"" + reads.rawValue + "\"}",
+                quantile(f.commandAlone, 0.5),
+                quantile(f.commandAlone, 0.99),
+                quantile(f.commandUnderReads, 0.5),
+                quantile(f.commandUnderReads, 0.99),
+                quantile(f.allReads, 0.5),
+                quantile(f.allReads, 0.99),
+                f.readsPerSecond,
+                scale,
+                readers,
+                f.commandAlone.count
+            )
+        )
         return lines
     }
+}
+
+/// The reads the reader tasks loop over.
+public enum ReadSet: String, CaseIterable, Sendable {
+    /// What a person looks at: the web app's week Gantt, the busiest work center's dispatch list, a lot's backward trace.
+    case pages
+    /// Reads that computed their answer inside the engine actor before the service seam (issue 14): the plant's figures
+    /// (`/api/v1/kpis`, OEE over every work center and on-time over every order), the busiest work center's dispatch
+    /// list, and the list of production orders.
+    case computed
 }
 
 /// What the reader tasks and the commander share: when to stop, and how many reads are done.

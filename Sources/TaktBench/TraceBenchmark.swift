@@ -1,5 +1,6 @@
 import Foundation
 import TaktCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -73,8 +74,14 @@ public struct TraceBenchmark: Sendable {
                 let trace = state.trace(root, direction: direction)
                 let elapsed = clock.now - start
                 let cpuMs = (processCPUSeconds() - cpu) * 1000
-                out.append(Sample(milliseconds: traceSeconds(elapsed) * 1000, cpuMilliseconds: cpuMs, lots: trace?.lots.count ?? 0,
-                                  truncated: trace?.truncated ?? false))
+                out.append(
+                    Sample(
+                        milliseconds: traceSeconds(elapsed) * 1000,
+                        cpuMilliseconds: cpuMs,
+                        lots: trace?.lots.count ?? 0,
+                        truncated: trace?.truncated ?? false
+                    )
+                )
             }
             return out
         }
@@ -86,10 +93,18 @@ public struct TraceBenchmark: Sendable {
         progress("\(samples) forward traces from random purchased lots")
         let forward = time(plant.purchased, .forward, count: samples)
         return Figures(
-            lots: state.lots.count, levels: max(2, levels), orders: state.productionOrders.count, consumptions: plant.consumptions,
-            events: Int(state.sequence), buildSeconds: buildSeconds, residentBytes: memory.resident, peakResidentBytes: memory.peak,
+            lots: state.lots.count,
+            levels: max(2, levels),
+            orders: state.productionOrders.count,
+            consumptions: plant.consumptions,
+            events: Int(state.sequence),
+            buildSeconds: buildSeconds,
+            residentBytes: memory.resident,
+            peakResidentBytes: memory.peak,
             loadAverage: load,
-            backward: backward, forward: forward)
+            backward: backward,
+            forward: forward
+        )
     }
 
     /// VmRSS and VmHWM from /proc/self/status, in bytes.
@@ -137,10 +152,21 @@ public struct TraceBenchmark: Sendable {
                     apply(.workCenterDefined(WorkCenter(id: wc, name: "Work center \(wc)", site: "PLANT-1", kind: .machining)))
                 }
                 apply(.bomDefined(BOM(id: .init("BOM-L\(level)"), item: item, components: [.init(item: items[level - 1], quantity: 1)])))
-                apply(.routingDefined(Routing(id: .init("RT-L\(level)"), item: item, operations: [
-                    RoutingOperation(sequence: 10, name: "Make level \(level)",
-                                     workCenters: wcs.map { .init(workCenter: $0, setupMinutes: 15, runMinutesPerUnit: 2) })
-                ])))
+                apply(
+                    .routingDefined(
+                        Routing(
+                            id: .init("RT-L\(level)"),
+                            item: item,
+                            operations: [
+                                RoutingOperation(
+                                    sequence: 10,
+                                    name: "Make level \(level)",
+                                    workCenters: wcs.map { .init(workCenter: $0, setupMinutes: 15, runMinutesPerUnit: 2) }
+                                )
+                            ]
+                        )
+                    )
+                )
             }
 
             // Level 0: goods receipts of purchased lots.
@@ -151,8 +177,19 @@ public struct TraceBenchmark: Sendable {
             for i in 0..<perLevel {
                 let id = Lot.ID("L0-\(pad(i, digits))")
                 below.append(id)
-                apply(.lotCreated(Lot(id: id, item: items[0], quantity: quantity, location: store, supplierLot: "S-\(pad(i, digits))",
-                                      supplier: i % 2 == 0 ? "Giesserei Sauerland" : "Eisenwerk Nord", createdAt: time)))
+                apply(
+                    .lotCreated(
+                        Lot(
+                            id: id,
+                            item: items[0],
+                            quantity: quantity,
+                            location: store,
+                            supplierLot: "S-\(pad(i, digits))",
+                            supplier: i % 2 == 0 ? "Giesserei Sauerland" : "Eisenwerk Nord",
+                            createdAt: time
+                        )
+                    )
+                )
             }
             purchased = below
 
@@ -179,22 +216,66 @@ public struct TraceBenchmark: Sendable {
                     let lot = Lot.ID("L\(level)-\(pad(j, digits))")
                     let wc = workCenters[level][Int(rng.next() % 2)]
                     let who = operators[Int(rng.next() % UInt64(operators.count))]
-                    apply(.productionOrderCreated(ProductionOrder(
-                        id: po, item: items[level], quantity: quantity, routing: .init("RT-L\(level)"), dueDate: time + 86_400 * 7, createdAt: time)))
+                    apply(
+                        .productionOrderCreated(
+                            ProductionOrder(
+                                id: po,
+                                item: items[level],
+                                quantity: quantity,
+                                routing: .init("RT-L\(level)"),
+                                dueDate: time + 86_400 * 7,
+                                createdAt: time
+                            )
+                        )
+                    )
                     apply(.productionOrderReleased(.init(productionOrder: po, at: time)))
                     apply(.productionOrderStarted(.init(productionOrder: po, at: time)))
                     apply(.operationStarted(.init(productionOrder: po, operation: 10, workCenter: wc, operator: who, plannedMinutes: 39, at: time)))
                     for _ in 0..<fanIn[j] where next < slots.count {
                         let input = slots[next]
                         next += 1
-                        apply(.lotConsumed(Consumption(lot: below[input], item: items[level - 1], quantity: quantity / Double(uses[input]),
-                                                       productionOrder: po, operation: 10, workCenter: wc, by: who, at: time)))
+                        apply(
+                            .lotConsumed(
+                                Consumption(
+                                    lot: below[input],
+                                    item: items[level - 1],
+                                    quantity: quantity / Double(uses[input]),
+                                    productionOrder: po,
+                                    operation: 10,
+                                    workCenter: wc,
+                                    by: who,
+                                    at: time
+                                )
+                            )
+                        )
                         consumptions += 1
                     }
-                    apply(.lotProduced(LotProduced(lot: Lot(id: lot, item: items[level], quantity: quantity, location: store, productionOrder: po, createdAt: time),
-                                                   operation: 10, workCenter: wc, by: who)))
-                    apply(.operationCompleted(.init(productionOrder: po, operation: 10, workCenter: wc, good: quantity, scrap: 0, rework: 0,
-                                                    plannedMinutes: 39, actualMinutes: 40, by: who, at: time + 2_400)))
+                    apply(
+                        .lotProduced(
+                            LotProduced(
+                                lot: Lot(id: lot, item: items[level], quantity: quantity, location: store, productionOrder: po, createdAt: time),
+                                operation: 10,
+                                workCenter: wc,
+                                by: who
+                            )
+                        )
+                    )
+                    apply(
+                        .operationCompleted(
+                            .init(
+                                productionOrder: po,
+                                operation: 10,
+                                workCenter: wc,
+                                good: quantity,
+                                scrap: 0,
+                                rework: 0,
+                                plannedMinutes: 39,
+                                actualMinutes: 40,
+                                by: who,
+                                at: time + 2_400
+                            )
+                        )
+                    )
                     apply(.productionOrderCompleted(.init(productionOrder: po, at: time + 2_400)))
                     made.append(lot)
                 }
@@ -226,16 +307,22 @@ extension TraceBenchmark.Figures {
         let peak = peakResidentBytes.map { ", peak " + f(Double($0) / 1_073_741_824, 2) + " GiB" } ?? ""
         lines.append("trace: \(lots) lots on \(levels) BOM levels, \(orders) production orders, \(consumptions) consumptions")
         lines.append("  built in memory from \(events) events in \(f(buildSeconds, 1)) s; \(gib)\(peak)")
-        if let loadAverage { lines.append("  load average (1 min) when the timing started: \(f(loadAverage, 2)) on \(ProcessInfo.processInfo.activeProcessorCount) cores") }
+        if let loadAverage {
+            lines.append(
+                "  load average (1 min) when the timing started: \(f(loadAverage, 2)) on \(ProcessInfo.processInfo.activeProcessorCount) cores"
+            )
+        }
         lines.append("")
         lines.append("  direction   traces  mean lots  max lots   p50 ms   p90 ms   p99 ms   max ms   CPU p50 ms   CPU p99 ms")
         for (name, s) in [("backward", backward), ("forward", forward)] {
             let ms = s.map(\.milliseconds)
-            lines.append("  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + col(String(s.count), 8)
-                         + col(f(mean(s.map(\.lots)), 1), 11) + col(String(s.map(\.lots).max() ?? 0), 10)
-                         + col(f(percentile(ms, 0.5), 3), 9) + col(f(percentile(ms, 0.9), 3), 9)
-                         + col(f(percentile(ms, 0.99), 3), 9) + col(f(ms.max() ?? 0, 3), 9)
-                         + col(f(percentile(s.map(\.cpuMilliseconds), 0.5), 3), 13) + col(f(percentile(s.map(\.cpuMilliseconds), 0.99), 3), 13))
+            lines.append(
+                "  " + name.padding(toLength: 10, withPad: " ", startingAt: 0) + col(String(s.count), 8)
+                    + col(f(mean(s.map(\.lots)), 1), 11) + col(String(s.map(\.lots).max() ?? 0), 10)
+                    + col(f(percentile(ms, 0.5), 3), 9) + col(f(percentile(ms, 0.9), 3), 9)
+                    + col(f(percentile(ms, 0.99), 3), 9) + col(f(ms.max() ?? 0, 3), 9)
+                    + col(f(percentile(s.map(\.cpuMilliseconds), 0.5), 3), 13) + col(f(percentile(s.map(\.cpuMilliseconds), 0.99), 3), 13)
+            )
         }
         lines.append("")
         lines.append("  lots per trace (both directions)  traces   p50 ms   p99 ms   max ms   CPU p99 ms")
@@ -244,14 +331,17 @@ extension TraceBenchmark.Figures {
             let bucket = all.filter { range.contains($0.lots) }
             let ms = bucket.map(\.milliseconds)
             guard !ms.isEmpty else { continue }
-            lines.append("  " + label.padding(toLength: 32, withPad: " ", startingAt: 0) + col(String(ms.count), 8)
-                         + col(f(percentile(ms, 0.5), 3), 9) + col(f(percentile(ms, 0.99), 3), 9) + col(f(ms.max() ?? 0, 3), 9)
-                         + col(f(percentile(bucket.map(\.cpuMilliseconds), 0.99), 3), 13))
+            lines.append(
+                "  " + label.padding(toLength: 32, withPad: " ", startingAt: 0) + col(String(ms.count), 8)
+                    + col(f(percentile(ms, 0.5), 3), 9) + col(f(percentile(ms, 0.99), 3), 9) + col(f(ms.max() ?? 0, 3), 9)
+                    + col(f(percentile(bucket.map(\.cpuMilliseconds), 0.99), 3), 13)
+            )
         }
         let truncated = all.filter(\.truncated).count
         if truncated > 0 { lines.append("  \(truncated) traces reached the limit of 10,000 lots") }
         let upTo1000 = all.filter { $0.lots <= 1_000 }.map(\.milliseconds)
-        let b = backward.map(\.milliseconds), fw = forward.map(\.milliseconds)
+        let b = backward.map(\.milliseconds)
+        let fw = forward.map(\.milliseconds)
         var json = "{\"lots\": \(lots), \"levels\": \(levels), \"samples\": \(backward.count)"
         json += ", \"backward_p50_ms\": \(f(percentile(b, 0.5), 3)), \"backward_p99_ms\": \(f(percentile(b, 0.99), 3))"
         json += ", \"forward_p50_ms\": \(f(percentile(fw, 0.5), 3)), \"forward_p99_ms\": \(f(percentile(fw, 0.99), 3))"

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The range and resolution of every quantity the core holds (order, lot, receipt, consumption, report, BOM line,
 /// reservation, shipment, promise query …).
@@ -107,8 +107,12 @@ extension Validator {
         }
         check(value <= Quantity.maximum, field, "maximum", "\(field) must be at most 1,000,000,000 (got \(value))")
         if value > 0, value <= Quantity.maximum {
-            check(Quantity.isAtResolution(value), field, "resolution",
-                  "\(field) may have at most six decimal places; the smallest quantity is 0.000001 (got \(value))")
+            check(
+                Quantity.isAtResolution(value),
+                field,
+                "resolution",
+                "\(field) may have at most six decimal places; the smallest quantity is 0.000001 (got \(value))"
+            )
         }
     }
 }

@@ -44,7 +44,10 @@ public struct CommandSpec: Sendable {
     public var payloadName: String { String(describing: payload) }
 
     init<Payload: Codable & Sendable>(
-        _ kind: CommandKind, _ embed: @escaping @Sendable (Payload) -> Command, roles: Set<Role>, summary: String
+        _ kind: CommandKind,
+        _ embed: @escaping @Sendable (Payload) -> Command,
+        roles: Set<Role>,
+        summary: String
     ) {
         self.kind = kind
         self.payload = Payload.self
@@ -71,7 +74,11 @@ extension CommandKind {
     private static let specs = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaration) })
     private static let everyone = Set(Role.allCases)
 
-    private func declare<Payload: Codable & Sendable>(_ embed: @escaping @Sendable (Payload) -> Command, _ roles: Set<Role>, _ summary: String) -> CommandSpec {
+    private func declare<Payload: Codable & Sendable>(
+        _ embed: @escaping @Sendable (Payload) -> Command,
+        _ roles: Set<Role>,
+        _ summary: String
+    ) -> CommandSpec {
         CommandSpec(self, embed, roles: roles, summary: summary)
     }
 
@@ -80,17 +87,20 @@ extension CommandKind {
         switch self {
         case .defineSite: declare(Command.defineSite, [.admin, .planner], "Define a site, or redefine it.")
         case .defineSkill: declare(Command.defineSkill, [.admin, .planner], "Define a skill people are certified for and operations require.")
-        case .defineWorkCenter: declare(Command.defineWorkCenter, [.admin, .planner], "Define a work center: its shifts, capacity, downtime and setups.")
+        case .defineWorkCenter:
+            declare(Command.defineWorkCenter, [.admin, .planner], "Define a work center: its shifts, capacity, downtime and setups.")
         case .defineLocation: declare(Command.defineLocation, [.admin, .planner, .warehouse], "Define a storage location.")
         case .defineItem: declare(Command.defineItem, [.admin, .planner], "Define an item: something bought, made or sold.")
         case .defineBOM: declare(Command.defineBOM, [.admin, .planner], "Define the bill of materials of a made item.")
         case .defineRouting: declare(Command.defineRouting, [.admin, .planner], "Define how an item is made: its operations and where they may run.")
         case .defineCustomer: declare(Command.defineCustomer, [.admin, .sales, .planner], "Define a customer.")
         case .createSalesOrder: declare(Command.createSalesOrder, [.admin, .sales, .planner], "Take a customer's order.")
-        case .promiseSalesOrderLine: declare(Command.promiseSalesOrderLine, [.admin, .sales, .planner], "Promise a date for one line of a sales order.")
+        case .promiseSalesOrderLine:
+            declare(Command.promiseSalesOrderLine, [.admin, .sales, .planner], "Promise a date for one line of a sales order.")
         case .cancelSalesOrder: declare(Command.cancelSalesOrder, [.admin, .sales, .planner], "Cancel a sales order.")
         case .createProductionOrder: declare(Command.createProductionOrder, [.admin, .planner], "Create a production order for an item.")
-        case .releaseProductionOrder: declare(Command.releaseProductionOrder, [.admin, .planner, .supervisor], "Release a production order to the floor.")
+        case .releaseProductionOrder:
+            declare(Command.releaseProductionOrder, [.admin, .planner, .supervisor], "Release a production order to the floor.")
         case .startProductionOrder: declare(Command.startProductionOrder, [.admin, .supervisor, .operator], "Start a released production order.")
         case .completeProductionOrder: declare(Command.completeProductionOrder, [.admin, .supervisor, .operator], "Complete a production order.")
         case .cancelProductionOrder: declare(Command.cancelProductionOrder, [.admin, .planner, .supervisor], "Cancel a production order.")
@@ -99,59 +109,96 @@ extension CommandKind {
         case .setLotStatus: declare(Command.setLotStatus, [.admin, .quality], "Set a lot's status (available, on hold, quarantine, scrapped).")
         case .createUser: declare(Command.createUser, [.admin], "Create a user.")
         case .updateUser: declare(Command.updateUser, [.admin], "Change a user's name, roles, certifications or whether they are active.")
-        case .issueAPIToken: declare(Command.issueAPIToken, Self.everyone, "Issue an API token to a user.")  // any user for themselves; the plant checks "themselves"
+        // Any user for themselves; the plant checks "themselves".
+        case .issueAPIToken: declare(Command.issueAPIToken, Self.everyone, "Issue an API token to a user.")
         case .revokeAPIToken: declare(Command.revokeAPIToken, [.admin], "Revoke an API token.")
         case .publishSchedule: declare(Command.publishSchedule, [.admin, .planner], "Publish a schedule the floor works to.")
-        case .defineWorkInstruction: declare(Command.defineWorkInstruction, [.admin, .planner, .quality], "Define a work instruction, or a new revision of it.")
-        case .acknowledgeWorkInstruction: declare(Command.acknowledgeWorkInstruction, Self.everyone, "Acknowledge having read a work instruction's revision.")
+        case .defineWorkInstruction:
+            declare(Command.defineWorkInstruction, [.admin, .planner, .quality], "Define a work instruction, or a new revision of it.")
+        case .acknowledgeWorkInstruction:
+            declare(Command.acknowledgeWorkInstruction, Self.everyone, "Acknowledge having read a work instruction's revision.")
         case .clockIn: declare(Command.clockIn, [.admin, .supervisor, .operator], "Clock an operator in at a work center.")
         case .clockOut: declare(Command.clockOut, [.admin, .supervisor, .operator], "Clock an operator out.")
         case .startOperation: declare(Command.startOperation, [.admin, .supervisor, .operator], "Start an operation of a production order.")
         case .pauseOperation: declare(Command.pauseOperation, [.admin, .supervisor, .operator], "Pause a running operation, with a reason.")
         case .resumeOperation: declare(Command.resumeOperation, [.admin, .supervisor, .operator], "Resume a paused operation.")
-        case .reportQuantity: declare(Command.reportQuantity, [.admin, .supervisor, .operator], "Report good and scrapped quantity on a running operation.")
-        case .completeOperation: declare(Command.completeOperation, [.admin, .supervisor, .operator], "Complete an operation, reporting its last quantities.")
-        case .overrideInterlock: declare(Command.overrideInterlock, [.admin, .supervisor], "Override an interlock that stops an operation from starting, with a reason.")
-        case .recordInspection: declare(Command.recordInspection, [.admin, .quality], "Record a first-article or in-process inspection of an operation.")
+        case .reportQuantity:
+            declare(Command.reportQuantity, [.admin, .supervisor, .operator], "Report good and scrapped quantity on a running operation.")
+        case .completeOperation:
+            declare(Command.completeOperation, [.admin, .supervisor, .operator], "Complete an operation, reporting its last quantities.")
+        case .overrideInterlock:
+            declare(Command.overrideInterlock, [.admin, .supervisor], "Override an interlock that stops an operation from starting, with a reason.")
+        case .recordInspection:
+            declare(Command.recordInspection, [.admin, .quality], "Record a first-article or in-process inspection of an operation.")
         case .consumeLot: declare(Command.consumeLot, [.admin, .supervisor, .operator], "Consume material from a lot into an operation.")
         case .produceLot: declare(Command.produceLot, [.admin, .supervisor, .operator], "Record a lot produced by an operation.")
-        case .setMachineState: declare(Command.setMachineState, [.admin, .supervisor, .operator], "Set a work center's machine state (running, idle, down, …).")
+        case .setMachineState:
+            declare(Command.setMachineState, [.admin, .supervisor, .operator], "Set a work center's machine state (running, idle, down, …).")
         case .recordMachineCount: declare(Command.recordMachineCount, [.admin, .supervisor, .operator], "Record a machine's cycle count.")
         case .receiveLot: declare(Command.receiveLot, [.admin, .warehouse, .supervisor], "Receive a lot from a supplier.")
         case .expectReceipt: declare(Command.expectReceipt, [.admin, .planner], "Announce a receipt expected from a supplier.")
         case .cancelExpectedReceipt: declare(Command.cancelExpectedReceipt, [.admin, .planner], "Cancel an expected receipt.")
-        case .createHandlingUnit: declare(Command.createHandlingUnit, [.admin, .warehouse, .supervisor], "Create a handling unit (a pallet, a tote) at a location.")
-        case .moveHandlingUnit: declare(Command.moveHandlingUnit, [.admin, .warehouse, .supervisor], "Move a handling unit, and the lots on it, to another location.")
-        case .splitHandlingUnit: declare(Command.splitHandlingUnit, [.admin, .warehouse, .supervisor], "Split lots off a handling unit onto a new one.")
+        case .createHandlingUnit:
+            declare(Command.createHandlingUnit, [.admin, .warehouse, .supervisor], "Create a handling unit (a pallet, a tote) at a location.")
+        case .moveHandlingUnit:
+            declare(Command.moveHandlingUnit, [.admin, .warehouse, .supervisor], "Move a handling unit, and the lots on it, to another location.")
+        case .splitHandlingUnit:
+            declare(Command.splitHandlingUnit, [.admin, .warehouse, .supervisor], "Split lots off a handling unit onto a new one.")
         case .addToHandlingUnit: declare(Command.addToHandlingUnit, [.admin, .warehouse, .supervisor], "Put lots on a handling unit.")
         case .removeFromHandlingUnit: declare(Command.removeFromHandlingUnit, [.admin, .warehouse, .supervisor], "Take lots off a handling unit.")
         case .reserveLot: declare(Command.reserveLot, [.admin, .planner], "Reserve a lot for a production order.")
         case .unreserveLot: declare(Command.unreserveLot, [.admin, .planner], "Release a reservation.")
         case .pickStagingTask: declare(Command.pickStagingTask, [.admin, .warehouse, .supervisor], "Pick the material of a staging task.")
-        case .confirmStagingTask: declare(Command.confirmStagingTask, [.admin, .warehouse, .supervisor], "Confirm a staging task delivered at the line.")
-        case .reportStagingShort: declare(Command.reportStagingShort, [.admin, .warehouse, .supervisor], "Report that less was found for a staging task than asked.")
-        case .reportMaterialMissing: declare(Command.reportMaterialMissing, [.admin, .warehouse, .supervisor], "Report material missing at the line.")
-        case .checkMaterial: declare(Command.checkMaterial, [.admin, .planner, .warehouse], "Check the material of production orders and record projected shortages.")
+        case .confirmStagingTask:
+            declare(Command.confirmStagingTask, [.admin, .warehouse, .supervisor], "Confirm a staging task delivered at the line.")
+        case .reportStagingShort:
+            declare(Command.reportStagingShort, [.admin, .warehouse, .supervisor], "Report that less was found for a staging task than asked.")
+        case .reportMaterialMissing:
+            declare(Command.reportMaterialMissing, [.admin, .warehouse, .supervisor], "Report material missing at the line.")
+        case .checkMaterial:
+            declare(Command.checkMaterial, [.admin, .planner, .warehouse], "Check the material of production orders and record projected shortages.")
         case .shipLots: declare(Command.shipLots, [.admin, .warehouse], "Ship lots against a sales order line.")
-        case .defineInspectionPlan: declare(Command.defineInspectionPlan, [.admin, .quality], "Define an inspection plan: the characteristics measured on an item.")
-        case .recordInspectionResult: declare(Command.recordInspectionResult, [.admin, .quality, .supervisor, .operator], "Record the measurements of an inspection.")
+        case .defineInspectionPlan:
+            declare(Command.defineInspectionPlan, [.admin, .quality], "Define an inspection plan: the characteristics measured on an item.")
+        case .recordInspectionResult:
+            declare(Command.recordInspectionResult, [.admin, .quality, .supervisor, .operator], "Record the measurements of an inspection.")
         case .openNonconformance: declare(Command.openNonconformance, [.admin, .quality, .supervisor, .operator], "Open a nonconformance.")
-        case .dispositionNonconformance: declare(Command.dispositionNonconformance, [.admin, .quality, .supervisor], "Decide what happens to nonconforming material (scrap, rework, use as is, …).")
+        case .dispositionNonconformance:
+            declare(
+                Command.dispositionNonconformance,
+                [.admin, .quality, .supervisor],
+                "Decide what happens to nonconforming material (scrap, rework, use as is, …)."
+            )
         case .approveDisposition: declare(Command.approveDisposition, [.admin, .quality], "Approve a disposition that needs a second person.")
         case .placeHold: declare(Command.placeHold, [.admin, .quality], "Place a quality hold on lots.")
         case .releaseHold: declare(Command.releaseHold, [.admin, .quality], "Release a quality hold.")
-        case .raiseException: declare(Command.raiseException, [.admin], "Raise an exception in the inbox (written by the orchestrator).")  // the orchestrator (system) writes these
-        case .approveAction: declare(Command.approveAction, Self.everyone, "Approve a proposed action of an exception.")  // the plant checks the action's approval roles
-        case .rejectAction: declare(Command.rejectAction, Self.everyone, "Reject a proposed action of an exception.")  // the plant checks the action's approval roles
-        case .recordActionExecution: declare(Command.recordActionExecution, [.admin], "Record that an approved action was carried out (written by the orchestrator).")  // the orchestrator (system) writes these
-        case .verifyException: declare(Command.verifyException, [.admin], "Record whether an exception's action reached its target (written by the orchestrator).")  // the orchestrator (system) writes these
-        case .dismissException: declare(Command.dismissException, [.admin, .planner, .supervisor, .quality, .warehouse, .sales], "Dismiss an exception, with a reason.")
-        case .definePlaybook: declare(Command.definePlaybook, [.admin, .planner], "Define a playbook: what the orchestrator proposes for a kind of exception.")
+        // The orchestrator (system) writes these.
+        case .raiseException: declare(Command.raiseException, [.admin], "Raise an exception in the inbox (written by the orchestrator).")
+        // The plant checks the action's approval roles.
+        case .approveAction: declare(Command.approveAction, Self.everyone, "Approve a proposed action of an exception.")
+        // The plant checks the action's approval roles.
+        case .rejectAction: declare(Command.rejectAction, Self.everyone, "Reject a proposed action of an exception.")
+        case .recordActionExecution:
+            // The orchestrator (system) writes these.
+            declare(Command.recordActionExecution, [.admin], "Record that an approved action was carried out (written by the orchestrator).")
+        case .verifyException:
+            // The orchestrator (system) writes these.
+            declare(Command.verifyException, [.admin], "Record whether an exception's action reached its target (written by the orchestrator).")
+        case .dismissException:
+            declare(Command.dismissException, [.admin, .planner, .supervisor, .quality, .warehouse, .sales], "Dismiss an exception, with a reason.")
+        case .definePlaybook:
+            declare(Command.definePlaybook, [.admin, .planner], "Define a playbook: what the orchestrator proposes for a kind of exception.")
         case .defineApprovalPolicy: declare(Command.defineApprovalPolicy, [.admin, .planner], "Define who must approve which actions.")
-        case .reportOperationDelay: declare(Command.reportOperationDelay, [.admin, .supervisor, .operator, .planner], "Report that an operation will take longer than planned.")
+        case .reportOperationDelay:
+            declare(
+                Command.reportOperationDelay,
+                [.admin, .supervisor, .operator, .planner],
+                "Report that an operation will take longer than planned."
+            )
         case .scheduleOvertime: declare(Command.scheduleOvertime, [.admin, .supervisor], "Schedule overtime at a work center.")
         case .reportAbsence: declare(Command.reportAbsence, [.admin, .supervisor], "Report a person absent until a given time.")
-        case .setPassword: declare(Command.setPassword, Self.everyone, "Set a user's password.")  // an admin for anyone; a user for themself with the old password
+        // An admin for anyone; a user for themself with the old password.
+        case .setPassword: declare(Command.setPassword, Self.everyone, "Set a user's password.")
         }
     }
 }

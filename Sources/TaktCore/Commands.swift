@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // MARK: - Command payloads
 
@@ -46,8 +46,13 @@ public struct NewProductionOrder: Codable, Sendable, Hashable {
     public var priority: Int?
     public var pegging: Pegging?
     public init(
-        id: ProductionOrder.ID? = nil, item: Item.ID, quantity: Double, routing: Routing.ID? = nil, dueDate: Date,
-        priority: Int? = nil, pegging: Pegging? = nil
+        id: ProductionOrder.ID? = nil,
+        item: Item.ID,
+        quantity: Double,
+        routing: Routing.ID? = nil,
+        dueDate: Date,
+        priority: Int? = nil,
+        pegging: Pegging? = nil
     ) {
         self.id = id
         self.item = item
@@ -82,8 +87,13 @@ public struct NewLot: Codable, Sendable, Hashable {
     public var supplier: String?
     public var productionOrder: ProductionOrder.ID?
     public init(
-        id: Lot.ID, item: Item.ID, quantity: Double, location: Location.ID, supplierLot: String? = nil,
-        supplier: String? = nil, productionOrder: ProductionOrder.ID? = nil
+        id: Lot.ID,
+        item: Item.ID,
+        quantity: Double,
+        location: Location.ID,
+        supplierLot: String? = nil,
+        supplier: String? = nil,
+        productionOrder: ProductionOrder.ID? = nil
     ) {
         self.id = id
         self.item = item
@@ -235,8 +245,10 @@ extension Command: Codable {
         let type = try c.decode(String.self, forKey: .type)
         guard let kind = CommandKind(rawValue: type) else {
             throw DecodingError.dataCorruptedError(
-                forKey: .type, in: c,
-                debugDescription: "unknown command type '\(type)'; expected one of: \(Command.typeNames.joined(separator: ", "))")
+                forKey: .type,
+                in: c,
+                debugDescription: "unknown command type '\(type)'; expected one of: \(Command.typeNames.joined(separator: ", "))"
+            )
         }
         self = try kind.spec.decodeData(c)
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // What a work center should run next, shared by the JSON API (`GET /api/v1/work-centers/{id}/dispatch-list`)
 // and the web operator terminal, so both show the same order and the same interlocks.
@@ -23,9 +23,19 @@ public struct DispatchList: Codable, Sendable {
         public var blockers: [Violation]
 
         public init(
-            productionOrder: ProductionOrder.ID, sequence: Int, name: String, item: Item.ID, quantity: Double,
-            orderStatus: ProductionOrderStatus, priority: Int, dueDate: Date, start: Date? = nil, end: Date? = nil,
-            operationStatus: OperationStatus, canStart: Bool, blockers: [Violation]
+            productionOrder: ProductionOrder.ID,
+            sequence: Int,
+            name: String,
+            item: Item.ID,
+            quantity: Double,
+            orderStatus: ProductionOrderStatus,
+            priority: Int,
+            dueDate: Date,
+            start: Date? = nil,
+            end: Date? = nil,
+            operationStatus: OperationStatus,
+            canStart: Bool,
+            blockers: [Violation]
         ) {
             self.productionOrder = productionOrder
             self.sequence = sequence
@@ -57,11 +67,24 @@ public struct DispatchList: Codable, Sendable {
             let status = progress?.status ?? .waiting
             // Done, or running (or paused) on another of its eligible work centers: not this one's business.
             if status == .completed || (status != .waiting && progress?.workCenter != workCenter) { return nil }
-            let blockers = status == .waiting
+            let blockers =
+                status == .waiting
                 ? state.startBlockers(productionOrder: po.id, operation: sequence, workCenter: workCenter, operator: user, now: now) : []
-            return Entry(productionOrder: po.id, sequence: sequence, name: name, item: po.item, quantity: po.quantity,
-                         orderStatus: po.status, priority: po.priority, dueDate: po.dueDate, start: start, end: end,
-                         operationStatus: status, canStart: status == .waiting && blockers.isEmpty, blockers: blockers)
+            return Entry(
+                productionOrder: po.id,
+                sequence: sequence,
+                name: name,
+                item: po.item,
+                quantity: po.quantity,
+                orderStatus: po.status,
+                priority: po.priority,
+                dueDate: po.dueDate,
+                start: start,
+                end: end,
+                operationStatus: status,
+                canStart: status == .waiting && blockers.isEmpty,
+                blockers: blockers
+            )
         }
         if let schedule = state.publishedSchedule {
             orderedBy = "schedule"

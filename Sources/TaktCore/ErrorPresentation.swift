@@ -67,8 +67,15 @@ public struct ErrorPresentation: Sendable, Hashable {
     public var retrySafe: Bool
     public var headers: [Header]
 
-    public init(status: Int, code: Code, title: String, message: String, violations: [Violation] = [], retrySafe: Bool = false,
-                headers: [Header] = []) {
+    public init(
+        status: Int,
+        code: Code,
+        title: String,
+        message: String,
+        violations: [Violation] = [],
+        retrySafe: Bool = false,
+        headers: [Header] = []
+    ) {
         self.status = status
         self.code = code
         self.title = title
@@ -110,8 +117,13 @@ public struct ErrorPresentation: Sendable, Hashable {
     }
     /// The plant's state does not allow it: 409 `conflict`.
     public static func conflict(_ message: String, _ violations: [Violation]) -> ErrorPresentation {
-        ErrorPresentation(status: 409, code: .conflict, title: "The command conflicts with the plant's state", message: message,
-                          violations: violations)
+        ErrorPresentation(
+            status: 409,
+            code: .conflict,
+            title: "The command conflicts with the plant's state",
+            message: message,
+            violations: violations
+        )
     }
     /// Interlocks refused a shop-floor action: 409 `interlock`.
     public static func interlock(_ message: String, _ violations: [Violation]) -> ErrorPresentation {
@@ -119,10 +131,17 @@ public struct ErrorPresentation: Sendable, Hashable {
     }
     /// The store failed and nothing was applied: 503 `storage-unavailable`, safe to retry with the same key.
     public static let storageUnavailable = ErrorPresentation(
-        status: 503, code: .storageUnavailable, title: "The event store is unavailable",
-        message: "the command was not stored; it is safe to retry it with the same Idempotency-Key", retrySafe: true)
+        status: 503,
+        code: .storageUnavailable,
+        title: "The event store is unavailable",
+        message: "the command was not stored; it is safe to retry it with the same Idempotency-Key",
+        retrySafe: true
+    )
     /// A fault of the server: 500 `internal`, no retry, no internals; the request ID identifies it in the server log.
     public static let `internal` = ErrorPresentation(
-        status: 500, code: .internal, title: "Internal error",
-        message: "an unexpected error occurred; the request ID identifies it in the server log")
+        status: 500,
+        code: .internal,
+        title: "Internal error",
+        message: "an unexpected error occurred; the request ID identifies it in the server log"
+    )
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Shop-floor execution: the operation lifecycle, interlocks, labour, machine states and lot genealogy.
 // Like the rest of PlantState, `decideExecution` validates and returns events; `applyExecution` folds them.
@@ -23,7 +23,11 @@ extension PlantState {
                 throw .notFound("workInstruction", "work instruction '\(ack.workInstruction)' does not exist")
             }
             guard wi.revision == ack.revision else {
-                throw .conflict("revision", "not-current", "revision '\(ack.revision)' of \(wi.id) is not current; the current revision is '\(wi.revision)'")
+                throw .conflict(
+                    "revision",
+                    "not-current",
+                    "revision '\(ack.revision)' of \(wi.id) is not current; the current revision is '\(wi.revision)'"
+                )
             }
             return [.workInstructionAcknowledged(.init(user: user, workInstruction: wi.id, revision: wi.revision, at: now))]
 
@@ -35,7 +39,11 @@ extension PlantState {
             var events: [Event] = []
             if let current = clockedIn[user.id] {
                 if current.workCenter == c.workCenter {
-                    throw .conflict("workCenter", "already-clocked-in", "\(user.id) is already clocked in at \(c.workCenter) since \(Self.clock(current.since))")
+                    throw .conflict(
+                        "workCenter",
+                        "already-clocked-in",
+                        "\(user.id) is already clocked in at \(c.workCenter) since \(Self.clock(current.since))"
+                    )
                 }
                 events.append(.operatorClockedOut(.init(user: user.id, workCenter: current.workCenter, start: current.since, end: now)))
             }
@@ -55,33 +63,49 @@ extension PlantState {
         case .pauseOperation(let pause):
             let ctx = try operationContext(pause.productionOrder, pause.operation)
             guard ctx.progress.status == .running else {
-                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a running operation can be paused")
+                throw .conflict(
+                    "operation",
+                    "status",
+                    "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a running operation can be paused"
+                )
             }
             var v = Validator()
             v.name(pause.reason, "reason")
             try v.throwIfAny()
-            var events: [Event] = [.operationPaused(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, reason: pause.reason, by: actor, at: now))]
+            var events: [Event] = [
+                .operationPaused(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, reason: pause.reason, by: actor, at: now))
+            ]
             events += machineGoesIdle(ctx, now: now, by: actor)
             return events
 
         case .resumeOperation(let resume):
             let ctx = try operationContext(resume.productionOrder, resume.operation)
             guard ctx.progress.status == .paused, let wc = ctx.progress.workCenter else {
-                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a paused operation can be resumed")
+                throw .conflict(
+                    "operation",
+                    "status",
+                    "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a paused operation can be resumed"
+                )
             }
             let worker = try worker(resume.operator, actor: actor, field: "operator", verb: "resume work")
             var failures = operatorInterlocks(ctx, workCenter: wc, operator: worker, now: now)
             failures += workCenterInterlocks(wc)
             failures += holdInterlocks(ctx, workCenter: wc)
             try throwUnlessOverridden(failures, ctx)
-            var events: [Event] = [.operationResumed(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, operator: worker?.id, at: now))]
+            var events: [Event] = [
+                .operationResumed(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, operator: worker?.id, at: now))
+            ]
             events += machineRuns(wc, now: now, by: actor)
             return events
 
         case .reportQuantity(let report):
             let ctx = try operationContext(report.productionOrder, report.operation)
             guard ctx.progress.status == .running || ctx.progress.status == .paused, let wc = ctx.progress.workCenter else {
-                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); quantities are reported on a running or paused operation")
+                throw .conflict(
+                    "operation",
+                    "status",
+                    "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); quantities are reported on a running or paused operation"
+                )
             }
             try validateQuantities(report, requireSome: true)
             return [.quantityReported(productionReport(report, ctx: ctx, workCenter: wc, by: actor, now: now))]
@@ -92,35 +116,76 @@ extension PlantState {
         case .overrideInterlock(let o):
             let ctx = try operationContext(o.productionOrder, o.operation)
             guard ctx.progress.status != .completed else {
-                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is completed; there is nothing left to override")
+                throw .conflict(
+                    "operation",
+                    "status",
+                    "operation \(ctx.progress.sequence) of \(ctx.order.id) is completed; there is nothing left to override"
+                )
             }
             var v = Validator()
             v.name(o.reason, "reason")
             try v.throwIfAny()
             if o.interlock == .orderOnHold || o.interlock == .workCenterOnHold {
-                throw .conflict("interlock", "quality-hold", "'\(o.interlock.rawValue)' is a quality hold; quality releases it, it cannot be overridden")
+                throw .conflict(
+                    "interlock",
+                    "quality-hold",
+                    "'\(o.interlock.rawValue)' is a quality hold; quality releases it, it cannot be overridden"
+                )
             }
             if let lot = o.lot {
                 var l = Validator()
-                l.check(o.interlock.isLotInterlock, "lot", "not-a-lot-interlock",
-                        "lot names the lot an override is for; it applies to the lot interlocks (\(Interlock.lotInterlocks.map(\.rawValue).joined(separator: ", "))), not to '\(o.interlock.rawValue)'")
+                l.check(
+                    o.interlock.isLotInterlock,
+                    "lot",
+                    "not-a-lot-interlock",
+                    "lot names the lot an override is for; it applies to the lot interlocks (\(Interlock.lotInterlocks.map(\.rawValue).joined(separator: ", "))), not to '\(o.interlock.rawValue)'"
+                )
                 l.check(lots[lot] != nil, "lot", "unknown-reference", "lot '\(lot)' does not exist")
                 try l.throwIfAny()
             }
             if let existing = ctx.progress.overrides.first(where: { $0.covers(o.interlock, lot: o.lot) }) {
                 let scope = existing.lot.map { " for lot '\($0)'" } ?? ""
-                throw .conflict("interlock", "already-overridden", "interlock '\(o.interlock.rawValue)' is already overridden\(scope) on operation \(ctx.progress.sequence) of \(ctx.order.id)")
+                throw .conflict(
+                    "interlock",
+                    "already-overridden",
+                    "interlock '\(o.interlock.rawValue)' is already overridden\(scope) on operation \(ctx.progress.sequence) of \(ctx.order.id)"
+                )
             }
-            return [.interlockOverridden(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, interlock: o.interlock,
-                                               reason: o.reason, by: actor, at: now, lot: o.lot))]
+            return [
+                .interlockOverridden(
+                    .init(
+                        productionOrder: ctx.order.id,
+                        operation: ctx.progress.sequence,
+                        interlock: o.interlock,
+                        reason: o.reason,
+                        by: actor,
+                        at: now,
+                        lot: o.lot
+                    )
+                )
+            ]
 
         case .recordInspection(let inspection):
             let ctx = try operationContext(inspection.productionOrder, inspection.operation)
             guard ctx.progress.status != .waiting else {
-                throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) has not started; there is nothing to inspect yet")
+                throw .conflict(
+                    "operation",
+                    "status",
+                    "operation \(ctx.progress.sequence) of \(ctx.order.id) has not started; there is nothing to inspect yet"
+                )
             }
-            var events: [Event] = [.inspectionRecorded(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, passed: inspection.passed,
-                                                             note: inspection.note, by: actor, at: now))]
+            var events: [Event] = [
+                .inspectionRecorded(
+                    .init(
+                        productionOrder: ctx.order.id,
+                        operation: ctx.progress.sequence,
+                        passed: inspection.passed,
+                        note: inspection.note,
+                        by: actor,
+                        at: now
+                    )
+                )
+            ]
             if inspection.passed {
                 var after = ctx.all
                 after[ctx.index].inspectionPassed = true
@@ -138,23 +203,41 @@ extension PlantState {
             guard workCenters[change.workCenter] != nil else { throw .notFound("workCenter", "work center '\(change.workCenter)' does not exist") }
             var v = Validator()
             let reason = change.reason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            if change.state == .down { v.check(!reason.isEmpty, "reason", "required", "a work center going down needs a reason (e.g. 'spindle failure')") }
+            if change.state == .down {
+                v.check(!reason.isEmpty, "reason", "required", "a work center going down needs a reason (e.g. 'spindle failure')")
+            }
             v.check(reason.count <= 200, "reason", "max-length", "reason must be at most 200 characters")
             if let r = change.actualRate { v.nonNegative(r, "actualRate") }
             if let r = change.idealRate { v.positive(r, "idealRate") }
             if let until = change.expectedUntil {
-                v.check(change.state == .down || change.state == .slow, "expectedUntil", "not-applicable",
-                        "expectedUntil says when a down or slow work center is expected back; it does not apply to \(change.state.rawValue)")
+                v.check(
+                    change.state == .down || change.state == .slow,
+                    "expectedUntil",
+                    "not-applicable",
+                    "expectedUntil says when a down or slow work center is expected back; it does not apply to \(change.state.rawValue)"
+                )
                 v.check(until > now, "expectedUntil", "after-now", "expectedUntil must be later than now (\(TaktJSON.formatDate(now)))")
             }
             try v.throwIfAny()
             if let current = machineStates[change.workCenter]?.last, current.state == change.state, (current.reason ?? "") == reason,
-               current.expectedUntil == change.expectedUntil {
+                current.expectedUntil == change.expectedUntil
+            {
                 throw .conflict("state", "unchanged", "\(change.workCenter) is already \(change.state.rawValue)")
             }
-            return [.machineStateChanged(.init(workCenter: change.workCenter, state: change.state, reason: reason.isEmpty ? nil : reason, at: now,
-                                               by: actor, actualRate: change.actualRate, idealRate: change.idealRate,
-                                               expectedUntil: change.expectedUntil))]
+            return [
+                .machineStateChanged(
+                    .init(
+                        workCenter: change.workCenter,
+                        state: change.state,
+                        reason: reason.isEmpty ? nil : reason,
+                        at: now,
+                        by: actor,
+                        actualRate: change.actualRate,
+                        idealRate: change.idealRate,
+                        expectedUntil: change.expectedUntil
+                    )
+                )
+            ]
 
         case .recordMachineCount(let count):
             guard workCenters[count.workCenter] != nil else { throw .notFound("workCenter", "work center '\(count.workCenter)' does not exist") }
@@ -174,7 +257,11 @@ extension PlantState {
         let ctx = try operationContext(start.productionOrder, start.operation)
         switch ctx.order.status {
         case .completed, .cancelled:
-            throw .conflict("productionOrder", "status", "production order '\(ctx.order.id)' is \(ctx.order.status.rawValue); its operations cannot start")
+            throw .conflict(
+                "productionOrder",
+                "status",
+                "production order '\(ctx.order.id)' is \(ctx.order.status.rawValue); its operations cannot start"
+            )
         case .planned, .released, .inProgress: break
         }
         switch ctx.progress.status {
@@ -199,8 +286,18 @@ extension PlantState {
         if ctx.order.status != .inProgress {
             events.append(.productionOrderStarted(.init(productionOrder: ctx.order.id, at: now)))
         }
-        events.append(.operationStarted(.init(productionOrder: ctx.order.id, operation: ctx.progress.sequence, workCenter: wc,
-                                              operator: worker?.id, plannedMinutes: planned, at: now)))
+        events.append(
+            .operationStarted(
+                .init(
+                    productionOrder: ctx.order.id,
+                    operation: ctx.progress.sequence,
+                    workCenter: wc,
+                    operator: worker?.id,
+                    plannedMinutes: planned,
+                    at: now
+                )
+            )
+        )
         events += machineRuns(wc, now: now, by: actor)
         return events
     }
@@ -208,12 +305,20 @@ extension PlantState {
     func decideComplete(_ report: ReportQuantity, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
         let ctx = try operationContext(report.productionOrder, report.operation)
         guard ctx.progress.status == .running || ctx.progress.status == .paused, let wc = ctx.progress.workCenter else {
-            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a running or paused operation can be completed")
+            throw .conflict(
+                "operation",
+                "status",
+                "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); only a running or paused operation can be completed"
+            )
         }
         try validateQuantities(report, requireSome: false)
         let final = report.good + report.scrap + report.rework
         guard ctx.progress.reported + final > 0 else {
-            throw .invalid("good", "required", "operation \(ctx.progress.sequence) of \(ctx.order.id) has no reported quantity; report good, scrap or rework to complete it")
+            throw .invalid(
+                "good",
+                "required",
+                "operation \(ctx.progress.sequence) of \(ctx.order.id) has no reported quantity; report good, scrap or rework to complete it"
+            )
         }
         var events: [Event] = []
         if final > 0 { events.append(.quantityReported(productionReport(report, ctx: ctx, workCenter: wc, by: actor, now: now))) }
@@ -223,9 +328,22 @@ extension PlantState {
         done.rework = Quantity.exact(done.rework + report.rework)
         if let i = done.segments.indices.last, done.segments[i].end == nil { done.segments[i].end = now }
         done.status = .completed
-        events.append(.operationCompleted(.init(productionOrder: ctx.order.id, operation: done.sequence, workCenter: wc, good: done.good,
-                                                scrap: done.scrap, rework: done.rework, plannedMinutes: done.plannedMinutes ?? 0,
-                                                actualMinutes: done.actualMinutes, by: actor, at: now)))
+        events.append(
+            .operationCompleted(
+                .init(
+                    productionOrder: ctx.order.id,
+                    operation: done.sequence,
+                    workCenter: wc,
+                    good: done.good,
+                    scrap: done.scrap,
+                    rework: done.rework,
+                    plannedMinutes: done.plannedMinutes ?? 0,
+                    actualMinutes: done.actualMinutes,
+                    by: actor,
+                    at: now
+                )
+            )
+        )
         events += machineGoesIdle(ctx, now: now, by: actor)
         var after = ctx.all
         after[ctx.index] = done
@@ -237,7 +355,7 @@ extension PlantState {
     /// The order completes when its last operation does and every required inspection has passed.
     func orderCompletion(_ order: ProductionOrder, operations ops: [OperationProgress], now: Date) -> [Event] {
         guard order.status == .inProgress || order.status == .released,
-              ops.allSatisfy({ $0.status == .completed && outstandingInspection(order, $0) == nil })
+            ops.allSatisfy({ $0.status == .completed && outstandingInspection(order, $0) == nil })
         else { return [] }
         return [.productionOrderCompleted(.init(productionOrder: order.id, at: now))]
     }
@@ -247,7 +365,11 @@ extension PlantState {
     func decideConsume(_ consume: ConsumeLot, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
         let ctx = try operationContext(consume.productionOrder, consume.operation)
         guard ctx.progress.status == .running || ctx.progress.status == .paused else {
-            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation")
+            throw .conflict(
+                "operation",
+                "status",
+                "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation"
+            )
         }
         let lot = try lotInStock(consume.lot)
         var v = Validator()
@@ -255,10 +377,22 @@ extension PlantState {
         try v.throwIfAny()
         let unit = items[lot.item]?.unit.rawValue ?? ""
         guard consume.quantity <= lot.quantity + 1e-9 else {
-            throw .invalid("quantity", "exceeds-lot", "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit); \(Self.number(consume.quantity)) cannot be consumed from it")
+            throw .invalid(
+                "quantity",
+                "exceeds-lot",
+                "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit); \(Self.number(consume.quantity)) cannot be consumed from it"
+            )
         }
-        var consumption = Consumption(lot: lot.id, item: lot.item, quantity: consume.quantity, productionOrder: ctx.order.id,
-                                      operation: ctx.progress.sequence, workCenter: ctx.progress.workCenter, by: actor, at: now)
+        var consumption = Consumption(
+            lot: lot.id,
+            item: lot.item,
+            quantity: consume.quantity,
+            productionOrder: ctx.order.id,
+            operation: ctx.progress.sequence,
+            workCenter: ctx.progress.workCenter,
+            by: actor,
+            at: now
+        )
         let displaced = displacedReservations(by: consumption)
         consumption.overridden = try throwUnlessOverridden(consumeInterlocks(ctx, lot: lot, displaced: displaced), ctx, lot: lot.id)
         consumption.displaced = displaced
@@ -283,24 +417,47 @@ extension PlantState {
     func consumeInterlocks(_ ctx: OperationContext, lot: Lot, displaced: [DisplacedReservation]) -> [Violation] {
         var failures: [Violation] = []
         if lot.status != .available {
-            failures.append(Violation(field: "lot", rule: Interlock.lotOnHold.rawValue,
-                                      message: "lot '\(lot.id)' is \(lot.status == .onHold ? "on hold" : "in quarantine"); quality must release it before it can be used"))
+            failures.append(
+                Violation(
+                    field: "lot",
+                    rule: Interlock.lotOnHold.rawValue,
+                    message:
+                        "lot '\(lot.id)' is \(lot.status == .onHold ? "on hold" : "in quarantine"); quality must release it before it can be used"
+                )
+            )
         }
         if let bom = bom(of: ctx.order.item) {
             if component(of: ctx.order, for: lot.item) == nil {
                 let components = bom.components.map(\.item.rawValue).joined(separator: ", ")
-                failures.append(Violation(field: "lot", rule: Interlock.lotWrongItem.rawValue,
-                                          message: "lot '\(lot.id)' is \(lot.item), which is not in the bill of materials of \(ctx.order.item) (it takes \(components)) nor an approved substitute"))
+                failures.append(
+                    Violation(
+                        field: "lot",
+                        rule: Interlock.lotWrongItem.rawValue,
+                        message:
+                            "lot '\(lot.id)' is \(lot.item), which is not in the bill of materials of \(ctx.order.item) (it takes \(components)) nor an approved substitute"
+                    )
+                )
             }
         } else {
-            failures.append(Violation(field: "lot", rule: Interlock.lotWrongItem.rawValue,
-                                      message: "\(ctx.order.item) has no bill of materials, so lot '\(lot.id)' (\(lot.item)) is not one of its components"))
+            failures.append(
+                Violation(
+                    field: "lot",
+                    rule: Interlock.lotWrongItem.rawValue,
+                    message: "\(ctx.order.item) has no bill of materials, so lot '\(lot.id)' (\(lot.item)) is not one of its components"
+                )
+            )
         }
         if let wc = ctx.progress.workCenter {
             let lineSide = locations.values.filter { $0.kind == .lineSide && $0.workCenter == wc }.map(\.id).sorted()
             if !lineSide.isEmpty && !lineSide.contains(lot.location) {
-                failures.append(Violation(field: "lot", rule: Interlock.lotNotAtLineSide.rawValue,
-                                          message: "lot '\(lot.id)' is at \(lot.location), not at the line side of \(wc) (\(lineSide.map(\.rawValue).joined(separator: ", "))); the warehouse stages it there first"))
+                failures.append(
+                    Violation(
+                        field: "lot",
+                        rule: Interlock.lotNotAtLineSide.rawValue,
+                        message:
+                            "lot '\(lot.id)' is at \(lot.location), not at the line side of \(wc) (\(lineSide.map(\.rawValue).joined(separator: ", "))); the warehouse stages it there first"
+                    )
+                )
             }
         }
         if !displaced.isEmpty {
@@ -312,8 +469,14 @@ extension PlantState {
             let reserved = others.reduce(0.0) { $0 + $1.quantity }
             let free = max(0, lot.quantity - reserved)
             let taken = displaced.reduce(0.0) { $0 + $1.quantity }
-            failures.append(Violation(field: "lot", rule: Interlock.lotReservedElsewhere.rawValue,
-                                      message: "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit), of which \(Self.number(reserved)) are reserved for other orders (\(list)); \(Self.number(free)) are free for \(ctx.order.id), so this would take \(Self.number(taken)) of their stock"))
+            failures.append(
+                Violation(
+                    field: "lot",
+                    rule: Interlock.lotReservedElsewhere.rawValue,
+                    message:
+                        "lot '\(lot.id)' holds \(Self.number(lot.quantity)) \(unit), of which \(Self.number(reserved)) are reserved for other orders (\(list)); \(Self.number(free)) are free for \(ctx.order.id), so this would take \(Self.number(taken)) of their stock"
+                )
+            )
         }
         return failures
     }
@@ -333,8 +496,15 @@ extension PlantState {
         return others.compactMap { r in
             let left = next.reservations[r.id]?.quantity ?? 0
             guard r.quantity - left > 1e-9 else { return nil }
-            return DisplacedReservation(reservation: r.id, productionOrder: r.productionOrder, operation: r.operation, quantity: r.quantity - left,
-                                        remaining: left, stagingTask: r.stagingTask, stagingTaskStatus: r.stagingTask.flatMap { next.stagingTasks[$0]?.status })
+            return DisplacedReservation(
+                reservation: r.id,
+                productionOrder: r.productionOrder,
+                operation: r.operation,
+                quantity: r.quantity - left,
+                remaining: left,
+                stagingTask: r.stagingTask,
+                stagingTaskStatus: r.stagingTask.flatMap { next.stagingTasks[$0]?.status }
+            )
         }
     }
 
@@ -354,11 +524,25 @@ extension PlantState {
         let consumer = component.map { consumingOperation($0, of: ctx.order) }
         var blockers: [Violation] = []
         if ctx.progress.status != .running && ctx.progress.status != .paused {
-            blockers.append(Violation(field: "operation", rule: "status",
-                                      message: "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation"))
+            blockers.append(
+                Violation(
+                    field: "operation",
+                    rule: "status",
+                    message:
+                        "operation \(ctx.progress.sequence) of \(ctx.order.id) is \(ctx.progress.status.rawValue); lots are consumed into a running or paused operation"
+                )
+            )
         }
-        let probe = Consumption(lot: lot.id, item: lot.item, quantity: proposed, productionOrder: ctx.order.id, operation: ctx.progress.sequence,
-                                workCenter: ctx.progress.workCenter, by: nil, at: .distantPast)
+        let probe = Consumption(
+            lot: lot.id,
+            item: lot.item,
+            quantity: proposed,
+            productionOrder: ctx.order.id,
+            operation: ctx.progress.sequence,
+            workCenter: ctx.progress.workCenter,
+            by: nil,
+            at: .distantPast
+        )
         let displaced = proposed > 1e-9 ? displacedReservations(by: probe) : []
         let overridden = Set(ctx.progress.overrides.filter { $0.lot == nil || $0.lot == lot.id }.map(\.interlock.rawValue))
         blockers += consumeInterlocks(ctx, lot: lot, displaced: displaced).filter { !overridden.contains($0.rule) }
@@ -370,26 +554,50 @@ extension PlantState {
         } else if remaining <= 1e-9 {
             summary = "\(op) needs no more \(what): \(Self.number(consumed)) of \(Self.number(required)) \(unit) consumed"
         } else {
-            summary = "\(op) still needs \(Self.number(remaining)) \(unit) of \(what) (\(Self.number(required)) required, \(Self.number(consumed)) consumed)"
+            summary =
+                "\(op) still needs \(Self.number(remaining)) \(unit) of \(what) (\(Self.number(required)) required, \(Self.number(consumed)) consumed)"
             summary += "; lot \(lot.id) holds \(Self.number(lot.quantity))"
             if reserved > 1e-9 { summary += ", \(Self.number(reserved)) of it reserved for other orders" }
         }
         if let consumer, consumer != ctx.progress.sequence {
             summary += "; the bill of materials consumes \(what) at operation \(consumer)"
         }
-        return ConsumptionProposal(productionOrder: ctx.order.id, operation: ctx.progress.sequence, lot: lot.id, item: lot.item, unit: unit,
-                                   location: lot.location, component: component?.item, consumingOperation: consumer, required: required,
-                                   consumed: consumed, remaining: remaining, inLot: lot.quantity, reservedForOthers: reserved, free: free,
-                                   proposed: proposed, blockers: blockers, summary: summary)
+        return ConsumptionProposal(
+            productionOrder: ctx.order.id,
+            operation: ctx.progress.sequence,
+            lot: lot.id,
+            item: lot.item,
+            unit: unit,
+            location: lot.location,
+            component: component?.item,
+            consumingOperation: consumer,
+            required: required,
+            consumed: consumed,
+            remaining: remaining,
+            inLot: lot.quantity,
+            reservedForOthers: reserved,
+            free: free,
+            proposed: proposed,
+            blockers: blockers,
+            summary: summary
+        )
     }
 
     func decideProduce(_ produce: ProduceLot, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
         let ctx = try operationContext(produce.productionOrder, produce.operation)
         guard ctx.order.status == .inProgress || ctx.order.status == .completed else {
-            throw .conflict("productionOrder", "status", "production order '\(ctx.order.id)' is \(ctx.order.status.rawValue); lots are produced by in-progress or completed orders")
+            throw .conflict(
+                "productionOrder",
+                "status",
+                "production order '\(ctx.order.id)' is \(ctx.order.status.rawValue); lots are produced by in-progress or completed orders"
+            )
         }
         guard ctx.progress.status != .waiting else {
-            throw .conflict("operation", "status", "operation \(ctx.progress.sequence) of \(ctx.order.id) has not started, so it has produced nothing yet")
+            throw .conflict(
+                "operation",
+                "status",
+                "operation \(ctx.progress.sequence) of \(ctx.order.id) has not started, so it has produced nothing yet"
+            )
         }
         var v = Validator()
         v.check(locations[produce.location] != nil, "location", "unknown-reference", "location '\(produce.location)' does not exist")
@@ -400,8 +608,12 @@ extension PlantState {
             outputs = [(lot, produce.quantity ?? 0, "lot")]
         case (nil, let serials?):
             v.check(!serials.isEmpty, "serials", "required", "serials must name at least one serial number")
-            v.check(produce.quantity == nil || produce.quantity == Double(serials.count), "quantity", "serials",
-                    "with serials each serial number is one unit; leave quantity out")
+            v.check(
+                produce.quantity == nil || produce.quantity == Double(serials.count),
+                "quantity",
+                "serials",
+                "with serials each serial number is one unit; leave quantity out"
+            )
             outputs = serials.enumerated().map { ($1, 1, "serials[\($0)]") }
         default:
             v.add("lot", "one-of", "give either lot (with quantity) or serials")
@@ -414,8 +626,21 @@ extension PlantState {
         }
         try v.throwIfAny()
         return outputs.map { id, quantity, _ in
-            .lotProduced(.init(lot: Lot(id: id, item: ctx.order.item, quantity: quantity, location: produce.location, productionOrder: ctx.order.id, createdAt: now),
-                               operation: ctx.progress.sequence, workCenter: ctx.progress.workCenter, by: actor))
+            .lotProduced(
+                .init(
+                    lot: Lot(
+                        id: id,
+                        item: ctx.order.item,
+                        quantity: quantity,
+                        location: produce.location,
+                        productionOrder: ctx.order.id,
+                        createdAt: now
+                    ),
+                    operation: ctx.progress.sequence,
+                    workCenter: ctx.progress.workCenter,
+                    by: actor
+                )
+            )
         }
     }
 
@@ -465,7 +690,7 @@ extension PlantState {
         }
         let all = operations[id] ?? []
         guard let index = all.firstIndex(where: { $0.sequence == sequence }),
-              let step = routing.operations.first(where: { $0.sequence == sequence }) ?? all[index].reworkStep
+            let step = routing.operations.first(where: { $0.sequence == sequence }) ?? all[index].reworkStep
         else {
             let known = all.map { String($0.sequence) }.joined(separator: ", ")
             throw .notFound("operation", "production order '\(id)' has no operation \(sequence) (its operations are \(known))")
@@ -477,8 +702,13 @@ extension PlantState {
     func startInterlocks(_ ctx: OperationContext, workCenter: WorkCenter.ID, operator worker: User?, now: Date) -> [Violation] {
         var failures: [Violation] = []
         if ctx.order.status == .planned {
-            failures.append(Violation(field: "productionOrder", rule: Interlock.orderNotReleased.rawValue,
-                                      message: "production order '\(ctx.order.id)' is planned, not released; a planner or supervisor must release it first"))
+            failures.append(
+                Violation(
+                    field: "productionOrder",
+                    rule: Interlock.orderNotReleased.rawValue,
+                    message: "production order '\(ctx.order.id)' is planned, not released; a planner or supervisor must release it first"
+                )
+            )
         }
         if ctx.index > 0 && !ctx.progress.isRework {
             let previous = ctx.all[ctx.index - 1]
@@ -486,20 +716,38 @@ extension PlantState {
             if previous.status != .completed {
                 if let batch = step?.transferBatch {
                     if previous.good + 1e-9 < batch {
-                        failures.append(Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue,
-                                                  message: "operation \(previous.sequence) '\(previous.name)' has reported \(Self.number(previous.good)) good; overlap allows starting once \(Self.number(batch)) are reported"))
+                        failures.append(
+                            Violation(
+                                field: "operation",
+                                rule: Interlock.previousOperationNotReported.rawValue,
+                                message:
+                                    "operation \(previous.sequence) '\(previous.name)' has reported \(Self.number(previous.good)) good; overlap allows starting once \(Self.number(batch)) are reported"
+                            )
+                        )
                     }
                 } else {
-                    failures.append(Violation(field: "operation", rule: Interlock.previousOperationNotReported.rawValue,
-                                              message: "operation \(previous.sequence) '\(previous.name)' is \(previous.status.rawValue), not completed (\(Self.number(previous.good)) of \(Self.number(ctx.order.quantity)) good reported)"))
+                    failures.append(
+                        Violation(
+                            field: "operation",
+                            rule: Interlock.previousOperationNotReported.rawValue,
+                            message:
+                                "operation \(previous.sequence) '\(previous.name)' is \(previous.status.rawValue), not completed (\(Self.number(previous.good)) of \(Self.number(ctx.order.quantity)) good reported)"
+                        )
+                    )
                 }
             }
         }
         for earlier in ctx.all[..<ctx.index] where !ctx.progress.isRework {
             guard let gap = outstandingInspection(ctx.order, earlier) else { continue }
             let detail = gap.isEmpty ? "" : " (\(gap))"
-            failures.append(Violation(field: "operation", rule: Interlock.inspectionNotPassed.rawValue,
-                                      message: "operation \(earlier.sequence) '\(earlier.name)' needs a passed inspection\(detail) before operation \(ctx.progress.sequence) can start"))
+            failures.append(
+                Violation(
+                    field: "operation",
+                    rule: Interlock.inspectionNotPassed.rawValue,
+                    message:
+                        "operation \(earlier.sequence) '\(earlier.name)' needs a passed inspection\(detail) before operation \(ctx.progress.sequence) can start"
+                )
+            )
         }
         failures += operatorInterlocks(ctx, workCenter: workCenter, operator: worker, now: now)
         failures += materialInterlocks(ctx, workCenter: workCenter)
@@ -514,32 +762,59 @@ extension PlantState {
         var failures: [Violation] = []
         switch clockedIn[worker.id] {
         case nil:
-            failures.append(Violation(field: "operator", rule: Interlock.operatorNotClockedIn.rawValue,
-                                      message: "\(worker.name) (\(worker.id)) is not clocked in; clock in at \(workCenter) first"))
+            failures.append(
+                Violation(
+                    field: "operator",
+                    rule: Interlock.operatorNotClockedIn.rawValue,
+                    message: "\(worker.name) (\(worker.id)) is not clocked in; clock in at \(workCenter) first"
+                )
+            )
         case let c? where c.workCenter != workCenter:
-            failures.append(Violation(field: "operator", rule: Interlock.operatorNotClockedIn.rawValue,
-                                      message: "\(worker.name) (\(worker.id)) is clocked in at \(c.workCenter), not at \(workCenter)"))
+            failures.append(
+                Violation(
+                    field: "operator",
+                    rule: Interlock.operatorNotClockedIn.rawValue,
+                    message: "\(worker.name) (\(worker.id)) is clocked in at \(c.workCenter), not at \(workCenter)"
+                )
+            )
         default: break
         }
         if let skill = ctx.step.requiredSkill {
             let skillName = skills[skill]?.name ?? skill.rawValue
             if let cert = worker.certifications.first(where: { $0.skill == skill }) {
                 if let until = cert.validUntil, until < now {
-                    failures.append(Violation(field: "operator", rule: Interlock.certificationExpired.rawValue,
-                                              message: "\(worker.name)'s certification for \(skillName) expired on \(Self.day(until)); operation \(ctx.step.sequence) needs it"))
+                    failures.append(
+                        Violation(
+                            field: "operator",
+                            rule: Interlock.certificationExpired.rawValue,
+                            message:
+                                "\(worker.name)'s certification for \(skillName) expired on \(Self.day(until)); operation \(ctx.step.sequence) needs it"
+                        )
+                    )
                 }
             } else {
-                failures.append(Violation(field: "operator", rule: Interlock.operatorNotCertified.rawValue,
-                                          message: "\(worker.name) is not certified for \(skillName), which operation \(ctx.step.sequence) '\(ctx.step.name)' requires"))
+                failures.append(
+                    Violation(
+                        field: "operator",
+                        rule: Interlock.operatorNotCertified.rawValue,
+                        message: "\(worker.name) is not certified for \(skillName), which operation \(ctx.step.sequence) '\(ctx.step.name)' requires"
+                    )
+                )
             }
         }
         if let wiID = ctx.step.workInstruction, let wi = workInstructions[wiID] {
             let read = acknowledgements[worker.id]?[wiID]
             if read != wi.revision {
-                let detail = read.map { "acknowledged revision \($0), but the current revision is \(wi.revision)" }
+                let detail =
+                    read.map { "acknowledged revision \($0), but the current revision is \(wi.revision)" }
                     ?? "has not acknowledged revision \(wi.revision)"
-                failures.append(Violation(field: "operator", rule: Interlock.workInstructionNotAcknowledged.rawValue,
-                                          message: "\(worker.name) \(detail) of work instruction \(wi.id) '\(wi.title)'"))
+                failures.append(
+                    Violation(
+                        field: "operator",
+                        rule: Interlock.workInstructionNotAcknowledged.rawValue,
+                        message: "\(worker.name) \(detail) of work instruction \(wi.id) '\(wi.title)'"
+                    )
+                )
             }
         }
         return failures
@@ -552,13 +827,20 @@ extension PlantState {
         for (component, remaining) in openRequirements(ctx) {
             let items = Set([component.item] + component.substitutes)
             let staged = lots.values.reduce(0.0) { sum, lot in
-                lot.status == .available && items.contains(lot.item) && (lineSide.isEmpty || lineSide.contains(lot.location)) ? sum + lot.quantity : sum
+                lot.status == .available && items.contains(lot.item) && (lineSide.isEmpty || lineSide.contains(lot.location))
+                    ? sum + lot.quantity : sum
             }
             if staged + 1e-9 < remaining {
                 let unit = items.first.flatMap { self.items[$0]?.unit.rawValue } ?? ""
                 let place = lineSide.isEmpty ? "in stock" : "at " + lineSide.map(\.rawValue).sorted().joined(separator: ", ")
-                failures.append(Violation(field: "material", rule: Interlock.materialNotStaged.rawValue,
-                                          message: "\(Self.number(remaining)) \(unit) of \(component.item) are needed \(place), but only \(Self.number(staged)) are there"))
+                failures.append(
+                    Violation(
+                        field: "material",
+                        rule: Interlock.materialNotStaged.rawValue,
+                        message:
+                            "\(Self.number(remaining)) \(unit) of \(component.item) are needed \(place), but only \(Self.number(staged)) are there"
+                    )
+                )
             }
         }
         return failures
@@ -566,8 +848,13 @@ extension PlantState {
 
     func workCenterInterlocks(_ workCenter: WorkCenter.ID) -> [Violation] {
         guard let current = machineStates[workCenter]?.last, current.state == .down else { return [] }
-        return [Violation(field: "workCenter", rule: Interlock.workCenterDown.rawValue,
-                          message: "\(workCenter) is down (\(current.reason ?? "no reason given")) since \(Self.clock(current.at))")]
+        return [
+            Violation(
+                field: "workCenter",
+                rule: Interlock.workCenterDown.rawValue,
+                message: "\(workCenter) is down (\(current.reason ?? "no reason given")) since \(Self.clock(current.at))"
+            )
+        ]
     }
 
     /// Throws the interlocks a supervisor has not overridden on this operation (for `lot`, when the action concerns
@@ -583,7 +870,13 @@ extension PlantState {
     }
 
     /// What stops `operator` from starting this operation now, after overrides; empty when it can start.
-    public func startBlockers(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator worker: User.ID?, now: Date) -> [Violation] {
+    public func startBlockers(
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        workCenter: WorkCenter.ID,
+        operator worker: User.ID?,
+        now: Date
+    ) -> [Violation] {
         guard let ctx = try? operationContext(productionOrder, operation) else { return [] }
         let overridden = Set(ctx.progress.overrides.filter { $0.lot == nil }.map(\.interlock.rawValue))
         var blockers = startInterlocks(ctx, workCenter: workCenter, operator: worker.flatMap { users[$0] }, now: now)
@@ -613,13 +906,21 @@ extension PlantState {
         let eligible = ctx.step.workCenters.filter { workCenters[$0.workCenter] != nil }
         if let requested {
             guard let e = eligible.first(where: { $0.workCenter == requested }) else {
-                throw .invalid("workCenter", "not-eligible", "operation \(ctx.step.sequence) '\(ctx.step.name)' does not run on \(requested); it runs on \(eligible.map(\.workCenter.rawValue).joined(separator: ", "))")
+                throw .invalid(
+                    "workCenter",
+                    "not-eligible",
+                    "operation \(ctx.step.sequence) '\(ctx.step.name)' does not run on \(requested); it runs on \(eligible.map(\.workCenter.rawValue).joined(separator: ", "))"
+                )
             }
             return e
         }
         if let here = worker.flatMap({ clockedIn[$0.id]?.workCenter }), let e = eligible.first(where: { $0.workCenter == here }) { return e }
         if eligible.count == 1 { return eligible[0] }
-        throw .invalid("workCenter", "required", "operation \(ctx.step.sequence) '\(ctx.step.name)' runs on \(eligible.map(\.workCenter.rawValue).joined(separator: " or ")); name the work center")
+        throw .invalid(
+            "workCenter",
+            "required",
+            "operation \(ctx.step.sequence) '\(ctx.step.name)' runs on \(eligible.map(\.workCenter.rawValue).joined(separator: " or ")); name the work center"
+        )
     }
 
     func runningOperations(on workCenter: WorkCenter.ID) -> [OperationRef] {
@@ -664,11 +965,27 @@ extension PlantState {
         try v.throwIfAny()
     }
 
-    func productionReport(_ report: ReportQuantity, ctx: OperationContext, workCenter: WorkCenter.ID, by actor: User.ID?, now: Date) -> ProductionReport {
+    func productionReport(
+        _ report: ReportQuantity,
+        ctx: OperationContext,
+        workCenter: WorkCenter.ID,
+        by actor: User.ID?,
+        now: Date
+    ) -> ProductionReport {
         let ideal = ctx.step.workCenters.first { $0.workCenter == workCenter }?.runMinutesPerUnit ?? 0
         let reason = report.scrap > 0 ? report.scrapReason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
-        return ProductionReport(productionOrder: ctx.order.id, operation: ctx.progress.sequence, workCenter: workCenter, good: report.good,
-                                scrap: report.scrap, rework: report.rework, scrapReason: reason, idealMinutesPerUnit: ideal, at: now, by: actor)
+        return ProductionReport(
+            productionOrder: ctx.order.id,
+            operation: ctx.progress.sequence,
+            workCenter: workCenter,
+            good: report.good,
+            scrap: report.scrap,
+            rework: report.rework,
+            scrapReason: reason,
+            idealMinutesPerUnit: ideal,
+            at: now,
+            by: actor
+        )
     }
 
     /// The operations of `order` as its routing lists them, keeping the record of any that has started.
@@ -762,8 +1079,10 @@ extension PlantState {
     }
 
     private mutating func updateOperation(_ order: ProductionOrder.ID, _ sequence: Int, _ change: (inout OperationProgress) -> Void) {
-        guard let i = operations[order]?.firstIndex(where: { $0.sequence == sequence }) else { return }
-        change(&operations[order]![i])
+        guard var steps = operations[order], let i = steps.firstIndex(where: { $0.sequence == sequence }) else { return }
+        operations[order] = nil  // the array alone holds its storage while it changes: no copy
+        change(&steps[i])
+        operations[order] = steps
     }
 }
 

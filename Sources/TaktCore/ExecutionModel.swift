@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The execution record: what actually happened on the shop floor. Commands and events of execution
 // carry these types; `PlantState` keeps them as projections (see Execution.swift).
@@ -52,8 +52,15 @@ public struct InterlockOverride: Codable, Sendable, Hashable {
     public var at: Date
     /// For a lot interlock: the one lot it lets pass; nil lets the interlock pass for every lot scanned into the operation.
     public var lot: Lot.ID?
-    public init(productionOrder: ProductionOrder.ID, operation: Int, interlock: Interlock, reason: String, by: User.ID?, at: Date,
-                lot: Lot.ID? = nil) {
+    public init(
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        interlock: Interlock,
+        reason: String,
+        by: User.ID?,
+        at: Date,
+        lot: Lot.ID? = nil
+    ) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.interlock = interlock
@@ -94,10 +101,22 @@ public struct OperationProgress: Codable, Sendable, Hashable {
     public var reworkWorkCenter: WorkCenter.ID?
 
     public init(
-        sequence: Int, name: String, status: OperationStatus = .waiting, workCenter: WorkCenter.ID? = nil, good: Double = 0,
-        scrap: Double = 0, rework: Double = 0, plannedMinutes: Double? = nil, segments: [WorkSegment] = [],
-        pauseReason: String? = nil, startedAt: Date? = nil, completedAt: Date? = nil, inspectionRequired: Bool = false,
-        inspectionPassed: Bool = false, overrides: [InterlockOverride] = [], reworkOf: Nonconformance.ID? = nil,
+        sequence: Int,
+        name: String,
+        status: OperationStatus = .waiting,
+        workCenter: WorkCenter.ID? = nil,
+        good: Double = 0,
+        scrap: Double = 0,
+        rework: Double = 0,
+        plannedMinutes: Double? = nil,
+        segments: [WorkSegment] = [],
+        pauseReason: String? = nil,
+        startedAt: Date? = nil,
+        completedAt: Date? = nil,
+        inspectionRequired: Bool = false,
+        inspectionPassed: Bool = false,
+        overrides: [InterlockOverride] = [],
+        reworkOf: Nonconformance.ID? = nil,
         reworkWorkCenter: WorkCenter.ID? = nil
     ) {
         self.sequence = sequence
@@ -217,8 +236,14 @@ public struct MachineStateChange: Codable, Sendable, Hashable {
     /// For `down` and `slow`: when the work center is expected back at its ideal rate, as reported.
     public var expectedUntil: Date?
     public init(
-        workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, at: Date, by: User.ID? = nil,
-        actualRate: Double? = nil, idealRate: Double? = nil, expectedUntil: Date? = nil
+        workCenter: WorkCenter.ID,
+        state: MachineState,
+        reason: String? = nil,
+        at: Date,
+        by: User.ID? = nil,
+        actualRate: Double? = nil,
+        idealRate: Double? = nil,
+        expectedUntil: Date? = nil
     ) {
         self.workCenter = workCenter
         self.state = state
@@ -257,8 +282,16 @@ public struct ProductionReport: Codable, Sendable, Hashable {
     public var at: Date
     public var by: User.ID?
     public init(
-        productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, good: Double, scrap: Double = 0,
-        rework: Double = 0, scrapReason: String? = nil, idealMinutesPerUnit: Double, at: Date, by: User.ID? = nil
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        workCenter: WorkCenter.ID,
+        good: Double,
+        scrap: Double = 0,
+        rework: Double = 0,
+        scrapReason: String? = nil,
+        idealMinutesPerUnit: Double,
+        at: Date,
+        by: User.ID? = nil
     ) {
         self.productionOrder = productionOrder
         self.operation = operation
@@ -292,8 +325,16 @@ public struct Consumption: Codable, Sendable, Hashable {
     /// `lot-reserved-elsewhere`), with their staging tasks. Informative: applying the event derives the same.
     public var displaced: [DisplacedReservation]
     public init(
-        lot: Lot.ID, item: Item.ID, quantity: Double, productionOrder: ProductionOrder.ID, operation: Int,
-        workCenter: WorkCenter.ID?, by: User.ID?, at: Date, overridden: [Interlock] = [], displaced: [DisplacedReservation] = []
+        lot: Lot.ID,
+        item: Item.ID,
+        quantity: Double,
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        workCenter: WorkCenter.ID?,
+        by: User.ID?,
+        at: Date,
+        overridden: [Interlock] = [],
+        displaced: [DisplacedReservation] = []
     ) {
         self.lot = lot
         self.item = item
@@ -322,8 +363,15 @@ public struct DisplacedReservation: Codable, Sendable, Hashable {
     public var stagingTask: StagingTask.ID?
     /// The staging task's status afterwards (`cancelled` when it no longer has anything to stage).
     public var stagingTaskStatus: StagingTaskStatus?
-    public init(reservation: Reservation.ID, productionOrder: ProductionOrder.ID, operation: Int, quantity: Double, remaining: Double,
-                stagingTask: StagingTask.ID? = nil, stagingTaskStatus: StagingTaskStatus? = nil) {
+    public init(
+        reservation: Reservation.ID,
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        quantity: Double,
+        remaining: Double,
+        stagingTask: StagingTask.ID? = nil,
+        stagingTaskStatus: StagingTaskStatus? = nil
+    ) {
         self.reservation = reservation
         self.productionOrder = productionOrder
         self.operation = operation
@@ -366,9 +414,25 @@ public struct ConsumptionProposal: Codable, Sendable, Hashable {
     public var blockers: [Violation]
     /// A sentence for the operator, e.g. "PO-000008 op 10 still needs 16 ea of CH-NB-32-160 (18 required, 2 consumed)".
     public var summary: String
-    public init(productionOrder: ProductionOrder.ID, operation: Int, lot: Lot.ID, item: Item.ID, unit: String, location: Location.ID,
-                component: Item.ID?, consumingOperation: Int?, required: Double, consumed: Double, remaining: Double, inLot: Double,
-                reservedForOthers: Double, free: Double, proposed: Double, blockers: [Violation], summary: String) {
+    public init(
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        lot: Lot.ID,
+        item: Item.ID,
+        unit: String,
+        location: Location.ID,
+        component: Item.ID?,
+        consumingOperation: Int?,
+        required: Double,
+        consumed: Double,
+        remaining: Double,
+        inLot: Double,
+        reservedForOthers: Double,
+        free: Double,
+        proposed: Double,
+        blockers: [Violation],
+        summary: String
+    ) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.lot = lot
@@ -461,7 +525,8 @@ public struct ReportQuantity: Codable, Sendable, Hashable {
     /// Required when `scrap` is above zero, e.g. "porosity", "dimension out of tolerance".
     public var scrapReason: String?
     public var rework: Double
-    public init(productionOrder: ProductionOrder.ID, operation: Int, good: Double, scrap: Double = 0, scrapReason: String? = nil, rework: Double = 0) {
+    public init(productionOrder: ProductionOrder.ID, operation: Int, good: Double, scrap: Double = 0, scrapReason: String? = nil, rework: Double = 0)
+    {
         self.productionOrder = productionOrder
         self.operation = operation
         self.good = good
@@ -522,8 +587,14 @@ public struct ProduceLot: Codable, Sendable, Hashable {
     public var quantity: Double?
     public var serials: [Lot.ID]?
     public var location: Location.ID
-    public init(productionOrder: ProductionOrder.ID, operation: Int, lot: Lot.ID? = nil, quantity: Double? = nil,
-                serials: [Lot.ID]? = nil, location: Location.ID) {
+    public init(
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        lot: Lot.ID? = nil,
+        quantity: Double? = nil,
+        serials: [Lot.ID]? = nil,
+        location: Location.ID
+    ) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.lot = lot
@@ -567,8 +638,14 @@ public struct SetMachineState: Codable, Sendable, Hashable {
     public var idealRate: Double?
     /// For `down` and `slow`: when maintenance expects the work center back at its ideal rate (the reported repair time).
     public var expectedUntil: Date?
-    public init(workCenter: WorkCenter.ID, state: MachineState, reason: String? = nil, actualRate: Double? = nil, idealRate: Double? = nil,
-                expectedUntil: Date? = nil) {
+    public init(
+        workCenter: WorkCenter.ID,
+        state: MachineState,
+        reason: String? = nil,
+        actualRate: Double? = nil,
+        idealRate: Double? = nil,
+        expectedUntil: Date? = nil
+    ) {
         self.workCenter = workCenter
         self.state = state
         self.reason = reason
@@ -596,7 +673,8 @@ public struct OperationStarted: Codable, Sendable, Hashable {
     public var `operator`: User.ID?
     public var plannedMinutes: Double
     public var at: Date
-    public init(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator: User.ID?, plannedMinutes: Double, at: Date) {
+    public init(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, operator: User.ID?, plannedMinutes: Double, at: Date)
+    {
         self.productionOrder = productionOrder
         self.operation = operation
         self.workCenter = workCenter
@@ -645,8 +723,18 @@ public struct OperationCompleted: Codable, Sendable, Hashable {
     public var actualMinutes: Double
     public var by: User.ID?
     public var at: Date
-    public init(productionOrder: ProductionOrder.ID, operation: Int, workCenter: WorkCenter.ID, good: Double, scrap: Double, rework: Double,
-                plannedMinutes: Double, actualMinutes: Double, by: User.ID?, at: Date) {
+    public init(
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        workCenter: WorkCenter.ID,
+        good: Double,
+        scrap: Double,
+        rework: Double,
+        plannedMinutes: Double,
+        actualMinutes: Double,
+        by: User.ID?,
+        at: Date
+    ) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.workCenter = workCenter
@@ -704,8 +792,11 @@ public struct MaterialCheck: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey { case item, required, available, shortBy }
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(item: try c.decode(Item.ID.self, forKey: .item), required: try c.decode(Double.self, forKey: .required),
-                  available: try c.decode(Double.self, forKey: .available))
+        self.init(
+            item: try c.decode(Item.ID.self, forKey: .item),
+            required: try c.decode(Double.self, forKey: .required),
+            available: try c.decode(Double.self, forKey: .available)
+        )
     }
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -722,8 +813,11 @@ extension WorkInstruction {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), title: try c.decode(String.self, forKey: .title),
-            revision: try c.decode(String.self, forKey: .revision), text: try c.decodeIfPresent(String.self, forKey: .text) ?? "")
+            id: try c.decode(ID.self, forKey: .id),
+            title: try c.decode(String.self, forKey: .title),
+            revision: try c.decode(String.self, forKey: .revision),
+            text: try c.decodeIfPresent(String.self, forKey: .text) ?? ""
+        )
     }
 }
 
@@ -731,9 +825,13 @@ extension ReportQuantity {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder), operation: try c.decode(Int.self, forKey: .operation),
-            good: try c.decodeIfPresent(Double.self, forKey: .good) ?? 0, scrap: try c.decodeIfPresent(Double.self, forKey: .scrap) ?? 0,
-            scrapReason: try c.decodeIfPresent(String.self, forKey: .scrapReason), rework: try c.decodeIfPresent(Double.self, forKey: .rework) ?? 0)
+            productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder),
+            operation: try c.decode(Int.self, forKey: .operation),
+            good: try c.decodeIfPresent(Double.self, forKey: .good) ?? 0,
+            scrap: try c.decodeIfPresent(Double.self, forKey: .scrap) ?? 0,
+            scrapReason: try c.decodeIfPresent(String.self, forKey: .scrapReason),
+            rework: try c.decodeIfPresent(Double.self, forKey: .rework) ?? 0
+        )
     }
 }
 
@@ -767,11 +865,16 @@ extension Consumption {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            lot: try c.decode(Lot.ID.self, forKey: .lot), item: try c.decode(Item.ID.self, forKey: .item),
-            quantity: try c.decode(Double.self, forKey: .quantity), productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder),
-            operation: try c.decode(Int.self, forKey: .operation), workCenter: try c.decodeIfPresent(WorkCenter.ID.self, forKey: .workCenter),
-            by: try c.decodeIfPresent(User.ID.self, forKey: .by), at: try c.decode(Date.self, forKey: .at),
+            lot: try c.decode(Lot.ID.self, forKey: .lot),
+            item: try c.decode(Item.ID.self, forKey: .item),
+            quantity: try c.decode(Double.self, forKey: .quantity),
+            productionOrder: try c.decode(ProductionOrder.ID.self, forKey: .productionOrder),
+            operation: try c.decode(Int.self, forKey: .operation),
+            workCenter: try c.decodeIfPresent(WorkCenter.ID.self, forKey: .workCenter),
+            by: try c.decodeIfPresent(User.ID.self, forKey: .by),
+            at: try c.decode(Date.self, forKey: .at),
             overridden: try c.decodeIfPresent([Interlock].self, forKey: .overridden) ?? [],
-            displaced: try c.decodeIfPresent([DisplacedReservation].self, forKey: .displaced) ?? [])
+            displaced: try c.decodeIfPresent([DisplacedReservation].self, forKey: .displaced) ?? []
+        )
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Lot genealogy: where a lot came from (backward, down to the supplier lots) and where it went (forward, up to
 // the finished lots). Pure reads of the genealogy indexes `PlantState` keeps (`consumptionsByOrder`,
@@ -34,8 +34,15 @@ public struct LotTrace: Codable, Sendable, Hashable {
         /// Production steps between this lot and the root (0 for the root itself).
         public var depth: Int
         public init(
-            id: Lot.ID, item: Item.ID, quantity: Double, status: LotStatus, location: Location.ID, supplier: String?,
-            supplierLot: String?, productionOrder: ProductionOrder.ID?, depth: Int
+            id: Lot.ID,
+            item: Item.ID,
+            quantity: Double,
+            status: LotStatus,
+            location: Location.ID,
+            supplier: String?,
+            supplierLot: String?,
+            productionOrder: ProductionOrder.ID?,
+            depth: Int
         ) {
             self.id = id
             self.item = item
@@ -66,8 +73,15 @@ public struct LotTrace: Codable, Sendable, Hashable {
         public var by: User.ID?
         public var at: Date
         public init(
-            lot: Lot.ID, item: Item.ID, quantity: Double, productionOrder: ProductionOrder.ID, outputs: [Lot.ID], operation: Int,
-            workCenter: WorkCenter.ID?, by: User.ID?, at: Date
+            lot: Lot.ID,
+            item: Item.ID,
+            quantity: Double,
+            productionOrder: ProductionOrder.ID,
+            outputs: [Lot.ID],
+            operation: Int,
+            workCenter: WorkCenter.ID?,
+            by: User.ID?,
+            at: Date
         ) {
             self.lot = lot
             self.item = item
@@ -93,8 +107,13 @@ public struct LotTrace: Codable, Sendable, Hashable {
         public var startedAt: Date?
         public var completedAt: Date?
         public init(
-            sequence: Int, name: String, status: OperationStatus, workCenters: [WorkCenter.ID], operators: [User.ID],
-            startedAt: Date?, completedAt: Date?
+            sequence: Int,
+            name: String,
+            status: OperationStatus,
+            workCenters: [WorkCenter.ID],
+            operators: [User.ID],
+            startedAt: Date?,
+            completedAt: Date?
         ) {
             self.sequence = sequence
             self.name = name
@@ -118,8 +137,13 @@ public struct LotTrace: Codable, Sendable, Hashable {
         public var operators: [User.ID]
         public var operations: [TracedOperation]
         public init(
-            id: ProductionOrder.ID, item: Item.ID, quantity: Double, status: ProductionOrderStatus, workCenters: [WorkCenter.ID],
-            operators: [User.ID], operations: [TracedOperation]
+            id: ProductionOrder.ID,
+            item: Item.ID,
+            quantity: Double,
+            status: ProductionOrderStatus,
+            workCenters: [WorkCenter.ID],
+            operators: [User.ID],
+            operations: [TracedOperation]
         ) {
             self.id = id
             self.item = item
@@ -186,8 +210,14 @@ public struct LotTrace: Codable, Sendable, Hashable {
     public var truncated: Bool
 
     public init(
-        root: Lot.ID, direction: TraceDirection, lots: [TracedLot] = [], links: [Link] = [], orders: [TracedOrder] = [],
-        supplierLots: [SupplierLot] = [], shipped: [ShippedLot] = [], truncated: Bool = false
+        root: Lot.ID,
+        direction: TraceDirection,
+        lots: [TracedLot] = [],
+        links: [Link] = [],
+        orders: [TracedOrder] = [],
+        supplierLots: [SupplierLot] = [],
+        shipped: [ShippedLot] = [],
+        truncated: Bool = false
     ) {
         self.root = root
         self.direction = direction
@@ -286,9 +316,19 @@ private struct Tracer {
             result.truncated = true
             return false
         }
-        result.lots.append(LotTrace.TracedLot(
-            id: lot.id, item: lot.item, quantity: lot.quantity, status: lot.status, location: lot.location, supplier: lot.supplier,
-            supplierLot: lot.supplierLot, productionOrder: lot.productionOrder, depth: depth))
+        result.lots.append(
+            LotTrace.TracedLot(
+                id: lot.id,
+                item: lot.item,
+                quantity: lot.quantity,
+                status: lot.status,
+                location: lot.location,
+                supplier: lot.supplier,
+                supplierLot: lot.supplierLot,
+                productionOrder: lot.productionOrder,
+                depth: depth
+            )
+        )
         switch direction {
         case .backward:
             if lot.productionOrder == nil, lot.supplierLot != nil || state.items[lot.item]?.kind == .purchased {
@@ -296,15 +336,26 @@ private struct Tracer {
             }
         case .forward:
             if lot.status == .shipped {
-                result.shipped.append(.init(lot: lot.id, item: lot.item, depth: depth, shipment: state.shipmentByLot[lot.id].flatMap { state.shipments[$0] }))
+                result.shipped.append(
+                    .init(lot: lot.id, item: lot.item, depth: depth, shipment: state.shipmentByLot[lot.id].flatMap { state.shipments[$0] })
+                )
             }
         }
         return true
     }
 
     func link(_ c: Consumption, outputs: [Lot.ID]) -> LotTrace.Link {
-        LotTrace.Link(lot: c.lot, item: c.item, quantity: c.quantity, productionOrder: c.productionOrder, outputs: outputs,
-                      operation: c.operation, workCenter: c.workCenter, by: c.by, at: c.at)
+        LotTrace.Link(
+            lot: c.lot,
+            item: c.item,
+            quantity: c.quantity,
+            productionOrder: c.productionOrder,
+            outputs: outputs,
+            operation: c.operation,
+            workCenter: c.workCenter,
+            by: c.by,
+            at: c.at
+        )
     }
 
     mutating func addOrder(_ id: ProductionOrder.ID) {
@@ -322,12 +373,28 @@ private struct Tracer {
             if opWorkCenters.isEmpty, let wc = op.workCenter { opWorkCenters.append(wc) }
             for wc in opWorkCenters where !workCenters.contains(wc) { workCenters.append(wc) }
             for who in opOperators where !operators.contains(who) { operators.append(who) }
-            operations.append(LotTrace.TracedOperation(
-                sequence: op.sequence, name: op.name, status: op.status, workCenters: opWorkCenters, operators: opOperators,
-                startedAt: op.startedAt, completedAt: op.completedAt))
+            operations.append(
+                LotTrace.TracedOperation(
+                    sequence: op.sequence,
+                    name: op.name,
+                    status: op.status,
+                    workCenters: opWorkCenters,
+                    operators: opOperators,
+                    startedAt: op.startedAt,
+                    completedAt: op.completedAt
+                )
+            )
         }
-        result.orders.append(LotTrace.TracedOrder(
-            id: order.id, item: order.item, quantity: order.quantity, status: order.status, workCenters: workCenters,
-            operators: operators, operations: operations))
+        result.orders.append(
+            LotTrace.TracedOrder(
+                id: order.id,
+                item: order.item,
+                quantity: order.quantity,
+                status: order.status,
+                workCenters: workCenters,
+                operators: operators,
+                operations: operations
+            )
+        )
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one JSON dialect of Takt: ISO 8601 dates in UTC with whole seconds, sorted keys.
 ///
@@ -24,7 +24,9 @@ public enum TaktJSON {
             let text = try c.decode(String.self)
             guard let date = parseDate(text) else {
                 throw DecodingError.dataCorruptedError(
-                    in: c, debugDescription: "expected an ISO 8601 date such as 2026-11-24T08:30:00Z or 2026-11-24, got '\(text)'")
+                    in: c,
+                    debugDescription: "expected an ISO 8601 date such as 2026-11-24T08:30:00Z or 2026-11-24, got '\(text)'"
+                )
             }
             return date
         }
@@ -73,7 +75,8 @@ public enum TaktJSON {
         guard day <= days else { return false }
         if b.count == 10 { return true }
         guard at(10, 84), let hour = digits(11, 2), at(13, 58), let minute = digits(14, 2), at(16, 58), let second = digits(17, 2),
-              hour < 24, minute < 60, second < 60 else { return false }
+            hour < 24, minute < 60, second < 60
+        else { return false }
         var i = 19
         if at(i, 46) {
             i += 1

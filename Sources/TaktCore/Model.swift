@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // MARK: - Identity
 
@@ -91,7 +91,8 @@ public enum WorkCenterKind: String, Codable, Sendable, CaseIterable {
 }
 
 public enum Weekday: Int, Codable, Sendable, CaseIterable, Comparable {
-    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+    case monday = 1
+    case tuesday, wednesday, thursday, friday, saturday, sunday
     public static func < (l: Weekday, r: Weekday) -> Bool { l.rawValue < r.rawValue }
 }
 
@@ -166,8 +167,15 @@ public struct WorkCenter: Codable, Sendable, Hashable, Identifiable {
     public var setupTransitions: [SetupTransition]
 
     public init(
-        id: ID, name: String, site: Site.ID, kind: WorkCenterKind, capacity: Int = 1, shifts: [Shift] = [],
-        plannedDowntime: [Downtime] = [], setupFamilies: [String] = [], defaultChangeoverMinutes: Double = 0,
+        id: ID,
+        name: String,
+        site: Site.ID,
+        kind: WorkCenterKind,
+        capacity: Int = 1,
+        shifts: [Shift] = [],
+        plannedDowntime: [Downtime] = [],
+        setupFamilies: [String] = [],
+        defaultChangeoverMinutes: Double = 0,
         setupTransitions: [SetupTransition] = []
     ) {
         self.id = id
@@ -184,7 +192,9 @@ public struct WorkCenter: Codable, Sendable, Hashable, Identifiable {
 }
 
 public enum LocationKind: String, Codable, Sendable, CaseIterable {
-    case store, receiving, lineSide = "line-side", shipping, quarantine
+    case store, receiving
+    case lineSide = "line-side"
+    case shipping, quarantine
 }
 
 public struct Location: Codable, Sendable, Hashable, Identifiable {
@@ -210,11 +220,19 @@ public struct Location: Codable, Sendable, Hashable, Identifiable {
 // MARK: - Products
 
 public enum ItemKind: String, Codable, Sendable, CaseIterable {
-    case purchased, semiFinished = "semi-finished", finished
+    case purchased
+    case semiFinished = "semi-finished"
+    case finished
 }
 
 public enum UnitOfMeasure: String, Codable, Sendable, CaseIterable {
-    case each = "ea", kilogram = "kg", gram = "g", meter = "m", liter = "l", squareMeter = "m2", piece = "pc"
+    case each = "ea"
+    case kilogram = "kg"
+    case gram = "g"
+    case meter = "m"
+    case liter = "l"
+    case squareMeter = "m2"
+    case piece = "pc"
 }
 
 public struct Item: Codable, Sendable, Hashable, Identifiable {
@@ -286,8 +304,13 @@ public struct RoutingOperation: Codable, Sendable, Hashable {
     /// When true, the next operation and the order's completion wait for a passed inspection of this one.
     public var inspectionRequired: Bool
     public init(
-        sequence: Int, name: String, workCenters: [EligibleWorkCenter], requiredSkill: Skill.ID? = nil,
-        workInstruction: WorkInstruction.ID? = nil, setupFamily: String? = nil, transferBatch: Double? = nil,
+        sequence: Int,
+        name: String,
+        workCenters: [EligibleWorkCenter],
+        requiredSkill: Skill.ID? = nil,
+        workInstruction: WorkInstruction.ID? = nil,
+        setupFamily: String? = nil,
+        transferBatch: Double? = nil,
         inspectionRequired: Bool = false
     ) {
         self.sequence = sequence
@@ -305,13 +328,15 @@ extension RoutingOperation {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            sequence: try c.decode(Int.self, forKey: .sequence), name: try c.decode(String.self, forKey: .name),
+            sequence: try c.decode(Int.self, forKey: .sequence),
+            name: try c.decode(String.self, forKey: .name),
             workCenters: try c.decode([EligibleWorkCenter].self, forKey: .workCenters),
             requiredSkill: try c.decodeIfPresent(Skill.ID.self, forKey: .requiredSkill),
             workInstruction: try c.decodeIfPresent(WorkInstruction.ID.self, forKey: .workInstruction),
             setupFamily: try c.decodeIfPresent(String.self, forKey: .setupFamily),
             transferBatch: try c.decodeIfPresent(Double.self, forKey: .transferBatch),
-            inspectionRequired: try c.decodeIfPresent(Bool.self, forKey: .inspectionRequired) ?? false)
+            inspectionRequired: try c.decodeIfPresent(Bool.self, forKey: .inspectionRequired) ?? false
+        )
     }
 }
 
@@ -383,7 +408,9 @@ public struct SalesOrder: Codable, Sendable, Hashable, Identifiable {
 }
 
 public enum ProductionOrderStatus: String, Codable, Sendable, CaseIterable {
-    case planned, released, inProgress = "in-progress", completed, cancelled
+    case planned, released
+    case inProgress = "in-progress"
+    case completed, cancelled
     public var isTerminal: Bool { self == .completed || self == .cancelled }
 }
 
@@ -413,9 +440,18 @@ public struct ProductionOrder: Codable, Sendable, Hashable, Identifiable {
     public var completedAt: Date?
     public var cancelReason: String?
     public init(
-        id: ID, item: Item.ID, quantity: Double, routing: Routing.ID, dueDate: Date, priority: Int = 3,
-        status: ProductionOrderStatus = .planned, pegging: Pegging? = nil, createdAt: Date, releasedAt: Date? = nil,
-        completedAt: Date? = nil, cancelReason: String? = nil
+        id: ID,
+        item: Item.ID,
+        quantity: Double,
+        routing: Routing.ID,
+        dueDate: Date,
+        priority: Int = 3,
+        status: ProductionOrderStatus = .planned,
+        pegging: Pegging? = nil,
+        createdAt: Date,
+        releasedAt: Date? = nil,
+        completedAt: Date? = nil,
+        cancelReason: String? = nil
     ) {
         self.id = id
         self.item = item
@@ -435,7 +471,9 @@ public struct ProductionOrder: Codable, Sendable, Hashable, Identifiable {
 // MARK: - Material
 
 public enum LotStatus: String, Codable, Sendable, CaseIterable {
-    case available, onHold = "on-hold", quarantine, consumed, shipped, scrapped
+    case available
+    case onHold = "on-hold"
+    case quarantine, consumed, shipped, scrapped
     /// Sent back to the supplier (a nonconformance disposition); no longer in stock.
     case returned
 }
@@ -456,8 +494,15 @@ public struct Lot: Codable, Sendable, Hashable, Identifiable {
     /// The supplier's delivery note the lot arrived with (received lots only).
     public var deliveryNote: String?
     public init(
-        id: ID, item: Item.ID, quantity: Double, location: Location.ID, status: LotStatus = .available,
-        supplierLot: String? = nil, supplier: String? = nil, productionOrder: ProductionOrder.ID? = nil, createdAt: Date,
+        id: ID,
+        item: Item.ID,
+        quantity: Double,
+        location: Location.ID,
+        status: LotStatus = .available,
+        supplierLot: String? = nil,
+        supplier: String? = nil,
+        productionOrder: ProductionOrder.ID? = nil,
+        createdAt: Date,
         deliveryNote: String? = nil
     ) {
         self.id = id
@@ -484,10 +529,12 @@ extension User {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
             roles: try c.decode([Role].self, forKey: .roles),
             certifications: try c.decodeIfPresent([Certification].self, forKey: .certifications) ?? [],
-            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true)
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        )
     }
 }
 
@@ -495,8 +542,10 @@ extension Site {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
-            timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC")
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            timeZone: try c.decodeIfPresent(String.self, forKey: .timeZone) ?? "UTC"
+        )
     }
 }
 
@@ -504,14 +553,17 @@ extension WorkCenter {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
-            site: try c.decode(Site.ID.self, forKey: .site), kind: try c.decode(WorkCenterKind.self, forKey: .kind),
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            site: try c.decode(Site.ID.self, forKey: .site),
+            kind: try c.decode(WorkCenterKind.self, forKey: .kind),
             capacity: try c.decodeIfPresent(Int.self, forKey: .capacity) ?? 1,
             shifts: try c.decodeIfPresent([Shift].self, forKey: .shifts) ?? [],
             plannedDowntime: try c.decodeIfPresent([Downtime].self, forKey: .plannedDowntime) ?? [],
             setupFamilies: try c.decodeIfPresent([String].self, forKey: .setupFamilies) ?? [],
             defaultChangeoverMinutes: try c.decodeIfPresent(Double.self, forKey: .defaultChangeoverMinutes) ?? 0,
-            setupTransitions: try c.decodeIfPresent([SetupTransition].self, forKey: .setupTransitions) ?? [])
+            setupTransitions: try c.decodeIfPresent([SetupTransition].self, forKey: .setupTransitions) ?? []
+        )
     }
 }
 
@@ -519,9 +571,11 @@ extension Item {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
             kind: try c.decode(ItemKind.self, forKey: .kind),
-            unit: try c.decodeIfPresent(UnitOfMeasure.self, forKey: .unit) ?? .each)
+            unit: try c.decodeIfPresent(UnitOfMeasure.self, forKey: .unit) ?? .each
+        )
     }
 }
 
@@ -529,9 +583,11 @@ extension BOMComponent {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            item: try c.decode(Item.ID.self, forKey: .item), quantity: try c.decode(Double.self, forKey: .quantity),
+            item: try c.decode(Item.ID.self, forKey: .item),
+            quantity: try c.decode(Double.self, forKey: .quantity),
             substitutes: try c.decodeIfPresent([Item.ID].self, forKey: .substitutes) ?? [],
-            operation: try c.decodeIfPresent(Int.self, forKey: .operation))
+            operation: try c.decodeIfPresent(Int.self, forKey: .operation)
+        )
     }
 }
 
@@ -539,7 +595,9 @@ extension Customer {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
-            priority: try c.decodeIfPresent(Int.self, forKey: .priority) ?? 3)
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            priority: try c.decodeIfPresent(Int.self, forKey: .priority) ?? 3
+        )
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Overall equipment effectiveness per ISO 22400-2, computed from the execution record: the machine-state
 // history of a work center gives its times, the production reports booked there its quantities, and its
@@ -114,8 +114,14 @@ public struct OEEReport: Codable, Sendable, Hashable {
         public var reworkIdealMinutes: Double
 
         public init(
-            down: [DownLoss] = [], setupMinutes: Double = 0, idleMinutes: Double = 0, noStateMinutes: Double = 0,
-            speedLossMinutes: Double = 0, slowMinutes: Double = 0, scrap: [ScrapLoss] = [], reworkQuantity: Double = 0,
+            down: [DownLoss] = [],
+            setupMinutes: Double = 0,
+            idleMinutes: Double = 0,
+            noStateMinutes: Double = 0,
+            speedLossMinutes: Double = 0,
+            slowMinutes: Double = 0,
+            scrap: [ScrapLoss] = [],
+            reworkQuantity: Double = 0,
             reworkIdealMinutes: Double = 0
         ) {
             self.down = down
@@ -159,12 +165,28 @@ public struct OEEReport: Codable, Sendable, Hashable {
     }
 
     public init(
-        workCenter: WorkCenter.ID, from: Date, to: Date, shift: String? = nil, plannedBusyTime: Double = 0,
-        actualProductionTime: Double = 0, setupTime: Double = 0, downTime: Double = 0, idleTime: Double = 0,
-        unplannedProductionTime: Double = 0, producedQuantity: Double = 0, goodQuantity: Double = 0,
-        scrapQuantity: Double = 0, reworkQuantity: Double = 0, idealProductionTime: Double = 0, machineCount: Double? = nil,
-        availability: Double? = nil, performance: Double? = nil, quality: Double? = nil, oee: Double? = nil,
-        dataIssues: [DataIssue] = [], losses: Losses = Losses()
+        workCenter: WorkCenter.ID,
+        from: Date,
+        to: Date,
+        shift: String? = nil,
+        plannedBusyTime: Double = 0,
+        actualProductionTime: Double = 0,
+        setupTime: Double = 0,
+        downTime: Double = 0,
+        idleTime: Double = 0,
+        unplannedProductionTime: Double = 0,
+        producedQuantity: Double = 0,
+        goodQuantity: Double = 0,
+        scrapQuantity: Double = 0,
+        reworkQuantity: Double = 0,
+        idealProductionTime: Double = 0,
+        machineCount: Double? = nil,
+        availability: Double? = nil,
+        performance: Double? = nil,
+        quality: Double? = nil,
+        oee: Double? = nil,
+        dataIssues: [DataIssue] = [],
+        losses: Losses = Losses()
     ) {
         self.workCenter = workCenter
         self.from = from
@@ -260,8 +282,10 @@ extension PlantState {
             let start = max(from, occurrence.start)
             let end = min(to, occurrence.end)
             // This shift's own time minus planned downtime — not the union with other shifts that overlap it.
-            let downtime = ShiftCalendar.merged(wc.plannedDowntime.filter { $0.start < end && $0.end > start && $0.start < $0.end }
-                .map { DateInterval(start: $0.start, end: $0.end) })
+            let downtime = ShiftCalendar.merged(
+                wc.plannedDowntime.filter { $0.start < end && $0.end > start && $0.start < $0.end }
+                    .map { DateInterval(start: $0.start, end: $0.end) }
+            )
             let planned = ShiftCalendar.subtracting(downtime, from: [DateInterval(start: start, end: end)])
             return oeeReport(wc, from: start, to: end, shift: occurrence.name, planned: planned)
         }
@@ -279,8 +303,9 @@ extension PlantState {
         func work() -> (all: [DateInterval], planned: [DateInterval]) {
             if let w = workTimes { return w }
             let all = workIntervals(on: wc.id, until: to)
-            workTimes = (all, Self.intersection(planned, all))
-            return workTimes!
+            let times = (all: all, planned: Self.intersection(planned, all))
+            workTimes = times
+            return times
         }
         var down: [String?: (minutes: Double, stops: Int)] = [:]
         var p = 0  // first planned interval that may overlap the current stretch
@@ -318,7 +343,8 @@ extension PlantState {
             if change?.state == .running {
                 report.unplannedProductionTime += (end.timeIntervalSince(start) - inside) / 60
             } else if change?.state == .slow {
-                report.unplannedProductionTime += (Self.seconds(of: work().all, from: start, to: end) - Self.seconds(of: work().planned, from: start, to: end)) / 60
+                report.unplannedProductionTime +=
+                    (Self.seconds(of: work().all, from: start, to: end) - Self.seconds(of: work().planned, from: start, to: end)) / 60
             }
         }
         var i = history.partitioningIndex { $0.at > from }  // first change after `from`
@@ -383,14 +409,25 @@ extension PlantState {
     /// The flaws in `report`'s record that make a KPI meaningless, in words.
     func dataIssues(of report: OEEReport, workCenter: WorkCenter.ID) -> [OEEReport.DataIssue] {
         var issues: [OEEReport.DataIssue] = []
-        let outside = report.unplannedProductionTime > 0.5
+        let outside =
+            report.unplannedProductionTime > 0.5
             ? "; \(minutes(report.unplannedProductionTime)) of production were recorded outside planned time, which no KPI counts" : ""
         if report.producedQuantity > 0 && report.actualProductionTime <= 0 {
-            issues.append(.init(rule: OEEReport.quantityWithoutProductionTime,
-                                message: "\(quantity(report.producedQuantity)) units (\(minutes(report.idealProductionTime)) of ideal time) were booked at \(workCenter), but no production time was recorded in its planned time\(outside); the machine states do not show when it produced, so performance and OEE cannot be computed"))
+            issues.append(
+                .init(
+                    rule: OEEReport.quantityWithoutProductionTime,
+                    message:
+                        "\(quantity(report.producedQuantity)) units (\(minutes(report.idealProductionTime)) of ideal time) were booked at \(workCenter), but no production time was recorded in its planned time\(outside); the machine states do not show when it produced, so performance and OEE cannot be computed"
+                )
+            )
         } else if let p = report.performance, p > 1 + OEEReport.performanceTolerance {
-            issues.append(.init(rule: OEEReport.performanceAboveIdeal,
-                                message: "the units booked at \(workCenter) need \(minutes(report.idealProductionTime)) at the routing's ideal rate, but only \(minutes(report.actualProductionTime)) of production time were recorded in planned time (\(String(format: "%.1f", p)) times the ideal rate)\(outside); the machine states, the booked quantities or the routing's run time per unit are wrong, so performance and OEE are not shown"))
+            issues.append(
+                .init(
+                    rule: OEEReport.performanceAboveIdeal,
+                    message:
+                        "the units booked at \(workCenter) need \(minutes(report.idealProductionTime)) at the routing's ideal rate, but only \(minutes(report.actualProductionTime)) of production time were recorded in planned time (\(String(format: "%.1f", p)) times the ideal rate)\(outside); the machine states, the booked quantities or the routing's run time per unit are wrong, so performance and OEE are not shown"
+                )
+            )
         }
         return issues
     }
@@ -419,9 +456,11 @@ extension PlantState {
     /// Both lists sorted and merged; their common time, sorted and merged.
     static func intersection(_ a: [DateInterval], _ b: [DateInterval]) -> [DateInterval] {
         var out: [DateInterval] = []
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < a.count, j < b.count {
-            let start = max(a[i].start, b[j].start), end = min(a[i].end, b[j].end)
+            let start = max(a[i].start, b[j].start)
+            let end = min(a[i].end, b[j].end)
             if start < end { out.append(DateInterval(start: start, end: end)) }
             if a[i].end < b[j].end { i += 1 } else { j += 1 }
         }

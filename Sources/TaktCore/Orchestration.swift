@@ -16,8 +16,12 @@ extension PlantState {
             v.check(Set(ids).count == ids.count, "actions", "unique", "action IDs must be unique within an exception")
             for (i, a) in e.actions.enumerated() {
                 v.check(!a.id.isEmpty, "actions[\(i)].id", "required", "actions[\(i)].id is required")
-                v.check(a.status == .proposed && a.decisions.isEmpty, "actions[\(i)].status", "proposed",
-                        "a new exception's actions must be proposed and undecided")
+                v.check(
+                    a.status == .proposed && a.decisions.isEmpty,
+                    "actions[\(i)].status",
+                    "proposed",
+                    "a new exception's actions must be proposed and undecided"
+                )
             }
             try v.throwIfAny()
             if let source = e.sourceSequence, let existing = exceptionBySource[source] {
@@ -26,7 +30,8 @@ extension PlantState {
             // One subject, one exception: an open one nobody has decided on yet is assessed again in place (an outcome a person
             // asks for is their own exception each time).
             if e.request == nil, let open = exceptions.values.filter({ $0.subject == e.subject && $0.status == .open }).min(by: { $0.id < $1.id }),
-               open.actions.allSatisfy({ $0.decisions.isEmpty }) {
+                open.actions.allSatisfy({ $0.decisions.isEmpty })
+            {
                 e.id = open.id
                 e.status = .open
                 e.verifications = open.verifications
@@ -50,7 +55,11 @@ extension PlantState {
             let approving = if case .approveAction = command { true } else { false }
             let (exception, action) = try exceptionAction(d)
             guard exception.status == .open else {
-                throw .conflict("exception", "status", "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions take decisions")
+                throw .conflict(
+                    "exception",
+                    "status",
+                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions take decisions"
+                )
             }
             guard action.status == .proposed else {
                 throw .conflict("action", "status", "action '\(action.id)' of '\(exception.id)' is already \(action.status.rawValue)")
@@ -71,18 +80,35 @@ extension PlantState {
             let needed = pending.isEmpty ? [Role.planner, .supervisor] : pending
             guard let role = user.has(.admin) ? needed.first : needed.first(where: { user.has($0) }) else {
                 let names = needed.map(\.rawValue).joined(separator: " or ")
-                throw .forbidden("action", "approval-role",
-                                 "'\(action.title)' needs approval by \(names); \(user.name) has the roles \(user.roles.map(\.rawValue).sorted().joined(separator: ", "))")
+                throw .forbidden(
+                    "action",
+                    "approval-role",
+                    "'\(action.title)' needs approval by \(names); \(user.name) has the roles \(user.roles.map(\.rawValue).sorted().joined(separator: ", "))"
+                )
             }
             let record = ApprovalRecord(role: role, user: actor, approved: approving, comment: d.comment, at: now)
-            if !approving { return [.actionRejected(ActionDecided(exception: d.exception, action: d.action, decision: record, fullyApproved: false))] }
-            return [.actionApproved(ActionDecided(exception: d.exception, action: d.action, decision: record,
-                                                  fullyApproved: pending.filter { $0 != role }.isEmpty))]
+            if !approving {
+                return [.actionRejected(ActionDecided(exception: d.exception, action: d.action, decision: record, fullyApproved: false))]
+            }
+            return [
+                .actionApproved(
+                    ActionDecided(
+                        exception: d.exception,
+                        action: d.action,
+                        decision: record,
+                        fullyApproved: pending.filter { $0 != role }.isEmpty
+                    )
+                )
+            ]
 
         case .recordActionExecution(let x):
             let (exception, action) = try exceptionAction(DecideAction(exception: x.exception, action: x.action))
             guard exception.status == .executing, action.status == .approved else {
-                throw .conflict("action", "status", "action '\(action.id)' of '\(exception.id)' is \(action.status.rawValue), not approved and waiting")
+                throw .conflict(
+                    "action",
+                    "status",
+                    "action '\(action.id)' of '\(exception.id)' is \(action.status.rawValue), not approved and waiting"
+                )
             }
             return [.actionExecuted(x)]
 
@@ -96,9 +122,15 @@ extension PlantState {
         case .dismissException(let d):
             guard let exception = exceptions[d.exception] else { throw .notFound("exception", "exception '\(d.exception)' does not exist") }
             guard exception.status == .open else {
-                throw .conflict("exception", "status", "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions can be dismissed")
+                throw .conflict(
+                    "exception",
+                    "status",
+                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions can be dismissed"
+                )
             }
-            guard !d.reason.trimmingCharacters(in: .whitespaces).isEmpty else { throw .invalid("reason", "required", "say why the exception is dismissed") }
+            guard !d.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw .invalid("reason", "required", "say why the exception is dismissed")
+            }
             return [.exceptionDismissed(ExceptionDismissed(exception: d.exception, reason: d.reason, by: actor, at: now))]
 
         case .definePlaybook(var p):
@@ -118,7 +150,12 @@ extension PlantState {
 
         case .reportOperationDelay(let r):
             var v = Validator()
-            v.check(r.extraMinutes > 0 && r.extraMinutes <= 100_000, "extraMinutes", "range", "extraMinutes must be between 1 and 100000 (got \(r.extraMinutes))")
+            v.check(
+                r.extraMinutes > 0 && r.extraMinutes <= 100_000,
+                "extraMinutes",
+                "range",
+                "extraMinutes must be between 1 and 100000 (got \(r.extraMinutes))"
+            )
             v.check(!r.reason.trimmingCharacters(in: .whitespaces).isEmpty, "reason", "required", "say why the operation runs late")
             try v.throwIfAny()
             guard let po = productionOrders[r.productionOrder] else {
@@ -129,8 +166,18 @@ extension PlantState {
                 throw .notFound("sequence", "production order '\(po.id)' has no operation \(r.sequence)")
             }
             guard op.status != .completed else { throw .conflict("sequence", "status", "operation \(r.sequence) of '\(po.id)' is already completed") }
-            return [.operationDelayReported(OperationDelayReported(
-                productionOrder: r.productionOrder, sequence: r.sequence, extraMinutes: r.extraMinutes, reason: r.reason, by: actor, at: now))]
+            return [
+                .operationDelayReported(
+                    OperationDelayReported(
+                        productionOrder: r.productionOrder,
+                        sequence: r.sequence,
+                        extraMinutes: r.extraMinutes,
+                        reason: r.reason,
+                        by: actor,
+                        at: now
+                    )
+                )
+            ]
 
         case .scheduleOvertime(var o):
             var v = Validator()
@@ -236,7 +283,8 @@ extension PlantState {
     }
 
     private mutating func updateAction(_ exception: PlantException.ID, _ action: String, _ change: (inout ProposedAction) -> Void) {
-        guard let i = exceptions[exception]?.actions.firstIndex(where: { $0.id == action }) else { return }
-        change(&exceptions[exception]!.actions[i])
+        guard var found = exceptions[exception], let i = found.actions.firstIndex(where: { $0.id == action }) else { return }
+        change(&found.actions[i])
+        exceptions[exception] = found
     }
 }

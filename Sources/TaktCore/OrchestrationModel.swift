@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The orchestrator's vocabulary: exceptions with their impact and ranked actions, approvals, playbooks,
 // outcome requests. The analysis that fills these values lives in TaktOrchestration; the core only records
@@ -71,10 +71,23 @@ public struct Disruption: Codable, Sendable, Hashable {
     /// The parts of a compound disruption, else the disruption itself.
     public var components: [Disruption] { parts ?? [self] }
     public init(
-        kind: DisruptionKind, workCenter: WorkCenter.ID? = nil, from: Date, until: Date? = nil, rateFactor: Double? = nil,
-        productionOrder: ProductionOrder.ID? = nil, sequence: Int? = nil, extraMinutes: Int? = nil, item: Item.ID? = nil,
-        lots: [Lot.ID] = [], quantity: Double? = nil, person: User.ID? = nil, salesOrder: SalesOrder.ID? = nil, line: Int? = nil,
-        date: Date? = nil, operations: [OperationRef]? = nil, orders: [ProductionOrder.ID]? = nil
+        kind: DisruptionKind,
+        workCenter: WorkCenter.ID? = nil,
+        from: Date,
+        until: Date? = nil,
+        rateFactor: Double? = nil,
+        productionOrder: ProductionOrder.ID? = nil,
+        sequence: Int? = nil,
+        extraMinutes: Int? = nil,
+        item: Item.ID? = nil,
+        lots: [Lot.ID] = [],
+        quantity: Double? = nil,
+        person: User.ID? = nil,
+        salesOrder: SalesOrder.ID? = nil,
+        line: Int? = nil,
+        date: Date? = nil,
+        operations: [OperationRef]? = nil,
+        orders: [ProductionOrder.ID]? = nil
     ) {
         self.kind = kind
         self.workCenter = workCenter
@@ -128,8 +141,14 @@ public struct PlanKPIs: Codable, Sendable, Hashable {
     /// Operations whose start or work center differs from the published schedule (or the undisturbed plan).
     public var movedOperations: Int
     public init(
-        lateOrders: Int = 0, totalLatenessMinutes: Int = 0, weightedTardinessMinutes: Double = 0, lateCustomerLines: Int = 0,
-        customerLatenessMinutes: Int = 0, overtimeMinutes: Int = 0, setupMinutes: Int = 0, movedOperations: Int = 0
+        lateOrders: Int = 0,
+        totalLatenessMinutes: Int = 0,
+        weightedTardinessMinutes: Double = 0,
+        lateCustomerLines: Int = 0,
+        customerLatenessMinutes: Int = 0,
+        overtimeMinutes: Int = 0,
+        setupMinutes: Int = 0,
+        movedOperations: Int = 0
     ) {
         self.lateOrders = lateOrders
         self.totalLatenessMinutes = totalLatenessMinutes
@@ -156,8 +175,16 @@ public struct OperationMove: Codable, Sendable, Hashable {
     /// newStart − plannedStart in minutes.
     public var shiftMinutes: Int
     public init(
-        productionOrder: ProductionOrder.ID, sequence: Int, name: String, workCenter: WorkCenter.ID, fromWorkCenter: WorkCenter.ID,
-        plannedStart: Date, newStart: Date, plannedEnd: Date, newEnd: Date, shiftMinutes: Int
+        productionOrder: ProductionOrder.ID,
+        sequence: Int,
+        name: String,
+        workCenter: WorkCenter.ID,
+        fromWorkCenter: WorkCenter.ID,
+        plannedStart: Date,
+        newStart: Date,
+        plannedEnd: Date,
+        newEnd: Date,
+        shiftMinutes: Int
     ) {
         self.productionOrder = productionOrder
         self.sequence = sequence
@@ -188,8 +215,16 @@ public struct OrderLateness: Codable, Sendable, Hashable {
     /// Minutes later than planned.
     public var changeMinutes: Int
     public init(
-        productionOrder: ProductionOrder.ID, salesOrder: SalesOrder.ID? = nil, line: Int? = nil, customer: Customer.ID? = nil,
-        priority: Int, dueDate: Date, plannedCompletion: Date, predictedCompletion: Date, lateMinutes: Int, changeMinutes: Int
+        productionOrder: ProductionOrder.ID,
+        salesOrder: SalesOrder.ID? = nil,
+        line: Int? = nil,
+        customer: Customer.ID? = nil,
+        priority: Int,
+        dueDate: Date,
+        plannedCompletion: Date,
+        predictedCompletion: Date,
+        lateMinutes: Int,
+        changeMinutes: Int
     ) {
         self.productionOrder = productionOrder
         self.salesOrder = salesOrder
@@ -259,8 +294,11 @@ public struct AffectedRefs: Codable, Sendable, Hashable {
     public var workCenters: [WorkCenter.ID]
     public var people: [User.ID]
     public init(
-        productionOrders: [ProductionOrder.ID] = [], salesOrders: [SalesOrder.ID] = [], lots: [Lot.ID] = [],
-        workCenters: [WorkCenter.ID] = [], people: [User.ID] = []
+        productionOrders: [ProductionOrder.ID] = [],
+        salesOrders: [SalesOrder.ID] = [],
+        lots: [Lot.ID] = [],
+        workCenters: [WorkCenter.ID] = [],
+        people: [User.ID] = []
     ) {
         self.productionOrders = productionOrders
         self.salesOrders = salesOrders
@@ -288,8 +326,14 @@ public struct Impact: Codable, Sendable, Hashable {
     /// assumed where the plant does not know (an end nobody reported); nil for none.
     public var assumptions: [String]?
     public init(
-        baseline: PlanKPIs, predicted: PlanKPIs, operations: [OperationMove] = [], orders: [OrderLateness] = [],
-        stagingTasks: [StagingMove] = [], labour: [LabourShortfall] = [], checksDue: [CheckDue] = [], affected: AffectedRefs = AffectedRefs()
+        baseline: PlanKPIs,
+        predicted: PlanKPIs,
+        operations: [OperationMove] = [],
+        orders: [OrderLateness] = [],
+        stagingTasks: [StagingMove] = [],
+        labour: [LabourShortfall] = [],
+        checksDue: [CheckDue] = [],
+        affected: AffectedRefs = AffectedRefs()
     ) {
         self.baseline = baseline
         self.predicted = predicted
@@ -397,8 +441,18 @@ public struct ProposedAction: Codable, Sendable, Hashable, Identifiable {
     /// What the action is about, for verification: the orders whose figures it predicts, and those figures.
     public var scope: ActionScope?
     public init(
-        id: String, title: String, steps: [ActionStep], predicted: PlanKPIs, effect: String, cost: Double, costTerms: [CostTerm],
-        rank: Int, rationale: String, approvals: [Role], decisions: [ApprovalRecord] = [], status: ActionStatus = .proposed,
+        id: String,
+        title: String,
+        steps: [ActionStep],
+        predicted: PlanKPIs,
+        effect: String,
+        cost: Double,
+        costTerms: [CostTerm],
+        rank: Int,
+        rationale: String,
+        approvals: [Role],
+        decisions: [ApprovalRecord] = [],
+        status: ActionStatus = .proposed,
         schedule: PublishedSchedule? = nil
     ) {
         self.id = id
@@ -537,11 +591,30 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     /// Electronic signatures given on this exception's actions (where the approval policy marks them signed), oldest first.
     public var signatures: [ElectronicSignature]?
     public init(
-        id: ID, kind: DisruptionKind, title: String, subject: String, disruption: Disruption, sourceSequence: Int64? = nil,
-        sourceEvent: String? = nil, request: OutcomeRequest? = nil, requestText: String? = nil, playbook: Playbook.ID? = nil,
-        playbookVersion: Int? = nil, raisedAt: Date, raisedBy: User.ID? = nil, severity: ExceptionSeverity, functions: [PlantFunction],
-        causeChain: [CauseLink], impact: Impact, actions: [ProposedAction], tasks: [ExceptionTask] = [], notify: [Role] = [],
-        status: ExceptionStatus = .open, verifications: [Verification] = [], supersededBy: ID? = nil, dismissReason: String? = nil,
+        id: ID,
+        kind: DisruptionKind,
+        title: String,
+        subject: String,
+        disruption: Disruption,
+        sourceSequence: Int64? = nil,
+        sourceEvent: String? = nil,
+        request: OutcomeRequest? = nil,
+        requestText: String? = nil,
+        playbook: Playbook.ID? = nil,
+        playbookVersion: Int? = nil,
+        raisedAt: Date,
+        raisedBy: User.ID? = nil,
+        severity: ExceptionSeverity,
+        functions: [PlantFunction],
+        causeChain: [CauseLink],
+        impact: Impact,
+        actions: [ProposedAction],
+        tasks: [ExceptionTask] = [],
+        notify: [Role] = [],
+        status: ExceptionStatus = .open,
+        verifications: [Verification] = [],
+        supersededBy: ID? = nil,
+        dismissReason: String? = nil,
         actionNotes: [String]? = nil
     ) {
         self.id = id
@@ -601,20 +674,32 @@ public enum OutcomeRequest: Codable, Sendable, Hashable {
         let kind = try c.decode(String.self, forKey: .kind)
         switch kind {
         case "expedite-sales-order":
-            self = .expediteSalesOrder(salesOrder: try c.decode(SalesOrder.ID.self, forKey: .salesOrder),
-                                       line: try c.decodeIfPresent(Int.self, forKey: .line), date: try c.decode(Date.self, forKey: .date))
+            self = .expediteSalesOrder(
+                salesOrder: try c.decode(SalesOrder.ID.self, forKey: .salesOrder),
+                line: try c.decodeIfPresent(Int.self, forKey: .line),
+                date: try c.decode(Date.self, forKey: .date)
+            )
         case "rush-order":
-            self = .rushOrder(item: try c.decode(Item.ID.self, forKey: .item), quantity: try c.decode(Double.self, forKey: .quantity),
-                              date: try c.decode(Date.self, forKey: .date), customer: try c.decodeIfPresent(Customer.ID.self, forKey: .customer))
+            self = .rushOrder(
+                item: try c.decode(Item.ID.self, forKey: .item),
+                quantity: try c.decode(Double.self, forKey: .quantity),
+                date: try c.decode(Date.self, forKey: .date),
+                customer: try c.decodeIfPresent(Customer.ID.self, forKey: .customer)
+            )
         case "take-down":
-            self = .takeDown(workCenter: try c.decode(WorkCenter.ID.self, forKey: .workCenter), from: try c.decode(Date.self, forKey: .from),
-                             to: try c.decode(Date.self, forKey: .to))
+            self = .takeDown(
+                workCenter: try c.decode(WorkCenter.ID.self, forKey: .workCenter),
+                from: try c.decode(Date.self, forKey: .from),
+                to: try c.decode(Date.self, forKey: .to)
+            )
         case "cancel-order":
             self = .cancelOrder(order: try c.decode(String.self, forKey: .order))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .kind, in: c,
-                debugDescription: "kind '\(kind)' is not one of expedite-sales-order, rush-order, take-down, cancel-order")
+                forKey: .kind,
+                in: c,
+                debugDescription: "kind '\(kind)' is not one of expedite-sales-order, rush-order, take-down, cancel-order"
+            )
         }
     }
 
@@ -685,10 +770,21 @@ public struct Playbook: Codable, Sendable, Hashable, Identifiable {
     /// For disruptions without a known end: how long to assume it lasts (minutes).
     public var assumedDurationMinutes: Int?
     public init(
-        id: ID, name: String, description: String? = nil, version: Int = 1, enabled: Bool = true, event: String,
-        conditions: [PlaybookCondition] = [], exceptionKind: DisruptionKind, severity: ExceptionSeverity = .medium,
-        functions: [PlantFunction] = [], actions: [ActionKind] = [], tasks: [ExceptionTask] = [], notify: [Role] = [],
-        automatic: [ActionKind] = [], assumedDurationMinutes: Int? = nil
+        id: ID,
+        name: String,
+        description: String? = nil,
+        version: Int = 1,
+        enabled: Bool = true,
+        event: String,
+        conditions: [PlaybookCondition] = [],
+        exceptionKind: DisruptionKind,
+        severity: ExceptionSeverity = .medium,
+        functions: [PlantFunction] = [],
+        actions: [ActionKind] = [],
+        tasks: [ExceptionTask] = [],
+        notify: [Role] = [],
+        automatic: [ActionKind] = [],
+        assumedDurationMinutes: Int? = nil
     ) {
         self.id = id
         self.name = name

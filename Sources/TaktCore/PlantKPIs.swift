@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The plant's headline figures, each defined once (see docs/kpis.md): the on-time delivery forecast over every open
 // order that serves a due date, work in progress, open exceptions, holds, shortages and OEE by work center.
@@ -44,9 +44,20 @@ public struct DeliveryForecastEntry: Codable, Sendable, Hashable {
     public var verdict: DeliveryVerdict
     /// How the finish was found, or why there is none, in words.
     public var note: String?
-    public init(kind: Kind, salesOrder: SalesOrder.ID? = nil, line: Int? = nil, customer: Customer.ID? = nil,
-                productionOrders: [ProductionOrder.ID], item: Item.ID, quantity: Double, due: Date, finish: Date?, slackMinutes: Double?,
-                verdict: DeliveryVerdict, note: String?) {
+    public init(
+        kind: Kind,
+        salesOrder: SalesOrder.ID? = nil,
+        line: Int? = nil,
+        customer: Customer.ID? = nil,
+        productionOrders: [ProductionOrder.ID],
+        item: Item.ID,
+        quantity: Double,
+        due: Date,
+        finish: Date?,
+        slackMinutes: Double?,
+        verdict: DeliveryVerdict,
+        note: String?
+    ) {
         self.kind = kind
         self.salesOrder = salesOrder
         self.line = line
@@ -85,8 +96,20 @@ public struct DeliveryForecast: Codable, Sendable, Hashable {
     public var statement: String
     /// Every open entry, by due date, then sales order and line, then production order.
     public var entries: [DeliveryForecastEntry]
-    public init(at: Date, schedule: PublishedSchedule.ID?, counted: Int, onTime: Int, atRisk: Int, late: Int, notForecast: Int,
-                customerLines: Int, stockOrders: Int, onTimeRatio: Double?, statement: String, entries: [DeliveryForecastEntry]) {
+    public init(
+        at: Date,
+        schedule: PublishedSchedule.ID?,
+        counted: Int,
+        onTime: Int,
+        atRisk: Int,
+        late: Int,
+        notForecast: Int,
+        customerLines: Int,
+        stockOrders: Int,
+        onTimeRatio: Double?,
+        statement: String,
+        entries: [DeliveryForecastEntry]
+    ) {
         self.at = at
         self.schedule = schedule
         self.counted = counted
@@ -134,8 +157,20 @@ public struct PlantKPIs: Codable, Sendable, Hashable {
     public var oeeTo: Date
     /// OEE per work center over the window, by work center ID.
     public var oee: [OEEReport]
-    public init(at: Date, delivery: DeliveryForecast, ordersInProgress: Int, operationsRunning: Int, operationsPaused: Int, openExceptions: Int,
-                openExceptionsByFunction: [String: Int], activeHolds: Int, projectedShortages: Int, oeeFrom: Date, oeeTo: Date, oee: [OEEReport]) {
+    public init(
+        at: Date,
+        delivery: DeliveryForecast,
+        ordersInProgress: Int,
+        operationsRunning: Int,
+        operationsPaused: Int,
+        openExceptions: Int,
+        openExceptionsByFunction: [String: Int],
+        activeHolds: Int,
+        projectedShortages: Int,
+        oeeFrom: Date,
+        oeeTo: Date,
+        oee: [OEEReport]
+    ) {
         self.at = at
         self.delivery = delivery
         self.ordersInProgress = ordersInProgress
@@ -159,7 +194,8 @@ extension PlantState {
     public func kpis(now: Date, oeeFrom: Date? = nil, oeeTo: Date? = nil) -> PlantKPIs {
         let to = oeeTo ?? now
         let from = oeeFrom ?? to.addingTimeInterval(-Double(PlantKPIs.oeeDays) * 86_400)
-        var running = 0, paused = 0
+        var running = 0
+        var paused = 0
         for ops in operations.values {
             for op in ops {
                 if op.status == .running { running += 1 } else if op.status == .paused { paused += 1 }
@@ -169,11 +205,19 @@ extension PlantState {
         var byFunction: [String: Int] = [:]
         for e in open { for f in e.functions { byFunction[f.rawValue, default: 0] += 1 } }
         return PlantKPIs(
-            at: now, delivery: deliveryForecast(now: now),
+            at: now,
+            delivery: deliveryForecast(now: now),
             ordersInProgress: productionOrders.values.filter { $0.status == .inProgress }.count,
-            operationsRunning: running, operationsPaused: paused, openExceptions: open.count, openExceptionsByFunction: byFunction,
-            activeHolds: holds.values.filter { !$0.released }.count, projectedShortages: shortages.count,
-            oeeFrom: from, oeeTo: to, oee: workCenters.keys.sorted().compactMap { oee(workCenter: $0, from: from, to: to) })
+            operationsRunning: running,
+            operationsPaused: paused,
+            openExceptions: open.count,
+            openExceptionsByFunction: byFunction,
+            activeHolds: holds.values.filter { !$0.released }.count,
+            projectedShortages: shortages.count,
+            oeeFrom: from,
+            oeeTo: to,
+            oee: workCenters.keys.sorted().compactMap { oee(workCenter: $0, from: from, to: to) }
+        )
     }
 
     /// The on-time delivery forecast at `now` (see ``DeliveryForecast``).
@@ -222,27 +266,56 @@ extension PlantState {
         for so in salesOrders.values where so.status == .open {
             for line in so.lines where shippedQuantity(salesOrder: so.id, line: line.line) + 1e-9 < line.quantity {
                 let orders = (pegged["\(so.id.rawValue)#\(line.line)"] ?? []).sorted { $0.id < $1.id }
-                orders.forEach { servesOpenLine.insert($0.id) }
+                for order in orders { servesOpenLine.insert(order.id) }
                 let due = line.dueDate
                 var end: Date? = orders.isEmpty ? nil : .distantPast
                 var note: String? = orders.isEmpty ? "no production order is pegged to it" : nil
                 for po in orders {
                     let (f, why) = finish(po)
-                    if let f, let e = end { end = max(e, f) } else { end = nil; note = note ?? why }
+                    if let f, let e = end {
+                        end = max(e, f)
+                    } else {
+                        end = nil
+                        note = note ?? why
+                    }
                 }
                 if end != nil, orders.allSatisfy({ $0.status == .completed }) { note = "made, not yet shipped" }
                 let (verdict, slack) = judge(due: due, finish: end)
-                entries.append(DeliveryForecastEntry(kind: .customerLine, salesOrder: so.id, line: line.line, customer: so.customer,
-                                                     productionOrders: orders.map(\.id), item: line.item, quantity: line.quantity, due: due,
-                                                     finish: end, slackMinutes: slack, verdict: verdict, note: note))
+                entries.append(
+                    DeliveryForecastEntry(
+                        kind: .customerLine,
+                        salesOrder: so.id,
+                        line: line.line,
+                        customer: so.customer,
+                        productionOrders: orders.map(\.id),
+                        item: line.item,
+                        quantity: line.quantity,
+                        due: due,
+                        finish: end,
+                        slackMinutes: slack,
+                        verdict: verdict,
+                        note: note
+                    )
+                )
             }
         }
         // Open production orders that serve no open customer line: made to stock, against their own due date.
         for po in productionOrders.values where !po.status.isTerminal && !servesOpenLine.contains(po.id) {
             let (end, why) = finish(po)
             let (verdict, slack) = judge(due: po.dueDate, finish: end)
-            entries.append(DeliveryForecastEntry(kind: .stockOrder, productionOrders: [po.id], item: po.item, quantity: po.quantity,
-                                                 due: po.dueDate, finish: end, slackMinutes: slack, verdict: verdict, note: why))
+            entries.append(
+                DeliveryForecastEntry(
+                    kind: .stockOrder,
+                    productionOrders: [po.id],
+                    item: po.item,
+                    quantity: po.quantity,
+                    due: po.dueDate,
+                    finish: end,
+                    slackMinutes: slack,
+                    verdict: verdict,
+                    note: why
+                )
+            )
         }
         entries.sort {
             ($0.due, $0.salesOrder?.rawValue ?? "~", $0.line ?? 0, $0.productionOrders.first?.rawValue ?? "")
@@ -259,15 +332,28 @@ extension PlantState {
         let ratio = schedule != nil && !judged.isEmpty ? Double(onTime) / Double(judged.count) : nil
         var statement: String
         if let scheduleName {
-            statement = "\(onTime) of \(judged.count) on time: \(Self.plural(lines, "customer line")), \(Self.plural(judged.count - lines, "stock order")), by \(scheduleName)"
+            statement =
+                "\(onTime) of \(judged.count) on time: \(Self.plural(lines, "customer line")), \(Self.plural(judged.count - lines, "stock order")), by \(scheduleName)"
             if unforecast > 0 { statement += "; \(unforecast) not forecast (not in the schedule, or no production order)" }
         } else {
-            statement = "No schedule is published, so nothing is forecast: \(Self.plural(open.lines, "customer line")) and \(Self.plural(open.stock, "stock order")) are open"
+            statement =
+                "No schedule is published, so nothing is forecast: \(Self.plural(open.lines, "customer line")) and \(Self.plural(open.stock, "stock order")) are open"
             if late > 0 { statement += ", \(late) of them already late" }
         }
-        return DeliveryForecast(at: now, schedule: schedule?.id, counted: judged.count, onTime: onTime, atRisk: atRisk, late: late,
-                                notForecast: unforecast, customerLines: lines, stockOrders: judged.count - lines, onTimeRatio: ratio,
-                                statement: statement, entries: entries)
+        return DeliveryForecast(
+            at: now,
+            schedule: schedule?.id,
+            counted: judged.count,
+            onTime: onTime,
+            atRisk: atRisk,
+            late: late,
+            notForecast: unforecast,
+            customerLines: lines,
+            stockOrders: judged.count - lines,
+            onTimeRatio: ratio,
+            statement: statement,
+            entries: entries
+        )
     }
 
     static func plural(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }

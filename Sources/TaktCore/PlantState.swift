@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The current state of the plant: a projection of the event log.
 ///
@@ -248,8 +248,11 @@ extension PlantState {
             let order = try productionOrder(ref.productionOrder, expecting: [.inProgress], to: "complete")
             let open = (operations[order.id] ?? []).filter { $0.status == .running || $0.status == .paused }
             if !open.isEmpty {
-                throw .conflict("productionOrder", "operations-open",
-                                "production order '\(order.id)' still has operations \(open.map { String($0.sequence) }.joined(separator: ", ")) running or paused; complete them first")
+                throw .conflict(
+                    "productionOrder",
+                    "operations-open",
+                    "production order '\(order.id)' still has operations \(open.map { String($0.sequence) }.joined(separator: ", ")) running or paused; complete them first"
+                )
             }
             return [.productionOrderCompleted(.init(productionOrder: order.id, at: now))]
 
@@ -284,11 +287,20 @@ extension PlantState {
             var v = Validator()
             v.name(change.reason, "reason")
             let settable: Set<LotStatus> = [.available, .onHold, .quarantine, .scrapped]
-            v.check(settable.contains(change.status), "status", "not-settable",
-                    "status '\(change.status.rawValue)' is set by execution and shipping, not directly")
+            v.check(
+                settable.contains(change.status),
+                "status",
+                "not-settable",
+                "status '\(change.status.rawValue)' is set by execution and shipping, not directly"
+            )
             v.check(settable.contains(lot.status), "lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
             let underHold = change.status == .scrapped ? [] : activeHolds(onLot: lot.id)
-            v.check(underHold.isEmpty, "lot", "under-hold", "lot '\(lot.id)' is under \(underHold.map(\.id.rawValue).joined(separator: ", ")); quality releases the hold instead")
+            v.check(
+                underHold.isEmpty,
+                "lot",
+                "under-hold",
+                "lot '\(lot.id)' is under \(underHold.map(\.id.rawValue).joined(separator: ", ")); quality releases the hold instead"
+            )
             try v.throwIfAny()
             guard lot.status != change.status else {
                 throw .conflict("status", "unchanged", "lot '\(lot.id)' is already \(lot.status.rawValue)")
@@ -314,8 +326,12 @@ extension PlantState {
                     throw .conflict("roles", "last-admin", "user '\(user.id)' is the last active admin; name another admin first")
                 }
                 if adminsWithAccess(excludingUser: user.id).isEmpty {
-                    throw .conflict("roles", "last-admin-access", "no other active admin holds a valid token: user '\(user.id)' "
-                                    + "would leave the plant without an administrator who can sign in; issue another admin a token first")
+                    throw .conflict(
+                        "roles",
+                        "last-admin-access",
+                        "no other active admin holds a valid token: user '\(user.id)' "
+                            + "would leave the plant without an administrator who can sign in; issue another admin a token first"
+                    )
                 }
             }
             return [.userUpdated(user)]
@@ -345,8 +361,12 @@ extension PlantState {
             guard let token = tokens[ref.token] else { throw .notFound("token", "token '\(ref.token)' does not exist") }
             guard !token.revoked else { throw .conflict("token", "revoked", "token '\(token.id)' is already revoked") }
             if let owner = users[token.user], owner.active, owner.has(.admin), adminsWithAccess(excludingToken: token.id).isEmpty {
-                throw .conflict("token", "last-admin-access", "token '\(token.id)' is the last valid token of an active admin; revoking "
-                                + "it would leave the plant without an administrator who can sign in; issue another admin token first")
+                throw .conflict(
+                    "token",
+                    "last-admin-access",
+                    "token '\(token.id)' is the last valid token of an active admin; revoking "
+                        + "it would leave the plant without an administrator who can sign in; issue another admin token first"
+                )
             }
             return [.apiTokenRevoked(ref)]
 
@@ -444,7 +464,10 @@ extension PlantState {
         var path: [Item.ID] = [start]
         func dfs(_ node: Item.ID) -> Bool {
             for next in graph[node] ?? [] {
-                if next == start { path.append(next); return true }
+                if next == start {
+                    path.append(next)
+                    return true
+                }
                 if visited.insert(next).inserted {
                     path.append(next)
                     if dfs(next) { return true }
@@ -472,8 +495,12 @@ extension PlantState {
             v.check(op.sequence > 0, "\(f).sequence", "positive", "\(f).sequence must be positive")
             last = op.sequence
             v.name(op.name, "\(f).name")
-            v.check(!op.workCenters.isEmpty, "\(f).workCenters", "required",
-                    "operation \(op.sequence) '\(op.name)' has no eligible work center")
+            v.check(
+                !op.workCenters.isEmpty,
+                "\(f).workCenters",
+                "required",
+                "operation \(op.sequence) '\(op.name)' has no eligible work center"
+            )
             var seenWC = Set<WorkCenter.ID>()
             for (j, e) in op.workCenters.enumerated() {
                 let g = "\(f).workCenters[\(j)]"
@@ -526,7 +553,11 @@ extension PlantState {
                 } else if candidates.isEmpty {
                     v.add("routing", "required", "item '\(item.id)' has no routing; define one first")
                 } else {
-                    v.add("routing", "ambiguous", "item '\(item.id)' has several routings (\(candidates.map(\.rawValue).joined(separator: ", "))); name one")
+                    v.add(
+                        "routing",
+                        "ambiguous",
+                        "item '\(item.id)' has several routings (\(candidates.map(\.rawValue).joined(separator: ", "))); name one"
+                    )
                 }
             }
         } else {
@@ -537,9 +568,19 @@ extension PlantState {
         v.check((1...5).contains(priority), "priority", "range", "priority must be 1 (highest) to 5 (got \(priority))")
         if let peg = new.pegging {
             if let so = salesOrders[peg.salesOrder] {
-                v.check(so.status == .open, "pegging.salesOrder", "status", "sales order '\(so.id)' is \(so.status.rawValue); only open orders take new production")
+                v.check(
+                    so.status == .open,
+                    "pegging.salesOrder",
+                    "status",
+                    "sales order '\(so.id)' is \(so.status.rawValue); only open orders take new production"
+                )
                 if let line = so.lines.first(where: { $0.line == peg.line }) {
-                    v.check(line.item == new.item, "pegging.line", "item-mismatch", "sales order line \(peg.line) is for '\(line.item)', not '\(new.item)'")
+                    v.check(
+                        line.item == new.item,
+                        "pegging.line",
+                        "item-mismatch",
+                        "sales order line \(peg.line) is for '\(line.item)', not '\(new.item)'"
+                    )
                 } else {
                     v.add("pegging.line", "unknown-reference", "sales order '\(so.id)' has no line \(peg.line)")
                 }
@@ -550,8 +591,15 @@ extension PlantState {
         try v.throwIfAny()
         guard let routing = routingID else { throw .invalid("routing", "required", "a routing is required") }
         return ProductionOrder(
-            id: id, item: new.item, quantity: new.quantity, routing: routing, dueDate: new.dueDate, priority: priority,
-            pegging: new.pegging, createdAt: now)
+            id: id,
+            item: new.item,
+            quantity: new.quantity,
+            routing: routing,
+            dueDate: new.dueDate,
+            priority: priority,
+            pegging: new.pegging,
+            createdAt: now
+        )
     }
 
     func validateReleasable(_ order: ProductionOrder) throws(DomainError) {
@@ -583,16 +631,27 @@ extension PlantState {
         if let po = new.productionOrder {
             if let order = productionOrders[po] {
                 v.check(order.item == new.item, "productionOrder", "item-mismatch", "order '\(po)' makes '\(order.item)', not '\(new.item)'")
-                v.check([.released, .inProgress, .completed].contains(order.status), "productionOrder", "status",
-                        "order '\(po)' is \(order.status.rawValue); only released, in-progress or completed orders produce lots")
+                v.check(
+                    [.released, .inProgress, .completed].contains(order.status),
+                    "productionOrder",
+                    "status",
+                    "order '\(po)' is \(order.status.rawValue); only released, in-progress or completed orders produce lots"
+                )
             } else {
                 v.add("productionOrder", "unknown-reference", "production order '\(po)' does not exist")
             }
         }
         try v.throwIfAny()
         return Lot(
-            id: new.id, item: new.item, quantity: new.quantity, location: new.location, supplierLot: new.supplierLot,
-            supplier: new.supplier, productionOrder: new.productionOrder, createdAt: now)
+            id: new.id,
+            item: new.item,
+            quantity: new.quantity,
+            location: new.location,
+            supplierLot: new.supplierLot,
+            supplier: new.supplier,
+            productionOrder: new.productionOrder,
+            createdAt: now
+        )
     }
 
     func validate(_ user: User) throws(DomainError) {
@@ -612,14 +671,21 @@ extension PlantState {
         return order
     }
 
-    func productionOrder(_ id: ProductionOrder.ID, expecting: Set<ProductionOrderStatus>, to verb: String) throws(DomainError)
+    func productionOrder(
+        _ id: ProductionOrder.ID,
+        expecting: Set<ProductionOrderStatus>,
+        to verb: String
+    ) throws(DomainError)
         -> ProductionOrder
     {
         guard let order = productionOrders[id] else { throw .notFound("productionOrder", "production order '\(id)' does not exist") }
         guard expecting.contains(order.status) else {
             let allowed = expecting.map(\.rawValue).sorted().joined(separator: " or ")
-            throw .conflict("productionOrder", "status",
-                            "cannot \(verb) production order '\(id)': it is \(order.status.rawValue), and only \(allowed) orders can be")
+            throw .conflict(
+                "productionOrder",
+                "status",
+                "cannot \(verb) production order '\(id)': it is \(order.status.rawValue), and only \(allowed) orders can be"
+            )
         }
         return order
     }

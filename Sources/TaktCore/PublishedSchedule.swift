@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One operation of a production order placed on a work center by a schedule.
 public struct ScheduledStep: Codable, Sendable, Hashable {
@@ -34,8 +34,13 @@ public struct PublishedSchedule: Codable, Sendable, Hashable, Identifiable {
     /// Orders that finish after their due date.
     public var lateOrders: [ProductionOrder.ID]
     public init(
-        id: ID, origin: Date, steps: [ScheduledStep], weightedTardinessMinutes: Double, makespanMinutes: Int,
-        totalSetupMinutes: Int, lateOrders: [ProductionOrder.ID]
+        id: ID,
+        origin: Date,
+        steps: [ScheduledStep],
+        weightedTardinessMinutes: Double,
+        makespanMinutes: Int,
+        totalSetupMinutes: Int,
+        lateOrders: [ProductionOrder.ID]
     ) {
         self.id = id
         self.origin = origin
@@ -52,7 +57,9 @@ extension PublishedSchedule {
     public func scheduledMinutes(from: Date, until: Date) -> [WorkCenter.ID: Int] {
         var out: [WorkCenter.ID: Int] = [:]
         for step in steps where step.end > from && step.start < until {
-            out[step.workCenter, default: 0] = (out[step.workCenter] ?? 0).saturatingAdd(Int(saturating: min(step.end, until).timeIntervalSince(max(step.start, from)) / 60))
+            out[step.workCenter, default: 0] = (out[step.workCenter] ?? 0).saturatingAdd(
+                Int(saturating: min(step.end, until).timeIntervalSince(max(step.start, from)) / 60)
+            )
         }
         return out
     }
@@ -81,8 +88,12 @@ extension PlantState {
             let op = routing?.operations.first { $0.sequence == step.sequence }
             v.check(op != nil, "\(f).sequence", "unknown-reference", "routing '\(order.routing)' has no operation \(step.sequence)")
             if let op {
-                v.check(op.workCenters.contains { $0.workCenter == step.workCenter }, "\(f).workCenter", "not-eligible",
-                        "work center '\(step.workCenter)' may not run operation \(step.sequence) of '\(order.id)'")
+                v.check(
+                    op.workCenters.contains { $0.workCenter == step.workCenter },
+                    "\(f).workCenter",
+                    "not-eligible",
+                    "work center '\(step.workCenter)' may not run operation \(step.sequence) of '\(order.id)'"
+                )
             }
             v.check(step.end >= step.start, "\(f).end", "after-start", "\(f) ends before it starts")
         }

@@ -32,8 +32,13 @@ extension PlantState {
                 v.check(d.disposition == .rework, "workCenter", "rework-only", "a work center is named only for a rework disposition")
             }
             try v.throwIfAny()
-            var disposition = Disposition(kind: d.disposition, reason: d.reason, workCenter: d.disposition == .rework ? d.workCenter ?? nc.workCenter : nil,
-                                          decidedBy: actor, decidedAt: now)
+            var disposition = Disposition(
+                kind: d.disposition,
+                reason: d.reason,
+                workCenter: d.disposition == .rework ? d.workCenter ?? nc.workCenter : nil,
+                decidedBy: actor,
+                decidedAt: now
+            )
             _ = try carryOut(nc, disposition, by: actor, now: now)  // refuses now what could not be carried out
             guard isQuality(actor) else {
                 return [.nonconformanceDispositioned(.init(nonconformance: nc.id, disposition: disposition))]
@@ -51,7 +56,11 @@ extension PlantState {
                 throw .conflict("nonconformance", "status", "\(nc.id) is \(nc.status.rawValue); only a proposed disposition awaits approval")
             }
             guard isQuality(actor) else {
-                throw .conflict("nonconformance", "quality-approval", "a \(disposition.kind.rawValue) disposition is approved by quality, not by \(actor?.rawValue ?? "this user")")
+                throw .conflict(
+                    "nonconformance",
+                    "quality-approval",
+                    "a \(disposition.kind.rawValue) disposition is approved by quality, not by \(actor?.rawValue ?? "this user")"
+                )
             }
             let decided = DispositionDecided(nonconformance: nc.id, approved: a.approved, note: a.note, by: actor, at: now)
             guard a.approved else {
@@ -70,7 +79,11 @@ extension PlantState {
         case .releaseHold(let release):
             guard let hold = holds[release.hold] else { throw .notFound("hold", "hold '\(release.hold)' does not exist") }
             if hold.released {
-                throw .conflict("hold", "released", "\(hold.id) was already released\(hold.releasedBy.map { " by \($0)" } ?? "") at \(hold.releasedAt.map(Self.clock) ?? "?")")
+                throw .conflict(
+                    "hold",
+                    "released",
+                    "\(hold.id) was already released\(hold.releasedBy.map { " by \($0)" } ?? "") at \(hold.releasedAt.map(Self.clock) ?? "?")"
+                )
             }
             var v = Validator()
             v.name(release.reason, "reason")
@@ -85,14 +98,30 @@ extension PlantState {
                 } else if let lot = lots[held.lot], lot.status == .onHold {
                     restored.append(held)
                     if held.previousStatus != .onHold {
-                        events.append(.lotStatusChanged(.init(lot: lot.id, from: .onHold, to: held.previousStatus, reason: "\(hold.id) released: \(release.reason)")))
+                        events.append(
+                            .lotStatusChanged(
+                                .init(lot: lot.id, from: .onHold, to: held.previousStatus, reason: "\(hold.id) released: \(release.reason)")
+                            )
+                        )
                     }
                 }
             }
             let releasedOrders = hold.orders.filter { id in !others.contains { $0.orders.contains(id) } }
             let wc = hold.workCenter.flatMap { id in others.contains { $0.workCenter == id } ? nil : id }
-            return [.holdReleased(.init(hold: hold.id, reason: release.reason, restoredLots: restored, stillHeldLots: stillHeld,
-                                        releasedOrders: releasedOrders, releasedWorkCenter: wc, by: actor, at: now))] + events
+            return [
+                .holdReleased(
+                    .init(
+                        hold: hold.id,
+                        reason: release.reason,
+                        restoredLots: restored,
+                        stillHeldLots: stillHeld,
+                        releasedOrders: releasedOrders,
+                        releasedWorkCenter: wc,
+                        by: actor,
+                        at: now
+                    )
+                )
+            ] + events
 
         default:
             throw .invalid("type", "not-quality", "\(command.typeName) is not a quality command")
@@ -130,7 +159,9 @@ extension PlantState {
         }
         v.check((1...1000).contains(plan.sampleSize), "sampleSize", "range", "sampleSize must be 1 to 1000 samples (got \(plan.sampleSize))")
         if plan.frequency == .everyN {
-            if let n = plan.everyUnits { v.positive(n, "everyUnits") } else {
+            if let n = plan.everyUnits {
+                v.positive(n, "everyUnits")
+            } else {
                 v.add("everyUnits", "required", "an every-n plan needs everyUnits, the units per inspection")
             }
         } else {
@@ -145,19 +176,34 @@ extension PlantState {
             v.check(seen.insert(c.id).inserted, "\(f).id", "unique", "characteristic '\(c.id)' is listed twice")
             switch c.kind {
             case .variable:
-                v.check(c.lowerLimit != nil || c.upperLimit != nil, "\(f).lowerLimit", "required",
-                        "variable characteristic '\(c.id)' needs a lower limit, an upper limit or both")
+                v.check(
+                    c.lowerLimit != nil || c.upperLimit != nil,
+                    "\(f).lowerLimit",
+                    "required",
+                    "variable characteristic '\(c.id)' needs a lower limit, an upper limit or both"
+                )
                 for (limit, field) in [(c.lowerLimit, "lowerLimit"), (c.upperLimit, "upperLimit"), (c.target, "target")] {
                     if let x = limit { v.check(x.isFinite, "\(f).\(field)", "finite", "\(f).\(field) must be a number") }
                 }
                 if let lo = c.lowerLimit, let hi = c.upperLimit {
-                    v.check(lo <= hi, "\(f).upperLimit", "order", "the upper limit \(Self.number(hi)) of '\(c.id)' is below its lower limit \(Self.number(lo))")
+                    v.check(
+                        lo <= hi,
+                        "\(f).upperLimit",
+                        "order",
+                        "the upper limit \(Self.number(hi)) of '\(c.id)' is below its lower limit \(Self.number(lo))"
+                    )
                 }
                 v.name(c.unit ?? "", "\(f).unit")
-                if let t = c.target { v.check(c.accepts(t), "\(f).target", "within-limits", "the target \(Self.number(t)) of '\(c.id)' lies outside its limits") }
+                if let t = c.target {
+                    v.check(c.accepts(t), "\(f).target", "within-limits", "the target \(Self.number(t)) of '\(c.id)' lies outside its limits")
+                }
             case .attribute:
-                v.check(c.lowerLimit == nil && c.upperLimit == nil && c.target == nil, "\(f).kind", "attribute",
-                        "attribute characteristic '\(c.id)' is judged pass or fail and takes no limits or target")
+                v.check(
+                    c.lowerLimit == nil && c.upperLimit == nil && c.target == nil,
+                    "\(f).kind",
+                    "attribute",
+                    "attribute characteristic '\(c.id)' is judged pass or fail and takes no limits or target"
+                )
             }
         }
         try v.throwIfAny()
@@ -212,8 +258,19 @@ extension PlantState {
         let passed = measured.allSatisfy(\.passed)
         let note = record.note?.trimmingCharacters(in: .whitespacesAndNewlines)
         let result = InspectionResult(
-            id: id, plan: plan.id, planRevision: plan.revision, item: plan.item, productionOrder: orderID, operation: orderID == nil ? nil : operation,
-            lot: lot?.id, measurements: measured, passed: passed, note: note?.isEmpty == false ? note : nil, by: actor, at: now)
+            id: id,
+            plan: plan.id,
+            planRevision: plan.revision,
+            item: plan.item,
+            productionOrder: orderID,
+            operation: orderID == nil ? nil : operation,
+            lot: lot?.id,
+            measurements: measured,
+            passed: passed,
+            note: note?.isEmpty == false ? note : nil,
+            by: actor,
+            at: now
+        )
         var events: [Event] = [.inspectionResultRecorded(result)]
         if passed {
             if let orderID {
@@ -230,9 +287,17 @@ extension PlantState {
             let nc = Nonconformance(
                 id: Nonconformance.ID(String(format: "NC-%06d", nextNonconformanceNumber)),
                 description: "Inspection \(id) to plan '\(plan.id)' revision \(plan.revision) failed: " + failures.joined(separator: "; "),
-                severity: plan.failureSeverity, item: plan.item, lots: lot.map { [$0.id] } ?? [], productionOrder: orderID,
-                operation: orderID == nil ? nil : operation, workCenter: workCenter, location: orderID == nil ? lot?.location : nil,
-                inspectionResult: id, openedBy: actor, openedAt: now)
+                severity: plan.failureSeverity,
+                item: plan.item,
+                lots: lot.map { [$0.id] } ?? [],
+                productionOrder: orderID,
+                operation: orderID == nil ? nil : operation,
+                workCenter: workCenter,
+                location: orderID == nil ? lot?.location : nil,
+                inspectionResult: id,
+                openedBy: actor,
+                openedAt: now
+            )
             events.append(.nonconformanceOpened(nc))
         }
         return events
@@ -247,22 +312,38 @@ extension PlantState {
         for (i, m) in measurements.enumerated() {
             let f = "measurements[\(i)]"
             guard let c = plan.characteristics.first(where: { $0.id == m.characteristic }) else {
-                v.add("\(f).characteristic", "unknown-characteristic",
-                      "plan '\(plan.id)' revision \(plan.revision) has no characteristic '\(m.characteristic)'; it checks \(known.joined(separator: ", "))")
+                v.add(
+                    "\(f).characteristic",
+                    "unknown-characteristic",
+                    "plan '\(plan.id)' revision \(plan.revision) has no characteristic '\(m.characteristic)'; it checks \(known.joined(separator: ", "))"
+                )
                 continue
             }
             guard (1...plan.sampleSize).contains(m.sample) else {
-                v.add("\(f).sample", "sample-count", "sample \(m.sample) of '\(c.id)' is outside 1–\(plan.sampleSize); plan '\(plan.id)' takes \(plan.sampleSize) sample\(plan.sampleSize == 1 ? "" : "s")")
+                v.add(
+                    "\(f).sample",
+                    "sample-count",
+                    "sample \(m.sample) of '\(c.id)' is outside 1–\(plan.sampleSize); plan '\(plan.id)' takes \(plan.sampleSize) sample\(plan.sampleSize == 1 ? "" : "s")"
+                )
                 continue
             }
             v.check(seen.insert("\(c.id)#\(m.sample)").inserted, "\(f).sample", "unique", "'\(c.id)' is recorded twice for sample \(m.sample)")
             switch c.kind {
             case .variable:
-                v.check(m.passed == nil, "\(f).passed", "automatic", "'\(c.id)' is measured; its pass or fail follows from its limits, so leave passed out")
+                v.check(
+                    m.passed == nil,
+                    "\(f).passed",
+                    "automatic",
+                    "'\(c.id)' is measured; its pass or fail follows from its limits, so leave passed out"
+                )
                 if let value = m.value, value.isFinite {
                     measured.append(MeasuredValue(characteristic: c.id, sample: m.sample, value: value, passed: c.accepts(value)))
                 } else {
-                    v.add("\(f).value", "required", "'\(c.id)' (\(c.name)) is a variable characteristic; record the measured value in \(c.unit ?? "its unit")")
+                    v.add(
+                        "\(f).value",
+                        "required",
+                        "'\(c.id)' (\(c.name)) is a variable characteristic; record the measured value in \(c.unit ?? "its unit")"
+                    )
                 }
             case .attribute:
                 v.check(m.value == nil, "\(f).value", "attribute", "'\(c.id)' is judged pass or fail; it takes no value")
@@ -276,12 +357,19 @@ extension PlantState {
         for c in plan.characteristics {
             let samples = Set(measurements.filter { $0.characteristic == c.id }.map(\.sample))
             if samples.isEmpty {
-                v.add("measurements", "missing-characteristic", "no result for '\(c.id)' (\(c.name)); plan '\(plan.id)' requires every characteristic")
+                v.add(
+                    "measurements",
+                    "missing-characteristic",
+                    "no result for '\(c.id)' (\(c.name)); plan '\(plan.id)' requires every characteristic"
+                )
             } else {
                 let missing = (1...max(1, plan.sampleSize)).filter { !samples.contains($0) }
                 if !missing.isEmpty {
-                    v.add("measurements", "sample-count",
-                          "'\(c.id)' has \(plan.sampleSize - missing.count) of \(plan.sampleSize) samples; sample \(missing.map(String.init).joined(separator: ", ")) is missing")
+                    v.add(
+                        "measurements",
+                        "sample-count",
+                        "'\(c.id)' has \(plan.sampleSize - missing.count) of \(plan.sampleSize) samples; sample \(missing.map(String.init).joined(separator: ", ")) is missing"
+                    )
                 }
             }
         }
@@ -327,7 +415,8 @@ extension PlantState {
         case .everyN:
             let n = plan.everyUnits ?? 1
             let needed = Self.inspectionsNeeded(reported: op.reported, everyUnits: n)
-            return passing.count >= needed ? nil
+            return passing.count >= needed
+                ? nil
                 : "plan '\(plan.id)', every \(Self.number(n)) units: \(passing.count) of \(needed) passed results for \(Self.number(op.reported)) reported"
         case .everyLot:
             let outputs = outputsByOrder[order.id] ?? []
@@ -341,13 +430,16 @@ extension PlantState {
     /// Whether operation `operation` of `productionOrder` still waits for an inspection (see ``outstandingInspection``).
     public func inspectionOutstanding(productionOrder: ProductionOrder.ID, operation: Int) -> Bool {
         guard let order = productionOrders[productionOrder],
-              let op = operations[productionOrder]?.first(where: { $0.sequence == operation }) else { return false }
+            let op = operations[productionOrder]?.first(where: { $0.sequence == operation })
+        else { return false }
         return outstandingInspection(order, op) != nil
     }
 
     /// A receipt of a purchased item with an incoming inspection plan waits in quarantine until it passes.
     func receiptStatus(_ lot: Lot) -> Lot {
-        guard lot.productionOrder == nil, items[lot.item]?.kind == .purchased, inspectionPlan(for: lot.item, operation: nil) != nil else { return lot }
+        guard lot.productionOrder == nil, items[lot.item]?.kind == .purchased, inspectionPlan(for: lot.item, operation: nil) != nil else {
+            return lot
+        }
         var held = lot
         held.status = .quarantine
         return held
@@ -384,15 +476,28 @@ extension PlantState {
         }
         if let wc = open.workCenter { v.check(workCenters[wc] != nil, "workCenter", "unknown-reference", "work center '\(wc)' does not exist") }
         if let loc = open.location { v.check(locations[loc] != nil, "location", "unknown-reference", "location '\(loc)' does not exist") }
-        v.check(!open.lots.isEmpty || open.productionOrder != nil || open.workCenter != nil || open.location != nil, "lots", "required",
-                "name what is affected: lots, a production order, a work center or a location")
+        v.check(
+            !open.lots.isEmpty || open.productionOrder != nil || open.workCenter != nil || open.location != nil,
+            "lots",
+            "required",
+            "name what is affected: lots, a production order, a work center or a location"
+        )
         try v.throwIfAny()
         let itemsOfLots = Set(open.lots.compactMap { lots[$0]?.item })
         let item = itemsOfLots.count == 1 ? itemsOfLots.first : open.productionOrder.flatMap { productionOrders[$0]?.item }
         return Nonconformance(
-            id: Nonconformance.ID(String(format: "NC-%06d", nextNonconformanceNumber)), description: description, severity: open.severity, item: item,
-            lots: open.lots, productionOrder: open.productionOrder, operation: open.operation, workCenter: workCenter, location: open.location,
-            openedBy: actor, openedAt: now)
+            id: Nonconformance.ID(String(format: "NC-%06d", nextNonconformanceNumber)),
+            description: description,
+            severity: open.severity,
+            item: item,
+            lots: open.lots,
+            productionOrder: open.productionOrder,
+            operation: open.operation,
+            workCenter: workCenter,
+            location: open.location,
+            openedBy: actor,
+            openedAt: now
+        )
     }
 
     /// The events that carry out an approved disposition; throws when it cannot be carried out.
@@ -406,7 +511,12 @@ extension PlantState {
         switch d.kind {
         case .scrap, .returnToSupplier:
             let to: LotStatus = d.kind == .scrap ? .scrapped : .returned
-            v.check(!nc.lots.isEmpty, "disposition", "needs-lots", "\(nc.id) names no lots, so there is nothing to \(d.kind == .scrap ? "scrap" : "return")")
+            v.check(
+                !nc.lots.isEmpty,
+                "disposition",
+                "needs-lots",
+                "\(nc.id) names no lots, so there is nothing to \(d.kind == .scrap ? "scrap" : "return")"
+            )
             for (i, id) in nc.lots.enumerated() {
                 guard let lot = lots[id] else { continue }
                 guard lot.status.isInStock else {
@@ -419,8 +529,13 @@ extension PlantState {
                 }
                 events.append(.lotStatusChanged(.init(lot: lot.id, from: lot.status, to: to, reason: reason)))
             }
-            events.append(close(d.kind == .scrap ? "scrapped \(nc.lots.map(\.rawValue).joined(separator: ", "))"
-                                                  : "returned \(nc.lots.map(\.rawValue).joined(separator: ", ")) to the supplier"))
+            events.append(
+                close(
+                    d.kind == .scrap
+                        ? "scrapped \(nc.lots.map(\.rawValue).joined(separator: ", "))"
+                        : "returned \(nc.lots.map(\.rawValue).joined(separator: ", ")) to the supplier"
+                )
+            )
         case .useAsIs:
             for id in nc.lots {
                 if let lot = lots[id], lot.status == .quarantine, activeHolds(onLot: id).isEmpty {
@@ -431,17 +546,36 @@ extension PlantState {
         case .rework:
             let fromLots = Set(nc.lots.compactMap { lots[$0]?.productionOrder })
             guard let po = nc.productionOrder ?? (fromLots.count == 1 ? fromLots.first : nil), let order = productionOrders[po] else {
-                throw .invalid("disposition", "needs-order", "\(nc.id) names no production order (directly or through its lots) to add a rework operation to")
+                throw .invalid(
+                    "disposition",
+                    "needs-order",
+                    "\(nc.id) names no production order (directly or through its lots) to add a rework operation to"
+                )
             }
             guard [.released, .inProgress, .completed].contains(order.status) else {
-                throw .conflict("disposition", "order-status", "production order '\(po)' is \(order.status.rawValue); rework is added to released, in-progress or completed orders")
+                throw .conflict(
+                    "disposition",
+                    "order-status",
+                    "production order '\(po)' is \(order.status.rawValue); rework is added to released, in-progress or completed orders"
+                )
             }
             guard let wc = d.workCenter else {
                 throw .invalid("workCenter", "required", "name the work center where \(nc.id) is reworked")
             }
             let sequence = ((operations[po] ?? []).map(\.sequence).max() ?? 0) + 1
-            events.append(.reworkOperationAdded(.init(productionOrder: po, operation: sequence, name: "Rework \(nc.id)", workCenter: wc,
-                                                      nonconformance: nc.id, reopened: order.status == .completed, at: now)))
+            events.append(
+                .reworkOperationAdded(
+                    .init(
+                        productionOrder: po,
+                        operation: sequence,
+                        name: "Rework \(nc.id)",
+                        workCenter: wc,
+                        nonconformance: nc.id,
+                        reopened: order.status == .completed,
+                        at: now
+                    )
+                )
+            )
         }
         try v.throwIfAny(.conflict)
         return events
@@ -450,7 +584,11 @@ extension PlantState {
     /// Completing a rework operation carries out its nonconformance's disposition: the nonconformance closes.
     func reworkClosure(_ ctx: OperationContext, by actor: User.ID?, now: Date) -> [Event] {
         guard let id = ctx.progress.reworkOf, let nc = nonconformances[id], nc.status == .inRework else { return [] }
-        return [.nonconformanceClosed(.init(nonconformance: id, note: "rework operation \(ctx.progress.sequence) of \(ctx.order.id) completed", by: actor, at: now))]
+        return [
+            .nonconformanceClosed(
+                .init(nonconformance: id, note: "rework operation \(ctx.progress.sequence) of \(ctx.order.id) completed", by: actor, at: now)
+            )
+        ]
     }
 
     // MARK: Holds
@@ -468,7 +606,11 @@ extension PlantState {
         if let lotID = place.lot {
             guard let lot = lots[lotID] else { throw .notFound("lot", "lot '\(lotID)' does not exist") }
             guard lot.status.isInStock else {
-                throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock; hold its supplier lot or the orders it went into")
+                throw .conflict(
+                    "lot",
+                    "not-in-stock",
+                    "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock; hold its supplier lot or the orders it went into"
+                )
             }
             if let other = active.first(where: { $0.kind == .lot && $0.lot == lotID }) {
                 throw .conflict("lot", "already-held", "lot '\(lotID)' is already under \(other.id)")
@@ -484,8 +626,10 @@ extension PlantState {
             if let other = active.first(where: { $0.kind == .supplierLot && $0.supplier == supplier && $0.supplierLot == number }) {
                 throw .conflict("supplierLot", "already-held", "supplier lot '\(number)' of \(supplier) is already under \(other.id)")
             }
-            let roots = lots.values.filter { $0.supplier?.trimmingCharacters(in: .whitespaces) == supplier && $0.supplierLot?.trimmingCharacters(in: .whitespaces) == number }
-                .sorted { $0.id < $1.id }
+            let roots = lots.values.filter {
+                $0.supplier?.trimmingCharacters(in: .whitespaces) == supplier && $0.supplierLot?.trimmingCharacters(in: .whitespaces) == number
+            }
+            .sorted { $0.id < $1.id }
             guard !roots.isEmpty else { throw .notFound("supplierLot", "no lot from \(supplier) carries supplier lot '\(number)'") }
             hold.kind = .supplierLot
             hold.supplier = supplier
@@ -508,7 +652,9 @@ extension PlantState {
             }
         } else if let po = place.productionOrder {
             guard let order = productionOrders[po] else { throw .notFound("productionOrder", "production order '\(po)' does not exist") }
-            guard order.status != .cancelled else { throw .conflict("productionOrder", "status", "production order '\(po)' is cancelled; there is nothing to hold") }
+            guard order.status != .cancelled else {
+                throw .conflict("productionOrder", "status", "production order '\(po)' is cancelled; there is nothing to hold")
+            }
             if let other = active.first(where: { $0.kind == .productionOrder && $0.productionOrder == po }) {
                 throw .conflict("productionOrder", "already-held", "production order '\(po)' is already under \(other.id)")
             }
@@ -541,8 +687,14 @@ extension PlantState {
 
     func shippedNotice(_ lot: Lot) -> ShippedLotNotice {
         let peg = lot.productionOrder.flatMap { productionOrders[$0]?.pegging }
-        return ShippedLotNotice(lot: lot.id, item: lot.item, productionOrder: lot.productionOrder, salesOrder: peg?.salesOrder, salesOrderLine: peg?.line,
-                                customer: peg.flatMap { salesOrders[$0.salesOrder]?.customer })
+        return ShippedLotNotice(
+            lot: lot.id,
+            item: lot.item,
+            productionOrder: lot.productionOrder,
+            salesOrder: peg?.salesOrder,
+            salesOrderLine: peg?.line,
+            customer: peg.flatMap { salesOrders[$0.salesOrder]?.customer }
+        )
     }
 
     /// The active holds that put `lot` on hold.
@@ -564,13 +716,24 @@ extension PlantState {
         var failures: [Violation] = []
         let onOrder = activeHolds(onOrder: ctx.order.id)
         if !onOrder.isEmpty {
-            failures.append(Violation(field: "productionOrder", rule: Interlock.orderOnHold.rawValue,
-                                      message: "production order '\(ctx.order.id)' is on hold (\(Self.describe(onOrder))); quality must release it before work continues"))
+            failures.append(
+                Violation(
+                    field: "productionOrder",
+                    rule: Interlock.orderOnHold.rawValue,
+                    message:
+                        "production order '\(ctx.order.id)' is on hold (\(Self.describe(onOrder))); quality must release it before work continues"
+                )
+            )
         }
         let onWC = activeHolds(onWorkCenter: workCenter)
         if !onWC.isEmpty {
-            failures.append(Violation(field: "workCenter", rule: Interlock.workCenterOnHold.rawValue,
-                                      message: "\(workCenter) is on hold (\(Self.describe(onWC))); quality must release it before work continues"))
+            failures.append(
+                Violation(
+                    field: "workCenter",
+                    rule: Interlock.workCenterOnHold.rawValue,
+                    message: "\(workCenter) is on hold (\(Self.describe(onWC))); quality must release it before work continues"
+                )
+            )
         }
         return failures
     }
@@ -605,7 +768,8 @@ extension PlantState {
             }
         case .reworkOperationAdded(let r):
             operations[r.productionOrder, default: []].append(
-                OperationProgress(sequence: r.operation, name: r.name, reworkOf: r.nonconformance, reworkWorkCenter: r.workCenter))
+                OperationProgress(sequence: r.operation, name: r.name, reworkOf: r.nonconformance, reworkWorkCenter: r.workCenter)
+            )
             if r.reopened {
                 productionOrders[r.productionOrder]?.status = .inProgress
                 productionOrders[r.productionOrder]?.completedAt = nil

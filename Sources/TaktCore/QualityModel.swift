@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Quality: inspection plans and results, nonconformances with their dispositions, and holds.
 // Commands and events of quality carry these types; `PlantState` keeps them as projections (see Quality.swift).
@@ -24,7 +24,12 @@ public struct Characteristic: Codable, Sendable, Hashable {
     public var unit: String?
     public var target: Double?
     public init(
-        id: String, name: String, kind: CharacteristicKind, lowerLimit: Double? = nil, upperLimit: Double? = nil, unit: String? = nil,
+        id: String,
+        name: String,
+        kind: CharacteristicKind,
+        lowerLimit: Double? = nil,
+        upperLimit: Double? = nil,
+        unit: String? = nil,
         target: Double? = nil
     ) {
         self.id = id
@@ -85,8 +90,16 @@ public struct InspectionPlan: Codable, Sendable, Hashable, Identifiable {
     /// Set by the plant: 1 when first defined, one more on every redefinition.
     public var revision: Int
     public init(
-        id: ID, name: String, item: Item.ID, operation: Int? = nil, characteristics: [Characteristic], sampleSize: Int = 1,
-        frequency: InspectionFrequency = .firstPiece, everyUnits: Double? = nil, failureSeverity: Severity = .major, revision: Int = 0
+        id: ID,
+        name: String,
+        item: Item.ID,
+        operation: Int? = nil,
+        characteristics: [Characteristic],
+        sampleSize: Int = 1,
+        frequency: InspectionFrequency = .firstPiece,
+        everyUnits: Double? = nil,
+        failureSeverity: Severity = .major,
+        revision: Int = 0
     ) {
         self.id = id
         self.name = name
@@ -134,8 +147,12 @@ public struct RecordInspectionResult: Codable, Sendable, Hashable {
     public var measurements: [Measurement]
     public var note: String?
     public init(
-        plan: InspectionPlan.ID, productionOrder: ProductionOrder.ID? = nil, operation: Int? = nil, lot: Lot.ID? = nil,
-        measurements: [Measurement], note: String? = nil
+        plan: InspectionPlan.ID,
+        productionOrder: ProductionOrder.ID? = nil,
+        operation: Int? = nil,
+        lot: Lot.ID? = nil,
+        measurements: [Measurement],
+        note: String? = nil
     ) {
         self.plan = plan
         self.productionOrder = productionOrder
@@ -177,8 +194,18 @@ public struct InspectionResult: Codable, Sendable, Hashable, Identifiable {
     public var by: User.ID?
     public var at: Date
     public init(
-        id: ID, plan: InspectionPlan.ID, planRevision: Int, item: Item.ID, productionOrder: ProductionOrder.ID?, operation: Int?,
-        lot: Lot.ID?, measurements: [MeasuredValue], passed: Bool, note: String?, by: User.ID?, at: Date
+        id: ID,
+        plan: InspectionPlan.ID,
+        planRevision: Int,
+        item: Item.ID,
+        productionOrder: ProductionOrder.ID?,
+        operation: Int?,
+        lot: Lot.ID?,
+        measurements: [MeasuredValue],
+        passed: Bool,
+        note: String?,
+        by: User.ID?,
+        at: Date
     ) {
         self.id = id
         self.plan = plan
@@ -207,7 +234,9 @@ public enum NonconformanceStatus: String, Codable, Sendable, CaseIterable {
 }
 
 public enum DispositionKind: String, Codable, Sendable, CaseIterable {
-    case scrap, rework, useAsIs = "use-as-is", returnToSupplier = "return-to-supplier"
+    case scrap, rework
+    case useAsIs = "use-as-is"
+    case returnToSupplier = "return-to-supplier"
 }
 
 /// What is to be done with nonconforming material, who decided it and who approved it.
@@ -222,8 +251,13 @@ public struct Disposition: Codable, Sendable, Hashable {
     public var approvedBy: User.ID?
     public var approvedAt: Date?
     public init(
-        kind: DispositionKind, reason: String, workCenter: WorkCenter.ID? = nil, decidedBy: User.ID?, decidedAt: Date,
-        approvedBy: User.ID? = nil, approvedAt: Date? = nil
+        kind: DispositionKind,
+        reason: String,
+        workCenter: WorkCenter.ID? = nil,
+        decidedBy: User.ID?,
+        decidedAt: Date,
+        approvedBy: User.ID? = nil,
+        approvedAt: Date? = nil
     ) {
         self.kind = kind
         self.reason = reason
@@ -263,10 +297,24 @@ public struct Nonconformance: Codable, Sendable, Hashable, Identifiable {
     /// Electronic signatures given on this nonconformance (dispositions approved or rejected), oldest first.
     public var signatures: [ElectronicSignature]?
     public init(
-        id: ID, description: String, severity: Severity, status: NonconformanceStatus = .open, item: Item.ID? = nil, lots: [Lot.ID] = [],
-        productionOrder: ProductionOrder.ID? = nil, operation: Int? = nil, workCenter: WorkCenter.ID? = nil, location: Location.ID? = nil,
-        inspectionResult: InspectionResult.ID? = nil, openedBy: User.ID?, openedAt: Date, disposition: Disposition? = nil,
-        reworkOperation: Int? = nil, closedAt: Date? = nil, closedBy: User.ID? = nil, closeNote: String? = nil
+        id: ID,
+        description: String,
+        severity: Severity,
+        status: NonconformanceStatus = .open,
+        item: Item.ID? = nil,
+        lots: [Lot.ID] = [],
+        productionOrder: ProductionOrder.ID? = nil,
+        operation: Int? = nil,
+        workCenter: WorkCenter.ID? = nil,
+        location: Location.ID? = nil,
+        inspectionResult: InspectionResult.ID? = nil,
+        openedBy: User.ID?,
+        openedAt: Date,
+        disposition: Disposition? = nil,
+        reworkOperation: Int? = nil,
+        closedAt: Date? = nil,
+        closedBy: User.ID? = nil,
+        closeNote: String? = nil
     ) {
         self.id = id
         self.description = description
@@ -298,8 +346,13 @@ public struct OpenNonconformance: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID?
     public var location: Location.ID?
     public init(
-        description: String, severity: Severity, lots: [Lot.ID] = [], productionOrder: ProductionOrder.ID? = nil, operation: Int? = nil,
-        workCenter: WorkCenter.ID? = nil, location: Location.ID? = nil
+        description: String,
+        severity: Severity,
+        lots: [Lot.ID] = [],
+        productionOrder: ProductionOrder.ID? = nil,
+        operation: Int? = nil,
+        workCenter: WorkCenter.ID? = nil,
+        location: Location.ID? = nil
     ) {
         self.description = description
         self.severity = severity
@@ -372,8 +425,13 @@ public struct ReworkOperationAdded: Codable, Sendable, Hashable {
     public var reopened: Bool
     public var at: Date
     public init(
-        productionOrder: ProductionOrder.ID, operation: Int, name: String, workCenter: WorkCenter.ID, nonconformance: Nonconformance.ID,
-        reopened: Bool, at: Date
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        name: String,
+        workCenter: WorkCenter.ID,
+        nonconformance: Nonconformance.ID,
+        reopened: Bool,
+        at: Date
     ) {
         self.productionOrder = productionOrder
         self.operation = operation
@@ -401,7 +459,10 @@ public struct NonconformanceClosed: Codable, Sendable, Hashable {
 // MARK: - Holds
 
 public enum HoldTargetKind: String, Codable, Sendable, CaseIterable {
-    case lot, supplierLot = "supplier-lot", productionOrder = "production-order", workCenter = "work-center"
+    case lot
+    case supplierLot = "supplier-lot"
+    case productionOrder = "production-order"
+    case workCenter = "work-center"
 }
 
 /// What to hold: exactly one of a lot, a supplier lot (supplier + supplier lot number), a production order or a work center.
@@ -413,8 +474,12 @@ public struct PlaceHold: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID?
     public var reason: String
     public init(
-        lot: Lot.ID? = nil, supplier: String? = nil, supplierLot: String? = nil, productionOrder: ProductionOrder.ID? = nil,
-        workCenter: WorkCenter.ID? = nil, reason: String
+        lot: Lot.ID? = nil,
+        supplier: String? = nil,
+        supplierLot: String? = nil,
+        productionOrder: ProductionOrder.ID? = nil,
+        workCenter: WorkCenter.ID? = nil,
+        reason: String
     ) {
         self.lot = lot
         self.supplier = supplier
@@ -448,7 +513,12 @@ public struct ShippedLotNotice: Codable, Sendable, Hashable {
     public var salesOrderLine: Int?
     public var customer: Customer.ID?
     public init(
-        lot: Lot.ID, item: Item.ID, productionOrder: ProductionOrder.ID?, salesOrder: SalesOrder.ID?, salesOrderLine: Int?, customer: Customer.ID?
+        lot: Lot.ID,
+        item: Item.ID,
+        productionOrder: ProductionOrder.ID?,
+        salesOrder: SalesOrder.ID?,
+        salesOrderLine: Int?,
+        customer: Customer.ID?
     ) {
         self.lot = lot
         self.item = item
@@ -485,10 +555,24 @@ public struct Hold: Codable, Sendable, Hashable, Identifiable {
     /// Electronic signatures given on this hold (its release), oldest first.
     public var signatures: [ElectronicSignature]?
     public init(
-        id: ID, kind: HoldTargetKind, lot: Lot.ID? = nil, supplier: String? = nil, supplierLot: String? = nil,
-        productionOrder: ProductionOrder.ID? = nil, workCenter: WorkCenter.ID? = nil, reason: String, lots: [HeldLot] = [],
-        orders: [ProductionOrder.ID] = [], shipped: [ShippedLotNotice] = [], placedBy: User.ID?, placedAt: Date, released: Bool = false,
-        releasedBy: User.ID? = nil, releasedAt: Date? = nil, releaseReason: String? = nil, signatures: [ElectronicSignature]? = nil
+        id: ID,
+        kind: HoldTargetKind,
+        lot: Lot.ID? = nil,
+        supplier: String? = nil,
+        supplierLot: String? = nil,
+        productionOrder: ProductionOrder.ID? = nil,
+        workCenter: WorkCenter.ID? = nil,
+        reason: String,
+        lots: [HeldLot] = [],
+        orders: [ProductionOrder.ID] = [],
+        shipped: [ShippedLotNotice] = [],
+        placedBy: User.ID?,
+        placedAt: Date,
+        released: Bool = false,
+        releasedBy: User.ID? = nil,
+        releasedAt: Date? = nil,
+        releaseReason: String? = nil,
+        signatures: [ElectronicSignature]? = nil
     ) {
         self.signatures = signatures
         self.id = id
@@ -534,8 +618,14 @@ public struct HoldReleased: Codable, Sendable, Hashable {
     public var by: User.ID?
     public var at: Date
     public init(
-        hold: Hold.ID, reason: String, restoredLots: [HeldLot], stillHeldLots: [Lot.ID], releasedOrders: [ProductionOrder.ID],
-        releasedWorkCenter: WorkCenter.ID?, by: User.ID?, at: Date
+        hold: Hold.ID,
+        reason: String,
+        restoredLots: [HeldLot],
+        stillHeldLots: [Lot.ID],
+        releasedOrders: [ProductionOrder.ID],
+        releasedWorkCenter: WorkCenter.ID?,
+        by: User.ID?,
+        at: Date
     ) {
         self.hold = hold
         self.reason = reason
@@ -563,14 +653,17 @@ extension InspectionPlan {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            id: try c.decode(ID.self, forKey: .id), name: try c.decode(String.self, forKey: .name), item: try c.decode(Item.ID.self, forKey: .item),
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            item: try c.decode(Item.ID.self, forKey: .item),
             operation: try c.decodeIfPresent(Int.self, forKey: .operation),
             characteristics: try c.decode([Characteristic].self, forKey: .characteristics),
             sampleSize: try c.decodeIfPresent(Int.self, forKey: .sampleSize) ?? 1,
             frequency: try c.decodeIfPresent(InspectionFrequency.self, forKey: .frequency) ?? .firstPiece,
             everyUnits: try c.decodeIfPresent(Double.self, forKey: .everyUnits),
             failureSeverity: try c.decodeIfPresent(Severity.self, forKey: .failureSeverity) ?? .major,
-            revision: try c.decodeIfPresent(Int.self, forKey: .revision) ?? 0)
+            revision: try c.decodeIfPresent(Int.self, forKey: .revision) ?? 0
+        )
     }
 }
 
@@ -578,8 +671,11 @@ extension Measurement {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            characteristic: try c.decode(String.self, forKey: .characteristic), sample: try c.decodeIfPresent(Int.self, forKey: .sample) ?? 1,
-            value: try c.decodeIfPresent(Double.self, forKey: .value), passed: try c.decodeIfPresent(Bool.self, forKey: .passed))
+            characteristic: try c.decode(String.self, forKey: .characteristic),
+            sample: try c.decodeIfPresent(Int.self, forKey: .sample) ?? 1,
+            value: try c.decodeIfPresent(Double.self, forKey: .value),
+            passed: try c.decodeIfPresent(Bool.self, forKey: .passed)
+        )
     }
 }
 
@@ -587,11 +683,14 @@ extension OpenNonconformance {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            description: try c.decode(String.self, forKey: .description), severity: try c.decode(Severity.self, forKey: .severity),
+            description: try c.decode(String.self, forKey: .description),
+            severity: try c.decode(Severity.self, forKey: .severity),
             lots: try c.decodeIfPresent([Lot.ID].self, forKey: .lots) ?? [],
             productionOrder: try c.decodeIfPresent(ProductionOrder.ID.self, forKey: .productionOrder),
-            operation: try c.decodeIfPresent(Int.self, forKey: .operation), workCenter: try c.decodeIfPresent(WorkCenter.ID.self, forKey: .workCenter),
-            location: try c.decodeIfPresent(Location.ID.self, forKey: .location))
+            operation: try c.decodeIfPresent(Int.self, forKey: .operation),
+            workCenter: try c.decodeIfPresent(WorkCenter.ID.self, forKey: .workCenter),
+            location: try c.decodeIfPresent(Location.ID.self, forKey: .location)
+        )
     }
 }
 
@@ -600,6 +699,8 @@ extension ApproveDisposition {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             nonconformance: try c.decode(Nonconformance.ID.self, forKey: .nonconformance),
-            approved: try c.decodeIfPresent(Bool.self, forKey: .approved) ?? true, note: try c.decodeIfPresent(String.self, forKey: .note))
+            approved: try c.decodeIfPresent(Bool.self, forKey: .approved) ?? true,
+            note: try c.decodeIfPresent(String.self, forKey: .note)
+        )
     }
 }

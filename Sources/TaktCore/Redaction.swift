@@ -32,7 +32,11 @@ extension Event {
         switch self {
         case .apiTokenIssued(let token): .apiTokenIssued(token.redacted)
         case .passwordSet(var set):
-            { set.hash.salt = Redaction.marker; set.hash.hash = Redaction.marker; return .passwordSet(set) }()
+            {
+                set.hash.salt = Redaction.marker
+                set.hash.hash = Redaction.marker
+                return .passwordSet(set)
+            }()
         default: self
         }
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Shifts as concrete time: the one place where a work center's recurring shifts (local wall-clock times
 // in its site's time zone) become date intervals, and planned downtime is taken out of them. Planning
@@ -66,9 +66,11 @@ public enum ShiftCalendar {
         if workCenter.shifts.isEmpty {
             shiftTime = [DateInterval(start: from, end: to)]
         } else {
-            shiftTime = merged(occurrences(workCenter.shifts, zone: zone, from: from, to: to).map {
-                DateInterval(start: max($0.start, from), end: min($0.end, to))
-            })
+            shiftTime = merged(
+                occurrences(workCenter.shifts, zone: zone, from: from, to: to).map {
+                    DateInterval(start: max($0.start, from), end: min($0.end, to))
+                }
+            )
         }
         let downtime = workCenter.plannedDowntime
             .filter { $0.start < to && $0.end > from && $0.start < $0.end }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Passwords and electronic signatures (21 CFR Part 11 §11.50, §11.200), the pure part.
 //
@@ -97,8 +97,17 @@ public struct ElectronicSignature: Codable, Sendable, Hashable {
     public var signedEvents: Int
     /// Lowercase hex SHA-256 binding (see the type's description).
     public var binding: String
-    public init(signer: User.ID, signerName: String, meaning: SignatureMeaning, at: Date, record: SignedRecord, action: String,
-                statement: String, signedEvents: Int, binding: String) {
+    public init(
+        signer: User.ID,
+        signerName: String,
+        meaning: SignatureMeaning,
+        at: Date,
+        record: SignedRecord,
+        action: String,
+        statement: String,
+        signedEvents: Int,
+        binding: String
+    ) {
         self.signer = signer
         self.signerName = signerName
         self.meaning = meaning
@@ -113,8 +122,10 @@ public struct ElectronicSignature: Codable, Sendable, Hashable {
     /// The text the binding hashes, besides the signed events: the version, the signer, the meaning, the time, the
     /// record's identity, the action and the number of events, one per line.
     public var bindingPreamble: String {
-        ["takt-esig-v1", signer.rawValue, signerName, meaning.rawValue, TaktJSON.formatDate(at), record.kind.rawValue, record.id, action,
-         statement, String(signedEvents)].joined(separator: "\n")
+        [
+            "takt-esig-v1", signer.rawValue, signerName, meaning.rawValue, TaktJSON.formatDate(at), record.kind.rawValue, record.id, action,
+            statement, String(signedEvents),
+        ].joined(separator: "\n")
     }
 }
 
@@ -144,25 +155,35 @@ extension PlantState {
         case .approveDisposition(let a):
             guard let nc = nonconformances[a.nonconformance] else { return nil }
             let kind = nc.disposition?.kind.rawValue ?? "proposed"
-            return SignatureRequirement(record: SignedRecord(kind: .nonconformance, id: nc.id.rawValue),
-                                        meanings: a.approved ? [.approved, .reviewed] : [.rejected],
-                                        statement: "\(a.approved ? "approve" : "reject") the \(kind) disposition of \(nc.id)")
+            return SignatureRequirement(
+                record: SignedRecord(kind: .nonconformance, id: nc.id.rawValue),
+                meanings: a.approved ? [.approved, .reviewed] : [.rejected],
+                statement: "\(a.approved ? "approve" : "reject") the \(kind) disposition of \(nc.id)"
+            )
         case .dispositionNonconformance(let d):
             guard let nc = nonconformances[d.nonconformance], isQuality(actor) else { return nil }
-            return SignatureRequirement(record: SignedRecord(kind: .nonconformance, id: nc.id.rawValue), meanings: [.approved],
-                                        statement: "decide and approve the \(d.disposition.rawValue) disposition of \(nc.id)")
+            return SignatureRequirement(
+                record: SignedRecord(kind: .nonconformance, id: nc.id.rawValue),
+                meanings: [.approved],
+                statement: "decide and approve the \(d.disposition.rawValue) disposition of \(nc.id)"
+            )
         case .releaseHold(let r):
             guard let hold = holds[r.hold] else { return nil }
-            return SignatureRequirement(record: SignedRecord(kind: .hold, id: hold.id.rawValue), meanings: [.released],
-                                        statement: "release \(hold.id)")
+            return SignatureRequirement(
+                record: SignedRecord(kind: .hold, id: hold.id.rawValue),
+                meanings: [.released],
+                statement: "release \(hold.id)"
+            )
         case .approveAction(let d), .rejectAction(let d):
             guard let exception = exceptions[d.exception], let action = exception.actions.first(where: { $0.id == d.action }) else { return nil }
             let signedKinds = Set(approvalPolicy.rules.filter { $0.signed == true }.map(\.action))
             guard action.steps.contains(where: { signedKinds.contains($0.kind) }) else { return nil }
             let approving = if case .approveAction = command { true } else { false }
-            return SignatureRequirement(record: SignedRecord(kind: .exception, id: exception.id.rawValue),
-                                        meanings: approving ? [.approved, .reviewed] : [.rejected],
-                                        statement: "\(approving ? "approve" : "reject") action \(action.id) (\(action.title)) of \(exception.id)")
+            return SignatureRequirement(
+                record: SignedRecord(kind: .exception, id: exception.id.rawValue),
+                meanings: approving ? [.approved, .reviewed] : [.rejected],
+                statement: "\(approving ? "approve" : "reject") action \(action.id) (\(action.title)) of \(exception.id)"
+            )
         default:
             return nil
         }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Warehouse: receipts, handling units, reservations, staging, projected availability and shipping.
 // Like the rest of PlantState, `decideWarehouse` validates and returns events; `applyWarehouse` folds them, and
@@ -18,7 +18,11 @@ extension PlantState {
                 throw .notFound("expectedReceipt", "expected receipt '\(cancel.expectedReceipt)' does not exist")
             }
             guard receipt.status == .open else {
-                throw .conflict("expectedReceipt", "status", "expected receipt '\(receipt.id)' is \(receipt.status.rawValue); only an open one can be cancelled")
+                throw .conflict(
+                    "expectedReceipt",
+                    "status",
+                    "expected receipt '\(receipt.id)' is \(receipt.status.rawValue); only an open one can be cancelled"
+                )
             }
             var v = Validator()
             v.name(cancel.reason, "reason")
@@ -50,8 +54,19 @@ extension PlantState {
             var v = Validator()
             v.name(unreserve.reason, "reason")
             try v.throwIfAny()
-            return [.reservationReleased(.init(reservation: reservation.id, productionOrder: reservation.productionOrder, lot: reservation.lot,
-                                               quantity: reservation.quantity, reason: unreserve.reason, by: actor, at: now))]
+            return [
+                .reservationReleased(
+                    .init(
+                        reservation: reservation.id,
+                        productionOrder: reservation.productionOrder,
+                        lot: reservation.lot,
+                        quantity: reservation.quantity,
+                        reason: unreserve.reason,
+                        by: actor,
+                        at: now
+                    )
+                )
+            ]
 
         case .pickStagingTask(let ref):
             let task = try stagingTask(ref.stagingTask)
@@ -88,15 +103,23 @@ extension PlantState {
         v.code(r.id, "id")
         v.quantity(r.quantity, "quantity")
         if let item = items[r.item] {
-            v.check(item.kind == .purchased, "item", "not-purchased",
-                    "item '\(item.id)' is \(item.kind.rawValue); only purchased material is received from a supplier")
+            v.check(
+                item.kind == .purchased,
+                "item",
+                "not-purchased",
+                "item '\(item.id)' is \(item.kind.rawValue); only purchased material is received from a supplier"
+            )
         } else {
             v.add("item", "unknown-reference", "item '\(r.item)' does not exist")
         }
         let location = locations[r.location]
         if let location {
-            v.check(location.kind == .receiving || location.kind == .quarantine, "location", "not-receiving",
-                    "location '\(location.id)' is a \(location.kind.rawValue) location; deliveries are received at a receiving (or quarantine) location")
+            v.check(
+                location.kind == .receiving || location.kind == .quarantine,
+                "location",
+                "not-receiving",
+                "location '\(location.id)' is a \(location.kind.rawValue) location; deliveries are received at a receiving (or quarantine) location"
+            )
         } else {
             v.add("location", "unknown-reference", "location '\(r.location)' does not exist")
         }
@@ -107,19 +130,35 @@ extension PlantState {
         if let id = r.expectedReceipt {
             if let expected = expectedReceipts[id] {
                 v.check(expected.status == .open, "expectedReceipt", "status", "expected receipt '\(id)' is \(expected.status.rawValue), not open")
-                v.check(expected.item == r.item, "expectedReceipt", "item-mismatch", "expected receipt '\(id)' is for '\(expected.item)', not '\(r.item)'")
-                v.check(expected.supplier.lowercased() == supplier.lowercased(), "supplier", "supplier-mismatch",
-                        "expected receipt '\(id)' is from '\(expected.supplier)', not '\(supplier)'")
+                v.check(
+                    expected.item == r.item,
+                    "expectedReceipt",
+                    "item-mismatch",
+                    "expected receipt '\(id)' is for '\(expected.item)', not '\(r.item)'"
+                )
+                v.check(
+                    expected.supplier.lowercased() == supplier.lowercased(),
+                    "supplier",
+                    "supplier-mismatch",
+                    "expected receipt '\(id)' is from '\(expected.supplier)', not '\(supplier)'"
+                )
             } else {
                 v.add("expectedReceipt", "unknown-reference", "expected receipt '\(id)' does not exist")
             }
         }
         try v.throwIfAny()
         let note = r.deliveryNote.trimmingCharacters(in: .whitespacesAndNewlines)
-        let lot = Lot(id: r.id, item: r.item, quantity: r.quantity, location: r.location,
-                      status: location?.kind == .quarantine ? .quarantine : .available,
-                      supplierLot: r.supplierLot.trimmingCharacters(in: .whitespacesAndNewlines), supplier: supplier, createdAt: now,
-                      deliveryNote: note)
+        let lot = Lot(
+            id: r.id,
+            item: r.item,
+            quantity: r.quantity,
+            location: r.location,
+            status: location?.kind == .quarantine ? .quarantine : .available,
+            supplierLot: r.supplierLot.trimmingCharacters(in: .whitespacesAndNewlines),
+            supplier: supplier,
+            createdAt: now,
+            deliveryNote: note
+        )
         // An item with an incoming-inspection plan waits in quarantine until a result passes.
         return [.lotReceived(.init(lot: receiptStatus(lot), deliveryNote: note, expectedReceipt: r.expectedReceipt, by: actor))]
     }
@@ -130,7 +169,12 @@ extension PlantState {
         var v = Validator()
         v.code(id, "id")
         if let item = items[e.item] {
-            v.check(item.kind == .purchased, "item", "not-purchased", "item '\(item.id)' is \(item.kind.rawValue); only purchased material is expected from a supplier")
+            v.check(
+                item.kind == .purchased,
+                "item",
+                "not-purchased",
+                "item '\(item.id)' is \(item.kind.rawValue); only purchased material is expected from a supplier"
+            )
         } else {
             v.add("item", "unknown-reference", "item '\(e.item)' does not exist")
         }
@@ -138,9 +182,18 @@ extension PlantState {
         v.name(e.supplier, "supplier")
         v.name(e.reference, "reference")
         try v.throwIfAny()
-        let expected: [Event] = [.receiptExpected(ExpectedReceipt(
-            id: id, item: e.item, quantity: e.quantity, expectedDate: e.expectedDate,
-            supplier: e.supplier.trimmingCharacters(in: .whitespacesAndNewlines), reference: e.reference.trimmingCharacters(in: .whitespacesAndNewlines)))]
+        let expected: [Event] = [
+            .receiptExpected(
+                ExpectedReceipt(
+                    id: id,
+                    item: e.item,
+                    quantity: e.quantity,
+                    expectedDate: e.expectedDate,
+                    supplier: e.supplier.trimmingCharacters(in: .whitespacesAndNewlines),
+                    reference: e.reference.trimmingCharacters(in: .whitespacesAndNewlines)
+                )
+            )
+        ]
         return expected + shortageEvents(after: expected, items: [e.item], now: now)
     }
 
@@ -160,12 +213,25 @@ extension PlantState {
         var seen = Set<Lot.ID>()
         for (i, id) in ids.enumerated() {
             let f = "lots[\(i)]"
-            guard seen.insert(id).inserted else { v.add(f, "unique", "lot '\(id)' is listed twice"); continue }
-            guard let lot = lots[id] else { v.add(f, "unknown-reference", "lot '\(id)' does not exist"); continue }
-            guard lot.status.inStock else { v.add(f, "not-in-stock", "lot '\(id)' is \(lot.status.rawValue) and no longer in stock"); continue }
+            guard seen.insert(id).inserted else {
+                v.add(f, "unique", "lot '\(id)' is listed twice")
+                continue
+            }
+            guard let lot = lots[id] else {
+                v.add(f, "unknown-reference", "lot '\(id)' does not exist")
+                continue
+            }
+            guard lot.status.inStock else {
+                v.add(f, "not-in-stock", "lot '\(id)' is \(lot.status.rawValue) and no longer in stock")
+                continue
+            }
             v.check(lot.location == location, f, "wrong-location", "lot '\(id)' is at \(lot.location), not at \(location); move it there first")
             if let other = handlingUnitByLot[id] {
-                v.add(f, "on-other-unit", other == unitID ? "lot '\(id)' is already on \(other)" : "lot '\(id)' is on \(other); take it off there first")
+                v.add(
+                    f,
+                    "on-other-unit",
+                    other == unitID ? "lot '\(id)' is already on \(other)" : "lot '\(id)' is on \(other); take it off there first"
+                )
             }
         }
     }
@@ -193,8 +259,12 @@ extension PlantState {
             switch lot.status {
             case .available: break
             case .quarantine:
-                v.check(destination.kind == .quarantine, "handlingUnit", "quarantine",
-                        "lot '\(id)' on \(unit.id) is in quarantine, so \(unit.id) may only move to a quarantine location")
+                v.check(
+                    destination.kind == .quarantine,
+                    "handlingUnit",
+                    "quarantine",
+                    "lot '\(id)' on \(unit.id) is in quarantine, so \(unit.id) may only move to a quarantine location"
+                )
             case .onHold:
                 v.add("handlingUnit", "on-hold", "lot '\(id)' on \(unit.id) is on hold and cannot be moved until quality releases it")
             case .consumed, .shipped, .scrapped, .returned: break
@@ -220,7 +290,10 @@ extension PlantState {
         var seen = Set<Lot.ID>()
         for (i, id) in s.lots.enumerated() {
             let f = "lots[\(i)]"
-            guard seen.insert(id).inserted else { v.add(f, "unique", "lot '\(id)' is listed twice"); continue }
+            guard seen.insert(id).inserted else {
+                v.add(f, "unique", "lot '\(id)' is listed twice")
+                continue
+            }
             if lots[id] == nil {
                 v.add(f, "unknown-reference", "lot '\(id)' does not exist")
             } else {
@@ -262,16 +335,37 @@ extension PlantState {
         return (Quantity.exact(component.quantity * order.quantity), consumed, Quantity.exact(reserved))
     }
 
-    func reservationEvents(_ order: ProductionOrder, _ component: BOMComponent, lot: Lot, quantity: Double, number: inout (Int, Int),
-                           actor: User.ID?, now: Date) -> [Event] {
+    func reservationEvents(
+        _ order: ProductionOrder,
+        _ component: BOMComponent,
+        lot: Lot,
+        quantity: Double,
+        number: inout (Int, Int),
+        actor: User.ID?,
+        now: Date
+    ) -> [Event] {
         let rid = Reservation.ID(String(format: "RES-%06d", number.0))
         let tid = StagingTask.ID(String(format: "STG-%06d", number.1))
         number = (number.0 + 1, number.1 + 1)
         let operation = consumingOperation(component, of: order)
         return [
-            .lotReserved(Reservation(id: rid, productionOrder: order.id, operation: operation, component: component.item, lot: lot.id, item: lot.item,
-                                     quantity: quantity, stagingTask: tid, by: actor, at: now)),
-            .stagingTaskCreated(StagingTask(id: tid, reservation: rid, productionOrder: order.id, operation: operation, lot: lot.id, quantity: quantity)),
+            .lotReserved(
+                Reservation(
+                    id: rid,
+                    productionOrder: order.id,
+                    operation: operation,
+                    component: component.item,
+                    lot: lot.id,
+                    item: lot.item,
+                    quantity: quantity,
+                    stagingTask: tid,
+                    by: actor,
+                    at: now
+                )
+            ),
+            .stagingTaskCreated(
+                StagingTask(id: tid, reservation: rid, productionOrder: order.id, operation: operation, lot: lot.id, quantity: quantity)
+            ),
         ]
     }
 
@@ -318,31 +412,49 @@ extension PlantState {
         let order = try productionOrder(r.productionOrder, expecting: [.released, .inProgress], to: "reserve material for")
         guard let lot = lots[r.lot] else { throw .notFound("lot", "lot '\(r.lot)' does not exist") }
         guard let bom = bom(of: order.item),
-              let component = bom.components.first(where: { $0.item == lot.item }) ?? bom.components.first(where: { $0.substitutes.contains(lot.item) })
+            let component = bom.components.first(where: { $0.item == lot.item }) ?? bom.components.first(where: { $0.substitutes.contains(lot.item) })
         else {
             let takes = bom(of: order.item)?.components.map(\.item.rawValue).joined(separator: ", ") ?? "nothing"
-            throw .invalid("lot", "not-a-component",
-                           "lot '\(lot.id)' is \(lot.item), which is not in the bill of materials of \(order.item) (it takes \(takes)) nor an approved substitute")
+            throw .invalid(
+                "lot",
+                "not-a-component",
+                "lot '\(lot.id)' is \(lot.item), which is not in the bill of materials of \(order.item) (it takes \(takes)) nor an approved substitute"
+            )
         }
         try checkReservable(lot, field: "lot")
         let need = stillNeeded(order, component)
         let open = need.required - need.consumed - need.reserved
         let unit = items[component.item]?.unit.rawValue ?? ""
         guard open > epsilon else {
-            throw .conflict("productionOrder", "fully-reserved",
-                            "\(order.id) needs no more \(component.item): \(Self.number(need.required)) \(unit) required, \(Self.number(need.consumed)) consumed, \(Self.number(need.reserved)) reserved")
+            throw .conflict(
+                "productionOrder",
+                "fully-reserved",
+                "\(order.id) needs no more \(component.item): \(Self.number(need.required)) \(unit) required, \(Self.number(need.consumed)) consumed, \(Self.number(need.reserved)) reserved"
+            )
         }
         let free = availableToReserve(lot: lot.id)
         guard free > epsilon else {
-            throw .conflict("lot", "fully-reserved", "lot '\(lot.id)' is fully reserved (\(Self.number(reservedQuantity(lot: lot.id))) of \(Self.number(lot.quantity)) \(unit))")
+            throw .conflict(
+                "lot",
+                "fully-reserved",
+                "lot '\(lot.id)' is fully reserved (\(Self.number(reservedQuantity(lot: lot.id))) of \(Self.number(lot.quantity)) \(unit))"
+            )
         }
         let quantity = r.quantity ?? min(free, open)
         var v = Validator()
         v.quantity(quantity, "quantity")
-        v.check(quantity <= free + epsilon, "quantity", "exceeds-available",
-                "lot '\(lot.id)' has \(Self.number(free)) \(unit) free to reserve (\(Self.number(lot.quantity)) in the lot, \(Self.number(reservedQuantity(lot: lot.id))) reserved); \(Self.number(quantity)) is too many")
-        v.check(quantity <= open + epsilon, "quantity", "exceeds-need",
-                "\(order.id) still needs \(Self.number(open)) \(unit) of \(component.item); \(Self.number(quantity)) is more than that")
+        v.check(
+            quantity <= free + epsilon,
+            "quantity",
+            "exceeds-available",
+            "lot '\(lot.id)' has \(Self.number(free)) \(unit) free to reserve (\(Self.number(lot.quantity)) in the lot, \(Self.number(reservedQuantity(lot: lot.id))) reserved); \(Self.number(quantity)) is too many"
+        )
+        v.check(
+            quantity <= open + epsilon,
+            "quantity",
+            "exceeds-need",
+            "\(order.id) still needs \(Self.number(open)) \(unit) of \(component.item); \(Self.number(quantity)) is more than that"
+        )
         try v.throwIfAny()
         var number = (nextReservationNumber, nextStagingTaskNumber)
         return reservationEvents(order, component, lot: lot, quantity: quantity, number: &number, actor: actor, now: now)
@@ -354,7 +466,8 @@ extension PlantState {
         case .available: break
         case .onHold: throw .conflict(field, "on-hold", "lot '\(lot.id)' is on hold; it cannot be reserved until quality releases it")
         case .quarantine: throw .conflict(field, "quarantine", "lot '\(lot.id)' is in quarantine; it cannot be reserved until quality releases it")
-        case .consumed, .shipped, .scrapped, .returned: throw .conflict(field, "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
+        case .consumed, .shipped, .scrapped, .returned:
+            throw .conflict(field, "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
         }
         if let since = missingLots[lot.id] {
             throw .conflict(field, "missing", "lot '\(lot.id)' was reported missing at \(Self.clock(since)); move it once found")
@@ -374,10 +487,17 @@ extension PlantState {
         switch lot.status {
         case .available: break
         case .onHold, .quarantine:
-            throw .conflict("stagingTask", "on-hold",
-                            "lot '\(lot.id)' of staging task \(task.id) is \(lot.status == .onHold ? "on hold" : "in quarantine"); held lots cannot be staged until quality releases them")
+            throw .conflict(
+                "stagingTask",
+                "on-hold",
+                "lot '\(lot.id)' of staging task \(task.id) is \(lot.status == .onHold ? "on hold" : "in quarantine"); held lots cannot be staged until quality releases them"
+            )
         case .consumed, .shipped, .scrapped, .returned:
-            throw .conflict("stagingTask", "not-in-stock", "lot '\(lot.id)' of staging task \(task.id) is \(lot.status.rawValue) and no longer in stock")
+            throw .conflict(
+                "stagingTask",
+                "not-in-stock",
+                "lot '\(lot.id)' of staging task \(task.id) is \(lot.status.rawValue) and no longer in stock"
+            )
         }
     }
 
@@ -394,7 +514,9 @@ extension PlantState {
     func workCenter(of order: ProductionOrder.ID, operation: Int, steps: [ProductionOrder.ID: [Int: ScheduledStep]]) -> WorkCenter.ID? {
         if let step = steps[order]?[operation] { return step.workCenter }
         if let wc = operations[order]?.first(where: { $0.sequence == operation })?.workCenter { return wc }
-        guard let po = productionOrders[order], let op = routings[po.routing]?.operations.first(where: { $0.sequence == operation }) else { return nil }
+        guard let po = productionOrders[order], let op = routings[po.routing]?.operations.first(where: { $0.sequence == operation }) else {
+            return nil
+        }
         return op.workCenters.first { workCenters[$0.workCenter] != nil }?.workCenter
     }
 
@@ -407,7 +529,15 @@ extension PlantState {
         let destination = wc.flatMap(lineSide(of:))
         let start = steps[task.productionOrder]?[task.operation]?.start
         let neededBy = start.map { $0.addingTimeInterval(-(destination?.stagingLeadMinutes ?? 0) * 60) }
-        return StagingTaskView(task: task, from: lots[task.lot]?.location, handlingUnit: handlingUnitByLot[task.lot], workCenter: wc, to: destination?.id, scheduledStart: start, neededBy: neededBy)
+        return StagingTaskView(
+            task: task,
+            from: lots[task.lot]?.location,
+            handlingUnit: handlingUnitByLot[task.lot],
+            workCenter: wc,
+            to: destination?.id,
+            scheduledStart: start,
+            neededBy: neededBy
+        )
     }
 
     /// Staging tasks (optionally of one order) with where they go and by when, as of the current published schedule;
@@ -428,7 +558,11 @@ extension PlantState {
     func decideConfirm(_ c: ConfirmStagingTask, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
         let task = try stagingTask(c.stagingTask)
         guard [.open, .picked, .short].contains(task.status) else {
-            throw .conflict("stagingTask", "status", "staging task \(task.id) is \(task.status.rawValue); only an open, picked or short task can be confirmed")
+            throw .conflict(
+                "stagingTask",
+                "status",
+                "staging task \(task.id) is \(task.status.rawValue); only an open, picked or short task can be confirmed"
+            )
         }
         try checkStageable(task)
         guard let lot = lots[task.lot] else { throw .notFound("stagingTask", "lot '\(task.lot)' does not exist") }
@@ -439,7 +573,11 @@ extension PlantState {
         } else {
             let v = view(task, steps: scheduledSteps())
             guard let to = v.to else {
-                throw .invalid("to", "required", "\(v.workCenter.map { "work center \($0)" } ?? "the operation") has no line-side location; name the location to stage to")
+                throw .invalid(
+                    "to",
+                    "required",
+                    "\(v.workCenter.map { "work center \($0)" } ?? "the operation") has no line-side location; name the location to stage to"
+                )
             }
             destination = to
         }
@@ -452,7 +590,11 @@ extension PlantState {
     func decideShort(_ s: ReportStagingShort, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
         let task = try stagingTask(s.stagingTask)
         guard task.status == .open || task.status == .picked else {
-            throw .conflict("stagingTask", "status", "staging task \(task.id) is \(task.status.rawValue); only an open or picked task can be reported short")
+            throw .conflict(
+                "stagingTask",
+                "status",
+                "staging task \(task.id) is \(task.status.rawValue); only an open or picked task can be reported short"
+            )
         }
         guard let lot = lots[task.lot], lot.status.inStock else {
             throw .conflict("stagingTask", "not-in-stock", "lot '\(task.lot)' of staging task \(task.id) is no longer in stock")
@@ -464,11 +606,25 @@ extension PlantState {
             throw .invalid("foundQuantity", "none-found", "nothing of lot '\(lot.id)' was found; report it missing instead")
         }
         guard s.foundQuantity < task.quantity - epsilon else {
-            throw .invalid("foundQuantity", "not-short",
-                           "\(Self.number(s.foundQuantity)) found is not less than the \(Self.number(task.quantity)) staging task \(task.id) needs; confirm it instead")
+            throw .invalid(
+                "foundQuantity",
+                "not-short",
+                "\(Self.number(s.foundQuantity)) found is not less than the \(Self.number(task.quantity)) staging task \(task.id) needs; confirm it instead"
+            )
         }
-        return [.stagingShortReported(.init(stagingTask: task.id, lot: lot.id, expected: task.quantity, found: s.foundQuantity,
-                                            lotQuantityBefore: lot.quantity, by: actor, at: now))]
+        return [
+            .stagingShortReported(
+                .init(
+                    stagingTask: task.id,
+                    lot: lot.id,
+                    expected: task.quantity,
+                    found: s.foundQuantity,
+                    lotQuantityBefore: lot.quantity,
+                    by: actor,
+                    at: now
+                )
+            )
+        ]
     }
 
     func decideMissing(_ m: ReportMaterialMissing, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
@@ -482,7 +638,11 @@ extension PlantState {
         if let id = m.stagingTask {
             let task = try stagingTask(id)
             guard [.open, .picked].contains(task.status) else {
-                throw .conflict("stagingTask", "status", "staging task \(task.id) is \(task.status.rawValue); only an open or picked task can be reported missing")
+                throw .conflict(
+                    "stagingTask",
+                    "status",
+                    "staging task \(task.id) is \(task.status.rawValue); only an open or picked task can be reported missing"
+                )
             }
             guard let lot = lots[task.lot] else { throw .notFound("stagingTask", "lot '\(task.lot)' does not exist") }
             missing = [lot.id]
@@ -495,14 +655,19 @@ extension PlantState {
             location = hu.location
         } else {
             guard let id = m.lot, let lot = lots[id] else { throw .notFound("lot", "lot '\(m.lot?.rawValue ?? "")' does not exist") }
-            guard lot.status.inStock else { throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock") }
+            guard lot.status.inStock else {
+                throw .conflict("lot", "not-in-stock", "lot '\(lot.id)' is \(lot.status.rawValue) and no longer in stock")
+            }
             missing = [lot.id]
             unit = handlingUnitByLot[lot.id]
             location = lot.location
         }
-        if let already = missing.first(where: { missingLots[$0] != nil }) {
-            throw .conflict(m.stagingTask != nil ? "stagingTask" : m.handlingUnit != nil ? "handlingUnit" : "lot", "already-missing",
-                            "lot '\(already)' was already reported missing at \(Self.clock(missingLots[already]!))")
+        if let already = missing.first(where: { missingLots[$0] != nil }), let reportedAt = missingLots[already] {
+            throw .conflict(
+                m.stagingTask != nil ? "stagingTask" : m.handlingUnit != nil ? "handlingUnit" : "lot",
+                "already-missing",
+                "lot '\(already)' was already reported missing at \(Self.clock(reportedAt))"
+            )
         }
         let steps = scheduledSteps()
         var affected: [OperationRef: AffectedOperation] = [:]
@@ -510,21 +675,42 @@ extension PlantState {
             for rid in reservationsByLot[lot] ?? [] {
                 guard let r = reservations[rid], let order = productionOrders[r.productionOrder] else { continue }
                 let key = OperationRef(productionOrder: r.productionOrder, operation: r.operation)
-                var entry = affected[key] ?? AffectedOperation(productionOrder: r.productionOrder, operation: r.operation,
-                                                               start: steps[r.productionOrder]?[r.operation]?.start, dueDate: order.dueDate, quantity: 0)
+                var entry =
+                    affected[key]
+                    ?? AffectedOperation(
+                        productionOrder: r.productionOrder,
+                        operation: r.operation,
+                        start: steps[r.productionOrder]?[r.operation]?.start,
+                        dueDate: order.dueDate,
+                        quantity: 0
+                    )
                 entry.quantity += r.quantity
                 affected[key] = entry
             }
         }
         let note = m.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        return [.materialMissing(.init(lots: missing, handlingUnit: unit, stagingTask: m.stagingTask, location: location,
-                                       affected: Self.ordered(Array(affected.values)), note: note?.isEmpty == false ? note : nil, by: actor, at: now))]
+        return [
+            .materialMissing(
+                .init(
+                    lots: missing,
+                    handlingUnit: unit,
+                    stagingTask: m.stagingTask,
+                    location: location,
+                    affected: Self.ordered(Array(affected.values)),
+                    note: note?.isEmpty == false ? note : nil,
+                    by: actor,
+                    at: now
+                )
+            )
+        ]
     }
 
     /// Affected operations by when they start (scheduled first, then by due date), then order and operation.
     static func ordered(_ affected: [AffectedOperation]) -> [AffectedOperation] {
         affected.sorted {
-            ($0.start ?? .distantFuture, $0.dueDate, $0.productionOrder, $0.operation) < ($1.start ?? .distantFuture, $1.dueDate, $1.productionOrder, $1.operation)
+            ($0.start ?? .distantFuture, $0.dueDate, $0.productionOrder, $0.operation) < (
+                $1.start ?? .distantFuture, $1.dueDate, $1.productionOrder, $1.operation
+            )
         }
     }
 
@@ -536,9 +722,18 @@ extension PlantState {
         lots.values.filter { lot in
             lot.status.inStock && (item == nil || lot.item == item) && (location == nil || lot.location == location)
         }.map { lot in
-            StockLine(item: lot.item, lot: lot.id, location: lot.location, status: lot.status, quantity: lot.quantity,
-                      reserved: reservedQuantity(lot: lot.id), availableToReserve: availableToReserve(lot: lot.id),
-                      handlingUnit: handlingUnitByLot[lot.id], supplierLot: lot.supplierLot, missing: missingLots[lot.id] != nil)
+            StockLine(
+                item: lot.item,
+                lot: lot.id,
+                location: lot.location,
+                status: lot.status,
+                quantity: lot.quantity,
+                reserved: reservedQuantity(lot: lot.id),
+                availableToReserve: availableToReserve(lot: lot.id),
+                handlingUnit: handlingUnitByLot[lot.id],
+                supplierLot: lot.supplierLot,
+                missing: missingLots[lot.id] != nil
+            )
         }.sorted { ($0.item, $0.location, $0.lot) < ($1.item, $1.location, $1.lot) }
     }
 
@@ -564,7 +759,10 @@ extension PlantState {
     /// charged to the substitutes reserved for it (up to what is reserved) and the rest to the component itself.
     func requirements(scope: Set<Item.ID>?, steps: [ProductionOrder.ID: [Int: ScheduledStep]]) -> [Requirement] {
         var bomByItem: [Item.ID: BOM] = [:]
-        for b in boms.values where bomByItem[b.item] == nil || b.id < bomByItem[b.item]!.id { bomByItem[b.item] = b }
+        for b in boms.values {
+            if let kept = bomByItem[b.item], kept.id <= b.id { continue }
+            bomByItem[b.item] = b
+        }
         var result: [Requirement] = []
         for order in productionOrders.values where [.planned, .released, .inProgress].contains(order.status) {
             guard let bom = bomByItem[order.item] else { continue }
@@ -602,8 +800,15 @@ extension PlantState {
             entries[lot.item, default: []].append(ProjectionEntry(at: now, kind: .stock, quantity: lot.quantity, projected: 0, lot: lot.id))
         }
         for receipt in expectedReceipts.values where receipt.openQuantity > epsilon && itemsInScope.contains(receipt.item) {
-            entries[receipt.item, default: []].append(ProjectionEntry(at: receipt.expectedDate, kind: .receipt, quantity: receipt.openQuantity,
-                                                                      projected: 0, expectedReceipt: receipt.id))
+            entries[receipt.item, default: []].append(
+                ProjectionEntry(
+                    at: receipt.expectedDate,
+                    kind: .receipt,
+                    quantity: receipt.openQuantity,
+                    projected: 0,
+                    expectedReceipt: receipt.id
+                )
+            )
         }
         // Open production orders of the item supply it when they finish (their last scheduled step), less what they made.
         for order in productionOrders.values where [.planned, .released, .inProgress].contains(order.status) && itemsInScope.contains(order.item) {
@@ -611,12 +816,29 @@ extension PlantState {
             let open = Quantity.exact(order.quantity - made)
             guard open > epsilon else { continue }
             let end = steps[order.id]?.values.map(\.end).max()
-            entries[order.item, default: []].append(ProjectionEntry(at: end ?? order.dueDate, kind: .production, quantity: open, projected: 0,
-                                                                    productionOrder: order.id, scheduled: end != nil))
+            entries[order.item, default: []].append(
+                ProjectionEntry(
+                    at: end ?? order.dueDate,
+                    kind: .production,
+                    quantity: open,
+                    projected: 0,
+                    productionOrder: order.id,
+                    scheduled: end != nil
+                )
+            )
         }
         for r in reqs {
-            entries[r.item, default: []].append(ProjectionEntry(at: r.start ?? r.order.dueDate, kind: .requirement, quantity: -r.quantity, projected: 0,
-                                                                productionOrder: r.order.id, operation: r.operation, scheduled: r.start != nil))
+            entries[r.item, default: []].append(
+                ProjectionEntry(
+                    at: r.start ?? r.order.dueDate,
+                    kind: .requirement,
+                    quantity: -r.quantity,
+                    projected: 0,
+                    productionOrder: r.order.id,
+                    operation: r.operation,
+                    scheduled: r.start != nil
+                )
+            )
         }
         func rank(_ e: ProjectionEntry) -> Int { e.kind == .stock ? 0 : e.kind == .requirement ? 2 : 1 }
         func key(_ e: ProjectionEntry) -> String {
@@ -651,8 +873,15 @@ extension PlantState {
             guard e.kind == .requirement, let po = e.productionOrder, let op = e.operation, let order = productionOrders[po] else { continue }
             let uncovered = min(-e.quantity, -e.projected)
             let key = OperationRef(productionOrder: po, operation: op)
-            var entry = affected[key] ?? AffectedOperation(productionOrder: po, operation: op, start: e.scheduled == true ? e.at : nil,
-                                                           dueDate: order.dueDate, quantity: 0)
+            var entry =
+                affected[key]
+                ?? AffectedOperation(
+                    productionOrder: po,
+                    operation: op,
+                    start: e.scheduled == true ? e.at : nil,
+                    dueDate: order.dueDate,
+                    quantity: 0
+                )
             entry.quantity = Quantity.exact(entry.quantity + uncovered)
             affected[key] = entry
         }
@@ -673,8 +902,8 @@ extension PlantState {
             if let s = shortage(of: item, in: entries) { found[item] = s }
         }
         var out: [Event] = []
-        for item in found.keys.sorted() where shortages[item] != found[item] {
-            out.append(.shortageProjected(.init(shortage: found[item]!, at: now)))
+        for (item, shortage) in found.sorted(by: { $0.key < $1.key }) where shortages[item] != shortage {
+            out.append(.shortageProjected(.init(shortage: shortage, at: now)))
         }
         for item in shortages.keys.sorted() where found[item] == nil && (scope?.contains(item) ?? true) {
             out.append(.shortageResolved(.init(item: item, at: now)))
@@ -686,9 +915,11 @@ extension PlantState {
 
     /// What has been shipped against one sales order line.
     public func shippedQuantity(salesOrder: SalesOrder.ID, line: Int) -> Double {
-        Quantity.exact((shipmentsBySalesOrder[salesOrder] ?? []).reduce(0) { sum, id in
-            shipments[id].map { $0.line == line ? sum + $0.quantity : sum } ?? sum
-        })
+        Quantity.exact(
+            (shipmentsBySalesOrder[salesOrder] ?? []).reduce(0) { sum, id in
+                shipments[id].map { $0.line == line ? sum + $0.quantity : sum } ?? sum
+            }
+        )
     }
 
     func decideShip(_ s: ShipLots, actor: User.ID?, now: Date) throws(DomainError) -> [Event] {
@@ -702,8 +933,14 @@ extension PlantState {
         var picked: [Lot] = []
         for (i, id) in s.lots.enumerated() {
             let f = "lots[\(i)]"
-            guard seen.insert(id).inserted else { v.add(f, "unique", "lot '\(id)' is listed twice"); continue }
-            guard let lot = lots[id] else { v.add(f, "unknown-reference", "lot '\(id)' does not exist"); continue }
+            guard seen.insert(id).inserted else {
+                v.add(f, "unique", "lot '\(id)' is listed twice")
+                continue
+            }
+            guard let lot = lots[id] else {
+                v.add(f, "unknown-reference", "lot '\(id)' does not exist")
+                continue
+            }
             v.check(lot.item == line.item, f, "item-mismatch", "lot '\(id)' is \(lot.item); line \(line.line) of \(order.id) is for \(line.item)")
             picked.append(lot)
         }
@@ -715,7 +952,11 @@ extension PlantState {
             switch lot.status {
             case .available: break
             case .onHold, .quarantine:
-                c.add(f, "on-hold", "lot '\(lot.id)' is \(lot.status == .onHold ? "on hold" : "in quarantine"); held lots cannot be shipped until quality releases them")
+                c.add(
+                    f,
+                    "on-hold",
+                    "lot '\(lot.id)' is \(lot.status == .onHold ? "on hold" : "in quarantine"); held lots cannot be shipped until quality releases them"
+                )
             case .shipped:
                 c.add(f, "already-shipped", "lot '\(lot.id)' was already shipped\(shipmentByLot[lot.id].map { " in \($0)" } ?? "")")
             case .consumed, .scrapped, .returned:
@@ -724,18 +965,33 @@ extension PlantState {
             if let since = missingLots[lot.id] { c.add(f, "missing", "lot '\(lot.id)' was reported missing at \(Self.clock(since))") }
             let reservedFor = (reservationsByLot[lot.id] ?? []).compactMap { reservations[$0]?.productionOrder.rawValue }
             if !reservedFor.isEmpty {
-                c.add(f, "reserved", "lot '\(lot.id)' is reserved for \(Set(reservedFor).sorted().joined(separator: ", ")); release the reservation first")
+                c.add(
+                    f,
+                    "reserved",
+                    "lot '\(lot.id)' is reserved for \(Set(reservedFor).sorted().joined(separator: ", ")); release the reservation first"
+                )
             }
         }
         let shipped = shippedQuantity(salesOrder: order.id, line: line.line)
         let quantity = Quantity.sum(picked.map(\.quantity))
         let open = Quantity.exact(line.quantity - shipped)
-        c.check(quantity <= open + epsilon, "lots", "exceeds-open-quantity",
-                "line \(line.line) of \(order.id) has \(Self.number(max(0, open))) \(unit) of \(line.item) open (\(Self.number(line.quantity)) ordered, \(Self.number(shipped)) shipped); these lots hold \(Self.number(quantity))")
+        c.check(
+            quantity <= open + epsilon,
+            "lots",
+            "exceeds-open-quantity",
+            "line \(line.line) of \(order.id) has \(Self.number(max(0, open))) \(unit) of \(line.item) open (\(Self.number(line.quantity)) ordered, \(Self.number(shipped)) shipped); these lots hold \(Self.number(quantity))"
+        )
         try c.throwIfAny(.conflict)
-        let shipment = Shipment(id: Shipment.ID(String(format: "SHP-%06d", nextShipmentNumber)), salesOrder: order.id, line: line.line,
-                                customer: order.customer, item: line.item, lots: picked.map { ShipmentLot(lot: $0.id, quantity: $0.quantity) },
-                                by: actor, at: now)
+        let shipment = Shipment(
+            id: Shipment.ID(String(format: "SHP-%06d", nextShipmentNumber)),
+            salesOrder: order.id,
+            line: line.line,
+            customer: order.customer,
+            item: line.item,
+            lots: picked.map { ShipmentLot(lot: $0.id, quantity: $0.quantity) },
+            by: actor,
+            at: now
+        )
         var events: [Event] = [.lotsShipped(shipment)]
         let complete = order.lines.allSatisfy { l in
             let done = shippedQuantity(salesOrder: order.id, line: l.line) + (l.line == line.line ? quantity : 0)
@@ -808,7 +1064,9 @@ extension PlantState {
             stagingTasks[s.stagingTask]?.status = .short
             stagingTasks[s.stagingTask]?.foundQuantity = s.found
             stagingTasks[s.stagingTask]?.quantity = s.found
-            if let rid = stagingTasks[s.stagingTask]?.reservation, let r = reservations[rid] { reservations[rid]?.quantity = min(r.quantity, s.found) }
+            if let rid = stagingTasks[s.stagingTask]?.reservation, let r = reservations[rid] {
+                reservations[rid]?.quantity = min(r.quantity, s.found)
+            }
             lots[s.lot]?.quantity = s.found
             trimReservations(ofLot: s.lot)
         case .materialMissing(let m):
@@ -906,7 +1164,8 @@ extension PlantState {
         }
         // Then the order keeps no more reserved for the component than it still needs.
         if let order = productionOrders[c.productionOrder], let bom = bom(of: order.item),
-           let component = bom.components.first(where: { $0.item == c.item }) ?? bom.components.first(where: { $0.substitutes.contains(c.item) }) {
+            let component = bom.components.first(where: { $0.item == c.item }) ?? bom.components.first(where: { $0.substitutes.contains(c.item) })
+        {
             let need = stillNeeded(order, component)
             var over = need.reserved - max(0, need.required - need.consumed)
             let mine = (reservationsByOrder[order.id] ?? []).filter { reservations[$0]?.component == component.item }.sorted(by: >)

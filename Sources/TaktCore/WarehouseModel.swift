@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // Warehouse: receipts, expected receipts, handling units, reservations, staging tasks, projected availability
 // and shipping. The rules are in Warehouse.swift; these are the records, command payloads and event payloads.
@@ -25,8 +25,16 @@ public struct ExpectedReceipt: Codable, Sendable, Hashable, Identifiable {
     public var receivedLots: [Lot.ID]
     public var cancelReason: String?
     public init(
-        id: ID, item: Item.ID, quantity: Double, expectedDate: Date, supplier: String, reference: String,
-        status: ExpectedReceiptStatus = .open, receivedQuantity: Double = 0, receivedLots: [Lot.ID] = [], cancelReason: String? = nil
+        id: ID,
+        item: Item.ID,
+        quantity: Double,
+        expectedDate: Date,
+        supplier: String,
+        reference: String,
+        status: ExpectedReceiptStatus = .open,
+        receivedQuantity: Double = 0,
+        receivedLots: [Lot.ID] = [],
+        cancelReason: String? = nil
     ) {
         self.id = id
         self.item = item
@@ -82,8 +90,18 @@ public struct Reservation: Codable, Sendable, Hashable, Identifiable {
     public var stagingTask: StagingTask.ID?
     public var by: User.ID?
     public var at: Date
-    public init(id: ID, productionOrder: ProductionOrder.ID, operation: Int, component: Item.ID, lot: Lot.ID, item: Item.ID,
-                quantity: Double, stagingTask: StagingTask.ID?, by: User.ID?, at: Date) {
+    public init(
+        id: ID,
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        component: Item.ID,
+        lot: Lot.ID,
+        item: Item.ID,
+        quantity: Double,
+        stagingTask: StagingTask.ID?,
+        by: User.ID?,
+        at: Date
+    ) {
         self.id = id
         self.productionOrder = productionOrder
         self.operation = operation
@@ -125,9 +143,20 @@ public struct StagingTask: Codable, Sendable, Hashable, Identifiable {
     public var stagedTo: Location.ID?
     /// For a short report: the quantity found.
     public var foundQuantity: Double?
-    public init(id: ID, reservation: Reservation.ID, productionOrder: ProductionOrder.ID, operation: Int, lot: Lot.ID, quantity: Double,
-                status: StagingTaskStatus = .open, pickedBy: User.ID? = nil, pickedAt: Date? = nil, stagedAt: Date? = nil,
-                stagedTo: Location.ID? = nil, foundQuantity: Double? = nil) {
+    public init(
+        id: ID,
+        reservation: Reservation.ID,
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        lot: Lot.ID,
+        quantity: Double,
+        status: StagingTaskStatus = .open,
+        pickedBy: User.ID? = nil,
+        pickedAt: Date? = nil,
+        stagedAt: Date? = nil,
+        stagedTo: Location.ID? = nil,
+        foundQuantity: Double? = nil
+    ) {
         self.id = id
         self.reservation = reservation
         self.productionOrder = productionOrder
@@ -201,9 +230,17 @@ public struct ProjectionEntry: Codable, Sendable, Hashable {
     public var operation: Int?
     /// For requirements and production: whether the time is the scheduled start or end (true) or the order's due date (false).
     public var scheduled: Bool?
-    public init(at: Date, kind: ProjectionKind, quantity: Double, projected: Double, lot: Lot.ID? = nil,
-                expectedReceipt: ExpectedReceipt.ID? = nil, productionOrder: ProductionOrder.ID? = nil, operation: Int? = nil,
-                scheduled: Bool? = nil) {
+    public init(
+        at: Date,
+        kind: ProjectionKind,
+        quantity: Double,
+        projected: Double,
+        lot: Lot.ID? = nil,
+        expectedReceipt: ExpectedReceipt.ID? = nil,
+        productionOrder: ProductionOrder.ID? = nil,
+        operation: Int? = nil,
+        scheduled: Bool? = nil
+    ) {
         self.at = at
         self.kind = kind
         self.quantity = quantity
@@ -230,8 +267,18 @@ public struct StockLine: Codable, Sendable, Hashable {
     public var supplierLot: String?
     /// Reported missing and not found since.
     public var missing: Bool
-    public init(item: Item.ID, lot: Lot.ID, location: Location.ID, status: LotStatus, quantity: Double, reserved: Double,
-                availableToReserve: Double, handlingUnit: HandlingUnit.ID?, supplierLot: String?, missing: Bool) {
+    public init(
+        item: Item.ID,
+        lot: Lot.ID,
+        location: Location.ID,
+        status: LotStatus,
+        quantity: Double,
+        reserved: Double,
+        availableToReserve: Double,
+        handlingUnit: HandlingUnit.ID?,
+        supplierLot: String?,
+        missing: Bool
+    ) {
         self.item = item
         self.lot = lot
         self.location = location
@@ -257,8 +304,15 @@ public struct StagingTaskView: Codable, Sendable, Hashable {
     public var scheduledStart: Date?
     /// Scheduled start minus the line-side location's staging lead time.
     public var neededBy: Date?
-    public init(task: StagingTask, from: Location.ID?, handlingUnit: HandlingUnit.ID?, workCenter: WorkCenter.ID?, to: Location.ID?,
-                scheduledStart: Date?, neededBy: Date?) {
+    public init(
+        task: StagingTask,
+        from: Location.ID?,
+        handlingUnit: HandlingUnit.ID?,
+        workCenter: WorkCenter.ID?,
+        to: Location.ID?,
+        scheduledStart: Date?,
+        neededBy: Date?
+    ) {
         self.task = task
         self.from = from
         self.handlingUnit = handlingUnit
@@ -315,8 +369,16 @@ public struct ReceiveLot: Codable, Sendable, Hashable {
     public var deliveryNote: String
     /// The expected receipt this delivery fulfils, if any.
     public var expectedReceipt: ExpectedReceipt.ID?
-    public init(id: Lot.ID, item: Item.ID, quantity: Double, location: Location.ID, supplier: String, supplierLot: String,
-                deliveryNote: String, expectedReceipt: ExpectedReceipt.ID? = nil) {
+    public init(
+        id: Lot.ID,
+        item: Item.ID,
+        quantity: Double,
+        location: Location.ID,
+        supplier: String,
+        supplierLot: String,
+        deliveryNote: String,
+        expectedReceipt: ExpectedReceipt.ID? = nil
+    ) {
         self.id = id
         self.item = item
         self.quantity = quantity
@@ -539,7 +601,15 @@ public struct ReservationReleased: Codable, Sendable, Hashable {
     public var reason: String
     public var by: User.ID?
     public var at: Date
-    public init(reservation: Reservation.ID, productionOrder: ProductionOrder.ID, lot: Lot.ID, quantity: Double, reason: String, by: User.ID?, at: Date) {
+    public init(
+        reservation: Reservation.ID,
+        productionOrder: ProductionOrder.ID,
+        lot: Lot.ID,
+        quantity: Double,
+        reason: String,
+        by: User.ID?,
+        at: Date
+    ) {
         self.reservation = reservation
         self.productionOrder = productionOrder
         self.lot = lot
@@ -610,8 +680,16 @@ public struct MaterialMissing: Codable, Sendable, Hashable {
     public var note: String?
     public var by: User.ID?
     public var at: Date
-    public init(lots: [Lot.ID], handlingUnit: HandlingUnit.ID?, stagingTask: StagingTask.ID?, location: Location.ID,
-                affected: [AffectedOperation], note: String?, by: User.ID?, at: Date) {
+    public init(
+        lots: [Lot.ID],
+        handlingUnit: HandlingUnit.ID?,
+        stagingTask: StagingTask.ID?,
+        location: Location.ID,
+        affected: [AffectedOperation],
+        note: String?,
+        by: User.ID?,
+        at: Date
+    ) {
         self.lots = lots
         self.handlingUnit = handlingUnit
         self.stagingTask = stagingTask

@@ -27,11 +27,23 @@ enum DemoCatalog {
     static let stations: [Station] = [
         Station(code: "SAW", name: "Band saw", kind: .machining, perLine: 1),
         Station(
-            code: "LATHE", name: "CNC lathe", kind: .machining, perLine: 2,
-            setupFamilies: housingFamilies + ["shaft", "impeller"], changeoverMinutes: 30, transitions: housingTransitions),
+            code: "LATHE",
+            name: "CNC lathe",
+            kind: .machining,
+            perLine: 2,
+            setupFamilies: housingFamilies + ["shaft", "impeller"],
+            changeoverMinutes: 30,
+            transitions: housingTransitions
+        ),
         Station(
-            code: "MILL", name: "CNC machining center", kind: .machining, perLine: 2,
-            setupFamilies: housingFamilies + ["shaft"], changeoverMinutes: 40, transitions: housingTransitions),
+            code: "MILL",
+            name: "CNC machining center",
+            kind: .machining,
+            perLine: 2,
+            setupFamilies: housingFamilies + ["shaft"],
+            changeoverMinutes: 40,
+            transitions: housingTransitions
+        ),
         Station(code: "BAL", name: "Balancing machine", kind: .other, perLine: 1),
         Station(code: "WELD", name: "Welding cell", kind: .welding, perLine: 1),
         Station(code: "PAINT", name: "Paint booth", kind: .paint, perLine: 1, capacity: 2),
@@ -101,29 +113,59 @@ enum DemoCatalog {
 
     static let productLines: [ProductLine] = [
         ProductLine(
-            code: "NB", name: "end-suction pump", paint: "RAL 5015 sky blue",
-            sizes: [.init(code: "32-160", motorKW: 4, large: false), .init(code: "50-200", motorKW: 11, large: false),
-                    .init(code: "80-250", motorKW: 30, large: true)]),
+            code: "NB",
+            name: "end-suction pump",
+            paint: "RAL 5015 sky blue",
+            sizes: [
+                .init(code: "32-160", motorKW: 4, large: false), .init(code: "50-200", motorKW: 11, large: false),
+                .init(code: "80-250", motorKW: 30, large: true),
+            ]
+        ),
         ProductLine(
-            code: "IL", name: "inline circulator pump", paint: "RAL 7035 light grey",
-            sizes: [.init(code: "40-125", motorKW: 2.2, large: false), .init(code: "65-160", motorKW: 7.5, large: false),
-                    .init(code: "100-200", motorKW: 22, large: true)]),
+            code: "IL",
+            name: "inline circulator pump",
+            paint: "RAL 7035 light grey",
+            sizes: [
+                .init(code: "40-125", motorKW: 2.2, large: false), .init(code: "65-160", motorKW: 7.5, large: false),
+                .init(code: "100-200", motorKW: 22, large: true),
+            ]
+        ),
         ProductLine(
-            code: "MS", name: "multistage pressure pump", paint: "RAL 3000 flame red",
-            sizes: [.init(code: "25-4", motorKW: 3, large: false), .init(code: "40-6", motorKW: 9.2, large: false),
-                    .init(code: "65-8", motorKW: 37, large: true)]),
+            code: "MS",
+            name: "multistage pressure pump",
+            paint: "RAL 3000 flame red",
+            sizes: [
+                .init(code: "25-4", motorKW: 3, large: false), .init(code: "40-6", motorKW: 9.2, large: false),
+                .init(code: "65-8", motorKW: 37, large: true),
+            ]
+        ),
         ProductLine(
-            code: "SC", name: "split-case pump", paint: "RAL 5010 gentian blue",
-            sizes: [.init(code: "100-315", motorKW: 45, large: false), .init(code: "150-400", motorKW: 90, large: true),
-                    .init(code: "200-500", motorKW: 160, large: true)]),
+            code: "SC",
+            name: "split-case pump",
+            paint: "RAL 5010 gentian blue",
+            sizes: [
+                .init(code: "100-315", motorKW: 45, large: false), .init(code: "150-400", motorKW: 90, large: true),
+                .init(code: "200-500", motorKW: 160, large: true),
+            ]
+        ),
         ProductLine(
-            code: "SW", name: "sewage pump", paint: "RAL 6011 reseda green",
-            sizes: [.init(code: "80-200", motorKW: 5.5, large: false), .init(code: "100-250", motorKW: 15, large: false),
-                    .init(code: "150-315", motorKW: 37, large: true)]),
+            code: "SW",
+            name: "sewage pump",
+            paint: "RAL 6011 reseda green",
+            sizes: [
+                .init(code: "80-200", motorKW: 5.5, large: false), .init(code: "100-250", motorKW: 15, large: false),
+                .init(code: "150-315", motorKW: 37, large: true),
+            ]
+        ),
         ProductLine(
-            code: "CH", name: "chemical process pump", paint: "RAL 9006 white aluminium",
-            sizes: [.init(code: "25-160", motorKW: 3, large: false), .init(code: "50-250", motorKW: 15, large: false),
-                    .init(code: "80-315", motorKW: 45, large: true)]),
+            code: "CH",
+            name: "chemical process pump",
+            paint: "RAL 9006 white aluminium",
+            sizes: [
+                .init(code: "25-160", motorKW: 3, large: false), .init(code: "50-250", motorKW: 15, large: false),
+                .init(code: "80-315", motorKW: 45, large: true),
+            ]
+        ),
     ]
 
     // MARK: Partners

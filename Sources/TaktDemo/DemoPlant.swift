@@ -1,5 +1,5 @@
-import Foundation
-import TaktCore
+public import Foundation
+public import TaktCore
 
 /// The demo plant: a mid-size pump manufacturer, generated deterministically as the commands that build it.
 ///
@@ -177,7 +177,8 @@ struct DemoPlantBuilder {
 
     /// The workday `count` workdays before the day `days` after the start.
     private func workdays(_ count: Int, before days: Int) -> Int {
-        var d = days, left = count
+        var d = days
+        var left = count
         while left > 0 {
             d -= 1
             if isWorkday(d) { left -= 1 }
@@ -207,17 +208,30 @@ struct DemoPlantBuilder {
                     let id = WorkCenter.ID("WC-\(station.code)-\(number)")
                     let downtime =
                         id == "WC-MILL-1"
-                        ? [Downtime(
-                            start: local(maintenanceDay, hour: 6), end: local(maintenanceDay, hour: 14),
-                            reason: "Preventive maintenance: spindle bearing replacement")]
+                        ? [
+                            Downtime(
+                                start: local(maintenanceDay, hour: 6),
+                                end: local(maintenanceDay, hour: 14),
+                                reason: "Preventive maintenance: spindle bearing replacement"
+                            )
+                        ]
                         : []
                     commands.append(
                         .defineWorkCenter(
                             WorkCenter(
-                                id: id, name: "\(station.name) \(number)", site: DemoPlant.site, kind: station.kind,
-                                capacity: station.capacity, shifts: DemoCatalog.shifts, plannedDowntime: downtime,
-                                setupFamilies: station.setupFamilies, defaultChangeoverMinutes: station.changeoverMinutes,
-                                setupTransitions: station.transitions)))
+                                id: id,
+                                name: "\(station.name) \(number)",
+                                site: DemoPlant.site,
+                                kind: station.kind,
+                                capacity: station.capacity,
+                                shifts: DemoCatalog.shifts,
+                                plannedDowntime: downtime,
+                                setupFamilies: station.setupFamilies,
+                                defaultChangeoverMinutes: station.changeoverMinutes,
+                                setupTransitions: station.transitions
+                            )
+                        )
+                    )
                     cell.append(id)
                     workCenterKind[id] = station.kind
                 }
@@ -238,7 +252,8 @@ struct DemoPlantBuilder {
                 let id = Location.ID("LS-\(wc.rawValue.dropFirst(3))")
                 lineSide[wc] = id
                 commands.append(
-                    .defineLocation(Location(id: id, name: "Line side \(wc)", site: DemoPlant.site, kind: .lineSide, workCenter: wc)))
+                    .defineLocation(Location(id: id, name: "Line side \(wc)", site: DemoPlant.site, kind: .lineSide, workCenter: wc))
+                )
             }
         }
     }
@@ -277,9 +292,11 @@ struct DemoPlantBuilder {
         item(v.fasteners, "Fastener kit A4, \(line)", .purchased)
         item(v.profile, "Steel U-profile S235 for baseplates, \(line)", .purchased, .meter)
         typealias S = DemoCatalog
-        for (material, supplier) in [(v.bar, S.steelSupplier), (v.barAlt, S.steelSupplierAlt), (v.paint, S.paintSupplier),
-                                     (v.paintAlt, S.paintSupplierAlt), (v.crate, S.packagingSupplier), (v.fasteners, S.fastenerSupplier),
-                                     (v.profile, S.steelSupplier)] {
+        for (material, supplier) in [
+            (v.bar, S.steelSupplier), (v.barAlt, S.steelSupplierAlt), (v.paint, S.paintSupplier),
+            (v.paintAlt, S.paintSupplierAlt), (v.crate, S.packagingSupplier), (v.fasteners, S.fastenerSupplier),
+            (v.profile, S.steelSupplier),
+        ] {
             (lineOf[material], supplierOf[material]) = (v.lineIndex, supplier)
         }
     }
@@ -292,8 +309,10 @@ struct DemoPlantBuilder {
         item(v.bearing, "Bearing set \(name)", .purchased)
         item(v.seal, "Mechanical seal \(name)", .purchased)
         typealias S = DemoCatalog
-        for (material, supplier) in [(v.housingCasting, S.castingSupplier), (v.impellerCasting, S.castingSupplier), (v.motor, S.motorSupplier),
-                                     (v.bearing, S.bearingSupplier), (v.seal, S.sealSupplier)] {
+        for (material, supplier) in [
+            (v.housingCasting, S.castingSupplier), (v.impellerCasting, S.castingSupplier), (v.motor, S.motorSupplier),
+            (v.bearing, S.bearingSupplier), (v.seal, S.sealSupplier),
+        ] {
             (lineOf[material], supplierOf[material]) = (v.lineIndex, supplier)
         }
         item(v.housing, "Machined housing \(name)", .semiFinished)
@@ -303,24 +322,41 @@ struct DemoPlantBuilder {
         item(v.unit, "Pump unit \(name) (housing assembly)", .semiFinished)
         item(v.pump, "Pump \(name) \(v.line.name), \(v.size.motorText) kW", .finished)
         let batch = DemoCatalog.batchSizes
-        for (part, size) in [(v.unit, batch.unit), (v.housing, batch.housing), (v.impeller, batch.impeller), (v.shaft, batch.shaft),
-                             (v.baseplate, batch.baseplate)] {
+        for (part, size) in [
+            (v.unit, batch.unit), (v.housing, batch.housing), (v.impeller, batch.impeller), (v.shaft, batch.shaft),
+            (v.baseplate, batch.baseplate),
+        ] {
             parts[part] = (v, size)
         }
     }
 
     private mutating func defineBOMs(_ v: Variant) {
         let boms: [(Item.ID, [BOMComponent])] = [
-            (v.pump, [.init(item: v.unit, quantity: 1), .init(item: v.motor, quantity: 1), .init(item: v.baseplate, quantity: 1),
-                      .init(item: v.fasteners, quantity: 1), .init(item: v.crate, quantity: 1)]),
-            (v.unit, [.init(item: v.housing, quantity: 1), .init(item: v.impeller, quantity: 1), .init(item: v.shaft, quantity: 1),
-                      .init(item: v.bearing, quantity: 1), .init(item: v.seal, quantity: 1),
-                      .init(item: v.paint, quantity: v.size.large ? 0.8 : 0.4, substitutes: [v.paintAlt])]),
+            (
+                v.pump,
+                [
+                    .init(item: v.unit, quantity: 1), .init(item: v.motor, quantity: 1), .init(item: v.baseplate, quantity: 1),
+                    .init(item: v.fasteners, quantity: 1), .init(item: v.crate, quantity: 1),
+                ]
+            ),
+            (
+                v.unit,
+                [
+                    .init(item: v.housing, quantity: 1), .init(item: v.impeller, quantity: 1), .init(item: v.shaft, quantity: 1),
+                    .init(item: v.bearing, quantity: 1), .init(item: v.seal, quantity: 1),
+                    .init(item: v.paint, quantity: v.size.large ? 0.8 : 0.4, substitutes: [v.paintAlt]),
+                ]
+            ),
             (v.housing, [.init(item: v.housingCasting, quantity: 1)]),
             (v.impeller, [.init(item: v.impellerCasting, quantity: 1)]),
             (v.shaft, [.init(item: v.bar, quantity: v.size.large ? 0.9 : 0.5, substitutes: [v.barAlt])]),
-            (v.baseplate, [.init(item: v.profile, quantity: v.size.large ? 3.6 : 2.2),
-                           .init(item: v.paint, quantity: 0.3, substitutes: [v.paintAlt])]),
+            (
+                v.baseplate,
+                [
+                    .init(item: v.profile, quantity: v.size.large ? 3.6 : 2.2),
+                    .init(item: v.paint, quantity: 0.3, substitutes: [v.paintAlt]),
+                ]
+            ),
         ]
         for (parent, components) in boms {
             commands.append(.defineBOM(BOM(id: BOM.ID("BOM-\(parent.rawValue)"), item: parent, components: components)))
@@ -343,51 +379,130 @@ struct DemoPlantBuilder {
         var documents: [WorkInstruction] = []
         /// `wi` reads "WI-MACH-210 rev B": the document and its current revision.
         func op(
-            _ sequence: Int, _ name: String, _ wcs: [EligibleWorkCenter], skill: String? = nil, wi: String? = nil,
-            family: String? = nil, batch: Double? = nil, inspection: Bool = false
+            _ sequence: Int,
+            _ name: String,
+            _ wcs: [EligibleWorkCenter],
+            skill: String? = nil,
+            wi: String? = nil,
+            family: String? = nil,
+            batch: Double? = nil,
+            inspection: Bool = false
         ) -> RoutingOperation {
             let parts = wi.map { $0.components(separatedBy: " rev ") }
-            let document = parts.map { WorkInstruction(id: WorkInstruction.ID($0[0]), title: name, revision: $0.count > 1 ? $0[1] : "A",
-                                                       text: "Read the drawing, check the tooling list, then: \(name.lowercased()).") }
+            let document = parts.map {
+                WorkInstruction(
+                    id: WorkInstruction.ID($0[0]),
+                    title: name,
+                    revision: $0.count > 1 ? $0[1] : "A",
+                    text: "Read the drawing, check the tooling list, then: \(name.lowercased())."
+                )
+            }
             if let document { documents.append(document) }
             return RoutingOperation(
-                sequence: sequence, name: name, workCenters: wcs, requiredSkill: skill.map { Skill.ID($0) },
-                workInstruction: document?.id, setupFamily: family, transferBatch: batch, inspectionRequired: inspection)
+                sequence: sequence,
+                name: name,
+                workCenters: wcs,
+                requiredSkill: skill.map { Skill.ID($0) },
+                workInstruction: document?.id,
+                setupFamily: family,
+                transferBatch: batch,
+                inspectionRequired: inspection
+            )
         }
         let routings: [(Item.ID, [RoutingOperation])] = [
-            (v.housing, [
-                op(10, "Mill flanges and faces", eligible("MILL", v, setup: 45, run: 18 * big), skill: "cnc-milling",
-                   wi: "WI-MACH-210 rev B", family: v.housingFamily, batch: 5),
-                op(20, "Turn bore and seal seat", eligible("LATHE", v, setup: 35, run: 14 * big), skill: "cnc-turning",
-                   wi: "WI-MACH-220 rev A", family: v.housingFamily),
-            ]),
-            (v.impeller, [
-                op(10, "Turn impeller hub and shroud", eligible("LATHE", v, setup: 25, run: 9 * big), skill: "cnc-turning",
-                   wi: "WI-MACH-230 rev C", family: "impeller"),
-                op(20, "Balance impeller (G2.5)", eligible("BAL", v, setup: 10, run: 6), wi: "WI-BAL-240 rev A"),
-            ]),
-            (v.shaft, [
-                op(10, "Saw bar stock to length", eligible("SAW", v, setup: 5, run: 2)),
-                op(20, "Turn shaft", eligible("LATHE", v, setup: 30, run: 7 * big), skill: "cnc-turning",
-                   wi: "WI-MACH-250 rev B", family: "shaft", batch: 10),
-                op(30, "Mill keyways", eligible("MILL", v, setup: 20, run: 4), skill: "cnc-milling", family: "shaft"),
-            ]),
-            (v.baseplate, [
-                op(10, "Weld baseplate", eligible("WELD", v, setup: 20, run: 35 * big), skill: "welding", wi: "WI-WELD-300 rev A"),
-                op(20, "Paint baseplate", eligible("PAINT", v, setup: 15, run: 12 * big), skill: "painting", wi: "WI-PAINT-310 rev B"),
-            ]),
-            (v.unit, [
-                op(10, "Assemble pump unit", eligible("ASSY", v, setup: 10, run: 40 * big, slower: 0.15), skill: "assembly",
-                   wi: "WI-ASSY-100 rev C"),
-                op(20, "Paint pump unit", eligible("PAINT", v, setup: 15, run: 14 * big), skill: "painting", wi: "WI-PAINT-310 rev B"),
-            ]),
-            (v.pump, [
-                op(10, "Mount motor and align coupling", eligible("ASSY", v, setup: 10, run: 30 * big, slower: 0.15),
-                   skill: "assembly", wi: "WI-ASSY-110 rev B"),
-                op(20, "Performance and leak test", eligible("TEST", v, setup: 20, run: 25 * big), skill: "testing",
-                   wi: "WI-TEST-500 rev D", inspection: true),
-                op(30, "Pack and label", eligible("PACK", v, setup: 5, run: 12 * big), wi: "WI-PACK-600 rev A"),
-            ]),
+            (
+                v.housing,
+                [
+                    op(
+                        10,
+                        "Mill flanges and faces",
+                        eligible("MILL", v, setup: 45, run: 18 * big),
+                        skill: "cnc-milling",
+                        wi: "WI-MACH-210 rev B",
+                        family: v.housingFamily,
+                        batch: 5
+                    ),
+                    op(
+                        20,
+                        "Turn bore and seal seat",
+                        eligible("LATHE", v, setup: 35, run: 14 * big),
+                        skill: "cnc-turning",
+                        wi: "WI-MACH-220 rev A",
+                        family: v.housingFamily
+                    ),
+                ]
+            ),
+            (
+                v.impeller,
+                [
+                    op(
+                        10,
+                        "Turn impeller hub and shroud",
+                        eligible("LATHE", v, setup: 25, run: 9 * big),
+                        skill: "cnc-turning",
+                        wi: "WI-MACH-230 rev C",
+                        family: "impeller"
+                    ),
+                    op(20, "Balance impeller (G2.5)", eligible("BAL", v, setup: 10, run: 6), wi: "WI-BAL-240 rev A"),
+                ]
+            ),
+            (
+                v.shaft,
+                [
+                    op(10, "Saw bar stock to length", eligible("SAW", v, setup: 5, run: 2)),
+                    op(
+                        20,
+                        "Turn shaft",
+                        eligible("LATHE", v, setup: 30, run: 7 * big),
+                        skill: "cnc-turning",
+                        wi: "WI-MACH-250 rev B",
+                        family: "shaft",
+                        batch: 10
+                    ),
+                    op(30, "Mill keyways", eligible("MILL", v, setup: 20, run: 4), skill: "cnc-milling", family: "shaft"),
+                ]
+            ),
+            (
+                v.baseplate,
+                [
+                    op(10, "Weld baseplate", eligible("WELD", v, setup: 20, run: 35 * big), skill: "welding", wi: "WI-WELD-300 rev A"),
+                    op(20, "Paint baseplate", eligible("PAINT", v, setup: 15, run: 12 * big), skill: "painting", wi: "WI-PAINT-310 rev B"),
+                ]
+            ),
+            (
+                v.unit,
+                [
+                    op(
+                        10,
+                        "Assemble pump unit",
+                        eligible("ASSY", v, setup: 10, run: 40 * big, slower: 0.15),
+                        skill: "assembly",
+                        wi: "WI-ASSY-100 rev C"
+                    ),
+                    op(20, "Paint pump unit", eligible("PAINT", v, setup: 15, run: 14 * big), skill: "painting", wi: "WI-PAINT-310 rev B"),
+                ]
+            ),
+            (
+                v.pump,
+                [
+                    op(
+                        10,
+                        "Mount motor and align coupling",
+                        eligible("ASSY", v, setup: 10, run: 30 * big, slower: 0.15),
+                        skill: "assembly",
+                        wi: "WI-ASSY-110 rev B"
+                    ),
+                    op(
+                        20,
+                        "Performance and leak test",
+                        eligible("TEST", v, setup: 20, run: 25 * big),
+                        skill: "testing",
+                        wi: "WI-TEST-500 rev D",
+                        inspection: true
+                    ),
+                    op(30, "Pack and label", eligible("PACK", v, setup: 5, run: 12 * big), wi: "WI-PACK-600 rev A"),
+                ]
+            ),
         ]
         for document in documents where instructions.insert(document.id).inserted {
             commands.append(.defineWorkInstruction(document))
@@ -395,8 +510,10 @@ struct DemoPlantBuilder {
         for (made, operations) in routings {
             commands.append(.defineRouting(Routing(id: routingID(made), item: made, operations: operations)))
             let preferred = operations.compactMap(\.workCenters.first)
-            routingWork[made] = (preferred.reduce(0) { $0 + $1.setupMinutes }, preferred.reduce(0) { $0 + $1.runMinutesPerUnit }, operations.count,
-                                 Set(preferred.compactMap { workCenterKind[$0.workCenter] }))
+            routingWork[made] = (
+                preferred.reduce(0) { $0 + $1.setupMinutes }, preferred.reduce(0) { $0 + $1.runMinutesPerUnit }, operations.count,
+                Set(preferred.compactMap { workCenterKind[$0.workCenter] })
+            )
         }
     }
 
@@ -458,7 +575,9 @@ struct DemoPlantBuilder {
                 let quantity = Double(v.size.large ? rng.int(1...3) : rng.int(2...8))
                 let requested = workday(rush ? rng.int(10...14) : rng.int(12...27))
                 lines.append(SalesOrderLine(line: (position + 1) * 10, item: v.pump, quantity: quantity, requestedDate: requested))
-                salesLines.append(SalesLine(order: id, line: (position + 1) * 10, variant: v, quantity: quantity, requested: requested, priority: priority))
+                salesLines.append(
+                    SalesLine(order: id, line: (position + 1) * 10, variant: v, quantity: quantity, requested: requested, priority: priority)
+                )
             }
             commands.append(.createSalesOrder(NewSalesOrder(id: id, customer: customer.id, priority: rush ? 1 : nil, lines: lines)))
             for line in lines where rng.chance(0.45) {
@@ -479,9 +598,16 @@ struct DemoPlantBuilder {
         for line in salesLines where orders.count < total / 2 && rng.chance(0.7) {
             orders.append(
                 PlannedOrder(
-                    key: orders.count, item: line.variant.pump, kind: .finished, variant: line.variant, quantity: line.quantity,
-                    dueDay: workdayIndex(dayIndex(line.requested) - 2, back: true), priority: line.priority,
-                    pegging: Pegging(salesOrder: line.order, line: line.line)))
+                    key: orders.count,
+                    item: line.variant.pump,
+                    kind: .finished,
+                    variant: line.variant,
+                    quantity: line.quantity,
+                    dueDay: workdayIndex(dayIndex(line.requested) - 2, back: true),
+                    priority: line.priority,
+                    pegging: Pegging(salesOrder: line.order, line: line.line)
+                )
+            )
         }
         planEarlierStock()
         planSemiFinished()
@@ -496,8 +622,16 @@ struct DemoPlantBuilder {
             commands.append(
                 .createProductionOrder(
                     NewProductionOrder(
-                        id: order.id, item: order.item, quantity: order.quantity, routing: routingID(order.item), dueDate: day(order.dueDay),
-                        priority: order.priority, pegging: order.pegging)))
+                        id: order.id,
+                        item: order.item,
+                        quantity: order.quantity,
+                        routing: routingID(order.item),
+                        dueDate: day(order.dueDay),
+                        priority: order.priority,
+                        pegging: order.pegging
+                    )
+                )
+            )
         }
         for order in orders {
             let ref = ProductionOrderRef(productionOrder: order.id)
@@ -529,13 +663,16 @@ struct DemoPlantBuilder {
     /// the plant is behind on them, as MRP's "past due" messages say every Monday.
     private mutating func planSemiFinished() {
         let mrp = DemoMRP(
-            components: bomComponents, planned: Set(parts.keys), batch: { [parts] in parts[$0]?.batch ?? 1 },
+            components: bomComponents,
+            planned: Set(parts.keys),
+            batch: { [parts] in parts[$0]?.batch ?? 1 },
             leadDays: { [routingWork] item, quantity in
                 guard let routing = routingWork[item] else { return 1 }
                 let work = Int(((routing.setup + routing.run * quantity) / DemoCatalog.workingMinutesPerDay).rounded(.up))
                 return max(1, work + routing.operations * DemoCatalog.queueDaysPerOperation)
             },
-            workdaysBefore: { [self] in workdays($1, before: $0) })
+            workdaysBefore: { [self] in workdays($1, before: $0) }
+        )
         let top = orders.map { DemoMRP.Order(key: $0.key, item: $0.item, quantity: $0.quantity, dueDay: $0.dueDay, priority: $0.priority) }
         var stock: [Item.ID: Double] = [:]
         for s in earlierStock { stock[s.item, default: 0] += s.quantity }
@@ -543,8 +680,17 @@ struct DemoPlantBuilder {
             guard let part = parts[made.item] else { continue }
             orders.append(
                 PlannedOrder(
-                    key: made.key, item: made.item, kind: .semiFinished, variant: part.variant, quantity: made.quantity, dueDay: made.dueDay,
-                    priority: made.priority, pegging: nil, consumers: made.consumers))
+                    key: made.key,
+                    item: made.item,
+                    kind: .semiFinished,
+                    variant: part.variant,
+                    quantity: made.quantity,
+                    dueDay: made.dueDay,
+                    priority: made.priority,
+                    pegging: nil,
+                    consumers: made.consumers
+                )
+            )
         }
     }
 
@@ -564,8 +710,16 @@ struct DemoPlantBuilder {
             guard let item = rng.pick(candidates), let part = parts[item] else { break }
             orders.append(
                 PlannedOrder(
-                    key: orders.count, item: item, kind: .semiFinished, variant: part.variant, quantity: part.batch,
-                    dueDay: workdayIndex(rng.int(18...27)), priority: rng.int(3...4), pegging: nil))
+                    key: orders.count,
+                    item: item,
+                    kind: .semiFinished,
+                    variant: part.variant,
+                    quantity: part.batch,
+                    dueDay: workdayIndex(rng.int(18...27)),
+                    priority: rng.int(3...4),
+                    pegging: nil
+                )
+            )
         }
     }
 
@@ -582,12 +736,16 @@ struct DemoPlantBuilder {
             score[i] = min(noisy, consumers.min() ?? noisy)
         }
         let ranked = orders.indices.sorted { (score[$0], $0) < (score[$1], $1) }
-        let completed = 5 * scale, running = 8 * scale, released = 17 * scale
+        let completed = 5 * scale
+        let running = 8 * scale
+        let released = 17 * scale
         for (rank, i) in ranked.enumerated() {
             orders[i].status =
-                rank < completed ? .completed
-                : rank < completed + running ? .inProgress
-                : rank < completed + running + released ? .released : .planned
+                rank < completed
+                ? .completed
+                : rank < completed + running
+                    ? .inProgress
+                    : rank < completed + running + released ? .released : .planned
         }
         let planned = ranked.filter { orders[$0].status == .planned && orders[$0].consumers.isEmpty }
         for k in 0..<min(scale, planned.count) { orders[planned[(k * 7 + 3) % planned.count]].status = .cancelled }
@@ -625,7 +783,8 @@ struct DemoPlantBuilder {
     private mutating func planPurchasing() {
         let book = purchasedNeed(of: [.planned, .released, .inProgress])
         let running = purchasedNeed(of: [.released, .inProgress])
-        let items = book.keys.sorted(), late = self.late
+        let items = book.keys.sorted()
+        let late = self.late
         // This week's deliveries.
         for item in items {
             let covered = late.contains(item) ? running[item, default: 0] : book[item, default: 0]
@@ -637,8 +796,17 @@ struct DemoPlantBuilder {
         var reference = 1200
         func expect(_ item: Item.ID, _ quantity: Double, on date: Date) {
             guard let supplier = supplierOf[item] else { return }
-            commands.append(.expectReceipt(ExpectReceipt(
-                item: item, quantity: quantity, expectedDate: date, supplier: supplier.name, reference: String(format: "4500%06d", reference))))
+            commands.append(
+                .expectReceipt(
+                    ExpectReceipt(
+                        item: item,
+                        quantity: quantity,
+                        expectedDate: date,
+                        supplier: supplier.name,
+                        reference: String(format: "4500%06d", reference)
+                    )
+                )
+            )
         }
         for lateOrder in lateOrders {
             let date = receiptDate(rng.int(8...12))
@@ -646,7 +814,8 @@ struct DemoPlantBuilder {
             reference += 1
         }
         for item in items where !late.contains(item) {
-            let safety = book[item, default: 0] * 0.25, left = onHand[item, default: 0] - book[item, default: 0]
+            let safety = book[item, default: 0] * 0.25
+            let left = onHand[item, default: 0] - book[item, default: 0]
             guard left < safety - 1e-9 else { continue }
             expect(item, (safety - left).rounded(.up), on: receiptDate(rng.int(1...5)))
             reference += 1
@@ -690,7 +859,17 @@ struct DemoPlantBuilder {
         let supplier = supplierOf[item] ?? DemoCatalog.castingSupplier
         let id = nextLot()
         commands.append(
-            .createLot(NewLot(id: id, item: item, quantity: Double(quantity), location: location, supplierLot: supplierLot(supplier), supplier: supplier.name)))
+            .createLot(
+                NewLot(
+                    id: id,
+                    item: item,
+                    quantity: Double(quantity),
+                    location: location,
+                    supplierLot: supplierLot(supplier),
+                    supplier: supplier.name
+                )
+            )
+        )
         onHand[item, default: 0] += Double(quantity)
         purchasedLots[id] = (item, Double(quantity))
         return id
@@ -714,14 +893,18 @@ struct DemoPlantBuilder {
         var received: [Lot.ID] = []
         for (index, v) in variants.enumerated() {
             if index % 3 == 0 {
-                received += [delivered(v.bar, 6...24, pack: 5, at: store), delivered(v.barAlt, 2...8, pack: 5, at: store),
-                             delivered(v.paint, 4...20, pack: 10, at: store), delivered(v.paintAlt, 2...6, pack: 10, at: store),
-                             delivered(v.crate, 10...40, at: store), delivered(v.fasteners, 5...20, pack: 10, at: store),
-                             delivered(v.profile, 10...40, pack: 6, at: store)].compactMap { $0 }
+                received += [
+                    delivered(v.bar, 6...24, pack: 5, at: store), delivered(v.barAlt, 2...8, pack: 5, at: store),
+                    delivered(v.paint, 4...20, pack: 10, at: store), delivered(v.paintAlt, 2...6, pack: 10, at: store),
+                    delivered(v.crate, 10...40, at: store), delivered(v.fasteners, 5...20, pack: 10, at: store),
+                    delivered(v.profile, 10...40, pack: 6, at: store),
+                ].compactMap { $0 }
             }
-            received += [delivered(v.housingCasting, 12...40, at: store), delivered(v.impellerCasting, 12...40, at: store),
-                         delivered(v.motor, 3...12, at: store), delivered(v.bearing, 20...60, at: store),
-                         delivered(v.seal, 20...60, at: store)].compactMap { $0 }
+            received += [
+                delivered(v.housingCasting, 12...40, at: store), delivered(v.impellerCasting, 12...40, at: store),
+                delivered(v.motor, 3...12, at: store), delivered(v.bearing, 20...60, at: store),
+                delivered(v.seal, 20...60, at: store),
+            ].compactMap { $0 }
             // Castings of the second delivery are still at goods receiving.
             _ = delivered(v.housingCasting, 10...30, at: receiving)
         }
@@ -736,15 +919,21 @@ struct DemoPlantBuilder {
         // Incoming inspection: a few deliveries wait in quarantine, one lot in stock is on hold.
         for k in 0..<(2 * scale) {
             let v = variants[(k * 5 + 1) % variants.count]
-            let lot = k % 2 == 0
+            let lot =
+                k % 2 == 0
                 ? purchasedLot(v.impellerCasting, rng.int(10...30), at: receiving)
                 : purchasedLot(v.seal, rng.int(20...50), at: receiving)
             commands.append(.moveLot(MoveLot(lot: lot, to: quarantine)))
             commands.append(
                 .setLotStatus(
                     SetLotStatus(
-                        lot: lot, status: .quarantine,
-                        reason: k % 2 == 0 ? "Incoming inspection: casting wall thickness to be measured" : "Incoming inspection: certificate of conformity missing")))
+                        lot: lot,
+                        status: .quarantine,
+                        reason: k % 2 == 0
+                            ? "Incoming inspection: casting wall thickness to be measured" : "Incoming inspection: certificate of conformity missing"
+                    )
+                )
+            )
             setAside(lot)
         }
         for k in 0..<scale {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Exponential back-off after failed authentication, per client (a network address) and per account.
 ///

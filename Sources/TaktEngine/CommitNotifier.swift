@@ -17,7 +17,7 @@ final class CommitNotifier: Sendable {
             for id in due.keys { s.waiters[id] = nil }
             return due.map(\.value.continuation)
         }
-        ready.forEach { $0.resume() }
+        for waiter in ready { waiter.resume() }
     }
 
     /// Returns once the committed sequence is greater than `position`, or the task is cancelled.

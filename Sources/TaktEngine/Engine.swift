@@ -1,8 +1,8 @@
 import Crypto
-import Foundation
-import Logging
-import TaktCore
-import TaktStore
+public import Foundation
+public import Logging
+public import TaktCore
+public import TaktStore
 
 /// Handles commands and answers queries over the plant state.
 ///
@@ -42,8 +42,14 @@ public actor Engine {
         var atomic = false
     }
 
-    private init(store: any EventStore, state: PlantState, lastSnapshot: Int64, now: @escaping @Sendable () -> Date,
-                 logger: Logger, snapshotInterval: Int64) {
+    private init(
+        store: any EventStore,
+        state: PlantState,
+        lastSnapshot: Int64,
+        now: @escaping @Sendable () -> Date,
+        logger: Logger,
+        snapshotInterval: Int64
+    ) {
         self.store = store
         self.state = state
         self.lastSnapshot = lastSnapshot
@@ -60,7 +66,9 @@ public actor Engine {
     ///   - snapshotInterval: save a snapshot after this many new events.
     /// - Throws: ``EngineError`` `storage` when the log cannot be read or an event cannot be decoded.
     public static func open(
-        store: any EventStore, now: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "takt.engine"),
+        store: any EventStore,
+        now: @escaping @Sendable () -> Date = { Date() },
+        logger: Logger = Logger(label: "takt.engine"),
         snapshotInterval: Int64 = 100_000
     ) async throws -> Engine {
         let (state, snap) = try await Engine.load(from: store, logger: logger)
@@ -249,7 +257,7 @@ public actor Engine {
             if !readWaiters.isEmpty {
                 let waiters = readWaiters
                 readWaiters.removeAll()
-                waiters.forEach { $0.resume() }
+                for waiter in waiters { waiter.resume() }
                 await Task.yield()
             }
         }
@@ -334,8 +342,14 @@ public actor Engine {
                 if let key = e.idempotencyKey { keyInBatch[actor + "\u{1F}" + key] = i }
                 records.append(
                     CommandRecord(
-                        actor: actor, idempotencyKey: e.idempotencyKey, requestDigest: digest,
-                        correlationID: e.correlationID ?? nextCorrelationID(), recordedAt: time, events: newEvents))
+                        actor: actor,
+                        idempotencyKey: e.idempotencyKey,
+                        requestDigest: digest,
+                        correlationID: e.correlationID ?? nextCorrelationID(),
+                        recordedAt: time,
+                        events: newEvents
+                    )
+                )
             } catch {
                 results[i] = .failure(error)
             }
@@ -363,7 +377,9 @@ public actor Engine {
                 await snapshotIfDue()
             } catch {
                 let movedOn = error.code == .concurrencyConflict || error.code == .duplicateIdempotencyKey
-                if movedOn { logger.notice("another writer appended first; catching up with the log: \(error)") } else {
+                if movedOn {
+                    logger.notice("another writer appended first; catching up with the log: \(error)")
+                } else {
                     logger.error("append failed, catching up with the log: \(error)")
                 }
                 state = before
@@ -440,8 +456,12 @@ public actor Engine {
             throw EngineError(.forbidden, "only an admin may issue tokens for another user")
         }
         if case .setPassword(let set) = e.command, set.user != id || e.verified?.user != id {
-            throw EngineError(.forbidden, set.user != id ? "only an admin may set another user's password"
-                                                        : "changing your own password needs your current password (POST /api/v1/users/\(id)/password)")
+            throw EngineError(
+                .forbidden,
+                set.user != id
+                    ? "only an admin may set another user's password"
+                    : "changing your own password needs your current password (POST /api/v1/users/\(id)/password)"
+            )
         }
     }
 
@@ -532,7 +552,9 @@ public actor Engine {
         _ = try await submit(
             CommandEnvelope(
                 command: .issueAPIToken(IssueAPIToken(user: "admin", secretHash: Engine.hash(secret: secret), label: "bootstrap")),
-                actor: .system))
+                actor: .system
+            )
+        )
         return secret
     }
 }
@@ -549,8 +571,14 @@ extension Engine {
     /// - Returns: true when there is a newer event, false on time-out.
     public nonisolated func waitForCommit(after position: Int64, timeout: Duration) async -> Bool {
         await withTaskGroup(of: Bool.self) { group in
-            group.addTask { await self.notifier.wait(after: position); return !Task.isCancelled }
-            group.addTask { try? await Task.sleep(for: timeout); return false }
+            group.addTask {
+                await self.notifier.wait(after: position)
+                return !Task.isCancelled
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
             let first = await group.next() ?? false
             group.cancelAll()
             return first

@@ -1,6 +1,6 @@
 import Foundation
-import TaktCore
-import TaktStore
+public import TaktCore
+public import TaktStore
 
 /// Who submits a command: a user, or the system itself (bootstrap, demo seeding).
 public enum Actor: Sendable, Hashable, CustomStringConvertible {
@@ -33,9 +33,15 @@ public struct CommandEnvelope: Sendable {
     public var signature: SignatureCredential?
     /// Set by the engine once it verified the credential for this actor.
     var verified: VerifiedCredential?
-    public init(command: Command, actor: Actor, idempotencyKey: String? = nil, correlationID: String? = nil,
-                precondition: (@Sendable (PlantState) throws -> Void)? = nil, requestDigest: String? = nil,
-                signature: SignatureCredential? = nil) {
+    public init(
+        command: Command,
+        actor: Actor,
+        idempotencyKey: String? = nil,
+        correlationID: String? = nil,
+        precondition: (@Sendable (PlantState) throws -> Void)? = nil,
+        requestDigest: String? = nil,
+        signature: SignatureCredential? = nil
+    ) {
         self.command = command
         self.actor = actor
         self.idempotencyKey = idempotencyKey
@@ -95,8 +101,13 @@ extension EngineError: PresentableError {
         case .forbidden:
             .forbidden(message)
         case .idempotencyKeyReused:
-            ErrorPresentation(status: 409, code: .idempotencyKeyReused, title: "Idempotency key reused", message: message,
-                              violations: [Violation(field: "Idempotency-Key", rule: "reused", message: message)])
+            ErrorPresentation(
+                status: 409,
+                code: .idempotencyKeyReused,
+                title: "Idempotency key reused",
+                message: message,
+                violations: [Violation(field: "Idempotency-Key", rule: "reused", message: message)]
+            )
         case .invalidIdempotencyKey:
             .badRequest(message, [Violation(field: "Idempotency-Key", rule: "format", message: message)])
         case .storage:

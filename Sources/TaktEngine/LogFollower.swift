@@ -1,4 +1,4 @@
-import TaktStore
+public import TaktStore
 
 /// Following the log: every event after a position, page by page, then each new page as it is committed, until the
 /// task is cancelled.

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktStore
+public import Foundation
+public import TaktCore
+public import TaktStore
 
 /// One change of master data as the audit trail shows it (EU GMP Annex 11 §9): who, when, what before and after.
 public struct MasterDataChange: Codable, Sendable, Equatable {
@@ -39,15 +39,26 @@ public struct MasterDataHistory: Sendable {
     /// Reads the next event of the log (in order).
     public mutating func feed(_ event: RecordedEvent) {
         guard let kind = Self.kinds[event.type],
-              let after = try? TaktJSON.decoder.decode(JSONValue.self, from: event.payload) else { return }
+            let after = try? TaktJSON.decoder.decode(JSONValue.self, from: event.payload)
+        else { return }
         var id = "plant"
         if case .object(let fields) = after, case .string(let value)? = fields["id"] { id = value }
         let key = "\(kind):\(id)"
         let before = last[key]
         last[key] = after
         guard subject == nil || subject == key else { return }
-        changes.append(MasterDataChange(subject: key, sequence: event.sequence, at: event.recordedAt, actor: event.actor, event: event.type,
-                                        before: before, after: after, changedFields: Self.changedFields(before, after)))
+        changes.append(
+            MasterDataChange(
+                subject: key,
+                sequence: event.sequence,
+                at: event.recordedAt,
+                actor: event.actor,
+                event: event.type,
+                before: before,
+                after: after,
+                changedFields: Self.changedFields(before, after)
+            )
+        )
     }
 
     static func changedFields(_ before: JSONValue?, _ after: JSONValue) -> [String] {
@@ -65,7 +76,7 @@ extension Engine {
         while true {
             let page = try await store.read(after: after, limit: 2_000)
             guard let last = page.last else { break }
-            page.forEach { history.feed($0) }
+            for event in page { history.feed(event) }
             after = last.sequence
         }
         return history.changes

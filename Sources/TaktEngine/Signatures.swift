@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import TaktCore
-import TaktStore
+public import Foundation
+public import TaktCore
+public import TaktStore
 import _CryptoExtras
 
 // Passwords (scrypt) and electronic signatures, the engine's part: hashing and verifying credentials at the edge,
@@ -71,8 +71,14 @@ public enum Passwords {
     }
 
     static func derive(_ password: String, salt: Data, n: Int, r: Int, p: Int, length: Int = keyLength) throws -> Data {
-        let key = try KDF.Scrypt.deriveKey(from: Data(password.utf8), salt: salt, outputByteCount: length, rounds: n, blockSize: r,
-                                           parallelism: p)
+        let key = try KDF.Scrypt.deriveKey(
+            from: Data(password.utf8),
+            salt: salt,
+            outputByteCount: length,
+            rounds: n,
+            blockSize: r,
+            parallelism: p
+        )
         return key.withUnsafeBytes { Data($0) }
     }
 }
@@ -84,7 +90,13 @@ extension Engine {
     /// (`current`). The password is hashed here (scrypt); only the hash reaches the log. Wrong current passwords are
     /// throttled per client and account.
     /// - Throws: ``DomainError`` naming `password` or `currentPassword`, ``EngineError`` `forbidden`.
-    public func setPassword(of user: User.ID, to password: String, current: String?, by actor: Actor, client: String) async throws
+    public func setPassword(
+        of user: User.ID,
+        to password: String,
+        current: String?,
+        by actor: Actor,
+        client: String
+    ) async throws
         -> CommandOutcome
     {
         try Passwords.check(password)
@@ -131,7 +143,11 @@ extension Engine {
         }
         guard let stored = await read({ $0.passwords[user] }) else {
             throttleRecord(client: client, account: user.rawValue, success: false)
-            throw DomainError.forbidden(field, "no-password", "user '\(user)' has no password yet; an admin sets one (POST /api/v1/users/\(user)/password)")
+            throw DomainError.forbidden(
+                field,
+                "no-password",
+                "user '\(user)' has no password yet; an admin sets one (POST /api/v1/users/\(user)/password)"
+            )
         }
         let ok = await Task.detached { Passwords.verify(password, against: stored) }.value
         throttleRecord(client: client, account: user.rawValue, success: ok)
@@ -149,12 +165,19 @@ extension Engine {
         guard case .user(let id) = e.actor, let requirement = state.signatureRequirement(for: e.command, actor: id) else { return nil }
         let allowed = requirement.meanings.map(\.rawValue).joined(separator: " or ")
         guard let credential = e.signature, !credential.password.isEmpty else {
-            throw DomainError.invalid("signature.password", "required",
-                                      "to \(requirement.statement) you sign electronically: re-enter your password in signature.password "
-                                        + "and give the meaning in signature.meaning (\(allowed))")
+            throw DomainError.invalid(
+                "signature.password",
+                "required",
+                "to \(requirement.statement) you sign electronically: re-enter your password in signature.password "
+                    + "and give the meaning in signature.meaning (\(allowed))"
+            )
         }
         guard let meaning = SignatureMeaning(rawValue: credential.meaning), requirement.meanings.contains(meaning) else {
-            throw DomainError.invalid("signature.meaning", "one-of", "the signature to \(requirement.statement) means \(allowed) (got '\(credential.meaning)')")
+            throw DomainError.invalid(
+                "signature.meaning",
+                "one-of",
+                "the signature to \(requirement.statement) means \(allowed) (got '\(credential.meaning)')"
+            )
         }
         if let wait = throttleRetryAfter(client: credential.client, account: id.rawValue) {
             throw DomainError.forbidden("signature.password", "throttled", "too many wrong passwords; try again in \(Int(wait.rounded(.up))) s")
@@ -163,12 +186,24 @@ extension Engine {
         throttleRecord(client: credential.client, account: id.rawValue, success: ok)
         guard ok else {
             throw state.passwords[id] == nil
-                ? DomainError.forbidden("signature.password", "no-password", "user '\(id)' has no password yet; an admin sets one (POST /api/v1/users/\(id)/password)")
+                ? DomainError.forbidden(
+                    "signature.password",
+                    "no-password",
+                    "user '\(id)' has no password yet; an admin sets one (POST /api/v1/users/\(id)/password)"
+                )
                 : DomainError.forbidden("signature.password", "wrong-password", "the password is wrong; nothing was applied")
         }
         var signature = ElectronicSignature(
-            signer: id, signerName: state.users[id]?.name ?? id.rawValue, meaning: meaning, at: time, record: requirement.record,
-            action: e.command.typeName, statement: requirement.statement, signedEvents: signed.count, binding: "")
+            signer: id,
+            signerName: state.users[id]?.name ?? id.rawValue,
+            meaning: meaning,
+            at: time,
+            record: requirement.record,
+            action: e.command.typeName,
+            statement: requirement.statement,
+            signedEvents: signed.count,
+            binding: ""
+        )
         signature.binding = try Engine.binding(of: signature, events: signed.map { ($0.typeName, try $0.encodePayload(encoder)) })
         return .recordSigned(signature)
     }

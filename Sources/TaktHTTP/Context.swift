@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
-import Hummingbird
-import NIOCore
-import TaktCore
+public import Hummingbird
+public import NIOCore
+public import TaktCore
 import TaktEngine
 import TaktService
 
@@ -37,14 +37,19 @@ public struct TaktContext: RequestContext, RemoteAddressRequestContext {
 }
 
 extension HTTPField.Name {
-    // Literal, valid header names: constructing them cannot fail.
-    static let requestID = HTTPField.Name("X-Request-ID")!
-    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
-    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
-    static let correlationID = HTTPField.Name("X-Correlation-ID")!
-    static let lastEventID = HTTPField.Name("Last-Event-ID")!
-}
+    static let requestID = literal("X-Request-ID")
+    static let idempotencyKey = literal("Idempotency-Key")
+    static let idempotentReplayed = literal("Idempotent-Replayed")
+    static let correlationID = literal("X-Correlation-ID")
+    static let lastEventID = literal("Last-Event-ID")
 
+    /// A header name written in the code. These are valid names, so this cannot fail unless one is mistyped, which
+    /// stops the server at the name's first use (and every test that sends a request).
+    private static func literal(_ name: String) -> Self {
+        guard let valid = Self(name) else { preconditionFailure("'\(name)' is not a valid HTTP header name") }
+        return valid
+    }
+}
 
 /// How long the server waits for a client. Slow or silent clients cannot hold connections: a connection with nothing
 /// to read for `idle` is closed (between requests, while a request's head arrives, between body chunks), and a body

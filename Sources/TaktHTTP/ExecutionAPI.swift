@@ -12,8 +12,10 @@ extension TaktAPI {
         let service = service
         let now = now
         let op = "/api/v1/production-orders/{id}/operations/{seq}"
-        let opParameters: [APIRoute.Parameter] = [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
-                                                  .idempotencyKey]
+        let opParameters: [APIRoute.Parameter] = [
+            .path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
+            .idempotencyKey,
+        ]
 
         /// The production order and operation a route's path names.
         @Sendable func operationRef(_ ctx: TaktContext) throws -> (ProductionOrder.ID, Int) {
@@ -26,10 +28,17 @@ extension TaktAPI {
         }
 
         var r: [APIRoute] = [
-            APIRoute(method: .get, path: "/api/v1/production-orders/{id}/operations", operationID: "listOperations",
-                     summary: "The execution record of a production order's operations, in routing order", tag: "Execution",
-                     requiresAuth: true, successStatus: 200, responseSchema: "OperationList",
-                     parameters: [.path("id", "production order ID")]) { _, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/production-orders/{id}/operations",
+                operationID: "listOperations",
+                summary: "The execution record of a production order's operations, in routing order",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "OperationList",
+                parameters: [.path("id", "production order ID")]
+            ) { _, ctx in
                 _ = try ctx.requireUser()
                 let id = ProductionOrder.ID(try ctx.parameters.require("id"))
                 let list = try await service.read { state throws -> OperationList in
@@ -38,124 +47,273 @@ extension TaktAPI {
                 }
                 return try JSONIO.response(list)
             },
-            APIRoute(method: .post, path: op + "/start", operationID: "startOperation",
-                     summary: "Start an operation: every interlock must pass or be overridden", tag: "Execution", requiresAuth: true,
-                     roles: CommandKind.startOperation.sortedRoles, requestSchema: "StartRequest", requestBodyRequired: false, successStatus: 200,
-                     responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/start",
+                operationID: "startOperation",
+                summary: "Start an operation: every interlock must pass or be overridden",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.startOperation.sortedRoles,
+                requestSchema: "StartRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(StartRequest.self, from: request, context: ctx, orEmpty: StartRequest())
                 return try await submitReturningEvents(
                     .startOperation(.init(productionOrder: po, operation: seq, workCenter: body.workCenter, operator: body.operator)),
-                    request: request, context: ctx)
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .post, path: op + "/pause", operationID: "pauseOperation", summary: "Pause a running operation, with a reason",
-                     tag: "Execution", requiresAuth: true, roles: CommandKind.pauseOperation.sortedRoles, requestSchema: "ReasonRequest", successStatus: 200,
-                     responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/pause",
+                operationID: "pauseOperation",
+                summary: "Pause a running operation, with a reason",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.pauseOperation.sortedRoles,
+                requestSchema: "ReasonRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
-                return try await submitReturningEvents(.pauseOperation(.init(productionOrder: po, operation: seq, reason: body.reason)),
-                                                       request: request, context: ctx)
+                return try await submitReturningEvents(
+                    .pauseOperation(.init(productionOrder: po, operation: seq, reason: body.reason)),
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .post, path: op + "/resume", operationID: "resumeOperation",
-                     summary: "Resume a paused operation: the operator's interlocks and the work center's state are checked again",
-                     tag: "Execution", requiresAuth: true, roles: CommandKind.resumeOperation.sortedRoles, requestSchema: "ResumeRequest", requestBodyRequired: false,
-                     successStatus: 200, responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/resume",
+                operationID: "resumeOperation",
+                summary: "Resume a paused operation: the operator's interlocks and the work center's state are checked again",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.resumeOperation.sortedRoles,
+                requestSchema: "ResumeRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ResumeRequest.self, from: request, context: ctx, orEmpty: ResumeRequest())
-                return try await submitReturningEvents(.resumeOperation(.init(productionOrder: po, operation: seq, operator: body.operator)),
-                                                       request: request, context: ctx)
+                return try await submitReturningEvents(
+                    .resumeOperation(.init(productionOrder: po, operation: seq, operator: body.operator)),
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .post, path: op + "/report", operationID: "reportQuantity",
-                     summary: "Report good, scrapped and rework quantities made since the last report", tag: "Execution",
-                     requiresAuth: true, roles: CommandKind.reportQuantity.sortedRoles, requestSchema: "QuantityRequest", successStatus: 200,
-                     responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/report",
+                operationID: "reportQuantity",
+                summary: "Report good, scrapped and rework quantities made since the last report",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.reportQuantity.sortedRoles,
+                requestSchema: "QuantityRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(QuantityRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(.reportQuantity(body.command(po, seq)), request: request, context: ctx)
             },
-            APIRoute(method: .post, path: op + "/complete", operationID: "completeOperation",
-                     summary: "Complete an operation, optionally reporting a last quantity; the order completes with its last operation",
-                     tag: "Execution", requiresAuth: true, roles: CommandKind.completeOperation.sortedRoles, requestSchema: "QuantityRequest", requestBodyRequired: false,
-                     successStatus: 200, responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/complete",
+                operationID: "completeOperation",
+                summary: "Complete an operation, optionally reporting a last quantity; the order completes with its last operation",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.completeOperation.sortedRoles,
+                requestSchema: "QuantityRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(QuantityRequest.self, from: request, context: ctx, orEmpty: QuantityRequest())
                 return try await submitReturningEvents(.completeOperation(body.command(po, seq)), request: request, context: ctx)
             },
-            APIRoute(method: .post, path: op + "/overrides", operationID: "overrideInterlock",
-                     summary: "Let one interlock pass on this operation, with a recorded reason", tag: "Execution", requiresAuth: true,
-                     roles: CommandKind.overrideInterlock.sortedRoles, requestSchema: "OverrideRequest", successStatus: 200, responseSchema: "EventList",
-                     parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/overrides",
+                operationID: "overrideInterlock",
+                summary: "Let one interlock pass on this operation, with a recorded reason",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.overrideInterlock.sortedRoles,
+                requestSchema: "OverrideRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(OverrideRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
                     .overrideInterlock(.init(productionOrder: po, operation: seq, interlock: body.interlock, reason: body.reason, lot: body.lot)),
-                    request: request, context: ctx)
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .post, path: op + "/inspections", operationID: "recordInspection",
-                     summary: "Record an inspection of an operation; a pass releases the next operation where the routing asks for one",
-                     tag: "Execution", requiresAuth: true, roles: CommandKind.recordInspection.sortedRoles, requestSchema: "InspectionRequest",
-                     successStatus: 200, responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/inspections",
+                operationID: "recordInspection",
+                summary: "Record an inspection of an operation; a pass releases the next operation where the routing asks for one",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.recordInspection.sortedRoles,
+                requestSchema: "InspectionRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(InspectionRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
                     .recordInspection(.init(productionOrder: po, operation: seq, passed: body.passed, note: body.note)),
-                    request: request, context: ctx)
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .post, path: op + "/consume", operationID: "consumeLot",
-                     summary: "Consume a quantity of a lot into the operation (genealogy)", tag: "Execution", requiresAuth: true,
-                     roles: CommandKind.consumeLot.sortedRoles, requestSchema: "ConsumeRequest", successStatus: 200, responseSchema: "EventList",
-                     parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/consume",
+                operationID: "consumeLot",
+                summary: "Consume a quantity of a lot into the operation (genealogy)",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.consumeLot.sortedRoles,
+                requestSchema: "ConsumeRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ConsumeRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
                     .consumeLot(.init(productionOrder: po, operation: seq, lot: body.lot, quantity: body.quantity)),
-                    request: request, context: ctx)
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .get, path: op + "/consumption-proposal", operationID: "proposeConsumption",
-                     summary: "What scanning a lot into the operation should consume: what the operation still needs of the lot's "
-                        + "component, capped by what the lot can give without taking other orders' reservations, and what would refuse it",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "ConsumptionProposal",
-                     parameters: [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
-                                  .init(name: "lot", location: .query, description: "the scanned lot's ID", schema: "string", required: true)]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: op + "/consumption-proposal",
+                operationID: "proposeConsumption",
+                summary: "What scanning a lot into the operation should consume: what the operation still needs of the lot's "
+                    + "component, capped by what the lot can give without taking other orders' reservations, and what would refuse it",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "ConsumptionProposal",
+                parameters: [
+                    .path("id", "production order ID"), .path("seq", "the routing operation's sequence number"),
+                    .init(name: "lot", location: .query, description: "the scanned lot's ID", schema: "string", required: true),
+                ]
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let (po, seq) = try operationRef(ctx)
                 let q = try queryParameters(request, allowed: ["lot"])
-                guard let lot = q["lot"], !lot.isEmpty else { throw Problem.badRequest("lot", "required", "the query parameter lot is required: the scanned lot's ID") }
+                guard let lot = q["lot"], !lot.isEmpty else {
+                    throw Problem.badRequest("lot", "required", "the query parameter lot is required: the scanned lot's ID")
+                }
                 let proposal = try await service.read { state throws(DomainError) -> ConsumptionProposal in
                     try state.consumptionProposal(productionOrder: po, operation: seq, lot: Lot.ID(lot))
                 }
                 return try JSONIO.response(proposal)
             },
-            APIRoute(method: .post, path: op + "/produce", operationID: "produceLot",
-                     summary: "Book an output lot of the order's item, or one lot per serial number", tag: "Execution",
-                     requiresAuth: true, roles: CommandKind.produceLot.sortedRoles, requestSchema: "ProduceRequest", successStatus: 200,
-                     responseSchema: "EventList", parameters: opParameters) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: op + "/produce",
+                operationID: "produceLot",
+                summary: "Book an output lot of the order's item, or one lot per serial number",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.produceLot.sortedRoles,
+                requestSchema: "ProduceRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: opParameters
+            ) { request, ctx in
                 let (po, seq) = try operationRef(ctx)
                 let body = try await JSONIO.decode(ProduceRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
-                    .produceLot(.init(productionOrder: po, operation: seq, lot: body.lot, quantity: body.quantity, serials: body.serials,
-                                      location: body.location)),
-                    request: request, context: ctx)
+                    .produceLot(
+                        .init(
+                            productionOrder: po,
+                            operation: seq,
+                            lot: body.lot,
+                            quantity: body.quantity,
+                            serials: body.serials,
+                            location: body.location
+                        )
+                    ),
+                    request: request,
+                    context: ctx
+                )
             },
 
             // Labour
-            APIRoute(method: .post, path: "/api/v1/work-centers/{id}/clock-in", operationID: "clockIn",
-                     summary: "Clock in at a work center (clocking out of any other first)", tag: "Execution", requiresAuth: true,
-                     roles: CommandKind.clockIn.sortedRoles, requestSchema: "UserRequest", requestBodyRequired: false, successStatus: 200,
-                     responseSchema: "EventList", parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: "/api/v1/work-centers/{id}/clock-in",
+                operationID: "clockIn",
+                summary: "Clock in at a work center (clocking out of any other first)",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.clockIn.sortedRoles,
+                requestSchema: "UserRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "work center ID"), .idempotencyKey]
+            ) { request, ctx in
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let body = try await JSONIO.decode(UserRequest.self, from: request, context: ctx, orEmpty: UserRequest())
                 return try await submitReturningEvents(.clockIn(.init(workCenter: id, user: body.user)), request: request, context: ctx)
             },
-            APIRoute(method: .post, path: "/api/v1/clock-out", operationID: "clockOut", summary: "Clock out", tag: "Execution",
-                     requiresAuth: true, roles: CommandKind.clockOut.sortedRoles, requestSchema: "UserRequest", requestBodyRequired: false, successStatus: 200,
-                     responseSchema: "EventList", parameters: [.idempotencyKey]) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: "/api/v1/clock-out",
+                operationID: "clockOut",
+                summary: "Clock out",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.clockOut.sortedRoles,
+                requestSchema: "UserRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.idempotencyKey]
+            ) { request, ctx in
                 let body = try await JSONIO.decode(UserRequest.self, from: request, context: ctx, orEmpty: UserRequest())
                 return try await submitReturningEvents(.clockOut(.init(user: body.user)), request: request, context: ctx)
             },
-            APIRoute(method: .get, path: "/api/v1/work-centers/{id}/clocked-in", operationID: "listClockedIn",
-                     summary: "Who is clocked in at a work center now", tag: "Execution", requiresAuth: true, successStatus: 200,
-                     responseSchema: "ClockedInList", parameters: [.path("id", "work center ID")]) { _, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/work-centers/{id}/clocked-in",
+                operationID: "listClockedIn",
+                summary: "Who is clocked in at a work center now",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "ClockedInList",
+                parameters: [.path("id", "work center ID")]
+            ) { _, ctx in
                 _ = try ctx.requireUser()
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let list = try await service.read { state throws -> ClockedInList in
@@ -165,14 +323,23 @@ extension TaktAPI {
                 }
                 return try JSONIO.response(list)
             },
-            APIRoute(method: .get, path: "/api/v1/labour", operationID: "getLabour",
-                     summary: "Labour in a time window: clock-in sessions (open ones with end null) and the minutes each operator "
-                        + "worked on each operation. Admins, supervisors and planners see everyone; others see themselves.",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "LabourReport",
-                     parameters: [.query("user", "only this user (others than admins, supervisors and planners: only themselves)"),
-                                  .query("workCenter", "only at this work center"),
-                                  .query("from", "window start, ISO 8601 (default: 24 hours before `to`)"),
-                                  .query("to", "window end, ISO 8601 (default: now)")]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/labour",
+                operationID: "getLabour",
+                summary: "Labour in a time window: clock-in sessions (open ones with end null) and the minutes each operator "
+                    + "worked on each operation. Admins, supervisors and planners see everyone; others see themselves.",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "LabourReport",
+                parameters: [
+                    .query("user", "only this user (others than admins, supervisors and planners: only themselves)"),
+                    .query("workCenter", "only at this work center"),
+                    .query("from", "window start, ISO 8601 (default: 24 hours before `to`)"),
+                    .query("to", "window end, ISO 8601 (default: now)"),
+                ]
+            ) { request, ctx in
                 let me = try ctx.requireUser()
                 let q = try queryParameters(request, allowed: ["user", "workCenter", "from", "to"])
                 var user = q["user"].map { User.ID($0) }
@@ -188,23 +355,51 @@ extension TaktAPI {
             },
 
             // Machines
-            APIRoute(method: .post, path: "/api/v1/work-centers/{id}/machine-state", operationID: "setMachineState",
-                     summary: "Record a work center's machine state: running, slow, setup, idle, or down (with a reason)",
-                     tag: "Execution", requiresAuth: true, roles: CommandKind.setMachineState.sortedRoles, requestSchema: "MachineStateRequest", successStatus: 200,
-                     responseSchema: "EventList", parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: "/api/v1/work-centers/{id}/machine-state",
+                operationID: "setMachineState",
+                summary: "Record a work center's machine state: running, slow, setup, idle, or down (with a reason)",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.setMachineState.sortedRoles,
+                requestSchema: "MachineStateRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "work center ID"), .idempotencyKey]
+            ) { request, ctx in
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let body = try await JSONIO.decode(MachineStateRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
-                    .setMachineState(.init(workCenter: id, state: body.state, reason: body.reason, actualRate: body.actualRate,
-                                           idealRate: body.idealRate, expectedUntil: body.expectedUntil)),
-                    request: request, context: ctx)
+                    .setMachineState(
+                        .init(
+                            workCenter: id,
+                            state: body.state,
+                            reason: body.reason,
+                            actualRate: body.actualRate,
+                            idealRate: body.idealRate,
+                            expectedUntil: body.expectedUntil
+                        )
+                    ),
+                    request: request,
+                    context: ctx
+                )
             },
-            APIRoute(method: .get, path: "/api/v1/work-centers/{id}/machine-states", operationID: "listMachineStates",
-                     summary: "A work center's machine-state history in a window, starting with the state in force at `from`",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "MachineStateHistory",
-                     parameters: [.path("id", "work center ID"),
-                                  .query("from", "window start, ISO 8601 (default: 24 hours before `to`)"),
-                                  .query("to", "window end, ISO 8601 (default: now)")]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/work-centers/{id}/machine-states",
+                operationID: "listMachineStates",
+                summary: "A work center's machine-state history in a window, starting with the state in force at `from`",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "MachineStateHistory",
+                parameters: [
+                    .path("id", "work center ID"),
+                    .query("from", "window start, ISO 8601 (default: 24 hours before `to`)"),
+                    .query("to", "window end, ISO 8601 (default: now)"),
+                ]
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let q = try queryParameters(request, allowed: ["from", "to"])
@@ -215,10 +410,19 @@ extension TaktAPI {
                 }
                 return try JSONIO.response(history)
             },
-            APIRoute(method: .post, path: "/api/v1/work-centers/{id}/counts", operationID: "recordMachineCount",
-                     summary: "Record a piece count signalled by the machine (the increment since the last one)", tag: "Execution",
-                     requiresAuth: true, roles: CommandKind.recordMachineCount.sortedRoles, requestSchema: "CountRequest", successStatus: 200,
-                     responseSchema: "EventList", parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: "/api/v1/work-centers/{id}/counts",
+                operationID: "recordMachineCount",
+                summary: "Record a piece count signalled by the machine (the increment since the last one)",
+                tag: "Execution",
+                requiresAuth: true,
+                roles: CommandKind.recordMachineCount.sortedRoles,
+                requestSchema: "CountRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "work center ID"), .idempotencyKey]
+            ) { request, ctx in
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let body = try await JSONIO.decode(CountRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(.recordMachineCount(.init(workCenter: id, count: body.count)), request: request, context: ctx)
@@ -227,19 +431,39 @@ extension TaktAPI {
 
         // Work instructions
         r += collection(
-            CollectionSpec<WorkInstruction>(path: "work-instructions", schema: "WorkInstruction", noun: "work instruction",
-                                            select: { $0.workInstructions }, filters: [
-                Filter(name: "revision", description: "current revision") { [$0.revision] }
-            ]), define: Command.defineWorkInstruction)
-        r.append(APIRoute(method: .post, path: "/api/v1/work-instructions/{id}/acknowledge", operationID: "acknowledgeWorkInstruction",
-                          summary: "Acknowledge having read the current revision of a work instruction", tag: "Execution",
-                          requiresAuth: true, requestSchema: "AcknowledgeRequest", successStatus: 200, responseSchema: "EventList",
-                          parameters: [.path("id", "work instruction ID"), .idempotencyKey]) { request, ctx in
-            let id = WorkInstruction.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(AcknowledgeRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(.acknowledgeWorkInstruction(.init(workInstruction: id, revision: body.revision)),
-                                                   request: request, context: ctx)
-        })
+            CollectionSpec<WorkInstruction>(
+                path: "work-instructions",
+                schema: "WorkInstruction",
+                noun: "work instruction",
+                select: { $0.workInstructions },
+                filters: [
+                    Filter(name: "revision", description: "current revision") { [$0.revision] }
+                ]
+            ),
+            define: Command.defineWorkInstruction
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/work-instructions/{id}/acknowledge",
+                operationID: "acknowledgeWorkInstruction",
+                summary: "Acknowledge having read the current revision of a work instruction",
+                tag: "Execution",
+                requiresAuth: true,
+                requestSchema: "AcknowledgeRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "work instruction ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = WorkInstruction.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(AcknowledgeRequest.self, from: request, context: ctx)
+                return try await submitReturningEvents(
+                    .acknowledgeWorkInstruction(.init(workInstruction: id, revision: body.revision)),
+                    request: request,
+                    context: ctx
+                )
+            }
+        )
         return r
     }
 }
@@ -300,8 +524,14 @@ struct QuantityRequest: Codable, Sendable {
     var rework: Double?
 
     func command(_ order: ProductionOrder.ID, _ operation: Int) -> ReportQuantity {
-        ReportQuantity(productionOrder: order, operation: operation, good: good ?? 0, scrap: scrap ?? 0, scrapReason: scrapReason,
-                       rework: rework ?? 0)
+        ReportQuantity(
+            productionOrder: order,
+            operation: operation,
+            good: good ?? 0,
+            scrap: scrap ?? 0,
+            scrapReason: scrapReason,
+            rework: rework ?? 0
+        )
     }
 }
 
@@ -415,9 +645,13 @@ struct LabourReport: Codable, Sendable {
         enum CodingKeys: String, CodingKey { case user, workCenter, start, end, minutes }
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(user: try c.decode(User.ID.self, forKey: .user), workCenter: try c.decode(WorkCenter.ID.self, forKey: .workCenter),
-                      start: try c.decode(Date.self, forKey: .start), end: try c.decode(Date?.self, forKey: .end),
-                      minutes: try c.decode(Double.self, forKey: .minutes))
+            self.init(
+                user: try c.decode(User.ID.self, forKey: .user),
+                workCenter: try c.decode(WorkCenter.ID.self, forKey: .workCenter),
+                start: try c.decode(Date.self, forKey: .start),
+                end: try c.decode(Date?.self, forKey: .end),
+                minutes: try c.decode(Double.self, forKey: .minutes)
+            )
         }
         func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
@@ -456,12 +690,26 @@ struct LabourReport: Codable, Sendable {
         func wanted(_ u: User.ID, _ wc: WorkCenter.ID) -> Bool { (user == nil || user == u) && (workCenter == nil || workCenter == wc) }
         var sessions: [Session] = []
         for s in state.labourSessions where wanted(s.user, s.workCenter) && s.start <= to && s.end >= from {
-            sessions.append(Session(user: s.user, workCenter: s.workCenter, start: s.start, end: s.end,
-                                    minutes: overlapMinutes(s.start, s.end, from: from, to: to)))
+            sessions.append(
+                Session(
+                    user: s.user,
+                    workCenter: s.workCenter,
+                    start: s.start,
+                    end: s.end,
+                    minutes: overlapMinutes(s.start, s.end, from: from, to: to)
+                )
+            )
         }
         for c in state.clockedIn.values where wanted(c.user, c.workCenter) && c.since <= to && max(now, c.since) >= from {
-            sessions.append(Session(user: c.user, workCenter: c.workCenter, start: c.since, end: nil,
-                                    minutes: overlapMinutes(c.since, now, from: from, to: to)))
+            sessions.append(
+                Session(
+                    user: c.user,
+                    workCenter: c.workCenter,
+                    start: c.since,
+                    end: nil,
+                    minutes: overlapMinutes(c.since, now, from: from, to: to)
+                )
+            )
         }
         sessions.sort { ($0.start, $0.user, $0.workCenter) < ($1.start, $1.user, $1.workCenter) }
 
@@ -481,8 +729,14 @@ struct LabourReport: Codable, Sendable {
             }
         }
         let operations = minutes.map { key, total in
-            OperationLabour(productionOrder: key.order, operation: key.operation, name: names[key] ?? "", workCenter: key.workCenter,
-                            operator: key.worker, minutes: (total * 100).rounded() / 100)
+            OperationLabour(
+                productionOrder: key.order,
+                operation: key.operation,
+                name: names[key] ?? "",
+                workCenter: key.workCenter,
+                operator: key.worker,
+                minutes: (total * 100).rounded() / 100
+            )
         }.sorted {
             ($0.productionOrder, $0.operation, $0.operator, $0.workCenter) < ($1.productionOrder, $1.operation, $1.operator, $1.workCenter)
         }

@@ -34,8 +34,13 @@ enum JSONIO {
         let parts = value.split(separator: ";", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let refuse = { (why: String) -> Problem in
-            Problem(status: .unsupportedMediaType, code: "unsupported-media-type", title: "Unsupported media type",
-                    detail: why, errors: [Violation(field: "Content-Type", rule: "application/json", message: why)])
+            Problem(
+                status: .unsupportedMediaType,
+                code: "unsupported-media-type",
+                title: "Unsupported media type",
+                detail: why,
+                errors: [Violation(field: "Content-Type", rule: "application/json", message: why)]
+            )
         }
         guard let media = parts.first, !media.isEmpty else {
             return refuse("a JSON body needs the header 'Content-Type: application/json'")
@@ -63,13 +68,21 @@ enum JSONIO {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         var collected = ByteBuffer()
-        let tooLarge = Problem(status: .contentTooLarge, code: "too-large", title: "Body too large",
-                               detail: "the body must be at most \(context.maxUploadSize) bytes")
+        let tooLarge = Problem(
+            status: .contentTooLarge,
+            code: "too-large",
+            title: "Body too large",
+            detail: "the body must be at most \(context.maxUploadSize) bytes"
+        )
         for try await var chunk in request.body {
             guard clock.now <= deadline else {
                 context.channel.close(mode: .input, promise: nil)
-                throw Problem(status: .requestTimeout, code: "request-timeout", title: "Request timeout",
-                              detail: "the body did not arrive within \(timeout); send it at once")
+                throw Problem(
+                    status: .requestTimeout,
+                    code: "request-timeout",
+                    title: "Request timeout",
+                    detail: "the body did not arrive within \(timeout); send it at once"
+                )
             }
             guard collected.readableBytes + chunk.readableBytes <= context.maxUploadSize else { throw tooLarge }
             collected.writeBuffer(&chunk)
@@ -83,8 +96,12 @@ enum JSONIO {
         do {
             return try await request.collectBody(upTo: context.maxUploadSize)
         } catch {
-            throw Problem(status: .contentTooLarge, code: "too-large", title: "Body too large",
-                          detail: "the body must be at most \(context.maxUploadSize) bytes")
+            throw Problem(
+                status: .contentTooLarge,
+                code: "too-large",
+                title: "Body too large",
+                detail: "the body must be at most \(context.maxUploadSize) bytes"
+            )
         }
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import HTTPTypes
 import Logging
 import TaktCore
@@ -34,7 +34,8 @@ extension TaktAPI {
                 "version": .string(version),
                 "description": .string(
                     "Manufacturing operations orchestration. Every change is a command that appends events to the log; "
-                        + "errors are RFC 9457 problem+json naming the field and the rule that failed."),
+                        + "errors are RFC 9457 problem+json naming the field and the rule that failed."
+                ),
             ]),
             "servers": .array([.object(["url": .string("/")])]),
             "paths": .object(paths.mapValues { .object($0) }),
@@ -60,17 +61,20 @@ extension TaktAPI {
             op["description"] = .string(
                 roles == Role.allCases.sorted()
                     ? "Roles: every signed-in user."
-                    : "Roles: " + roles.map(\.rawValue).joined(separator: ", ") + " (admins may do everything); other roles are answered 403.")
+                    : "Roles: " + roles.map(\.rawValue).joined(separator: ", ") + " (admins may do everything); other roles are answered 403."
+            )
         } else {
             op["description"] = .string("No token needed.")
         }
         if !route.parameters.isEmpty {
-            op["parameters"] = .array(route.parameters.map { p in
-                .object([
-                    "name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
-                    "description": .string(p.description), "schema": Self.parameterSchema(p),
-                ])
-            })
+            op["parameters"] = .array(
+                route.parameters.map { p in
+                    .object([
+                        "name": .string(p.name), "in": .string(p.location.rawValue), "required": .bool(p.required),
+                        "description": .string(p.description), "schema": Self.parameterSchema(p),
+                    ])
+                }
+            )
         }
         if let body = route.requestSchema {
             op["requestBody"] = .object([
@@ -87,18 +91,24 @@ extension TaktAPI {
         }
         responses[String(route.successStatus)] = .object(success)
         if route.requestSchema != nil || route.method == .post || route.method == .put || route.method == .delete {
-            if route.successStatus == 201 { responses["200"] = .object(["description": .string("Idempotent replay of an earlier identical request")]) }
+            if route.successStatus == 201 {
+                responses["200"] = .object(["description": .string("Idempotent replay of an earlier identical request")])
+            }
         }
         func problem(_ text: String) -> JSONValue {
-            .object(["description": .string(text),
-                     "content": .object(["application/problem+json": .object(["schema": schemaRef("Problem")])])])
+            .object([
+                "description": .string(text),
+                "content": .object(["application/problem+json": .object(["schema": schemaRef("Problem")])]),
+            ])
         }
         responses["400"] = problem("Malformed request: the field and rule are named")
         if route.requiresAuth {
             responses["401"] = problem("Missing or invalid API token")
-            responses["403"] = problem(roles == Role.allCases.sorted()
-                ? "The user is inactive, or the request reaches beyond what the user may see or do"
-                : "The user has none of the roles " + roles.map(\.rawValue).joined(separator: ", "))
+            responses["403"] = problem(
+                roles == Role.allCases.sorted()
+                    ? "The user is inactive, or the request reaches beyond what the user may see or do"
+                    : "The user has none of the roles " + roles.map(\.rawValue).joined(separator: ", ")
+            )
             responses["429"] = problem("Too many failed authentications from this client or for this account: wait `Retry-After` seconds")
         }
         if route.path.contains("{") || route.method != .get {
@@ -160,8 +170,10 @@ extension TaktAPI {
                 "required": .array([.string("items"), .string("total")]),
                 "properties": .object([
                     "items": .object(["type": .string("array"), "items": schemaRef(inner)]),
-                    "next": .object(["type": .array([.string("string"), .string("null")]),
-                                     "description": .string("pass as `after` for the next page; null on the last page")]),
+                    "next": .object([
+                        "type": .array([.string("string"), .string("null")]),
+                        "description": .string("pass as `after` for the next page; null on the last page"),
+                    ]),
                     "total": .object(["type": .string("integer"), "description": .string("matching items in all pages")]),
                 ]),
             ])

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
-import TaktService
 import TaktOrchestration
+import TaktService
 import TaktStore
 
 /// Orchestration through the API: the exception inbox and its detail, approving, rejecting and dismissing, outcome
@@ -15,196 +15,358 @@ extension TaktAPI {
     var orchestrationRoutes: [APIRoute] {
         let service = service
         let tag = "Orchestration"
-        let actionParameters: [APIRoute.Parameter] = [.path("id", "exception ID"), .path("action", "action ID within the exception, e.g. `A1`"),
-                                                      .idempotencyKey]
+        let actionParameters: [APIRoute.Parameter] = [
+            .path("id", "exception ID"), .path("action", "action ID within the exception, e.g. `A1`"),
+            .idempotencyKey,
+        ]
         var r: [APIRoute] = []
 
         // MARK: The inbox
 
-        r.append(APIRoute(method: .get, path: "/api/v1/exceptions", operationID: "listExceptions",
-                          summary: "The exception inbox, newest first: by default the open exceptions and those being carried out. Each "
-                            + "filter takes one value or several separated by commas",
-                          tag: tag, requiresAuth: true, successStatus: 200, responseSchema: "ExceptionInbox",
-                          parameters: [
-                            .query("function", "production, warehouse, quality, sales, purchasing, labour or planning"),
-                            .query("severity", "low, medium, high or critical"),
-                            .query("status", "open, executing, resolved, dismissed or superseded (default: open,executing); `all` for every status"),
-                            .query("kind", "the disruption kind, e.g. machine-down"),
-                          ]) { request, ctx in
-            _ = try ctx.requireUser()
-            let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-            let filter = try InboxFilter(query: query)
-            let all = await service.read { Array($0.exceptions.values) }
-            let items = all.filter(filter.matches).sorted { a, b in
-                a.raisedAt != b.raisedAt ? a.raisedAt > b.raisedAt : a.id > b.id
-            }.map(ExceptionSummary.init)
-            return try JSONIO.response(ExceptionInbox(items: items, total: items.count))
-        })
-        r.append(APIRoute(method: .get, path: "/api/v1/exceptions/{id}", operationID: "getException",
-                          summary: "One exception in full: its cause chain, impact across functions, ranked actions with predicted effects "
-                            + "and cost terms, approvals and verifications",
-                          tag: tag, requiresAuth: true, successStatus: 200, responseSchema: "PlantException",
-                          parameters: [.path("id", "exception ID")]) { _, ctx in
-            _ = try ctx.requireUser()
-            let id = PlantException.ID(try ctx.parameters.require("id"))
-            guard let exception = await service.read({ $0.exceptions[id] }) else { throw Problem.notFound("exception '\(id)' does not exist") }
-            return try JSONIO.response(exception)
-        })
+        r.append(
+            APIRoute(
+                method: .get,
+                path: "/api/v1/exceptions",
+                operationID: "listExceptions",
+                summary: "The exception inbox, newest first: by default the open exceptions and those being carried out. Each "
+                    + "filter takes one value or several separated by commas",
+                tag: tag,
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "ExceptionInbox",
+                parameters: [
+                    .query("function", "production, warehouse, quality, sales, purchasing, labour or planning"),
+                    .query("severity", "low, medium, high or critical"),
+                    .query("status", "open, executing, resolved, dismissed or superseded (default: open,executing); `all` for every status"),
+                    .query("kind", "the disruption kind, e.g. machine-down"),
+                ]
+            ) { request, ctx in
+                _ = try ctx.requireUser()
+                let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+                let filter = try InboxFilter(query: query)
+                let all = await service.read { Array($0.exceptions.values) }
+                let items = all.filter(filter.matches).sorted { a, b in
+                    a.raisedAt != b.raisedAt ? a.raisedAt > b.raisedAt : a.id > b.id
+                }.map(ExceptionSummary.init)
+                return try JSONIO.response(ExceptionInbox(items: items, total: items.count))
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .get,
+                path: "/api/v1/exceptions/{id}",
+                operationID: "getException",
+                summary: "One exception in full: its cause chain, impact across functions, ranked actions with predicted effects "
+                    + "and cost terms, approvals and verifications",
+                tag: tag,
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "PlantException",
+                parameters: [.path("id", "exception ID")]
+            ) { _, ctx in
+                _ = try ctx.requireUser()
+                let id = PlantException.ID(try ctx.parameters.require("id"))
+                guard let exception = await service.read({ $0.exceptions[id] }) else { throw Problem.notFound("exception '\(id)' does not exist") }
+                return try JSONIO.response(exception)
+            }
+        )
 
         // MARK: Decisions
 
-        r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/actions/{action}/approve", operationID: "approveAction",
-                          summary: "Approve an action in one of the roles it needs; the last approval it needs sets it to be carried out "
-                            + "by the orchestrator. A user without any of those roles is refused (403)",
-                          tag: tag, requiresAuth: true, roles: CommandKind.approveAction.sortedRoles,
-                          requestSchema: "DecisionRequest", requestBodyRequired: false, successStatus: 200, responseSchema: "EventList",
-                          parameters: actionParameters) { request, ctx in
-            let (id, action) = try actionRef(ctx)
-            let body = try await JSONIO.decode(DecisionRequest.self, from: request, context: ctx, orEmpty: DecisionRequest())
-            return try await submitReturningEvents(.approveAction(DecideAction(exception: id, action: action, comment: body.comment)),
-                                                   request: request, context: ctx, signature: body.signature)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/actions/{action}/reject", operationID: "rejectAction",
-                          summary: "Reject an action, saying why in `comment` (required)",
-                          tag: tag, requiresAuth: true, roles: CommandKind.rejectAction.sortedRoles,
-                          requestSchema: "DecisionRequest", successStatus: 200, responseSchema: "EventList",
-                          parameters: actionParameters) { request, ctx in
-            let (id, action) = try actionRef(ctx)
-            let body = try await JSONIO.decode(DecisionRequest.self, from: request, context: ctx, orEmpty: DecisionRequest())
-            return try await submitReturningEvents(.rejectAction(DecideAction(exception: id, action: action, comment: body.comment)),
-                                                   request: request, context: ctx, signature: body.signature)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/exceptions/{id}/dismiss", operationID: "dismissException",
-                          summary: "Close an open exception without action, saying why",
-                          tag: tag, requiresAuth: true, roles: CommandKind.dismissException.sortedRoles,
-                          requestSchema: "ReasonRequest", successStatus: 200, responseSchema: "EventList",
-                          parameters: [.path("id", "exception ID"), .idempotencyKey]) { request, ctx in
-            let id = PlantException.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(.dismissException(DismissException(exception: id, reason: body.reason)),
-                                                   request: request, context: ctx)
-        })
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/exceptions/{id}/actions/{action}/approve",
+                operationID: "approveAction",
+                summary: "Approve an action in one of the roles it needs; the last approval it needs sets it to be carried out "
+                    + "by the orchestrator. A user without any of those roles is refused (403)",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.approveAction.sortedRoles,
+                requestSchema: "DecisionRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: actionParameters
+            ) { request, ctx in
+                let (id, action) = try actionRef(ctx)
+                let body = try await JSONIO.decode(DecisionRequest.self, from: request, context: ctx, orEmpty: DecisionRequest())
+                return try await submitReturningEvents(
+                    .approveAction(DecideAction(exception: id, action: action, comment: body.comment)),
+                    request: request,
+                    context: ctx,
+                    signature: body.signature
+                )
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/exceptions/{id}/actions/{action}/reject",
+                operationID: "rejectAction",
+                summary: "Reject an action, saying why in `comment` (required)",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.rejectAction.sortedRoles,
+                requestSchema: "DecisionRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: actionParameters
+            ) { request, ctx in
+                let (id, action) = try actionRef(ctx)
+                let body = try await JSONIO.decode(DecisionRequest.self, from: request, context: ctx, orEmpty: DecisionRequest())
+                return try await submitReturningEvents(
+                    .rejectAction(DecideAction(exception: id, action: action, comment: body.comment)),
+                    request: request,
+                    context: ctx,
+                    signature: body.signature
+                )
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/exceptions/{id}/dismiss",
+                operationID: "dismissException",
+                summary: "Close an open exception without action, saying why",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.dismissException.sortedRoles,
+                requestSchema: "ReasonRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "exception ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = PlantException.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
+                return try await submitReturningEvents(
+                    .dismissException(DismissException(exception: id, reason: body.reason)),
+                    request: request,
+                    context: ctx
+                )
+            }
+        )
 
         // MARK: Outcome requests
 
-        r.append(APIRoute(method: .post, path: "/api/v1/outcome-requests", operationID: "requestOutcome",
-                          summary: "Ask for an outcome, in words (`text`, e.g. \"expedite SO-000012 to 2026-12-01\") or as a structured "
-                            + "`request`; the answer is an exception whose actions are up to three plan options, each with its predicted "
-                            + "KPIs and the approvals it needs",
-                          tag: tag, requiresAuth: true, roles: UseCase.requestOutcome.roles.sorted(), requestSchema: "OutcomeRequestBody", successStatus: 201,
-                          responseSchema: "PlantException", parameters: [.idempotencyKey]) { request, ctx in
-            try UseCase.requestOutcome.authorize(try ctx.requireUser())
-            let body = try await JSONIO.decode(OutcomeRequestBody.self, from: request, context: ctx)
-            let ask: OutcomeAsk
-            switch (body.text, body.request) {
-            case (let text?, nil): ask = .words(text)
-            case (nil, let structured?): ask = .structured(structured)
-            default: throw Problem.badRequest("text", "one-of", "send exactly one of `text` and `request`")
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/outcome-requests",
+                operationID: "requestOutcome",
+                summary: "Ask for an outcome, in words (`text`, e.g. \"expedite SO-000012 to 2026-12-01\") or as a structured "
+                    + "`request`; the answer is an exception whose actions are up to three plan options, each with its predicted "
+                    + "KPIs and the approvals it needs",
+                tag: tag,
+                requiresAuth: true,
+                roles: UseCase.requestOutcome.roles.sorted(),
+                requestSchema: "OutcomeRequestBody",
+                successStatus: 201,
+                responseSchema: "PlantException",
+                parameters: [.idempotencyKey]
+            ) { request, ctx in
+                try UseCase.requestOutcome.authorize(try ctx.requireUser())
+                let body = try await JSONIO.decode(OutcomeRequestBody.self, from: request, context: ctx)
+                let ask: OutcomeAsk
+                switch (body.text, body.request) {
+                case (let text?, nil): ask = .words(text)
+                case (nil, let structured?): ask = .structured(structured)
+                default: throw Problem.badRequest("text", "one-of", "send exactly one of `text` and `request`")
+                }
+                let outcome = try await service.requestOutcome(ask, by: try caller(request, ctx))
+                guard let event = outcome.events.first(where: { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }) else {
+                    throw EngineError(.internal, "raiseException recorded no exceptionRaised event")
+                }
+                return JSONIO.response(event.payload, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
             }
-            let outcome = try await service.requestOutcome(ask, by: try caller(request, ctx))
-            guard let event = outcome.events.first(where: { $0.type == "exceptionRaised" || $0.type == "exceptionUpdated" }) else {
-                throw EngineError(.internal, "raiseException recorded no exceptionRaised event")
-            }
-            return JSONIO.response(event.payload, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
-        })
+        )
 
         // MARK: Playbooks and the approval policy
 
         let playbookRoles = CommandKind.definePlaybook.sortedRoles
         r += collection(
-            CollectionSpec<Playbook>(path: "playbooks", schema: "Playbook", noun: "playbook", select: { $0.playbooks }, filters: [
-                Filter(name: "event", description: "the event type that triggers it") { [$0.event] },
-                Filter(name: "exceptionKind", description: "the kind of exception it raises") { [$0.exceptionKind.rawValue] },
-                Filter(name: "enabled", description: "true or false") { [String($0.enabled)] },
-            ], tag: tag), define: nil)
-        r.append(APIRoute(method: .put, path: "/api/v1/playbooks/{id}", operationID: "putPlaybook",
-                          summary: "Define or replace a playbook; the plant numbers its versions 1, 2, … (a `version` in the body is "
-                            + "ignored). The body's `id` may be left out; when given it must match the path. Left-out lists are empty, "
-                            + "`enabled` is true and `severity` medium",
-                          tag: tag, requiresAuth: true, roles: playbookRoles, requestSchema: "Playbook", successStatus: 200,
-                          responseSchema: "Playbook", parameters: [.path("id", "playbook ID"), .idempotencyKey]) { request, ctx in
-            let id = try ctx.parameters.require("id")
-            guard case .object(var object) = try await JSONIO.decode(JSONValue.self, from: request, context: ctx) else {
-                throw Problem.badRequest("(body)", "type", "the body must be a JSON object (a playbook)")
-            }
-            if let given = object["id"] {
-                guard given == .string(id) else {
-                    throw Problem.badRequest("id", "path-mismatch", "the body's id differs from the path's '\(id)'")
+            CollectionSpec<Playbook>(
+                path: "playbooks",
+                schema: "Playbook",
+                noun: "playbook",
+                select: { $0.playbooks },
+                filters: [
+                    Filter(name: "event", description: "the event type that triggers it") { [$0.event] },
+                    Filter(name: "exceptionKind", description: "the kind of exception it raises") { [$0.exceptionKind.rawValue] },
+                    Filter(name: "enabled", description: "true or false") { [String($0.enabled)] },
+                ],
+                tag: tag
+            ),
+            define: nil
+        )
+        r.append(
+            APIRoute(
+                method: .put,
+                path: "/api/v1/playbooks/{id}",
+                operationID: "putPlaybook",
+                summary: "Define or replace a playbook; the plant numbers its versions 1, 2, … (a `version` in the body is "
+                    + "ignored). The body's `id` may be left out; when given it must match the path. Left-out lists are empty, "
+                    + "`enabled` is true and `severity` medium",
+                tag: tag,
+                requiresAuth: true,
+                roles: playbookRoles,
+                requestSchema: "Playbook",
+                successStatus: 200,
+                responseSchema: "Playbook",
+                parameters: [.path("id", "playbook ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = try ctx.parameters.require("id")
+                guard case .object(var object) = try await JSONIO.decode(JSONValue.self, from: request, context: ctx) else {
+                    throw Problem.badRequest("(body)", "type", "the body must be a JSON object (a playbook)")
                 }
+                if let given = object["id"] {
+                    guard given == .string(id) else {
+                        throw Problem.badRequest("id", "path-mismatch", "the body's id differs from the path's '\(id)'")
+                    }
+                }
+                object["id"] = .string(id)
+                // Left-out fields get the playbook's own defaults (Playbook's decoder, in the core).
+                let playbook = try TaktJSON.decoder.decode(Playbook.self, from: TaktJSON.encoder.encode(JSONValue.object(object)))
+                return try await submitReturningEntity(.definePlaybook(playbook), request: request, context: ctx, status: .ok)
             }
-            object["id"] = .string(id)
-            // Left-out fields get the playbook's own defaults (Playbook's decoder, in the core).
-            let playbook = try TaktJSON.decoder.decode(Playbook.self, from: TaktJSON.encoder.encode(JSONValue.object(object)))
-            return try await submitReturningEntity(.definePlaybook(playbook), request: request, context: ctx, status: .ok)
-        })
-        r.append(APIRoute(method: .get, path: "/api/v1/approval-policy", operationID: "getApprovalPolicy",
-                          summary: "Which roles must approve each kind of action (kinds not listed need a planner)",
-                          tag: tag, requiresAuth: true, successStatus: 200, responseSchema: "ApprovalPolicy", parameters: []) { _, ctx in
-            _ = try ctx.requireUser()
-            return try JSONIO.response(await service.read { $0.approvalPolicy })
-        })
-        r.append(APIRoute(method: .put, path: "/api/v1/approval-policy", operationID: "putApprovalPolicy",
-                          summary: "Replace the approval policy; it applies to the actions of exceptions raised from now on",
-                          tag: tag, requiresAuth: true, roles: CommandKind.defineApprovalPolicy.sortedRoles, requestSchema: "ApprovalPolicy",
-                          successStatus: 200, responseSchema: "ApprovalPolicy", parameters: [.idempotencyKey]) { request, ctx in
-            let policy = try await JSONIO.decode(ApprovalPolicy.self, from: request, context: ctx)
-            return try await submitReturningEntity(.defineApprovalPolicy(policy), request: request, context: ctx, status: .ok)
-        })
+        )
+        r.append(
+            APIRoute(
+                method: .get,
+                path: "/api/v1/approval-policy",
+                operationID: "getApprovalPolicy",
+                summary: "Which roles must approve each kind of action (kinds not listed need a planner)",
+                tag: tag,
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "ApprovalPolicy",
+                parameters: []
+            ) { _, ctx in
+                _ = try ctx.requireUser()
+                return try JSONIO.response(await service.read { $0.approvalPolicy })
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .put,
+                path: "/api/v1/approval-policy",
+                operationID: "putApprovalPolicy",
+                summary: "Replace the approval policy; it applies to the actions of exceptions raised from now on",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.defineApprovalPolicy.sortedRoles,
+                requestSchema: "ApprovalPolicy",
+                successStatus: 200,
+                responseSchema: "ApprovalPolicy",
+                parameters: [.idempotencyKey]
+            ) { request, ctx in
+                let policy = try await JSONIO.decode(ApprovalPolicy.self, from: request, context: ctx)
+                return try await submitReturningEntity(.defineApprovalPolicy(policy), request: request, context: ctx, status: .ok)
+            }
+        )
 
         // MARK: Facts for the orchestrator
 
-        r.append(APIRoute(method: .post, path: "/api/v1/production-orders/{id}/operations/{seq}/delay", operationID: "reportOperationDelay",
-                          summary: "Report that an operation runs late, by how many minutes and why; planning takes the delay into "
-                            + "account and a playbook may raise an exception for it",
-                          tag: tag, requiresAuth: true,
-                          roles: CommandKind.reportOperationDelay.sortedRoles,
-                          requestSchema: "DelayRequest", successStatus: 200, responseSchema: "EventList",
-                          parameters: [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"), .idempotencyKey]
-        ) { request, ctx in
-            let id = ProductionOrder.ID(try ctx.parameters.require("id"))
-            let text = try ctx.parameters.require("seq")
-            guard let seq = Int(text) else {
-                throw Problem.badRequest("seq", "type", "the operation's sequence number must be an integer (got '\(text)')")
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/production-orders/{id}/operations/{seq}/delay",
+                operationID: "reportOperationDelay",
+                summary: "Report that an operation runs late, by how many minutes and why; planning takes the delay into "
+                    + "account and a playbook may raise an exception for it",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.reportOperationDelay.sortedRoles,
+                requestSchema: "DelayRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "production order ID"), .path("seq", "the routing operation's sequence number"), .idempotencyKey]
+            ) { request, ctx in
+                let id = ProductionOrder.ID(try ctx.parameters.require("id"))
+                let text = try ctx.parameters.require("seq")
+                guard let seq = Int(text) else {
+                    throw Problem.badRequest("seq", "type", "the operation's sequence number must be an integer (got '\(text)')")
+                }
+                let body = try await JSONIO.decode(DelayRequest.self, from: request, context: ctx)
+                return try await submitReturningEvents(
+                    .reportOperationDelay(
+                        ReportOperationDelay(productionOrder: id, sequence: seq, extraMinutes: body.extraMinutes, reason: body.reason)
+                    ),
+                    request: request,
+                    context: ctx
+                )
             }
-            let body = try await JSONIO.decode(DelayRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(
-                .reportOperationDelay(ReportOperationDelay(productionOrder: id, sequence: seq, extraMinutes: body.extraMinutes, reason: body.reason)),
-                request: request, context: ctx)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/work-centers/{id}/overtime", operationID: "scheduleOvertime",
-                          summary: "Schedule overtime on a work center outside its shifts (at most 24 hours); planning may use it",
-                          tag: tag, requiresAuth: true,
-                          roles: CommandKind.scheduleOvertime.sortedRoles,
-                          requestSchema: "OvertimeRequest", successStatus: 200, responseSchema: "EventList",
-                          parameters: [.path("id", "work center ID"), .idempotencyKey]) { request, ctx in
-            let id = WorkCenter.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(OvertimeRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(
-                .scheduleOvertime(Overtime(workCenter: id, start: body.start, end: body.end, reason: body.reason)), request: request, context: ctx)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/users/{id}/absences", operationID: "reportAbsence",
-                          summary: "Report that someone is away from `from` (default now) until `until`, and why; the orchestrator works "
-                            + "out whose work nobody else certified can do",
-                          tag: tag, requiresAuth: true,
-                          roles: CommandKind.reportAbsence.sortedRoles,
-                          requestSchema: "AbsenceRequest", successStatus: 201, responseSchema: "Absence",
-                          parameters: [.path("id", "user ID"), .idempotencyKey]) { request, ctx in
-            let id = User.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(AbsenceRequest.self, from: request, context: ctx)
-            return try await submitReturningEvent(.reportAbsence(ReportAbsence(user: id, from: body.from, until: body.until, reason: body.reason)),
-                                                  type: "absenceReported", request: request, context: ctx, status: .created)
-        })
-        r.append(APIRoute(method: .get, path: "/api/v1/users/{id}/absences", operationID: "listAbsences",
-                          summary: "Someone's reported absences, oldest first", tag: tag, requiresAuth: true, successStatus: 200,
-                          responseSchema: "AbsenceList", parameters: [.path("id", "user ID")]) { _, ctx in
-            _ = try ctx.requireUser()
-            let id = User.ID(try ctx.parameters.require("id"))
-            let list = try await service.read { state throws -> AbsenceList in
-                guard state.users[id] != nil else { throw Problem.notFound("user '\(id)' does not exist") }
-                return AbsenceList(user: id, items: state.absences[id] ?? [])
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/work-centers/{id}/overtime",
+                operationID: "scheduleOvertime",
+                summary: "Schedule overtime on a work center outside its shifts (at most 24 hours); planning may use it",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.scheduleOvertime.sortedRoles,
+                requestSchema: "OvertimeRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "work center ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = WorkCenter.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(OvertimeRequest.self, from: request, context: ctx)
+                return try await submitReturningEvents(
+                    .scheduleOvertime(Overtime(workCenter: id, start: body.start, end: body.end, reason: body.reason)),
+                    request: request,
+                    context: ctx
+                )
             }
-            return try JSONIO.response(list)
-        })
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/users/{id}/absences",
+                operationID: "reportAbsence",
+                summary: "Report that someone is away from `from` (default now) until `until`, and why; the orchestrator works "
+                    + "out whose work nobody else certified can do",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.reportAbsence.sortedRoles,
+                requestSchema: "AbsenceRequest",
+                successStatus: 201,
+                responseSchema: "Absence",
+                parameters: [.path("id", "user ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = User.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(AbsenceRequest.self, from: request, context: ctx)
+                return try await submitReturningEvent(
+                    .reportAbsence(ReportAbsence(user: id, from: body.from, until: body.until, reason: body.reason)),
+                    type: "absenceReported",
+                    request: request,
+                    context: ctx,
+                    status: .created
+                )
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .get,
+                path: "/api/v1/users/{id}/absences",
+                operationID: "listAbsences",
+                summary: "Someone's reported absences, oldest first",
+                tag: tag,
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "AbsenceList",
+                parameters: [.path("id", "user ID")]
+            ) { _, ctx in
+                _ = try ctx.requireUser()
+                let id = User.ID(try ctx.parameters.require("id"))
+                let list = try await service.read { state throws -> AbsenceList in
+                    guard state.users[id] != nil else { throw Problem.notFound("user '\(id)' does not exist") }
+                    return AbsenceList(user: id, items: state.absences[id] ?? [])
+                }
+                return try JSONIO.response(list)
+            }
+        )
         return r
     }
 }
@@ -241,7 +403,11 @@ struct InboxFilter: Sendable {
             case "status": statuses = value == "all" ? nil : try values(name, value, ExceptionStatus.self)
             case "kind": kinds = try values(name, value, DisruptionKind.self)
             default:
-                throw Problem.badRequest(name, "unknown-parameter", "unknown query parameter '\(name)'; this list accepts: function, severity, status, kind")
+                throw Problem.badRequest(
+                    name,
+                    "unknown-parameter",
+                    "unknown query parameter '\(name)'; this list accepts: function, severity, status, kind"
+                )
             }
         }
     }

@@ -1,8 +1,8 @@
 import Foundation
-import HTTPTypes
-import Hummingbird
+public import HTTPTypes
+public import Hummingbird
 import Logging
-import TaktCore
+public import TaktCore
 
 /// An RFC 9457 problem: what went wrong, for the client, with the fields and rules that failed.
 public struct Problem: Error, Codable, Sendable {
@@ -30,8 +30,13 @@ public struct Problem: Error, Codable, Sendable {
         Problem(status: .unauthorized, code: "unauthorized", title: "Authentication required", detail: detail)
     }
     static func badRequest(_ field: String, _ rule: String, _ message: String) -> Problem {
-        Problem(status: .badRequest, code: "bad-request", title: "The request is malformed", detail: message,
-                errors: [Violation(field: field, rule: rule, message: message)])
+        Problem(
+            status: .badRequest,
+            code: "bad-request",
+            title: "The request is malformed",
+            detail: message,
+            errors: [Violation(field: field, rule: rule, message: message)]
+        )
     }
     static func notFound(_ detail: String) -> Problem {
         Problem(status: .notFound, code: "not-found", title: "Not found", detail: detail)
@@ -60,14 +65,20 @@ public struct Problem: Error, Codable, Sendable {
         if let e = error as? any PresentableError {
             presentation = e.presentation
         } else if let e = error as? any HTTPResponseError {  // Hummingbird's own (a path it has no route for, …)
-            presentation = ErrorPresentation(status: Int(e.status.code), code: .init(rawValue: "http-\(e.status.code)"),
-                                             title: e.status.reasonPhrase, message: "\(e)")
+            presentation = ErrorPresentation(
+                status: Int(e.status.code),
+                code: .init(rawValue: "http-\(e.status.code)"),
+                title: e.status.reasonPhrase,
+                message: "\(e)"
+            )
         } else {
             presentation = .internal
         }
         if presentation.status >= 500 {
-            logger.error(presentation.isInternal ? "internal error" : "\(presentation.code) failure",
-                         metadata: ["requestId": "\(requestID ?? "none")", "error": "\(String(reflecting: error))"])
+            logger.error(
+                presentation.isInternal ? "internal error" : "\(presentation.code) failure",
+                metadata: ["requestId": "\(requestID ?? "none")", "error": "\(String(reflecting: error))"]
+            )
         }
         var problem = Problem(presentation)
         problem.requestId = requestID
@@ -132,18 +143,28 @@ extension Problem: PresentableError {
     /// The problem as it was built (a problem is already a presentation); a 408, 429 or 503 is safe to retry.
     public var presentation: ErrorPresentation {
         let code = type.hasPrefix(Self.typePrefix) ? String(type.dropFirst(Self.typePrefix.count)) : type
-        return ErrorPresentation(status: status, code: .init(rawValue: code), title: title, message: detail, violations: errors ?? [],
-                                 retrySafe: [408, 429, 503].contains(status),
-                                 headers: headers.map { ErrorPresentation.Header($0.name.rawName, $0.value) })
+        return ErrorPresentation(
+            status: status,
+            code: .init(rawValue: code),
+            title: title,
+            message: detail,
+            violations: errors ?? [],
+            retrySafe: [408, 429, 503].contains(status),
+            headers: headers.map { ErrorPresentation.Header($0.name.rawName, $0.value) }
+        )
     }
 }
 
 extension HTTPError: PresentableError {
     /// `http-<status>` with the status's reason as the title and the error's client message (never its log description).
     public var presentation: ErrorPresentation {
-        ErrorPresentation(status: Int(status.code), code: .init(rawValue: "http-\(status.code)"), title: status.reasonPhrase,
-                          message: body ?? status.reasonPhrase,
-                          headers: headers.map { ErrorPresentation.Header($0.name.rawName, $0.value) })
+        ErrorPresentation(
+            status: Int(status.code),
+            code: .init(rawValue: "http-\(status.code)"),
+            title: status.reasonPhrase,
+            message: body ?? status.reasonPhrase,
+            headers: headers.map { ErrorPresentation.Header($0.name.rawName, $0.value) }
+        )
     }
 }
 
@@ -181,7 +202,8 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     /// the ID is written to the log and shown on pages, so it must not carry anything else.
     static func requestID(_ given: String?) -> String {
         if let given, (1...128).contains(given.count),
-            given.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }) {
+            given.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) })
+        {
             return given
         }
         return UUID().uuidString.lowercased()

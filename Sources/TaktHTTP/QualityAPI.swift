@@ -20,12 +20,21 @@ extension TaktAPI {
 
         let planRoles = CommandKind.defineInspectionPlan.sortedRoles
         r += collection(
-            CollectionSpec<InspectionPlan>(path: "inspection-plans", schema: "InspectionPlan", noun: "inspection plan",
-                                           select: { $0.inspectionPlans }, filters: [
-                Filter(name: "item", description: "the item it inspects") { [$0.item.rawValue] },
-                Filter(name: "operation", description: "the routing operation (sequence number) it inspects") { $0.operation.map { [String($0)] } ?? [] },
-                Filter(name: "frequency", description: "first-piece, every-lot or every-n") { [$0.frequency.rawValue] },
-            ], tag: tag), define: Command.defineInspectionPlan
+            CollectionSpec<InspectionPlan>(
+                path: "inspection-plans",
+                schema: "InspectionPlan",
+                noun: "inspection plan",
+                select: { $0.inspectionPlans },
+                filters: [
+                    Filter(name: "item", description: "the item it inspects") { [$0.item.rawValue] },
+                    Filter(name: "operation", description: "the routing operation (sequence number) it inspects") {
+                        $0.operation.map { [String($0)] } ?? []
+                    },
+                    Filter(name: "frequency", description: "first-piece, every-lot or every-n") { [$0.frequency.rawValue] },
+                ],
+                tag: tag
+            ),
+            define: Command.defineInspectionPlan
         ).map { route in
             var route = route
             if route.method != .get { route.roles = planRoles }
@@ -35,133 +44,248 @@ extension TaktAPI {
         // MARK: Inspection results
 
         r += collection(
-            CollectionSpec<InspectionResult>(path: "inspection-results", schema: "InspectionResult", noun: "inspection result",
-                                             select: { Dictionary($0.inspectionResults.map { ($0.id, $0) }, uniquingKeysWith: { $1 }) }, filters: [
-                Filter(name: "productionOrder", description: "the production order inspected") { $0.productionOrder.map { [$0.rawValue] } ?? [] },
-                Filter(name: "operation", description: "the operation (sequence number) inspected") { $0.operation.map { [String($0)] } ?? [] },
-                Filter(name: "lot", description: "the lot inspected") { $0.lot.map { [$0.rawValue] } ?? [] },
-                Filter(name: "plan", description: "inspection plan ID") { [$0.plan.rawValue] },
-                Filter(name: "item", description: "item ID") { [$0.item.rawValue] },
-                Filter(name: "passed", description: "true or false") { [String($0.passed)] },
-            ], tag: tag), define: nil)
-        r.append(APIRoute(method: .post, path: "/api/v1/inspection-results", operationID: "recordInspectionResult",
-                          summary: "Record an inspection against a plan: one measurement per characteristic and sample, for a production "
-                            + "order operation and/or a lot. Pass or fail follows from the limits; a failed result opens a nonconformance "
-                            + "(its event is in the answer), a passed one may complete the order or release an incoming lot from quarantine",
-                          tag: tag, requiresAuth: true,
-                          roles: CommandKind.recordInspectionResult.sortedRoles,
-                          requestSchema: "RecordInspectionResult", successStatus: 201, responseSchema: "EventList",
-                          parameters: [.idempotencyKey]) { request, ctx in
-            let body = try await JSONIO.decode(RecordInspectionResult.self, from: request, context: ctx)
-            let outcome = try await submit(.recordInspectionResult(body), request: request, context: ctx)
-            return JSONIO.response(JSONIO.eventsJSON(outcome.events), status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
-        })
-        r.append(APIRoute(method: .get, path: "/api/v1/production-orders/{id}/operations/{seq}/inspection", operationID: "getOperationInspection",
-                          summary: "What an operation still waits for in inspection (for the operator terminal): whether it is outstanding, "
-                            + "the plan to follow, passed results against those required, lots still to inspect, its results and open "
-                            + "nonconformances",
-                          tag: tag, requiresAuth: true, successStatus: 200, responseSchema: "InspectionStatus",
-                          parameters: [.path("id", "production order ID"), .path("seq", "the operation's sequence number")]) { _, ctx in
-            _ = try ctx.requireUser()
-            let id = ProductionOrder.ID(try ctx.parameters.require("id"))
-            let text = try ctx.parameters.require("seq")
-            guard let seq = Int(text) else {
-                throw Problem.badRequest("seq", "type", "the operation's sequence number must be an integer (got '\(text)')")
+            CollectionSpec<InspectionResult>(
+                path: "inspection-results",
+                schema: "InspectionResult",
+                noun: "inspection result",
+                select: { Dictionary($0.inspectionResults.map { ($0.id, $0) }, uniquingKeysWith: { $1 }) },
+                filters: [
+                    Filter(name: "productionOrder", description: "the production order inspected") { $0.productionOrder.map { [$0.rawValue] } ?? [] },
+                    Filter(name: "operation", description: "the operation (sequence number) inspected") { $0.operation.map { [String($0)] } ?? [] },
+                    Filter(name: "lot", description: "the lot inspected") { $0.lot.map { [$0.rawValue] } ?? [] },
+                    Filter(name: "plan", description: "inspection plan ID") { [$0.plan.rawValue] },
+                    Filter(name: "item", description: "item ID") { [$0.item.rawValue] },
+                    Filter(name: "passed", description: "true or false") { [String($0.passed)] },
+                ],
+                tag: tag
+            ),
+            define: nil
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/inspection-results",
+                operationID: "recordInspectionResult",
+                summary: "Record an inspection against a plan: one measurement per characteristic and sample, for a production "
+                    + "order operation and/or a lot. Pass or fail follows from the limits; a failed result opens a nonconformance "
+                    + "(its event is in the answer), a passed one may complete the order or release an incoming lot from quarantine",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.recordInspectionResult.sortedRoles,
+                requestSchema: "RecordInspectionResult",
+                successStatus: 201,
+                responseSchema: "EventList",
+                parameters: [.idempotencyKey]
+            ) { request, ctx in
+                let body = try await JSONIO.decode(RecordInspectionResult.self, from: request, context: ctx)
+                let outcome = try await submit(.recordInspectionResult(body), request: request, context: ctx)
+                return JSONIO.response(JSONIO.eventsJSON(outcome.events), status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
             }
-            let status = try await service.read { state throws -> InspectionStatus in
-                guard state.productionOrders[id] != nil else { throw Problem.notFound("production order '\(id)' does not exist") }
-                guard let status = InspectionStatus(state: state, order: id, operation: seq) else {
-                    throw Problem.notFound("production order '\(id)' has no operation \(seq)")
+        )
+        r.append(
+            APIRoute(
+                method: .get,
+                path: "/api/v1/production-orders/{id}/operations/{seq}/inspection",
+                operationID: "getOperationInspection",
+                summary: "What an operation still waits for in inspection (for the operator terminal): whether it is outstanding, "
+                    + "the plan to follow, passed results against those required, lots still to inspect, its results and open "
+                    + "nonconformances",
+                tag: tag,
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "InspectionStatus",
+                parameters: [.path("id", "production order ID"), .path("seq", "the operation's sequence number")]
+            ) { _, ctx in
+                _ = try ctx.requireUser()
+                let id = ProductionOrder.ID(try ctx.parameters.require("id"))
+                let text = try ctx.parameters.require("seq")
+                guard let seq = Int(text) else {
+                    throw Problem.badRequest("seq", "type", "the operation's sequence number must be an integer (got '\(text)')")
                 }
-                return status
+                let status = try await service.read { state throws -> InspectionStatus in
+                    guard state.productionOrders[id] != nil else { throw Problem.notFound("production order '\(id)' does not exist") }
+                    guard let status = InspectionStatus(state: state, order: id, operation: seq) else {
+                        throw Problem.notFound("production order '\(id)' has no operation \(seq)")
+                    }
+                    return status
+                }
+                return try JSONIO.response(status)
             }
-            return try JSONIO.response(status)
-        })
+        )
 
         // MARK: Nonconformances
 
         r += collection(
-            CollectionSpec<Nonconformance>(path: "nonconformances", schema: "Nonconformance", noun: "nonconformance",
-                                           select: { $0.nonconformances }, filters: [
-                Filter(name: "status", description: "open, awaiting-approval, in-rework or closed") { [$0.status.rawValue] },
-                Filter(name: "severity", description: "minor, major or critical") { [$0.severity.rawValue] },
-                Filter(name: "lot", description: "names this lot") { $0.lots.map(\.rawValue) },
-                Filter(name: "item", description: "item ID") { $0.item.map { [$0.rawValue] } ?? [] },
-                Filter(name: "productionOrder", description: "production order ID") { $0.productionOrder.map { [$0.rawValue] } ?? [] },
-                Filter(name: "workCenter", description: "found at this work center") { $0.workCenter.map { [$0.rawValue] } ?? [] },
-            ], tag: tag), define: nil)
-        r.append(APIRoute(method: .post, path: "/api/v1/nonconformances", operationID: "openNonconformance",
-                          summary: "Open a nonconformance: what is wrong, how severe, and what it affects (lots, a production order "
-                            + "operation, a work center or a location); numbered NC-000001, …",
-                          tag: tag, requiresAuth: true,
-                          roles: CommandKind.openNonconformance.sortedRoles,
-                          requestSchema: "OpenNonconformance", successStatus: 201, responseSchema: "Nonconformance",
-                          parameters: [.idempotencyKey]) { request, ctx in
-            let body = try await JSONIO.decode(OpenNonconformance.self, from: request, context: ctx)
-            return try await submitReturningEvent(.openNonconformance(body), type: "nonconformanceOpened", request: request, context: ctx,
-                                                  status: .created)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/nonconformances/{id}/disposition", operationID: "dispositionNonconformance",
-                          summary: "Decide what happens to an open nonconformance: scrap, rework, use as is or return to the supplier. "
-                            + "Decided by quality it is carried out at once; proposed by a supervisor it waits for quality's approval",
-                          tag: tag, requiresAuth: true,
-                          roles: CommandKind.dispositionNonconformance.sortedRoles,
-                          requestSchema: "DispositionRequest", successStatus: 200, responseSchema: "EventList", parameters: ncParameters) { request, ctx in
-            let id = Nonconformance.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(DispositionRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(
-                .dispositionNonconformance(DispositionNonconformance(nonconformance: id, disposition: body.disposition, reason: body.reason,
-                                                                     workCenter: body.workCenter)),
-                request: request, context: ctx, signature: body.signature)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/nonconformances/{id}/approval", operationID: "approveDisposition",
-                          summary: "Approve a supervisor's proposed disposition (it is then carried out), or reject it with a note "
-                            + "(the nonconformance is open again); an empty body approves",
-                          tag: tag, requiresAuth: true, roles: CommandKind.approveDisposition.sortedRoles,
-                          requestSchema: "ApprovalRequest", requestBodyRequired: false, successStatus: 200, responseSchema: "EventList",
-                          parameters: ncParameters) { request, ctx in
-            let id = Nonconformance.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(ApprovalRequest.self, from: request, context: ctx, orEmpty: ApprovalRequest())
-            return try await submitReturningEvents(
-                .approveDisposition(ApproveDisposition(nonconformance: id, approved: body.approved ?? true, note: body.note)),
-                request: request, context: ctx, signature: body.signature)
-        })
+            CollectionSpec<Nonconformance>(
+                path: "nonconformances",
+                schema: "Nonconformance",
+                noun: "nonconformance",
+                select: { $0.nonconformances },
+                filters: [
+                    Filter(name: "status", description: "open, awaiting-approval, in-rework or closed") { [$0.status.rawValue] },
+                    Filter(name: "severity", description: "minor, major or critical") { [$0.severity.rawValue] },
+                    Filter(name: "lot", description: "names this lot") { $0.lots.map(\.rawValue) },
+                    Filter(name: "item", description: "item ID") { $0.item.map { [$0.rawValue] } ?? [] },
+                    Filter(name: "productionOrder", description: "production order ID") { $0.productionOrder.map { [$0.rawValue] } ?? [] },
+                    Filter(name: "workCenter", description: "found at this work center") { $0.workCenter.map { [$0.rawValue] } ?? [] },
+                ],
+                tag: tag
+            ),
+            define: nil
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/nonconformances",
+                operationID: "openNonconformance",
+                summary: "Open a nonconformance: what is wrong, how severe, and what it affects (lots, a production order "
+                    + "operation, a work center or a location); numbered NC-000001, …",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.openNonconformance.sortedRoles,
+                requestSchema: "OpenNonconformance",
+                successStatus: 201,
+                responseSchema: "Nonconformance",
+                parameters: [.idempotencyKey]
+            ) { request, ctx in
+                let body = try await JSONIO.decode(OpenNonconformance.self, from: request, context: ctx)
+                return try await submitReturningEvent(
+                    .openNonconformance(body),
+                    type: "nonconformanceOpened",
+                    request: request,
+                    context: ctx,
+                    status: .created
+                )
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/nonconformances/{id}/disposition",
+                operationID: "dispositionNonconformance",
+                summary: "Decide what happens to an open nonconformance: scrap, rework, use as is or return to the supplier. "
+                    + "Decided by quality it is carried out at once; proposed by a supervisor it waits for quality's approval",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.dispositionNonconformance.sortedRoles,
+                requestSchema: "DispositionRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: ncParameters
+            ) { request, ctx in
+                let id = Nonconformance.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(DispositionRequest.self, from: request, context: ctx)
+                return try await submitReturningEvents(
+                    .dispositionNonconformance(
+                        DispositionNonconformance(
+                            nonconformance: id,
+                            disposition: body.disposition,
+                            reason: body.reason,
+                            workCenter: body.workCenter
+                        )
+                    ),
+                    request: request,
+                    context: ctx,
+                    signature: body.signature
+                )
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/nonconformances/{id}/approval",
+                operationID: "approveDisposition",
+                summary: "Approve a supervisor's proposed disposition (it is then carried out), or reject it with a note "
+                    + "(the nonconformance is open again); an empty body approves",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.approveDisposition.sortedRoles,
+                requestSchema: "ApprovalRequest",
+                requestBodyRequired: false,
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: ncParameters
+            ) { request, ctx in
+                let id = Nonconformance.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(ApprovalRequest.self, from: request, context: ctx, orEmpty: ApprovalRequest())
+                return try await submitReturningEvents(
+                    .approveDisposition(ApproveDisposition(nonconformance: id, approved: body.approved ?? true, note: body.note)),
+                    request: request,
+                    context: ctx,
+                    signature: body.signature
+                )
+            }
+        )
 
         // MARK: Holds
 
         r += collection(
-            CollectionSpec<Hold>(path: "holds", schema: "Hold", noun: "hold", select: { $0.holds }, filters: [
-                Filter(name: "status", description: "active or released") { [$0.released ? "released" : "active"] },
-                Filter(name: "kind", description: "lot, supplier-lot, production-order or work-center") { [$0.kind.rawValue] },
-                Filter(name: "lot", description: "holds this lot (named, or reached through the genealogy)") { h in
-                    Array(Set((h.lot.map { [$0.rawValue] } ?? []) + h.lots.map(\.lot.rawValue)))
-                },
-                Filter(name: "supplierLot", description: "the supplier's lot number held") { $0.supplierLot.map { [$0] } ?? [] },
-                Filter(name: "productionOrder", description: "holds this production order (named, or as work in progress)") { h in
-                    Array(Set((h.productionOrder.map { [$0.rawValue] } ?? []) + h.orders.map(\.rawValue)))
-                },
-                Filter(name: "workCenter", description: "holds this work center") { $0.workCenter.map { [$0.rawValue] } ?? [] },
-            ], tag: tag), define: nil)
-        r.append(APIRoute(method: .post, path: "/api/v1/holds", operationID: "placeHold",
-                          summary: "Place a quality hold on exactly one of a lot, a supplier lot (every lot of it and, through the "
-                            + "genealogy, every lot made from it), a production order or a work center. The answer lists the lots put "
-                            + "on hold, the orders held and the affected lots already shipped, for a customer notification",
-                          tag: tag, requiresAuth: true, roles: CommandKind.placeHold.sortedRoles,
-                          requestSchema: "PlaceHold", successStatus: 201, responseSchema: "Hold", parameters: [.idempotencyKey]) { request, ctx in
-            let body = try await JSONIO.decode(PlaceHold.self, from: request, context: ctx)
-            return try await submitReturningEvent(.placeHold(body), type: "holdPlaced", request: request, context: ctx, status: .created)
-        })
-        r.append(APIRoute(method: .post, path: "/api/v1/holds/{id}/release", operationID: "releaseHold",
-                          summary: "Release a hold, with a reason: its lots go back to their status before the hold (unless another "
-                            + "hold still holds them), its orders and work center may work again",
-                          tag: tag, requiresAuth: true, roles: CommandKind.releaseHold.sortedRoles,
-                          requestSchema: "ReasonRequest", successStatus: 200, responseSchema: "EventList",
-                          parameters: [.path("id", "hold ID"), .idempotencyKey]) { request, ctx in
-            let id = Hold.ID(try ctx.parameters.require("id"))
-            let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
-            return try await submitReturningEvents(.releaseHold(ReleaseHold(hold: id, reason: body.reason)), request: request, context: ctx,
-                                                   signature: body.signature)
-        })
+            CollectionSpec<Hold>(
+                path: "holds",
+                schema: "Hold",
+                noun: "hold",
+                select: { $0.holds },
+                filters: [
+                    Filter(name: "status", description: "active or released") { [$0.released ? "released" : "active"] },
+                    Filter(name: "kind", description: "lot, supplier-lot, production-order or work-center") { [$0.kind.rawValue] },
+                    Filter(name: "lot", description: "holds this lot (named, or reached through the genealogy)") { h in
+                        Array(Set((h.lot.map { [$0.rawValue] } ?? []) + h.lots.map(\.lot.rawValue)))
+                    },
+                    Filter(name: "supplierLot", description: "the supplier's lot number held") { $0.supplierLot.map { [$0] } ?? [] },
+                    Filter(name: "productionOrder", description: "holds this production order (named, or as work in progress)") { h in
+                        Array(Set((h.productionOrder.map { [$0.rawValue] } ?? []) + h.orders.map(\.rawValue)))
+                    },
+                    Filter(name: "workCenter", description: "holds this work center") { $0.workCenter.map { [$0.rawValue] } ?? [] },
+                ],
+                tag: tag
+            ),
+            define: nil
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/holds",
+                operationID: "placeHold",
+                summary: "Place a quality hold on exactly one of a lot, a supplier lot (every lot of it and, through the "
+                    + "genealogy, every lot made from it), a production order or a work center. The answer lists the lots put "
+                    + "on hold, the orders held and the affected lots already shipped, for a customer notification",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.placeHold.sortedRoles,
+                requestSchema: "PlaceHold",
+                successStatus: 201,
+                responseSchema: "Hold",
+                parameters: [.idempotencyKey]
+            ) { request, ctx in
+                let body = try await JSONIO.decode(PlaceHold.self, from: request, context: ctx)
+                return try await submitReturningEvent(.placeHold(body), type: "holdPlaced", request: request, context: ctx, status: .created)
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/holds/{id}/release",
+                operationID: "releaseHold",
+                summary: "Release a hold, with a reason: its lots go back to their status before the hold (unless another "
+                    + "hold still holds them), its orders and work center may work again",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.releaseHold.sortedRoles,
+                requestSchema: "ReasonRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "hold ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = Hold.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
+                return try await submitReturningEvents(
+                    .releaseHold(ReleaseHold(hold: id, reason: body.reason)),
+                    request: request,
+                    context: ctx,
+                    signature: body.signature
+                )
+            }
+        )
         return r
     }
 }
@@ -213,9 +337,20 @@ struct InspectionStatus: Codable, Sendable {
     /// Nonconformances on this order operation that are not closed.
     var openNonconformances: [Nonconformance.ID]
 
-    init(productionOrder: ProductionOrder.ID, operation: Int, name: String, item: Item.ID, inspectionRequired: Bool, outstanding: Bool,
-         plan: InspectionPlan?, requiredResults: Int?, passedResults: Int, lotsToInspect: [Lot.ID], results: [InspectionResult],
-         openNonconformances: [Nonconformance.ID]) {
+    init(
+        productionOrder: ProductionOrder.ID,
+        operation: Int,
+        name: String,
+        item: Item.ID,
+        inspectionRequired: Bool,
+        outstanding: Bool,
+        plan: InspectionPlan?,
+        requiredResults: Int?,
+        passedResults: Int,
+        lotsToInspect: [Lot.ID],
+        results: [InspectionResult],
+        openNonconformances: [Nonconformance.ID]
+    ) {
         self.productionOrder = productionOrder
         self.operation = operation
         self.name = name
@@ -255,9 +390,19 @@ struct InspectionStatus: Codable, Sendable {
         }
         let open = state.nonconformances.values.filter { $0.productionOrder == id && $0.operation == seq && $0.status != .closed }
             .map(\.id).sorted()
-        self.init(productionOrder: id, operation: seq, name: op.name, item: order.item,
-                  inspectionRequired: !op.isRework && (op.inspectionRequired || plan != nil),
-                  outstanding: state.inspectionOutstanding(productionOrder: id, operation: seq), plan: plan, requiredResults: required,
-                  passedResults: passed, lotsToInspect: toInspect, results: results, openNonconformances: open)
+        self.init(
+            productionOrder: id,
+            operation: seq,
+            name: op.name,
+            item: order.item,
+            inspectionRequired: !op.isRework && (op.inspectionRequired || plan != nil),
+            outstanding: state.inspectionOutstanding(productionOrder: id, operation: seq),
+            plan: plan,
+            requiredResults: required,
+            passedResults: passed,
+            lotsToInspect: toInspect,
+            results: results,
+            openNonconformances: open
+        )
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
-import HTTPTypes
+public import HTTPTypes
 import Hummingbird
-import TaktCore
+public import TaktCore
 import TaktEngine
 import TaktService
 
@@ -53,6 +53,8 @@ extension APIRoute.Parameter {
         .init(name: name, location: .query, description: description, schema: schema)
     }
     static let idempotencyKey = APIRoute.Parameter(
-        name: "Idempotency-Key", location: .header,
-        description: "Repeat a command safely: the same key from the same user is applied once and answers the same.")
+        name: "Idempotency-Key",
+        location: .header,
+        description: "Repeat a command safely: the same key from the same user is applied once and answers the same."
+    )
 }

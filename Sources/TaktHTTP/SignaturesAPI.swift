@@ -11,21 +11,35 @@ extension TaktAPI {
     var passwordRoutes: [APIRoute] {
         let service = service
         return [
-            APIRoute(method: .post, path: "/api/v1/users/{id}/password", operationID: "setPassword",
-                     summary: "Set a user's password (an admin for anyone; a user for themself with `currentPassword`). It is hashed "
-                        + "with scrypt; neither it nor its hash is ever answered. Needed to sign electronically and to sign in with a password",
-                     tag: "User", requiresAuth: true, roles: Role.allCases.sorted(), requestSchema: "PasswordRequest", successStatus: 200,
-                     responseSchema: "PasswordChanged", parameters: [.path("id", "user ID")]) { request, ctx in
+            APIRoute(
+                method: .post,
+                path: "/api/v1/users/{id}/password",
+                operationID: "setPassword",
+                summary: "Set a user's password (an admin for anyone; a user for themself with `currentPassword`). It is hashed "
+                    + "with scrypt; neither it nor its hash is ever answered. Needed to sign electronically and to sign in with a password",
+                tag: "User",
+                requiresAuth: true,
+                roles: Role.allCases.sorted(),
+                requestSchema: "PasswordRequest",
+                successStatus: 200,
+                responseSchema: "PasswordChanged",
+                parameters: [.path("id", "user ID")]
+            ) { request, ctx in
                 let id = User.ID(try ctx.parameters.require("id"))
                 let me = try ctx.requireUser()
                 let body = try await JSONIO.decode(PasswordRequest.self, from: request, context: ctx)
-                let outcome = try await service.setPassword(of: id, to: body.password, current: body.currentPassword, by: .user(me.id),
-                                                           client: "api:\(me.id)")
+                let outcome = try await service.setPassword(
+                    of: id,
+                    to: body.password,
+                    current: body.currentPassword,
+                    by: .user(me.id),
+                    client: "api:\(me.id)"
+                )
                 guard case .passwordSet(let set)? = try outcome.domainEvents().first else {
                     throw EngineError(.internal, "setting the password recorded no event")
                 }
                 return try JSONIO.response(PasswordChanged(user: set.user, at: set.at))
-            },
+            }
         ]
     }
 

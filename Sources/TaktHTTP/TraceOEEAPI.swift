@@ -19,27 +19,54 @@ extension TaktAPI {
         let service = service
         let now = now
         let windowParameters: [APIRoute.Parameter] = [
-            .init(name: "from", location: .query, description: "window start, ISO 8601 (e.g. 2026-11-25T05:00:00Z)", schema: "string",
-                  required: true),
-            .init(name: "to", location: .query,
-                  description: "window end (excluded), ISO 8601; after `from` and at most \(TaktAPI.maxOEEWindowDays) days after it",
-                  schema: "string", required: true),
-            .query("by", "`window` (default): one report for the whole window; `shift`: one report per shift occurrence "
-                   + "overlapping the window, clipped to it, in time order (none for a work center without shifts)"),
+            .init(
+                name: "from",
+                location: .query,
+                description: "window start, ISO 8601 (e.g. 2026-11-25T05:00:00Z)",
+                schema: "string",
+                required: true
+            ),
+            .init(
+                name: "to",
+                location: .query,
+                description: "window end (excluded), ISO 8601; after `from` and at most \(TaktAPI.maxOEEWindowDays) days after it",
+                schema: "string",
+                required: true
+            ),
+            .query(
+                "by",
+                "`window` (default): one report for the whole window; `shift`: one report per shift occurrence "
+                    + "overlapping the window, clipped to it, in time order (none for a work center without shifts)"
+            ),
         ]
         return [
-            APIRoute(method: .get, path: "/api/v1/lots/{id}/trace", operationID: "traceLot",
-                     summary: "A lot's genealogy: backward to the supplier lots it came from, or forward to the lots it went into, "
-                        + "with the production orders, work centers and operators that joined them",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "LotTrace",
-                     parameters: [
-                        .path("id", "lot ID"),
-                        .init(name: "direction", location: .query,
-                              description: "`backward` (where the lot came from) or `forward` (where it went)", schema: "string",
-                              required: true),
-                        .query("limit", "the most lots to list, 1–\(TaktAPI.maxTraceLimit) (default \(TaktAPI.defaultTraceLimit)); "
-                               + "beyond it the trace stops and `truncated` is true", schema: "integer"),
-                     ]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/lots/{id}/trace",
+                operationID: "traceLot",
+                summary: "A lot's genealogy: backward to the supplier lots it came from, or forward to the lots it went into, "
+                    + "with the production orders, work centers and operators that joined them",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "LotTrace",
+                parameters: [
+                    .path("id", "lot ID"),
+                    .init(
+                        name: "direction",
+                        location: .query,
+                        description: "`backward` (where the lot came from) or `forward` (where it went)",
+                        schema: "string",
+                        required: true
+                    ),
+                    .query(
+                        "limit",
+                        "the most lots to list, 1–\(TaktAPI.maxTraceLimit) (default \(TaktAPI.defaultTraceLimit)); "
+                            + "beyond it the trace stops and `truncated` is true",
+                        schema: "integer"
+                    ),
+                ]
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let id = Lot.ID(try ctx.parameters.require("id"))
                 let q = try queryParameters(request, allowed: ["direction", "limit"])
@@ -63,11 +90,18 @@ extension TaktAPI {
                 }
                 return try JSONIO.response(trace)
             },
-            APIRoute(method: .get, path: "/api/v1/work-centers/{id}/oee", operationID: "getWorkCenterOEE",
-                     summary: "OEE of a work center over a window (ISO 22400-2): availability, performance, quality, the times and "
-                        + "quantities they rest on and where the losses went; one report for the window or one per shift",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "WorkCenterOEE",
-                     parameters: [.path("id", "work center ID")] + windowParameters) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/work-centers/{id}/oee",
+                operationID: "getWorkCenterOEE",
+                summary: "OEE of a work center over a window (ISO 22400-2): availability, performance, quality, the times and "
+                    + "quantities they rest on and where the losses went; one report for the window or one per shift",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "WorkCenterOEE",
+                parameters: [.path("id", "work center ID")] + windowParameters
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let id = WorkCenter.ID(try ctx.parameters.require("id"))
                 let q = try queryParameters(request, allowed: ["from", "to", "by"])
@@ -75,14 +109,28 @@ extension TaktAPI {
                 let by = try oeeGrouping(q)
                 let state = await service.read { $0 }
                 guard state.workCenters[id] != nil else { throw Problem.notFound("work center '\(id)' does not exist") }
-                return try JSONIO.response(WorkCenterOEE(workCenter: id, from: from, to: to, by: by,
-                                                         items: oeeReports(state, workCenter: id, from: from, to: to, by: by)))
+                return try JSONIO.response(
+                    WorkCenterOEE(
+                        workCenter: id,
+                        from: from,
+                        to: to,
+                        by: by,
+                        items: oeeReports(state, workCenter: id, from: from, to: to, by: by)
+                    )
+                )
             },
-            APIRoute(method: .get, path: "/api/v1/oee", operationID: "getPlantOEE",
-                     summary: "OEE of every work center over a window (ISO 22400-2), by work center ID; one report per work center, "
-                        + "or one per shift",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "PlantOEE",
-                     parameters: windowParameters) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/oee",
+                operationID: "getPlantOEE",
+                summary: "OEE of every work center over a window (ISO 22400-2), by work center ID; one report per work center, "
+                    + "or one per shift",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "PlantOEE",
+                parameters: windowParameters
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let q = try queryParameters(request, allowed: ["from", "to", "by"])
                 let (from, to) = try oeeWindow(q)
@@ -91,15 +139,22 @@ extension TaktAPI {
                 let items = state.workCenters.keys.sorted().flatMap { oeeReports(state, workCenter: $0, from: from, to: to, by: by) }
                 return try JSONIO.response(PlantOEE(from: from, to: to, by: by, items: items))
             },
-            APIRoute(method: .get, path: "/api/v1/kpis", operationID: "getPlantKPIs",
-                     summary: "The plant's headline figures, as the control tower shows them (docs/kpis.md): the on-time delivery "
-                        + "forecast over customer lines and stock orders with what it counts, work in progress, open exceptions, holds, "
-                        + "shortages, and OEE by work center with its data issues",
-                     tag: "Execution", requiresAuth: true, successStatus: 200, responseSchema: "PlantKPIs",
-                     parameters: [
-                        .query("from", "start of the OEE window, ISO 8601 (default: \(PlantKPIs.oeeDays) days before `to`)"),
-                        .query("to", "end of the OEE window (excluded), ISO 8601 (default: now); at most \(TaktAPI.maxOEEWindowDays) days after `from`"),
-                     ]) { request, ctx in
+            APIRoute(
+                method: .get,
+                path: "/api/v1/kpis",
+                operationID: "getPlantKPIs",
+                summary: "The plant's headline figures, as the control tower shows them (docs/kpis.md): the on-time delivery "
+                    + "forecast over customer lines and stock orders with what it counts, work in progress, open exceptions, holds, "
+                    + "shortages, and OEE by work center with its data issues",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "PlantKPIs",
+                parameters: [
+                    .query("from", "start of the OEE window, ISO 8601 (default: \(PlantKPIs.oeeDays) days before `to`)"),
+                    .query("to", "end of the OEE window (excluded), ISO 8601 (default: now); at most \(TaktAPI.maxOEEWindowDays) days after `from`"),
+                ]
+            ) { request, ctx in
                 _ = try ctx.requireUser()
                 let q = try queryParameters(request, allowed: ["from", "to"])
                 let at = TaktJSON.wholeSeconds(now())
@@ -129,7 +184,11 @@ private func oeeReports(_ state: PlantState, workCenter: WorkCenter.ID, from: Da
 func oeeWindow(_ query: [String: String]) throws -> (from: Date, to: Date) {
     func date(_ name: String) throws -> Date {
         guard let text = query[name] else {
-            throw Problem.badRequest(name, "required", "the query parameter \(name) is required: an ISO 8601 date and time, e.g. 2026-11-24T06:00:00Z")
+            throw Problem.badRequest(
+                name,
+                "required",
+                "the query parameter \(name) is required: an ISO 8601 date and time, e.g. 2026-11-24T06:00:00Z"
+            )
         }
         guard let date = TaktJSON.parseDate(text) else {
             throw Problem.badRequest(name, "date-time", "\(name) must be an ISO 8601 date and time, e.g. 2026-11-24T06:00:00Z (got '\(text)')")
@@ -141,7 +200,11 @@ func oeeWindow(_ query: [String: String]) throws -> (from: Date, to: Date) {
     guard from < to else { throw Problem.badRequest("to", "range", "to must be after from") }
     let days = TaktAPI.maxOEEWindowDays
     guard to.timeIntervalSince(from) <= Double(days) * 86_400 else {
-        throw Problem.badRequest("to", "range", "the window may span at most \(days) days (got \(Int((to.timeIntervalSince(from) / 86_400).rounded(.up))))")
+        throw Problem.badRequest(
+            "to",
+            "range",
+            "the window may span at most \(days) days (got \(Int((to.timeIntervalSince(from) / 86_400).rounded(.up))))"
+        )
     }
     return (from, to)
 }

@@ -33,7 +33,13 @@ enum Actions {
         }
     }
 
-    static func publishStep(_ ctx: Context, _ sc: Scenario, _ schedule: Schedule, kind: ActionKind, summary: String) -> (ActionStep, PublishedSchedule) {
+    static func publishStep(
+        _ ctx: Context,
+        _ sc: Scenario,
+        _ schedule: Schedule,
+        kind: ActionKind,
+        summary: String
+    ) -> (ActionStep, PublishedSchedule) {
         let published = ctx.publish(sc, schedule)
         return (ActionStep(kind: kind, summary: summary, commands: [.publishSchedule(published)]), published)
     }
@@ -46,7 +52,9 @@ enum Actions {
         var list: [(Int, Int, Int)] = []  // (priority, -shift, op)
         for s in ctx.doNothing.schedule.operations {
             let key = sc.key(s.operation.rawValue)
-            guard sc.problem.operations[s.operation.rawValue].fixed == nil, sc.problem.operations[s.operation.rawValue].modes.count > 1 else { continue }
+            guard sc.problem.operations[s.operation.rawValue].fixed == nil, sc.problem.operations[s.operation.rawValue].modes.count > 1 else {
+                continue
+            }
             let shift = s.start - (ctx.baselineStart(key)?.start ?? s.start)
             let onTarget = sc.planning.workCenters[s.resource.rawValue] == ctx.disruption.workCenter || key.order == ctx.disruption.productionOrder
             guard shift > 0 || (onTarget && ctx.disruption.kind == .operationLate) else { continue }
@@ -56,7 +64,12 @@ enum Actions {
     }
 
     /// Greedy: each operation in turn to the eligible work center (not `avoid`) that lowers `score` most, if any does.
-    static func moveToAlternatives(_ ctx: Context, ops: [Int], avoid: WorkCenter.ID?, score: (Outcome) -> Double)
+    static func moveToAlternatives(
+        _ ctx: Context,
+        ops: [Int],
+        avoid: WorkCenter.ID?,
+        score: (Outcome) -> Double
+    )
         throws(OrchestrationError) -> (outcome: Outcome, moved: [Int: ResourceID])?
     {
         let sc = ctx.disrupted
@@ -68,7 +81,9 @@ enum Actions {
             var trialBest: (Plan, Outcome, Double, ResourceID)?
             for m in sc.problem.operations[i].modes where m.resource != plan.assignment[i] && sc.planning.workCenters[m.resource.rawValue] != avoid {
                 let trial = ctx.sim.moving([i: m.resource], in: sc, from: plan, schedule: outcome.schedule)
-                guard let s = Scheduler.evaluate(sc.problem, assignment: trial.assignment, sequences: trial.sequences, notBefore: trial.floor) else { continue }
+                guard let s = Scheduler.evaluate(sc.problem, assignment: trial.assignment, sequences: trial.sequences, notBefore: trial.floor) else {
+                    continue
+                }
                 let o = ctx.sim.measure(sc, s)
                 let c = score(o)
                 if c < (trialBest?.2 ?? best) - 1e-9 { trialBest = (trial, o, c, m.resource) }
@@ -93,22 +108,44 @@ enum Actions {
                 let wi = ctx.state.routings[po.routing]?.operations.first(where: { $0.sequence == key.sequence })?.workInstruction
             else { continue }
             let revision = ctx.state.workInstructions[wi]?.revision ?? "?"
-            out.append(CheckDue(kind: "document", text: "If \(key.order) operation \(key.sequence) moves to \(wc): the operators there must have acknowledged \(wi) rev \(revision)",
-                                productionOrder: key.order, due: sc.date(outcome.schedule.operations[i].start)))
+            out.append(
+                CheckDue(
+                    kind: "document",
+                    text:
+                        "If \(key.order) operation \(key.sequence) moves to \(wc): the operators there must have acknowledged \(wi) rev \(revision)",
+                    productionOrder: key.order,
+                    due: sc.date(outcome.schedule.operations[i].start)
+                )
+            )
         }
         return out
     }
 
     static func moveCandidate(_ ctx: Context) throws(OrchestrationError) -> Candidate? {
         let avoid = ctx.disruption.kind == .machineDown || ctx.disruption.kind == .machineSlow ? ctx.disruption.workCenter : nil
-        guard let (outcome, moved) = try moveToAlternatives(ctx, ops: delayedOperations(ctx), avoid: avoid, score: { ctx.cost($0) }) else { return nil }
+        guard let (outcome, moved) = try moveToAlternatives(ctx, ops: delayedOperations(ctx), avoid: avoid, score: { ctx.cost($0) }) else {
+            return nil
+        }
         let sc = ctx.disrupted
-        let list = moved.sorted { $0.key < $1.key }.map { i, r in "\(sc.key(i).order) \(sc.key(i).sequence) → \(sc.planning.workCenters[r.rawValue])" }
-        let (step, published) = publishStep(ctx, sc, outcome.schedule, kind: .moveToAlternativeWorkCenter,
-                                             summary: "Move \(moved.count) operation\(moved.count == 1 ? "" : "s") to alternative work centers (\(list.prefix(6).joined(separator: ", "))\(list.count > 6 ? ", …" : "")) and publish the plan")
+        let list = moved.sorted { $0.key < $1.key }.map { i, r in "\(sc.key(i).order) \(sc.key(i).sequence) → \(sc.planning.workCenters[r.rawValue])"
+        }
+        let (step, published) = publishStep(
+            ctx,
+            sc,
+            outcome.schedule,
+            kind: .moveToAlternativeWorkCenter,
+            summary:
+                "Move \(moved.count) operation\(moved.count == 1 ? "" : "s") to alternative work centers (\(list.prefix(6).joined(separator: ", "))\(list.count > 6 ? ", …" : "")) and publish the plan"
+        )
         let targets = Set(moved.values.map { sc.planning.workCenters[$0.rawValue].rawValue }).sorted()
-        return Candidate(kind: .moveToAlternativeWorkCenter, title: "Move work to \(targets.joined(separator: ", "))", steps: [step], outcome: outcome,
-                         schedule: published, checks: documentChecks(ctx, moved, outcome))
+        return Candidate(
+            kind: .moveToAlternativeWorkCenter,
+            title: "Move work to \(targets.joined(separator: ", "))",
+            steps: [step],
+            outcome: outcome,
+            schedule: published,
+            checks: documentChecks(ctx, moved, outcome)
+        )
     }
 
     // MARK: Resequence
@@ -117,8 +154,13 @@ enum Actions {
         let schedule = ctx.sim.resequence(ctx.disrupted, from: ctx.doNothing.schedule)
         guard schedule != ctx.doNothing.schedule else { return nil }
         let outcome = ctx.sim.measure(ctx.disrupted, schedule)
-        let (step, published) = publishStep(ctx, ctx.disrupted, schedule, kind: .resequence,
-                                            summary: "Resequence the plan (iteration-limited search, weighted tardiness against stability) and publish it")
+        let (step, published) = publishStep(
+            ctx,
+            ctx.disrupted,
+            schedule,
+            kind: .resequence,
+            summary: "Resequence the plan (iteration-limited search, weighted tardiness against stability) and publish it"
+        )
         return Candidate(kind: .resequence, title: "Resequence the plan", steps: [step], outcome: outcome, schedule: published)
     }
 
@@ -138,13 +180,22 @@ enum Actions {
 
     /// Overtime on `wc` right after the first shift end at or after `after`: the shortest of the option's steps that
     /// removes the new lateness, else the cheapest.
-    static func overtime(_ ctx: Context, wc: WorkCenter.ID, after: Date, releases: [OpKey: Date] = [:], reason: String,
-                         plan planFor: ((Scenario) -> Plan)? = nil, score: (Outcome) -> Double) -> (Overtime, Scenario, Outcome)? {
+    static func overtime(
+        _ ctx: Context,
+        wc: WorkCenter.ID,
+        after: Date,
+        releases: [OpKey: Date] = [:],
+        reason: String,
+        plan planFor: ((Scenario) -> Plan)? = nil,
+        score: (Outcome) -> Double
+    ) -> (Overtime, Scenario, Outcome)? {
         guard let r = ctx.base.resourceIndex[wc] else { return nil }
         let t = max(0, ctx.base.minutes(after))
         // Overtime goes in the first shift gap after `after` — never while the plant knows the work center is down or held.
         let down = ctx.base.planning.picture.facts.compactMap { f -> TimeWindow? in
-            guard f.disruption.workCenter == wc, f.disruption.kind == .machineDown || f.disruption.kind == .qualityHold, let until = f.disruption.until else { return nil }
+            guard f.disruption.workCenter == wc, f.disruption.kind == .machineDown || f.disruption.kind == .qualityHold,
+                let until = f.disruption.until
+            else { return nil }
             return TimeWindow(start: ctx.base.minutes(f.disruption.from), end: ctx.base.minutesUp(until))
         }
         var free: [TimeWindow] = []
@@ -184,10 +235,21 @@ enum Actions {
         let length = Int(o.end.timeIntervalSince(o.start) / 60)
         let (publish, published) = publishStep(ctx, sc, outcome.schedule, kind: .addOvertime, summary: "Publish the plan that uses the overtime")
         let used = outcome.kpis.overtimeMinutes - ctx.doNothing.kpis.overtimeMinutes
-        let step = ActionStep(kind: .addOvertime, summary: "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state)) (the plan works \(Analysis.duration(used)) of it)",
-                              commands: [.scheduleOvertime(o)] + publish.commands)
-        return Candidate(kind: .addOvertime, title: Self.overtimeTitle(scheduled: length, used: used, on: wc), steps: [step], outcome: outcome,
-                         schedule: published, overtimeOn: wc, overtimeScheduled: length)
+        let step = ActionStep(
+            kind: .addOvertime,
+            summary:
+                "Schedule \(Analysis.duration(length)) overtime on \(wc) from \(Analysis.stamp(o.start, ctx.state)) (the plan works \(Analysis.duration(used)) of it)",
+            commands: [.scheduleOvertime(o)] + publish.commands
+        )
+        return Candidate(
+            kind: .addOvertime,
+            title: Self.overtimeTitle(scheduled: length, used: used, on: wc),
+            steps: [step],
+            outcome: outcome,
+            schedule: published,
+            overtimeOn: wc,
+            overtimeScheduled: length
+        )
     }
 
     /// "Schedule 4 h overtime on WC-MILL-1 (2 h 30 min worked)": what is scheduled, and what the plan works of it.
@@ -262,10 +324,18 @@ enum Actions {
         let sc = ctx.variant(releases: releases)
         guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
         let kind: ActionKind = substitute ? .substituteMaterial : .pickAnotherLot
-        let step = ActionStep(kind: kind, summary: "\(substitute ? "Use approved substitute" : "Pick another lot"): reserve \(picked.joined(separator: ", ")); a staging task goes out for each",
-                              commands: commands)
-        return Candidate(kind: kind, title: substitute ? "Use substitute material" : "Pick another lot", steps: [step],
-                         outcome: ctx.sim.measure(sc, schedule))
+        let step = ActionStep(
+            kind: kind,
+            summary:
+                "\(substitute ? "Use approved substitute" : "Pick another lot"): reserve \(picked.joined(separator: ", ")); a staging task goes out for each",
+            commands: commands
+        )
+        return Candidate(
+            kind: kind,
+            title: substitute ? "Use substitute material" : "Pick another lot",
+            steps: [step],
+            outcome: ctx.sim.measure(sc, schedule)
+        )
     }
 
     /// For each item the disruption (or each of its parts) makes short: its next open purchase order re-announced for the
@@ -278,26 +348,45 @@ enum Actions {
         var number = ctx.state.nextExpectedReceiptNumber
         for d in ctx.disruption.components {
             guard let item = d.item ?? d.lots.first.flatMap({ ctx.state.lots[$0]?.item }), let until = d.until, earliest < until,
-                  let receipt = ctx.state.expectedReceipts.values.filter({ $0.item == item && $0.status == .open && $0.openQuantity > 0 && $0.expectedDate > earliest })
-                      .min(by: { ($0.expectedDate, $0.id) < ($1.expectedDate, $1.id) }) else { continue }
+                let receipt = ctx.state.expectedReceipts.values.filter({
+                    $0.item == item && $0.status == .open && $0.openQuantity > 0 && $0.expectedDate > earliest
+                })
+                .min(by: { ($0.expectedDate, $0.id) < ($1.expectedDate, $1.id) })
+            else { continue }
             let needs = materialNeeds(ctx, d)
             guard !needs.isEmpty else { continue }
             for n in needs { releases[n.key] = earliest }
             let newID = ExpectedReceipt.ID(String(format: "ER-%06d", number))
             number += 1
             expedited.append(receipt.id)
-            steps.append(ActionStep(kind: .expeditePurchase,
-                                    summary: "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest, ctx.state)) instead of \(Analysis.stamp(receipt.expectedDate, ctx.state)); the receipt is re-announced as \(newID)",
-                                    commands: [
-                                        .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: receipt.id, reason: "Expedited as \(newID)")),
-                                        .expectReceipt(ExpectReceipt(id: newID, item: item, quantity: receipt.openQuantity, expectedDate: earliest,
-                                                                     supplier: receipt.supplier, reference: "\(receipt.reference) (expedited, was \(receipt.id))")),
-                                    ]))
+            steps.append(
+                ActionStep(
+                    kind: .expeditePurchase,
+                    summary:
+                        "Ask \(receipt.supplier) to deliver \(Analysis.number(receipt.openQuantity)) \(item) by \(Analysis.stamp(earliest, ctx.state)) instead of \(Analysis.stamp(receipt.expectedDate, ctx.state)); the receipt is re-announced as \(newID)",
+                    commands: [
+                        .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: receipt.id, reason: "Expedited as \(newID)")),
+                        .expectReceipt(
+                            ExpectReceipt(
+                                id: newID,
+                                item: item,
+                                quantity: receipt.openQuantity,
+                                expectedDate: earliest,
+                                supplier: receipt.supplier,
+                                reference: "\(receipt.reference) (expedited, was \(receipt.id))"
+                            )
+                        ),
+                    ]
+                )
+            )
         }
         guard !steps.isEmpty else { return nil }
         let sc = ctx.variant(releases: releases)
         guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
-        let title = expedited.count == 1 ? "Expedite \(expedited[0])" : "Expedite \(expedited.count) purchase orders (\(expedited.prefix(4).map(\.rawValue).joined(separator: ", "))\(expedited.count > 4 ? ", …" : ""))"
+        let title =
+            expedited.count == 1
+            ? "Expedite \(expedited[0])"
+            : "Expedite \(expedited.count) purchase orders (\(expedited.prefix(4).map(\.rawValue).joined(separator: ", "))\(expedited.count > 4 ? ", …" : ""))"
         return Candidate(kind: .expeditePurchase, title: title, steps: steps, outcome: ctx.sim.measure(sc, schedule))
     }
 
@@ -311,11 +400,18 @@ enum Actions {
         released.until = min(d.until ?? available, available)
         let sc = Context.variant(ctx.base, released, ctx.sim)
         guard let schedule = try? ctx.sim.decode(sc, ctx.sim.referencePlan(sc)) else { return nil }
-        let step = ActionStep(kind: .reinspectAndRelease,
-                              summary: "Quality re-inspects \(d.lots.map(\.rawValue).joined(separator: ", ")) (about \(Analysis.duration(ctx.sim.options.reinspectionMinutes))) and releases \(holds.map(\.id.rawValue).joined(separator: ", "))",
-                              commands: holds.map { .releaseHold(ReleaseHold(hold: $0.id, reason: "Re-inspected and found conforming")) })
-        return Candidate(kind: .reinspectAndRelease, title: "Re-inspect and release \(holds.map(\.id.rawValue).joined(separator: ", "))", steps: [step],
-                         outcome: ctx.sim.measure(sc, schedule))
+        let step = ActionStep(
+            kind: .reinspectAndRelease,
+            summary:
+                "Quality re-inspects \(d.lots.map(\.rawValue).joined(separator: ", ")) (about \(Analysis.duration(ctx.sim.options.reinspectionMinutes))) and releases \(holds.map(\.id.rawValue).joined(separator: ", "))",
+            commands: holds.map { .releaseHold(ReleaseHold(hold: $0.id, reason: "Re-inspected and found conforming")) }
+        )
+        return Candidate(
+            kind: .reinspectAndRelease,
+            title: "Re-inspect and release \(holds.map(\.id.rawValue).joined(separator: ", "))",
+            steps: [step],
+            outcome: ctx.sim.measure(sc, schedule)
+        )
     }
 
     // MARK: Re-promise
@@ -350,11 +446,21 @@ enum Actions {
         }
         let outcome = ctx.sim.measure(scenario, schedule, promises: promises)
         let sorted = promises.sorted { $0.key < $1.key }
-        let step = ActionStep(kind: .repromise,
-                              summary: "Promise \(sorted.map { "\($0.key.salesOrder) line \($0.key.line) for \(Analysis.stamp($0.value, ctx.state))" }.joined(separator: "; "))",
-                              commands: sorted.map { .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: $0.key.salesOrder, line: $0.key.line, promisedDate: $0.value)) })
-        return Candidate(kind: .repromise, title: "Re-promise \(promises.count) customer line\(promises.count == 1 ? "" : "s")", steps: [step],
-                         outcome: outcome, repromised: promises.count)
+        let step = ActionStep(
+            kind: .repromise,
+            summary:
+                "Promise \(sorted.map { "\($0.key.salesOrder) line \($0.key.line) for \(Analysis.stamp($0.value, ctx.state))" }.joined(separator: "; "))",
+            commands: sorted.map {
+                .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: $0.key.salesOrder, line: $0.key.line, promisedDate: $0.value))
+            }
+        )
+        return Candidate(
+            kind: .repromise,
+            title: "Re-promise \(promises.count) customer line\(promises.count == 1 ? "" : "s")",
+            steps: [step],
+            outcome: outcome,
+            repromised: promises.count
+        )
     }
 
     // MARK: Insert a rush order
@@ -370,14 +476,27 @@ enum Actions {
     }
 
     static func insertStep(_ order: ProductionOrder, _ ctx: Context) -> ActionStep {
-        var commands: [Command] = [.createProductionOrder(NewProductionOrder(
-            id: order.id, item: order.item, quantity: order.quantity, routing: order.routing, dueDate: order.dueDate, priority: order.priority,
-            pegging: order.pegging))]
+        var commands: [Command] = [
+            .createProductionOrder(
+                NewProductionOrder(
+                    id: order.id,
+                    item: order.item,
+                    quantity: order.quantity,
+                    routing: order.routing,
+                    dueDate: order.dueDate,
+                    priority: order.priority,
+                    pegging: order.pegging
+                )
+            )
+        ]
         let release = materialAllows(order, state: ctx.state)
         if release { commands.append(.releaseProductionOrder(ProductionOrderRef(productionOrder: order.id))) }
-        return ActionStep(kind: .insertOrder,
-                          summary: "Create \(order.id) for \(Analysis.number(order.quantity)) \(order.item) due \(Analysis.stamp(order.dueDate, ctx.state))\(release ? " and release it (material is in stock)" : "; release it once material is in stock")",
-                          commands: commands)
+        return ActionStep(
+            kind: .insertOrder,
+            summary:
+                "Create \(order.id) for \(Analysis.number(order.quantity)) \(order.item) due \(Analysis.stamp(order.dueDate, ctx.state))\(release ? " and release it (material is in stock)" : "; release it once material is in stock")",
+            commands: commands
+        )
     }
 
     /// The plan with the new order's operations placed by their latest start (due date less their work), not last.
@@ -390,7 +509,10 @@ enum Actions {
         let reference = ctx.sim.referencePlan(sc)
         var key = [Double](repeating: 0, count: sc.problem.operations.count)
         for i in key.indices {
-            key[i] = Double(reference.floor[i] ?? sc.problem.operations[i].fixed?.start ?? Int(1e9) + (sc.problem.orders[sc.problem.operations[i].order.rawValue].due ?? 0))
+            key[i] = Double(
+                reference.floor[i] ?? sc.problem.operations[i].fixed?.start ?? Int(1e9)
+                    + (sc.problem.orders[sc.problem.operations[i].order.rawValue].due ?? 0)
+            )
         }
         for order in orders {
             let mine = sc.index.filter { $0.key.order == order.id }.map(\.value)
@@ -405,7 +527,13 @@ enum Actions {
         guard let order = ctx.newOrder else { return nil }
         let schedule = try ctx.sim.decode(ctx.disrupted, insertedPlan(ctx, ctx.disrupted, order: order))
         let outcome = ctx.sim.measure(ctx.disrupted, schedule)
-        let (publish, published) = publishStep(ctx, ctx.disrupted, schedule, kind: .insertOrder, summary: "Publish the plan with \(order.id) inserted by its latest start")
+        let (publish, published) = publishStep(
+            ctx,
+            ctx.disrupted,
+            schedule,
+            kind: .insertOrder,
+            summary: "Publish the plan with \(order.id) inserted by its latest start"
+        )
         var step = insertStep(order, ctx)
         step.commands += publish.commands
         return Candidate(kind: .insertOrder, title: "Insert \(order.id) by its latest start", steps: [step], outcome: outcome, schedule: published)
@@ -430,9 +558,16 @@ enum Actions {
         var made: [(old: ProductionOrder.ID, order: ProductionOrder)] = []
         for (po, quantity) in held.sorted(by: { $0.key < $1.key }) {
             guard let old = state.productionOrders[po], let peg = old.pegging,
-                  let line = state.salesOrders[peg.salesOrder]?.lines.first(where: { $0.line == peg.line }) else { continue }
-            let order = try Assessment.newProductionOrder(item: old.item, quantity: quantity, due: line.dueDate,
-                                                          pegging: peg, state: variant, now: ctx.sim.now)
+                let line = state.salesOrders[peg.salesOrder]?.lines.first(where: { $0.line == peg.line })
+            else { continue }
+            let order = try Assessment.newProductionOrder(
+                item: old.item,
+                quantity: quantity,
+                due: line.dueDate,
+                pegging: peg,
+                state: variant,
+                now: ctx.sim.now
+            )
             variant.apply(.productionOrderCreated(order), sequence: variant.sequence + 1)
             made.append((po, order))
         }
@@ -446,19 +581,40 @@ enum Actions {
         var commands: [Command] = []
         var parts: [String] = []
         for m in made {
-            commands.append(.createProductionOrder(NewProductionOrder(
-                id: m.order.id, item: m.order.item, quantity: m.order.quantity, routing: m.order.routing, dueDate: m.order.dueDate,
-                priority: m.order.priority, pegging: m.order.pegging)))
+            commands.append(
+                .createProductionOrder(
+                    NewProductionOrder(
+                        id: m.order.id,
+                        item: m.order.item,
+                        quantity: m.order.quantity,
+                        routing: m.order.routing,
+                        dueDate: m.order.dueDate,
+                        priority: m.order.priority,
+                        pegging: m.order.pegging
+                    )
+                )
+            )
             let release = materialAllows(m.order, state: state)
             if release { commands.append(.releaseProductionOrder(ProductionOrderRef(productionOrder: m.order.id))) }
-            parts.append("\(m.order.id) for \(Analysis.number(m.order.quantity)) \(m.order.item) (instead of \(m.old)'s held goods) due \(Analysis.stamp(m.order.dueDate, state))"
-                         + (release ? ", released" : ", to release once material is in stock"))
+            parts.append(
+                "\(m.order.id) for \(Analysis.number(m.order.quantity)) \(m.order.item) (instead of \(m.old)'s held goods) due \(Analysis.stamp(m.order.dueDate, state))"
+                    + (release ? ", released" : ", to release once material is in stock")
+            )
         }
         let published = ctx.publish(sc, schedule)
         commands.append(.publishSchedule(published))
-        let step = ActionStep(kind: .remake, summary: "Re-make what the hold keeps from the customer: create \(parts.joined(separator: "; ")); publish the plan", commands: commands)
-        return Candidate(kind: .remake, title: "Re-make \(made.map { "\(Analysis.number($0.order.quantity)) \($0.order.item)" }.joined(separator: ", ")) for the customer",
-                         steps: [step], outcome: outcome, schedule: published)
+        let step = ActionStep(
+            kind: .remake,
+            summary: "Re-make what the hold keeps from the customer: create \(parts.joined(separator: "; ")); publish the plan",
+            commands: commands
+        )
+        return Candidate(
+            kind: .remake,
+            title: "Re-make \(made.map { "\(Analysis.number($0.order.quantity)) \($0.order.item)" }.joined(separator: ", ")) for the customer",
+            steps: [step],
+            outcome: outcome,
+            schedule: published
+        )
     }
 
     // MARK: Why an action kind was not proposed
@@ -477,12 +633,14 @@ enum Actions {
             return "overtime after the next shift end on \(wc) does not lower the cost"
         case .pickAnotherLot:
             if materialNeeds(ctx).isEmpty { return "no order is stopped for want of this material" }
-            return "no other usable lot of \(item?.rawValue ?? "the item") is free (available, not reserved, not held or missing) for a released order"
+            return
+                "no other usable lot of \(item?.rawValue ?? "the item") is free (available, not reserved, not held or missing) for a released order"
         case .substituteMaterial:
             return "\(item?.rawValue ?? "the item") has no approved substitute with free usable stock for the orders it stops"
         case .expeditePurchase:
             guard let item else { return "the disruption names no item" }
-            return "no open purchase order of \(item) arrives after the earliest an expedited delivery could come (\(Analysis.duration(ctx.sim.options.expediteLeadMinutes)) from now) and before the material is back"
+            return
+                "no open purchase order of \(item) arrives after the earliest an expedited delivery could come (\(Analysis.duration(ctx.sim.options.expediteLeadMinutes)) from now) and before the material is back"
         case .repromise: return "no customer line becomes later"
         case .reinspectAndRelease: return "no active hold is on the lots concerned"
         case .insertOrder: return "no new order to insert"

@@ -1,5 +1,5 @@
 import Foundation
-import TaktCore
+public import TaktCore
 
 /// How the analysis simulates and ranks: the cost model, the assumptions it makes where the plant does not say, and
 /// the search effort of the one action that searches. Every default is documented; nothing here reads a clock.
@@ -31,9 +31,17 @@ public struct AnalysisOptions: Sendable, Hashable {
     public var maxListedOperations: Int
 
     public init(
-        costModel: CostModel = CostModel(), assumedDurationMinutes: Int = 240, reinspectionMinutes: Int = 120, expediteLeadMinutes: Int = 1440,
-        overtimeSteps: [Int] = [120, 240], resequenceIterations: Int = 300, resequenceWork: Int = 150_000, resequenceStabilityWeight: Double = 0.05, seed: UInt64 = 1,
-        maxOperationsToMove: Int = 16, maxListedOperations: Int = 50
+        costModel: CostModel = CostModel(),
+        assumedDurationMinutes: Int = 240,
+        reinspectionMinutes: Int = 120,
+        expediteLeadMinutes: Int = 1440,
+        overtimeSteps: [Int] = [120, 240],
+        resequenceIterations: Int = 300,
+        resequenceWork: Int = 150_000,
+        resequenceStabilityWeight: Double = 0.05,
+        seed: UInt64 = 1,
+        maxOperationsToMove: Int = 16,
+        maxListedOperations: Int = 50
     ) {
         self.costModel = costModel
         self.assumedDurationMinutes = assumedDurationMinutes
@@ -70,8 +78,12 @@ public struct CostModel: Sendable, Hashable, Codable {
     public var fixed: [ActionKind: Double]
 
     public init(
-        weightedTardinessPerMinute: Double = 1, lateCustomerLine: Double = 60, overtimePerMinute: Double = 2, setupPerMinute: Double = 0.5,
-        movedOperation: Double = 5, repromisedLine: Double = 120,
+        weightedTardinessPerMinute: Double = 1,
+        lateCustomerLine: Double = 60,
+        overtimePerMinute: Double = 2,
+        setupPerMinute: Double = 0.5,
+        movedOperation: Double = 5,
+        repromisedLine: Double = 120,
         fixed: [ActionKind: Double] = [.expeditePurchase: 150, .substituteMaterial: 80, .reinspectAndRelease: 40, .pickAnotherLot: 20]
     ) {
         self.weightedTardinessPerMinute = weightedTardinessPerMinute

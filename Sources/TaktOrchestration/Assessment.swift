@@ -45,8 +45,16 @@ struct Context {
     ///   - subject: the exception's subject: the plant fact it is about is left out of the baseline (with the facts the
     ///     disruption itself names, ``Disruption/subjects``) and comes back as the disruption.
     ///   - knownAt: when given, the plant's facts learned after it are left out (verification).
-    init(state: PlantState, disruption d: Disruption, sim: Simulator, newOrder: ProductionOrder? = nil, variant: PlantState? = nil,
-         keepStarts: Bool = true, subject: String? = nil, knownAt: Date? = nil) throws(OrchestrationError) {
+    init(
+        state: PlantState,
+        disruption d: Disruption,
+        sim: Simulator,
+        newOrder: ProductionOrder? = nil,
+        variant: PlantState? = nil,
+        keepStarts: Bool = true,
+        subject: String? = nil,
+        knownAt: Date? = nil
+    ) throws(OrchestrationError) {
         self.state = state
         self.disruption = d
         self.sim = sim
@@ -159,15 +167,19 @@ enum Assessment {
         let nothing = ctx.cost(ctx.doNothing)
         candidates = candidates.filter { c in
             let cost = ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost }
-            let a = ctx.doNothing.kpis, b = c.outcome.kpis
-            let helps = b.weightedTardinessMinutes < a.weightedTardinessMinutes - 1e-9 || b.lateCustomerLines < a.lateCustomerLines
+            let a = ctx.doNothing.kpis
+            let b = c.outcome.kpis
+            let helps =
+                b.weightedTardinessMinutes < a.weightedTardinessMinutes - 1e-9 || b.lateCustomerLines < a.lateCustomerLines
                 || b.customerLatenessMinutes < a.customerLatenessMinutes
             if !helps {
                 notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but takes none of the lateness away")
                 return false
             }
             if cost >= nothing - 1e-9 {
-                notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but costs \(Analysis.number(cost)) points, no less than doing nothing (\(Analysis.number(nothing)))")
+                notes.append(
+                    "\(c.kind.rawValue): “\(c.title)” was simulated but costs \(Analysis.number(cost)) points, no less than doing nothing (\(Analysis.number(nothing)))"
+                )
                 return false
             }
             return true
@@ -175,15 +187,34 @@ enum Assessment {
         let actions = rank(candidates, ctx, order: trigger.playbook.actions)
         var impact = Impacts.impact(ctx)
         for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }
-        let (chain, severity, functions) = Impacts.chain(trigger.title, sourceEvent: trigger.sourceEvent, impact: impact, ctx: ctx,
-                                                         least: trigger.playbook.severity)
+        let (chain, severity, functions) = Impacts.chain(
+            trigger.title,
+            sourceEvent: trigger.sourceEvent,
+            impact: impact,
+            ctx: ctx,
+            least: trigger.playbook.severity
+        )
         impact.operations = Impacts.listed(impact.operations, ctx.disruption, most: options.maxListedOperations)
         return PlantException(
-            id: "EXC-000000", kind: trigger.playbook.exceptionKind, title: trigger.title, subject: trigger.subject, disruption: d,
-            sourceSequence: trigger.sourceSequence, sourceEvent: trigger.sourceEvent, playbook: trigger.playbook.id,
-            playbookVersion: trigger.playbook.version, raisedAt: now, severity: severity, functions: functions, causeChain: chain,
-            impact: impact, actions: actions, tasks: trigger.playbook.tasks + customerTasks(impact, ctx), notify: notify(trigger.playbook.notify, impact),
-            actionNotes: notes.isEmpty ? nil : notes)
+            id: "EXC-000000",
+            kind: trigger.playbook.exceptionKind,
+            title: trigger.title,
+            subject: trigger.subject,
+            disruption: d,
+            sourceSequence: trigger.sourceSequence,
+            sourceEvent: trigger.sourceEvent,
+            playbook: trigger.playbook.id,
+            playbookVersion: trigger.playbook.version,
+            raisedAt: now,
+            severity: severity,
+            functions: functions,
+            causeChain: chain,
+            impact: impact,
+            actions: actions,
+            tasks: trigger.playbook.tasks + customerTasks(impact, ctx),
+            notify: notify(trigger.playbook.notify, impact),
+            actionNotes: notes.isEmpty ? nil : notes
+        )
     }
 
     /// One task for sales per customer whose shipped goods the hold reached: tell them, agree a return or replacement.
@@ -194,8 +225,14 @@ enum Assessment {
         let hold = ctx.subject.map { String($0.dropFirst("quality-hold:".count)) } ?? "the hold"
         return byCustomer.sorted { $0.key < $1.key }.map { customer, list in
             let name = ctx.state.customers[Customer.ID(customer)]?.name ?? (customer.isEmpty ? "the customer" : customer)
-            let what = list.map { n in "lot \(n.lot) (\(n.item)\(n.salesOrder.map { ", \($0)" } ?? "")\(n.salesOrderLine.map { " line \($0)" } ?? ""))" }
-            return ExceptionTask(role: .sales, text: "Tell \(name)\(customer.isEmpty ? "" : " (\(customer))") that \(what.joined(separator: ", ")) shipped under \(hold): a recall candidate; agree a return or a replacement")
+            let what = list.map { n in
+                "lot \(n.lot) (\(n.item)\(n.salesOrder.map { ", \($0)" } ?? "")\(n.salesOrderLine.map { " line \($0)" } ?? ""))"
+            }
+            return ExceptionTask(
+                role: .sales,
+                text:
+                    "Tell \(name)\(customer.isEmpty ? "" : " (\(customer))") that \(what.joined(separator: ", ")) shipped under \(hold): a recall candidate; agree a return or a replacement"
+            )
         }
     }
 
@@ -212,7 +249,9 @@ enum Assessment {
             OrchestrationError(field: field, rule: "unknown-reference", message: "\(what) does not exist")
         }
         if let wc = d.workCenter, state.workCenters[wc] == nil { throw unknown("workCenter", "work center '\(wc)'") }
-        if let po = d.productionOrder, state.productionOrders[po] == nil, d.kind != .rushOrder { throw unknown("productionOrder", "production order '\(po)'") }
+        if let po = d.productionOrder, state.productionOrders[po] == nil, d.kind != .rushOrder {
+            throw unknown("productionOrder", "production order '\(po)'")
+        }
         if let item = d.item, state.items[item] == nil { throw unknown("item", "item '\(item)'") }
         for (i, lot) in d.lots.enumerated() where state.lots[lot] == nil { throw unknown("lots[\(i)]", "lot '\(lot)'") }
         if let u = d.person, state.users[u] == nil { throw unknown("person", "user '\(u)'") }
@@ -239,22 +278,48 @@ enum Assessment {
         guard let item = d.item ?? line?.item else {
             throw OrchestrationError(field: "item", rule: "required", message: "a rush order names the item (or a sales order line)")
         }
-        let order = try newProductionOrder(item: item, quantity: d.quantity ?? line?.quantity ?? 1, due: d.date ?? line.map(\.dueDate) ?? now,
-                                           pegging: line.map { _ in Pegging(salesOrder: d.salesOrder ?? "", line: d.line ?? 0) }, state: state, now: now)
+        let order = try newProductionOrder(
+            item: item,
+            quantity: d.quantity ?? line?.quantity ?? 1,
+            due: d.date ?? line.map(\.dueDate) ?? now,
+            pegging: line.map { _ in Pegging(salesOrder: d.salesOrder ?? "", line: d.line ?? 0) },
+            state: state,
+            now: now
+        )
         d.productionOrder = order.id
         return order
     }
 
     /// A production order as ``PlantState/decide(_:actor:now:)`` would create it, with the plant's next number.
-    static func newProductionOrder(item: Item.ID, quantity: Double, due: Date, pegging: Pegging?, state: PlantState, now: Date)
+    static func newProductionOrder(
+        item: Item.ID,
+        quantity: Double,
+        due: Date,
+        pegging: Pegging?,
+        state: PlantState,
+        now: Date
+    )
         throws(OrchestrationError) -> ProductionOrder
     {
         let id = ProductionOrder.ID(String(format: "PO-%06d", state.nextProductionOrderNumber))
         let routing = state.routings.values.filter { $0.item == item }.map(\.id).sorted().first
         let events: [Event]
         do {
-            events = try state.decide(.createProductionOrder(NewProductionOrder(id: id, item: item, quantity: quantity, routing: routing, dueDate: due,
-                                                                               priority: 1, pegging: pegging)), actor: nil, now: now)
+            events = try state.decide(
+                .createProductionOrder(
+                    NewProductionOrder(
+                        id: id,
+                        item: item,
+                        quantity: quantity,
+                        routing: routing,
+                        dueDate: due,
+                        priority: 1,
+                        pegging: pegging
+                    )
+                ),
+                actor: nil,
+                now: now
+            )
         } catch {
             let v = error.violations.first
             throw OrchestrationError(field: v?.field ?? "item", rule: v?.rule ?? "invalid", message: v?.message ?? "\(error)")
@@ -279,7 +344,8 @@ enum Assessment {
             let biggest = terms.filter { $0.cost > 0 }.sorted { $0.cost > $1.cost }.prefix(2)
                 .map { "\($0.name) \(Analysis.number($0.cost))" }
             if !biggest.isEmpty { why += " (mostly \(biggest.joined(separator: ", ")))" }
-            why += cost < nothing - 1e-9
+            why +=
+                cost < nothing - 1e-9
                 ? ", \(Analysis.number(nothing - cost)) points less than doing nothing (\(Analysis.number(nothing)))"
                 : ", no better than doing nothing (\(Analysis.number(nothing)))"
             if i + 1 < scored.count {
@@ -295,8 +361,18 @@ enum Assessment {
             }
             if let note = c.note { why += ". \(note)" }
             var action = ProposedAction(
-                id: "A\(i + 1)", title: c.title, steps: c.steps, predicted: c.outcome.kpis, effect: effect(c, ctx), cost: (cost * 100).rounded() / 100,
-                costTerms: terms, rank: i + 1, rationale: why + ".", approvals: ctx.state.approvalPolicy.roles(for: c.kinds), schedule: c.schedule)
+                id: "A\(i + 1)",
+                title: c.title,
+                steps: c.steps,
+                predicted: c.outcome.kpis,
+                effect: effect(c, ctx),
+                cost: (cost * 100).rounded() / 100,
+                costTerms: terms,
+                rank: i + 1,
+                rationale: why + ".",
+                approvals: ctx.state.approvalPolicy.roles(for: c.kinds),
+                schedule: c.schedule
+            )
             action.target = c.target
             let scope = self.scope(c, ctx)
             action.scope = ActionScope(productionOrders: scope.sorted(), predicted: c.outcome.kpis(on: scope))
@@ -318,7 +394,8 @@ enum Assessment {
         for id in Set(base.keys).union(nothing.keys).union(action.keys) where base[id] != nothing[id] || base[id] != action[id] {
             scope.insert(id)
         }
-        for (key, line) in c.outcome.lines where ctx.baseline.lines[key]?.completion != line.completion || ctx.doNothing.lines[key]?.completion != line.completion {
+        for (key, line) in c.outcome.lines
+        where ctx.baseline.lines[key]?.completion != line.completion || ctx.doNothing.lines[key]?.completion != line.completion {
             scope.formUnion(c.outcome.lineOrders[key] ?? [])
         }
         for (key, line) in ctx.doNothing.lines where ctx.baseline.lines[key]?.completion != line.completion {
@@ -331,11 +408,16 @@ enum Assessment {
 
     /// "late orders 3 → 1, total lateness −14 h 5 min, +2 h overtime on WC-MILL-2", against doing nothing.
     static func effect(_ c: Candidate, _ ctx: Context) -> String {
-        let a = ctx.doNothing.kpis, b = c.outcome.kpis
-        var parts = ["late orders \(a.lateOrders) → \(b.lateOrders)", "total lateness \(Analysis.signed(b.totalLatenessMinutes - a.totalLatenessMinutes))"]
+        let a = ctx.doNothing.kpis
+        let b = c.outcome.kpis
+        var parts = [
+            "late orders \(a.lateOrders) → \(b.lateOrders)", "total lateness \(Analysis.signed(b.totalLatenessMinutes - a.totalLatenessMinutes))",
+        ]
         if a.lateCustomerLines != b.lateCustomerLines { parts.append("late customer lines \(a.lateCustomerLines) → \(b.lateCustomerLines)") }
         if b.overtimeMinutes > a.overtimeMinutes {
-            parts.append("+\(Analysis.duration(b.overtimeMinutes - a.overtimeMinutes)) overtime worked\(c.overtimeScheduled.map { " of \(Analysis.duration($0)) scheduled" } ?? "")\(c.overtimeOn.map { " on \($0)" } ?? "")")
+            parts.append(
+                "+\(Analysis.duration(b.overtimeMinutes - a.overtimeMinutes)) overtime worked\(c.overtimeScheduled.map { " of \(Analysis.duration($0)) scheduled" } ?? "")\(c.overtimeOn.map { " on \($0)" } ?? "")"
+            )
         }
         if b.movedOperations != a.movedOperations { parts.append("moved operations \(a.movedOperations) → \(b.movedOperations)") }
         if c.repromised > 0 { parts.append("\(c.repromised) customer line\(c.repromised == 1 ? "" : "s") re-promised") }
@@ -353,7 +435,8 @@ enum Assessment {
         var d = exception.disruption
         // A promise that did not fit is measured against the promise the line has now (a re-promise changed it).
         if d.kind == .promiseNotFeasible, let so = d.salesOrder, let line = d.line,
-           let promised = state.salesOrders[so]?.lines.first(where: { $0.line == line })?.promisedDate {
+            let promised = state.salesOrders[so]?.lines.first(where: { $0.line == line })?.promisedDate
+        {
             d.date = promised
         }
         let approved = action.decisions.filter(\.approved).map(\.at).max()
@@ -363,11 +446,18 @@ enum Assessment {
         do {
             var newOrder: ProductionOrder?
             if d.kind == .rushOrder { newOrder = try rushOrder(&d, state: state, now: now) }
-            let outcome = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: exception.subject, knownAt: approved).doNothing
+            let outcome = try Context(state: state, disruption: d, sim: sim, newOrder: newOrder, subject: exception.subject, knownAt: approved)
+                .doNothing
             observed = scope.map { outcome.kpis(on: $0) } ?? outcome.kpis
         } catch {
-            return Verification(action: action.id, expected: expected, observed: PlanKPIs(), passed: false,
-                                text: "The plan could not be simulated again: \(error.message)", at: now)
+            return Verification(
+                action: action.id,
+                expected: expected,
+                observed: PlanKPIs(),
+                passed: false,
+                text: "The plan could not be simulated again: \(error.message)",
+                at: now
+            )
         }
         let tolerance = max(30, Int((Double(expected.totalLatenessMinutes) * 0.1).rounded(.up)))
         var failures: [String] = []
@@ -376,18 +466,23 @@ enum Assessment {
         }
         if observed.lateOrders > expected.lateOrders { failures.append("late orders \(observed.lateOrders) > \(expected.lateOrders) predicted") }
         if observed.totalLatenessMinutes > expected.totalLatenessMinutes + tolerance {
-            failures.append("total lateness \(Analysis.duration(observed.totalLatenessMinutes)) exceeds the predicted \(Analysis.duration(expected.totalLatenessMinutes)) by more than \(Analysis.duration(tolerance))")
+            failures.append(
+                "total lateness \(Analysis.duration(observed.totalLatenessMinutes)) exceeds the predicted \(Analysis.duration(expected.totalLatenessMinutes)) by more than \(Analysis.duration(tolerance))"
+            )
         }
         let on: String
         if let scope {
             let list = scope.sorted().map(\.rawValue)
-            on = "on the \(scope.count) order\(scope.count == 1 ? "" : "s") the action is about (\(list.prefix(6).joined(separator: ", "))\(list.count > 6 ? ", …" : "")) and the customer lines they serve"
+            on =
+                "on the \(scope.count) order\(scope.count == 1 ? "" : "s") the action is about (\(list.prefix(6).joined(separator: ", "))\(list.count > 6 ? ", …" : "")) and the customer lines they serve"
         } else {
             on = "on the whole plant"
         }
         let later = approved.map { " Facts the plant learned after the approval at \(Analysis.stamp($0, state)) are left out." } ?? ""
-        let figures = "Expected late orders \(expected.lateOrders), late customer lines \(expected.lateCustomerLines), total lateness \(Analysis.duration(expected.totalLatenessMinutes)); observed \(observed.lateOrders), \(observed.lateCustomerLines), \(Analysis.duration(observed.totalLatenessMinutes))"
-        let text = failures.isEmpty
+        let figures =
+            "Expected late orders \(expected.lateOrders), late customer lines \(expected.lateCustomerLines), total lateness \(Analysis.duration(expected.totalLatenessMinutes)); observed \(observed.lateOrders), \(observed.lateCustomerLines), \(Analysis.duration(observed.totalLatenessMinutes))"
+        let text =
+            failures.isEmpty
             ? "Verified \(on): \(figures) (tolerance \(Analysis.duration(tolerance))).\(later)"
             : "Not as predicted \(on): \(failures.joined(separator: "; ")). \(figures).\(later)"
         return Verification(action: action.id, expected: expected, observed: observed, passed: failures.isEmpty, text: text, at: now)

@@ -18,10 +18,20 @@ enum Impacts {
             let wc = sc.planning.workCenters[s.resource.rawValue]
             guard s.start != before.start || wc != before.wc else { continue }
             movedKeys[key] = (before, s)
-            moves.append(OperationMove(
-                productionOrder: key.order, sequence: key.sequence, name: sc.planning.operations[s.operation.rawValue].name, workCenter: wc,
-                fromWorkCenter: before.wc, plannedStart: sc.date(before.start), newStart: sc.date(s.start), plannedEnd: sc.date(before.end),
-                newEnd: sc.date(s.end), shiftMinutes: s.start - before.start))
+            moves.append(
+                OperationMove(
+                    productionOrder: key.order,
+                    sequence: key.sequence,
+                    name: sc.planning.operations[s.operation.rawValue].name,
+                    workCenter: wc,
+                    fromWorkCenter: before.wc,
+                    plannedStart: sc.date(before.start),
+                    newStart: sc.date(s.start),
+                    plannedEnd: sc.date(before.end),
+                    newEnd: sc.date(s.end),
+                    shiftMinutes: s.start - before.start
+                )
+            )
         }
         moves.sort { (abs($0.shiftMinutes), $1.productionOrder, $1.sequence) > (abs($1.shiftMinutes), $0.productionOrder, $0.sequence) }
 
@@ -30,7 +40,9 @@ enum Impacts {
         for (j, id) in ctx.baselineScenario.planning.orders.enumerated() { baselineCompletion[id] = ctx.baseline.completion[j] }
         var orders: [OrderLateness] = []
         for (j, id) in sc.planning.orders.enumerated() {
-            guard let c = ctx.doNothing.completion[j], let po = state.productionOrders[id] ?? ctx.newOrder.flatMap({ $0.id == id ? $0 : nil }) else { continue }
+            guard let c = ctx.doNothing.completion[j], let po = state.productionOrders[id] ?? ctx.newOrder.flatMap({ $0.id == id ? $0 : nil }) else {
+                continue
+            }
             let before = baselineCompletion[id]
             if let before, c <= before { continue }
             var due = po.dueDate
@@ -42,21 +54,41 @@ enum Impacts {
                 customer = so.customer
             }
             let done = sc.date(c)
-            orders.append(OrderLateness(
-                productionOrder: id, salesOrder: po.pegging?.salesOrder, line: po.pegging?.line, customer: customer, priority: po.priority,
-                dueDate: due, plannedCompletion: before.map(sc.date) ?? due, predictedCompletion: done,
-                lateMinutes: max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))), changeMinutes: before.map { c - $0 } ?? 0))
+            orders.append(
+                OrderLateness(
+                    productionOrder: id,
+                    salesOrder: po.pegging?.salesOrder,
+                    line: po.pegging?.line,
+                    customer: customer,
+                    priority: po.priority,
+                    dueDate: due,
+                    plannedCompletion: before.map(sc.date) ?? due,
+                    predictedCompletion: done,
+                    lateMinutes: max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))),
+                    changeMinutes: before.map { c - $0 } ?? 0
+                )
+            )
         }
         // Finished goods that can ship only later (a hold keeps them back): the completed order that made them.
         for (id, ready) in sc.finished.sorted(by: { $0.key < $1.key }) {
             guard let before = ctx.baselineScenario.finished[id], ready > before, let po = state.productionOrders[id],
-                  let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], let line = so.lines.first(where: { $0.line == peg.line })
+                let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], let line = so.lines.first(where: { $0.line == peg.line })
             else { continue }
             let due = line.dueDate
-            orders.append(OrderLateness(
-                productionOrder: id, salesOrder: so.id, line: line.line, customer: so.customer, priority: po.priority, dueDate: due,
-                plannedCompletion: before, predictedCompletion: ready, lateMinutes: max(0, Int((ready.timeIntervalSince(due) / 60).rounded(.up))),
-                changeMinutes: Int((ready.timeIntervalSince(before) / 60).rounded(.up))))
+            orders.append(
+                OrderLateness(
+                    productionOrder: id,
+                    salesOrder: so.id,
+                    line: line.line,
+                    customer: so.customer,
+                    priority: po.priority,
+                    dueDate: due,
+                    plannedCompletion: before,
+                    predictedCompletion: ready,
+                    lateMinutes: max(0, Int((ready.timeIntervalSince(due) / 60).rounded(.up))),
+                    changeMinutes: Int((ready.timeIntervalSince(before) / 60).rounded(.up))
+                )
+            )
         }
         orders.sort { ($1.lateMinutes, $1.changeMinutes, $0.productionOrder) < ($0.lateMinutes, $0.changeMinutes, $1.productionOrder) }
 
@@ -67,9 +99,16 @@ enum Impacts {
             func neededBy(_ start: Int, _ wc: WorkCenter.ID) -> Date {
                 sc.date(start).addingTimeInterval(-(state.lineSide(of: wc)?.stagingLeadMinutes ?? 0) * 60)
             }
-            staging.append(StagingMove(task: task.id, lot: task.lot, productionOrder: task.productionOrder, sequence: task.operation,
-                                       neededByBefore: neededBy(m.before.start, m.before.wc),
-                                       neededByAfter: neededBy(m.after.start, sc.planning.workCenters[m.after.resource.rawValue])))
+            staging.append(
+                StagingMove(
+                    task: task.id,
+                    lot: task.lot,
+                    productionOrder: task.productionOrder,
+                    sequence: task.operation,
+                    neededByBefore: neededBy(m.before.start, m.before.wc),
+                    neededByAfter: neededBy(m.after.start, sc.planning.workCenters[m.after.resource.rawValue])
+                )
+            )
         }
 
         let labour = labourShortfalls(ctx)
@@ -77,16 +116,30 @@ enum Impacts {
         // Checks that become due.
         var checks: [CheckDue] = []
         for (key, m) in movedKeys.sorted(by: { $0.key < $1.key }) {
-            guard let po = state.productionOrders[key.order], let op = state.routings[po.routing]?.operations.first(where: { $0.sequence == key.sequence }),
+            guard let po = state.productionOrders[key.order],
+                let op = state.routings[po.routing]?.operations.first(where: { $0.sequence == key.sequence }),
                 op.inspectionRequired
             else { continue }
-            checks.append(CheckDue(kind: "inspection", text: "Inspection of \(key.order) operation \(key.sequence) (\(op.name)) is now due at \(Analysis.stamp(sc.date(m.after.end), ctx.state))",
-                                   productionOrder: key.order, due: sc.date(m.after.end)))
+            checks.append(
+                CheckDue(
+                    kind: "inspection",
+                    text:
+                        "Inspection of \(key.order) operation \(key.sequence) (\(op.name)) is now due at \(Analysis.stamp(sc.date(m.after.end), ctx.state))",
+                    productionOrder: key.order,
+                    due: sc.date(m.after.end)
+                )
+            )
         }
         for lot in ctx.disruption.lots where state.lots[lot]?.status == .onHold || !state.activeHolds(onLot: lot).isEmpty {
             let due = ctx.sim.now.addingTimeInterval(Double(options.reinspectionMinutes) * 60)
-            checks.append(CheckDue(kind: "inspection", text: "Re-inspect held lot \(lot) before it is used (\(Analysis.duration(options.reinspectionMinutes)) assumed)",
-                                   lot: lot, due: due))
+            checks.append(
+                CheckDue(
+                    kind: "inspection",
+                    text: "Re-inspect held lot \(lot) before it is used (\(Analysis.duration(options.reinspectionMinutes)) assumed)",
+                    lot: lot,
+                    due: due
+                )
+            )
         }
 
         // Everything touched.
@@ -97,10 +150,22 @@ enum Impacts {
         var people = Set(state.clockedIn.values.filter { workCenters.contains($0.workCenter) }.map(\.user))
         if let p = ctx.disruption.person { people.insert(p) }
         let affected = AffectedRefs(
-            productionOrders: affectedOrders.sorted(), salesOrders: Set(orders.compactMap(\.salesOrder)).sorted(),
-            lots: Array(Set(ctx.disruption.lots + staging.map(\.lot))).sorted(), workCenters: workCenters.sorted(), people: people.sorted())
-        var impact = Impact(baseline: ctx.baseline.kpis, predicted: ctx.doNothing.kpis, operations: moves,
-                            orders: orders, stagingTasks: staging, labour: labour, checksDue: checks, affected: affected)
+            productionOrders: affectedOrders.sorted(),
+            salesOrders: Set(orders.compactMap(\.salesOrder)).sorted(),
+            lots: Array(Set(ctx.disruption.lots + staging.map(\.lot))).sorted(),
+            workCenters: workCenters.sorted(),
+            people: people.sorted()
+        )
+        var impact = Impact(
+            baseline: ctx.baseline.kpis,
+            predicted: ctx.doNothing.kpis,
+            operations: moves,
+            orders: orders,
+            stagingTasks: staging,
+            labour: labour,
+            checksDue: checks,
+            affected: affected
+        )
         let shipped = shippedNotices(ctx)
         impact.shipped = shipped.isEmpty ? nil : shipped
         if !shipped.isEmpty {
@@ -163,8 +228,14 @@ enum Impacts {
             let covered = load.skills.allSatisfy { skill in here.contains { certified($0, skill) } } && !here.isEmpty
             guard !covered else { continue }
             let skills = load.skills.map(\.rawValue).sorted().joined(separator: ", ")
-            out.append(LabourShortfall(workCenter: wc, minutes: rise,
-                                       text: "\(wc) gets \(Analysis.duration(rise)) more work in the next 24 h and nobody\(skills.isEmpty ? "" : " certified for \(skills)") is clocked in there"))
+            out.append(
+                LabourShortfall(
+                    workCenter: wc,
+                    minutes: rise,
+                    text:
+                        "\(wc) gets \(Analysis.duration(rise)) more work in the next 24 h and nobody\(skills.isEmpty ? "" : " certified for \(skills)") is clocked in there"
+                )
+            )
         }
         return out
     }
@@ -187,22 +258,40 @@ enum Impacts {
         let name = state.users[person]?.name ?? person.rawValue
         for (_, n) in needed.sorted(by: { $0.key < $1.key }) where n.minutes > 0 {
             let others = cover[n.skill] ?? []
-            out.append(LabourShortfall(
-                workCenter: n.wc, minutes: n.minutes,
-                text: others.isEmpty
-                    ? "Nobody else is certified for \(n.skill): \(Analysis.duration(n.minutes)) of work on \(n.wc) waits until \(name) is back"
-                    : "\(Analysis.duration(n.minutes)) of \(n.skill) work on \(n.wc) needs someone else while \(name) is away; certified and not away: \(others.map(\.rawValue).prefix(4).joined(separator: ", "))"))
+            out.append(
+                LabourShortfall(
+                    workCenter: n.wc,
+                    minutes: n.minutes,
+                    text: others.isEmpty
+                        ? "Nobody else is certified for \(n.skill): \(Analysis.duration(n.minutes)) of work on \(n.wc) waits until \(name) is back"
+                        : "\(Analysis.duration(n.minutes)) of \(n.skill) work on \(n.wc) needs someone else while \(name) is away; certified and not away: \(others.map(\.rawValue).prefix(4).joined(separator: ", "))"
+                )
+            )
         }
         return out
     }
 
     /// The cause chain (event first, then one effect per kind), the severity and the functions concerned.
-    static func chain(_ title: String, sourceEvent: String?, impact: Impact, ctx: Context, least: ExceptionSeverity)
+    static func chain(
+        _ title: String,
+        sourceEvent: String?,
+        impact: Impact,
+        ctx: Context,
+        least: ExceptionSeverity
+    )
         -> ([CauseLink], ExceptionSeverity, [PlantFunction])
     {
         let d = ctx.disruption
-        var links = [CauseLink(kind: "event", text: title,
-                               refs: ([sourceEvent].compactMap { $0 } + [d.workCenter?.rawValue, d.productionOrder?.rawValue, d.item?.rawValue, d.salesOrder?.rawValue, d.person?.rawValue].compactMap { $0 } + d.lots.map(\.rawValue)))]
+        var links = [
+            CauseLink(
+                kind: "event",
+                text: title,
+                refs: ([sourceEvent].compactMap { $0 }
+                    + [d.workCenter?.rawValue, d.productionOrder?.rawValue, d.item?.rawValue, d.salesOrder?.rawValue, d.person?.rawValue].compactMap {
+                        $0
+                    } + d.lots.map(\.rawValue))
+            )
+        ]
         // The functions it really touches: where it comes from, then each kind of effect found (not the playbook's whole list).
         var functions = Set([origin(d.kind)])
         var byWC: [WorkCenter.ID: [OperationMove]] = [:]
@@ -210,21 +299,37 @@ enum Impacts {
         for (wc, list) in byWC.sorted(by: { $0.key < $1.key }) {
             let later = list.filter { $0.shiftMinutes > 0 }
             if let worst = later.map(\.shiftMinutes).max() {
-                links.append(CauseLink(kind: "effect", text: "\(later.count) operation\(later.count == 1 ? "" : "s") on \(wc) start up to \(Analysis.duration(worst)) later",
-                                       refs: [wc.rawValue] + later.map(\.productionOrder.rawValue)))
+                links.append(
+                    CauseLink(
+                        kind: "effect",
+                        text: "\(later.count) operation\(later.count == 1 ? "" : "s") on \(wc) start up to \(Analysis.duration(worst)) later",
+                        refs: [wc.rawValue] + later.map(\.productionOrder.rawValue)
+                    )
+                )
             }
             let earlier = list.filter { $0.shiftMinutes < 0 }
             if let best = earlier.map(\.shiftMinutes).min() {
-                links.append(CauseLink(kind: "effect", text: "\(earlier.count) operation\(earlier.count == 1 ? "" : "s") on \(wc) start up to \(Analysis.duration(best)) earlier",
-                                       refs: [wc.rawValue] + earlier.map(\.productionOrder.rawValue)))
+                links.append(
+                    CauseLink(
+                        kind: "effect",
+                        text: "\(earlier.count) operation\(earlier.count == 1 ? "" : "s") on \(wc) start up to \(Analysis.duration(best)) earlier",
+                        refs: [wc.rawValue] + earlier.map(\.productionOrder.rawValue)
+                    )
+                )
             }
             functions.insert(.production)
         }
-        let b = impact.baseline, p = impact.predicted
+        let b = impact.baseline
+        let p = impact.predicted
         if p.lateOrders != b.lateOrders || p.totalLatenessMinutes != b.totalLatenessMinutes {
-            links.append(CauseLink(kind: "effect",
-                                   text: "Late production orders \(b.lateOrders) → \(p.lateOrders), total lateness \(Analysis.duration(b.totalLatenessMinutes)) → \(Analysis.duration(p.totalLatenessMinutes))",
-                                   refs: impact.orders.filter { $0.lateMinutes > 0 }.map(\.productionOrder.rawValue)))
+            links.append(
+                CauseLink(
+                    kind: "effect",
+                    text:
+                        "Late production orders \(b.lateOrders) → \(p.lateOrders), total lateness \(Analysis.duration(b.totalLatenessMinutes)) → \(Analysis.duration(p.totalLatenessMinutes))",
+                    refs: impact.orders.filter { $0.lateMinutes > 0 }.map(\.productionOrder.rawValue)
+                )
+            )
             functions.insert(.planning)
         }
         var severity = least
@@ -235,20 +340,34 @@ enum Impacts {
             let wasLate = ctx.baseline.lines[LineKey(salesOrder: so, line: line)].map { $0.late } ?? 0
             guard o.lateMinutes > wasLate else { continue }
             let name = o.customer.flatMap { ctx.state.customers[$0]?.name } ?? o.customer?.rawValue ?? "the customer"
-            let verb = wasLate > 0 ? "becomes \(Analysis.duration(o.lateMinutes)) late (was \(Analysis.duration(wasLate)))" : "becomes \(Analysis.duration(o.lateMinutes)) late"
+            let verb =
+                wasLate > 0
+                ? "becomes \(Analysis.duration(o.lateMinutes)) late (was \(Analysis.duration(wasLate)))"
+                : "becomes \(Analysis.duration(o.lateMinutes)) late"
             lineTexts.append(("\(so) line \(line) for \(name) \(verb)", [so.rawValue, o.productionOrder.rawValue]))
             severity = max(severity, .high)
             if ctx.state.salesOrders[so]?.priority == 1 { severity = .critical }
             functions.insert(.sales)
         }
         for (text, refs) in lineTexts.prefix(5) { links.append(CauseLink(kind: "effect", text: text, refs: refs)) }
-        if lineTexts.count > 5 { links.append(CauseLink(kind: "effect", text: "\(lineTexts.count - 5) more customer lines become late", refs: lineTexts.dropFirst(5).flatMap(\.1))) }
+        if lineTexts.count > 5 {
+            links.append(
+                CauseLink(kind: "effect", text: "\(lineTexts.count - 5) more customer lines become late", refs: lineTexts.dropFirst(5).flatMap(\.1))
+            )
+        }
         if !impact.stagingTasks.isEmpty {
-            let shifts = impact.stagingTasks.compactMap { s in s.neededByAfter.flatMap { a in s.neededByBefore.map { Int(a.timeIntervalSince($0) / 60) } } }
+            let shifts = impact.stagingTasks.compactMap { s in
+                s.neededByAfter.flatMap { a in s.neededByBefore.map { Int(a.timeIntervalSince($0) / 60) } }
+            }
             let worst = shifts.max(by: { abs($0) < abs($1) }) ?? 0
-            links.append(CauseLink(kind: "effect",
-                                   text: "\(impact.stagingTasks.count) staging task\(impact.stagingTasks.count == 1 ? " is" : "s are") needed at another time (up to \(Analysis.duration(worst)) \(worst >= 0 ? "later" : "earlier"))",
-                                   refs: impact.stagingTasks.map(\.task.rawValue)))
+            links.append(
+                CauseLink(
+                    kind: "effect",
+                    text:
+                        "\(impact.stagingTasks.count) staging task\(impact.stagingTasks.count == 1 ? " is" : "s are") needed at another time (up to \(Analysis.duration(worst)) \(worst >= 0 ? "later" : "earlier"))",
+                    refs: impact.stagingTasks.map(\.task.rawValue)
+                )
+            )
             functions.insert(.warehouse)
         }
         for l in impact.labour {
@@ -258,23 +377,39 @@ enum Impacts {
         if let shipped = impact.shipped, !shipped.isEmpty {
             let customers = Set(shipped.compactMap(\.customer)).sorted()
             let names = customers.map { ctx.state.customers[$0]?.name ?? $0.rawValue }
-            links.append(CauseLink(kind: "effect",
-                                   text: "\(shipped.count) affected lot\(shipped.count == 1 ? " has" : "s have") already shipped to \(names.isEmpty ? "customers" : names.joined(separator: ", ")): recall candidates, the customer\(customers.count == 1 ? "" : "s") must be told",
-                                   refs: shipped.map(\.lot.rawValue) + shipped.compactMap { $0.salesOrder?.rawValue }))
+            links.append(
+                CauseLink(
+                    kind: "effect",
+                    text:
+                        "\(shipped.count) affected lot\(shipped.count == 1 ? " has" : "s have") already shipped to \(names.isEmpty ? "customers" : names.joined(separator: ", ")): recall candidates, the customer\(customers.count == 1 ? "" : "s") must be told",
+                    refs: shipped.map(\.lot.rawValue) + shipped.compactMap { $0.salesOrder?.rawValue }
+                )
+            )
             severity = max(severity, .high)
             functions.insert(.sales)
             functions.insert(.quality)
         }
         let inspections = impact.checksDue.filter { $0.kind == "inspection" }
         if !inspections.isEmpty {
-            links.append(CauseLink(kind: "effect", text: "\(inspections.count) inspection\(inspections.count == 1 ? "" : "s") due at a new time",
-                                   refs: inspections.compactMap { $0.productionOrder?.rawValue ?? $0.lot?.rawValue }))
+            links.append(
+                CauseLink(
+                    kind: "effect",
+                    text: "\(inspections.count) inspection\(inspections.count == 1 ? "" : "s") due at a new time",
+                    refs: inspections.compactMap { $0.productionOrder?.rawValue ?? $0.lot?.rawValue }
+                )
+            )
             functions.insert(.quality)
         }
         let documents = impact.checksDue.filter { $0.kind == "document" }
         if !documents.isEmpty {
-            links.append(CauseLink(kind: "effect", text: "\(documents.count) work instruction acknowledgement\(documents.count == 1 ? "" : "s") to check if work moves to alternative work centers",
-                                   refs: documents.compactMap { $0.productionOrder?.rawValue }))
+            links.append(
+                CauseLink(
+                    kind: "effect",
+                    text:
+                        "\(documents.count) work instruction acknowledgement\(documents.count == 1 ? "" : "s") to check if work moves to alternative work centers",
+                    refs: documents.compactMap { $0.productionOrder?.rawValue }
+                )
+            )
             functions.insert(.quality)
         }
         return (links, severity, functions.sorted())

@@ -1,5 +1,5 @@
-import Foundation
-import TaktCore
+public import Foundation
+public import TaktCore
 
 /// What the analysis could not do, in words a planner can act on.
 public struct OrchestrationError: Error, Hashable, Sendable, CustomStringConvertible {
@@ -59,7 +59,12 @@ public enum Orchestration {
 
     /// The exception for a trigger: impact by simulation with and without the disruption, the playbook's candidate
     /// actions each simulated and ranked by the cost model. Its `id` is a placeholder; the plant numbers it.
-    public static func assess(_ trigger: Trigger, state: PlantState, now: Date, options: AnalysisOptions = AnalysisOptions()) throws(OrchestrationError)
+    public static func assess(
+        _ trigger: Trigger,
+        state: PlantState,
+        now: Date,
+        options: AnalysisOptions = AnalysisOptions()
+    ) throws(OrchestrationError)
         -> PlantException
     {
         try Assessment.assess(trigger, state: state, now: now, options: options)
@@ -67,9 +72,14 @@ public enum Orchestration {
 
     /// Up to three plan options for an outcome a user asks for, as an exception of kind `outcome-request` whose
     /// actions are the options (each a sequence of steps with its predicted KPIs and the approvals it needs).
-    public static func plan(_ request: OutcomeRequest, text: String?, state: PlantState, now: Date, by user: User.ID?,
-                            options: AnalysisOptions = AnalysisOptions()) throws(OrchestrationError) -> PlantException
-    {
+    public static func plan(
+        _ request: OutcomeRequest,
+        text: String?,
+        state: PlantState,
+        now: Date,
+        by user: User.ID?,
+        options: AnalysisOptions = AnalysisOptions()
+    ) throws(OrchestrationError) -> PlantException {
         try OutcomePlanner.plan(request, text: text, state: state, now: now, by: user, options: options)
     }
 
@@ -77,9 +87,13 @@ public enum Orchestration {
     /// published schedule kept, right-shifted where the disruption pushes it) and compare with what the action
     /// predicted. It passes when late customer lines and late orders are not above the prediction and total lateness
     /// is at most max(30 min, 10 %) above it; the text gives both sets of numbers.
-    public static func verify(_ exception: PlantException, action: ProposedAction, state: PlantState, now: Date,
-                              options: AnalysisOptions = AnalysisOptions()) -> Verification
-    {
+    public static func verify(
+        _ exception: PlantException,
+        action: ProposedAction,
+        state: PlantState,
+        now: Date,
+        options: AnalysisOptions = AnalysisOptions()
+    ) -> Verification {
         Assessment.verify(exception, action: action, state: state, now: now, options: options)
     }
 

@@ -1,5 +1,5 @@
 import Foundation
-import TaktCore
+public import TaktCore
 
 /// Evaluates a playbook's conditions against the document made from a triggering event: the event's payload as
 /// Takt writes it (``TaktJSON/encoder``), with a `context` object the trigger derives from the plant state

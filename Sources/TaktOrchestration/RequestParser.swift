@@ -17,7 +17,9 @@ enum RequestParser {
     static func parse(_ text: String, state: PlantState, now: Date) throws(OrchestrationError) -> OutcomeRequest {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw OrchestrationError(field: "text", rule: "required", message: "say what outcome you want") }
-        guard trimmed.count <= 500 else { throw OrchestrationError(field: "text", rule: "length", message: "a request may be at most 500 characters") }
+        guard trimmed.count <= 500 else {
+            throw OrchestrationError(field: "text", rule: "length", message: "a request may be at most 500 characters")
+        }
         var reader = Reader(text: trimmed, state: state, now: now)
         return try reader.request()
     }
@@ -68,24 +70,34 @@ private struct Reader {
             if let po = refs.productionOrders.first { return .cancelOrder(order: po.rawValue) }
             if let so = refs.salesOrders.first { return .cancelOrder(order: so.rawValue) }
             try refs.throwUnknown()
-            throw OrchestrationError(field: "text", rule: "missing-order",
-                                     message: "say which order would be cancelled, e.g. \"what if PO-000031 is cancelled\"")
+            throw OrchestrationError(
+                field: "text",
+                rule: "missing-order",
+                message: "say which order would be cancelled, e.g. \"what if PO-000031 is cancelled\""
+            )
         }
         if let wc = refs.workCenters.first,
-           has("down", "maintenance", "maintain", "service", "outage", "offline", "unavailable", "repair", "stop", "stopped", "shut", "shutdown")
+            has("down", "maintenance", "maintain", "service", "outage", "offline", "unavailable", "repair", "stop", "stopped", "shut", "shutdown")
         {
             let window = try downWindow()
             return .takeDown(workCenter: wc, from: window.from, to: window.to)
         }
         if let item = refs.items.first,
-           has("rush", "fit", "make", "produce", "build", "insert", "urgent", "new", "need", "needs") || refs.salesOrders.isEmpty
+            has("rush", "fit", "make", "produce", "build", "insert", "urgent", "new", "need", "needs") || refs.salesOrders.isEmpty
         {
             guard let quantity = quantity() else {
-                throw OrchestrationError(field: "text", rule: "missing-quantity",
-                                         message: "say how many \(item) are needed, e.g. \"rush 20 \(item) by Friday\"")
+                throw OrchestrationError(
+                    field: "text",
+                    rule: "missing-quantity",
+                    message: "say how many \(item) are needed, e.g. \"rush 20 \(item) by Friday\""
+                )
             }
             guard let date = try dates().last else {
-                throw OrchestrationError(field: "text", rule: "missing-date", message: "say by when the \(item) are needed, e.g. \"by 2026-12-04\" or \"by Friday\"")
+                throw OrchestrationError(
+                    field: "text",
+                    rule: "missing-date",
+                    message: "say by when the \(item) are needed, e.g. \"by 2026-12-04\" or \"by Friday\""
+                )
             }
             return .rushOrder(item: item, quantity: quantity, date: endOfDayIfDateOnly(date), customer: refs.customers.first)
         }
@@ -97,9 +109,11 @@ private struct Reader {
         }
         try refs.throwUnknown()
         throw OrchestrationError(
-            field: "text", rule: "not-understood",
+            field: "text",
+            rule: "not-understood",
             message: "Takt understands four kinds of request, for example: "
-                + RequestParser.examples.map { "\"\($0)\"" }.joined(separator: "; "))
+                + RequestParser.examples.map { "\"\($0)\"" }.joined(separator: "; ")
+        )
     }
 
     // MARK: References
@@ -170,12 +184,14 @@ private struct Reader {
         for (i, w) in words.enumerated() {
             guard let n = Double(w.lower.replacingOccurrences(of: "x", with: "")), n > 0, !looksLikeDateOrTime(w.lower) else { continue }
             if i > 0, ["line", "in", "for"].contains(words[i - 1].lower), i + 1 < words.count,
-               ["day", "days", "hour", "hours", "minutes", "min", "h"].contains(words[i + 1].lower)
+                ["day", "days", "hour", "hours", "minutes", "min", "h"].contains(words[i + 1].lower)
             {
                 continue
             }
             if i > 0, words[i - 1].lower == "line" { continue }
-            if i + 1 < words.count, ["day", "days", "hour", "hours", "minutes", "min", "h", "am", "pm", "dec", "december"].contains(words[i + 1].lower) {
+            if i + 1 < words.count,
+                ["day", "days", "hour", "hours", "minutes", "min", "h", "am", "pm", "dec", "december"].contains(words[i + 1].lower)
+            {
                 continue
             }
             if i > 0, Reader.months[words[i - 1].lower] != nil { continue }
@@ -276,13 +292,20 @@ private struct Reader {
         if let m = Reader.months[w], i + 1 < words.count, let d = Int(words[i + 1].lower.trimmingCharacters(in: .letters)) {
             var used = 2
             var y: Int?
-            if i + 2 < words.count, let yy = Int(words[i + 2].lower), yy > 1900 { y = yy; used = 3 }
+            if i + 2 < words.count, let yy = Int(words[i + 2].lower), yy > 1900 {
+                y = yy
+                used = 3
+            }
             return (try dateInFuture(y, m, d, word: "\(words[i].raw) \(words[i + 1].raw)"), used)
         }
-        if let d = Int(w.trimmingCharacters(in: .letters)), w.first?.isNumber == true, i + 1 < words.count, let m = Reader.months[words[i + 1].lower] {
+        if let d = Int(w.trimmingCharacters(in: .letters)), w.first?.isNumber == true, i + 1 < words.count, let m = Reader.months[words[i + 1].lower]
+        {
             var used = 2
             var y: Int?
-            if i + 2 < words.count, let yy = Int(words[i + 2].lower), yy > 1900 { y = yy; used = 3 }
+            if i + 2 < words.count, let yy = Int(words[i + 2].lower), yy > 1900 {
+                y = yy
+                used = 3
+            }
             return (try dateInFuture(y, m, d, word: "\(words[i].raw) \(words[i + 1].raw)"), used)
         }
         return nil
@@ -348,8 +371,11 @@ private struct Reader {
             }
         }
         guard let first = found.first else {
-            throw OrchestrationError(field: "text", rule: "missing-date",
-                                     message: "say when the work center goes down, e.g. \"from 2026-12-02 06:00 to 14:00\"")
+            throw OrchestrationError(
+                field: "text",
+                rule: "missing-date",
+                message: "say when the work center goes down, e.g. \"from 2026-12-02 06:00 to 14:00\""
+            )
         }
         let from = first.date
         let to: Date
@@ -360,8 +386,11 @@ private struct Reader {
         } else if !first.hasTime {
             to = from.addingTimeInterval(86_400)  // a whole day
         } else {
-            throw OrchestrationError(field: "text", rule: "missing-end",
-                                     message: "say until when, e.g. \"to 14:00\" or \"for 4 hours\"")
+            throw OrchestrationError(
+                field: "text",
+                rule: "missing-end",
+                message: "say until when, e.g. \"to 14:00\" or \"for 4 hours\""
+            )
         }
         guard to > from else {
             throw OrchestrationError(field: "text", rule: "window", message: "the work center must come back up after it goes down")

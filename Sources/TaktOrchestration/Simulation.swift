@@ -108,12 +108,19 @@ struct Simulator {
         var index: [OpKey: Int] = [:]
         for (i, ref) in planning.operations.enumerated() { index[OpKey(order: ref.productionOrder, sequence: ref.sequence)] = i }
         let resourceIndex = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
-        var sc = Scenario(state: state, planning: planning, index: index, overtime: [], resourceIndex: resourceIndex,
-                          published: Analysis.publishedSteps(state))
+        var sc = Scenario(
+            state: state,
+            planning: planning,
+            index: index,
+            overtime: [],
+            resourceIndex: resourceIndex,
+            published: Analysis.publishedSteps(state)
+        )
         for po in state.productionOrders.values where po.status == .completed {
             guard let peg = po.pegging, let so = state.salesOrders[peg.salesOrder], so.status == .open,
-                  let line = so.lines.first(where: { $0.line == peg.line }),
-                  state.shippedQuantity(salesOrder: so.id, line: line.line) < line.quantity - 1e-9 else { continue }
+                let line = so.lines.first(where: { $0.line == peg.line }),
+                state.shippedQuantity(salesOrder: so.id, line: line.line) < line.quantity - 1e-9
+            else { continue }
             sc.finished[po.id] = po.completedAt ?? now
         }
         for fact in planning.picture.facts where fact.disruption.kind == .qualityHold {
@@ -147,10 +154,14 @@ struct Simulator {
             for d in wc.plannedDowntime { breaks.append(TimeWindow(start: sc.minutes(d.start), end: sc.minutesUp(d.end))) }
             sc.problem.resources[r].calendar = ResourceCalendar(breaks: breaks)
             // Overtime does not bring back a machine the plant knows is down (or a work center under a hold).
-            for fact in sc.planning.picture.facts where fact.disruption.workCenter == o.workCenter
-                && (fact.disruption.kind == .machineDown || fact.disruption.kind == .qualityHold) {
-                sc.planning.impose(Disruption(kind: .machineDown, workCenter: o.workCenter, from: fact.disruption.from, until: fact.disruption.until),
-                                   state: sc.state)
+            for fact in sc.planning.picture.facts
+            where fact.disruption.workCenter == o.workCenter
+                && (fact.disruption.kind == .machineDown || fact.disruption.kind == .qualityHold)
+            {
+                sc.planning.impose(
+                    Disruption(kind: .machineDown, workCenter: o.workCenter, from: fact.disruption.from, until: fact.disruption.until),
+                    state: sc.state
+                )
             }
             sc.overtime.append((r, w))
         }
@@ -166,7 +177,9 @@ struct Simulator {
         case .salesOrderChanged, .promiseNotFeasible:
             guard let so = d.salesOrder, let date = d.date else { return }
             for (j, id) in sc.planning.orders.enumerated() {
-                guard let po = sc.state.productionOrders[id], po.pegging?.salesOrder == so, d.line == nil || po.pegging?.line == d.line else { continue }
+                guard let po = sc.state.productionOrders[id], po.pegging?.salesOrder == so, d.line == nil || po.pegging?.line == d.line else {
+                    continue
+                }
                 sc.problem.orders[j].due = min(sc.problem.orders[j].due ?? Int.max, sc.minutes(date))
             }
         case .qualityHold:
@@ -258,7 +271,11 @@ struct Simulator {
 
     func decode(_ sc: Scenario, _ plan: Plan) throws(OrchestrationError) -> Schedule {
         guard let s = Scheduler.evaluate(sc.problem, assignment: plan.assignment, sequences: plan.sequences, notBefore: plan.floor) else {
-            throw OrchestrationError(field: "(plant)", rule: "not-schedulable", message: "the plan could not be timed (its sequences contradict the routings)")
+            throw OrchestrationError(
+                field: "(plant)",
+                rule: "not-schedulable",
+                message: "the plan could not be timed (its sequences contradict the routings)"
+            )
         }
         return s
     }
@@ -305,7 +322,7 @@ struct Simulator {
         var lineOrders: [LineKey: Set<ProductionOrder.ID>] = [:]
         func serve(_ id: ProductionOrder.ID, done: Date) {
             guard let peg = sc.state.productionOrders[id]?.pegging, let so = sc.state.salesOrders[peg.salesOrder], so.status == .open,
-                  let line = so.lines.first(where: { $0.line == peg.line })
+                let line = so.lines.first(where: { $0.line == peg.line })
             else { return }
             let key = LineKey(salesOrder: so.id, line: line.line)
             lineOrders[key, default: []].insert(id)
@@ -365,7 +382,8 @@ struct MinHeap {
             items[0] = last
             var p = 0
             while true {
-                let l = 2 * p + 1, r = l + 1
+                let l = 2 * p + 1
+                let r = l + 1
                 var m = p
                 if l < items.count && Self.less(items[l], items[m]) { m = l }
                 if r < items.count && Self.less(items[r], items[m]) { m = r }

@@ -13,8 +13,14 @@ enum Triggers {
         guard let (reading, playbooks) = holding(event, recordedAt: recordedAt, state: state) else { return nil }
         for playbook in playbooks {
             guard let found = reading.disruption(for: playbook) else { continue }
-            return Trigger(playbook: playbook, disruption: found.disruption, subject: found.subject, title: Analysis.clamp(found.title),
-                           sourceSequence: sequence, sourceEvent: event.typeName)
+            return Trigger(
+                playbook: playbook,
+                disruption: found.disruption,
+                subject: found.subject,
+                title: Analysis.clamp(found.title),
+                sourceSequence: sequence,
+                sourceEvent: event.typeName
+            )
         }
         return nil
     }
@@ -308,8 +314,15 @@ struct EventReading {
 
         case .operationDelayReported(let r):
             let wc = workCenter(of: r.productionOrder, r.sequence)
-            let d = Disruption(kind: kind, workCenter: wc, from: r.at, productionOrder: r.productionOrder, sequence: r.sequence,
-                               extraMinutes: r.extraMinutes, item: state.productionOrders[r.productionOrder]?.item)
+            let d = Disruption(
+                kind: kind,
+                workCenter: wc,
+                from: r.at,
+                productionOrder: r.productionOrder,
+                sequence: r.sequence,
+                extraMinutes: r.extraMinutes,
+                item: state.productionOrders[r.productionOrder]?.item
+            )
             var title = "\(r.productionOrder) op \(r.sequence)"
             if let name = progress(r.productionOrder, r.sequence)?.name { title += " \(name)" }
             title += " runs \(duration(minutes: r.extraMinutes)) late"
@@ -321,8 +334,16 @@ struct EventReading {
             guard q.scrap > 0 || kind != .scrapBeyondPlan else { return nil }
             let item = state.productionOrders[q.productionOrder]?.item
             let remake = remakeMinutes(q)
-            let d = Disruption(kind: kind, workCenter: q.workCenter, from: q.at, productionOrder: q.productionOrder, sequence: q.operation,
-                               extraMinutes: remake, item: item, quantity: q.scrap)
+            let d = Disruption(
+                kind: kind,
+                workCenter: q.workCenter,
+                from: q.at,
+                productionOrder: q.productionOrder,
+                sequence: q.operation,
+                extraMinutes: remake,
+                item: item,
+                quantity: q.scrap
+            )
             var title = "\(q.productionOrder) op \(q.operation) scrapped \(number(q.scrap))"
             if let item { title += " × \(item)" }
             title += " on \(q.workCenter)"
@@ -335,8 +356,15 @@ struct EventReading {
             let lots = m.lots.compactMap { state.lots[$0] }
             let item = lots.first?.item
             let quantity = lots.filter { $0.item == item }.reduce(0) { $0 + $1.quantity }
-            let d = Disruption(kind: kind, from: m.at, until: after(m.at), item: item, lots: m.lots, quantity: item == nil ? nil : quantity,
-                               operations: m.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) })
+            let d = Disruption(
+                kind: kind,
+                from: m.at,
+                until: after(m.at),
+                item: item,
+                lots: m.lots,
+                quantity: item == nil ? nil : quantity,
+                operations: m.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) }
+            )
             var what = m.lots.prefix(3).map(\.rawValue).joined(separator: ", ")
             if m.lots.count > 3 { what += " and \(m.lots.count - 3) more" }
             if m.lots.count == 1, let lot = lots.first { what += " (\(number(lot.quantity)) × \(lot.item))" }
@@ -359,11 +387,20 @@ struct EventReading {
             var words: [String] = []
             for shortage in shortages {
                 let next = nextReceipt(shortage.item, from: shortage.from)
-                parts.append(Disruption(kind: kind, from: shortage.from, until: next?.expectedDate ?? after(shortage.from), item: shortage.item,
-                                        quantity: shortage.shortBy,
-                                        operations: shortage.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) }))
-                words.append("\(shortage.item) short by \(number(shortage.shortBy))\(unit(shortage.item)) from \(date(shortage.from))"
-                             + (next.map { " (next receipt \(date($0.expectedDate)))" } ?? " (no receipt expected)"))
+                parts.append(
+                    Disruption(
+                        kind: kind,
+                        from: shortage.from,
+                        until: next?.expectedDate ?? after(shortage.from),
+                        item: shortage.item,
+                        quantity: shortage.shortBy,
+                        operations: shortage.affected.map { OperationRef(productionOrder: $0.productionOrder, operation: $0.operation) }
+                    )
+                )
+                words.append(
+                    "\(shortage.item) short by \(number(shortage.shortBy))\(unit(shortage.item)) from \(date(shortage.from))"
+                        + (next.map { " (next receipt \(date($0.expectedDate)))" } ?? " (no receipt expected)")
+                )
             }
             guard let first = parts.first else { return nil }
             var d = first
@@ -371,22 +408,34 @@ struct EventReading {
                 d = Disruption(kind: kind, from: parts.map(\.from).min() ?? first.from, until: parts.compactMap(\.until).max())
                 d.parts = parts
             }
-            let title = parts.count == 1 ? words[0].replacingOccurrences(of: " short by ", with: " runs short by ")
+            let title =
+                parts.count == 1
+                ? words[0].replacingOccurrences(of: " short by ", with: " runs short by ")
                 : "\(parts.count) items projected short: " + words.prefix(3).joined(separator: "; ") + (parts.count > 3 ? "; …" : "")
             return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
         case .holdPlaced(let h):
             let item = heldItem(h)
             let orders = Set(h.orders + [h.productionOrder].compactMap { $0 }).sorted()
-            var d = Disruption(kind: kind, workCenter: h.workCenter, from: h.placedAt, until: after(h.placedAt), productionOrder: h.productionOrder,
-                               item: item, lots: h.lots.map(\.lot), quantity: heldQuantity(h), orders: orders.isEmpty ? nil : orders)
+            var d = Disruption(
+                kind: kind,
+                workCenter: h.workCenter,
+                from: h.placedAt,
+                until: after(h.placedAt),
+                productionOrder: h.productionOrder,
+                item: item,
+                lots: h.lots.map(\.lot),
+                quantity: heldQuantity(h),
+                orders: orders.isEmpty ? nil : orders
+            )
             if h.kind == .lot, d.lots.isEmpty, let lot = h.lot { d.lots = [lot] }
-            let target: String = switch h.kind {
-            case .supplierLot: "Supplier lot \(h.supplierLot ?? "?") from \(h.supplier ?? "?")"
-            case .lot: "Lot \(h.lot?.rawValue ?? "?")"
-            case .productionOrder: "Order \(h.productionOrder?.rawValue ?? "?")"
-            case .workCenter: "Work center \(h.workCenter?.rawValue ?? "?")"
-            }
+            let target: String =
+                switch h.kind {
+                case .supplierLot: "Supplier lot \(h.supplierLot ?? "?") from \(h.supplier ?? "?")"
+                case .lot: "Lot \(h.lot?.rawValue ?? "?")"
+                case .productionOrder: "Order \(h.productionOrder?.rawValue ?? "?")"
+                case .workCenter: "Work center \(h.workCenter?.rawValue ?? "?")"
+                }
             var title = "\(target) is on hold"
             if h.lots.count > 0 {
                 title += ": \(h.lots.count) lot\(h.lots.count == 1 ? "" : "s")"
@@ -398,9 +447,17 @@ struct EventReading {
         case .receiptExpected(let e):
             guard let previous = previousReceipt(e) else { return nil }
             if kind == .supplierReceiptLate, e.expectedDate <= previous.expectedDate { return nil }
-            let d = Disruption(kind: kind, from: previous.expectedDate, until: e.expectedDate, item: e.item, quantity: e.openQuantity, date: e.expectedDate)
+            let d = Disruption(
+                kind: kind,
+                from: previous.expectedDate,
+                until: e.expectedDate,
+                item: e.item,
+                quantity: e.openQuantity,
+                date: e.expectedDate
+            )
             let late = minutes(e.expectedDate.timeIntervalSince(previous.expectedDate))
-            let title = "Delivery \(e.reference) of \(number(e.quantity))\(unit(e.item)) \(e.item) from \(e.supplier) moves from "
+            let title =
+                "Delivery \(e.reference) of \(number(e.quantity))\(unit(e.item)) \(e.item) from \(e.supplier) moves from "
                 + "\(date(previous.expectedDate)) to \(date(e.expectedDate)) (\(duration(minutes: late)) later)"
             return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
@@ -409,7 +466,8 @@ struct EventReading {
             let customer = state.customers[so.customer]?.name ?? so.customer.rawValue
             let due = line.dueDate
             let d = Disruption(kind: kind, from: recordedAt, item: line.item, quantity: line.quantity, salesOrder: so.id, line: line.line, date: due)
-            var title = "\(kind == .rushOrder ? "Rush order" : "Sales order") \(so.id) from \(customer): \(number(line.quantity)) × \(line.item) by \(date(due))"
+            var title =
+                "\(kind == .rushOrder ? "Rush order" : "Sales order") \(so.id) from \(customer): \(number(line.quantity)) × \(line.item) by \(date(due))"
             if so.lines.count > 1 { title += " (+\(so.lines.count - 1) more line\(so.lines.count == 2 ? "" : "s"))" }
             return Found(disruption: d, subject: subject(kind) ?? "", title: title)
 
@@ -418,8 +476,17 @@ struct EventReading {
             let latest = latestPegged(peggedOrders(p.salesOrder, line: p.line))
             if kind == .promiseNotFeasible, latest == nil { return nil }
             let gap = latest.map { minutes($0.needed.timeIntervalSince(p.promisedDate)) }
-            let d = Disruption(kind: kind, from: recordedAt, productionOrder: latest?.order.id, extraMinutes: gap.map { max(0, $0) },
-                               item: line?.item, quantity: line?.quantity, salesOrder: p.salesOrder, line: p.line, date: p.promisedDate)
+            let d = Disruption(
+                kind: kind,
+                from: recordedAt,
+                productionOrder: latest?.order.id,
+                extraMinutes: gap.map { max(0, $0) },
+                item: line?.item,
+                quantity: line?.quantity,
+                salesOrder: p.salesOrder,
+                line: p.line,
+                date: p.promisedDate
+            )
             var title = "\(p.salesOrder) line \(p.line) is promised for \(date(p.promisedDate))"
             if let latest {
                 title += ", but \(latest.order.id) " + (scheduledCompletion(latest.order.id) == latest.needed ? "is scheduled to finish" : "is due")
@@ -488,7 +555,8 @@ struct EventReading {
         guard q.scrap > 0 else { return nil }
         var perUnit = q.idealMinutesPerUnit
         if let order = state.productionOrders[q.productionOrder], let routing = state.routings[order.routing],
-           let eligible = routing.operations.first(where: { $0.sequence == q.operation })?.workCenters.first(where: { $0.workCenter == q.workCenter })
+            let eligible = routing.operations.first(where: { $0.sequence == q.operation })?.workCenters.first(where: { $0.workCenter == q.workCenter }
+            )
         {
             perUnit = eligible.runMinutesPerUnit
         }
@@ -514,7 +582,7 @@ struct EventReading {
         var best: (order: ProductionOrder, needed: Date)?
         for order in orders {
             let needed = max(order.dueDate, scheduledCompletion(order.id) ?? order.dueDate)
-            if best == nil || needed > best!.needed { best = (order, needed) }
+            if needed > best?.needed ?? .distantPast { best = (order, needed) }
         }
         return best
     }

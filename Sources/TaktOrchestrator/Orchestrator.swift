@@ -1,8 +1,8 @@
-import Foundation
-import Logging
-import TaktCore
-import TaktEngine
-import TaktOrchestration
+public import Foundation
+public import Logging
+public import TaktCore
+public import TaktEngine
+public import TaktOrchestration
 import TaktStore
 
 /// Follows the event log and acts on it: raises an exception for every event a playbook cares about, carries out
@@ -40,7 +40,8 @@ public actor Orchestrator {
     }
 
     /// The orchestrators `takt serve` runs: one per lane.
-    public static func lanes(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), analysis: Analysis = .standard()) -> [Orchestrator] {
+    public static func lanes(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), analysis: Analysis = .standard()) -> [Orchestrator]
+    {
         Lane.allCases.map { Orchestrator(engine: engine, logger: logger, cursorName: $0.cursorName, analysis: analysis, lane: $0) }
     }
 
@@ -99,10 +100,13 @@ public actor Orchestrator {
         public static func standard(options: AnalysisOptions = AnalysisOptions()) -> Analysis {
             Analysis(
                 trigger: { Orchestration.trigger($0, sequence: $1, recordedAt: $2, state: $3) },
-                assess: { (trigger, state, now) throws(OrchestrationError) in try Orchestration.assess(trigger, state: state, now: now, options: options) },
+                assess: { (trigger, state, now) throws(OrchestrationError) in
+                    try Orchestration.assess(trigger, state: state, now: now, options: options)
+                },
                 verify: { Orchestration.verify($0, action: $1, state: $2, now: $3, options: options) },
                 kinds: { type, state in Set(state.playbooks.values.filter { $0.enabled && $0.event == type }.map(\.exceptionKind)) },
-                subject: { Orchestration.subject($0, recordedAt: $1, state: $2) })
+                subject: { Orchestration.subject($0, recordedAt: $1, state: $2) }
+            )
         }
     }
 
@@ -111,8 +115,13 @@ public actor Orchestrator {
     ///   - cursorName: the name its position is stored under.
     ///   - analysis: the analysis to run (default: TaktOrchestration's).
     ///   - lane: the events it handles (nil: all of them).
-    public init(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), cursorName: String = "orchestrator",
-                analysis: Analysis = .standard(), lane: Lane? = nil) {
+    public init(
+        engine: Engine,
+        logger: Logger = Logger(label: "takt.orchestrator"),
+        cursorName: String = "orchestrator",
+        analysis: Analysis = .standard(),
+        lane: Lane? = nil
+    ) {
         self.engine = engine
         self.logger = logger
         self.cursorName = cursorName
@@ -171,7 +180,8 @@ public actor Orchestrator {
         }
         // The last save runs outside the cancelled task (a cancelled task's database call is refused); it is awaited.
         if let p = position, p != saved {
-            let store = await engine.store, name = cursorName
+            let store = await engine.store
+            let name = cursorName
             let ok = await Task.detached { (try? await store.saveCursor(name, position: p)) != nil }.value
             if ok { saved = p }
         }
@@ -300,9 +310,12 @@ public actor Orchestrator {
             exception = try assessed.get()
         } catch {
             statistics.assessmentFailures += 1
-            logger.error("assessing the event failed; skipped", metadata: [
-                "sequence": "\(recorded.sequence)", "playbook": "\(trigger.playbook.id)", "error": "\(error)",
-            ])
+            logger.error(
+                "assessing the event failed; skipped",
+                metadata: [
+                    "sequence": "\(recorded.sequence)", "playbook": "\(trigger.playbook.id)", "error": "\(error)",
+                ]
+            )
             return false
         }
         if exception.sourceSequence == nil { exception.sourceSequence = recorded.sequence }
@@ -311,8 +324,11 @@ public actor Orchestrator {
             exception.playbook = trigger.playbook.id
             exception.playbookVersion = trigger.playbook.version
         }
-        let done = await write(.raiseException(exception), key: "orchestrator:event:\(recorded.sequence)",
-                               correlation: "event:\(recorded.sequence)")
+        let done = await write(
+            .raiseException(exception),
+            key: "orchestrator:event:\(recorded.sequence)",
+            correlation: "event:\(recorded.sequence)"
+        )
         switch done {
         case .written: statistics.exceptionsRaised += 1
         case .failed(let error):
@@ -327,7 +343,7 @@ public actor Orchestrator {
     /// system approves it (the approval is the audited cause of what follows), and the approval's event starts execution.
     private func approveAutomatically(_ exception: PlantException) async -> Bool {
         guard let playbookID = exception.playbook, let top = exception.actions.min(by: { $0.rank < $1.rank }),
-              top.approvals.isEmpty, !top.steps.isEmpty
+            top.approvals.isEmpty, !top.steps.isEmpty
         else { return false }
         let playbook = await engine.read { $0.playbooks[playbookID] }
         guard let playbook, top.steps.allSatisfy({ playbook.automatic.contains($0.kind) }) else { return false }
@@ -335,21 +351,28 @@ public actor Orchestrator {
         guard current?.status == .open, current?.actions.first(where: { $0.id == top.id })?.status == .proposed else { return false }
         let outcome = await write(
             .approveAction(DecideAction(exception: exception.id, action: top.id, comment: "automatic by playbook '\(playbookID)'")),
-            key: "orchestrator:auto:\(exception.id):\(top.id)", correlation: "approval:\(exception.id)/\(top.id)")
+            key: "orchestrator:auto:\(exception.id):\(top.id)",
+            correlation: "approval:\(exception.id)/\(top.id)"
+        )
         if case .failed(let error) = outcome {
-            logger.warning("the plant refused the automatic approval", metadata: [
-                "exception": "\(exception.id)", "action": "\(top.id)", "error": "\(error)",
-            ])
+            logger.warning(
+                "the plant refused the automatic approval",
+                metadata: [
+                    "exception": "\(exception.id)", "action": "\(top.id)", "error": "\(error)",
+                ]
+            )
         }
         return true
     }
 
     /// (b) An approved action: its steps' commands in order, then the record of what happened, then (c) verification.
     private func execute(exception id: PlantException.ID, action actionID: String) async -> Bool {
-        guard let (exception, action) = await engine.read({ s -> (PlantException, ProposedAction)? in
-            guard let e = s.exceptions[id], let a = e.actions.first(where: { $0.id == actionID }) else { return nil }
-            return (e, a)
-        }) else {
+        guard
+            let (exception, action) = await engine.read({ s -> (PlantException, ProposedAction)? in
+                guard let e = s.exceptions[id], let a = e.actions.first(where: { $0.id == actionID }) else { return nil }
+                return (e, a)
+            })
+        else {
             logger.error("approved action not found", metadata: ["exception": "\(id)", "action": "\(actionID)"])
             return false
         }
@@ -392,7 +415,10 @@ public actor Orchestrator {
         }
         if let failure {
             statistics.actionsFailed += 1
-            logger.warning("action failed; the exception is open again", metadata: ["exception": "\(id)", "action": "\(actionID)", "error": "\(failure)"])
+            logger.warning(
+                "action failed; the exception is open again",
+                metadata: ["exception": "\(id)", "action": "\(actionID)", "error": "\(failure)"]
+            )
             return true
         }
         statistics.actionsExecuted += 1
@@ -404,12 +430,15 @@ public actor Orchestrator {
     private func verify(exception id: PlantException.ID, action actionID: String) async -> Bool {
         let state = await engine.read { $0 }
         guard let exception = state.exceptions[id], exception.status == .executing,
-              let action = exception.actions.first(where: { $0.id == actionID }), action.status == .executed
+            let action = exception.actions.first(where: { $0.id == actionID }), action.status == .executed
         else { return false }
         let (analysis, now) = (self.analysis, engine.now())
         let verification = await offload { analysis.verify(exception, action, state, now) }
-        let outcome = await write(.verifyException(ExceptionVerified(exception: id, verification: verification)),
-                                  key: "orchestrator:verify:\(id):\(actionID)", correlation: "approval:\(id)/\(actionID)")
+        let outcome = await write(
+            .verifyException(ExceptionVerified(exception: id, verification: verification)),
+            key: "orchestrator:verify:\(id):\(actionID)",
+            correlation: "approval:\(id)/\(actionID)"
+        )
         if case .written = outcome { statistics.verifications += 1 }
         return true
     }

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktScheduling
+public import Foundation
+public import TaktCore
+public import TaktScheduling
 
 /// Capable-to-promise: the earliest date a new order could be finished, fitted into the capacity the
 /// published schedule leaves free, without moving any order already scheduled.
@@ -25,7 +25,11 @@ extension PlanningProblem {
     ///   - origin: now.
     /// - Throws: ``PlanningError`` when the plant cannot be scheduled or the published schedule no longer fits it.
     public static func capableToPromise(
-        _ order: ProductionOrder, in state: PlantState, keeping schedule: PublishedSchedule?, origin: Date, options: SchedulingOptions
+        _ order: ProductionOrder,
+        in state: PlantState,
+        keeping schedule: PublishedSchedule?,
+        origin: Date,
+        options: SchedulingOptions
     ) throws(PlanningError) -> PromiseAnswer {
         var plant = state
         plant.productionOrders[order.id] = order
@@ -53,7 +57,7 @@ extension PlanningProblem {
             for v in solved.violations {
                 switch v {
                 case .ineligibleResource(let o, _), .wrongDuration(let o, _, _), .calendar(let o, _), .precedence(let o, _), .release(let o),
-                     .frozenMoved(let o):
+                    .frozenMoved(let o):
                     named.insert(o.rawValue)
                 case .overlap(_, let a, let b): named.formUnion([a.rawValue, b.rawValue])
                 case .operationCount, .misplacedEntry, .invalidProblem: break
@@ -68,7 +72,9 @@ extension PlanningProblem {
                 }
             }
             if unfrozen.count == before {
-                throw PlanningError(message: "the published schedule no longer fits the plant (\(solved.violations.prefix(2))); publish a new one first")
+                throw PlanningError(
+                    message: "the published schedule no longer fits the plant (\(solved.violations.prefix(2))); publish a new one first"
+                )
             }
         }
         guard let result else {
@@ -80,8 +86,14 @@ extension PlanningProblem {
         let mine = result.schedule.operations.filter { planning.problem.operations[$0.operation.rawValue].order.rawValue == j }
         let steps = planning.steps(mine).sorted { $0.sequence < $1.sequence }
         let end = mine.map(\.end).max() ?? 0
-        return PromiseAnswer(item: order.item, quantity: order.quantity, routing: order.routing, earliestCompletion: planning.date(end),
-                             steps: steps, basedOn: schedule?.id)
+        return PromiseAnswer(
+            item: order.item,
+            quantity: order.quantity,
+            routing: order.routing,
+            earliestCompletion: planning.date(end),
+            steps: steps,
+            basedOn: schedule?.id
+        )
     }
 
     /// Fixes the operations of `schedule` where it placed them, except the new order's, those in `unfrozen`, those already
@@ -92,9 +104,11 @@ extension PlanningProblem {
         let placed = Dictionary(schedule.steps.map { ("\($0.productionOrder)#\($0.sequence)", $0) }, uniquingKeysWith: { a, _ in a })
         let resource = Dictionary(uniqueKeysWithValues: planning.workCenters.enumerated().map { ($1, $0) })
         var frozen = Set<Int>()
-        for (i, ref) in planning.operations.enumerated() where ref.productionOrder != order && planning.problem.operations[i].fixed == nil && !unfrozen.contains(i) {
+        for (i, ref) in planning.operations.enumerated()
+        where ref.productionOrder != order && planning.problem.operations[i].fixed == nil && !unfrozen.contains(i) {
             guard let step = placed["\(ref.productionOrder)#\(ref.sequence)"], let r = resource[step.workCenter],
-                  planning.problem.operations[i].duration(on: ResourceID(r)) != nil else { continue }
+                planning.problem.operations[i].duration(on: ResourceID(r)) != nil
+            else { continue }
             let start = minutes(step.start, from: planning.origin)
             guard start >= max(0, planning.problem.operations[i].release) else { continue }
             planning.problem.operations[i].fixed = FixedPlacement(resource: ResourceID(r), start: start)

@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktScheduling
+public import Foundation
+public import TaktCore
+public import TaktScheduling
 
 /// The plant's open production orders as a scheduling problem, with the way back from the
 /// optimizer's integer IDs and minutes to work centers, orders, routing operations and dates.
@@ -64,7 +64,13 @@ extension PlanningProblem {
     ///     everything the plant knows at `origin` (``PlantPicture/init(state:now:assumptions:)``). A simulation passes the
     ///     picture less the fact its exception is about.
     /// - Throws: ``PlanningError`` when an order's routing is missing or none of an operation's work centers exists.
-    public init(state: PlantState, origin: Date, horizonDays: Int = 28, pegLast: Set<ProductionOrder.ID> = [], picture: PlantPicture? = nil)
+    public init(
+        state: PlantState,
+        origin: Date,
+        horizonDays: Int = 28,
+        pegLast: Set<ProductionOrder.ID> = [],
+        picture: PlantPicture? = nil
+    )
         throws(PlanningError)
     {
         let picture = picture ?? PlantPicture(state: state, now: origin)
@@ -87,15 +93,25 @@ extension PlanningProblem {
             guard let wc = state.workCenters[id] else { continue }
             // Shifts, plus any overtime scheduled on the work center.
             let overtime = (state.overtime[id] ?? []).map {
-                TimeWindow(start: PlanningProblem.minutes($0.start, from: origin), end: PlanningProblem.minutes($0.end, from: origin, roundingUp: true))
+                TimeWindow(
+                    start: PlanningProblem.minutes($0.start, from: origin),
+                    end: PlanningProblem.minutes($0.end, from: origin, roundingUp: true)
+                )
             }.filter { $0.end > 0 }
-            var calendar = wc.shifts.isEmpty
+            var calendar =
+                wc.shifts.isEmpty
                 ? ResourceCalendar.alwaysOpen
-                : ResourceCalendar(workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: state.timeZone(of: wc), origin: origin, days: horizonDays)
-                    + overtime)
+                : ResourceCalendar(
+                    workingWindows: PlanningProblem.workingWindows(wc.shifts, zone: state.timeZone(of: wc), origin: origin, days: horizonDays)
+                        + overtime
+                )
             for d in wc.plannedDowntime {
-                calendar = calendar.adding(TimeWindow(start: PlanningProblem.minutes(d.start, from: origin),
-                                                      end: PlanningProblem.minutes(d.end, from: origin, roundingUp: true)))
+                calendar = calendar.adding(
+                    TimeWindow(
+                        start: PlanningProblem.minutes(d.start, from: origin),
+                        end: PlanningProblem.minutes(d.end, from: origin, roundingUp: true)
+                    )
+                )
             }
             resources.append(Resource(id: ResourceID(r), name: wc.name, calendar: calendar, setup: PlanningProblem.setupRule(wc, families: families)))
         }
@@ -113,8 +129,15 @@ extension PlanningProblem {
                 throw PlanningError(message: "production order '\(po.id)' names routing '\(po.routing)', which does not exist")
             }
             let j = OrderID(orders.count)
-            orders.append(Order(id: j, name: po.id.rawValue, release: 0, due: PlanningProblem.minutes(po.dueDate, from: origin),
-                                weight: Double(6 - min(5, max(1, po.priority)))))
+            orders.append(
+                Order(
+                    id: j,
+                    name: po.id.rawValue,
+                    release: 0,
+                    due: PlanningProblem.minutes(po.dueDate, from: origin),
+                    weight: Double(6 - min(5, max(1, po.priority)))
+                )
+            )
             orderIDs.append(po.id)
             var previous: (id: OperationID, transferFraction: Double?)?
             let progress = Dictionary((state.operations[po.id] ?? []).map { ($0.sequence, $0) }, uniquingKeysWith: { a, _ in a })
@@ -125,7 +148,10 @@ extension PlanningProblem {
                 let extra = delays[TaktCore.OperationRef(productionOrder: po.id, operation: step.sequence)] ?? 0
                 var modes = step.workCenters.compactMap { e -> Mode? in
                     guard let r = resourceIndex[e.workCenter] else { return nil }
-                    return Mode(resource: ResourceID(r), duration: PlanningProblem.duration(e.setupMinutes + e.runMinutesPerUnit * po.quantity, extra: extra))
+                    return Mode(
+                        resource: ResourceID(r),
+                        duration: PlanningProblem.duration(e.setupMinutes + e.runMinutesPerUnit * po.quantity, extra: extra)
+                    )
                 }
                 guard !modes.isEmpty else {
                     throw PlanningError(message: "operation \(step.sequence) of routing '\(routing.id)' has no existing work center")
@@ -133,7 +159,8 @@ extension PlanningProblem {
                 // A started operation stays where it runs, from now, for the run time of what is still to be made.
                 var fixed: FixedPlacement?
                 if let done, done.status == .running || done.status == .paused, let wc = done.workCenter, let r = resourceIndex[wc],
-                   let e = step.workCenters.first(where: { $0.workCenter == wc }) {
+                    let e = step.workCenters.first(where: { $0.workCenter == wc })
+                {
                     let remaining = max(1, PlanningProblem.duration(e.runMinutesPerUnit * max(0, po.quantity - done.reported), extra: extra))
                     let start = fixedUntil[r] ?? 0
                     modes = [Mode(resource: ResourceID(r), duration: remaining)]
@@ -141,19 +168,31 @@ extension PlanningProblem {
                     fixedUntil[r] = start.saturatingAdd(remaining)
                 }
                 let id = OperationID(operations.count)
-                operations.append(SchedulingOperation(
-                    id: id, order: j, name: "\(po.id) \(step.sequence) \(step.name)", modes: modes,
-                    predecessors: fixed != nil ? [] : previous.map { [Precedence($0.id, transferFraction: $0.transferFraction)] } ?? [],
-                    setupFamily: fixed != nil ? nil : step.setupFamily.flatMap { familyIndex[$0] },
-                    splittable: true,  // work stops at the shift's end and goes on in the next shift, as on the shop floor
-                    fixed: fixed))
+                operations.append(
+                    SchedulingOperation(
+                        id: id,
+                        order: j,
+                        name: "\(po.id) \(step.sequence) \(step.name)",
+                        modes: modes,
+                        predecessors: fixed != nil ? [] : previous.map { [Precedence($0.id, transferFraction: $0.transferFraction)] } ?? [],
+                        setupFamily: fixed != nil ? nil : step.setupFamily.flatMap { familyIndex[$0] },
+                        splittable: true,  // work stops at the shift's end and goes on in the next shift, as on the shop floor
+                        fixed: fixed
+                    )
+                )
                 refs.append(OperationRef(productionOrder: po.id, sequence: step.sequence, name: step.name))
                 let fraction = step.transferBatch.flatMap { batch in batch < po.quantity ? batch / po.quantity : nil }
                 previous = (id, fraction)
             }
         }
-        self.init(problem: SchedulingProblem(resources: resources, orders: orders, operations: operations), origin: origin,
-                  workCenters: workCenters, orders: orderIDs, operations: refs, setupFamilies: families)
+        self.init(
+            problem: SchedulingProblem(resources: resources, orders: orders, operations: operations),
+            origin: origin,
+            workCenters: workCenters,
+            orders: orderIDs,
+            operations: refs,
+            setupFamilies: families
+        )
         pegSemiFinishedSupply(state, last: pegLast)
         self.picture = picture
         var published: [TaktCore.OperationRef: ScheduledStep] = [:]
@@ -189,7 +228,8 @@ extension PlanningProblem {
     static func workingWindows(_ shifts: [Shift], zone: TimeZone, origin: Date, days: Int) -> [TimeWindow] {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
-        let end = calendar.date(byAdding: .day, value: days + 1, to: calendar.startOfDay(for: origin))
+        let end =
+            calendar.date(byAdding: .day, value: days + 1, to: calendar.startOfDay(for: origin))
             ?? origin.addingTimeInterval(Double(days + 1) * 86_400)
         return ShiftCalendar.occurrences(shifts, zone: zone, from: origin, to: end).map {
             TimeWindow(start: minutes($0.start, from: origin), end: minutes($0.end, from: origin))

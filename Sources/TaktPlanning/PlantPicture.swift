@@ -1,6 +1,6 @@
-import Foundation
-import TaktCore
-import TaktScheduling
+public import Foundation
+public import TaktCore
+public import TaktScheduling
 
 // The one picture of the plant that every plan is built on: schedule runs, capable-to-promise, the orchestrator's
 // baselines, its simulations, outcome requests, actions and verification. `PlanningProblem(state:origin:)` lays the plant's
@@ -48,9 +48,15 @@ public struct PlanningAssumptions: Sendable, Hashable {
         let words = PlanningAssumptions.words(minutes)
         let assumed = from.addingTimeInterval(Double(minutes) * 60)
         if assumed > now {
-            return (assumed, reported == nil ? "no end reported; assumed \(words) from its start" : "the reported end has passed; assumed \(words) from its start")
+            return (
+                assumed,
+                reported == nil ? "no end reported; assumed \(words) from its start" : "the reported end has passed; assumed \(words) from its start"
+            )
         }
-        return (now.addingTimeInterval(Double(minutes) * 60), "still in force past its \(reported == nil ? "assumed" : "reported") end; assumed \(words) more from now")
+        return (
+            now.addingTimeInterval(Double(minutes) * 60),
+            "still in force past its \(reported == nil ? "assumed" : "reported") end; assumed \(words) more from now"
+        )
     }
 
     static func words(_ minutes: Int) -> String {
@@ -95,16 +101,31 @@ public struct PlantPicture: Sendable, Hashable {
             switch last.state {
             case .down:
                 let (end, assumption) = assume.end(of: .machineDown, from: last.at, reported: last.expectedUntil, now: now)
-                facts.append(PlantFact(subject: "\(DisruptionKind.machineDown.rawValue):\(wc)",
-                                       disruption: Disruption(kind: .machineDown, workCenter: wc, from: last.at, until: end),
-                                       since: last.at, assumption: assumption))
+                facts.append(
+                    PlantFact(
+                        subject: "\(DisruptionKind.machineDown.rawValue):\(wc)",
+                        disruption: Disruption(kind: .machineDown, workCenter: wc, from: last.at, until: end),
+                        since: last.at,
+                        assumption: assumption
+                    )
+                )
             case .slow:
                 guard let actual = last.actualRate, let ideal = last.idealRate, ideal > 0, actual / ideal < 1 else { continue }
                 let (end, assumption) = assume.end(of: .machineSlow, from: last.at, reported: last.expectedUntil, now: now)
-                facts.append(PlantFact(subject: "\(DisruptionKind.machineSlow.rawValue):\(wc)",
-                                       disruption: Disruption(kind: .machineSlow, workCenter: wc, from: last.at, until: end,
-                                                              rateFactor: max(0.05, actual / ideal)),
-                                       since: last.at, assumption: assumption))
+                facts.append(
+                    PlantFact(
+                        subject: "\(DisruptionKind.machineSlow.rawValue):\(wc)",
+                        disruption: Disruption(
+                            kind: .machineSlow,
+                            workCenter: wc,
+                            from: last.at,
+                            until: end,
+                            rateFactor: max(0.05, actual / ideal)
+                        ),
+                        since: last.at,
+                        assumption: assumption
+                    )
+                )
             case .running, .idle, .setup:
                 continue
             }
@@ -115,34 +136,64 @@ public struct PlantPicture: Sendable, Hashable {
             if let po = hold.productionOrder, !orders.contains(po) { orders.append(po) }
             let lots = hold.lots.map(\.lot).filter { state.lots[$0]?.status.isInStock == true }
             let item = lots.first.flatMap { state.lots[$0]?.item }
-            facts.append(PlantFact(subject: "\(DisruptionKind.qualityHold.rawValue):\(hold.id)",
-                                   disruption: Disruption(kind: .qualityHold, workCenter: hold.kind == .workCenter ? hold.workCenter : nil,
-                                                          from: hold.placedAt, until: end, item: item, lots: lots,
-                                                          orders: orders.isEmpty ? nil : orders.sorted()),
-                                   since: hold.placedAt, assumption: assumption))
+            facts.append(
+                PlantFact(
+                    subject: "\(DisruptionKind.qualityHold.rawValue):\(hold.id)",
+                    disruption: Disruption(
+                        kind: .qualityHold,
+                        workCenter: hold.kind == .workCenter ? hold.workCenter : nil,
+                        from: hold.placedAt,
+                        until: end,
+                        item: item,
+                        lots: lots,
+                        orders: orders.isEmpty ? nil : orders.sorted()
+                    ),
+                    since: hold.placedAt,
+                    assumption: assumption
+                )
+            )
         }
         for (lot, at) in state.missingLots.sorted(by: { $0.key < $1.key }) {
             guard let l = state.lots[lot], l.status.isInStock else { continue }
             let (end, assumption) = assume.end(of: .materialMissing, from: at, reported: nil, now: now)
-            facts.append(PlantFact(subject: "\(DisruptionKind.materialMissing.rawValue):\(lot)",
-                                   disruption: Disruption(kind: .materialMissing, from: at, until: end, item: l.item, lots: [lot]),
-                                   since: at, assumption: assumption))
+            facts.append(
+                PlantFact(
+                    subject: "\(DisruptionKind.materialMissing.rawValue):\(lot)",
+                    disruption: Disruption(kind: .materialMissing, from: at, until: end, item: l.item, lots: [lot]),
+                    since: at,
+                    assumption: assumption
+                )
+            )
         }
         for (po, delays) in state.operationDelays.sorted(by: { $0.key < $1.key }) {
             guard let order = state.productionOrders[po], !order.status.isTerminal else { continue }
             for (sequence, delay) in delays.sorted(by: { $0.key < $1.key }) {
                 guard state.operations[po]?.first(where: { $0.sequence == sequence })?.status != .completed else { continue }
-                facts.append(PlantFact(subject: "\(DisruptionKind.operationLate.rawValue):\(po)/\(sequence)",
-                                       disruption: Disruption(kind: .operationLate, from: delay.at, productionOrder: po, sequence: sequence,
-                                                              extraMinutes: delay.extraMinutes, item: order.item),
-                                       since: delay.at))
+                facts.append(
+                    PlantFact(
+                        subject: "\(DisruptionKind.operationLate.rawValue):\(po)/\(sequence)",
+                        disruption: Disruption(
+                            kind: .operationLate,
+                            from: delay.at,
+                            productionOrder: po,
+                            sequence: sequence,
+                            extraMinutes: delay.extraMinutes,
+                            item: order.item
+                        ),
+                        since: delay.at
+                    )
+                )
             }
         }
         for (user, list) in state.absences.sorted(by: { $0.key < $1.key }) {
             for absence in list.sorted(by: { ($0.from, $0.until) < ($1.from, $1.until) }) where absence.until > now {
-                facts.append(PlantFact(subject: "\(DisruptionKind.operatorAbsent.rawValue):\(user)",
-                                       disruption: Disruption(kind: .operatorAbsent, from: absence.from, until: absence.until, person: user),
-                                       since: absence.at))
+                facts.append(
+                    PlantFact(
+                        subject: "\(DisruptionKind.operatorAbsent.rawValue):\(user)",
+                        disruption: Disruption(kind: .operatorAbsent, from: absence.from, until: absence.until, person: user),
+                        since: absence.at
+                    )
+                )
             }
         }
         self.facts = facts
@@ -167,9 +218,12 @@ public struct PlantPicture: Sendable, Hashable {
             var text: String
             switch d.kind {
             case .machineDown: text = "\(d.workCenter?.rawValue ?? "?") is down"
-            case .machineSlow: text = "\(d.workCenter?.rawValue ?? "?") runs at \(Int(saturating: ((d.rateFactor ?? 1) * 100).rounded()))% of its rate"
-            case .qualityHold: text = "\(fact.subject.dropFirst(DisruptionKind.qualityHold.rawValue.count + 1)) holds \(d.lots.count) lot\(d.lots.count == 1 ? "" : "s")"
-                + (d.orders.map { ", \($0.count) order\($0.count == 1 ? "" : "s")" } ?? "") + (d.workCenter.map { ", work center \($0)" } ?? "")
+            case .machineSlow:
+                text = "\(d.workCenter?.rawValue ?? "?") runs at \(Int(saturating: ((d.rateFactor ?? 1) * 100).rounded()))% of its rate"
+            case .qualityHold:
+                text =
+                    "\(fact.subject.dropFirst(DisruptionKind.qualityHold.rawValue.count + 1)) holds \(d.lots.count) lot\(d.lots.count == 1 ? "" : "s")"
+                    + (d.orders.map { ", \($0.count) order\($0.count == 1 ? "" : "s")" } ?? "") + (d.workCenter.map { ", work center \($0)" } ?? "")
             case .materialMissing: text = "lot \(d.lots.map(\.rawValue).joined(separator: ", ")) is missing"
             case .operationLate: text = "\(d.productionOrder?.rawValue ?? "?") op \(d.sequence ?? 0) runs \(d.extraMinutes ?? 0) min late"
             case .operatorAbsent: text = "\(d.person?.rawValue ?? "?") is away"
@@ -268,7 +322,8 @@ extension PlanningProblem {
             stop(r, during: stops)
         case .operationLate, .scrapBeyondPlan:
             guard let po = d.productionOrder, let seq = d.sequence, let i = index[TaktCore.OperationRef(productionOrder: po, operation: seq)],
-                  let extra = d.extraMinutes, extra != 0 else { return }
+                let extra = d.extraMinutes, extra != 0
+            else { return }
             for m in problem.operations[i].modes.indices {
                 problem.operations[i].modes[m].duration = max(0, problem.operations[i].modes[m].duration + extra)
             }
@@ -278,8 +333,12 @@ extension PlanningProblem {
                     stop(r, during: [TimeWindow(start: max(0, minutes(d.from)), end: minutesUp(until))])
                 }
                 let held = Set(d.orders ?? [])
-                hold(operations.filter { held.contains($0.productionOrder) }.map { TaktCore.OperationRef(productionOrder: $0.productionOrder, operation: $0.sequence) },
-                     until: until)
+                hold(
+                    operations.filter { held.contains($0.productionOrder) }.map {
+                        TaktCore.OperationRef(productionOrder: $0.productionOrder, operation: $0.sequence)
+                    },
+                    until: until
+                )
             }
             hold(state.materialAffected(d), until: state.materialAvailable(d, until: until))
         case .operatorAbsent:

@@ -121,7 +121,9 @@ public enum ScheduleChecker {
                 let a = list[i - 1]
                 let b = list[i]
                 let setup = rule.time(
-                    from: ops[a.operation.rawValue].setupFamily, to: ops[b.operation.rawValue].setupFamily)
+                    from: ops[a.operation.rawValue].setupFamily,
+                    to: ops[b.operation.rawValue].setupFamily
+                )
                 if b.start < a.end + setup {
                     out.append(.overlap(ResourceID(r), first: a.operation, second: b.operation))
                 }

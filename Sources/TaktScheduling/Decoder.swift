@@ -200,7 +200,8 @@ extension CompiledProblem {
         Schedule(
             operations: (0..<opCount).map { o in
                 ScheduledOperation(operation: OperationID(o), resource: modes[o][s.mode[o]].resource, start: t.start[o], end: t.end[o])
-            })
+            }
+        )
     }
 
     /// Fast objective values from a timing (setups only when asked).
@@ -238,8 +239,14 @@ extension CompiledProblem {
             }
         }
         return ObjectiveValues(
-            makespan: makespan, weightedTardiness: wt, totalTardiness: tt, lateOrders: late, totalSetup: setupTotal,
-            stabilityShift: shift, movedOperations: moved)
+            makespan: makespan,
+            weightedTardiness: wt,
+            totalTardiness: tt,
+            lateOrders: late,
+            totalSetup: setupTotal,
+            stabilityShift: shift,
+            movedOperations: moved
+        )
     }
 
     /// The search form of an existing schedule (sequences in start order).
@@ -253,7 +260,9 @@ extension CompiledProblem {
             if fixedMode[o] == nil { seqs[modes[o][mode[o]].resource.rawValue].append(o) }
         }
         for r in 0..<resourceCount {
-            seqs[r].sort { (schedule.operations[$0].start, schedule.operations[$0].end, $0) < (schedule.operations[$1].start, schedule.operations[$1].end, $1) }
+            seqs[r].sort {
+                (schedule.operations[$0].start, schedule.operations[$0].end, $0) < (schedule.operations[$1].start, schedule.operations[$1].end, $1)
+            }
         }
         return SolutionState(mode: mode, sequences: seqs)
     }

@@ -108,4 +108,3 @@ extension CompiledProblem {
         return SolutionState(mode: mode, sequences: seqs)
     }
 }
-

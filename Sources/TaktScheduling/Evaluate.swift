@@ -12,7 +12,10 @@ extension Scheduler {
     /// - Returns: the schedule, or nil when the plan is malformed (an ineligible resource, an operation missing or
     ///   repeated) or its sequences contradict the precedences (a cycle).
     public static func evaluate(
-        _ problem: SchedulingProblem, assignment: [ResourceID], sequences: [[OperationID]], notBefore: [Int?]? = nil
+        _ problem: SchedulingProblem,
+        assignment: [ResourceID],
+        sequences: [[OperationID]],
+        notBefore: [Int?]? = nil
     ) -> Schedule? {
         let model = CompiledProblem(problem)
         guard let state = solutionState(model, assignment: assignment, sequences: sequences),
@@ -32,7 +35,11 @@ extension Scheduler {
     /// - Returns: the best schedule found (never worse than `schedule` by `objective`), or nil when `schedule` does not
     ///   fit `problem`.
     public static func improve(
-        _ problem: SchedulingProblem, from schedule: Schedule, objective: ObjectiveSpec, iterationLimit: Int, seed: UInt64 = 1
+        _ problem: SchedulingProblem,
+        from schedule: Schedule,
+        objective: ObjectiveSpec,
+        iterationLimit: Int,
+        seed: UInt64 = 1
     ) -> Schedule? {
         guard schedule.operations.count == problem.operations.count else { return nil }
         let model = CompiledProblem(problem)

@@ -13,8 +13,13 @@ struct GeneralSearch {
     private(set) var iterations = 0
 
     init(
-        model: CompiledProblem, spec: ObjectiveSpec, floor: [Int?]? = nil, seed: UInt64, deadline: ContinuousClock.Instant?,
-        iterationLimit: Int?, candidateLimit: Int = 24
+        model: CompiledProblem,
+        spec: ObjectiveSpec,
+        floor: [Int?]? = nil,
+        seed: UInt64,
+        deadline: ContinuousClock.Instant?,
+        iterationLimit: Int?,
+        candidateLimit: Int = 24
     ) {
         self.model = model
         self.spec = spec
@@ -186,7 +191,10 @@ struct GeneralSearch {
             if candidates.isEmpty {
                 sinceImprove += 1
             } else {
-                while candidates.count > candidateLimit { candidates.swapAt(rng.below(candidates.count), candidates.count - 1); candidates.removeLast() }
+                while candidates.count > candidateLimit {
+                    candidates.swapAt(rng.below(candidates.count), candidates.count - 1)
+                    candidates.removeLast()
+                }
                 var chosen: (SolutionState, (score: [Double], timing: Timing, values: ObjectiveValues), Int)?
                 for mv in candidates {
                     let op = mv.movedOperation(state)

@@ -59,16 +59,25 @@ public struct JobShopInstance: Sendable, Equatable, Codable {
         for j in 0..<n {
             let line = lines[j + 1]
             guard line.fields.count == 2 * m else {
-                throw JobShopParseError(line: line.number, message: "expected \(2 * m) numbers (\(m) machine/duration pairs) for job \(j), found \(line.fields.count)")
+                throw JobShopParseError(
+                    line: line.number,
+                    message: "expected \(2 * m) numbers (\(m) machine/duration pairs) for job \(j), found \(line.fields.count)"
+                )
             }
             var steps: [Step] = []
             steps.reserveCapacity(m)
             for k in 0..<m {
                 guard let machine = Int(line.fields[2 * k]), machine >= 0, machine < m else {
-                    throw JobShopParseError(line: line.number, message: "expected a machine number in 0..<\(m) at pair \(k + 1), found `\(line.fields[2 * k])`")
+                    throw JobShopParseError(
+                        line: line.number,
+                        message: "expected a machine number in 0..<\(m) at pair \(k + 1), found `\(line.fields[2 * k])`"
+                    )
                 }
                 guard let duration = Int(line.fields[2 * k + 1]), duration >= 0 else {
-                    throw JobShopParseError(line: line.number, message: "expected a non-negative duration at pair \(k + 1), found `\(line.fields[2 * k + 1])`")
+                    throw JobShopParseError(
+                        line: line.number,
+                        message: "expected a non-negative duration at pair \(k + 1), found `\(line.fields[2 * k + 1])`"
+                    )
                 }
                 steps.append(Step(machine: machine, duration: duration))
             }

@@ -143,19 +143,28 @@ final class JobShopTabuEngine {
             let a = jp[u]
             if a >= 0 { h = head[a] + dur[a] }
             let b = mp[u]
-            if b >= 0 { let e = head[b] + dur[b]; if e > h { h = e } }
+            if b >= 0 {
+                let e = head[b] + dur[b]
+                if e > h { h = e }
+            }
             head[u] = h
             let f = h + dur[u]
             if f > cmax { cmax = f }
             let c = js[u]
             if c >= 0 {
                 indeg[c] -= 1
-                if indeg[c] == 0 { topo[qt] = c; qt += 1 }
+                if indeg[c] == 0 {
+                    topo[qt] = c
+                    qt += 1
+                }
             }
             let d = ms[u]
             if d >= 0 {
                 indeg[d] -= 1
-                if indeg[d] == 0 { topo[qt] = d; qt += 1 }
+                if indeg[d] == 0 {
+                    topo[qt] = d
+                    qt += 1
+                }
             }
         }
         if qt < n { return false }
@@ -166,7 +175,10 @@ final class JobShopTabuEngine {
             let c = js[u]
             if c >= 0 { t = tail[c] + dur[c] }
             let d = ms[u]
-            if d >= 0 { let e = tail[d] + dur[d]; if e > t { t = e } }
+            if d >= 0 {
+                let e = tail[d] + dur[d]
+                if e > t { t = e }
+            }
             tail[u] = t
             i -= 1
         }
@@ -206,8 +218,11 @@ final class JobShopTabuEngine {
         var i = 0
         var j = len - 1
         while i < j {
-            let t = path[i]; path[i] = path[j]; path[j] = t
-            i += 1; j -= 1
+            let t = path[i]
+            path[i] = path[j]
+            path[j] = t
+            i += 1
+            j -= 1
         }
         return len
     }
@@ -229,20 +244,32 @@ final class JobShopTabuEngine {
                 if !first {
                     // internal / last ops to the front of the block
                     for k in (a + 1)...b {
-                        movesFrom[count] = k; movesTo[count] = a; count += 1
+                        movesFrom[count] = k
+                        movesTo[count] = a
+                        count += 1
                     }
                 }
                 if !last {
                     // first / internal ops to the end of the block
                     for k in a..<b {
-                        movesFrom[count] = k; movesTo[count] = b; count += 1
+                        movesFrom[count] = k
+                        movesTo[count] = b
+                        count += 1
                     }
                 }
                 if b - a >= 3 {
                     // first op into the interior, last op into the interior
                     if !first || !last {
-                        for k in (a + 2)..<b { movesFrom[count] = a; movesTo[count] = k; count += 1 }
-                        for k in (a + 1)..<(b - 1) { movesFrom[count] = b; movesTo[count] = k; count += 1 }
+                        for k in (a + 2)..<b {
+                            movesFrom[count] = a
+                            movesTo[count] = k
+                            count += 1
+                        }
+                        for k in (a + 1)..<(b - 1) {
+                            movesFrom[count] = b
+                            movesTo[count] = k
+                            count += 1
+                        }
                     }
                 }
             }
@@ -260,31 +287,51 @@ final class JobShopTabuEngine {
         let hi = max(from, to)
         var len = 0
         if from < to {
-            for p in (from + 1)...to { segOrder[len] = seq[p]; len += 1 }
-            segOrder[len] = u; len += 1
+            for p in (from + 1)...to {
+                segOrder[len] = seq[p]
+                len += 1
+            }
+            segOrder[len] = u
+            len += 1
         } else {
-            segOrder[len] = u; len += 1
-            for p in to..<from { segOrder[len] = seq[p]; len += 1 }
+            segOrder[len] = u
+            len += 1
+            for p in to..<from {
+                segOrder[len] = seq[p]
+                len += 1
+            }
         }
         var prevEnd = 0
-        if lo > mStart[k] { let x = seq[lo - 1]; prevEnd = head[x] + dur[x] }
+        if lo > mStart[k] {
+            let x = seq[lo - 1]
+            prevEnd = head[x] + dur[x]
+        }
         for t in 0..<len {
             let x = segOrder[t]
             var r = prevEnd
             let a = jp[x]
-            if a >= 0 { let e = head[a] + dur[a]; if e > r { r = e } }
+            if a >= 0 {
+                let e = head[a] + dur[a]
+                if e > r { r = e }
+            }
             segR[t] = r
             prevEnd = r + dur[x]
         }
         var nextQ = 0
-        if hi + 1 < mStart[k + 1] { let y = seq[hi + 1]; nextQ = tail[y] + dur[y] }
+        if hi + 1 < mStart[k + 1] {
+            let y = seq[hi + 1]
+            nextQ = tail[y] + dur[y]
+        }
         var est = 0
         var t = len - 1
         while t >= 0 {
             let x = segOrder[t]
             var q = nextQ
             let c = js[x]
-            if c >= 0 { let e = tail[c] + dur[c]; if e > q { q = e } }
+            if c >= 0 {
+                let e = tail[c] + dur[c]
+                if e > q { q = e }
+            }
             let v = segR[t] + dur[x] + q
             if v > est { est = v }
             nextQ = q + dur[x]
@@ -323,7 +370,10 @@ final class JobShopTabuEngine {
             for p in from..<to { seq[p] = seq[p + 1] }
         } else {
             var p = from
-            while p > to { seq[p] = seq[p - 1]; p -= 1 }
+            while p > to {
+                seq[p] = seq[p - 1]
+                p -= 1
+            }
         }
         seq[to] = u
         let k = mach[u]
@@ -366,7 +416,10 @@ final class JobShopTabuEngine {
             for j in 0..<jobs where next[j] >= 0 {
                 let o = next[j]
                 let c = max(jobReady[j], machFree[mach[o]]) + dur[o]
-                if c < bestC { bestC = c; bestM = mach[o] }
+                if c < bestC {
+                    bestC = c
+                    bestM = mach[o]
+                }
             }
             var chosen = -1
             var chosenScore = -Double.infinity
@@ -384,11 +437,17 @@ final class JobShopTabuEngine {
                 }
                 score *= 1 + noise * (rng.unit() - 0.5)
                 score += rng.unit() * 1e-6
-                if score > chosenScore { chosenScore = score; chosen = j }
+                if score > chosenScore {
+                    chosenScore = score
+                    chosen = j
+                }
             }
             if chosen < 0 {
                 // zero-length corner case: take the op achieving bestC
-                for j in 0..<jobs where next[j] >= 0 && mach[next[j]] == bestM { chosen = j; break }
+                for j in 0..<jobs where next[j] >= 0 && mach[next[j]] == bestM {
+                    chosen = j
+                    break
+                }
             }
             let o = next[chosen]
             let s = max(jobReady[chosen], machFree[bestM])
@@ -445,7 +504,11 @@ public enum JobShopSolver {
     ///   - lowerBound: stop early once this makespan is reached (defaults to the trivial bound).
     /// - Returns: the best schedule found.
     public static func solve(
-        _ instance: JobShopInstance, limits: SearchLimits, seed: UInt64 = 1, threads: Int = 2, lowerBound: Int? = nil
+        _ instance: JobShopInstance,
+        limits: SearchLimits,
+        seed: UInt64 = 1,
+        threads: Int = 2,
+        lowerBound: Int? = nil
     ) -> JobShopSolution {
         let clock = ContinuousClock()
         let started = clock.now
@@ -472,7 +535,11 @@ public enum JobShopSolver {
     }
 
     static func runWorker(
-        _ instance: JobShopInstance, limits: SearchLimits, deadline: ContinuousClock.Instant?, seed: UInt64, bound: Int
+        _ instance: JobShopInstance,
+        limits: SearchLimits,
+        deadline: ContinuousClock.Instant?,
+        seed: UInt64,
+        bound: Int
     ) -> JobShopSolution {
         var durations: [Int] = []
         var machines: [Int] = []
@@ -491,8 +558,13 @@ public enum JobShopSolver {
         }
         let firsts = firstOps.filter { $0 >= 0 }
         let engine = JobShopTabuEngine(
-            durations: durations, machines: machines, jobPred: jobPred, jobSucc: jobSucc,
-            machineCount: instance.machineCount, seed: seed)
+            durations: durations,
+            machines: machines,
+            jobPred: jobPred,
+            jobSucc: jobSucc,
+            machineCount: instance.machineCount,
+            seed: seed
+        )
         let n = durations.count
         var search = TabuSearchDriver(engine: engine, deadline: deadline, iterationLimit: limits.iterationLimit, lowerBound: bound)
         // constructive phase: several randomised priority rules, keep the best
@@ -574,13 +646,16 @@ struct TabuSearchDriver {
                     let tabu = e.isTabu(from: from, to: to, iteration: iteration)
                     if !tabu || est < bestMakespan {
                         if est < bestEst {
-                            bestEst = est; bestIdx = m; ties = 1
+                            bestEst = est
+                            bestIdx = m
+                            ties = 1
                         } else if est == bestEst {
                             ties += 1
                             if e.rng.below(ties) == 0 { bestIdx = m }
                         }
                     } else if est < fallbackEst || (est == fallbackEst && e.rng.below(2) == 0) {
-                        fallbackEst = est; fallbackIdx = m
+                        fallbackEst = est
+                        fallbackIdx = m
                     }
                 }
                 let chosen = bestIdx >= 0 ? bestIdx : fallbackIdx

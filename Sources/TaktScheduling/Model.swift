@@ -282,8 +282,15 @@ public struct SchedulingOperation: Hashable, Sendable, Codable {
 
     /// Creates an operation.
     public init(
-        id: OperationID, order: OrderID, name: String = "", modes: [Mode], predecessors: [Precedence] = [],
-        setupFamily: Int? = nil, release: Int = 0, splittable: Bool = false, fixed: FixedPlacement? = nil
+        id: OperationID,
+        order: OrderID,
+        name: String = "",
+        modes: [Mode],
+        predecessors: [Precedence] = [],
+        setupFamily: Int? = nil,
+        release: Int = 0,
+        splittable: Bool = false,
+        fixed: FixedPlacement? = nil
     ) {
         self.id = id
         self.order = order
@@ -422,8 +429,13 @@ extension JobShopInstance {
                 let preds = k == 0 ? [] : [Precedence(OperationID(id.rawValue - 1))]
                 operations.append(
                     SchedulingOperation(
-                        id: id, order: OrderID(j), name: "J\(j).\(k)",
-                        modes: [Mode(resource: ResourceID(step.machine), duration: step.duration)], predecessors: preds))
+                        id: id,
+                        order: OrderID(j),
+                        name: "J\(j).\(k)",
+                        modes: [Mode(resource: ResourceID(step.machine), duration: step.duration)],
+                        predecessors: preds
+                    )
+                )
             }
         }
         return SchedulingProblem(resources: resources, orders: orders, operations: operations)

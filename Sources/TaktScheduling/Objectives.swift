@@ -110,7 +110,8 @@ public struct ObjectiveValues: Hashable, Sendable, Codable {
             {
                 setup += rule.time(
                     from: problem.operations[list[i - 1].operation.rawValue].setupFamily,
-                    to: problem.operations[list[i].operation.rawValue].setupFamily)
+                    to: problem.operations[list[i].operation.rawValue].setupFamily
+                )
             }
         }
         var shift = 0
@@ -123,7 +124,13 @@ public struct ObjectiveValues: Hashable, Sendable, Codable {
             }
         }
         return ObjectiveValues(
-            makespan: makespan, weightedTardiness: wt, totalTardiness: tt, lateOrders: late, totalSetup: setup,
-            stabilityShift: shift, movedOperations: moved)
+            makespan: makespan,
+            weightedTardiness: wt,
+            totalTardiness: tt,
+            lateOrders: late,
+            totalSetup: setup,
+            stabilityShift: shift,
+            movedOperations: moved
+        )
     }
 }

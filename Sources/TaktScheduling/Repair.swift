@@ -26,7 +26,8 @@ public struct RepairOptions: Hashable, Sendable, Codable {
         objective: ObjectiveSpec = .weighted([
             WeightedObjective(.weightedTardiness, weight: 1), WeightedObjective(.stability, weight: 1),
         ]),
-        limits: SearchLimits = SearchLimits(timeLimit: 0.05, iterationLimit: 200), seed: UInt64 = 1
+        limits: SearchLimits = SearchLimits(timeLimit: 0.05, iterationLimit: 200),
+        seed: UInt64 = 1
     ) {
         self.objective = objective
         self.limits = limits
@@ -59,7 +60,10 @@ public enum Repairer {
     /// - Returns: the changed problem and the repaired schedule.
     /// - Throws: ``SchedulingProblemError`` when the change refers to something unknown or makes the problem invalid.
     public static func repair(
-        _ problem: SchedulingProblem, current: Schedule, change: ScheduleChange, options: RepairOptions = RepairOptions()
+        _ problem: SchedulingProblem,
+        current: Schedule,
+        change: ScheduleChange,
+        options: RepairOptions = RepairOptions()
     ) throws(SchedulingProblemError) -> RepairOutcome {
         guard current.operations.count == problem.operations.count else {
             throw .invalidValue("the current schedule has \(current.operations.count) operations, the problem \(problem.operations.count)")
@@ -101,7 +105,8 @@ public enum Repairer {
                 operations: current.operations.compactMap { s in
                     let k = newIndex[s.operation.rawValue]
                     return k < 0 ? nil : ScheduledOperation(operation: OperationID(k), resource: s.resource, start: s.start, end: s.end)
-                })
+                }
+            )
         }
         p.previous = previous
         try p.validate()
@@ -110,9 +115,14 @@ public enum Repairer {
         let state = reinsert(model: model, previous: previous, existing: existing)
         let floor: [Int?] = (0..<model.opCount).map { $0 < existing ? previous.operations[$0].start : nil }
         var search = GeneralSearch(
-            model: model, spec: options.objective, floor: floor, seed: options.seed,
+            model: model,
+            spec: options.objective,
+            floor: floor,
+            seed: options.seed,
             deadline: options.limits.timeLimit.map { ContinuousClock().now.advanced(by: .seconds($0)) },
-            iterationLimit: options.limits.iterationLimit, candidateLimit: 12)
+            iterationLimit: options.limits.iterationLimit,
+            candidateLimit: 12
+        )
         guard model.decode(state, floor: floor) != nil else {
             throw .invalidValue("the change makes the current sequences cyclic")
         }
@@ -159,7 +169,10 @@ public enum Repairer {
                 }
                 mode[o] = m
                 let w = model.calendars[p.resource.rawValue].place(
-                    earliest: p.start, duration: model.modes[o][m].duration, splittable: model.splittable[o])
+                    earliest: p.start,
+                    duration: model.modes[o][m].duration,
+                    splittable: model.splittable[o]
+                )
                 if w.start == p.start && w.end == p.end {
                     start[o] = p.start
                     end[o] = p.end

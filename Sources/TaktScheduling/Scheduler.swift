@@ -15,8 +15,11 @@ public struct SchedulingOptions: Hashable, Sendable, Codable {
 
     /// Creates options.
     public init(
-        objective: ObjectiveSpec = .lexicographic([.weightedTardiness, .makespan]), limits: SearchLimits = SearchLimits(timeLimit: 1),
-        seed: UInt64 = 1, threads: Int = 2, rules: [DispatchRule] = DispatchRule.allCases
+        objective: ObjectiveSpec = .lexicographic([.weightedTardiness, .makespan]),
+        limits: SearchLimits = SearchLimits(timeLimit: 1),
+        seed: UInt64 = 1,
+        threads: Int = 2,
+        rules: [DispatchRule] = DispatchRule.allCases
     ) {
         self.objective = objective
         self.limits = limits
@@ -99,7 +102,10 @@ public enum Scheduler {
     ///   - options: objective, limits, seed and threads.
     /// - Returns: the best schedule found, checked by ``ScheduleChecker``.
     /// - Throws: ``SchedulingProblemError`` when the problem is malformed.
-    public static func solve(_ problem: SchedulingProblem, options: SchedulingOptions = SchedulingOptions()) throws(SchedulingProblemError)
+    public static func solve(
+        _ problem: SchedulingProblem,
+        options: SchedulingOptions = SchedulingOptions()
+    ) throws(SchedulingProblemError)
         -> SchedulingResult
     {
         try problem.validate()
@@ -111,7 +117,8 @@ public enum Scheduler {
                 operations: problem.operations.map { op in
                     let s = sol.starts[op.id.rawValue]
                     return ScheduledOperation(operation: op.id, resource: op.modes[0].resource, start: s, end: s + op.modes[0].duration)
-                })
+                }
+            )
             return result(problem, schedule, iterations: sol.iterations, rule: nil)
         }
         let model = CompiledProblem(problem)
@@ -131,8 +138,12 @@ public enum Scheduler {
         let slots = ResultSlots<(SolutionState, Int)>(count: workers)
         let work: @Sendable (Int) -> Void = { w in
             var search = GeneralSearch(
-                model: model, spec: options.objective, seed: SplitMix64.derive(options.seed, w), deadline: deadline,
-                iterationLimit: options.limits.iterationLimit)
+                model: model,
+                spec: options.objective,
+                seed: SplitMix64.derive(options.seed, w),
+                deadline: deadline,
+                iterationLimit: options.limits.iterationLimit
+            )
             let best = search.run(from: start)
             slots.set(w, (best, search.iterations))
         }
@@ -155,9 +166,13 @@ public enum Scheduler {
 
     static func result(_ problem: SchedulingProblem, _ schedule: Schedule, iterations: Int, rule: DispatchRule?) -> SchedulingResult {
         SchedulingResult(
-            schedule: schedule, objectives: ObjectiveValues.of(schedule, in: problem),
-            lateness: explainLateness(schedule, in: problem), violations: ScheduleChecker.violations(of: schedule, in: problem),
-            iterations: iterations, startRule: rule)
+            schedule: schedule,
+            objectives: ObjectiveValues.of(schedule, in: problem),
+            lateness: explainLateness(schedule, in: problem),
+            violations: ScheduleChecker.violations(of: schedule, in: problem),
+            iterations: iterations,
+            startRule: rule
+        )
     }
 
     /// The problem as a classic job shop, when it is one and only the makespan matters.
@@ -255,8 +270,15 @@ public enum Scheduler {
             }
             out.append(
                 LatenessExplanation(
-                    order: order.id, completion: completion, due: due, lateness: completion - due, resources: resources,
-                    predecessors: predecessors, chain: chain))
+                    order: order.id,
+                    completion: completion,
+                    due: due,
+                    lateness: completion - due,
+                    resources: resources,
+                    predecessors: predecessors,
+                    chain: chain
+                )
+            )
         }
         return out
     }

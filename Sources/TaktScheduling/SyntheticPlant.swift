@@ -22,7 +22,14 @@ public enum SyntheticPlant {
             }
             // two shifts a day (16 working hours, then an 8-hour break), for 30 days
             let windows = (0..<30).map { d in TimeWindow(start: d * day, end: d * day + 16 * 60) }
-            res.append(Resource(id: ResourceID(r), name: "WC\(r / groupSize)-\(r % groupSize)", calendar: ResourceCalendar(workingWindows: windows), setup: .matrix(matrix)))
+            res.append(
+                Resource(
+                    id: ResourceID(r),
+                    name: "WC\(r / groupSize)-\(r % groupSize)",
+                    calendar: ResourceCalendar(workingWindows: windows),
+                    setup: .matrix(matrix)
+                )
+            )
         }
         var orders: [Order] = []
         var ops: [SchedulingOperation] = []
@@ -52,8 +59,15 @@ public enum SyntheticPlant {
                 }
                 ops.append(
                     SchedulingOperation(
-                        id: OperationID(ops.count), order: OrderID(j), name: "J\(j).\(k)", modes: modes, predecessors: preds,
-                        setupFamily: rng.below(families), splittable: rng.below(3) == 0))
+                        id: OperationID(ops.count),
+                        order: OrderID(j),
+                        name: "J\(j).\(k)",
+                        modes: modes,
+                        predecessors: preds,
+                        setupFamily: rng.below(families),
+                        splittable: rng.below(3) == 0
+                    )
+                )
             }
             let due = release + work * (3 + rng.below(4))
             orders.append(Order(id: OrderID(j), name: "SO-\(1000 + j)", release: release, due: due, weight: Double(1 + rng.below(3))))

@@ -1,6 +1,6 @@
 import Foundation
-import TaktCore
-import TaktEngine
+public import TaktCore
+public import TaktEngine
 import TaktOrchestration
 
 /// An outcome asked for in words ("expedite SO-000012 to 2026-12-01") or in its structured form.
@@ -52,8 +52,15 @@ extension PlantService {
         exception.raisedBy = user.id
         if exception.request == nil { exception.request = outcome }
         if exception.requestText == nil { exception.requestText = words }
-        return try await submit(CommandEnvelope(command: .raiseException(exception), actor: actor, idempotencyKey: key,
-                                                correlationID: caller.correlationID, requestDigest: caller.requestDigest))
+        return try await submit(
+            CommandEnvelope(
+                command: .raiseException(exception),
+                actor: actor,
+                idempotencyKey: key,
+                correlationID: caller.correlationID,
+                requestDigest: caller.requestDigest
+            )
+        )
     }
 }
 

@@ -1,7 +1,7 @@
-import Foundation
-import TaktCore
-import TaktEngine
-import TaktStore
+public import Foundation
+public import TaktCore
+public import TaktEngine
+public import TaktStore
 
 /// The one seam between front ends and the engine: every use case a front end may call (the API, the web app, the CLI,
 /// and next the MCP server and the integrations). Front ends parse a request and format an answer; the rules — who may
@@ -60,7 +60,13 @@ public struct PlantService: Sendable {
         await engine.authenticate(user: user, password: password, client: client)
     }
 
-    public func setPassword(of user: User.ID, to password: String, current: String?, by actor: Actor, client: String) async throws
+    public func setPassword(
+        of user: User.ID,
+        to password: String,
+        current: String?,
+        by actor: Actor,
+        client: String
+    ) async throws
         -> CommandOutcome
     {
         try await engine.setPassword(of: user, to: password, current: current, by: actor, client: client)

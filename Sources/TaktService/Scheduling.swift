@@ -1,7 +1,7 @@
 import Foundation
-import TaktCore
-import TaktEngine
-import TaktPlanning
+public import TaktCore
+public import TaktEngine
+public import TaktPlanning
 import TaktScheduling
 
 /// How long and how hard a schedule run may search.
@@ -22,15 +22,22 @@ public struct ScheduleRunRequest: Codable, Sendable, Hashable {
     func options() throws(DomainError) -> SchedulingOptions {
         let limit = timeLimitSeconds ?? (iterations == nil ? 2 : 60)
         var v = Validator()
-        v.check(limit > 0 && limit <= 60, "timeLimitSeconds", "range",
-                "timeLimitSeconds must be greater than 0 and at most 60 (got \(limit))")
+        v.check(
+            limit > 0 && limit <= 60,
+            "timeLimitSeconds",
+            "range",
+            "timeLimitSeconds must be greater than 0 and at most 60 (got \(limit))"
+        )
         if let n = iterations {
             v.check((1...100_000).contains(n), "iterations", "range", "iterations must be from 1 to 100000 (got \(n))")
         }
         try v.throwIfAny()
         // An iteration limit makes the run reproducible: one thread, so the same iterations are searched everywhere.
-        return SchedulingOptions(limits: SearchLimits(timeLimit: limit, iterationLimit: iterations), seed: seed ?? 1,
-                                 threads: iterations == nil ? 2 : 1)
+        return SchedulingOptions(
+            limits: SearchLimits(timeLimit: limit, iterationLimit: iterations),
+            seed: seed ?? 1,
+            threads: iterations == nil ? 2 : 1
+        )
     }
 }
 
@@ -77,9 +84,15 @@ extension PlantService {
             let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
             return planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))
         }
-        return try await submit(CommandEnvelope(
-            command: .publishSchedule(published), actor: .user(caller.user.id), idempotencyKey: caller.idempotencyKey,
-            correlationID: caller.correlationID, requestDigest: caller.requestDigest))
+        return try await submit(
+            CommandEnvelope(
+                command: .publishSchedule(published),
+                actor: .user(caller.user.id),
+                idempotencyKey: caller.idempotencyKey,
+                correlationID: caller.correlationID,
+                requestDigest: caller.requestDigest
+            )
+        )
     }
 
     /// The earliest date a new order could be finished without moving the orders already scheduled. The order is
@@ -90,12 +103,17 @@ extension PlantService {
         let at = TaktJSON.wholeSeconds(now())
         let order = try state.formProductionOrder(
             NewProductionOrder(item: query.item, quantity: query.quantity, routing: query.routing, dueDate: at, priority: query.priority),
-            now: at)
+            now: at
+        )
         return try await offPool { () throws -> PromiseAnswer in
             do throws(PlanningError) {
                 return try PlanningProblem.capableToPromise(
-                    order, in: state, keeping: state.publishedSchedule, origin: at,
-                    options: SchedulingOptions(limits: SearchLimits(timeLimit: 0.5, iterationLimit: 500), seed: 1, threads: 1))
+                    order,
+                    in: state,
+                    keeping: state.publishedSchedule,
+                    origin: at,
+                    options: SchedulingOptions(limits: SearchLimits(timeLimit: 0.5, iterationLimit: 500), seed: 1, threads: 1)
+                )
             } catch {
                 throw DomainError.conflict("(plant)", "not-schedulable", error.message)
             }

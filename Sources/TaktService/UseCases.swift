@@ -1,5 +1,5 @@
-import TaktCore
-import TaktEngine
+public import TaktCore
+public import TaktEngine
 
 /// The use cases a front end may call that are not a single command, with the roles that may call them. A command's
 /// roles are the command registry's; these are the only other role lists, and every front end (API, web app, CLI, MCP)

@@ -1,5 +1,5 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 
 /// The log's hash chain (21 CFR Part 11 §11.10(e)): every event carries the SHA-256 of its own content and of its
 /// predecessor's hash, so editing, deleting or reordering a stored event breaks the chain from that point on; signed
@@ -14,9 +14,15 @@ public enum AuditChain {
         var h = SHA256()
         h.update(data: Data("takt-event-v1".utf8))
         func int(_ v: Int64) { withUnsafeBytes(of: v.bigEndian) { h.update(bufferPointer: $0) } }
-        func bytes(_ d: Data) { int(Int64(d.count)); h.update(data: d) }
+        func bytes(_ d: Data) {
+            int(Int64(d.count))
+            h.update(data: d)
+        }
         func text(_ s: String?) {
-            guard let s else { int(-1); return }
+            guard let s else {
+                int(-1)
+                return
+            }
             bytes(Data(s.utf8))
         }
         int(sequence ?? event.sequence)
@@ -120,20 +126,29 @@ public struct AuditVerifier: Sendable {
         for (event, stored) in page {
             guard report.firstBreak == nil else { return }
             if event.sequence != expected {
-                let what = event.sequence > expected
+                let what =
+                    event.sequence > expected
                     ? (expected == event.sequence - 1 ? "event \(expected) is missing" : "events \(expected)–\(event.sequence - 1) are missing")
                     : "event \(event.sequence) appears again after \(expected - 1)"
                 fail(expected, .deleted, "\(what): the log was cut here (the next stored event is \(event.sequence))")
                 return
             }
             guard let stored else {
-                fail(event.sequence, .unhashed, "event \(event.sequence) (\(event.type)) has no hash: it was written outside Takt or its hash removed")
+                fail(
+                    event.sequence,
+                    .unhashed,
+                    "event \(event.sequence) (\(event.type)) has no hash: it was written outside Takt or its hash removed"
+                )
                 return
             }
             let computed = AuditChain.hash(event, previous: previous)
             if computed != stored {
                 if let origin = movedFrom(event, stored: stored, lookahead: lookahead) {
-                    fail(event.sequence, .reordered, "event \(event.sequence) (\(event.type)) holds the event recorded at \(origin): events were reordered")
+                    fail(
+                        event.sequence,
+                        .reordered,
+                        "event \(event.sequence) (\(event.type)) holds the event recorded at \(origin): events were reordered"
+                    )
                 } else {
                     fail(event.sequence, .edited, "event \(event.sequence) (\(event.type)) does not match its recorded hash: it was edited")
                 }
@@ -158,13 +173,19 @@ public struct AuditVerifier: Sendable {
                 return
             }
             guard let hash = atCheckpoints[checkpoint.sequence] else {
-                fail(checkpoint.sequence, .checkpointMismatch,
-                     "the checkpoint signed at event \(checkpoint.sequence) names an event the log no longer holds (the log ends at \(report.lastSequence)): events were removed")
+                fail(
+                    checkpoint.sequence,
+                    .checkpointMismatch,
+                    "the checkpoint signed at event \(checkpoint.sequence) names an event the log no longer holds (the log ends at \(report.lastSequence)): events were removed"
+                )
                 return
             }
             if hash != checkpoint.hash {
-                fail(checkpoint.sequence, .checkpointMismatch,
-                     "the log's hash at event \(checkpoint.sequence) differs from the one signed in its checkpoint: events up to \(checkpoint.sequence) were rewritten after signing")
+                fail(
+                    checkpoint.sequence,
+                    .checkpointMismatch,
+                    "the log's hash at event \(checkpoint.sequence) differs from the one signed in its checkpoint: events up to \(checkpoint.sequence) were rewritten after signing"
+                )
                 return
             }
             report.checkpointsChecked += 1

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// An event about to be appended: its type name and JSON payload.
 public struct NewEvent: Sendable, Hashable {
@@ -24,7 +24,12 @@ public struct RecordedEvent: Sendable, Hashable {
     public var correlationID: String
     public var idempotencyKey: String?
     public init(
-        sequence: Int64, recordedAt: Date, actor: String, type: String, payload: Data, correlationID: String,
+        sequence: Int64,
+        recordedAt: Date,
+        actor: String,
+        type: String,
+        payload: Data,
+        correlationID: String,
         idempotencyKey: String?
     ) {
         self.sequence = sequence
@@ -47,7 +52,11 @@ public struct CommandRecord: Sendable, Hashable {
     public var recordedAt: Date
     public var events: [NewEvent]
     public init(
-        actor: String, idempotencyKey: String?, requestDigest: String, correlationID: String, recordedAt: Date,
+        actor: String,
+        idempotencyKey: String?,
+        requestDigest: String,
+        correlationID: String,
+        recordedAt: Date,
         events: [NewEvent]
     ) {
         self.actor = actor

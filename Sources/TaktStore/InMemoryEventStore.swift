@@ -32,12 +32,23 @@ public actor InMemoryEventStore: EventStore {
             let recorded = c.events.map { e -> RecordedEvent in
                 next += 1
                 return RecordedEvent(
-                    sequence: next, recordedAt: c.recordedAt, actor: c.actor, type: e.type, payload: e.payload,
-                    correlationID: c.correlationID, idempotencyKey: c.idempotencyKey)
+                    sequence: next,
+                    recordedAt: c.recordedAt,
+                    actor: c.actor,
+                    type: e.type,
+                    payload: e.payload,
+                    correlationID: c.correlationID,
+                    idempotencyKey: c.idempotencyKey
+                )
             }
             if let key = c.idempotencyKey {
                 newKeys[c.actor + "\u{1F}" + key] = IdempotencyRecord(
-                    actor: c.actor, key: key, requestDigest: c.requestDigest, firstSequence: first, lastSequence: next)
+                    actor: c.actor,
+                    key: key,
+                    requestDigest: c.requestDigest,
+                    firstSequence: first,
+                    lastSequence: next
+                )
             }
             newEvents += recorded
             result.append(recorded)

@@ -1,7 +1,7 @@
-import Crypto
-import Foundation
+public import Crypto
+public import Foundation
 import GRDB
-import TaktStore
+public import TaktStore
 
 /// The default event store: one SQLite file in WAL mode, through GRDB.
 ///
@@ -73,7 +73,8 @@ public final class SQLiteEventStore: EventStore {
                         schema_version INTEGER NOT NULL,
                         state BLOB NOT NULL
                     );
-                    """)
+                    """
+            )
         }
         m.registerMigration("v2-cursors") { db in
             try db.execute(
@@ -82,7 +83,8 @@ public final class SQLiteEventStore: EventStore {
                         name TEXT PRIMARY KEY NOT NULL CHECK (name <> ''),
                         position INTEGER NOT NULL CHECK (position >= 0)
                     ) WITHOUT ROWID;
-                    """)
+                    """
+            )
         }
         m.registerMigration("v3-hash-chain") { db in
             // Every event gets the hash of its content and of its predecessor's hash; an existing log is chained once, here.
@@ -96,7 +98,8 @@ public final class SQLiteEventStore: EventStore {
                         public_key BLOB NOT NULL,
                         signature BLOB NOT NULL
                     );
-                    """)
+                    """
+            )
             var previous = AuditChain.genesis
             var after: Int64 = 0
             let update = try db.makeStatement(sql: "UPDATE events SET hash = ? WHERE sequence = ?")
@@ -120,14 +123,24 @@ public final class SQLiteEventStore: EventStore {
                 SELECT sequence, recorded_at, actor, type, payload, correlation_id, idempotency_key, hash
                 FROM events WHERE sequence > ? ORDER BY sequence LIMIT ?
                 """,
-            arguments: [after, max(0, limit)])
+            arguments: [after, max(0, limit)]
+        )
         var out: [(RecordedEvent, Data?)] = []
         while let row = try rows.next() {
-            out.append((
-                RecordedEvent(
-                    sequence: row[0], recordedAt: Date(timeIntervalSince1970: Double(row[1] as Int64)), actor: row[2],
-                    type: row[3], payload: row[4], correlationID: row[5], idempotencyKey: row[6]),
-                row[7]))
+            out.append(
+                (
+                    RecordedEvent(
+                        sequence: row[0],
+                        recordedAt: Date(timeIntervalSince1970: Double(row[1] as Int64)),
+                        actor: row[2],
+                        type: row[3],
+                        payload: row[4],
+                        correlationID: row[5],
+                        idempotencyKey: row[6]
+                    ),
+                    row[7]
+                )
+            )
         }
         return out
     }
@@ -152,14 +165,18 @@ public final class SQLiteEventStore: EventStore {
                     sql: """
                         INSERT INTO events (sequence, recorded_at, actor, type, payload, correlation_id, idempotency_key, hash)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                        """)
-                var previous = last == 0 ? AuditChain.genesis
+                        """
+                )
+                var previous =
+                    last == 0
+                    ? AuditChain.genesis
                     : try Data.fetchOne(db, sql: "SELECT hash FROM events WHERE sequence = ?", arguments: [last]) ?? AuditChain.genesis
                 let insertKey = try db.cachedStatement(
                     sql: """
                         INSERT INTO idempotency_keys (actor, idempotency_key, request_digest, first_sequence, last_sequence)
                         VALUES (?, ?, ?, ?, ?)
-                        """)
+                        """
+                )
                 var next = last
                 var result: [[RecordedEvent]] = []
                 result.reserveCapacity(commands.count)
@@ -171,8 +188,14 @@ public final class SQLiteEventStore: EventStore {
                     for e in c.events {
                         next += 1
                         let event = RecordedEvent(
-                            sequence: next, recordedAt: Date(timeIntervalSince1970: Double(seconds)), actor: c.actor,
-                            type: e.type, payload: e.payload, correlationID: c.correlationID, idempotencyKey: c.idempotencyKey)
+                            sequence: next,
+                            recordedAt: Date(timeIntervalSince1970: Double(seconds)),
+                            actor: c.actor,
+                            type: e.type,
+                            payload: e.payload,
+                            correlationID: c.correlationID,
+                            idempotencyKey: c.idempotencyKey
+                        )
                         previous = AuditChain.hash(event, previous: previous)
                         try insertEvent.execute(arguments: [next, seconds, c.actor, e.type, e.payload, c.correlationID, c.idempotencyKey, previous])
                         recorded.append(event)
@@ -225,11 +248,17 @@ public final class SQLiteEventStore: EventStore {
                     sql: """
                         SELECT request_digest, first_sequence, last_sequence FROM idempotency_keys
                         WHERE actor = ? AND idempotency_key = ?
-                        """)
+                        """
+                )
                 for key in keys {
                     if let row = try Row.fetchOne(statement, arguments: [actor, key]) {
                         out[key] = IdempotencyRecord(
-                            actor: actor, key: key, requestDigest: row[0], firstSequence: row[1], lastSequence: row[2])
+                            actor: actor,
+                            key: key,
+                            requestDigest: row[0],
+                            firstSequence: row[1],
+                            lastSequence: row[2]
+                        )
                     }
                 }
                 return out
@@ -256,7 +285,8 @@ public final class SQLiteEventStore: EventStore {
             try await pool.write { db in
                 try db.execute(
                     sql: "INSERT OR REPLACE INTO snapshots (id, sequence, schema_version, state) VALUES (1, ?, ?, ?)",
-                    arguments: [snapshot.sequence, snapshot.schemaVersion, snapshot.state])
+                    arguments: [snapshot.sequence, snapshot.schemaVersion, snapshot.state]
+                )
             }
         } catch {
             throw StoreError(.storage, "saving the snapshot failed: \(error)")
@@ -276,7 +306,8 @@ public final class SQLiteEventStore: EventStore {
             try await pool.write { db in
                 try db.execute(
                     sql: "INSERT INTO cursors (name, position) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET position = excluded.position",
-                    arguments: [name, position])
+                    arguments: [name, position]
+                )
             }
         } catch {
             throw StoreError(.storage, "saving cursor '\(name)' failed: \(error)")
@@ -288,7 +319,8 @@ public final class SQLiteEventStore: EventStore {
     static func insert(_ c: AuditCheckpoint, _ db: Database) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO audit_checkpoints (sequence, hash, signed_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
-            arguments: [c.sequence, c.hash, Int64(c.signedAt.timeIntervalSince1970), c.publicKey, c.signature])
+            arguments: [c.sequence, c.hash, Int64(c.signedAt.timeIntervalSince1970), c.publicKey, c.signature]
+        )
     }
 
     /// Signs the log's head now (at shutdown, or on demand), unless it is already signed. Returns the checkpoint written.
@@ -298,7 +330,8 @@ public final class SQLiteEventStore: EventStore {
         do {
             return try await pool.write { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1"),
-                      let hash = row[1] as Data? else { return nil }
+                    let hash = row[1] as Data?
+                else { return nil }
                 let sequence: Int64 = row[0]
                 if try Int64.fetchOne(db, sql: "SELECT MAX(sequence) FROM audit_checkpoints") == sequence { return nil }
                 let c = try AuditCheckpoint.sign(sequence: sequence, hash: hash, signedAt: now, key: key)
@@ -315,8 +348,13 @@ public final class SQLiteEventStore: EventStore {
         do {
             return try await pool.read { db in
                 try Row.fetchAll(db, sql: "SELECT sequence, hash, signed_at, public_key, signature FROM audit_checkpoints ORDER BY sequence").map {
-                    AuditCheckpoint(sequence: $0[0], hash: $0[1], signedAt: Date(timeIntervalSince1970: Double($0[2] as Int64)),
-                                    publicKey: $0[3], signature: $0[4])
+                    AuditCheckpoint(
+                        sequence: $0[0],
+                        hash: $0[1],
+                        signedAt: Date(timeIntervalSince1970: Double($0[2] as Int64)),
+                        publicKey: $0[3],
+                        signature: $0[4]
+                    )
                 }
             }
         } catch {
@@ -326,8 +364,10 @@ public final class SQLiteEventStore: EventStore {
 
     /// Checks the whole log: every link of the hash chain, gapless sequences, and every checkpoint against `trustedKey`
     /// (by default the public half of this store's audit key). Reads page by page.
-    public func verify(trustedKey: Curve25519.Signing.PublicKey? = nil,
-                       progress: (@Sendable (Int64) -> Void)? = nil) async throws(StoreError) -> AuditReport {
+    public func verify(
+        trustedKey: Curve25519.Signing.PublicKey? = nil,
+        progress: (@Sendable (Int64) -> Void)? = nil
+    ) async throws(StoreError) -> AuditReport {
         let checkpoints = try await checkpoints()
         var verifier = AuditVerifier(checkpointSequences: Set(checkpoints.map(\.sequence)))
         var after: Int64 = 0

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import Synchronization
 
 /// The plant's clock in a test: it reads a fixed instant and moves only when the test says so, never with the wall clock,

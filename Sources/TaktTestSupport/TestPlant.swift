@@ -1,8 +1,8 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import TaktApp
 import TaktCore
-import TaktEngine
+public import TaktEngine
 import TaktStore
 import TaktStoreSQLite
 
@@ -29,9 +29,15 @@ public enum TestPlant {
     /// An engine on `storage` with the admin user and token; with `demo`, the demo plant generated for ``demoDay`` (only on
     /// an empty log, as `takt serve --demo` does).
     /// - Parameter clock: the plant's clock (a ``TestClock``'s `read`); never the wall clock.
-    public static func engine(storage: Storage = .inMemory, demo: Bool = true, seed: UInt64 = 42, scale: Int = 1,
-                              clock: @escaping @Sendable () -> Date, adminToken: String = adminToken,
-                              logger: Logger = quietLogger) async throws -> Engine {
+    public static func engine(
+        storage: Storage = .inMemory,
+        demo: Bool = true,
+        seed: UInt64 = 42,
+        scale: Int = 1,
+        clock: @escaping @Sendable () -> Date,
+        adminToken: String = adminToken,
+        logger: Logger = quietLogger
+    ) async throws -> Engine {
         let engine: Engine
         let path: String
         switch storage {
@@ -45,7 +51,9 @@ public enum TestPlant {
         _ = try await TaktApplication.prepare(
             engine: engine,
             configuration: ServerConfiguration(databasePath: path, demo: demo, seed: seed, scale: scale, bootstrapToken: adminToken),
-            now: demoDay, logger: logger)
+            now: demoDay,
+            logger: logger
+        )
         return engine
     }
 

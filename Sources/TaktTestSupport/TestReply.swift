@@ -1,5 +1,5 @@
-import Foundation
-import NIOHTTP1
+public import Foundation
+public import NIOHTTP1
 import TaktCore
 
 /// A server's answer as a test reads it: the status, the headers and the body, whichever transport carried it.

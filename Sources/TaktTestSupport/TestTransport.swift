@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
+public import Hummingbird
 import HummingbirdTesting
 import NIOCore
-import NIOHTTP1
+public import NIOHTTP1
 
 /// How a test's requests reach the application.
 public enum TestTransport: Sendable {
@@ -36,7 +36,7 @@ public struct TestConnection: Sendable {
     public static func run<App: ApplicationProtocol, T: Sendable>(
         _ transport: TestTransport,
         app makeApp: (_ onServerRunning: @escaping @Sendable (Int) async -> Void) -> App,
-        _ body: @Sendable (TestConnection) async throws -> T
+        body: @Sendable (TestConnection) async throws -> T
     ) async throws -> T {
         switch transport {
         case .router: try await inProcess(makeApp { _ in }, body)
@@ -45,7 +45,8 @@ public struct TestConnection: Sendable {
     }
 
     private static func inProcess<App: ApplicationProtocol, T: Sendable>(
-        _ app: App, _ body: @Sendable (TestConnection) async throws -> T
+        _ app: App,
+        body: @Sendable (TestConnection) async throws -> T
     ) async throws -> T {
         try await app.test(.router) { client in
             let connection = TestConnection(transport: .router, baseURL: "http://localhost", port: nil) { method, path, headers, data in
@@ -55,8 +56,11 @@ public struct TestConnection: Sendable {
                     fields.append(HTTPField(name: field, value: value))
                 }
                 let response = try await client.executeRequest(
-                    uri: path, method: HTTPRequest.Method(rawValue: method.rawValue) ?? .get, headers: fields,
-                    body: data.map { ByteBuffer(bytes: $0) })
+                    uri: path,
+                    method: HTTPRequest.Method(rawValue: method.rawValue) ?? .get,
+                    headers: fields,
+                    body: data.map { ByteBuffer(bytes: $0) }
+                )
                 var reply = HTTPHeaders()
                 for field in response.headers { reply.add(name: field.name.rawName, value: field.value) }
                 return TestReply(status: response.status.code, headers: reply, body: Data(response.body.readableBytesView))
@@ -70,7 +74,7 @@ public struct TestConnection: Sendable {
 
     private static func live<App: ApplicationProtocol, T: Sendable>(
         _ makeApp: (_ onServerRunning: @escaping @Sendable (Int) async -> Void) -> App,
-        _ body: @Sendable (TestConnection) async throws -> T
+        body: @Sendable (TestConnection) async throws -> T
     ) async throws -> T {
         // The bound port arrives through a stream; if the server stops before binding, the stream ends with nothing.
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)

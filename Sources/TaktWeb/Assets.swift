@@ -1,188 +1,188 @@
 /// The stylesheet and the script, served from the binary (no CDN, no build step).
 enum Assets {
     static let css = #"""
-:root {
-  --bg: #f4f5f7; --panel: #fff; --ink: #1c2430; --muted: #5b6675; --line: #d9dde3; --accent: #1f5fbf;
-  --ok: #1d7a46; --warn: #b26a00; --bad: #b42318; --late: #d92d20; --risk: #f79009;
-  --radius: 6px; font-size: 16px;
-}
-* { box-sizing: border-box; }
-body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; background: var(--bg); color: var(--ink); line-height: 1.4; }
-a { color: var(--accent); }
-a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid #7aa7ff; outline-offset: 2px; }
-header.top { display: flex; align-items: center; gap: 1rem; background: #16202e; color: #fff; padding: .5rem 1rem; flex-wrap: wrap; }
-header.top .brand { color: #fff; font-weight: 700; font-size: 1.25rem; text-decoration: none; letter-spacing: .04em; }
-header.top nav { display: flex; gap: .25rem; flex-wrap: wrap; flex: 1; }
-header.top nav a { color: #c9d3e1; text-decoration: none; padding: .45rem .7rem; border-radius: var(--radius); }
-header.top nav a:hover { background: #223149; color: #fff; }
-header.top nav a[aria-current=page] { background: #2d4266; color: #fff; }
-header.top .who { display: flex; align-items: center; gap: .6rem; font-size: .9rem; }
-header.top .who small { color: #9fb0c6; }
-header.top button.link { color: #c9d3e1; }
-.live { color: #6b7a90; font-size: .8rem; }
-.live.on { color: #3ccf7a; }
-main { padding: 1rem 1.25rem 3rem; max-width: 1500px; margin: 0 auto; }
-h1 { font-size: 1.5rem; margin: .25rem 0 1rem; }
-h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
-h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
-.panel { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; margin-bottom: 1rem; }
-.grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
-.figures { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); margin-bottom: 1rem; }
-.figure { display: flex; flex-direction: column; background: var(--panel); border: 1px solid var(--line); border-left: 5px solid var(--accent); border-radius: var(--radius); padding: .6rem .8rem; text-decoration: none; color: var(--ink); }
-.figure:hover { border-color: var(--accent); }
-.figure .value { font-size: 1.9rem; font-weight: 700; }
-.figure .label { color: var(--muted); font-size: .9rem; }
-.figure .note { color: var(--muted); font-size: .8rem; }
-.figure.ok { border-left-color: var(--ok); } .figure.warn { border-left-color: var(--warn); } .figure.bad { border-left-color: var(--bad); }
-.scroll { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; background: var(--panel); font-size: .92rem; }
-th, td { text-align: left; padding: .4rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; }
-th { background: #eef1f5; font-weight: 600; color: #334; position: sticky; top: 0; }
-tr:hover td { background: #f8fafc; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-.badge { display: inline-block; padding: .05rem .45rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: #e4e7ec; color: #344054; white-space: nowrap; }
-.badge.ok { background: #d1fadf; color: #05603a; } .badge.warn { background: #fef0c7; color: #93370d; }
-.badge.bad { background: #fee4e2; color: #912018; } .badge.info { background: #d1e9ff; color: #194185; }
-.flash { border-radius: var(--radius); padding: .7rem 1rem; margin-bottom: 1rem; border: 1px solid; }
-.flash p, .flash ul { margin: .3rem 0 0; }
-.flash.success { background: #ecfdf3; border-color: #6ce9a6; }
-.flash.error { background: #fef3f2; border-color: #fda29b; }
-.flash.interlock { background: #fffaeb; border-color: #fec84b; font-size: 1.1rem; }
-.empty { color: var(--muted); font-style: italic; }
-form.inline { display: inline-flex; gap: .4rem; align-items: center; flex-wrap: wrap; margin: 0; }
-label { font-weight: 600; display: block; margin: .4rem 0 .2rem; }
-form.inline label { display: inline; margin: 0; }
-input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #b8c0cc; border-radius: var(--radius); background: #fff; }
-textarea { width: 100%; min-height: 3.2rem; }
-button, .button { font: inherit; padding: .45rem .9rem; border-radius: var(--radius); border: 1px solid #98a2b3; background: #fff; cursor: pointer; text-decoration: none; color: var(--ink); display: inline-block; }
-button:hover, .button:hover { background: #f2f4f7; }
-button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
-button.primary:hover { background: #174a96; }
-button.danger { border-color: var(--bad); color: var(--bad); }
-button.link { border: none; background: none; padding: 0; text-decoration: underline; color: var(--accent); }
-button:disabled { opacity: .45; cursor: not-allowed; }
-.toolbar { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin-bottom: .75rem; }
-.toolbar .spacer { flex: 1; }
-.seg a { padding: .35rem .7rem; border: 1px solid #98a2b3; text-decoration: none; color: var(--ink); background: #fff; }
-.seg a:first-child { border-radius: var(--radius) 0 0 var(--radius); } .seg a:last-child { border-radius: 0 var(--radius) var(--radius) 0; }
-.seg a[aria-current=true] { background: var(--accent); color: #fff; border-color: var(--accent); }
-.muted { color: var(--muted); }
-.chain { list-style: none; padding: 0; margin: 0; }
-.chain li { padding: .35rem .6rem; border-left: 3px solid var(--line); margin-left: .4rem; }
-.chain li.event { border-left-color: var(--bad); font-weight: 600; }
-.chain li.effect { border-left-color: var(--warn); }
-.action { border: 1px solid var(--line); border-radius: var(--radius); padding: .7rem .9rem; margin-bottom: .75rem; background: #fff; }
-.action.best { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent) inset; }
-.action h3 { margin-top: 0; }
-.kpis { display: flex; gap: 1.5rem; flex-wrap: wrap; font-size: .9rem; color: var(--muted); margin: .3rem 0; }
-.kpis b { color: var(--ink); }
-svg.gantt { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); width: 100%; height: auto; }
-svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
-.legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); flex-wrap: wrap; margin: .4rem 0 1rem; }
-.legend span::before { content: ""; display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: -2px; border-radius: 2px; background: #ccc; }
-.legend .l-order::before { background: linear-gradient(90deg, hsl(210 55% 62%) 50%, hsl(30 55% 62%) 50%); }
-.legend .l-setup::before { background: repeating-linear-gradient(-45deg, #888 0 2px, #ddd 2px 4px); }
-.legend .l-late::before { background: #fff; border: 2px solid #d92d20; }
-.legend .l-down::before { background: rgba(217,45,32,0.3); border: 1px solid #d92d20; }
-.legend .l-planned::before { background: repeating-linear-gradient(45deg, #98a2b3 0 2px, #eaecf0 2px 5px); }
-.compare { display: grid; gap: 1rem; grid-template-columns: 1fr 1fr; }
-@media (max-width: 1100px) { .compare { grid-template-columns: 1fr; } }
-/* Operator terminal: readable from a metre away, big touch targets. */
-body.large { font-size: 20px; }
-body.large main { max-width: none; }
-body.large table { font-size: 1.05rem; }
-body.large button, body.large input, body.large select { padding: .7rem 1.1rem; font-size: 1.05rem; min-height: 3rem; }
-.scan { display: flex; gap: .6rem; align-items: center; background: #16202e; color: #fff; padding: .8rem 1rem; border-radius: var(--radius); margin-bottom: 1rem; flex-wrap: wrap; }
-.scan label { color: #fff; margin: 0; }
-.scan input { font-size: 1.3rem; min-width: 18rem; flex: 1; }
-.op-card { border: 2px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; margin-bottom: .8rem; background: #fff; }
-.op-card.running { border-color: var(--ok); }
-.op-card.paused { border-color: var(--warn); }
-.op-card h3 { margin: 0 0 .3rem; font-size: 1.25rem; }
-.op-card .forms { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .6rem; align-items: flex-end; }
-.op-card .blockers { color: #93370d; background: #fffaeb; border-radius: var(--radius); padding: .4rem .8rem; margin: .4rem 0; }
-.op-card .blockers li { margin: .15rem 0; }
-.data-issue { display: inline-block; min-width: 22rem; font-size: .85rem; color: #93370d; }
-.consume .blockers { color: #93370d; background: #fffaeb; border-radius: var(--radius); padding: .4rem .8rem; margin: .4rem 0 .8rem; }
-.consume .blockers form { margin: .3rem 0; }
-.wi { background: #f5f8ff; border: 1px solid #b2ccff; border-radius: var(--radius); padding: .7rem 1rem; margin: .5rem 0; }
-.wi pre { white-space: pre-wrap; font-family: inherit; margin: .3rem 0; }
-.signin { display: grid; place-items: center; min-height: 100vh; background: #16202e; }
-.signin-box { background: #fff; border-radius: 10px; padding: 2rem 2.2rem; width: min(440px, 92vw); box-shadow: 0 10px 30px rgba(0,0,0,.3); }
-.signin-box h1 { font-size: 2rem; margin: 0 0 .3rem; }
-.signin-box input { width: 100%; font-size: 1.15rem; margin-bottom: 1rem; }
-.signin-box button { width: 100%; padding: .7rem; font-size: 1.1rem; }
-.hint { color: var(--muted); font-size: .85rem; margin-top: 1rem; }
-.secret { font-family: ui-monospace, "DejaVu Sans Mono", monospace; background: #16202e; color: #3ccf7a; padding: .5rem .8rem; border-radius: var(--radius); user-select: all; word-break: break-all; }
-.bar { height: .55rem; background: #e4e7ec; border-radius: 999px; overflow: hidden; min-width: 80px; }
-.bar > i { display: block; height: 100%; background: var(--ok); }
-.bar.warn > i { background: var(--risk); } .bar.bad > i { background: var(--late); }
-svg.graph { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); max-width: 100%; height: auto; }
-@media print { header.top { display: none; } }
-"""#
+        :root {
+          --bg: #f4f5f7; --panel: #fff; --ink: #1c2430; --muted: #5b6675; --line: #d9dde3; --accent: #1f5fbf;
+          --ok: #1d7a46; --warn: #b26a00; --bad: #b42318; --late: #d92d20; --risk: #f79009;
+          --radius: 6px; font-size: 16px;
+        }
+        * { box-sizing: border-box; }
+        body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; background: var(--bg); color: var(--ink); line-height: 1.4; }
+        a { color: var(--accent); }
+        a:focus-visible, button:focus-visible, input:focus-visible, select:focus-visible, textarea:focus-visible { outline: 3px solid #7aa7ff; outline-offset: 2px; }
+        header.top { display: flex; align-items: center; gap: 1rem; background: #16202e; color: #fff; padding: .5rem 1rem; flex-wrap: wrap; }
+        header.top .brand { color: #fff; font-weight: 700; font-size: 1.25rem; text-decoration: none; letter-spacing: .04em; }
+        header.top nav { display: flex; gap: .25rem; flex-wrap: wrap; flex: 1; }
+        header.top nav a { color: #c9d3e1; text-decoration: none; padding: .45rem .7rem; border-radius: var(--radius); }
+        header.top nav a:hover { background: #223149; color: #fff; }
+        header.top nav a[aria-current=page] { background: #2d4266; color: #fff; }
+        header.top .who { display: flex; align-items: center; gap: .6rem; font-size: .9rem; }
+        header.top .who small { color: #9fb0c6; }
+        header.top button.link { color: #c9d3e1; }
+        .live { color: #6b7a90; font-size: .8rem; }
+        .live.on { color: #3ccf7a; }
+        main { padding: 1rem 1.25rem 3rem; max-width: 1500px; margin: 0 auto; }
+        h1 { font-size: 1.5rem; margin: .25rem 0 1rem; }
+        h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; }
+        h3 { font-size: 1rem; margin: 1rem 0 .4rem; }
+        .panel { background: var(--panel); border: 1px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; margin-bottom: 1rem; }
+        .grid { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); }
+        .figures { display: grid; gap: .75rem; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); margin-bottom: 1rem; }
+        .figure { display: flex; flex-direction: column; background: var(--panel); border: 1px solid var(--line); border-left: 5px solid var(--accent); border-radius: var(--radius); padding: .6rem .8rem; text-decoration: none; color: var(--ink); }
+        .figure:hover { border-color: var(--accent); }
+        .figure .value { font-size: 1.9rem; font-weight: 700; }
+        .figure .label { color: var(--muted); font-size: .9rem; }
+        .figure .note { color: var(--muted); font-size: .8rem; }
+        .figure.ok { border-left-color: var(--ok); } .figure.warn { border-left-color: var(--warn); } .figure.bad { border-left-color: var(--bad); }
+        .scroll { overflow-x: auto; }
+        table { border-collapse: collapse; width: 100%; background: var(--panel); font-size: .92rem; }
+        th, td { text-align: left; padding: .4rem .55rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        th { background: #eef1f5; font-weight: 600; color: #334; position: sticky; top: 0; }
+        tr:hover td { background: #f8fafc; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        .badge { display: inline-block; padding: .05rem .45rem; border-radius: 999px; font-size: .8rem; font-weight: 600; background: #e4e7ec; color: #344054; white-space: nowrap; }
+        .badge.ok { background: #d1fadf; color: #05603a; } .badge.warn { background: #fef0c7; color: #93370d; }
+        .badge.bad { background: #fee4e2; color: #912018; } .badge.info { background: #d1e9ff; color: #194185; }
+        .flash { border-radius: var(--radius); padding: .7rem 1rem; margin-bottom: 1rem; border: 1px solid; }
+        .flash p, .flash ul { margin: .3rem 0 0; }
+        .flash.success { background: #ecfdf3; border-color: #6ce9a6; }
+        .flash.error { background: #fef3f2; border-color: #fda29b; }
+        .flash.interlock { background: #fffaeb; border-color: #fec84b; font-size: 1.1rem; }
+        .empty { color: var(--muted); font-style: italic; }
+        form.inline { display: inline-flex; gap: .4rem; align-items: center; flex-wrap: wrap; margin: 0; }
+        label { font-weight: 600; display: block; margin: .4rem 0 .2rem; }
+        form.inline label { display: inline; margin: 0; }
+        input, select, textarea { font: inherit; padding: .45rem .55rem; border: 1px solid #b8c0cc; border-radius: var(--radius); background: #fff; }
+        textarea { width: 100%; min-height: 3.2rem; }
+        button, .button { font: inherit; padding: .45rem .9rem; border-radius: var(--radius); border: 1px solid #98a2b3; background: #fff; cursor: pointer; text-decoration: none; color: var(--ink); display: inline-block; }
+        button:hover, .button:hover { background: #f2f4f7; }
+        button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+        button.primary:hover { background: #174a96; }
+        button.danger { border-color: var(--bad); color: var(--bad); }
+        button.link { border: none; background: none; padding: 0; text-decoration: underline; color: var(--accent); }
+        button:disabled { opacity: .45; cursor: not-allowed; }
+        .toolbar { display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; margin-bottom: .75rem; }
+        .toolbar .spacer { flex: 1; }
+        .seg a { padding: .35rem .7rem; border: 1px solid #98a2b3; text-decoration: none; color: var(--ink); background: #fff; }
+        .seg a:first-child { border-radius: var(--radius) 0 0 var(--radius); } .seg a:last-child { border-radius: 0 var(--radius) var(--radius) 0; }
+        .seg a[aria-current=true] { background: var(--accent); color: #fff; border-color: var(--accent); }
+        .muted { color: var(--muted); }
+        .chain { list-style: none; padding: 0; margin: 0; }
+        .chain li { padding: .35rem .6rem; border-left: 3px solid var(--line); margin-left: .4rem; }
+        .chain li.event { border-left-color: var(--bad); font-weight: 600; }
+        .chain li.effect { border-left-color: var(--warn); }
+        .action { border: 1px solid var(--line); border-radius: var(--radius); padding: .7rem .9rem; margin-bottom: .75rem; background: #fff; }
+        .action.best { border-color: var(--accent); box-shadow: 0 0 0 1px var(--accent) inset; }
+        .action h3 { margin-top: 0; }
+        .kpis { display: flex; gap: 1.5rem; flex-wrap: wrap; font-size: .9rem; color: var(--muted); margin: .3rem 0; }
+        .kpis b { color: var(--ink); }
+        svg.gantt { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); width: 100%; height: auto; }
+        svg text { font-family: system-ui, "DejaVu Sans", sans-serif; }
+        .legend { display: flex; gap: 1rem; font-size: .85rem; color: var(--muted); flex-wrap: wrap; margin: .4rem 0 1rem; }
+        .legend span::before { content: ""; display: inline-block; width: .9rem; height: .9rem; margin-right: .3rem; vertical-align: -2px; border-radius: 2px; background: #ccc; }
+        .legend .l-order::before { background: linear-gradient(90deg, hsl(210 55% 62%) 50%, hsl(30 55% 62%) 50%); }
+        .legend .l-setup::before { background: repeating-linear-gradient(-45deg, #888 0 2px, #ddd 2px 4px); }
+        .legend .l-late::before { background: #fff; border: 2px solid #d92d20; }
+        .legend .l-down::before { background: rgba(217,45,32,0.3); border: 1px solid #d92d20; }
+        .legend .l-planned::before { background: repeating-linear-gradient(45deg, #98a2b3 0 2px, #eaecf0 2px 5px); }
+        .compare { display: grid; gap: 1rem; grid-template-columns: 1fr 1fr; }
+        @media (max-width: 1100px) { .compare { grid-template-columns: 1fr; } }
+        /* Operator terminal: readable from a metre away, big touch targets. */
+        body.large { font-size: 20px; }
+        body.large main { max-width: none; }
+        body.large table { font-size: 1.05rem; }
+        body.large button, body.large input, body.large select { padding: .7rem 1.1rem; font-size: 1.05rem; min-height: 3rem; }
+        .scan { display: flex; gap: .6rem; align-items: center; background: #16202e; color: #fff; padding: .8rem 1rem; border-radius: var(--radius); margin-bottom: 1rem; flex-wrap: wrap; }
+        .scan label { color: #fff; margin: 0; }
+        .scan input { font-size: 1.3rem; min-width: 18rem; flex: 1; }
+        .op-card { border: 2px solid var(--line); border-radius: var(--radius); padding: .8rem 1rem; margin-bottom: .8rem; background: #fff; }
+        .op-card.running { border-color: var(--ok); }
+        .op-card.paused { border-color: var(--warn); }
+        .op-card h3 { margin: 0 0 .3rem; font-size: 1.25rem; }
+        .op-card .forms { display: flex; gap: .8rem; flex-wrap: wrap; margin-top: .6rem; align-items: flex-end; }
+        .op-card .blockers { color: #93370d; background: #fffaeb; border-radius: var(--radius); padding: .4rem .8rem; margin: .4rem 0; }
+        .op-card .blockers li { margin: .15rem 0; }
+        .data-issue { display: inline-block; min-width: 22rem; font-size: .85rem; color: #93370d; }
+        .consume .blockers { color: #93370d; background: #fffaeb; border-radius: var(--radius); padding: .4rem .8rem; margin: .4rem 0 .8rem; }
+        .consume .blockers form { margin: .3rem 0; }
+        .wi { background: #f5f8ff; border: 1px solid #b2ccff; border-radius: var(--radius); padding: .7rem 1rem; margin: .5rem 0; }
+        .wi pre { white-space: pre-wrap; font-family: inherit; margin: .3rem 0; }
+        .signin { display: grid; place-items: center; min-height: 100vh; background: #16202e; }
+        .signin-box { background: #fff; border-radius: 10px; padding: 2rem 2.2rem; width: min(440px, 92vw); box-shadow: 0 10px 30px rgba(0,0,0,.3); }
+        .signin-box h1 { font-size: 2rem; margin: 0 0 .3rem; }
+        .signin-box input { width: 100%; font-size: 1.15rem; margin-bottom: 1rem; }
+        .signin-box button { width: 100%; padding: .7rem; font-size: 1.1rem; }
+        .hint { color: var(--muted); font-size: .85rem; margin-top: 1rem; }
+        .secret { font-family: ui-monospace, "DejaVu Sans Mono", monospace; background: #16202e; color: #3ccf7a; padding: .5rem .8rem; border-radius: var(--radius); user-select: all; word-break: break-all; }
+        .bar { height: .55rem; background: #e4e7ec; border-radius: 999px; overflow: hidden; min-width: 80px; }
+        .bar > i { display: block; height: 100%; background: var(--ok); }
+        .bar.warn > i { background: var(--risk); } .bar.bad > i { background: var(--late); }
+        svg.graph { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); max-width: 100%; height: auto; }
+        @media print { header.top { display: none; } }
+        """#
 
     static let js = #"""
-// Takt web: live updates over server-sent events. When the plant changes, the page's main part is fetched again
-// and swapped in, unless someone is typing in a field (then a note offers to refresh).
-(function () {
-  "use strict";
-  var dot = document.getElementById("live");
-  var main = document.getElementById("main");
-  if (!main || !window.EventSource || !document.body.hasAttribute("data-live")) return;
-  var pending = null, busy = false, last = 0;
-  function typing() {
-    var a = document.activeElement;
-    return a && (a.tagName === "TEXTAREA" || (a.tagName === "INPUT" && a.type !== "hidden" && a.value !== "") || a.tagName === "SELECT");
-  }
-  function refresh() {
-    pending = null;
-    if (busy) { schedule(); return; }
-    if (typing()) { note(); return; }
-    busy = true; last = Date.now();
-    fetch(location.href, { credentials: "same-origin", headers: { "X-Takt-Live": "1" } })
-      .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) {
-        busy = false;
-        if (!html || typing()) return;
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.getElementById("main");
-        if (!fresh) return;
-        var focused = document.activeElement && document.activeElement.id;
-        var flash = main.querySelector(".flash");
-        main.innerHTML = fresh.innerHTML;
-        if (flash && !main.querySelector(".flash")) main.insertBefore(flash, main.firstChild);
-        var again = (focused && document.getElementById(focused)) || main.querySelector("[autofocus]");
-        if (again) again.focus();
-      })
-      .catch(function () { busy = false; });
-  }
-  function schedule() {
-    if (pending) return;
-    var wait = Math.max(400, 1500 - (Date.now() - last));
-    pending = setTimeout(refresh, wait);
-  }
-  function note() {
-    if (document.getElementById("stale")) return;
-    var n = document.createElement("div");
-    n.id = "stale"; n.className = "flash success"; n.setAttribute("role", "status");
-    n.innerHTML = "The plant changed. <button type=button>Refresh</button>";
-    n.querySelector("button").onclick = function () { location.reload(); };
-    main.insertBefore(n, main.firstChild);
-  }
-  var source = new EventSource("/web/events");
-  source.onopen = function () { if (dot) dot.className = "live on"; };
-  source.onerror = function () { if (dot) dot.className = "live"; };
-  source.addEventListener("change", schedule);
-  // Close the stream when leaving the page, so a kept page cannot hold one of the browser's few connections.
-  window.addEventListener("pagehide", function () { source.close(); });
-  window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
-  // Keyboard: "/" focuses the first search or scan field.
-  document.addEventListener("keydown", function (e) {
-    if (e.key === "/" && !typing() && document.activeElement.tagName !== "INPUT") {
-      var f = document.querySelector("input[type=search], input.scanfield");
-      if (f) { e.preventDefault(); f.focus(); }
-    }
-  });
-})();
-"""#
+        // Takt web: live updates over server-sent events. When the plant changes, the page's main part is fetched again
+        // and swapped in, unless someone is typing in a field (then a note offers to refresh).
+        (function () {
+          "use strict";
+          var dot = document.getElementById("live");
+          var main = document.getElementById("main");
+          if (!main || !window.EventSource || !document.body.hasAttribute("data-live")) return;
+          var pending = null, busy = false, last = 0;
+          function typing() {
+            var a = document.activeElement;
+            return a && (a.tagName === "TEXTAREA" || (a.tagName === "INPUT" && a.type !== "hidden" && a.value !== "") || a.tagName === "SELECT");
+          }
+          function refresh() {
+            pending = null;
+            if (busy) { schedule(); return; }
+            if (typing()) { note(); return; }
+            busy = true; last = Date.now();
+            fetch(location.href, { credentials: "same-origin", headers: { "X-Takt-Live": "1" } })
+              .then(function (r) { return r.ok ? r.text() : null; })
+              .then(function (html) {
+                busy = false;
+                if (!html || typing()) return;
+                var doc = new DOMParser().parseFromString(html, "text/html");
+                var fresh = doc.getElementById("main");
+                if (!fresh) return;
+                var focused = document.activeElement && document.activeElement.id;
+                var flash = main.querySelector(".flash");
+                main.innerHTML = fresh.innerHTML;
+                if (flash && !main.querySelector(".flash")) main.insertBefore(flash, main.firstChild);
+                var again = (focused && document.getElementById(focused)) || main.querySelector("[autofocus]");
+                if (again) again.focus();
+              })
+              .catch(function () { busy = false; });
+          }
+          function schedule() {
+            if (pending) return;
+            var wait = Math.max(400, 1500 - (Date.now() - last));
+            pending = setTimeout(refresh, wait);
+          }
+          function note() {
+            if (document.getElementById("stale")) return;
+            var n = document.createElement("div");
+            n.id = "stale"; n.className = "flash success"; n.setAttribute("role", "status");
+            n.innerHTML = "The plant changed. <button type=button>Refresh</button>";
+            n.querySelector("button").onclick = function () { location.reload(); };
+            main.insertBefore(n, main.firstChild);
+          }
+          var source = new EventSource("/web/events");
+          source.onopen = function () { if (dot) dot.className = "live on"; };
+          source.onerror = function () { if (dot) dot.className = "live"; };
+          source.addEventListener("change", schedule);
+          // Close the stream when leaving the page, so a kept page cannot hold one of the browser's few connections.
+          window.addEventListener("pagehide", function () { source.close(); });
+          window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
+          // Keyboard: "/" focuses the first search or scan field.
+          document.addEventListener("keydown", function (e) {
+            if (e.key === "/" && !typing() && document.activeElement.tagName !== "INPUT") {
+              var f = document.querySelector("input[type=search], input.scanfield");
+              if (f) { e.preventDefault(); f.focus(); }
+            }
+          });
+        })();
+        """#
 }

@@ -10,50 +10,92 @@ import TaktService
 extension TaktWeb {
     func warehousePage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let (state, tasks) = await service.read { s in (s, s.stagingTasks()) }
-        let open = tasks.filter { $0.task.status != .staged }.sorted { ($0.neededBy ?? .distantFuture, $0.task.id) < ($1.neededBy ?? .distantFuture, $1.task.id) }
+        let open = tasks.filter { $0.task.status != .staged }.sorted {
+            ($0.neededBy ?? .distantFuture, $0.task.id) < ($1.neededBy ?? .distantFuture, $1.task.id)
+        }
         let now = now()
         let units = state.handlingUnits.values.sorted { $0.id < $1.id }
         let shortages = state.shortages.values.sorted { $0.from < $1.from }
         let body = fragment {
             el("div", ["class": "figures"]) {
                 Pages.figure("open staging tasks", String(open.count), href: "#staging", tone: open.isEmpty ? "ok" : "")
-                Pages.figure("overdue", String(open.filter { ($0.neededBy ?? .distantFuture) < now }.count), href: "#staging",
-                             tone: open.contains { ($0.neededBy ?? .distantFuture) < now } ? "bad" : "ok")
+                Pages.figure(
+                    "overdue",
+                    String(open.filter { ($0.neededBy ?? .distantFuture) < now }.count),
+                    href: "#staging",
+                    tone: open.contains { ($0.neededBy ?? .distantFuture) < now } ? "bad" : "ok"
+                )
                 Pages.figure("handling units", String(units.count), href: "#units")
                 Pages.figure("projected shortages", String(shortages.count), href: "#shortages", tone: shortages.isEmpty ? "ok" : "bad")
                 Pages.figure("missing lots", String(state.missingLots.count), href: "#missing", tone: state.missingLots.isEmpty ? "ok" : "warn")
             }
             el("section", ["class": "panel", "id": "staging"]) {
                 el("h2", text: "Staging tasks")
-                Pages.table(["Task", "Needed by", "Lot", "Qty", "From", "Handling unit", "To", "For", "Status"], open.prefix(100).map { v in
-                    let late = (v.neededBy ?? .distantFuture) < now
-                    return [.text(v.task.id.rawValue), late ? Pages.badge(v.neededBy.map { Format.dateTime($0, state.plantTimeZone) } ?? "–", "bad") : .text(v.neededBy.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
-                            Pages.link(v.task.lot.rawValue, "/genealogy?lot=\(urlEncode(v.task.lot.rawValue))"), .text(Format.quantity(v.task.quantity)),
+                Pages.table(
+                    ["Task", "Needed by", "Lot", "Qty", "From", "Handling unit", "To", "For", "Status"],
+                    open.prefix(100).map { v in
+                        let late = (v.neededBy ?? .distantFuture) < now
+                        return [
+                            .text(v.task.id.rawValue),
+                            late
+                                ? Pages.badge(v.neededBy.map { Format.dateTime($0, state.plantTimeZone) } ?? "–", "bad")
+                                : .text(v.neededBy.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
+                            Pages.link(v.task.lot.rawValue, "/genealogy?lot=\(urlEncode(v.task.lot.rawValue))"),
+                            .text(Format.quantity(v.task.quantity)),
                             .text(v.from?.rawValue ?? "–"), .text(v.handlingUnit?.rawValue ?? "–"), .text(v.to?.rawValue ?? "–"),
                             .text("\(v.task.productionOrder) op \(v.task.operation)" + (v.workCenter.map { " on \($0)" } ?? "")),
-                            Pages.badge(v.task.status.rawValue, v.task.status == .short ? "bad" : (v.task.status == .picked ? "info" : ""))]
-                }, empty: "Nothing to stage.", id: "staging-tasks")
+                            Pages.badge(v.task.status.rawValue, v.task.status == .short ? "bad" : (v.task.status == .picked ? "info" : "")),
+                        ]
+                    },
+                    empty: "Nothing to stage.",
+                    id: "staging-tasks"
+                )
             }
             el("div", ["class": "grid"]) {
                 el("section", ["class": "panel", "id": "shortages"]) {
                     el("h2", text: "Projected shortages")
-                    Pages.table(["Item", "From", "Short by", "Operations affected"], shortages.map { s in
-                        [.text(s.item.rawValue), .text(Format.dateTime(s.from, state.plantTimeZone)), .text(Format.quantity(s.shortBy)),
-                         .text(s.affected.prefix(4).map { "\($0.productionOrder) op \($0.operation)" }.joined(separator: ", ") + (s.affected.count > 4 ? " …" : ""))]
-                    }, empty: "No shortage is projected against the published schedule.")
+                    Pages.table(
+                        ["Item", "From", "Short by", "Operations affected"],
+                        shortages.map { s in
+                            [
+                                .text(s.item.rawValue), .text(Format.dateTime(s.from, state.plantTimeZone)), .text(Format.quantity(s.shortBy)),
+                                .text(
+                                    s.affected.prefix(4).map { "\($0.productionOrder) op \($0.operation)" }.joined(separator: ", ")
+                                        + (s.affected.count > 4 ? " …" : "")
+                                ),
+                            ]
+                        },
+                        empty: "No shortage is projected against the published schedule."
+                    )
                 }
                 el("section", ["class": "panel", "id": "units"]) {
                     el("h2", text: "Pallets and other handling units")
-                    Pages.table(["Unit", "Kind", "Location", "Lots", "Qty"], units.prefix(60).map { u in
-                        [.text(u.id.rawValue), .text(u.kind.rawValue), .text(u.location.rawValue), .text(u.lots.map(\.rawValue).joined(separator: ", ")),
-                         .text(Format.quantity(u.lots.reduce(0) { $0 + (state.lots[$1]?.quantity ?? 0) }))]
-                    }, empty: "No handling units.")
+                    Pages.table(
+                        ["Unit", "Kind", "Location", "Lots", "Qty"],
+                        units.prefix(60).map { u in
+                            [
+                                .text(u.id.rawValue), .text(u.kind.rawValue), .text(u.location.rawValue),
+                                .text(u.lots.map(\.rawValue).joined(separator: ", ")),
+                                .text(Format.quantity(u.lots.reduce(0) { $0 + (state.lots[$1]?.quantity ?? 0) })),
+                            ]
+                        },
+                        empty: "No handling units."
+                    )
                 }
             }
             if !state.missingLots.isEmpty {
                 el("section", ["class": "panel", "id": "missing"]) {
                     el("h2", text: "Lots reported missing")
-                    Pages.table(["Lot", "Since"], state.missingLots.sorted { $0.key < $1.key }.map { [Pages.link($0.key.rawValue, "/genealogy?lot=\(urlEncode($0.key.rawValue))"), .text(Format.dateTime($0.value, state.plantTimeZone))] }, empty: "")
+                    Pages.table(
+                        ["Lot", "Since"],
+                        state.missingLots.sorted { $0.key < $1.key }.map {
+                            [
+                                Pages.link($0.key.rawValue, "/genealogy?lot=\(urlEncode($0.key.rawValue))"),
+                                .text(Format.dateTime($0.value, state.plantTimeZone)),
+                            ]
+                        },
+                        empty: ""
+                    )
                 }
             }
         }
@@ -66,10 +108,12 @@ extension TaktWeb {
         var due: [(ProductionOrder.ID, OperationProgress, String)] = []
         for (po, ops) in state.operations {
             guard let order = state.productionOrders[po], !order.status.isTerminal || order.status == .completed,
-                let routing = state.routings[order.routing] else { continue }
+                let routing = state.routings[order.routing]
+            else { continue }
             for op in ops where op.status == .completed || op.status == .running {
                 if routing.operations.first(where: { $0.sequence == op.sequence })?.inspectionRequired == true,
-                    state.inspectionOutstanding(productionOrder: po, operation: op.sequence) {
+                    state.inspectionOutstanding(productionOrder: po, operation: op.sequence)
+                {
                     due.append((po, op, state.inspectionPlan(for: order.item, operation: op.sequence)?.name ?? "inspection"))
                 }
             }
@@ -87,32 +131,67 @@ extension TaktWeb {
             }
             el("section", ["class": "panel", "id": "due"]) {
                 el("h2", text: "Inspections due")
-                Pages.table(["Order", "Operation", "Work center", "Plan", "Operation status"], due.map { d in
-                    [Pages.orderLink(d.0, state: state), .text("\(d.1.sequence) \(d.1.name)"), .text(d.1.workCenter?.rawValue ?? "–"), .text(d.2), .text(d.1.status.rawValue)]
-                }, empty: "No inspection is waiting.")
+                Pages.table(
+                    ["Order", "Operation", "Work center", "Plan", "Operation status"],
+                    due.map { d in
+                        [
+                            Pages.orderLink(d.0, state: state), .text("\(d.1.sequence) \(d.1.name)"), .text(d.1.workCenter?.rawValue ?? "–"),
+                            .text(d.2), .text(d.1.status.rawValue),
+                        ]
+                    },
+                    empty: "No inspection is waiting."
+                )
             }
             el("section", ["class": "panel", "id": "ncs"]) {
                 el("h2", text: "Nonconformances")
-                Pages.table(["NC", "Severity", "Status", "What", "Item", "Lots", "Order", "Opened"], ncs.map { n in
-                    [.text(n.id.rawValue), Pages.badge(n.severity.rawValue, n.severity == .minor ? "warn" : "bad"), .text(n.status.rawValue), .text(n.description),
-                     .text(n.item?.rawValue ?? "–"), .text(n.lots.map(\.rawValue).joined(separator: ", ")), .text(n.productionOrder?.rawValue ?? "–"),
-                     .text(Format.dateTime(n.openedAt, state.plantTimeZone))]
-                }, empty: "No open nonconformance.")
+                Pages.table(
+                    ["NC", "Severity", "Status", "What", "Item", "Lots", "Order", "Opened"],
+                    ncs.map { n in
+                        [
+                            .text(n.id.rawValue), Pages.badge(n.severity.rawValue, n.severity == .minor ? "warn" : "bad"), .text(n.status.rawValue),
+                            .text(n.description),
+                            .text(n.item?.rawValue ?? "–"), .text(n.lots.map(\.rawValue).joined(separator: ", ")),
+                            .text(n.productionOrder?.rawValue ?? "–"),
+                            .text(Format.dateTime(n.openedAt, state.plantTimeZone)),
+                        ]
+                    },
+                    empty: "No open nonconformance."
+                )
             }
             el("section", ["class": "panel", "id": "holds"]) {
                 el("h2", text: "Holds")
-                Pages.table(["Hold", "On", "Reason", "Lots held", "Orders", "Placed"], holds.map { h in
-                    [.text(h.id.rawValue), .text(h.kind.rawValue + ": " + (h.lot?.rawValue ?? h.supplierLot ?? h.productionOrder?.rawValue ?? h.workCenter?.rawValue ?? "–")),
-                     .text(h.reason), .text(h.lots.prefix(6).map(\.lot.rawValue).joined(separator: ", ") + (h.lots.count > 6 ? " … (\(h.lots.count))" : "")),
-                     .text(h.orders.map(\.rawValue).joined(separator: ", ")), .text(Format.dateTime(h.placedAt, state.plantTimeZone) + (h.placedBy.map { " by \($0)" } ?? ""))]
-                }, empty: "Nothing is on hold.")
+                Pages.table(
+                    ["Hold", "On", "Reason", "Lots held", "Orders", "Placed"],
+                    holds.map { h in
+                        [
+                            .text(h.id.rawValue),
+                            .text(
+                                h.kind.rawValue + ": "
+                                    + (h.lot?.rawValue ?? h.supplierLot ?? h.productionOrder?.rawValue ?? h.workCenter?.rawValue ?? "–")
+                            ),
+                            .text(h.reason),
+                            .text(h.lots.prefix(6).map(\.lot.rawValue).joined(separator: ", ") + (h.lots.count > 6 ? " … (\(h.lots.count))" : "")),
+                            .text(h.orders.map(\.rawValue).joined(separator: ", ")),
+                            .text(Format.dateTime(h.placedAt, state.plantTimeZone) + (h.placedBy.map { " by \($0)" } ?? "")),
+                        ]
+                    },
+                    empty: "Nothing is on hold."
+                )
             }
             el("section", ["class": "panel"]) {
                 el("h2", text: "Latest inspection results")
-                Pages.table(["Result", "Plan", "Order", "Lot", "Passed", "By", "At"], recent.map { r in
-                    [.text(r.id.rawValue), .text(r.plan.rawValue), .text(r.productionOrder.map { "\($0) op \(r.operation ?? 0)" } ?? "–"), .text(r.lot?.rawValue ?? "–"),
-                     Pages.badge(r.passed ? "passed" : "failed", r.passed ? "ok" : "bad"), .text(r.by?.rawValue ?? "–"), .text(Format.dateTime(r.at, state.plantTimeZone))]
-                }, empty: "No inspection recorded yet.")
+                Pages.table(
+                    ["Result", "Plan", "Order", "Lot", "Passed", "By", "At"],
+                    recent.map { r in
+                        [
+                            .text(r.id.rawValue), .text(r.plan.rawValue), .text(r.productionOrder.map { "\($0) op \(r.operation ?? 0)" } ?? "–"),
+                            .text(r.lot?.rawValue ?? "–"),
+                            Pages.badge(r.passed ? "passed" : "failed", r.passed ? "ok" : "bad"), .text(r.by?.rawValue ?? "–"),
+                            .text(Format.dateTime(r.at, state.plantTimeZone)),
+                        ]
+                    },
+                    empty: "No inspection recorded yet."
+                )
             }
         }
         return PageContent(title: "Quality board", body: body)
@@ -130,13 +209,20 @@ extension TaktWeb {
                 "Issue a sign-in token for a user (for a badge barcode, or to try the demo as a planner, supervisor, operator, quality, "
                 "warehouse or sales user). The secret is shown once; only its hash is stored. Revoke tokens with DELETE /api/v1/users/{id}/tokens/{token}."
             }
-            Pages.table(["User", "Name", "Roles", "Active tokens", ""], users.map { u in
-                [.text(u.id.rawValue), .text(u.name), .text(u.roles.map(\.rawValue).joined(separator: ", ")), .text(String(tokens[u.id] ?? 0)),
-                 el("form", ["method": "post", "action": "/admin/tokens", "class": "inline"]) {
-                     Pages.hidden("user", u.id.rawValue)
-                     el("button", ["type": "submit", "id": "issue-\(u.id.rawValue)", "disabled": flag(!u.active)], text: "Issue token")
-                 }]
-            }, empty: "No users.", id: "users")
+            Pages.table(
+                ["User", "Name", "Roles", "Active tokens", ""],
+                users.map { u in
+                    [
+                        .text(u.id.rawValue), .text(u.name), .text(u.roles.map(\.rawValue).joined(separator: ", ")), .text(String(tokens[u.id] ?? 0)),
+                        el("form", ["method": "post", "action": "/admin/tokens", "class": "inline"]) {
+                            Pages.hidden("user", u.id.rawValue)
+                            el("button", ["type": "submit", "id": "issue-\(u.id.rawValue)", "disabled": flag(!u.active)], text: "Issue token")
+                        },
+                    ]
+                },
+                empty: "No users.",
+                id: "users"
+            )
         }
         return PageContent(title: "Users & tokens", body: body)
     }
@@ -144,8 +230,12 @@ extension TaktWeb {
     func issueToken(_ viewer: Viewer, form: Form) async throws -> (String, Flash?) {
         guard let user = form.trimmed("user") else { throw WebError.missing("the user") }
         let secret = PlantService.newTokenSecret()
-        try await submit(.issueAPIToken(IssueAPIToken(user: .init(user), secretHash: PlantService.hash(secret: secret), label: "web: issued by \(viewer.user.id)")),
-                         as: viewer)
+        try await submit(
+            .issueAPIToken(
+                IssueAPIToken(user: .init(user), secretHash: PlantService.hash(secret: secret), label: "web: issued by \(viewer.user.id)")
+            ),
+            as: viewer
+        )
         return ("/admin", Flash(kind: .success, title: "Token for \(user) — shown once", lines: [secret]))
     }
 }

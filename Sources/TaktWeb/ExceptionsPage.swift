@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import TaktCore
 import TaktEngine
-import TaktService
 import TaktOrchestration
+import TaktService
 import TaktStore
 
 extension TaktWeb {
@@ -15,7 +15,7 @@ extension TaktWeb {
         let state = await service.read { $0 }
         let list = state.exceptions.values
             .filter { showAll || $0.status == .open || $0.status == .executing }
-            .filter { function == nil || $0.functions.contains(function!) }
+            .filter { e in function.map { e.functions.contains($0) } ?? true }
             .sorted { ($1.severity, $0.raisedAt, $0.id) < ($0.severity, $1.raisedAt, $1.id) }
         let mayAsk = (try? UseCase.requestOutcome.authorize(viewer.user)) != nil
         let body = fragment {
@@ -24,30 +24,54 @@ extension TaktWeb {
                     el("h2", text: "Ask for an outcome")
                     el("form", ["method": "post", "action": "/outcome-requests", "class": "inline", "id": "outcome-form"]) {
                         el("label", ["for": "outcome-text", "class": "muted"], text: "In plain English:")
-                        void("input", ["type": "text", "id": "outcome-text", "name": "text", "size": "70", "required": "",
-                                       "placeholder": "expedite SO-000012 to 2026-12-01 · fit a rush order for 20 PUMP-A by Friday · what if PO-000031 is cancelled"])
+                        void(
+                            "input",
+                            [
+                                "type": "text", "id": "outcome-text", "name": "text", "size": "70", "required": "",
+                                "placeholder":
+                                    "expedite SO-000012 to 2026-12-01 · fit a rush order for 20 PUMP-A by Friday · what if PO-000031 is cancelled",
+                            ]
+                        )
                         el("button", ["type": "submit", "class": "primary"], text: "Plan options")
                     }
                 }
             }
             el("div", ["class": "toolbar"]) {
                 el("span", ["class": "seg", "role": "group", "aria-label": "Function"]) {
-                    el("a", ["href": showAll ? "/exceptions?status=all" : "/exceptions", "aria-current": function == nil ? "true" : nil], text: "all")
+                    el(
+                        "a",
+                        ["href": showAll ? "/exceptions?status=all" : "/exceptions", "aria-current": function == nil ? "true" : nil],
+                        text: "all"
+                    )
                     for f in PlantFunction.allCases {
-                        el("a", ["href": "/exceptions?function=\(f.rawValue)" + (showAll ? "&status=all" : ""), "aria-current": function == f ? "true" : nil],
-                           text: f.rawValue)
+                        el(
+                            "a",
+                            [
+                                "href": "/exceptions?function=\(f.rawValue)" + (showAll ? "&status=all" : ""),
+                                "aria-current": function == f ? "true" : nil,
+                            ],
+                            text: f.rawValue
+                        )
                     }
                 }
                 el("span", ["class": "spacer"]) {}
                 el("a", ["href": showAll ? "/exceptions" : "/exceptions?status=all"], text: showAll ? "Only open" : "Include closed")
             }
-            Pages.table(["Exception", "Severity", "What happened", "Functions", "Impact", "Best action", "Status", "Raised"], list.map { e in
-                [Pages.link(e.id.rawValue, "/exceptions/\(urlEncode(e.id.rawValue))"), Pages.badge(e.severity.rawValue, Self.tone(e.severity)),
-                 .text(e.title), .text(e.functions.map(\.rawValue).joined(separator: ", ")),
-                 .text("late orders \(e.impact.baseline.lateOrders) → \(e.impact.predicted.lateOrders)"),
-                 .text(e.actions.first.map { "\($0.id): \($0.title)" } ?? "–"), Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info"),
-                 .text(Format.dateTime(e.raisedAt, state.plantTimeZone))]
-            }, empty: function == nil ? "The inbox is empty: nothing needs a decision." : "No exceptions for \(function!.rawValue).", id: "inbox")
+            Pages.table(
+                ["Exception", "Severity", "What happened", "Functions", "Impact", "Best action", "Status", "Raised"],
+                list.map { e in
+                    [
+                        Pages.link(e.id.rawValue, "/exceptions/\(urlEncode(e.id.rawValue))"), Pages.badge(e.severity.rawValue, Self.tone(e.severity)),
+                        .text(e.title), .text(e.functions.map(\.rawValue).joined(separator: ", ")),
+                        .text("late orders \(e.impact.baseline.lateOrders) → \(e.impact.predicted.lateOrders)"),
+                        .text(e.actions.first.map { "\($0.id): \($0.title)" } ?? "–"),
+                        Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info"),
+                        .text(Format.dateTime(e.raisedAt, state.plantTimeZone)),
+                    ]
+                },
+                empty: function.map { "No exceptions for \($0.rawValue)." } ?? "The inbox is empty: nothing needs a decision.",
+                id: "inbox"
+            )
         }
         return PageContent(title: "Exception inbox", body: body)
     }
@@ -74,10 +98,17 @@ extension TaktWeb {
                 " "
                 Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info")
                 " \(e.kind.rawValue) · raised \(Format.dateTime(e.raisedAt, state.plantTimeZone))" + (e.raisedBy.map { " by \($0)" } ?? "")
-                    + (e.updatedAt.map { " · assessed again \(Format.dateTime($0, state.plantTimeZone))" + ((e.updates ?? 0) > 1 ? " (\(e.updates ?? 0) times)" : "") } ?? "")
+                    + (e.updatedAt.map {
+                        " · assessed again \(Format.dateTime($0, state.plantTimeZone))" + ((e.updates ?? 0) > 1 ? " (\(e.updates ?? 0) times)" : "")
+                    } ?? "")
                     + " · functions: \(e.functions.map(\.rawValue).joined(separator: ", "))"
             }
-            if let text = e.requestText { el("p") { el("strong", text: "Asked: "); "“\(text)”" } }
+            if let text = e.requestText {
+                el("p") {
+                    el("strong", text: "Asked: ")
+                    "“\(text)”"
+                }
+            }
             el("div", ["class": "grid"]) {
                 el("section", ["class": "panel"]) {
                     el("h2", text: "Cause chain")
@@ -88,24 +119,45 @@ extension TaktWeb {
                 el("section", ["class": "panel"]) {
                     el("h2", text: "Impact")
                     Self.kpiLine("Without action", e.impact.predicted, versus: e.impact.baseline)
-                    Pages.table(["Order", "Customer order", "Due", "Planned", "Predicted", "Late"], e.impact.orders.prefix(15).map { o in
-                        [Pages.orderLink(o.productionOrder, state: state), .text(o.salesOrder.map { "\($0)" + (o.line.map { " / \($0)" } ?? "") } ?? "–"),
-                         .text(Format.dateTime(o.dueDate, state.plantTimeZone)), .text(Format.dateTime(o.plannedCompletion, state.plantTimeZone)), .text(Format.dateTime(o.predictedCompletion, state.plantTimeZone)),
-                         .text(o.lateMinutes > 0 ? Format.minutes(Double(o.lateMinutes)) : "on time")]
-                    }, empty: "No order changes its finish.")
+                    Pages.table(
+                        ["Order", "Customer order", "Due", "Planned", "Predicted", "Late"],
+                        e.impact.orders.prefix(15).map { o in
+                            [
+                                Pages.orderLink(o.productionOrder, state: state),
+                                .text(o.salesOrder.map { "\($0)" + (o.line.map { " / \($0)" } ?? "") } ?? "–"),
+                                .text(Format.dateTime(o.dueDate, state.plantTimeZone)),
+                                .text(Format.dateTime(o.plannedCompletion, state.plantTimeZone)),
+                                .text(Format.dateTime(o.predictedCompletion, state.plantTimeZone)),
+                                .text(o.lateMinutes > 0 ? Format.minutes(Double(o.lateMinutes)) : "on time"),
+                            ]
+                        },
+                        empty: "No order changes its finish."
+                    )
                     let moved = e.impact.predicted.movedOperations
                     if moved > 0 || !e.impact.operations.isEmpty {
                         let listed = e.impact.operations.count
-                        el("p", ["class": "muted"], text: "\(moved) operation\(moved == 1 ? "" : "s") move" + (listed < moved ? " (\(listed) are listed in the API: those that move most, and those the event names)" : "")
-                           + "; \(e.impact.stagingTasks.count) staging tasks move; \(e.impact.checksDue.count) checks become due.")
+                        el(
+                            "p",
+                            ["class": "muted"],
+                            text: "\(moved) operation\(moved == 1 ? "" : "s") move"
+                                + (listed < moved ? " (\(listed) are listed in the API: those that move most, and those the event names)" : "")
+                                + "; \(e.impact.stagingTasks.count) staging tasks move; \(e.impact.checksDue.count) checks become due."
+                        )
                     }
                     for l in e.impact.labour { el("p", text: l.text) }
                     if let shipped = e.impact.shipped, !shipped.isEmpty {
                         el("h3", text: "Already shipped: recall candidates")
-                        Pages.table(["Lot", "Item", "Customer order", "Customer"], shipped.map { n in
-                            [.text(n.lot.rawValue), .text(n.item.rawValue), .text(n.salesOrder.map { "\($0)" + (n.salesOrderLine.map { " / \($0)" } ?? "") } ?? "–"),
-                             .text(n.customer.map { state.customers[$0]?.name ?? $0.rawValue } ?? "–")]
-                        }, empty: "")
+                        Pages.table(
+                            ["Lot", "Item", "Customer order", "Customer"],
+                            shipped.map { n in
+                                [
+                                    .text(n.lot.rawValue), .text(n.item.rawValue),
+                                    .text(n.salesOrder.map { "\($0)" + (n.salesOrderLine.map { " / \($0)" } ?? "") } ?? "–"),
+                                    .text(n.customer.map { state.customers[$0]?.name ?? $0.rawValue } ?? "–"),
+                                ]
+                            },
+                            empty: ""
+                        )
                     }
                     if let assumptions = e.impact.assumptions, !assumptions.isEmpty {
                         el("details") {
@@ -130,19 +182,28 @@ extension TaktWeb {
                 el("article", ["class": a.rank == 1 ? "action best" : "action", "id": "action-\(a.id)"]) {
                     el("h3") {
                         "\(a.rank). \(a.title) "
-                        Pages.badge(a.status.rawValue, a.status == .approved || a.status == .executed ? "ok" : (a.status == .rejected || a.status == .failed ? "bad" : "info"))
+                        Pages.badge(
+                            a.status.rawValue,
+                            a.status == .approved || a.status == .executed ? "ok" : (a.status == .rejected || a.status == .failed ? "bad" : "info")
+                        )
                     }
                     if let t = a.target {
                         el("p") {
                             Pages.badge(t.met ? "meets the date" : "misses the date", t.met ? "ok" : "bad")
                             " \(t.subject): asked for \(Format.dateTime(t.requested, state.plantTimeZone)), "
                                 + (t.achieved.map { "done \(Format.dateTime($0, state.plantTimeZone))" } ?? "nothing left to make")
-                                + (t.marginMinutes >= 0 ? ", \(Format.minutes(Double(t.marginMinutes))) in hand" : ", \(Format.minutes(Double(-t.marginMinutes))) late")
+                                + (t.marginMinutes >= 0
+                                    ? ", \(Format.minutes(Double(t.marginMinutes))) in hand" : ", \(Format.minutes(Double(-t.marginMinutes))) late")
                         }
                     }
                     el("p", text: a.effect)
                     Self.kpiLine("Predicted", a.predicted, versus: e.impact.predicted)
-                    el("p", ["class": "muted"], text: "Cost \(String(format: "%.0f", a.cost)) points (\(a.costTerms.filter { $0.cost != 0 }.map { "\($0.name) \(String(format: "%.0f", $0.cost))" }.joined(separator: " + "))) — \(a.rationale)")
+                    el(
+                        "p",
+                        ["class": "muted"],
+                        text:
+                            "Cost \(String(format: "%.0f", a.cost)) points (\(a.costTerms.filter { $0.cost != 0 }.map { "\($0.name) \(String(format: "%.0f", $0.cost))" }.joined(separator: " + "))) — \(a.rationale)"
+                    )
                     if !a.steps.isEmpty {
                         el("ol") { for s in a.steps { el("li", text: s.summary) } }
                     }
@@ -150,36 +211,68 @@ extension TaktWeb {
                         "Needs approval by: " + (a.approvals.isEmpty ? "planner or supervisor" : a.approvals.map(\.rawValue).joined(separator: ", "))
                         for d in a.decisions {
                             void("br")
-                            "\(d.approved ? "Approved" : "Rejected") by \(d.user) as \(d.role.rawValue), \(Format.dateTime(d.at, state.plantTimeZone))" + (d.comment.map { ": “\($0)”" } ?? "")
+                            "\(d.approved ? "Approved" : "Rejected") by \(d.user) as \(d.role.rawValue), \(Format.dateTime(d.at, state.plantTimeZone))"
+                                + (d.comment.map { ": “\($0)”" } ?? "")
                         }
                     }
                     if a.schedule != nil {
-                        el("p") { Pages.link("Compare the schedule side by side", "/schedule?compare=\(urlEncode(e.id.rawValue + "/" + a.id))&zoom=week") }
+                        el("p") {
+                            Pages.link("Compare the schedule side by side", "/schedule?compare=\(urlEncode(e.id.rawValue + "/" + a.id))&zoom=week")
+                        }
                     }
                     if e.status == .open && a.status == .proposed {
                         if mayDecide {
-                            el("form", ["method": "post", "action": "/exceptions/\(urlEncode(e.id.rawValue))/actions/\(urlEncode(a.id))/approve", "class": "decide"]) {
+                            el(
+                                "form",
+                                [
+                                    "method": "post", "action": "/exceptions/\(urlEncode(e.id.rawValue))/actions/\(urlEncode(a.id))/approve",
+                                    "class": "decide",
+                                ]
+                            ) {
                                 Pages.hidden("back", back)
                                 el("label", ["for": "comment-\(a.id)"], text: "Comment (required to reject)")
                                 el("textarea", ["id": "comment-\(a.id)", "name": "comment", "rows": "2"]) {}
                                 let decision = DecideAction(exception: e.id, action: a.id, comment: nil)
                                 if let signing = state.signatureRequirement(for: .approveAction(decision), actor: viewer.user.id) {
                                     // 21 CFR Part 11 §11.200: the signer re-enters the password at the moment of signing.
-                                    el("p", ["class": "muted"], text: "Electronic signature: deciding this action signs it. Approving means "
-                                        + "“\(signing.meanings.first?.rawValue ?? "approved")” — you \(signing.statement); rejecting means “rejected”. "
-                                        + "Signed as \(viewer.user.name) (\(viewer.user.id.rawValue)).")
+                                    el(
+                                        "p",
+                                        ["class": "muted"],
+                                        text: "Electronic signature: deciding this action signs it. Approving means "
+                                            + "“\(signing.meanings.first?.rawValue ?? "approved")” — you \(signing.statement); rejecting means “rejected”. "
+                                            + "Signed as \(viewer.user.name) (\(viewer.user.id.rawValue))."
+                                    )
                                     el("label", ["for": "password-\(a.id)"], text: "Your password")
-                                    void("input", ["type": "password", "id": "password-\(a.id)", "name": "password", "autocomplete": "current-password",
-                                                   "required": "required"])
+                                    void(
+                                        "input",
+                                        [
+                                            "type": "password", "id": "password-\(a.id)", "name": "password", "autocomplete": "current-password",
+                                            "required": "required",
+                                        ]
+                                    )
                                 }
                                 el("div", ["class": "toolbar"]) {
-                                    el("button", ["type": "submit", "class": "primary", "name": "decision", "value": "approve", "id": "approve-\(a.id)"], text: "Approve")
-                                    el("button", ["type": "submit", "class": "danger", "name": "decision", "value": "reject", "id": "reject-\(a.id)",
-                                                  "formaction": "/exceptions/\(urlEncode(e.id.rawValue))/actions/\(urlEncode(a.id))/reject"], text: "Reject")
+                                    el(
+                                        "button",
+                                        ["type": "submit", "class": "primary", "name": "decision", "value": "approve", "id": "approve-\(a.id)"],
+                                        text: "Approve"
+                                    )
+                                    el(
+                                        "button",
+                                        [
+                                            "type": "submit", "class": "danger", "name": "decision", "value": "reject", "id": "reject-\(a.id)",
+                                            "formaction": "/exceptions/\(urlEncode(e.id.rawValue))/actions/\(urlEncode(a.id))/reject",
+                                        ],
+                                        text: "Reject"
+                                    )
                                 }
                             }
                         } else {
-                            el("p", ["class": "muted"], text: "Waiting for \(needed.map(\.rawValue).joined(separator: " or ")); your roles cannot decide this action.")
+                            el(
+                                "p",
+                                ["class": "muted"],
+                                text: "Waiting for \(needed.map(\.rawValue).joined(separator: " or ")); your roles cannot decide this action."
+                            )
                         }
                     }
                 }
@@ -188,8 +281,11 @@ extension TaktWeb {
                 el("h2", text: "Electronic signatures")
                 el("ul") {
                     for sig in signatures {
-                        el("li", text: "\(sig.signerName) (\(sig.signer.rawValue)), \(Format.dateTime(sig.at, state.plantTimeZone)), "
-                           + "meaning “\(sig.meaning.rawValue)”: \(sig.statement)")
+                        el(
+                            "li",
+                            text: "\(sig.signerName) (\(sig.signer.rawValue)), \(Format.dateTime(sig.at, state.plantTimeZone)), "
+                                + "meaning “\(sig.meaning.rawValue)”: \(sig.statement)"
+                        )
                     }
                 }
             }
@@ -197,7 +293,9 @@ extension TaktWeb {
                 el("h2", text: "Tasks")
                 el("ul") { for t in e.tasks { el("li", text: "\(t.role.rawValue): \(t.text)") } }
             }
-            for v in e.verifications { el("p", ["class": v.passed ? "flash success" : "flash error"], text: "Verification of \(v.action): \(v.text)") }
+            for v in e.verifications {
+                el("p", ["class": v.passed ? "flash success" : "flash error"], text: "Verification of \(v.action): \(v.text)")
+            }
         }
         return PageContent(title: "\(e.id.rawValue): \(e.title)", body: body)
     }
@@ -206,11 +304,26 @@ extension TaktWeb {
         func delta(_ a: Int, _ b: Int) -> String { a == b ? "\(a)" : "\(b) → \(a)" }
         return el("div", ["class": "kpis"]) {
             el("span") { el("b", text: label) }
-            el("span") { "late orders "; el("b", text: delta(k.lateOrders, base.lateOrders)) }
-            el("span") { "late customer lines "; el("b", text: delta(k.lateCustomerLines, base.lateCustomerLines)) }
-            el("span") { "lateness "; el("b", text: Format.minutes(Double(k.totalLatenessMinutes))) }
-            el("span") { "overtime "; el("b", text: Format.minutes(Double(k.overtimeMinutes))) }
-            el("span") { "moved ops "; el("b", text: String(k.movedOperations)) }
+            el("span") {
+                "late orders "
+                el("b", text: delta(k.lateOrders, base.lateOrders))
+            }
+            el("span") {
+                "late customer lines "
+                el("b", text: delta(k.lateCustomerLines, base.lateCustomerLines))
+            }
+            el("span") {
+                "lateness "
+                el("b", text: Format.minutes(Double(k.totalLatenessMinutes)))
+            }
+            el("span") {
+                "overtime "
+                el("b", text: Format.minutes(Double(k.overtimeMinutes)))
+            }
+            el("span") {
+                "moved ops "
+                el("b", text: String(k.movedOperations))
+            }
         }
     }
 
@@ -229,8 +342,14 @@ extension TaktWeb {
             try await submit(.approveAction(d), as: viewer, signature: await signature(.approveAction(d)))
             let status = await service.read { $0.exceptions[d.exception]?.actions.first { $0.id == action }?.status }
             let done = status == .approved
-            return (back, Flash(kind: .success, title: done ? "Approved" : "Your approval is recorded",
-                                lines: [done ? "Action \(action) is approved and will be carried out." : "Action \(action) still needs other approvals."]))
+            return (
+                back,
+                Flash(
+                    kind: .success,
+                    title: done ? "Approved" : "Your approval is recorded",
+                    lines: [done ? "Action \(action) is approved and will be carried out." : "Action \(action) still needs other approvals."]
+                )
+            )
         case "reject":
             guard comment != nil else { throw WebError("A comment is needed", "Say why you reject action \(action).") }
             try await submit(.rejectAction(d), as: viewer, signature: await signature(.rejectAction(d)))
@@ -246,6 +365,9 @@ extension TaktWeb {
         guard let text = form.trimmed("text") else { throw WebError.missing("what you want to achieve") }
         let outcome = try await service.requestOutcome(.words(text), by: Caller(user: viewer.user))
         let id = outcome.exceptionID
-        return (id.map { "/exceptions/\(urlEncode($0.rawValue))" } ?? "/exceptions", Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"]))
+        return (
+            id.map { "/exceptions/\(urlEncode($0.rawValue))" } ?? "/exceptions",
+            Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"])
+        )
     }
 }

@@ -19,7 +19,13 @@ extension TaktWeb {
         let body = fragment {
             el("form", ["method": "get", "action": "/genealogy", "class": "inline toolbar", "id": "trace-form"]) {
                 el("label", ["for": "lot"], text: "Lot")
-                void("input", ["type": "search", "id": "lot", "name": "lot", "value": lotID, "placeholder": "scan or type a lot", "autofocus": flag(lotID.isEmpty)])
+                void(
+                    "input",
+                    [
+                        "type": "search", "id": "lot", "name": "lot", "value": lotID, "placeholder": "scan or type a lot",
+                        "autofocus": flag(lotID.isEmpty),
+                    ]
+                )
                 el("select", ["name": "direction", "aria-label": "Direction"]) {
                     el("option", ["value": "backward", "selected": flag(direction == .backward)], text: "backward (where it came from)")
                     el("option", ["value": "forward", "selected": flag(direction == .forward)], text: "forward (where it went)")
@@ -40,31 +46,53 @@ extension TaktWeb {
                     "\(trace.lots.count) lots, \(trace.orders.count) production orders, \(trace.supplierLots.count) supplier lots, \(trace.shipped.count) shipped lots"
                     if trace.truncated { " — truncated at 400 lots" }
                     " · "
-                    Pages.link(direction == .backward ? "trace forward" : "trace backward",
-                               "/genealogy?lot=\(urlEncode(lotID))&direction=\(direction == .backward ? "forward" : "backward")")
+                    Pages.link(
+                        direction == .backward ? "trace forward" : "trace backward",
+                        "/genealogy?lot=\(urlEncode(lotID))&direction=\(direction == .backward ? "forward" : "backward")"
+                    )
                 }
                 Self.traceGraph(trace)
                 el("div", ["class": "grid"]) {
                     el("section", ["class": "panel"]) {
                         el("h2", text: "Production orders")
-                        Pages.table(["Order", "Item", "Qty", "Status", "Work centers", "Operators"], trace.orders.map { o in
-                            [.text(o.id.rawValue), .text(o.item.rawValue), .text(Format.quantity(o.quantity)), .text(o.status.rawValue),
-                             .text(o.workCenters.map(\.rawValue).joined(separator: ", ")), .text(o.operators.map(\.rawValue).joined(separator: ", "))]
-                        }, empty: "None.")
+                        Pages.table(
+                            ["Order", "Item", "Qty", "Status", "Work centers", "Operators"],
+                            trace.orders.map { o in
+                                [
+                                    .text(o.id.rawValue), .text(o.item.rawValue), .text(Format.quantity(o.quantity)), .text(o.status.rawValue),
+                                    .text(o.workCenters.map(\.rawValue).joined(separator: ", ")),
+                                    .text(o.operators.map(\.rawValue).joined(separator: ", ")),
+                                ]
+                            },
+                            empty: "None."
+                        )
                     }
                     el("section", ["class": "panel"]) {
                         el("h2", text: direction == .backward ? "Supplier lots" : "Shipped to customers")
                         if direction == .backward {
-                            Pages.table(["Lot", "Item", "Supplier", "Supplier lot"], trace.supplierLots.map { s in
-                                [Pages.link(s.lot.rawValue, "/genealogy?lot=\(urlEncode(s.lot.rawValue))&direction=forward"), .text(s.item.rawValue),
-                                 .text(s.supplier ?? "–"), .text(s.supplierLot ?? "–")]
-                            }, empty: "None.")
+                            Pages.table(
+                                ["Lot", "Item", "Supplier", "Supplier lot"],
+                                trace.supplierLots.map { s in
+                                    [
+                                        Pages.link(s.lot.rawValue, "/genealogy?lot=\(urlEncode(s.lot.rawValue))&direction=forward"),
+                                        .text(s.item.rawValue),
+                                        .text(s.supplier ?? "–"), .text(s.supplierLot ?? "–"),
+                                    ]
+                                },
+                                empty: "None."
+                            )
                         } else {
-                            Pages.table(["Lot", "Item", "Customer", "Sales order", "Shipped"], trace.shipped.map { s in
-                                [.text(s.lot.rawValue), .text(s.item.rawValue), .text(s.customer?.rawValue ?? "–"),
-                                 s.salesOrder.map { Pages.link($0.rawValue, "/orders/\(urlEncode($0.rawValue))") } ?? .text("–"),
-                                 .text(s.shippedAt.map { Format.dateTime($0, zone) } ?? "–")]
-                            }, empty: "Nothing shipped.")
+                            Pages.table(
+                                ["Lot", "Item", "Customer", "Sales order", "Shipped"],
+                                trace.shipped.map { s in
+                                    [
+                                        .text(s.lot.rawValue), .text(s.item.rawValue), .text(s.customer?.rawValue ?? "–"),
+                                        s.salesOrder.map { Pages.link($0.rawValue, "/orders/\(urlEncode($0.rawValue))") } ?? .text("–"),
+                                        .text(s.shippedAt.map { Format.dateTime($0, zone) } ?? "–"),
+                                    ]
+                                },
+                                empty: "Nothing shipped."
+                            )
                         }
                     }
                 }
@@ -79,7 +107,10 @@ extension TaktWeb {
     static func traceGraph(_ trace: LotTrace) -> Node {
         let columns = Dictionary(grouping: trace.lots, by: \.depth)
         let maxDepth = columns.keys.max() ?? 0
-        let nodeW = 190.0, nodeH = 46.0, gapX = 70.0, gapY = 14.0
+        let nodeW = 190.0
+        let nodeH = 46.0
+        let gapX = 70.0
+        let gapY = 14.0
         var position: [Lot.ID: (Double, Double)] = [:]
         let tallest = columns.values.map(\.count).max() ?? 1
         for (depth, lots) in columns {
@@ -100,19 +131,43 @@ extension TaktWeb {
             case .scrapped, .returned: "#fef0c7"
             }
         }
-        return el("svg", ["class": "graph", "id": "trace-graph", "viewBox": "0 0 \(Int(width)) \(Int(height))", "width": String(Int(width)),
-                          "role": "img", "aria-label": "Genealogy of \(trace.root.rawValue)", "xmlns": "http://www.w3.org/2000/svg"]) {
+        return el(
+            "svg",
+            [
+                "class": "graph", "id": "trace-graph", "viewBox": "0 0 \(Int(width)) \(Int(height))", "width": String(Int(width)),
+                "role": "img", "aria-label": "Genealogy of \(trace.root.rawValue)", "xmlns": "http://www.w3.org/2000/svg",
+            ]
+        ) {
             el("defs") {
-                el("marker", ["id": "arrow", "viewBox": "0 0 10 10", "refX": "10", "refY": "5", "markerWidth": "7", "markerHeight": "7", "orient": "auto"]) {
+                el(
+                    "marker",
+                    ["id": "arrow", "viewBox": "0 0 10 10", "refX": "10", "refY": "5", "markerWidth": "7", "markerHeight": "7", "orient": "auto"]
+                ) {
                     el("path", ["d": "M0,0 L10,5 L0,10 z", "fill": "#667085"])
                 }
             }
             for link in trace.links {
                 for out in link.outputs {
                     if let a = position[link.lot], let b = position[out] {
-                        let (x1, y1, x2, y2) = a.0 < b.0 ? (a.0 + nodeW, a.1 + nodeH / 2, b.0, b.1 + nodeH / 2) : (a.0, a.1 + nodeH / 2, b.0 + nodeW, b.1 + nodeH / 2)
-                        el("path", ["d": String(format: "M%.0f,%.0f C%.0f,%.0f %.0f,%.0f %.0f,%.0f", x1, y1, (x1 + x2) / 2, y1, (x1 + x2) / 2, y2, x2, y2),
-                                    "fill": "none", "stroke": "#98a2b3", "stroke-width": "1.5", "marker-end": "url(#arrow)"]) {
+                        let (x1, y1, x2, y2) =
+                            a.0 < b.0 ? (a.0 + nodeW, a.1 + nodeH / 2, b.0, b.1 + nodeH / 2) : (a.0, a.1 + nodeH / 2, b.0 + nodeW, b.1 + nodeH / 2)
+                        el(
+                            "path",
+                            [
+                                "d": String(
+                                    format: "M%.0f,%.0f C%.0f,%.0f %.0f,%.0f %.0f,%.0f",
+                                    x1,
+                                    y1,
+                                    (x1 + x2) / 2,
+                                    y1,
+                                    (x1 + x2) / 2,
+                                    y2,
+                                    x2,
+                                    y2
+                                ),
+                                "fill": "none", "stroke": "#98a2b3", "stroke-width": "1.5", "marker-end": "url(#arrow)",
+                            ]
+                        ) {
                             el("title", text: "\(Format.quantity(link.quantity)) of \(link.lot) into \(link.productionOrder) op \(link.operation)")
                         }
                     }
@@ -120,13 +175,26 @@ extension TaktWeb {
             }
             for lot in trace.lots {
                 if let p = position[lot.id] {
-                    let x = p.0, y = p.1
+                    let x = p.0
+                    let y = p.1
                     el("a", ["href": "/genealogy?lot=\(urlEncode(lot.id.rawValue))&direction=\(trace.direction.rawValue)"]) {
-                        el("rect", ["x": String(x), "y": String(y), "width": String(nodeW), "height": String(nodeH), "rx": "5", "fill": color(lot.status),
-                                    "stroke": lot.id == trace.root ? "#1f5fbf" : "#98a2b3", "stroke-width": lot.id == trace.root ? "2.5" : "1"])
-                        el("text", ["x": String(x + 8), "y": String(y + 18), "font-size": "13", "font-weight": "600", "fill": "#101828"], text: lot.id.rawValue)
-                        el("text", ["x": String(x + 8), "y": String(y + 36), "font-size": "11", "fill": "#475467"],
-                           text: "\(Format.quantity(lot.quantity)) × \(lot.item.rawValue) · \(lot.status.rawValue)")
+                        el(
+                            "rect",
+                            [
+                                "x": String(x), "y": String(y), "width": String(nodeW), "height": String(nodeH), "rx": "5", "fill": color(lot.status),
+                                "stroke": lot.id == trace.root ? "#1f5fbf" : "#98a2b3", "stroke-width": lot.id == trace.root ? "2.5" : "1",
+                            ]
+                        )
+                        el(
+                            "text",
+                            ["x": String(x + 8), "y": String(y + 18), "font-size": "13", "font-weight": "600", "fill": "#101828"],
+                            text: lot.id.rawValue
+                        )
+                        el(
+                            "text",
+                            ["x": String(x + 8), "y": String(y + 36), "font-size": "11", "fill": "#475467"],
+                            text: "\(Format.quantity(lot.quantity)) × \(lot.item.rawValue) · \(lot.status.rawValue)"
+                        )
                     }
                 }
             }

@@ -179,7 +179,8 @@ enum Format {
         let sign = total < 0 ? "−" : ""
         let a = abs(total)
         if a < 24 * 60 { return a % 60 == 0 ? "\(sign)\(a / 60) h" : "\(sign)\(a / 60) h \(a % 60) min" }
-        let d = a / 1440, h = (a % 1440) / 60
+        let d = a / 1440
+        let h = (a % 1440) / 60
         return h == 0 ? "\(sign)\(d) d" : "\(sign)\(d) d \(h) h"
     }
 }

@@ -135,8 +135,13 @@ enum Pages {
                     el("form", ["method": "post", "action": "/signin", "id": "signin"]) {
                         hidden("next", next)
                         el("label", ["for": "token"], text: "Token")
-                        void("input", ["type": "password", "id": "token", "name": "token", "autocomplete": "off", "autofocus": "",
-                                       "required": "", "spellcheck": "false"])
+                        void(
+                            "input",
+                            [
+                                "type": "password", "id": "token", "name": "token", "autocomplete": "off", "autofocus": "",
+                                "required": "", "spellcheck": "false",
+                            ]
+                        )
                         el("button", ["type": "submit", "class": "primary"], text: "Sign in")
                     }
                     el("p", ["class": "hint"]) {

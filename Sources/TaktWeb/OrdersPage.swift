@@ -9,25 +9,40 @@ extension TaktWeb {
     func ordersPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let q = request.uri.queryParameters["q"].map { String($0).lowercased() } ?? ""
         let state = await service.read { $0 }
-        let forecasts = Dictionary(grouping: state.deliveryForecast(now: now()).entries.filter { $0.kind == .customerLine },
-                                   by: { $0.salesOrder ?? "" })
+        let forecasts = Dictionary(
+            grouping: state.deliveryForecast(now: now()).entries.filter { $0.kind == .customerLine },
+            by: { $0.salesOrder ?? "" }
+        )
         let orders = state.salesOrders.values.filter { so in
             q.isEmpty || so.id.rawValue.lowercased().contains(q) || (state.customers[so.customer]?.name.lowercased().contains(q) ?? false)
                 || so.lines.contains { $0.item.rawValue.lowercased().contains(q) }
-        }.sorted { ($0.status.rawValue, $0.lines.map(\.requestedDate).min() ?? .distantFuture, $0.id) < ($1.status.rawValue, $1.lines.map(\.requestedDate).min() ?? .distantFuture, $1.id) }
+        }.sorted {
+            ($0.status.rawValue, $0.lines.map(\.requestedDate).min() ?? .distantFuture, $0.id) < (
+                $1.status.rawValue, $1.lines.map(\.requestedDate).min() ?? .distantFuture, $1.id
+            )
+        }
         let body = fragment {
             el("form", ["method": "get", "action": "/orders", "class": "inline toolbar"]) {
                 void("input", ["type": "search", "name": "q", "value": q, "placeholder": "order, customer or item", "aria-label": "Search orders"])
                 el("button", ["type": "submit"], text: "Search")
             }
-            Pages.table(["Sales order", "Customer", "Priority", "Lines", "Due", "Status", "Forecast"], orders.prefix(200).map { so in
-                let f = forecasts[so.id] ?? []
-                let worst = f.first { $0.verdict == .late } ?? f.first { $0.verdict == .atRisk } ?? f.first
-                return [Pages.link(so.id.rawValue, "/orders/\(urlEncode(so.id.rawValue))"), .text(state.customers[so.customer]?.name ?? so.customer.rawValue),
-                        .text(String(so.priority)), .text(so.lines.map { "\(Format.quantity($0.quantity)) × \($0.item.rawValue)" }.joined(separator: ", ")),
+            Pages.table(
+                ["Sales order", "Customer", "Priority", "Lines", "Due", "Status", "Forecast"],
+                orders.prefix(200).map { so in
+                    let f = forecasts[so.id] ?? []
+                    let worst = f.first { $0.verdict == .late } ?? f.first { $0.verdict == .atRisk } ?? f.first
+                    return [
+                        Pages.link(so.id.rawValue, "/orders/\(urlEncode(so.id.rawValue))"),
+                        .text(state.customers[so.customer]?.name ?? so.customer.rawValue),
+                        .text(String(so.priority)),
+                        .text(so.lines.map { "\(Format.quantity($0.quantity)) × \($0.item.rawValue)" }.joined(separator: ", ")),
                         .text(so.lines.map(\.dueDate).min().map { Format.date($0, state.plantTimeZone) } ?? "–"), .text(so.status.rawValue),
-                        worst.map { Pages.badge($0.verdict.words, $0.verdict.tone) } ?? .text("–")]
-            }, empty: "No customer orders match.", id: "orders")
+                        worst.map { Pages.badge($0.verdict.words, $0.verdict.tone) } ?? .text("–"),
+                    ]
+                },
+                empty: "No customer orders match.",
+                id: "orders"
+            )
         }
         return PageContent(title: "Customer orders", body: body)
     }
@@ -47,12 +62,21 @@ extension TaktWeb {
                 " · priority \(so.priority) · \(so.status.rawValue)"
             }
             el("h2", text: "Lines")
-            Pages.table(["Line", "Item", "Qty", "Requested", "Promised", "Forecast finish", "Status"], so.lines.map { line in
-                let f = forecasts.first { $0.line == line.line }
-                return [.text(String(line.line)), .text(line.item.rawValue), .text(Format.quantity(line.quantity)), .text(Format.dateTime(line.requestedDate, state.plantTimeZone)),
-                        .text(line.promisedDate.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(f?.finish.map { Format.dateTime($0, state.plantTimeZone) } ?? (f?.note ?? "–")),
-                        f.map { Pages.badge($0.verdict.words, $0.verdict.tone) } ?? .text(state.shippedQuantity(salesOrder: so.id, line: line.line) + 1e-9 >= line.quantity ? "shipped" : "–")]
-            }, empty: "No lines.")
+            Pages.table(
+                ["Line", "Item", "Qty", "Requested", "Promised", "Forecast finish", "Status"],
+                so.lines.map { line in
+                    let f = forecasts.first { $0.line == line.line }
+                    return [
+                        .text(String(line.line)), .text(line.item.rawValue), .text(Format.quantity(line.quantity)),
+                        .text(Format.dateTime(line.requestedDate, state.plantTimeZone)),
+                        .text(line.promisedDate.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
+                        .text(f?.finish.map { Format.dateTime($0, state.plantTimeZone) } ?? (f?.note ?? "–")),
+                        f.map { Pages.badge($0.verdict.words, $0.verdict.tone) }
+                            ?? .text(state.shippedQuantity(salesOrder: so.id, line: line.line) + 1e-9 >= line.quantity ? "shipped" : "–"),
+                    ]
+                },
+                empty: "No lines."
+            )
             el("h2", text: "Production orders")
             if pos.isEmpty { el("p", ["class": "empty"], text: "No production order serves this customer order yet.") }
             for po in pos {
@@ -66,14 +90,28 @@ extension TaktWeb {
                         Pages.badge(po.status.rawValue, po.status == .completed ? "ok" : (po.status == .inProgress ? "info" : ""))
                         " due \(Format.dateTime(po.dueDate, state.plantTimeZone))"
                     }
-                    Pages.table(["Op", "Operation", "Work center", "Status", "Good / scrap", "Scheduled", "Started", "Completed"], routing.map { op in
-                        let p = ops.first { $0.sequence == op.sequence }
-                        let s = steps["\(po.id.rawValue)/\(op.sequence)"]?.first
-                        return [.text(String(op.sequence)), .text(op.name), .text(p?.workCenter?.rawValue ?? s?.workCenter.rawValue ?? op.workCenters.map(\.workCenter.rawValue).joined(separator: " / ")),
-                                .text(p?.status.rawValue ?? "waiting"), .text(p.map { "\(Format.quantity($0.good)) / \(Format.quantity($0.scrap))" } ?? "–"),
-                                .text(s.map { "\(Format.dateTime($0.start, state.plantTimeZone))–\(Format.time($0.end, state.plantTimeZone))" } ?? "–"),
-                                .text(p?.startedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(p?.completedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–")]
-                    }, empty: "No routing.")
+                    Pages.table(
+                        ["Op", "Operation", "Work center", "Status", "Good / scrap", "Scheduled", "Started", "Completed"],
+                        routing.map { op in
+                            let p = ops.first { $0.sequence == op.sequence }
+                            let s = steps["\(po.id.rawValue)/\(op.sequence)"]?.first
+                            return [
+                                .text(String(op.sequence)), .text(op.name),
+                                .text(
+                                    p?.workCenter?.rawValue ?? s?.workCenter.rawValue
+                                        ?? op.workCenters.map(\.workCenter.rawValue).joined(separator: " / ")
+                                ),
+                                .text(p?.status.rawValue ?? "waiting"),
+                                .text(p.map { "\(Format.quantity($0.good)) / \(Format.quantity($0.scrap))" } ?? "–"),
+                                .text(
+                                    s.map { "\(Format.dateTime($0.start, state.plantTimeZone))–\(Format.time($0.end, state.plantTimeZone))" } ?? "–"
+                                ),
+                                .text(p?.startedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
+                                .text(p?.completedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
+                            ]
+                        },
+                        empty: "No routing."
+                    )
                     el("p") {
                         "Lots made: "
                         if outputs.isEmpty { "none yet" }

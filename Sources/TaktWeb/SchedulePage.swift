@@ -31,7 +31,8 @@ enum Zoom: String, CaseIterable, Sendable {
         switch self {
         case .shift:
             let yesterday = calendar.date(byAdding: .day, value: -1, to: midnight) ?? midnight
-            let starts = [calendar.date(bySettingHour: 22, minute: 0, second: 0, of: yesterday)]
+            let starts =
+                [calendar.date(bySettingHour: 22, minute: 0, second: 0, of: yesterday)]
                 + [6, 14, 22].map { calendar.date(bySettingHour: $0, minute: 0, second: 0, of: midnight) }
             return starts.compactMap { $0 }.filter { $0 <= date }.max() ?? midnight
         case .day, .week:
@@ -67,8 +68,8 @@ struct Gantt {
 
     /// A stable colour per production order.
     static func color(_ id: ProductionOrder.ID) -> String {
-        var h: UInt32 = 2166136261
-        for b in id.rawValue.utf8 { h = (h ^ UInt32(b)) &* 16777619 }
+        var h: UInt32 = 2_166_136_261
+        for b in id.rawValue.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
         let hue = Int(h % 360)
         return "hsl(\(hue) 55% 62%)"
     }
@@ -88,14 +89,21 @@ struct Gantt {
         var t = calendar.startOfDay(for: from)
         while t <= to {
             if t >= from { ticks.append(t) }
-            guard let next = tick >= 86400 ? calendar.date(byAdding: .day, value: 1, to: t) : calendar.date(byAdding: .hour, value: Int(tick / 3600), to: t),
-                  next > t
+            guard
+                let next = tick >= 86400
+                    ? calendar.date(byAdding: .day, value: 1, to: t) : calendar.date(byAdding: .hour, value: Int(tick / 3600), to: t),
+                next > t
             else { break }
             t = next
         }
 
-        return el("svg", ["class": "gantt", "viewBox": "0 0 \(Int(width)) \(Int(height))", "role": "img", "aria-label": title,
-                          "xmlns": "http://www.w3.org/2000/svg"]) {
+        return el(
+            "svg",
+            [
+                "class": "gantt", "viewBox": "0 0 \(Int(width)) \(Int(height))", "role": "img", "aria-label": title,
+                "xmlns": "http://www.w3.org/2000/svg",
+            ]
+        ) {
             el("defs") {
                 el("pattern", ["id": "hatch", "width": "6", "height": "6", "patternUnits": "userSpaceOnUse", "patternTransform": "rotate(45)"]) {
                     el("rect", ["width": "6", "height": "6", "fill": "#eaecf0"])
@@ -110,8 +118,11 @@ struct Gantt {
             for d in ticks {
                 let xx = x(d)
                 el("line", ["x1": f(xx), "y1": f(Gantt.axisHeight - 6), "x2": f(xx), "y2": f(height), "stroke": "#eaecf0"])
-                el("text", ["x": f(xx + 3), "y": "18", "font-size": "12", "fill": "#5b6675"],
-                   text: tick >= 86400 ? Format.date(d, zone) : (Format.time(d, zone) == "00:00" ? Format.date(d, zone) : Format.time(d, zone)))
+                el(
+                    "text",
+                    ["x": f(xx + 3), "y": "18", "font-size": "12", "fill": "#5b6675"],
+                    text: tick >= 86400 ? Format.date(d, zone) : (Format.time(d, zone) == "00:00" ? Format.date(d, zone) : Format.time(d, zone))
+                )
             }
             for (row, wc) in workCenters.enumerated() {
                 let y = Gantt.axisHeight + Double(row) * Gantt.rowHeight
@@ -121,40 +132,75 @@ struct Gantt {
                 }
                 // Planned downtime (hatched) and machine down periods (red).
                 for d in state.workCenters[wc]?.plannedDowntime ?? [] where d.end > from && d.start < to {
-                    el("rect", ["x": f(x(d.start)), "y": f(y + 2), "width": f(max(1, x(d.end) - x(d.start))), "height": f(Gantt.rowHeight - 4),
-                                "fill": "url(#hatch)", "class": "downtime"]) { el("title", text: "Planned downtime: \(d.reason), \(Format.dateTime(d.start, zone))–\(Format.dateTime(d.end, zone))") }
+                    el(
+                        "rect",
+                        [
+                            "x": f(x(d.start)), "y": f(y + 2), "width": f(max(1, x(d.end) - x(d.start))), "height": f(Gantt.rowHeight - 4),
+                            "fill": "url(#hatch)", "class": "downtime",
+                        ]
+                    ) { el("title", text: "Planned downtime: \(d.reason), \(Format.dateTime(d.start, zone))–\(Format.dateTime(d.end, zone))") }
                 }
                 for period in downPeriods(wc) where period.end > from && period.start < to {
-                    el("rect", ["x": f(x(period.start)), "y": f(y + 2), "width": f(max(2, x(period.end) - x(period.start))),
-                                "height": f(Gantt.rowHeight - 4), "fill": "rgba(217,45,32,0.22)", "stroke": "#d92d20", "class": "machine-down"]) {
+                    el(
+                        "rect",
+                        [
+                            "x": f(x(period.start)), "y": f(y + 2), "width": f(max(2, x(period.end) - x(period.start))),
+                            "height": f(Gantt.rowHeight - 4), "fill": "rgba(217,45,32,0.22)", "stroke": "#d92d20", "class": "machine-down",
+                        ]
+                    ) {
                         el("title", text: "Machine down: \(period.reason), from \(Format.dateTime(period.start, zone))")
                     }
                 }
                 for s in byWC[wc] ?? [] {
-                    let x0 = x(s.start), x1 = max(x(s.end), x0 + 2)
+                    let x0 = x(s.start)
+                    let x1 = max(x(s.end), x0 + 2)
                     let isLate = late.contains(s.productionOrder) || (state.productionOrders[s.productionOrder].map { s.end > $0.dueDate } ?? false)
                     let setup = setupMinutes(s) * 60
                     let setupEnd = x(min(s.end, s.start.addingTimeInterval(setup)))
                     let moved = changed.contains(Gantt.key(s))
-                    el("a", ["href": "/orders/\(urlEncode(state.productionOrders[s.productionOrder]?.pegging?.salesOrder.rawValue ?? ""))", "class": "bar"]) {
-                        el("rect", ["x": f(x0), "y": f(y + 6), "width": f(x1 - x0), "height": f(Gantt.rowHeight - 12), "rx": "3",
-                                    "fill": Gantt.color(s.productionOrder), "stroke": isLate ? "#d92d20" : (moved ? "#1f5fbf" : "#475467"),
-                                    "stroke-width": isLate || moved ? "2.5" : "0.8", "stroke-dasharray": moved ? "5 3" : nil,
-                                    "data-op": Gantt.key(s), "class": isLate ? "op late" : "op"])
+                    el(
+                        "a",
+                        [
+                            "href": "/orders/\(urlEncode(state.productionOrders[s.productionOrder]?.pegging?.salesOrder.rawValue ?? ""))",
+                            "class": "bar",
+                        ]
+                    ) {
+                        el(
+                            "rect",
+                            [
+                                "x": f(x0), "y": f(y + 6), "width": f(x1 - x0), "height": f(Gantt.rowHeight - 12), "rx": "3",
+                                "fill": Gantt.color(s.productionOrder), "stroke": isLate ? "#d92d20" : (moved ? "#1f5fbf" : "#475467"),
+                                "stroke-width": isLate || moved ? "2.5" : "0.8", "stroke-dasharray": moved ? "5 3" : nil,
+                                "data-op": Gantt.key(s), "class": isLate ? "op late" : "op",
+                            ]
+                        )
                         if setup > 0 && setupEnd - x0 >= 2 {
-                            el("rect", ["x": f(x0), "y": f(y + 6), "width": f(setupEnd - x0), "height": f(Gantt.rowHeight - 12), "fill": "url(#setup)"])
+                            el(
+                                "rect",
+                                ["x": f(x0), "y": f(y + 6), "width": f(setupEnd - x0), "height": f(Gantt.rowHeight - 12), "fill": "url(#setup)"]
+                            )
                         }
                         if x1 - x0 > 62 {
-                            el("text", ["x": f(x0 + 4), "y": f(y + 23), "font-size": "11", "fill": "#101828"],
-                               text: s.productionOrder.rawValue.replacingOccurrences(of: "PO-0000", with: "PO-") + " · \(s.sequence)")
+                            el(
+                                "text",
+                                ["x": f(x0 + 4), "y": f(y + 23), "font-size": "11", "fill": "#101828"],
+                                text: s.productionOrder.rawValue.replacingOccurrences(of: "PO-0000", with: "PO-") + " · \(s.sequence)"
+                            )
                         }
-                        el("title", text: "\(s.productionOrder) op \(s.sequence) \(s.name) on \(s.workCenter): \(Format.dateTime(s.start, zone)) – \(Format.time(s.end, zone))"
-                            + (setup > 0 ? ", setup \(Format.minutes(setup / 60))" : "") + (isLate ? " — LATE" : "") + (moved ? " — moved" : ""))
+                        el(
+                            "title",
+                            text:
+                                "\(s.productionOrder) op \(s.sequence) \(s.name) on \(s.workCenter): \(Format.dateTime(s.start, zone)) – \(Format.time(s.end, zone))"
+                                + (setup > 0 ? ", setup \(Format.minutes(setup / 60))" : "") + (isLate ? " — LATE" : "") + (moved ? " — moved" : "")
+                        )
                     }
                 }
             }
             if now > from && now < to {
-                el("line", ["x1": f(x(now)), "y1": f(Gantt.axisHeight - 8), "x2": f(x(now)), "y2": f(height), "stroke": "#1f5fbf", "stroke-width": "2"])
+                el(
+                    "line",
+                    ["x1": f(x(now)), "y1": f(Gantt.axisHeight - 8), "x2": f(x(now)), "y2": f(height), "stroke": "#1f5fbf", "stroke-width": "2"]
+                )
                 el("text", ["x": f(x(now) + 3), "y": f(Gantt.axisHeight - 10), "font-size": "10", "fill": "#1f5fbf"], text: "now")
             }
         }
@@ -168,7 +214,11 @@ struct Gantt {
         return e.setupMinutes
     }
 
-    struct DownPeriod { var start: Date; var end: Date; var reason: String }
+    struct DownPeriod {
+        var start: Date
+        var end: Date
+        var reason: String
+    }
 
     /// Machine down periods from the recorded machine states: from each `down` until the next change (or now).
     func downPeriods(_ wc: WorkCenter.ID) -> [DownPeriod] {
@@ -252,21 +302,28 @@ extension TaktWeb {
             el("span", ["class": "l-planned"], text: "planned downtime")
         }
 
-        let summary: Node = if let schedule {
-            el("p", ["class": "muted", "id": "schedule-id"]) {
-                "Published schedule "
-                el("strong", text: schedule.id.rawValue)
-                " · \(schedule.steps.count) operations · \(schedule.lateOrders.count) late orders · setup \(Format.minutes(Double(schedule.totalSetupMinutes)))"
+        let summary: Node =
+            if let schedule {
+                el("p", ["class": "muted", "id": "schedule-id"]) {
+                    "Published schedule "
+                    el("strong", text: schedule.id.rawValue)
+                    " · \(schedule.steps.count) operations · \(schedule.lateOrders.count) late orders · setup \(Format.minutes(Double(schedule.totalSetupMinutes)))"
+                }
+            } else {
+                el(
+                    "p",
+                    ["class": "empty", "id": "schedule-id"],
+                    text: "No schedule is published yet. A planner publishes one with POST /api/v1/schedule/runs; "
+                        + "planned downtime and machine states are shown below."
+                )
             }
-        } else {
-            el("p", ["class": "empty", "id": "schedule-id"], text: "No schedule is published yet. A planner publishes one with POST /api/v1/schedule/runs; "
-               + "planned downtime and machine states are shown below.")
-        }
         let body: Node
         if let proposed, let alt = proposed.1.schedule {
             let (exception, action) = proposed
             let before = Dictionary((schedule?.steps ?? []).map { (Gantt.key($0), $0) }, uniquingKeysWith: { a, _ in a })
-            let changed = Set(alt.steps.filter { s in before[Gantt.key(s)].map { $0.start != s.start || $0.workCenter != s.workCenter } ?? true }.map(Gantt.key))
+            let changed = Set(
+                alt.steps.filter { s in before[Gantt.key(s)].map { $0.start != s.start || $0.workCenter != s.workCenter } ?? true }.map(Gantt.key)
+            )
             body = fragment {
                 toolbar
                 summary
@@ -278,12 +335,30 @@ extension TaktWeb {
                 el("div", ["class": "compare"]) {
                     el("section") {
                         el("h2", text: "Published (\(schedule?.id.rawValue ?? "none"))")
-                        Gantt(state: state, schedule: schedule, workCenters: shown, from: from, to: to, now: now, zone: zone, title: "Published schedule").render()
+                        Gantt(
+                            state: state,
+                            schedule: schedule,
+                            workCenters: shown,
+                            from: from,
+                            to: to,
+                            now: now,
+                            zone: zone,
+                            title: "Published schedule"
+                        ).render()
                     }
                     el("section") {
                         el("h2", text: "With \(action.id) (\(alt.id.rawValue))")
-                        Gantt(state: state, schedule: alt, workCenters: shown, from: from, to: to, now: now, zone: zone, changed: changed,
-                              title: "Schedule with action \(action.id)").render()
+                        Gantt(
+                            state: state,
+                            schedule: alt,
+                            workCenters: shown,
+                            from: from,
+                            to: to,
+                            now: now,
+                            zone: zone,
+                            changed: changed,
+                            title: "Schedule with action \(action.id)"
+                        ).render()
                     }
                 }
                 legend
@@ -293,8 +368,16 @@ extension TaktWeb {
                 if let compareError { Pages.flash(Flash(kind: .error, title: "Cannot compare", lines: [compareError])) }
                 toolbar
                 summary
-                Gantt(state: state, schedule: schedule, workCenters: shown, from: from, to: to, now: now, zone: zone,
-                      title: schedule.map { "Published schedule \($0.id.rawValue)" } ?? "No schedule").render()
+                Gantt(
+                    state: state,
+                    schedule: schedule,
+                    workCenters: shown,
+                    from: from,
+                    to: to,
+                    now: now,
+                    zone: zone,
+                    title: schedule.map { "Published schedule \($0.id.rawValue)" } ?? "No schedule"
+                ).render()
                 legend
             }
         }

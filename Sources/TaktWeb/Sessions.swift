@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import TaktCore
 
 /// What a page tells the user once after a form was sent (kept in the session, shown by the next page).

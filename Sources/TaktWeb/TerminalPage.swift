@@ -12,14 +12,30 @@ extension TaktWeb {
         let rows: [[Node]] = state.workCenters.values.sorted { $0.id < $1.id }.map { wc in
             let here = state.clockedIn.values.filter { $0.workCenter == wc.id }.map { state.users[$0.user]?.name ?? $0.user.rawValue }.sorted()
             let machine = state.machineStates[wc.id]?.last
-            return [el("a", ["href": "/terminal/\(urlEncode(wc.id.rawValue))", "class": "button"], text: wc.id.rawValue + (mine == wc.id ? " (you)" : "")),
-                    .text(wc.name), .text(wc.kind.rawValue), machine.map { Pages.badge($0.state.rawValue, $0.state == .down ? "bad" : ($0.state == .running ? "ok" : "")) } ?? .text("–"),
-                    .text(here.isEmpty ? "nobody" : here.joined(separator: ", "))]
+            return [
+                el(
+                    "a",
+                    ["href": "/terminal/\(urlEncode(wc.id.rawValue))", "class": "button"],
+                    text: wc.id.rawValue + (mine == wc.id ? " (you)" : "")
+                ),
+                .text(wc.name), .text(wc.kind.rawValue),
+                machine.map { Pages.badge($0.state.rawValue, $0.state == .down ? "bad" : ($0.state == .running ? "ok" : "")) } ?? .text("–"),
+                .text(here.isEmpty ? "nobody" : here.joined(separator: ", ")),
+            ]
         }
-        return PageContent(title: "Operator terminal", body: fragment {
-            el("p", text: mine.map { "You are clocked in at \($0)." } ?? "Choose your work center.")
-            Pages.table(["Work center", "Name", "Kind", "Machine", "Clocked in"], rows, empty: "No work centers are defined.", id: "work-centers")
-        }, large: true)
+        return PageContent(
+            title: "Operator terminal",
+            body: fragment {
+                el("p", text: mine.map { "You are clocked in at \($0)." } ?? "Choose your work center.")
+                Pages.table(
+                    ["Work center", "Name", "Kind", "Machine", "Clocked in"],
+                    rows,
+                    empty: "No work centers are defined.",
+                    id: "work-centers"
+                )
+            },
+            large: true
+        )
     }
 
     func terminalPage(_ request: Request, _ viewer: Viewer, workCenter id: String) async -> PageContent {
@@ -63,14 +79,21 @@ extension TaktWeb {
         let body = fragment {
             el("form", ["method": "post", "action": base + "/scan", "class": "scan", "id": "scan-form"]) {
                 el("label", ["for": "scan"], text: "Scan")
-                void("input", ["type": "text", "id": "scan", "name": "code", "class": "scanfield", "autofocus": prompt == nil ? "" : nil,
-                               "autocomplete": "off", "placeholder": "lot or order barcode", "spellcheck": "false"])
+                void(
+                    "input",
+                    [
+                        "type": "text", "id": "scan", "name": "code", "class": "scanfield", "autofocus": prompt == nil ? "" : nil,
+                        "autocomplete": "off", "placeholder": "lot or order barcode", "spellcheck": "false",
+                    ]
+                )
                 el("button", ["type": "submit", "class": "primary"], text: "Enter")
             }
             if let prompt { prompt }
             el("div", ["class": "toolbar"]) {
                 el("strong", text: "\(wc.name)")
-                if let machine { Pages.badge("machine \(machine.state.rawValue)" + (machine.reason.map { ": \($0)" } ?? ""), machine.state == .down ? "bad" : "ok") }
+                if let machine {
+                    Pages.badge("machine \(machine.state.rawValue)" + (machine.reason.map { ": \($0)" } ?? ""), machine.state == .down ? "bad" : "ok")
+                }
                 el("span", ["class": "spacer"]) {}
                 if here, let clock {
                     el("span", text: "Clocked in since \(Format.time(clock.since, state.plantTimeZone))")
@@ -84,16 +107,29 @@ extension TaktWeb {
                     }
                 }
             }
-            el("p", ["class": "muted"], text: "Dispatch list by \(list.orderedBy == "schedule" ? "the published schedule \(list.schedule?.rawValue ?? "")" : "due date and priority (no schedule published)") — \(list.items.count) operations.")
+            el(
+                "p",
+                ["class": "muted"],
+                text:
+                    "Dispatch list by \(list.orderedBy == "schedule" ? "the published schedule \(list.schedule?.rawValue ?? "")" : "due date and priority (no schedule published)") — \(list.items.count) operations."
+            )
             if cards.isEmpty { el("p", ["class": "empty"], text: "Nothing to run here.") }
             for entry in cards { operationCard(entry, state: state, viewer: viewer, base: base, focused: focus == entry.productionOrder.rawValue) }
             if !later.isEmpty {
                 el("h2", text: "Later")
-                Pages.table(["Order", "Op", "Item", "Qty", "Planned start", "Due", "Can start"], later.prefix(30).map { e in
-                    [.text(e.productionOrder.rawValue), .text("\(e.sequence) \(e.name)"), .text(e.item.rawValue), .text(Format.quantity(e.quantity)),
-                     .text(e.start.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"), .text(Format.dateTime(e.dueDate, state.plantTimeZone)),
-                     e.canStart ? Pages.badge("yes", "ok") : .text(e.blockers.first?.message ?? "no")]
-                }, empty: "")
+                Pages.table(
+                    ["Order", "Op", "Item", "Qty", "Planned start", "Due", "Can start"],
+                    later.prefix(30).map { e in
+                        [
+                            .text(e.productionOrder.rawValue), .text("\(e.sequence) \(e.name)"), .text(e.item.rawValue),
+                            .text(Format.quantity(e.quantity)),
+                            .text(e.start.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
+                            .text(Format.dateTime(e.dueDate, state.plantTimeZone)),
+                            e.canStart ? Pages.badge("yes", "ok") : .text(e.blockers.first?.message ?? "no"),
+                        ]
+                    },
+                    empty: ""
+                )
             }
         }
         return PageContent(title: "Terminal · \(wcID.rawValue)", body: body, large: true)
@@ -114,7 +150,10 @@ extension TaktWeb {
         }
         let canOverride = viewer.hasAny(CommandKind.overrideInterlock.sortedRoles)
         return el("section", ["class": "panel consume", "id": "consume"]) {
-            el("h2", text: "Lot \(p.lot.rawValue): \(Format.quantity(p.inLot)) \(p.unit) of \(itemName) (\(p.item.rawValue)) at \(p.location.rawValue)")
+            el(
+                "h2",
+                text: "Lot \(p.lot.rawValue): \(Format.quantity(p.inLot)) \(p.unit) of \(itemName) (\(p.item.rawValue)) at \(p.location.rawValue)"
+            )
             el("p", ["id": "consume-summary"], text: p.summary + ".")
             if !p.blockers.isEmpty {
                 el("div", ["class": "blockers", "role": "note", "id": "consume-blockers"]) {
@@ -129,9 +168,18 @@ extension TaktWeb {
                             el("form", ["method": "post", "action": base + "/override", "class": "inline"]) {
                                 hidden()
                                 Pages.hidden("interlock", interlock.rawValue)
-                                void("input", ["type": "text", "name": "reason", "id": "override-reason-\(interlock.rawValue)", "size": "30",
-                                               "placeholder": "why it is safe", "aria-label": "Reason to let \(interlock.rawValue) pass"])
-                                el("button", ["type": "submit", "id": "override-\(interlock.rawValue)"], text: "Let \(interlock.rawValue) pass for this lot")
+                                void(
+                                    "input",
+                                    [
+                                        "type": "text", "name": "reason", "id": "override-reason-\(interlock.rawValue)", "size": "30",
+                                        "placeholder": "why it is safe", "aria-label": "Reason to let \(interlock.rawValue) pass",
+                                    ]
+                                )
+                                el(
+                                    "button",
+                                    ["type": "submit", "id": "override-\(interlock.rawValue)"],
+                                    text: "Let \(interlock.rawValue) pass for this lot"
+                                )
                             }
                         }
                     }
@@ -140,9 +188,18 @@ extension TaktWeb {
             el("form", ["method": "post", "action": base + "/consume", "class": "inline", "id": "consume-form"]) {
                 hidden()
                 el("label", ["for": "consume-quantity"], text: "Quantity (\(p.unit))")
-                void("input", ["type": "number", "id": "consume-quantity", "name": "quantity", "min": "0", "step": "any", "size": "6",
-                               "inputmode": "decimal", "autofocus": "", "value": p.proposed > 1e-9 ? Self.plain(p.proposed) : nil])
-                el("button", ["type": "submit", "class": "primary", "id": "consume-confirm"], text: "Consume into \(p.productionOrder.rawValue) op \(p.operation)")
+                void(
+                    "input",
+                    [
+                        "type": "number", "id": "consume-quantity", "name": "quantity", "min": "0", "step": "any", "size": "6",
+                        "inputmode": "decimal", "autofocus": "", "value": p.proposed > 1e-9 ? Self.plain(p.proposed) : nil,
+                    ]
+                )
+                el(
+                    "button",
+                    ["type": "submit", "class": "primary", "id": "consume-confirm"],
+                    text: "Consume into \(p.productionOrder.rawValue) op \(p.operation)"
+                )
                 Pages.link("Cancel", base)
             }
         }
@@ -160,7 +217,12 @@ extension TaktWeb {
         let instruction = step?.workInstruction.flatMap { state.workInstructions[$0] }
         let acknowledged = instruction.map { state.acknowledgements[viewer.user.id]?[$0.id] == $0.revision } ?? true
         let progress = state.operations[e.productionOrder]?.first { $0.sequence == e.sequence }
-        func hidden() -> Node { fragment { Pages.hidden("order", order); Pages.hidden("operation", String(e.sequence)) } }
+        func hidden() -> Node {
+            fragment {
+                Pages.hidden("order", order)
+                Pages.hidden("operation", String(e.sequence))
+            }
+        }
         return el("article", ["class": "op-card \(e.operationStatus.rawValue)", "id": "op-\(key)", "data-focused": focused ? "1" : nil]) {
             el("h3") {
                 "\(order) · op \(e.sequence) \(e.name) "
@@ -168,7 +230,9 @@ extension TaktWeb {
             }
             el("p") {
                 "\(Format.quantity(e.quantity)) × \(state.items[e.item]?.name ?? e.item.rawValue) (\(e.item.rawValue)) · due \(Format.dateTime(e.dueDate, state.plantTimeZone))"
-                if let s = e.start, let end = e.end { " · planned \(Format.dateTime(s, state.plantTimeZone))–\(Format.time(end, state.plantTimeZone))" }
+                if let s = e.start, let end = e.end {
+                    " · planned \(Format.dateTime(s, state.plantTimeZone))–\(Format.time(end, state.plantTimeZone))"
+                }
                 if let p = progress, p.good + p.scrap > 0 { " · reported \(Format.quantity(p.good)) good, \(Format.quantity(p.scrap)) scrap" }
             }
             if let wi = instruction {
@@ -203,12 +267,22 @@ extension TaktWeb {
                     el("form", ["method": "post", "action": base + "/report", "class": "inline"]) {
                         hidden()
                         el("label", ["for": "good-\(key)"], text: "Good")
-                        void("input", ["type": "number", "id": "good-\(key)", "name": "good", "min": "0", "step": "any", "size": "5", "inputmode": "decimal"])
+                        void(
+                            "input",
+                            ["type": "number", "id": "good-\(key)", "name": "good", "min": "0", "step": "any", "size": "5", "inputmode": "decimal"]
+                        )
                         el("label", ["for": "scrap-\(key)"], text: "Scrap")
-                        void("input", ["type": "number", "id": "scrap-\(key)", "name": "scrap", "min": "0", "step": "any", "size": "4", "inputmode": "decimal"])
+                        void(
+                            "input",
+                            ["type": "number", "id": "scrap-\(key)", "name": "scrap", "min": "0", "step": "any", "size": "4", "inputmode": "decimal"]
+                        )
                         void("input", ["type": "text", "name": "scrapReason", "placeholder": "scrap reason", "size": "14"])
                         el("button", ["type": "submit", "id": "report-\(key)"], text: "Report")
-                        el("button", ["type": "submit", "class": "primary", "id": "complete-\(key)", "formaction": base + "/complete"], text: "Complete")
+                        el(
+                            "button",
+                            ["type": "submit", "class": "primary", "id": "complete-\(key)", "formaction": base + "/complete"],
+                            text: "Complete"
+                        )
                     }
                     el("form", ["method": "post", "action": base + "/pause", "class": "inline"]) {
                         hidden()
@@ -251,7 +325,9 @@ extension TaktWeb {
             }
             return v
         }
-        func ok(_ title: String, _ line: String? = nil) -> (String, Flash?) { (back, Flash(kind: .success, title: title, lines: line.map { [$0] } ?? [])) }
+        func ok(_ title: String, _ line: String? = nil) -> (String, Flash?) {
+            (back, Flash(kind: .success, title: title, lines: line.map { [$0] } ?? []))
+        }
 
         switch verb {
         case "clock-in":
@@ -265,23 +341,34 @@ extension TaktWeb {
             try await submit(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: .init(wi), revision: rev)), as: viewer)
             return ok("Acknowledged \(wi) revision \(rev)")
         case "start":
-            let o = try order(), n = try operation()
+            let o = try order()
+            let n = try operation()
             try await submit(.startOperation(StartOperation(productionOrder: o, operation: n, workCenter: wc)), as: viewer)
             return ok("Started \(o) op \(n)")
         case "pause":
-            let o = try order(), n = try operation()
+            let o = try order()
+            let n = try operation()
             try await submit(.pauseOperation(PauseOperation(productionOrder: o, operation: n, reason: form.trimmed("reason") ?? "other")), as: viewer)
             return ok("Paused \(o) op \(n)")
         case "resume":
-            let o = try order(), n = try operation()
+            let o = try order()
+            let n = try operation()
             try await submit(.resumeOperation(ResumeOperation(productionOrder: o, operation: n)), as: viewer)
             return ok("Resumed \(o) op \(n)")
         case "report", "complete":
-            let o = try order(), n = try operation()
-            let q = ReportQuantity(productionOrder: o, operation: n, good: try number("good"), scrap: try number("scrap"),
-                                   scrapReason: form.trimmed("scrapReason"))
+            let o = try order()
+            let n = try operation()
+            let q = ReportQuantity(
+                productionOrder: o,
+                operation: n,
+                good: try number("good"),
+                scrap: try number("scrap"),
+                scrapReason: form.trimmed("scrapReason")
+            )
             if verb == "report" {
-                guard q.good + q.scrap > 0 else { throw WebError("Nothing to report", "Enter the good or scrapped quantity made since the last report.") }
+                guard q.good + q.scrap > 0 else {
+                    throw WebError("Nothing to report", "Enter the good or scrapped quantity made since the last report.")
+                }
                 try await submit(.reportQuantity(q), as: viewer)
                 return ok("Reported \(Format.quantity(q.good)) good, \(Format.quantity(q.scrap)) scrap on \(o) op \(n)")
             }
@@ -292,16 +379,23 @@ extension TaktWeb {
         case "consume":
             return try await consume(viewer, form: form, back: back)
         case "override":
-            let o = try order(), n = try operation()
+            let o = try order()
+            let n = try operation()
             guard let lot = form.trimmed("lot") else { throw WebError.missing("the lot") }
-            guard let text = form.trimmed("interlock"), let interlock = Interlock(rawValue: text) else { throw WebError.missing("the interlock to let pass") }
+            guard let text = form.trimmed("interlock"), let interlock = Interlock(rawValue: text) else {
+                throw WebError.missing("the interlock to let pass")
+            }
             guard let reason = form.trimmed("reason") else {
                 throw WebError("A reason is needed", "Say why it is safe to let \(text) pass for lot \(lot); the reason is recorded with your name.")
             }
-            try await submit(.overrideInterlock(OverrideInterlock(productionOrder: o, operation: n, interlock: interlock, reason: reason, lot: Lot.ID(lot))),
-                             as: viewer)
+            try await submit(
+                .overrideInterlock(OverrideInterlock(productionOrder: o, operation: n, interlock: interlock, reason: reason, lot: Lot.ID(lot))),
+                as: viewer
+            )
             let prompt = back + "?lot=\(urlEncode(lot))&po=\(urlEncode(o.rawValue))&op=\(n)#consume"
-            return (prompt, Flash(kind: .success, title: "\(text) lets lot \(lot) pass on \(o) op \(n)", lines: ["Recorded with your reason: \(reason)"]))
+            return (
+                prompt, Flash(kind: .success, title: "\(text) lets lot \(lot) pass on \(o) op \(n)", lines: ["Recorded with your reason: \(reason)"])
+            )
         default:
             throw WebError("Unknown button", "The terminal does not know “\(verb)”.")
         }
@@ -338,18 +432,23 @@ extension TaktWeb {
         guard let quantity = Double(text.replacingOccurrences(of: ",", with: ".")), quantity > 0 else {
             throw WebError("How much?", "The quantity of lot \(lot) to consume must be a number above 0 (got “\(text)”).")
         }
-        let outcome = try await submit(.consumeLot(ConsumeLot(productionOrder: ProductionOrder.ID(o), operation: n, lot: Lot.ID(lot), quantity: quantity)),
-                                       as: viewer)
+        let outcome = try await submit(
+            .consumeLot(ConsumeLot(productionOrder: ProductionOrder.ID(o), operation: n, lot: Lot.ID(lot), quantity: quantity)),
+            as: viewer
+        )
         let state = await service.read { $0 }
         let unit = state.lots[Lot.ID(lot)].flatMap { state.items[$0.item] }?.unit.rawValue ?? ""
         var lines: [String] = []
         for case .lotConsumed(let c) in (try? outcome.domainEvents()) ?? [] {
             let left = state.lots[c.lot]?.quantity ?? 0
-            lines.append("\(Format.quantity(c.quantity)) \(unit) of \(c.item.rawValue) into \(c.productionOrder.rawValue) op \(c.operation); "
-                         + (left > 1e-9 ? "\(Format.quantity(left)) \(unit) left in lot \(c.lot.rawValue)." : "lot \(c.lot.rawValue) is now empty."))
+            lines.append(
+                "\(Format.quantity(c.quantity)) \(unit) of \(c.item.rawValue) into \(c.productionOrder.rawValue) op \(c.operation); "
+                    + (left > 1e-9 ? "\(Format.quantity(left)) \(unit) left in lot \(c.lot.rawValue)." : "lot \(c.lot.rawValue) is now empty.")
+            )
             for i in c.overridden { lines.append("Passed by a supervisor's override: \(i.rawValue).") }
             for d in c.displaced {
-                var line = "Took \(Format.quantity(d.quantity)) \(unit) reserved for \(d.productionOrder.rawValue) (reservation \(d.reservation.rawValue)"
+                var line =
+                    "Took \(Format.quantity(d.quantity)) \(unit) reserved for \(d.productionOrder.rawValue) (reservation \(d.reservation.rawValue)"
                 line += d.remaining > 1e-9 ? ", \(Format.quantity(d.remaining)) \(unit) still reserved" : ", released"
                 if let t = d.stagingTask { line += "; staging task \(t.rawValue) \(d.stagingTaskStatus?.rawValue ?? "unchanged")" }
                 lines.append(line + ").")

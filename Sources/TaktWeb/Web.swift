@@ -1,13 +1,13 @@
-import Foundation
+public import Foundation
 import HTTPTypes
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 import NIOCore
 import TaktCore
 import TaktEngine
-import TaktService
-import TaktStore
 import TaktOrchestration
+public import TaktService
+import TaktStore
 
 /// The Takt web app: server-rendered pages over the service, served by the same server as the JSON API.
 /// Pages read the plant with `service.read` and change it only by submitting the same commands the API submits,
@@ -61,8 +61,14 @@ public struct TaktWeb: Sendable {
         page(router, "/exceptions", .exceptions) { r, _, v in await web.inboxPage(r, v) }
         page(router, "/exceptions/{id}", .exceptions) { r, c, v in await web.exceptionPage(r, v, id: c.parameters.get("id") ?? "") }
         action(router, "/exceptions/{id}/actions/{action}/{decision}", .exceptions) { r, c, v, form in
-            try await web.decide(v, form: form, exception: c.parameters.get("id") ?? "", action: c.parameters.get("action") ?? "",
-                                 decision: c.parameters.get("decision") ?? "", client: Web.client(c))
+            try await web.decide(
+                v,
+                form: form,
+                exception: c.parameters.get("id") ?? "",
+                action: c.parameters.get("action") ?? "",
+                decision: c.parameters.get("decision") ?? "",
+                client: Web.client(c)
+            )
         }
         action(router, "/outcome-requests", .exceptions) { r, _, v, form in try await web.outcomeRequest(v, form: form) }
         page(router, "/terminal", .terminal) { r, _, v in await web.terminalIndex(r, v) }
@@ -82,8 +88,12 @@ public struct TaktWeb: Sendable {
     // MARK: - Route helpers
 
     /// A page: signed-in users whose roles allow the section; others are sent to sign in or told they may not.
-    func page<Context: RequestContext>(_ router: Router<Context>, _ path: String, _ section: Section,
-                                       _ body: @escaping @Sendable (Request, Context, Viewer) async throws -> PageContent) {
+    func page<Context: RequestContext>(
+        _ router: Router<Context>,
+        _ path: String,
+        _ section: Section,
+        _ body: @escaping @Sendable (Request, Context, Viewer) async throws -> PageContent
+    ) {
         let web = self
         router.get(RouterPath(path)) { request, context in
             guard var viewer = await web.viewer(request) else {
@@ -91,8 +101,10 @@ public struct TaktWeb: Sendable {
             }
             viewer.section = section
             guard section.allows(viewer.user) else {
-                return web.html(web.layout(viewer, PageContent(title: "Not for your role", body: Pages.forbidden(section, viewer.user))),
-                                status: .forbidden)
+                return web.html(
+                    web.layout(viewer, PageContent(title: "Not for your role", body: Pages.forbidden(section, viewer.user))),
+                    status: .forbidden
+                )
             }
             do {
                 var content = try await body(request, context, viewer)
@@ -101,10 +113,13 @@ public struct TaktWeb: Sendable {
             } catch {
                 let reference = web.report(error, request)
                 let p = ErrorPresentation.of(error)
-                let content = PageContent(title: p.isInternal ? "Something went wrong" : p.title, body: el("div") {
-                    el("p", text: "The page could not be shown: \(p.lines.joined(separator: "; "))")
-                    if p.isInternal { el("p", ["class": "reference"], text: Web.quote(reference)) }
-                })
+                let content = PageContent(
+                    title: p.isInternal ? "Something went wrong" : p.title,
+                    body: el("div") {
+                        el("p", text: "The page could not be shown: \(p.lines.joined(separator: "; "))")
+                        if p.isInternal { el("p", ["class": "reference"], text: Web.quote(reference)) }
+                    }
+                )
                 return web.html(web.layout(viewer, content), status: HTTPResponse.Status(code: p.status))
             }
         }
@@ -113,8 +128,12 @@ public struct TaktWeb: Sendable {
     /// Every state-changing route of the web app goes through here: the form is read, then refused with 403 (and
     /// nothing done) unless the request comes from this server's own origin and carries the form token bound to
     /// this browser's session (or, for signing in, to its sign-in nonce).
-    func post<Context: RequestContext>(_ router: Router<Context>, _ path: String, binding: FormBinding,
-                                       _ body: @escaping @Sendable (Request, Context, Form) async throws -> Response) {
+    func post<Context: RequestContext>(
+        _ router: Router<Context>,
+        _ path: String,
+        binding: FormBinding,
+        _ body: @escaping @Sendable (Request, Context, Form) async throws -> Response
+    ) {
         let web = self
         router.post(RouterPath(path)) { request, context in
             let form = await Form.read(request)
@@ -128,39 +147,59 @@ public struct TaktWeb: Sendable {
 
     /// A 403 page when `request` may be forged (foreign origin, missing or wrong token), nil when it may go ahead.
     func forgeryRefusal(_ request: Request, form: Form, binding: FormBinding) -> Response? {
-        let verdict = OriginCheck.verdict(origin: request.headers[.origin], referer: request.headers[.referer],
-                                          authority: request.head.authority, secure: secureCookies)
+        let verdict = OriginCheck.verdict(
+            origin: request.headers[.origin],
+            referer: request.headers[.referer],
+            authority: request.head.authority,
+            secure: secureCookies
+        )
         let reason: String
         if case .foreign(let origin) = verdict {
             reason = "It was sent from another site (\(origin.prefix(200))), not from this server's own pages."
         } else {
-            let bound: CSRFTokens.Binding? = switch binding {
-            case .session: Web.cookie(Self.cookieName, in: request).map { .session($0) }
-            case .signIn: Web.cookie(Self.signInCookieName, in: request).map { .signIn(nonce: $0) }
-            }
+            let bound: CSRFTokens.Binding? =
+                switch binding {
+                case .session: Web.cookie(Self.cookieName, in: request).map { .session($0) }
+                case .signIn: Web.cookie(Self.signInCookieName, in: request).map { .signIn(nonce: $0) }
+                }
             if let bound, csrf.verify(form[CSRFTokens.field], for: bound) { return nil }
-            reason = form[CSRFTokens.field] == nil
+            reason =
+                form[CSRFTokens.field] == nil
                 ? "It did not carry the form's security token."
                 : "Its security token does not belong to this browser's session (the page may be from before you signed in again)."
         }
         logger.warning("web form refused as possibly forged", metadata: ["path": "\(request.uri.path)", "reason": "\(reason)"])
-        let page = Pages.message(title: "Form refused", lines: [
-            reason, "Nothing was changed. Open the page again from Takt itself and send the form from there.",
-        ], link: binding == .signIn ? ("/signin", "Sign in") : ("/", "Back to Takt"))
+        let page = Pages.message(
+            title: "Form refused",
+            lines: [
+                reason, "Nothing was changed. Open the page again from Takt itself and send the form from there.",
+            ],
+            link: binding == .signIn ? ("/signin", "Sign in") : ("/", "Back to Takt")
+        )
         return html(page, status: .forbidden)
     }
 
     /// A form action: signed-in users whose roles allow the section; the handler returns where to go next and what
     /// to tell the user there (Post/Redirect/Get). A thrown error becomes an error message on the page sent from.
-    func action<Context: RequestContext>(_ router: Router<Context>, _ path: String, _ section: Section,
-                                         _ body: @escaping @Sendable (Request, Context, Viewer, Form) async throws -> (String, Flash?)) {
+    func action<Context: RequestContext>(
+        _ router: Router<Context>,
+        _ path: String,
+        _ section: Section,
+        _ body: @escaping @Sendable (Request, Context, Viewer, Form) async throws -> (String, Flash?)
+    ) {
         let web = self
         post(router, path, binding: .session) { request, context, form in
             guard let viewer = await web.viewer(request) else { return Response.redirect(to: "/signin", type: .normal) }
             let back = Redirect.local(form["back"]) ?? web.refererPath(request) ?? section.path
             guard section.allows(viewer.user) else {
-                await web.sessions.setFlash(viewer.sessionID, Flash(kind: .error, title: "Not allowed",
-                                                                    lines: ["Your roles do not include \(section.title)."]))
+                await web.sessions.setFlash(
+                    viewer.sessionID,
+                    Flash(
+                        kind: .error,
+                        title: "Not allowed",
+                        lines: ["Your roles do not include \(section.title)."]
+                    )
+                )
                 return Response.redirect(to: back, type: .normal)
             }
             do {
@@ -193,15 +232,18 @@ public struct TaktWeb: Sendable {
 
     func html(_ node: Node, status: HTTPResponse.Status = .ok) -> Response {
         var headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"]
-        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        headers[HTTPField.Name("Content-Security-Policy")!] =
+        if let frameOptions = HTTPField.Name("X-Frame-Options") { headers[frameOptions] = "DENY" }
+        headers[.contentSecurityPolicy] =
             "default-src 'self'; style-src 'self'; script-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: "<!DOCTYPE html>" + node.render())))
     }
 
     static func asset(_ text: String, type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        Response(
+            status: .ok,
+            headers: [.contentType: type, .cacheControl: "public, max-age=300"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text))
+        )
     }
 
     // MARK: - Sign-in
@@ -223,8 +265,13 @@ public struct TaktWeb: Sendable {
     }
 
     /// The sign-in page, its form bound to this browser's sign-in nonce (a new nonce cookie when it has none).
-    func signInPage(_ request: Request, next: String? = nil, error: String? = nil, status: HTTPResponse.Status = .ok,
-                    headers extra: HTTPFields = [:]) async -> Response {
+    func signInPage(
+        _ request: Request,
+        next: String? = nil,
+        error: String? = nil,
+        status: HTTPResponse.Status = .ok,
+        headers extra: HTTPFields = [:]
+    ) async -> Response {
         let next = Redirect.local(next ?? request.uri.queryParameters["next"].map(String.init)) ?? ""
         let existing = Web.cookie(Self.signInCookieName, in: request).flatMap { Web.isNonce($0) ? $0 : nil }
         let nonce = existing ?? CSRFTokens.nonce()
@@ -251,8 +298,13 @@ public struct TaktWeb: Sendable {
             logger.warning("web sign-in throttled", metadata: ["client": "\(client)", "retryAfter": "\(seconds)"])
             var headers = HTTPFields()
             headers[.retryAfter] = String(seconds)
-            return await signInPage(request, next: form["next"], error: Web.throttledMessage(seconds: seconds, now: now()),
-                                    status: .tooManyRequests, headers: headers)
+            return await signInPage(
+                request,
+                next: form["next"],
+                error: Web.throttledMessage(seconds: seconds, now: now()),
+                status: .tooManyRequests,
+                headers: headers
+            )
         }
         let hash = PlantService.hash(secret: secret)
         guard let token = await service.read({ $0.tokensByHash[hash] }) else {
@@ -438,9 +490,12 @@ extension TaktWeb {
         let reference = Web.requestID(request)
         let p = ErrorPresentation.of(error)
         if p.status >= 500 {
-            logger.error(p.isInternal ? "internal error" : "\(p.code) failure", metadata: [
-                "requestId": "\(reference)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
-            ])
+            logger.error(
+                p.isInternal ? "internal error" : "\(p.code) failure",
+                metadata: [
+                    "requestId": "\(reference)", "path": "\(request.uri.path)", "error": "\(String(reflecting: error))",
+                ]
+            )
         }
         return reference
     }

@@ -30,7 +30,10 @@ enum Redirect {
             if s == "\\" { return false }
             if s.value < 0x20 || s.value == 0x7F || (0x80...0x9F).contains(s.value) { return false }
             if s.properties.generalCategory == .format || s.properties.generalCategory == .lineSeparator
-                || s.properties.generalCategory == .paragraphSeparator { return false }
+                || s.properties.generalCategory == .paragraphSeparator
+            {
+                return false
+            }
         }
         // No scheme can come first: the text starts with "/".
         return true
@@ -94,7 +97,8 @@ struct CSRFTokens: Sendable {
         switch node {
         case .element(let tag, let attributes, let children):
             let protectedChildren = children.map { protect($0, token: token) }
-            let isPost = tag.lowercased() == "form"
+            let isPost =
+                tag.lowercased() == "form"
                 && attributes.contains { $0.name.lowercased() == "method" && $0.value?.lowercased() == "post" }
             if isPost {
                 let hidden = Node.void("input", [Attribute("type", "hidden"), Attribute("name", field), Attribute("value", token)])

@@ -9,7 +9,8 @@ import TaktStore
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Console duties on the server's own machine, straight on its database (stop takt serve first).",
-        subcommands: [AdminIssueTokenCommand.self])
+        subcommands: [AdminIssueTokenCommand.self]
+    )
 }
 
 struct AdminIssueTokenCommand: AsyncParsableCommand {
@@ -17,7 +18,8 @@ struct AdminIssueTokenCommand: AsyncParsableCommand {
         commandName: "issue-token",
         abstract: "Issue a new API token for an active admin: the way back when every admin token is lost.",
         discussion: "Refuses while takt serve runs on the database. The secret is printed once; the log records the token as "
-            + "issued by the system from the console.")
+            + "issued by the system from the console."
+    )
 
     @Option(help: "The SQLite database file of the server.")
     var db = "takt.sqlite"
@@ -39,7 +41,8 @@ struct AdminIssueTokenCommand: AsyncParsableCommand {
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The tamper-evident audit trail (docs/security.md).",
-        subcommands: [AuditVerifyCommand.self, AuditChangesCommand.self])
+        subcommands: [AuditVerifyCommand.self, AuditChangesCommand.self]
+    )
 }
 
 struct AuditVerifyCommand: AsyncParsableCommand {
@@ -47,7 +50,8 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         commandName: "verify",
         abstract: "Check every link of the log's hash chain and every signed checkpoint; name the first broken link.",
         discussion: "Exit status 0 when the log is intact, 1 when a link is broken. Give --public-key (kept apart from the server) "
-            + "to check the checkpoints against the key you trust rather than the key file beside the database.")
+            + "to check the checkpoints against the key you trust rather than the key file beside the database."
+    )
 
     @Option(help: "The SQLite database file (a copy is fine).")
     var db = "takt.sqlite"
@@ -64,9 +68,12 @@ struct AuditVerifyCommand: AsyncParsableCommand {
         }
         let (report, key) = verified
         if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-        let seconds = Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
+        let seconds =
+            Double((ContinuousClock.now - started).components.attoseconds) / 1e18 + Double((ContinuousClock.now - started).components.seconds)
         print("events checked: \(report.eventsChecked) (log ends at \(report.lastSequence))")
-        print("signed checkpoints checked: \(report.checkpointsChecked)" + (key.map { " with public key \($0)" } ?? " (no key: signatures not checked)"))
+        print(
+            "signed checkpoints checked: \(report.checkpointsChecked)" + (key.map { " with public key \($0)" } ?? " (no key: signatures not checked)")
+        )
         if report.lastSequence > report.lastCheckpoint {
             print("events after the last checkpoint (chained, not yet signed): \(report.lastSequence - report.lastCheckpoint)")
         }
@@ -89,7 +96,8 @@ extension AsyncParsableCommand {
 struct AuditChangesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "changes",
-        abstract: "Who changed which master data, when, and what it was before and after (items, BOMs, routings, users, playbooks …).")
+        abstract: "Who changed which master data, when, and what it was before and after (items, BOMs, routings, users, playbooks …)."
+    )
 
     @Option(help: "The SQLite database file (the server may be running).")
     var db = "takt.sqlite"

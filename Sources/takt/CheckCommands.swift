@@ -6,14 +6,16 @@ import TaktBench
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Long-running checks of invariants on random plants; each failure prints the command that replays it.",
-        subcommands: [CheckOrchestrationCommand.self])
+        subcommands: [CheckOrchestrationCommand.self]
+    )
 }
 
 struct CheckOrchestrationCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orchestration",
         abstract: "Random disruptions on demo plants of random seeds and scales, through the engine with the orchestrator reacting; "
-            + "invariants checked after every step (see docs/orchestration.md, 'Invariants').")
+            + "invariants checked after every step (see docs/orchestration.md, 'Invariants')."
+    )
 
     @Option(help: "Scenarios to run (seeds --seed, --seed+1, …).")
     var runs = 10
@@ -36,7 +38,9 @@ struct CheckOrchestrationCommand: AsyncParsableCommand {
         let progress = Progress()
         let began = ContinuousClock.now
         var failed: [String] = []
-        var steps = 0, exceptions = 0, executed = 0
+        var steps = 0
+        var exceptions = 0
+        var executed = 0
         for n in 0..<runs {
             let s = seed &+ UInt64(n)
             let check = OrchestrationCheck(seed: s, scale: scale ?? Int(1 + s % 2), steps: self.steps)
@@ -49,12 +53,16 @@ struct CheckOrchestrationCommand: AsyncParsableCommand {
                 let again = try await check.run { progress.say("run \(n + 1)/\(runs), seed \(s) again: \($0)") }
                 if again.fingerprint != report.fingerprint || again.steps != report.steps {
                     let first = zip(report.fingerprint, again.fingerprint).first { $0 != $1 }
-                    problems.append("[determinism] the same seed gave other results: \(first.map { "\($0.0) ≠ \($0.1)" } ?? "a different number of exceptions")")
+                    problems.append(
+                        "[determinism] the same seed gave other results: \(first.map { "\($0.0) ≠ \($0.1)" } ?? "a different number of exceptions")"
+                    )
                 }
             }
             progress.done()
             if problems.isEmpty {
-                say("ok    seed \(s) scale \(check.scale): \(report.steps.count) steps, \(report.exceptions) exceptions, \(report.actionsExecuted) actions carried out, \(Int(report.seconds)) s")
+                say(
+                    "ok    seed \(s) scale \(check.scale): \(report.steps.count) steps, \(report.exceptions) exceptions, \(report.actionsExecuted) actions carried out, \(Int(report.seconds)) s"
+                )
             } else {
                 failed.append(report.replay)
                 say("FAIL  seed \(s) scale \(check.scale): \(problems.count) violation(s)")
@@ -65,8 +73,17 @@ struct CheckOrchestrationCommand: AsyncParsableCommand {
             }
         }
         let seconds = Double((ContinuousClock.now - began).components.seconds)
-        say(String(format: "{\"runs\": %d, \"failed\": %d, \"steps\": %d, \"exceptions\": %d, \"actions_executed\": %d, \"seconds\": %.0f}",
-                     runs, failed.count, steps, exceptions, executed, seconds))
+        say(
+            String(
+                format: "{\"runs\": %d, \"failed\": %d, \"steps\": %d, \"exceptions\": %d, \"actions_executed\": %d, \"seconds\": %.0f}",
+                runs,
+                failed.count,
+                steps,
+                exceptions,
+                executed,
+                seconds
+            )
+        )
         if !failed.isEmpty { throw ExitCode(1) }
     }
 }

@@ -8,7 +8,8 @@ import TaktHTTP
 struct OpenAPICommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "openapi",
-        abstract: "Print the API's OpenAPI 3.1 document (regenerate docs/openapi.json with `swift run takt openapi > docs/openapi.json`).")
+        abstract: "Print the API's OpenAPI 3.1 document (regenerate docs/openapi.json with `swift run takt openapi > docs/openapi.json`)."
+    )
 
     func run() async throws {
         FileHandle.standardOutput.write(try await TaktAPI.publishedOpenAPIDocument(version: TaktApplication.version))

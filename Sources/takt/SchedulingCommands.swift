@@ -24,9 +24,18 @@ struct ScheduleCommand: AsyncParsableCommand {
     func run() async throws {
         let instance = try loadInstance(file)
         let result = try Scheduler.solve(
-            instance.problem, options: SchedulingOptions(objective: .lexicographic([.makespan]), limits: SearchLimits(timeLimit: timeLimit), seed: seed, threads: threads))
+            instance.problem,
+            options: SchedulingOptions(
+                objective: .lexicographic([.makespan]),
+                limits: SearchLimits(timeLimit: timeLimit),
+                seed: seed,
+                threads: threads
+            )
+        )
         guard result.violations.isEmpty else {
-            throw SchedulingCommandError("internal error: the schedule is invalid: \(result.violations.prefix(5).map(\.description).joined(separator: "; "))")
+            throw SchedulingCommandError(
+                "internal error: the schedule is invalid: \(result.violations.prefix(5).map(\.description).joined(separator: "; "))"
+            )
         }
         let problem = instance.problem
         for (m, seq) in result.schedule.sequences(resourceCount: instance.machineCount).enumerated() {
@@ -83,10 +92,13 @@ struct BenchJSSPCommand: AsyncParsableCommand {
                 operations: problem.operations.map { op in
                     let s = solution.starts[op.id.rawValue]
                     return ScheduledOperation(operation: op.id, resource: op.modes[0].resource, start: s, end: s + op.modes[0].duration)
-                })
+                }
+            )
             let violations = ScheduleChecker.violations(of: schedule, in: problem)
             if !violations.isEmpty || schedule.makespan != solution.makespan {
-                FileHandle.standardError.write(Data("error: \(name): invalid schedule: \(violations.prefix(5).map(\.description).joined(separator: "; "))\n".utf8))
+                FileHandle.standardError.write(
+                    Data("error: \(name): invalid schedule: \(violations.prefix(5).map(\.description).joined(separator: "; "))\n".utf8)
+                )
                 invalid.append(name)
                 continue
             }
@@ -129,12 +141,19 @@ struct BenchRepairCommand: AsyncParsableCommand {
 
     func run() async throws {
         let problem = SyntheticPlant.make(seed: seed, resources: resources, operations: operations)
-        let initial = try Scheduler.solve(problem, options: SchedulingOptions(limits: SearchLimits(timeLimit: scheduleTimeLimit), seed: seed, threads: 2))
+        let initial = try Scheduler.solve(
+            problem,
+            options: SchedulingOptions(limits: SearchLimits(timeLimit: scheduleTimeLimit), seed: seed, threads: 2)
+        )
         guard initial.violations.isEmpty else {
-            throw SchedulingCommandError("internal error: the initial schedule is invalid: \(initial.violations.prefix(5).map(\.description).joined(separator: "; "))")
+            throw SchedulingCommandError(
+                "internal error: the initial schedule is invalid: \(initial.violations.prefix(5).map(\.description).joined(separator: "; "))"
+            )
         }
         print("plant: \(problem.resources.count) resources, \(problem.operations.count) operations, \(problem.orders.count) orders")
-        print("initial schedule: makespan \(initial.objectives.makespan) min, weighted tardiness \(fmt(initial.objectives.weightedTardiness, 0)), late orders \(initial.objectives.lateOrders)")
+        print(
+            "initial schedule: makespan \(initial.objectives.makespan) min, weighted tardiness \(fmt(initial.objectives.weightedTardiness, 0)), late orders \(initial.objectives.lateOrders)"
+        )
         var rng = SplitMix64(seed: seed &+ 17)
         var times: [Double] = []
         var moved: [Int] = []
@@ -151,12 +170,16 @@ struct BenchRepairCommand: AsyncParsableCommand {
             let elapsed = clock.now - t0
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
             guard outcome.result.violations.isEmpty else {
-                throw SchedulingCommandError("repair \(k) produced an invalid schedule: \(outcome.result.violations.prefix(5).map(\.description).joined(separator: "; "))")
+                throw SchedulingCommandError(
+                    "repair \(k) produced an invalid schedule: \(outcome.result.violations.prefix(5).map(\.description).joined(separator: "; "))"
+                )
             }
             times.append(ms)
             moved.append(outcome.movedOperations)
             shifts.append(outcome.meanShift)
-            print("repair \(k): \(victim.resource) down \(window), \(fmt(ms, 1)) ms, moved \(outcome.movedOperations) ops, mean shift \(fmt(outcome.meanShift, 1)) min, weighted tardiness \(fmt(initial.objectives.weightedTardiness, 0)) -> \(fmt(outcome.result.objectives.weightedTardiness, 0))")
+            print(
+                "repair \(k): \(victim.resource) down \(window), \(fmt(ms, 1)) ms, moved \(outcome.movedOperations) ops, mean shift \(fmt(outcome.meanShift, 1)) min, weighted tardiness \(fmt(initial.objectives.weightedTardiness, 0)) -> \(fmt(outcome.result.objectives.weightedTardiness, 0))"
+            )
         }
         let sortedTimes = times.sorted()
         let sortedMoved = moved.sorted()

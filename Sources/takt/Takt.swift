@@ -12,8 +12,10 @@ struct Takt: AsyncParsableCommand {
         commandName: "takt",
         abstract: "Takt: manufacturing operations orchestration.",
         version: TaktApplication.version,
-        subcommands: [Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self, ImportCommand.self,
-                      ExportCommand.self]
+        subcommands: [
+            Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self, ImportCommand.self,
+            ExportCommand.self,
+        ]
     )
 }
 
@@ -36,13 +38,20 @@ struct Serve: AsyncParsableCommand {
     var scale = 1
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
-    @Option(help: ArgumentHelp(
-        "For demos, training and tests on a throwaway database: the plant's clock starts at this instant and runs on from there.",
-        discussion: "An ISO 8601 date-time, e.g. 2026-11-25T06:00:00Z. Every event is recorded at this clock's time.",
-        valueName: "date-time"))
+    @Option(
+        help: ArgumentHelp(
+            "For demos, training and tests on a throwaway database: the plant's clock starts at this instant and runs on from there.",
+            discussion: "An ISO 8601 date-time, e.g. 2026-11-25T06:00:00Z. Every event is recorded at this clock's time.",
+            valueName: "date-time"
+        )
+    )
     var clockStart: String?
-    @Option(help: ArgumentHelp("Close a connection with nothing to read for this many seconds (between requests, while a request's head or body arrives).",
-                               valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Close a connection with nothing to read for this many seconds (between requests, while a request's head or body arrives).",
+            valueName: "seconds"
+        )
+    )
     var idleTimeout = 30
     @Option(help: ArgumentHelp("Answer 408 and close when a request body is still arriving this many seconds after it began.", valueName: "seconds"))
     var bodyTimeout = 60
@@ -70,14 +79,22 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "takt")
         let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let configuration = ServerConfiguration(
-            databasePath: db, host: host, port: port, demo: demo, seed: seed, scale: scale, bootstrapToken: token,
-            clockStart: clockStart.flatMap(TaktJSON.parseDate), secureCookies: secureCookies,
-            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout)))
+            databasePath: db,
+            host: host,
+            port: port,
+            demo: demo,
+            seed: seed,
+            scale: scale,
+            bootstrapToken: token,
+            clockStart: clockStart.flatMap(TaktJSON.parseDate),
+            secureCookies: secureCookies,
+            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout))
+        )
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
-        } catch where "\(error)".contains("Address already in use") {
+        } catch  where "\(error)".contains("Address already in use") {
             throw CLIError("port \(port) on \(host) is already in use: stop the other server or choose another --port")
         }
     }
@@ -86,15 +103,18 @@ struct Serve: AsyncParsableCommand {
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
-        subcommands: [BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self,
-                      BenchPagesCommand.self, BenchReadsCommand.self, BenchImportCommand.self]
+        subcommands: [
+            BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self,
+            BenchPagesCommand.self, BenchReadsCommand.self, BenchImportCommand.self,
+        ]
     )
 }
 
 struct BenchIngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Commands per second appended durably (single and batched), next to raw SQLite inserts.")
+        abstract: "Commands per second appended durably (single and batched), next to raw SQLite inserts."
+    )
 
     @Option(help: "Commands submitted one per transaction, per round.")
     var single = 1_000
@@ -134,16 +154,26 @@ struct BenchIngestCommand: AsyncParsableCommand {
         print(String(format: "  raw SQLite, batches of %-5d      %10.0f rows/s (%d-byte payload)", batchSize, f.rawPerSecond, f.payloadBytes))
         print(String(format: "  raw SQLite, one row/transaction  %10.0f rows/s", f.rawSinglePerSecond))
         print(String(format: "  batch / raw                      %10.2f", f.batchPerSecond / max(f.rawPerSecond, 1)))
-        print(String(
-            format: "{\"batch_per_second\": %.0f, \"single_per_second\": %.0f, \"raw_sqlite_per_second\": %.0f, \"raw_sqlite_single_per_second\": %.0f, \"batch_size\": %d, \"payload_bytes\": %d}",
-            f.batchPerSecond, f.singlePerSecond, f.rawPerSecond, f.rawSinglePerSecond, batchSize, f.payloadBytes))
+        print(
+            String(
+                format:
+                    "{\"batch_per_second\": %.0f, \"single_per_second\": %.0f, \"raw_sqlite_per_second\": %.0f, \"raw_sqlite_single_per_second\": %.0f, \"batch_size\": %d, \"payload_bytes\": %d}",
+                f.batchPerSecond,
+                f.singlePerSecond,
+                f.rawPerSecond,
+                f.rawSinglePerSecond,
+                batchSize,
+                f.payloadBytes
+            )
+        )
     }
 }
 
 struct BenchTraceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Lot trace times, backward and forward, on a plant of many lots built in memory.")
+        abstract: "Lot trace times, backward and forward, on a plant of many lots built in memory."
+    )
 
     @Option(help: "Lots in the plant, spread evenly over the BOM levels.")
     var lots = 1_000_000
@@ -177,21 +207,29 @@ struct BenchReactCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "react",
         abstract: "Orchestrator reaction time: disruptive events committed one at a time on the demo plant, each timed from its "
-            + "commit to the commit of the exception it raises.")
+            + "commit to the commit of the exception it raises."
+    )
 
     @Option(help: "Demo plant scale (1 ≈ 12 work centers, 60 production orders).")
     var scale = 1
     @Option(help: "Disruptive events to commit, one at a time.")
     var events = 20
-    @Option(help: "Then a burst, all committed at once: a schedule publish, this many promises (routine) and --burst-urgent machines down or slow; 0: no burst.")
+    @Option(
+        help:
+            "Then a burst, all committed at once: a schedule publish, this many promises (routine) and --burst-urgent machines down or slow; 0: no burst."
+    )
     var burst = 0
     @Option(help: "Urgent events in the burst (machines down or slow), each timed to its exception.")
     var burstUrgent = 5
     @Option(help: "Seed of the choice of events and targets.")
     var seed: UInt64 = 1
-    @Option(help: ArgumentHelp("Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
-                               discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
-                               valueName: "date-time"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
+            discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
+            valueName: "date-time"
+        )
+    )
     var clockStart: BenchClockStart = BenchClockStart(date: TaktApplication.benchmarkClockStart)
     @Option(help: "Directory for the temporary database (default: a new temporary directory).")
     var dir: String?
@@ -231,15 +269,20 @@ struct BenchReactCommand: AsyncParsableCommand {
 struct BenchPagesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pages",
-        abstract: "Every web page rendered through the real server on the demo plant: median and p99 per page (target: p99 ≤ 300 ms).")
+        abstract: "Every web page rendered through the real server on the demo plant: median and p99 per page (target: p99 ≤ 300 ms)."
+    )
 
     @Option(help: "Demo plant scale.")
     var scale = 1
     @Option(help: "Requests per page (after 2 warm-ups).")
     var runs = 50
-    @Option(help: ArgumentHelp("Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
-                               discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
-                               valueName: "date-time"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the plant's clock starts: an ISO 8601 date-time, or 'now' for the wall clock.",
+            discussion: "Default: 2026-11-25T06:00:00Z, a Wednesday morning, so runs on any day see the same shifts and work.",
+            valueName: "date-time"
+        )
+    )
     var clockStart: BenchClockStart = BenchClockStart(date: TaktApplication.benchmarkClockStart)
     @Option(help: "Directory for the temporary database (default: a new temporary directory).")
     var dir: String?
@@ -262,12 +305,22 @@ struct BenchPagesCommand: AsyncParsableCommand {
         print("web pages through the real server (demo scale \(scale), \(runs) requests per page, HTTP on loopback)")
         print("  page                 median ms    p99 ms    KiB")
         for t in timings {
-            print("  " + t.name.padding(toLength: 20, withPad: " ", startingAt: 0)
-                + String(format: " %9.1f %9.1f %6.0f", t.medianMs, t.p99Ms, Double(t.bytes) / 1024))
+            print(
+                "  " + t.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + String(format: " %9.1f %9.1f %6.0f", t.medianMs, t.p99Ms, Double(t.bytes) / 1024)
+            )
         }
         let maxP99 = timings.map(\.p99Ms).max() ?? 0
-        print(String(format: "{\"pages\": %d, \"max_p99_ms\": %.1f, \"max_median_ms\": %.1f, \"scale\": %d, \"runs\": %d}",
-                     timings.count, maxP99, timings.map(\.medianMs).max() ?? 0, scale, runs))
+        print(
+            String(
+                format: "{\"pages\": %d, \"max_p99_ms\": %.1f, \"max_median_ms\": %.1f, \"scale\": %d, \"runs\": %d}",
+                timings.count,
+                maxP99,
+                timings.map(\.medianMs).max() ?? 0,
+                scale,
+                runs
+            )
+        )
     }
 }
 

@@ -8,7 +8,10 @@ struct BillOfMaterialsTests {
         let plant = TestPlant.pumpShop()  // PUMP ← HOUSING already
         let violation = plant.expectRejected(
             .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "PUMP", quantity: 1)])),
-            .invalid, field: "components", rule: "cycle")
+            .invalid,
+            field: "components",
+            rule: "cycle"
+        )
         #expect(violation?.message.contains("HOUSING → PUMP → HOUSING") == true, "\(String(describing: violation))")
     }
 
@@ -20,7 +23,10 @@ struct BillOfMaterialsTests {
         plant.accept(.defineBOM(BOM(id: "BOM-UNIT", item: "UNIT", components: [.init(item: "HOUSING", quantity: 1)])))
         let violation = plant.expectRejected(
             .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "PUMP", quantity: 1)])),
-            .invalid, field: "components", rule: "cycle")
+            .invalid,
+            field: "components",
+            rule: "cycle"
+        )
         #expect(violation?.message.contains("HOUSING → PUMP → UNIT → HOUSING") == true, "\(String(describing: violation))")
         #expect(plant.state.boms["BOM-HOUSING"]?.components.map(\.item) == ["CASTING"], "the rejected BOM changed nothing")
     }
@@ -30,7 +36,10 @@ struct BillOfMaterialsTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .defineBOM(BOM(id: "BOM-PUMP", item: "PUMP", components: [.init(item: "PUMP", quantity: 1)])),
-            .invalid, field: "components[0].item", rule: "cycle")
+            .invalid,
+            field: "components[0].item",
+            rule: "cycle"
+        )
     }
 
     @Test("A component quantity must be greater than zero", arguments: [0.0, -1.5])  // ∞: "finite" (HostileValueTests)
@@ -38,7 +47,10 @@ struct BillOfMaterialsTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: quantity)])),
-            .invalid, field: "components[0].quantity", rule: "positive")
+            .invalid,
+            field: "components[0].quantity",
+            rule: "positive"
+        )
     }
 
     @Test("A component or substitute that is not an item is rejected")
@@ -46,10 +58,16 @@ struct BillOfMaterialsTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "NO-SUCH-CASTING", quantity: 1)])),
-            .invalid, field: "components[0].item", rule: "unknown-reference")
+            .invalid,
+            field: "components[0].item",
+            rule: "unknown-reference"
+        )
         plant.expectRejected(
             .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: 1, substitutes: ["GHOST"])])),
-            .invalid, field: "components[0].substitutes[0]", rule: "unknown-reference")
+            .invalid,
+            field: "components[0].substitutes[0]",
+            rule: "unknown-reference"
+        )
     }
 
     @Test("A purchased casting cannot have a bill of materials")
@@ -57,7 +75,10 @@ struct BillOfMaterialsTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .defineBOM(BOM(id: "BOM-CASTING", item: "CASTING", components: [.init(item: "HOUSING", quantity: 1)])),
-            .invalid, field: "item", rule: "not-made")
+            .invalid,
+            field: "item",
+            rule: "not-made"
+        )
     }
 
     @Test("An approved substitute material is accepted on a component")
@@ -65,7 +86,8 @@ struct BillOfMaterialsTests {
         var plant = TestPlant.pumpShop()
         plant.accept(.defineItem(Item(id: "CASTING-ALT", name: "Housing casting, second foundry", kind: .purchased)))
         plant.accept(
-            .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: 1, substitutes: ["CASTING-ALT"])])))
+            .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: 1, substitutes: ["CASTING-ALT"])]))
+        )
         #expect(plant.state.boms["BOM-HOUSING"]?.components.first?.substitutes == ["CASTING-ALT"])
     }
 }

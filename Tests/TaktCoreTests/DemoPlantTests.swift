@@ -29,8 +29,10 @@ struct DemoPlantTests {
     static let three = build(scale: 3)
 
     static func counts(_ s: PlantState) -> [String: Int] {
-        ["work centers": s.workCenters.count, "items": s.items.count, "production orders": s.productionOrders.count,
-         "sales orders": s.salesOrders.count]
+        [
+            "work centers": s.workCenters.count, "items": s.items.count, "production orders": s.productionOrders.count,
+            "sales orders": s.salesOrders.count,
+        ]
     }
 
     @Test("Every command of the demo plant is accepted", arguments: [1, 3])
@@ -58,7 +60,8 @@ struct DemoPlantTests {
 
     @Test("Scale 3 has about three times as much of everything")
     func scaleThreeTriples() {
-        let one = Self.counts(Self.one.state), three = Self.counts(Self.three.state)
+        let one = Self.counts(Self.one.state)
+        let three = Self.counts(Self.three.state)
         for (name, count) in three {
             let ratio = Double(count) / Double(one[name] ?? 1)
             #expect(ratio >= 2.5 && ratio <= 3.5, "\(name): \(one[name] ?? 0) → \(count)")

@@ -21,29 +21,96 @@ struct LatheCell {
         plant.accept(.defineWorkCenter(WorkCenter(id: "WC-LATHE-1", name: "CNC lathe 1", site: "PLANT-1", kind: .machining, shifts: [shift])))
         plant.accept(.defineWorkCenter(WorkCenter(id: "WC-DRILL-1", name: "Drill 1", site: "PLANT-1", kind: .machining, shifts: [shift])))
         plant.accept(.defineLocation(Location(id: "LOC-STORE", name: "Main store", site: "PLANT-1", kind: .store)))
-        plant.accept(.defineLocation(Location(id: "LS-LATHE-1", name: "Lathe 1 line side", site: "PLANT-1", kind: .lineSide, workCenter: "WC-LATHE-1")))
+        plant.accept(
+            .defineLocation(Location(id: "LS-LATHE-1", name: "Lathe 1 line side", site: "PLANT-1", kind: .lineSide, workCenter: "WC-LATHE-1"))
+        )
         plant.accept(.defineItem(Item(id: "HOUSING", name: "Machined housing", kind: .semiFinished)))
         plant.accept(.defineItem(Item(id: "CASTING", name: "Housing casting", kind: .purchased)))
         plant.accept(.defineItem(Item(id: "CASTING-ALT", name: "Housing casting, second source", kind: .purchased)))
         plant.accept(.defineItem(Item(id: "SHAFT", name: "Shaft", kind: .purchased)))
-        plant.accept(.defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: 1, substitutes: ["CASTING-ALT"], operation: 10)])))
-        plant.accept(.defineWorkInstruction(WorkInstruction(id: "WI-TURN-1", title: "Turn housing", revision: "B", text: "Clamp on the flange; turn bore to H7.")))
-        plant.accept(.defineRouting(Routing(id: "RT-HOUSING", item: "HOUSING", operations: [
-            RoutingOperation(sequence: 10, name: "Turn housing", workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 30, runMinutesPerUnit: 12)],
-                             requiredSkill: "cnc-turning", workInstruction: "WI-TURN-1", transferBatch: transferBatch, inspectionRequired: true),
-            RoutingOperation(sequence: 20, name: "Drill flange holes", workCenters: [.init(workCenter: "WC-DRILL-1", setupMinutes: 10, runMinutesPerUnit: 4)]),
-        ])))
+        plant.accept(
+            .defineBOM(
+                BOM(
+                    id: "BOM-HOUSING",
+                    item: "HOUSING",
+                    components: [.init(item: "CASTING", quantity: 1, substitutes: ["CASTING-ALT"], operation: 10)]
+                )
+            )
+        )
+        plant.accept(
+            .defineWorkInstruction(
+                WorkInstruction(id: "WI-TURN-1", title: "Turn housing", revision: "B", text: "Clamp on the flange; turn bore to H7.")
+            )
+        )
+        plant.accept(
+            .defineRouting(
+                Routing(
+                    id: "RT-HOUSING",
+                    item: "HOUSING",
+                    operations: [
+                        RoutingOperation(
+                            sequence: 10,
+                            name: "Turn housing",
+                            workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 30, runMinutesPerUnit: 12)],
+                            requiredSkill: "cnc-turning",
+                            workInstruction: "WI-TURN-1",
+                            transferBatch: transferBatch,
+                            inspectionRequired: true
+                        ),
+                        RoutingOperation(
+                            sequence: 20,
+                            name: "Drill flange holes",
+                            workCenters: [.init(workCenter: "WC-DRILL-1", setupMinutes: 10, runMinutesPerUnit: 4)]
+                        ),
+                    ]
+                )
+            )
+        )
         let until = testNow.addingTimeInterval(30 * 86_400)
-        plant.accept(.createUser(User(id: "op-anna", name: "Anna Berger", roles: [.operator], certifications: [.init(skill: "cnc-turning", validUntil: until)])))
-        plant.accept(.createUser(User(id: "op-ben", name: "Ben Okafor", roles: [.operator],
-                                      certifications: [.init(skill: "cnc-turning", validUntil: testNow.addingTimeInterval(-5 * 86_400))])))
+        plant.accept(
+            .createUser(
+                User(id: "op-anna", name: "Anna Berger", roles: [.operator], certifications: [.init(skill: "cnc-turning", validUntil: until)])
+            )
+        )
+        plant.accept(
+            .createUser(
+                User(
+                    id: "op-ben",
+                    name: "Ben Okafor",
+                    roles: [.operator],
+                    certifications: [.init(skill: "cnc-turning", validUntil: testNow.addingTimeInterval(-5 * 86_400))]
+                )
+            )
+        )
         plant.accept(.createUser(User(id: "op-carl", name: "Carl Vogt", roles: [.operator])))
         plant.accept(.createUser(User(id: "sup-sara", name: "Sara Lind", roles: [.supervisor])))
         plant.accept(.createUser(User(id: "qa-quinn", name: "Quinn Hale", roles: [.quality])))
-        plant.accept(.createLot(NewLot(id: "CAST-1", item: "CASTING", quantity: 20, location: "LOC-STORE", supplierLot: "GS-2611-0042", supplier: "Giesserei Sauerland")))
+        plant.accept(
+            .createLot(
+                NewLot(
+                    id: "CAST-1",
+                    item: "CASTING",
+                    quantity: 20,
+                    location: "LOC-STORE",
+                    supplierLot: "GS-2611-0042",
+                    supplier: "Giesserei Sauerland"
+                )
+            )
+        )
         plant.accept(.createLot(NewLot(id: "SHAFT-1", item: "SHAFT", quantity: 50, location: "LOC-STORE", supplierLot: "ST-77")))
         if stage > 0 {
-            plant.accept(.createLot(NewLot(id: "CAST-2", item: "CASTING", quantity: stage, location: "LS-LATHE-1", supplierLot: "GS-2611-0043", supplier: "Giesserei Sauerland")))
+            plant.accept(
+                .createLot(
+                    NewLot(
+                        id: "CAST-2",
+                        item: "CASTING",
+                        quantity: stage,
+                        location: "LS-LATHE-1",
+                        supplierLot: "GS-2611-0043",
+                        supplier: "Giesserei Sauerland"
+                    )
+                )
+            )
         }
         plant.accept(.createProductionOrder(NewProductionOrder(id: LatheCell.order, item: "HOUSING", quantity: 10, dueDate: day(5))))
         if release { plant.accept(.releaseProductionOrder(ProductionOrderRef(productionOrder: LatheCell.order))) }
@@ -73,7 +140,10 @@ struct LatheCell {
     func refused(_ command: Command, by actor: User.ID?, rule: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
         do {
             _ = try state.decide(command, actor: actor, now: clock)
-            Issue.record("\(command.typeName) by \(actor?.rawValue ?? "system") was accepted; expected a refusal [\(rule)]", sourceLocation: sourceLocation)
+            Issue.record(
+                "\(command.typeName) by \(actor?.rawValue ?? "system") was accepted; expected a refusal [\(rule)]",
+                sourceLocation: sourceLocation
+            )
             return nil
         } catch {
             let violation = error.violations.first { $0.rule == rule }
@@ -163,7 +233,10 @@ struct ExecutionTests {
         cell.annaReady()
         cell.act(LatheCell.start(), by: "op-anna")
         cell.act(LatheCell.complete(good: 10), by: "op-anna")
-        cell.act(.recordInspection(RecordInspection(productionOrder: LatheCell.order, operation: 10, passed: true, note: "Bore 52.01 mm")), by: "qa-quinn")
+        cell.act(
+            .recordInspection(RecordInspection(productionOrder: LatheCell.order, operation: 10, passed: true, note: "Bore 52.01 mm")),
+            by: "qa-quinn"
+        )
         cell.act(.clockIn(ClockInCommand(workCenter: "WC-DRILL-1")), by: "op-anna")
         cell.act(LatheCell.start(20), by: "op-anna")
         let done = cell.act(LatheCell.complete(20, good: 10), by: "op-anna")
@@ -209,8 +282,16 @@ struct ExecutionTests {
         overlap.act(LatheCell.report(good: 2), by: "op-anna")
         // The transfer batch is there; only the inspection of operation 10 still stands in the way.
         overlap.refused(LatheCell.start(20), by: "op-carl", rule: Interlock.inspectionNotPassed.rawValue)
-        #expect(overlap.state.startBlockers(productionOrder: LatheCell.order, operation: 20, workCenter: "WC-DRILL-1", operator: "op-carl", now: overlap.clock)
-            .map(\.rule) == [Interlock.inspectionNotPassed.rawValue])
+        #expect(
+            overlap.state.startBlockers(
+                productionOrder: LatheCell.order,
+                operation: 20,
+                workCenter: "WC-DRILL-1",
+                operator: "op-carl",
+                now: overlap.clock
+            )
+            .map(\.rule) == [Interlock.inspectionNotPassed.rawValue]
+        )
     }
 
     @Test("Required inspection not passed: drilling waits for quality's pass; a failed result keeps it waiting")
@@ -222,9 +303,15 @@ struct ExecutionTests {
         cell.act(.clockIn(ClockInCommand(workCenter: "WC-DRILL-1")), by: "op-carl")
         let message = cell.refused(LatheCell.start(20), by: "op-carl", rule: Interlock.inspectionNotPassed.rawValue)
         #expect(message == "operation 10 'Turn housing' needs a passed inspection before operation 20 can start")
-        cell.act(.recordInspection(RecordInspection(productionOrder: LatheCell.order, operation: 10, passed: false, note: "Bore oversize")), by: "qa-quinn")
+        cell.act(
+            .recordInspection(RecordInspection(productionOrder: LatheCell.order, operation: 10, passed: false, note: "Bore oversize")),
+            by: "qa-quinn"
+        )
         cell.refused(LatheCell.start(20), by: "op-carl", rule: Interlock.inspectionNotPassed.rawValue)
-        cell.act(.recordInspection(RecordInspection(productionOrder: LatheCell.order, operation: 10, passed: true, note: "Re-measured: in tolerance")), by: "qa-quinn")
+        cell.act(
+            .recordInspection(RecordInspection(productionOrder: LatheCell.order, operation: 10, passed: true, note: "Re-measured: in tolerance")),
+            by: "qa-quinn"
+        )
         cell.act(LatheCell.start(20), by: "op-carl")
 
         var overridden = LatheCell(transferBatch: nil)
@@ -282,7 +369,11 @@ struct ExecutionTests {
         cell.act(.defineWorkInstruction(WorkInstruction(id: "WI-TURN-1", title: "Turn housing", revision: "C", text: "New clamping.")), by: nil)
         let old = cell.refused(LatheCell.start(), by: "op-anna", rule: Interlock.workInstructionNotAcknowledged.rawValue)
         #expect(old == "Anna Berger acknowledged revision B, but the current revision is C of work instruction WI-TURN-1 'Turn housing'")
-        cell.refused(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-TURN-1", revision: "B")), by: "op-anna", rule: "not-current")
+        cell.refused(
+            .acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-TURN-1", revision: "B")),
+            by: "op-anna",
+            rule: "not-current"
+        )
         cell.act(LatheCell.override(.workInstructionNotAcknowledged, reason: "Change affects the next batch only"), by: "sup-sara")
         cell.act(LatheCell.start(), by: "op-anna")
     }
@@ -295,7 +386,10 @@ struct ExecutionTests {
         #expect(message == "10 ea of CASTING are needed at LS-LATHE-1, but only 6 are there")
         // An approved substitute on the line side counts.
         cell.act(.createLot(NewLot(id: "ALT-1", item: "CASTING-ALT", quantity: 4, location: "LS-LATHE-1", supplierLot: "FW-9")), by: nil)
-        #expect(cell.state.startBlockers(productionOrder: LatheCell.order, operation: 10, workCenter: "WC-LATHE-1", operator: "op-anna", now: cell.clock).isEmpty)
+        #expect(
+            cell.state.startBlockers(productionOrder: LatheCell.order, operation: 10, workCenter: "WC-LATHE-1", operator: "op-anna", now: cell.clock)
+                .isEmpty
+        )
 
         var short = LatheCell(stage: 0)
         short.annaReady()
@@ -322,10 +416,12 @@ struct ExecutionTests {
         var cell = LatheCell(release: false, stage: 0)
         let error = try #require(cell.plant.rejection(of: LatheCell.start(operator: "op-carl")))
         #expect(error.kind == .conflict)
-        #expect(Set(error.violations.map(\.rule)) == [
-            Interlock.orderNotReleased.rawValue, Interlock.operatorNotClockedIn.rawValue, Interlock.operatorNotCertified.rawValue,
-            Interlock.workInstructionNotAcknowledged.rawValue, Interlock.materialNotStaged.rawValue,
-        ])
+        #expect(
+            Set(error.violations.map(\.rule)) == [
+                Interlock.orderNotReleased.rawValue, Interlock.operatorNotClockedIn.rawValue, Interlock.operatorNotCertified.rawValue,
+                Interlock.workInstructionNotAcknowledged.rawValue, Interlock.materialNotStaged.rawValue,
+            ]
+        )
         cell.refused(LatheCell.override(.materialNotStaged, reason: "  "), by: "sup-sara", rule: "required")
         cell.act(LatheCell.override(.materialNotStaged), by: "sup-sara")
         cell.refused(LatheCell.override(.materialNotStaged), by: "sup-sara", rule: "already-overridden")
@@ -412,7 +508,9 @@ struct ExecutionTests {
         cell.annaReady()
         cell.act(LatheCell.start(), by: "op-anna")
         let produce = { (lot: Lot.ID?, quantity: Double?, serials: [Lot.ID]?) -> Command in
-            .produceLot(ProduceLot(productionOrder: LatheCell.order, operation: 10, lot: lot, quantity: quantity, serials: serials, location: "LOC-STORE"))
+            .produceLot(
+                ProduceLot(productionOrder: LatheCell.order, operation: 10, lot: lot, quantity: quantity, serials: serials, location: "LOC-STORE")
+            )
         }
         cell.act(produce("H-LOT-1", 4, nil), by: "op-anna")
         cell.act(produce(nil, nil, ["SN-1001", "SN-1002"]), by: "op-anna")
@@ -452,7 +550,11 @@ struct ExecutionTests {
         cell.act(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .setup)), by: "op-anna")
         cell.wait(20)
         cell.act(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .slow, actualRate: 4, idealRate: 5)), by: "op-anna")
-        cell.refused(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .slow, actualRate: 4, idealRate: 5)), by: "op-anna", rule: "unchanged")
+        cell.refused(
+            .setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .slow, actualRate: 4, idealRate: 5)),
+            by: "op-anna",
+            rule: "unchanged"
+        )
         cell.refused(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .slow, idealRate: 0)), by: "op-anna", rule: "positive")
         cell.act(.recordMachineCount(RecordMachineCount(workCenter: "WC-LATHE-1", count: 12)), by: nil)
         cell.refused(.recordMachineCount(RecordMachineCount(workCenter: "WC-LATHE-1", count: 0)), by: nil, rule: "positive")
@@ -465,13 +567,29 @@ struct ExecutionTests {
         var cell = LatheCell()
         let tomorrow = cell.clock.addingTimeInterval(86_400)
         cell.refused(.reportAbsence(ReportAbsence(user: "op-nobody", until: tomorrow, reason: "sick")), by: "sup-sara", rule: "not-found")
-        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", from: tomorrow, until: tomorrow.addingTimeInterval(-3600), reason: "sick")),
-                     by: "sup-sara", rule: "after-from")
-        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", from: cell.clock.addingTimeInterval(-7200), until: cell.clock.addingTimeInterval(-60),
-                                                  reason: "sick")), by: "sup-sara", rule: "after-now")
+        cell.refused(
+            .reportAbsence(ReportAbsence(user: "op-anna", from: tomorrow, until: tomorrow.addingTimeInterval(-3600), reason: "sick")),
+            by: "sup-sara",
+            rule: "after-from"
+        )
+        cell.refused(
+            .reportAbsence(
+                ReportAbsence(
+                    user: "op-anna",
+                    from: cell.clock.addingTimeInterval(-7200),
+                    until: cell.clock.addingTimeInterval(-60),
+                    reason: "sick"
+                )
+            ),
+            by: "sup-sara",
+            rule: "after-now"
+        )
         cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow, reason: "  ")), by: "sup-sara", rule: "required")
-        cell.refused(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow.addingTimeInterval(400 * 86_400), reason: "leave")), by: "sup-sara",
-                     rule: "range")
+        cell.refused(
+            .reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow.addingTimeInterval(400 * 86_400), reason: "leave")),
+            by: "sup-sara",
+            rule: "range"
+        )
         cell.act(.reportAbsence(ReportAbsence(user: "op-anna", until: tomorrow, reason: "sick")), by: "sup-sara")
         let absence = cell.state.absences["op-anna"]?.first
         #expect(absence?.from == cell.clock && absence?.until == tomorrow && absence?.by == "sup-sara" && absence?.reason == "sick")
@@ -483,10 +601,22 @@ struct ExecutionTests {
     func expectedRepairTime() {
         var cell = LatheCell()
         let tomorrow = cell.clock.addingTimeInterval(86_400)
-        cell.refused(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: cell.clock.addingTimeInterval(-60))),
-                     by: "sup-sara", rule: "after-now")
-        cell.refused(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .running, expectedUntil: tomorrow)), by: "sup-sara", rule: "not-applicable")
-        cell.act(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: tomorrow)), by: "sup-sara")
+        cell.refused(
+            .setMachineState(
+                SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: cell.clock.addingTimeInterval(-60))
+            ),
+            by: "sup-sara",
+            rule: "after-now"
+        )
+        cell.refused(
+            .setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .running, expectedUntil: tomorrow)),
+            by: "sup-sara",
+            rule: "not-applicable"
+        )
+        cell.act(
+            .setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: tomorrow)),
+            by: "sup-sara"
+        )
         let later = tomorrow.addingTimeInterval(4 * 3600)
         cell.act(.setMachineState(SetMachineState(workCenter: "WC-LATHE-1", state: .down, reason: "spindle", expectedUntil: later)), by: "sup-sara")
         #expect(cell.state.machineStates["WC-LATHE-1"]?.map(\.expectedUntil) == [tomorrow, later])
@@ -496,7 +626,10 @@ struct ExecutionTests {
     func releaseReportsMaterial() throws {
         var cell = LatheCell(release: false, stage: 0)
         let events = cell.act(.releaseProductionOrder(ProductionOrderRef(productionOrder: LatheCell.order)), by: nil)
-        guard case .productionOrderReleased(let t) = try #require(events.first) else { Issue.record("not a release"); return }
+        guard case .productionOrderReleased(let t) = try #require(events.first) else {
+            Issue.record("not a release")
+            return
+        }
         #expect(t.material == [MaterialCheck(item: "CASTING", required: 10, available: 20)])
         cell.act(.createProductionOrder(NewProductionOrder(id: "PO-H-2", item: "HOUSING", quantity: 25, dueDate: day(6))), by: nil)
         let second = cell.act(.releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-H-2")), by: nil)
@@ -509,8 +642,24 @@ struct ExecutionTests {
     @Test("A routing naming a work instruction that does not exist is rejected")
     func routingNeedsInstruction() {
         let cell = LatheCell()
-        cell.plant.expectRejected(.defineRouting(Routing(id: "RT-X", item: "HOUSING", operations: [
-            RoutingOperation(sequence: 10, name: "Turn", workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 1, runMinutesPerUnit: 1)], workInstruction: "WI-NONE")
-        ])), .invalid, field: "operations[0].workInstruction", rule: "unknown-reference")
+        cell.plant.expectRejected(
+            .defineRouting(
+                Routing(
+                    id: "RT-X",
+                    item: "HOUSING",
+                    operations: [
+                        RoutingOperation(
+                            sequence: 10,
+                            name: "Turn",
+                            workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 1, runMinutesPerUnit: 1)],
+                            workInstruction: "WI-NONE"
+                        )
+                    ]
+                )
+            ),
+            .invalid,
+            field: "operations[0].workInstruction",
+            rule: "unknown-reference"
+        )
     }
 }

@@ -44,9 +44,11 @@ struct GenealogyTests {
         #expect(trace.lots[1].status == .consumed)
         #expect(trace.lots[1].quantity == 0)
 
-        #expect(trace.supplierLots == [
-            LotTrace.SupplierLot(lot: "CAST-A", item: "CASTING", supplier: "Giesserei Sauerland", supplierLot: "GS-2611-0042")
-        ])
+        #expect(
+            trace.supplierLots == [
+                LotTrace.SupplierLot(lot: "CAST-A", item: "CASTING", supplier: "Giesserei Sauerland", supplierLot: "GS-2611-0042")
+            ]
+        )
         #expect(trace.shipped.isEmpty)
 
         #expect(trace.links.count == 2)
@@ -110,11 +112,22 @@ struct GenealogyTests {
     @Test("A recall of the supplier's casting lot names the customer who received the shipped pump")
     func forwardListsShippedLots() throws {
         var plant = Self.recallPlant()
-        plant.accept(.createSalesOrder(NewSalesOrder(id: "SO-1", customer: "CUST-1", lines: [
-            SalesOrderLine(line: 1, item: "PUMP", quantity: 4, requestedDate: day(7))
-        ])))
+        plant.accept(
+            .createSalesOrder(
+                NewSalesOrder(
+                    id: "SO-1",
+                    customer: "CUST-1",
+                    lines: [
+                        SalesOrderLine(line: 1, item: "PUMP", quantity: 4, requestedDate: day(7))
+                    ]
+                )
+            )
+        )
         let shipped = plant.accept(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-2"])))
-        guard case .lotsShipped(let shipment) = try #require(shipped.first) else { Issue.record("not a shipment: \(shipped)"); return }
+        guard case .lotsShipped(let shipment) = try #require(shipped.first) else {
+            Issue.record("not a shipment: \(shipped)")
+            return
+        }
         let trace = try #require(plant.state.trace("CAST-C", direction: .forward))
         #expect(trace.lots.map(\.id) == ["CAST-C", "HSG-2", "PUMP-2"])
         #expect(trace.shipped == [LotTrace.ShippedLot(lot: "PUMP-2", item: "PUMP", depth: 2, shipment: shipment)])
@@ -203,8 +216,13 @@ extension TestPlant {
     /// Runs production order `id` of `item` through its one operation (10) as `worker`: release, start, consume
     /// `inputs`, book the output lot `output` of the whole quantity and complete.
     mutating func make(
-        _ id: ProductionOrder.ID, item: Item.ID, quantity: Double, from inputs: [(Lot.ID, Double)], into output: Lot.ID,
-        by worker: User.ID, sourceLocation: SourceLocation = #_sourceLocation
+        _ id: ProductionOrder.ID,
+        item: Item.ID,
+        quantity: Double,
+        from inputs: [(Lot.ID, Double)],
+        into output: Lot.ID,
+        by worker: User.ID,
+        sourceLocation: SourceLocation = #_sourceLocation
     ) {
         accept(.createProductionOrder(NewProductionOrder(id: id, item: item, quantity: quantity, dueDate: day(10))), sourceLocation: sourceLocation)
         accept(.releaseProductionOrder(ProductionOrderRef(productionOrder: id)), sourceLocation: sourceLocation)
@@ -212,8 +230,11 @@ extension TestPlant {
         for (lot, q) in inputs {
             accept(.consumeLot(ConsumeLot(productionOrder: id, operation: 10, lot: lot, quantity: q)), as: worker, sourceLocation: sourceLocation)
         }
-        accept(.produceLot(ProduceLot(productionOrder: id, operation: 10, lot: output, quantity: quantity, location: "LOC-STORE")),
-               as: worker, sourceLocation: sourceLocation)
+        accept(
+            .produceLot(ProduceLot(productionOrder: id, operation: 10, lot: output, quantity: quantity, location: "LOC-STORE")),
+            as: worker,
+            sourceLocation: sourceLocation
+        )
         accept(.completeOperation(ReportQuantity(productionOrder: id, operation: 10, good: quantity)), as: worker, sourceLocation: sourceLocation)
     }
 }

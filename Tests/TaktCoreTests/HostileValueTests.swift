@@ -6,16 +6,26 @@ import Testing
 /// Values a careless client or an attacker sends: huge and tiny quantities, impossible dates, control characters.
 @Suite("Hostile values in commands")
 struct HostileValueTests {
-    @Test("A quantity must be finite, at most 1,000,000,000 and have at most six decimal places; the refusal names the field and the rule",
-          arguments: [(1e308, "maximum"), (1_000_000_001, "maximum"), (1e-300, "resolution"), (1.000_000_1, "resolution"),
-                      (Double.nan, "finite"), (Double.infinity, "finite"), (-Double.infinity, "finite"), (0, "positive")])
+    @Test(
+        "A quantity must be finite, at most 1,000,000,000 and have at most six decimal places; the refusal names the field and the rule",
+        arguments: [
+            (1e308, "maximum"), (1_000_000_001, "maximum"), (1e-300, "resolution"), (1.000_000_1, "resolution"),
+            (Double.nan, "finite"), (Double.infinity, "finite"), (-Double.infinity, "finite"), (0, "positive"),
+        ]
+    )
     func quantityBounds(value: Double, rule: String) {
         let plant = TestPlant.pumpShop()
         let order = plant.expectRejected(TestPlant.pumpOrder(quantity: value), .invalid, field: "quantity", rule: rule)
-        if rule == "maximum" { #expect(order?.message.contains("at most 1,000,000,000 (") == true, "one limit for quantities, whatever rule sees it") }
+        if rule == "maximum" {
+            #expect(order?.message.contains("at most 1,000,000,000 (") == true, "one limit for quantities, whatever rule sees it")
+        }
         plant.expectRejected(TestPlant.castingLot("LOT-X", quantity: value), .invalid, field: "quantity", rule: rule)
-        plant.expectRejected(.defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: value)])),
-                             .invalid, field: "components[0].quantity", rule: rule)
+        plant.expectRejected(
+            .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: value)])),
+            .invalid,
+            field: "components[0].quantity",
+            rule: rule
+        )
     }
 
     @Test("The largest and the finest quantities are accepted: 1,000,000,000 and 0.000001")
@@ -30,9 +40,17 @@ struct HostileValueTests {
     @Test("A run time per unit of 1e308 minutes is refused naming the operation's field")
     func runTimeBound() {
         let plant = TestPlant.pumpShop()
-        let routing = Routing(id: "RT-SLOW", item: "PUMP", operations: [
-            RoutingOperation(sequence: 10, name: "Work", workCenters: [.init(workCenter: "WC-ASSY-1", setupMinutes: 10, runMinutesPerUnit: 1e308)])
-        ])
+        let routing = Routing(
+            id: "RT-SLOW",
+            item: "PUMP",
+            operations: [
+                RoutingOperation(
+                    sequence: 10,
+                    name: "Work",
+                    workCenters: [.init(workCenter: "WC-ASSY-1", setupMinutes: 10, runMinutesPerUnit: 1e308)]
+                )
+            ]
+        )
         plant.expectRejected(.defineRouting(routing), .invalid, field: "operations[0].workCenters[0].runMinutesPerUnit", rule: "maximum")
     }
 
@@ -47,16 +65,24 @@ struct HostileValueTests {
             #expect(violation?.message.contains("2000-01-01 and 2200-12-31") == true)
         }
         // Nested dates are named by their path.
-        let so = Command.createSalesOrder(NewSalesOrder(id: "SO-1", customer: "CUST-1", lines: [
-            SalesOrderLine(line: 10, item: "PUMP", quantity: 1, requestedDate: year1)
-        ]))
+        let so = Command.createSalesOrder(
+            NewSalesOrder(
+                id: "SO-1",
+                customer: "CUST-1",
+                lines: [
+                    SalesOrderLine(line: 10, item: "PUMP", quantity: 1, requestedDate: year1)
+                ]
+            )
+        )
         plant.expectRejected(so, .invalid, field: "lines[0].requestedDate", rule: "date-range")
     }
 
     @Test("Impossible calendar dates are not rolled over to the next month: 2026-02-30, 2026-02-29, 2026-13-01 and a 25th hour are refused")
     func impossibleDates() {
-        for text in ["2026-02-30", "2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-11-24T24:00:00Z", "2026-11-24T10:60:00Z",
-                     "2026-11-24T10:00:61Z", "2026-11-24T10:00:00+19:00", "2026-11-24T10:00:00", "2026-11-24 10:00:00Z", "26-11-24", "2026-11-24Z"] {
+        for text in [
+            "2026-02-30", "2026-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "2026-11-24T24:00:00Z", "2026-11-24T10:60:00Z",
+            "2026-11-24T10:00:61Z", "2026-11-24T10:00:00+19:00", "2026-11-24T10:00:00", "2026-11-24 10:00:00Z", "26-11-24", "2026-11-24Z",
+        ] {
             #expect(TaktJSON.parseDate(text) == nil, "\(text) must be refused")
         }
         for text in ["2028-02-29", "2000-02-29", "2026-11-24", "2026-11-24T08:30:00Z", "2026-11-24T08:30:00.250Z", "2026-11-24T08:30:00+01:00"] {
@@ -77,8 +103,10 @@ struct HostileValueTests {
         }
     }
 
-    @Test("A NUL byte or another control character in a name is refused naming the field; a tab or line break only in free text",
-          arguments: ["Pump\u{0}", "Pump\u{7}50", "Pump\u{1B}[31m", "Pump\u{7F}", "Pump\n50", "Pump\t50"])
+    @Test(
+        "A NUL byte or another control character in a name is refused naming the field; a tab or line break only in free text",
+        arguments: ["Pump\u{0}", "Pump\u{7}50", "Pump\u{1B}[31m", "Pump\u{7F}", "Pump\n50", "Pump\t50"]
+    )
     func controlCharactersInNames(name: String) {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(.defineItem(Item(id: "PUMP-2", name: name, kind: .finished)), .invalid, field: "name", rule: "control-character")
@@ -88,10 +116,18 @@ struct HostileValueTests {
     func freeText() {
         var plant = TestPlant.pumpShop()
         plant.accept(.defineWorkInstruction(WorkInstruction(id: "WI-1", title: "Assemble", revision: "A", text: "Step 1: clamp.\r\nStep 2:\tturn.")))
-        plant.expectRejected(.defineWorkInstruction(WorkInstruction(id: "WI-2", title: "Assemble", revision: "A", text: "Step 1\u{0}")),
-                             .invalid, field: "text", rule: "control-character")
-        plant.expectRejected(.defineWorkInstruction(WorkInstruction(id: "WI-3", title: "Assemble", revision: "A", text: String(repeating: "x", count: 10_001))),
-                             .invalid, field: "text", rule: "max-length")
+        plant.expectRejected(
+            .defineWorkInstruction(WorkInstruction(id: "WI-2", title: "Assemble", revision: "A", text: "Step 1\u{0}")),
+            .invalid,
+            field: "text",
+            rule: "control-character"
+        )
+        plant.expectRejected(
+            .defineWorkInstruction(WorkInstruction(id: "WI-3", title: "Assemble", revision: "A", text: String(repeating: "x", count: 10_001))),
+            .invalid,
+            field: "text",
+            rule: "max-length"
+        )
     }
 
     @Test("An integer such as a priority of Int.max is refused, not carried into arithmetic")
@@ -234,7 +270,9 @@ struct CommandFuzzTests {
         }
     }
 
-    @Test("Random and mutated JSON for every command type either decodes to a command or fails to decode; every decoded command is decided without a trap, and an accepted one holds only values the core allows")
+    @Test(
+        "Random and mutated JSON for every command type either decodes to a command or fails to decode; every decoded command is decided without a trap, and an accepted one holds only values the core allows"
+    )
     func fuzz() throws {
         let (state, samples) = try Self.demo()
         var vocabulary = Set(["type", "data", "id", "item", "quantity", "dueDate", "name", "lot", "location", "lines", "reason"])
@@ -263,12 +301,15 @@ struct CommandFuzzTests {
                 }
                 var bytes = try TaktJSON.encoder.encode(value)
                 if fuzzer.rng.chance(0.1), !bytes.isEmpty {  // a cut or a flipped byte: not even JSON
-                    if fuzzer.rng.chance(0.5) { bytes = bytes.prefix(fuzzer.rng.below(bytes.count)) } else {
+                    if fuzzer.rng.chance(0.5) {
+                        bytes = bytes.prefix(fuzzer.rng.below(bytes.count))
+                    } else {
                         bytes[fuzzer.rng.below(bytes.count)] ^= UInt8(truncatingIfNeeded: 1 << fuzzer.rng.below(8))
                     }
                 }
                 try? bytes.write(to: current)
-                let replay = "replay with TAKT_FUZZ_SEED=\(baseSeed) (type \(type), case \(n), seed \(seed)): \(String(decoding: bytes.prefix(300), as: UTF8.self))"
+                let replay =
+                    "replay with TAKT_FUZZ_SEED=\(baseSeed) (type \(type), case \(n), seed \(seed)): \(String(decoding: bytes.prefix(300), as: UTF8.self))"
                 let command: Command
                 do {
                     command = try TaktJSON.decoder.decode(Command.self, from: bytes)

@@ -17,10 +17,18 @@ struct IdentityTests {
     func lastAdmin() {
         let plant = Self.staffedPlant()
         let demote = plant.expectRejected(
-            .updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])), .conflict, field: "roles", rule: "last-admin")
+            .updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])),
+            .conflict,
+            field: "roles",
+            rule: "last-admin"
+        )
         #expect(demote?.message.contains("last active admin") == true)
         plant.expectRejected(
-            .updateUser(User(id: "boss", name: "Plant manager", roles: [.admin], active: false)), .conflict, field: "roles", rule: "last-admin")
+            .updateUser(User(id: "boss", name: "Plant manager", roles: [.admin], active: false)),
+            .conflict,
+            field: "roles",
+            rule: "last-admin"
+        )
     }
 
     @Test("An admin can step down once another admin exists who can sign in")
@@ -28,7 +36,11 @@ struct IdentityTests {
         var plant = Self.staffedPlant()
         plant.accept(.updateUser(User(id: "op-anna", name: "Anna Keller", roles: [.operator, .admin])))
         let noToken = plant.expectRejected(
-            .updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])), .conflict, field: "roles", rule: "last-admin-access")
+            .updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])),
+            .conflict,
+            field: "roles",
+            rule: "last-admin-access"
+        )
         #expect(noToken?.message.contains("issue another admin a token first") == true)
         plant.accept(.issueAPIToken(IssueAPIToken(user: "op-anna", secretHash: Self.validHash, label: "office")))
         plant.accept(.updateUser(User(id: "boss", name: "Plant manager", roles: [.planner])))
@@ -50,15 +62,23 @@ struct IdentityTests {
     func unknownSkill() {
         Self.staffedPlant().expectRejected(
             .createUser(User(id: "op-ben", name: "Ben", roles: [.operator], certifications: [Certification(skill: "welding")])),
-            .invalid, field: "certifications[0].skill", rule: "unknown-reference")
+            .invalid,
+            field: "certifications[0].skill",
+            rule: "unknown-reference"
+        )
     }
 
     @Test(
         "A token secret hash must be 64 lowercase hex characters",
-        arguments: ["abc", String(repeating: "A", count: 64), String(repeating: "g", count: 64), String(repeating: "a", count: 65)])
+        arguments: ["abc", String(repeating: "A", count: 64), String(repeating: "g", count: 64), String(repeating: "a", count: 65)]
+    )
     func tokenHashFormat(hash: String) {
         Self.staffedPlant().expectRejected(
-            .issueAPIToken(IssueAPIToken(user: "op-anna", secretHash: hash, label: "terminal")), .invalid, field: "secretHash", rule: "sha256-hex")
+            .issueAPIToken(IssueAPIToken(user: "op-anna", secretHash: hash, label: "terminal")),
+            .invalid,
+            field: "secretHash",
+            rule: "sha256-hex"
+        )
     }
 
     @Test("A token is numbered, and its secret hash cannot be used twice")

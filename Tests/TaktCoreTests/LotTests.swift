@@ -12,13 +12,20 @@ struct LotTests {
     func unknownLocation() {
         TestPlant.pumpShop().expectRejected(
             .createLot(NewLot(id: "LOT-1", item: "CASTING", quantity: 5, location: "LOC-NOWHERE", supplierLot: "GS-1")),
-            .invalid, field: "location", rule: "unknown-reference")
+            .invalid,
+            field: "location",
+            rule: "unknown-reference"
+        )
     }
 
     @Test("A purchased lot without the supplier's lot number is rejected", arguments: [nil, "", "   "] as [String?])
     func purchasedLotNeedsSupplierLot(supplierLot: String?) {
         TestPlant.pumpShop().expectRejected(
-            TestPlant.castingLot("LOT-1", supplierLot: supplierLot), .invalid, field: "supplierLot", rule: "required")
+            TestPlant.castingLot("LOT-1", supplierLot: supplierLot),
+            .invalid,
+            field: "supplierLot",
+            rule: "required"
+        )
     }
 
     @Test("A lot of a made item needs no supplier lot and may name the released order that made it, not a planned one")
@@ -27,13 +34,19 @@ struct LotTests {
         plant.accept(TestPlant.pumpOrder("PO-000001"))
         plant.expectRejected(
             .createLot(NewLot(id: "LOT-2", item: "PUMP", quantity: 4, location: "LOC-STORE", productionOrder: "PO-000001")),
-            .invalid, field: "productionOrder", rule: "status")
+            .invalid,
+            field: "productionOrder",
+            rule: "status"
+        )
         plant.accept(.releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-000001")))
         plant.accept(.createLot(NewLot(id: "LOT-2", item: "PUMP", quantity: 4, location: "LOC-STORE", productionOrder: "PO-000001")))
         #expect(plant.state.lots["LOT-2"]?.productionOrder == "PO-000001")
         plant.expectRejected(
             .createLot(NewLot(id: "LOT-3", item: "HOUSING", quantity: 4, location: "LOC-STORE", productionOrder: "PO-000001")),
-            .invalid, field: "productionOrder", rule: "item-mismatch")
+            .invalid,
+            field: "productionOrder",
+            rule: "item-mismatch"
+        )
     }
 
     @Test("A quarantined lot moves only to a quarantine location")
@@ -73,7 +86,11 @@ struct LotTests {
         plant.accept(TestPlant.castingLot("LOT-1"))
         plant.expectRejected(.moveLot(MoveLot(lot: "LOT-1", to: "LOC-STORE")), .conflict, field: "to", rule: "same-location")
         plant.expectRejected(
-            .setLotStatus(SetLotStatus(lot: "LOT-1", status: .available, reason: "ok")), .conflict, field: "status", rule: "unchanged")
+            .setLotStatus(SetLotStatus(lot: "LOT-1", status: .available, reason: "ok")),
+            .conflict,
+            field: "status",
+            rule: "unchanged"
+        )
     }
 
     @Test("Consumed and shipped are set by execution, not directly")
@@ -81,6 +98,10 @@ struct LotTests {
         var plant = TestPlant.pumpShop()
         plant.accept(TestPlant.castingLot("LOT-1"))
         plant.expectRejected(
-            .setLotStatus(SetLotStatus(lot: "LOT-1", status: .consumed, reason: "used")), .invalid, field: "status", rule: "not-settable")
+            .setLotStatus(SetLotStatus(lot: "LOT-1", status: .consumed, reason: "used")),
+            .invalid,
+            field: "status",
+            rule: "not-settable"
+        )
     }
 }

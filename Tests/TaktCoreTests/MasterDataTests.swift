@@ -5,11 +5,16 @@ import Testing
 struct MasterDataTests {
     @Test(
         "A code with spaces, umlauts, nothing or more than 64 characters is rejected",
-        arguments: ["PUMP 100", "", "GEHÄUSE-1", String(repeating: "X", count: 65), "P#1"])
+        arguments: ["PUMP 100", "", "GEHÄUSE-1", String(repeating: "X", count: 65), "P#1"]
+    )
     func malformedCode(code: String) {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
-            .defineItem(Item(id: Item.ID(code), name: "Some pump", kind: .finished)), .invalid, field: "id", rule: "code-format")
+            .defineItem(Item(id: Item.ID(code), name: "Some pump", kind: .finished)),
+            .invalid,
+            field: "id",
+            rule: "code-format"
+        )
     }
 
     @Test("Codes of letters, digits, dashes, underscores, dots and slashes are accepted", arguments: ["P-50/200", "MH_50.200", "x1"])
@@ -24,7 +29,10 @@ struct MasterDataTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .defineWorkCenter(WorkCenter(id: "WC-MILL-1", name: "Mill 1", site: "PLANT-9", kind: .machining)),
-            .invalid, field: "site", rule: "unknown-reference")
+            .invalid,
+            field: "site",
+            rule: "unknown-reference"
+        )
     }
 
     @Test("A shift time that is not HH:mm is rejected", arguments: [("6:00", "14:00"), ("06:00", "25:00"), ("24:30", "06:00"), ("06-00", "14:00")])
@@ -33,7 +41,10 @@ struct MasterDataTests {
         let shift = Shift(name: "Early", days: [.monday], start: times.0, end: times.1)
         plant.expectRejected(
             .defineWorkCenter(WorkCenter(id: "WC-MILL-1", name: "Mill 1", site: "PLANT-1", kind: .machining, shifts: [shift])),
-            .invalid, field: "shifts[0].start", rule: "time-format")
+            .invalid,
+            field: "shifts[0].start",
+            rule: "time-format"
+        )
     }
 
     @Test("A shift that starts when it ends, or has no weekday, is rejected")
@@ -63,7 +74,10 @@ struct MasterDataTests {
         let downtime = Downtime(start: day(2), end: day(1), reason: "Spindle bearing")
         plant.expectRejected(
             .defineWorkCenter(WorkCenter(id: "WC-MILL-1", name: "Mill 1", site: "PLANT-1", kind: .machining, plannedDowntime: [downtime])),
-            .invalid, field: "plannedDowntime[0].end", rule: "after-start")
+            .invalid,
+            field: "plannedDowntime[0].end",
+            rule: "after-start"
+        )
     }
 
     @Test("A line-side location must name the work center it feeds")
@@ -71,7 +85,10 @@ struct MasterDataTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .defineLocation(Location(id: "LS-ASSY-1", name: "Line side", site: "PLANT-1", kind: .lineSide)),
-            .invalid, field: "workCenter", rule: "required")
+            .invalid,
+            field: "workCenter",
+            rule: "required"
+        )
     }
 
     @Test("A customer priority outside 1 to 5 is rejected")

@@ -41,17 +41,52 @@ private struct OEEPlant {
         for event in events { state.apply(event, sequence: state.sequence + 1) }
     }
 
-    mutating func machine(_ wc: WorkCenter.ID, _ state: MachineState, _ at: String, reason: String? = nil,
-                          actualRate: Double? = nil, idealRate: Double? = nil) {
-        apply([.machineStateChanged(MachineStateChange(workCenter: wc, state: state, reason: reason, at: utc(at),
-                                                       actualRate: actualRate, idealRate: idealRate))])
+    mutating func machine(
+        _ wc: WorkCenter.ID,
+        _ state: MachineState,
+        _ at: String,
+        reason: String? = nil,
+        actualRate: Double? = nil,
+        idealRate: Double? = nil
+    ) {
+        apply([
+            .machineStateChanged(
+                MachineStateChange(
+                    workCenter: wc,
+                    state: state,
+                    reason: reason,
+                    at: utc(at),
+                    actualRate: actualRate,
+                    idealRate: idealRate
+                )
+            )
+        ])
     }
 
-    mutating func booked(_ wc: WorkCenter.ID, _ at: String, good: Double, scrap: Double = 0, scrapReason: String? = nil,
-                         rework: Double = 0, idealMinutesPerUnit: Double = 3) {
-        apply([.quantityReported(ProductionReport(
-            productionOrder: "PO-000001", operation: 10, workCenter: wc, good: good, scrap: scrap, rework: rework,
-            scrapReason: scrapReason, idealMinutesPerUnit: idealMinutesPerUnit, at: utc(at)))])
+    mutating func booked(
+        _ wc: WorkCenter.ID,
+        _ at: String,
+        good: Double,
+        scrap: Double = 0,
+        scrapReason: String? = nil,
+        rework: Double = 0,
+        idealMinutesPerUnit: Double = 3
+    ) {
+        apply([
+            .quantityReported(
+                ProductionReport(
+                    productionOrder: "PO-000001",
+                    operation: 10,
+                    workCenter: wc,
+                    good: good,
+                    scrap: scrap,
+                    rework: rework,
+                    scrapReason: scrapReason,
+                    idealMinutesPerUnit: idealMinutesPerUnit,
+                    at: utc(at)
+                )
+            )
+        ])
     }
 
     mutating func counted(_ wc: WorkCenter.ID, _ count: Double, _ at: String) {
@@ -63,15 +98,34 @@ private struct OEEPlant {
         let weekdays: [Weekday] = [.monday, .tuesday, .wednesday, .thursday, .friday]
         plant.apply([
             .siteDefined(Site(id: "BER", name: "Berlin", timeZone: "Europe/Berlin")),
-            .workCenterDefined(WorkCenter(
-                id: lathe, name: "Lathe 1", site: "BER", kind: .machining,
-                shifts: [Shift(name: "Early", days: weekdays, start: "06:00", end: "14:00"),
-                         Shift(name: "Late", days: weekdays, start: "14:00", end: "22:00")],
-                plannedDowntime: [Downtime(start: utc("2026-11-25T09:00:00Z"), end: utc("2026-11-25T10:00:00Z"),
-                                           reason: "preventive maintenance")])),
-            .workCenterDefined(WorkCenter(
-                id: oven, name: "Oven 1", site: "BER", kind: .paint,
-                shifts: [Shift(name: "Night", days: Weekday.allCases, start: "22:00", end: "06:00")])),
+            .workCenterDefined(
+                WorkCenter(
+                    id: lathe,
+                    name: "Lathe 1",
+                    site: "BER",
+                    kind: .machining,
+                    shifts: [
+                        Shift(name: "Early", days: weekdays, start: "06:00", end: "14:00"),
+                        Shift(name: "Late", days: weekdays, start: "14:00", end: "22:00"),
+                    ],
+                    plannedDowntime: [
+                        Downtime(
+                            start: utc("2026-11-25T09:00:00Z"),
+                            end: utc("2026-11-25T10:00:00Z"),
+                            reason: "preventive maintenance"
+                        )
+                    ]
+                )
+            ),
+            .workCenterDefined(
+                WorkCenter(
+                    id: oven,
+                    name: "Oven 1",
+                    site: "BER",
+                    kind: .paint,
+                    shifts: [Shift(name: "Night", days: Weekday.allCases, start: "22:00", end: "06:00")]
+                )
+            ),
             .workCenterDefined(WorkCenter(id: saw, name: "Saw 1", site: "BER", kind: .machining)),
         ])
         // The lathe.
@@ -99,10 +153,19 @@ private struct OEEPlant {
         plant.booked(lathe, "2026-11-25T12:59:00Z", good: 140)
         plant.machine(lathe, .idle, "2026-11-25T13:00:00Z")
         // The work the lathe ran on Tuesday afternoon, 13:15–20:00Z: a slowdown counts as production only while work runs.
-        plant.state.operations["PO-000001"] = [OperationProgress(
-            sequence: 10, name: "Turn", status: .completed, workCenter: lathe, good: 118, scrap: 2,
-            segments: [WorkSegment(operator: nil, workCenter: lathe, start: utc("2026-11-24T13:15:00Z"), end: utc("2026-11-24T20:00:00Z"))],
-            startedAt: utc("2026-11-24T13:15:00Z"), completedAt: utc("2026-11-24T20:00:00Z"))]
+        plant.state.operations["PO-000001"] = [
+            OperationProgress(
+                sequence: 10,
+                name: "Turn",
+                status: .completed,
+                workCenter: lathe,
+                good: 118,
+                scrap: 2,
+                segments: [WorkSegment(operator: nil, workCenter: lathe, start: utc("2026-11-24T13:15:00Z"), end: utc("2026-11-24T20:00:00Z"))],
+                startedAt: utc("2026-11-24T13:15:00Z"),
+                completedAt: utc("2026-11-24T20:00:00Z")
+            )
+        ]
         // The oven, through the night the clocks go back (Sunday 25 October 2026, 03:00 CEST → 02:00 CET at 01:00Z).
         plant.machine(oven, .running, "2026-10-24T20:00:00Z")  // Sat 22:00 CEST
         plant.machine(oven, .down, "2026-10-25T00:30:00Z", reason: "burner fault")  // 02:30 CEST
@@ -156,8 +219,12 @@ struct OEETests {
         #expect(r.losses.noStateMinutes == 0)
         #expect(r.losses.speedLossMinutes == 36)
         #expect(r.losses.slowMinutes == 0)
-        #expect(r.losses.scrap == [OEEReport.ScrapLoss(reason: "porosity", quantity: 3, idealMinutes: 9),
-                                   OEEReport.ScrapLoss(reason: "dimension out of tolerance", quantity: 2, idealMinutes: 6)])
+        #expect(
+            r.losses.scrap == [
+                OEEReport.ScrapLoss(reason: "porosity", quantity: 3, idealMinutes: 9),
+                OEEReport.ScrapLoss(reason: "dimension out of tolerance", quantity: 2, idealMinutes: 6),
+            ]
+        )
         #expect(r.losses.reworkQuantity == 1)
         #expect(r.losses.reworkIdealMinutes == 3)
         // Machine counts 50 (07:00Z) + 48 (11:00Z); the 30 at 13:30Z is later. Shown, not used.
@@ -193,7 +260,8 @@ struct OEETests {
     @Test("Tuesday split by shift: one report for the early and one for the late shift, each with its own figures")
     func perShift() throws {
         // The Berlin day: 00:00 Tue = 23:00Z Mon, to 00:00 Wed = 23:00Z Tue.
-        let from = utc("2026-11-23T23:00:00Z"), to = utc("2026-11-24T23:00:00Z")
+        let from = utc("2026-11-23T23:00:00Z")
+        let to = utc("2026-11-24T23:00:00Z")
         let shifts = state.oeeByShift(workCenter: lathe, from: from, to: to)
         try #require(shifts.count == 2)
         let (early, late) = (shifts[0], shifts[1])
@@ -263,11 +331,18 @@ struct OEETests {
         #expect(shifts.map(\.plannedBusyTime) == [420, 480])
         #expect(shifts.last?.idleTime == 480)
         #expect(close(shifts.last?.availability, 0))
-        #expect(ShiftCalendar.plannedIntervals(
-            for: try #require(state.workCenters[lathe]), zone: try #require(TimeZone(identifier: "Europe/Berlin")),
-            from: utc("2026-11-25T00:00:00Z"), to: utc("2026-11-26T00:00:00Z"))
-            == [DateInterval(start: utc("2026-11-25T05:00:00Z"), end: utc("2026-11-25T09:00:00Z")),
-                DateInterval(start: utc("2026-11-25T10:00:00Z"), end: utc("2026-11-25T21:00:00Z"))])
+        #expect(
+            ShiftCalendar.plannedIntervals(
+                for: try #require(state.workCenters[lathe]),
+                zone: try #require(TimeZone(identifier: "Europe/Berlin")),
+                from: utc("2026-11-25T00:00:00Z"),
+                to: utc("2026-11-26T00:00:00Z")
+            )
+                == [
+                    DateInterval(start: utc("2026-11-25T05:00:00Z"), end: utc("2026-11-25T09:00:00Z")),
+                    DateInterval(start: utc("2026-11-25T10:00:00Z"), end: utc("2026-11-25T21:00:00Z")),
+                ]
+        )
     }
 
     @Test("A saw without shifts is planned around the clock: the whole day counts, and time before its first recorded state is idle")
@@ -369,10 +444,18 @@ struct OEETests {
         // on it 08:30–09:30Z and books 20 units at 2 ideal minutes; the report still stands at noon.
         plant.apply([.workCenterDefined(WorkCenter(id: "MILL-1", name: "Mill 1", site: "BER", kind: .machining))])
         plant.machine("MILL-1", .slow, "2026-11-24T08:00:00Z", reason: "worn spindle bearing", actualRate: 20, idealRate: 30)
-        plant.state.operations["PO-000009"] = [OperationProgress(
-            sequence: 10, name: "Mill", status: .completed, workCenter: "MILL-1", good: 20,
-            segments: [WorkSegment(operator: nil, workCenter: "MILL-1", start: utc("2026-11-24T08:30:00Z"), end: utc("2026-11-24T09:30:00Z"))],
-            startedAt: utc("2026-11-24T08:30:00Z"), completedAt: utc("2026-11-24T09:30:00Z"))]
+        plant.state.operations["PO-000009"] = [
+            OperationProgress(
+                sequence: 10,
+                name: "Mill",
+                status: .completed,
+                workCenter: "MILL-1",
+                good: 20,
+                segments: [WorkSegment(operator: nil, workCenter: "MILL-1", start: utc("2026-11-24T08:30:00Z"), end: utc("2026-11-24T09:30:00Z"))],
+                startedAt: utc("2026-11-24T08:30:00Z"),
+                completedAt: utc("2026-11-24T09:30:00Z")
+            )
+        ]
         plant.booked("MILL-1", "2026-11-24T09:30:00Z", good: 20, idealMinutesPerUnit: 2)
         // 08:00–12:00Z: PBT 240. Slow with work 08:30–09:30 = 60 (APT, slow minutes); slow without work 180 → idle.
         let r = try #require(plant.state.oee(workCenter: "MILL-1", from: utc("2026-11-24T08:00:00Z"), to: utc("2026-11-24T12:00:00Z")))
@@ -386,9 +469,16 @@ struct OEETests {
         #expect(r.losses.speedLossMinutes == 20)
         #expect(r.dataIssues.isEmpty)
         // An operation still running counts until the end of the window.
-        plant.state.operations["PO-000010"] = [OperationProgress(
-            sequence: 10, name: "Mill", status: .running, workCenter: "MILL-1",
-            segments: [WorkSegment(operator: nil, workCenter: "MILL-1", start: utc("2026-11-24T11:00:00Z"))], startedAt: utc("2026-11-24T11:00:00Z"))]
+        plant.state.operations["PO-000010"] = [
+            OperationProgress(
+                sequence: 10,
+                name: "Mill",
+                status: .running,
+                workCenter: "MILL-1",
+                segments: [WorkSegment(operator: nil, workCenter: "MILL-1", start: utc("2026-11-24T11:00:00Z"))],
+                startedAt: utc("2026-11-24T11:00:00Z")
+            )
+        ]
         let running = try #require(plant.state.oee(workCenter: "MILL-1", from: utc("2026-11-24T08:00:00Z"), to: utc("2026-11-24T12:00:00Z")))
         #expect(running.actualProductionTime == 120 && running.idleTime == 120 && running.losses.slowMinutes == 120)
     }
@@ -408,9 +498,11 @@ struct OEETests {
         #expect(close(r.availability, 1.5 / 480) && close(r.quality, 1))
         #expect(r.performance == nil && r.oee == nil)
         #expect(r.dataIssues.map(\.rule) == ["performance-above-ideal"])
-        #expect(r.dataIssues.first?.message == "the units booked at MILL-1 need 4 h 48 min at the routing's ideal rate, but only 1.5 min of production "
+        #expect(
+            r.dataIssues.first?.message == "the units booked at MILL-1 need 4 h 48 min at the routing's ideal rate, but only 1.5 min of production "
                 + "time were recorded in planned time (192.0 times the ideal rate); the machine states, the booked quantities or the routing's "
-                + "run time per unit are wrong, so performance and OEE are not shown")
+                + "run time per unit are wrong, so performance and OEE are not shown"
+        )
         // The times and quantities stay as recorded, and the report still encodes and decodes.
         let json = try JSONEncoder().encode(r)
         #expect(try JSONDecoder().decode(OEEReport.self, from: json) == r)
@@ -423,7 +515,10 @@ struct OEETests {
         let drill = try #require(plant.state.oee(workCenter: "DRILL-1", from: utc("2026-11-24T06:00:00Z"), to: utc("2026-11-24T14:00:00Z")))
         #expect(drill.performance == nil && drill.oee == nil && close(drill.quality, 0.9))
         #expect(drill.dataIssues.map(\.rule) == ["quantity-without-production-time"])
-        #expect(drill.dataIssues.first?.message.hasPrefix("10 units (40 min of ideal time) were booked at DRILL-1, but no production time was recorded") == true)
+        #expect(
+            drill.dataIssues.first?.message.hasPrefix("10 units (40 min of ideal time) were booked at DRILL-1, but no production time was recorded")
+                == true
+        )
         // A plausible record has no issue: the lathe's Tuesday (see the tests above).
         #expect(try #require(state.oee(workCenter: lathe, from: utc("2026-11-23T23:00:00Z"), to: utc("2026-11-24T23:00:00Z"))).dataIssues.isEmpty)
     }
@@ -449,9 +544,18 @@ struct OEETests {
             let at = start.addingTimeInterval(Double(halfHour) * 1800)
             events.append(.machineStateChanged(MachineStateChange(workCenter: wc.id, state: halfHour % 2 == 0 ? .running : .idle, at: at)))
             if halfHour % 2 == 0 {
-                events.append(.quantityReported(ProductionReport(
-                    productionOrder: "PO-000002", operation: 10, workCenter: wc.id, good: 10, idealMinutesPerUnit: 3,
-                    at: at.addingTimeInterval(900))))
+                events.append(
+                    .quantityReported(
+                        ProductionReport(
+                            productionOrder: "PO-000002",
+                            operation: 10,
+                            workCenter: wc.id,
+                            good: 10,
+                            idealMinutesPerUnit: 3,
+                            at: at.addingTimeInterval(900)
+                        )
+                    )
+                )
             }
         }
         plant.apply(events)

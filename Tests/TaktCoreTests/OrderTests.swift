@@ -4,9 +4,15 @@ import Testing
 @Suite("Sales orders")
 struct SalesOrderTests {
     static func order(customer: Customer.ID = "CUST-1", quantity: Double = 3, item: Item.ID = "PUMP") -> Command {
-        .createSalesOrder(NewSalesOrder(id: "SO-10001", customer: customer, lines: [
-            SalesOrderLine(line: 10, item: item, quantity: quantity, requestedDate: day(14))
-        ]))
+        .createSalesOrder(
+            NewSalesOrder(
+                id: "SO-10001",
+                customer: customer,
+                lines: [
+                    SalesOrderLine(line: 10, item: item, quantity: quantity, requestedDate: day(14))
+                ]
+            )
+        )
     }
 
     @Test("A sales order for a customer that does not exist is rejected")
@@ -37,10 +43,17 @@ struct SalesOrderTests {
         plant.accept(Self.order())
         plant.accept(.cancelSalesOrder(CancelSalesOrder(salesOrder: "SO-10001", reason: "Project postponed")))
         plant.expectRejected(
-            .cancelSalesOrder(CancelSalesOrder(salesOrder: "SO-10001", reason: "again")), .conflict, field: "salesOrder", rule: "status")
+            .cancelSalesOrder(CancelSalesOrder(salesOrder: "SO-10001", reason: "again")),
+            .conflict,
+            field: "salesOrder",
+            rule: "status"
+        )
         plant.expectRejected(
             .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: "SO-10001", line: 10, promisedDate: day(15))),
-            .conflict, field: "salesOrder", rule: "status")
+            .conflict,
+            field: "salesOrder",
+            rule: "status"
+        )
     }
 }
 
@@ -56,13 +69,20 @@ struct ProductionOrderTests {
         let plant = TestPlant.pumpShop()
         plant.expectRejected(
             .createProductionOrder(NewProductionOrder(item: "P-GHOST", quantity: 1, dueDate: day(5))),
-            .invalid, field: "item", rule: "unknown-reference")
+            .invalid,
+            field: "item",
+            rule: "unknown-reference"
+        )
     }
 
     @Test("A purchased casting cannot be produced")
     func purchasedItem() {
         TestPlant.pumpShop().expectRejected(
-            .createProductionOrder(NewProductionOrder(item: "CASTING", quantity: 1, dueDate: day(5))), .invalid, field: "item", rule: "not-made")
+            .createProductionOrder(NewProductionOrder(item: "CASTING", quantity: 1, dueDate: day(5))),
+            .invalid,
+            field: "item",
+            rule: "not-made"
+        )
     }
 
     @Test("Orders without a number are numbered PO-000001, PO-000002, …")
@@ -114,7 +134,11 @@ struct ProductionOrderTests {
         var plant = TestPlant.pumpShop()
         plant.accept(.defineItem(Item(id: "FRAME", name: "Welded frame", kind: .semiFinished)))
         plant.expectRejected(
-            .createProductionOrder(NewProductionOrder(item: "FRAME", quantity: 2, dueDate: day(3))), .invalid, field: "routing", rule: "required")
+            .createProductionOrder(NewProductionOrder(item: "FRAME", quantity: 2, dueDate: day(3))),
+            .invalid,
+            field: "routing",
+            rule: "required"
+        )
     }
 
     @Test("Pegging to a sales order line of another item is rejected")
@@ -123,8 +147,12 @@ struct ProductionOrderTests {
         plant.accept(SalesOrderTests.order())
         plant.expectRejected(
             .createProductionOrder(
-                NewProductionOrder(item: "HOUSING", quantity: 3, dueDate: day(10), pegging: Pegging(salesOrder: "SO-10001", line: 10))),
-            .invalid, field: "pegging.line", rule: "item-mismatch")
+                NewProductionOrder(item: "HOUSING", quantity: 3, dueDate: day(10), pegging: Pegging(salesOrder: "SO-10001", line: 10))
+            ),
+            .invalid,
+            field: "pegging.line",
+            rule: "item-mismatch"
+        )
     }
 }
 
@@ -177,13 +205,18 @@ struct ProductionOrderStatusTests {
         let violation = plant.expectRejected(cancel, .conflict, field: "productionOrder", rule: "status")
         #expect(
             violation?.message
-                == "cannot cancel production order 'PO-000001': it is cancelled, and only in-progress or planned or released orders can be")
+                == "cannot cancel production order 'PO-000001': it is cancelled, and only in-progress or planned or released orders can be"
+        )
     }
 
     @Test("Cancelling needs a reason")
     func cancelNeedsReason() {
         Self.plannedOrder().expectRejected(
-            .cancelProductionOrder(CancelProductionOrder(productionOrder: "PO-000001", reason: "  ")), .invalid, field: "reason", rule: "required")
+            .cancelProductionOrder(CancelProductionOrder(productionOrder: "PO-000001", reason: "  ")),
+            .invalid,
+            field: "reason",
+            rule: "required"
+        )
     }
 
     @Test("Releasing an order that does not exist is not found")

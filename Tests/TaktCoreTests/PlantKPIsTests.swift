@@ -25,8 +25,17 @@ struct PlantKPIsTests {
         plant.accept(.createSalesOrder(NewSalesOrder(id: "SO-3", customer: "CUST-1", lines: [line(10, 1, requested: 20)])))
         plant.accept(.createSalesOrder(NewSalesOrder(id: "SO-4", customer: "CUST-1", lines: [line(10, 1, requested: -2)])))
         func order(_ id: ProductionOrder.ID, _ item: Item.ID, due: Double, peg: (SalesOrder.ID, Int)? = nil) {
-            plant.accept(.createProductionOrder(NewProductionOrder(id: id, item: item, quantity: 2, dueDate: day(due),
-                                                                   pegging: peg.map { Pegging(salesOrder: $0.0, line: $0.1) })))
+            plant.accept(
+                .createProductionOrder(
+                    NewProductionOrder(
+                        id: id,
+                        item: item,
+                        quantity: 2,
+                        dueDate: day(due),
+                        pegging: peg.map { Pegging(salesOrder: $0.0, line: $0.1) }
+                    )
+                )
+            )
         }
         order("PO-A", "PUMP", due: 4, peg: ("SO-1", 10))
         order("PO-B", "PUMP", due: 2, peg: ("SO-1", 20))
@@ -44,33 +53,50 @@ struct PlantKPIsTests {
             func step(_ po: ProductionOrder.ID, on wc: WorkCenter.ID, ends: Double) -> ScheduledStep {
                 ScheduledStep(productionOrder: po, sequence: 10, name: "Work", workCenter: wc, start: day(ends - 0.25), end: day(ends))
             }
-            plant.accept(.publishSchedule(PublishedSchedule(
-                id: "SCH-1", origin: testNow,
-                steps: [step("PO-A", on: "WC-ASSY-1", ends: 5.5), step("PO-C", on: "WC-LATHE-1", ends: 2), step("PO-E", on: "WC-ASSY-1", ends: 1),
-                        step("PO-F", on: "WC-LATHE-1", ends: -0.5)],
-                weightedTardinessMinutes: 0, makespanMinutes: 0, totalSetupMinutes: 0, lateOrders: ["PO-C"])))
+            plant.accept(
+                .publishSchedule(
+                    PublishedSchedule(
+                        id: "SCH-1",
+                        origin: testNow,
+                        steps: [
+                            step("PO-A", on: "WC-ASSY-1", ends: 5.5), step("PO-C", on: "WC-LATHE-1", ends: 2), step("PO-E", on: "WC-ASSY-1", ends: 1),
+                            step("PO-F", on: "WC-LATHE-1", ends: -0.5),
+                        ],
+                        weightedTardinessMinutes: 0,
+                        makespanMinutes: 0,
+                        totalSetupMinutes: 0,
+                        lateOrders: ["PO-C"]
+                    )
+                )
+            )
         }
         return plant
     }
 
     static func verdicts(_ f: DeliveryForecast) -> [String: DeliveryVerdict] {
-        Dictionary(uniqueKeysWithValues: f.entries.map { e in
-            (e.kind == .customerLine ? "\(e.salesOrder?.rawValue ?? "")/\(e.line ?? 0)" : e.productionOrders.first?.rawValue ?? "", e.verdict)
-        })
+        Dictionary(
+            uniqueKeysWithValues: f.entries.map { e in
+                (e.kind == .customerLine ? "\(e.salesOrder?.rawValue ?? "")/\(e.line ?? 0)" : e.productionOrders.first?.rawValue ?? "", e.verdict)
+            }
+        )
     }
 
     @Test("Customer lines and stock orders are judged against the published schedule, never finishing before now; the ratio says what it counts")
     func withSchedule() throws {
         let f = Self.plant(published: true).state.deliveryForecast(now: testNow)
-        #expect(Self.verdicts(f) == [
-            "SO-1/10": .atRisk, "SO-1/20": .onTime, "SO-3/10": .notForecast, "SO-4/10": .late,
-            "PO-C": .late, "PO-D": .late, "PO-E": .onTime, "PO-F": .atRisk,
-        ])
+        #expect(
+            Self.verdicts(f) == [
+                "SO-1/10": .atRisk, "SO-1/20": .onTime, "SO-3/10": .notForecast, "SO-4/10": .late,
+                "PO-C": .late, "PO-D": .late, "PO-E": .onTime, "PO-F": .atRisk,
+            ]
+        )
         #expect(f.schedule == "SCH-1")
         let counts: [Int] = [f.counted, f.onTime, f.late, f.atRisk, f.notForecast, f.customerLines, f.stockOrders]
         #expect(counts == [7, 4, 3, 2, 1, 3, 4])
         #expect(f.onTimeRatio == 4.0 / 7.0)
-        #expect(f.statement == "4 of 7 on time: 3 customer lines, 4 stock orders, by SCH-1; 1 not forecast (not in the schedule, or no production order)")
+        #expect(
+            f.statement == "4 of 7 on time: 3 customer lines, 4 stock orders, by SCH-1; 1 not forecast (not in the schedule, or no production order)"
+        )
 
         let line10 = try #require(f.entries.first { $0.salesOrder == "SO-1" && $0.line == 10 })
         #expect(line10.due == day(6), "the promised date, not the requested one")
@@ -91,11 +117,15 @@ struct PlantKPIsTests {
     func withoutSchedule() {
         let f = Self.plant(published: false).state.deliveryForecast(now: testNow)
         #expect(f.schedule == nil && f.onTimeRatio == nil)
-        #expect(Self.verdicts(f) == [
-            "SO-1/10": .notForecast, "SO-1/20": .onTime, "SO-3/10": .notForecast, "SO-4/10": .late,
-            "PO-C": .notForecast, "PO-D": .late, "PO-E": .notForecast, "PO-F": .notForecast,
-        ])
-        #expect(f.statement == "No schedule is published, so nothing is forecast: 4 customer lines and 4 stock orders are open, 2 of them already late")
+        #expect(
+            Self.verdicts(f) == [
+                "SO-1/10": .notForecast, "SO-1/20": .onTime, "SO-3/10": .notForecast, "SO-4/10": .late,
+                "PO-C": .notForecast, "PO-D": .late, "PO-E": .notForecast, "PO-F": .notForecast,
+            ]
+        )
+        #expect(
+            f.statement == "No schedule is published, so nothing is forecast: 4 customer lines and 4 stock orders are open, 2 of them already late"
+        )
         #expect(f.entries.first { $0.productionOrders == ["PO-C"] }?.note == "no schedule is published")
     }
 

@@ -10,10 +10,17 @@ struct PublishedScheduleTests {
         ScheduledStep(productionOrder: .init(order), sequence: 10, name: "op", workCenter: .init(wc), start: at(from), end: at(to))
     }
     static let schedule = PublishedSchedule(
-        id: "SCH-000001", origin: t0,
-        steps: [step("PO-1", "WC-MILL-1", -60, 120), step("PO-2", "WC-MILL-1", 400, 600), step("PO-3", "WC-LATHE-1", 0, 300),
-                step("PO-4", "WC-TEST-1", 900, 2000)],
-        weightedTardinessMinutes: 0, makespanMinutes: 2000, totalSetupMinutes: 0, lateOrders: [])
+        id: "SCH-000001",
+        origin: t0,
+        steps: [
+            step("PO-1", "WC-MILL-1", -60, 120), step("PO-2", "WC-MILL-1", 400, 600), step("PO-3", "WC-LATHE-1", 0, 300),
+            step("PO-4", "WC-TEST-1", 900, 2000),
+        ],
+        weightedTardinessMinutes: 0,
+        makespanMinutes: 2000,
+        totalSetupMinutes: 0,
+        lateOrders: []
+    )
 
     @Test("The minutes of a shift's window count only the part of each operation inside it")
     func minutesInWindow() {

@@ -38,7 +38,10 @@ struct TestPlant {
     /// Expects `command` to be rejected with `kind`, naming `field` and `rule`; returns that violation.
     @discardableResult
     func expectRejected(
-        _ command: Command, _ kind: DomainError.Kind, field: String, rule: String,
+        _ command: Command,
+        _ kind: DomainError.Kind,
+        field: String,
+        rule: String,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> Violation? {
         guard let error = rejection(of: command) else {
@@ -75,9 +78,13 @@ struct TestPlant {
 
     /// A one-operation routing of `item` on `workCenter`.
     static func routing(_ id: Routing.ID, item: Item.ID, on workCenter: WorkCenter.ID) -> Routing {
-        Routing(id: id, item: item, operations: [
-            RoutingOperation(sequence: 10, name: "Work", workCenters: [.init(workCenter: workCenter, setupMinutes: 10, runMinutesPerUnit: 5)])
-        ])
+        Routing(
+            id: id,
+            item: item,
+            operations: [
+                RoutingOperation(sequence: 10, name: "Work", workCenters: [.init(workCenter: workCenter, setupMinutes: 10, runMinutesPerUnit: 5)])
+            ]
+        )
     }
 
     /// A command creating production order `id` of `quantity` pumps.
@@ -87,6 +94,8 @@ struct TestPlant {
 
     /// A command receiving `quantity` housing castings as lot `id`.
     static func castingLot(_ id: Lot.ID, quantity: Double = 20, supplierLot: String? = "GS-2611-0042") -> Command {
-        .createLot(NewLot(id: id, item: "CASTING", quantity: quantity, location: "LOC-STORE", supplierLot: supplierLot, supplier: "Giesserei Sauerland"))
+        .createLot(
+            NewLot(id: id, item: "CASTING", quantity: quantity, location: "LOC-STORE", supplierLot: supplierLot, supplier: "Giesserei Sauerland")
+        )
     }
 }

@@ -24,18 +24,46 @@ struct PumpWarehouse {
             .defineLocation(Location(id: "LOC-STORE", name: "Main store", site: "PLANT-1", kind: .store)),
             .defineLocation(Location(id: "LOC-QUARANTINE", name: "Quarantine cage", site: "PLANT-1", kind: .quarantine)),
             .defineLocation(Location(id: "LOC-SHIP", name: "Shipping lane", site: "PLANT-1", kind: .shipping)),
-            .defineLocation(Location(id: "LS-LATHE-1", name: "Lathe 1 line side", site: "PLANT-1", kind: .lineSide, workCenter: "WC-LATHE-1",
-                                     stagingLeadMinutes: 60)),
+            .defineLocation(
+                Location(
+                    id: "LS-LATHE-1",
+                    name: "Lathe 1 line side",
+                    site: "PLANT-1",
+                    kind: .lineSide,
+                    workCenter: "WC-LATHE-1",
+                    stagingLeadMinutes: 60
+                )
+            ),
             .defineItem(Item(id: "PUMP", name: "Pump 50-200", kind: .finished)),
             .defineItem(Item(id: "HOUSING", name: "Machined housing 50-200", kind: .semiFinished)),
             .defineItem(Item(id: "CASTING", name: "Housing casting 50-200", kind: .purchased)),
             .defineItem(Item(id: "CASTING-ALT", name: "Housing casting, second foundry", kind: .purchased)),
-            .defineBOM(BOM(id: "BOM-HOUSING", item: "HOUSING", components: [.init(item: "CASTING", quantity: 1, substitutes: ["CASTING-ALT"], operation: 10)])),
+            .defineBOM(
+                BOM(
+                    id: "BOM-HOUSING",
+                    item: "HOUSING",
+                    components: [.init(item: "CASTING", quantity: 1, substitutes: ["CASTING-ALT"], operation: 10)]
+                )
+            ),
             .defineBOM(BOM(id: "BOM-PUMP", item: "PUMP", components: [.init(item: "HOUSING", quantity: 1)])),
-            .defineRouting(Routing(id: "RT-HOUSING", item: "HOUSING", operations: [
-                RoutingOperation(sequence: 10, name: "Turn housing", workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 30, runMinutesPerUnit: 12)]),
-                RoutingOperation(sequence: 20, name: "Drill flange holes", workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 10, runMinutesPerUnit: 4)]),
-            ])),
+            .defineRouting(
+                Routing(
+                    id: "RT-HOUSING",
+                    item: "HOUSING",
+                    operations: [
+                        RoutingOperation(
+                            sequence: 10,
+                            name: "Turn housing",
+                            workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 30, runMinutesPerUnit: 12)]
+                        ),
+                        RoutingOperation(
+                            sequence: 20,
+                            name: "Drill flange holes",
+                            workCenters: [.init(workCenter: "WC-LATHE-1", setupMinutes: 10, runMinutesPerUnit: 4)]
+                        ),
+                    ]
+                )
+            ),
             .defineRouting(TestPlant.routing("RT-PUMP", item: "PUMP", on: "WC-ASSY-1")),
             .defineCustomer(Customer(id: "CUST-1", name: "Stadtwerke Nordhafen", priority: 2)),
             .createUser(User(id: "wh-wanda", name: "Wanda Roth", roles: [.warehouse])),
@@ -64,8 +92,14 @@ struct PumpWarehouse {
 
     /// The refusal of `command`, which must be of `kind` and name `field` and `rule`; returns its message. Checks that nothing changed.
     @discardableResult
-    func refused(_ command: Command, by actor: User.ID? = nil, _ kind: DomainError.Kind, field: String, rule: String,
-                 sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+    func refused(
+        _ command: Command,
+        by actor: User.ID? = nil,
+        _ kind: DomainError.Kind,
+        field: String,
+        rule: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> String? {
         var copy = state
         do {
             let events = try copy.decide(command, actor: actor, now: clock)
@@ -83,22 +117,54 @@ struct PumpWarehouse {
 
     // Commands of the plant.
 
-    static func receive(_ id: Lot.ID, _ item: Item.ID = "CASTING", quantity: Double = 10, at location: Location.ID = "LOC-RECV",
-                        supplierLot: String = "GS-2611-0042", note: String = "LS-88412", expected: ExpectedReceipt.ID? = nil) -> Command {
-        .receiveLot(ReceiveLot(id: id, item: item, quantity: quantity, location: location, supplier: "Giesserei Sauerland",
-                               supplierLot: supplierLot, deliveryNote: note, expectedReceipt: expected))
+    static func receive(
+        _ id: Lot.ID,
+        _ item: Item.ID = "CASTING",
+        quantity: Double = 10,
+        at location: Location.ID = "LOC-RECV",
+        supplierLot: String = "GS-2611-0042",
+        note: String = "LS-88412",
+        expected: ExpectedReceipt.ID? = nil
+    ) -> Command {
+        .receiveLot(
+            ReceiveLot(
+                id: id,
+                item: item,
+                quantity: quantity,
+                location: location,
+                supplier: "Giesserei Sauerland",
+                supplierLot: supplierLot,
+                deliveryNote: note,
+                expectedReceipt: expected
+            )
+        )
     }
     static func housingOrder(_ id: ProductionOrder.ID, quantity: Double, due: Date = day(10)) -> Command {
         .createProductionOrder(NewProductionOrder(id: id, item: "HOUSING", quantity: quantity, dueDate: due))
     }
     static func release(_ id: ProductionOrder.ID) -> Command { .releaseProductionOrder(ProductionOrderRef(productionOrder: id)) }
     static func step(_ order: ProductionOrder.ID, _ sequence: Int = 10, start: Date, hours: Double = 3) -> ScheduledStep {
-        ScheduledStep(productionOrder: order, sequence: sequence, name: sequence == 10 ? "Turn housing" : "Drill flange holes", workCenter: "WC-LATHE-1",
-                      start: start, end: start.addingTimeInterval(hours * 3600))
+        ScheduledStep(
+            productionOrder: order,
+            sequence: sequence,
+            name: sequence == 10 ? "Turn housing" : "Drill flange holes",
+            workCenter: "WC-LATHE-1",
+            start: start,
+            end: start.addingTimeInterval(hours * 3600)
+        )
     }
     static func publish(_ id: PublishedSchedule.ID, _ steps: [ScheduledStep]) -> Command {
-        .publishSchedule(PublishedSchedule(id: id, origin: testNow, steps: steps, weightedTardinessMinutes: 0, makespanMinutes: 0,
-                                           totalSetupMinutes: 0, lateOrders: []))
+        .publishSchedule(
+            PublishedSchedule(
+                id: id,
+                origin: testNow,
+                steps: steps,
+                weightedTardinessMinutes: 0,
+                makespanMinutes: 0,
+                totalSetupMinutes: 0,
+                lateOrders: []
+            )
+        )
     }
     static func hold(_ lot: Lot.ID, _ status: LotStatus = .onHold) -> Command {
         .setLotStatus(SetLotStatus(lot: lot, status: status, reason: "Porosity found on a sister lot"))
@@ -124,7 +190,10 @@ struct WarehouseTests {
     @Test("Castings from Giesserei Sauerland arrive at goods-in with supplier lot and delivery note, fulfilling the expected receipt")
     func receipt() throws {
         var plant = PumpWarehouse()
-        plant.act(.expectReceipt(ExpectReceipt(item: "CASTING", quantity: 20, expectedDate: day(2), supplier: "Giesserei Sauerland", reference: "PO-4711")), by: "pl-paul")
+        plant.act(
+            .expectReceipt(ExpectReceipt(item: "CASTING", quantity: 20, expectedDate: day(2), supplier: "Giesserei Sauerland", reference: "PO-4711")),
+            by: "pl-paul"
+        )
         let er = try #require(plant.state.expectedReceipts["ER-000001"])
         #expect(er.status == .open && er.openQuantity == 20)
 
@@ -151,7 +220,12 @@ struct WarehouseTests {
     func receiptRefusals() {
         var plant = PumpWarehouse()
         plant.act(PumpWarehouse.receive("CAST-1"), by: "wh-wanda")
-        plant.act(.expectReceipt(ExpectReceipt(id: "ER-ALT", item: "CASTING-ALT", quantity: 5, expectedDate: day(3), supplier: "Fonderia Nord", reference: "PO-4712")), by: "pl-paul")
+        plant.act(
+            .expectReceipt(
+                ExpectReceipt(id: "ER-ALT", item: "CASTING-ALT", quantity: 5, expectedDate: day(3), supplier: "Fonderia Nord", reference: "PO-4712")
+            ),
+            by: "pl-paul"
+        )
         plant.refused(PumpWarehouse.receive("CAST-1"), .conflict, field: "id", rule: "exists")
         let store = plant.refused(PumpWarehouse.receive("CAST-9", at: "LOC-STORE"), .invalid, field: "location", rule: "not-receiving")
         #expect(store == "location 'LOC-STORE' is a store location; deliveries are received at a receiving (or quarantine) location")
@@ -164,11 +238,20 @@ struct WarehouseTests {
         let mismatch = plant.refused(PumpWarehouse.receive("CAST-9", expected: "ER-ALT"), .invalid, field: "expectedReceipt", rule: "item-mismatch")
         #expect(mismatch == "expected receipt 'ER-ALT' is for 'CASTING-ALT', not 'CASTING'")
         plant.refused(PumpWarehouse.receive("ALT-9", "CASTING-ALT", expected: "ER-ALT"), .invalid, field: "supplier", rule: "supplier-mismatch")
-        plant.refused(.expectReceipt(ExpectReceipt(item: "CASTING", quantity: -1, expectedDate: day(1), supplier: "Giesserei Sauerland", reference: "")),
-                      .invalid, field: "reference", rule: "required")
+        plant.refused(
+            .expectReceipt(ExpectReceipt(item: "CASTING", quantity: -1, expectedDate: day(1), supplier: "Giesserei Sauerland", reference: "")),
+            .invalid,
+            field: "reference",
+            rule: "required"
+        )
         plant.act(.cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: "ER-ALT", reason: "Second source not qualified")), by: "pl-paul")
         #expect(plant.state.expectedReceipts["ER-ALT"]?.status == .cancelled)
-        plant.refused(.cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: "ER-ALT", reason: "again")), .conflict, field: "expectedReceipt", rule: "status")
+        plant.refused(
+            .cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: "ER-ALT", reason: "again")),
+            .conflict,
+            field: "expectedReceipt",
+            rule: "status"
+        )
         plant.refused(PumpWarehouse.receive("ALT-9", "CASTING-ALT", expected: "ER-ALT"), .invalid, field: "expectedReceipt", rule: "status")
     }
 
@@ -179,7 +262,10 @@ struct WarehouseTests {
         var plant = PumpWarehouse()
         plant.act(PumpWarehouse.receive("CAST-1"), by: "wh-wanda")
         plant.act(PumpWarehouse.receive("CAST-2", supplierLot: "GS-2611-0043"), by: "wh-wanda")
-        plant.act(.createHandlingUnit(CreateHandlingUnit(id: "P-1042", kind: .pallet, location: "LOC-RECV", lots: ["CAST-1", "CAST-2"])), by: "wh-wanda")
+        plant.act(
+            .createHandlingUnit(CreateHandlingUnit(id: "P-1042", kind: .pallet, location: "LOC-RECV", lots: ["CAST-1", "CAST-2"])),
+            by: "wh-wanda"
+        )
         let moved = plant.act(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-STORE")), by: "wh-wanda")
         #expect(moved.map(\.typeName) == ["handlingUnitMoved", "lotMoved", "lotMoved"])
 
@@ -191,7 +277,12 @@ struct WarehouseTests {
         #expect(plant.state.stock(location: "LOC-STORE").map(\.handlingUnit) == ["P-1042", "P-1042"])
 
         plant.refused(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-STORE")), .conflict, field: "to", rule: "same-location")
-        plant.refused(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-9999", to: "LOC-SHIP")), .notFound, field: "handlingUnit", rule: "not-found")
+        plant.refused(
+            .moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-9999", to: "LOC-SHIP")),
+            .notFound,
+            field: "handlingUnit",
+            rule: "not-found"
+        )
         plant.refused(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-NOWHERE")), .notFound, field: "to", rule: "not-found")
 
         // A lot moved on its own comes off the pallet.
@@ -207,11 +298,21 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.receive("CAST-2", supplierLot: "GS-2611-0043"), by: "wh-wanda")
         plant.act(.createHandlingUnit(CreateHandlingUnit(id: "P-1042", location: "LOC-RECV", lots: ["CAST-1", "CAST-2"])), by: "wh-wanda")
         plant.act(PumpWarehouse.hold("CAST-2"), by: "qa-quinn")
-        let held = plant.refused(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-STORE")), .conflict, field: "handlingUnit", rule: "on-hold")
+        let held = plant.refused(
+            .moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-STORE")),
+            .conflict,
+            field: "handlingUnit",
+            rule: "on-hold"
+        )
         #expect(held == "lot 'CAST-2' on P-1042 is on hold and cannot be moved until quality releases it")
 
         plant.act(PumpWarehouse.hold("CAST-2", .quarantine), by: "qa-quinn")
-        let quarantined = plant.refused(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-STORE")), .conflict, field: "handlingUnit", rule: "quarantine")
+        let quarantined = plant.refused(
+            .moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-STORE")),
+            .conflict,
+            field: "handlingUnit",
+            rule: "quarantine"
+        )
         #expect(quarantined == "lot 'CAST-2' on P-1042 is in quarantine, so P-1042 may only move to a quarantine location")
         plant.act(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-QUARANTINE")), by: "wh-wanda")
         #expect(plant.state.lots["CAST-2"]?.location == "LOC-QUARANTINE")
@@ -226,16 +327,36 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.receive("CAST-9", supplierLot: "GS-2611-0099"), by: "wh-wanda")
         plant.act(.createHandlingUnit(CreateHandlingUnit(id: "P-1042", location: "LOC-RECV", lots: ["CAST-1", "CAST-2", "CAST-3"])), by: "wh-wanda")
 
-        let notOn = plant.refused(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: ["CAST-2", "CAST-9"])),
-                                  .invalid, field: "lots[1]", rule: "not-on-unit")
+        let notOn = plant.refused(
+            .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: ["CAST-2", "CAST-9"])),
+            .invalid,
+            field: "lots[1]",
+            rule: "not-on-unit"
+        )
         #expect(notOn == "lot 'CAST-9' is not on P-1042 (it carries CAST-1, CAST-2, CAST-3)")
-        plant.refused(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: ["CAST-404"])),
-                      .invalid, field: "lots[0]", rule: "unknown-reference")
-        plant.refused(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: [])), .invalid, field: "lots", rule: "required")
-        plant.refused(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "P-1042", lots: ["CAST-1"])),
-                      .conflict, field: "newHandlingUnit", rule: "exists")
+        plant.refused(
+            .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: ["CAST-404"])),
+            .invalid,
+            field: "lots[0]",
+            rule: "unknown-reference"
+        )
+        plant.refused(
+            .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: [])),
+            .invalid,
+            field: "lots",
+            rule: "required"
+        )
+        plant.refused(
+            .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "P-1042", lots: ["CAST-1"])),
+            .conflict,
+            field: "newHandlingUnit",
+            rule: "exists"
+        )
 
-        plant.act(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", kind: .box, lots: ["CAST-2", "CAST-3"])), by: "wh-wanda")
+        plant.act(
+            .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", kind: .box, lots: ["CAST-2", "CAST-3"])),
+            by: "wh-wanda"
+        )
         #expect(plant.state.handlingUnits["P-1042"]?.lots == ["CAST-1"])
         #expect(plant.state.handlingUnits["B-7"]?.lots == ["CAST-2", "CAST-3"])
         #expect(plant.state.handlingUnits["B-7"]?.kind == .box)
@@ -245,16 +366,36 @@ struct WarehouseTests {
         #expect(plant.state.lots["CAST-3"]?.location == "LOC-STORE")
 
         // Adding and removing lots.
-        let elsewhere = plant.refused(.addToHandlingUnit(HandlingUnitLots(handlingUnit: "B-7", lots: ["CAST-9"])), .invalid, field: "lots[0]", rule: "wrong-location")
+        let elsewhere = plant.refused(
+            .addToHandlingUnit(HandlingUnitLots(handlingUnit: "B-7", lots: ["CAST-9"])),
+            .invalid,
+            field: "lots[0]",
+            rule: "wrong-location"
+        )
         #expect(elsewhere == "lot 'CAST-9' is at LOC-RECV, not at LOC-STORE; move it there first")
-        plant.refused(.addToHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["CAST-1"])), .invalid, field: "lots[0]", rule: "on-other-unit")
+        plant.refused(
+            .addToHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["CAST-1"])),
+            .invalid,
+            field: "lots[0]",
+            rule: "on-other-unit"
+        )
         plant.act(.addToHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["CAST-9"])), by: "wh-wanda")
         #expect(plant.state.handlingUnits["P-1042"]?.lots == ["CAST-1", "CAST-9"])
-        plant.refused(.removeFromHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["CAST-3"])), .invalid, field: "lots[0]", rule: "not-on-unit")
+        plant.refused(
+            .removeFromHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["CAST-3"])),
+            .invalid,
+            field: "lots[0]",
+            rule: "not-on-unit"
+        )
         plant.act(.removeFromHandlingUnit(HandlingUnitLots(handlingUnit: "P-1042", lots: ["CAST-1"])), by: "wh-wanda")
         #expect(plant.state.handlingUnits["P-1042"]?.lots == ["CAST-9"])
         #expect(plant.state.handlingUnit(carrying: "CAST-1") == nil)
-        plant.refused(.createHandlingUnit(CreateHandlingUnit(id: "P-2000", location: "LOC-STORE", lots: ["CAST-9"])), .invalid, field: "lots[0]", rule: "wrong-location")
+        plant.refused(
+            .createHandlingUnit(CreateHandlingUnit(id: "P-2000", location: "LOC-STORE", lots: ["CAST-9"])),
+            .invalid,
+            field: "lots[0]",
+            rule: "wrong-location"
+        )
     }
 
     // MARK: Reservations
@@ -302,12 +443,27 @@ struct WarehouseTests {
         #expect(plant.state.availableToReserve(lot: "CAST-A") == 6)
         plant.refused(.unreserveLot(UnreserveLot(reservation: first.id, reason: "again")), .notFound, field: "reservation", rule: "not-found")
 
-        let tooMany = plant.refused(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-B", quantity: 3)), .invalid, field: "quantity", rule: "exceeds-available")
+        let tooMany = plant.refused(
+            .reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-B", quantity: 3)),
+            .invalid,
+            field: "quantity",
+            rule: "exceeds-available"
+        )
         #expect(tooMany == "lot 'CAST-B' has 2 ea free to reserve (6 in the lot, 4 reserved); 3 is too many")
-        let need = plant.refused(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-C", quantity: 6.5)), .invalid, field: "quantity", rule: "exceeds-need")
+        let need = plant.refused(
+            .reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-C", quantity: 6.5)),
+            .invalid,
+            field: "quantity",
+            rule: "exceeds-need"
+        )
         #expect(need == "PO-H-1 still needs 6 ea of CASTING; 6.5 is more than that")
         plant.act(.createLot(NewLot(id: "PUMP-SN-1", item: "PUMP", quantity: 1, location: "LOC-SHIP")), by: "wh-wanda")
-        let wrong = plant.refused(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "PUMP-SN-1")), .invalid, field: "lot", rule: "not-a-component")
+        let wrong = plant.refused(
+            .reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "PUMP-SN-1")),
+            .invalid,
+            field: "lot",
+            rule: "not-a-component"
+        )
         #expect(wrong == "lot 'PUMP-SN-1' is PUMP, which is not in the bill of materials of HOUSING (it takes CASTING) nor an approved substitute")
         plant.refused(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-404")), .notFound, field: "lot", rule: "not-found")
         plant.act(PumpWarehouse.hold("CAST-C"), by: "qa-quinn")
@@ -319,7 +475,12 @@ struct WarehouseTests {
         #expect(plant.reservations(of: "PO-H-1").map { "\($0.lot):\($0.quantity)" } == ["CAST-B:4.0", "ALT-1:4.0"])
         plant.act(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-A")), by: "pl-paul")
         #expect(plant.reservations(of: "PO-H-1").last.map { "\($0.lot):\($0.quantity)" } == "CAST-A:2.0")
-        let full = plant.refused(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-A")), .conflict, field: "productionOrder", rule: "fully-reserved")
+        let full = plant.refused(
+            .reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-A")),
+            .conflict,
+            field: "productionOrder",
+            rule: "fully-reserved"
+        )
         #expect(full == "PO-H-1 needs no more CASTING: 10 ea required, 0 consumed, 10 reserved")
     }
 
@@ -328,10 +489,28 @@ struct WarehouseTests {
         var plant = Self.castingStock()
         plant.act(PumpWarehouse.housingOrder("PO-H-1", quantity: 10), by: "pl-paul")
         plant.act(PumpWarehouse.release("PO-H-1"), by: "pl-paul")
-        plant.act(.overrideInterlock(OverrideInterlock(productionOrder: "PO-H-1", operation: 10, interlock: .materialNotStaged,
-                                                       reason: "Castings come straight from the store for this trial")), by: nil)
-        plant.act(.overrideInterlock(OverrideInterlock(productionOrder: "PO-H-1", operation: 10, interlock: .lotNotAtLineSide,
-                                                       reason: "Castings come straight from the store for this trial")), by: nil)
+        plant.act(
+            .overrideInterlock(
+                OverrideInterlock(
+                    productionOrder: "PO-H-1",
+                    operation: 10,
+                    interlock: .materialNotStaged,
+                    reason: "Castings come straight from the store for this trial"
+                )
+            ),
+            by: nil
+        )
+        plant.act(
+            .overrideInterlock(
+                OverrideInterlock(
+                    productionOrder: "PO-H-1",
+                    operation: 10,
+                    interlock: .lotNotAtLineSide,
+                    reason: "Castings come straight from the store for this trial"
+                )
+            ),
+            by: nil
+        )
         plant.act(.startOperation(StartOperation(productionOrder: "PO-H-1", operation: 10)), by: nil)
         plant.act(.consumeLot(ConsumeLot(productionOrder: "PO-H-1", operation: 10, lot: "CAST-A", quantity: 6)), by: nil)
         #expect(plant.reservations(of: "PO-H-1").map { "\($0.lot):\($0.quantity)" } == ["CAST-B:4.0"])
@@ -379,7 +558,9 @@ struct WarehouseTests {
         #expect(confirmed.map(\.typeName) == ["lotMoved", "stagingTaskConfirmed"])
         #expect(plant.state.lots["CAST-A"]?.location == "LS-LATHE-1")
         #expect(plant.state.stagingTasks[id]?.status == .staged && plant.state.stagingTasks[id]?.stagedTo == "LS-LATHE-1")
-        #expect(plant.state.startBlockers(productionOrder: "PO-H-1", operation: 10, workCenter: "WC-LATHE-1", operator: nil, now: plant.clock).isEmpty)
+        #expect(
+            plant.state.startBlockers(productionOrder: "PO-H-1", operation: 10, workCenter: "WC-LATHE-1", operator: nil, now: plant.clock).isEmpty
+        )
         plant.refused(.confirmStagingTask(ConfirmStagingTask(stagingTask: id)), .conflict, field: "stagingTask", rule: "status")
         plant.refused(.confirmStagingTask(ConfirmStagingTask(stagingTask: "STG-999999")), .notFound, field: "stagingTask", rule: "not-found")
     }
@@ -398,9 +579,24 @@ struct WarehouseTests {
         plant.refused(.pickStagingTask(StagingTaskRef(stagingTask: id)), .conflict, field: "stagingTask", rule: "on-hold")
         plant.act(.setLotStatus(SetLotStatus(lot: "CAST-A", status: .available, reason: "Sister lot cleared")), by: "qa-quinn")
 
-        plant.refused(.reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: 10)), .invalid, field: "foundQuantity", rule: "not-short")
-        plant.refused(.reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: 0)), .invalid, field: "foundQuantity", rule: "none-found")
-        plant.refused(.reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: -2)), .invalid, field: "foundQuantity", rule: "non-negative")
+        plant.refused(
+            .reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: 10)),
+            .invalid,
+            field: "foundQuantity",
+            rule: "not-short"
+        )
+        plant.refused(
+            .reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: 0)),
+            .invalid,
+            field: "foundQuantity",
+            rule: "none-found"
+        )
+        plant.refused(
+            .reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: -2)),
+            .invalid,
+            field: "foundQuantity",
+            rule: "non-negative"
+        )
         plant.act(.reportStagingShort(ReportStagingShort(stagingTask: id, foundQuantity: 7)), by: "wh-wanda")
         #expect(plant.state.lots["CAST-A"]?.quantity == 7)
         #expect(plant.state.stagingTasks[id]?.status == .short)
@@ -425,23 +621,33 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.release("PO-H-2"), by: "pl-paul")
         let start1 = day(1).addingTimeInterval(8 * 3600)
         let start2 = day(1).addingTimeInterval(12 * 3600)
-        plant.act(PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: start1), PumpWarehouse.step("PO-H-2", start: start2)]), by: "pl-paul")
+        plant.act(
+            PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: start1), PumpWarehouse.step("PO-H-2", start: start2)]),
+            by: "pl-paul"
+        )
 
         #expect(plant.state.stagingTasks(productionOrder: "PO-H-1").map(\.handlingUnit) == ["P-1042", "P-1042"])
         let events = plant.act(.reportMaterialMissing(ReportMaterialMissing(handlingUnit: "P-1042", note: "Not at bin A-04-2")), by: "wh-wanda")
         let missing = try #require(events.first?.missing)
         #expect(missing.lots == ["CAST-A", "CAST-B"] && missing.handlingUnit == "P-1042" && missing.location == "LOC-STORE")
-        #expect(missing.affected == [
-            AffectedOperation(productionOrder: "PO-H-1", operation: 10, start: start1, dueDate: day(10), quantity: 8),
-            AffectedOperation(productionOrder: "PO-H-2", operation: 10, start: start2, dueDate: day(10), quantity: 2),
-        ])
+        #expect(
+            missing.affected == [
+                AffectedOperation(productionOrder: "PO-H-1", operation: 10, start: start1, dueDate: day(10), quantity: 8),
+                AffectedOperation(productionOrder: "PO-H-2", operation: 10, start: start2, dueDate: day(10), quantity: 2),
+            ]
+        )
         #expect(plant.reservations(of: "PO-H-1").isEmpty)
         #expect(plant.state.stagingTasks.values.allSatisfy { $0.status == .missing })
         #expect(plant.state.stock(location: "LOC-STORE").allSatisfy { $0.missing && $0.availableToReserve == 0 })
         let again = plant.refused(.reserveLot(ReserveLot(productionOrder: "PO-H-1", lot: "CAST-A")), .conflict, field: "lot", rule: "missing")
         #expect(again?.hasPrefix("lot 'CAST-A' was reported missing at ") == true)
         plant.refused(.reportMaterialMissing(ReportMaterialMissing(lot: "CAST-A")), .conflict, field: "lot", rule: "already-missing")
-        plant.refused(.reportMaterialMissing(ReportMaterialMissing(handlingUnit: "P-1042", lot: "CAST-A")), .invalid, field: "stagingTask", rule: "one-of")
+        plant.refused(
+            .reportMaterialMissing(ReportMaterialMissing(handlingUnit: "P-1042", lot: "CAST-A")),
+            .invalid,
+            field: "stagingTask",
+            rule: "one-of"
+        )
 
         // Found in the wrong aisle: moving it clears the report.
         plant.act(.moveHandlingUnit(MoveHandlingUnit(handlingUnit: "P-1042", to: "LOC-RECV")), by: "wh-wanda")
@@ -457,7 +663,9 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.release("PO-H-1"), by: "pl-paul")
         let id = try #require(plant.task(of: "PO-H-1")?.id)
         let events = plant.act(.reportMaterialMissing(ReportMaterialMissing(stagingTask: id)), by: "wh-wanda")
-        #expect(events.first?.missing?.affected == [AffectedOperation(productionOrder: "PO-H-1", operation: 10, start: nil, dueDate: day(4), quantity: 5)])
+        #expect(
+            events.first?.missing?.affected == [AffectedOperation(productionOrder: "PO-H-1", operation: 10, start: nil, dueDate: day(4), quantity: 5)]
+        )
         #expect(plant.state.stagingTasks[id]?.status == .missing)
         plant.refused(.reportMaterialMissing(ReportMaterialMissing(stagingTask: id)), .conflict, field: "stagingTask", rule: "status")
     }
@@ -472,13 +680,23 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.housingOrder("PO-H-2", quantity: 6, due: day(6)), by: "pl-paul")
         let start1 = day(1).addingTimeInterval(8 * 3600)
         let start2 = day(2).addingTimeInterval(8 * 3600)
-        let published = plant.act(PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: start1), PumpWarehouse.step("PO-H-2", start: start2)]),
-                                  by: "pl-paul")
+        let published = plant.act(
+            PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: start1), PumpWarehouse.step("PO-H-2", start: start2)]),
+            by: "pl-paul"
+        )
         #expect(published.map(\.typeName) == ["shortageProjected", "schedulePublished"])
         let shortage = try #require(published.first?.shortage)
-        #expect(shortage == ProjectedShortage(item: "CASTING", from: start2, shortBy: 4, affected: [
-            AffectedOperation(productionOrder: "PO-H-2", operation: 10, start: start2, dueDate: day(6), quantity: 4)
-        ]))
+        #expect(
+            shortage
+                == ProjectedShortage(
+                    item: "CASTING",
+                    from: start2,
+                    shortBy: 4,
+                    affected: [
+                        AffectedOperation(productionOrder: "PO-H-2", operation: 10, start: start2, dueDate: day(6), quantity: 4)
+                    ]
+                )
+        )
         #expect(plant.state.shortages["CASTING"] == shortage)
 
         let projection = plant.state.projectedAvailability(item: "CASTING", now: plant.clock)
@@ -492,7 +710,10 @@ struct WarehouseTests {
         #expect(plant.state.shortages["CASTING"] == shortage)
 
         // Castings expected the day before PO-H-2 starts: resolved.
-        let expected = plant.act(.expectReceipt(ExpectReceipt(item: "CASTING", quantity: 5, expectedDate: day(2), supplier: "Giesserei Sauerland", reference: "PO-4711")), by: "pl-paul")
+        let expected = plant.act(
+            .expectReceipt(ExpectReceipt(item: "CASTING", quantity: 5, expectedDate: day(2), supplier: "Giesserei Sauerland", reference: "PO-4711")),
+            by: "pl-paul"
+        )
         #expect(expected.map(\.typeName) == ["receiptExpected", "shortageResolved"])
         #expect(plant.state.shortages.isEmpty)
         #expect(plant.state.projectedAvailability(item: "CASTING", now: plant.clock).map(\.projected) == [10, 2, 7, 1])
@@ -500,7 +721,10 @@ struct WarehouseTests {
         // Cancelled, the shortage is back; a smaller receipt leaves a smaller one, recorded in its new shape.
         plant.act(.cancelExpectedReceipt(CancelExpectedReceipt(expectedReceipt: "ER-000001", reason: "Foundry cannot deliver")), by: "pl-paul")
         #expect(plant.state.shortages["CASTING"] == shortage)
-        plant.act(.expectReceipt(ExpectReceipt(item: "CASTING", quantity: 2, expectedDate: day(1), supplier: "Giesserei Sauerland", reference: "PO-4713")), by: "pl-paul")
+        plant.act(
+            .expectReceipt(ExpectReceipt(item: "CASTING", quantity: 2, expectedDate: day(1), supplier: "Giesserei Sauerland", reference: "PO-4713")),
+            by: "pl-paul"
+        )
         #expect(plant.state.shortages["CASTING"]?.shortBy == 2)
         plant.refused(.checkMaterial(CheckMaterial(items: ["BRONZE"])), .invalid, field: "items[0]", rule: "unknown-reference")
     }
@@ -512,9 +736,17 @@ struct WarehouseTests {
         plant.act(PumpWarehouse.housingOrder("PO-H-1", quantity: 5, due: day(3)), by: "pl-paul")
         let released = plant.act(PumpWarehouse.release("PO-H-1"), by: "pl-paul")
         let shortage = try #require(released.compactMap(\.shortage).first)
-        #expect(shortage == ProjectedShortage(item: "CASTING", from: day(3), shortBy: 2, affected: [
-            AffectedOperation(productionOrder: "PO-H-1", operation: 10, start: nil, dueDate: day(3), quantity: 2)
-        ]))
+        #expect(
+            shortage
+                == ProjectedShortage(
+                    item: "CASTING",
+                    from: day(3),
+                    shortBy: 2,
+                    affected: [
+                        AffectedOperation(productionOrder: "PO-H-1", operation: 10, start: nil, dueDate: day(3), quantity: 2)
+                    ]
+                )
+        )
         #expect(plant.state.projectedAvailability(item: "CASTING-ALT", now: plant.clock).map(\.projected) == [3, 0])
     }
 
@@ -532,7 +764,12 @@ struct WarehouseTests {
 
         let held = plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-4"])), .conflict, field: "lots[0]", rule: "on-hold")
         #expect(held == "lot 'PUMP-SN-4' is on hold; held lots cannot be shipped until quality releases them")
-        let wrong = plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["HSG-1"])), .invalid, field: "lots[0]", rule: "item-mismatch")
+        let wrong = plant.refused(
+            .shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["HSG-1"])),
+            .invalid,
+            field: "lots[0]",
+            rule: "item-mismatch"
+        )
         #expect(wrong == "lot 'HSG-1' is HOUSING; line 1 of SO-1 is for PUMP")
         plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-404"])), .invalid, field: "lots[0]", rule: "unknown-reference")
         plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 9, lots: ["PUMP-SN-1"])), .notFound, field: "line", rule: "not-found")
@@ -544,11 +781,21 @@ struct WarehouseTests {
         #expect(shipment.customer == "CUST-1" && shipment.lots == [ShipmentLot(lot: "PUMP-SN-1", quantity: 1)] && shipment.by == "wh-wanda")
         #expect(plant.state.lots["PUMP-SN-1"]?.status == .shipped)
         #expect(plant.state.shipmentByLot["PUMP-SN-1"] == "SHP-000001")
-        let again = plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-1"])), .conflict, field: "lots[0]", rule: "already-shipped")
+        let again = plant.refused(
+            .shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-1"])),
+            .conflict,
+            field: "lots[0]",
+            rule: "already-shipped"
+        )
         #expect(again == "lot 'PUMP-SN-1' was already shipped in SHP-000001")
 
         plant.act(.setLotStatus(SetLotStatus(lot: "PUMP-SN-4", status: .available, reason: "Retested, passed")), by: "qa-quinn")
-        let over = plant.refused(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-2", "PUMP-SN-3", "PUMP-SN-4"])), .conflict, field: "lots", rule: "exceeds-open-quantity")
+        let over = plant.refused(
+            .shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-2", "PUMP-SN-3", "PUMP-SN-4"])),
+            .conflict,
+            field: "lots",
+            rule: "exceeds-open-quantity"
+        )
         #expect(over == "line 1 of SO-1 has 2 ea of PUMP open (3 ordered, 1 shipped); these lots hold 3")
         plant.act(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-2", "PUMP-SN-3"])), by: "wh-wanda")
         #expect(plant.state.salesOrders["SO-1"]?.status == .open)  // the spare housing is still to ship
@@ -576,18 +823,37 @@ struct WarehouseTests {
     func replay() throws {
         var plant = Self.castingStock()
         plant.act(.createHandlingUnit(CreateHandlingUnit(id: "P-1042", location: "LOC-STORE", lots: ["CAST-A", "CAST-B"])), by: "wh-wanda")
-        plant.act(.expectReceipt(ExpectReceipt(item: "CASTING", quantity: 5, expectedDate: day(9).addingTimeInterval(0.7), supplier: "Giesserei Sauerland", reference: "PO-4711")), by: "pl-paul")
+        plant.act(
+            .expectReceipt(
+                ExpectReceipt(
+                    item: "CASTING",
+                    quantity: 5,
+                    expectedDate: day(9).addingTimeInterval(0.7),
+                    supplier: "Giesserei Sauerland",
+                    reference: "PO-4711"
+                )
+            ),
+            by: "pl-paul"
+        )
         plant.act(PumpWarehouse.housingOrder("PO-H-1", quantity: 10), by: "pl-paul")
         plant.act(PumpWarehouse.housingOrder("PO-H-2", quantity: 20), by: "pl-paul")
         plant.act(PumpWarehouse.release("PO-H-1"), by: "pl-paul")
-        plant.act(PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: day(4)), PumpWarehouse.step("PO-H-2", start: day(5))]), by: "pl-paul")
+        plant.act(
+            PumpWarehouse.publish("SCH-1", [PumpWarehouse.step("PO-H-1", start: day(4)), PumpWarehouse.step("PO-H-2", start: day(5))]),
+            by: "pl-paul"
+        )
         plant.act(.splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1042", newHandlingUnit: "B-7", lots: ["CAST-B"])), by: "wh-wanda")
         plant.act(.reportMaterialMissing(ReportMaterialMissing(handlingUnit: "B-7")), by: "wh-wanda")
         let task = try #require(plant.state.stagingTasks.values.filter { $0.status == .open }.min { $0.id < $1.id })
         plant.act(.confirmStagingTask(ConfirmStagingTask(stagingTask: task.id)), by: "wh-wanda")
         plant.act(PumpWarehouse.receive("CAST-D", quantity: 5, expected: "ER-000001"), by: "wh-wanda")
         plant.act(.checkMaterial(CheckMaterial()), by: "pl-paul")
-        plant.act(.createSalesOrder(NewSalesOrder(id: "SO-1", customer: "CUST-1", lines: [SalesOrderLine(line: 1, item: "PUMP", quantity: 1, requestedDate: day(7))])), by: nil)
+        plant.act(
+            .createSalesOrder(
+                NewSalesOrder(id: "SO-1", customer: "CUST-1", lines: [SalesOrderLine(line: 1, item: "PUMP", quantity: 1, requestedDate: day(7))])
+            ),
+            by: nil
+        )
         plant.act(.createLot(NewLot(id: "PUMP-SN-1", item: "PUMP", quantity: 1, location: "LOC-SHIP")), by: "wh-wanda")
         plant.act(.shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["PUMP-SN-1"])), by: "wh-wanda")
         #expect(plant.log.contains { $0.typeName == "shortageProjected" })
@@ -601,7 +867,8 @@ struct WarehouseTests {
 
         // Commands survive their wire format too.
         let commands: [Command] = [
-            PumpWarehouse.receive("CAST-X", expected: "ER-1"), .expectReceipt(ExpectReceipt(item: "CASTING", quantity: 1, expectedDate: day(1), supplier: "S", reference: "R")),
+            PumpWarehouse.receive("CAST-X", expected: "ER-1"),
+            .expectReceipt(ExpectReceipt(item: "CASTING", quantity: 1, expectedDate: day(1), supplier: "S", reference: "R")),
             .splitHandlingUnit(SplitHandlingUnit(handlingUnit: "P-1", newHandlingUnit: "P-2", kind: .box, lots: ["L"])),
             .reportMaterialMissing(ReportMaterialMissing(handlingUnit: "P-1")), .checkMaterial(CheckMaterial(items: ["CASTING"])),
             .shipLots(ShipLots(salesOrder: "SO-1", line: 1, lots: ["L"])),

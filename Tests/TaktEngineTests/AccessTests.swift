@@ -50,18 +50,24 @@ struct EngineAuthorizationTests {
     func tokensForThemselvesOnly() async throws {
         let engine = try await Self.shop()
         try await engine.run(
-            .issueAPIToken(IssueAPIToken(user: "op-anna", secretHash: secretHash(1), label: "Anna's terminal")), as: .user("op-anna"))
+            .issueAPIToken(IssueAPIToken(user: "op-anna", secretHash: secretHash(1), label: "Anna's terminal")),
+            as: .user("op-anna")
+        )
         #expect(await engine.authenticate(tokenSecret: "secret-1")?.id == "op-anna")
 
         let forOther = await rejection {
             try await engine.run(
-                .issueAPIToken(IssueAPIToken(user: "planner", secretHash: secretHash(2), label: "sneaky")), as: .user("op-anna"))
+                .issueAPIToken(IssueAPIToken(user: "planner", secretHash: secretHash(2), label: "sneaky")),
+                as: .user("op-anna")
+            )
         }
         expectEngineError(forOther, .forbidden)
         #expect(await engine.authenticate(tokenSecret: "secret-2") == nil)
 
         try await engine.run(
-            .issueAPIToken(IssueAPIToken(user: "planner", secretHash: secretHash(3), label: "planning PC")), as: .user("admin"))
+            .issueAPIToken(IssueAPIToken(user: "planner", secretHash: secretHash(3), label: "planning PC")),
+            as: .user("admin")
+        )
         #expect(await engine.authenticate(tokenSecret: "secret-3")?.id == "planner")
     }
 
@@ -71,8 +77,10 @@ struct EngineAuthorizationTests {
         try await engine.run(.issueAPIToken(IssueAPIToken(user: "warehouse", secretHash: secretHash(1), label: "scanner")))
         #expect(await engine.authenticate(tokenSecret: "secret-1")?.id == "warehouse")
 
-        try await engine.run(.updateUser(User(id: "warehouse", name: "User warehouse", roles: [.warehouse], active: false)),
-                             as: .user("admin"))
+        try await engine.run(
+            .updateUser(User(id: "warehouse", name: "User warehouse", roles: [.warehouse], active: false)),
+            as: .user("admin")
+        )
         let move = Command.moveLot(MoveLot(lot: "L-1", to: "LOC-QUARANTINE"))
         let inactive = await rejection { try await engine.run(move, as: .user("warehouse")) }
         expectEngineError(inactive, .forbidden)
@@ -87,7 +95,8 @@ struct EngineAuthorizationTests {
         let engine = try await Self.shop()
         let outcome = try await engine.run(
             .issueAPIToken(IssueAPIToken(user: "quality", secretHash: Engine.hash(secret: "lab-tablet"), label: "lab tablet")),
-            as: .user("admin"))
+            as: .user("admin")
+        )
         guard case .apiTokenIssued(let token)? = try outcome.domainEvents().first else {
             Issue.record("expected apiTokenIssued, got \(outcome.events.map(\.type))")
             return
@@ -98,7 +107,9 @@ struct EngineAuthorizationTests {
         #expect(await engine.authenticate(tokenSecret: "") == nil)
 
         expectEngineError(
-            await rejection { try await engine.run(.revokeAPIToken(APITokenRef(token: token.id)), as: .user("quality")) }, .forbidden)
+            await rejection { try await engine.run(.revokeAPIToken(APITokenRef(token: token.id)), as: .user("quality")) },
+            .forbidden
+        )
         #expect(await engine.authenticate(tokenSecret: "lab-tablet")?.id == "quality")
         try await engine.run(.revokeAPIToken(APITokenRef(token: token.id)), as: .user("admin"))
         #expect(await engine.authenticate(tokenSecret: "lab-tablet") == nil)
@@ -107,7 +118,8 @@ struct EngineAuthorizationTests {
     @Test("Token secrets are hashed as lowercase hex SHA-256, and new secrets are random")
     func secretHashing() {
         #expect(Engine.hash(secret: "abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        let a = Engine.newTokenSecret(), b = Engine.newTokenSecret()
+        let a = Engine.newTokenSecret()
+        let b = Engine.newTokenSecret()
         #expect(a != b)
         #expect(a.hasPrefix("takt_") && a.count > 40)
     }
@@ -156,8 +168,10 @@ struct EngineBootstrapTests {
 struct EngineSubscriptionTests {
     struct TimedOut: Error {}
 
-    @Test("A subscription yields the backlog, then live events, in order without gaps or duplicates",
-          arguments: StoreKind.allCases)
+    @Test(
+        "A subscription yields the backlog, then live events, in order without gaps or duplicates",
+        arguments: StoreKind.allCases
+    )
     func backlogThenLive(kind: StoreKind) async throws {
         let scratch = try ScratchStore(kind)
         let engine = try await scratch.engine()

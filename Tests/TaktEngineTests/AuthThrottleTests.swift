@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-@testable import TaktEngine
 import TaktStore
+import Testing
+
+@testable import TaktEngine
 
 @Suite("Failed sign-ins slow the client down")
 struct AuthThrottleTests {

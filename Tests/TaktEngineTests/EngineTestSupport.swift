@@ -78,7 +78,8 @@ extension Engine {
 
 /// The error `body` throws, or nil (recorded as an issue) when it succeeds.
 func rejection(
-    _ body: () async throws -> some Any, sourceLocation: SourceLocation = #_sourceLocation
+    _ body: () async throws -> some Any,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) async -> (any Error)? {
     do {
         _ = try await body()
@@ -91,7 +92,10 @@ func rejection(
 
 /// Expects a domain rejection of `kind` naming `field` and `rule`.
 func expectDomainError(
-    _ error: (any Error)?, _ kind: DomainError.Kind, field: String, rule: String,
+    _ error: (any Error)?,
+    _ kind: DomainError.Kind,
+    field: String,
+    rule: String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
     guard let domain = error as? DomainError else {
@@ -99,13 +103,18 @@ func expectDomainError(
         return
     }
     #expect(domain.kind == kind, "\(domain)", sourceLocation: sourceLocation)
-    #expect(domain.violations.contains { $0.field == field && $0.rule == rule }, "expected \(field) [\(rule)] in \(domain)",
-            sourceLocation: sourceLocation)
+    #expect(
+        domain.violations.contains { $0.field == field && $0.rule == rule },
+        "expected \(field) [\(rule)] in \(domain)",
+        sourceLocation: sourceLocation
+    )
 }
 
 /// Expects an engine error with `code`.
 func expectEngineError(
-    _ error: (any Error)?, _ code: EngineError.Code, sourceLocation: SourceLocation = #_sourceLocation
+    _ error: (any Error)?,
+    _ code: EngineError.Code,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let engineError = error as? EngineError
     #expect(engineError?.code == code, "expected \(code), got \(String(describing: error))", sourceLocation: sourceLocation)

@@ -27,8 +27,11 @@ func workAShift(on engine: Engine, round: Int, sourceLocation: SourceLocation = 
     let released = orders.filter { $0.status == .released }.map(\.id)
     let running = orders.filter { $0.status == .inProgress }.map(\.id)
     let completed = orders.filter { $0.status == .completed }.map(\.id)
-    try #require(planned.count >= 4 && !released.isEmpty && !running.isEmpty && !completed.isEmpty,
-                 "the demo plant has orders in every status", sourceLocation: sourceLocation)
+    try #require(
+        planned.count >= 4 && !released.isEmpty && !running.isEmpty && !completed.isEmpty,
+        "the demo plant has orders in every status",
+        sourceLocation: sourceLocation
+    )
 
     // Orders move along; one is cancelled.
     let ref = { (id: ProductionOrder.ID) in ProductionOrderRef(productionOrder: id) }
@@ -36,8 +39,10 @@ func workAShift(on engine: Engine, round: Int, sourceLocation: SourceLocation = 
     await accept(.releaseProductionOrder(ref(planned[0])), as: .user("planner"), key: "release-\(planned[0])")  // repeat
     await accept(.startProductionOrder(ref(released[0])), as: .user("supervisor"))
     await accept(.completeProductionOrder(ref(running[0])), as: .user("op-anna"))
-    await accept(.cancelProductionOrder(CancelProductionOrder(productionOrder: planned[1], reason: "Customer changed the size")),
-                 as: .user("planner"))
+    await accept(
+        .cancelProductionOrder(CancelProductionOrder(productionOrder: planned[1], reason: "Customer changed the size")),
+        as: .user("planner")
+    )
     await refuse(.startProductionOrder(ref(completed[0])), as: .user("supervisor"))  // completed orders do not restart
     await refuse(.releaseProductionOrder(ref(planned[2])), as: .user("op-anna"))  // operators do not release
 
@@ -47,8 +52,10 @@ func workAShift(on engine: Engine, round: Int, sourceLocation: SourceLocation = 
     let otherLocation = { (lot: Lot) in state.locations.keys.sorted().first { $0 != lot.location } ?? lot.location }
     await accept(.moveLot(MoveLot(lot: lots[0].id, to: otherLocation(lots[0]))), as: .user("warehouse"), key: "move-\(round)")
     await accept(.moveLot(MoveLot(lot: lots[0].id, to: otherLocation(lots[0]))), as: .user("warehouse"), key: "move-\(round)")
-    await accept(.setLotStatus(SetLotStatus(lot: lots[1].id, status: .onHold, reason: "Porosity found at incoming inspection")),
-                 as: .user("quality"))
+    await accept(
+        .setLotStatus(SetLotStatus(lot: lots[1].id, status: .onHold, reason: "Porosity found at incoming inspection")),
+        as: .user("quality")
+    )
     await refuse(.moveLot(MoveLot(lot: lots[1].id, to: otherLocation(lots[1]))), as: .user("warehouse"))
     await refuse(.setLotStatus(SetLotStatus(lot: lots[1].id, status: .available, reason: "ok")), as: .user("warehouse"))
 
@@ -56,12 +63,18 @@ func workAShift(on engine: Engine, round: Int, sourceLocation: SourceLocation = 
     let newcomer = User.ID("op-new-\(round)")
     await accept(.createUser(User(id: newcomer, name: "New operator \(round)", roles: [.operator])), as: .user("admin"))
     await refuse(.createUser(User(id: newcomer, name: "Twice", roles: [.operator])), as: .user("admin"))
-    await accept(.issueAPIToken(IssueAPIToken(user: newcomer, secretHash: secretHash(100 + round), label: "terminal")),
-                 as: .user("admin"))
-    await accept(.issueAPIToken(IssueAPIToken(user: newcomer, secretHash: secretHash(200 + round), label: "own")),
-                 as: .user(newcomer))
-    await refuse(.issueAPIToken(IssueAPIToken(user: "planner", secretHash: secretHash(300 + round), label: "x")),
-                 as: .user(newcomer))
+    await accept(
+        .issueAPIToken(IssueAPIToken(user: newcomer, secretHash: secretHash(100 + round), label: "terminal")),
+        as: .user("admin")
+    )
+    await accept(
+        .issueAPIToken(IssueAPIToken(user: newcomer, secretHash: secretHash(200 + round), label: "own")),
+        as: .user(newcomer)
+    )
+    await refuse(
+        .issueAPIToken(IssueAPIToken(user: "planner", secretHash: secretHash(300 + round), label: "x")),
+        as: .user(newcomer)
+    )
     let token = await engine.read { s in s.tokensByHash[secretHash(100 + round)] }
     if let token {
         await accept(.revokeAPIToken(APITokenRef(token: token)), as: .user("admin"))
@@ -110,7 +123,9 @@ struct EngineReplayTests {
         #expect(await restarted.snapshotState() == liveState)
         // And the restarted engine carries on: the next command gets the next sequence number.
         let outcome = try await restarted.run(
-            .createUser(User(id: "after-restart", name: "After restart", roles: [.sales])), as: .user("admin"))
+            .createUser(User(id: "after-restart", name: "After restart", roles: [.sales])),
+            as: .user("admin")
+        )
         #expect(outcome.events.map(\.sequence) == [liveState.sequence + 1])
     }
 
@@ -132,7 +147,8 @@ struct EngineReplayTests {
         let engine = try await scratch.engine()
         try await seedSmallShop(engine)
         try await scratch.store.saveSnapshot(
-            Snapshot(sequence: 5, schemaVersion: PlantState.schemaVersion + 1, state: Data(#"{"garbage":true}"#.utf8)))
+            Snapshot(sequence: 5, schemaVersion: PlantState.schemaVersion + 1, state: Data(#"{"garbage":true}"#.utf8))
+        )
         let restarted = try await openEngine(scratch.store)
         #expect(await restarted.snapshotState() == (await engine.snapshotState()))
     }
@@ -140,8 +156,10 @@ struct EngineReplayTests {
 
 @Suite("Engine: idempotency")
 struct EngineIdempotencyTests {
-    @Test("A repeated key is applied once and answered with the same events, marked as a replay",
-          arguments: StoreKind.allCases)
+    @Test(
+        "A repeated key is applied once and answered with the same events, marked as a replay",
+        arguments: StoreKind.allCases
+    )
     func repeatedKey(kind: StoreKind) async throws {
         let scratch = try ScratchStore(kind)
         let engine = try await scratch.engine()
@@ -253,7 +271,8 @@ struct EngineIdempotencyTests {
         expectEngineError(await rejection { try await engine.run(housingLot("L-1"), key: "") }, .invalidIdempotencyKey)
         expectEngineError(
             await rejection { try await engine.run(housingLot("L-1"), key: String(repeating: "k", count: 201)) },
-            .invalidIdempotencyKey)
+            .invalidIdempotencyKey
+        )
         #expect(await engine.committedSequence == before)
     }
 }
@@ -267,8 +286,10 @@ extension Result {
 
 @Suite("Engine: rejections, batches and concurrency")
 struct EngineCommandTests {
-    @Test("A refused command leaves the plant and the log unchanged and names the field and rule",
-          arguments: StoreKind.allCases)
+    @Test(
+        "A refused command leaves the plant and the log unchanged and names the field and rule",
+        arguments: StoreKind.allCases
+    )
     func rejectedCommandChangesNothing(kind: StoreKind) async throws {
         let scratch = try ScratchStore(kind)
         let engine = try await scratch.engine()
@@ -295,8 +316,10 @@ struct EngineCommandTests {
         #expect(!retried.replayed)
     }
 
-    @Test("One invalid command in a batch does not stop the others, which see each other's effects",
-          arguments: StoreKind.allCases)
+    @Test(
+        "One invalid command in a batch does not stop the others, which see each other's effects",
+        arguments: StoreKind.allCases
+    )
     func batchContinuesPastInvalidCommand(kind: StoreKind) async throws {
         let scratch = try ScratchStore(kind)
         let engine = try await scratch.engine()
@@ -307,8 +330,10 @@ struct EngineCommandTests {
             CommandEnvelope(command: housingLot("L-BAD", quantity: 0), actor: .user("warehouse")),
             CommandEnvelope(command: .moveLot(MoveLot(lot: "L-1", to: "LOC-QUARANTINE")), actor: .user("warehouse")),
             CommandEnvelope(command: .defineItem(Item(id: "X", name: "X", kind: .finished)), actor: .user("warehouse")),
-            CommandEnvelope(command: .setLotStatus(SetLotStatus(lot: "L-1", status: .onHold, reason: "Suspect")),
-                            actor: .user("quality")),
+            CommandEnvelope(
+                command: .setLotStatus(SetLotStatus(lot: "L-1", status: .onHold, reason: "Suspect")),
+                actor: .user("quality")
+            ),
         ])
         #expect(results.count == 5)
         #expect(try results[0].get().events.map(\.sequence) == [start + 1])
@@ -324,8 +349,10 @@ struct EngineCommandTests {
         #expect(await engine.read { $0.lots["L-BAD"] == nil && $0.items["X"] == nil })
     }
 
-    @Test("200 commands submitted at once become 200 gapless events, each answered with its own",
-          arguments: StoreKind.allCases)
+    @Test(
+        "200 commands submitted at once become 200 gapless events, each answered with its own",
+        arguments: StoreKind.allCases
+    )
     func concurrentSubmissions(kind: StoreKind) async throws {
         let scratch = try ScratchStore(kind)
         let engine = try await scratch.engine()
@@ -444,9 +471,17 @@ struct EngineFailureTests {
         try await seedSmallShop(live)
         try await live.run(.defineWorkCenter(WorkCenter(id: "WC-1", name: "Lathe", site: "PLANT-1", kind: .machining)))
         try await live.run(.defineItem(Item(id: "PUMP", name: "Pump", kind: .finished)))
-        try await live.run(.defineRouting(Routing(id: "RT-PUMP", item: "PUMP", operations: [
-            RoutingOperation(sequence: 10, name: "Turn", workCenters: [.init(workCenter: "WC-1", setupMinutes: 5, runMinutesPerUnit: 2)])
-        ])))
+        try await live.run(
+            .defineRouting(
+                Routing(
+                    id: "RT-PUMP",
+                    item: "PUMP",
+                    operations: [
+                        RoutingOperation(sequence: 10, name: "Turn", workCenters: [.init(workCenter: "WC-1", setupMinutes: 5, runMinutesPerUnit: 2)])
+                    ]
+                )
+            )
+        )
         // A due date as a Swift caller would pass it: with a fraction of a second.
         let due = fixedDate.addingTimeInterval(3 * 86_400 + 0.25)
         try await live.run(.createProductionOrder(NewProductionOrder(id: "PO-1", item: "PUMP", quantity: 2, dueDate: due)))

@@ -31,7 +31,7 @@ func imported(_ files: [CSVFile], into state: PlantState = PlantState(), now: Da
 
 func file(_ name: String, _ text: String) -> CSVFile { CSVFile(name: name, data: Data(text.utf8)) }
 
-@Suite("CSV import and export")
+@Suite("CSV imports and exports")
 struct CSVExchangeTests {
     static let demo = demoState()
 

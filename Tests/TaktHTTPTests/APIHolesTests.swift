@@ -3,15 +3,23 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
-import Testing
-@testable import TaktApp
-@testable import TaktEngine
 import TaktCore
 import TaktTestSupport
+import Testing
+
+@testable import TaktApp
+@testable import TaktEngine
 
 /// Sends a body with exactly the given Content-Type header (nil: none), unlike `TestServer.send`, which always says JSON.
-func sendRaw(_ s: TestServer, _ method: HTTPMethod, _ path: String, token: String = TestServer.adminToken, contentType: String?,
-             body: String, headers extra: [(String, String)] = []) async throws -> TestServer.Reply {
+func sendRaw(
+    _ s: TestServer,
+    _ method: HTTPMethod,
+    _ path: String,
+    token: String = TestServer.adminToken,
+    contentType: String?,
+    body: String,
+    headers extra: [(String, String)] = []
+) async throws -> TestServer.Reply {
     var headers = [("Authorization", "Bearer \(token)")]
     if let contentType { headers.append(("Content-Type", contentType)) }
     return TestServer.Reply(try await s.connection.send(method, path, headers: headers + extra, body: Data(body.utf8)))
@@ -44,7 +52,9 @@ struct APIHolesTests {
         try await TestServer.run { s in
             let replies = try await withThrowingTaskGroup(of: TestServer.Reply.self) { group in
                 for _ in 0..<20 {
-                    group.addTask { try await s.send(.POST, "/api/v1/customers", body: Self.customer, headers: [("Idempotency-Key", "cust-retry-1")]) }
+                    group.addTask {
+                        try await s.send(.POST, "/api/v1/customers", body: Self.customer, headers: [("Idempotency-Key", "cust-retry-1")])
+                    }
                 }
                 var all: [TestServer.Reply] = []
                 for try await r in group { all.append(r) }
@@ -70,8 +80,12 @@ struct APIHolesTests {
     func keyReusedForAnotherRequest() async throws {
         try await TestServer.run { s in
             #expect(try await s.send(.POST, "/api/v1/customers", body: Self.customer, headers: [("Idempotency-Key", "k1")]).status == 201)
-            let other = try await s.send(.POST, "/api/v1/customers", body: #"{"id":"C-OTHER","name":"Other","priority":2}"#,
-                                         headers: [("Idempotency-Key", "k1")])
+            let other = try await s.send(
+                .POST,
+                "/api/v1/customers",
+                body: #"{"id":"C-OTHER","name":"Other","priority":2}"#,
+                headers: [("Idempotency-Key", "k1")]
+            )
             #expect(other.status == 409 && other.text.contains("idempotency-key-reused") && other.text.contains("Idempotency-Key"), "\(other.text)")
             let put = try await s.send(.PUT, "/api/v1/customers/C-RETRY", body: Self.customer, headers: [("Idempotency-Key", "k1")])
             #expect(put.status == 409 && put.text.contains("idempotency-key-reused"), "\(put.text)")

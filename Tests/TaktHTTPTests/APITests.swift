@@ -4,25 +4,35 @@ import HTTPTypes
 import Logging
 import NIOCore
 import NIOHTTP1
+import TaktService
+import TaktTestSupport
 import Testing
+
 @testable import TaktApp
 @testable import TaktCore
 @testable import TaktEngine
-import TaktService
 @testable import TaktHTTP
-import TaktTestSupport
 
 /// A small plant defined through the API: one site, a lathe, a part with a routing.
 func definePlant(_ s: TestServer) async throws {
     for (path, body) in [
         ("/api/v1/sites", #"{"id":"P1","name":"Plant 1","timeZone":"Europe/Berlin"}"#),
         ("/api/v1/skills", #"{"id":"turning","name":"CNC turning"}"#),
-        ("/api/v1/work-centers", #"{"id":"LATHE-1","name":"Lathe 1","site":"P1","kind":"machining","capacity":1,"shifts":[{"name":"Early","days":[1,2,3,4,5],"start":"06:00","end":"14:00"}],"plannedDowntime":[],"setupFamilies":["small"],"defaultChangeoverMinutes":20,"setupTransitions":[]}"#),
-        ("/api/v1/work-centers", #"{"id":"LATHE-2","name":"Lathe 2","site":"P1","kind":"machining","capacity":1,"shifts":[],"plannedDowntime":[],"setupFamilies":["small"],"defaultChangeoverMinutes":0,"setupTransitions":[]}"#),
+        (
+            "/api/v1/work-centers",
+            #"{"id":"LATHE-1","name":"Lathe 1","site":"P1","kind":"machining","capacity":1,"shifts":[{"name":"Early","days":[1,2,3,4,5],"start":"06:00","end":"14:00"}],"plannedDowntime":[],"setupFamilies":["small"],"defaultChangeoverMinutes":20,"setupTransitions":[]}"#
+        ),
+        (
+            "/api/v1/work-centers",
+            #"{"id":"LATHE-2","name":"Lathe 2","site":"P1","kind":"machining","capacity":1,"shifts":[],"plannedDowntime":[],"setupFamilies":["small"],"defaultChangeoverMinutes":0,"setupTransitions":[]}"#
+        ),
         ("/api/v1/items", #"{"id":"BAR-40","name":"Bar stock 40 mm","kind":"purchased","unit":"m"}"#),
         ("/api/v1/items", #"{"id":"SHAFT-40","name":"Pump shaft 40","kind":"semi-finished","unit":"ea"}"#),
         ("/api/v1/boms", #"{"id":"BOM-SHAFT-40","item":"SHAFT-40","components":[{"item":"BAR-40","quantity":0.5,"substitutes":[]}]}"#),
-        ("/api/v1/routings", #"{"id":"RT-SHAFT-40","item":"SHAFT-40","operations":[{"sequence":10,"name":"Turn","workCenters":[{"workCenter":"LATHE-1","setupMinutes":30,"runMinutesPerUnit":4},{"workCenter":"LATHE-2","setupMinutes":45,"runMinutesPerUnit":5}],"requiredSkill":"turning","setupFamily":"small"}]}"#),
+        (
+            "/api/v1/routings",
+            #"{"id":"RT-SHAFT-40","item":"SHAFT-40","operations":[{"sequence":10,"name":"Turn","workCenters":[{"workCenter":"LATHE-1","setupMinutes":30,"runMinutesPerUnit":4},{"workCenter":"LATHE-2","setupMinutes":45,"runMinutesPerUnit":5}],"requiredSkill":"turning","setupFamily":"small"}]}"#
+        ),
         ("/api/v1/locations", #"{"id":"STORE","name":"Main store","site":"P1","kind":"store"}"#),
         ("/api/v1/customers", #"{"id":"ACME","name":"Acme Water","priority":1}"#),
     ] {
@@ -34,7 +44,11 @@ func definePlant(_ s: TestServer) async throws {
 /// Creates a user with roles and returns a fresh token secret for them.
 func userToken(_ s: TestServer, id: String, roles: [String]) async throws -> String {
     let roleList = roles.map { "\"\($0)\"" }.joined(separator: ",")
-    let created = try await s.send(.POST, "/api/v1/users", body: #"{"id":"\#(id)","name":"\#(id)","roles":[\#(roleList)],"certifications":[],"active":true}"#)
+    let created = try await s.send(
+        .POST,
+        "/api/v1/users",
+        body: #"{"id":"\#(id)","name":"\#(id)","roles":[\#(roleList)],"certifications":[],"active":true}"#
+    )
     #expect(created.status == 201, "\(created.text)")
     let issued = try await s.send(.POST, "/api/v1/users/\(id)/tokens", body: #"{"label":"test"}"#)
     #expect(issued.status == 201, "\(issued.text)")
@@ -65,7 +79,11 @@ struct APITests {
             #expect(none["total"] as? Int == 0)
 
             // Replace with PUT; the path and body IDs must agree.
-            let put = try await s.send(.PUT, "/api/v1/items/SHAFT-40", body: #"{"id":"SHAFT-40","name":"Pump shaft 40 mm","kind":"semi-finished","unit":"ea"}"#)
+            let put = try await s.send(
+                .PUT,
+                "/api/v1/items/SHAFT-40",
+                body: #"{"id":"SHAFT-40","name":"Pump shaft 40 mm","kind":"semi-finished","unit":"ea"}"#
+            )
             #expect(put.status == 200)
             #expect(try await s.send(.GET, "/api/v1/items/SHAFT-40").json()["name"] as? String == "Pump shaft 40 mm")
             let mismatch = try await s.send(.PUT, "/api/v1/items/SHAFT-40", body: #"{"id":"OTHER","name":"x","kind":"finished","unit":"ea"}"#)
@@ -141,7 +159,12 @@ struct APITests {
             let operatorToken = try await userToken(s, id: "op-anna", roles: ["operator"])
             let plannerToken = try await userToken(s, id: "pat", roles: ["planner"])
             let before = await eventCount(s)
-            let refused = try await s.send(.POST, "/api/v1/items", token: operatorToken, body: #"{"id":"X","name":"x","kind":"finished","unit":"ea"}"#)
+            let refused = try await s.send(
+                .POST,
+                "/api/v1/items",
+                token: operatorToken,
+                body: #"{"id":"X","name":"x","kind":"finished","unit":"ea"}"#
+            )
             #expect(refused.status == 403)
             let problem = try refused.json()
             #expect(problem["type"] as? String == "urn:takt:problem:forbidden")
@@ -176,11 +199,15 @@ struct APITests {
         try await TestServer.run { s in
             try await definePlant(s)
             let before = await eventCount(s)
-            let reply = try await s.send(.POST, "/api/v1/routings", body: #"""
-                {"id":"RT-BAD","item":"SHAFT-40","operations":[
-                  {"sequence":10,"name":"Turn","workCenters":[{"workCenter":"LATHE-9","setupMinutes":10,"runMinutesPerUnit":2}]},
-                  {"sequence":20,"name":"Deburr","workCenters":[]}]}
-                """#)
+            let reply = try await s.send(
+                .POST,
+                "/api/v1/routings",
+                body: #"""
+                    {"id":"RT-BAD","item":"SHAFT-40","operations":[
+                      {"sequence":10,"name":"Turn","workCenters":[{"workCenter":"LATHE-9","setupMinutes":10,"runMinutesPerUnit":2}]},
+                      {"sequence":20,"name":"Deburr","workCenters":[]}]}
+                    """#
+            )
             #expect(reply.status == 422)
             #expect(reply.headers.first(name: "Content-Type") == "application/problem+json")
             let problem = try reply.json()
@@ -241,8 +268,12 @@ struct APITests {
             #expect(second.headers.first(name: "Idempotent-Replayed") == "true")
             #expect(first.body == second.body)
             #expect(await eventCount(s) == count)
-            let other = try await s.send(.POST, "/api/v1/production-orders", body: #"{"item":"SHAFT-40","quantity":41,"dueDate":"2026-12-04"}"#,
-                                         headers: [("Idempotency-Key", "order-4711")])
+            let other = try await s.send(
+                .POST,
+                "/api/v1/production-orders",
+                body: #"{"item":"SHAFT-40","quantity":41,"dueDate":"2026-12-04"}"#,
+                headers: [("Idempotency-Key", "order-4711")]
+            )
             #expect(other.status == 409)
             #expect(other.text.contains("idempotency-key-reused"))
             let list = try await s.send(.GET, "/api/v1/production-orders").json()
@@ -254,14 +285,18 @@ struct APITests {
     func batchOfCommands() async throws {
         try await TestServer.run { s in
             try await definePlant(s)
-            let reply = try await s.send(.POST, "/api/v1/commands/batch", body: #"""
-                {"commands":[
-                  {"type":"defineItem","data":{"id":"SEAL-1","name":"Mechanical seal","kind":"purchased","unit":"ea"}},
-                  {"type":"createLot","data":{"id":"L-1","item":"SEAL-1","quantity":50,"location":"STORE","supplierLot":"S-881"}},
-                  {"type":"createLot","data":{"id":"L-2","item":"SEAL-1","quantity":50,"location":"STORE"}},
-                  {"type":"moveLot","data":{"lot":"L-1","to":"NOWHERE"}}
-                ]}
-                """#)
+            let reply = try await s.send(
+                .POST,
+                "/api/v1/commands/batch",
+                body: #"""
+                    {"commands":[
+                      {"type":"defineItem","data":{"id":"SEAL-1","name":"Mechanical seal","kind":"purchased","unit":"ea"}},
+                      {"type":"createLot","data":{"id":"L-1","item":"SEAL-1","quantity":50,"location":"STORE","supplierLot":"S-881"}},
+                      {"type":"createLot","data":{"id":"L-2","item":"SEAL-1","quantity":50,"location":"STORE"}},
+                      {"type":"moveLot","data":{"lot":"L-1","to":"NOWHERE"}}
+                    ]}
+                    """#
+            )
             #expect(reply.status == 200, "\(reply.text)")
             let json = try reply.json()
             #expect(json["accepted"] as? Int == 2)
@@ -292,8 +327,12 @@ struct APITests {
             #expect(more.first?["sequence"] as? Int == 4)
             #expect(more.contains { $0["type"] as? String == "routingDefined" && $0["actor"] as? String == "admin" })
             #expect(Int64(more.last?["sequence"] as? Int ?? 0) == rest["lastSequence"] as? Int64 ?? Int64(rest["lastSequence"] as? Int ?? -1))
-            let correlated = try await s.send(.POST, "/api/v1/customers", body: #"{"id":"BETA","name":"Beta Pumps","priority":2}"#,
-                                              headers: [("X-Correlation-ID", "ticket-88")])
+            let correlated = try await s.send(
+                .POST,
+                "/api/v1/customers",
+                body: #"{"id":"BETA","name":"Beta Pumps","priority":2}"#,
+                headers: [("X-Correlation-ID", "ticket-88")]
+            )
             #expect(correlated.headers.first(name: "X-Correlation-ID") == "ticket-88")
             let last = try await s.send(.GET, "/api/v1/events?after=\(await eventCount(s) - 1)").json()
             #expect((last["events"] as? [[String: Any]])?.first?["correlationId"] as? String == "ticket-88")

@@ -8,7 +8,7 @@ import Testing
 
 /// CSV import and export through the API, in process: `GET /api/v1/exports/{file}`, `POST /api/v1/imports`,
 /// `GET /api/v1/imports/templates/{file}`.
-@Suite("CSV import and export through the API")
+@Suite("CSV imports and exports through the API")
 struct CSVExchangeAPITests {
     /// Every kind of the demo plant as the API exports it.
     static func exportAll(_ s: TestServer) async throws -> [(name: String, text: String)] {

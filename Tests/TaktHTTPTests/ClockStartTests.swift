@@ -2,8 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
-import Testing
 import TaktCore
+import Testing
 
 /// `takt serve --clock-start`: a demo, a training session or a browser test runs on a plant whose clock starts at a
 /// chosen instant (a Wednesday morning) and runs on from there, whatever the wall clock says.
@@ -15,8 +15,11 @@ struct ClockStartTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let start = try #require(TaktJSON.parseDate("2026-11-25T06:00:00Z"))
-        let server = try ServerProcess(database: dir.appendingPathComponent("plant.sqlite").path, token: "clock-test-admin-token",
-                                       arguments: ["--clock-start", "2026-11-25T06:00:00Z"])
+        let server = try ServerProcess(
+            database: dir.appendingPathComponent("plant.sqlite").path,
+            token: "clock-test-admin-token",
+            arguments: ["--clock-start", "2026-11-25T06:00:00Z"]
+        )
         defer { server.kill9() }
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)/api/v1/events?after=0&limit=10")
         request.headers.add(name: "Authorization", value: "Bearer clock-test-admin-token")

@@ -109,7 +109,13 @@ struct CrashTests {
                         let id = "CRASH-\(writer)-\(n)"
                         let status: Int
                         do {
-                            status = try await CrashTests.post(base, token: token, "/api/v1/items", #"{"id":"\#(id)","name":"Part \#(n)","kind":"purchased","unit":"ea"}"#, key: id)
+                            status = try await CrashTests.post(
+                                base,
+                                token: token,
+                                "/api/v1/items",
+                                #"{"id":"\#(id)","name":"Part \#(n)","kind":"purchased","unit":"ea"}"#,
+                                key: id
+                            )
                         } catch {
                             return  // the server is gone
                         }

@@ -5,18 +5,21 @@ import Logging
 import NIOHTTP1
 import Synchronization
 import TaktStoreSQLite
+import TaktTestSupport
 import Testing
+
 @testable import TaktApp
 @testable import TaktCore
 @testable import TaktEngine
 @testable import TaktHTTP
-import TaktTestSupport
 
 /// Shop-floor execution through the real server on the demo plant (seed 42), on a clock the test moves:
 /// the plant's "now" is Wednesday 25 November 2026, 06:00 UTC, the morning after the demo was generated.
 @Suite("Shop-floor execution through the API")
 struct ExecutionAPITests {
-    @Test("Anna mills the flanges of PO-000007 on WC-MILL-1: clocks in, acknowledges WI-MACH-210 rev B, starts once the warehouse stages the castings, consumes, reports, completes and books the housings")
+    @Test(
+        "Anna mills the flanges of PO-000007 on WC-MILL-1: clocks in, acknowledges WI-MACH-210 rev B, starts once the warehouse stages the castings, consumes, reports, completes and books the housings"
+    )
     func annaMillsHousingFlanges() async throws {
         try await ClockedServer.run { s, clock in
             let anna = try await issueToken(s, for: "op-anna")
@@ -49,10 +52,13 @@ struct ExecutionAPITests {
             #expect(try eventTypes(ack) == ["workInstructionAcknowledged"])
 
             // 10 castings are staged beside the mill, the order needs 30: the warehouse brings a lot from the store.
-            let storeLot = try #require(await s.engine.read { st in
-                st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available && $0.location == "LOC-STORE" && $0.quantity >= 20 }
-                    .map(\.id).sorted().first
-            }, "a lot of housing castings CH-NB-32-160 in the store")
+            let storeLot = try #require(
+                await s.engine.read { st in
+                    st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available && $0.location == "LOC-STORE" && $0.quantity >= 20 }
+                        .map(\.id).sorted().first
+                },
+                "a lot of housing castings CH-NB-32-160 in the store"
+            )
             let moved = try await s.send(.POST, "/api/v1/lots/\(storeLot)/move", token: warehouse, body: #"{"to":"LS-MILL-1"}"#)
             #expect(moved.status == 200, "\(moved.text)")
 
@@ -70,18 +76,22 @@ struct ExecutionAPITests {
             #expect(replay.body == start.body)
 
             // Consume the staged castings; a lot of another item is refused by an interlock.
-            let staged = try #require(await s.engine.read { st in
-                st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.location == "LS-MILL-1" }.map(\.id).sorted()
-            })
+            let staged = try #require(
+                await s.engine.read { st in
+                    st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.location == "LS-MILL-1" }.map(\.id).sorted()
+                }
+            )
             for lot in staged {
                 let quantity = try #require(await s.engine.read { $0.lots[lot]?.quantity })
                 let consumed = try await s.send(.POST, op + "/consume", token: anna, body: #"{"lot":"\#(lot)","quantity":\#(quantity)}"#)
                 #expect(consumed.status == 200, "\(consumed.text)")
                 #expect(try eventTypes(consumed) == ["lotConsumed"])
             }
-            let wrong = try #require(await s.engine.read { st in
-                st.lots.values.first { $0.item == "CH-NB-50-200" && $0.status == .available }?.id
-            })
+            let wrong = try #require(
+                await s.engine.read { st in
+                    st.lots.values.first { $0.item == "CH-NB-50-200" && $0.status == .available }?.id
+                }
+            )
             let refused = try await s.send(.POST, op + "/consume", token: anna, body: #"{"lot":"\#(wrong)","quantity":1}"#)
             #expect(refused.status == 409)
             #expect(try refused.json()["type"] as? String == "urn:takt:problem:interlock")
@@ -114,7 +124,9 @@ struct ExecutionAPITests {
             #expect(lot["item"] as? String == "MH-NB-32-160")
             #expect(lot["productionOrder"] as? String == "PO-000007")
 
-            let after = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna).json()["items"] as? [[String: Any]])
+            let after = try #require(
+                try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna).json()["items"] as? [[String: Any]]
+            )
             #expect(after.first?["status"] as? String == "completed")
             #expect(after.first?["good"] as? Double == 8)
             #expect((after.first?["segments"] as? [[String: Any]])?.count == 1)
@@ -128,7 +140,9 @@ struct ExecutionAPITests {
         }
     }
 
-    @Test("Anna's start of PO-000007 op 10 before the castings are staged is refused by the material-not-staged interlock; she cannot override it, the supervisor can, and then she starts")
+    @Test(
+        "Anna's start of PO-000007 op 10 before the castings are staged is refused by the material-not-staged interlock; she cannot override it, the supervisor can, and then she starts"
+    )
     func interlockAndSupervisorOverride() async throws {
         try await ClockedServer.run { s, _ in
             let anna = try await issueToken(s, for: "op-anna")
@@ -144,11 +158,17 @@ struct ExecutionAPITests {
             #expect(problem["type"] as? String == "urn:takt:problem:interlock")
             #expect(problem["title"] as? String == "Interlock")
             #expect(problem["status"] as? Int == 409)
-            #expect(Set(try rules(problem)) == [Interlock.operatorNotClockedIn.rawValue, Interlock.workInstructionNotAcknowledged.rawValue,
-                                                Interlock.materialNotStaged.rawValue])
+            #expect(
+                Set(try rules(problem)) == [
+                    Interlock.operatorNotClockedIn.rawValue, Interlock.workInstructionNotAcknowledged.rawValue,
+                    Interlock.materialNotStaged.rawValue,
+                ]
+            )
 
             #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
-            #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
+            #expect(
+                try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200
+            )
             let second = try await s.send(.POST, op + "/start", token: anna)
             #expect(second.status == 409)
             let left = try second.json()
@@ -161,8 +181,13 @@ struct ExecutionAPITests {
             let denied = try await s.send(.POST, op + "/overrides", token: anna, body: body)
             #expect(denied.status == 403)
             #expect(try denied.json()["type"] as? String == "urn:takt:problem:forbidden")
-            #expect(try await s.send(.POST, op + "/overrides", token: supervisor, body: #"{"interlock":"material-not-staged","reason":" "}"#).status == 422)
-            #expect(try await s.send(.POST, op + "/overrides", token: supervisor, body: #"{"interlock":"no-such-interlock","reason":"x"}"#).status == 400)
+            #expect(
+                try await s.send(.POST, op + "/overrides", token: supervisor, body: #"{"interlock":"material-not-staged","reason":" "}"#).status
+                    == 422
+            )
+            #expect(
+                try await s.send(.POST, op + "/overrides", token: supervisor, body: #"{"interlock":"no-such-interlock","reason":"x"}"#).status == 400
+            )
             let allowed = try await s.send(.POST, op + "/overrides", token: supervisor, body: body)
             #expect(allowed.status == 200, "\(allowed.text)")
             #expect(try eventTypes(allowed) == ["interlockOverridden"])
@@ -176,7 +201,9 @@ struct ExecutionAPITests {
             let twice = try await s.send(.POST, op + "/start", token: anna)
             #expect(twice.status == 409)
             #expect(try twice.json()["type"] as? String == "urn:takt:problem:conflict")
-            let record = try #require(try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna).json()["items"] as? [[String: Any]])
+            let record = try #require(
+                try await s.send(.GET, "/api/v1/production-orders/PO-000007/operations", token: anna).json()["items"] as? [[String: Any]]
+            )
             let overrides = try #require(record.first?["overrides"] as? [[String: Any]])
             #expect(overrides.map { $0["interlock"] as? String } == ["material-not-staged"])
             #expect(overrides.first?["by"] as? String == "supervisor")
@@ -189,11 +216,16 @@ struct ExecutionAPITests {
 
             // Without a token: 401; a malformed sequence number: 400.
             #expect(try await s.send(.POST, op + "/pause", token: nil, body: #"{"reason":"x"}"#).status == 401)
-            #expect(try await s.send(.POST, "/api/v1/production-orders/PO-000007/operations/ten/pause", token: anna, body: #"{"reason":"x"}"#).status == 400)
+            #expect(
+                try await s.send(.POST, "/api/v1/production-orders/PO-000007/operations/ten/pause", token: anna, body: #"{"reason":"x"}"#).status
+                    == 400
+            )
         }
     }
 
-    @Test("The dispatch lists of WC-MILL-1, WC-LATHE-2 and WC-ASSY-1 tell Anna and Carla what they can start: planned PO-000030 and PO-000007's turning wait, WC-MILL-1 down for a spindle failure blocks; running work shows, completed work leaves")
+    @Test(
+        "The dispatch lists of WC-MILL-1, WC-LATHE-2 and WC-ASSY-1 tell Anna and Carla what they can start: planned PO-000030 and PO-000007's turning wait, WC-MILL-1 down for a spindle failure blocks; running work shows, completed work leaves"
+    )
     func dispatchListShowsWhatCanStart() async throws {
         try await ClockedServer.run { s, _ in
             let anna = try await issueToken(s, for: "op-anna")
@@ -218,22 +250,37 @@ struct ExecutionAPITests {
 
             // Anna gets everything in place for PO-000007 op 10: it can start.
             #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
-            #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
+            #expect(
+                try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200
+            )
             let op = "/api/v1/production-orders/PO-000007/operations/10"
-            #expect(try await s.send(.POST, op + "/overrides", token: supervisor,
-                                     body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#).status == 200)
+            #expect(
+                try await s.send(
+                    .POST,
+                    op + "/overrides",
+                    token: supervisor,
+                    body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#
+                ).status == 200
+            )
             let ready = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000007", 10))
             #expect(ready["canStart"] as? Bool == true, "\(ready)")
             #expect((ready["blockers"] as? [Any])?.isEmpty == true)
-            #expect(entry(try await dispatch(s, "WC-MILL-2", token: anna), "PO-000007", 10) != nil, "waiting work is listed on every eligible work center")
+            #expect(
+                entry(try await dispatch(s, "WC-MILL-2", token: anna), "PO-000007", 10) != nil,
+                "waiting work is listed on every eligible work center"
+            )
             // The same operation, seen by Carla (not clocked in there, not certified for milling), cannot start.
             let forCarla = try #require(entry(try await dispatch(s, "WC-MILL-1", token: carla), "PO-000007", 10))
             #expect(forCarla["canStart"] as? Bool == false)
             #expect(try blockerRules(forCarla).contains(Interlock.operatorNotCertified.rawValue))
 
             // The mill goes down: the start is blocked by the work center, then it is repaired.
-            let down = try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor,
-                                        body: #"{"state":"down","reason":"spindle failure"}"#)
+            let down = try await s.send(
+                .POST,
+                "/api/v1/work-centers/WC-MILL-1/machine-state",
+                token: supervisor,
+                body: #"{"state":"down","reason":"spindle failure"}"#
+            )
             #expect(down.status == 200, "\(down.text)")
             let blocked = try #require(entry(try await dispatch(s, "WC-MILL-1", token: anna), "PO-000007", 10))
             #expect(blocked["canStart"] as? Bool == false)
@@ -241,8 +288,12 @@ struct ExecutionAPITests {
             let refused = try await s.send(.POST, op + "/start", token: anna)
             #expect(refused.status == 409)
             #expect(try rules(try refused.json()) == [Interlock.workCenterDown.rawValue])
-            #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"down"}"#).status == 422)
-            #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"idle"}"#).status == 200)
+            #expect(
+                try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"down"}"#).status == 422
+            )
+            #expect(
+                try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"idle"}"#).status == 200
+            )
 
             // Running: listed, not startable, no blockers. Completed: gone.
             #expect(try await s.send(.POST, op + "/start", token: anna).status == 200)
@@ -259,7 +310,9 @@ struct ExecutionAPITests {
         }
     }
 
-    @Test("Anna's morning on WC-MILL-1: 40 minutes milling PO-000007, a 15-minute pause, 20 minutes more; the labour report shows 60 minutes on op 10 and her 90-minute clock-in, and the mill's machine states follow")
+    @Test(
+        "Anna's morning on WC-MILL-1: 40 minutes milling PO-000007, a 15-minute pause, 20 minutes more; the labour report shows 60 minutes on op 10 and her 90-minute clock-in, and the mill's machine states follow"
+    )
     func labourAndMachineStates() async throws {
         try await ClockedServer.run { s, clock in
             let anna = try await issueToken(s, for: "op-anna")
@@ -270,9 +323,17 @@ struct ExecutionAPITests {
             let clockedInAt = clock.now
 
             #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
-            #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
-            #expect(try await s.send(.POST, op + "/overrides", token: supervisor,
-                                     body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#).status == 200)
+            #expect(
+                try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200
+            )
+            #expect(
+                try await s.send(
+                    .POST,
+                    op + "/overrides",
+                    token: supervisor,
+                    body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#
+                ).status == 200
+            )
             clock.advance(minutes: 5)
             let startedAt = clock.now
             #expect(try await s.send(.POST, op + "/start", token: anna).status == 200)
@@ -327,7 +388,11 @@ struct ExecutionAPITests {
             let later = TaktJSON.formatDate(startedAt.addingTimeInterval(45 * 60))
             let window = try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/machine-states?from=\(later)", token: planner).json()
             #expect((window["items"] as? [[String: Any]])?.map { $0["state"] as? String } == ["idle", "running", "idle"])
-            let bad = try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/machine-states?from=\(later)&to=\(TaktJSON.formatDate(startedAt))", token: planner)
+            let bad = try await s.send(
+                .GET,
+                "/api/v1/work-centers/WC-MILL-1/machine-states?from=\(later)&to=\(TaktJSON.formatDate(startedAt))",
+                token: planner
+            )
             #expect(bad.status == 400)
             #expect(try await s.send(.GET, "/api/v1/work-centers/WC-NOPE/machine-states", token: planner).status == 404)
         }

@@ -4,8 +4,8 @@ import TaktCore
 import TaktEngine
 import TaktStore
 import TaktStoreSQLite
-import Testing
 import TaktTestSupport
+import Testing
 
 /// Hostile values through the real server: refused with the field and the rule, and the server stays up.
 @Suite("Hostile values over HTTP")
@@ -18,12 +18,18 @@ struct HostileValueHTTPTests {
 
     /// A finished item of the demo plant that has a routing.
     static func madeItem(_ s: TestServer) async throws -> String {
-        try #require(await s.engine.read { st in
-            st.items.values.filter { $0.kind == .finished }.map(\.id.rawValue).sorted().first { id in st.routings.values.contains { $0.item.rawValue == id } }
-        })
+        try #require(
+            await s.engine.read { st in
+                st.items.values.filter { $0.kind == .finished }.map(\.id.rawValue).sorted().first { id in
+                    st.routings.values.contains { $0.item.rawValue == id }
+                }
+            }
+        )
     }
 
-    @Test("A promise for 1e308 units and a production order of 1e308 are answered 422 naming quantity; the server stays up and still schedules and promises")
+    @Test(
+        "A promise for 1e308 units and a production order of 1e308 are answered 422 naming quantity; the server stays up and still schedules and promises"
+    )
     func hugeQuantity() async throws {
         try await TestServer.run(demo: true) { s in
             let item = try await Self.madeItem(s)
@@ -34,7 +40,11 @@ struct HostileValueHTTPTests {
 
             let before = await s.engine.committedSequence
             for (quantity, rule) in [("1e308", "maximum"), ("1e-300", "resolution"), ("0.0000001", "resolution")] {
-                let order = try await s.send(.POST, "/api/v1/production-orders", body: #"{"item":"\#(item)","quantity":\#(quantity),"dueDate":"2026-12-20"}"#)
+                let order = try await s.send(
+                    .POST,
+                    "/api/v1/production-orders",
+                    body: #"{"item":"\#(item)","quantity":\#(quantity),"dueDate":"2026-12-20"}"#
+                )
                 #expect(order.status == 422, "\(quantity): \(order.text)")
                 #expect(try Self.violations(order).contains { $0 == ("quantity", rule) }, "\(quantity): \(order.text)")
             }
@@ -71,21 +81,39 @@ struct HostileValueHTTPTests {
         let path = TestServer.temporaryDatabasePath()
         let (item, template) = try await TestServer.run(demo: true, databasePath: path) { s in
             let item = try await Self.madeItem(s)
-            let template = try #require(await s.engine.read { st in
-                st.productionOrders.values.filter { $0.status == .planned }.min { $0.id < $1.id }
-            })
+            let template = try #require(
+                await s.engine.read { st in
+                    st.productionOrders.values.filter { $0.status == .planned }.min { $0.id < $1.id }
+                }
+            )
             return (item, template)
         }
         // What an older server accepted, appended to the log directly.
         let store = try SQLiteEventStore(path: path)
         for (id, quantity) in [("PO-OLD-HUGE", 1e308), ("PO-OLD-TINY", 1e-300)] {
-            let order = ProductionOrder(id: .init(id), item: template.item, quantity: quantity, routing: template.routing, dueDate: template.dueDate,
-                                        createdAt: template.createdAt)
+            let order = ProductionOrder(
+                id: .init(id),
+                item: template.item,
+                quantity: quantity,
+                routing: template.routing,
+                dueDate: template.dueDate,
+                createdAt: template.createdAt
+            )
             let event = Event.productionOrderCreated(order)
             let last = try await store.lastSequence()
-            _ = try await store.append([CommandRecord(
-                actor: "admin", idempotencyKey: nil, requestDigest: "old-server-\(id)", correlationID: "old-\(id)", recordedAt: template.createdAt,
-                events: [NewEvent(type: event.typeName, payload: try event.encodePayload(TaktJSON.encoder))])], expectedLastSequence: last)
+            _ = try await store.append(
+                [
+                    CommandRecord(
+                        actor: "admin",
+                        idempotencyKey: nil,
+                        requestDigest: "old-server-\(id)",
+                        correlationID: "old-\(id)",
+                        recordedAt: template.createdAt,
+                        events: [NewEvent(type: event.typeName, payload: try event.encodePayload(TaktJSON.encoder))]
+                    )
+                ],
+                expectedLastSequence: last
+            )
         }
         try await TestServer.run(databasePath: path) { s in
             #expect(try await s.send(.GET, "/healthz", token: nil).status == 200)

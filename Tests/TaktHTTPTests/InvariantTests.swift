@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TaktApp
 import TaktBench
+import Testing
 
 /// The fast slice of `takt check orchestration` (the long form runs hundreds of scenarios): random disruptions on demo
 /// plants of fixed seeds and both scales, through the engine with the orchestrator's two lanes reacting, every invariant
@@ -9,15 +9,20 @@ import TaktBench
 /// replays it.
 @Suite("Invariants on random plants", .serialized)
 struct InvariantTests {
-    @Test("Random disruptions on demo plants of three seeds: no plan starts work on a down machine, no action takes a held lot, promises answer, every worse exception has an action or says why, each event raises at most one exception, approved actions are carried out and verified",
-          arguments: [(UInt64(21), 1), (UInt64(22), 2), (UInt64(23), 1)])
+    @Test(
+        "Random disruptions on demo plants of three seeds: no plan starts work on a down machine, no action takes a held lot, promises answer, every worse exception has an action or says why, each event raises at most one exception, approved actions are carried out and verified",
+        arguments: [(UInt64(21), 1), (UInt64(22), 2), (UInt64(23), 1)]
+    )
     func invariantsHold(seed: UInt64, scale: Int) async throws {
         let report = try await OrchestrationCheck(seed: seed, scale: scale, steps: 8).run()
-        #expect(report.violations.isEmpty, """
+        #expect(
+            report.violations.isEmpty,
+            """
             \(report.violations.map(\.description).joined(separator: "\n"))
             steps: \(report.steps.enumerated().map { "\($0 + 1). \($1)" }.joined(separator: "; "))
             replay: \(report.replay)
-            """)
+            """
+        )
         #expect(report.steps.count == 8 && report.exceptions > 0, "the scenario did something: \(report.steps)")
     }
 

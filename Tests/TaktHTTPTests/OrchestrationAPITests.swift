@@ -1,12 +1,12 @@
 import Foundation
-import NIOHTTP1
-import Testing
-import TaktCore
 import Logging
+import NIOHTTP1
+import TaktCore
 import TaktEngine
 import TaktOrchestrator
 import TaktStore
 import TaktTestSupport
+import Testing
 
 /// Orchestration through the real server (with its orchestrator running) on a small hand-made plant. Exceptions are
 /// raised by hand through the engine as the system, so these tests do not depend on the analysis.
@@ -44,7 +44,9 @@ struct OrchestrationAPITests {
     }
 
     static func violations(_ reply: TestServer.Reply) throws -> [(field: String, rule: String)] {
-        try #require(try reply.json()["errors"] as? [[String: Any]], "\(reply.text)").map { ($0["field"] as? String ?? "", $0["rule"] as? String ?? "") }
+        try #require(try reply.json()["errors"] as? [[String: Any]], "\(reply.text)").map {
+            ($0["field"] as? String ?? "", $0["rule"] as? String ?? "")
+        }
     }
 
     @Test("The inbox lists open and executing exceptions newest first, filters by function, severity, status and kind, and names a bad filter")
@@ -52,20 +54,54 @@ struct OrchestrationAPITests {
         try await TestServer.run { s in
             let tokens = try await Self.seed(s)
             let sales = try #require(tokens["sales"])
-            try await Self.raise(s, handMadeException(subject: "a", at: Self.day, kind: .machineDown, severity: .high, functions: [.production],
-                                                      approvals: [.supervisor]))
-            try await Self.raise(s, handMadeException(subject: "b", at: Self.day.addingTimeInterval(60), kind: .materialMissing, severity: .medium,
-                                                      functions: [.warehouse, .production], approvals: [.supervisor]))
-            try await Self.raise(s, handMadeException(subject: "c", at: Self.day.addingTimeInterval(120), kind: .qualityHold, severity: .critical,
-                                                      functions: [.quality], approvals: [.supervisor]))
-            let dismissed = try await s.send(.POST, "/api/v1/exceptions/EXC-000003/dismiss", token: tokens["planner"], body: #"{"reason":"false alarm"}"#)
+            try await Self.raise(
+                s,
+                handMadeException(
+                    subject: "a",
+                    at: Self.day,
+                    kind: .machineDown,
+                    severity: .high,
+                    functions: [.production],
+                    approvals: [.supervisor]
+                )
+            )
+            try await Self.raise(
+                s,
+                handMadeException(
+                    subject: "b",
+                    at: Self.day.addingTimeInterval(60),
+                    kind: .materialMissing,
+                    severity: .medium,
+                    functions: [.warehouse, .production],
+                    approvals: [.supervisor]
+                )
+            )
+            try await Self.raise(
+                s,
+                handMadeException(
+                    subject: "c",
+                    at: Self.day.addingTimeInterval(120),
+                    kind: .qualityHold,
+                    severity: .critical,
+                    functions: [.quality],
+                    approvals: [.supervisor]
+                )
+            )
+            let dismissed = try await s.send(
+                .POST,
+                "/api/v1/exceptions/EXC-000003/dismiss",
+                token: tokens["planner"],
+                body: #"{"reason":"false alarm"}"#
+            )
             #expect(dismissed.status == 200, "\(dismissed.text)")
 
             let inbox = try await s.send(.GET, "/api/v1/exceptions", token: sales)
             #expect(inbox.status == 200, "\(inbox.text)")
             #expect(try Self.ids(inbox) == ["EXC-000002", "EXC-000001"], "newest first, the dismissed one left out")
             let first = try #require((try inbox.json()["items"] as? [[String: Any]])?.first)
-            #expect(first["severity"] as? String == "medium" && first["status"] as? String == "open" && first["kind"] as? String == "material-missing")
+            #expect(
+                first["severity"] as? String == "medium" && first["status"] as? String == "open" && first["kind"] as? String == "material-missing"
+            )
             #expect(first["lateOrdersPredicted"] as? Int == 2 && first["lateOrdersBefore"] as? Int == 0 && first["ordersAffected"] as? Int == 1)
             let top = try #require(first["topAction"] as? [String: Any])
             #expect(top["id"] as? String == "A1" && top["effect"] as? String == "late orders 2 → 0, +2 h overtime")
@@ -76,7 +112,10 @@ struct OrchestrationAPITests {
             #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?severity=high,medium&kind=machine-down", token: sales)) == ["EXC-000001"])
             #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?status=dismissed", token: sales)) == ["EXC-000003"])
             #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?status=all", token: sales)) == ["EXC-000003", "EXC-000002", "EXC-000001"])
-            #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?function=quality", token: sales)).isEmpty, "dismissed: not in the default inbox")
+            #expect(
+                try Self.ids(await s.send(.GET, "/api/v1/exceptions?function=quality", token: sales)).isEmpty,
+                "dismissed: not in the default inbox"
+            )
 
             let bad = try await s.send(.GET, "/api/v1/exceptions?severity=dire", token: sales)
             #expect(bad.status == 400)
@@ -104,12 +143,17 @@ struct OrchestrationAPITests {
             #expect(actions.map { $0["rank"] as? Int } == [1, 2])
             #expect(actions.first?["approvals"] as? [String] == ["supervisor"])
             #expect((actions.first?["costTerms"] as? [[String: Any]])?.first?["cost"] as? Double == 240)
-            #expect(((actions.first?["steps"] as? [[String: Any]])?.first?["commands"] as? [[String: Any]])?.first?["type"] as? String == "scheduleOvertime")
+            #expect(
+                ((actions.first?["steps"] as? [[String: Any]])?.first?["commands"] as? [[String: Any]])?.first?["type"] as? String
+                    == "scheduleOvertime"
+            )
             #expect(try await s.send(.GET, "/api/v1/exceptions/EXC-999999", token: tokens["operator"]).status == 404)
         }
     }
 
-    @Test("A planner may not approve what needs a supervisor (403, nothing recorded); the supervisor's approval is carried out by the orchestrator as the system, recorded and verified")
+    @Test(
+        "A planner may not approve what needs a supervisor (403, nothing recorded); the supervisor's approval is carried out by the orchestrator as the system, recorded and verified"
+    )
     func approvalExecutesTheAction() async throws {
         try await TestServer.run(clock: TestClock(Self.day)) { s in
             // The orchestrator beside the server, as `takt serve` runs it.
@@ -166,7 +210,9 @@ struct OrchestrationAPITests {
         }
     }
 
-    @Test("Rejecting needs a comment (422 naming comment, nothing recorded); with one the action is rejected. Dismissing needs a reason and closes the exception")
+    @Test(
+        "Rejecting needs a comment (422 naming comment, nothing recorded); with one the action is rejected. Dismissing needs a reason and closes the exception"
+    )
     func rejectAndDismiss() async throws {
         try await TestServer.run { s in
             let tokens = try await Self.seed(s)
@@ -183,8 +229,14 @@ struct OrchestrationAPITests {
             #expect(rejected.status == 200, "\(rejected.text)")
             #expect(try eventTypes(rejected) == ["actionRejected"])
             #expect(await s.engine.read { $0.exceptions[.init(id)]?.actions.first?.status } == .rejected)
-            #expect(try await s.send(.POST, "/api/v1/exceptions/\(id)/actions/A9/reject", token: tokens["supervisor"],
-                                     body: #"{"comment":"no"}"#).status == 404)
+            #expect(
+                try await s.send(
+                    .POST,
+                    "/api/v1/exceptions/\(id)/actions/A9/reject",
+                    token: tokens["supervisor"],
+                    body: #"{"comment":"no"}"#
+                ).status == 404
+            )
 
             let dismiss = "/api/v1/exceptions/\(id)/dismiss"
             let blank = try await s.send(.POST, dismiss, token: tokens["planner"], body: #"{"reason":" "}"#)
@@ -203,26 +255,52 @@ struct OrchestrationAPITests {
         try await TestServer.run { s in
             let tokens = try await Self.seed(s)
             let path = "/api/v1/playbooks/PB-SLOW"
-            let body = #"{"name":"Machine slowdown","event":"machineStateChanged","conditions":[{"field":"state","op":"eq","value":"slow"}],"exceptionKind":"machine-slow","actions":["add-overtime","resequence"],"automatic":["resequence"]}"#
+            let body =
+                #"{"name":"Machine slowdown","event":"machineStateChanged","conditions":[{"field":"state","op":"eq","value":"slow"}],"exceptionKind":"machine-slow","actions":["add-overtime","resequence"],"automatic":["resequence"]}"#
             #expect(try await s.send(.PUT, path, token: tokens["operator"], body: body).status == 403)
             let first = try await s.send(.PUT, path, token: tokens["planner"], body: body)
             #expect(first.status == 200, "\(first.text)")
             #expect(try try first.json()["version"] as? Int == 1 && first.json()["id"] as? String == "PB-SLOW")
-            let second = try await s.send(.PUT, path, token: tokens["planner"], body: body.replacingOccurrences(of: "Machine slowdown", with: "Slow machine"))
+            let second = try await s.send(
+                .PUT,
+                path,
+                token: tokens["planner"],
+                body: body.replacingOccurrences(of: "Machine slowdown", with: "Slow machine")
+            )
             #expect(try second.json()["version"] as? Int == 2)
             let read = try await s.send(.GET, path, token: tokens["operator"]).json()
             #expect(read["version"] as? Int == 2 && read["name"] as? String == "Slow machine" && read["enabled"] as? Bool == true)
             #expect(read["severity"] as? String == "medium")
             #expect(try Self.ids(await s.send(.GET, "/api/v1/playbooks", token: tokens["operator"])) == ["PB-SLOW"])
 
-            let unknownEvent = try await s.send(.PUT, path, token: tokens["planner"], body: body.replacingOccurrences(of: "machineStateChanged", with: "machineExploded"))
+            let unknownEvent = try await s.send(
+                .PUT,
+                path,
+                token: tokens["planner"],
+                body: body.replacingOccurrences(of: "machineStateChanged", with: "machineExploded")
+            )
             #expect(unknownEvent.status == 422, "\(unknownEvent.text)")
             #expect(try Self.violations(unknownEvent).map(\.field) == ["event"])
-            let notSubset = try await s.send(.PUT, path, token: tokens["planner"], body: body.replacingOccurrences(of: #""automatic":["resequence"]"#, with: #""automatic":["split-lot"]"#))
+            let notSubset = try await s.send(
+                .PUT,
+                path,
+                token: tokens["planner"],
+                body: body.replacingOccurrences(of: #""automatic":["resequence"]"#, with: #""automatic":["split-lot"]"#)
+            )
             #expect(try notSubset.status == 422 && Self.violations(notSubset).map(\.field) == ["automatic"], "\(notSubset.text)")
-            let badKind = try await s.send(.PUT, path, token: tokens["planner"], body: body.replacingOccurrences(of: "machine-slow", with: "gremlins"))
+            let badKind = try await s.send(
+                .PUT,
+                path,
+                token: tokens["planner"],
+                body: body.replacingOccurrences(of: "machine-slow", with: "gremlins")
+            )
             #expect(try badKind.status == 400 && Self.violations(badKind).map(\.field) == ["exceptionKind"], "\(badKind.text)")
-            let mismatch = try await s.send(.PUT, path, token: tokens["planner"], body: body.replacingOccurrences(of: #"{"name""#, with: #"{"id":"PB-OTHER","name""#))
+            let mismatch = try await s.send(
+                .PUT,
+                path,
+                token: tokens["planner"],
+                body: body.replacingOccurrences(of: #"{"name""#, with: #"{"id":"PB-OTHER","name""#)
+            )
             #expect(try mismatch.status == 400 && Self.violations(mismatch).map(\.field) == ["id"])
             #expect(try await s.send(.GET, path, token: tokens["operator"]).json()["version"] as? Int == 2, "refused definitions change nothing")
         }
@@ -239,8 +317,12 @@ struct OrchestrationAPITests {
             #expect(try await s.send(.PUT, "/api/v1/approval-policy", token: tokens["sales"], body: policy).status == 403)
             #expect(try await s.send(.PUT, "/api/v1/approval-policy", token: tokens["planner"], body: policy).status == 200)
             #expect(await s.engine.read { $0.approvalPolicy.roles(for: [.addOvertime]) } == [.supervisor, .planner])
-            let twice = try await s.send(.PUT, "/api/v1/approval-policy", token: tokens["planner"],
-                                         body: #"{"rules":[{"action":"resequence","roles":[]},{"action":"resequence","roles":["planner"]}]}"#)
+            let twice = try await s.send(
+                .PUT,
+                "/api/v1/approval-policy",
+                token: tokens["planner"],
+                body: #"{"rules":[{"action":"resequence","roles":[]},{"action":"resequence","roles":["planner"]}]}"#
+            )
             #expect(try twice.status == 422 && Self.violations(twice).map(\.field) == ["rules[1].action"], "\(twice.text)")
         }
     }
@@ -257,12 +339,17 @@ struct OrchestrationAPITests {
             #expect(try neither.status == 400 && Self.violations(neither).map(\.field) == ["text"])
             let badKind = try await s.send(.POST, "/api/v1/outcome-requests", token: tokens["sales"], body: #"{"request":{"kind":"teleport"}}"#)
             #expect(try badKind.status == 400 && Self.violations(badKind).first?.field == "request.kind", "\(badKind.text)")
-            #expect(try await s.send(.POST, "/api/v1/outcome-requests", token: tokens["operator"], body: #"{"text":"expedite SO-1 to 2026-12-01"}"#).status == 403)
+            #expect(
+                try await s.send(.POST, "/api/v1/outcome-requests", token: tokens["operator"], body: #"{"text":"expedite SO-1 to 2026-12-01"}"#)
+                    .status == 403
+            )
             #expect(await s.engine.committedSequence == before, "nothing recorded")
         }
     }
 
-    @Test("A planner asks in words to take a mill down: 201 with up to three options and their approvals, recorded as raised by the planner and written by the system; the same request structured, by an admin, is written as the admin")
+    @Test(
+        "A planner asks in words to take a mill down: 201 with up to three options and their approvals, recorded as raised by the planner and written by the system; the same request structured, by an admin, is written as the admin"
+    )
     func outcomeRequest() async throws {
         let morning = Date(timeIntervalSince1970: 1_795_582_800)  // Wed 25 Nov 2026, 05:00 UTC
         try await TestServer.run(demo: true, clock: TestClock(morning)) { s in
@@ -296,26 +383,54 @@ struct OrchestrationAPITests {
         try await TestServer.run { s in
             let tokens = try await Self.seed(s)
             let overtime = "/api/v1/work-centers/WC-1/overtime"
-            let ok = try await s.send(.POST, overtime, token: tokens["supervisor"],
-                                      body: #"{"start":"2026-11-25T14:00:00Z","end":"2026-11-25T16:00:00Z","reason":"catch up"}"#)
+            let ok = try await s.send(
+                .POST,
+                overtime,
+                token: tokens["supervisor"],
+                body: #"{"start":"2026-11-25T14:00:00Z","end":"2026-11-25T16:00:00Z","reason":"catch up"}"#
+            )
             #expect(try ok.status == 200 && eventTypes(ok) == ["overtimeScheduled"], "\(ok.text)")
             #expect((try events(ok).first?["data"] as? [String: Any])?["by"] as? String == "supervisor")
-            let backwards = try await s.send(.POST, overtime, token: tokens["supervisor"],
-                                             body: #"{"start":"2026-11-25T16:00:00Z","end":"2026-11-25T14:00:00Z","reason":"catch up"}"#)
+            let backwards = try await s.send(
+                .POST,
+                overtime,
+                token: tokens["supervisor"],
+                body: #"{"start":"2026-11-25T16:00:00Z","end":"2026-11-25T14:00:00Z","reason":"catch up"}"#
+            )
             #expect(try backwards.status == 422 && Self.violations(backwards).map(\.field) == ["end"])
-            #expect(try await s.send(.POST, overtime, token: tokens["planner"],
-                                     body: #"{"start":"2026-11-25T14:00:00Z","end":"2026-11-25T16:00:00Z","reason":"x"}"#).status == 403)
+            #expect(
+                try await s.send(
+                    .POST,
+                    overtime,
+                    token: tokens["planner"],
+                    body: #"{"start":"2026-11-25T14:00:00Z","end":"2026-11-25T16:00:00Z","reason":"x"}"#
+                ).status == 403
+            )
             let missing = try await s.send(.POST, overtime, token: tokens["supervisor"], body: #"{"start":"2026-11-25T14:00:00Z","reason":"x"}"#)
             #expect(try missing.status == 400 && Self.violations(missing).map(\.field) == ["end"])
 
-            let delay = try await s.send(.POST, "/api/v1/production-orders/PO-NOPE/operations/10/delay", token: tokens["supervisor"],
-                                         body: #"{"extraMinutes":45,"reason":"tool change"}"#)
+            let delay = try await s.send(
+                .POST,
+                "/api/v1/production-orders/PO-NOPE/operations/10/delay",
+                token: tokens["supervisor"],
+                body: #"{"extraMinutes":45,"reason":"tool change"}"#
+            )
             #expect(delay.status == 404, "\(delay.text)")
-            let zero = try await s.send(.POST, "/api/v1/production-orders/PO-NOPE/operations/10/delay", token: tokens["supervisor"],
-                                        body: #"{"extraMinutes":0,"reason":"tool change"}"#)
+            let zero = try await s.send(
+                .POST,
+                "/api/v1/production-orders/PO-NOPE/operations/10/delay",
+                token: tokens["supervisor"],
+                body: #"{"extraMinutes":0,"reason":"tool change"}"#
+            )
             #expect(try zero.status == 422 && Self.violations(zero).map(\.field) == ["extraMinutes"])
-            #expect(try await s.send(.POST, "/api/v1/production-orders/PO-1/operations/ten/delay", token: tokens["supervisor"],
-                                     body: #"{"extraMinutes":5,"reason":"x"}"#).status == 400)
+            #expect(
+                try await s.send(
+                    .POST,
+                    "/api/v1/production-orders/PO-1/operations/ten/delay",
+                    token: tokens["supervisor"],
+                    body: #"{"extraMinutes":5,"reason":"x"}"#
+                ).status == 400
+            )
         }
     }
 }

@@ -10,7 +10,14 @@ import Testing
 /// after the restarts every disruption has exactly one exception.
 @Suite("Durability of the orchestrator")
 struct OrchestratorCrashTests {
-    static func call(_ base: String, token: String, _ method: HTTPMethod, _ path: String, _ body: String? = nil, key: String? = nil) async throws
+    static func call(
+        _ base: String,
+        token: String,
+        _ method: HTTPMethod,
+        _ path: String,
+        _ body: String? = nil,
+        key: String? = nil
+    ) async throws
         -> (Int, [String: Any])
     {
         var request = HTTPClientRequest(url: base + path)
@@ -27,7 +34,9 @@ struct OrchestratorCrashTests {
         return (Int(response.status.code), json)
     }
 
-    @Test("Six slowdowns, the server killed with SIGKILL after each at a different moment: every slowdown has exactly one exception after the restarts")
+    @Test(
+        "Six slowdowns, the server killed with SIGKILL after each at a different moment: every slowdown has exactly one exception after the restarts"
+    )
     func exactlyOnceAcrossSIGKILL() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("takt-orch-crash-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -47,8 +56,14 @@ struct OrchestratorCrashTests {
 
         var sources: [Int] = []
         for (k, wc) in centers.enumerated() {
-            let (status, answer) = try await Self.call(base, token: token, .POST, "/api/v1/work-centers/\(wc)/machine-state",
-                                                       #"{"state":"slow","reason":"crash test \#(k)","actualRate":4,"idealRate":10}"#, key: "slow-\(k)")
+            let (status, answer) = try await Self.call(
+                base,
+                token: token,
+                .POST,
+                "/api/v1/work-centers/\(wc)/machine-state",
+                #"{"state":"slow","reason":"crash test \#(k)","actualRate":4,"idealRate":10}"#,
+                key: "slow-\(k)"
+            )
             #expect(status == 200, "\(answer)")
             let sequence = try #require((answer["events"] as? [[String: Any]])?.first?["sequence"] as? Int)
             sources.append(sequence)

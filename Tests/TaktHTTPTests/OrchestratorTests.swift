@@ -1,13 +1,13 @@
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TaktApp
 import TaktCore
 import TaktEngine
 import TaktOrchestration
 import TaktOrchestrator
 import TaktStore
+import Testing
 
 /// The orchestrator on a real SQLite file with a stand-in analysis (a machine going down raises an exception whose one
 /// action schedules overtime and needs a supervisor), so these tests do not depend on the simulation.
@@ -27,9 +27,14 @@ struct OrchestratorTests {
             trigger: { event, sequence, recordedAt, _ in
                 guard case .machineStateChanged(let change) = event, change.state == .down else { return nil }
                 let playbook = Playbook(id: "PB-DOWN", name: "Down", event: "machineStateChanged", exceptionKind: .machineDown)
-                return Trigger(playbook: playbook, disruption: Disruption(kind: .machineDown, workCenter: change.workCenter, from: recordedAt),
-                               subject: "machine-down:\(change.workCenter)", title: "\(change.workCenter) is down", sourceSequence: sequence,
-                               sourceEvent: "machineStateChanged")
+                return Trigger(
+                    playbook: playbook,
+                    disruption: Disruption(kind: .machineDown, workCenter: change.workCenter, from: recordedAt),
+                    subject: "machine-down:\(change.workCenter)",
+                    title: "\(change.workCenter) is down",
+                    sourceSequence: sequence,
+                    sourceEvent: "machineStateChanged"
+                )
             },
             assess: { (trigger, _, now) throws(OrchestrationError) in
                 calls.assessed.withLock { $0 += 1 }
@@ -38,8 +43,16 @@ struct OrchestratorTests {
             },
             verify: { _, action, _, now in
                 calls.verified.withLock { $0 += 1 }
-                return Verification(action: action.id, expected: action.predicted, observed: action.predicted, passed: true, text: "as predicted", at: now)
-            })
+                return Verification(
+                    action: action.id,
+                    expected: action.predicted,
+                    observed: action.predicted,
+                    passed: true,
+                    text: "as predicted",
+                    at: now
+                )
+            }
+        )
     }
 
     static func seed(_ engine: Engine) async throws {
@@ -53,8 +66,11 @@ struct OrchestratorTests {
     }
 
     /// Runs an orchestrator on `engine` while `body` runs, then stops it.
-    static func withOrchestrator<T: Sendable>(_ engine: Engine, _ analysis: Orchestrator.Analysis,
-                                              _ body: @Sendable (Orchestrator) async throws -> T) async throws -> T {
+    static func withOrchestrator<T: Sendable>(
+        _ engine: Engine,
+        _ analysis: Orchestrator.Analysis,
+        _ body: @Sendable (Orchestrator) async throws -> T
+    ) async throws -> T {
         let orchestrator = Orchestrator(engine: engine, logger: quiet, analysis: analysis)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await orchestrator.run() }
@@ -84,7 +100,9 @@ struct OrchestratorTests {
         try await engine.events(after: 0, limit: 10_000).filter { $0.type == type }.count
     }
 
-    @Test("A triggering event raises one exception as the system, keyed and correlated by its sequence; an approval is carried out, recorded and verified")
+    @Test(
+        "A triggering event raises one exception as the system, keyed and correlated by its sequence; an approval is carried out, recorded and verified"
+    )
     func raisesExecutesAndVerifies() async throws {
         let path = TestServer.temporaryDatabasePath()
         let engine = try await TaktApplication.openEngine(databasePath: path, logger: Self.quiet, now: { Self.day })
@@ -92,8 +110,12 @@ struct OrchestratorTests {
         let calls = Calls()
         try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
-            let down = try await engine.submit(CommandEnvelope(
-                command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")), actor: .system))
+            let down = try await engine.submit(
+                CommandEnvelope(
+                    command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")),
+                    actor: .system
+                )
+            )
             let source = try #require(down.events.last?.sequence)
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             let raised = try await engine.events(after: source, limit: 100).filter { $0.type == "exceptionRaised" }
@@ -104,8 +126,12 @@ struct OrchestratorTests {
             let exception = try #require(await engine.read { $0.exceptions["EXC-000001"] })
             #expect(exception.sourceSequence == source && exception.status == .open)
 
-            let approved = try await engine.submit(CommandEnvelope(
-                command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1", comment: "go")), actor: .user("supervisor")))
+            let approved = try await engine.submit(
+                CommandEnvelope(
+                    command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1", comment: "go")),
+                    actor: .user("supervisor")
+                )
+            )
             let approval = try #require(approved.events.last?.sequence)
             #expect(await orchestrator.waitUntilIdle(after: approval, timeout: .seconds(60)))
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
@@ -123,7 +149,9 @@ struct OrchestratorTests {
         }
     }
 
-    @Test("Restarted on the same SQLite file, even from a position saved before its last writes, the orchestrator raises no second exception and carries out nothing twice")
+    @Test(
+        "Restarted on the same SQLite file, even from a position saved before its last writes, the orchestrator raises no second exception and carries out nothing twice"
+    )
     func restartHandlesEachEventOnce() async throws {
         let path = TestServer.temporaryDatabasePath()
         let calls = Calls()
@@ -134,11 +162,19 @@ struct OrchestratorTests {
             before = await engine.committedSequence
             try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
                 #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
-                _ = try await engine.submit(CommandEnvelope(
-                    command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")), actor: .system))
+                _ = try await engine.submit(
+                    CommandEnvelope(
+                        command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")),
+                        actor: .system
+                    )
+                )
                 #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
-                _ = try await engine.submit(CommandEnvelope(
-                    command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1")), actor: .user("supervisor")))
+                _ = try await engine.submit(
+                    CommandEnvelope(
+                        command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1")),
+                        actor: .user("supervisor")
+                    )
+                )
                 #expect(await Self.settle(orchestrator, engine))
                 #expect(await engine.read { $0.exceptions["EXC-000001"]?.status } == .resolved)
             }
@@ -184,12 +220,18 @@ struct OrchestratorTests {
         let calls = Calls()
         try await Self.withOrchestrator(engine, Self.analysis(calls, failing: true)) { orchestrator in
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
-            _ = try await engine.submit(CommandEnvelope(
-                command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")), actor: .system))
+            _ = try await engine.submit(
+                CommandEnvelope(
+                    command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .down, reason: "spindle failure")),
+                    actor: .system
+                )
+            )
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             #expect(await orchestrator.statistics.assessmentFailures == 1)
             // A later event is handled normally; the failed one is not assessed again.
-            _ = try await engine.submit(CommandEnvelope(command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .running)), actor: .system))
+            _ = try await engine.submit(
+                CommandEnvelope(command: .setMachineState(SetMachineState(workCenter: "WC-1", state: .running)), actor: .system)
+            )
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
         }
         #expect(calls.assessed.withLock { $0 } == 1)
@@ -204,14 +246,31 @@ struct OrchestratorTests {
         try await Self.withOrchestrator(engine, Self.analysis(calls)) { orchestrator in
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             var exception = handMadeException(subject: "test:failing", at: Self.day, approvals: [.supervisor])
-            let good = Overtime(workCenter: "WC-1", start: Self.day.addingTimeInterval(14 * 3600), end: Self.day.addingTimeInterval(16 * 3600), reason: "catch up")
+            let good = Overtime(
+                workCenter: "WC-1",
+                start: Self.day.addingTimeInterval(14 * 3600),
+                end: Self.day.addingTimeInterval(16 * 3600),
+                reason: "catch up"
+            )
             var bad = good
             bad.workCenter = "WC-NOPE"
-            exception.actions[0].steps = [ActionStep(kind: .addOvertime, summary: "overtime", commands: [.scheduleOvertime(good), .scheduleOvertime(bad),
-                                                                                                         .scheduleOvertime(good)])]
+            exception.actions[0].steps = [
+                ActionStep(
+                    kind: .addOvertime,
+                    summary: "overtime",
+                    commands: [
+                        .scheduleOvertime(good), .scheduleOvertime(bad),
+                        .scheduleOvertime(good),
+                    ]
+                )
+            ]
             _ = try await engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system))
-            _ = try await engine.submit(CommandEnvelope(
-                command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1")), actor: .user("supervisor")))
+            _ = try await engine.submit(
+                CommandEnvelope(
+                    command: .approveAction(DecideAction(exception: "EXC-000001", action: "A1")),
+                    actor: .user("supervisor")
+                )
+            )
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
             #expect(await orchestrator.waitUntilIdle(timeout: .seconds(60)))
         }
@@ -228,25 +287,72 @@ struct OrchestratorTests {
 }
 
 /// An exception as the analysis would raise it, with one action (A1): two hours of overtime on WC-1.
-func handMadeException(subject: String, at now: Date, source: Int64? = nil, kind: DisruptionKind = .machineDown, severity: ExceptionSeverity = .high,
-                       functions: [PlantFunction] = [.production], approvals: [Role], workCenter: WorkCenter.ID = "WC-1") -> PlantException {
-    let overtime = Overtime(workCenter: workCenter, start: now.addingTimeInterval(14 * 3600), end: now.addingTimeInterval(16 * 3600), reason: "catch up")
+func handMadeException(
+    subject: String,
+    at now: Date,
+    source: Int64? = nil,
+    kind: DisruptionKind = .machineDown,
+    severity: ExceptionSeverity = .high,
+    functions: [PlantFunction] = [.production],
+    approvals: [Role],
+    workCenter: WorkCenter.ID = "WC-1"
+) -> PlantException {
+    let overtime = Overtime(
+        workCenter: workCenter,
+        start: now.addingTimeInterval(14 * 3600),
+        end: now.addingTimeInterval(16 * 3600),
+        reason: "catch up"
+    )
     let action = ProposedAction(
-        id: "A1", title: "Two hours of overtime on \(workCenter)",
+        id: "A1",
+        title: "Two hours of overtime on \(workCenter)",
         steps: [ActionStep(kind: .addOvertime, summary: "overtime 14:00–16:00", commands: [.scheduleOvertime(overtime)])],
-        predicted: PlanKPIs(overtimeMinutes: 120), effect: "late orders 2 → 0, +2 h overtime", cost: 240,
-        costTerms: [CostTerm(name: "overtime", quantity: 120, unit: "minute", weight: 2)], rank: 1, rationale: "removes all new lateness",
-        approvals: approvals)
+        predicted: PlanKPIs(overtimeMinutes: 120),
+        effect: "late orders 2 → 0, +2 h overtime",
+        cost: 240,
+        costTerms: [CostTerm(name: "overtime", quantity: 120, unit: "minute", weight: 2)],
+        rank: 1,
+        rationale: "removes all new lateness",
+        approvals: approvals
+    )
     let second = ProposedAction(
-        id: "A2", title: "Re-promise", steps: [], predicted: PlanKPIs(lateOrders: 2), effect: "late orders stay 2", cost: 900,
-        costTerms: [CostTerm(name: "late customer lines", quantity: 2, unit: "line", weight: 450)], rank: 2, rationale: "keeps the plan",
-        approvals: [.sales])
+        id: "A2",
+        title: "Re-promise",
+        steps: [],
+        predicted: PlanKPIs(lateOrders: 2),
+        effect: "late orders stay 2",
+        cost: 900,
+        costTerms: [CostTerm(name: "late customer lines", quantity: 2, unit: "line", weight: 450)],
+        rank: 2,
+        rationale: "keeps the plan",
+        approvals: [.sales]
+    )
     return PlantException(
-        id: "EXC-NEW", kind: kind, title: "\(subject) hurts", subject: subject,
-        disruption: Disruption(kind: kind, workCenter: workCenter, from: now), sourceSequence: source, raisedAt: now, severity: severity,
-        functions: functions, causeChain: [CauseLink(kind: "event", text: subject, refs: [workCenter.rawValue])],
-        impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2, totalLatenessMinutes: 300),
-                       orders: [OrderLateness(productionOrder: "PO-000001", priority: 2, dueDate: now, plannedCompletion: now,
-                                              predictedCompletion: now.addingTimeInterval(9000), lateMinutes: 150, changeMinutes: 150)]),
-        actions: [action, second])
+        id: "EXC-NEW",
+        kind: kind,
+        title: "\(subject) hurts",
+        subject: subject,
+        disruption: Disruption(kind: kind, workCenter: workCenter, from: now),
+        sourceSequence: source,
+        raisedAt: now,
+        severity: severity,
+        functions: functions,
+        causeChain: [CauseLink(kind: "event", text: subject, refs: [workCenter.rawValue])],
+        impact: Impact(
+            baseline: PlanKPIs(),
+            predicted: PlanKPIs(lateOrders: 2, totalLatenessMinutes: 300),
+            orders: [
+                OrderLateness(
+                    productionOrder: "PO-000001",
+                    priority: 2,
+                    dueDate: now,
+                    plannedCompletion: now,
+                    predictedCompletion: now.addingTimeInterval(9000),
+                    lateMinutes: 150,
+                    changeMinutes: 150
+                )
+            ]
+        ),
+        actions: [action, second]
+    )
 }

@@ -1,8 +1,8 @@
 import Foundation
 import NIOHTTP1
-import Testing
 import TaktCore
 import TaktEngine
+import Testing
 
 /// Issue 6, "Done when": an outcome request of each of the four kinds on the demo plant (seed 42, a schedule
 /// published, Wed 25 Nov 2026 07:00 in the plant), once in plain English and once as JSON: both read as the same
@@ -27,8 +27,13 @@ struct OutcomeRequestScenarioTests {
     }
 
     /// Asks in English and in JSON; checks both answers and returns them.
-    static func ask(_ sc: DemoScenario, english: String, json: String, kind: String,
-                    sourceLocation: SourceLocation = #_sourceLocation) async throws -> (words: [String: Any], structured: [String: Any]) {
+    static func ask(
+        _ sc: DemoScenario,
+        english: String,
+        json: String,
+        kind: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> (words: [String: Any], structured: [String: Any]) {
         let planner = try sc.token("planner")
         let words = try await sc.s.send(.POST, "/api/v1/outcome-requests", token: planner, body: #"{"text":"\#(english)"}"#)
         #expect(words.status == 201, "\(english): \(words.text)", sourceLocation: sourceLocation)
@@ -38,7 +43,11 @@ struct OutcomeRequestScenarioTests {
         let requestA = try #require(a["request"] as? [String: Any])
         let requestB = try #require(b["request"] as? [String: Any])
         #expect(requestA["kind"] as? String == kind, sourceLocation: sourceLocation)
-        #expect(NSDictionary(dictionary: requestA).isEqual(to: requestB), "the same request: \(requestA) vs \(requestB)", sourceLocation: sourceLocation)
+        #expect(
+            NSDictionary(dictionary: requestA).isEqual(to: requestB),
+            "the same request: \(requestA) vs \(requestB)",
+            sourceLocation: sourceLocation
+        )
         #expect(a["requestText"] as? String == english && b["requestText"] == nil, sourceLocation: sourceLocation)
         for e in [a, b] {
             #expect(e["kind"] as? String == "outcome-request" && e["raisedBy"] as? String == "planner", sourceLocation: sourceLocation)
@@ -50,8 +59,10 @@ struct OutcomeRequestScenarioTests {
                 #expect(kpis.lateOrders >= 0 && kpis.totalLateness >= 0 && kpis.customerLateness >= 0, sourceLocation: sourceLocation)
                 let approvals = try #require(option["approvals"] as? [String], "approvals listed: \(option)")
                 #expect(approvals.allSatisfy { Role(rawValue: $0) != nil }, sourceLocation: sourceLocation)
-                #expect((option["steps"] as? [[String: Any]])?.isEmpty == false && (option["effect"] as? String)?.isEmpty == false,
-                        sourceLocation: sourceLocation)
+                #expect(
+                    (option["steps"] as? [[String: Any]])?.isEmpty == false && (option["effect"] as? String)?.isEmpty == false,
+                    sourceLocation: sourceLocation
+                )
             }
         }
         // Asked the same way about the same plant, the options are the same.
@@ -61,25 +72,32 @@ struct OutcomeRequestScenarioTests {
         return (a, b)
     }
 
-    @Test("Expedite a sales order to a date, in English and JSON: the same request, one to three options with KPIs and approvals; an option brings the line forward")
+    @Test(
+        "Expedite a sales order to a date, in English and JSON: the same request, one to three options with KPIs and approvals; an option brings the line forward"
+    )
     func expedite() async throws {
         try await DemoScenario.run(orchestrate: false) { sc in
             // The rule: the open one-line sales order whose pegged production order is scheduled to finish first among those
             // finishing two days or more from now; asked for the day before.
-            let (so, end) = try #require(await sc.s.engine.read { state -> (SalesOrder.ID, Date)? in
-                var best: (SalesOrder.ID, Date)?
-                for po in state.productionOrders.values where [.planned, .released].contains(po.status) {
-                    guard let peg = po.pegging, let order = state.salesOrders[peg.salesOrder], order.status == .open, order.lines.count == 1,
-                          let end = DisruptionScenarioTests.scheduledEnd(state, po.id), end > DemoScenario.morning.addingTimeInterval(2 * 86_400)
-                    else { continue }
-                    if best == nil || (end, peg.salesOrder) < (best!.1, best!.0) { best = (peg.salesOrder, end) }
+            let (so, end) = try #require(
+                await sc.s.engine.read { state -> (SalesOrder.ID, Date)? in
+                    var best: (SalesOrder.ID, Date)?
+                    for po in state.productionOrders.values where [.planned, .released].contains(po.status) {
+                        guard let peg = po.pegging, let order = state.salesOrders[peg.salesOrder], order.status == .open, order.lines.count == 1,
+                            let end = DisruptionScenarioTests.scheduledEnd(state, po.id), end > DemoScenario.morning.addingTimeInterval(2 * 86_400)
+                        else { continue }
+                        if best == nil || (end, peg.salesOrder) < (best!.1, best!.0) { best = (peg.salesOrder, end) }
+                    }
+                    return best
                 }
-                return best
-            })
+            )
             let target = Self.day(end.addingTimeInterval(-86_400))
-            let (words, _) = try await Self.ask(sc, english: "expedite \(so) to \(target.text)",
-                                                json: #"{"kind":"expedite-sales-order","salesOrder":"\#(so)","date":"\#(isoString(target.end))"}"#,
-                                                kind: "expedite-sales-order")
+            let (words, _) = try await Self.ask(
+                sc,
+                english: "expedite \(so) to \(target.text)",
+                json: #"{"kind":"expedite-sales-order","salesOrder":"\#(so)","date":"\#(isoString(target.end))"}"#,
+                kind: "expedite-sales-order"
+            )
             let request = try #require(words["request"] as? [String: Any])
             #expect(request["salesOrder"] as? String == so.rawValue && iso(request["date"] as? String ?? "") == target.end)
         }
@@ -88,16 +106,26 @@ struct OutcomeRequestScenarioTests {
     @Test("A rush order for an item, a quantity and a date, in English and JSON: the same request, one to three options with KPIs and approvals")
     func rush() async throws {
         try await DemoScenario.run(orchestrate: false) { sc in
-            let item = try #require(await sc.s.engine.read { state -> Item.ID? in
-                let open = state.productionOrders.values.filter { [.planned, .released].contains($0.status) && state.items[$0.item]?.kind == .finished }
-                return Dictionary(grouping: open, by: \.item).max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key
-            })
+            let item = try #require(
+                await sc.s.engine.read { state -> Item.ID? in
+                    let open = state.productionOrders.values.filter {
+                        [.planned, .released].contains($0.status) && state.items[$0.item]?.kind == .finished
+                    }
+                    return Dictionary(grouping: open, by: \.item).max { ($0.value.count, $1.key) < ($1.value.count, $0.key) }?.key
+                }
+            )
             let target = Self.day(DemoScenario.morning.addingTimeInterval(3 * 86_400))
-            let (words, _) = try await Self.ask(sc, english: "fit a rush order for 5 \(item) by \(target.text)",
-                                                json: #"{"kind":"rush-order","item":"\#(item)","quantity":5,"date":"\#(isoString(target.end))"}"#,
-                                                kind: "rush-order")
+            let (words, _) = try await Self.ask(
+                sc,
+                english: "fit a rush order for 5 \(item) by \(target.text)",
+                json: #"{"kind":"rush-order","item":"\#(item)","quantity":5,"date":"\#(isoString(target.end))"}"#,
+                kind: "rush-order"
+            )
             let request = try #require(words["request"] as? [String: Any])
-            #expect(request["item"] as? String == item.rawValue && request["quantity"] as? Double == 5 && iso(request["date"] as? String ?? "") == target.end)
+            #expect(
+                request["item"] as? String == item.rawValue && request["quantity"] as? Double == 5
+                    && iso(request["date"] as? String ?? "") == target.end
+            )
         }
     }
 
@@ -106,15 +134,23 @@ struct OutcomeRequestScenarioTests {
         try await DemoScenario.run(orchestrate: false) { sc in
             // The rule: the work center with the most scheduled work from Thursday 06:00 to Friday 14:00, taken down for that time.
             let (from, to) = (Self.local(2026, 11, 26, 6, 0), Self.local(2026, 11, 27, 14, 0))
-            let wc = try #require(await sc.s.engine.read { state in
-                state.publishedSchedule?.busiestWorkCenter(from: from, hours: to.timeIntervalSince(from) / 3600)
-            })
-            let (words, _) = try await Self.ask(sc, english: "take \(wc) down from 2026-11-26 06:00 to 2026-11-27 14:00",
-                                                json: #"{"kind":"take-down","workCenter":"\#(wc)","from":"\#(isoString(from))","to":"\#(isoString(to))"}"#,
-                                                kind: "take-down")
+            let wc = try #require(
+                await sc.s.engine.read { state in
+                    state.publishedSchedule?.busiestWorkCenter(from: from, hours: to.timeIntervalSince(from) / 3600)
+                }
+            )
+            let (words, _) = try await Self.ask(
+                sc,
+                english: "take \(wc) down from 2026-11-26 06:00 to 2026-11-27 14:00",
+                json: #"{"kind":"take-down","workCenter":"\#(wc)","from":"\#(isoString(from))","to":"\#(isoString(to))"}"#,
+                kind: "take-down"
+            )
             let request = try #require(words["request"] as? [String: Any])
             #expect(request["workCenter"] as? String == wc.rawValue)
-            #expect(iso(request["from"] as? String ?? "") == from && iso(request["to"] as? String ?? "") == to, "06:00–14:00 in the plant: \(request)")
+            #expect(
+                iso(request["from"] as? String ?? "") == from && iso(request["to"] as? String ?? "") == to,
+                "06:00–14:00 in the plant: \(request)"
+            )
         }
     }
 
@@ -122,13 +158,19 @@ struct OutcomeRequestScenarioTests {
     func cancel() async throws {
         try await DemoScenario.run(orchestrate: false) { sc in
             // The rule: the open production order the published schedule finishes latest after its due date.
-            let order = try #require(await sc.s.engine.read { state -> ProductionOrder.ID? in
-                state.productionOrders.values.filter { [.planned, .released].contains($0.status) }
-                    .compactMap { po in DisruptionScenarioTests.scheduledEnd(state, po.id).map { ($0.timeIntervalSince(po.dueDate), po.id) } }
-                    .max { $0 < $1 }?.1
-            })
-            let (words, _) = try await Self.ask(sc, english: "what if \(order) is cancelled", json: #"{"kind":"cancel-order","order":"\#(order)"}"#,
-                                                kind: "cancel-order")
+            let order = try #require(
+                await sc.s.engine.read { state -> ProductionOrder.ID? in
+                    state.productionOrders.values.filter { [.planned, .released].contains($0.status) }
+                        .compactMap { po in DisruptionScenarioTests.scheduledEnd(state, po.id).map { ($0.timeIntervalSince(po.dueDate), po.id) } }
+                        .max { $0 < $1 }?.1
+                }
+            )
+            let (words, _) = try await Self.ask(
+                sc,
+                english: "what if \(order) is cancelled",
+                json: #"{"kind":"cancel-order","order":"\#(order)"}"#,
+                kind: "cancel-order"
+            )
             #expect((words["request"] as? [String: Any])?["order"] as? String == order.rawValue)
         }
     }
@@ -137,7 +179,12 @@ struct OutcomeRequestScenarioTests {
     func badEnglish() async throws {
         try await DemoScenario.run(orchestrate: false) { sc in
             let before = await sc.s.engine.committedSequence
-            let reply = try await sc.s.send(.POST, "/api/v1/outcome-requests", token: try sc.token("planner"), body: #"{"text":"please make the plant faster"}"#)
+            let reply = try await sc.s.send(
+                .POST,
+                "/api/v1/outcome-requests",
+                token: try sc.token("planner"),
+                body: #"{"text":"please make the plant faster"}"#
+            )
             #expect(reply.status == 422, "\(reply.text)")
             let errors = try #require(try reply.json()["errors"] as? [[String: Any]])
             #expect(errors.map { $0["field"] as? String } == ["text"])

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 import Testing
+
 @testable import TaktCore
 @testable import TaktEngine
 
@@ -26,12 +27,16 @@ struct PlantKPITests {
             #expect(!late.isEmpty, "the demo has stock orders already past due")
             #expect(late.allSatisfy { ($0["due"] as? String ?? "") < Self.now }, "without a schedule only what is past due is late")
             #expect(entries.allSatisfy { ["late", "not-forecast"].contains($0["verdict"] as? String ?? "") })
-            #expect(delivery["statement"] as? String
-                    == "No schedule is published, so nothing is forecast: \(oracle.lines.count) customer lines and \(oracle.stock.count) stock orders are open, \(late.count) of them already late")
+            #expect(
+                delivery["statement"] as? String
+                    == "No schedule is published, so nothing is forecast: \(oracle.lines.count) customer lines and \(oracle.stock.count) stock orders are open, \(late.count) of them already late"
+            )
         }
     }
 
-    @Test("With a published schedule the on-time forecast counts customer lines and stock orders, says what it counts, and lists the late stock orders")
+    @Test(
+        "With a published schedule the on-time forecast counts customer lines and stock orders, says what it counts, and lists the late stock orders"
+    )
     func forecastCountsStockOrders() async throws {
         try await ClockedServer.run { s, _ in
             let planner = try await issueToken(s, for: "planner")
@@ -42,7 +47,8 @@ struct PlantKPITests {
             // The finish of each scheduled order: the end of its last step.
             var end: [String: String] = [:]
             for step in try #require(schedule["steps"] as? [[String: Any]]) {
-                let po = step["productionOrder"] as? String ?? "", e = step["end"] as? String ?? ""
+                let po = step["productionOrder"] as? String ?? ""
+                let e = step["end"] as? String ?? ""
                 if e > end[po, default: ""] { end[po] = e }
             }
 
@@ -90,12 +96,18 @@ struct PlantKPITests {
             let ratio = try #require(delivery["onTimeRatio"] as? Double)
             #expect(abs(ratio - Double(onTime) / Double(judged.count)) < 1e-9)
             let statement = try #require(delivery["statement"] as? String)
-            #expect(statement.hasPrefix("\(onTime) of \(judged.count) on time: \(judgedLines) customer lines, \(judged.count - judgedLines) stock orders, by \(scheduleID)"),
-                    "\(statement)")
+            #expect(
+                statement.hasPrefix(
+                    "\(onTime) of \(judged.count) on time: \(judgedLines) customer lines, \(judged.count - judgedLines) stock orders, by \(scheduleID)"
+                ),
+                "\(statement)"
+            )
         }
     }
 
-    @Test("An operation started and completed within minutes: WC-MILL-1's OEE flags a data issue instead of a performance of 8,100 %, in /oee, /oee by shift and /kpis alike")
+    @Test(
+        "An operation started and completed within minutes: WC-MILL-1's OEE flags a data issue instead of a performance of 8,100 %, in /oee, /oee by shift and /kpis alike"
+    )
     func oeeDataIssue() async throws {
         try await ClockedServer.run { s, clock in
             let t = try await ShopFloor.prepare(s)
@@ -108,13 +120,25 @@ struct PlantKPITests {
 
             let window = "from=2026-11-25T06:00:00Z&to=2026-11-25T06:10:00Z"
             var reports = [
-                try #require((try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?\(window)", token: t.supervisor).json()["items"] as? [[String: Any]])?.first),
-                try #require((try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?\(window)&by=shift", token: t.supervisor).json()["items"] as? [[String: Any]])?.first),
-                try #require((try await s.send(.GET, "/api/v1/oee?\(window)", token: t.supervisor).json()["items"] as? [[String: Any]])?.first { $0["workCenter"] as? String == "WC-MILL-1" }),
+                try #require(
+                    (try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?\(window)", token: t.supervisor).json()["items"] as? [[String: Any]])?
+                        .first
+                ),
+                try #require(
+                    (try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?\(window)&by=shift", token: t.supervisor).json()["items"]
+                        as? [[String: Any]])?.first
+                ),
+                try #require(
+                    (try await s.send(.GET, "/api/v1/oee?\(window)", token: t.supervisor).json()["items"] as? [[String: Any]])?.first {
+                        $0["workCenter"] as? String == "WC-MILL-1"
+                    }
+                ),
             ]
             let kpis = try await s.send(.GET, "/api/v1/kpis?\(window)", token: t.supervisor)
             #expect(kpis.status == 200, "\(kpis.text)")
-            if let r = (try? kpis.json()["oee"] as? [[String: Any]])?.first(where: { $0["workCenter"] as? String == "WC-MILL-1" }) { reports.append(r) }
+            if let r = (try? kpis.json()["oee"] as? [[String: Any]])?.first(where: { $0["workCenter"] as? String == "WC-MILL-1" }) {
+                reports.append(r)
+            }
             #expect(reports.count == 4, "/kpis answers WC-MILL-1's OEE too")
             for r in reports {
                 // 9 housings at 18 ideal minutes (162) booked against 2 minutes of production: 81 times the ideal rate.
@@ -123,9 +147,12 @@ struct PlantKPITests {
                 #expect(r["availability"] as? Double == 0.2 && r["quality"] as? Double == 1)
                 let issues = try #require(r["dataIssues"] as? [[String: Any]])
                 #expect(issues.map { $0["rule"] as? String } == ["performance-above-ideal"])
-                #expect(issues.first?["message"] as? String == "the units booked at WC-MILL-1 need 2 h 42 min at the routing's ideal rate, but only 2 min of "
+                #expect(
+                    issues.first?["message"] as? String
+                        == "the units booked at WC-MILL-1 need 2 h 42 min at the routing's ideal rate, but only 2 min of "
                         + "production time were recorded in planned time (81.0 times the ideal rate); the machine states, the booked quantities or "
-                        + "the routing's run time per unit are wrong, so performance and OEE are not shown")
+                        + "the routing's run time per unit are wrong, so performance and OEE are not shown"
+                )
             }
             // Every ratio any report answers lies in [0, 1].
             let plant = try #require(try await s.send(.GET, "/api/v1/kpis", token: t.supervisor).json()["oee"] as? [[String: Any]])

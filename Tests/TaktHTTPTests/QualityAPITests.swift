@@ -1,9 +1,10 @@
 import Foundation
 import NIOHTTP1
-import Testing
-@testable import TaktCore
 import TaktEngine
 import TaktTestSupport
+import Testing
+
+@testable import TaktCore
 
 /// Quality through the real server on the demo plant (seed 42), on a clock the test moves: inspection plans and results,
 /// the operator terminal's view of an operation's inspection, nonconformances with dispositions and approvals, and holds.
@@ -13,7 +14,9 @@ struct QualityAPITests {
     static let morning = Date(timeIntervalSince1970: 1_795_582_800)  // Wed 25 Nov 2026, 05:00 UTC
     static let mill = "/api/v1/production-orders/PO-000007/operations/10"
 
-    @Test("A plan at the mill: an incomplete result is a 422 naming the missing characteristic and records nothing; a flatness out of limits opens a nonconformance; the supervisor's use-as-is waits for quality's approval; a passed first piece clears the operation on the terminal")
+    @Test(
+        "A plan at the mill: an incomplete result is a 422 naming the missing characteristic and records nothing; a flatness out of limits opens a nonconformance; the supervisor's use-as-is waits for quality's approval; a passed first piece clears the operation on the terminal"
+    )
     func inspectionAtTheMill() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -22,7 +25,8 @@ struct QualityAPITests {
             let anna = try await issueToken(s, for: "op-anna")
 
             // Quality defines the plan; an operator may not.
-            let plan = #"{"id":"IP-MH-NB-10","name":"Milled flanges","item":"MH-NB-32-160","operation":10,"characteristics":[{"id":"flatness","name":"Flange flatness","kind":"variable","upperLimit":0.05,"unit":"mm"},{"id":"porosity","name":"No visible porosity","kind":"attribute"}]}"#
+            let plan =
+                #"{"id":"IP-MH-NB-10","name":"Milled flanges","item":"MH-NB-32-160","operation":10,"characteristics":[{"id":"flatness","name":"Flange flatness","kind":"variable","upperLimit":0.05,"unit":"mm"},{"id":"porosity","name":"No visible porosity","kind":"attribute"}]}"#
             #expect(try await s.send(.POST, "/api/v1/inspection-plans", token: anna, body: plan).status == 403)
             let defined = try accepted(await s.send(.POST, "/api/v1/inspection-plans", token: quality, body: plan)).json()
             #expect(defined["revision"] as? Int == 1)
@@ -42,14 +46,24 @@ struct QualityAPITests {
             // Anna starts milling (the supervisor lets the partly staged castings pass).
             try accepted(await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna))
             try accepted(await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#))
-            try accepted(await s.send(.POST, Self.mill + "/overrides", token: supervisor,
-                                      body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#))
+            try accepted(
+                await s.send(
+                    .POST,
+                    Self.mill + "/overrides",
+                    token: supervisor,
+                    body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#
+                )
+            )
             try accepted(await s.send(.POST, Self.mill + "/start", token: anna))
             clock.advance(minutes: 70)
 
             // A result without the porosity check is refused as a whole, naming what is missing; nothing is recorded.
-            let incomplete = try await s.send(.POST, "/api/v1/inspection-results", token: anna,
-                                              body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","measurements":[{"characteristic":"flatness","value":0.03}]}"#)
+            let incomplete = try await s.send(
+                .POST,
+                "/api/v1/inspection-results",
+                token: anna,
+                body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","measurements":[{"characteristic":"flatness","value":0.03}]}"#
+            )
             #expect(incomplete.status == 422, "\(incomplete.text)")
             let problem = try incomplete.json()
             let errors = try #require(problem["errors"] as? [[String: Any]])
@@ -60,8 +74,15 @@ struct QualityAPITests {
             #expect(await s.engine.read { $0.inspectionResults.isEmpty && $0.nonconformances.isEmpty })
 
             // Flatness 0.08 mm against at most 0.05 mm: the result fails and opens a nonconformance at the mill.
-            let failed = try accepted(await s.send(.POST, "/api/v1/inspection-results", token: anna,
-                                                   body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","measurements":[{"characteristic":"flatness","value":0.08},{"characteristic":"porosity","passed":true}],"note":"first piece"}"#))
+            let failed = try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/inspection-results",
+                    token: anna,
+                    body:
+                        #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","measurements":[{"characteristic":"flatness","value":0.08},{"characteristic":"porosity","passed":true}],"note":"first piece"}"#
+                )
+            )
             #expect(failed.status == 201)
             #expect(try types(failed) == ["inspectionResultRecorded", "nonconformanceOpened"])
             let result = try #require(try payload(failed, "inspectionResultRecorded"))
@@ -83,8 +104,14 @@ struct QualityAPITests {
             #expect(status["openNonconformances"] as? [String] == [nc])
 
             // The supervisor proposes use-as-is: it waits for quality; the supervisor cannot approve it.
-            let proposed = try accepted(await s.send(.POST, "/api/v1/nonconformances/\(nc)/disposition", token: supervisor,
-                                                     body: #"{"disposition":"use-as-is","reason":"within the customer's deviation permit DP-17"}"#))
+            let proposed = try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/nonconformances/\(nc)/disposition",
+                    token: supervisor,
+                    body: #"{"disposition":"use-as-is","reason":"within the customer's deviation permit DP-17"}"#
+                )
+            )
             #expect(try types(proposed) == ["nonconformanceDispositioned"])
             var record = try await s.send(.GET, "/api/v1/nonconformances/\(nc)", token: anna).json()
             #expect(record["status"] as? String == "awaiting-approval")
@@ -96,19 +123,37 @@ struct QualityAPITests {
             // Quality approves (an empty body approves): the nonconformance is closed as used as is.
             clock.advance(minutes: 10)
             try await setPassword(s, for: "quality")
-            let approved = try accepted(await s.send(.POST, "/api/v1/nonconformances/\(nc)/approval", token: quality,
-                                                     body: #"{\#(signature("approved"))}"#))
+            let approved = try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/nonconformances/\(nc)/approval",
+                    token: quality,
+                    body: #"{\#(signature("approved"))}"#
+                )
+            )
             #expect(try types(approved) == ["dispositionDecided", "nonconformanceClosed", "recordSigned"])
             record = try await s.send(.GET, "/api/v1/nonconformances/\(nc)", token: anna).json()
             #expect(record["status"] as? String == "closed")
             #expect((record["disposition"] as? [String: Any])?["approvedBy"] as? String == "quality")
             #expect(record["closedBy"] as? String == "quality")
-            let again = try await s.send(.POST, "/api/v1/nonconformances/\(nc)/disposition", token: quality, body: #"{"disposition":"scrap","reason":"x"}"#)
+            let again = try await s.send(
+                .POST,
+                "/api/v1/nonconformances/\(nc)/disposition",
+                token: quality,
+                body: #"{"disposition":"scrap","reason":"x"}"#
+            )
             #expect(again.status == 409, "a closed nonconformance takes no disposition: \(again.text)")
 
             // The next first piece passes: the terminal shows the operation cleared.
-            let passed = try accepted(await s.send(.POST, "/api/v1/inspection-results", token: anna,
-                                                   body: #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","operation":10,"measurements":[{"characteristic":"flatness","value":0.02},{"characteristic":"porosity","passed":true}]}"#))
+            let passed = try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/inspection-results",
+                    token: anna,
+                    body:
+                        #"{"plan":"IP-MH-NB-10","productionOrder":"PO-000007","operation":10,"measurements":[{"characteristic":"flatness","value":0.02},{"characteristic":"porosity","passed":true}]}"#
+                )
+            )
             #expect(try types(passed) == ["inspectionResultRecorded"])
             #expect(try payload(passed, "inspectionResultRecorded")?["passed"] as? Bool == true)
             status = try await s.send(.GET, terminal, token: anna).json()
@@ -122,7 +167,9 @@ struct QualityAPITests {
         }
     }
 
-    @Test("A supplier-lot hold lists the lots it put on hold; a held lot is neither consumed nor shipped (409); a supervisor may not release it, quality does and the lots are available again")
+    @Test(
+        "A supplier-lot hold lists the lots it put on hold; a held lot is neither consumed nor shipped (409); a supervisor may not release it, quality does and the lots are available again"
+    )
     func supplierLotHold() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -132,11 +179,15 @@ struct QualityAPITests {
             let warehouse = try await issueToken(s, for: "warehouse")
 
             // The castings staged beside the mill, and the supplier lot they came from.
-            let (lot, supplier, supplierLot) = try #require(await s.engine.read { st -> (Lot.ID, String, String)? in
-                guard let lot = st.lots.values.filter({ $0.item == "CH-NB-32-160" && $0.location == "LS-MILL-1" && $0.status == .available })
-                    .min(by: { $0.id < $1.id }), let supplier = lot.supplier, let number = lot.supplierLot else { return nil }
-                return (lot.id, supplier, number)
-            })
+            let (lot, supplier, supplierLot) = try #require(
+                await s.engine.read { st -> (Lot.ID, String, String)? in
+                    guard
+                        let lot = st.lots.values.filter({ $0.item == "CH-NB-32-160" && $0.location == "LS-MILL-1" && $0.status == .available })
+                            .min(by: { $0.id < $1.id }), let supplier = lot.supplier, let number = lot.supplierLot
+                    else { return nil }
+                    return (lot.id, supplier, number)
+                }
+            )
             let sameSupplierLot = await s.engine.read { st in
                 st.lots.values.filter { $0.supplier == supplier && $0.supplierLot == supplierLot && $0.status.isInStock }.map(\.id.rawValue).sorted()
             }
@@ -160,23 +211,45 @@ struct QualityAPITests {
             // Anna starts milling, but the held castings are not consumed.
             try accepted(await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna))
             try accepted(await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#))
-            try accepted(await s.send(.POST, Self.mill + "/overrides", token: supervisor,
-                                      body: #"{"interlock":"material-not-staged","reason":"castings come from the store"}"#))
+            try accepted(
+                await s.send(
+                    .POST,
+                    Self.mill + "/overrides",
+                    token: supervisor,
+                    body: #"{"interlock":"material-not-staged","reason":"castings come from the store"}"#
+                )
+            )
             try accepted(await s.send(.POST, Self.mill + "/start", token: anna))
             let consume = try await s.send(.POST, Self.mill + "/consume", token: anna, body: #"{"lot":"\#(lot)","quantity":1}"#)
             #expect(consume.status == 409, "\(consume.text)")
             #expect(try rules(consume).contains("lot-on-hold"))
 
             // A finished lot on hold is not shipped.
-            let (customer, item) = try #require(await s.engine.read { st -> (String, String)? in
-                guard let c = st.customers.keys.min(), let i = st.items.values.filter({ $0.kind == .finished }).map(\.id).min() else { return nil }
-                return (c.rawValue, i.rawValue)
-            })
-            try accepted(await s.send(.POST, "/api/v1/sales-orders",
-                                      body: #"{"id":"SO-HOLD-1","customer":"\#(customer)","lines":[{"line":1,"item":"\#(item)","quantity":2,"requestedDate":"2026-12-01T00:00:00Z"}]}"#))
+            let (customer, item) = try #require(
+                await s.engine.read { st -> (String, String)? in
+                    guard let c = st.customers.keys.min(), let i = st.items.values.filter({ $0.kind == .finished }).map(\.id).min() else {
+                        return nil
+                    }
+                    return (c.rawValue, i.rawValue)
+                }
+            )
+            try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/sales-orders",
+                    body:
+                        #"{"id":"SO-HOLD-1","customer":"\#(customer)","lines":[{"line":1,"item":"\#(item)","quantity":2,"requestedDate":"2026-12-01T00:00:00Z"}]}"#
+                )
+            )
             try accepted(await s.send(.POST, "/api/v1/lots", body: #"{"id":"FG-HOLD-1","item":"\#(item)","quantity":2,"location":"LOC-SHIPPING"}"#))
-            let lotHold = try accepted(await s.send(.POST, "/api/v1/holds", token: quality,
-                                                    body: #"{"lot":"FG-HOLD-1","reason":"leak test records incomplete"}"#)).json()
+            let lotHold = try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/holds",
+                    token: quality,
+                    body: #"{"lot":"FG-HOLD-1","reason":"leak test records incomplete"}"#
+                )
+            ).json()
             #expect(lotHold["kind"] as? String == "lot")
             let ship = try await s.send(.POST, "/api/v1/sales-orders/SO-HOLD-1/lines/1/shipments", token: warehouse, body: #"{"lots":["FG-HOLD-1"]}"#)
             #expect(ship.status == 409, "\(ship.text)")
@@ -190,8 +263,14 @@ struct QualityAPITests {
             #expect(refused.status == 403, "\(refused.text)")
             #expect(try await s.send(.GET, "/api/v1/lots/\(lot)", token: anna).json()["status"] as? String == "on-hold")
             #expect(try await s.send(.POST, "/api/v1/holds/\(id)/release", token: quality, body: "{}").status == 400, "the reason is required")
-            let released = try accepted(await s.send(.POST, "/api/v1/holds/\(id)/release", token: quality,
-                                                     body: #"{"reason":"Supplier confirmed the alloy by certificate",\#(signature("released"))}"#))
+            let released = try accepted(
+                await s.send(
+                    .POST,
+                    "/api/v1/holds/\(id)/release",
+                    token: quality,
+                    body: #"{"reason":"Supplier confirmed the alloy by certificate",\#(signature("released"))}"#
+                )
+            )
             #expect(try types(released).first == "holdReleased")
             #expect(try types(released).dropFirst().dropLast().allSatisfy { $0 == "lotStatusChanged" })
             #expect(try types(released).last == "recordSigned")

@@ -1,9 +1,10 @@
 import Foundation
 import NIOHTTP1
-import Testing
-@testable import TaktCore
 import TaktEngine
 import TaktTestSupport
+import Testing
+
+@testable import TaktCore
 
 /// Warehouse and quality end to end on the demo plant, through the real server: a new pump PX-100 made from a
 /// housing HX-100 milled from a purchased casting CX-100, so every quantity below can be worked by hand.
@@ -13,7 +14,9 @@ import TaktTestSupport
 struct RecallScenarioTests {
     static let morning = Date(timeIntervalSince1970: 1_795_582_800)  // Wed 25 Nov 2026, 06:00 in Neustadt
 
-    @Test("A casting lot is received, staged and milled; the first piece fails its inspection and opens a nonconformance; the supplier recalls the lot: the hold reaches the finished pumps and stops their shipment; the nonconformance is dispositioned, quality releases the hold, and the pumps ship to the customer")
+    @Test(
+        "A casting lot is received, staged and milled; the first piece fails its inspection and opens a nonconformance; the supplier recalls the lot: the hold reaches the finished pumps and stops their shipment; the nonconformance is dispositioned, quality releases the hold, and the pumps ship to the customer"
+    )
     func supplierRecall() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -21,7 +24,12 @@ struct RecallScenarioTests {
             try await definePumpX(s)
 
             // Receipt: 10 castings with the supplier's lot and delivery note; then into the store.
-            let received = try await command(s, t.warehouse, "receiveLot", #"{"id":"CX-LOT-1","item":"CX-100","quantity":10,"location":"LOC-RECEIVING","supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0042","deliveryNote":"LS-88123"}"#)
+            let received = try await command(
+                s,
+                t.warehouse,
+                "receiveLot",
+                #"{"id":"CX-LOT-1","item":"CX-100","quantity":10,"location":"LOC-RECEIVING","supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0042","deliveryNote":"LS-88123"}"#
+            )
             #expect(types(received) == ["lotReceived"])
             try await command(s, t.warehouse, "moveLot", #"{"lot":"CX-LOT-1","to":"LOC-STORE"}"#)
 
@@ -45,19 +53,31 @@ struct RecallScenarioTests {
             clock.advance(minutes: 30)
 
             // First piece: the bore is 52.09 mm against 52.00–52.05: the result fails and opens a nonconformance.
-            let incomplete = try await s.send(.POST, "/api/v1/commands", token: t.quality,
-                                              body: #"{"type":"recordInspectionResult","data":{"plan":"IP-HX-10","productionOrder":"PO-HX-1","operation":10,"measurements":[]}}"#)
+            let incomplete = try await s.send(
+                .POST,
+                "/api/v1/commands",
+                token: t.quality,
+                body: #"{"type":"recordInspectionResult","data":{"plan":"IP-HX-10","productionOrder":"PO-HX-1","operation":10,"measurements":[]}}"#
+            )
             #expect(incomplete.status == 422, "\(incomplete.text)")
             #expect(incomplete.text.contains("bore"))
-            let failed = try await command(s, t.quality, "recordInspectionResult",
-                                           #"{"plan":"IP-HX-10","productionOrder":"PO-HX-1","operation":10,"measurements":[{"characteristic":"bore","value":52.09}]}"#)
+            let failed = try await command(
+                s,
+                t.quality,
+                "recordInspectionResult",
+                #"{"plan":"IP-HX-10","productionOrder":"PO-HX-1","operation":10,"measurements":[{"characteristic":"bore","value":52.09}]}"#
+            )
             #expect(types(failed) == ["inspectionResultRecorded", "nonconformanceOpened"])
             #expect(data(failed, "inspectionResultRecorded")?["passed"] as? Bool == false)
             let nc = try #require(data(failed, "nonconformanceOpened")?["id"] as? String)
 
             // The tool is corrected; the next first piece passes, Anna completes and books the housings.
-            let passed = try await command(s, t.quality, "recordInspectionResult",
-                                           #"{"plan":"IP-HX-10","productionOrder":"PO-HX-1","operation":10,"measurements":[{"characteristic":"bore","value":52.02}]}"#)
+            let passed = try await command(
+                s,
+                t.quality,
+                "recordInspectionResult",
+                #"{"plan":"IP-HX-10","productionOrder":"PO-HX-1","operation":10,"measurements":[{"characteristic":"bore","value":52.02}]}"#
+            )
             #expect(data(passed, "inspectionResultRecorded")?["passed"] as? Bool == true)
             clock.advance(minutes: 60)
             try await ok(s.send(.POST, op + "/produce", token: t.anna, body: #"{"lot":"HX-LOT-1","quantity":4,"location":"LOC-STORE"}"#))
@@ -77,22 +97,38 @@ struct RecallScenarioTests {
             clock.advance(minutes: 50)
             try await ok(s.send(.POST, assy + "/produce", token: t.carla, body: #"{"lot":"PX-LOT-1","quantity":2,"location":"LOC-SHIPPING"}"#))
             try await ok(s.send(.POST, assy + "/complete", token: t.carla, body: #"{"good":2}"#))
-            try await ok(s.send(.POST, "/api/v1/sales-orders", token: t.planner,
-                                body: #"{"id":"SO-PX-1","customer":"CUST-0001","lines":[{"line":1,"item":"PX-100","quantity":2,"requestedDate":"2026-11-30"}]}"#))
+            try await ok(
+                s.send(
+                    .POST,
+                    "/api/v1/sales-orders",
+                    token: t.planner,
+                    body: #"{"id":"SO-PX-1","customer":"CUST-0001","lines":[{"line":1,"item":"PX-100","quantity":2,"requestedDate":"2026-11-30"}]}"#
+                )
+            )
 
             // The supplier recalls lot GS-2611-0042: the hold reaches the castings beside the mill, the housings
             // left in the store and the pumps at the dock.
-            let hold = try await command(s, t.quality, "placeHold",
-                                         #"{"supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0042","reason":"Supplier recall: porosity in melt 42"}"#)
+            let hold = try await command(
+                s,
+                t.quality,
+                "placeHold",
+                #"{"supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0042","reason":"Supplier recall: porosity in melt 42"}"#
+            )
             let placed = try #require(data(hold, "holdPlaced"))
             let held = Set((placed["lots"] as? [[String: Any]] ?? []).compactMap { $0["lot"] as? String })
             #expect(held == ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"])
             let holdID = try #require(placed["id"] as? String)
-            #expect(await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.onHold, .onHold, .onHold])
+            #expect(
+                await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.onHold, .onHold, .onHold]
+            )
 
             // Held pumps cannot ship; held castings cannot be consumed or moved.
-            let blocked = try await s.send(.POST, "/api/v1/commands", token: t.warehouse,
-                                           body: #"{"type":"shipLots","data":{"salesOrder":"SO-PX-1","line":1,"lots":["PX-LOT-1"]}}"#)
+            let blocked = try await s.send(
+                .POST,
+                "/api/v1/commands",
+                token: t.warehouse,
+                body: #"{"type":"shipLots","data":{"salesOrder":"SO-PX-1","line":1,"lots":["PX-LOT-1"]}}"#
+            )
             #expect(blocked.status == 409, "\(blocked.text)")
             #expect(blocked.text.contains("held lots cannot be shipped"))
             let move = try await s.send(.POST, "/api/v1/lots/CX-LOT-1/move", token: t.warehouse, body: #"{"to":"LOC-STORE"}"#)
@@ -100,19 +136,36 @@ struct RecallScenarioTests {
 
             // Disposition of the first-piece nonconformance: quality accepts it as it is.
             try await setPassword(s, for: "quality")
-            let disposition = try await command(s, t.quality, "dispositionNonconformance",
-                                                #"{"nonconformance":"\#(nc)","disposition":"use-as-is","reason":"Scrapped first piece was the setup part"}"#,
-                                                signature: signature("approved"))
+            let disposition = try await command(
+                s,
+                t.quality,
+                "dispositionNonconformance",
+                #"{"nonconformance":"\#(nc)","disposition":"use-as-is","reason":"Scrapped first piece was the setup part"}"#,
+                signature: signature("approved")
+            )
             #expect(types(disposition).contains("nonconformanceClosed"))
 
             // Only quality releases a hold, with a reason; the lots are available again and the pumps ship.
-            let denied = try await s.send(.POST, "/api/v1/commands", token: t.supervisor,
-                                          body: #"{"type":"releaseHold","data":{"hold":"\#(holdID)","reason":"We need the pumps"}}"#)
+            let denied = try await s.send(
+                .POST,
+                "/api/v1/commands",
+                token: t.supervisor,
+                body: #"{"type":"releaseHold","data":{"hold":"\#(holdID)","reason":"We need the pumps"}}"#
+            )
             #expect(denied.status == 403)
-            let release2 = try await command(s, t.quality, "releaseHold", #"{"hold":"\#(holdID)","reason":"Supplier lab: melt 42 within specification"}"#,
-                                             signature: signature("released"))
+            let release2 = try await command(
+                s,
+                t.quality,
+                "releaseHold",
+                #"{"hold":"\#(holdID)","reason":"Supplier lab: melt 42 within specification"}"#,
+                signature: signature("released")
+            )
             #expect(types(release2).contains("holdReleased"))
-            #expect(await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [.available, .available, .available])
+            #expect(
+                await s.engine.read { st in ["CX-LOT-1", "HX-LOT-1", "PX-LOT-1"].map { st.lots[Lot.ID($0)]?.status } } == [
+                    .available, .available, .available,
+                ]
+            )
             let shipped = try await command(s, t.warehouse, "shipLots", #"{"salesOrder":"SO-PX-1","line":1,"lots":["PX-LOT-1"]}"#)
             #expect(types(shipped).contains("lotsShipped"))
 
@@ -131,16 +184,29 @@ struct RecallScenarioTests {
         try await TestServer.run(demo: true, clock: clock) { s in
             let t = try await People(s)
             try await definePumpX(s)
-            try await command(s, t.warehouse, "receiveLot", #"{"id":"CX-LOT-2","item":"CX-100","quantity":10,"location":"LOC-RECEIVING","supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0050","deliveryNote":"LS-88200"}"#)
+            try await command(
+                s,
+                t.warehouse,
+                "receiveLot",
+                #"{"id":"CX-LOT-2","item":"CX-100","quantity":10,"location":"LOC-RECEIVING","supplier":"Giesserei Sauerland GmbH","supplierLot":"GS-2611-0050","deliveryNote":"LS-88200"}"#
+            )
             try await command(s, t.warehouse, "moveLot", #"{"lot":"CX-LOT-2","to":"LOC-STORE"}"#)
             try await command(s, t.warehouse, "createHandlingUnit", #"{"id":"P-1042","kind":"pallet","location":"LOC-STORE","lots":["CX-LOT-2"]}"#)
 
             // Bad inputs change nothing: an unknown lot, more than the lot holds, moving a pallet that does not exist.
-            let unknown = try await s.send(.POST, "/api/v1/commands", token: t.warehouse,
-                                           body: #"{"type":"createHandlingUnit","data":{"id":"P-1043","kind":"pallet","location":"LOC-STORE","lots":["NO-SUCH-LOT"]}}"#)
+            let unknown = try await s.send(
+                .POST,
+                "/api/v1/commands",
+                token: t.warehouse,
+                body: #"{"type":"createHandlingUnit","data":{"id":"P-1043","kind":"pallet","location":"LOC-STORE","lots":["NO-SUCH-LOT"]}}"#
+            )
             #expect((400..<500).contains(unknown.status) && unknown.text.contains("NO-SUCH-LOT"), "\(unknown.text)")
-            let tooMuch = try await s.send(.POST, "/api/v1/commands", token: t.planner,
-                                           body: #"{"type":"createProductionOrder","data":{"id":"PO-HX-9","item":"HX-100","quantity":-1,"dueDate":"2026-11-27"}}"#)
+            let tooMuch = try await s.send(
+                .POST,
+                "/api/v1/commands",
+                token: t.planner,
+                body: #"{"type":"createProductionOrder","data":{"id":"PO-HX-9","item":"HX-100","quantity":-1,"dueDate":"2026-11-27"}}"#
+            )
             #expect(tooMuch.status == 422)
             #expect(await s.engine.read { $0.productionOrders["PO-HX-9"] } == nil)
 
@@ -179,9 +245,24 @@ private func definePumpX(_ s: TestServer) async throws {
     try await command(s, admin, "defineItem", #"{"id":"PX-100","name":"Pump X","kind":"finished"}"#)
     try await command(s, admin, "defineBOM", #"{"id":"BOM-HX-100","item":"HX-100","components":[{"item":"CX-100","quantity":1}]}"#)
     try await command(s, admin, "defineBOM", #"{"id":"BOM-PX-100","item":"PX-100","components":[{"item":"HX-100","quantity":1}]}"#)
-    try await command(s, admin, "defineRouting", #"{"id":"RT-HX-100","item":"HX-100","operations":[{"sequence":10,"name":"Mill housing","workCenters":[{"workCenter":"WC-MILL-1","setupMinutes":20,"runMinutesPerUnit":10}]}]}"#)
-    try await command(s, admin, "defineRouting", #"{"id":"RT-PX-100","item":"PX-100","operations":[{"sequence":10,"name":"Assemble pump","workCenters":[{"workCenter":"WC-ASSY-1","setupMinutes":10,"runMinutesPerUnit":20}]}]}"#)
-    try await command(s, admin, "defineInspectionPlan", #"{"id":"IP-HX-10","name":"First piece: bore","item":"HX-100","operation":10,"characteristics":[{"id":"bore","name":"Bore diameter","kind":"variable","lowerLimit":52.0,"upperLimit":52.05,"unit":"mm"}],"frequency":"first-piece"}"#)
+    try await command(
+        s,
+        admin,
+        "defineRouting",
+        #"{"id":"RT-HX-100","item":"HX-100","operations":[{"sequence":10,"name":"Mill housing","workCenters":[{"workCenter":"WC-MILL-1","setupMinutes":20,"runMinutesPerUnit":10}]}]}"#
+    )
+    try await command(
+        s,
+        admin,
+        "defineRouting",
+        #"{"id":"RT-PX-100","item":"PX-100","operations":[{"sequence":10,"name":"Assemble pump","workCenters":[{"workCenter":"WC-ASSY-1","setupMinutes":10,"runMinutesPerUnit":20}]}]}"#
+    )
+    try await command(
+        s,
+        admin,
+        "defineInspectionPlan",
+        #"{"id":"IP-HX-10","name":"First piece: bore","item":"HX-100","operation":10,"characteristics":[{"id":"bore","name":"Bore diameter","kind":"variable","lowerLimit":52.0,"upperLimit":52.05,"unit":"mm"}],"frequency":"first-piece"}"#
+    )
 }
 
 private struct People {
@@ -199,9 +280,20 @@ private struct People {
 
 /// Submits `{"type": type, "data": data}` as `token`; expects it accepted and returns the answer.
 @discardableResult
-private func command(_ s: TestServer, _ token: String, _ type: String, _ data: String, signature: String? = nil,
-                     sourceLocation: SourceLocation = #_sourceLocation) async throws -> TestServer.Reply {
-    let reply = try await s.send(.POST, "/api/v1/commands", token: token, body: #"{"type":"\#(type)","data":\#(data)\#(signature.map { "," + $0 } ?? "")}"#)
+private func command(
+    _ s: TestServer,
+    _ token: String,
+    _ type: String,
+    _ data: String,
+    signature: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws -> TestServer.Reply {
+    let reply = try await s.send(
+        .POST,
+        "/api/v1/commands",
+        token: token,
+        body: #"{"type":"\#(type)","data":\#(data)\#(signature.map { "," + $0 } ?? "")}"#
+    )
     #expect((200..<300).contains(reply.status), "\(type): \(reply.status) \(reply.text)", sourceLocation: sourceLocation)
     return reply
 }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+
 @testable import TaktCore
 @testable import TaktEngine
 @testable import TaktHTTP
@@ -14,7 +15,9 @@ struct RoleMatrixTests {
     /// 2026-11-24T00:00:00Z, the demo's day: the matrix never reads the wall clock.
     static let clock: @Sendable () -> Date = { Date(timeIntervalSince1970: 1_795_478_400) }
 
-    @Test("Every operation that needs a token answers 401 without one and with a bad one, and each role is allowed or refused 403 exactly as the document's x-takt-roles says")
+    @Test(
+        "Every operation that needs a token answers 401 without one and with a bad one, and each role is allowed or refused 403 exactly as the document's x-takt-roles says"
+    )
     func everyOperationAndRole() async throws {
         try await TestServer.run(demo: true, clock: Self.clock) { s in
             let doc = try JSONDecoder().decode(JSONValue.self, from: try await s.send(.GET, "/api/v1/openapi.json").body)
@@ -31,11 +34,22 @@ struct RoleMatrixTests {
                     let roles = try #require(stated, "\(id) states no x-takt-roles")
                     #expect(roles.contains("admin"), "\(id): admins may do everything")
                     // Refused roles first, so that a write an allowed role makes cannot change what the others see.
-                    for role in Role.allCases.sorted(by: { roles.contains($0.rawValue) == roles.contains($1.rawValue) ? $0 < $1 : !roles.contains($0.rawValue) }) {
-                        let call = Self.call(method: method, path: path, op: op, bodies: bodies, user: role == .admin ? "admin" : "matrix-\(role.rawValue)")
+                    for role in Role.allCases.sorted(by: {
+                        roles.contains($0.rawValue) == roles.contains($1.rawValue) ? $0 < $1 : !roles.contains($0.rawValue)
+                    }) {
+                        let call = Self.call(
+                            method: method,
+                            path: path,
+                            op: op,
+                            bodies: bodies,
+                            user: role == .admin ? "admin" : "matrix-\(role.rawValue)"
+                        )
                         let status = try await Self.status(s, call, token: tokens[role])
                         if roles.contains(role.rawValue) {
-                            #expect(status != 401 && status != 403 && status < 500, "\(id) as \(role.rawValue): documented as allowed, answered \(status)")
+                            #expect(
+                                status != 401 && status != 403 && status < 500,
+                                "\(id) as \(role.rawValue): documented as allowed, answered \(status)"
+                            )
                         } else {
                             #expect(status == 403, "\(id) as \(role.rawValue): documented as refused, answered \(status)")
                         }
@@ -48,7 +62,11 @@ struct RoleMatrixTests {
             // Bad tokens last: the server may slow down a client that keeps sending them (429 with Retry-After).
             for (path, item) in (doc["paths"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                 for (method, op) in (item.objectValue ?? [:]) where op["security"] != nil {
-                    let status = try await Self.status(s, Self.call(method: method, path: path, op: op, bodies: bodies), token: "takt_not-a-real-token")
+                    let status = try await Self.status(
+                        s,
+                        Self.call(method: method, path: path, op: op, bodies: bodies),
+                        token: "takt_not-a-real-token"
+                    )
                     #expect(status == 401 || status == 429, "\(op["operationId"]?.stringValue ?? path) with a bad token answered \(status)")
                 }
             }
@@ -149,7 +167,11 @@ struct RoleMatrixTests {
         var tokens: [Role: String] = [.admin: TestServer.adminToken]
         for role in Role.allCases where role != .admin {
             let id = "matrix-\(role.rawValue)"
-            let created = try await s.send(.POST, "/api/v1/users", body: #"{"id":"\#(id)","name":"Matrix \#(role.rawValue)","roles":["\#(role.rawValue)"]}"#)
+            let created = try await s.send(
+                .POST,
+                "/api/v1/users",
+                body: #"{"id":"\#(id)","name":"Matrix \#(role.rawValue)","roles":["\#(role.rawValue)"]}"#
+            )
             #expect(created.status == 201, "\(created.text)")
             tokens[role] = try await issueToken(s, for: id)
         }

@@ -1,12 +1,12 @@
 import Foundation
 import Logging
 import NIOHTTP1
-import Testing
 import TaktCore
 import TaktEngine
 import TaktOrchestrator
 import TaktStore
 import TaktTestSupport
+import Testing
 
 /// The demo plant behind the real server with the orchestrator running beside it (as `takt serve` runs them), on a
 /// fixed clock, with a schedule published (iteration-limited, so the same on every machine) and a token for each office role.
@@ -25,8 +25,12 @@ struct DemoScenario: Sendable {
     ///   the log as `takt serve` would and does not spend the test's time on the shortages the publication projects).
     ///   - seed: the demo plant's seed (default 42).
     ///   - clock: the plant's clock (default: fixed at ``morning``).
-    static func run(orchestrate: Bool = true, seed: UInt64 = 42, clock: TestClock? = nil,
-                    _ body: @Sendable (DemoScenario) async throws -> Void) async throws {
+    static func run(
+        orchestrate: Bool = true,
+        seed: UInt64 = 42,
+        clock: TestClock? = nil,
+        _ body: @Sendable (DemoScenario) async throws -> Void
+    ) async throws {
         try await TestServer.run(demo: true, clock: clock ?? TestClock(morning), seed: seed) { s in
             var tokens: [String: String] = [:]
             for role in roles { tokens[role] = try await issueToken(s, for: role) }
@@ -38,8 +42,10 @@ struct DemoScenario: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await orchestrator.run() }
                 defer { group.cancelAll() }
-                #expect(await orchestrator.waitUntilIdle(after: await s.engine.committedSequence, timeout: .seconds(60)),
-                        "the orchestrator has taken its position")
+                #expect(
+                    await orchestrator.waitUntilIdle(after: await s.engine.committedSequence, timeout: .seconds(60)),
+                    "the orchestrator has taken its position"
+                )
                 try await body(DemoScenario(s: s, tokens: tokens, orchestrator: orchestrator))
             }
         }
@@ -135,16 +141,21 @@ struct ScenarioCheck: @unchecked Sendable {
             known.contains(o["productionOrder"] as? String ?? "") ? o["changeMinutes"] as? Int ?? 0 : o["lateMinutes"] as? Int ?? 0
         }.reduce(0, +)
         #expect(orders.allSatisfy { ($0["changeMinutes"] as? Int ?? 0) >= 0 }, sourceLocation: sourceLocation)
-        #expect(p.totalLateness - b.totalLateness <= change,
-                "lateness rises by \(p.totalLateness - b.totalLateness) min, the listed orders finish \(change) min later in all",
-                sourceLocation: sourceLocation)
+        #expect(
+            p.totalLateness - b.totalLateness <= change,
+            "lateness rises by \(p.totalLateness - b.totalLateness) min, the listed orders finish \(change) min later in all",
+            sourceLocation: sourceLocation
+        )
         for o in orders {
             let late = o["lateMinutes"] as? Int ?? -1
             let due = (o["dueDate"] as? String).flatMap(iso)
             let done = (o["predictedCompletion"] as? String).flatMap(iso)
             if let due, let done {
-                #expect(late == max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))), "lateMinutes = predicted completion − due: \(o)",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    late == max(0, Int((done.timeIntervalSince(due) / 60).rounded(.up))),
+                    "lateMinutes = predicted completion − due: \(o)",
+                    sourceLocation: sourceLocation
+                )
             }
         }
     }
@@ -158,8 +169,10 @@ struct ScenarioCheck: @unchecked Sendable {
         #expect(actions.compactMap { $0["rank"] as? Int } == Array(1...max(1, actions.count)), sourceLocation: sourceLocation)
         let costs = actions.compactMap { $0["cost"] as? Double }
         #expect(costs == costs.sorted(), "ranked by cost: \(costs)", sourceLocation: sourceLocation)
-        #expect(actions.allSatisfy { ($0["effect"] as? String)?.isEmpty == false && ($0["approvals"] as? [String])?.isEmpty == false },
-                sourceLocation: sourceLocation)
+        #expect(
+            actions.allSatisfy { ($0["effect"] as? String)?.isEmpty == false && ($0["approvals"] as? [String])?.isEmpty == false },
+            sourceLocation: sourceLocation
+        )
         let p = try predicted()
         let reducing = try actions.filter { try KPIs($0["predicted"]).lateness < p.lateness }
         let listed = try actions.map { "\($0["id"] ?? "") \($0["title"] ?? ""): \(try KPIs($0["predicted"]))" }
@@ -179,8 +192,10 @@ struct ScenarioCheck: @unchecked Sendable {
         let refused = try await s.send(.POST, path, token: try scenario.token(wrong), body: #"{"comment":"not mine to decide"}"#)
         #expect(refused.status == 403, "\(wrong) may not approve what needs \(approvals): \(refused.text)", sourceLocation: sourceLocation)
         #expect(await s.engine.committedSequence == before, "nothing recorded", sourceLocation: sourceLocation)
-        #expect(await s.engine.read { $0.exceptions[.init(id)]?.actions.first { $0.id == actionID }?.status } == .proposed,
-                sourceLocation: sourceLocation)
+        #expect(
+            await s.engine.read { $0.exceptions[.init(id)]?.actions.first { $0.id == actionID }?.status } == .proposed,
+            sourceLocation: sourceLocation
+        )
 
         var last: Int64 = 0
         for (n, role) in approvals.enumerated() {
@@ -229,7 +244,11 @@ struct ScenarioCheck: @unchecked Sendable {
         let executedAction = try #require(done.actions.first { $0.id == actionID })
         let scope = try #require(executedAction.scope, "the action names what it is about", sourceLocation: sourceLocation)
         #expect(verification.expected == scope.predicted, sourceLocation: sourceLocation)
-        #expect(!scope.productionOrders.isEmpty && verification.text.contains("the action is about"), "\(verification.text)", sourceLocation: sourceLocation)
+        #expect(
+            !scope.productionOrders.isEmpty && verification.text.contains("the action is about"),
+            "\(verification.text)",
+            sourceLocation: sourceLocation
+        )
         #expect(verification.observed.lateOrders <= verification.expected.lateOrders, sourceLocation: sourceLocation)
         #expect(done.status == (verification.passed ? .resolved : .open), "\(done.status): \(verification.text)", sourceLocation: sourceLocation)
         let api = try await scenario.detail(id)

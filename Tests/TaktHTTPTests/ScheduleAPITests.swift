@@ -2,9 +2,10 @@ import Foundation
 import NIOHTTP1
 import TaktEngine
 import TaktPlanning
-import Testing
-@testable import TaktCore
 import TaktTestSupport
+import Testing
+
+@testable import TaktCore
 
 @Suite("Scheduling through the API")
 struct ScheduleAPITests {
@@ -36,7 +37,8 @@ struct ScheduleAPITests {
             for (wc, list) in byWorkCenter {
                 let windows = list.compactMap { step -> (Date, Date)? in
                     guard let a = (step["start"] as? String).flatMap(TaktJSON.parseDate),
-                          let b = (step["end"] as? String).flatMap(TaktJSON.parseDate) else { return nil }
+                        let b = (step["end"] as? String).flatMap(TaktJSON.parseDate)
+                    else { return nil }
                     return (a, b)
                 }.sorted { $0.0 < $1.0 }
                 for (x, y) in zip(windows, windows.dropFirst()) { #expect(x.1 <= y.0, "\(wc) runs two operations at once") }
@@ -56,7 +58,9 @@ struct ScheduleAPITests {
         }
     }
 
-    @Test("Only planners publish schedules; a bad time limit or iteration count and an unknown work center are named; an iteration-limited run is repeatable")
+    @Test(
+        "Only planners publish schedules; a bad time limit or iteration count and an unknown work center are named; an iteration-limited run is repeatable"
+    )
     func unhappyPaths() async throws {
         try await TestServer.run(demo: true) { s in
             let operatorToken = try await userToken(s, id: "op-zoe", roles: ["operator"])
@@ -72,7 +76,8 @@ struct ScheduleAPITests {
             let first = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
             let second = try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"iterations": 50, "seed": 3}"#)
             #expect(first.status == 201 && second.status == 201, "\(first.text.prefix(300)) \(second.text.prefix(300))")
-            let a = try first.decode(PublishedSchedule.self), b = try second.decode(PublishedSchedule.self)
+            let a = try first.decode(PublishedSchedule.self)
+            let b = try second.decode(PublishedSchedule.self)
             #expect(a.id != b.id, "each run is published under its own number")
             #expect(a.origin == b.origin && a.origin == TestPlant.demoDay, "both start from the plant clock's instant")
             #expect(a.steps.count > 100, "the demo plant's open operations at 2026-11-24 00:00 (145 at seed 42)")
@@ -87,9 +92,11 @@ struct ScheduleAPITests {
         try await TestServer.run(demo: true) { s in
             let salesToken = try await userToken(s, id: "sam-sales", roles: ["sales"])
             #expect(try await s.send(.POST, "/api/v1/schedule/runs", body: #"{"timeLimitSeconds": 0.3}"#).status == 201)
-            let item = try #require(await s.engine.read { st in
-                st.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first { id in st.routings.values.contains { $0.item == id } }
-            })
+            let item = try #require(
+                await s.engine.read { st in
+                    st.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first { id in st.routings.values.contains { $0.item == id } }
+                }
+            )
             let before = await s.engine.committedSequence
             let reply = try await s.send(.POST, "/api/v1/schedule/promise", token: salesToken, body: #"{"item":"\#(item)","quantity":5}"#)
             #expect(reply.status == 200, "\(reply.text)")
@@ -108,7 +115,9 @@ struct ScheduleAPITests {
             #expect(refused.text.contains("not-made"))
             #expect(try await s.send(.POST, "/api/v1/schedule/promise", body: #"{"item":"\#(item)","quantity":-1}"#).status == 422)
             let operatorToken = try await userToken(s, id: "op-ute", roles: ["operator"])
-            #expect(try await s.send(.POST, "/api/v1/schedule/promise", token: operatorToken, body: #"{"item":"\#(item)","quantity":5}"#).status == 403)
+            #expect(
+                try await s.send(.POST, "/api/v1/schedule/promise", token: operatorToken, body: #"{"item":"\#(item)","quantity":5}"#).status == 403
+            )
         }
     }
 }

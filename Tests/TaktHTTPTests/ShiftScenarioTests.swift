@@ -1,9 +1,10 @@
 import Foundation
 import NIOHTTP1
-import Testing
-@testable import TaktCore
 import TaktEngine
 import TaktTestSupport
+import Testing
+
+@testable import TaktCore
 
 /// One early shift of the demo plant (seed 42), driven through the real server and the SQLite log:
 /// Wednesday 25 November 2026, 06:00–14:00 in Neustadt (Europe/Berlin, UTC+1).
@@ -16,7 +17,9 @@ struct ShiftScenarioTests {
     /// 06:00 local = 05:00 UTC.
     static let shiftStart = Date(timeIntervalSince1970: 1_795_582_800)
 
-    @Test("The early shift on the housing line: clock in, set up, mill, a coolant leak stops the mill for 45 minutes, finish, turn, book the housings; the genealogy and the mill's OEE come out as worked by hand")
+    @Test(
+        "The early shift on the housing line: clock in, set up, mill, a coolant leak stops the mill for 45 minutes, finish, turn, book the housings; the genealogy and the mill's OEE come out as worked by hand"
+    )
     func earlyShift() async throws {
         let clock = TestClock(Self.shiftStart)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -28,13 +31,15 @@ struct ShiftScenarioTests {
             let lathe = "/api/v1/production-orders/PO-000007/operations/20"
 
             // The castings: one lot of 10 already beside the mill, a second one brought from the store.
-            let (stagedLot, storeLot, storeQuantity) = try #require(await s.engine.read { st -> (Lot.ID, Lot.ID, Double)? in
-                let castings = st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available }
-                guard let staged = castings.first(where: { $0.location == "LS-MILL-1" }),
-                      let store = castings.filter({ $0.location == "LOC-STORE" && $0.quantity >= 4 }).min(by: { $0.id < $1.id })
-                else { return nil }
-                return (staged.id, store.id, store.quantity)
-            })
+            let (stagedLot, storeLot, storeQuantity) = try #require(
+                await s.engine.read { st -> (Lot.ID, Lot.ID, Double)? in
+                    let castings = st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available }
+                    guard let staged = castings.first(where: { $0.location == "LS-MILL-1" }),
+                        let store = castings.filter({ $0.location == "LOC-STORE" && $0.quantity >= 4 }).min(by: { $0.id < $1.id })
+                    else { return nil }
+                    return (staged.id, store.id, store.quantity)
+                }
+            )
             #expect(await s.engine.read { $0.lots[stagedLot]?.quantity } == 10)
 
             // 06:00 Anna clocks in at the mill and reads the current work instruction.
@@ -60,8 +65,14 @@ struct ShiftScenarioTests {
 
             // 08:00 coolant leak: the mill is down and Anna pauses; she cannot resume while it is down.
             clock.advance(minutes: 20)
-            try ok(await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: anna,
-                                body: #"{"state":"down","reason":"Coolant leak at the spindle"}"#))
+            try ok(
+                await s.send(
+                    .POST,
+                    "/api/v1/work-centers/WC-MILL-1/machine-state",
+                    token: anna,
+                    body: #"{"state":"down","reason":"Coolant leak at the spindle"}"#
+                )
+            )
             try ok(await s.send(.POST, mill + "/pause", token: anna, body: #"{"reason":"Mill down: coolant leak"}"#))
             clock.advance(minutes: 20)
             let whileDown = try await s.send(.POST, mill + "/resume", token: anna)
@@ -103,9 +114,13 @@ struct ShiftScenarioTests {
             #expect(Set(backLots.compactMap { $0["id"] as? String }) == ["MH-PO8-001", stagedLot.rawValue, storeLot.rawValue])
             let links = try #require(back["links"] as? [[String: Any]])
             #expect(links.count == 2)
-            #expect(Set(links.compactMap { link in (link["lot"] as? String).map { "\($0)=\(link["quantity"] as? Double ?? -1)" } })
-                    == ["\(stagedLot)=5.0", "\(storeLot)=4.0"])
-            #expect(links.allSatisfy { $0["by"] as? String == "op-anna" && $0["workCenter"] as? String == "WC-MILL-1" && $0["operation"] as? Int == 10 })
+            #expect(
+                Set(links.compactMap { link in (link["lot"] as? String).map { "\($0)=\(link["quantity"] as? Double ?? -1)" } })
+                    == ["\(stagedLot)=5.0", "\(storeLot)=4.0"]
+            )
+            #expect(
+                links.allSatisfy { $0["by"] as? String == "op-anna" && $0["workCenter"] as? String == "WC-MILL-1" && $0["operation"] as? Int == 10 }
+            )
             let suppliers = try #require(back["supplierLots"] as? [[String: Any]])
             #expect(suppliers.count == 2)
             #expect(suppliers.allSatisfy { ($0["supplierLot"] as? String)?.isEmpty == false })
@@ -127,7 +142,8 @@ struct ShiftScenarioTests {
             //   APT = 185, availability = 185 / 480; ideal = 9 units × 18 min = 162, performance = 162 / 185;
             //   quality = 8 / 9; OEE = 162 × 8 / (480 × 9) = 0.3.
             //   Losses: down 45 (coolant leak), setup 30, idle 220, speed 185 − 162 = 23, scrap 1 × 18 = 18 ideal minutes.
-            let from = "2026-11-25T05:00:00Z", to = "2026-11-25T13:00:00Z"
+            let from = "2026-11-25T05:00:00Z"
+            let to = "2026-11-25T13:00:00Z"
             let oee = try ok(await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?from=\(from)&to=\(to)", token: supervisor)).json()
             let figures = try #require((oee["items"] as? [[String: Any]])?.first)
             #expect(figures["plannedBusyTime"] as? Double == 480)
@@ -156,8 +172,13 @@ struct ShiftScenarioTests {
             #expect(scrap["idealMinutes"] as? Double == 18)
 
             // By shift: the late shift 14:00–22:00 stood idle, so it has an availability of 0 and no performance.
-            let byShift = try ok(await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?from=\(from)&to=2026-11-25T21:00:00Z&by=shift",
-                                              token: supervisor)).json()
+            let byShift = try ok(
+                await s.send(
+                    .GET,
+                    "/api/v1/work-centers/WC-MILL-1/oee?from=\(from)&to=2026-11-25T21:00:00Z&by=shift",
+                    token: supervisor
+                )
+            ).json()
             let shifts = try #require(byShift["items"] as? [[String: Any]])
             #expect(shifts.compactMap { $0["shift"] as? String } == ["Early", "Late"])
             try expectClose(shifts.first?["oee"], 0.3)
@@ -167,10 +188,12 @@ struct ShiftScenarioTests {
             // Who worked where: Anna 06:00–10:30 at the mill, Deniz 10:40–12:40 at the lathe.
             let labour = try ok(await s.send(.GET, "/api/v1/labour?from=\(from)&to=\(to)", token: supervisor)).json()
             let sessions = try #require(labour["sessions"] as? [[String: Any]])
-            let minutes = Dictionary(uniqueKeysWithValues: sessions.compactMap { s -> (String, Double)? in
-                guard let user = s["user"] as? String, let m = s["minutes"] as? Double else { return nil }
-                return (user, m)
-            })
+            let minutes = Dictionary(
+                uniqueKeysWithValues: sessions.compactMap { s -> (String, Double)? in
+                    guard let user = s["user"] as? String, let m = s["minutes"] as? Double else { return nil }
+                    return (user, m)
+                }
+            )
             #expect(minutes == ["op-anna": 270, "op-deniz": 120])
         }
     }

@@ -1,10 +1,10 @@
 import Foundation
 import NIOHTTP1
-import Testing
 import TaktCore
 import TaktEngine
 import TaktStore
 import TaktTestSupport
+import Testing
 
 /// Passwords and electronic signatures (21 CFR Part 11 §11.50, §11.200) through the real server on the demo plant,
 /// on a clock the test moves: quality re-enters its password to approve a disposition or release a hold; the record
@@ -17,19 +17,33 @@ struct SignatureAPITests {
     /// A nonconformance on a fresh lot with a use-as-is disposition proposed by the supervisor; answers its ID.
     static func proposedUseAsIs(_ s: TestServer, supervisor: String, lot: String) async throws -> String {
         let item = try #require(await s.engine.read { $0.items.values.filter { $0.kind == .purchased }.map(\.id.rawValue).min() })
-        let created = try await s.send(.POST, "/api/v1/lots", body: #"{"id":"\#(lot)","item":"\#(item)","quantity":5,"location":"LOC-STORE","supplier":"ACME","supplierLot":"S-1"}"#)
+        let created = try await s.send(
+            .POST,
+            "/api/v1/lots",
+            body: #"{"id":"\#(lot)","item":"\#(item)","quantity":5,"location":"LOC-STORE","supplier":"ACME","supplierLot":"S-1"}"#
+        )
         #expect(created.status == 201, "\(created.text)")
-        let opened = try await s.send(.POST, "/api/v1/nonconformances", token: supervisor,
-                                      body: #"{"description":"burr on the flange","severity":"minor","lots":["\#(lot)"]}"#)
+        let opened = try await s.send(
+            .POST,
+            "/api/v1/nonconformances",
+            token: supervisor,
+            body: #"{"description":"burr on the flange","severity":"minor","lots":["\#(lot)"]}"#
+        )
         #expect(opened.status == 201, "\(opened.text)")
         let nc = try #require(try opened.json()["id"] as? String)
-        let proposed = try await s.send(.POST, "/api/v1/nonconformances/\(nc)/disposition", token: supervisor,
-                                        body: #"{"disposition":"use-as-is","reason":"deburred by hand"}"#)
+        let proposed = try await s.send(
+            .POST,
+            "/api/v1/nonconformances/\(nc)/disposition",
+            token: supervisor,
+            body: #"{"disposition":"use-as-is","reason":"deburred by hand"}"#
+        )
         #expect(proposed.status == 200, "\(proposed.text)")
         return nc
     }
 
-    @Test("Approving a disposition: without a password it is refused naming signature.password, with a wrong one 403, with an unknown meaning 422 — nothing applied each time; with the right one it is applied and the nonconformance shows who signed, when and what it means")
+    @Test(
+        "Approving a disposition: without a password it is refused naming signature.password, with a wrong one 403, with an unknown meaning 422 — nothing applied each time; with the right one it is applied and the nonconformance shows who signed, when and what it means"
+    )
     func approvalNeedsTheSignersPassword() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -74,7 +88,9 @@ struct SignatureAPITests {
         }
     }
 
-    @Test("A signature is bound to its record: moved to another nonconformance, or put after another record's events, its binding no longer verifies; a signed request's idempotency key cannot be replayed on another record")
+    @Test(
+        "A signature is bound to its record: moved to another nonconformance, or put after another record's events, its binding no longer verifies; a signed request's idempotency key cannot be replayed on another record"
+    )
     func signatureCannotBeCopied() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -84,12 +100,22 @@ struct SignatureAPITests {
             let first = try await Self.proposedUseAsIs(s, supervisor: supervisor, lot: "LOT-SIGN-A")
             let second = try await Self.proposedUseAsIs(s, supervisor: supervisor, lot: "LOT-SIGN-B")
             let key = [("Idempotency-Key", "approve-once")]
-            let a = try await s.send(.POST, "/api/v1/nonconformances/\(first)/approval", token: quality, body: #"{\#(signature("approved"))}"#,
-                                     headers: key)
+            let a = try await s.send(
+                .POST,
+                "/api/v1/nonconformances/\(first)/approval",
+                token: quality,
+                body: #"{\#(signature("approved"))}"#,
+                headers: key
+            )
             #expect(a.status == 200, "\(a.text)")
             // The same key (and signature) sent for the other record is refused; that record stays unapproved.
-            let replay = try await s.send(.POST, "/api/v1/nonconformances/\(second)/approval", token: quality, body: #"{\#(signature("approved"))}"#,
-                                          headers: key)
+            let replay = try await s.send(
+                .POST,
+                "/api/v1/nonconformances/\(second)/approval",
+                token: quality,
+                body: #"{\#(signature("approved"))}"#,
+                headers: key
+            )
             #expect(replay.status == 409, "\(replay.text)")
             #expect(try await s.send(.GET, "/api/v1/nonconformances/\(second)", token: quality).json()["status"] as? String == "awaiting-approval")
             let b = try await s.send(.POST, "/api/v1/nonconformances/\(second)/approval", token: quality, body: #"{\#(signature("reviewed"))}"#)
@@ -118,7 +144,11 @@ struct SignatureAPITests {
             let quality = try await issueToken(s, for: "quality")
             try await setPassword(s, for: "quality")
             let item = try #require(await s.engine.read { $0.items.values.filter { $0.kind == .purchased }.map(\.id.rawValue).min() })
-            let created = try await s.send(.POST, "/api/v1/lots", body: #"{"id":"LOT-HOLD-S","item":"\#(item)","quantity":5,"location":"LOC-STORE","supplier":"ACME","supplierLot":"S-1"}"#)
+            let created = try await s.send(
+                .POST,
+                "/api/v1/lots",
+                body: #"{"id":"LOT-HOLD-S","item":"\#(item)","quantity":5,"location":"LOC-STORE","supplier":"ACME","supplierLot":"S-1"}"#
+            )
             #expect(created.status == 201, "\(created.text)")
             let hold = try await s.send(.POST, "/api/v1/holds", token: quality, body: #"{"lot":"LOT-HOLD-S","reason":"certificate missing"}"#)
             let id = try #require(try hold.json()["id"] as? String)
@@ -126,8 +156,12 @@ struct SignatureAPITests {
             #expect(unsigned.status == 422, "\(unsigned.text)")
             #expect(try fields(unsigned).contains("signature.password"))
             #expect(try await s.send(.GET, "/api/v1/holds/\(id)", token: quality).json()["released"] as? Bool == false)
-            let released = try await s.send(.POST, "/api/v1/holds/\(id)/release", token: quality,
-                                            body: #"{"reason":"certificate arrived",\#(signature("released"))}"#)
+            let released = try await s.send(
+                .POST,
+                "/api/v1/holds/\(id)/release",
+                token: quality,
+                body: #"{"reason":"certificate arrived",\#(signature("released"))}"#
+            )
             #expect(released.status == 200, "\(released.text)")
             let record = try await s.send(.GET, "/api/v1/holds/\(id)", token: quality).json()
             #expect(record["released"] as? Bool == true)
@@ -136,7 +170,9 @@ struct SignatureAPITests {
         }
     }
 
-    @Test("Passwords: an admin sets anyone's; a user changes their own only with the current one; another user's is 403; a short one is 422 naming password; neither the password nor its hash is in any answer, and the password is in no event")
+    @Test(
+        "Passwords: an admin sets anyone's; a user changes their own only with the current one; another user's is 403; a short one is 422 naming password; neither the password nor its hash is in any answer, and the password is in no event"
+    )
     func passwords() async throws {
         let clock = TestClock(Self.morning)
         try await TestServer.run(demo: true, clock: clock) { s in
@@ -155,14 +191,23 @@ struct SignatureAPITests {
             let noCurrent = try await s.send(.POST, "/api/v1/users/op-anna/password", token: anna, body: #"{"password":"a brand new passphrase"}"#)
             #expect(noCurrent.status == 422, "\(noCurrent.text)")
             #expect(try fields(noCurrent).contains("currentPassword"))
-            let wrongCurrent = try await s.send(.POST, "/api/v1/users/op-anna/password", token: anna,
-                                                body: #"{"password":"a brand new passphrase","currentPassword":"not it at all"}"#)
+            let wrongCurrent = try await s.send(
+                .POST,
+                "/api/v1/users/op-anna/password",
+                token: anna,
+                body: #"{"password":"a brand new passphrase","currentPassword":"not it at all"}"#
+            )
             #expect(wrongCurrent.status == 403, "\(wrongCurrent.text)")
             // Through /commands a user cannot skip the current password with a hash of their own.
-            let forged = #"{"type":"setPassword","data":{"user":"op-anna","hash":{"algorithm":"scrypt","n":16384,"r":8,"p":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}}"#
+            let forged =
+                #"{"type":"setPassword","data":{"user":"op-anna","hash":{"algorithm":"scrypt","n":16384,"r":8,"p":1,"salt":"AAAAAAAAAAAAAAAAAAAAAA==","hash":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}}}"#
             #expect(try await s.send(.POST, "/api/v1/commands", token: anna, body: forged).status == 403)
-            let changed = try await s.send(.POST, "/api/v1/users/op-anna/password", token: anna,
-                                           body: #"{"password":"a brand new passphrase","currentPassword":"\#(testPassword)"}"#)
+            let changed = try await s.send(
+                .POST,
+                "/api/v1/users/op-anna/password",
+                token: anna,
+                body: #"{"password":"a brand new passphrase","currentPassword":"\#(testPassword)"}"#
+            )
             #expect(changed.status == 200, "\(changed.text)")
             let new = try #require(await s.engine.read { $0.passwords["op-anna"] })
             #expect(new.salt != stored.salt, "a fresh salt per password")
@@ -175,7 +220,12 @@ struct SignatureAPITests {
             }
             let log = try await s.engine.events(after: 0, limit: 100_000)
             #expect(log.contains { $0.type == "passwordSet" })
-            #expect(!log.contains { String(decoding: $0.payload, as: UTF8.self).contains(testPassword) || String(decoding: $0.payload, as: UTF8.self).contains("brand new passphrase") })
+            #expect(
+                !log.contains {
+                    String(decoding: $0.payload, as: UTF8.self).contains(testPassword)
+                        || String(decoding: $0.payload, as: UTF8.self).contains("brand new passphrase")
+                }
+            )
         }
     }
 

@@ -1,11 +1,12 @@
 import Foundation
 import Hummingbird
 import NIOHTTP1
-import Testing
-@testable import TaktApp
-@testable import TaktEngine
 import TaktHTTP
 import TaktTestSupport
+import Testing
+
+@testable import TaktApp
+@testable import TaktEngine
 
 /// A Takt server for a test: the Hummingbird application on a SQLite file, reached in process through its router
 /// (the default) or over a loopback socket (`transport: .live`), with the plant's clock standing still until the test moves it.
@@ -35,8 +36,13 @@ struct TestServer: Sendable {
     var port: Int { connection.port ?? 0 }
 
     /// Sends a request; `token` nil sends no Authorization header; a body is sent as JSON.
-    func send(_ method: HTTPMethod, _ path: String, token: String? = TestServer.adminToken, body: String? = nil,
-              headers extra: [(String, String)] = []) async throws -> Reply {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        token: String? = TestServer.adminToken,
+        body: String? = nil,
+        headers extra: [(String, String)] = []
+    ) async throws -> Reply {
         var headers: [(String, String)] = []
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         headers += extra
@@ -51,34 +57,82 @@ struct TestServer: Sendable {
     ///   - clock: the plant's clock (default: standing at 2026-11-24 00:00 UTC, ``TestPlant/demoDay``).
     ///   - seed, scale: the demo plant's (default 42 and 1).
     ///   - transport: in process (default) or over a real socket.
-    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: TestClock = TestClock(), seed: UInt64 = 42,
-                                 scale: Int = 1, timeouts: HTTPTimeouts = HTTPTimeouts(), transport: TestTransport = .router,
-                                 _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
-        try await serve(demo: demo, databasePath: databasePath, clock: clock.read, seed: seed, scale: scale, timeouts: timeouts,
-                        transport: transport, body)
+    static func run<T: Sendable>(
+        demo: Bool = false,
+        databasePath: String? = nil,
+        clock: TestClock = TestClock(),
+        seed: UInt64 = 42,
+        scale: Int = 1,
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        transport: TestTransport = .router,
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        try await serve(
+            demo: demo,
+            databasePath: databasePath,
+            clock: clock.read,
+            seed: seed,
+            scale: scale,
+            timeouts: timeouts,
+            transport: transport,
+            body
+        )
     }
 
     /// The old path, kept for the suites that still pass the clock as a function and send their own requests to
     /// ``baseURL`` with an HTTP client (RoleMatrixTests): a live server by default. The clock should stand still, or move
     /// only when the test says so.
-    static func run<T: Sendable>(demo: Bool = false, databasePath: String? = nil, clock: @escaping @Sendable () -> Date, seed: UInt64 = 42,
-                                 scale: Int = 1, timeouts: HTTPTimeouts = HTTPTimeouts(), transport: TestTransport = .live,
-                                 _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
-        try await serve(demo: demo, databasePath: databasePath, clock: clock, seed: seed, scale: scale, timeouts: timeouts,
-                        transport: transport, body)
+    static func run<T: Sendable>(
+        demo: Bool = false,
+        databasePath: String? = nil,
+        clock: @escaping @Sendable () -> Date,
+        seed: UInt64 = 42,
+        scale: Int = 1,
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        transport: TestTransport = .live,
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
+        try await serve(
+            demo: demo,
+            databasePath: databasePath,
+            clock: clock,
+            seed: seed,
+            scale: scale,
+            timeouts: timeouts,
+            transport: transport,
+            body
+        )
     }
 
-    private static func serve<T: Sendable>(demo: Bool, databasePath: String?, clock: @escaping @Sendable () -> Date, seed: UInt64,
-                                           scale: Int, timeouts: HTTPTimeouts, transport: TestTransport,
-                                           _ body: @Sendable (TestServer) async throws -> T) async throws -> T {
+    private static func serve<T: Sendable>(
+        demo: Bool,
+        databasePath: String?,
+        clock: @escaping @Sendable () -> Date,
+        seed: UInt64,
+        scale: Int,
+        timeouts: HTTPTimeouts,
+        transport: TestTransport,
+        _ body: @Sendable (TestServer) async throws -> T
+    ) async throws -> T {
         let path = databasePath ?? TestPlant.temporaryDatabasePath()
         let logger = TestPlant.quietLogger
         let engine = try await TestPlant.engine(storage: .sqlite(path: path), demo: demo, seed: seed, scale: scale, clock: clock)
-        return try await TestConnection.run(transport, app: { onRunning in
-            TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, timeouts: timeouts, onServerRunning: onRunning)
-        }) { connection in
-            try await body(TestServer(connection: connection, engine: engine, databasePath: path))
-        }
+        return try await TestConnection.run(
+            transport,
+            app: { onRunning in
+                TaktApplication.makeApplication(
+                    engine: engine,
+                    host: "127.0.0.1",
+                    port: 0,
+                    logger: logger,
+                    timeouts: timeouts,
+                    onServerRunning: onRunning
+                )
+            },
+            body: { connection in
+                try await body(TestServer(connection: connection, engine: engine, databasePath: path))
+            }
+        )
     }
 
     static func temporaryDatabasePath() -> String { TestPlant.temporaryDatabasePath() }

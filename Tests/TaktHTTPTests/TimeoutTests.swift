@@ -1,10 +1,11 @@
 import Foundation
+import TaktHTTP
+import TaktTestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Testing
-import TaktHTTP
-import TaktTestSupport
 
 /// A raw TCP client on loopback, to behave as no HTTP client library would: send half a request, trickle a body.
 final class RawClient {
@@ -20,7 +21,10 @@ final class RawClient {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { close(fd); throw RawError("connect failed") }
+        guard connected == 0 else {
+            close(fd)
+            throw RawError("connect failed")
+        }
     }
     deinit { close(fd) }
 
@@ -28,7 +32,10 @@ final class RawClient {
         _ = text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) }
     }
 
-    enum Read: Equatable { case data(String), closed, nothing }
+    enum Read: Equatable {
+        case data(String)
+        case closed, nothing
+    }
 
     /// Waits up to `milliseconds` for something from the server. Never blocks a thread (the server's handlers share the
     /// cooperative pool with the tests): polls without waiting, then sleeps 10 ms.
@@ -83,8 +90,10 @@ struct TimeoutTests {
     func stalledBodyIsClosed() async throws {
         try await TestServer.run(timeouts: Self.short, transport: .live) { s in
             let client = try RawClient(port: s.port)
-            client.send("POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+            client.send(
+                "POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+            )
             #expect(try await client.readUntilClosed(within: 5).closed, "a stalled body was held past 5 s with a 1 s idle timeout")
         }
     }
@@ -94,8 +103,10 @@ struct TimeoutTests {
         // An idle timeout well above the trickle's pace, so that only the body timeout can end it (even on a loaded machine).
         try await TestServer.run(timeouts: HTTPTimeouts(idle: .seconds(10), body: .seconds(2)), transport: .live) { s in
             let client = try RawClient(port: s.port)
-            client.send("POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
-                        + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+            client.send(
+                "POST /api/v1/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestServer.adminToken)\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+            )
             var answer = ""
             var closed = false
             for _ in 0..<60 where !closed && answer.isEmpty {  // a byte every 0.3 s (inside the idle timeout), at most 18 s

@@ -1,16 +1,19 @@
 import Foundation
 import NIOHTTP1
+import TaktTestSupport
 import Testing
+
 @testable import TaktCore
 @testable import TaktEngine
-import TaktTestSupport
 
 /// Lot genealogy and OEE through the real server on the demo plant (seed 42), on the clock the test moves
 /// (see ``ClockedServer``): Wednesday 25 November 2026, 06:00 UTC, 07:00 in the plant (Europe/Berlin), where
 /// the Early shift runs 05:00–13:00 UTC and the Late shift 13:00–21:00 UTC.
 @Suite("Lot trace and OEE through the API")
 struct TraceOEEAPITests {
-    @Test("The housings Anna mills from the staged castings trace backward to those castings and their supplier lots, with PO-000007, WC-MILL-1 and Anna; each casting traces forward to the housings; a limit truncates")
+    @Test(
+        "The housings Anna mills from the staged castings trace backward to those castings and their supplier lots, with PO-000007, WC-MILL-1 and Anna; each casting traces forward to the housings; a limit truncates"
+    )
     func traceProducedLot() async throws {
         try await ClockedServer.run { s, clock in
             let castings = try await millPO8(s, clock)
@@ -39,10 +42,12 @@ struct TraceOEEAPITests {
             #expect(operations.first?["operators"] as? [String] == ["op-anna"])
             let links = try list(trace, "links")
             #expect(links.map { $0["lot"] as? String } == castings)
-            #expect(links.allSatisfy {
-                $0["productionOrder"] as? String == "PO-000007" && $0["outputs"] as? [String] == ["MH-PO8-001"]
-                    && $0["workCenter"] as? String == "WC-MILL-1" && $0["by"] as? String == "op-anna" && $0["operation"] as? Int == 10
-            })
+            #expect(
+                links.allSatisfy {
+                    $0["productionOrder"] as? String == "PO-000007" && $0["outputs"] as? [String] == ["MH-PO8-001"]
+                        && $0["workCenter"] as? String == "WC-MILL-1" && $0["by"] as? String == "op-anna" && $0["operation"] as? Int == 10
+                }
+            )
             let suppliers = try list(trace, "supplierLots")
             #expect(suppliers.map { $0["lot"] as? String } == castings)
             #expect(suppliers.allSatisfy { ($0["supplierLot"] as? String)?.isEmpty == false && $0["supplier"] is String })
@@ -68,9 +73,11 @@ struct TraceOEEAPITests {
             #expect(try list(short, "lots").map { $0["id"] as? String } == ["MH-PO8-001"])
             #expect(short["truncated"] as? Bool == true)
             // A purchased lot nothing consumed: itself, and (backward) its own supplier lot.
-            let untouched = try #require(await s.engine.read { st in
-                st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available }.map(\.id).sorted().first
-            })
+            let untouched = try #require(
+                await s.engine.read { st in
+                    st.lots.values.filter { $0.item == "CH-NB-32-160" && $0.status == .available }.map(\.id).sorted().first
+                }
+            )
             let alone = try await s.send(.GET, "/api/v1/lots/\(untouched)/trace?direction=backward", token: reader).json()
             #expect(try list(alone, "lots").count == 1)
             #expect(try list(alone, "supplierLots").map { $0["lot"] as? String } == [untouched.rawValue])
@@ -110,7 +117,9 @@ struct TraceOEEAPITests {
         }
     }
 
-    @Test("OEE of WC-MILL-1 from 06:00 to 14:00 UTC: Anna's 75 minutes on PO-000007 (4 made, 3 good), an hour down for tool breakage across the shift change, half an hour running after; split into the Early and Late shifts; and the plant's OEE")
+    @Test(
+        "OEE of WC-MILL-1 from 06:00 to 14:00 UTC: Anna's 75 minutes on PO-000007 (4 made, 3 good), an hour down for tool breakage across the shift change, half an hour running after; split into the Early and Late shifts; and the plant's OEE"
+    )
     func workCenterOEE() async throws {
         try await ClockedServer.run { s, clock in
             let start = clock.now  // 06:00 UTC
@@ -118,15 +127,25 @@ struct TraceOEEAPITests {
             let supervisor = try await issueToken(s, for: "supervisor")
             let planner = try await issueToken(s, for: "planner")
             clock.advance(minutes: 12 * 60 + 30 - 7 * 60 - 15)  // 12:30
-            let down = try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor,
-                                        body: #"{"state":"down","reason":"tool breakage"}"#)
+            let down = try await s.send(
+                .POST,
+                "/api/v1/work-centers/WC-MILL-1/machine-state",
+                token: supervisor,
+                body: #"{"state":"down","reason":"tool breakage"}"#
+            )
             #expect(down.status == 200, "\(down.text)")
             clock.advance(minutes: 60)  // 13:30
-            #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"running"}"#).status == 200)
+            #expect(
+                try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"running"}"#).status
+                    == 200
+            )
             clock.advance(minutes: 30)  // 14:00
-            #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"idle"}"#).status == 200)
+            #expect(
+                try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/machine-state", token: supervisor, body: #"{"state":"idle"}"#).status == 200
+            )
 
-            let from = TaktJSON.formatDate(start), to = TaktJSON.formatDate(start.addingTimeInterval(8 * 3600))
+            let from = TaktJSON.formatDate(start)
+            let to = TaktJSON.formatDate(start.addingTimeInterval(8 * 3600))
             let reply = try await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?from=\(from)&to=\(to)", token: planner)
             #expect(reply.status == 200, "\(reply.text)")
             let answer = try reply.json()
@@ -208,7 +227,8 @@ struct TraceOEEAPITests {
     func oeeRefusals() async throws {
         try await ClockedServer.run { s, clock in
             let reader = try await issueToken(s, for: "op-ben")
-            let from = TaktJSON.formatDate(clock.now), to = TaktJSON.formatDate(clock.now.addingTimeInterval(3600))
+            let from = TaktJSON.formatDate(clock.now)
+            let to = TaktJSON.formatDate(clock.now.addingTimeInterval(3600))
             let cases: [(query: String, field: String)] = [
                 ("", "from"), ("?to=\(to)", "from"), ("?from=\(from)", "to"), ("?from=yesterday&to=\(to)", "from"),
                 ("?from=\(from)&to=2026-13-45T00:00:00Z", "to"), ("?from=\(from)&to=\(from)", "to"), ("?from=\(to)&to=\(from)", "to"),
@@ -246,8 +266,14 @@ private func millPO8(_ s: TestServer, _ clock: PlantClock) async throws -> [Stri
     let op = "/api/v1/production-orders/PO-000007/operations/10"
     #expect(try await s.send(.POST, "/api/v1/work-centers/WC-MILL-1/clock-in", token: anna).status == 200)
     #expect(try await s.send(.POST, "/api/v1/work-instructions/WI-MACH-210/acknowledge", token: anna, body: #"{"revision":"B"}"#).status == 200)
-    #expect(try await s.send(.POST, op + "/overrides", token: supervisor,
-                             body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#).status == 200)
+    #expect(
+        try await s.send(
+            .POST,
+            op + "/overrides",
+            token: supervisor,
+            body: #"{"interlock":"material-not-staged","reason":"castings on the cart"}"#
+        ).status == 200
+    )
     let start = try await s.send(.POST, op + "/start", token: anna)
     #expect(start.status == 200, "\(start.text)")
     let staged = await s.engine.read { st in

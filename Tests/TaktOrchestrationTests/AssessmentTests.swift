@@ -11,8 +11,12 @@ struct AssessmentTests {
         let state = F.scaleOne
         guard let wc = F.busiestMachining(state) else { return nil }
         let d = Disruption(kind: .machineSlow, workCenter: wc, from: F.now, until: F.now.addingTimeInterval(48 * 3600), rateFactor: 0.3)
-        let trigger = F.trigger(d, actions: [.moveToAlternativeWorkCenter, .resequence, .addOvertime, .repromise],
-                                subject: "machine-slow:\(wc)", title: "\(wc) runs at 30% of its ideal rate")
+        let trigger = F.trigger(
+            d,
+            actions: [.moveToAlternativeWorkCenter, .resequence, .addOvertime, .repromise],
+            subject: "machine-slow:\(wc)",
+            title: "\(wc) runs at 30% of its ideal rate"
+        )
         return (state, trigger, wc)
     }()
 
@@ -37,12 +41,18 @@ struct AssessmentTests {
         #expect(e.subject == "machine-slow:\(wc)")
     }
 
-    @Test("An eight-hour slowdown at 30 % costs the work center 70 % of those eight hours, not weeks: long operations pause over the night instead of waiting for a window they fit in")
+    @Test(
+        "An eight-hour slowdown at 30 % costs the work center 70 % of those eight hours, not weeks: long operations pause over the night instead of waiting for a window they fit in"
+    )
     func slowdownCostsItsLostCapacity() throws {
         let state = F.scaleOne
         let wc = try #require(state.publishedSchedule?.busiestWorkCenter(from: F.now, hours: 8))
         let d = Disruption(kind: .machineSlow, workCenter: wc, from: F.now, until: F.now.addingTimeInterval(8 * 3600), rateFactor: 0.3)
-        let e = try Orchestration.assess(F.trigger(d, actions: [.resequence], subject: "machine-slow:\(wc)", title: "\(wc) runs slow"), state: state, now: F.now)
+        let e = try Orchestration.assess(
+            F.trigger(d, actions: [.resequence], subject: "machine-slow:\(wc)", title: "\(wc) runs slow"),
+            state: state,
+            now: F.now
+        )
         #expect(e.impact.predicted.totalLatenessMinutes >= e.impact.baseline.totalLatenessMinutes)
         #expect(!e.impact.operations.isEmpty, "work on \(wc) moves")
         // 8 h × 70 % = 336 min of lost work; with the nights and a weekend in between no operation moves by three days.
@@ -83,21 +93,44 @@ struct AssessmentTests {
             state.productionOrders[r.productionOrder]?.status == .released
         }
         var chosen: Reservation?
-        for r in candidates where state.lots.values.contains(where: { $0.item == r.item && $0.id != r.lot && state.availableToReserve(lot: $0.id) >= r.quantity }) {
+        for r in candidates
+        where state.lots.values.contains(where: { $0.item == r.item && $0.id != r.lot && state.availableToReserve(lot: $0.id) >= r.quantity }) {
             chosen = r
             break
         }
         if chosen == nil, let r = candidates.first {
             // No spare lot in the demo: a second delivery of the item arrives.
-            try F.record(.receiveLot(ReceiveLot(id: "LOT-SPARE", item: r.item, quantity: r.quantity * 2, location: "LOC-RECEIVING", supplier: "Spare Supplier",
-                                                supplierLot: "SP-1", deliveryNote: "DN-1")), on: &state)
+            try F.record(
+                .receiveLot(
+                    ReceiveLot(
+                        id: "LOT-SPARE",
+                        item: r.item,
+                        quantity: r.quantity * 2,
+                        location: "LOC-RECEIVING",
+                        supplier: "Spare Supplier",
+                        supplierLot: "SP-1",
+                        deliveryNote: "DN-1"
+                    )
+                ),
+                on: &state
+            )
             chosen = r
         }
         let reservation = try #require(chosen)
         try F.record(.reportMaterialMissing(ReportMaterialMissing(lot: reservation.lot)), on: &state)
-        let d = Disruption(kind: .materialMissing, from: F.now, until: F.now.addingTimeInterval(3 * 86_400), item: reservation.item, lots: [reservation.lot])
-        let trigger = F.trigger(d, actions: [.pickAnotherLot, .expeditePurchase, .resequence], subject: "material-missing:\(reservation.lot)",
-                                title: "Lot \(reservation.lot) cannot be found")
+        let d = Disruption(
+            kind: .materialMissing,
+            from: F.now,
+            until: F.now.addingTimeInterval(3 * 86_400),
+            item: reservation.item,
+            lots: [reservation.lot]
+        )
+        let trigger = F.trigger(
+            d,
+            actions: [.pickAnotherLot, .expeditePurchase, .resequence],
+            subject: "material-missing:\(reservation.lot)",
+            title: "Lot \(reservation.lot) cannot be found"
+        )
         let e = try Orchestration.assess(trigger, state: state, now: F.now)
         #expect(e.impact.predicted.totalLatenessMinutes >= e.impact.baseline.totalLatenessMinutes)
         #expect(e.impact.operations.contains { $0.productionOrder == reservation.productionOrder && $0.shiftMinutes > 0 })
@@ -108,7 +141,11 @@ struct AssessmentTests {
         #expect(pick.predicted.totalLatenessMinutes <= e.impact.predicted.totalLatenessMinutes)
         var after = state
         let events = try #require(F.execute(pick, on: &after) ? after : nil)
-        #expect(events.stagingTasks.values.contains { $0.productionOrder == reservation.productionOrder && $0.lot != reservation.lot && $0.status == .open })
+        #expect(
+            events.stagingTasks.values.contains {
+                $0.productionOrder == reservation.productionOrder && $0.lot != reservation.lot && $0.status == .open
+            }
+        )
         let verification = Orchestration.verify(e, action: pick, state: after, now: F.now)
         #expect(verification.passed, "\(verification.text)")
     }
@@ -117,17 +154,29 @@ struct AssessmentTests {
     func qualityHoldReinspects() throws {
         var state = F.scaleOne
         // A reserved lot of a released order whose item has no other free usable stock: holding it stops the order.
-        let reservation = try #require(state.reservations.values.sorted { $0.id < $1.id }.first { r in
-            guard state.productionOrders[r.productionOrder]?.status == .released, state.lots[r.lot]?.status == .available else { return false }
-            let others = state.lots.values.filter { $0.item == r.item && $0.id != r.lot && state.isUsable(lot: $0.id) }
-                .reduce(0.0) { $0 + state.availableToReserve(lot: $1.id) }
-            return others < 1e-9
-        })
+        let reservation = try #require(
+            state.reservations.values.sorted { $0.id < $1.id }.first { r in
+                guard state.productionOrders[r.productionOrder]?.status == .released, state.lots[r.lot]?.status == .available else { return false }
+                let others = state.lots.values.filter { $0.item == r.item && $0.id != r.lot && state.isUsable(lot: $0.id) }
+                    .reduce(0.0) { $0 + state.availableToReserve(lot: $1.id) }
+                return others < 1e-9
+            }
+        )
         try F.record(.placeHold(PlaceHold(lot: reservation.lot, reason: "Supplier reports a possible mix-up")), on: &state)
         #expect(state.lots[reservation.lot]?.status == .onHold)
-        let d = Disruption(kind: .qualityHold, from: F.now, until: F.now.addingTimeInterval(5 * 86_400), item: reservation.item, lots: [reservation.lot])
-        let trigger = F.trigger(d, actions: [.reinspectAndRelease, .pickAnotherLot], subject: "quality-hold:\(reservation.lot)",
-                                title: "Lot \(reservation.lot) is on hold")
+        let d = Disruption(
+            kind: .qualityHold,
+            from: F.now,
+            until: F.now.addingTimeInterval(5 * 86_400),
+            item: reservation.item,
+            lots: [reservation.lot]
+        )
+        let trigger = F.trigger(
+            d,
+            actions: [.reinspectAndRelease, .pickAnotherLot],
+            subject: "quality-hold:\(reservation.lot)",
+            title: "Lot \(reservation.lot) is on hold"
+        )
         let e = try Orchestration.assess(trigger, state: state, now: F.now)
         #expect(e.impact.checksDue.contains { $0.kind == "inspection" && $0.lot == reservation.lot })
         #expect(e.impact.operations.contains { $0.productionOrder == reservation.productionOrder })
@@ -175,8 +224,17 @@ struct AssessmentTests {
         let item = try #require(state.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first)
         let customer = try #require(state.customers.keys.sorted().first)
         let due = F.now.addingTimeInterval(6 * 86_400)
-        try F.record(.createSalesOrder(NewSalesOrder(id: "SO-RUSH", customer: customer, priority: 1,
-                                                     lines: [SalesOrderLine(line: 10, item: item, quantity: 2, requestedDate: due)])), on: &state)
+        try F.record(
+            .createSalesOrder(
+                NewSalesOrder(
+                    id: "SO-RUSH",
+                    customer: customer,
+                    priority: 1,
+                    lines: [SalesOrderLine(line: 10, item: item, quantity: 2, requestedDate: due)]
+                )
+            ),
+            on: &state
+        )
         let d = Disruption(kind: .rushOrder, from: F.now, item: item, quantity: 2, salesOrder: "SO-RUSH", line: 10, date: due)
         let trigger = F.trigger(d, actions: [.insertOrder, .resequence, .repromise], subject: "rush-order:SO-RUSH", title: "Rush order SO-RUSH")
         let e = try Orchestration.assess(trigger, state: state, now: F.now)
@@ -200,13 +258,18 @@ struct AssessmentTests {
         #expect(verification.passed, "\(verification.text)")
     }
 
-    @Test("Anna, the only certified miller, is away for two days: milling work waits until she is back and orders finish later; her turning work can be covered by Deniz")
+    @Test(
+        "Anna, the only certified miller, is away for two days: milling work waits until she is back and orders finish later; her turning work can be covered by Deniz"
+    )
     func operatorAbsent() throws {
         var state = F.scaleOne
         let until = F.now.addingTimeInterval(48 * 3600)
         try F.record(.reportAbsence(ReportAbsence(user: "op-anna", until: until, reason: "sick")), on: &state)
         let event = Event.absenceReported(try #require(state.absences["op-anna"]?.last))
-        let trigger = try #require(Orchestration.trigger(event, sequence: state.sequence, recordedAt: F.now, state: state), "PB-OPERATOR-ABSENT matches")
+        let trigger = try #require(
+            Orchestration.trigger(event, sequence: state.sequence, recordedAt: F.now, state: state),
+            "PB-OPERATOR-ABSENT matches"
+        )
         #expect(trigger.playbook.id == "PB-OPERATOR-ABSENT" && trigger.disruption.person == "op-anna" && trigger.disruption.until == until)
         #expect(trigger.title.hasPrefix("Anna Keller (op-anna) is away until "), "\(trigger.title)")
         let e = try Orchestration.assess(trigger, state: state, now: F.now)
@@ -235,7 +298,10 @@ struct AssessmentTests {
         let trigger = try #require(Orchestration.trigger(event, sequence: state.sequence, recordedAt: F.now, state: state))
         let e = try Orchestration.assess(trigger, state: state, now: F.now)
         #expect(e.impact.operations.isEmpty, "nothing waits: \(e.impact.operations.prefix(3))")
-        #expect(!e.impact.labour.isEmpty && e.impact.labour.allSatisfy { $0.text.contains("certified and not away") }, "\(e.impact.labour.map(\.text))")
+        #expect(
+            !e.impact.labour.isEmpty && e.impact.labour.allSatisfy { $0.text.contains("certified and not away") },
+            "\(e.impact.labour.map(\.text))"
+        )
         #expect(e.actions.isEmpty, "no action is better than doing nothing")
     }
 
@@ -260,7 +326,9 @@ struct AssessmentTests {
             }
         }
         #expect(field(Disruption(kind: .machineDown, workCenter: "WC-NOPE", from: F.now)) == "workCenter")
-        #expect(field(Disruption(kind: .operationLate, from: F.now, productionOrder: "PO-999999", sequence: 10, extraMinutes: 60)) == "productionOrder")
+        #expect(
+            field(Disruption(kind: .operationLate, from: F.now, productionOrder: "PO-999999", sequence: 10, extraMinutes: 60)) == "productionOrder"
+        )
         #expect(field(Disruption(kind: .materialMissing, from: F.now, lots: ["LOT-NOPE"])) == "lots[0]")
         #expect(field(Disruption(kind: .salesOrderChanged, from: F.now, salesOrder: "SO-NOPE")) == "salesOrder")
     }

@@ -29,7 +29,10 @@ enum OrchestrationFixture {
     /// Schedules every open order and publishes the result as `SCH-000001`.
     static func publish(_ state: inout PlantState) {
         guard let planning = try? PlanningProblem(state: state, origin: now),
-            let result = try? Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1))
+            let result = try? Scheduler.solve(
+                planning.problem,
+                options: SchedulingOptions(limits: SearchLimits(iterationLimit: 200), seed: 1, threads: 1)
+            )
         else { return }
         _ = try? record(.publishSchedule(planning.published(result.schedule, id: "SCH-000001")), on: &state)
     }
@@ -43,8 +46,12 @@ enum OrchestrationFixture {
     }
 
     /// Carries out every command of an action's steps in order; the first rejection fails the test.
-    static func execute(_ action: ProposedAction, on state: inout PlantState, at date: Date = now,
-                        sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+    static func execute(
+        _ action: ProposedAction,
+        on state: inout PlantState,
+        at date: Date = now,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) -> Bool {
         for step in action.steps {
             for command in step.commands {
                 do {
@@ -59,20 +66,36 @@ enum OrchestrationFixture {
     }
 
     static func playbook(_ kind: DisruptionKind, actions: [ActionKind], severity: ExceptionSeverity = .medium) -> Playbook {
-        Playbook(id: Playbook.ID("PB-\(kind.rawValue.uppercased())"), name: "Test \(kind.rawValue)", event: "machineStateChanged",
-                 exceptionKind: kind, severity: severity, functions: [.production], actions: actions, assumedDurationMinutes: 480)
+        Playbook(
+            id: Playbook.ID("PB-\(kind.rawValue.uppercased())"),
+            name: "Test \(kind.rawValue)",
+            event: "machineStateChanged",
+            exceptionKind: kind,
+            severity: severity,
+            functions: [.production],
+            actions: actions,
+            assumedDurationMinutes: 480
+        )
     }
 
     static func trigger(_ disruption: Disruption, actions: [ActionKind], subject: String, title: String, sequence: Int64 = 1000) -> Trigger {
-        Trigger(playbook: playbook(disruption.kind, actions: actions), disruption: disruption, subject: subject, title: title,
-                sourceSequence: sequence, sourceEvent: "test")
+        Trigger(
+            playbook: playbook(disruption.kind, actions: actions),
+            disruption: disruption,
+            subject: subject,
+            title: title,
+            sourceSequence: sequence,
+            sourceEvent: "test"
+        )
     }
 
     /// The machining work center with the most scheduled minutes in the next two days.
     static func busiestMachining(_ state: PlantState) -> WorkCenter.ID? {
         var load: [WorkCenter.ID: Double] = [:]
-        for step in state.publishedSchedule?.steps ?? [] where state.workCenters[step.workCenter]?.kind == .machining
-            && step.start < now.addingTimeInterval(2 * 86_400) && step.end > now {
+        for step in state.publishedSchedule?.steps ?? []
+        where state.workCenters[step.workCenter]?.kind == .machining
+            && step.start < now.addingTimeInterval(2 * 86_400) && step.end > now
+        {
             load[step.workCenter, default: 0] += step.end.timeIntervalSince(step.start)
         }
         return load.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key

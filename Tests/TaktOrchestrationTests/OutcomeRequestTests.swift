@@ -25,10 +25,18 @@ struct OutcomeRequestTests {
     @Test("Expedite a sales order to a date: options say whether the date is met")
     func expedite() throws {
         let state = F.scaleOne
-        let po = try #require(state.productionOrders.values.filter { $0.status == .released && $0.pegging != nil }.min { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) })
+        let po = try #require(
+            state.productionOrders.values.filter { $0.status == .released && $0.pegging != nil }.min { ($0.dueDate, $0.id) < ($1.dueDate, $1.id) }
+        )
         let so = try #require(po.pegging?.salesOrder)
         let date = po.dueDate.addingTimeInterval(-2 * 86_400)
-        let e = try Orchestration.plan(.expediteSalesOrder(salesOrder: so, line: nil, date: date), text: "expedite \(so)", state: state, now: F.now, by: "planner")
+        let e = try Orchestration.plan(
+            .expediteSalesOrder(salesOrder: so, line: nil, date: date),
+            text: "expedite \(so)",
+            state: state,
+            now: F.now,
+            by: "planner"
+        )
         #expect(e.subject == "outcome:expedite-sales-order:\(so)")
         #expect(e.raisedBy == "planner" && e.requestText == "expedite \(so)")
         #expect(e.actions.allSatisfy { $0.rationale.contains("meets") || $0.rationale.contains("misses") })
@@ -64,7 +72,8 @@ struct OutcomeRequestTests {
     func takeDown() throws {
         let state = F.scaleOne
         let wc = try #require(F.busiestMachining(state))
-        let from = F.now.addingTimeInterval(3600), to = F.now.addingTimeInterval(9 * 3600)
+        let from = F.now.addingTimeInterval(3600)
+        let to = F.now.addingTimeInterval(9 * 3600)
         let e = try Orchestration.plan(.takeDown(workCenter: wc, from: from, to: to), text: nil, state: state, now: F.now, by: nil)
         #expect(e.subject == "outcome:take-down:\(wc)")
         #expect(e.impact.predicted.totalLatenessMinutes >= e.impact.baseline.totalLatenessMinutes)
@@ -85,7 +94,10 @@ struct OutcomeRequestTests {
         let state = F.scaleOne
         let po = try #require(state.productionOrders.values.filter { $0.status == .released }.map(\.id).sorted().first)
         let e = try Orchestration.plan(.cancelOrder(order: po.rawValue), text: nil, state: state, now: F.now, by: nil)
-        #expect(e.actions.first?.steps.first?.commands.first == .cancelProductionOrder(CancelProductionOrder(productionOrder: po, reason: "Cancelled on request (what-if option)")))
+        #expect(
+            e.actions.first?.steps.first?.commands.first
+                == .cancelProductionOrder(CancelProductionOrder(productionOrder: po, reason: "Cancelled on request (what-if option)"))
+        )
         #expect(e.actions.allSatisfy { $0.rationale.contains("Frees") })
         #expect(e.actions.allSatisfy { $0.predicted.totalLatenessMinutes <= e.impact.baseline.totalLatenessMinutes })
         let after = try #require(Self.checkOptions(e, state))
@@ -128,6 +140,9 @@ struct OutcomeRequestTests {
         let state = F.scaleOne
         let item = try #require(state.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first)
         let r = OutcomeRequest.rushOrder(item: item, quantity: 3, date: F.now.addingTimeInterval(4 * 86_400), customer: nil)
-        #expect(try Orchestration.plan(r, text: nil, state: state, now: F.now, by: nil) == Orchestration.plan(r, text: nil, state: state, now: F.now, by: nil))
+        #expect(
+            try Orchestration.plan(r, text: nil, state: state, now: F.now, by: nil)
+                == Orchestration.plan(r, text: nil, state: state, now: F.now, by: nil)
+        )
     }
 }

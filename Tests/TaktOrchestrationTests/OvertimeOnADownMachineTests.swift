@@ -1,15 +1,18 @@
 import Foundation
 import TaktCore
-@testable import TaktOrchestration
 import TaktPlanning
 import TaktScheduling
 import Testing
+
+@testable import TaktOrchestration
 
 @Suite("Plans respect what the plant knows")
 struct OvertimeOnADownMachineTests {
     typealias F = OrchestrationFixture
 
-    @Test("Overtime proposed on a work center the plant knows is down goes in a shift gap after the downtime, and the plan that uses it starts nothing there inside the downtime")
+    @Test(
+        "Overtime proposed on a work center the plant knows is down goes in a shift gap after the downtime, and the plan that uses it starts nothing there inside the downtime"
+    )
     func overtimeDoesNotReopenADownMachine() throws {
         var state = F.scaleOne
         // The work center with the most published work starting in the next two hours: what a wrongly reopened machine would run.
@@ -22,7 +25,11 @@ struct OvertimeOnADownMachineTests {
         try F.record(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "breakdown", expectedUntil: until)), on: &state)
 
         // Any disruption elsewhere will do: the plan as it is, with overtime asked for on the down work center from now.
-        let ctx = try Context(state: state, disruption: Disruption(kind: .outcomeRequest, from: F.now), sim: Simulator(now: F.now, options: AnalysisOptions()))
+        let ctx = try Context(
+            state: state,
+            disruption: Disruption(kind: .outcomeRequest, from: F.now),
+            sim: Simulator(now: F.now, options: AnalysisOptions())
+        )
         let (overtime, sc, outcome) = try #require(Actions.overtime(ctx, wc: wc, after: F.now, reason: "test", score: { ctx.cost($0) }))
         #expect(overtime.start >= until, "overtime from \(overtime.start), the machine is down until \(until)")
         let running = Set(state.operations.flatMap { id, ops in ops.filter { $0.status == .running }.map { "\(id)#\($0.sequence)" } })

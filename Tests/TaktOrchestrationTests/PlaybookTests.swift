@@ -1,8 +1,9 @@
 import Foundation
 import TaktCore
 import TaktDemo
-@testable import TaktOrchestration
 import Testing
+
+@testable import TaktOrchestration
 
 @Suite("Playbooks: conditions and definitions")
 struct PlaybookTests {
@@ -119,7 +120,10 @@ struct PlaybookTests {
         slow.version = 99
         for expected in [2, 3] {
             let events = try state.decide(.definePlaybook(slow), actor: "admin", now: now)
-            guard case .playbookDefined(let defined)? = events.first else { Issue.record("no playbookDefined"); return }
+            guard case .playbookDefined(let defined)? = events.first else {
+                Issue.record("no playbookDefined")
+                return
+            }
             #expect(defined.version == expected)
             for event in events { state.apply(event, sequence: state.sequence + 1) }
         }
@@ -147,7 +151,11 @@ struct PlaybookTests {
         #expect(byID["PB-COMPONENT-LATE"]?.notify == [.planner, .supervisor, .sales])
         #expect(byID["PB-MATERIAL-MISSING"]?.actions == [.pickAnotherLot, .substituteMaterial, .expeditePurchase, .resequence, .repromise])
         #expect(byID["PB-SUPPLIER-LOT-HOLD"]?.actions == [.reinspectAndRelease, .pickAnotherLot, .substituteMaterial, .remake, .repromise])
-        #expect(byID["PB-SUPPLIER-LOT-HOLD"]?.conditions == [PlaybookCondition(field: "kind", op: .eq, value: .string(HoldTargetKind.supplierLot.rawValue))])
+        #expect(
+            byID["PB-SUPPLIER-LOT-HOLD"]?.conditions == [
+                PlaybookCondition(field: "kind", op: .eq, value: .string(HoldTargetKind.supplierLot.rawValue))
+            ]
+        )
         #expect(byID["PB-PROMISE-CAPACITY"]?.actions == [.resequence, .addOvertime, .repromise])
         #expect(byID["PB-MACHINE-SLOW"]?.actions == [.moveToAlternativeWorkCenter, .addOvertime, .resequence, .repromise])
         // Two playbooks share an event only where their conditions keep them apart.
@@ -164,11 +172,14 @@ struct PlaybookTests {
         #expect(try TaktJSON.decoder.decode(Playbook.self, from: data) == slow)
     }
 
-    @Test("Invalid playbooks are refused by the plant with the field named", arguments: [
-        ("event", "unknown-event"), ("id", "code-format"), ("name", "required"), ("conditions[0].value", "array"),
-        ("conditions[0].value", "required"), ("conditions[0].field", "required"), ("automatic", "subset"), ("actions", "unique"),
-        ("assumedDurationMinutes", "range"),
-    ])
+    @Test(
+        "Invalid playbooks are refused by the plant with the field named",
+        arguments: [
+            ("event", "unknown-event"), ("id", "code-format"), ("name", "required"), ("conditions[0].value", "array"),
+            ("conditions[0].value", "required"), ("conditions[0].field", "required"), ("automatic", "subset"), ("actions", "unique"),
+            ("assumedDurationMinutes", "range"),
+        ]
+    )
     func invalidRefused(field: String, rule: String) throws {
         var p = try #require(DemoPlaybooks.all.first { $0.id == "PB-MACHINE-SLOW" })
         switch (field, rule) {
@@ -201,11 +212,21 @@ struct PlaybookTests {
         _ = try TriggerFixture.record(.definePlaybook(early), on: &state)
         // 30/50 = 0.6 is not below 0.5: the early playbook's condition fails, the demo one fires.
         var copy = state
-        let mild = try #require(try TriggerFixture.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .slow, actualRate: 30, idealRate: 50)),
-                                                           type: "machineStateChanged", on: &copy))
+        let mild = try #require(
+            try TriggerFixture.trigger(
+                .setMachineState(SetMachineState(workCenter: wc, state: .slow, actualRate: 30, idealRate: 50)),
+                type: "machineStateChanged",
+                on: &copy
+            )
+        )
         #expect(mild.playbook.id == "PB-MACHINE-SLOW")
-        let severe = try #require(try TriggerFixture.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .slow, actualRate: 20, idealRate: 50)),
-                                                             type: "machineStateChanged", on: &state))
+        let severe = try #require(
+            try TriggerFixture.trigger(
+                .setMachineState(SetMachineState(workCenter: wc, state: .slow, actualRate: 20, idealRate: 50)),
+                type: "machineStateChanged",
+                on: &state
+            )
+        )
         #expect(severe.playbook.id == "PB-A-SLOW")
         #expect(abs((severe.disruption.rateFactor ?? 0) - 0.4) < 1e-9)
     }

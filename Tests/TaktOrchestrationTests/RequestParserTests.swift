@@ -37,30 +37,46 @@ struct RequestParserTests {
 
     @Test("A sales planner expedites a sales order to a date (ISO date means the end of that day)")
     func expedite() throws {
-        #expect(try parse("expedite \(salesOrder) to 2026-12-01")
-            == .expediteSalesOrder(salesOrder: salesOrder, line: nil, date: Self.berlin("2026-12-01 23:59")))
-        #expect(try parse("Can we pull in sales order \(salesOrder.rawValue.lowercased()) line 2 to Friday?")
-            == .expediteSalesOrder(salesOrder: salesOrder, line: 2, date: Self.berlin("2026-11-27 23:59")))
-        #expect(try parse("ship \(salesOrder) by tomorrow 14:00")
-            == .expediteSalesOrder(salesOrder: salesOrder, line: nil, date: Self.berlin("2026-11-26 14:00")))
+        #expect(
+            try parse("expedite \(salesOrder) to 2026-12-01")
+                == .expediteSalesOrder(salesOrder: salesOrder, line: nil, date: Self.berlin("2026-12-01 23:59"))
+        )
+        #expect(
+            try parse("Can we pull in sales order \(salesOrder.rawValue.lowercased()) line 2 to Friday?")
+                == .expediteSalesOrder(salesOrder: salesOrder, line: 2, date: Self.berlin("2026-11-27 23:59"))
+        )
+        #expect(
+            try parse("ship \(salesOrder) by tomorrow 14:00")
+                == .expediteSalesOrder(salesOrder: salesOrder, line: nil, date: Self.berlin("2026-11-26 14:00"))
+        )
     }
 
     @Test("Sales asks to fit a rush order for an item, a quantity and a date, optionally for a customer")
     func rush() throws {
-        #expect(try parse("fit a rush order for 20 \(finished) by Friday")
-            == .rushOrder(item: finished, quantity: 20, date: Self.berlin("2026-11-27 23:59"), customer: nil))
-        #expect(try parse("rush 5 x \(finished.rawValue.lowercased()) for CUST-0003 by Dec 4")
-            == .rushOrder(item: finished, quantity: 5, date: Self.berlin("2026-12-04 23:59"), customer: "CUST-0003"))
-        #expect(try parse("we need 12 \(finished) in 3 days")
-            == .rushOrder(item: finished, quantity: 12, date: Self.berlin("2026-11-28 23:59"), customer: nil))
+        #expect(
+            try parse("fit a rush order for 20 \(finished) by Friday")
+                == .rushOrder(item: finished, quantity: 20, date: Self.berlin("2026-11-27 23:59"), customer: nil)
+        )
+        #expect(
+            try parse("rush 5 x \(finished.rawValue.lowercased()) for CUST-0003 by Dec 4")
+                == .rushOrder(item: finished, quantity: 5, date: Self.berlin("2026-12-04 23:59"), customer: "CUST-0003")
+        )
+        #expect(
+            try parse("we need 12 \(finished) in 3 days")
+                == .rushOrder(item: finished, quantity: 12, date: Self.berlin("2026-11-28 23:59"), customer: nil)
+        )
     }
 
     @Test("Maintenance takes a work center down from one time to another, or for a while; MILL-1 means WC-MILL-1")
     func takeDown() throws {
-        #expect(try parse("take MILL-1 down from 2026-12-02 06:00 to 14:00")
-            == .takeDown(workCenter: "WC-MILL-1", from: Self.berlin("2026-12-02 06:00"), to: Self.berlin("2026-12-02 14:00")))
-        #expect(try parse("WC-LATHE-2 maintenance tomorrow 6am for 4 hours")
-            == .takeDown(workCenter: "WC-LATHE-2", from: Self.berlin("2026-11-26 06:00"), to: Self.berlin("2026-11-26 10:00")))
+        #expect(
+            try parse("take MILL-1 down from 2026-12-02 06:00 to 14:00")
+                == .takeDown(workCenter: "WC-MILL-1", from: Self.berlin("2026-12-02 06:00"), to: Self.berlin("2026-12-02 14:00"))
+        )
+        #expect(
+            try parse("WC-LATHE-2 maintenance tomorrow 6am for 4 hours")
+                == .takeDown(workCenter: "WC-LATHE-2", from: Self.berlin("2026-11-26 06:00"), to: Self.berlin("2026-11-26 10:00"))
+        )
     }
 
     @Test("What if an order is cancelled: a production order, or a sales order, in shorthand too")
@@ -80,7 +96,10 @@ struct RequestParserTests {
     @Test("Requests it cannot read are refused with the field and what would be understood")
     func refusals() {
         func failure(_ text: String) -> OrchestrationError? {
-            do { _ = try parse(text); return nil } catch let e as OrchestrationError { return e } catch { return nil }
+            do {
+                _ = try parse(text)
+                return nil
+            } catch let e as OrchestrationError { return e } catch { return nil }
         }
         #expect(failure("")?.rule == "required")
         #expect(failure("make everything faster")?.rule == "not-understood")

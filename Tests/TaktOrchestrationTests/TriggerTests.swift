@@ -1,8 +1,9 @@
 import Foundation
 import TaktCore
 import TaktDemo
-@testable import TaktOrchestration
 import Testing
+
+@testable import TaktOrchestration
 
 /// The demo plant (seed 42, scale 1) built through decide and apply, and commands recorded on top of it.
 enum TriggerFixture {
@@ -60,8 +61,13 @@ struct TriggerTests {
     func machineSlow() throws {
         var state = F.demo
         let wc = try #require(state.workCenters.keys.sorted().first)
-        let t = try #require(try F.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "worn tool", actualRate: 30, idealRate: 50)),
-                                           type: "machineStateChanged", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "worn tool", actualRate: 30, idealRate: 50)),
+                type: "machineStateChanged",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-MACHINE-SLOW")
         #expect(t.disruption.kind == .machineSlow)
         #expect(t.disruption.workCenter == wc)
@@ -78,16 +84,25 @@ struct TriggerTests {
     func machineDown() throws {
         var state = F.demo
         let wc = try #require(state.workCenters.keys.sorted().last)
-        let t = try #require(try F.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle failure")),
-                                           type: "machineStateChanged", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle failure")),
+                type: "machineStateChanged",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-MACHINE-DOWN")
         #expect(t.disruption.kind == .machineDown)
         #expect(t.disruption.until == F.hours(2))
         #expect(t.disruption.rateFactor == nil)
         #expect(t.subject == "machine-down:\(wc)")
         #expect(t.title == "\(wc) is down: spindle failure")
-        let back = try F.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .running)), type: "machineStateChanged", on: &state,
-                                 at: F.hours(1))
+        let back = try F.trigger(
+            .setMachineState(SetMachineState(workCenter: wc, state: .running)),
+            type: "machineStateChanged",
+            on: &state,
+            at: F.hours(1)
+        )
         #expect(back == nil)
     }
 
@@ -95,9 +110,20 @@ struct TriggerTests {
     func machineDownUntilRepaired() throws {
         var state = F.demo
         let wc = try #require(state.workCenters.keys.sorted().last)
-        let t = try #require(try F.trigger(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle failure",
-                                                                            expectedUntil: F.hours(30))),
-                                           type: "machineStateChanged", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .setMachineState(
+                    SetMachineState(
+                        workCenter: wc,
+                        state: .down,
+                        reason: "spindle failure",
+                        expectedUntil: F.hours(30)
+                    )
+                ),
+                type: "machineStateChanged",
+                on: &state
+            )
+        )
         #expect(t.disruption.until == F.hours(30))
         #expect(t.title.hasPrefix("\(wc) is down: spindle failure, expected back "), "\(t.title)")
     }
@@ -138,9 +164,15 @@ struct TriggerTests {
         let (order, op) = try #require(F.openOperation(state, kind: .semiFinished))
         let routing = try #require(state.routings[order.routing])
         let expectedWC = op.workCenter ?? routing.operations.first { $0.sequence == op.sequence }?.workCenters.first?.workCenter
-        let t = try #require(try F.trigger(
-            .reportOperationDelay(ReportOperationDelay(productionOrder: order.id, sequence: op.sequence, extraMinutes: 90, reason: "tool breakage")),
-            type: "operationDelayReported", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .reportOperationDelay(
+                    ReportOperationDelay(productionOrder: order.id, sequence: op.sequence, extraMinutes: 90, reason: "tool breakage")
+                ),
+                type: "operationDelayReported",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-COMPONENT-LATE")
         #expect(t.playbook.actions == [.addOvertime, .moveToAlternativeWorkCenter, .resequence, .repromise])
         #expect(t.disruption.kind == .operationLate)
@@ -158,9 +190,15 @@ struct TriggerTests {
     func finishedLate() throws {
         var state = F.demo
         let (order, op) = try #require(F.openOperation(state, kind: .finished))
-        let t = try #require(try F.trigger(
-            .reportOperationDelay(ReportOperationDelay(productionOrder: order.id, sequence: op.sequence, extraMinutes: 150, reason: "missing fixture")),
-            type: "operationDelayReported", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .reportOperationDelay(
+                    ReportOperationDelay(productionOrder: order.id, sequence: op.sequence, extraMinutes: 150, reason: "missing fixture")
+                ),
+                type: "operationDelayReported",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-OPERATION-LATE")
         #expect(t.disruption.extraMinutes == 150)
         #expect(t.title.contains("2 h 30 min late"), "\(t.title)")
@@ -172,8 +210,17 @@ struct TriggerTests {
         let (order, op) = try #require(F.openOperation(state, kind: .semiFinished))
         let routing = try #require(state.routings[order.routing])
         let eligible = try #require(routing.operations.first { $0.sequence == op.sequence }?.workCenters.first)
-        let report = ProductionReport(productionOrder: order.id, operation: op.sequence, workCenter: eligible.workCenter, good: 6, scrap: 4,
-                                      scrapReason: "porosity", idealMinutesPerUnit: 1, at: F.at, by: "op-1")
+        let report = ProductionReport(
+            productionOrder: order.id,
+            operation: op.sequence,
+            workCenter: eligible.workCenter,
+            good: 6,
+            scrap: 4,
+            scrapReason: "porosity",
+            idealMinutesPerUnit: 1,
+            at: F.at,
+            by: "op-1"
+        )
         state.apply(.quantityReported(report), sequence: state.sequence + 1)
         let t = try #require(Orchestration.trigger(.quantityReported(report), sequence: state.sequence, recordedAt: F.at, state: state))
         #expect(t.playbook.id == "PB-SCRAP")
@@ -192,8 +239,13 @@ struct TriggerTests {
     func materialMissing() throws {
         var state = F.demo
         let lot = try #require(state.lots.values.filter { $0.location == "LOC-STORE" && $0.status == .available }.sorted { $0.id < $1.id }.first)
-        let t = try #require(try F.trigger(.reportMaterialMissing(ReportMaterialMissing(lot: lot.id, note: "not on its rack")),
-                                           type: "materialMissing", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .reportMaterialMissing(ReportMaterialMissing(lot: lot.id, note: "not on its rack")),
+                type: "materialMissing",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-MATERIAL-MISSING")
         #expect(t.playbook.automatic.isEmpty)
         #expect(t.disruption.kind == .materialMissing)
@@ -230,8 +282,10 @@ struct TriggerTests {
         #expect(none.title.count <= 200)
 
         let arrives = F.hours(96)
-        _ = try F.record(.expectReceipt(ExpectReceipt(id: "ER-T1", item: item, quantity: 50, expectedDate: arrives, supplier: "Acme", reference: "PO-T1")),
-                         on: &state)
+        _ = try F.record(
+            .expectReceipt(ExpectReceipt(id: "ER-T1", item: item, quantity: 50, expectedDate: arrives, supplier: "Acme", reference: "PO-T1")),
+            on: &state
+        )
         let next = try #require(Orchestration.trigger(.shortageProjected(shortage), sequence: 2, recordedAt: F.at, state: state))
         #expect(next.disruption.components.first { $0.item == item }?.until == arrives)
     }
@@ -242,7 +296,10 @@ struct TriggerTests {
         let lot = try #require(state.lots.values.filter { $0.supplierLot != nil && $0.status == .available }.sorted { $0.id < $1.id }.first)
         let events = try F.record(.placeHold(PlaceHold(supplier: lot.supplier, supplierLot: lot.supplierLot, reason: "supplier notice")), on: &state)
         let event = try #require(events.first { $0.typeName == "holdPlaced" })
-        guard case .holdPlaced(let hold) = event else { Issue.record("no hold"); return }
+        guard case .holdPlaced(let hold) = event else {
+            Issue.record("no hold")
+            return
+        }
         let t = try #require(Orchestration.trigger(event, sequence: state.sequence, recordedAt: F.at, state: state))
         #expect(t.playbook.id == "PB-SUPPLIER-LOT-HOLD")
         #expect(t.playbook.tasks.map(\.role) == [.quality, .planner])
@@ -292,9 +349,17 @@ struct TriggerTests {
         let customer = try #require(state.customers.keys.sorted().first)
         let pump = try #require(state.items.values.filter { $0.kind == .finished }.map(\.id).sorted().first)
         let date = F.hours(24 * 6)
-        let lines = [SalesOrderLine(line: 10, item: pump, quantity: 20, requestedDate: date), SalesOrderLine(line: 20, item: pump, quantity: 5, requestedDate: date)]
-        let t = try #require(try F.trigger(.createSalesOrder(NewSalesOrder(id: "SO-RUSH", customer: customer, priority: 1, lines: lines)),
-                                           type: "salesOrderCreated", on: &state))
+        let lines = [
+            SalesOrderLine(line: 10, item: pump, quantity: 20, requestedDate: date),
+            SalesOrderLine(line: 20, item: pump, quantity: 5, requestedDate: date),
+        ]
+        let t = try #require(
+            try F.trigger(
+                .createSalesOrder(NewSalesOrder(id: "SO-RUSH", customer: customer, priority: 1, lines: lines)),
+                type: "salesOrderCreated",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-RUSH-ORDER")
         #expect(t.playbook.actions == [.insertOrder, .addOvertime, .repromise])
         #expect(t.disruption.kind == .rushOrder)
@@ -304,8 +369,13 @@ struct TriggerTests {
         #expect(t.disruption.quantity == 20)
         #expect(t.disruption.date == date)
         #expect(t.subject == "rush-order:SO-RUSH")
-        #expect(try F.trigger(.createSalesOrder(NewSalesOrder(id: "SO-CALM", customer: customer, priority: 3, lines: lines)),
-                              type: "salesOrderCreated", on: &state) == nil)
+        #expect(
+            try F.trigger(
+                .createSalesOrder(NewSalesOrder(id: "SO-CALM", customer: customer, priority: 3, lines: lines)),
+                type: "salesOrderCreated",
+                on: &state
+            ) == nil
+        )
     }
 
     @Test("A promise before the pegged order's due date is not feasible by the gap in minutes; a later promise raises nothing")
@@ -316,8 +386,13 @@ struct TriggerTests {
         let pegged = state.productionOrders.values.filter { $0.pegging == peg && !$0.status.isTerminal }
         let needed = try #require(pegged.map(\.dueDate).max())
         let promised = needed.addingTimeInterval(-36 * 3600)
-        let t = try #require(try F.trigger(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: peg.salesOrder, line: peg.line, promisedDate: promised)),
-                                           type: "salesOrderLinePromised", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: peg.salesOrder, line: peg.line, promisedDate: promised)),
+                type: "salesOrderLinePromised",
+                on: &state
+            )
+        )
         #expect(t.playbook.id == "PB-PROMISE-CAPACITY")
         #expect(t.disruption.kind == .promiseNotFeasible)
         #expect(t.disruption.salesOrder == peg.salesOrder)
@@ -328,8 +403,13 @@ struct TriggerTests {
         #expect(t.subject == "promise:\(peg.salesOrder)/\(peg.line)")
 
         let fine = needed.addingTimeInterval(24 * 3600)
-        #expect(try F.trigger(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: peg.salesOrder, line: peg.line, promisedDate: fine)),
-                              type: "salesOrderLinePromised", on: &state) == nil)
+        #expect(
+            try F.trigger(
+                .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: peg.salesOrder, line: peg.line, promisedDate: fine)),
+                type: "salesOrderLinePromised",
+                on: &state
+            ) == nil
+        )
     }
 
     @Test("A promise is measured against the published schedule's completion when it is later than the due date")
@@ -339,13 +419,31 @@ struct TriggerTests {
         let peg = try #require(order.pegging)
         let others = state.productionOrders.values.filter { $0.pegging == peg && !$0.status.isTerminal && $0.id != order.id }
         let finish = ([order.dueDate] + others.map(\.dueDate)).max()!.addingTimeInterval(5 * 86_400)
-        let step = ScheduledStep(productionOrder: order.id, sequence: 10, name: "Pack", workCenter: try #require(state.workCenters.keys.sorted().first),
-                                 start: finish.addingTimeInterval(-3600), end: finish)
-        state.publishedSchedule = PublishedSchedule(id: "SCH-T", origin: F.now, steps: [step], weightedTardinessMinutes: 0, makespanMinutes: 0,
-                                                    totalSetupMinutes: 0, lateOrders: [])
+        let step = ScheduledStep(
+            productionOrder: order.id,
+            sequence: 10,
+            name: "Pack",
+            workCenter: try #require(state.workCenters.keys.sorted().first),
+            start: finish.addingTimeInterval(-3600),
+            end: finish
+        )
+        state.publishedSchedule = PublishedSchedule(
+            id: "SCH-T",
+            origin: F.now,
+            steps: [step],
+            weightedTardinessMinutes: 0,
+            makespanMinutes: 0,
+            totalSetupMinutes: 0,
+            lateOrders: []
+        )
         let promised = finish.addingTimeInterval(-2 * 3600)
-        let t = try #require(try F.trigger(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: peg.salesOrder, line: peg.line, promisedDate: promised)),
-                                           type: "salesOrderLinePromised", on: &state))
+        let t = try #require(
+            try F.trigger(
+                .promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: peg.salesOrder, line: peg.line, promisedDate: promised)),
+                type: "salesOrderLinePromised",
+                on: &state
+            )
+        )
         #expect(t.disruption.productionOrder == order.id)
         #expect(t.disruption.extraMinutes == 120)
         #expect(t.title.contains("is scheduled to finish"), "\(t.title)")
@@ -355,7 +453,9 @@ struct TriggerTests {
     func cancelled() throws {
         var state = F.demo
         let so = try #require(state.salesOrders.values.filter { $0.status == .open }.map(\.id).sorted().first)
-        let t = try #require(try F.trigger(.cancelSalesOrder(CancelSalesOrder(salesOrder: so, reason: "customer withdrew")), type: "salesOrderCancelled", on: &state))
+        let t = try #require(
+            try F.trigger(.cancelSalesOrder(CancelSalesOrder(salesOrder: so, reason: "customer withdrew")), type: "salesOrderCancelled", on: &state)
+        )
         #expect(t.playbook.id == "PB-SALES-ORDER-CANCELLED")
         #expect(t.disruption.kind == .salesOrderChanged)
         #expect(t.disruption.salesOrder == so)
@@ -378,8 +478,10 @@ struct TriggerTests {
     func operationContext() throws {
         var state = F.demo
         let (order, op) = try #require(F.openOperation(state, kind: .semiFinished))
-        let events = try F.record(.reportOperationDelay(ReportOperationDelay(productionOrder: order.id, sequence: op.sequence, extraMinutes: 30, reason: "x")),
-                                  on: &state)
+        let events = try F.record(
+            .reportOperationDelay(ReportOperationDelay(productionOrder: order.id, sequence: op.sequence, extraMinutes: 30, reason: "x")),
+            on: &state
+        )
         let context = Triggers.context(try #require(events.first), recordedAt: F.at, state: state)
         #expect(context["itemKind"] == .string("semi-finished"))
         #expect(context["item"] == .string(order.item.rawValue))

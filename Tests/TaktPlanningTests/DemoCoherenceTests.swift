@@ -1,9 +1,10 @@
 import Foundation
 import TaktCore
-@testable import TaktDemo
 import TaktPlanning
 import TaktScheduling
 import Testing
+
+@testable import TaktDemo
 
 /// A fresh demo plant is coherent: its semi-finished orders follow the finished demand (the generator's MRP run) and its
 /// purchased material follows the order book, so the first published schedule projects only the shortages the demo
@@ -51,8 +52,10 @@ struct DemoCoherenceTests {
     /// short would be the generator's own incoherence (parts nobody planned, material nobody bought). Before the first
     /// schedule (requirements at the orders' due dates) the same holds, and nothing is left over from the releases the
     /// generator recorded while its store was still being filled.
-    @Test("The first schedule of a fresh demo projects only the deliberate shortages: one late purchase order per product line",
-          arguments: plants)
+    @Test(
+        "The first schedule of a fresh demo projects only the deliberate shortages: one late purchase order per product line",
+        arguments: plants
+    )
     func onlyDeliberateShortages(seed: UInt64, scale: Int) throws {
         var built = Self.build(seed: seed, scale: scale)
         #expect(built.rejections.isEmpty, "\(built.rejections.prefix(3))")
@@ -67,12 +70,20 @@ struct DemoCoherenceTests {
     static func expectOnlyDeliberate(_ state: PlantState, scale: Int, _ context: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let weekOut = start.addingTimeInterval(7 * 86_400)
         let lateReceipts = state.expectedReceipts.values.filter { $0.openQuantity > 0 && $0.expectedDate > weekOut }
-        #expect(Set(lateReceipts.map(\.reference)).count <= scale, "\(context): one late purchase order per product line", sourceLocation: sourceLocation)
+        #expect(
+            Set(lateReceipts.map(\.reference)).count <= scale,
+            "\(context): one late purchase order per product line",
+            sourceLocation: sourceLocation
+        )
         let short = state.shortages.keys.sorted()
         #expect(short.count <= 2 * scale, "\(context): \(short.count) items short: \(short)", sourceLocation: sourceLocation)
         for item in short {
             #expect(state.items[item]?.kind == .purchased, "\(context): \(item) is made in the plant, and short", sourceLocation: sourceLocation)
-            #expect(lateReceipts.contains { $0.item == item }, "\(context): \(item) is short without a late purchase order", sourceLocation: sourceLocation)
+            #expect(
+                lateReceipts.contains { $0.item == item },
+                "\(context): \(item) is short without a late purchase order",
+                sourceLocation: sourceLocation
+            )
         }
     }
 
@@ -117,11 +128,15 @@ struct DemoCoherenceTests {
 struct DemoMRPTests {
     static var mrp: DemoMRP {
         DemoMRP(
-            components: ["P": [BOMComponent(item: "U", quantity: 1), BOMComponent(item: "MOT", quantity: 1)],
-                         "U": [BOMComponent(item: "H", quantity: 2)]],
-            planned: ["U", "H"], batch: { $0 == "U" ? 10 : 25 },
+            components: [
+                "P": [BOMComponent(item: "U", quantity: 1), BOMComponent(item: "MOT", quantity: 1)],
+                "U": [BOMComponent(item: "H", quantity: 2)],
+            ],
+            planned: ["U", "H"],
+            batch: { $0 == "U" ? 10 : 25 },
             leadDays: { item, quantity in item == "P" ? 1 : Int((quantity / 10).rounded(.up)) },  // a unit batch of 10 takes a day
-            workdaysBefore: { day, days in day - days })
+            workdaysBefore: { day, days in day - days }
+        )
     }
 
     @Test("Parts are planned level by level, after every item that consumes them")
@@ -131,9 +146,11 @@ struct DemoMRPTests {
 
     @Test("Net requirements: stock first, then whole batches due when the parent starts, serving later parents, with the most urgent priority")
     func netting() {
-        let top = [DemoMRP.Order(key: 0, item: "P", quantity: 4, dueDay: 10, priority: 3),
-                   DemoMRP.Order(key: 1, item: "P", quantity: 8, dueDay: 12, priority: 1),
-                   DemoMRP.Order(key: 2, item: "P", quantity: 9, dueDay: 20, priority: 4)]
+        let top = [
+            DemoMRP.Order(key: 0, item: "P", quantity: 4, dueDay: 10, priority: 3),
+            DemoMRP.Order(key: 1, item: "P", quantity: 8, dueDay: 12, priority: 1),
+            DemoMRP.Order(key: 2, item: "P", quantity: 9, dueDay: 20, priority: 4),
+        ]
         let made = Self.mrp.run(top: top, stock: ["U": 2], firstKey: 10)
         // Units: 4 + 8 + 9 needed on days 9, 11 and 19; 2 in stock. The first batch (due day 9) covers P0's 2 and P1's 8;
         // P2's 9 need a second batch, due day 19.

@@ -18,8 +18,14 @@ struct HostileLogTests {
         var ids: [ProductionOrder.ID] = []
         for (i, q) in quantities.enumerated() {
             let id = ProductionOrder.ID("PO-OLD-\(i)")
-            let order = ProductionOrder(id: id, item: template.item, quantity: q, routing: template.routing, dueDate: dueDate ?? template.dueDate,
-                                        createdAt: origin)
+            let order = ProductionOrder(
+                id: id,
+                item: template.item,
+                quantity: q,
+                routing: template.routing,
+                dueDate: dueDate ?? template.dueDate,
+                createdAt: origin
+            )
             // Through the log's JSON, as a restart would read it.
             let written = Event.productionOrderCreated(order)
             let event = try Event(type: written.typeName, payload: written.encodePayload(TaktJSON.encoder), decoder: TaktJSON.decoder)
@@ -29,8 +35,10 @@ struct HostileLogTests {
         return (state, ids)
     }
 
-    @Test("An order of 1e308 units in the log: the plant still schedules, the order's operations last at most ten years, and capable-to-promise answers",
-          arguments: [1e308, 1e-300, 1_000_000_000_000])
+    @Test(
+        "An order of 1e308 units in the log: the plant still schedules, the order's operations last at most ten years, and capable-to-promise answers",
+        arguments: [1e308, 1e-300, 1_000_000_000_000]
+    )
     func hugeOrderSchedules(quantity: Double) throws {
         let (state, ids) = try Self.plant(quantities: [quantity])
         let planning = try PlanningProblem(state: state, origin: Self.origin)
@@ -56,10 +64,21 @@ struct HostileLogTests {
         }
 
         let template = try #require(state.productionOrders[ids[0]])
-        let query = ProductionOrder(id: "PROMISE-QUERY", item: template.item, quantity: 5, routing: template.routing, dueDate: Self.origin,
-                                    createdAt: Self.origin)
+        let query = ProductionOrder(
+            id: "PROMISE-QUERY",
+            item: template.item,
+            quantity: 5,
+            routing: template.routing,
+            dueDate: Self.origin,
+            createdAt: Self.origin
+        )
         let answer = try PlanningProblem.capableToPromise(
-            query, in: state, keeping: published, origin: Self.origin, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 50), seed: 1, threads: 1))
+            query,
+            in: state,
+            keeping: published,
+            origin: Self.origin,
+            options: SchedulingOptions(limits: SearchLimits(iterationLimit: 50), seed: 1, threads: 1)
+        )
         #expect(answer.earliestCompletion > Self.origin)
     }
 

@@ -41,13 +41,17 @@ struct PlanningProblemTests {
         }
     }
 
-    @Test("What the shop floor has done is not planned again: a completed operation drops out, a running one stays where it runs for its remaining run time")
+    @Test(
+        "What the shop floor has done is not planned again: a completed operation drops out, a running one stays where it runs for its remaining run time"
+    )
     func executedOperations() throws {
         var state = try demoState()
         let start = try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z"))
         // A released housing order (two operations, no BOM staging needed when the system acts with an override).
-        let po = try #require(state.productionOrders.values.filter { $0.status == .released }
-            .first { (state.routings[$0.routing]?.operations.count ?? 0) >= 2 })
+        let po = try #require(
+            state.productionOrders.values.filter { $0.status == .released }
+                .first { (state.routings[$0.routing]?.operations.count ?? 0) >= 2 }
+        )
         let steps = try #require(state.routings[po.routing]?.operations)
         func run(_ command: Command) throws {
             for event in try state.decide(command, actor: nil, now: start) { state.apply(event, sequence: state.sequence + 1) }
@@ -110,7 +114,9 @@ struct PlanningProblemTests {
         window.length - calendar.breaks.reduce(0) { $0 + max(0, min($1.end, window.end) - max($1.start, window.start)) }
     }
 
-    @Test("A schedule of the demo plant passes the independent checker; each operation starts in its shift and gets its minutes of working time, pausing over shift gaps")
+    @Test(
+        "A schedule of the demo plant passes the independent checker; each operation starts in its shift and gets its minutes of working time, pausing over shift gaps"
+    )
     func solvedScheduleIsValid() throws {
         let state = try demoState()
         let planning = try PlanningProblem(state: state, origin: try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z")))
@@ -120,9 +126,14 @@ struct PlanningProblemTests {
         for placed in result.schedule.operations {
             let calendar = planning.problem.resources[placed.resource.rawValue].calendar
             let op = planning.problem.operations[placed.operation.rawValue]
-            #expect(!calendar.breaks.contains { $0.start <= placed.start && $0.end > placed.start }, "\(planning.operations[placed.operation.rawValue]) starts in a break")
-            #expect(Self.workingMinutes(TimeWindow(start: placed.start, end: placed.end), calendar) >= (op.duration(on: placed.resource) ?? 0),
-                    "\(planning.operations[placed.operation.rawValue]) gets its working minutes")
+            #expect(
+                !calendar.breaks.contains { $0.start <= placed.start && $0.end > placed.start },
+                "\(planning.operations[placed.operation.rawValue]) starts in a break"
+            )
+            #expect(
+                Self.workingMinutes(TimeWindow(start: placed.start, end: placed.end), calendar) >= (op.duration(on: placed.resource) ?? 0),
+                "\(planning.operations[placed.operation.rawValue]) gets its working minutes"
+            )
         }
     }
 
@@ -130,12 +141,24 @@ struct PlanningProblemTests {
     func operationLongerThanAShift() throws {
         var state = try demoState()
         let origin = try #require(TaktJSON.parseDate("2026-11-23T07:00:00Z"))
-        let routing = try #require(state.routings.values.filter { ($0.operations.first?.workCenters.first?.runMinutesPerUnit ?? 0) > 0 }.min { $0.id < $1.id })
+        let routing = try #require(
+            state.routings.values.filter { ($0.operations.first?.workCenters.first?.runMinutesPerUnit ?? 0) > 0 }.min { $0.id < $1.id }
+        )
         let first = try #require(routing.operations.first?.workCenters.first)
         let quantity = (2_000 / first.runMinutesPerUnit).rounded(.up)  // more than 2,000 minutes of work: two days of two shifts
-        let events = try state.decide(.createProductionOrder(NewProductionOrder(
-            id: "PO-BIG", item: routing.item, quantity: quantity, routing: routing.id, dueDate: origin.addingTimeInterval(20 * 86_400))),
-            actor: nil, now: origin)
+        let events = try state.decide(
+            .createProductionOrder(
+                NewProductionOrder(
+                    id: "PO-BIG",
+                    item: routing.item,
+                    quantity: quantity,
+                    routing: routing.id,
+                    dueDate: origin.addingTimeInterval(20 * 86_400)
+                )
+            ),
+            actor: nil,
+            now: origin
+        )
         for event in events { state.apply(event, sequence: state.sequence + 1) }
         let planning = try PlanningProblem(state: state, origin: origin)
         let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 1, threads: 1))
@@ -166,17 +189,40 @@ struct PlanningProblemTests {
         let planning = try PlanningProblem(state: state, origin: origin)
         let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 2, threads: 1))
         let published = PublishedSchedule(
-            id: "SCH-000001", origin: origin,
+            id: "SCH-000001",
+            origin: origin,
             steps: result.schedule.operations.map { p in
                 let ref = planning.operations[p.operation.rawValue]
-                return ScheduledStep(productionOrder: ref.productionOrder, sequence: ref.sequence, name: ref.name,
-                                     workCenter: planning.workCenters[p.resource.rawValue], start: planning.date(p.start), end: planning.date(p.end))
+                return ScheduledStep(
+                    productionOrder: ref.productionOrder,
+                    sequence: ref.sequence,
+                    name: ref.name,
+                    workCenter: planning.workCenters[p.resource.rawValue],
+                    start: planning.date(p.start),
+                    end: planning.date(p.end)
+                )
             },
-            weightedTardinessMinutes: 0, makespanMinutes: 0, totalSetupMinutes: 0, lateOrders: [])
+            weightedTardinessMinutes: 0,
+            makespanMinutes: 0,
+            totalSetupMinutes: 0,
+            lateOrders: []
+        )
         let template = try #require(state.productionOrders.values.filter { $0.status == .planned }.min { $0.id < $1.id })
-        let order = ProductionOrder(id: "PROMISE-QUERY", item: template.item, quantity: 5, routing: template.routing, dueDate: origin, createdAt: origin)
+        let order = ProductionOrder(
+            id: "PROMISE-QUERY",
+            item: template.item,
+            quantity: 5,
+            routing: template.routing,
+            dueDate: origin,
+            createdAt: origin
+        )
         let answer = try PlanningProblem.capableToPromise(
-            order, in: state, keeping: published, origin: origin, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 1, threads: 1))
+            order,
+            in: state,
+            keeping: published,
+            origin: origin,
+            options: SchedulingOptions(limits: SearchLimits(iterationLimit: 100), seed: 1, threads: 1)
+        )
         #expect(answer.basedOn == "SCH-000001")
         #expect(answer.steps.count == state.routings[template.routing]?.operations.count)
         #expect(answer.earliestCompletion == answer.steps.map(\.end).max())

@@ -17,11 +17,15 @@ struct PlantPictureTests {
     /// The machining work center with the most operations that can run nowhere else.
     static func soleMachine(_ state: PlantState) throws -> WorkCenter.ID {
         var count: [WorkCenter.ID: Int] = [:]
-        for r in state.routings.values { for op in r.operations where op.workCenters.count == 1 { count[op.workCenters[0].workCenter, default: 0] += 1 } }
+        for r in state.routings.values {
+            for op in r.operations where op.workCenters.count == 1 { count[op.workCenters[0].workCenter, default: 0] += 1 }
+        }
         return try #require(count.filter { state.workCenters[$0.key]?.kind == .machining }.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key)
     }
 
-    @Test("A machine reported down: the fact runs to its reported end; without one, to the playbook's assumption; long past it, the assumption from now")
+    @Test(
+        "A machine reported down: the fact runs to its reported end; without one, to the playbook's assumption; long past it, the assumption from now"
+    )
     func downFactsAndTheirEnds() throws {
         var state = try demoState()
         let wc = try Self.soleMachine(state)
@@ -51,11 +55,16 @@ struct PlantPictureTests {
         try Self.record(.setMachineState(SetMachineState(workCenter: wc, state: .down, reason: "spindle", expectedUntil: until)), on: &state)
         func starts(_ picture: PlantPicture?) throws -> [Date] {
             let planning = try PlanningProblem(state: state, origin: Self.origin, picture: picture)
-            let result = try Scheduler.solve(planning.problem, options: SchedulingOptions(limits: SearchLimits(iterationLimit: 50), seed: 1, threads: 1))
+            let result = try Scheduler.solve(
+                planning.problem,
+                options: SchedulingOptions(limits: SearchLimits(iterationLimit: 50), seed: 1, threads: 1)
+            )
             #expect(result.violations.isEmpty)
             let running = Set(state.operations.flatMap { id, ops in ops.filter { $0.status == .running }.map { "\(id)#\($0.sequence)" } })
-            return planning.steps(result.schedule.operations).filter { $0.workCenter == wc && !running.contains("\($0.productionOrder)#\($0.sequence)") }
-                .map(\.start)
+            return planning.steps(result.schedule.operations).filter {
+                $0.workCenter == wc && !running.contains("\($0.productionOrder)#\($0.sequence)")
+            }
+            .map(\.start)
         }
         let window = Self.origin..<until
         #expect(try starts(nil).allSatisfy { !window.contains($0) }, "the plant's picture keeps the machine free")
@@ -67,8 +76,19 @@ struct PlantPictureTests {
     func slowHoldAndKnownAt() throws {
         var state = try demoState()
         let wc = try Self.soleMachine(state)
-        try Self.record(.setMachineState(SetMachineState(workCenter: wc, state: .slow, reason: "worn", actualRate: 4, idealRate: 10,
-                                                         expectedUntil: Self.origin.addingTimeInterval(8 * 3600))), on: &state)
+        try Self.record(
+            .setMachineState(
+                SetMachineState(
+                    workCenter: wc,
+                    state: .slow,
+                    reason: "worn",
+                    actualRate: 4,
+                    idealRate: 10,
+                    expectedUntil: Self.origin.addingTimeInterval(8 * 3600)
+                )
+            ),
+            on: &state
+        )
         let later = Self.origin.addingTimeInterval(3600)
         try Self.record(.placeHold(PlaceHold(workCenter: "WC-TEST-1", reason: "calibration overdue")), on: &state, at: later)
         let picture = PlantPicture(state: state, now: later)

@@ -1,5 +1,5 @@
-import Testing
 import TaktScheduling
+import Testing
 
 /// A two-operation chain on R0 then R1 with a valid schedule, to break one rule at a time.
 private func base() -> (SchedulingProblem, Schedule) {

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TaktScheduling
+import Testing
 
 @Suite("Job-shop instances and the fast engine")
 struct JobShopTests {
@@ -116,7 +116,9 @@ struct FeatureTests {
         #expect(r.schedule.operations[1].end == 80)
     }
 
-    @Test("A running (frozen) splittable job caught by the night waits it out: it ends its duration of working time after the break, and the checker agrees")
+    @Test(
+        "A running (frozen) splittable job caught by the night waits it out: it ends its duration of working time after the break, and the checker agrees"
+    )
     func frozenSplittableStartsInBreak() throws {
         var b = ProblemBuilder(resources: 1)
         b.resources[0].calendar = ResourceCalendar(breaks: [TimeWindow(start: 0, end: 480), TimeWindow(start: 1440, end: 1920)])
@@ -230,12 +232,22 @@ struct RepairTests {
         let victim = start.schedule.operations[90]
         let window = TimeWindow(start: victim.start + 1, end: victim.start + 121)
         let change = ScheduleChange.resourceDown(victim.resource, window)
-        let insertion = try Repairer.repair(Self.plant, current: start.schedule, change: change, options: RepairOptions(limits: SearchLimits(iterationLimit: 0)))
+        let insertion = try Repairer.repair(
+            Self.plant,
+            current: start.schedule,
+            change: change,
+            options: RepairOptions(limits: SearchLimits(iterationLimit: 0))
+        )
         #expect(insertion.result.violations.isEmpty)
         #expect(insertion.result.schedule.operations[90] != victim)
         #expect(insertion.movedOperations <= Self.plant.operations.count / 10)
         // the short improvement trades shifts against tardiness, never making the combined cost worse
-        let out = try Repairer.repair(Self.plant, current: start.schedule, change: change, options: RepairOptions(limits: SearchLimits(iterationLimit: 30)))
+        let out = try Repairer.repair(
+            Self.plant,
+            current: start.schedule,
+            change: change,
+            options: RepairOptions(limits: SearchLimits(iterationLimit: 30))
+        )
         #expect(out.result.violations.isEmpty)
         func cost(_ r: RepairOutcome) -> Double { r.result.objectives.weightedTardiness + Double(r.result.objectives.stabilityShift) }
         #expect(cost(out) <= cost(insertion))
@@ -253,15 +265,24 @@ struct RepairTests {
     func otherChanges() throws {
         let start = try initial()
         let options = RepairOptions(limits: SearchLimits(iterationLimit: 20))
-        let late = try Repairer.repair(Self.plant, current: start.schedule, change: .operationDelayed(OperationID(7), newDuration: 200), options: options)
+        let late = try Repairer.repair(
+            Self.plant,
+            current: start.schedule,
+            change: .operationDelayed(OperationID(7), newDuration: 200),
+            options: options
+        )
         #expect(late.result.violations.isEmpty)
 
         let n = Self.plant.operations.count
         let order = Order(id: OrderID(Self.plant.orders.count), name: "RUSH", release: 0, due: 200, weight: 10)
         let ops = (0..<3).map { k in
             SchedulingOperation(
-                id: OperationID(n + k), order: order.id, name: "rush\(k)", modes: [Mode(resource: ResourceID(k * 3), duration: 30)],
-                predecessors: k == 0 ? [] : [Precedence(OperationID(n + k - 1))])
+                id: OperationID(n + k),
+                order: order.id,
+                name: "rush\(k)",
+                modes: [Mode(resource: ResourceID(k * 3), duration: 30)],
+                predecessors: k == 0 ? [] : [Precedence(OperationID(n + k - 1))]
+            )
         }
         let rush = try Repairer.repair(Self.plant, current: start.schedule, change: .orderInserted(order, ops), options: options)
         #expect(rush.result.violations.isEmpty)

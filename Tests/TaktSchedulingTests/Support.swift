@@ -31,15 +31,29 @@ struct ProblemBuilder {
 
     @discardableResult
     mutating func op(
-        _ order: OrderID, _ modes: [(Int, Int)], after: [OperationID] = [], transfer: Double? = nil, family: Int? = nil,
-        release: Int = 0, splittable: Bool = false, fixed: FixedPlacement? = nil
+        _ order: OrderID,
+        _ modes: [(Int, Int)],
+        after: [OperationID] = [],
+        transfer: Double? = nil,
+        family: Int? = nil,
+        release: Int = 0,
+        splittable: Bool = false,
+        fixed: FixedPlacement? = nil
     ) -> OperationID {
         let id = OperationID(operations.count)
         operations.append(
             SchedulingOperation(
-                id: id, order: order, name: "op\(id.rawValue)", modes: modes.map { Mode(resource: ResourceID($0.0), duration: $0.1) },
-                predecessors: after.map { Precedence($0, transferFraction: transfer) }, setupFamily: family, release: release,
-                splittable: splittable, fixed: fixed))
+                id: id,
+                order: order,
+                name: "op\(id.rawValue)",
+                modes: modes.map { Mode(resource: ResourceID($0.0), duration: $0.1) },
+                predecessors: after.map { Precedence($0, transferFraction: transfer) },
+                setupFamily: family,
+                release: release,
+                splittable: splittable,
+                fixed: fixed
+            )
+        )
         return id
     }
 
@@ -48,7 +62,10 @@ struct ProblemBuilder {
 
 /// Options for deterministic, fast test runs.
 func iterationOptions(
-    _ objective: ObjectiveSpec = .lexicographic([.weightedTardiness, .makespan]), iterations: Int = 200, seed: UInt64 = 1, threads: Int = 1
+    _ objective: ObjectiveSpec = .lexicographic([.weightedTardiness, .makespan]),
+    iterations: Int = 200,
+    seed: UInt64 = 1,
+    threads: Int = 1
 ) -> SchedulingOptions {
     SchedulingOptions(objective: objective, limits: SearchLimits(iterationLimit: iterations), seed: seed, threads: threads)
 }

@@ -68,7 +68,17 @@ struct ServiceTests {
 
     @Test("The use cases' roles are the commands' where they submit one: a schedule run is publishSchedule's")
     func useCaseRolesFollowCommands() throws {
-        let publish = Command.publishSchedule(PublishedSchedule(id: "SCH-0", origin: plantNow, steps: [], weightedTardinessMinutes: 0, makespanMinutes: 0, totalSetupMinutes: 0, lateOrders: []))
+        let publish = Command.publishSchedule(
+            PublishedSchedule(
+                id: "SCH-0",
+                origin: plantNow,
+                steps: [],
+                weightedTardinessMinutes: 0,
+                makespanMinutes: 0,
+                totalSetupMinutes: 0,
+                lateOrders: []
+            )
+        )
         #expect(UseCase.runSchedule.roles == publish.allowedRoles)
     }
 
@@ -97,7 +107,9 @@ struct ServiceTests {
         let service = try await demoService()
         for id in ["system", "SYSTEM"] {
             let refused = await #expect(throws: DomainError.self) {
-                try await service.submit(CommandEnvelope(command: .createUser(User(id: User.ID(id), name: "Imposter", roles: [.admin])), actor: .system))
+                try await service.submit(
+                    CommandEnvelope(command: .createUser(User(id: User.ID(id), name: "Imposter", roles: [.admin])), actor: .system)
+                )
             }
             #expect(refused?.violations.first?.rule == "reserved")
         }

@@ -18,8 +18,10 @@ private final class AuditedLog: Sendable {
         let store = try open()
         var last: Int64 = 0
         for i in 0..<10 {
-            let appended = try await store.append([command("itemDefined\(i)", events: 1 + i % 3, actor: i % 2 == 0 ? "planner" : "system")],
-                                                  expectedLastSequence: last)
+            let appended = try await store.append(
+                [command("itemDefined\(i)", events: 1 + i % 3, actor: i % 2 == 0 ? "planner" : "system")],
+                expectedLastSequence: last
+            )
             last = appended.last?.last?.sequence ?? last
         }
     }
@@ -125,9 +127,20 @@ struct AuditTrailTests {
         let queue = try DatabaseQueue(path: log.path)
         try await queue.write { db in
             var previous = try Data.fetchOne(db, sql: "SELECT hash FROM events WHERE sequence = 3")!
-            for row in try Row.fetchAll(db, sql: "SELECT sequence, recorded_at, actor, type, payload, correlation_id, idempotency_key FROM events WHERE sequence >= 4 ORDER BY sequence") {
-                let event = RecordedEvent(sequence: row[0], recordedAt: Date(timeIntervalSince1970: Double(row[1] as Int64)), actor: row[2],
-                                          type: row[3], payload: row[4], correlationID: row[5], idempotencyKey: row[6])
+            for row in try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT sequence, recorded_at, actor, type, payload, correlation_id, idempotency_key FROM events WHERE sequence >= 4 ORDER BY sequence"
+            ) {
+                let event = RecordedEvent(
+                    sequence: row[0],
+                    recordedAt: Date(timeIntervalSince1970: Double(row[1] as Int64)),
+                    actor: row[2],
+                    type: row[3],
+                    payload: row[4],
+                    correlationID: row[5],
+                    idempotencyKey: row[6]
+                )
                 previous = AuditChain.hash(event, previous: previous)
                 try db.execute(sql: "UPDATE events SET hash = ? WHERE sequence = ?", arguments: [previous, event.sequence])
             }
@@ -148,10 +161,12 @@ struct AuditTrailTests {
     @Test("A log written before the hash chain is chained once when opened, then verifies")
     func migratesOldLog() async throws {
         let log = try await AuditedLog()
-        try log.tamper("""
+        try log.tamper(
+            """
             DROP TABLE audit_checkpoints; ALTER TABLE events DROP COLUMN hash;
             DELETE FROM grdb_migrations WHERE identifier = 'v3-hash-chain'
-            """)
+            """
+        )
         let report = try await log.verify()
         #expect(report.isIntact)
         #expect(report.eventsChecked == 19)

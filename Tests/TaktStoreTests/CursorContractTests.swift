@@ -5,8 +5,10 @@ import Testing
 
 @Suite("Event store contract: cursors of log followers")
 struct CursorContractTests {
-    @Test("A cursor never saved reads as nil; a saved one reads back, is replaced by the next save, and is kept per name",
-          arguments: StoreKind.allCases)
+    @Test(
+        "A cursor never saved reads as nil; a saved one reads back, is replaced by the next save, and is kept per name",
+        arguments: StoreKind.allCases
+    )
     func cursorsRoundTrip(kind: StoreKind) async throws {
         let s = try ScratchStore(kind)
         #expect(try await s.store.loadCursor("orchestrator") == nil)

@@ -41,13 +41,21 @@ let recordedAt = Date(timeIntervalSince1970: 1_795_392_000)  // 2026-11-23T00:00
 
 /// A command record with `count` events named `type` (`type.1`, `type.2`, …) and JSON payloads.
 func command(
-    _ type: String, events count: Int = 1, actor: String = "planner", key: String? = nil, digest: String = "d0",
+    _ type: String,
+    events count: Int = 1,
+    actor: String = "planner",
+    key: String? = nil,
+    digest: String = "d0",
     correlation: String? = nil
 ) -> CommandRecord {
     CommandRecord(
-        actor: actor, idempotencyKey: key, requestDigest: digest, correlationID: correlation ?? "corr-\(type)",
+        actor: actor,
+        idempotencyKey: key,
+        requestDigest: digest,
+        correlationID: correlation ?? "corr-\(type)",
         recordedAt: recordedAt,
-        events: (1...max(1, count)).map { i in NewEvent(type: "\(type).\(i)", payload: Data(#"{"n":\#(i)}"#.utf8)) })
+        events: (1...max(1, count)).map { i in NewEvent(type: "\(type).\(i)", payload: Data(#"{"n":\#(i)}"#.utf8)) }
+    )
 }
 
 /// The error an async store call throws, or nil when it succeeds.
@@ -79,7 +87,9 @@ struct EventStoreContractTests {
     func gaplessSequences(kind: StoreKind) async throws {
         let s = try ScratchStore(kind)
         let first = try await s.store.append(
-            [command("lotCreated", events: 2), command("lotMoved"), command("orderReleased", events: 3)], expectedLastSequence: 0)
+            [command("lotCreated", events: 2), command("lotMoved"), command("orderReleased", events: 3)],
+            expectedLastSequence: 0
+        )
         #expect(first.map { $0.map(\.sequence) } == [[1, 2], [3], [4, 5, 6]])
         let second = try await s.store.append([command("lotStatusChanged", events: 2)], expectedLastSequence: 6)
         #expect(second.map { $0.map(\.sequence) } == [[7, 8]])
@@ -90,8 +100,10 @@ struct EventStoreContractTests {
         #expect(try await s.store.lastSequence() == 8)
     }
 
-    @Test("Recorded events carry the command's actor, time, correlation, key and the event's type and payload",
-          arguments: StoreKind.allCases)
+    @Test(
+        "Recorded events carry the command's actor, time, correlation, key and the event's type and payload",
+        arguments: StoreKind.allCases
+    )
     func recordedFields(kind: StoreKind) async throws {
         let s = try ScratchStore(kind)
         let keyed = command("lotMoved", events: 2, actor: "warehouse", key: "move-L-1", correlation: "req-42")
@@ -109,8 +121,10 @@ struct EventStoreContractTests {
         #expect(events[2].actor == "planner")
     }
 
-    @Test("An append with a stale expected sequence is refused as a concurrency conflict and appends nothing",
-          arguments: StoreKind.allCases)
+    @Test(
+        "An append with a stale expected sequence is refused as a concurrency conflict and appends nothing",
+        arguments: StoreKind.allCases
+    )
     func staleExpectedSequence(kind: StoreKind) async throws {
         let s = try ScratchStore(kind)
         _ = try await s.store.append([command("a", events: 3)], expectedLastSequence: 0)
@@ -130,12 +144,16 @@ struct EventStoreContractTests {
 
         #expect(try await s.store.lastSequence() == 3)
         #expect(try await s.store.read(after: 0, limit: 100).map(\.type) == ["a.1", "a.2", "a.3"])
-        #expect(try await s.store.idempotencyRecords(actor: "planner", keys: ["k-stale"]).isEmpty,
-                "the refused call recorded no idempotency key")
+        #expect(
+            try await s.store.idempotencyRecords(actor: "planner", keys: ["k-stale"]).isEmpty,
+            "the refused call recorded no idempotency key"
+        )
     }
 
-    @Test("A batch in which one command reuses a recorded idempotency key appends nothing of the batch",
-          arguments: StoreKind.allCases)
+    @Test(
+        "A batch in which one command reuses a recorded idempotency key appends nothing of the batch",
+        arguments: StoreKind.allCases
+    )
     func duplicateKeyBatchIsAtomic(kind: StoreKind) async throws {
         let s = try ScratchStore(kind)
         _ = try await s.store.append([command("release", key: "K-1", digest: "first")], expectedLastSequence: 0)
@@ -143,7 +161,8 @@ struct EventStoreContractTests {
         let error = await storeError { () async throws(StoreError) in
             try await s.store.append(
                 [command("before", events: 2, key: "K-2"), command("reuse", key: "K-1", digest: "other"), command("after")],
-                expectedLastSequence: 1)
+                expectedLastSequence: 1
+            )
         }
         #expect(error?.code == .duplicateIdempotencyKey)
         #expect(try await s.store.lastSequence() == 1)
@@ -198,18 +217,37 @@ struct EventStoreContractTests {
         let s = try ScratchStore(kind)
         _ = try await s.store.append(
             [command("x", events: 2, actor: "planner", key: "shift-1", digest: "planner-digest"), command("unkeyed")],
-            expectedLastSequence: 0)
+            expectedLastSequence: 0
+        )
         // Another actor may use the same key: it is a different record, not a duplicate.
         _ = try await s.store.append(
-            [command("y", events: 3, actor: "supervisor", key: "shift-1", digest: "supervisor-digest")], expectedLastSequence: 3)
+            [command("y", events: 3, actor: "supervisor", key: "shift-1", digest: "supervisor-digest")],
+            expectedLastSequence: 3
+        )
 
         let planner = try await s.store.idempotencyRecords(actor: "planner", keys: ["shift-1", "never-used"])
         #expect(planner.count == 1, "missing keys are absent")
-        #expect(planner["shift-1"] == IdempotencyRecord(
-            actor: "planner", key: "shift-1", requestDigest: "planner-digest", firstSequence: 1, lastSequence: 2))
+        #expect(
+            planner["shift-1"]
+                == IdempotencyRecord(
+                    actor: "planner",
+                    key: "shift-1",
+                    requestDigest: "planner-digest",
+                    firstSequence: 1,
+                    lastSequence: 2
+                )
+        )
         let supervisor = try await s.store.idempotencyRecords(actor: "supervisor", keys: ["shift-1"])
-        #expect(supervisor["shift-1"] == IdempotencyRecord(
-            actor: "supervisor", key: "shift-1", requestDigest: "supervisor-digest", firstSequence: 4, lastSequence: 6))
+        #expect(
+            supervisor["shift-1"]
+                == IdempotencyRecord(
+                    actor: "supervisor",
+                    key: "shift-1",
+                    requestDigest: "supervisor-digest",
+                    firstSequence: 4,
+                    lastSequence: 6
+                )
+        )
         #expect(try await s.store.idempotencyRecords(actor: "quality", keys: ["shift-1"]).isEmpty)
         #expect(try await s.store.idempotencyRecords(actor: "planner", keys: []).isEmpty)
     }
@@ -244,7 +282,8 @@ struct SQLiteEventStoreTests {
         do {
             let store = try SQLiteEventStore(path: path)
             written = try await store.append(
-                [command("lotCreated", events: 2, key: "K-1", digest: "dig"), command("lotMoved")], expectedLastSequence: 0
+                [command("lotCreated", events: 2, key: "K-1", digest: "dig"), command("lotMoved")],
+                expectedLastSequence: 0
             ).flatMap { $0 }
             try await store.saveSnapshot(snapshot)
         }
@@ -252,8 +291,16 @@ struct SQLiteEventStoreTests {
         let reopened = try SQLiteEventStore(path: path)
         #expect(try await reopened.lastSequence() == 3)
         #expect(try await reopened.read(after: 0, limit: 10) == written)
-        #expect(try await reopened.idempotencyRecords(actor: "planner", keys: ["K-1"])["K-1"] == IdempotencyRecord(
-            actor: "planner", key: "K-1", requestDigest: "dig", firstSequence: 1, lastSequence: 2))
+        #expect(
+            try await reopened.idempotencyRecords(actor: "planner", keys: ["K-1"])["K-1"]
+                == IdempotencyRecord(
+                    actor: "planner",
+                    key: "K-1",
+                    requestDigest: "dig",
+                    firstSequence: 1,
+                    lastSequence: 2
+                )
+        )
         #expect(try await reopened.loadSnapshot() == snapshot)
         // The reopened log continues where it ended, and still refuses the recorded key.
         let next = try await reopened.append([command("lotStatusChanged")], expectedLastSequence: 3)

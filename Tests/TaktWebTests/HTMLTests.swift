@@ -1,4 +1,6 @@
+import Foundation
 import Testing
+
 @testable import TaktWeb
 
 @Suite("The typed HTML builder")
@@ -9,8 +11,10 @@ struct HTMLTests {
             "<script>alert('x')</script> & more"
             Node.raw("<b>ok</b>")
         }
-        #expect(node.render()
-            == "<p title=\"a &quot;quoted&quot; &lt;tag&gt; &amp; &#39;apostrophe&#39;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more<b>ok</b></p>")
+        #expect(
+            node.render()
+                == "<p title=\"a &quot;quoted&quot; &lt;tag&gt; &amp; &#39;apostrophe&#39;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; more<b>ok</b></p>"
+        )
     }
 
     @Test("A nil attribute is left out, an empty one is a bare boolean attribute, order is kept")
@@ -69,5 +73,3 @@ struct HTMLTests {
         #expect(Format.parseMinute("2026-11-24T11:17", berlin) == t)
     }
 }
-
-import Foundation

@@ -4,8 +4,8 @@ import NIOHTTP1
 import Synchronization
 import TaktCore
 import TaktEngine
-import Testing
 import TaktTestSupport
+import Testing
 
 /// Issue 12, symptoms 9 and 11, in the web app through the real server on the demo plant (seed 42), at Wednesday 25 November
 /// 2026, 06:00 UTC. Anna runs PO-000007 op 10 on WC-MILL-1 (30 housings from 30 castings CH-NB-32-160). The warehouse has
@@ -29,8 +29,12 @@ struct ShopFloorWebTests {
             #expect(page.text.contains("PO-000007 op 10 still needs 30 ea of CH-NB-32-160 (30 required, 0 consumed)"), "\(page.text)")
             #expect(Floor.input("consume-quantity", in: page.text)?.contains("value=\"30\"") == true, "the need is proposed")
 
-            let consume = try await s.send(.POST, Self.terminal + "/consume", cookie: anna,
-                                           form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-33"), ("quantity", "30"), ("back", prompt)])
+            let consume = try await s.send(
+                .POST,
+                Self.terminal + "/consume",
+                cookie: anna,
+                form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-33"), ("quantity", "30"), ("back", prompt)]
+            )
             #expect(consume.status == 303 && consume.location == Self.terminal)
             let after = try await s.send(.GET, Self.terminal, cookie: anna)
             #expect(after.text.contains("Consumed lot CAST-33"))
@@ -45,7 +49,9 @@ struct ShopFloorWebTests {
         }
     }
 
-    @Test("A reserved lot in receiving is refused on the terminal, in words, until a supervisor lets it pass for that lot; then the answer says which reservation gave way")
+    @Test(
+        "A reserved lot in receiving is refused on the terminal, in words, until a supervisor lets it pass for that lot; then the answer says which reservation gave way"
+    )
     func reservedLotNeedsTheSupervisor() async throws {
         try await WebServer.run { s in
             let anna = try await Floor.prepare(s)
@@ -53,47 +59,82 @@ struct ShopFloorWebTests {
             let prompt = try #require(scan.location)
             let page = try await s.send(.GET, prompt, cookie: anna)
             #expect(page.text.contains("Not yet — the plant says:"))
-            #expect(page.text.contains("lot &#39;CAST-24&#39; holds 24 ea, of which 24 are reserved for other orders (PO-X 24)")
-                    || page.text.contains("lot 'CAST-24' holds 24 ea, of which 24 are reserved for other orders (PO-X 24)"), "\(page.text)")
+            #expect(
+                page.text.contains("lot &#39;CAST-24&#39; holds 24 ea, of which 24 are reserved for other orders (PO-X 24)")
+                    || page.text.contains("lot 'CAST-24' holds 24 ea, of which 24 are reserved for other orders (PO-X 24)"),
+                "\(page.text)"
+            )
             #expect(page.text.contains("not at the line side of WC-MILL-1 (LS-MILL-1)"))
             #expect(page.text.contains("A supervisor can let them pass for this lot, with a reason."))
             #expect(!page.text.contains("id=\"override-lot-reserved-elsewhere\""), "an operator cannot override")
 
             // Confirming anyway is refused by the plant, and nothing changes.
             let before = await s.engine.committedSequence
-            let refused = try await s.send(.POST, Self.terminal + "/consume", cookie: anna,
-                                           form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)])
+            let refused = try await s.send(
+                .POST,
+                Self.terminal + "/consume",
+                cookie: anna,
+                form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)]
+            )
             #expect(refused.status == 303 && refused.location == prompt)
             let told = try await s.send(.GET, prompt, cookie: anna)
             #expect(told.text.contains("flash interlock"))
             #expect(await s.engine.committedSequence == before)
-            #expect(await s.engine.read { st in (st.lots["CAST-24"]?.quantity, st.reservations.values.first { $0.lot == "CAST-24" }?.quantity) } == (24, 24))
+            #expect(
+                await s.engine.read { st in (st.lots["CAST-24"]?.quantity, st.reservations.values.first { $0.lot == "CAST-24" }?.quantity) } == (
+                    24, 24
+                )
+            )
 
             // The supervisor sees the buttons on the same prompt; a reason is required.
             let sup = try await s.signIn(try await s.issueToken(for: "supervisor"))
             let supPage = try await s.send(.GET, prompt, cookie: sup)
             #expect(supPage.text.contains("id=\"override-lot-reserved-elsewhere\"") && supPage.text.contains("id=\"override-lot-not-at-line-side\""))
             let fields = [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("back", prompt)]
-            let noReason = try await s.send(.POST, Self.terminal + "/override", cookie: sup, form: fields + [("interlock", "lot-reserved-elsewhere"), ("reason", "")])
+            let noReason = try await s.send(
+                .POST,
+                Self.terminal + "/override",
+                cookie: sup,
+                form: fields + [("interlock", "lot-reserved-elsewhere"), ("reason", "")]
+            )
             #expect(try await s.send(.GET, try #require(noReason.location), cookie: sup).text.contains("A reason is needed"))
             for interlock in ["lot-reserved-elsewhere", "lot-not-at-line-side"] {
-                let o = try await s.send(.POST, Self.terminal + "/override", cookie: sup,
-                                         form: fields + [("interlock", interlock), ("reason", "PO-X is re-planned; pallet brought by forklift")])
+                let o = try await s.send(
+                    .POST,
+                    Self.terminal + "/override",
+                    cookie: sup,
+                    form: fields + [("interlock", interlock), ("reason", "PO-X is re-planned; pallet brought by forklift")]
+                )
                 #expect(o.status == 303)
             }
-            let overrides = await s.engine.read { $0.operations["PO-000007"]?.first?.overrides.map { "\($0.interlock.rawValue) \($0.lot?.rawValue ?? "-") \($0.by?.rawValue ?? "-")" } }
+            let overrides = await s.engine.read {
+                $0.operations["PO-000007"]?.first?.overrides.map { "\($0.interlock.rawValue) \($0.lot?.rawValue ?? "-") \($0.by?.rawValue ?? "-")" }
+            }
             #expect(overrides == ["lot-reserved-elsewhere CAST-24 supervisor", "lot-not-at-line-side CAST-24 supervisor"])
 
             // Anna confirms 5: the answer names the reservation that gave way and its staging task.
-            let (reservation, task) = try #require(await s.engine.read { st in
-                st.reservations.values.first { $0.lot == "CAST-24" }.map { ($0.id.rawValue, $0.stagingTask?.rawValue ?? "") } })
-            let done = try await s.send(.POST, Self.terminal + "/consume", cookie: anna,
-                                        form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)])
+            let (reservation, task) = try #require(
+                await s.engine.read { st in
+                    st.reservations.values.first { $0.lot == "CAST-24" }.map { ($0.id.rawValue, $0.stagingTask?.rawValue ?? "") }
+                }
+            )
+            let done = try await s.send(
+                .POST,
+                Self.terminal + "/consume",
+                cookie: anna,
+                form: [("order", "PO-000007"), ("operation", "10"), ("lot", "CAST-24"), ("quantity", "5"), ("back", prompt)]
+            )
             #expect(done.location == Self.terminal)
             let answer = try await s.send(.GET, Self.terminal, cookie: anna)
             #expect(answer.text.contains("Consumed lot CAST-24"))
-            #expect(answer.text.contains("Passed by a supervisor&#39;s override: lot-reserved-elsewhere.") || answer.text.contains("Passed by a supervisor's override: lot-reserved-elsewhere."))
-            #expect(answer.text.contains("Took 5 ea reserved for PO-X (reservation \(reservation), 19 ea still reserved; staging task \(task) open)."), "\(answer.text)")
+            #expect(
+                answer.text.contains("Passed by a supervisor&#39;s override: lot-reserved-elsewhere.")
+                    || answer.text.contains("Passed by a supervisor's override: lot-reserved-elsewhere.")
+            )
+            #expect(
+                answer.text.contains("Took 5 ea reserved for PO-X (reservation \(reservation), 19 ea still reserved; staging task \(task) open)."),
+                "\(answer.text)"
+            )
         }
     }
 
@@ -101,13 +142,21 @@ struct ShopFloorWebTests {
     func consumedLotSaysSo() async throws {
         try await WebServer.run { s in
             let anna = try await Floor.prepare(s)
-            _ = try await s.engine.submit(CommandEnvelope(command: .consumeLot(ConsumeLot(productionOrder: "PO-000007", operation: 10, lot: "CAST-3", quantity: 3)),
-                                                          actor: .user("op-anna"), correlationID: nil))
+            _ = try await s.engine.submit(
+                CommandEnvelope(
+                    command: .consumeLot(ConsumeLot(productionOrder: "PO-000007", operation: 10, lot: "CAST-3", quantity: 3)),
+                    actor: .user("op-anna"),
+                    correlationID: nil
+                )
+            )
             let scan = try await s.send(.POST, Self.terminal + "/scan", cookie: anna, form: [("code", "CAST-3")])
             #expect(scan.status == 303)
             let page = try await s.send(.GET, scan.location ?? Self.terminal, cookie: anna)
             #expect(page.text.contains("Nothing left to scan"))
-            #expect(page.text.contains("CAST-3&#39; is consumed; nothing is left in it to consume") || page.text.contains("CAST-3' is consumed; nothing is left in it to consume"))
+            #expect(
+                page.text.contains("CAST-3&#39; is consumed; nothing is left in it to consume")
+                    || page.text.contains("CAST-3' is consumed; nothing is left in it to consume")
+            )
             #expect(!page.text.contains("greater than zero"))
         }
     }
@@ -129,8 +178,13 @@ struct ShopFloorWebTests {
             #expect(run.status == 201, "\(run.body)")
             _ = try await Floor.prepare(s)
             clock.advance(minutes: 2)
-            _ = try await s.engine.submit(CommandEnvelope(command: .completeOperation(ReportQuantity(productionOrder: "PO-000007", operation: 10, good: 9)),
-                                                          actor: .user("op-anna"), correlationID: nil))
+            _ = try await s.engine.submit(
+                CommandEnvelope(
+                    command: .completeOperation(ReportQuantity(productionOrder: "PO-000007", operation: 10, good: 9)),
+                    actor: .user("op-anna"),
+                    correlationID: nil
+                )
+            )
             clock.advance(minutes: 1)
 
             let tower = try await s.send(.GET, "/tower", cookie: planner)
@@ -163,8 +217,19 @@ enum Floor {
         try await system(.createProductionOrder(NewProductionOrder(id: "PO-X", item: "MH-NB-32-160", quantity: 60, dueDate: due)))
         try await system(.releaseProductionOrder(ProductionOrderRef(productionOrder: "PO-X")))
         for (lot, quantity) in [("CAST-33", 33.0), ("CAST-3", 3.0), ("CAST-24", 24.0)] {
-            try await system(.receiveLot(ReceiveLot(id: .init(lot), item: "CH-NB-32-160", quantity: quantity, location: "LOC-RECEIVING",
-                                                    supplier: "Giesserei Sauerland", supplierLot: "GS-\(lot)", deliveryNote: "DN-\(lot)")))
+            try await system(
+                .receiveLot(
+                    ReceiveLot(
+                        id: .init(lot),
+                        item: "CH-NB-32-160",
+                        quantity: quantity,
+                        location: "LOC-RECEIVING",
+                        supplier: "Giesserei Sauerland",
+                        supplierLot: "GS-\(lot)",
+                        deliveryNote: "DN-\(lot)"
+                    )
+                )
+            )
         }
         try await system(.moveLot(MoveLot(lot: "CAST-33", to: "LS-MILL-1")))
         try await system(.moveLot(MoveLot(lot: "CAST-3", to: "LS-MILL-1")))
@@ -172,7 +237,12 @@ enum Floor {
         try await anna(.clockIn(ClockInCommand(workCenter: "WC-MILL-1")))
         try await anna(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-MACH-210", revision: "B")))
         let cookie = try await s.signIn(try await s.issueToken(for: "op-anna"))
-        let start = try await s.send(.POST, ShopFloorWebTests.terminal + "/start", cookie: cookie, form: [("order", "PO-000007"), ("operation", "10")])
+        let start = try await s.send(
+            .POST,
+            ShopFloorWebTests.terminal + "/start",
+            cookie: cookie,
+            form: [("order", "PO-000007"), ("operation", "10")]
+        )
         #expect(start.status == 303)
         #expect(await s.engine.read { $0.operations["PO-000007"]?.first?.status } == .running)
         return cookie
@@ -196,8 +266,12 @@ enum Floor {
 
     /// A JSON API call with a bearer token.
     static func api(_ s: WebServer, _ method: HTTPMethod, _ path: String, token: String, body: String) async throws -> (status: Int, body: String) {
-        let reply = try await s.connection.send(method, path, headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
-                                                body: Data(body.utf8))
+        let reply = try await s.connection.send(
+            method,
+            path,
+            headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")],
+            body: Data(body.utf8)
+        )
         return (reply.status, reply.text)
     }
 }

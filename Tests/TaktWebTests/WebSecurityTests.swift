@@ -2,9 +2,10 @@ import Foundation
 import NIOHTTP1
 import TaktCore
 import TaktEngine
-@testable import TaktWeb
-import Testing
 import TaktTestSupport
+import Testing
+
+@testable import TaktWeb
 
 /// Issue 13, findings 5 (same-site CSRF), 7 (open redirect) and 8 (sign-in throttling) in the web app, and its cookies.
 @Suite("The web app refuses forged forms, off-site redirects and guessing (issue 13)")
@@ -34,13 +35,24 @@ struct WebSecurityTests {
         try await WebServer.run { s in
             for next in ["/\\evil.example/", "//evil.example/", "/%5Cevil.example", "https://evil.example/"] {
                 let (nonce, token) = try await s.signInForm()
-                let reply = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken), ("next", next)], formToken: token)
+                let reply = try await s.send(
+                    .POST,
+                    "/signin",
+                    cookie: nonce,
+                    form: [("token", WebServer.adminToken), ("next", next)],
+                    formToken: token
+                )
                 #expect(reply.status == 303)
                 #expect(reply.location == "/tower", "next=\(next) redirected to \(reply.location ?? "nothing")")
             }
             let (nonce, token) = try await s.signInForm()
-            let good = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken), ("next", "/orders/SO-10001")],
-                                        formToken: token)
+            let good = try await s.send(
+                .POST,
+                "/signin",
+                cookie: nonce,
+                form: [("token", WebServer.adminToken), ("next", "/orders/SO-10001")],
+                formToken: token
+            )
             #expect(good.location == "/orders/SO-10001", "a local next is kept")
 
             // The sign-in page does not even render a hostile next into its form.
@@ -81,9 +93,11 @@ struct WebSecurityTests {
             el("form", ["method": "get", "action": "/c"]) { "y" }
         }
         let html = CSRFTokens.protect(page, token: "T0K").render()
-        #expect(html == "<main><form method=\"post\" action=\"/a\"><input type=\"hidden\" name=\"_csrf\" value=\"T0K\"><div>"
-            + "<form method=\"POST\" action=\"/b\"><input type=\"hidden\" name=\"_csrf\" value=\"T0K\">x</form></div></form>"
-            + "<form method=\"get\" action=\"/c\">y</form></main>")
+        #expect(
+            html == "<main><form method=\"post\" action=\"/a\"><input type=\"hidden\" name=\"_csrf\" value=\"T0K\"><div>"
+                + "<form method=\"POST\" action=\"/b\"><input type=\"hidden\" name=\"_csrf\" value=\"T0K\">x</form></div></form>"
+                + "<form method=\"get\" action=\"/c\">y</form></main>"
+        )
     }
 
     @Test("The Origin check accepts the server's own origin only")
@@ -100,12 +114,16 @@ struct WebSecurityTests {
         #expect(verdict(nil, referer: "http://takt.example:8080/admin") == .sameOrigin)
         #expect(verdict(nil, referer: "http://takt.example:9090/x") == .foreign("http://takt.example:9090/x"))
         #expect(verdict("https://takt.example", host: "takt.example") == .sameOrigin, "behind a TLS proxy that keeps the Host")
-        #expect(verdict("http://takt.example", host: "takt.example", secure: true) == .foreign("http://takt.example"),
-                "with --secure-cookies the server's origin is https only")
+        #expect(
+            verdict("http://takt.example", host: "takt.example", secure: true) == .foreign("http://takt.example"),
+            "with --secure-cookies the server's origin is https only"
+        )
         #expect(verdict("https://takt.example", host: "takt.example", secure: true) == .sameOrigin)
     }
 
-    @Test("Issuing a token from a form without the token, with another session's token, or from another origin is refused with 403 and issues nothing")
+    @Test(
+        "Issuing a token from a form without the token, with another session's token, or from another origin is refused with 403 and issues nothing"
+    )
     func forgedFormsAreRefused() async throws {
         try await WebServer.run { s in
             let admin = try await s.signIn(WebServer.adminToken)
@@ -129,8 +147,13 @@ struct WebSecurityTests {
             let foreign = try await s.send(.POST, "/admin/tokens", cookie: admin, form: [("user", "planner")], headers: [("Origin", sibling)])
             #expect(foreign.status == 403, "a page on the same host and another port")
             #expect(foreign.text.contains("another site"))
-            let foreignReferer = try await s.send(.POST, "/admin/tokens", cookie: admin, form: [("user", "planner")],
-                                                  headers: [("Referer", sibling + "/attack.html")])
+            let foreignReferer = try await s.send(
+                .POST,
+                "/admin/tokens",
+                cookie: admin,
+                form: [("user", "planner")],
+                headers: [("Referer", sibling + "/attack.html")]
+            )
             #expect(foreignReferer.status == 403)
 
             #expect(await tokens() == before, "no token was issued")
@@ -150,8 +173,13 @@ struct WebSecurityTests {
         try await WebServer.run { s in
             let anna = try await s.signIn(try await s.issueToken(for: "op-anna"))
             let sequence = await s.engine.committedSequence
-            let start = try await s.send(.POST, "/terminal/WC-MILL-1/clock-in", cookie: anna, form: [("back", "/terminal/WC-MILL-1")],
-                                         formToken: .some(nil))
+            let start = try await s.send(
+                .POST,
+                "/terminal/WC-MILL-1/clock-in",
+                cookie: anna,
+                form: [("back", "/terminal/WC-MILL-1")],
+                formToken: .some(nil)
+            )
             #expect(start.status == 403)
             #expect(await s.engine.committedSequence == sequence)
             let clockIn = try await s.send(.POST, "/terminal/WC-MILL-1/clock-in", cookie: anna, form: [("back", "/terminal/WC-MILL-1")])
@@ -171,7 +199,9 @@ struct WebSecurityTests {
             let admin = try await s.signIn(WebServer.adminToken)
             let token = try #require(s.formTokens[admin])
             var forms = 0
-            for path in ["/tower", "/schedule", "/exceptions", "/terminal", "/terminal/WC-MILL-1", "/orders", "/genealogy", "/warehouse", "/quality", "/admin"] {
+            for path in [
+                "/tower", "/schedule", "/exceptions", "/terminal", "/terminal/WC-MILL-1", "/orders", "/genealogy", "/warehouse", "/quality", "/admin",
+            ] {
                 let html = try await s.send(.GET, path, cookie: admin).text
                 var rest = html[...]
                 while let open = rest.range(of: "<form ") {
@@ -200,11 +230,23 @@ struct WebSecurityTests {
             #expect(noCookie.status == 403)
             let other = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken)], formToken: otherToken)
             #expect(other.status == 403)
-            let foreign = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken)], formToken: token,
-                                           headers: [("Origin", "http://evil.example")])
+            let foreign = try await s.send(
+                .POST,
+                "/signin",
+                cookie: nonce,
+                form: [("token", WebServer.adminToken)],
+                formToken: token,
+                headers: [("Origin", "http://evil.example")]
+            )
             #expect(foreign.status == 403 && foreign.headers["Set-Cookie"].isEmpty)
-            let genuine = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken)], formToken: token,
-                                           headers: [("Origin", s.baseURL)])
+            let genuine = try await s.send(
+                .POST,
+                "/signin",
+                cookie: nonce,
+                form: [("token", WebServer.adminToken)],
+                formToken: token,
+                headers: [("Origin", s.baseURL)]
+            )
             #expect(genuine.status == 303)
         }
     }
@@ -225,8 +267,10 @@ struct WebSecurityTests {
             let throttled = try await attempt(WebServer.adminToken)
             #expect(throttled.status == 429)
             #expect(throttled.headers.first(name: "Retry-After") == "1")
-            #expect(throttled.text.contains("Too many failed sign-ins from this device. Try again in 1 second (after 06:00:01 UTC)"),
-                    "\(throttled.text)")
+            #expect(
+                throttled.text.contains("Too many failed sign-ins from this device. Try again in 1 second (after 06:00:01 UTC)"),
+                "\(throttled.text)"
+            )
             #expect(!throttled.headers["Set-Cookie"].contains { $0.hasPrefix("takt_session=") }, "no session while throttled")
 
             clock.advance(minutes: 2.0 / 60)
@@ -250,8 +294,14 @@ struct WebSecurityTests {
             #expect(page.headers["Set-Cookie"].allSatisfy { $0.contains("; Secure") && $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
             let (nonce, token) = try await s.signInForm()
             // The server's own origin is https now: a form from http://host:port is another origin, one from https is not.
-            let reply = try await s.send(.POST, "/signin", cookie: nonce, form: [("token", WebServer.adminToken)], formToken: token,
-                                         headers: [("Origin", s.baseURL.replacingOccurrences(of: "http:", with: "https:"))])
+            let reply = try await s.send(
+                .POST,
+                "/signin",
+                cookie: nonce,
+                form: [("token", WebServer.adminToken)],
+                formToken: token,
+                headers: [("Origin", s.baseURL.replacingOccurrences(of: "http:", with: "https:"))]
+            )
             #expect(reply.status == 303)
             #expect(reply.headers["Set-Cookie"].count == 2)
             #expect(reply.headers["Set-Cookie"].allSatisfy { $0.contains("; Secure") })
@@ -271,7 +321,9 @@ struct WebSecurityTests {
             let (nonce, token) = try await s.signInForm()
             let again = try await s.send(.POST, "/signin", cookie: first + "; " + nonce, form: [("token", WebServer.adminToken)], formToken: token)
             #expect(again.status == 303)
-            let second = try #require(again.headers["Set-Cookie"].first { $0.hasPrefix("takt_session=") }?.split(separator: ";").first.map(String.init))
+            let second = try #require(
+                again.headers["Set-Cookie"].first { $0.hasPrefix("takt_session=") }?.split(separator: ";").first.map(String.init)
+            )
             #expect(second != first, "a new session ID")
             #expect(again.headers["Set-Cookie"].contains { $0.hasPrefix("takt_signin=;") && $0.contains("Max-Age=0") }, "the sign-in nonce is spent")
             #expect(try await s.send(.GET, "/tower", cookie: first).status == 302, "the old session ended")

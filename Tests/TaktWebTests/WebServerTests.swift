@@ -42,17 +42,24 @@ struct WebServer: Sendable {
 
     /// Sends a request as a browser would; a form posted with a signed-in session's cookie carries that session's form
     /// token, as the pages' forms do, unless `formToken` says otherwise (nil: none at all).
-    func send(_ method: HTTPMethod, _ path: String, cookie: String? = nil, form: [(String, String)]? = nil,
-              formToken: String?? = .none, headers extra: [(String, String)] = []) async throws -> Reply {
+    func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        cookie: String? = nil,
+        form: [(String, String)]? = nil,
+        formToken: String?? = .none,
+        headers extra: [(String, String)] = []
+    ) async throws -> Reply {
         var headers: [(String, String)] = []
         if let cookie { headers.append(("Cookie", cookie)) }
         headers += extra
         var body: Data?
         if var form {
-            let token: String? = switch formToken {
-            case .some(let explicit): explicit
-            case .none: cookie.flatMap { formTokens[$0] }
-            }
+            let token: String? =
+                switch formToken {
+                case .some(let explicit): explicit
+                case .none: cookie.flatMap { formTokens[$0] }
+                }
             if let token, !form.contains(where: { $0.0 == "_csrf" }) { form.append(("_csrf", token)) }
             headers.append(("Content-Type", "application/x-www-form-urlencoded"))
             let encoded = form.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0.1)" }.joined(separator: "&")
@@ -83,26 +90,45 @@ struct WebServer: Sendable {
 
     func issueToken(for user: String) async throws -> String {
         let secret = Engine.newTokenSecret()
-        _ = try await engine.submit(CommandEnvelope(command: .issueAPIToken(IssueAPIToken(user: .init(user), secretHash: Engine.hash(secret: secret), label: "test")),
-                                                    actor: .system, correlationID: nil))
+        _ = try await engine.submit(
+            CommandEnvelope(
+                command: .issueAPIToken(IssueAPIToken(user: .init(user), secretHash: Engine.hash(secret: secret), label: "test")),
+                actor: .system,
+                correlationID: nil
+            )
+        )
         return secret
     }
 
     /// - Parameters:
     ///   - clock: the plant's clock (default: standing still at ``morning``).
     ///   - transport: in process (default) or over a real socket.
-    static func run<T: Sendable>(clock: TestClock = TestClock(morning), secureCookies: Bool = false, transport: TestTransport = .router,
-                                 _ body: @Sendable (WebServer) async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        clock: TestClock = TestClock(morning),
+        secureCookies: Bool = false,
+        transport: TestTransport = .router,
+        _ body: @Sendable (WebServer) async throws -> T
+    ) async throws -> T {
         let path = TestPlant.temporaryDatabasePath()
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let logger = TestPlant.quietLogger
         let engine = try await TestPlant.engine(storage: .sqlite(path: path), clock: clock.read)
-        return try await TestConnection.run(transport, app: { onRunning in
-            TaktApplication.makeApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, secureCookies: secureCookies,
-                                            onServerRunning: onRunning)
-        }) { connection in
-            try await body(WebServer(connection: connection, engine: engine))
-        }
+        return try await TestConnection.run(
+            transport,
+            app: { onRunning in
+                TaktApplication.makeApplication(
+                    engine: engine,
+                    host: "127.0.0.1",
+                    port: 0,
+                    logger: logger,
+                    secureCookies: secureCookies,
+                    onServerRunning: onRunning
+                )
+            },
+            body: { connection in
+                try await body(WebServer(connection: connection, engine: engine))
+            }
+        )
     }
 }
 
@@ -146,7 +172,8 @@ struct WebServerTests {
                 ("/tower", "Control tower"), ("/schedule", "Schedule"), ("/schedule?zoom=week", "Schedule"), ("/schedule?zoom=shift", "Schedule"),
                 ("/exceptions", "Exception inbox"), ("/terminal", "Operator terminal"), ("/terminal/WC-MILL-1", "Terminal · WC-MILL-1"),
                 ("/orders", "Customer orders"), ("/orders/SO-10001", "Customer order SO-10001"), ("/genealogy", "Genealogy"),
-                ("/genealogy?lot=\(lot)", "Genealogy"), ("/warehouse", "Warehouse board"), ("/quality", "Quality board"), ("/admin", "Users &amp; tokens"),
+                ("/genealogy?lot=\(lot)", "Genealogy"), ("/warehouse", "Warehouse board"), ("/quality", "Quality board"),
+                ("/admin", "Users &amp; tokens"),
             ]
             for (path, title) in pages {
                 let reply = try await s.send(.GET, path, cookie: cookie)
@@ -182,15 +209,42 @@ struct WebServerTests {
     @Test("Approving an action in the inbox records the decision as the signed-in planner; the operator may not decide")
     func approveInInbox() async throws {
         try await WebServer.run { s in
-            let schedule = PublishedSchedule(id: "SCH-000777", origin: WebServer.morning, steps: [], weightedTardinessMinutes: 0, makespanMinutes: 0,
-                                             totalSetupMinutes: 0, lateOrders: [])
+            let schedule = PublishedSchedule(
+                id: "SCH-000777",
+                origin: WebServer.morning,
+                steps: [],
+                weightedTardinessMinutes: 0,
+                makespanMinutes: 0,
+                totalSetupMinutes: 0,
+                lateOrders: []
+            )
             let exception = PlantException(
-                id: "EXC-000001", kind: .machineDown, title: "WC-MILL-1 is down", subject: "machine-down:WC-MILL-1",
-                disruption: Disruption(kind: .machineDown, workCenter: "WC-MILL-1", from: WebServer.morning), raisedAt: WebServer.morning,
-                severity: .high, functions: [.production], causeChain: [CauseLink(kind: "event", text: "WC-MILL-1 went down")],
+                id: "EXC-000001",
+                kind: .machineDown,
+                title: "WC-MILL-1 is down",
+                subject: "machine-down:WC-MILL-1",
+                disruption: Disruption(kind: .machineDown, workCenter: "WC-MILL-1", from: WebServer.morning),
+                raisedAt: WebServer.morning,
+                severity: .high,
+                functions: [.production],
+                causeChain: [CauseLink(kind: "event", text: "WC-MILL-1 went down")],
                 impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2)),
-                actions: [ProposedAction(id: "A1", title: "Move to WC-MILL-2", steps: [], predicted: PlanKPIs(), effect: "late orders 2 → 0", cost: 10,
-                                         costTerms: [], rank: 1, rationale: "cheapest", approvals: [.planner], schedule: schedule)])
+                actions: [
+                    ProposedAction(
+                        id: "A1",
+                        title: "Move to WC-MILL-2",
+                        steps: [],
+                        predicted: PlanKPIs(),
+                        effect: "late orders 2 → 0",
+                        cost: 10,
+                        costTerms: [],
+                        rank: 1,
+                        rationale: "cheapest",
+                        approvals: [.planner],
+                        schedule: schedule
+                    )
+                ]
+            )
             _ = try await s.engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system, correlationID: nil))
             let id = try #require(await s.engine.read { $0.exceptions.keys.first })
 
@@ -220,20 +274,46 @@ struct WebServerTests {
         }
     }
 
-    @Test("An action the policy marks as signed asks for the planner's password on the page; without it or with a wrong one nothing is decided; with it the approval is signed")
+    @Test(
+        "An action the policy marks as signed asks for the planner's password on the page; without it or with a wrong one nothing is decided; with it the approval is signed"
+    )
     func signedApprovalInTheInbox() async throws {
         try await WebServer.run { s in
-            _ = try await s.engine.submit(CommandEnvelope(
-                command: .defineApprovalPolicy(ApprovalPolicy(rules: [ApprovalPolicy.ApprovalRule(action: .resequence, roles: [.planner], signed: true)])),
-                actor: .system))
+            _ = try await s.engine.submit(
+                CommandEnvelope(
+                    command: .defineApprovalPolicy(
+                        ApprovalPolicy(rules: [ApprovalPolicy.ApprovalRule(action: .resequence, roles: [.planner], signed: true)])
+                    ),
+                    actor: .system
+                )
+            )
             let exception = PlantException(
-                id: "EXC-000001", kind: .machineDown, title: "WC-MILL-1 is down", subject: "machine-down:WC-MILL-1",
-                disruption: Disruption(kind: .machineDown, workCenter: "WC-MILL-1", from: WebServer.morning), raisedAt: WebServer.morning,
-                severity: .high, functions: [.production], causeChain: [CauseLink(kind: "event", text: "WC-MILL-1 went down")],
+                id: "EXC-000001",
+                kind: .machineDown,
+                title: "WC-MILL-1 is down",
+                subject: "machine-down:WC-MILL-1",
+                disruption: Disruption(kind: .machineDown, workCenter: "WC-MILL-1", from: WebServer.morning),
+                raisedAt: WebServer.morning,
+                severity: .high,
+                functions: [.production],
+                causeChain: [CauseLink(kind: "event", text: "WC-MILL-1 went down")],
                 impact: Impact(baseline: PlanKPIs(), predicted: PlanKPIs(lateOrders: 2)),
-                actions: [ProposedAction(id: "A1", title: "Resequence WC-MILL-1", steps: [ActionStep(kind: .resequence, summary: "run other work first", commands: [])],
-                                         predicted: PlanKPIs(), effect: "late orders 2 → 0", cost: 10, costTerms: [], rank: 1, rationale: "cheapest",
-                                         approvals: [.planner], schedule: nil)])
+                actions: [
+                    ProposedAction(
+                        id: "A1",
+                        title: "Resequence WC-MILL-1",
+                        steps: [ActionStep(kind: .resequence, summary: "run other work first", commands: [])],
+                        predicted: PlanKPIs(),
+                        effect: "late orders 2 → 0",
+                        cost: 10,
+                        costTerms: [],
+                        rank: 1,
+                        rationale: "cheapest",
+                        approvals: [.planner],
+                        schedule: nil
+                    )
+                ]
+            )
             _ = try await s.engine.submit(CommandEnvelope(command: .raiseException(exception), actor: .system, correlationID: nil))
             let id = try #require(await s.engine.read { $0.exceptions.keys.first })
             _ = try await s.engine.setPassword(of: "planner", to: "correct horse battery", current: nil, by: .system, client: "test")
@@ -245,12 +325,21 @@ struct WebServerTests {
 
             let without = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner, form: [("comment", "go")])
             #expect(without.status == 303)
-            let wrong = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner, form: [("comment", "go"), ("password", "guess")])
+            let wrong = try await s.send(
+                .POST,
+                "/exceptions/\(id)/actions/A1/approve",
+                cookie: planner,
+                form: [("comment", "go"), ("password", "guess")]
+            )
             #expect(wrong.status == 303)
             #expect(await s.engine.read { $0.exceptions[id]?.actions.first?.status } == .proposed, "nothing decided without the right password")
 
-            let signed = try await s.send(.POST, "/exceptions/\(id)/actions/A1/approve", cookie: planner,
-                                          form: [("comment", "go"), ("password", "correct horse battery")])
+            let signed = try await s.send(
+                .POST,
+                "/exceptions/\(id)/actions/A1/approve",
+                cookie: planner,
+                form: [("comment", "go"), ("password", "correct horse battery")]
+            )
             #expect(signed.status == 303)
             #expect(await s.engine.read { $0.exceptions[id]?.actions.first?.status } == .approved)
             let signature = try #require(await s.engine.read { $0.exceptions[id]?.signatures?.first })
