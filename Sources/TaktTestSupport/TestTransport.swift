@@ -39,8 +39,8 @@ public struct TestConnection: Sendable {
         body: @Sendable (TestConnection) async throws -> T
     ) async throws -> T {
         switch transport {
-        case .router: try await inProcess(makeApp { _ in }, body)
-        case .live: try await live(makeApp, body)
+        case .router: try await inProcess(makeApp { _ in }, body: body)
+        case .live: try await live(makeApp, body: body)
         }
     }
 
