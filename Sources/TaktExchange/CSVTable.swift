@@ -83,7 +83,7 @@ public struct CSVTable: Sendable, Equatable {
                 )
                 continue
             }
-            rows.append((number, row))
+            rows.append((number, row.map(unprotect)))
         }
         if let error = reader.error {
             throw ReadProblem(row: nil, rule: "unreadable", message: "the file cannot be read as CSV: \(error)")
@@ -92,6 +92,20 @@ public struct CSVTable: Sendable, Equatable {
         var table = CSVTable(header: names, rows: [])
         table.rows = rows
         return (table, problems)
+    }
+
+    /// The first characters that make a spreadsheet read a cell as a formula (CSV injection): an export writes such a cell
+    /// with a leading `'`, which spreadsheets show as text, and an import takes that `'` off again, so exports round-trip.
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    static func protect(_ cell: String) -> String {
+        guard let first = cell.first, formulaStarts.contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    static func unprotect(_ cell: String) -> String {
+        guard cell.first == "'", let second = cell.dropFirst().first, formulaStarts.contains(second) else { return cell }
+        return String(cell.dropFirst())
     }
 
     /// The 1-based line of the first byte that is not UTF-8.
@@ -114,7 +128,7 @@ public struct CSVTable: Sendable, Equatable {
         do {
             let writer = try CSVWriter(stream: stream)
             try writer.write(row: header)
-            for row in rows { try writer.write(row: row.cells) }
+            for row in rows { try writer.write(row: row.cells.map(CSVTable.protect)) }
         } catch {
             // A memory stream does not fail to write; should it ever, the caller gets what was written.
         }

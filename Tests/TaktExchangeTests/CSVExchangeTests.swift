@@ -138,6 +138,18 @@ struct CSVExchangeTests {
         )
     }
 
+    @Test("A cell a spreadsheet would run as a formula is exported behind a ', and imported without it")
+    func formulaInjection() throws {
+        var state = PlantState()
+        let text = "id,name,kind,unit\nX-1,\"=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",purchased,ea\nX-2,-minus,purchased,ea\n"
+        state = imported([file("items.csv", text)], into: state).result
+        #expect(state.items["X-1"]?.name == "=HYPERLINK(\"http://evil\",\"x\")")
+        let exported = CSVExport.text(.items, state: state)
+        #expect(exported.contains("X-1,\"'=HYPERLINK(") && exported.contains("X-2,'-minus,"), "\(exported)")
+        let again = imported([file("items.csv", exported)], into: state)
+        #expect(again.commands.isEmpty, "the protected cells read back as what was exported")
+    }
+
     @Test("A changed master-data row redefines it; a changed order quantity is refused; a status moves forward through commands")
     func upsertRules() {
         let state = Self.demo
