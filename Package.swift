@@ -147,7 +147,7 @@ let package = Package(
         .target(
             name: "TaktTestSupport",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktStore", "TaktStoreSQLite",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -192,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "TaktWebTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktWeb", "TaktTestSupport",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktService", "TaktWeb", "TaktTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -203,9 +203,8 @@ let package = Package(
         .testTarget(
             name: "TaktHTTPTests",
             dependencies: [
-                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktStore",
-                "TaktStoreSQLite",
-                "TaktPlanning", "TaktScheduling", "TaktTestSupport", "TaktExchange",
+                "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktPlanning",
+                "TaktScheduling", "TaktStore", "TaktStoreSQLite", "TaktTestSupport", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

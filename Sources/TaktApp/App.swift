@@ -8,7 +8,7 @@ import TaktDemo
 public import TaktEngine
 public import TaktHTTP
 public import TaktOrchestrator
-import TaktService
+public import TaktService
 import TaktStore
 import TaktStoreSQLite
 import TaktWeb
@@ -133,12 +133,8 @@ public enum TaktApplication {
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        let service = PlantService(engine: engine)
-        let api = TaktAPI(service: service, logger: logger, version: version, bodyTimeout: timeouts.body)
-        let router = api.router()
-        TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
         var app = Application(
-            router: router,
+            router: Self.router(service: PlantService(engine: engine), logger: logger, secureCookies: secureCookies, timeouts: timeouts),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(timeouts.idle))),
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
@@ -150,6 +146,20 @@ public enum TaktApplication {
             for lane in Orchestrator.lanes(engine: engine, logger: orchestratorLogger) { app.addServices(OrchestratorService(orchestrator: lane)) }
         }
         return app
+    }
+
+    /// The API's routes and the web app's beside them, over `service` (the engine's, or a test's double).
+    public static func router(
+        service: any PlantServing,
+        logger: Logger,
+        secureCookies: Bool = false,
+        timeouts: HTTPTimeouts = HTTPTimeouts()
+    )
+        -> Router<TaktContext>
+    {
+        let router = TaktAPI(service: service, logger: logger, version: version, bodyTimeout: timeouts.body).router()
+        TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
+        return router
     }
 
     /// Runs the server until SIGTERM or SIGINT, then stops gracefully and saves a snapshot.

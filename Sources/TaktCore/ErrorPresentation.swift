@@ -129,13 +129,15 @@ public struct ErrorPresentation: Sendable, Hashable {
     public static func interlock(_ message: String, _ violations: [Violation]) -> ErrorPresentation {
         ErrorPresentation(status: 409, code: .interlock, title: "Interlock", message: message, violations: violations)
     }
-    /// The store failed and nothing was applied: 503 `storage-unavailable`, safe to retry with the same key.
+    /// The store failed and nothing was applied: 503 `storage-unavailable`, safe to retry with the same key, after the
+    /// second `Retry-After` asks for.
     public static let storageUnavailable = ErrorPresentation(
         status: 503,
         code: .storageUnavailable,
         title: "The event store is unavailable",
         message: "the command was not stored; it is safe to retry it with the same Idempotency-Key",
-        retrySafe: true
+        retrySafe: true,
+        headers: [Header("Retry-After", "1")]
     )
     /// A fault of the server: 500 `internal`, no retry, no internals; the request ID identifies it in the server log.
     public static let `internal` = ErrorPresentation(

@@ -9,7 +9,7 @@ import TaktStore
 
 /// The Takt HTTP API: every route under `/api/v1`, plus `/healthz`.
 public struct TaktAPI: Sendable {
-    public let service: PlantService
+    public let service: any PlantServing
     public let logger: Logger
     /// The server's version, reported by `/healthz` and the OpenAPI document.
     public let version: String
@@ -19,7 +19,7 @@ public struct TaktAPI: Sendable {
     /// A request body must have arrived this long after the server began reading it.
     public let bodyTimeout: Duration
 
-    public init(service: PlantService, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
+    public init(service: any PlantServing, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
         self.service = service
         self.logger = logger
         self.version = version
@@ -939,7 +939,7 @@ func intParameter(_ text: String?, name: String, default value: Int64, range: Cl
 
 /// The user behind the request's bearer token. A client that keeps sending bad tokens is slowed down
 /// (``Engine/authenticate(tokenSecret:client:)``, shared with the web sign-in): 429 with `Retry-After` until its wait is over.
-func authenticate(_ request: Request, client: String, service: PlantService) async throws -> User {
+func authenticate(_ request: Request, client: String, service: any PlantServing) async throws -> User {
     guard let header = request.headers[.authorization] else {
         throw Problem.unauthorized("send an API token as 'Authorization: Bearer <token>'")
     }

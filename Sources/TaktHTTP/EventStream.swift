@@ -14,7 +14,7 @@ import TaktStore
 /// A comment line every 15 s keeps proxies from closing an idle stream and detects gone clients;
 /// on graceful shutdown the stream ends, so clients reconnect after the restart or to another instance.
 /// Only the events a reader with `roles` may see are sent (``Event/isVisible(to:)``), their secrets redacted.
-func sseResponse(service: PlantService, after: Int64, roles: [Role]) -> Response {
+func sseResponse(service: any PlantServing, after: Int64, roles: [Role]) -> Response {
     let headers: HTTPFields = [.contentType: "text/event-stream", .cacheControl: "no-cache"]
     return Response(
         status: .ok,

@@ -3,9 +3,10 @@ public import TaktCore
 public import TaktEngine
 public import TaktStore
 
-/// The one seam between front ends and the engine: every use case a front end may call (the API, the web app, the CLI,
-/// and next the MCP server and the integrations). Front ends parse a request and format an answer; the rules — who may
-/// do what, which values are allowed, how a schedule run or a promise is made — live here or below, once.
+/// The one seam between front ends and the engine, as the server implements ``PlantServing``: every use case a front
+/// end may call (the API, the web app, the CLI, and next the MCP server and the integrations). Front ends parse a
+/// request and format an answer; the rules — who may do what, which values are allowed, how a schedule run or a
+/// promise is made — live here or below, once.
 ///
 /// Reads never compute inside the engine's actor: ``read(_:)`` takes a copy of the committed state (copy-on-write, so
 /// the copy is cheap) and runs the caller's work on the caller's task, so a heavy page never delays a command.
@@ -41,7 +42,7 @@ public struct PlantService: Sendable {
     }
 
     /// Follows the log from `position` (see ``LogFollower``): the one loop every stream and follower uses.
-    public func follow(after position: Int64, pageSize: Int = 500, idle: Duration = .seconds(1)) -> LogFollower {
+    public func follow(after position: Int64, pageSize: Int = 500, idle: Duration = .seconds(1)) -> LogSteps {
         engine.follow(after: position, pageSize: pageSize, idle: idle)
     }
 

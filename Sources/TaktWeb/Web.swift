@@ -13,7 +13,7 @@ import TaktStore
 /// Pages read the plant with `service.read` and change it only by submitting the same commands the API submits,
 /// as the signed-in user; the plant decides, and its refusals are shown in words.
 public struct TaktWeb: Sendable {
-    public let service: PlantService
+    public let service: any PlantServing
     public let logger: Logger
     let sessions: SessionStore
     /// Mark cookies `Secure` (the server is reached over TLS, directly or through a TLS-terminating proxy).
@@ -25,7 +25,12 @@ public struct TaktWeb: Sendable {
     /// - Parameters:
     ///   - secureCookies: add `Secure` to every cookie and take `https` as the server's own scheme (`takt serve --secure-cookies`).
     ///   - sessionIdleLimit: a session unused for this long ends (seconds).
-    public init(service: PlantService, logger: Logger, secureCookies: Bool = false, sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit) {
+    public init(
+        service: any PlantServing,
+        logger: Logger,
+        secureCookies: Bool = false,
+        sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit
+    ) {
         self.service = service
         self.logger = logger
         self.secureCookies = secureCookies

@@ -94,7 +94,7 @@ struct Serve: AsyncParsableCommand {
             try await TaktApplication.serve(configuration, logger: logger) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
-        } catch  where "\(error)".contains("Address already in use") {
+        } catch  where ListenFailure.isAddressInUse(error) {
             throw CLIError("port \(port) on \(host) is already in use: stop the other server or choose another --port")
         }
     }
