@@ -147,7 +147,7 @@ let package = Package(
         .target(
             name: "TaktTestSupport",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

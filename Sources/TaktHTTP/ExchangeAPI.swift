@@ -40,7 +40,7 @@ extension TaktAPI {
                 let files = try Self.importFiles(request, body: Data(body.readableBytesView))
                 // A refusal (ImportRefused) renders itself: 422 with every problem as `errors`, field `file:row:column`.
                 let caller = Caller(user: user, correlationID: request.headers[.correlationID])
-                let summary = try await service.importCSV(files, by: .user(caller))
+                let summary = try await service.importCSV(files, by: .user(caller), progress: nil)
                 return try JSONIO.response(summary, status: summary.commands == 0 ? .ok : .created)
             },
             APIRoute(
