@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -34,6 +35,9 @@ let package = Package(
         .target(name: "TaktPlanning", dependencies: ["TaktCore", "TaktScheduling"], swiftSettings: swiftSettings),
         // Impact analysis, next-best actions, playbooks, outcome requests: pure, on top of planning.
         .target(name: "TaktOrchestration", dependencies: ["TaktCore", "TaktScheduling", "TaktPlanning"], swiftSettings: swiftSettings),
+
+        // CSV import and export: rows <-> commands, rows <- plant state (pure).
+        .target(name: "TaktExchange", dependencies: ["TaktCore", .product(name: "CSV", package: "CSV.swift")], swiftSettings: swiftSettings),
 
         // MARK: - Storage: interface, then implementations
         .target(name: "TaktStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
@@ -65,7 +69,7 @@ let package = Package(
         // MARK: - The service: every use case a front end may call, over the engine
         .target(
             name: "TaktService",
-            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration"],
+            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange"],
             swiftSettings: swiftSettings
         ),
 
@@ -73,7 +77,7 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -103,7 +107,7 @@ let package = Package(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
-                "TaktOrchestrator", "TaktWeb",
+                "TaktOrchestrator", "TaktWeb", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
@@ -118,7 +122,7 @@ let package = Package(
             name: "TaktBench",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktApp", "TaktDemo", "TaktOrchestration", "TaktOrchestrator",
-                "TaktPlanning", "TaktScheduling",
+                "TaktPlanning", "TaktScheduling", "TaktService", "TaktExchange",
                 .product(name: "GRDB", package: "GRDB.swift"),  // raw SQLite inserts, the ingest benchmark's physical limit
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "takt",
             dependencies: [
-                "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine",
+                "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine", "TaktService", "TaktExchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -143,7 +147,7 @@ let package = Package(
         .target(
             name: "TaktTestSupport",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -155,6 +159,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(name: "TaktExchangeTests", dependencies: ["TaktCore", "TaktDemo", "TaktExchange"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktPlanningTests",
             dependencies: ["TaktCore", "TaktDemo", "TaktPlanning", "TaktScheduling"],
@@ -199,7 +204,7 @@ let package = Package(
             name: "TaktHTTPTests",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktEngine", "TaktService", "TaktHTTP", "TaktOrchestration", "TaktOrchestrator", "TaktPlanning",
-                "TaktScheduling", "TaktStore", "TaktStoreSQLite", "TaktTestSupport",
+                "TaktScheduling", "TaktStore", "TaktStoreSQLite", "TaktTestSupport", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -38,6 +38,8 @@ public actor Engine {
     private struct Pending {
         var envelopes: [CommandEnvelope]
         var continuation: CheckedContinuation<[Result<CommandOutcome, any Error>], Never>?
+        /// All or nothing: committed alone, and not at all when one of its commands is refused (``submitAtomically(_:)``).
+        var atomic = false
     }
 
     private init(
@@ -225,16 +227,29 @@ public actor Engine {
     /// The first caller while no commit is under way becomes the leader: it commits its batch, then everything
     /// that queued up meanwhile, batch after batch, and answers the waiting callers.
     public func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
+        await enqueue(envelopes, atomic: false)
+    }
+
+    /// Validates and applies commands in order, all or nothing: every command is decided on the state its predecessors
+    /// leave, and their events are appended in one transaction only when every one of them is accepted. When one is
+    /// refused, nothing is applied: the refused ones answer their error, the others ``AtomicBatchRefused``. An import uses
+    /// it: one transaction, or none.
+    public func submitAtomically(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
+        await enqueue(envelopes, atomic: true)
+    }
+
+    private func enqueue(_ envelopes: [CommandEnvelope], atomic: Bool) async -> [Result<CommandOutcome, any Error>] {
         if committing {
-            return await withCheckedContinuation { queue.append(Pending(envelopes: envelopes, continuation: $0)) }
+            return await withCheckedContinuation { queue.append(Pending(envelopes: envelopes, continuation: $0, atomic: atomic)) }
         }
         committing = true
-        queue.append(Pending(envelopes: envelopes, continuation: nil))
+        queue.append(Pending(envelopes: envelopes, continuation: nil, atomic: atomic))
         var mine: [Result<CommandOutcome, any Error>] = []
         while !queue.isEmpty {
-            let batch = queue
-            queue.removeAll()
-            let results = await process(batch.flatMap(\.envelopes))
+            // Ordinary batches are committed together; an atomic one alone, when its turn comes.
+            let batch = queue.first?.atomic == true ? [queue[0]] : Array(queue.prefix { !$0.atomic })
+            queue.removeFirst(batch.count)
+            let results = await process(batch.flatMap(\.envelopes), atomic: batch.first?.atomic == true)
             var offset = 0
             for pending in batch {
                 let answer = Array(results[offset..<offset + pending.envelopes.count])
@@ -259,7 +274,7 @@ public actor Engine {
     ///
     /// The engine does not assume it is the log's only writer: when another writer appended first (several servers on one
     /// database), it catches up with the log and decides the batch again on the new state, a few times at most.
-    private func process(_ batch: [CommandEnvelope], attempt: Int = 0) async -> [Result<CommandOutcome, any Error>] {
+    private func process(_ batch: [CommandEnvelope], atomic: Bool = false, attempt: Int = 0) async -> [Result<CommandOutcome, any Error>] {
         let before = state  // copy-on-write: what to return to when the append fails
         var results = [Result<CommandOutcome, any Error>?](repeating: nil, count: batch.count)
         // 1. Idempotency: look up every keyed command's record, per actor.
@@ -341,6 +356,12 @@ public actor Engine {
                 results[i] = .failure(error)
             }
         }
+        // An atomic batch with a refused command: nothing of it is applied.
+        if atomic, results.contains(where: { $0 != nil }) {
+            state = before
+            dirty = false
+            return results.map { $0 ?? .failure(AtomicBatchRefused()) }
+        }
         // 3. Append what was accepted, atomically.
         if !records.isEmpty {
             do {
@@ -379,7 +400,7 @@ public actor Engine {
                 dirty = false
                 if movedOn && attempt < Self.conflictRetries {
                     notifier.publish(state.sequence)
-                    return await process(batch, attempt: attempt + 1)
+                    return await process(batch, atomic: atomic, attempt: attempt + 1)
                 }
                 let failure = EngineError(.storage, "the command could not be stored: \(error)")
                 for i in recordIndex.keys { results[i] = .failure(failure) }

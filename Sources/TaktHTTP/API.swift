@@ -279,6 +279,7 @@ public struct TaktAPI: Sendable {
         r +=
             orderRoutes + lotRoutes + userRoutes + passwordRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
             + warehouseRoutes + qualityRoutes + orchestrationRoutes
+        r += exchangeRoutes  // CSV import and export (ExchangeAPI.swift)
         return r
     }
 

@@ -1,6 +1,7 @@
 public import Foundation
 public import TaktCore
 public import TaktEngine
+public import TaktExchange
 import TaktOrchestration
 public import TaktPlanning
 public import TaktStore
@@ -66,6 +67,13 @@ public protocol PlantServing: Sendable {
     func promise(_ query: PromiseQuery, by caller: Caller) async throws -> PromiseAnswer
     /// Asks for an outcome and records plan options as an exception (see ``PlantService/requestOutcome(_:by:)``).
     func requestOutcome(_ ask: OutcomeAsk, by caller: Caller) async throws -> CommandOutcome
+
+    // MARK: CSV import and export (Exchange.swift)
+
+    /// Imports CSV files as one transaction, or refuses them with every problem (see ``PlantService/importCSV(_:by:progress:)``).
+    func importCSV(_ files: [CSVFile], by importer: Importer, progress: (@Sendable (String) -> Void)?) async throws -> ImportSummary
+    /// The plant's data of one kind as CSV (see ``PlantService/exportCSV(_:by:)``).
+    func exportCSV(_ kind: CSVKind, by user: User?) async throws -> String
 }
 
 extension PlantServing {

@@ -4,6 +4,7 @@ import Synchronization
 import TaktApp
 public import TaktCore
 public import TaktEngine
+public import TaktExchange
 public import TaktPlanning
 public import TaktService
 public import TaktStore
@@ -42,6 +43,8 @@ public struct ScriptedService: PlantServing {
         public var runSchedule: (@Sendable (ScheduleRunRequest, Caller) async throws -> CommandOutcome)?
         public var promise: (@Sendable (PromiseQuery, Caller) async throws -> PromiseAnswer)?
         public var requestOutcome: (@Sendable (OutcomeAsk, Caller) async throws -> CommandOutcome)?
+        public var importCSV: (@Sendable ([CSVFile], Importer) async throws -> ImportSummary)?
+        public var exportCSV: (@Sendable (CSVKind, User?) async throws -> String)?
 
         public init() {}
 
@@ -193,6 +196,18 @@ public struct ScriptedService: PlantServing {
         guard let answer = script.requestOutcome else { throw unscripted("requestOutcome(_:by:)") }
         _ = received("requestOutcome(_:by:)", scripted: true)
         return try await answer(ask, caller)
+    }
+
+    public func importCSV(_ files: [CSVFile], by importer: Importer, progress: (@Sendable (String) -> Void)?) async throws -> ImportSummary {
+        guard let answer = script.importCSV else { throw unscripted("importCSV(_:by:progress:)") }
+        _ = received("importCSV(_:by:progress:)", scripted: true)
+        return try await answer(files, importer)
+    }
+
+    public func exportCSV(_ kind: CSVKind, by user: User?) async throws -> String {
+        guard let answer = script.exportCSV else { throw unscripted("exportCSV(_:by:)") }
+        _ = received("exportCSV(_:by:)", scripted: true)
+        return try await answer(kind, user)
     }
 
     /// Notes a call that was not set up and fails the test; the error to throw.

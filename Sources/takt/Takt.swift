@@ -12,7 +12,10 @@ struct Takt: AsyncParsableCommand {
         commandName: "takt",
         abstract: "Takt: manufacturing operations orchestration.",
         version: TaktApplication.version,
-        subcommands: [Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self]
+        subcommands: [
+            Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self, ImportCommand.self,
+            ExportCommand.self,
+        ]
     )
 }
 
@@ -102,7 +105,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmarks; each prints its figures and ends with one JSON line.",
         subcommands: [
             BenchIngestCommand.self, BenchJSSPCommand.self, BenchRepairCommand.self, BenchTraceCommand.self, BenchReactCommand.self,
-            BenchPagesCommand.self, BenchReadsCommand.self,
+            BenchPagesCommand.self, BenchReadsCommand.self, BenchImportCommand.self,
         ]
     )
 }

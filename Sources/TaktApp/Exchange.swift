@@ -1,0 +1,57 @@
+import Foundation
+public import Logging
+import TaktCore
+import TaktEngine
+public import TaktExchange
+public import TaktService
+import TaktStoreSQLite
+
+/// `takt import` and `takt export` on the server's own machine, straight on its database.
+extension Administration {
+    /// What a console import did, and the admin token it made when the database was new.
+    public struct ConsoleImport: Sendable {
+        public var summary: ImportSummary
+        public var startup: StartupReport?
+    }
+
+    /// Imports CSV files into the database as one transaction (``PlantService/importCSV(_:by:progress:)``), recorded as the
+    /// system's. Refuses while `takt serve` holds the database. A new database first gets its admin user and token, as
+    /// `takt serve` would make them (`TAKT_BOOTSTRAP_TOKEN`, else a random one written to `<database>.admin-token`).
+    /// - Throws: ``ImportRefused`` listing every problem (nothing applied), ``ConsoleError`` when the server runs.
+    public static func importCSV(
+        databasePath: String,
+        files: [CSVFile],
+        bootstrapToken: String?,
+        logger: Logger,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws -> ConsoleImport {
+        guard let lock = try DatabaseLock(database: databasePath) else {
+            throw ConsoleError(
+                message: "takt serve is running on \(databasePath): stop it, import, then start the server (or import through the API)"
+            )
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let engine = try await TaktApplication.openEngine(databasePath: databasePath, logger: logger)
+        var startup: StartupReport?
+        if await engine.committedSequence == 0 {
+            startup = try await TaktApplication.prepare(
+                engine: engine,
+                configuration: ServerConfiguration(databasePath: databasePath, bootstrapToken: bootstrapToken),
+                logger: logger
+            )
+        }
+        let summary = try await PlantService(engine: engine).importCSV(files, by: .console, progress: progress)
+        await engine.saveSnapshot()
+        return ConsoleImport(summary: summary, startup: startup)
+    }
+
+    /// Every kind of the database's plant as CSV text, from one state (read only; the server may be running).
+    public static func exportCSV(databasePath: String, logger: Logger) async throws -> [(kind: CSVKind, text: String)] {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw ConsoleError(message: "there is no database at \(databasePath) (give the server's --db)")
+        }
+        let store = try SQLiteEventStore(path: databasePath, auditKey: .none)
+        let engine = try await Engine.open(store: store, logger: logger)
+        return await PlantService(engine: engine).exportAllCSV()
+    }
+}
