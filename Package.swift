@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),  // counters and timers (engine, API, orchestrator)
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),  // /metrics (TaktApp)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -55,6 +57,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),  // scrypt for passwords
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -62,7 +65,10 @@ let package = Package(
         // MARK: - The orchestrator: follows the log, raises exceptions, carries out approved actions
         .target(
             name: "TaktOrchestrator",
-            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktOrchestration", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktEngine", "TaktOrchestration", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -83,6 +89,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -113,6 +121,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),  // /metrics
             ],
             swiftSettings: swiftSettings
         ),

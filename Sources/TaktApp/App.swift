@@ -31,6 +31,10 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// How long the server waits for slow or silent clients (`--idle-timeout`, `--body-timeout`).
     public var timeouts: HTTPTimeouts
+    /// Serve Prometheus metrics at `/metrics` (`--no-metrics` turns it off).
+    public var metrics: Bool
+    /// The bearer token a scrape of `/metrics` must carry (`TAKT_METRICS_TOKEN`); nil: none.
+    public var metricsToken: String?
 
     public init(
         databasePath: String,
@@ -42,9 +46,13 @@ public struct ServerConfiguration: Sendable {
         bootstrapToken: String? = nil,
         clockStart: Date? = nil,
         secureCookies: Bool = false,
-        timeouts: HTTPTimeouts = HTTPTimeouts()
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        metrics: Bool = true,
+        metricsToken: String? = nil
     ) {
         self.timeouts = timeouts
+        self.metrics = metrics
+        self.metricsToken = metricsToken
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -71,9 +79,14 @@ public enum TaktApplication {
     public static let version = "0.1.0"
 
     /// Opens the SQLite store and the engine on it.
-    public static func openEngine(databasePath: String, logger: Logger, now: @escaping @Sendable () -> Date = { Date() }) async throws -> Engine {
+    public static func openEngine(
+        databasePath: String,
+        logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() },
+        metrics: ServerMetrics? = nil
+    ) async throws -> Engine {
         let store = try SQLiteEventStore(path: databasePath)
-        return try await Engine.open(store: store, now: now, logger: logger)
+        return try await Engine.open(store: store, now: now, logger: logger, metrics: metrics?.factory)
     }
 
     /// First-start duties: the admin user and token on an empty database, then the demo plant if asked.
@@ -122,7 +135,8 @@ public enum TaktApplication {
     }
 
     /// Builds the HTTP application on an engine; with `orchestrate` (as `takt serve` does), the orchestrator follows the log
-    /// beside it: both run, and stop gracefully, in the application's service group.
+    /// beside it: both run, and stop gracefully, in the application's service group. With `metrics`, the API and the
+    /// orchestrator record into it and `/metrics` serves it (the engine records into it when opened with it).
     public static func makeApplication(
         engine: Engine,
         host: String,
@@ -131,20 +145,29 @@ public enum TaktApplication {
         orchestrate: Bool = false,
         secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
+        metrics: ServerMetrics? = nil,
+        databasePath: String? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        var orchestratorLogger = logger
+        orchestratorLogger[metadataKey: "service"] = "orchestrator"
+        let orchestrators = orchestrate ? Orchestrator.lanes(engine: engine, logger: orchestratorLogger, metrics: metrics?.factory) : []
+        let router = Self.router(
+            service: PlantService(engine: engine),
+            logger: logger,
+            secureCookies: secureCookies,
+            timeouts: timeouts,
+            metrics: metrics
+        )
+        metrics?.addRoute(to: router, engine: engine, orchestrators: orchestrators, databasePath: databasePath)
         var app = Application(
-            router: Self.router(service: PlantService(engine: engine), logger: logger, secureCookies: secureCookies, timeouts: timeouts),
+            router: router,
             server: .http1(configuration: .init(idleTimeout: TimeAmount(timeouts.idle))),
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
-        if orchestrate {
-            var orchestratorLogger = logger
-            orchestratorLogger[metadataKey: "service"] = "orchestrator"
-            for lane in Orchestrator.lanes(engine: engine, logger: orchestratorLogger) { app.addServices(OrchestratorService(orchestrator: lane)) }
-        }
+        for lane in orchestrators { app.addServices(OrchestratorService(orchestrator: lane)) }
         return app
     }
 
@@ -153,11 +176,12 @@ public enum TaktApplication {
         service: any PlantServing,
         logger: Logger,
         secureCookies: Bool = false,
-        timeouts: HTTPTimeouts = HTTPTimeouts()
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        metrics: ServerMetrics? = nil
     )
         -> Router<TaktContext>
     {
-        let router = TaktAPI(service: service, logger: logger, version: version, bodyTimeout: timeouts.body).router()
+        let router = TaktAPI(service: service, logger: logger, version: version, bodyTimeout: timeouts.body, metrics: metrics?.factory).router()
         TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
         return router
     }
@@ -168,7 +192,8 @@ public enum TaktApplication {
         guard let lock = try DatabaseLock(database: c.databasePath) else {
             throw ConsoleError(message: "another takt process holds \(c.databasePath) (lock \(c.databasePath).lock): stop it first")
         }
-        let engine = try await openEngine(databasePath: c.databasePath, logger: logger, now: clock(startingAt: c.clockStart))
+        let metrics = c.metrics ? ServerMetrics(token: c.metricsToken) : nil
+        let engine = try await openEngine(databasePath: c.databasePath, logger: logger, now: clock(startingAt: c.clockStart), metrics: metrics)
         let report = try await prepare(engine: engine, configuration: c, now: engine.now(), logger: logger)
         if let secret = report.generatedAdminToken, let file = report.tokenFile {
             announce("Created user 'admin'. Its API token (shown once; also in \(file), readable only by you):\n  \(secret)")
@@ -184,7 +209,9 @@ public enum TaktApplication {
             logger: logger,
             orchestrate: true,
             secureCookies: c.secureCookies,
-            timeouts: c.timeouts
+            timeouts: c.timeouts,
+            metrics: metrics,
+            databasePath: c.databasePath
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }

@@ -1,3 +1,4 @@
+public import CoreMetrics
 import Crypto
 public import Foundation
 public import Logging
@@ -28,6 +29,8 @@ public actor Engine {
     /// Correlation IDs for commands that bring none: a random prefix per engine start and a counter.
     private let correlationPrefix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
     private var correlationCounter: UInt64 = 0
+    /// Commands, events and commit times, when a metrics factory was given (EngineMetrics.swift).
+    private var metrics: EngineMetrics?
 
     private func nextCorrelationID() -> String {
         correlationCounter += 1
@@ -48,9 +51,11 @@ public actor Engine {
         lastSnapshot: Int64,
         now: @escaping @Sendable () -> Date,
         logger: Logger,
-        snapshotInterval: Int64
+        snapshotInterval: Int64,
+        metrics: EngineMetrics?
     ) {
         self.store = store
+        self.metrics = metrics
         self.state = state
         self.lastSnapshot = lastSnapshot
         self.now = now
@@ -64,15 +69,25 @@ public actor Engine {
     ///   - store: the event log.
     ///   - now: the clock (injected so tests control time).
     ///   - snapshotInterval: save a snapshot after this many new events.
+    ///   - metrics: where commands, events and commit times are counted (nil: nowhere).
     /// - Throws: ``EngineError`` `storage` when the log cannot be read or an event cannot be decoded.
     public static func open(
         store: any EventStore,
         now: @escaping @Sendable () -> Date = { Date() },
         logger: Logger = Logger(label: "takt.engine"),
-        snapshotInterval: Int64 = 100_000
+        snapshotInterval: Int64 = 100_000,
+        metrics: (any MetricsFactory)? = nil
     ) async throws -> Engine {
         let (state, snap) = try await Engine.load(from: store, logger: logger)
-        return Engine(store: store, state: state, lastSnapshot: snap, now: now, logger: logger, snapshotInterval: snapshotInterval)
+        return Engine(
+            store: store,
+            state: state,
+            lastSnapshot: snap,
+            now: now,
+            logger: logger,
+            snapshotInterval: snapshotInterval,
+            metrics: metrics.map(EngineMetrics.init(factory:))
+        )
     }
 
     static func load(from store: any EventStore, logger: Logger, useSnapshot: Bool = true) async throws -> (PlantState, Int64) {
@@ -249,7 +264,9 @@ public actor Engine {
             // Ordinary batches are committed together; an atomic one alone, when its turn comes.
             let batch = queue.first?.atomic == true ? [queue[0]] : Array(queue.prefix { !$0.atomic })
             queue.removeFirst(batch.count)
-            let results = await process(batch.flatMap(\.envelopes), atomic: batch.first?.atomic == true)
+            let envelopes = batch.flatMap(\.envelopes)
+            let results = await process(envelopes, atomic: batch.first?.atomic == true)
+            metrics?.count(envelopes, results)
             var offset = 0
             for pending in batch {
                 let answer = Array(results[offset..<offset + pending.envelopes.count])
@@ -365,7 +382,9 @@ public actor Engine {
         // 3. Append what was accepted, atomically.
         if !records.isEmpty {
             do {
+                let started = ContinuousClock.now
                 let appended = try await store.append(records, expectedLastSequence: startSequence)
+                metrics?.recordCommit(ContinuousClock.now - started)
                 for (i, r) in recordIndex { results[i] = .success(CommandOutcome(events: appended[r], replayed: false)) }
                 for (i, owner) in sameBatchReplays {
                     if case .success(let outcome)? = results[owner] {

@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 import HTTPTypes
 public import Hummingbird
@@ -18,17 +19,28 @@ public struct TaktAPI: Sendable {
 
     /// A request body must have arrived this long after the server began reading it.
     public let bodyTimeout: Duration
+    /// Where request counts and durations go (``RequestMetricsMiddleware``); nil counts nothing.
+    public let metrics: (any MetricsFactory)?
 
-    public init(service: any PlantServing, logger: Logger, version: String, bodyTimeout: Duration = HTTPTimeouts().body) {
+    public init(
+        service: any PlantServing,
+        logger: Logger,
+        version: String,
+        bodyTimeout: Duration = HTTPTimeouts().body,
+        metrics: (any MetricsFactory)? = nil
+    ) {
         self.service = service
         self.logger = logger
         self.version = version
         self.bodyTimeout = bodyTimeout
+        self.metrics = metrics
     }
 
     /// A router with every route of ``routes`` registered, errors rendered as problem+json.
     public func router() -> Router<TaktContext> {
         let router = Router(context: TaktContext.self)
+        // Outermost, so that it sees the status the problem middleware renders (and the web app's routes, added later).
+        if let metrics { router.add(middleware: RequestMetricsMiddleware<TaktContext>(factory: metrics)) }
         router.add(middleware: ProblemMiddleware<TaktContext>(logger: logger))
         let all = routes
         let bodyTimeout = bodyTimeout

@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 public import Logging
 public import TaktCore
@@ -40,9 +41,15 @@ public actor Orchestrator {
     }
 
     /// The orchestrators `takt serve` runs: one per lane.
-    public static func lanes(engine: Engine, logger: Logger = Logger(label: "takt.orchestrator"), analysis: Analysis = .standard()) -> [Orchestrator]
-    {
-        Lane.allCases.map { Orchestrator(engine: engine, logger: logger, cursorName: $0.cursorName, analysis: analysis, lane: $0) }
+    public static func lanes(
+        engine: Engine,
+        logger: Logger = Logger(label: "takt.orchestrator"),
+        analysis: Analysis = .standard(),
+        metrics: (any MetricsFactory)? = nil
+    ) -> [Orchestrator] {
+        Lane.allCases.map {
+            Orchestrator(engine: engine, logger: logger, cursorName: $0.cursorName, analysis: analysis, lane: $0, metrics: metrics)
+        }
     }
 
     public nonisolated let engine: Engine
@@ -53,6 +60,8 @@ public actor Orchestrator {
     private let queue: DispatchQueue
     private let logger: Logger
     private let analysis: Analysis
+    /// `takt_orchestrator_reaction_seconds{lane}`: from reading an event off the log to having handled it (nil: not measured).
+    private let reaction: CoreMetrics.Timer?
     /// The position handled so far (every event up to it is done); nil until ``run()`` loaded it.
     private var position: Int64?
     /// The position last saved in the store: a restart resumes after it.
@@ -115,13 +124,18 @@ public actor Orchestrator {
     ///   - cursorName: the name its position is stored under.
     ///   - analysis: the analysis to run (default: TaktOrchestration's).
     ///   - lane: the events it handles (nil: all of them).
+    ///   - metrics: where its reaction times are recorded (nil: nowhere).
     public init(
         engine: Engine,
         logger: Logger = Logger(label: "takt.orchestrator"),
         cursorName: String = "orchestrator",
         analysis: Analysis = .standard(),
-        lane: Lane? = nil
+        lane: Lane? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) {
+        self.reaction = metrics.map {
+            CoreMetrics.Timer(label: "takt_orchestrator_reaction_seconds", dimensions: [("lane", lane?.rawValue ?? "all")], factory: $0)
+        }
         self.engine = engine
         self.logger = logger
         self.cursorName = cursorName
@@ -163,11 +177,13 @@ public actor Orchestrator {
             }
             guard let step else { break }
             guard case .events(let page) = step else { continue }
+            let read = ContinuousClock.now
             var unsaved = false
             laterSubjects = [:]
             for (n, recorded) in page.enumerated() {
                 if Task.isCancelled { break }
                 let wrote = await handle(recorded, later: page[(n + 1)...])
+                reaction?.recordNanoseconds((ContinuousClock.now - read).nanoseconds)
                 position = recorded.sequence
                 statistics.eventsHandled += 1
                 unsaved = true

@@ -55,6 +55,11 @@ struct Serve: AsyncParsableCommand {
     var idleTimeout = 30
     @Option(help: ArgumentHelp("Answer 408 and close when a request body is still arriving this many seconds after it began.", valueName: "seconds"))
     var bodyTimeout = 60
+    @Flag(
+        help:
+            "Do not serve Prometheus metrics at /metrics (served by default; TAKT_METRICS_TOKEN, when set, is the bearer token a scrape must carry)."
+    )
+    var noMetrics = false
 
     func validate() throws {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds (got \(idleTimeout))") }
@@ -88,7 +93,9 @@ struct Serve: AsyncParsableCommand {
             bootstrapToken: token,
             clockStart: clockStart.flatMap(TaktJSON.parseDate),
             secureCookies: secureCookies,
-            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout))
+            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout)),
+            metrics: !noMetrics,
+            metricsToken: ProcessInfo.processInfo.environment["TAKT_METRICS_TOKEN"]
         )
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
