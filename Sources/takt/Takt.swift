@@ -38,6 +38,8 @@ struct Serve: AsyncParsableCommand {
     var scale = 1
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
+    @Option(help: "Log format: text (one line for people) or json (one JSON object per line, for a log shipper).")
+    var logFormat = "text"
     @Option(
         help: ArgumentHelp(
             "For demos, training and tests on a throwaway database: the plant's clock starts at this instant and runs on from there.",
@@ -69,6 +71,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
+        guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json (got '\(logFormat)')") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical")
         }
@@ -76,7 +79,13 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
+        let json = logFormat == "json"
         LoggingSystem.bootstrap { label in
+            if json {
+                var handler = JSONLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler

@@ -1,6 +1,7 @@
 """Starts a real `takt serve --demo` on a free loopback port with a temporary database, and talks to its JSON API.
 
-Shared by the browser tests (tests/browser/test_web.py), scripts/screenshots and nothing else.
+Shared by the browser tests (tests/browser/test_web.py), the metrics test (tests/metrics/test_metrics.py) and
+scripts/screenshots.
 """
 import datetime
 import json
@@ -26,8 +27,9 @@ def free_port():
 
 
 class TaktServer:
-    def __init__(self, binary, scale=1):
+    def __init__(self, binary, scale=1, env=None):
         self.binary = binary
+        self.extra_env = env or {}
         self.scale = scale
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -35,7 +37,7 @@ class TaktServer:
         self.proc = None
 
     def __enter__(self):
-        env = dict(os.environ, TAKT_BOOTSTRAP_TOKEN=ADMIN_TOKEN)
+        env = dict(os.environ, TAKT_BOOTSTRAP_TOKEN=ADMIN_TOKEN, **self.extra_env)
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--demo", "--scale", str(self.scale), "--db", os.path.join(self.dir, "takt.sqlite"),

@@ -1,0 +1,107 @@
+"""Scrapes `/metrics` of a real `takt serve --demo` and reads it with Prometheus' own text-format parser
+(the PyPI/Debian `prometheus_client`), as a Prometheus server would.
+
+Usage: test_metrics.py PATH/TO/takt   (scripts/test runs it; exits non-zero on the first failure)
+"""
+import os
+import sys
+import urllib.error
+import urllib.request
+
+from prometheus_client.parser import text_string_to_metric_families
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "browser"))
+from takt_server import ADMIN_TOKEN, TaktServer  # noqa: E402
+
+SCRAPE_TOKEN = "metrics-test-scrape-token-42"
+
+
+def scrape(server, token=SCRAPE_TOKEN):
+    req = urllib.request.Request(server.base + "/metrics")
+    if token:
+        req.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(req, timeout=30) as r:
+        assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4"), r.headers["Content-Type"]
+        families = {f.name: f for f in text_string_to_metric_families(r.read().decode())}
+    return families
+
+
+def value(families, family, sample_name, **labels):
+    for s in families[family].samples:
+        if s.name == sample_name and s.labels == labels:
+            return s.value
+    return None
+
+
+def main(binary):
+    with TaktServer(binary, env={"TAKT_METRICS_TOKEN": SCRAPE_TOKEN}) as server:
+        # Without the scrape token: 401, and the API's admin token is not it.
+        for token in (None, "wrong", ADMIN_TOKEN):
+            try:
+                scrape(server, token=token)
+                raise AssertionError("a scrape without the token was served")
+            except urllib.error.HTTPError as e:
+                assert e.code == 401, e.code
+
+        before = scrape(server)
+        item = server.api("GET", "/api/v1/production-orders?limit=1")["items"][0]["item"]
+        server.api("POST", "/api/v1/commands", {"type": "createProductionOrder",
+                                                "data": {"id": "PO-PROM-1", "item": item, "quantity": 3,
+                                                         "dueDate": "2026-12-10"}})
+        server.api("POST", "/api/v1/commands", {"type": "createProductionOrder",
+                                                "data": {"id": "PO-PROM-2", "item": item, "quantity": -3,
+                                                         "dueDate": "2026-12-10"}}, ok=(422,))
+        sequence = server.api("GET", "/healthz")["sequence"]
+        after = scrape(server)
+
+        # Types as Prometheus reads them (the parser strips a counter's _total from the family name).
+        kinds = {"takt_commands": "counter", "takt_events_appended": "counter", "takt_http_requests": "counter",
+                 "takt_http_request_duration_seconds": "histogram", "takt_store_commit_duration_seconds": "histogram",
+                 "takt_log_sequence": "gauge", "takt_store_size_bytes": "gauge", "takt_orchestrator_queue_depth": "gauge",
+                 "takt_orchestrator_reaction_seconds": "histogram"}
+        for name, kind in kinds.items():
+            assert name in after, f"{name} missing from /metrics: {sorted(after)}"
+            assert after[name].type == kind, f"{name} is a {after[name].type}, not a {kind}"
+
+        for outcome in ("accepted", "refused"):
+            labels = {"command": "createProductionOrder", "outcome": outcome}
+            was = value(before, "takt_commands", "takt_commands_total", **labels) or 0
+            now = value(after, "takt_commands", "takt_commands_total", **labels)
+            assert now == was + 1, f"{outcome}: {was} then {now}"
+        # The gauge is read at scrape time: no command ran between /healthz and the scrape but the orchestrator's.
+        log = value(after, "takt_log_sequence", "takt_log_sequence")
+        assert log >= sequence, (log, sequence)
+        assert value(after, "takt_store_size_bytes", "takt_store_size_bytes") > 0
+        for lane in ("urgent", "routine"):
+            depth = value(after, "takt_orchestrator_queue_depth", "takt_orchestrator_queue_depth", lane=lane)
+            assert depth is not None and depth >= 0, (lane, depth)
+
+        # Every histogram: cumulative buckets, +Inf equals the count.
+        for family in after.values():
+            if family.type != "histogram":
+                continue
+            series = {}
+            for s in family.samples:
+                key = tuple(sorted((k, v) for k, v in s.labels.items() if k != "le"))
+                series.setdefault(key, {"buckets": [], "count": None})
+                if s.name.endswith("_bucket"):
+                    series[key]["buckets"].append((float(s.labels["le"]), s.value))
+                elif s.name.endswith("_count"):
+                    series[key]["count"] = s.value
+            for key, h in series.items():
+                values = [v for _, v in sorted(h["buckets"])]
+                assert values == sorted(values), f"{family.name}{key}: buckets not cumulative: {values}"
+                assert values and values[-1] == h["count"], f"{family.name}{key}: +Inf {values[-1:]} != count {h['count']}"
+
+        # Routes by template: no series carries an order ID or a raw path.
+        for family in after.values():
+            for s in family.samples:
+                assert not any("PO-PROM" in v for v in s.labels.values()), s
+        route = {"route": "/api/v1/commands", "method": "POST"}
+        assert value(after, "takt_http_requests", "takt_http_requests_total", status="2xx", **route) >= 1
+        assert value(after, "takt_http_requests", "takt_http_requests_total", status="4xx", **route) >= 1
+    print("metrics: /metrics parsed by prometheus_client; counters, gauges and histograms agree with the API")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
