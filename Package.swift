@@ -28,6 +28,9 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),  // counters and timers (engine, API, orchestrator)
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),  // /metrics (TaktApp)
+        // OpenTelemetry traces over OTLP/HTTP when an endpoint is configured (TaktApp); gRPC's trait left off.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -123,6 +126,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),  // /metrics
+                .product(name: "OTel", package: "swift-otel"),  // traces, when an OTLP endpoint is configured
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -35,6 +35,8 @@ public struct ServerConfiguration: Sendable {
     public var metrics: Bool
     /// The bearer token a scrape of `/metrics` must carry (`TAKT_METRICS_TOKEN`); nil: none.
     public var metricsToken: String?
+    /// Where OpenTelemetry traces go (`--otlp-endpoint`; the `OTEL_EXPORTER_OTLP_*` variables also turn them on); nil: nowhere.
+    public var otlpEndpoint: String?
 
     public init(
         databasePath: String,
@@ -48,8 +50,10 @@ public struct ServerConfiguration: Sendable {
         secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         metrics: Bool = true,
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        otlpEndpoint: String? = nil
     ) {
+        self.otlpEndpoint = otlpEndpoint
         self.timeouts = timeouts
         self.metrics = metrics
         self.metricsToken = metricsToken
@@ -147,6 +151,7 @@ public enum TaktApplication {
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         metrics: ServerMetrics? = nil,
         databasePath: String? = nil,
+        traceExport: (any Service)? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var orchestratorLogger = logger
@@ -157,7 +162,8 @@ public enum TaktApplication {
             logger: logger,
             secureCookies: secureCookies,
             timeouts: timeouts,
-            metrics: metrics
+            metrics: metrics,
+            tracing: traceExport != nil
         )
         metrics?.addRoute(to: router, engine: engine, orchestrators: orchestrators, databasePath: databasePath)
         var app = Application(
@@ -168,6 +174,7 @@ public enum TaktApplication {
             logger: logger
         )
         for lane in orchestrators { app.addServices(OrchestratorService(orchestrator: lane)) }
+        if let traceExport { app.addServices(traceExport) }
         return app
     }
 
@@ -177,11 +184,20 @@ public enum TaktApplication {
         logger: Logger,
         secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
-        metrics: ServerMetrics? = nil
+        metrics: ServerMetrics? = nil,
+        tracing: Bool = false
     )
         -> Router<TaktContext>
     {
-        let router = TaktAPI(service: service, logger: logger, version: version, bodyTimeout: timeouts.body, metrics: metrics?.factory).router()
+        let router = TaktAPI(
+            service: service,
+            logger: logger,
+            version: version,
+            bodyTimeout: timeouts.body,
+            metrics: metrics?.factory,
+            tracing: tracing
+        )
+        .router()
         TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
         return router
     }
@@ -193,6 +209,8 @@ public enum TaktApplication {
             throw ConsoleError(message: "another takt process holds \(c.databasePath) (lock \(c.databasePath).lock): stop it first")
         }
         let metrics = c.metrics ? ServerMetrics(token: c.metricsToken) : nil
+        let traceExport =
+            try TraceExport.isConfigured(endpoint: c.otlpEndpoint) ? TraceExport.bootstrap(endpoint: c.otlpEndpoint, logger: logger) : nil
         let engine = try await openEngine(databasePath: c.databasePath, logger: logger, now: clock(startingAt: c.clockStart), metrics: metrics)
         let report = try await prepare(engine: engine, configuration: c, now: engine.now(), logger: logger)
         if let secret = report.generatedAdminToken, let file = report.tokenFile {
@@ -211,7 +229,8 @@ public enum TaktApplication {
             secureCookies: c.secureCookies,
             timeouts: c.timeouts,
             metrics: metrics,
-            databasePath: c.databasePath
+            databasePath: c.databasePath,
+            traceExport: traceExport
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }

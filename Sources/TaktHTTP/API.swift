@@ -21,14 +21,19 @@ public struct TaktAPI: Sendable {
     public let bodyTimeout: Duration
     /// Where request counts and durations go (``RequestMetricsMiddleware``); nil counts nothing.
     public let metrics: (any MetricsFactory)?
+    /// Start a span per request (Hummingbird's `TracingMiddleware`, into the tracer bootstrapped by `takt serve`
+    /// `--otlp-endpoint`), continuing the caller's trace when it sends `traceparent`.
+    public let tracing: Bool
 
     public init(
         service: any PlantServing,
         logger: Logger,
         version: String,
         bodyTimeout: Duration = HTTPTimeouts().body,
-        metrics: (any MetricsFactory)? = nil
+        metrics: (any MetricsFactory)? = nil,
+        tracing: Bool = false
     ) {
+        self.tracing = tracing
         self.service = service
         self.logger = logger
         self.version = version
@@ -41,6 +46,7 @@ public struct TaktAPI: Sendable {
         let router = Router(context: TaktContext.self)
         // Outermost, so that it sees the status the problem middleware renders (and the web app's routes, added later).
         if let metrics { router.add(middleware: RequestMetricsMiddleware<TaktContext>(factory: metrics)) }
+        if tracing { router.add(middleware: TracingMiddleware<TaktContext>(redactingQueryParameters: ["token", "secret", "password"])) }
         router.add(middleware: ProblemMiddleware<TaktContext>(logger: logger))
         let all = routes
         let bodyTimeout = bodyTimeout

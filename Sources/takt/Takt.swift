@@ -62,6 +62,14 @@ struct Serve: AsyncParsableCommand {
             "Do not serve Prometheus metrics at /metrics (served by default; TAKT_METRICS_TOKEN, when set, is the bearer token a scrape must carry)."
     )
     var noMetrics = false
+    @Option(
+        help: ArgumentHelp(
+            "Send OpenTelemetry traces (a span per request) over OTLP/HTTP to this collector, e.g. http://127.0.0.1:4318. Off by default.",
+            discussion: "OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT in the environment also turn traces on.",
+            valueName: "url"
+        )
+    )
+    var otlpEndpoint: String?
 
     func validate() throws {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds (got \(idleTimeout))") }
@@ -71,6 +79,11 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
+        if let otlpEndpoint {
+            guard let url = URL(string: otlpEndpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw ValidationError("--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got '\(otlpEndpoint)')")
+            }
+        }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json (got '\(logFormat)')") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical")
@@ -104,7 +117,8 @@ struct Serve: AsyncParsableCommand {
             secureCookies: secureCookies,
             timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout)),
             metrics: !noMetrics,
-            metricsToken: ProcessInfo.processInfo.environment["TAKT_METRICS_TOKEN"]
+            metricsToken: ProcessInfo.processInfo.environment["TAKT_METRICS_TOKEN"],
+            otlpEndpoint: otlpEndpoint
         )
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in

@@ -47,3 +47,22 @@ import Testing
         #expect(object["meta.message"] == hostile)
     }
 }
+
+/// Traces are off unless an OTLP endpoint is named, on the command line or in the standard variables.
+@Suite struct TraceExportTests {
+    @Test func tracesAreOffUnlessAnEndpointIsConfigured() {
+        #expect(!TraceExport.isConfigured(endpoint: nil, environment: [:]))
+        #expect(!TraceExport.isConfigured(endpoint: "", environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": ""]))
+        #expect(TraceExport.isConfigured(endpoint: "http://127.0.0.1:4318", environment: [:]))
+        #expect(TraceExport.isConfigured(endpoint: nil, environment: ["OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318"]))
+        #expect(TraceExport.isConfigured(endpoint: nil, environment: ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://c:4318/v1/traces"]))
+        // Other OTEL_* variables alone (a service name, a sampler) do not turn exporting on.
+        #expect(!TraceExport.isConfigured(endpoint: nil, environment: ["OTEL_SERVICE_NAME": "takt", "OTEL_TRACES_SAMPLER": "always_on"]))
+    }
+
+    @Test func anEndpointThatIsNotAnHTTPURLIsRefusedBeforeAnythingStarts() {
+        for bad in ["collector:4318", "ftp://collector", "http://", "not a url"] {
+            #expect(throws: TraceExportError.self) { try TraceExport.bootstrap(endpoint: bad, logger: Logger(label: "test")) }
+        }
+    }
+}

@@ -1,10 +1,15 @@
 """Scrapes `/metrics` of a real `takt serve --demo` and reads it with Prometheus' own text-format parser
-(the PyPI/Debian `prometheus_client`), as a Prometheus server would.
+(the PyPI/Debian `prometheus_client`), as a Prometheus server would; then receives the OpenTelemetry traces another
+such server sends over OTLP/HTTP to a collector on loopback, continuing the trace a client started.
 
 Usage: test_metrics.py PATH/TO/takt   (scripts/test runs it; exits non-zero on the first failure)
 """
+import http.server
 import os
+import secrets
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -101,6 +106,54 @@ def main(binary):
         assert value(after, "takt_http_requests", "takt_http_requests_total", status="2xx", **route) >= 1
         assert value(after, "takt_http_requests", "takt_http_requests_total", status="4xx", **route) >= 1
     print("metrics: /metrics parsed by prometheus_client; counters, gauges and histograms agree with the API")
+    traces(binary)
+
+
+class Collector(http.server.BaseHTTPRequestHandler):
+    """An OTLP/HTTP collector that keeps what it is sent (protobuf bodies, read as bytes)."""
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        Collector.received.append((self.path, self.headers.get("Content-Type"), body))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-protobuf")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def traces(binary):
+    collector = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    threading.Thread(target=collector.serve_forever, daemon=True).start()
+    try:
+        env = {"OTEL_EXPORTER_OTLP_ENDPOINT": f"http://127.0.0.1:{collector.server_address[1]}",
+               "OTEL_BSP_SCHEDULE_DELAY": "100"}
+        with TaktServer(binary, env=env) as server:
+            trace_id, parent = secrets.token_hex(16), secrets.token_hex(8)
+            req = urllib.request.Request(server.base + "/api/v1/production-orders?limit=1")
+            req.add_header("Authorization", "Bearer " + ADMIN_TOKEN)
+            req.add_header("traceparent", f"00-{trace_id}-{parent}-01")
+            with urllib.request.urlopen(req, timeout=30) as r:
+                assert r.status == 200
+            found = None
+            for _ in range(300):  # at most 30 s
+                found = next((r for r in Collector.received if bytes.fromhex(trace_id) in r[2]), None)
+                if found:
+                    break
+                time.sleep(0.1)
+            assert found, f"no span of trace {trace_id} reached the collector ({len(Collector.received)} posts)"
+            path, content_type, body = found
+            assert path == "/v1/traces", path
+            assert content_type == "application/x-protobuf", content_type
+            assert b"/api/v1/production-orders" in body, "the span is not named by its route"
+            assert b"takt" in body, "service.name is not takt"
+            assert bytes.fromhex(parent) in body, "the span is not a child of the caller's span"
+    finally:
+        collector.shutdown()
+    print("traces: a request's span reached an OTLP/HTTP collector, in the caller's trace")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+public import Foundation
+import Instrumentation
+public import Logging
+import OTel
+public import ServiceLifecycle
+
+/// OpenTelemetry traces, off unless an OTLP endpoint is configured (docs/integration.md, "Metrics and traces").
+///
+/// `takt serve --otlp-endpoint http://collector:4318` (or the standard `OTEL_EXPORTER_OTLP_ENDPOINT` /
+/// `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) sends one span per HTTP request, named by its route template, over OTLP/HTTP
+/// (protobuf) in batches, as service `takt`. The other `OTEL_*` variables of the specification (sampler, batch sizes,
+/// headers, resource attributes) apply as swift-otel reads them. Metrics stay on `/metrics`; logs on standard error.
+public enum TraceExport {
+    /// Whether traces are to be exported: an endpoint given on the command line or in the environment.
+    public static func isConfigured(endpoint: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let endpoint, !endpoint.isEmpty { return true }
+        return ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].contains { environment[$0]?.isEmpty == false }
+    }
+
+    /// Bootstraps the process's tracer with an OTLP/HTTP exporter and returns the service that batches and sends spans
+    /// (run it beside the server). Call once per process, and only when ``isConfigured(endpoint:environment:)``.
+    /// - Throws: when the configuration is invalid (an endpoint that is not a URL, an unknown sampler).
+    public static func bootstrap(endpoint: String?, logger: Logger) throws -> any Service {
+        var configuration = OTel.Configuration.default
+        configuration.serviceName = "takt"
+        configuration.diagnosticLogger = .custom(logger)
+        configuration.metrics.enabled = false
+        configuration.logs.enabled = false
+        configuration.traces.enabled = true
+        configuration.traces.exporter = .otlp
+        configuration.traces.otlpExporter.protocol = .httpProtobuf
+        if let endpoint, !endpoint.isEmpty {
+            guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
+                throw TraceExportError(message: "--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got '\(endpoint)')")
+            }
+            configuration.traces.otlpExporter.endpoint = endpoint
+        }
+        let backend = try OTel.makeTracingBackend(configuration: configuration)
+        InstrumentationSystem.bootstrap(backend.factory)
+        return backend.service
+    }
+}
+
+public struct TraceExportError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
