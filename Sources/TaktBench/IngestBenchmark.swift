@@ -14,6 +14,8 @@ public struct IngestBenchmark: Sendable {
     public var batchSize = 500
     public var rounds = 3
     public var scale = 1
+    /// Count into a Prometheus registry as `takt serve` does (`--metrics`), to see what counting costs.
+    public var metrics = false
     public var directory: String
 
     public init(directory: String) { self.directory = directory }
@@ -38,7 +40,7 @@ public struct IngestBenchmark: Sendable {
             let path = directory + "/ingest-\(round).sqlite"
             removeDatabase(path)
             let store = try SQLiteEventStore(path: path)
-            let engine = try await Engine.open(store: store, logger: logger)
+            let engine = try await Engine.open(store: store, logger: logger, metrics: metrics ? ServerMetrics().factory : nil)
             progress("round \(round)/\(rounds): generating the demo plant (scale \(scale))")
             _ = try await engine.bootstrapAdminIfEmpty(token: "bench-admin-token")
             _ = try await TaktApplication.seedDemo(

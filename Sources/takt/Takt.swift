@@ -158,6 +158,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
     var scale = 1
     @Option(help: "Directory for the temporary databases (default: a new temporary directory).")
     var dir: String?
+    @Flag(help: "Count commands, events and commits into a Prometheus registry, as takt serve does.")
+    var metrics = false
 
     func validate() throws {
         guard single >= 1, batched >= 1, batchSize >= 1, rounds >= 1, (1...100).contains(scale) else {
@@ -174,11 +176,12 @@ struct BenchIngestCommand: AsyncParsableCommand {
         bench.batchSize = batchSize
         bench.rounds = rounds
         bench.scale = scale
+        bench.metrics = metrics
         let progress = Progress()
         let f = try await bench.run { progress.say($0) }
         progress.done()
         if dir == nil { try? FileManager.default.removeItem(atPath: directory) }
-        print("ingest (SQLite WAL, synchronous=FULL, demo scale \(scale), \(rounds) rounds, medians)")
+        print("ingest (SQLite WAL, synchronous=FULL, demo scale \(scale), \(rounds) rounds, medians\(metrics ? ", metrics on" : ""))")
         print(String(format: "  single command per transaction   %10.0f commands/s", f.singlePerSecond))
         print(String(format: "  batches of %-5d                  %10.0f commands/s", batchSize, f.batchPerSecond))
         print(String(format: "  raw SQLite, batches of %-5d      %10.0f rows/s (%d-byte payload)", batchSize, f.rawPerSecond, f.payloadBytes))
@@ -187,13 +190,14 @@ struct BenchIngestCommand: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "{\"batch_per_second\": %.0f, \"single_per_second\": %.0f, \"raw_sqlite_per_second\": %.0f, \"raw_sqlite_single_per_second\": %.0f, \"batch_size\": %d, \"payload_bytes\": %d}",
+                    "{\"batch_per_second\": %.0f, \"single_per_second\": %.0f, \"raw_sqlite_per_second\": %.0f, \"raw_sqlite_single_per_second\": %.0f, \"batch_size\": %d, \"payload_bytes\": %d, \"metrics\": %d}",
                 f.batchPerSecond,
                 f.singlePerSecond,
                 f.rawPerSecond,
                 f.rawSinglePerSecond,
                 batchSize,
-                f.payloadBytes
+                f.payloadBytes,
+                metrics ? 1 : 0
             )
         )
     }
