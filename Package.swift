@@ -78,7 +78,10 @@ let package = Package(
         // MARK: - The service: every use case a front end may call, over the engine
         .target(
             name: "TaktService",
-            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange"],
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),  // spans of commands (no-op unless bootstrapped)
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -201,7 +204,11 @@ let package = Package(
         ),
         .testTarget(
             name: "TaktServiceTests",
-            dependencies: ["TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore"],
+            dependencies: [
+                "TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ public import Foundation
 public import TaktCore
 public import TaktEngine
 public import TaktStore
+public import Tracing
 
 /// The one seam between front ends and the engine, as the server implements ``PlantServing``: every use case a front
 /// end may call (the API, the web app, the CLI, and next the MCP server and the integrations). Front ends parse a
@@ -15,9 +16,13 @@ public import TaktStore
 /// and the engine's notification only wakes them early.
 public struct PlantService: Sendable {
     let engine: Engine
+    /// Where the spans of commands and schedule runs go: the process's tracer (a no-op unless `takt serve` was given an
+    /// OTLP endpoint), or a test's.
+    let tracer: any Tracer
 
-    public init(engine: Engine) {
+    public init(engine: Engine, tracer: any Tracer = InstrumentationSystem.tracer) {
         self.engine = engine
+        self.tracer = tracer
     }
 
     /// The plant's clock (injected: tests run on a fixed one).
@@ -89,13 +94,25 @@ public struct PlantService: Sendable {
     // MARK: - Commands
 
     /// Validates and applies one command (see ``Engine/submit(_:)``).
+    /// A span `command <type>` (a child of the request's) covers the wait for the group commit and the commit.
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
-        try await engine.submit(envelope)
+        try await tracer.withSpan("command \(envelope.command.typeName)", ofKind: .internal) { span in
+            span.attributes["takt.command"] = envelope.command.typeName
+            let outcome = try await engine.submit(envelope)
+            span.attributes["takt.events"] = outcome.events.count
+            span.attributes["takt.replayed"] = outcome.replayed
+            return outcome
+        }
     }
 
-    /// Validates and applies commands in order, each with its own answer.
+    /// Validates and applies commands in order, each with its own answer (one span, `command batch`).
     public func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
-        await engine.submitBatch(envelopes)
+        await tracer.withSpan("command batch", ofKind: .internal) { span in
+            span.attributes["takt.commands"] = envelopes.count
+            let results = await engine.submitBatch(envelopes)
+            span.attributes["takt.refused"] = results.count { if case .failure = $0 { true } else { false } }
+            return results
+        }
     }
 
     /// The first answer to a repeated keyed request, if `caller`'s key was recorded for `actor` (nil: compute it).

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import InMemoryTracing
 import Synchronization
 import TaktCore
 import TaktDemo
@@ -7,19 +8,20 @@ import TaktEngine
 import TaktService
 import TaktStore
 import Testing
+import Tracing
 
 /// 2026-11-24 08:00 UTC, a Tuesday: the plant's fixed clock in these tests.
 private let plantNow = Date(timeIntervalSince1970: 1_795_478_400 + 8 * 3_600)
 
 /// A demo plant on an in-memory log, on a fixed clock, with a planner, a quality engineer and an operator.
-private func demoService(seed: UInt64 = 42) async throws -> PlantService {
+private func demoService(seed: UInt64 = 42, tracer: any Tracer = InstrumentationSystem.tracer) async throws -> PlantService {
     let engine = try await Engine.open(store: InMemoryEventStore(), now: { plantNow })
     let commands = DemoPlant.commands(seed: seed, scale: 1, start: Date(timeIntervalSince1970: 1_795_478_400))  // midnight UTC
     for result in await engine.submitBatch(commands.map { CommandEnvelope(command: $0, actor: .system) }) { _ = try result.get() }
     for (id, role) in [("pia", Role.planner), ("quinn", .quality), ("olga", .operator)] {
         _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: User.ID(id), name: id, roles: [role])), actor: .system))
     }
-    return PlantService(engine: engine)
+    return PlantService(engine: engine, tracer: tracer)
 }
 
 private func caller(_ service: PlantService, _ id: String, key: String? = nil) async throws -> Caller {
@@ -28,6 +30,30 @@ private func caller(_ service: PlantService, _ id: String, key: String? = nil) a
 
 @Suite("The service: one place for the rules every front end calls")
 struct ServiceTests {
+    @Test("Every command through the service is a span named by its type, with its outcome; a refusal is recorded as the span's error")
+    func commandSpans() async throws {
+        let tracer = InMemoryTracer()
+        let service = try await demoService(tracer: tracer)
+        let item = try #require(await service.read { $0.productionOrders.values.map(\.item).min() })
+        let order = { (id: String, quantity: Double) in
+            CommandEnvelope(
+                command: .createProductionOrder(NewProductionOrder(id: .init(id), item: item, quantity: quantity, dueDate: plantNow)),
+                actor: .user("pia")
+            )
+        }
+        _ = try await service.submit(order("PO-SPAN-1", 5))
+        await #expect(throws: DomainError.self) { try await service.submit(order("PO-SPAN-2", -5)) }
+        let results = await service.submitBatch([order("PO-SPAN-3", 1), order("PO-SPAN-4", 0)])
+        let spans = tracer.finishedSpans
+        #expect(spans.map(\.operationName) == ["command createProductionOrder", "command createProductionOrder", "command batch"])
+        #expect(spans[0].attributes["takt.events"]?.toSpanAttribute() == 1)
+        #expect(spans[0].attributes["takt.replayed"]?.toSpanAttribute() == false)
+        #expect(spans[0].errors.isEmpty)
+        #expect(spans[1].errors.count == 1, "the refusal is the span's error")
+        #expect(spans[2].attributes["takt.commands"]?.toSpanAttribute() == 2)
+        #expect(spans[2].attributes["takt.refused"]?.toSpanAttribute() == .int64(Int64(results.count { (try? $0.get()) == nil })))
+    }
+
     @Test("A schedule run is for planners and admins; its limits are named; the same request on the same plant gives the same plan")
     func scheduleRun() async throws {
         let service = try await demoService()

@@ -5,6 +5,7 @@ such server sends over OTLP/HTTP to a collector on loopback, continuing the trac
 Usage: test_metrics.py PATH/TO/takt   (scripts/test runs it; exits non-zero on the first failure)
 """
 import http.server
+import json
 import os
 import secrets
 import sys
@@ -151,6 +152,26 @@ def traces(binary):
             assert b"/api/v1/production-orders" in body, "the span is not named by its route"
             assert b"takt" in body, "service.name is not takt"
             assert bytes.fromhex(parent) in body, "the span is not a child of the caller's span"
+
+            # A command: the request's span and, inside it, the service's `command <type>` span, in the caller's trace.
+            trace_id = secrets.token_hex(16)
+            item = server.api("GET", "/api/v1/production-orders?limit=1")["items"][0]["item"]
+            req = urllib.request.Request(server.base + "/api/v1/commands", method="POST", data=json.dumps(
+                {"type": "createProductionOrder",
+                 "data": {"id": "PO-TRACE-1", "item": item, "quantity": 2, "dueDate": "2026-12-10"}}).encode())
+            req.add_header("Authorization", "Bearer " + ADMIN_TOKEN)
+            req.add_header("Content-Type", "application/json")
+            req.add_header("traceparent", f"00-{trace_id}-{secrets.token_hex(8)}-01")
+            with urllib.request.urlopen(req, timeout=30) as r:
+                assert r.status == 201
+            spans = b""
+            for _ in range(300):  # at most 30 s
+                spans = b"".join(r[2] for r in Collector.received if bytes.fromhex(trace_id) in r[2])
+                if b"command createProductionOrder" in spans and b"/api/v1/commands" in spans:
+                    break
+                time.sleep(0.1)
+            assert b"command createProductionOrder" in spans, "no command span in the caller's trace"
+            assert b"/api/v1/commands" in spans, "no request span in the caller's trace"
     finally:
         collector.shutdown()
     print("traces: a request's span reached an OTLP/HTTP collector, in the caller's trace")
