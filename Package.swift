@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),  // ISA-95 / B2MML messages (TaktB2MML)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -38,6 +39,13 @@ let package = Package(
 
         // CSV import and export: rows <-> commands, rows <- plant state (pure).
         .target(name: "TaktExchange", dependencies: ["TaktCore", .product(name: "CSV", package: "CSV.swift")], swiftSettings: swiftSettings),
+
+        // ISA-95 / B2MML V0701 messages: XML <-> the CSV import's rows, plant state -> performance and lot messages (pure).
+        .target(
+            name: "TaktB2MML",
+            dependencies: ["TaktCore", "TaktExchange", .product(name: "XMLCoder", package: "XMLCoder")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Storage: interface, then implementations
         .target(name: "TaktStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
@@ -69,7 +77,9 @@ let package = Package(
         // MARK: - The service: every use case a front end may call, over the engine
         .target(
             name: "TaktService",
-            dependencies: ["TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange"],
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange", "TaktB2MML",
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -77,7 +87,7 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange", "TaktB2MML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,7 +117,7 @@ let package = Package(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
-                "TaktOrchestrator", "TaktWeb", "TaktExchange",
+                "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
@@ -136,7 +146,7 @@ let package = Package(
             name: "takt",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine", "TaktService", "TaktExchange",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TaktB2MML", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -147,7 +157,7 @@ let package = Package(
         .target(
             name: "TaktTestSupport",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktExchange",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktExchange", "TaktB2MML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -159,6 +169,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TaktB2MMLTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktExchange", "TaktB2MML"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TaktExchangeTests", dependencies: ["TaktCore", "TaktDemo", "TaktExchange"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktPlanningTests",
