@@ -31,6 +31,7 @@ let package = Package(
         // OpenTelemetry traces over OTLP/HTTP when an endpoint is configured (TaktApp); gRPC's trait left off.
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),  // ISA-95 / B2MML messages (TaktB2MML)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -43,6 +44,13 @@ let package = Package(
 
         // CSV import and export: rows <-> commands, rows <- plant state (pure).
         .target(name: "TaktExchange", dependencies: ["TaktCore", .product(name: "CSV", package: "CSV.swift")], swiftSettings: swiftSettings),
+
+        // ISA-95 / B2MML V0701 messages: XML <-> the CSV import's rows, plant state -> performance and lot messages (pure).
+        .target(
+            name: "TaktB2MML",
+            dependencies: ["TaktCore", "TaktExchange", .product(name: "XMLCoder", package: "XMLCoder")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: - Storage: interface, then implementations
         .target(name: "TaktStore", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
@@ -79,7 +87,7 @@ let package = Package(
         .target(
             name: "TaktService",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktPlanning", "TaktScheduling", "TaktOrchestration", "TaktExchange", "TaktB2MML",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),  // spans of commands (no-op unless bootstrapped)
             ],
             swiftSettings: swiftSettings
@@ -89,7 +97,7 @@ let package = Package(
         .target(
             name: "TaktHTTP",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange", "TaktB2MML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -121,7 +129,7 @@ let package = Package(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
-                "TaktOrchestrator", "TaktWeb", "TaktExchange",
+                "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
@@ -154,7 +162,7 @@ let package = Package(
             name: "takt",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine", "TaktService", "TaktExchange",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TaktB2MML", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -165,7 +173,7 @@ let package = Package(
         .target(
             name: "TaktTestSupport",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktExchange",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktPlanning", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktExchange", "TaktB2MML",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -177,6 +185,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TaktB2MMLTests",
+            dependencies: ["TaktCore", "TaktDemo", "TaktExchange", "TaktB2MML"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TaktExchangeTests", dependencies: ["TaktCore", "TaktDemo", "TaktExchange"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktPlanningTests",

@@ -7,7 +7,7 @@ Run from the repository root: `python3 scripts/check_manifest.py` (the README's 
 import json, os, re, subprocess, sys
 
 TOOLCHAIN = {"Foundation", "FoundationEssentials", "FoundationInternationalization", "FoundationNetworking", "Dispatch",
-             "Synchronization", "Testing", "XCTest", "Glibc", "Musl", "Darwin", "_Concurrency", "os", "RegexBuilder"}
+             "FoundationXML", "Synchronization", "Testing", "XCTest", "Glibc", "Musl", "Darwin", "_Concurrency", "os", "RegexBuilder"}
 IMPORT = re.compile(r'^\s*(?:@[\w()":, ]+\s+)*(?:public\s+|package\s+|internal\s+|fileprivate\s+|private\s+)?import\s+'
                     r'(?:(?:struct|class|enum|protocol|func|var|let|typealias)\s+)?([A-Za-z_][A-Za-z0-9_]*)')
 

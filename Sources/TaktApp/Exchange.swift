@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
-import TaktCore
+public import TaktB2MML
+public import TaktCore
 import TaktEngine
 public import TaktExchange
 public import TaktService
@@ -43,6 +44,55 @@ extension Administration {
         let summary = try await PlantService(engine: engine).importCSV(files, by: .console, progress: progress)
         await engine.saveSnapshot()
         return ConsoleImport(summary: summary, startup: startup)
+    }
+
+    /// Imports B2MML messages into the database as one transaction (``PlantService/importB2MML(_:by:progress:)``), as
+    /// ``importCSV(databasePath:files:bootstrapToken:logger:progress:)`` does CSV files.
+    public static func importB2MML(
+        databasePath: String,
+        messages: [B2MMLMessage],
+        bootstrapToken: String?,
+        logger: Logger,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws -> ConsoleImport {
+        guard let lock = try DatabaseLock(database: databasePath) else {
+            throw ConsoleError(
+                message: "takt serve is running on \(databasePath): stop it, import, then start the server (or import through the API)"
+            )
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let engine = try await TaktApplication.openEngine(databasePath: databasePath, logger: logger)
+        var startup: StartupReport?
+        if await engine.committedSequence == 0 {
+            startup = try await TaktApplication.prepare(
+                engine: engine,
+                configuration: ServerConfiguration(databasePath: databasePath, bootstrapToken: bootstrapToken),
+                logger: logger
+            )
+        }
+        let summary = try await PlantService(engine: engine).importB2MML(messages, by: .console, progress: progress)
+        await engine.saveSnapshot()
+        return ConsoleImport(summary: summary, startup: startup)
+    }
+
+    /// The database's plant as B2MML messages (read only; the server may be running): each message's text, or nil when
+    /// it has nothing to report (no order has run).
+    public static func exportB2MML(databasePath: String, lot: Lot.ID?, logger: Logger) async throws -> [(message: B2MMLExportMessage, xml: String?)] {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw ConsoleError(message: "there is no database at \(databasePath) (give the server's --db)")
+        }
+        let store = try SQLiteEventStore(path: databasePath, auditKey: .none)
+        let engine = try await Engine.open(store: store, logger: logger)
+        let service = PlantService(engine: engine)
+        var out: [(message: B2MMLExportMessage, xml: String?)] = []
+        for message in B2MMLExportMessage.allCases {
+            do {
+                out.append((message, try await service.exportB2MML(message, lot: message == .materialInformation ? lot : nil, by: nil)))
+            } catch is B2MMLNothingToExport {
+                out.append((message, nil))
+            }
+        }
+        return out
     }
 
     /// Every kind of the database's plant as CSV text, from one state (read only; the server may be running).

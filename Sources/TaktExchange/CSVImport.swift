@@ -17,6 +17,19 @@ public struct ImportPlan: Sendable {
     public var counts: [CSVKind: ImportCounts] = [:]
     /// The state after every accepted command (what the plant will be when the import is applied as planned).
     public var result: PlantState
+
+    /// A plan refused before any row was read (B2MML messages that could not be read, say): `issues`, nothing to do.
+    public init(issues: [ImportIssue], result: PlantState) {
+        self.issues = issues
+        self.result = result
+    }
+
+    init(commands: [PlannedCommand], issues: [ImportIssue], counts: [CSVKind: ImportCounts], result: PlantState) {
+        self.commands = commands
+        self.issues = issues
+        self.counts = counts
+        self.result = result
+    }
 }
 
 /// Reads CSV files into the commands that make the plant look like them (upsert by ID), checking every row first.

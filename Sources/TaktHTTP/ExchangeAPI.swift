@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import TaktB2MML
 import TaktCore
 import TaktEngine
 import TaktExchange
@@ -22,24 +23,32 @@ extension TaktAPI {
                 path: "/api/v1/imports",
                 operationID: "importCSV",
                 summary: "Import CSV files as one transaction: either one file as `text/csv` with `?kind=` (or `?file=items.csv`), or "
-                    + "several as JSON {\"files\": [{\"name\": \"items.csv\", \"kind\": \"items\", \"content\": \"…\"}]}. Every row is "
-                    + "checked first: 422 lists every problem (file, row, column, rule) and nothing is applied; otherwise 201 with the "
-                    + "counts per kind (200 when nothing changed). Orders need admin or planner, everything else admin",
+                    + "several as JSON {\"files\": [{\"name\": \"items.csv\", \"kind\": \"items\", \"content\": \"…\"}]}; or one ISA-95 "
+                    + "B2MML V0701 message as `application/xml` (MaterialInformation, EquipmentInformation, PersonnelInformation, "
+                    + "OperationsDefinitionInformation, OperationsSchedule, plain or as Sync/Process; `?file=` names it in errors). Every row "
+                    + "or element is checked first: 422 lists every problem (file, row, column, rule; for XML message, element/field, rule) "
+                    + "and nothing is applied; otherwise 201 with the counts per kind (200 when nothing changed). Orders need admin or "
+                    + "planner, everything else admin",
                 tag: "Exchange",
                 requiresAuth: true,
                 roles: [.admin, .planner],
                 requestBodyRequired: true,
                 successStatus: 201,
                 responseSchema: nil,
-                parameters: [.query("kind", "the kind of a text/csv body"), .query("file", "the file name of a text/csv body")]
+                parameters: [.query("kind", "the kind of a text/csv body"), .query("file", "the file name of a text/csv or application/xml body")]
             ) { request, ctx in
                 let user = try ctx.requireUser()
                 try Self.requireExchangeRole(user)
                 var request = request
                 let body = try await JSONIO.collectBody(of: &request, context: ctx)
-                let files = try Self.importFiles(request, body: Data(body.readableBytesView))
-                // A refusal (ImportRefused) renders itself: 422 with every problem as `errors`, field `file:row:column`.
                 let caller = Caller(user: user, correlationID: request.headers[.correlationID])
+                // A refusal (ImportRefused) renders itself: 422 with every problem as `errors`, field `file:row:column` (for a
+                // B2MML message `message:element/field`).
+                if let message = try Self.b2mmlMessage(request, body: Data(body.readableBytesView)) {
+                    let summary = try await service.importB2MML([message], by: .user(caller), progress: nil)
+                    return try JSONIO.response(summary, status: summary.commands == 0 ? .ok : .created)
+                }
+                let files = try Self.importFiles(request, body: Data(body.readableBytesView))
                 let summary = try await service.importCSV(files, by: .user(caller), progress: nil)
                 return try JSONIO.response(summary, status: summary.commands == 0 ? .ok : .created)
             },
@@ -62,6 +71,43 @@ extension TaktAPI {
                 let kind = try Self.kind(ctx.parameters.require("file"))
                 let text = try await service.exportCSV(kind, by: user)
                 return Self.csv(text, name: kind.fileName)
+            },
+            APIRoute(
+                method: .get,
+                path: "/api/v1/exports/b2mml/{message}",
+                operationID: "exportB2MML",
+                summary: "The plant as an ISA-95 B2MML V0701 message (validates against MESA's schemas): OperationsPerformance (per "
+                    + "production order that has run and per operation: produced, consumed, by whom, on which work center, when) or "
+                    + "MaterialInformation (lots with their genealogy as assembly lots; `?lot=` for one lot and the lots it came from). "
+                    + "404 when there is nothing to report. Performance: admin, planner or supervisor; lots also warehouse and quality",
+                tag: "Exchange",
+                requiresAuth: true,
+                roles: [.admin, .planner, .supervisor, .warehouse, .quality],
+                successStatus: 200,
+                responseSchema: nil,
+                responseContentType: "application/xml",
+                parameters: [
+                    .path("message", "OperationsPerformance or MaterialInformation"),
+                    .query("lot", "MaterialInformation only: one lot and its backward genealogy"),
+                ]
+            ) { request, ctx in
+                let user = try ctx.requireUser()
+                // The roles first (a refused user learns nothing of the messages); the service checks the message's own.
+                if !B2MMLExportMessage.allCases.contains(where: { (try? PlantService.authorize($0, user: user)) != nil }) {
+                    try PlantService.authorize(B2MMLExportMessage.materialInformation, user: user)
+                }
+                let name = try ctx.parameters.require("message")
+                guard let message = B2MMLExportMessage.named(name) else {
+                    throw Problem.notFound(
+                        "there is no B2MML export '\(name)'; messages: \(B2MMLExportMessage.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                let lot = request.uri.queryParameters["lot"].map { Lot.ID(String($0)) }
+                let xml = try await service.exportB2MML(message, lot: lot, by: user)
+                let headers: HTTPFields = [
+                    .contentType: "application/xml; charset=utf-8", .contentDisposition: "attachment; filename=\"\(message.fileName)\"",
+                ]
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: xml)))
             },
             APIRoute(
                 method: .get,
@@ -98,6 +144,16 @@ extension TaktAPI {
     static func csv(_ text: String, name: String) -> Response {
         let headers: HTTPFields = [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""]
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The B2MML message of an import request with an XML body (`application/xml`, `text/xml`, `…+xml`); nil for another body.
+    static func b2mmlMessage(_ request: Request, body: Data) throws -> B2MMLMessage? {
+        let media =
+            (request.headers[.contentType] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        guard media == "application/xml" || media == "text/xml" || media.hasSuffix("+xml") else { return nil }
+        guard !body.isEmpty else { throw Problem.badRequest("(body)", "required", "send one B2MML message as application/xml") }
+        let name = request.uri.queryParameters["file"].map(String.init) ?? "message.xml"
+        return B2MMLMessage(name: name, data: body)
     }
 
     /// The files of an import request: one `text/csv` body with its kind in the query, or several in a JSON body.

@@ -1,4 +1,5 @@
 import Foundation
+public import TaktB2MML
 public import TaktCore
 public import TaktEngine
 public import TaktExchange
@@ -107,4 +108,60 @@ extension PlantService {
 
     /// The empty file of a kind: its header row.
     public static func csvTemplate(_ kind: CSVKind) -> String { CSVExport.template(kind) }
+}
+
+// MARK: - ISA-95 / B2MML V0701
+
+extension PlantService {
+    /// Imports B2MML messages as one transaction, through the same planning as a CSV import
+    /// (``B2MMLImport/translate(_:state:)`` then ``importCSV(_:by:progress:)``): every element checked first, every problem
+    /// listed with its message, element and field, or everything applied; re-importing the same messages changes nothing.
+    /// - Throws: ``ImportRefused`` (422) listing every problem, ``EngineError`` `forbidden` when a kind the messages hold is
+    ///   not the user's, `storage` when the store failed (nothing applied).
+    public func importB2MML(
+        _ messages: [B2MMLMessage],
+        by importer: Importer,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws
+        -> ImportSummary
+    {
+        progress?("reading \(messages.count) B2MML message(s)…")
+        let state = await engine.snapshot()
+        let translation = B2MMLImport.translate(messages, state: state)
+        guard translation.issues.isEmpty else { throw ImportRefused(issues: translation.issues) }
+        do {
+            return try await importCSV(translation.files, by: importer, progress: progress)
+        } catch let refused as ImportRefused {
+            throw ImportRefused(issues: translation.locate(refused.issues))
+        }
+    }
+
+    /// A B2MML message of the plant as XML text (``B2MMLExport/xml(_:state:now:lot:)``), published now.
+    /// - Parameters:
+    ///   - user: the reader (nil: the server's console); performance needs a planner, supervisor or admin, lots also the
+    ///     warehouse or quality.
+    ///   - lot: for `MaterialInformation`, one lot and the lots it came from.
+    /// - Throws: ``EngineError`` `forbidden`, ``B2MMLNothingToExport`` (404) when there is nothing to say.
+    public func exportB2MML(_ message: B2MMLExportMessage, lot: Lot.ID?, by user: User?) async throws -> String {
+        if let user { try Self.authorize(message, user: user) }
+        let now = TaktJSON.wholeSeconds(engine.now())
+        return try await engine.read { state throws(B2MMLNothingToExport) in try B2MMLExport.xml(message, state: state, now: now, lot: lot) }
+    }
+
+    /// The roles that may export each message: performance is the planners', supervisors' and admins'; lots also the
+    /// warehouse's and quality's.
+    public static func authorize(_ message: B2MMLExportMessage, user: User) throws(EngineError) {
+        guard user.active else { throw EngineError(.forbidden, "user '\(user.id)' is inactive") }
+        let roles: Set<Role> =
+            switch message {
+            case .operationsPerformance: [.admin, .planner, .supervisor]
+            case .materialInformation: [.admin, .planner, .supervisor, .warehouse, .quality]
+            }
+        guard !roles.isDisjoint(with: user.roles) else {
+            throw EngineError(
+                .forbidden,
+                "exporting \(message.rawValue) needs one of the roles: \(roles.sorted().map(\.rawValue).joined(separator: ", "))"
+            )
+        }
+    }
 }

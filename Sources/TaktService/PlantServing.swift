@@ -1,4 +1,5 @@
 public import Foundation
+public import TaktB2MML
 public import TaktCore
 public import TaktEngine
 public import TaktExchange
@@ -74,6 +75,14 @@ public protocol PlantServing: Sendable {
     func importCSV(_ files: [CSVFile], by importer: Importer, progress: (@Sendable (String) -> Void)?) async throws -> ImportSummary
     /// The plant's data of one kind as CSV (see ``PlantService/exportCSV(_:by:)``).
     func exportCSV(_ kind: CSVKind, by user: User?) async throws -> String
+
+    // MARK: ISA-95 / B2MML (Exchange.swift)
+
+    /// Imports B2MML messages as one transaction, or refuses them with every problem (see
+    /// ``PlantService/importB2MML(_:by:progress:)``).
+    func importB2MML(_ messages: [B2MMLMessage], by importer: Importer, progress: (@Sendable (String) -> Void)?) async throws -> ImportSummary
+    /// A B2MML message of the plant (see ``PlantService/exportB2MML(_:lot:by:)``).
+    func exportB2MML(_ message: B2MMLExportMessage, lot: Lot.ID?, by user: User?) async throws -> String
 }
 
 extension PlantServing {

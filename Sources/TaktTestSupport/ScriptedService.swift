@@ -2,6 +2,7 @@ public import Foundation
 import Hummingbird
 import Synchronization
 import TaktApp
+public import TaktB2MML
 public import TaktCore
 public import TaktEngine
 public import TaktExchange
@@ -45,6 +46,8 @@ public struct ScriptedService: PlantServing {
         public var requestOutcome: (@Sendable (OutcomeAsk, Caller) async throws -> CommandOutcome)?
         public var importCSV: (@Sendable ([CSVFile], Importer) async throws -> ImportSummary)?
         public var exportCSV: (@Sendable (CSVKind, User?) async throws -> String)?
+        public var importB2MML: (@Sendable ([B2MMLMessage], Importer) async throws -> ImportSummary)?
+        public var exportB2MML: (@Sendable (B2MMLExportMessage, Lot.ID?, User?) async throws -> String)?
 
         public init() {}
 
@@ -208,6 +211,24 @@ public struct ScriptedService: PlantServing {
         guard let answer = script.exportCSV else { throw unscripted("exportCSV(_:by:)") }
         _ = received("exportCSV(_:by:)", scripted: true)
         return try await answer(kind, user)
+    }
+
+    public func importB2MML(
+        _ messages: [B2MMLMessage],
+        by importer: Importer,
+        progress: (@Sendable (String) -> Void)?
+    ) async throws
+        -> ImportSummary
+    {
+        guard let answer = script.importB2MML else { throw unscripted("importB2MML(_:by:progress:)") }
+        _ = received("importB2MML(_:by:progress:)", scripted: true)
+        return try await answer(messages, importer)
+    }
+
+    public func exportB2MML(_ message: B2MMLExportMessage, lot: Lot.ID?, by user: User?) async throws -> String {
+        guard let answer = script.exportB2MML else { throw unscripted("exportB2MML(_:lot:by:)") }
+        _ = received("exportB2MML(_:lot:by:)", scripted: true)
+        return try await answer(message, lot, user)
     }
 
     /// Notes a call that was not set up and fails the test; the error to throw.

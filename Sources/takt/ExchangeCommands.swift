@@ -2,14 +2,17 @@ import ArgumentParser
 import Foundation
 import Logging
 import TaktApp
+import TaktB2MML
 import TaktBench
+import TaktCore
 import TaktExchange
 import TaktService
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import CSV files into the plant as one transaction: every row checked first, every problem listed, or all applied.",
+        abstract: "Import CSV files (or, with --format b2mml, ISA-95 B2MML V0701 messages) into the plant as one transaction: every row "
+            + "checked first, every problem listed, or all applied.",
         discussion: "Each file is named <kind>.csv (kinds: \(CSVKind.allCases.map(\.rawValue).joined(separator: ", "))); the formats are in "
             + "docs/integration.md. Importing the same files again changes nothing. Works straight on the database: stop takt serve "
             + "first (or use POST /api/v1/imports). A new database gets its admin first, as takt serve makes it. Exit status 1 when "
@@ -18,12 +21,15 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Option(help: "The SQLite database file (created if missing).")
     var db = "takt.sqlite"
-    @Argument(help: "The CSV files (a directory: every <kind>.csv in it).")
+    @Option(help: "csv, or b2mml for ISA-95 B2MML V0701 messages (each FILE one message; docs/integration.md).")
+    var format: ExchangeFormat = .csv
+    @Argument(help: "The CSV files (a directory: every <kind>.csv in it), or the B2MML messages (a directory: every .xml in it).")
     var files: [String]
 
     func run() async throws {
         var logger = Logger(label: "takt.import")
         logger.logLevel = .warning
+        if format == .b2mml { return try await importB2MML(logger: logger) }
         var inputs: [CSVFile] = []
         for path in files {
             var isDirectory: ObjCBool = false
@@ -66,28 +72,101 @@ struct ImportCommand: AsyncParsableCommand {
         print(String(format: "time: %.2f s", Self.seconds(since: started)))
     }
 
+    /// `--format b2mml`: the messages, in the order given (a directory's in name order), imported as one transaction.
+    func importB2MML(logger: Logger) async throws {
+        var messages: [B2MMLMessage] = []
+        for path in files {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("there is no file \(path)") }
+            let paths =
+                isDirectory.boolValue
+                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.lowercased().hasSuffix(".xml") }.sorted()
+                    .map { "\(path)/\($0)" }
+                : [path]
+            for p in paths {
+                guard let data = FileManager.default.contents(atPath: p) else { throw CLIError("cannot read \(p)") }
+                messages.append(B2MMLMessage(name: URL(fileURLWithPath: p).lastPathComponent, data: data))
+            }
+        }
+        guard !messages.isEmpty else { throw CLIError("no B2MML message to import") }
+        let started = ContinuousClock.now
+        let progress = Progress()
+        let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let result: Administration.ConsoleImport
+        do {
+            result = try await Self.console {
+                try await Administration.importB2MML(databasePath: db, messages: messages, bootstrapToken: token, logger: logger) {
+                    progress.say($0)
+                }
+            }
+        } catch let refused as ImportRefused {
+            progress.done()
+            FileHandle.standardError.write(Data((refused.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+        progress.done()
+        if let startup = result.startup, startup.createdAdmin {
+            print("new database: created the user 'admin'" + (startup.tokenFile.map { "; its token is in \($0)" } ?? " with TAKT_BOOTSTRAP_TOKEN"))
+        }
+        let s = result.summary
+        for kind in CSVKind.allCases {
+            guard let c = s.counts[kind.rawValue] else { continue }
+            print(
+                "\(kind.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.rows) rows: \(c.created) created, \(c.changed) changed, \(c.unchanged) unchanged"
+            )
+        }
+        print(s.commands == 0 ? "nothing to change" : "applied \(s.commands) commands (\(s.events) events) in one transaction")
+        print(String(format: "time: %.2f s", Self.seconds(since: started)))
+    }
+
     static func seconds(since start: ContinuousClock.Instant) -> Double {
         let d = ContinuousClock.now - start
         return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 }
 
+/// The formats `takt import` and `takt export` read and write.
+enum ExchangeFormat: String, ExpressibleByArgument, CaseIterable {
+    case csv
+    case b2mml
+}
+
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the plant as CSV, one file per kind, into a directory (the format takt import reads).",
+        abstract: "Write the plant as CSV, one file per kind, into a directory (the format takt import reads); or, with --format b2mml, "
+            + "as ISA-95 B2MML V0701 messages.",
         discussion: "Reads the database only: the server may be running. Shipped sales orders, lots no longer in stock, tokens and "
             + "passwords are not exported."
     )
 
     @Option(help: "The SQLite database file.")
     var db = "takt.sqlite"
+    @Option(help: "csv, or b2mml: OperationsPerformance.xml and MaterialInformation.xml (ISA-95 B2MML V0701).")
+    var format: ExchangeFormat = .csv
+    @Option(help: "With --format b2mml: MaterialInformation.xml holds only this lot and the lots it came from.")
+    var lot: String?
     @Argument(help: "The directory to write into (created if missing).")
     var directory: String
 
     func run() async throws {
         var logger = Logger(label: "takt.export")
         logger.logLevel = .warning
+        if format == .b2mml {
+            let messages = try await Self.console {
+                try await Administration.exportB2MML(databasePath: db, lot: lot.map { Lot.ID($0) }, logger: logger)
+            }
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for (message, xml) in messages {
+                guard let xml else {
+                    print("\(message.fileName): nothing to report, not written")
+                    continue
+                }
+                try Data(xml.utf8).write(to: URL(fileURLWithPath: directory).appendingPathComponent(message.fileName), options: .atomic)
+                print("\(message.fileName.padding(toLength: 28, withPad: " ", startingAt: 0)) \(xml.utf8.count) bytes")
+            }
+            return
+        }
         let progress = Progress()
         progress.say("reading \(db)…")
         let tables = try await Self.console { try await Administration.exportCSV(databasePath: db, logger: logger) }
