@@ -93,6 +93,13 @@ struct B2MMLExportTests {
         #expect(validation.valid, "\(name): \(validation.output)")
     }
 
+    @Test("The fixtures' sample messages are the ones in docs/examples/b2mml", arguments: sampleNames)
+    func samplesMatchTheDocs(name: String) throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/examples/b2mml/\(name)")
+        #expect(try Data(contentsOf: docs) == (try sample(name)), "copy docs/examples/b2mml/\(name) to Tests/TaktB2MMLTests/Fixtures/examples")
+    }
+
     /// The first `<name>` element whose first `<ID>` is `id`, as text; nil when there is none.
     static func element(_ name: String, id: String, in xml: String) -> String? {
         var rest = xml[...]
