@@ -12,6 +12,7 @@ public import TaktService
 import TaktStore
 import TaktStoreSQLite
 import TaktWeb
+public import TaktWebhooks
 
 /// How `takt serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -31,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// How long the server waits for slow or silent clients (`--idle-timeout`, `--body-timeout`).
     public var timeouts: HTTPTimeouts
+    /// Deliver webhooks (off with `--no-webhooks`: subscriptions are kept, nothing is sent).
+    public var webhooks: Bool
+    /// Webhooks may only name this machine (`--webhooks-loopback-only`: tests and demos).
+    public var webhooksLoopbackOnly: Bool
 
     public init(
         databasePath: String,
@@ -42,9 +47,13 @@ public struct ServerConfiguration: Sendable {
         bootstrapToken: String? = nil,
         clockStart: Date? = nil,
         secureCookies: Bool = false,
-        timeouts: HTTPTimeouts = HTTPTimeouts()
+        timeouts: HTTPTimeouts = HTTPTimeouts(),
+        webhooks: Bool = true,
+        webhooksLoopbackOnly: Bool = false
     ) {
         self.timeouts = timeouts
+        self.webhooks = webhooks
+        self.webhooksLoopbackOnly = webhooksLoopbackOnly
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -122,7 +131,8 @@ public enum TaktApplication {
     }
 
     /// Builds the HTTP application on an engine; with `orchestrate` (as `takt serve` does), the orchestrator follows the log
-    /// beside it: both run, and stop gracefully, in the application's service group.
+    /// beside it, and with `webhooks` the webhook deliverer too: all run, and stop gracefully, in the application's service
+    /// group. `webhookTargets` is the policy the API and the web app apply to subscriptions' URLs.
     public static func makeApplication(
         engine: Engine,
         host: String,
@@ -131,10 +141,13 @@ public enum TaktApplication {
         orchestrate: Bool = false,
         secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
+        webhooks: WebhookDeliverer.Options? = nil,
+        webhookTargets: WebhookTargetPolicy = .any,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
+        let service = PlantService(engine: engine, webhookTargets: webhookTargets)
         var app = Application(
-            router: Self.router(service: PlantService(engine: engine), logger: logger, secureCookies: secureCookies, timeouts: timeouts),
+            router: Self.router(service: service, logger: logger, secureCookies: secureCookies, timeouts: timeouts),
             server: .http1(configuration: .init(idleTimeout: TimeAmount(timeouts.idle))),
             configuration: .init(address: .hostname(host, port: port), serverName: "takt/\(version)"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
@@ -144,6 +157,11 @@ public enum TaktApplication {
             var orchestratorLogger = logger
             orchestratorLogger[metadataKey: "service"] = "orchestrator"
             for lane in Orchestrator.lanes(engine: engine, logger: orchestratorLogger) { app.addServices(OrchestratorService(orchestrator: lane)) }
+        }
+        if let webhooks {
+            var webhookLogger = logger
+            webhookLogger[metadataKey: "service"] = "webhooks"
+            app.addServices(WebhookService(engine: engine, options: webhooks, logger: webhookLogger))
         }
         return app
     }
@@ -184,7 +202,9 @@ public enum TaktApplication {
             logger: logger,
             orchestrate: true,
             secureCookies: c.secureCookies,
-            timeouts: c.timeouts
+            timeouts: c.timeouts,
+            webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly) : nil,
+            webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
@@ -228,6 +248,27 @@ public struct OrchestratorService: Service {
         try await cancelWhenGracefulShutdown {
             await orchestrator.run()
         }
+    }
+}
+
+/// The webhook deliverer as a service of the application's group, with its HTTP client: it stops on graceful shutdown,
+/// then closes the client's connections.
+public struct WebhookService: Service {
+    public let engine: Engine
+    public let options: WebhookDeliverer.Options
+    public let logger: Logger
+    public init(engine: Engine, options: WebhookDeliverer.Options, logger: Logger) {
+        self.engine = engine
+        self.options = options
+        self.logger = logger
+    }
+    public func run() async throws {
+        let transport = HTTPClientTransport()
+        let deliverer = WebhookDeliverer(engine: engine, transport: transport, options: options, logger: logger)
+        try await cancelWhenGracefulShutdown {
+            await deliverer.run()
+        }
+        await transport.shutdown()
     }
 }
 

@@ -15,9 +15,12 @@ public import TaktStore
 /// and the engine's notification only wakes them early.
 public struct PlantService: Sendable {
     let engine: Engine
+    /// Which receivers a webhook subscription may name (`takt serve --webhooks-loopback-only`: this machine only).
+    public let webhookTargets: WebhookTargetPolicy
 
-    public init(engine: Engine) {
+    public init(engine: Engine, webhookTargets: WebhookTargetPolicy = .any) {
         self.engine = engine
+        self.webhookTargets = webhookTargets
     }
 
     /// The plant's clock (injected: tests run on a fixed one).
@@ -81,6 +84,11 @@ public struct PlantService: Sendable {
     /// A new random token secret.
     public static func newTokenSecret() -> String { Engine.newTokenSecret() }
 
+    /// A new random webhook signing secret (256 bits): `whsec_` and 43 base64url characters.
+    public static func newWebhookSecret() -> String {
+        WebhookSubscription.secretPrefix + Engine.newTokenSecret().dropFirst("takt_".count)
+    }
+
     /// The digest that identifies an HTTP request for idempotency.
     public static func requestDigest(method: String, target: String, body: some Sequence<UInt8>) -> String {
         Engine.requestDigest(method: method, target: target, body: body)
@@ -90,12 +98,23 @@ public struct PlantService: Sendable {
 
     /// Validates and applies one command (see ``Engine/submit(_:)``).
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
-        try await engine.submit(envelope)
+        try webhookTargets.check(envelope.command)
+        return try await engine.submit(envelope)
     }
 
     /// Validates and applies commands in order, each with its own answer.
     public func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
-        await engine.submitBatch(envelopes)
+        // A command the server's webhook policy refuses is answered with its refusal; the others are submitted as usual.
+        let refusals = envelopes.map { e -> (any Error)? in
+            do { try webhookTargets.check(e.command) } catch { return error }
+            return nil
+        }
+        let allowed = envelopes.enumerated().filter { refusals[$0.offset] == nil }.map(\.element)
+        var answers = await engine.submitBatch(allowed).makeIterator()
+        return refusals.map { refusal in
+            if let refusal { return .failure(refusal) }
+            return answers.next() ?? .failure(EngineError(.internal, "a batch answer is missing"))
+        }
     }
 
     /// The first answer to a repeated keyed request, if `caller`'s key was recorded for `actor` (nil: compute it).

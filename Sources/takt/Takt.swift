@@ -55,6 +55,13 @@ struct Serve: AsyncParsableCommand {
     var idleTimeout = 30
     @Option(help: ArgumentHelp("Answer 408 and close when a request body is still arriving this many seconds after it began.", valueName: "seconds"))
     var bodyTimeout = 60
+    @Flag(
+        name: .customLong("no-webhooks"),
+        help: "Do not deliver webhooks (subscriptions are kept; delivery resumes where it stopped when started without it)."
+    )
+    var noWebhooks = false
+    @Flag(help: "Webhook subscriptions may only name this machine (localhost, 127.0.0.1, ::1): for tests and demos.")
+    var webhooksLoopbackOnly = false
 
     func validate() throws {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds (got \(idleTimeout))") }
@@ -88,7 +95,9 @@ struct Serve: AsyncParsableCommand {
             bootstrapToken: token,
             clockStart: clockStart.flatMap(TaktJSON.parseDate),
             secureCookies: secureCookies,
-            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout))
+            timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout)),
+            webhooks: !noWebhooks,
+            webhooksLoopbackOnly: webhooksLoopbackOnly
         )
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
