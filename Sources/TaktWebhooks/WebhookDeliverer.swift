@@ -132,7 +132,9 @@ public actor WebhookDeliverer {
     }
 
     private func reconcile() async {
-        let active = await engine.read { state in Set(state.webhookSubscriptions.values.filter(\.active).map(\.id)) }
+        // A lookup, not a computation: on a snapshot (copy-on-write), never queued behind the read threads' heavy pages.
+        let state = await engine.snapshot()
+        let active = Set(state.webhookSubscriptions.values.filter(\.active).map(\.id))
         for (id, worker) in workers where !active.contains(id) {
             worker.task.cancel()
             workers[id] = nil
@@ -157,7 +159,7 @@ public actor WebhookDeliverer {
     public func position(of id: WebhookSubscription.ID) -> Int64? { positions[id] }
 
     /// Waits until the subscription's worker has handled every event up to `sequence`, at most `timeout`.
-    public nonisolated func waitUntilHandled(_ id: WebhookSubscription.ID, through sequence: Int64, timeout: Duration = .seconds(30)) async -> Bool {
+    public nonisolated func waitUntilHandled(_ id: WebhookSubscription.ID, through sequence: Int64, timeout: Duration = .seconds(120)) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while clock.now < deadline {
@@ -174,7 +176,7 @@ public actor WebhookDeliverer {
     private nonisolated func work(_ id: WebhookSubscription.ID, generation g: Int) async {
         let store = await engine.store
         let name = Self.cursorName(id)
-        guard let start = await engine.read({ $0.webhookStarts[id] }) else {
+        guard let start = await engine.snapshot().webhookStarts[id] else {
             await finished(id, generation: g)
             return
         }
@@ -233,7 +235,7 @@ public actor WebhookDeliverer {
     }
 
     private nonisolated func current(_ id: WebhookSubscription.ID) async -> WebhookSubscription? {
-        await engine.read { $0.webhookSubscriptions[id] }
+        await engine.snapshot().webhookSubscriptions[id]
     }
 
     private nonisolated func handle(_ recorded: RecordedEvent, for id: WebhookSubscription.ID) async -> Outcome {

@@ -58,7 +58,7 @@ struct WebhookDeliveryTests {
         WebhookDeliverer(
             engine: engine,
             transport: transport,
-            options: .init(retry: WebhookRetryPolicy(attempts: attempts), loopbackOnly: loopbackOnly, idle: .milliseconds(50), timeout: .seconds(2)),
+            options: .init(retry: WebhookRetryPolicy(attempts: attempts), loopbackOnly: loopbackOnly, idle: .milliseconds(50), timeout: .seconds(5)),
             now: { WebhookDeliveryTests.now },
             sleep: { try await waits.wait($0) },
             logger: quiet
@@ -173,7 +173,7 @@ struct WebhookDeliveryTests {
             // Delivery is stuck in its first wait; commands still commit.
             let last = try await Self.defineSites(engine, 3...6)
             await gate.open()
-            #expect(await deliverer.waitUntilHandled("WH-1", through: last, timeout: .seconds(60)))
+            #expect(await deliverer.waitUntilHandled("WH-1", through: last))
             return last
         }
         await transport.shutdown()
@@ -313,7 +313,7 @@ actor Waits {
     }
 
     /// Polls until `count` waits were recorded (bounded).
-    nonisolated func waitUntil(count: Int, timeout: Duration = .seconds(30)) async -> Bool {
+    nonisolated func waitUntil(count: Int, timeout: Duration = .seconds(120)) async -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while clock.now < deadline {
