@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.3.0"),
-        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // tests only
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),  // webhooks (TaktWebhooks) and tests
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),  // CSV import and export (TaktExchange)
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),  // counters and timers (engine, API, orchestrator)
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),  // /metrics (TaktApp)
@@ -83,6 +83,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Webhooks: follows the log and delivers signed events (the only target that links an HTTP client)
+        .target(
+            name: "TaktWebhooks",
+            dependencies: [
+                "TaktCore", "TaktStore", "TaktEngine",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),  // HMAC-SHA256 signatures
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - The service: every use case a front end may call, over the engine
         .target(
             name: "TaktService",
@@ -129,7 +143,7 @@ let package = Package(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
-                "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML",
+                "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML", "TaktWebhooks",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
@@ -232,6 +246,18 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaktWebhooksTests",
+            dependencies: [
+                "TaktCore", "TaktEngine", "TaktService", "TaktStore", "TaktStoreSQLite", "TaktWebhooks",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -12,6 +12,7 @@ public import TaktService
 import TaktStore
 import TaktStoreSQLite
 import TaktWeb
+public import TaktWebhooks
 
 /// How `takt serve` runs.
 public struct ServerConfiguration: Sendable {
@@ -37,6 +38,10 @@ public struct ServerConfiguration: Sendable {
     public var metricsToken: String?
     /// Where OpenTelemetry traces go (`--otlp-endpoint`; the `OTEL_EXPORTER_OTLP_*` variables also turn them on); nil: nowhere.
     public var otlpEndpoint: String?
+    /// Deliver webhooks (off with `--no-webhooks`: subscriptions are kept, nothing is sent).
+    public var webhooks: Bool
+    /// Webhooks may only name this machine (`--webhooks-loopback-only`: tests and demos).
+    public var webhooksLoopbackOnly: Bool
 
     public init(
         databasePath: String,
@@ -51,12 +56,16 @@ public struct ServerConfiguration: Sendable {
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         metrics: Bool = true,
         metricsToken: String? = nil,
-        otlpEndpoint: String? = nil
+        otlpEndpoint: String? = nil,
+        webhooks: Bool = true,
+        webhooksLoopbackOnly: Bool = false
     ) {
         self.otlpEndpoint = otlpEndpoint
         self.timeouts = timeouts
         self.metrics = metrics
         self.metricsToken = metricsToken
+        self.webhooks = webhooks
+        self.webhooksLoopbackOnly = webhooksLoopbackOnly
         self.databasePath = databasePath
         self.host = host
         self.port = port
@@ -139,8 +148,9 @@ public enum TaktApplication {
     }
 
     /// Builds the HTTP application on an engine; with `orchestrate` (as `takt serve` does), the orchestrator follows the log
-    /// beside it: both run, and stop gracefully, in the application's service group. With `metrics`, the API and the
-    /// orchestrator record into it and `/metrics` serves it (the engine records into it when opened with it).
+    /// beside it, and with `webhooks` the webhook deliverer too: all run, and stop gracefully, in the application's service
+    /// group. `webhookTargets` is the policy the API and the web app apply to subscriptions' URLs. With `metrics`, the API
+    /// and the orchestrator record into it and `/metrics` serves it (the engine records into it when opened with it).
     public static func makeApplication(
         engine: Engine,
         host: String,
@@ -152,13 +162,15 @@ public enum TaktApplication {
         metrics: ServerMetrics? = nil,
         databasePath: String? = nil,
         traceExport: (any Service)? = nil,
+        webhooks: WebhookDeliverer.Options? = nil,
+        webhookTargets: WebhookTargetPolicy = .any,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var orchestratorLogger = logger
         orchestratorLogger[metadataKey: "service"] = "orchestrator"
         let orchestrators = orchestrate ? Orchestrator.lanes(engine: engine, logger: orchestratorLogger, metrics: metrics?.factory) : []
         let router = Self.router(
-            service: PlantService(engine: engine),
+            service: PlantService(engine: engine, webhookTargets: webhookTargets),
             logger: logger,
             secureCookies: secureCookies,
             timeouts: timeouts,
@@ -174,6 +186,11 @@ public enum TaktApplication {
             logger: logger
         )
         for lane in orchestrators { app.addServices(OrchestratorService(orchestrator: lane)) }
+        if let webhooks {
+            var webhookLogger = logger
+            webhookLogger[metadataKey: "service"] = "webhooks"
+            app.addServices(WebhookService(engine: engine, options: webhooks, logger: webhookLogger))
+        }
         if let traceExport { app.addServices(traceExport) }
         return app
     }
@@ -230,7 +247,9 @@ public enum TaktApplication {
             timeouts: c.timeouts,
             metrics: metrics,
             databasePath: c.databasePath,
-            traceExport: traceExport
+            traceExport: traceExport,
+            webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly) : nil,
+            webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
@@ -274,6 +293,27 @@ public struct OrchestratorService: Service {
         try await cancelWhenGracefulShutdown {
             await orchestrator.run()
         }
+    }
+}
+
+/// The webhook deliverer as a service of the application's group, with its HTTP client: it stops on graceful shutdown,
+/// then closes the client's connections.
+public struct WebhookService: Service {
+    public let engine: Engine
+    public let options: WebhookDeliverer.Options
+    public let logger: Logger
+    public init(engine: Engine, options: WebhookDeliverer.Options, logger: Logger) {
+        self.engine = engine
+        self.options = options
+        self.logger = logger
+    }
+    public func run() async throws {
+        let transport = HTTPClientTransport()
+        let deliverer = WebhookDeliverer(engine: engine, transport: transport, options: options, logger: logger)
+        try await cancelWhenGracefulShutdown {
+            await deliverer.run()
+        }
+        await transport.shutdown()
     }
 }
 

@@ -24,6 +24,7 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case dispositionNonconformance, approveDisposition, placeHold, releaseHold, raiseException, approveAction
     case rejectAction, recordActionExecution, verifyException, dismissException, definePlaybook, defineApprovalPolicy
     case reportOperationDelay, scheduleOvertime, reportAbsence, setPassword
+    case createWebhookSubscription, updateWebhookSubscription, deleteWebhookSubscription, recordWebhookDeadLetter, replayWebhookDeadLetter
 }
 
 /// The declaration of one kind of command.
@@ -199,6 +200,15 @@ extension CommandKind {
         case .reportAbsence: declare(Command.reportAbsence, [.admin, .supervisor], "Report a person absent until a given time.")
         // An admin for anyone; a user for themself with the old password.
         case .setPassword: declare(Command.setPassword, Self.everyone, "Set a user's password.")
+        case .createWebhookSubscription:
+            declare(Command.createWebhookSubscription, [.admin], "Subscribe a URL to events of given types (signed webhooks).")
+        case .updateWebhookSubscription:
+            declare(Command.updateWebhookSubscription, [.admin], "Change a webhook subscription: its URL, event types, conditions, or pause it.")
+        case .deleteWebhookSubscription: declare(Command.deleteWebhookSubscription, [.admin], "Delete a webhook subscription.")
+        // The deliverer (system) writes these.
+        case .recordWebhookDeadLetter:
+            declare(Command.recordWebhookDeadLetter, [.admin], "Record an event a webhook could not deliver (written by the deliverer).")
+        case .replayWebhookDeadLetter: declare(Command.replayWebhookDeadLetter, [.admin], "Deliver a dead letter's event again.")
         }
     }
 }
@@ -281,6 +291,11 @@ extension Command {
         case .scheduleOvertime: .scheduleOvertime
         case .reportAbsence: .reportAbsence
         case .setPassword: .setPassword
+        case .createWebhookSubscription: .createWebhookSubscription
+        case .updateWebhookSubscription: .updateWebhookSubscription
+        case .deleteWebhookSubscription: .deleteWebhookSubscription
+        case .recordWebhookDeadLetter: .recordWebhookDeadLetter
+        case .replayWebhookDeadLetter: .replayWebhookDeadLetter
         }
     }
 }

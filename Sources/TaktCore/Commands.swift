@@ -223,6 +223,11 @@ public enum Command: Sendable, Hashable {
     case scheduleOvertime(Overtime)
     case reportAbsence(ReportAbsence)
     case setPassword(SetPassword)
+    case createWebhookSubscription(NewWebhookSubscription)
+    case updateWebhookSubscription(UpdateWebhookSubscription)
+    case deleteWebhookSubscription(WebhookSubscriptionRef)
+    case recordWebhookDeadLetter(RecordWebhookDeadLetter)
+    case replayWebhookDeadLetter(WebhookDeadLetterRef)
 }
 
 extension Command {
@@ -321,7 +326,8 @@ extension Command {
         case .expectReceipt(var r):
             r.expectedDate = t(r.expectedDate)
             return .expectReceipt(r)
-        case .setPassword:
+        case .setPassword, .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
+            .replayWebhookDeadLetter:
             return self
         }
     }

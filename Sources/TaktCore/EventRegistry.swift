@@ -25,6 +25,7 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case reworkOperationAdded, nonconformanceClosed, holdPlaced, holdReleased, exceptionRaised, exceptionUpdated
     case actionApproved, actionRejected, actionExecuted, exceptionVerified, exceptionDismissed, playbookDefined
     case approvalPolicyDefined, operationDelayReported, overtimeScheduled, absenceReported, passwordSet, recordSigned
+    case webhookSubscriptionCreated, webhookSubscriptionUpdated, webhookSubscriptionDeleted, webhookDeadLettered, webhookDeadLetterReplayed
 }
 
 /// The declaration of one kind of event.
@@ -150,6 +151,11 @@ extension EventKind {
         case .absenceReported: declare(Event.absenceReported, "A person was reported absent.")
         case .passwordSet: declare(Event.passwordSet, "A user's password was set.")
         case .recordSigned: declare(Event.recordSigned, "A record was signed electronically.")
+        case .webhookSubscriptionCreated: declare(Event.webhookSubscriptionCreated, "A webhook subscription was created (its secret redacted).")
+        case .webhookSubscriptionUpdated: declare(Event.webhookSubscriptionUpdated, "A webhook subscription was changed (its secret redacted).")
+        case .webhookSubscriptionDeleted: declare(Event.webhookSubscriptionDeleted, "A webhook subscription was deleted.")
+        case .webhookDeadLettered: declare(Event.webhookDeadLettered, "A webhook gave up delivering an event after its retries.")
+        case .webhookDeadLetterReplayed: declare(Event.webhookDeadLetterReplayed, "A webhook dead letter was replayed.")
         }
     }
 }
@@ -239,6 +245,11 @@ extension Event {
         case .absenceReported: .absenceReported
         case .passwordSet: .passwordSet
         case .recordSigned: .recordSigned
+        case .webhookSubscriptionCreated: .webhookSubscriptionCreated
+        case .webhookSubscriptionUpdated: .webhookSubscriptionUpdated
+        case .webhookSubscriptionDeleted: .webhookSubscriptionDeleted
+        case .webhookDeadLettered: .webhookDeadLettered
+        case .webhookDeadLetterReplayed: .webhookDeadLetterReplayed
         }
     }
 }

@@ -136,6 +136,11 @@ public enum Event: Sendable, Hashable {
     case absenceReported(Absence)
     case passwordSet(PasswordSet)
     case recordSigned(ElectronicSignature)
+    case webhookSubscriptionCreated(WebhookSubscription)
+    case webhookSubscriptionUpdated(WebhookSubscription)
+    case webhookSubscriptionDeleted(WebhookSubscriptionRef)
+    case webhookDeadLettered(WebhookDeadLetter)
+    case webhookDeadLetterReplayed(WebhookDeadLetterReplayed)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``);

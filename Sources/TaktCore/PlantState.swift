@@ -6,7 +6,7 @@ public import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 8
+    public static let schemaVersion = 9
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -99,6 +99,14 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var overtime: [WorkCenter.ID: [Overtime]] = [:]
     /// Reported absences per person, in the order reported.
     public var absences: [User.ID: [Absence]] = [:]
+
+    // Webhooks (see Webhooks.swift).
+    public var webhookSubscriptions: [WebhookSubscription.ID: WebhookSubscription] = [:]
+    /// Per subscription: the log position it was created at (delivery starts after it).
+    public var webhookStarts: [WebhookSubscription.ID: Int64] = [:]
+    public var webhookDeadLetters: [WebhookDeadLetter.ID: WebhookDeadLetter] = [:]
+    public var nextWebhookNumber = 1
+    public var nextWebhookDeadLetterNumber = 1
 
     public init() {}
 
@@ -388,6 +396,9 @@ extension PlantState {
         case .setPassword(let set):
             try validate(set)
             return [.passwordSet(PasswordSet(user: set.user, hash: set.hash, by: actor, at: now))]
+        case .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
+            .replayWebhookDeadLetter:
+            return try decideWebhooks(command, actor: actor, now: now)
         }
     }
 
@@ -760,6 +771,9 @@ extension PlantState {
             applyOrchestration(event)
         case .passwordSet(let p): passwords[p.user] = p.hash
         case .recordSigned(let s): applySignature(s)
+        case .webhookSubscriptionCreated, .webhookSubscriptionUpdated, .webhookSubscriptionDeleted, .webhookDeadLettered,
+            .webhookDeadLetterReplayed:
+            applyWebhooks(event, sequence: sequence)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
         applyWarehouseEffects(of: event)

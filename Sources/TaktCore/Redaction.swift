@@ -23,6 +23,8 @@ public enum EventAudience: String, Sendable, Hashable {
     case everyone
     /// Only ``Redaction/identityReaders``: users, their roles and their tokens.
     case identityReaders
+    /// Only admins: webhook subscriptions (where the plant's data goes) and their dead letters.
+    case admins
 }
 
 extension Event {
@@ -31,6 +33,8 @@ extension Event {
     public var redacted: Event {
         switch self {
         case .apiTokenIssued(let token): .apiTokenIssued(token.redacted)
+        case .webhookSubscriptionCreated(let s): .webhookSubscriptionCreated(s.redacted)
+        case .webhookSubscriptionUpdated(let s): .webhookSubscriptionUpdated(s.redacted)
         case .passwordSet(var set):
             {
                 set.hash.salt = Redaction.marker
@@ -45,6 +49,9 @@ extension Event {
     public var audience: EventAudience {
         switch self {
         case .userCreated, .userUpdated, .apiTokenIssued, .apiTokenRevoked, .passwordSet: .identityReaders
+        case .webhookSubscriptionCreated, .webhookSubscriptionUpdated, .webhookSubscriptionDeleted, .webhookDeadLettered,
+            .webhookDeadLetterReplayed:
+            .admins
         default: .everyone
         }
     }
@@ -54,6 +61,7 @@ extension Event {
         switch audience {
         case .everyone: true
         case .identityReaders: Redaction.mayReadIdentities(roles)
+        case .admins: roles.contains(.admin)
         }
     }
 }

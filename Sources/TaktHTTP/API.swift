@@ -298,6 +298,7 @@ public struct TaktAPI: Sendable {
             orderRoutes + lotRoutes + userRoutes + passwordRoutes + commandRoutes + eventRoutes + scheduleRoutes + executionRoutes + traceOEERoutes
             + warehouseRoutes + qualityRoutes + orchestrationRoutes
         r += exchangeRoutes  // CSV import and export (ExchangeAPI.swift)
+        r += webhookRoutes  // webhook subscriptions and dead letters (WebhooksAPI.swift)
         return r
     }
 

@@ -35,6 +35,8 @@ enum OpenAPISchemas {
         "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
         // Passwords and signatures
         "PasswordRequest", "PasswordChanged",
+        // Webhooks
+        "WebhookRequest", "WebhookUpdateRequest", "CreatedWebhook", "WebhookList", "WebhookSubscription", "WebhookDeadLetterList",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -72,6 +74,9 @@ enum OpenAPISchemas {
         "DismissException", "ExceptionDismissed", "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
         // Passwords and electronic signatures
         "SignatureInput", "ElectronicSignature", "SignedRecord", "PasswordHash", "SetPassword", "PasswordSet",
+        // Webhooks: command and event payloads
+        "WebhookCondition", "NewWebhookSubscription", "UpdateWebhookSubscription", "WebhookSubscriptionRef", "WebhookDeadLetter",
+        "RecordWebhookDeadLetter", "WebhookDeadLetterRef", "WebhookDeadLetterReplayed",
     ]
 
     /// Every component: the schemas derived from the payload types (``DerivedSchemas``), with the words and rules of
@@ -2338,6 +2343,163 @@ enum OpenAPISchemas {
                     "hash": str("base64 of the derived key"),
                 ]
             )
+        ),
+        // Webhooks
+        (
+            "WebhookCondition",
+            obj(
+                "A condition on an event's data: a top-level field and the value it must have.",
+                [
+                    "field": str("a top-level field of the event's `data`, e.g. `productionOrder` (1 to 64 letters or digits)"),
+                    "equals": str("the value it must have, as text (numbers and booleans as JSON writes them: `3`, `true`)"),
+                ]
+            )
+        ),
+        (
+            "WebhookSubscription",
+            obj(
+                "Where the plant sends which events, signed with the subscription's secret (docs/integration.md, Webhooks).",
+                [
+                    "id": code("subscription ID, e.g. `WH-000001`"),
+                    "url": str("the receiver: an http or https URL"),
+                    "eventTypes": arr(str("an event type, or `*`"), "the event types it wants, or `[\"*\"]` for every type", minItems: 1),
+                    "conditions": arr(ref("WebhookCondition"), "every condition must hold for an event to be sent (none: every event of the types)"),
+                    "description": words("what it is for"),
+                    "active": bool("false: paused, nothing is sent; on resuming it gets what it missed"),
+                    "secret": str("the signing secret; always `[redacted]` in what the server sends (shown once, when created)"),
+                    "createdAt": date("when it was created"),
+                    "updatedAt": date("when it was last changed"),
+                ]
+            )
+        ),
+        (
+            "NewWebhookSubscription",
+            obj(
+                "Create a webhook subscription (command data); POST /api/v1/webhooks generates the secret.",
+                [
+                    "id": code("subscription ID (default: numbered `WH-000001`, …)"),
+                    "url": str("the receiver: an http or https URL, no user or password, no fragment"),
+                    "eventTypes": arr(str("an event type, or `*`"), "the event types it wants, or `[\"*\"]`", minItems: 1),
+                    "conditions": arr(ref("WebhookCondition"), "conditions on the event's data, at most 20"),
+                    "description": words("what it is for"),
+                    "secret": str("the signing secret: `whsec_` and 32 to 128 letters, digits, `-` or `_`"),
+                ]
+            )
+        ),
+        (
+            "UpdateWebhookSubscription",
+            obj(
+                "Change a webhook subscription (command data): the fields given replace its own.",
+                [
+                    "subscription": code("subscription ID"),
+                    "url": str("the new receiver"),
+                    "eventTypes": arr(str("an event type, or `*`"), "the new event types", minItems: 1),
+                    "conditions": arr(ref("WebhookCondition"), "the new conditions (an empty list removes them)"),
+                    "description": words("what it is for"),
+                    "active": bool("false pauses it, true resumes it"),
+                ]
+            )
+        ),
+        (
+            "WebhookSubscriptionRef",
+            obj("A webhook subscription (command and event data).", ["subscription": code("subscription ID")])
+        ),
+        (
+            "WebhookDeadLetter",
+            obj(
+                "An event a webhook gave up on after its retries.",
+                [
+                    "id": code("dead letter ID, e.g. `WDL-000001`"),
+                    "subscription": code("the subscription"),
+                    "eventSequence": int64("the event not delivered: its position in the log"),
+                    "eventType": str("its type"),
+                    "attempts": int("how many times delivery was tried", 1...),
+                    "lastError": str("the last failure, e.g. `HTTP 503` or a connection error"),
+                    "replayOf": code("the dead letter whose replay failed again, if this is one"),
+                    "at": date("when it was recorded"),
+                    "status": enumOf(
+                        WebhookDeadLetterStatus.allCases.map(\.rawValue),
+                        "open: waits for a replay; replayed: handed back to the deliverer"
+                    ),
+                    "replayedAt": date("when it was replayed"),
+                    "replayedBy": code("who replayed it"),
+                ]
+            )
+        ),
+        (
+            "RecordWebhookDeadLetter",
+            obj(
+                "Record an event a webhook could not deliver (command data; the deliverer writes it).",
+                [
+                    "subscription": code("the subscription"),
+                    "eventSequence": int64("the event's position in the log"),
+                    "eventType": str("the event's type"),
+                    "attempts": int("how many times delivery was tried", 1...),
+                    "lastError": str("the last failure (1 to 500 characters)"),
+                    "replayOf": code("the dead letter whose replay failed, if this is one"),
+                ]
+            )
+        ),
+        (
+            "WebhookDeadLetterRef",
+            obj("A dead letter to replay (command data).", ["deadLetter": code("dead letter ID")])
+        ),
+        (
+            "WebhookDeadLetterReplayed",
+            obj(
+                "A dead letter was replayed: its event is delivered again (event data).",
+                [
+                    "deadLetter": code("dead letter ID"),
+                    "subscription": code("the subscription"),
+                    "eventSequence": int64("the event delivered again"),
+                    "by": code("who replayed it"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "WebhookRequest",
+            obj(
+                "A new webhook subscription; the server generates its signing secret.",
+                [
+                    "id": code("subscription ID (default: numbered `WH-000001`, …)"),
+                    "url": str("the receiver: an http or https URL, no user or password, no fragment"),
+                    "eventTypes": arr(str("an event type, or `*`"), "the event types it wants, or `[\"*\"]` for every type", minItems: 1),
+                    "conditions": arr(ref("WebhookCondition"), "conditions on the event's data, at most 20"),
+                    "description": words("what it is for"),
+                ]
+            )
+        ),
+        (
+            "WebhookUpdateRequest",
+            obj(
+                "A change to a webhook subscription: the fields sent replace its own.",
+                [
+                    "url": str("the new receiver"),
+                    "eventTypes": arr(str("an event type, or `*`"), "the new event types", minItems: 1),
+                    "conditions": arr(ref("WebhookCondition"), "the new conditions (an empty list removes them)"),
+                    "description": words("what it is for"),
+                    "active": bool("false pauses it, true resumes it (it then gets what it missed)"),
+                ]
+            )
+        ),
+        (
+            "CreatedWebhook",
+            obj(
+                "A new webhook subscription and its signing secret.",
+                [
+                    "subscription": ref("WebhookSubscription", "the subscription as recorded"),
+                    "secret": str("the signing secret (`whsec_…`); shown only in this answer, left out on an idempotent replay"),
+                ]
+            )
+        ),
+        (
+            "WebhookList",
+            obj("Webhook subscriptions, without their secrets.", ["items": arr(ref("WebhookSubscription"), "the subscriptions, by ID")])
+        ),
+        (
+            "WebhookDeadLetterList",
+            obj("Webhook dead letters.", ["items": arr(ref("WebhookDeadLetter"), "the dead letters, newest first")])
         ),
         (
             "SetPassword",

@@ -19,9 +19,12 @@ public struct PlantService: Sendable {
     /// Where the spans of commands and schedule runs go: the process's tracer (a no-op unless `takt serve` was given an
     /// OTLP endpoint), or a test's.
     let tracer: any Tracer
+    /// Which receivers a webhook subscription may name (`takt serve --webhooks-loopback-only`: this machine only).
+    public let webhookTargets: WebhookTargetPolicy
 
-    public init(engine: Engine, tracer: any Tracer = InstrumentationSystem.tracer) {
+    public init(engine: Engine, webhookTargets: WebhookTargetPolicy = .any, tracer: any Tracer = InstrumentationSystem.tracer) {
         self.engine = engine
+        self.webhookTargets = webhookTargets
         self.tracer = tracer
     }
 
@@ -86,6 +89,11 @@ public struct PlantService: Sendable {
     /// A new random token secret.
     public static func newTokenSecret() -> String { Engine.newTokenSecret() }
 
+    /// A new random webhook signing secret (256 bits): `whsec_` and 43 base64url characters.
+    public static func newWebhookSecret() -> String {
+        WebhookSubscription.secretPrefix + Engine.newTokenSecret().dropFirst("takt_".count)
+    }
+
     /// The digest that identifies an HTTP request for idempotency.
     public static func requestDigest(method: String, target: String, body: some Sequence<UInt8>) -> String {
         Engine.requestDigest(method: method, target: target, body: body)
@@ -98,6 +106,7 @@ public struct PlantService: Sendable {
     public func submit(_ envelope: CommandEnvelope) async throws -> CommandOutcome {
         try await tracer.withSpan("command \(envelope.command.typeName)", ofKind: .internal) { span in
             span.attributes["takt.command"] = envelope.command.typeName
+            try webhookTargets.check(envelope.command)
             let outcome = try await engine.submit(envelope)
             span.attributes["takt.events"] = outcome.events.count
             span.attributes["takt.replayed"] = outcome.replayed
@@ -109,7 +118,17 @@ public struct PlantService: Sendable {
     public func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>] {
         await tracer.withSpan("command batch", ofKind: .internal) { span in
             span.attributes["takt.commands"] = envelopes.count
-            let results = await engine.submitBatch(envelopes)
+            // A command the server's webhook policy refuses is answered with its refusal; the others are submitted as usual.
+            let refusals = envelopes.map { e -> (any Error)? in
+                do { try webhookTargets.check(e.command) } catch { return error }
+                return nil
+            }
+            let allowed = envelopes.enumerated().filter { refusals[$0.offset] == nil }.map(\.element)
+            var answers = await engine.submitBatch(allowed).makeIterator()
+            let results = refusals.map { refusal -> Result<CommandOutcome, any Error> in
+                if let refusal { return .failure(refusal) }
+                return answers.next() ?? .failure(EngineError(.internal, "a batch answer is missing"))
+            }
             span.attributes["takt.refused"] = results.count { if case .failure = $0 { true } else { false } }
             return results
         }

@@ -15,6 +15,8 @@ public enum UseCase: String, CaseIterable, Sendable {
     case readOthersLabour
     /// See another user's API tokens, never their secrets (everyone sees their own).
     case readOthersTokens
+    /// See the webhook subscriptions (never their secrets) and their dead letters.
+    case readWebhooks
 
     /// The roles that may call it (admins may call every use case).
     public var roles: Set<Role> {
@@ -24,6 +26,7 @@ public enum UseCase: String, CaseIterable, Sendable {
         case .requestOutcome: [.admin, .planner, .sales, .supervisor]
         case .readOthersLabour: [.admin, .supervisor, .planner]
         case .readOthersTokens: [.admin]
+        case .readWebhooks: [.admin]
         }
     }
 
@@ -45,6 +48,7 @@ public enum UseCase: String, CaseIterable, Sendable {
         case .requestOutcome: "an outcome request"
         case .readOthersLabour: "seeing another user's labour"
         case .readOthersTokens: "seeing another user's tokens"
+        case .readWebhooks: "seeing webhook subscriptions"
         }
     }
 }
@@ -63,5 +67,31 @@ public struct Caller: Sendable {
         self.idempotencyKey = idempotencyKey
         self.requestDigest = requestDigest
         self.correlationID = correlationID
+    }
+}
+
+/// Which receivers webhook subscriptions may name: the server's own policy, on top of the core's rules for a URL.
+public enum WebhookTargetPolicy: String, Sendable {
+    /// Any `http` or `https` URL.
+    case any
+    /// This machine only (`localhost`, `127.0.0.0/8`, `::1`): `takt serve --webhooks-loopback-only`, for tests and demos.
+    case loopbackOnly
+
+    /// Refuses a command that would point a subscription elsewhere than the policy allows.
+    public func check(_ command: Command) throws(DomainError) {
+        guard self == .loopbackOnly else { return }
+        let url: String? =
+            switch command {
+            case .createWebhookSubscription(let new): new.url
+            case .updateWebhookSubscription(let update): update.url
+            default: nil
+            }
+        if let url, WebhookTarget.problem(with: url) == nil, !WebhookTarget.isLoopback(url) {
+            throw .invalid(
+                "url",
+                "loopback-only",
+                "url must name this machine (localhost, 127.0.0.1 or ::1): the server runs with --webhooks-loopback-only"
+            )
+        }
     }
 }

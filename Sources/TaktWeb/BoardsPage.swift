@@ -209,6 +209,7 @@ extension TaktWeb {
                 "Issue a sign-in token for a user (for a badge barcode, or to try the demo as a planner, supervisor, operator, quality, "
                 "warehouse or sales user). The secret is shown once; only its hash is stored. Revoke tokens with DELETE /api/v1/users/{id}/tokens/{token}."
             }
+            el("p") { Pages.link("Webhooks: subscriptions and dead letters →", "/admin/webhooks") }
             Pages.table(
                 ["User", "Name", "Roles", "Active tokens", ""],
                 users.map { u in

@@ -88,6 +88,11 @@ public struct TaktWeb: Sendable {
         page(router, "/quality", .quality) { r, _, v in await web.qualityPage(r, v) }
         page(router, "/admin", .admin) { r, _, v in await web.adminPage(r, v) }
         action(router, "/admin/tokens", .admin) { r, _, v, form in try await web.issueToken(v, form: form) }
+        page(router, "/admin/webhooks", .admin) { r, _, v in try await web.webhooksPage(r, v) }
+        action(router, "/admin/webhooks", .admin) { r, _, v, form in try await web.createWebhook(v, form: form) }
+        action(router, "/admin/webhooks/dead-letters/{id}/replay", .admin) { r, c, v, _ in
+            try await web.replayDeadLetter(v, id: c.parameters.get("id") ?? "")
+        }
     }
 
     // MARK: - Route helpers

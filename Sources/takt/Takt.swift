@@ -70,6 +70,13 @@ struct Serve: AsyncParsableCommand {
         )
     )
     var otlpEndpoint: String?
+    @Flag(
+        name: .customLong("no-webhooks"),
+        help: "Do not deliver webhooks (subscriptions are kept; delivery resumes where it stopped when started without it)."
+    )
+    var noWebhooks = false
+    @Flag(help: "Webhook subscriptions may only name this machine (localhost, 127.0.0.1, ::1): for tests and demos.")
+    var webhooksLoopbackOnly = false
 
     func validate() throws {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds (got \(idleTimeout))") }
@@ -118,7 +125,9 @@ struct Serve: AsyncParsableCommand {
             timeouts: HTTPTimeouts(idle: .seconds(idleTimeout), body: .seconds(bodyTimeout)),
             metrics: !noMetrics,
             metricsToken: ProcessInfo.processInfo.environment["TAKT_METRICS_TOKEN"],
-            otlpEndpoint: otlpEndpoint
+            otlpEndpoint: otlpEndpoint,
+            webhooks: !noWebhooks,
+            webhooksLoopbackOnly: webhooksLoopbackOnly
         )
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in

@@ -1502,6 +1502,27 @@ enum Samples {
         .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 3, asked: false)),
         .rejectAction(DecideAction(exception: "EXC-000002", action: "A1", comment: "nobody can stay late today")),
         .dismissException(DismissException(exception: "EXC-000002", reason: "the lathe runs at its ideal rate again")),
+        // Webhooks: the ERP hears of shipments of one customer's order; a second subscription is paused, then deleted; a dead
+        // letter of the first is replayed.
+        .createWebhookSubscription(
+            NewWebhookSubscription(
+                id: "WH-ERP",
+                url: "https://erp.example.com/takt/events",
+                eventTypes: ["lotsShipped", "productionOrderCompleted"],
+                conditions: [WebhookCondition(field: "salesOrder", equals: "SO-1001")],
+                description: "ERP shipment feedback",
+                secret: "whsec_" + String(repeating: "a", count: 43)
+            )
+        ),
+        .createWebhookSubscription(
+            NewWebhookSubscription(url: "http://127.0.0.1:9/hook", eventTypes: ["*"], secret: "whsec_" + String(repeating: "b", count: 43))
+        ),
+        .updateWebhookSubscription(UpdateWebhookSubscription(subscription: "WH-000001", eventTypes: ["lotMoved"], active: false)),
+        .deleteWebhookSubscription(WebhookSubscriptionRef(subscription: "WH-000001")),
+        .recordWebhookDeadLetter(
+            RecordWebhookDeadLetter(subscription: "WH-ERP", eventSequence: 1, eventType: "siteDefined", attempts: 8, lastError: "HTTP 503")
+        ),
+        .replayWebhookDeadLetter(WebhookDeadLetterRef(deadLetter: "WDL-000001")),
     ]
 
     // MARK: Orchestration samples

@@ -41,7 +41,8 @@ class TaktServer:
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--demo", "--scale", str(self.scale), "--db", os.path.join(self.dir, "takt.sqlite"),
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--clock-start", CLOCK_START],
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--clock-start", CLOCK_START,
+             "--webhooks-loopback-only"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 120
         while time.time() < deadline:
