@@ -248,7 +248,7 @@ public enum TaktApplication {
             metrics: metrics,
             databasePath: c.databasePath,
             traceExport: traceExport,
-            webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly) : nil,
+            webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly, metrics: metrics?.factory) : nil,
             webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")

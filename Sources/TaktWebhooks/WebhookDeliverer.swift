@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 public import Logging
 public import TaktCore
@@ -54,12 +55,16 @@ public actor WebhookDeliverer {
         public var idle: Duration
         /// How long one request may take.
         public var timeout: Duration
+        /// Where `takt_webhook_events_total{outcome}` is counted (nil: nowhere; docs/integration.md, "Metrics and traces").
+        public var metrics: (any MetricsFactory)?
         public init(
             retry: WebhookRetryPolicy = WebhookRetryPolicy(),
             loopbackOnly: Bool = false,
             idle: Duration = .seconds(1),
-            timeout: Duration = .seconds(10)
+            timeout: Duration = .seconds(10),
+            metrics: (any MetricsFactory)? = nil
         ) {
+            self.metrics = metrics
             self.retry = retry
             self.loopbackOnly = loopbackOnly
             self.idle = idle
@@ -87,6 +92,8 @@ public actor WebhookDeliverer {
     /// Per subscription: the position saved (every event up to it was delivered or dead-lettered).
     private var positions: [WebhookSubscription.ID: Int64] = [:]
     public private(set) var statistics = Statistics()
+    /// `takt_webhook_events_total{outcome}`, by ``Tally``.
+    private let counters: [Tally: Counter]
 
     /// - Parameters:
     ///   - engine: the engine whose log it follows and through which it records dead letters (as the system).
@@ -107,6 +114,13 @@ public actor WebhookDeliverer {
         self.now = now
         self.sleep = sleep
         self.logger = logger
+        var counters: [Tally: Counter] = [:]
+        if let factory = options.metrics {
+            for tally in Tally.allCases {
+                counters[tally] = Counter(label: "takt_webhook_events_total", dimensions: [("outcome", tally.rawValue)], factory: factory)
+            }
+        }
+        self.counters = counters
     }
 
     /// The cursor a subscription's position is stored under.
@@ -152,7 +166,23 @@ public actor WebhookDeliverer {
 
     private func saved(_ id: WebhookSubscription.ID, _ position: Int64) { positions[id] = position }
 
-    private func count(_ change: @Sendable (inout Statistics) -> Void) { change(&statistics) }
+    /// What happens to an event on its way to a subscriber, as counted.
+    enum Tally: String, CaseIterable {
+        case delivered
+        case failedAttempt = "failed_attempt"
+        case deadLettered = "dead_lettered"
+        case replayed
+    }
+
+    private func count(_ tally: Tally) {
+        switch tally {
+        case .delivered: statistics.delivered += 1
+        case .failedAttempt: statistics.failedAttempts += 1
+        case .deadLettered: statistics.deadLetters += 1
+        case .replayed: statistics.replays += 1
+        }
+        counters[tally]?.increment()
+    }
 
     /// The position saved for a subscription (nil before its worker started): every event up to it was delivered or
     /// dead-lettered.
@@ -245,7 +275,7 @@ public actor WebhookDeliverer {
                 case .webhookDeadLetterReplayed(let replay) = event, replay.subscription == id
             else { return .skipped }
             guard let original = await recordedEvent(at: replay.eventSequence) else { return .stop }
-            await count { $0.replays += 1 }
+            await count(.replayed)
             return await deliver(original, to: id, replayOf: replay.deadLetter)
         }
         guard subscription.wants(type: recorded.type) else { return .skipped }
@@ -291,7 +321,7 @@ public actor WebhookDeliverer {
                 do {
                     let status = try await transport.post(url: subscription.url, headers: headers, body: body.json, timeout: options.timeout)
                     if (200..<300).contains(status) {
-                        await count { $0.delivered += 1 }
+                        await count(.delivered)
                         return .delivered
                     }
                     lastError = "HTTP \(status)"
@@ -299,7 +329,7 @@ public actor WebhookDeliverer {
                     lastError = Self.describe(error)
                 }
             }
-            await count { $0.failedAttempts += 1 }
+            await count(.failedAttempt)
             logger.notice(
                 "webhook delivery failed",
                 metadata: ["subscription": "\(id)", "event": "\(recorded.sequence)", "attempt": "\(attempt)", "error": "\(lastError)"]
@@ -331,7 +361,7 @@ public actor WebhookDeliverer {
         while !Task.isCancelled {
             do {
                 _ = try await engine.submit(CommandEnvelope(command: command, actor: .system, correlationID: "webhook:\(id.rawValue)"))
-                await count { $0.deadLetters += 1 }
+                await count(.deadLettered)
                 logger.warning("webhook event dead-lettered", metadata: ["subscription": "\(id)", "event": "\(recorded.sequence)"])
                 return .deadLettered
             } catch let error as DomainError {

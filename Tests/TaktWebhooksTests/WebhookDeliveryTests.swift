@@ -1,6 +1,8 @@
+import CoreMetrics
 import Crypto
 import Foundation
 import Logging
+import MetricsTestKit
 import TaktCore
 import TaktEngine
 import TaktService
@@ -53,12 +55,19 @@ struct WebhookDeliveryTests {
         transport: any WebhookTransport,
         attempts: Int = 8,
         loopbackOnly: Bool = false,
-        waits: Waits = Waits()
+        waits: Waits = Waits(),
+        metrics: (any MetricsFactory)? = nil
     ) -> WebhookDeliverer {
         WebhookDeliverer(
             engine: engine,
             transport: transport,
-            options: .init(retry: WebhookRetryPolicy(attempts: attempts), loopbackOnly: loopbackOnly, idle: .milliseconds(50), timeout: .seconds(5)),
+            options: .init(
+                retry: WebhookRetryPolicy(attempts: attempts),
+                loopbackOnly: loopbackOnly,
+                idle: .milliseconds(50),
+                timeout: .seconds(5),
+                metrics: metrics
+            ),
             now: { WebhookDeliveryTests.now },
             sleep: { try await waits.wait($0) },
             logger: quiet
@@ -203,7 +212,8 @@ struct WebhookDeliveryTests {
         try await Self.subscribe(engine, id: "WH-1", url: receiver.url, types: ["*"])
         let waits = Waits()
         let transport = HTTPClientTransport()
-        let deliverer = Self.deliverer(engine, transport: transport, attempts: 3, waits: waits)
+        let metrics = TestMetrics()
+        let deliverer = Self.deliverer(engine, transport: transport, attempts: 3, waits: waits, metrics: metrics)
         let (first, second) = try await Self.running(deliverer) {
             let first = try await Self.defineSites(engine, 1...1)
             let second = try await Self.defineSites(engine, 2...2)
@@ -240,6 +250,14 @@ struct WebhookDeliveryTests {
         let letters = await engine.read { $0.webhookDeadLetters.values.sorted { $0.id < $1.id } }
         #expect(letters.map(\.status) == [.replayed, .open])
         #expect(await waits.durations == [.seconds(5), .seconds(10), .seconds(5), .seconds(10)])
+        // /metrics counts the same: six failed attempts, two dead letters, one replay taken up and delivered.
+        func counted(_ outcome: String) throws -> Int64 {
+            try metrics.expectCounter("takt_webhook_events_total", [("outcome", outcome)]).totalValue
+        }
+        #expect(try counted("failed_attempt") == 6)
+        #expect(try counted("dead_lettered") == 2)
+        #expect(try counted("replayed") == 1)
+        #expect(try counted("delivered") == 1)
     }
 
     @Test("With --webhooks-loopback-only a target elsewhere is never contacted: the event becomes a dead letter naming the rule")
