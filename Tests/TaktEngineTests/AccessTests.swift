@@ -208,7 +208,8 @@ struct EngineSubscriptionTests {
                 return nil
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(10))
+                // A bound against a hang, not a timing check: 10 s was once too short on a loaded 2-core machine.
+                try await Task.sleep(for: .seconds(120))
                 throw TimedOut()
             }
             var result: [Int64]?
