@@ -249,7 +249,7 @@ struct EngineSubscriptionTests {
         let seen = try await withThrowingTaskGroup(of: [Int64]?.self) { group in
             group.addTask { try await consumer.value }
             group.addTask {
-                try await Task.sleep(for: .seconds(5))
+                try await Task.sleep(for: .seconds(120))  // a bound against a hang, not a timing check
                 return nil
             }
             let first = try await group.next() ?? nil
