@@ -26,34 +26,18 @@ extension Administration {
         logger: Logger,
         progress: (@Sendable (String) -> Void)? = nil
     ) async throws -> ConsoleImport {
-        guard let lock = try DatabaseLock(database: databasePath) else {
-            throw ConsoleError(
-                message: "takt serve is running on \(databasePath): stop it, import, then start the server (or import through the API)"
-            )
+        try await consoleImport(databasePath: databasePath, bootstrapToken: bootstrapToken, logger: logger) {
+            try await $0.importCSV(files, by: .console, progress: progress)
         }
-        defer { withExtendedLifetime(lock) {} }
-        let engine = try await TaktApplication.openEngine(databasePath: databasePath, logger: logger)
-        var startup: StartupReport?
-        if await engine.committedSequence == 0 {
-            startup = try await TaktApplication.prepare(
-                engine: engine,
-                configuration: ServerConfiguration(databasePath: databasePath, bootstrapToken: bootstrapToken),
-                logger: logger
-            )
-        }
-        let summary = try await PlantService(engine: engine).importCSV(files, by: .console, progress: progress)
-        await engine.saveSnapshot()
-        return ConsoleImport(summary: summary, startup: startup)
     }
 
-    /// Imports B2MML messages into the database as one transaction (``PlantService/importB2MML(_:by:progress:)``), as
-    /// ``importCSV(databasePath:files:bootstrapToken:logger:progress:)`` does CSV files.
-    public static func importB2MML(
+    /// An import from the console: refused while `takt serve` holds the database; on an empty database the admin user is
+    /// made first, as `takt serve` would; a snapshot is saved afterwards.
+    private static func consoleImport(
         databasePath: String,
-        messages: [B2MMLMessage],
         bootstrapToken: String?,
         logger: Logger,
-        progress: (@Sendable (String) -> Void)? = nil
+        _ apply: (PlantService) async throws -> ImportSummary
     ) async throws -> ConsoleImport {
         guard let lock = try DatabaseLock(database: databasePath) else {
             throw ConsoleError(
@@ -70,9 +54,23 @@ extension Administration {
                 logger: logger
             )
         }
-        let summary = try await PlantService(engine: engine).importB2MML(messages, by: .console, progress: progress)
+        let summary = try await apply(PlantService(engine: engine))
         await engine.saveSnapshot()
         return ConsoleImport(summary: summary, startup: startup)
+    }
+
+    /// Imports B2MML messages into the database as one transaction (``PlantService/importB2MML(_:by:progress:)``), as
+    /// ``importCSV(databasePath:files:bootstrapToken:logger:progress:)`` does CSV files.
+    public static func importB2MML(
+        databasePath: String,
+        messages: [B2MMLMessage],
+        bootstrapToken: String?,
+        logger: Logger,
+        progress: (@Sendable (String) -> Void)? = nil
+    ) async throws -> ConsoleImport {
+        try await consoleImport(databasePath: databasePath, bootstrapToken: bootstrapToken, logger: logger) {
+            try await $0.importB2MML(messages, by: .console, progress: progress)
+        }
     }
 
     /// The database's plant as B2MML messages (read only; the server may be running): each message's text, or nil when

@@ -1,5 +1,6 @@
 public import Foundation
 public import Logging
+import TaktCore
 
 /// One JSON object per line, for a log shipper (`takt serve --log-format json`; docs/integration.md, "Metrics and traces"):
 ///
@@ -51,7 +52,7 @@ public struct JSONLogHandler: LogHandler {
         let order = ["time", "level", "logger", "message", "source", "error"]
         var fields = order.compactMap { key in object[key].map { (key, $0) } }
         fields += object.filter { !Self.fixedKeys.contains($0.key) }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-        write("{" + fields.map { Self.quoted($0.0) + ":" + Self.quoted($0.1) }.joined(separator: ",") + "}\n")
+        write("{" + fields.map { TaktJSON.quoted($0.0) + ":" + TaktJSON.quoted($0.1) }.joined(separator: ",") + "}\n")
     }
 
     /// A metadata value as text: strings as they are, lists and dictionaries as JSON.
@@ -59,26 +60,10 @@ public struct JSONLogHandler: LogHandler {
         switch value {
         case .string(let s): s
         case .stringConvertible(let c): c.description
-        case .array(let items): "[" + items.map { quoted(text($0)) }.joined(separator: ",") + "]"
-        case .dictionary(let d): "{" + d.sorted { $0.key < $1.key }.map { quoted($0.key) + ":" + quoted(text($0.value)) }.joined(separator: ",") + "}"
+        case .array(let items): "[" + items.map { TaktJSON.quoted(text($0)) }.joined(separator: ",") + "]"
+        case .dictionary(let d):
+            "{" + d.sorted { $0.key < $1.key }.map { TaktJSON.quoted($0.key) + ":" + TaktJSON.quoted(text($0.value)) }.joined(separator: ",") + "}"
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and every control character escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
 }

@@ -7,6 +7,25 @@ public import Foundation
 /// seconds or an offset, or as a calendar date `2026-11-24` (midnight UTC). A date that does not exist (2026-02-30, a 25th
 /// hour) is refused, not rolled over; commands further accept only dates in 2000–2200 (``ValueLimits``).
 public enum TaktJSON {
+    /// A JSON string literal: quotes, backslashes and every control character escaped, and the line and paragraph
+    /// separators too, so the text can never end a line of a JSON-lines log or a script it is embedded in.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
     public static var encoder: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

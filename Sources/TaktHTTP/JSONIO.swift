@@ -131,10 +131,11 @@ enum JSONIO {
 
     /// One recorded event as JSON, with its payload embedded, its secrets redacted.
     static func eventJSON(_ e: RecordedEvent) -> String {
-        var s = "{\"actor\":\(quote(e.actor)),\"correlationId\":\(quote(e.correlationID)),\"data\":"
+        var s = "{\"actor\":\(TaktJSON.quoted(e.actor)),\"correlationId\":\(TaktJSON.quoted(e.correlationID)),\"data\":"
         s += publicPayload(e).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-        s += ",\"idempotencyKey\":\(e.idempotencyKey.map(quote) ?? "null"),\"recordedAt\":\(quote(TaktJSON.formatDate(e.recordedAt)))"
-        s += ",\"sequence\":\(e.sequence),\"type\":\(quote(e.type))}"
+        s +=
+            ",\"idempotencyKey\":\(e.idempotencyKey.map(TaktJSON.quoted) ?? "null"),\"recordedAt\":\(TaktJSON.quoted(TaktJSON.formatDate(e.recordedAt)))"
+        s += ",\"sequence\":\(e.sequence),\"type\":\(TaktJSON.quoted(e.type))}"
         return s
     }
 
@@ -142,21 +143,6 @@ enum JSONIO {
         Data(("{\"events\":[" + events.map(eventJSON).joined(separator: ",") + "]" + extra + "}").utf8)
     }
 
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
 }
 
 /// A page of a list: the items, the cursor for the next page, and the total after filtering.
