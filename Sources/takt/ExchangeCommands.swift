@@ -29,76 +29,57 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "takt.import")
         logger.logLevel = .warning
-        if format == .b2mml { return try await importB2MML(logger: logger) }
-        var inputs: [CSVFile] = []
-        for path in files {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("there is no file \(path)") }
-            let paths =
-                isDirectory.boolValue
-                ? CSVKind.allCases.map { "\(path)/\($0.fileName)" }.filter { FileManager.default.fileExists(atPath: $0) }
-                : [path]
-            for p in paths {
-                guard let data = FileManager.default.contents(atPath: p) else { throw CLIError("cannot read \(p)") }
-                inputs.append(CSVFile(name: URL(fileURLWithPath: p).lastPathComponent, data: data))
-            }
-        }
-        guard !inputs.isEmpty else { throw CLIError("no CSV file to import") }
-        let started = ContinuousClock.now
-        let progress = Progress()
         let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let result: Administration.ConsoleImport
-        do {
-            result = try await Self.console {
-                try await Administration.importCSV(databasePath: db, files: inputs, bootstrapToken: token, logger: logger) { progress.say($0) }
+        let db = db
+        switch format {
+        case .csv:
+            // A directory: every <kind>.csv in it.
+            let inputs = try readFiles { dir in CSVKind.allCases.map { "\(dir)/\($0.fileName)" }.filter { FileManager.default.fileExists(atPath: $0) }
             }
-        } catch let refused as ImportRefused {
-            progress.done()
-            FileHandle.standardError.write(Data((refused.description + "\n").utf8))
-            throw ExitCode(1)
+            .map { CSVFile(name: $0.name, data: $0.data) }
+            guard !inputs.isEmpty else { throw CLIError("no CSV file to import") }
+            try await Self.apply(kindName: \.fileName) { progress in
+                try await Administration.importCSV(databasePath: db, files: inputs, bootstrapToken: token, logger: logger, progress: progress)
+            }
+        case .b2mml:
+            // The messages, in the order given (a directory's .xml files in name order), imported as one transaction.
+            let messages = try readFiles { dir in
+                ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.lowercased().hasSuffix(".xml") }.sorted()
+                    .map { "\(dir)/\($0)" }
+            }
+            .map { B2MMLMessage(name: $0.name, data: $0.data) }
+            guard !messages.isEmpty else { throw CLIError("no B2MML message to import") }
+            try await Self.apply(kindName: \.rawValue) { progress in
+                try await Administration.importB2MML(databasePath: db, messages: messages, bootstrapToken: token, logger: logger, progress: progress)
+            }
         }
-        progress.done()
-        if let startup = result.startup, startup.createdAdmin {
-            print("new database: created the user 'admin'" + (startup.tokenFile.map { "; its token is in \($0)" } ?? " with TAKT_BOOTSTRAP_TOKEN"))
-        }
-        let s = result.summary
-        for kind in CSVKind.allCases {
-            guard let c = s.counts[kind.rawValue] else { continue }
-            print(
-                "\(kind.fileName.padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.rows) rows: \(c.created) created, \(c.changed) changed, \(c.unchanged) unchanged"
-            )
-        }
-        print(s.commands == 0 ? "nothing to change" : "applied \(s.commands) commands (\(s.events) events) in one transaction")
-        print(String(format: "time: %.2f s", Self.seconds(since: started)))
     }
 
-    /// `--format b2mml`: the messages, in the order given (a directory's in name order), imported as one transaction.
-    func importB2MML(logger: Logger) async throws {
-        var messages: [B2MMLMessage] = []
+    /// The files named on the command line, a directory standing for the files `inDirectory` lists in it.
+    func readFiles(inDirectory: (String) -> [String]) throws -> [(name: String, data: Data)] {
+        var read: [(name: String, data: Data)] = []
         for path in files {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError("there is no file \(path)") }
-            let paths =
-                isDirectory.boolValue
-                ? ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.lowercased().hasSuffix(".xml") }.sorted()
-                    .map { "\(path)/\($0)" }
-                : [path]
-            for p in paths {
+            for p in isDirectory.boolValue ? inDirectory(path) : [path] {
                 guard let data = FileManager.default.contents(atPath: p) else { throw CLIError("cannot read \(p)") }
-                messages.append(B2MMLMessage(name: URL(fileURLWithPath: p).lastPathComponent, data: data))
+                read.append((URL(fileURLWithPath: p).lastPathComponent, data))
             }
         }
-        guard !messages.isEmpty else { throw CLIError("no B2MML message to import") }
+        return read
+    }
+
+    /// Runs an import with progress on a terminal, then prints what it did per kind (named by `kindName`), or the
+    /// refusal with every problem on standard error (exit status 1).
+    static func apply(
+        kindName: (CSVKind) -> String,
+        _ run: (@escaping @Sendable (String) -> Void) async throws -> Administration.ConsoleImport
+    ) async throws {
         let started = ContinuousClock.now
         let progress = Progress()
-        let token = ProcessInfo.processInfo.environment["TAKT_BOOTSTRAP_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         let result: Administration.ConsoleImport
         do {
-            result = try await Self.console {
-                try await Administration.importB2MML(databasePath: db, messages: messages, bootstrapToken: token, logger: logger) {
-                    progress.say($0)
-                }
-            }
+            result = try await console { try await run { progress.say($0) } }
         } catch let refused as ImportRefused {
             progress.done()
             FileHandle.standardError.write(Data((refused.description + "\n").utf8))
@@ -112,11 +93,11 @@ struct ImportCommand: AsyncParsableCommand {
         for kind in CSVKind.allCases {
             guard let c = s.counts[kind.rawValue] else { continue }
             print(
-                "\(kind.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.rows) rows: \(c.created) created, \(c.changed) changed, \(c.unchanged) unchanged"
+                "\(kindName(kind).padding(toLength: 24, withPad: " ", startingAt: 0)) \(c.rows) rows: \(c.created) created, \(c.changed) changed, \(c.unchanged) unchanged"
             )
         }
         print(s.commands == 0 ? "nothing to change" : "applied \(s.commands) commands (\(s.events) events) in one transaction")
-        print(String(format: "time: %.2f s", Self.seconds(since: started)))
+        print(String(format: "time: %.2f s", seconds(since: started)))
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {
