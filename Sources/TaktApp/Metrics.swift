@@ -20,7 +20,7 @@ public struct ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     /// The swift-metrics factory the engine, the API and the orchestrator record into.
     public let factory: PrometheusMetricsFactory
-    /// When set, a scrape must carry `Authorization: Bearer <token>` (`--metrics-token`, `TAKT_METRICS_TOKEN`).
+    /// When set, a scrape must carry `Authorization: Bearer <token>` (`TAKT_METRICS_TOKEN`).
     public let token: String?
 
     /// Histogram buckets for durations: from half a millisecond (a command alone) to ten seconds (a schedule run).
@@ -64,7 +64,7 @@ public struct ServerMetrics: Sendable {
                     return Response(
                         status: .unauthorized,
                         headers: [.wwwAuthenticate: "Bearer realm=\"takt-metrics\"", .contentType: "text/plain; charset=utf-8"],
-                        body: .init(byteBuffer: ByteBuffer(string: "metrics need the token given by --metrics-token (Authorization: Bearer …)\n"))
+                        body: .init(byteBuffer: ByteBuffer(string: "metrics need the token set in TAKT_METRICS_TOKEN (Authorization: Bearer …)\n"))
                     )
                 }
             }

@@ -17,6 +17,20 @@ public enum TraceExport {
         return ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"].contains { environment[$0]?.isEmpty == false }
     }
 
+    /// What is wrong with an endpoint given on the command line (nil: nothing): an http(s) URL with a host and a port
+    /// from 1 to 65535, as the exporter needs (a port beyond would stop the process when the first spans are sent).
+    public static func problem(with endpoint: String) -> String? {
+        let example = "such as http://127.0.0.1:4318"
+        guard let url = URLComponents(string: endpoint), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
+            return "--otlp-endpoint must be an http or https URL \(example) (got '\(endpoint)')"
+        }
+        guard let host = url.host, !host.isEmpty else { return "--otlp-endpoint must name a host, \(example) (got '\(endpoint)')" }
+        if let port = url.port, !(1...65535).contains(port) {
+            return "--otlp-endpoint's port must be from 1 to 65535 (got \(port) in '\(endpoint)')"
+        }
+        return nil
+    }
+
     /// Bootstraps the process's tracer with an OTLP/HTTP exporter and returns the service that batches and sends spans
     /// (run it beside the server). Call once per process, and only when ``isConfigured(endpoint:environment:)``.
     /// - Throws: when the configuration is invalid (an endpoint that is not a URL, an unknown sampler).
@@ -30,9 +44,7 @@ public enum TraceExport {
         configuration.traces.exporter = .otlp
         configuration.traces.otlpExporter.protocol = .httpProtobuf
         if let endpoint, !endpoint.isEmpty {
-            guard let url = URL(string: endpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw TraceExportError(message: "--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got '\(endpoint)')")
-            }
+            if let problem = problem(with: endpoint) { throw TraceExportError(message: problem) }
             configuration.traces.otlpExporter.endpoint = endpoint
         }
         let backend = try OTel.makeTracingBackend(configuration: configuration)

@@ -277,6 +277,7 @@ public enum WebhookTarget {
         }
         guard scheme == "http" || scheme == "https" else { return "url must use http or https (got '\(scheme)')" }
         guard let host = components.host, !host.isEmpty else { return "url '\(url)' has no host" }
+        if let port = components.port, !(1...65535).contains(port) { return "url's port must be from 1 to 65535 (got \(port))" }
         guard components.user == nil, components.password == nil else { return "url must not carry a user or password" }
         guard components.fragment == nil else { return "url must not have a #fragment" }
         return nil

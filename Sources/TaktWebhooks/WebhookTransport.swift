@@ -2,6 +2,7 @@ import AsyncHTTPClient
 public import Foundation
 import NIOCore
 import NIOHTTP1
+import TaktCore
 
 /// Sends one webhook request and answers the receiver's status code; throws when no answer came (refused, timed out,
 /// TLS failed). The deliverer's one door to the network, so that a test can count and shape what goes out.
@@ -21,6 +22,8 @@ public final class HTTPClientTransport: WebhookTransport {
     }
 
     public func post(url: String, headers: [(String, String)], body: Data, timeout: Duration) async throws -> Int {
+        // Never hand the client a URL it would trap on (a port beyond 65535): the attempt fails, the server goes on.
+        if let problem = WebhookTarget.problem(with: url) { throw WebhookTargetRefused(message: problem) }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         for (name, value) in headers { request.headers.add(name: name, value: value) }
@@ -36,4 +39,10 @@ public final class HTTPClientTransport: WebhookTransport {
     public func shutdown() async {
         try? await client.shutdown()
     }
+}
+
+/// A stored target the transport will not send to (a URL that breaks ``WebhookTarget/problem(with:)``).
+struct WebhookTargetRefused: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -86,11 +86,7 @@ struct Serve: AsyncParsableCommand {
         }
         guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
-        if let otlpEndpoint {
-            guard let url = URL(string: otlpEndpoint), url.scheme == "http" || url.scheme == "https", url.host != nil else {
-                throw ValidationError("--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got '\(otlpEndpoint)')")
-            }
-        }
+        if let otlpEndpoint, let problem = TraceExport.problem(with: otlpEndpoint) { throw ValidationError(problem) }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json (got '\(logFormat)')") }
         guard Logger.Level(rawValue: logLevel) != nil else {
             throw ValidationError("--log-level must be one of: trace, debug, info, notice, warning, error, critical")

@@ -61,8 +61,10 @@ import Testing
     }
 
     @Test func anEndpointThatIsNotAnHTTPURLIsRefusedBeforeAnythingStarts() {
-        for bad in ["collector:4318", "ftp://collector", "http://", "not a url"] {
+        for bad in ["collector:4318", "ftp://collector", "http://", "not a url", "http://:4318", "http://127.0.0.1:99999", "http://127.0.0.1:0"] {
+            #expect(TraceExport.problem(with: bad) != nil, "\(bad)")
             #expect(throws: TraceExportError.self) { try TraceExport.bootstrap(endpoint: bad, logger: Logger(label: "test")) }
         }
+        #expect(TraceExport.problem(with: "https://collector.plant.local:4318") == nil)
     }
 }

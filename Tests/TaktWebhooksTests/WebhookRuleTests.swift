@@ -32,10 +32,15 @@ struct WebhookRuleTests {
     @Test("A bad URL is refused naming the field and the rule, each kind of bad in words")
     func badURLs() async throws {
         let engine = try await Self.engine()
-        for url in ["", "not a url", "ftp://example.com/hook", "http:///nohost", "https://user:pw@example.com/hook", "https://example.com/#frag"] {
+        for url in [
+            "", "not a url", "ftp://example.com/hook", "http:///nohost", "https://user:pw@example.com/hook", "https://example.com/#frag",
+            // A port the network cannot have: once accepted, it stopped the server at the first delivery.
+            "http://127.0.0.1:99999/x", "http://127.0.0.1:0/x",
+        ] {
             #expect(await Self.refusal(engine, Self.create(url)) == ["url|http-url"], "\(url)")
         }
         #expect(await Self.refusal(engine, Self.create("https://erp.example.com/takt/events")) == [])
+        #expect(await Self.refusal(engine, Self.create("https://erp.example.com:65535/takt/events")) == [])
     }
 
     @Test("Unknown event types, webhook bookkeeping, a bad secret and bad conditions are refused, all at once")
