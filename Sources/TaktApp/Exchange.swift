@@ -82,6 +82,8 @@ extension Administration {
         let store = try SQLiteEventStore(path: databasePath, auditKey: .none)
         let engine = try await Engine.open(store: store, logger: logger)
         let service = PlantService(engine: engine)
+        // A lot asked for by name must exist, as the API answers 404 (not "nothing to report").
+        if let lot, await !service.read({ $0.lots[lot] != nil }) { throw ConsoleError(message: "there is no lot '\(lot)'") }
         var out: [(message: B2MMLExportMessage, xml: String?)] = []
         for message in B2MMLExportMessage.allCases {
             do {

@@ -160,7 +160,7 @@ public actor Orchestrator {
         guard let start = await loadStart() else { return }
         position = start
         saved = start
-        logger.info("orchestrator following the log", metadata: ["after": "\(start)"])
+        logger.info("orchestrator following the log", metadata: ["after": "\(start)", "lane": "\(lane?.rawValue ?? "all")"])
         var failures = 0
         var follower = engine.follow(after: start, pageSize: 200).makeAsyncIterator()
         while !Task.isCancelled {
@@ -201,7 +201,7 @@ public actor Orchestrator {
             let ok = await Task.detached { (try? await store.saveCursor(name, position: p)) != nil }.value
             if ok { saved = p }
         }
-        logger.info("orchestrator stopped", metadata: ["position": "\(saved ?? 0)"])
+        logger.info("orchestrator stopped", metadata: ["position": "\(saved ?? 0)", "lane": "\(lane?.rawValue ?? "all")"])
     }
 
     /// The position handled and saved so far (nil before ``run()`` started): a restart resumes after it.
