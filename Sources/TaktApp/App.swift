@@ -226,6 +226,9 @@ public enum TaktApplication {
             throw ConsoleError(message: "another takt process holds \(c.databasePath) (lock \(c.databasePath).lock): stop it first")
         }
         let metrics = c.metrics ? ServerMetrics(token: c.metricsToken) : nil
+        if c.metrics, c.metricsToken?.isEmpty == true {
+            logger.warning("TAKT_METRICS_TOKEN is set but empty: /metrics is served without a token")
+        }
         let traceExport =
             try TraceExport.isConfigured(endpoint: c.otlpEndpoint) ? TraceExport.bootstrap(endpoint: c.otlpEndpoint, logger: logger) : nil
         let engine = try await openEngine(databasePath: c.databasePath, logger: logger, now: clock(startingAt: c.clockStart), metrics: metrics)
