@@ -117,6 +117,13 @@ public struct PagesBenchmark: Sendable {
             )
         }
         let exceptionID = exception.id.rawValue
+        // A production order in the published schedule, and its first operation there (what a drag on the Gantt simulates).
+        let firstStep = await engine.read {
+            $0.publishedSchedule?.steps.min { ($0.start, $0.productionOrder.rawValue) < ($1.start, $1.productionOrder.rawValue) }
+        }
+        guard let firstStep else { throw BenchError(message: "no schedule is published to move an operation in") }
+        let productionOrder = firstStep.productionOrder.rawValue
+        let moveOperation = "\(productionOrder)%2F\(firstStep.sequence)"
 
         // Sign in as the admin (every page is open to the admin), through the sign-in form as a browser does: its nonce
         // cookie and the form's security token.
@@ -127,6 +134,8 @@ public struct PagesBenchmark: Sendable {
             ("exception detail", "/exceptions/\(exceptionID)"), ("terminal index", "/terminal"), ("terminal", "/terminal/\(wc)"),
             ("orders", "/orders"), ("order detail", "/orders/\(salesOrder)"), ("genealogy", "/genealogy?lot=\(lot)"),
             ("warehouse board", "/warehouse"), ("quality board", "/quality"), ("users & tokens", "/admin"),
+            ("production orders", "/production-orders"), ("production order", "/production-orders/\(productionOrder)"),
+            ("move an operation", "/schedule/move?op=\(moveOperation)"),
         ]
         var timings: [PageTiming] = []
         for (index, (name, path)) in pages.enumerated() {

@@ -36,11 +36,17 @@ public enum TaktJSON {
         return e
     }
 
-    public static var decoder: JSONDecoder {
+    /// Reads dates as the log writes them; a date without a time (`2026-11-24`) is a day in UTC (see ``decoder(plantTimeZone:)``).
+    public static var decoder: JSONDecoder { decoder(plantTimeZone: TimeZone(secondsFromGMT: 0) ?? .gmt) }
+
+    /// Reads dates as the log writes them; a date without a time is a day of the plant's calendar in `zone`: the end of that
+    /// day for a deadline field (`dueDate`, `requestedDate`, `promisedDate`, `due`), else its start (``PlantDay``).
+    public static func decoder(plantTimeZone zone: TimeZone) -> JSONDecoder {
         let d = JSONDecoder()
         d.dateDecodingStrategy = .custom { decoder in
             let c = try decoder.singleValueContainer()
             let text = try c.decode(String.self)
+            if text.utf8.count == 10, let day = PlantDay.date(text, field: decoder.codingPath.last?.stringValue, in: zone) { return day }
             guard let date = parseDate(text) else {
                 throw DecodingError.dataCorruptedError(
                     in: c,

@@ -168,6 +168,13 @@ struct DemoPlantBuilder {
     /// The first workday on or after `days` after the start (or on or before it, going `back`).
     private func workday(_ days: Int, back: Bool = false) -> Date { day(workdayIndex(days, back: back)) }
 
+    /// The end of the Berlin day `days` after the start (23:59:59): a due date given as a day (``PlantDay``).
+    private func endOfDay(_ days: Int) -> Date { local(days + 1, hour: 0).addingTimeInterval(-1) }
+
+    /// The due instant of work wanted when the day `days` after the start begins: the end of the day before it, as a
+    /// date given as a day means (``PlantDay``), so an order wanted on Monday morning is due by the end of Sunday.
+    private func due(_ days: Int) -> Date { endOfDay(days - 1) }
+
     /// The number of the first workday on or after the day `days` after the start (or on or before it, going `back`).
     private func workdayIndex(_ days: Int, back: Bool = false) -> Int {
         var d = days
@@ -571,17 +578,20 @@ struct DemoPlantBuilder {
                 if !chosen.contains(where: { $0.code == v.code }) { chosen.append(v) }
             }
             var lines: [SalesOrderLine] = []
+            var requestedDays: [Int: Int] = [:]
             for (position, v) in chosen.enumerated() {
                 let quantity = Double(v.size.large ? rng.int(1...3) : rng.int(2...8))
-                let requested = workday(rush ? rng.int(10...14) : rng.int(12...27))
-                lines.append(SalesOrderLine(line: (position + 1) * 10, item: v.pump, quantity: quantity, requestedDate: requested))
+                let requestedDay = workdayIndex(rush ? rng.int(10...14) : rng.int(12...27))
+                let requested = day(requestedDay)
+                requestedDays[(position + 1) * 10] = requestedDay
+                lines.append(SalesOrderLine(line: (position + 1) * 10, item: v.pump, quantity: quantity, requestedDate: due(requestedDay)))
                 salesLines.append(
                     SalesLine(order: id, line: (position + 1) * 10, variant: v, quantity: quantity, requested: requested, priority: priority)
                 )
             }
             commands.append(.createSalesOrder(NewSalesOrder(id: id, customer: customer.id, priority: rush ? 1 : nil, lines: lines)))
             for line in lines where rng.chance(0.45) {
-                let promised = line.requestedDate.addingTimeInterval(Double(rng.int(0...3)) * 86_400)
+                let promised = due((requestedDays[line.line] ?? dayIndex(line.requestedDate)) + rng.int(0...3))
                 commands.append(.promiseSalesOrderLine(PromiseSalesOrderLine(salesOrder: id, line: line.line, promisedDate: promised)))
             }
         }
@@ -626,7 +636,7 @@ struct DemoPlantBuilder {
                         item: order.item,
                         quantity: order.quantity,
                         routing: routingID(order.item),
-                        dueDate: day(order.dueDay),
+                        dueDate: due(order.dueDay),
                         priority: order.priority,
                         pegging: order.pegging
                     )

@@ -132,6 +132,8 @@ struct Row {
     }
     func date(_ column: String, _ issues: inout [ImportIssue]) -> Date? {
         guard let t = optional(column) else { return nil }
+        // A day alone in a deadline column (due_date, requested_date, promised_date) is the end of that plant day.
+        if PlantDay.isDeadline(column), let day = PlantDay.end(of: t, in: values.timeZone) { return day }
         guard let d = values.date(t) else {
             issues.append(issue(column, "date", "\(column) must be a date such as 2026-11-24T07:00:00+01:00 or 2026-11-24 (got '\(t)')"))
             return nil

@@ -62,6 +62,8 @@ public struct TaktAPI: Sendable {
                 if requiresAuth { context.user = try await authenticate(request, client: context.client, service: service) }
                 if request.method != .get && request.method != .head {
                     let body = try await JSONIO.collectBody(of: &request, context: context, timeout: bodyTimeout)
+                    // A date alone in the body is a day of the plant's calendar: read its time zone (only then).
+                    if PlantDay.mentionsDay(in: body.readableBytesView) { context.plantTimeZone = await service.read { $0.plantTimeZone } }
                     guard request.headers[.idempotencyKey] != nil else { return try await handler(request, context) }
                     let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
                     context.requestDigest = PlantService.requestDigest(method: request.method.rawValue, target: target, body: body.readableBytesView)

@@ -16,6 +16,9 @@ public struct TaktContext: RequestContext, RemoteAddressRequestContext {
     public var client: String
     /// The digest of this request for idempotency, set when it carries an `Idempotency-Key` (``Engine/requestDigest(method:target:body:)``).
     var requestDigest: String?
+    /// The plant's time zone, read before a request body is decoded: a date without a time in a body is a day of the
+    /// plant's calendar (``PlantDay``).
+    var plantTimeZone = TimeZone(secondsFromGMT: 0) ?? .gmt
     /// The connection, to stop reading from a client whose body is late.
     let channel: any Channel
     public init(source: Source) {

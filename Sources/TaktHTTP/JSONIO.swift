@@ -11,7 +11,7 @@ enum JSONIO {
         let buffer = try await body(of: request, context: context)
         guard buffer.readableBytes > 0 else { throw Problem.badRequest("(body)", "required", "a JSON body is required") }
         try requireJSONContentType(request)
-        return try TaktJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        return try TaktJSON.decoder(plantTimeZone: context.plantTimeZone).decode(T.self, from: Data(buffer.readableBytesView))
     }
 
     /// Decodes the request body as `T`, or answers `empty` when the request has no body (every field is optional).
@@ -19,7 +19,7 @@ enum JSONIO {
         let buffer = try await body(of: request, context: context)
         guard buffer.readableBytes > 0 else { return empty }
         try requireJSONContentType(request)
-        return try TaktJSON.decoder.decode(T.self, from: Data(buffer.readableBytesView))
+        return try TaktJSON.decoder(plantTimeZone: context.plantTimeZone).decode(T.self, from: Data(buffer.readableBytesView))
     }
 
     /// A JSON body must say so: `Content-Type: application/json`, optionally with `charset=utf-8`; anything else is a 415

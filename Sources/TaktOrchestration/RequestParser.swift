@@ -11,7 +11,7 @@ import TaktCore
 /// - "take MILL-1 down from 2026-12-02 06:00 to 14:00", "WC-LATHE-2 maintenance tomorrow 6:00 for 4 hours"
 /// - "what if PO-000031 is cancelled", "what if we cancel SO-10007?"
 ///
-/// A date without a time means the end of that day (23:59); a time without a date means today, or the date
+/// A date without a time means the end of that day (23:59:59, ``PlantDay``); a time without a date means today, or the date
 /// named before it in the same request.
 enum RequestParser {
     static func parse(_ text: String, state: PlantState, now: Date) throws(OrchestrationError) -> OutcomeRequest {
@@ -255,7 +255,7 @@ private struct Reader {
     func dates() throws(OrchestrationError) -> [Moment] { try moments() }
 
     func endOfDayIfDateOnly(_ m: Moment) -> Date {
-        m.hasTime ? m.date : m.date.addingTimeInterval(23 * 3600 + 59 * 60)
+        m.hasTime ? m.date : PlantDay.endOfDay(containing: m.date, in: calendar.timeZone)
     }
 
     /// A day named at word `i`: ISO date, today/tomorrow, a weekday, "in N days", "Dec 4", "4 Dec", "4.12.2026".

@@ -251,12 +251,17 @@ extension Disruption {
 }
 
 extension PlanningProblem {
-    /// A date as people in the plant read it: `2026-12-01 14:00` in the plant's time zone.
+    /// A date as people in the plant read it: `2026-12-01 14:00 GMT+1` in the plant's time zone (with its offset);
+    /// a date given as a day `2026-12-04 (end of day, GMT+1)`.
     public static func stamp(_ date: Date, _ state: PlantState) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = state.plantTimeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0, c.hour ?? 0, c.minute ?? 0)
+        let day = String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0)
+        let zone = state.plantTimeZone.abbreviation(for: date) ?? state.plantTimeZone.identifier
+        // A date given as a day (PlantDay's end of day) reads as the day; every time says its zone.
+        if PlantDay.isEndOfDay(date, in: state.plantTimeZone) { return "\(day) (end of day, \(zone))" }
+        return day + String(format: " %02d:%02d ", c.hour ?? 0, c.minute ?? 0) + zone
     }
 }
 

@@ -87,6 +87,58 @@ enum Assets {
         .legend .l-planned::before { background: repeating-linear-gradient(45deg, #98a2b3 0 2px, #eaecf0 2px 5px); }
         .compare { display: grid; gap: 1rem; grid-template-columns: 1fr 1fr; }
         @media (max-width: 1100px) { .compare { grid-template-columns: 1fr; } }
+        /* Gantt: time outside shifts, slow machines, where a moved operation was */
+        svg.gantt .off-shift { fill: #e4e7ec; opacity: .7; pointer-events: none; }
+        svg.gantt .machine-slow { fill: rgba(247,144,9,.25); stroke: #f79009; }
+        svg.gantt[data-movable] rect[data-op] { cursor: grab; }
+        svg.gantt rect.dragging { opacity: .75; cursor: grabbing; }
+        svg.gantt .ghost { fill: none; stroke: #1f5fbf; stroke-width: 1.5; stroke-dasharray: 3 3; }
+        .legend .l-off::before { background: #e4e7ec; }
+        .legend .l-slow::before { background: rgba(247,144,9,.25); border: 1px solid #f79009; }
+        .legend .l-ghost::before { background: #fff; border: 1.5px dashed #1f5fbf; }
+        .gantt-list { display: none; }
+        .gantt-list ul { padding-left: 1.1rem; margin: .2rem 0 .6rem; } .gantt-list li { margin: .2rem 0; }
+        @media (max-width: 640px) { svg.gantt { display: none; } .gantt-list { display: block; } }
+        /* Charts (server-rendered SVG) */
+        .charts { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(min(460px, 100%), 1fr)); margin-bottom: 1rem; }
+        .charts .panel { margin: 0; }
+        figure.chart { margin: 0; }
+        svg.chart { width: 100%; height: auto; display: block; }
+        svg.chart .bar { fill: var(--accent); } svg.chart .bar.ok { fill: var(--ok); } svg.chart .bar.warn { fill: var(--risk); } svg.chart .bar.bad { fill: var(--late); }
+        svg.chart .grid-line { stroke: #e4e7ec; } svg.chart .reference { stroke: var(--ink); stroke-dasharray: 4 3; }
+        svg.chart .line { fill: none; stroke: var(--ink); stroke-width: 2; }
+        svg.chart .axis { font-size: 11px; fill: var(--muted); }
+        figure.chart figcaption { color: var(--muted); font-size: .85rem; margin-top: .3rem; }
+        details.chart-table summary { cursor: pointer; color: var(--accent); font-size: .85rem; margin-top: .3rem; }
+        @media print { details.chart-table { display: none; } }
+        /* Small screens: the sections fold into a menu (no script: a <details>), nothing is wider than the screen. */
+        header.top details.menu { display: none; }
+        header.top details.menu summary { cursor: pointer; list-style: none; color: #fff; padding: .4rem .7rem; border: 1px solid #3a4b66; border-radius: var(--radius); }
+        header.top details.menu summary::-webkit-details-marker { display: none; }
+        header.top details.menu[open] summary { background: #2d4266; }
+        header.top details.menu nav { position: absolute; left: 0; right: 0; top: 100%; z-index: 20; background: #16202e; flex-direction: column; padding: .4rem .8rem .8rem; box-shadow: 0 8px 20px rgba(0,0,0,.35); }
+        header.top { position: relative; }
+        .grid { grid-template-columns: repeat(auto-fit, minmax(min(340px, 100%), 1fr)); }
+        .scan input { min-width: min(18rem, 100%); }
+        .data-issue { min-width: min(22rem, 100%); }
+        img, svg { max-width: 100%; }
+        @media (max-width: 1180px) {
+          header.top nav.sections { display: none; }
+          header.top details.menu { display: block; }
+          header.top .who { margin-left: auto; }
+        }
+        @media (max-width: 640px) {
+          main { padding: .75rem .6rem 2rem; }
+          header.top { padding: .4rem .6rem; gap: .5rem; }
+          header.top .who small, header.top .who .user { display: none; }
+          h1 { font-size: 1.25rem; }
+          .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+          .figure .value { font-size: 1.5rem; }
+          .toolbar { gap: .35rem; }
+          th, td { padding: .35rem .4rem; }
+          .kpis { gap: .6rem 1rem; }
+          body.large { font-size: 17px; }
+        }
         /* Operator terminal: readable from a metre away, big touch targets. */
         body.large { font-size: 20px; }
         body.large main { max-width: none; }
@@ -122,6 +174,47 @@ enum Assets {
         """#
 
     static let js = #"""
+        // Takt web: dragging an operation on the Gantt (planners). A drop asks the server what the move would do:
+        // /schedule/move?op=…&wc=…&t=… shows the simulated effect; nothing is published until the planner says so.
+        (function () {
+          "use strict";
+          var svg = document.querySelector("svg.gantt[data-movable]");
+          if (!svg || !window.PointerEvent) return;
+          var from = +svg.dataset.from, to = +svg.dataset.to, labelW = +svg.dataset.labelWidth, chartW = +svg.dataset.chartWidth;
+          var rowH = +svg.dataset.rowHeight, axisH = +svg.dataset.axisHeight, rows = svg.dataset.rows.split(",");
+          var drag = null;
+          function point(e) {
+            var p = svg.createSVGPoint(); p.x = e.clientX; p.y = e.clientY;
+            return p.matrixTransform(svg.getScreenCTM().inverse());
+          }
+          svg.addEventListener("pointerdown", function (e) {
+            var rect = e.target.closest && e.target.closest("rect[data-op]");
+            if (!rect || e.button !== 0) return;
+            e.preventDefault();
+            drag = { rect: rect, start: point(e), x: +rect.getAttribute("x"), y: +rect.getAttribute("y"), moved: false };
+            rect.setPointerCapture(e.pointerId);
+          });
+          svg.addEventListener("pointermove", function (e) {
+            if (!drag) return;
+            var p = point(e), dx = p.x - drag.start.x, dy = p.y - drag.start.y;
+            if (Math.abs(dx) + Math.abs(dy) > 4) drag.moved = true;
+            drag.rect.setAttribute("transform", "translate(" + dx + " " + dy + ")");
+            drag.rect.classList.add("dragging");
+          });
+          svg.addEventListener("pointerup", function (e) {
+            if (!drag) return;
+            var d = drag; drag = null;
+            if (!d.moved) { d.rect.removeAttribute("transform"); d.rect.classList.remove("dragging"); return; }
+            var p = point(e), x = d.x + (p.x - d.start.x);
+            var t = from + Math.max(0, (x - labelW) / chartW) * (to - from);
+            var row = Math.floor((d.y + (p.y - d.start.y) + rowH / 2 - axisH) / rowH);
+            var wc = rows[Math.max(0, Math.min(rows.length - 1, row))];
+            location.href = "/schedule/move?op=" + encodeURIComponent(d.rect.dataset.op) + "&wc=" + encodeURIComponent(wc) + "&t=" + Math.round(t);
+          });
+          svg.addEventListener("click", function (e) {  // a drag is not a click on the bar's link
+            if (e.target.closest && e.target.closest("rect.dragging")) e.preventDefault();
+          }, true);
+        })();
         // Takt web: live updates over server-sent events. When the plant changes, the page's main part is fetched again
         // and swapped in, unless someone is typing in a field (then a note offers to refresh).
         (function () {

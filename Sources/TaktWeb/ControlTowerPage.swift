@@ -28,7 +28,7 @@ extension DeliveryVerdict {
 extension TaktWeb {
     func controlTower(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let now = now()
-        let (state, k) = await service.read { s in (s, s.kpis(now: now)) }
+        let (state, k, trends) = await service.read { s in (s, s.kpis(now: now), s.trends(now: now)) }
         let d = k.delivery
         let late = d.entries.filter { $0.verdict == .late }
         let atRisk = d.entries.filter { $0.verdict == .atRisk }
@@ -73,6 +73,7 @@ extension TaktWeb {
                     tone: k.projectedShortages == 0 ? "ok" : "bad"
                 )
             }
+            Self.trendCharts(trends, state)
             el("div", ["class": "grid"]) {
                 el("section", ["class": "panel"]) {
                     el("h2", text: "Open exceptions by function")
@@ -143,7 +144,11 @@ extension TaktWeb {
                         let order: Node =
                             switch e.kind {
                             case .customerLine: Pages.link(e.salesOrder?.rawValue ?? "", "/orders/\(urlEncode(e.salesOrder?.rawValue ?? ""))")
-                            case .stockOrder: el("span", text: "\(e.productionOrders.first?.rawValue ?? "") (stock)")
+                            case .stockOrder:
+                                el("span") {
+                                    if let po = e.productionOrders.first { Pages.orderLink(po, state: state) }
+                                    " (stock)"
+                                }
                             }
                         return [
                             order, .text(e.customer.map { state.customers[$0]?.name ?? $0.rawValue } ?? "–"), .text(e.line.map(String.init) ?? "–"),
@@ -160,6 +165,96 @@ extension TaktWeb {
             }
         }
         return PageContent(title: "Control tower", body: body)
+    }
+}
+
+extension TaktWeb {
+    /// The control tower's four charts (docs/kpis.md "Trends and charts"): OEE by day, on-time delivery by week, scrap by
+    /// reason and the load ahead.
+    static func trendCharts(_ t: PlantTrends, _ state: PlantState) -> Node {
+        let zone = state.plantTimeZone
+        let oee = Chart(
+            id: "chart-oee",
+            title: "Plant OEE by day, last \(t.oee.count) days",
+            description: "Each day's OEE of the work centers, weighted by their planned busy time that day (ISO 22400); today so far.",
+            points: t.oee.map { d in
+                Chart.Point(
+                    label: Format.string("d MMM", d.from, zone),
+                    value: d.oee,
+                    text: Format.percent(d.oee),
+                    tone: d.oee.map { $0 >= 0.65 ? "ok" : ($0 >= 0.4 ? "warn" : "bad") } ?? ""
+                )
+            },
+            maximum: 1,
+            headers: ["Day", "OEE"]
+        )
+        let delivery = Chart(
+            id: "chart-delivery",
+            title: "On-time delivery by week, last \(t.delivery.count) weeks",
+            description:
+                "Customer lines completed by a shipment in each week (from Monday), and the share shipped by their promised, else requested, date.",
+            points: t.delivery.map { w in
+                Chart.Point(
+                    label: Format.string("d MMM", w.from, zone),
+                    value: w.ratio,
+                    text: w.ratio.map { "\(Format.percent($0)) (\(w.onTime) of \(w.delivered))" } ?? "none delivered",
+                    tone: w.ratio.map { $0 >= 0.95 ? "ok" : ($0 >= 0.85 ? "warn" : "bad") } ?? ""
+                )
+            },
+            maximum: 1,
+            headers: ["Week from", "On time"]
+        )
+        let scrap = Chart(
+            id: "chart-scrap",
+            title: "Scrap by reason, last \(Int((t.scrapTo.timeIntervalSince(t.scrapFrom) / 86_400).rounded())) days",
+            description: "Units scrapped per reason as booked with production reports, largest first; the line is the cumulative share (Pareto).",
+            points: t.scrap.prefix(10).map { r in
+                Chart.Point(
+                    label: r.reason,
+                    value: r.quantity,
+                    text: "\(Format.quantity(r.quantity)) units in \(Format.count(r.reports, "report"))",
+                    line: r.cumulativeShare,
+                    tone: "bad"
+                )
+            },
+            maximum: nil,
+            headers: ["Reason", "Scrapped", "Cumulative share"],
+            lineText: { Format.percent($0) }
+        )
+        let load = t.load.map { loads in
+            Chart(
+                id: "chart-load",
+                title: "Work-center load, next \(Int((t.loadTo.timeIntervalSince(t.loadFrom) / 86_400).rounded())) days",
+                description: "Published operations inside each work center's planned busy time, against that time (shifts minus planned downtime).",
+                points: loads.map { l in
+                    Chart.Point(
+                        label: l.workCenter.rawValue,
+                        value: l.ratio,
+                        text: l.ratio.map { "\(Format.percent($0)) (\(Format.minutes(l.scheduledMinutes)) of \(Format.minutes(l.availableMinutes)))" }
+                            ?? "no planned time",
+                        tone: l.ratio.map { $0 > 1 ? "bad" : ($0 > 0.85 ? "warn" : "ok") } ?? ""
+                    )
+                },
+                maximum: max(1, loads.compactMap(\.ratio).max() ?? 1),
+                headers: ["Work center", "Load"],
+                reference: (1, "100 %")
+            )
+        }
+        return el("section", ["class": "charts", "id": "trends", "aria-label": "Trends"]) {
+            el("div", ["class": "panel"]) {
+                oee.columns(empty: "No work center has an OEE on these days: no machine states or production reports were recorded.")
+            }
+            el("div", ["class": "panel"]) { delivery.columns(empty: "No customer line was completed by a shipment in these weeks.") }
+            el("div", ["class": "panel"]) { scrap.columns(empty: "No scrap was booked in this window.") }
+            el("div", ["class": "panel"]) {
+                if let load {
+                    load.bars()
+                } else {
+                    el("h2", text: "Work-center load")
+                    el("p", ["class": "empty"], text: "No schedule is published, so there is no load to show.")
+                }
+            }
+        }
     }
 }
 

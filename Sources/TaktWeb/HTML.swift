@@ -1,4 +1,5 @@
 import Foundation
+import TaktCore
 
 /// A node of an HTML (or inline SVG) document. Text and attribute values are escaped when rendered; only
 /// ``Node/raw(_:)`` is written as it is, and it is used for constants of this module (CSS, JS), never for data.
@@ -144,12 +145,22 @@ enum Format {
         return f
     }
 
-    private static func string(_ pattern: String, _ d: Date, _ zone: TimeZone) -> String {
+    static func string(_ pattern: String, _ d: Date, _ zone: TimeZone) -> String {
         lock.lock()
         defer { lock.unlock() }
         return formatter(pattern, zone).string(from: d)
     }
-    static func dateTime(_ d: Date, _ zone: TimeZone) -> String { string("EEE d MMM HH:mm", d, zone) }
+    /// "Fri 4 Dec 14:30"; a date given as a day (the end of a plant day, ``PlantDay``) as the day alone, "Fri 4 Dec".
+    static func dateTime(_ d: Date, _ zone: TimeZone) -> String {
+        string(PlantDay.isEndOfDay(d, in: zone) ? "EEE d MMM" : "EEE d MMM HH:mm", d, zone)
+    }
+    /// "Mon 7 Dec 10:46–18:46" within a day; "Mon 7 Dec 18:46 – Tue 8 Dec 10:46" when the range ends on another day.
+    static func range(_ from: Date, _ to: Date, _ zone: TimeZone) -> String {
+        let sameDay = PlantDay.calendar(zone).isDate(from, inSameDayAs: to)
+        return sameDay
+            ? "\(string("EEE d MMM HH:mm", from, zone))–\(time(to, zone))"
+            : "\(string("EEE d MMM HH:mm", from, zone)) – \(string("EEE d MMM HH:mm", to, zone))"
+    }
     static func date(_ d: Date, _ zone: TimeZone) -> String { string("EEE d MMM", d, zone) }
     static func time(_ d: Date, _ zone: TimeZone) -> String { string("HH:mm", d, zone) }
     static func day(_ d: Date, _ zone: TimeZone) -> String { string("yyyy-MM-dd", d, zone) }

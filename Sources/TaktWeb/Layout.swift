@@ -23,10 +23,11 @@ extension TaktWeb {
             el("body", ["class": content.large ? "large" : nil, "data-live": "1"]) {
                 el("header", ["class": "top"]) {
                     el("a", ["class": "brand", "href": "/"], text: "Takt")
-                    el("nav", ["aria-label": "Sections"]) {
-                        for section in Section.allCases where section.allows(viewer.user) {
-                            el("a", ["href": section.path, "aria-current": viewer.section == section ? "page" : nil], text: section.title)
-                        }
+                    // The same links twice: a bar on wide screens, a menu that folds on tablets and phones (CSS picks one).
+                    el("nav", ["class": "sections", "aria-label": "Sections"]) { sectionLinks(viewer) }
+                    el("details", ["class": "menu"]) {
+                        el("summary", text: "☰ " + (viewer.section?.title ?? "Menu"))
+                        el("nav", ["aria-label": "Sections (menu)"]) { sectionLinks(viewer) }
                     }
                     el("div", ["class": "who"]) {
                         el("span", ["class": "user", "title": viewer.user.roles.map(\.rawValue).joined(separator: ", ")]) {
@@ -46,6 +47,17 @@ extension TaktWeb {
                 }
             }
         }
+    }
+}
+
+extension TaktWeb {
+    /// A link to every section the viewer's roles open, the current one marked.
+    fileprivate func sectionLinks(_ viewer: Viewer) -> Node {
+        .fragment(
+            Section.allCases.filter { $0.allows(viewer.user) }.map { section in
+                el("a", ["href": section.path, "aria-current": viewer.section == section ? "page" : nil], text: section.title)
+            }
+        )
     }
 }
 
@@ -95,8 +107,7 @@ enum Pages {
     static func badge(_ text: String, _ tone: String) -> Node { el("span", ["class": "badge \(tone)"], text: text) }
 
     static func orderLink(_ id: ProductionOrder.ID, state: PlantState) -> Node {
-        if let so = state.productionOrders[id]?.pegging?.salesOrder { return link(id.rawValue, "/orders/\(urlEncode(so.rawValue))#\(id.rawValue)") }
-        return el("span", text: id.rawValue)
+        link(id.rawValue, productionOrderPath(id))
     }
 
     static func hidden(_ name: String, _ value: String) -> Node { void("input", ["type": "hidden", "name": name, "value": value]) }

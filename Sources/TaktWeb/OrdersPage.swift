@@ -9,6 +9,9 @@ extension TaktWeb {
     func ordersPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let q = request.uri.queryParameters["q"].map { String($0).lowercased() } ?? ""
         let state = await service.read { $0 }
+        if !q.isEmpty, state.productionOrders[ProductionOrder.ID(q.uppercased())] != nil {
+            return await productionOrdersPage(request, viewer)  // a production order's ID: the production-order search finds it
+        }
         let forecasts = Dictionary(
             grouping: state.deliveryForecast(now: now()).entries.filter { $0.kind == .customerLine },
             by: { $0.salesOrder ?? "" }
@@ -22,8 +25,15 @@ extension TaktWeb {
             )
         }
         let body = fragment {
+            Pages.ordersTabs(current: "customer")
             el("form", ["method": "get", "action": "/orders", "class": "inline toolbar"]) {
-                void("input", ["type": "search", "name": "q", "value": q, "placeholder": "order, customer or item", "aria-label": "Search orders"])
+                void(
+                    "input",
+                    [
+                        "type": "search", "name": "q", "value": q, "placeholder": "order, customer, item or production order",
+                        "aria-label": "Search orders",
+                    ]
+                )
                 el("button", ["type": "submit"], text: "Search")
             }
             Pages.table(
@@ -80,52 +90,14 @@ extension TaktWeb {
             el("h2", text: "Production orders")
             if pos.isEmpty { el("p", ["class": "empty"], text: "No production order serves this customer order yet.") }
             for po in pos {
-                let ops = state.operations[po.id] ?? []
-                let routing = state.routings[po.routing]?.operations ?? []
-                let outputs = state.outputsByOrder[po.id] ?? []
-                let consumed = state.consumptionsByOrder[po.id] ?? []
                 el("section", ["class": "panel", "id": po.id.rawValue]) {
                     el("h3") {
-                        "\(po.id.rawValue) · \(Format.quantity(po.quantity)) × \(po.item.rawValue) (line \(po.pegging?.line ?? 0)) "
-                        Pages.badge(po.status.rawValue, po.status == .completed ? "ok" : (po.status == .inProgress ? "info" : ""))
+                        Pages.link(po.id.rawValue, Pages.productionOrderPath(po.id))
+                        " · \(Format.quantity(po.quantity)) × \(po.item.rawValue) (line \(po.pegging?.line ?? 0)) "
+                        Pages.badge(po.status.rawValue, Self.tone(po.status))
                         " due \(Format.dateTime(po.dueDate, state.plantTimeZone))"
                     }
-                    Pages.table(
-                        ["Op", "Operation", "Work center", "Status", "Good / scrap", "Scheduled", "Started", "Completed"],
-                        routing.map { op in
-                            let p = ops.first { $0.sequence == op.sequence }
-                            let s = steps["\(po.id.rawValue)/\(op.sequence)"]?.first
-                            return [
-                                .text(String(op.sequence)), .text(op.name),
-                                .text(
-                                    p?.workCenter?.rawValue ?? s?.workCenter.rawValue
-                                        ?? op.workCenters.map(\.workCenter.rawValue).joined(separator: " / ")
-                                ),
-                                .text(p?.status.rawValue ?? "waiting"),
-                                .text(p.map { "\(Format.quantity($0.good)) / \(Format.quantity($0.scrap))" } ?? "–"),
-                                .text(
-                                    s.map { "\(Format.dateTime($0.start, state.plantTimeZone))–\(Format.time($0.end, state.plantTimeZone))" } ?? "–"
-                                ),
-                                .text(p?.startedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
-                                .text(p?.completedAt.map { Format.dateTime($0, state.plantTimeZone) } ?? "–"),
-                            ]
-                        },
-                        empty: "No routing."
-                    )
-                    el("p") {
-                        "Lots made: "
-                        if outputs.isEmpty { "none yet" }
-                        for (i, lot) in outputs.enumerated() {
-                            if i > 0 { ", " }
-                            Pages.link(lot.rawValue, "/genealogy?lot=\(urlEncode(lot.rawValue))")
-                        }
-                        " · lots consumed: "
-                        if consumed.isEmpty { "none yet" }
-                        for (i, c) in consumed.prefix(20).enumerated() {
-                            if i > 0 { ", " }
-                            Pages.link(c.lot.rawValue, "/genealogy?lot=\(urlEncode(c.lot.rawValue))")
-                        }
-                    }
+                    orderOperations(po, state)
                 }
             }
             el("p") { Pages.link("Schedule of this order's work centers", "/schedule?zoom=week") }

@@ -39,6 +39,18 @@ enum Zoom: String, CaseIterable, Sendable {
             return midnight
         }
     }
+
+    /// The start of the view containing `date`; a day starts at the plant's first shift start (06:00 when the earliest
+    /// shift starts then), not at midnight, so the day's work is not split at its left edge.
+    func floor(_ date: Date, in zone: TimeZone, dayStartMinute: Int) -> Date {
+        guard self == .day, dayStartMinute > 0 else { return floor(date, in: zone) }
+        let calendar = PlantDay.calendar(zone)
+        let midnight = calendar.startOfDay(for: date)
+        let start = calendar.date(byAdding: .minute, value: dayStartMinute, to: midnight) ?? midnight
+        if start <= date { return start }
+        let yesterday = calendar.date(byAdding: .day, value: -1, to: midnight) ?? midnight
+        return calendar.date(byAdding: .minute, value: dayStartMinute, to: yesterday) ?? yesterday
+    }
 }
 
 /// A Gantt chart of a schedule for some work centers, drawn as SVG on the server.
@@ -53,6 +65,10 @@ struct Gantt {
     var zone: TimeZone
     /// Operations to outline as changed (when comparing with another schedule).
     var changed: Set<String> = []
+    /// Where the changed operations were before (drawn as dashed outlines, when comparing).
+    var ghosts: [ScheduledStep] = []
+    /// Whether a planner may drag operations (the script then sends the drop to `/schedule/move`).
+    var movable = false
     var title: String
 
     static let labelWidth = 150.0
@@ -72,6 +88,14 @@ struct Gantt {
         for b in id.rawValue.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
         let hue = Int(h % 360)
         return "hsl(\(hue) 55% 62%)"
+    }
+
+    /// The chart, and the list that replaces it on a phone.
+    func view() -> Node {
+        fragment {
+            render()
+            list()
+        }
     }
 
     func render() -> Node {
@@ -102,6 +126,11 @@ struct Gantt {
             [
                 "class": "gantt", "viewBox": "0 0 \(Int(width)) \(Int(height))", "role": "img", "aria-label": title,
                 "xmlns": "http://www.w3.org/2000/svg",
+                // For dragging: the time window, the geometry and the rows (the script turns a drop into a move request).
+                "data-movable": movable ? "1" : nil, "data-from": String(Int(from.timeIntervalSince1970)),
+                "data-to": String(Int(to.timeIntervalSince1970)), "data-label-width": f(Gantt.labelWidth),
+                "data-chart-width": f(Gantt.chartWidth), "data-row-height": f(Gantt.rowHeight), "data-axis-height": f(Gantt.axisHeight),
+                "data-rows": workCenters.map(\.rawValue).joined(separator: ","),
             ]
         ) {
             el("defs") {
@@ -138,7 +167,7 @@ struct Gantt {
                             "x": f(x(d.start)), "y": f(y + 2), "width": f(max(1, x(d.end) - x(d.start))), "height": f(Gantt.rowHeight - 4),
                             "fill": "url(#hatch)", "class": "downtime",
                         ]
-                    ) { el("title", text: "Planned downtime: \(d.reason), \(Format.dateTime(d.start, zone))–\(Format.dateTime(d.end, zone))") }
+                    ) { el("title", text: "Planned downtime: \(d.reason), \(Format.range(d.start, d.end, zone))") }
                 }
                 for period in downPeriods(wc) where period.end > from && period.start < to {
                     el(
@@ -151,6 +180,26 @@ struct Gantt {
                         el("title", text: "Machine down: \(period.reason), from \(Format.dateTime(period.start, zone))")
                     }
                 }
+                for period in slowPeriods(wc) where period.end > from && period.start < to {
+                    el(
+                        "rect",
+                        [
+                            "x": f(x(period.start)), "y": f(y + 2), "width": f(max(2, x(period.end) - x(period.start))),
+                            "height": f(Gantt.rowHeight - 4), "class": "machine-slow",
+                        ]
+                    ) {
+                        el("title", text: "Machine slow: \(period.reason), \(Format.range(period.start, period.end, zone))")
+                    }
+                }
+                for g in ghosts where g.workCenter == wc && g.end > from && g.start < to {
+                    el(
+                        "rect",
+                        [
+                            "x": f(x(g.start)), "y": f(y + 6), "width": f(max(2, x(g.end) - x(g.start))), "height": f(Gantt.rowHeight - 12),
+                            "rx": "3", "class": "ghost",
+                        ]
+                    ) { el("title", text: "\(g.productionOrder) op \(g.sequence) was here: \(Format.range(g.start, g.end, zone))") }
+                }
                 for s in byWC[wc] ?? [] {
                     let x0 = x(s.start)
                     let x1 = max(x(s.end), x0 + 2)
@@ -161,7 +210,7 @@ struct Gantt {
                     el(
                         "a",
                         [
-                            "href": "/orders/\(urlEncode(state.productionOrders[s.productionOrder]?.pegging?.salesOrder.rawValue ?? ""))",
+                            "href": Pages.productionOrderPath(s.productionOrder),
                             "class": "bar",
                         ]
                     ) {
@@ -190,10 +239,20 @@ struct Gantt {
                         el(
                             "title",
                             text:
-                                "\(s.productionOrder) op \(s.sequence) \(s.name) on \(s.workCenter): \(Format.dateTime(s.start, zone)) – \(Format.time(s.end, zone))"
+                                "\(s.productionOrder) op \(s.sequence) \(s.name) on \(s.workCenter): \(Format.range(s.start, s.end, zone))"
                                 + (setup > 0 ? ", setup \(Format.minutes(setup / 60))" : "") + (isLate ? " — LATE" : "") + (moved ? " — moved" : "")
                         )
                     }
+                }
+                // Time outside the work center's shifts, drawn over the bars (they fade there): a bar across a weekend is not work.
+                for gap in offShift(wc) {
+                    el(
+                        "rect",
+                        [
+                            "x": f(x(gap.start)), "y": f(y), "width": f(max(0.5, x(gap.end) - x(gap.start))), "height": f(Gantt.rowHeight),
+                            "class": "off-shift",
+                        ]
+                    ) { el("title", text: "Outside shifts: \(Format.range(gap.start, gap.end, zone))") }
                 }
             }
             if now > from && now < to {
@@ -202,6 +261,39 @@ struct Gantt {
                     ["x1": f(x(now)), "y1": f(Gantt.axisHeight - 8), "x2": f(x(now)), "y2": f(height), "stroke": "#1f5fbf", "stroke-width": "2"]
                 )
                 el("text", ["x": f(x(now) + 3), "y": f(Gantt.axisHeight - 10), "font-size": "10", "fill": "#1f5fbf"], text: "now")
+            }
+        }
+    }
+
+    /// The same operations as a list per work center, for screens too narrow for the chart (CSS shows one or the other).
+    func list() -> Node {
+        let late = Set(schedule?.lateOrders ?? [])
+        var byWC: [WorkCenter.ID: [ScheduledStep]] = [:]
+        for s in schedule?.steps ?? [] where s.end > from && s.start < to { byWC[s.workCenter, default: []].append(s) }
+        return el("div", ["class": "gantt-list"]) {
+            for wc in workCenters {
+                let steps = (byWC[wc] ?? []).sorted { ($0.start, Gantt.key($0)) < ($1.start, Gantt.key($1)) }
+                el("h3", text: wc.rawValue + (downPeriods(wc).contains { $0.end > now && $0.start <= now } ? " · down" : ""))
+                if steps.isEmpty {
+                    el("p", ["class": "empty"], text: "Nothing planned in this view.")
+                } else {
+                    el("ul") {
+                        for s in steps {
+                            el("li", ["class": changed.contains(Gantt.key(s)) ? "moved" : nil]) {
+                                Pages.link("\(s.productionOrder.rawValue) op \(s.sequence)", Pages.productionOrderPath(s.productionOrder))
+                                " \(s.name) · \(Format.range(s.start, s.end, zone))"
+                                if late.contains(s.productionOrder) {
+                                    " "
+                                    Pages.badge("late", "bad")
+                                }
+                                if changed.contains(Gantt.key(s)) {
+                                    " "
+                                    Pages.badge("moved", "info")
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
@@ -221,18 +313,93 @@ struct Gantt {
     }
 
     /// Machine down periods from the recorded machine states: from each `down` until the next change (or now).
-    func downPeriods(_ wc: WorkCenter.ID) -> [DownPeriod] {
+    func downPeriods(_ wc: WorkCenter.ID) -> [DownPeriod] { periods(wc, .down) }
+
+    /// Periods the machine ran slow: until the next change, else until the reported end (or now); the reason says the rate.
+    func slowPeriods(_ wc: WorkCenter.ID) -> [DownPeriod] { periods(wc, .slow) }
+
+    private func periods(_ wc: WorkCenter.ID, _ kind: MachineState) -> [DownPeriod] {
         let changes = state.machineStates[wc] ?? []
         var result: [DownPeriod] = []
-        for (i, c) in changes.enumerated() where c.state == .down {
-            let end = i + 1 < changes.count ? changes[i + 1].at : max(now, c.at)
-            result.append(DownPeriod(start: c.at, end: end, reason: c.reason ?? "no reason given"))
+        for (i, c) in changes.enumerated() where c.state == kind {
+            let end = i + 1 < changes.count ? changes[i + 1].at : max(c.expectedUntil ?? now, now, c.at)
+            var reason = c.reason ?? "no reason given"
+            if kind == .slow, let actual = c.actualRate, let ideal = c.idealRate {
+                reason += " (\(Format.quantity(actual)) of \(Format.quantity(ideal)) per hour)"
+            }
+            result.append(DownPeriod(start: c.at, end: end, reason: reason))
         }
         return result
+    }
+
+    /// The parts of the view outside the work center's planned busy time (its shifts minus planned downtime): nights,
+    /// weekends and holidays. Nothing when the work center has no shifts (it works around the clock).
+    func offShift(_ wc: WorkCenter.ID) -> [DateInterval] {
+        guard let center = state.workCenters[wc], !center.shifts.isEmpty else { return [] }
+        let planned = ShiftCalendar.plannedIntervals(for: center, zone: state.timeZone(of: center), from: from, to: to)
+        var gaps: [DateInterval] = []
+        var cursor = from
+        for interval in planned.sorted(by: { $0.start < $1.start }) {
+            if interval.start > cursor { gaps.append(DateInterval(start: cursor, end: interval.start)) }
+            cursor = max(cursor, interval.end)
+        }
+        if cursor < to { gaps.append(DateInterval(start: cursor, end: to)) }
+        // Planned downtime is drawn hatched on its own: leave it out of the grey.
+        let downtime = center.plannedDowntime
+        return gaps.filter { gap in !downtime.contains { $0.start <= gap.start && $0.end >= gap.end } }
     }
 }
 
 private func f(_ v: Double) -> String { String(format: "%.1f", v) }
+
+extension Gantt {
+    /// An operation of one schedule and where it was in another.
+    struct Move {
+        var before: ScheduledStep?
+        var after: ScheduledStep
+    }
+
+    /// The operations of `after` that start at another minute, or on another work center, than in `before` (the rule
+    /// of the "moved operations" figure, docs/kpis.md), or are not in it; in the order they start.
+    static func moves(from before: [ScheduledStep], to after: [ScheduledStep]) -> [Move] {
+        let old = Dictionary(before.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        func minute(_ d: Date) -> Int { Int((d.timeIntervalSince1970 / 60).rounded(.down)) }
+        return after.compactMap { s in
+            guard let b = old[key(s)] else { return Move(before: nil, after: s) }
+            return minute(b.start) != minute(s.start) || b.workCenter != s.workCenter ? Move(before: b, after: s) : nil
+        }.sorted { ($0.after.start, key($0.after)) < ($1.after.start, key($1.after)) }
+    }
+}
+
+extension TaktWeb {
+    /// The published schedule's late orders: due, planned finish and by how much, latest first.
+    static func lateOrders(_ schedule: PublishedSchedule, _ state: PlantState) -> Node {
+        let zone = state.plantTimeZone
+        var finish: [ProductionOrder.ID: Date] = [:]
+        for step in schedule.steps where step.end > (finish[step.productionOrder] ?? .distantPast) { finish[step.productionOrder] = step.end }
+        let rows = schedule.lateOrders.compactMap { id -> (ProductionOrder, Date)? in
+            guard let po = state.productionOrders[id], let end = finish[id] else { return nil }
+            return (po, end)
+        }.sorted { ($0.1.timeIntervalSince($0.0.dueDate), $0.0.id) > ($1.1.timeIntervalSince($1.0.dueDate), $1.0.id) }
+        return el("section", ["id": "late"]) {
+            el("h2", text: "Late orders in \(schedule.id.rawValue) (\(rows.count))")
+            Pages.table(
+                ["Order", "Item", "Due", "Planned finish", "Late by", "For"],
+                rows.map { po, end in
+                    [
+                        Pages.orderLink(po.id, state: state), .text("\(Format.quantity(po.quantity)) × \(po.item.rawValue)"),
+                        .text(Format.dateTime(po.dueDate, zone)), .text(Format.dateTime(end, zone)),
+                        .text(Format.minutes(end.timeIntervalSince(po.dueDate) / 60)),
+                        po.pegging.map { Pages.link("\($0.salesOrder.rawValue) line \($0.line)", "/orders/\(urlEncode($0.salesOrder.rawValue))") }
+                            ?? .text("stock"),
+                    ]
+                },
+                empty: "No order in this schedule finishes after its due date.",
+                id: "late-orders"
+            )
+        }
+    }
+}
 
 extension TaktWeb {
     func schedulePage(_ request: Request, _ viewer: Viewer) async -> PageContent {
@@ -244,8 +411,9 @@ extension TaktWeb {
         let compare = q["compare"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let schedule = state.publishedSchedule
         let zone = state.plantTimeZone
-        let defaultStart = zoom.floor(now, in: zone)
-        let from = q["at"].flatMap { Format.parseMinute(String($0), zone) }.map { zoom.floor($0, in: zone) } ?? defaultStart
+        let dayStart = state.workCenters.values.flatMap(\.shifts).compactMap { $0.minutes?.start }.min() ?? 0
+        let defaultStart = zoom.floor(now, in: zone, dayStartMinute: dayStart)
+        let from = q["at"].flatMap { Format.parseMinute(String($0), zone) }.map { zoom.floor($0, in: zone, dayStartMinute: dayStart) } ?? defaultStart
         let to = from.addingTimeInterval(zoom.seconds)
         let allWCs = state.workCenters.keys.sorted()
         let shown = wcParam.map { [WorkCenter.ID($0)] }.flatMap { ids in ids.allSatisfy { state.workCenters[$0] != nil } ? ids : nil } ?? allWCs
@@ -300,6 +468,9 @@ extension TaktWeb {
             el("span", ["class": "l-late"], text: "red outline = order late")
             el("span", ["class": "l-down"], text: "machine down")
             el("span", ["class": "l-planned"], text: "planned downtime")
+            el("span", ["class": "l-off"], text: "outside shifts")
+            el("span", ["class": "l-slow"], text: "machine slow")
+            if compare != nil { el("span", ["class": "l-ghost"], text: "where a moved operation was") }
         }
 
         let summary: Node =
@@ -320,48 +491,68 @@ extension TaktWeb {
         let body: Node
         if let proposed, let alt = proposed.1.schedule {
             let (exception, action) = proposed
-            let before = Dictionary((schedule?.steps ?? []).map { (Gantt.key($0), $0) }, uniquingKeysWith: { a, _ in a })
-            let changed = Set(
-                alt.steps.filter { s in before[Gantt.key(s)].map { $0.start != s.start || $0.workCenter != s.workCenter } ?? true }.map(Gantt.key)
-            )
+            let moves = Gantt.moves(from: schedule?.steps ?? [], to: alt.steps)
+            let changed = Set(moves.map { Gantt.key($0.after) })
+            let rows =
+                wcParam != nil
+                ? shown
+                : (moves.isEmpty ? shown : allWCs.filter { wc in moves.contains { $0.after.workCenter == wc || $0.before?.workCenter == wc } })
             body = fragment {
                 toolbar
                 summary
                 el("p") {
                     "Comparing with "
                     Pages.link("\(exception.id.rawValue) / \(action.id): \(action.title)", "/exceptions/\(urlEncode(exception.id.rawValue))")
-                    " — \(changed.count) operations move. \(action.effect)"
+                    " — \(Format.count(moves.count, "operation")) move against the published schedule. \(action.effect)"
                 }
-                el("div", ["class": "compare"]) {
-                    el("section") {
-                        el("h2", text: "Published (\(schedule?.id.rawValue ?? "none"))")
-                        Gantt(
-                            state: state,
-                            schedule: schedule,
-                            workCenters: shown,
-                            from: from,
-                            to: to,
-                            now: now,
-                            zone: zone,
-                            title: "Published schedule"
-                        ).render()
-                    }
-                    el("section") {
-                        el("h2", text: "With \(action.id) (\(alt.id.rawValue))")
-                        Gantt(
-                            state: state,
-                            schedule: alt,
-                            workCenters: shown,
-                            from: from,
-                            to: to,
-                            now: now,
-                            zone: zone,
-                            changed: changed,
-                            title: "Schedule with action \(action.id)"
-                        ).render()
-                    }
+                if moves.count != action.predicted.movedOperations {
+                    el(
+                        "p",
+                        ["class": "muted"],
+                        text:
+                            "When the action was assessed it moved \(action.predicted.movedOperations); the published schedule has changed since, so the count differs."
+                    )
                 }
+                el(
+                    "p",
+                    ["class": "muted"],
+                    text:
+                        "Moved operations are outlined in blue at their new place; a dashed outline shows where each was. Only the work centers they touch are shown."
+                )
+                Gantt(
+                    state: state,
+                    schedule: alt,
+                    workCenters: rows,
+                    from: from,
+                    to: to,
+                    now: now,
+                    zone: zone,
+                    changed: changed,
+                    ghosts: moves.compactMap(\.before),
+                    title:
+                        "Schedule with action \(action.id) (\(alt.id.rawValue)), moved operations against \(schedule?.id.rawValue ?? "no schedule")"
+                ).view()
                 legend
+                el("h2", text: "Moved operations")
+                Pages.table(
+                    ["Operation", "Before", "After", "Shift"],
+                    moves.map { m in
+                        [
+                            el("span") {
+                                Pages.orderLink(m.after.productionOrder, state: state)
+                                " op \(m.after.sequence) \(m.after.name)"
+                            },
+                            .text(
+                                m.before.map { "\($0.workCenter.rawValue) · \(Format.range($0.start, $0.end, zone))" }
+                                    ?? "not in the published schedule"
+                            ),
+                            .text("\(m.after.workCenter.rawValue) · \(Format.range(m.after.start, m.after.end, zone))"),
+                            .text(m.before.map { Format.minutes(m.after.start.timeIntervalSince($0.start) / 60) } ?? "–"),
+                        ]
+                    },
+                    empty: "No operation moves.",
+                    id: "moved-operations"
+                )
             }
         } else {
             body = fragment {
@@ -376,9 +567,19 @@ extension TaktWeb {
                     to: to,
                     now: now,
                     zone: zone,
+                    movable: viewer.has(.planner),
                     title: schedule.map { "Published schedule \($0.id.rawValue)" } ?? "No schedule"
-                ).render()
+                ).view()
+                if viewer.has(.planner) && schedule != nil {
+                    el(
+                        "p",
+                        ["class": "muted"],
+                        text:
+                            "Drag an operation to another time or work center to see what the move would do before publishing it (or use Move on a production order's page)."
+                    )
+                }
                 legend
+                if let schedule { Self.lateOrders(schedule, state) }
             }
         }
         return PageContent(title: wcParam.map { "Schedule · \($0)" } ?? "Schedule", body: body)

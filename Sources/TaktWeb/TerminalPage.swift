@@ -231,7 +231,7 @@ extension TaktWeb {
             el("p") {
                 "\(Format.quantity(e.quantity)) × \(state.items[e.item]?.name ?? e.item.rawValue) (\(e.item.rawValue)) · due \(Format.dateTime(e.dueDate, state.plantTimeZone))"
                 if let s = e.start, let end = e.end {
-                    " · planned \(Format.dateTime(s, state.plantTimeZone))–\(Format.time(end, state.plantTimeZone))"
+                    " · planned \(Format.range(s, end, state.plantTimeZone))"
                 }
                 if let p = progress, p.good + p.scrap > 0 { " · reported \(Format.quantity(p.good)) good, \(Format.quantity(p.scrap)) scrap" }
             }

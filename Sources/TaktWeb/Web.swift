@@ -63,6 +63,8 @@ public struct TaktWeb: Sendable {
 
         page(router, "/tower", .tower) { r, _, v in await web.controlTower(r, v) }
         page(router, "/schedule", .schedule) { r, _, v in await web.schedulePage(r, v) }
+        page(router, "/schedule/move", .schedule) { r, _, v in await web.moveOperationPage(r, v) }
+        action(router, "/schedule/move", .schedule) { _, _, v, form in try await web.publishMove(v, form: form) }
         page(router, "/exceptions", .exceptions) { r, _, v in await web.inboxPage(r, v) }
         page(router, "/exceptions/{id}", .exceptions) { r, c, v in await web.exceptionPage(r, v, id: c.parameters.get("id") ?? "") }
         action(router, "/exceptions/{id}/actions/{action}/{decision}", .exceptions) { r, c, v, form in
@@ -83,6 +85,8 @@ public struct TaktWeb: Sendable {
         }
         page(router, "/orders", .orders) { r, _, v in await web.ordersPage(r, v) }
         page(router, "/orders/{id}", .orders) { r, c, v in await web.orderPage(r, v, id: c.parameters.get("id") ?? "") }
+        page(router, "/production-orders", .orders) { r, _, v in await web.productionOrdersPage(r, v) }
+        page(router, "/production-orders/{id}", .orders) { r, c, v in await web.productionOrderPage(r, v, id: c.parameters.get("id") ?? "") }
         page(router, "/genealogy", .genealogy) { r, _, v in await web.genealogyPage(r, v) }
         page(router, "/warehouse", .warehouse) { r, _, v in await web.warehousePage(r, v) }
         page(router, "/quality", .quality) { r, _, v in await web.qualityPage(r, v) }

@@ -18,12 +18,12 @@ struct OutcomeRequestScenarioTests {
         return calendar.date(from: DateComponents(year: y, month: m, day: d, hour: h, minute: min))!
     }
 
-    /// The plant's calendar day of a date, as `yyyy-MM-dd`, and the end of that day (23:59), as the parser reads a bare date.
+    /// The plant's calendar day of a date, as `yyyy-MM-dd`, and the end of that day (23:59:59), as the parser reads a bare date.
     static func day(_ date: Date) -> (text: String, end: Date) {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = plant
         let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return (String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!), local(c.year!, c.month!, c.day!, 23, 59))
+        return (String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!), local(c.year!, c.month!, c.day!, 23, 59).addingTimeInterval(59))
     }
 
     /// Asks in English and in JSON; checks both answers and returns them.

@@ -23,7 +23,7 @@ struct RequestParserTests {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "Europe/Berlin")
-        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.dateFormat = text.count > 16 ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm"
         return f.date(from: text)!
     }
 
@@ -39,11 +39,11 @@ struct RequestParserTests {
     func expedite() throws {
         #expect(
             try parse("expedite \(salesOrder) to 2026-12-01")
-                == .expediteSalesOrder(salesOrder: salesOrder, line: nil, date: Self.berlin("2026-12-01 23:59"))
+                == .expediteSalesOrder(salesOrder: salesOrder, line: nil, date: Self.berlin("2026-12-01 23:59:59"))
         )
         #expect(
             try parse("Can we pull in sales order \(salesOrder.rawValue.lowercased()) line 2 to Friday?")
-                == .expediteSalesOrder(salesOrder: salesOrder, line: 2, date: Self.berlin("2026-11-27 23:59"))
+                == .expediteSalesOrder(salesOrder: salesOrder, line: 2, date: Self.berlin("2026-11-27 23:59:59"))
         )
         #expect(
             try parse("ship \(salesOrder) by tomorrow 14:00")
@@ -55,15 +55,15 @@ struct RequestParserTests {
     func rush() throws {
         #expect(
             try parse("fit a rush order for 20 \(finished) by Friday")
-                == .rushOrder(item: finished, quantity: 20, date: Self.berlin("2026-11-27 23:59"), customer: nil)
+                == .rushOrder(item: finished, quantity: 20, date: Self.berlin("2026-11-27 23:59:59"), customer: nil)
         )
         #expect(
             try parse("rush 5 x \(finished.rawValue.lowercased()) for CUST-0003 by Dec 4")
-                == .rushOrder(item: finished, quantity: 5, date: Self.berlin("2026-12-04 23:59"), customer: "CUST-0003")
+                == .rushOrder(item: finished, quantity: 5, date: Self.berlin("2026-12-04 23:59:59"), customer: "CUST-0003")
         )
         #expect(
             try parse("we need 12 \(finished) in 3 days")
-                == .rushOrder(item: finished, quantity: 12, date: Self.berlin("2026-11-28 23:59"), customer: nil)
+                == .rushOrder(item: finished, quantity: 12, date: Self.berlin("2026-11-28 23:59:59"), customer: nil)
         )
     }
 

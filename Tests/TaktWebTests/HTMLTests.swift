@@ -1,4 +1,5 @@
 import Foundation
+import TaktCore
 import Testing
 
 @testable import TaktWeb
@@ -71,5 +72,55 @@ struct HTMLTests {
         #expect(Format.minute(Zoom.shift.floor(night, in: berlin), berlin) == "2026-11-23T22:00")
         #expect(Format.dateTime(t, berlin) == "Tue 24 Nov 11:17")
         #expect(Format.parseMinute("2026-11-24T11:17", berlin) == t)
+    }
+
+    @Test("A day view starts at the plant's first shift: 06:00 the same day, or the day before when it is earlier")
+    func dayStartsAtTheFirstShift() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let t = Date(timeIntervalSince1970: 1_795_478_400 + 10 * 3600 + 17 * 60)  // Tue 24 Nov 11:17 in Berlin
+        #expect(Format.minute(Zoom.day.floor(t, in: berlin, dayStartMinute: 360), berlin) == "2026-11-24T06:00")
+        let early = Date(timeIntervalSince1970: 1_795_478_400 + 2 * 3600)  // 03:00 in Berlin
+        #expect(Format.minute(Zoom.day.floor(early, in: berlin, dayStartMinute: 360), berlin) == "2026-11-23T06:00")
+        #expect(Format.minute(Zoom.day.floor(t, in: berlin, dayStartMinute: 0), berlin) == "2026-11-24T00:00", "no shifts: midnight")
+        #expect(Format.minute(Zoom.week.floor(t, in: berlin, dayStartMinute: 360), berlin) == "2026-11-24T00:00")
+    }
+
+    @Test("A date given as a day reads as the day; a range across days shows both dates, within a day one")
+    func daysAndRanges() throws {
+        let berlin = try #require(TimeZone(identifier: "Europe/Berlin"))
+        let due = try #require(PlantDay.end(of: "2026-12-04", in: berlin))
+        #expect(Format.dateTime(due, berlin) == "Fri 4 Dec", "not 'Fri 4 Dec 23:59', and not 'Fri 4 Dec 01:00'")
+        #expect(Format.dateTime(due.addingTimeInterval(-60), berlin) == "Fri 4 Dec 23:58")
+        let start = try #require(TaktJSON.parseDate("2026-12-07T17:46:00Z"))  // 18:46 in Berlin
+        #expect(Format.range(start, start.addingTimeInterval(16 * 3600), berlin) == "Mon 7 Dec 18:46 – Tue 8 Dec 10:46")
+        #expect(Format.range(start.addingTimeInterval(-8 * 3600), start, berlin) == "Mon 7 Dec 10:46–18:46")
+    }
+
+    @Test("Moved operations: another minute or another work center than before, or new; seconds within a minute are not a move")
+    func movedOperations() throws {
+        let t = try #require(TaktJSON.parseDate("2026-12-07T06:00:00Z"))
+        func step(_ po: String, _ seq: Int, _ wc: String, _ start: Date) -> ScheduledStep {
+            ScheduledStep(
+                productionOrder: .init(po),
+                sequence: seq,
+                name: "op",
+                workCenter: .init(wc),
+                start: start,
+                end: start.addingTimeInterval(3600)
+            )
+        }
+        let before = [
+            step("PO-1", 10, "WC-A", t), step("PO-1", 20, "WC-B", t.addingTimeInterval(3600)), step("PO-2", 10, "WC-A", t.addingTimeInterval(7200)),
+        ]
+        #expect(Gantt.moves(from: before, to: before).isEmpty, "the same schedule moves nothing")
+        let after = [
+            step("PO-1", 10, "WC-A", t.addingTimeInterval(20)),  // same minute
+            step("PO-1", 20, "WC-C", t.addingTimeInterval(3600)),  // another work center
+            step("PO-2", 10, "WC-A", t.addingTimeInterval(7260)),  // a minute later
+            step("PO-3", 10, "WC-A", t.addingTimeInterval(9000)),  // new
+        ]
+        let moves = Gantt.moves(from: before, to: after)
+        #expect(moves.map { Gantt.key($0.after) } == ["PO-1/20", "PO-2/10", "PO-3/10"])
+        #expect(moves.last?.before == nil)
     }
 }

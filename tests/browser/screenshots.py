@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Screenshots of every page of the demo plant, by headless Chromium against a real `takt serve --demo`.
+"""Screenshots of every page of the demo plant at three sizes (desktop 1400×900 as NAME.png, tablet 1024×768 as
+NAME-tablet.png, phone 390×844 as NAME-phone.png), by headless Chromium against a real `takt serve --demo`. A page wider
+than the screen is reported and the script exits 1.
 
 Usage: screenshots.py PATH-TO-TAKT-BINARY OUTPUT-DIRECTORY
 """
@@ -10,7 +12,7 @@ import time
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from takt_server import ADMIN_TOKEN, TaktServer, chrome, real_disruption
+from takt_server import ADMIN_TOKEN, SIZES, WEB_PAGES, TaktServer, chrome, real_disruption
 
 
 def sign_in(driver, server, token):
@@ -20,16 +22,25 @@ def sign_in(driver, server, token):
     time.sleep(0.3)
 
 
-def shoot(driver, server, path, out, name, width=1400, min_height=900):
-    driver.get(server.base + path)
-    time.sleep(0.4)
-    height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-    driver.set_window_size(width, max(min_height, min(height + 20, 4000)))
-    time.sleep(0.2)
-    file = os.path.join(out, name + ".png")
-    driver.save_screenshot(file)
-    driver.set_window_size(width, min_height)
-    print(f"  {file}  ({path})", flush=True)
+OVERFLOWS = []
+
+
+def shoot(driver, server, path, out, name):
+    for size, (width, min_height) in SIZES.items():
+        driver.set_window_size(width, min_height)
+        driver.get(server.base + path)
+        time.sleep(0.4)
+        scroll, inner = driver.execute_script(
+            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        if scroll > inner:
+            OVERFLOWS.append(f"{path} at {size}: {scroll} px wide on a {inner} px screen")
+        height = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+        driver.set_window_size(width, max(min_height, min(height + 20, 4000)))
+        time.sleep(0.2)
+        file = os.path.join(out, name + ("" if size == "desktop" else f"-{size}") + ".png")
+        driver.save_screenshot(file)
+        print(f"  {file}  ({path})", flush=True)
+    driver.set_window_size(*SIZES["desktop"])
 
 
 def main():
@@ -67,28 +78,23 @@ def main():
             driver.save_screenshot(os.path.join(out, "signin.png"))
             print(f"  {out}/signin.png  (/signin)")
             sign_in(driver, server, ADMIN_TOKEN)
-            pages = [
-                ("/tower", "control-tower"),
-                ("/schedule?zoom=day", "schedule-day"),
-                ("/schedule?zoom=week", "schedule-week"),
+            pages = [p for p in WEB_PAGES if not p[0].startswith("/terminal") and p[0] != "/genealogy"] + [
                 (f"/schedule?zoom=week&wc={wc}", "schedule-work-center"),
                 (f"/schedule?compare={exception_id}/{compare}&zoom=week", "schedule-compare"),
-                ("/exceptions", "exception-inbox"),
                 (f"/exceptions/{exception_id}", "exception-detail"),
-                ("/orders", "orders"),
-                ("/orders/SO-10001", "order-detail"),
                 (f"/genealogy?lot={made_lot}&direction=backward", "genealogy-backward"),
-                ("/warehouse", "warehouse-board"),
-                ("/quality", "quality-board"),
-                ("/admin", "users-and-tokens"),
             ]
             for path, name in pages:
                 shoot(driver, server, path, out, name)
             sign_in(driver, server, anna)
-            shoot(driver, server, "/terminal", out, "terminal-index")
-            shoot(driver, server, "/terminal/WC-MILL-1", out, "terminal")
+            for path, name in WEB_PAGES:
+                if path.startswith("/terminal"):
+                    shoot(driver, server, path, out, name)
         finally:
             driver.quit()
+    if OVERFLOWS:
+        print("pages wider than the screen:\n  " + "\n  ".join(OVERFLOWS))
+        sys.exit(1)
 
 
 if __name__ == "__main__":

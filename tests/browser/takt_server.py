@@ -19,6 +19,29 @@ ADMIN_TOKEN = "browser-test-admin-token-0123456789"
 # whatever day and hour they run.
 CLOCK_START = "2026-11-25T06:00:00Z"
 
+# The screen sizes the web app is made for: a desktop, a tablet and a phone (CSS pixels).
+SIZES = {"desktop": (1400, 900), "tablet": (1024, 768), "phone": (390, 844)}
+
+# Pages of the demo plant that need no IDs from a running scenario, with their screenshot names (the screenshots add
+# an exception, its comparison, a work center's schedule and a lot's genealogy).
+WEB_PAGES = [
+    ("/tower", "control-tower"),
+    ("/schedule?zoom=day", "schedule-day"),
+    ("/schedule?zoom=week", "schedule-week"),
+    ("/exceptions", "exception-inbox"),
+    ("/orders", "orders"),
+    ("/orders/SO-10001", "order-detail"),
+    ("/production-orders", "production-orders"),
+    ("/production-orders/PO-000002", "production-order-detail"),
+    ("/genealogy", "genealogy"),
+    ("/warehouse", "warehouse-board"),
+    ("/quality", "quality-board"),
+    ("/admin", "users-and-tokens"),
+    ("/admin/webhooks", "webhooks"),
+    ("/terminal", "terminal-index"),
+    ("/terminal/WC-MILL-1", "terminal"),
+]
+
 
 def free_port():
     with socket.socket() as s:
@@ -27,8 +50,9 @@ def free_port():
 
 
 class TaktServer:
-    def __init__(self, binary, scale=1, env=None):
+    def __init__(self, binary, scale=1, env=None, clock_start=CLOCK_START):
         self.binary = binary
+        self.clock_start = clock_start
         self.extra_env = env or {}
         self.scale = scale
         self.port = free_port()
@@ -41,7 +65,7 @@ class TaktServer:
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--demo", "--scale", str(self.scale), "--db", os.path.join(self.dir, "takt.sqlite"),
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--clock-start", CLOCK_START,
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--clock-start", self.clock_start,
              "--webhooks-loopback-only"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 120

@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from takt_server import ADMIN_TOKEN, TaktServer, chrome, free_port, real_disruption
+from takt_server import ADMIN_TOKEN, SIZES, WEB_PAGES, TaktServer, chrome, free_port, real_disruption
 
 WAIT = 15  # seconds, for every wait in these tests
 
@@ -180,7 +180,12 @@ def test_approve_in_inbox_and_gantt_changes(driver, server):
     driver.find_element(By.CSS_SELECTOR, f"#inbox tbody tr td a[href$='{exception['id']}']").click()
     assert wc in h1(driver), h1(driver)
     driver.find_element(By.CSS_SELECTOR, f"a[href*='compare={exception['id']}%2F{action['id']}']").click()
-    wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "svg.gantt")) == 2, "two Gantt charts side by side")
+    # One Gantt of the plan with the action: moved operations outlined where they go, dashed where they were, and listed.
+    wait(driver, lambda d: "move against the published schedule" in d.find_element(By.TAG_NAME, "main").text,
+         "the comparison with the published schedule")
+    assert len(driver.find_elements(By.CSS_SELECTOR, "svg.gantt")) == 1
+    moved = driver.find_elements(By.CSS_SELECTOR, "#moved-operations tbody tr")
+    assert moved, "the operations the action moves are listed"
     driver.back()
     driver.find_element(By.ID, f"comment-{action['id']}").send_keys("Agreed in the shift meeting")
     driver.find_element(By.ID, f"approve-{action['id']}").click()
@@ -255,8 +260,28 @@ def test_same_site_csrf_refused(driver, server):
     assert len(server.api("GET", "/api/v1/users/planner/tokens")["items"]) == before + 1
 
 
+def test_no_page_overflows(driver, server):
+    """Every page fits the width of a desktop, a tablet and a phone: nothing scrolls sideways (wide tables scroll
+    inside their own box)."""
+    sign_in(driver, server, ADMIN_TOKEN)
+    wide = []
+    try:
+        for name, (width, height) in SIZES.items():
+            driver.set_window_size(width, height)
+            for path, _ in WEB_PAGES:
+                driver.get(server.base + path)
+                h1(driver)
+                scroll, inner = driver.execute_script(
+                    "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                if scroll > inner:
+                    wide.append(f"{path} at {name} ({width} px): {scroll} px wide")
+    finally:
+        driver.set_window_size(*SIZES["desktop"])
+    assert not wide, "pages wider than the screen:\n  " + "\n  ".join(wide)
+
+
 TESTS = [test_sign_in_and_control_tower, test_operator_start_to_complete, test_approve_in_inbox_and_gantt_changes, test_live_update,
-         test_same_site_csrf_refused]
+         test_same_site_csrf_refused, test_no_page_overflows]
 
 
 def main():
