@@ -960,7 +960,18 @@ extension PlantState {
         }
         if report.scrap > 0 {
             let reason = report.scrapReason?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            v.check(!reason.isEmpty, "scrapReason", "required", "scrap needs a reason code (e.g. 'porosity')")
+            v.check(
+                !reason.isEmpty,
+                "scrapReason",
+                "required",
+                "scrap needs a reason code (one of \(scrapReasonCodes.map(\.code).joined(separator: ", ")))"
+            )
+            v.check(
+                reason.isEmpty || scrapReason(reason) != nil,
+                "scrapReason",
+                "unknown-code",
+                "scrapReason '\(reason)' is not a scrap reason code; use one of \(scrapReasonCodes.map(\.code).joined(separator: ", "))"
+            )
         }
         try v.throwIfAny()
     }
@@ -973,7 +984,7 @@ extension PlantState {
         now: Date
     ) -> ProductionReport {
         let ideal = ctx.step.workCenters.first { $0.workCenter == workCenter }?.runMinutesPerUnit ?? 0
-        let reason = report.scrap > 0 ? report.scrapReason?.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        let reason = report.scrap > 0 ? report.scrapReason.map { scrapReason($0)?.code ?? $0.trimmingCharacters(in: .whitespacesAndNewlines) } : nil
         return ProductionReport(
             productionOrder: ctx.order.id,
             operation: ctx.progress.sequence,

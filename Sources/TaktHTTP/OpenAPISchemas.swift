@@ -752,7 +752,7 @@ enum OpenAPISchemas {
                     "operation": int("the routing operation's sequence number", 1...),
                     "good": num("good units made since the last report; 0 when left out", min: 0),
                     "scrap": num("scrapped units; 0 when left out", min: 0),
-                    "scrapReason": str("required when scrap is above zero, e.g. `porosity`"),
+                    "scrapReason": str(scrapReasonDescription),
                     "rework": num("units for rework; 0 when left out", min: 0),
                 ]
             )
@@ -2860,7 +2860,7 @@ enum OpenAPISchemas {
                 [
                     "good": num("good units", min: 0),
                     "scrap": num("scrapped units", min: 0),
-                    "scrapReason": str("required when scrap is above zero, e.g. `porosity`"),
+                    "scrapReason": str(scrapReasonDescription),
                     "rework": num("units for rework", min: 0),
                 ]
             )
@@ -3985,6 +3985,11 @@ private func num(_ description: String, min: Double? = nil, above: Double? = nil
     if let above { s.fields["exclusiveMinimum"] = .number(above) }
     return s
 }
+
+/// Scrap reasons are codes from the plant's list (``ReasonCodes/scrap``); the core refuses others.
+private let scrapReasonDescription =
+    "required when scrap is above zero: one of the scrap reason codes "
+    + ReasonCodes.scrap.map { "`\($0.code)`" }.joined(separator: ", ")
 
 private func enumOf(_ values: [String], _ description: String) -> JSONSchema {
     schema(["type": .string("string"), "enum": .array(values.map(JSONValue.string))], description)

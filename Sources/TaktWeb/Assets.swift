@@ -171,6 +171,36 @@ enum Assets {
         .bar.warn > i { background: var(--risk); } .bar.bad > i { background: var(--late); }
         svg.graph { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); max-width: 100%; height: auto; }
         @media print { header.top { display: none; } }
+        /* terminal & print */
+        .andon-forms { display: flex; gap: 1rem; flex-wrap: wrap; align-items: flex-end; }
+        .andon-forms form { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; padding: .5rem; border: 1px solid var(--line); border-radius: var(--radius); }
+        body.large .andon-forms button, body.large .op-card button, body.large .scan button { min-height: 3rem; min-width: 6rem; font-size: 1.1rem; }
+        body.large select, body.large input[type=number], body.large input[type=text] { min-height: 2.6rem; font-size: 1.05rem; }
+        button.warn { border-color: var(--warn); color: var(--warn); }
+        a.button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
+        .counter { display: flex; gap: 2rem; flex-wrap: wrap; align-items: baseline; margin: .4rem 0; font-size: 1.4rem; }
+        .counter strong { font-size: 2.4rem; }
+        .counter .timer { font-variant-numeric: tabular-nums; font-size: 2rem; font-weight: 600; }
+        details.book { margin-top: .6rem; } details.book summary { cursor: pointer; padding: .4rem 0; font-weight: 600; }
+        details.book form { display: flex; gap: .5rem; flex-wrap: wrap; align-items: center; }
+        .card-links { margin: .4rem 0 0; font-size: .95rem; }
+        .print-doc { background: #fff; color: #000; padding: 1rem 1.2rem; border: 1px solid var(--line); border-radius: var(--radius); max-width: 60rem; }
+        .print-doc table { width: 100%; border-collapse: collapse; } .print-doc th, .print-doc td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
+        .print-doc .head { display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
+        .print-doc dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; } .print-doc dt { font-weight: 600; }
+        .label { width: 100mm; min-height: 50mm; border: 1px dashed #999; padding: 4mm; background: #fff; color: #000; }
+        .label .big { font-size: 1.6rem; font-weight: 700; margin: 0; } .label p { margin: .15rem 0; }
+        svg.barcode { display: block; max-width: 100%; height: auto; }
+        .print-actions { margin: .8rem 0; display: flex; gap: .6rem; flex-wrap: wrap; }
+        .tick { display: inline-block; width: 1.2rem; height: 1.2rem; border: 1.5px solid #000; }
+        @media print {
+          body { background: #fff; } main { padding: 0; max-width: none; }
+          .flash, .print-actions, .no-print, main > h1 { display: none; }
+          .print-doc { border: 0; padding: 0; max-width: none; }
+          .label { border: 0; page-break-after: always; }
+          .print-doc tr { page-break-inside: avoid; }
+          a { color: #000; text-decoration: none; }
+        }
         """#
 
     static let js = #"""
@@ -269,6 +299,11 @@ enum Assets {
           // Close the stream when leaving the page, so a kept page cannot hold one of the browser's few connections.
           window.addEventListener("pagehide", function () { source.close(); });
           window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });
+          // Print buttons (without the script, the browser's own Print does the same).
+          document.addEventListener("click", function (e) {
+            var b = e.target.closest && e.target.closest("[data-print]");
+            if (b) { e.preventDefault(); window.print(); }
+          });
           // Keyboard: "/" focuses the first search or scan field.
           document.addEventListener("keydown", function (e) {
             if (e.key === "/" && !typing() && document.activeElement.tagName !== "INPUT") {
@@ -276,6 +311,19 @@ enum Assets {
               if (f) { e.preventDefault(); f.focus(); }
             }
           });
+        })();
+        // Terminal timers: the server renders the time worked (plant clock); here it only ticks on between refreshes.
+        (function () {
+          "use strict";
+          function fmt(t) { var h = Math.floor(t / 3600), m = Math.floor(t % 3600 / 60), s = t % 60; return h + ":" + (m < 10 ? "0" : "") + m + ":" + (s < 10 ? "0" : "") + s; }
+          setInterval(function () {
+            var timers = document.querySelectorAll(".timer[data-ticking]");
+            for (var i = 0; i < timers.length; i++) {
+              var el = timers[i];
+              if (!el.taktStart) el.taktStart = Date.now();
+              el.textContent = fmt(parseInt(el.getAttribute("data-elapsed"), 10) + Math.floor((Date.now() - el.taktStart) / 1000));
+            }
+          }, 1000);
         })();
         """#
 }

@@ -107,6 +107,8 @@ extension TaktWeb {
                     }
                 }
             }
+            andonPanel(wcID, machine: machine, state: state, base: base)
+            if let booked = q["booked"].map(String.init), let lot = state.lots[Lot.ID(booked)] { bookedPanel(lot, state: state) }
             el(
                 "p",
                 ["class": "muted"],
@@ -114,7 +116,9 @@ extension TaktWeb {
                     "Dispatch list by \(list.orderedBy == "schedule" ? "the published schedule \(list.schedule?.rawValue ?? "")" : "due date and priority (no schedule published)") — \(list.items.count) operations."
             )
             if cards.isEmpty { el("p", ["class": "empty"], text: "Nothing to run here.") }
-            for entry in cards { operationCard(entry, state: state, viewer: viewer, base: base, focused: focus == entry.productionOrder.rawValue) }
+            for entry in cards {
+                operationCard(entry, state: state, viewer: viewer, base: base, focused: focus == entry.productionOrder.rawValue, now: now)
+            }
             if !later.isEmpty {
                 el("h2", text: "Later")
                 Pages.table(
@@ -210,7 +214,7 @@ extension TaktWeb {
         q == q.rounded() && abs(q) < 1e15 ? String(Int64(q)) : String(q)
     }
 
-    private func operationCard(_ e: DispatchList.Entry, state: PlantState, viewer: Viewer, base: String, focused: Bool) -> Node {
+    private func operationCard(_ e: DispatchList.Entry, state: PlantState, viewer: Viewer, base: String, focused: Bool, now: Date) -> Node {
         let key = "\(e.productionOrder.rawValue)-\(e.sequence)"
         let order = e.productionOrder.rawValue
         let step = state.productionOrders[e.productionOrder].flatMap { state.routings[$0.routing] }?.operations.first { $0.sequence == e.sequence }
@@ -256,6 +260,11 @@ extension TaktWeb {
                     el("ul") { for b in e.blockers { el("li", text: b.message) } }
                 }
             }
+            if e.operationStatus == .running || e.operationStatus == .paused,
+                let counter = state.operationCounter(productionOrder: e.productionOrder, operation: e.sequence, now: now)
+            {
+                counterView(counter, key: key)
+            }
             el("div", ["class": "forms"]) {
                 switch e.operationStatus {
                 case .waiting:
@@ -276,7 +285,11 @@ extension TaktWeb {
                             "input",
                             ["type": "number", "id": "scrap-\(key)", "name": "scrap", "min": "0", "step": "any", "size": "4", "inputmode": "decimal"]
                         )
-                        void("input", ["type": "text", "name": "scrapReason", "placeholder": "scrap reason", "size": "14"])
+                        el("label", ["for": "scrap-reason-\(key)"], text: "Reason")
+                        el("select", ["name": "scrapReason", "id": "scrap-reason-\(key)"]) {
+                            el("option", ["value": ""], text: "— no scrap —")
+                            for r in state.scrapReasonCodes { el("option", ["value": r.code], text: r.label) }
+                        }
                         el("button", ["type": "submit", "id": "report-\(key)"], text: "Report")
                         el(
                             "button",
@@ -302,6 +315,155 @@ extension TaktWeb {
                 case .completed:
                     Pages.badge("completed", "ok")
                 }
+            }
+            if e.operationStatus == .running || e.operationStatus == .paused {
+                bookLotForm(e, state: state, base: base, key: key)
+            }
+            el("p", ["class": "card-links"]) {
+                el("a", ["href": "/print/orders/\(urlEncode(order))", "id": "traveler-\(key)"], text: "Traveler")
+                " · "
+                el("a", ["href": "/print/pick-list?order=\(urlEncode(order))"], text: "Pick list")
+            }
+        }
+    }
+
+    /// The andon: report the machine down or slow, with a reason from the plant's lists, or back to running.
+    private func andonPanel(_ wc: WorkCenter.ID, machine: MachineStateChange?, state: PlantState, base: String) -> Node {
+        let current = machine?.state
+        let ideal = state.idealRate(at: wc)
+        return el("section", ["class": "panel andon", "id": "andon", "aria-label": "Andon"]) {
+            el("h2", text: "Andon")
+            el("div", ["class": "andon-forms"]) {
+                el("form", ["method": "post", "action": base + "/andon", "class": "andon-down"]) {
+                    Pages.hidden("state", MachineState.down.rawValue)
+                    el("label", ["for": "down-reason"], text: "Why is it down?")
+                    el("select", ["name": "reason", "id": "down-reason", "required": ""]) {
+                        el("option", ["value": ""], text: "— pick a reason —")
+                        for r in ReasonCodes.down { el("option", ["value": r.code], text: r.label) }
+                    }
+                    void("input", ["type": "text", "name": "note", "id": "down-note", "placeholder": "details (optional)", "maxlength": "120"])
+                    el("button", ["type": "submit", "class": "danger", "id": "andon-down"], text: "Machine down")
+                }
+                el("form", ["method": "post", "action": base + "/andon", "class": "andon-slow"]) {
+                    Pages.hidden("state", MachineState.slow.rawValue)
+                    el("label", ["for": "slow-reason"], text: "Why is it slow?")
+                    el("select", ["name": "reason", "id": "slow-reason", "required": ""]) {
+                        el("option", ["value": ""], text: "— pick a reason —")
+                        for r in ReasonCodes.slow { el("option", ["value": r.code], text: r.label) }
+                    }
+                    el("label", ["for": "actual-rate"], text: "Makes now (per hour)")
+                    void(
+                        "input",
+                        [
+                            "type": "number", "name": "actualRate", "id": "actual-rate", "min": "0", "step": "any", "size": "5",
+                            "inputmode": "decimal", "required": "",
+                        ]
+                    )
+                    el("label", ["for": "ideal-rate"], text: "Ideal (per hour)")
+                    void(
+                        "input",
+                        [
+                            "type": "number", "name": "idealRate", "id": "ideal-rate", "min": "0", "step": "any", "size": "5", "inputmode": "decimal",
+                            "value": ideal.map { Self.plain(($0 * 100).rounded() / 100) },
+                        ]
+                    )
+                    el("button", ["type": "submit", "class": "warn", "id": "andon-slow"], text: "Running slow")
+                }
+                if let current, current != .running {
+                    el("form", ["method": "post", "action": base + "/andon", "class": "andon-running"]) {
+                        Pages.hidden("state", MachineState.running.rawValue)
+                        el("button", ["type": "submit", "class": "primary", "id": "andon-running"], text: "Back to running")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Good against target and the time worked, from the plant's state and clock; the script only lets the time tick.
+    private func counterView(_ c: OperationCounter, key: String) -> Node {
+        el("div", ["class": "counter", "id": "counter-\(key)"]) {
+            el("span", ["class": "count"]) {
+                el("strong", ["id": "good-count-\(key)"], text: Format.quantity(c.good))
+                el("span", text: " / \(Format.quantity(c.target)) good")
+                if c.scrap > 0 { el("span", ["class": "muted"], text: " · \(Format.quantity(c.scrap)) scrap") }
+            }
+            el("span", ["class": "elapsed"]) {
+                el(
+                    "span",
+                    [
+                        "class": "timer", "id": "timer-\(key)", "data-elapsed": String(Int(c.workedSeconds.rounded(.down))),
+                        "data-ticking": c.ticking ? "1" : nil,
+                    ],
+                    text: Self.clock(c.workedSeconds)
+                )
+                if let planned = c.plannedMinutes { el("span", ["class": "muted"], text: " of \(Format.minutes(planned)) planned") }
+                if !c.ticking { el("span", ["class": "muted"], text: " (paused)") }
+            }
+        }
+    }
+
+    /// Seconds as h:mm:ss.
+    static func clock(_ seconds: Double) -> String {
+        let t = max(0, Int(seconds.rounded(.down)))
+        let h = t / 3600
+        let m = (t % 3600) / 60
+        let s = t % 60
+        return "\(h):" + (m < 10 ? "0" : "") + "\(m):" + (s < 10 ? "0" : "") + "\(s)"
+    }
+
+    /// Book the lot an operation makes: the plant proposes a lot ID, the good quantity not yet booked, and the line side.
+    private func bookLotForm(_ e: DispatchList.Entry, state: PlantState, base: String, key: String) -> Node {
+        let proposal = state.outputProposal(productionOrder: e.productionOrder, operation: e.sequence)
+        let isLast =
+            state.nextOperation(of: e.productionOrder).map { next in
+                let all = state.operations[e.productionOrder] ?? []
+                return all.last?.sequence == next.sequence
+            } ?? false
+        return el("details", ["class": "book", "id": "book-\(key)", "open": isLast ? "" : nil]) {
+            el("summary", text: "Book the lot made and print its label")
+            el("form", ["method": "post", "action": base + "/produce", "class": "inline"]) {
+                Pages.hidden("order", e.productionOrder.rawValue)
+                Pages.hidden("operation", String(e.sequence))
+                el("label", ["for": "lot-\(key)"], text: "Lot")
+                void("input", ["type": "text", "name": "lot", "id": "lot-\(key)", "size": "14", "value": proposal?.lot.rawValue, "required": ""])
+                el("label", ["for": "lot-qty-\(key)"], text: "Quantity")
+                void(
+                    "input",
+                    [
+                        "type": "number", "name": "quantity", "id": "lot-qty-\(key)", "min": "0", "step": "any", "size": "6", "inputmode": "decimal",
+                        "required": "", "value": proposal.flatMap { $0.quantity > 1e-9 ? Self.plain($0.quantity) : nil },
+                    ]
+                )
+                el("label", ["for": "lot-loc-\(key)"], text: "To")
+                el("select", ["name": "location", "id": "lot-loc-\(key)"]) {
+                    for loc in state.locations.values.sorted(by: { $0.id < $1.id }) where loc.kind != .receiving && loc.kind != .shipping {
+                        el(
+                            "option",
+                            ["value": loc.id.rawValue, "selected": loc.id == proposal?.location ? "" : nil],
+                            text: "\(loc.id.rawValue) \(loc.name)"
+                        )
+                    }
+                }
+                el("button", ["type": "submit", "class": "primary", "id": "produce-\(key)"], text: "Book lot")
+            }
+            if let p = proposal, p.booked > 1e-9 {
+                el("p", ["class": "muted"], text: "Already booked into lots of \(e.productionOrder.rawValue): \(Format.quantity(p.booked)).")
+            }
+        }
+    }
+
+    /// After a lot is booked: its label, to print on paper or send to a thermal printer.
+    private func bookedPanel(_ lot: Lot, state: PlantState) -> Node {
+        let id = urlEncode(lot.id.rawValue)
+        return el("section", ["class": "panel booked", "id": "booked"]) {
+            el("p") {
+                el("strong", text: "Lot \(lot.id.rawValue)")
+                " — \(Format.quantity(lot.quantity)) \(state.items[lot.item]?.unit.rawValue ?? "") of \(lot.item.rawValue) at \(lot.location.rawValue)."
+            }
+            el("p") {
+                el("a", ["class": "button primary", "href": "/print/lots/\(id)", "id": "print-label"], text: "Print label")
+                " "
+                el("a", ["class": "button", "href": "/print/lots/\(id)/label.zpl", "id": "zpl-label"], text: "ZPL for the label printer")
             }
         }
     }
@@ -374,6 +536,50 @@ extension TaktWeb {
             }
             try await submit(.completeOperation(q), as: viewer)
             return ok("Completed \(o) op \(n)")
+        case "andon":
+            guard let text = form.trimmed("state"), let machine = MachineState(rawValue: text) else { throw WebError.missing("the machine state") }
+            func rate(_ name: String) throws -> Double? { form.trimmed(name) == nil ? nil : try number(name) }
+            let actual = try rate("actualRate")
+            let ideal = try rate("idealRate")
+            let call = try await service.read { s throws(DomainError) in
+                try s.andonCall(
+                    workCenter: wc,
+                    state: machine,
+                    reasonCode: form.trimmed("reason"),
+                    note: form.trimmed("note"),
+                    actualRate: actual,
+                    idealRate: ideal
+                )
+            }
+            try await submit(.setMachineState(call), as: viewer)
+            switch machine {
+            case .down: return ok("\(id) reported down", call.reason.map { "Reason: \($0)." })
+            case .slow:
+                return ok(
+                    "\(id) reported slow",
+                    "\(call.reason ?? "slow"): \(Format.quantity(call.actualRate ?? 0))/h instead of \(Format.quantity(call.idealRate ?? 0))/h."
+                )
+            default: return ok("\(id) is \(machine.rawValue)")
+            }
+        case "produce":
+            let o = try order()
+            let n = try operation()
+            guard let lot = form.trimmed("lot") else { throw WebError.missing("the lot ID") }
+            guard let location = form.trimmed("location") else { throw WebError.missing("where the lot goes") }
+            guard form.trimmed("quantity") != nil else { throw WebError("How much?", "Enter how much lot \(lot) holds.") }
+            let quantity = try number("quantity")
+            try await submit(
+                .produceLot(ProduceLot(productionOrder: o, operation: n, lot: Lot.ID(lot), quantity: quantity, location: Location.ID(location))),
+                as: viewer
+            )
+            return (
+                back + "?booked=\(urlEncode(lot))#booked",
+                Flash(
+                    kind: .success,
+                    title: "Booked lot \(lot)",
+                    lines: ["\(Format.quantity(quantity)) from \(o) op \(n) to \(location). Print its label below."]
+                )
+            )
         case "scan":
             return try await scan(viewer, code: form.trimmed("code") ?? "", workCenter: wc, back: back)
         case "consume":
@@ -417,10 +623,33 @@ extension TaktWeb {
             }
             return (back + "?lot=\(urlEncode(code))&po=\(urlEncode(order.rawValue))&op=\(op.sequence)#consume", nil)
         }
-        if state.productionOrders[ProductionOrder.ID(code)] != nil {
-            return (back + "?order=\(urlEncode(code))#op-\(urlEncode(code))", nil)
+        if let po = state.productionOrders[ProductionOrder.ID(code)] {
+            let list = DispatchList(state: state, workCenter: wc, operator: viewer.user.id, now: now())
+            if list.items.contains(where: { $0.productionOrder == po.id }) {
+                return (back + "?order=\(urlEncode(code))#op-\(urlEncode(code))", nil)
+            }
+            throw WebError("Not at \(wc.rawValue)", Self.elsewhere(po, at: wc, state: state))
         }
         throw WebError("Unknown code", "“\(code)” is neither a lot nor a production order.")
+    }
+
+    /// Why a scanned order is not on this work center's list, and where its next operation is.
+    static func elsewhere(_ po: ProductionOrder, at wc: WorkCenter.ID, state: PlantState) -> String {
+        let id = po.id.rawValue
+        switch po.status {
+        case .completed, .cancelled: return "\(id) is \(po.status.rawValue): nothing is left to run on it."
+        default: break
+        }
+        guard let next = state.nextOperation(of: po.id) else { return "\(id) has no operation left to run." }
+        let places = next.workCenters.map(\.rawValue)
+        let there =
+            places.isEmpty ? "no work center" : places.count == 1 ? places[0] : places.dropLast().joined(separator: ", ") + " or " + places.last!
+        let what = "op \(next.sequence) \(next.name)"
+        if next.workCenters.contains(wc) {
+            return
+                "\(id) has no operation waiting at \(wc.rawValue) now: its next operation, \(what), is \(next.status.rawValue) and is planned for \(there)."
+        }
+        return "\(id) has no operation at \(wc.rawValue). Its next operation is \(what) at \(there) (\(next.status.rawValue))."
     }
 
     /// The confirmed quantity of a scanned lot: one `consumeLot` command; the answer says what was taken, what is left,

@@ -97,6 +97,7 @@ public struct TaktWeb: Sendable {
         action(router, "/admin/webhooks/dead-letters/{id}/replay", .admin) { r, c, v, _ in
             try await web.replayDeadLetter(v, id: c.parameters.get("id") ?? "")
         }
+        addPrintRoutes(to: router)
     }
 
     // MARK: - Route helpers

@@ -221,6 +221,7 @@ struct ExecutionTests {
         cell.annaReady()
         cell.act(LatheCell.start(), by: "op-anna")
         cell.refused(LatheCell.report(good: 0, scrap: 2), by: "op-anna", rule: "required")
+        cell.refused(LatheCell.report(good: 0, scrap: 2, reason: "gremlins"), by: "op-anna", rule: "unknown-code")
         cell.refused(LatheCell.report(good: 0), by: "op-anna", rule: "required")
         cell.refused(LatheCell.report(good: -1), by: "op-anna", rule: "non-negative")
         cell.refused(LatheCell.complete(), by: "op-anna", rule: "required")
