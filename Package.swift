@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "TaktWeb",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktOrchestration",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktOrchestration", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -243,7 +243,7 @@ let package = Package(
         .testTarget(
             name: "TaktWebTests",
             dependencies: [
-                "TaktApp", "TaktCore", "TaktEngine", "TaktService", "TaktWeb", "TaktTestSupport",
+                "TaktApp", "TaktCore", "TaktEngine", "TaktService", "TaktWeb", "TaktTestSupport", "TaktExchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

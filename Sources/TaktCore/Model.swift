@@ -80,9 +80,13 @@ public struct Skill: Codable, Sendable, Hashable, Identifiable {
     public typealias ID = Identifier<Skill>
     public var id: ID
     public var name: String
-    public init(id: ID, name: String) {
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
+    public init(id: ID, name: String, active: Bool = true) {
         self.id = id
         self.name = name
+        self.active = active
     }
 }
 
@@ -165,6 +169,9 @@ public struct WorkCenter: Codable, Sendable, Hashable, Identifiable {
     /// Changeover minutes between two different families, unless a transition says otherwise.
     public var defaultChangeoverMinutes: Double
     public var setupTransitions: [SetupTransition]
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
 
     public init(
         id: ID,
@@ -176,7 +183,8 @@ public struct WorkCenter: Codable, Sendable, Hashable, Identifiable {
         plannedDowntime: [Downtime] = [],
         setupFamilies: [String] = [],
         defaultChangeoverMinutes: Double = 0,
-        setupTransitions: [SetupTransition] = []
+        setupTransitions: [SetupTransition] = [],
+        active: Bool = true
     ) {
         self.id = id
         self.name = name
@@ -188,6 +196,7 @@ public struct WorkCenter: Codable, Sendable, Hashable, Identifiable {
         self.setupFamilies = setupFamilies
         self.defaultChangeoverMinutes = defaultChangeoverMinutes
         self.setupTransitions = setupTransitions
+        self.active = active
     }
 }
 
@@ -207,13 +216,25 @@ public struct Location: Codable, Sendable, Hashable, Identifiable {
     public var workCenter: WorkCenter.ID?
     /// How long before an operation starts its material must be staged here (line-side locations); absent means 0.
     public var stagingLeadMinutes: Double?
-    public init(id: ID, name: String, site: Site.ID, kind: LocationKind, workCenter: WorkCenter.ID? = nil, stagingLeadMinutes: Double? = nil) {
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
+    public init(
+        id: ID,
+        name: String,
+        site: Site.ID,
+        kind: LocationKind,
+        workCenter: WorkCenter.ID? = nil,
+        stagingLeadMinutes: Double? = nil,
+        active: Bool = true
+    ) {
         self.id = id
         self.name = name
         self.site = site
         self.kind = kind
         self.workCenter = workCenter
         self.stagingLeadMinutes = stagingLeadMinutes
+        self.active = active
     }
 }
 
@@ -241,11 +262,15 @@ public struct Item: Codable, Sendable, Hashable, Identifiable {
     public var name: String
     public var kind: ItemKind
     public var unit: UnitOfMeasure
-    public init(id: ID, name: String, kind: ItemKind, unit: UnitOfMeasure = .each) {
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
+    public init(id: ID, name: String, kind: ItemKind, unit: UnitOfMeasure = .each, active: Bool = true) {
         self.id = id
         self.name = name
         self.kind = kind
         self.unit = unit
+        self.active = active
     }
 }
 
@@ -272,10 +297,14 @@ public struct BOM: Codable, Sendable, Hashable, Identifiable {
     /// The item this BOM makes.
     public var item: Item.ID
     public var components: [BOMComponent]
-    public init(id: ID, item: Item.ID, components: [BOMComponent]) {
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
+    public init(id: ID, item: Item.ID, components: [BOMComponent], active: Bool = true) {
         self.id = id
         self.item = item
         self.components = components
+        self.active = active
     }
 }
 
@@ -345,10 +374,14 @@ public struct Routing: Codable, Sendable, Hashable, Identifiable {
     public var id: ID
     public var item: Item.ID
     public var operations: [RoutingOperation]
-    public init(id: ID, item: Item.ID, operations: [RoutingOperation]) {
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
+    public init(id: ID, item: Item.ID, operations: [RoutingOperation], active: Bool = true) {
         self.id = id
         self.item = item
         self.operations = operations
+        self.active = active
     }
 }
 
@@ -360,10 +393,14 @@ public struct Customer: Codable, Sendable, Hashable, Identifiable {
     public var name: String
     /// 1 (most important) to 5.
     public var priority: Int
-    public init(id: ID, name: String, priority: Int = 3) {
+    /// False once deactivated: kept for history and for what already uses it, but offered for nothing new (see
+    /// docs/web.md, "Setting up the plant"). Decoded as true when absent (logs written before it existed).
+    public var active: Bool
+    public init(id: ID, name: String, priority: Int = 3, active: Bool = true) {
         self.id = id
         self.name = name
         self.priority = priority
+        self.active = active
     }
 }
 
@@ -562,7 +599,8 @@ extension WorkCenter {
             plannedDowntime: try c.decodeIfPresent([Downtime].self, forKey: .plannedDowntime) ?? [],
             setupFamilies: try c.decodeIfPresent([String].self, forKey: .setupFamilies) ?? [],
             defaultChangeoverMinutes: try c.decodeIfPresent(Double.self, forKey: .defaultChangeoverMinutes) ?? 0,
-            setupTransitions: try c.decodeIfPresent([SetupTransition].self, forKey: .setupTransitions) ?? []
+            setupTransitions: try c.decodeIfPresent([SetupTransition].self, forKey: .setupTransitions) ?? [],
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
         )
     }
 }
@@ -574,7 +612,8 @@ extension Item {
             id: try c.decode(ID.self, forKey: .id),
             name: try c.decode(String.self, forKey: .name),
             kind: try c.decode(ItemKind.self, forKey: .kind),
-            unit: try c.decodeIfPresent(UnitOfMeasure.self, forKey: .unit) ?? .each
+            unit: try c.decodeIfPresent(UnitOfMeasure.self, forKey: .unit) ?? .each,
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
         )
     }
 }
@@ -597,7 +636,58 @@ extension Customer {
         self.init(
             id: try c.decode(ID.self, forKey: .id),
             name: try c.decode(String.self, forKey: .name),
-            priority: try c.decodeIfPresent(Int.self, forKey: .priority) ?? 3
+            priority: try c.decodeIfPresent(Int.self, forKey: .priority) ?? 3,
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        )
+    }
+}
+
+extension Skill {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        )
+    }
+}
+
+extension Location {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            name: try c.decode(String.self, forKey: .name),
+            site: try c.decode(Site.ID.self, forKey: .site),
+            kind: try c.decode(LocationKind.self, forKey: .kind),
+            workCenter: try c.decodeIfPresent(WorkCenter.ID.self, forKey: .workCenter),
+            stagingLeadMinutes: try c.decodeIfPresent(Double.self, forKey: .stagingLeadMinutes),
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        )
+    }
+}
+
+extension BOM {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            item: try c.decode(Item.ID.self, forKey: .item),
+            components: try c.decode([BOMComponent].self, forKey: .components),
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
+        )
+    }
+}
+
+extension Routing {
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try c.decode(ID.self, forKey: .id),
+            item: try c.decode(Item.ID.self, forKey: .item),
+            operations: try c.decode([RoutingOperation].self, forKey: .operations),
+            active: try c.decodeIfPresent(Bool.self, forKey: .active) ?? true
         )
     }
 }

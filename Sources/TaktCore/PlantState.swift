@@ -6,7 +6,7 @@ public import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 9
+    public static let schemaVersion = 10
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -211,6 +211,12 @@ extension PlantState {
             var v = Validator()
             v.code(new.id, "id")
             v.check(customers[new.customer] != nil, "customer", "unknown-reference", "customer '\(new.customer)' does not exist")
+            v.check(
+                customers[new.customer]?.active != false,
+                "customer",
+                "inactive",
+                "customer '\(new.customer)' is deactivated; reactivate it first"
+            )
             let priority = new.priority ?? customers[new.customer]?.priority ?? 3
             v.check((1...5).contains(priority), "priority", "range", "priority must be 1 (highest) to 5 (got \(priority))")
             v.check(!new.lines.isEmpty, "lines", "required", "a sales order needs at least one line")
@@ -220,6 +226,7 @@ extension PlantState {
                 v.check(line.line > 0, "\(f).line", "positive", "\(f).line must be a positive line number")
                 v.check(seen.insert(line.line).inserted, "\(f).line", "unique", "line number \(line.line) appears twice")
                 v.check(items[line.item] != nil, "\(f).item", "unknown-reference", "item '\(line.item)' does not exist")
+                v.check(items[line.item]?.active != false, "\(f).item", "inactive", "item '\(line.item)' is deactivated and cannot be ordered")
                 v.quantity(line.quantity, "\(f).quantity")
             }
             try v.throwIfAny()
@@ -276,7 +283,8 @@ extension PlantState {
 
         case .moveLot(let move):
             guard let lot = lots[move.lot] else { throw .notFound("lot", "lot '\(move.lot)' does not exist") }
-            guard locations[move.to] != nil else { throw .notFound("to", "location '\(move.to)' does not exist") }
+            guard let destination = locations[move.to] else { throw .notFound("to", "location '\(move.to)' does not exist") }
+            guard destination.active else { throw .conflict("to", "inactive", "location '\(move.to)' is deactivated; nothing may be moved there") }
             guard lot.location != move.to else { throw .conflict("to", "same-location", "lot '\(lot.id)' is already at '\(move.to)'") }
             switch lot.status {
             case .available: break
@@ -451,6 +459,12 @@ extension PlantState {
         for (i, c) in bom.components.enumerated() {
             let f = "components[\(i)]"
             v.check(items[c.item] != nil, "\(f).item", "unknown-reference", "item '\(c.item)' does not exist")
+            v.check(
+                items[c.item]?.active != false || boms[bom.id]?.components.contains { $0.item == c.item } == true,
+                "\(f).item",
+                "inactive",
+                "item '\(c.item)' is deactivated"
+            )
             v.check(c.item != bom.item, "\(f).item", "cycle", "item '\(bom.item)' cannot contain itself")
             v.check(seen.insert(c.item).inserted, "\(f).item", "unique", "component '\(c.item)' is listed twice")
             v.quantity(c.quantity, "\(f).quantity")
@@ -492,6 +506,9 @@ extension PlantState {
 
     func validate(_ routing: Routing) throws(DomainError) {
         var v = Validator()
+        // What the routing already names may stay when it is deactivated since; only new uses are refused.
+        let old = routings[routing.id]?.operations ?? []
+        let before = (workCenters: Set(old.flatMap { $0.workCenters.map(\.workCenter) }), skills: Set(old.compactMap(\.requiredSkill)))
         v.code(routing.id, "id")
         if let item = items[routing.item] {
             v.check(item.kind != .purchased, "item", "not-made", "item '\(item.id)' is purchased; only made items have a routing")
@@ -516,6 +533,12 @@ extension PlantState {
             for (j, e) in op.workCenters.enumerated() {
                 let g = "\(f).workCenters[\(j)]"
                 if let wc = workCenters[e.workCenter] {
+                    v.check(
+                        wc.active || before.workCenters.contains(wc.id),
+                        "\(g).workCenter",
+                        "inactive",
+                        "work center '\(wc.id)' is deactivated; reactivate it or choose another"
+                    )
                     if let family = op.setupFamily, !wc.setupFamilies.contains(family) {
                         v.add("\(g).workCenter", "setup-family", "work center '\(wc.id)' does not run setup family '\(family)'")
                     }
@@ -528,6 +551,12 @@ extension PlantState {
             }
             if let skill = op.requiredSkill {
                 v.check(skills[skill] != nil, "\(f).requiredSkill", "unknown-reference", "skill '\(skill)' does not exist")
+                v.check(
+                    skills[skill]?.active != false || before.skills.contains(skill),
+                    "\(f).requiredSkill",
+                    "inactive",
+                    "skill '\(skill)' is deactivated"
+                )
             }
             if let wi = op.workInstruction {
                 v.check(workInstructions[wi] != nil, "\(f).workInstruction", "unknown-reference", "work instruction '\(wi)' does not exist")
@@ -551,18 +580,28 @@ extension PlantState {
         var routingID = new.routing
         if let item = items[new.item] {
             v.check(item.kind != .purchased, "item", "not-made", "item '\(item.id)' is purchased and cannot be produced")
+            v.check(item.active, "item", "inactive", "item '\(item.id)' is deactivated and cannot be put on a new order")
+            if let bom = boms.values.first(where: { $0.item == item.id }) {
+                v.check(
+                    bom.active,
+                    "item",
+                    "inactive-bom",
+                    "the bill of materials '\(bom.id)' of item '\(item.id)' is deactivated; reactivate it first"
+                )
+            }
             if let r = new.routing {
                 if let routing = routings[r] {
                     v.check(routing.item == item.id, "routing", "item-mismatch", "routing '\(r)' makes '\(routing.item)', not '\(item.id)'")
+                    v.check(routing.active, "routing", "inactive", "routing '\(r)' is deactivated")
                 } else {
                     v.add("routing", "unknown-reference", "routing '\(r)' does not exist")
                 }
             } else {
-                let candidates = routings.values.filter { $0.item == item.id }.map(\.id).sorted()
+                let candidates = routings.values.filter { $0.item == item.id && $0.active }.map(\.id).sorted()
                 if candidates.count == 1 {
                     routingID = candidates[0]
                 } else if candidates.isEmpty {
-                    v.add("routing", "required", "item '\(item.id)' has no routing; define one first")
+                    v.add("routing", "required", "item '\(item.id)' has no active routing; define one first")
                 } else {
                     v.add(
                         "routing",
@@ -631,6 +670,7 @@ extension PlantState {
         v.code(new.id, "id")
         v.quantity(new.quantity, "quantity")
         v.check(locations[new.location] != nil, "location", "unknown-reference", "location '\(new.location)' does not exist")
+        v.check(locations[new.location]?.active != false, "location", "inactive", "location '\(new.location)' is deactivated")
         if let item = items[new.item] {
             if item.kind == .purchased {
                 let supplierLot = new.supplierLot?.trimmingCharacters(in: .whitespaces) ?? ""

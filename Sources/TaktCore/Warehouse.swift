@@ -114,6 +114,7 @@ extension PlantState {
         }
         let location = locations[r.location]
         if let location {
+            v.check(location.active, "location", "inactive", "location '\(location.id)' is deactivated")
             v.check(
                 location.kind == .receiving || location.kind == .quarantine,
                 "location",
@@ -252,6 +253,7 @@ extension PlantState {
     func decideMoveUnit(_ m: MoveHandlingUnit) throws(DomainError) -> [Event] {
         let unit = try handlingUnit(m.handlingUnit)
         guard let destination = locations[m.to] else { throw .notFound("to", "location '\(m.to)' does not exist") }
+        guard destination.active else { throw .conflict("to", "inactive", "location '\(m.to)' is deactivated; nothing may be moved there") }
         guard unit.location != m.to else { throw .conflict("to", "same-location", "\(unit.id) is already at \(m.to)") }
         var v = Validator()
         for id in unit.lots {

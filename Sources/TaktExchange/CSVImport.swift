@@ -205,7 +205,15 @@ struct Planner {
         }
         // Master data, in the order of their references.
         simple(rows[.sites] ?? [], kind: .sites, parse: parseSite, current: { $0.sites[$1.id] }, command: { new, _ in .defineSite(new) })
-        simple(rows[.skills] ?? [], kind: .skills, parse: parseSkill, current: { $0.skills[$1.id] }, command: { new, _ in .defineSkill(new) })
+        // These files do not say whether an entity is active: an import keeps what the plant has (new ones are active).
+        simple(
+            rows[.skills] ?? [],
+            kind: .skills,
+            parse: parseSkill,
+            current: { $0.skills[$1.id] },
+            command: { new, _ in .defineSkill(new) },
+            keep: { new, old in with(new) { $0.active = old?.active ?? true } }
+        )
         simple(
             rows[.workInstructions] ?? [],
             kind: .workInstructions,
@@ -219,15 +227,24 @@ struct Planner {
             kind: .locations,
             parse: parseLocation,
             current: { $0.locations[$1.id] },
-            command: { new, _ in .defineLocation(new) }
+            command: { new, _ in .defineLocation(new) },
+            keep: { new, old in with(new) { $0.active = old?.active ?? true } }
         )
-        simple(rows[.items] ?? [], kind: .items, parse: parseItem, current: { $0.items[$1.id] }, command: { new, _ in .defineItem(new) })
+        simple(
+            rows[.items] ?? [],
+            kind: .items,
+            parse: parseItem,
+            current: { $0.items[$1.id] },
+            command: { new, _ in .defineItem(new) },
+            keep: { new, old in with(new) { $0.active = old?.active ?? true } }
+        )
         simple(
             rows[.customers] ?? [],
             kind: .customers,
             parse: parseCustomer,
             current: { $0.customers[$1.id] },
-            command: { new, _ in .defineCustomer(new) }
+            command: { new, _ in .defineCustomer(new) },
+            keep: { new, old in with(new) { $0.active = old?.active ?? true } }
         )
         simple(
             rows[.users] ?? [],
@@ -419,20 +436,22 @@ struct Planner {
         kind: CSVKind,
         parse: (Row, inout [ImportIssue]) -> E?,
         current: (PlantState, E) -> E?,
-        command: (E, E?) -> Command
+        command: (E, E?) -> Command,
+        keep: ((E, E?) -> E)? = nil
     ) where E.ID: Hashable {
         var seen: [E.ID: Int] = [:]
         for row in rows {
             var found: [ImportIssue] = []
             let parsed = parse(row, &found)
             issues += found
-            guard let entity = parsed, found.isEmpty else { continue }
+            guard var entity = parsed, found.isEmpty else { continue }
             if let first = seen[entity.id] {
                 issues.append(row.issue(kind.header.first, "duplicate", "\(entity.id) is already on row \(first) of this import"))
                 continue
             }
             seen[entity.id] = row.origin.row
             let old = current(scratch, entity)
+            if let keep { entity = keep(entity, old) }
             if old == entity {
                 unchanged(kind)
                 continue
@@ -626,6 +645,7 @@ struct Planner {
             let downtimeRows = downtimeByWC[id]
             wc.plannedDowntime = downtimeRows.map { $0.map(\.0) } ?? scratch.workCenters[id]?.plannedDowntime ?? []
             let old = scratch.workCenters[id]
+            wc.active = old?.active ?? true  // the file does not say; an import neither deactivates nor reactivates
             let kind: CSVKind = entry == nil ? .downtime : .workCenters
             if old == wc {
                 unchanged(kind)
@@ -702,11 +722,14 @@ struct Planner {
             }
         }
         for id in order {
-            guard let (bom, bomRows) = grouped[id] else { continue }
+            guard let entry = grouped[id] else { continue }
+            var bom = entry.bom
+            let bomRows = entry.rows
             var unitsOK = true
             for (row, line) in zip(bomRows, bom.components) where !checkUnit(row, item: line.item) { unitsOK = false }
             guard unitsOK else { continue }
             let old = scratch.boms[id]
+            bom.active = old?.active ?? true
             if old == bom {
                 unchanged(.boms)
                 continue
@@ -805,8 +828,11 @@ struct Planner {
             grouped[id] = entry
         }
         for id in order {
-            guard let (routing, opRows) = grouped[id] else { continue }
+            guard let entry = grouped[id] else { continue }
+            var routing = entry.routing
+            let opRows = entry.rows
             let old = scratch.routings[id]
+            routing.active = old?.active ?? true
             if old == routing {
                 unchanged(.routings)
                 continue
@@ -1172,4 +1198,11 @@ struct Planner {
             if ok { count(.lots, created: created) }
         }
     }
+}
+
+/// `value` changed by `change`.
+func with<T>(_ value: T, _ change: (inout T) -> Void) -> T {
+    var copy = value
+    change(&copy)
+    return copy
 }

@@ -190,6 +190,7 @@ enum OpenAPISchemas {
                 [
                     "id": code("skill ID, e.g. `WELD-TIG`"),
                     "name": words("the skill's name"),
+                    "active": bool("a deactivated skill may not be newly required by a routing operation; true when left out"),
                 ]
             )
         ),
@@ -211,6 +212,10 @@ enum OpenAPISchemas {
                         min: 0
                     ),
                     "setupTransitions": arr(ref("SetupTransition"), "changeover times between particular families"),
+                    "active": bool(
+                        "a deactivated work center may not be newly named by a routing and is not scheduled while an operation has an "
+                            + "active alternative; true when left out"
+                    ),
                 ]
             )
         ),
@@ -267,6 +272,7 @@ enum OpenAPISchemas {
                             + "staged here; 0 when left out",
                         min: 0
                     ),
+                    "active": bool("nothing may be received, created or moved into a deactivated location; true when left out"),
                 ]
             )
         ),
@@ -281,6 +287,10 @@ enum OpenAPISchemas {
                     "name": words("the item's name"),
                     "kind": enumOf(ItemKind.allCases.map(\.rawValue), "purchased, made as a part (semi-finished), or sold (finished)"),
                     "unit": enumOf(UnitOfMeasure.allCases.map(\.rawValue), "unit of measure of its quantities; `ea` when left out"),
+                    "active": bool(
+                        "a deactivated item cannot be put on a new production or sales order, nor newly added to a bill of materials; "
+                            + "true when left out"
+                    ),
                 ]
             )
         ),
@@ -292,6 +302,7 @@ enum OpenAPISchemas {
                     "id": code("BOM ID"),
                     "item": code("the item it makes"),
                     "components": arr(ref("BOMComponent"), "the component lines", minItems: 1),
+                    "active": bool("while deactivated, no new production order is taken for its item; true when left out"),
                 ]
             )
         ),
@@ -315,6 +326,7 @@ enum OpenAPISchemas {
                     "id": code("routing ID"),
                     "item": code("the item it makes"),
                     "operations": arr(ref("RoutingOperation"), "the operations, by increasing sequence", minItems: 1),
+                    "active": bool("a deactivated routing is not chosen for, and cannot be named by, a new production order; true when left out"),
                 ]
             )
         ),
@@ -361,6 +373,7 @@ enum OpenAPISchemas {
                     "id": code("customer ID"),
                     "name": words("the customer's name"),
                     "priority": int("1 (most important) to 5; 3 when left out", 1...5),
+                    "active": bool("a deactivated customer takes no new sales order; true when left out"),
                 ]
             )
         ),

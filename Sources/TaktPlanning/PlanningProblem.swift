@@ -146,7 +146,9 @@ extension PlanningProblem {
                 if done?.status == .completed { continue }  // executed: nothing left to schedule
                 // A reported overrun lengthens the operation wherever it runs.
                 let extra = delays[TaktCore.OperationRef(productionOrder: po.id, operation: step.sequence)] ?? 0
-                var modes = step.workCenters.compactMap { e -> Mode? in
+                // A deactivated work center is not offered while the operation has an active one.
+                let offered = step.workCenters.filter { state.workCenters[$0.workCenter]?.active != false }
+                var modes = (offered.isEmpty ? step.workCenters : offered).compactMap { e -> Mode? in
                     guard let r = resourceIndex[e.workCenter] else { return nil }
                     return Mode(
                         resource: ResourceID(r),

@@ -75,6 +75,8 @@ public protocol PlantServing: Sendable {
     func importCSV(_ files: [CSVFile], by importer: Importer, progress: (@Sendable (String) -> Void)?) async throws -> ImportSummary
     /// The plant's data of one kind as CSV (see ``PlantService/exportCSV(_:by:)``).
     func exportCSV(_ kind: CSVKind, by user: User?) async throws -> String
+    /// What an import of CSV files would do, or every problem, applying nothing (see ``PlantService/previewCSV(_:by:)``).
+    func previewCSV(_ files: [CSVFile], by caller: Caller) async throws -> ImportSummary
 
     // MARK: ISA-95 / B2MML (Exchange.swift)
 

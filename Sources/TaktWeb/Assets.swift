@@ -201,6 +201,24 @@ enum Assets {
           .print-doc tr { page-break-inside: avoid; }
           a { color: #000; text-decoration: none; }
         }
+        /* setup */
+        form.setup { display: grid; gap: .9rem; max-width: 52rem; }
+        form.setup .field { display: grid; gap: .25rem; }
+        form.setup .field .hint { margin-top: 0; }
+        form.setup .field.invalid input, form.setup .field.invalid select, form.setup .field.invalid textarea { border-color: #b3261e; border-width: 2px; }
+        .field-error { color: #b3261e; font-weight: 600; margin: 0; }
+        .checks { display: flex; flex-wrap: wrap; gap: .3rem 1rem; }
+        details.import { margin-top: 1.5rem; }
+        details.import summary { cursor: pointer; font-weight: 600; }
+        body.badge-page main { max-width: 40rem; margin: 1rem auto; padding: 0 1rem; }
+        section.badge { border: 1px solid #222; border-radius: 8px; width: 85.6mm; min-height: 54mm; padding: 4mm; box-sizing: border-box; background: #fff; color: #000; }
+        section.badge p { margin: 0 0 1.5mm; }
+        .badge-plant { font-size: .75rem; letter-spacing: .1em; text-transform: uppercase; }
+        .badge-name { font-size: 1.25rem; font-weight: 700; }
+        .badge-roles, .badge-id, .badge-secret { font-size: .7rem; }
+        .badge-secret { font-family: ui-monospace, monospace; word-break: break-all; }
+        section.badge svg.barcode { display: block; width: 100%; height: 14mm; margin: 1.5mm 0; }
+        @media print { .no-print { display: none; } body.badge-page main { margin: 0; padding: 0; } }
         """#
 
     static let js = #"""

@@ -90,7 +90,7 @@ public struct TaktWeb: Sendable {
         page(router, "/genealogy", .genealogy) { r, _, v in await web.genealogyPage(r, v) }
         page(router, "/warehouse", .warehouse) { r, _, v in await web.warehousePage(r, v) }
         page(router, "/quality", .quality) { r, _, v in await web.qualityPage(r, v) }
-        page(router, "/admin", .admin) { r, _, v in await web.adminPage(r, v) }
+        page(router, "/admin", .admin) { r, _, v in try await web.usersAndTokensPage(r, v) }
         action(router, "/admin/tokens", .admin) { r, _, v, form in try await web.issueToken(v, form: form) }
         page(router, "/admin/webhooks", .admin) { r, _, v in try await web.webhooksPage(r, v) }
         action(router, "/admin/webhooks", .admin) { r, _, v, form in try await web.createWebhook(v, form: form) }
@@ -98,6 +98,7 @@ public struct TaktWeb: Sendable {
             try await web.replayDeadLetter(v, id: c.parameters.get("id") ?? "")
         }
         addPrintRoutes(to: router)
+        addSetupRoutes(to: router)
     }
 
     // MARK: - Route helpers
@@ -371,7 +372,7 @@ struct PageContent: Sendable {
 
 /// The parts of the web app, each open to some roles (admins see everything).
 enum Section: String, CaseIterable, Sendable {
-    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, admin
+    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, setup, admin
 
     var title: String {
         switch self {
@@ -383,6 +384,7 @@ enum Section: String, CaseIterable, Sendable {
         case .genealogy: "Genealogy"
         case .warehouse: "Warehouse"
         case .quality: "Quality"
+        case .setup: "Setup"
         case .admin: "Users & tokens"
         }
     }
@@ -398,6 +400,8 @@ enum Section: String, CaseIterable, Sendable {
         case .genealogy: [.planner, .supervisor, .quality, .warehouse]
         case .warehouse: [.planner, .supervisor, .warehouse]
         case .quality: [.planner, .supervisor, .quality]
+        // Master data: planners (and admins) change it; the others who plan or stage from it may look (each form's command decides).
+        case .setup: [.planner, .supervisor, .warehouse, .sales, .quality]
         case .admin: []
         }
     }
