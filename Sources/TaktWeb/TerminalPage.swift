@@ -643,7 +643,8 @@ extension TaktWeb {
         guard let next = state.nextOperation(of: po.id) else { return "\(id) has no operation left to run." }
         let places = next.workCenters.map(\.rawValue)
         let there =
-            places.isEmpty ? "no work center" : places.count == 1 ? places[0] : places.dropLast().joined(separator: ", ") + " or " + (places.last ?? "")
+            places.isEmpty
+            ? "no work center" : places.count == 1 ? places[0] : places.dropLast().joined(separator: ", ") + " or " + (places.last ?? "")
         let what = "op \(next.sequence) \(next.name)"
         if next.workCenters.contains(wc) {
             return
