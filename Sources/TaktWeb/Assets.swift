@@ -127,7 +127,10 @@ enum Assets {
           header.top details.menu { display: block; }
           header.top .who { margin-left: auto; }
         }
+        .seg { display: inline-flex; flex-wrap: wrap; }
+        form.inline input[size] { max-width: 100%; }
         @media (max-width: 640px) {
+          form.inline input[type=text], form.inline input[type=search] { width: 100%; min-width: 0; }
           main { padding: .75rem .6rem 2rem; }
           header.top { padding: .4rem .6rem; gap: .5rem; }
           header.top .who small, header.top .who .user { display: none; }
@@ -188,8 +191,8 @@ enum Assets {
         .print-doc table { width: 100%; border-collapse: collapse; } .print-doc th, .print-doc td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
         .print-doc .head { display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
         .print-doc dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: .5rem 0; } .print-doc dt { font-weight: 600; }
-        .label { width: 100mm; min-height: 50mm; border: 1px dashed #999; padding: 4mm; background: #fff; color: #000; }
-        .label .big { font-size: 1.6rem; font-weight: 700; margin: 0; } .label p { margin: .15rem 0; }
+        .lot-label { width: 100mm; min-height: 50mm; border: 1px dashed #999; padding: 4mm; background: #fff; color: #000; }
+        .lot-label .big { font-size: 1.6rem; font-weight: 700; margin: 0; } .lot-label p { margin: .15rem 0; }
         svg.barcode { display: block; max-width: 100%; height: auto; }
         .print-actions { margin: .8rem 0; display: flex; gap: .6rem; flex-wrap: wrap; }
         .tick { display: inline-block; width: 1.2rem; height: 1.2rem; border: 1.5px solid #000; }
@@ -197,7 +200,7 @@ enum Assets {
           body { background: #fff; } main { padding: 0; max-width: none; }
           .flash, .print-actions, .no-print, main > h1 { display: none; }
           .print-doc { border: 0; padding: 0; max-width: none; }
-          .label { border: 0; page-break-after: always; }
+          .lot-label { border: 0; page-break-after: always; }
           .print-doc tr { page-break-inside: avoid; }
           a { color: #000; text-decoration: none; }
         }

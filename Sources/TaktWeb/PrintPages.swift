@@ -165,7 +165,7 @@ extension TaktWeb {
                 el("a", ["class": "button", "href": "/print/lots/\(enc)/label.zpl", "id": "zpl"], text: "ZPL (thermal printer)")
                 el("a", ["class": "button", "href": "/print/lots/\(enc)/label.pdf", "id": "pdf"], text: "PDF")
             }
-            el("div", ["class": "label", "id": "label"]) {
+            el("div", ["class": "lot-label", "id": "label"]) {
                 el("p", ["class": "muted"], text: label.itemID)
                 el("p", ["class": "big"], text: label.itemName)
                 el("p", text: "Lot \(label.lot)")

@@ -256,7 +256,7 @@ def test_same_site_csrf_refused(driver, server):
     # The genuine form still works.
     driver.get(server.base + "/admin")
     driver.find_element(By.ID, "issue-planner").click()
-    expect_flash(driver, "Token for planner")
+    expect_flash(driver, "for planner")
     assert len(server.api("GET", "/api/v1/users/planner/tokens")["items"]) == before + 1
 
 
