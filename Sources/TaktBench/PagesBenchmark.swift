@@ -88,6 +88,7 @@ public struct PagesBenchmark: Sendable {
                     ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? ""
             )
         }
+        let productionOrder = await engine.read { s in s.productionOrders.values.filter { $0.status == .released }.map(\.id.rawValue).min() ?? "" }
         // A real disruption: the work center with the most work until tomorrow evening runs at 30 % of its rate until then
         // (the repair time maintenance reports); the orchestrator (running in the server, as in `takt serve`) raises the
         // exception with its simulated actions.
@@ -127,6 +128,7 @@ public struct PagesBenchmark: Sendable {
             ("exception detail", "/exceptions/\(exceptionID)"), ("terminal index", "/terminal"), ("terminal", "/terminal/\(wc)"),
             ("orders", "/orders"), ("order detail", "/orders/\(salesOrder)"), ("genealogy", "/genealogy?lot=\(lot)"),
             ("warehouse board", "/warehouse"), ("quality board", "/quality"), ("users & tokens", "/admin"),
+            ("traveler", "/print/orders/\(productionOrder)"), ("lot label", "/print/lots/\(lot)"), ("pick list", "/print/pick-list"),
         ]
         var timings: [PageTiming] = []
         for (index, (name, path)) in pages.enumerated() {
