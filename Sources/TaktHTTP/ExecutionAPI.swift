@@ -37,7 +37,7 @@ extension TaktAPI {
                 tag: "Execution",
                 requiresAuth: true,
                 successStatus: 200,
-                responseSchema: "ReasonCodes",
+                responseSchema: "ReasonCodeLists",
                 parameters: []
             ) { _, ctx in
                 _ = try ctx.requireUser()

@@ -20,7 +20,7 @@ enum OpenAPISchemas {
         "WorkInstruction", "AcknowledgeRequest", "OperationList", "StartRequest", "ResumeRequest", "QuantityRequest",
         "OverrideRequest", "InspectionRequest", "ConsumeRequest", "ProduceRequest", "UserRequest", "ClockedInList",
         "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
-        "ConsumptionProposal", "ReasonCodes",
+        "ConsumptionProposal", "ReasonCodeLists",
         // Execution: genealogy and OEE; the plant's headline figures
         "LotTrace", "WorkCenterOEE", "PlantOEE", "PlantKPIs",
         // Warehouse
@@ -2720,7 +2720,7 @@ enum OpenAPISchemas {
             )
         ),
         (
-            "ReasonCodes",
+            "ReasonCodeLists",
             obj(
                 "The plant's reason lists, each reason a code and the words it is picked by.",
                 [
