@@ -88,6 +88,7 @@ public struct PagesBenchmark: Sendable {
                     ?? s.lots.keys.sorted().first?.rawValue ?? "", s.salesOrders.keys.sorted().first?.rawValue ?? ""
             )
         }
+        let productionOrder = await engine.read { s in s.productionOrders.values.filter { $0.status == .released }.map(\.id.rawValue).min() ?? "" }
         // A real disruption: the work center with the most work until tomorrow evening runs at 30 % of its rate until then
         // (the repair time maintenance reports); the orchestrator (running in the server, as in `takt serve`) raises the
         // exception with its simulated actions.
@@ -122,8 +123,8 @@ public struct PagesBenchmark: Sendable {
             $0.publishedSchedule?.steps.min { ($0.start, $0.productionOrder.rawValue) < ($1.start, $1.productionOrder.rawValue) }
         }
         guard let firstStep else { throw BenchError(message: "no schedule is published to move an operation in") }
-        let productionOrder = firstStep.productionOrder.rawValue
-        let moveOperation = "\(productionOrder)%2F\(firstStep.sequence)"
+        let scheduledOrder = firstStep.productionOrder.rawValue
+        let moveOperation = "\(scheduledOrder)%2F\(firstStep.sequence)"
 
         // Sign in as the admin (every page is open to the admin), through the sign-in form as a browser does: its nonce
         // cookie and the form's security token.
@@ -134,8 +135,9 @@ public struct PagesBenchmark: Sendable {
             ("exception detail", "/exceptions/\(exceptionID)"), ("terminal index", "/terminal"), ("terminal", "/terminal/\(wc)"),
             ("orders", "/orders"), ("order detail", "/orders/\(salesOrder)"), ("genealogy", "/genealogy?lot=\(lot)"),
             ("warehouse board", "/warehouse"), ("quality board", "/quality"), ("users & tokens", "/admin"),
-            ("production orders", "/production-orders"), ("production order", "/production-orders/\(productionOrder)"),
+            ("production orders", "/production-orders"), ("production order", "/production-orders/\(scheduledOrder)"),
             ("move an operation", "/schedule/move?op=\(moveOperation)"),
+            ("traveler", "/print/orders/\(productionOrder)"), ("lot label", "/print/lots/\(lot)"), ("pick list", "/print/pick-list"),
         ]
         var timings: [PageTiming] = []
         for (index, (name, path)) in pages.enumerated() {

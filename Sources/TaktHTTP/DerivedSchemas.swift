@@ -39,7 +39,7 @@ enum DerivedSchemas {
         ResumeRequest.self, ScheduleRunRequest.self, ShipRequest.self, ShortRequest.self, ShortageList.self,
         SignatureInput.self, SplitRequest.self, StagingTaskList.self, StartRequest.self, StockList.self, TokenList.self,
         TokenRequest.self, UserRequest.self, WorkCenterOEE.self, WebhookRequest.self, WebhookUpdateRequest.self, CreatedWebhook.self,
-        WebhookList.self, WebhookDeadLetterList.self,
+        WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self,
     ]
 
     /// Components named otherwise than their Swift type, because the type is nested under a short name

@@ -30,6 +30,22 @@ extension TaktAPI {
         var r: [APIRoute] = [
             APIRoute(
                 method: .get,
+                path: "/api/v1/reason-codes",
+                operationID: "getReasonCodes",
+                summary: "The plant's reason lists: scrap reason codes (a report with scrap must name one), and the andon reasons "
+                    + "the terminal offers for a machine down or slow",
+                tag: "Execution",
+                requiresAuth: true,
+                successStatus: 200,
+                responseSchema: "ReasonCodeLists",
+                parameters: []
+            ) { _, ctx in
+                _ = try ctx.requireUser()
+                let scrap = await service.read { $0.scrapReasonCodes }
+                return try JSONIO.response(ReasonCodeLists(scrap: scrap, down: ReasonCodes.down, slow: ReasonCodes.slow))
+            },
+            APIRoute(
+                method: .get,
                 path: "/api/v1/production-orders/{id}/operations",
                 operationID: "listOperations",
                 summary: "The execution record of a production order's operations, in routing order",
@@ -742,4 +758,11 @@ struct LabourReport: Codable, Sendable {
         }
         self.init(from: from, to: to, sessions: sessions, operations: operations)
     }
+}
+
+/// The body of `GET /api/v1/reason-codes`.
+struct ReasonCodeLists: Codable, Sendable {
+    var scrap: [ReasonCode]
+    var down: [ReasonCode]
+    var slow: [ReasonCode]
 }

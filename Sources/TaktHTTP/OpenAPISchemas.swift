@@ -20,7 +20,7 @@ enum OpenAPISchemas {
         "WorkInstruction", "AcknowledgeRequest", "OperationList", "StartRequest", "ResumeRequest", "QuantityRequest",
         "OverrideRequest", "InspectionRequest", "ConsumeRequest", "ProduceRequest", "UserRequest", "ClockedInList",
         "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
-        "ConsumptionProposal",
+        "ConsumptionProposal", "ReasonCodeLists",
         // Execution: genealogy and OEE; the plant's headline figures
         "LotTrace", "WorkCenterOEE", "PlantOEE", "PlantKPIs",
         // Warehouse
@@ -46,7 +46,7 @@ enum OpenAPISchemas {
         // Command and event payloads that are not plant entities.
         "PromiseSalesOrderLine", "CancelSalesOrder", "ProductionOrderRef", "CancelProductionOrder", "MoveLot", "SetLotStatus",
         "IssueAPIToken", "APITokenRef", "ProductionOrderTransition", "ProductionOrderCancelled", "LotMoved", "LotStatusChanged",
-        "ScheduledStep", "DispatchEntry", "MaterialCheck",
+        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck",
         // Execution: command and event payloads, and the parts of answers.
         "AcknowledgeWorkInstruction", "ClockInCommand", "ClockOutCommand", "StartOperation", "PauseOperation", "ResumeOperation",
         "ReportQuantity", "OverrideInterlock", "RecordInspection", "ConsumeLot", "ProduceLot", "SetMachineState", "RecordMachineCount",
@@ -2729,6 +2729,27 @@ enum OpenAPISchemas {
                     "earliestCompletion": date("when its last operation would end"),
                     "steps": arr(ref("ScheduledStep"), "its operations as they would run"),
                     "basedOn": code("the published schedule it was fitted into; absent when none is published"),
+                ]
+            )
+        ),
+        (
+            "ReasonCodeLists",
+            obj(
+                "The plant's reason lists, each reason a code and the words it is picked by.",
+                [
+                    "scrap": arr(ref("ReasonCode"), "scrap reasons: `scrapReason` of a quantity report must be one of these codes"),
+                    "down": arr(ref("ReasonCode"), "why a machine is down (the terminal records the words, then the operator's note)"),
+                    "slow": arr(ref("ReasonCode"), "why a machine runs slower than its ideal rate"),
+                ]
+            )
+        ),
+        (
+            "ReasonCode",
+            obj(
+                "A reason from one of the plant's lists.",
+                [
+                    "code": code("what is recorded and counted, e.g. `porosity`"),
+                    "label": words("the words an operator picks it by"),
                 ]
             )
         ),

@@ -180,6 +180,9 @@ enum Assets {
         body.large .andon-forms button, body.large .op-card button, body.large .scan button { min-height: 3rem; min-width: 6rem; font-size: 1.1rem; }
         body.large select, body.large input[type=number], body.large input[type=text] { min-height: 2.6rem; font-size: 1.05rem; }
         button.warn { border-color: var(--warn); color: var(--warn); }
+        details.andon summary { cursor: pointer; font-weight: 700; font-size: 1.1rem; padding: .2rem 0; }
+        details.andon[open] summary { margin-bottom: .6rem; }
+        .andon-forms input[type=number] { width: 7rem; }
         a.button.primary { background: var(--accent); border-color: var(--accent); color: #fff; }
         .counter { display: flex; gap: 2rem; flex-wrap: wrap; align-items: baseline; margin: .4rem 0; font-size: 1.4rem; }
         .counter strong { font-size: 2.4rem; }

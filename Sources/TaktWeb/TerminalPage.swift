@@ -331,8 +331,9 @@ extension TaktWeb {
     private func andonPanel(_ wc: WorkCenter.ID, machine: MachineStateChange?, state: PlantState, base: String) -> Node {
         let current = machine?.state
         let ideal = state.idealRate(at: wc)
-        return el("section", ["class": "panel andon", "id": "andon", "aria-label": "Andon"]) {
-            el("h2", text: "Andon")
+        let alarm = current == .down || current == .slow
+        return el("details", ["class": "panel andon", "id": "andon", "open": alarm ? "" : nil]) {
+            el("summary", text: alarm ? "Andon — machine \(current?.rawValue ?? "")" : "Andon — report the machine down or slow")
             el("div", ["class": "andon-forms"]) {
                 el("form", ["method": "post", "action": base + "/andon", "class": "andon-down"]) {
                     Pages.hidden("state", MachineState.down.rawValue)

@@ -512,6 +512,8 @@ struct OpenAPITests {
             try await call("getLabour", .GET, "/api/v1/labour?from=yesterday", expect: 400)
             try await call("listMachineStates", .GET, "/api/v1/work-centers/WC-LATHE-1/machine-states", expect: 200)
             try await call("getDispatchList", .GET, "/api/v1/work-centers/WC-LATHE-2/dispatch-list", expect: 200)
+            let reasons = try await call("getReasonCodes", .GET, "/api/v1/reason-codes", expect: 200)
+            #expect("\(reasons)".contains("porosity") && "\(reasons)".contains("breakdown") && "\(reasons)".contains("worn-tooling"))
             let refused = try await call(
                 "startOperation",
                 .POST,

@@ -44,6 +44,8 @@ struct TerminalToolWebTests {
             let shown = try await s.send(.GET, Self.terminal, cookie: anna)
             #expect(shown.text.contains("WC-MILL-1 reported down") && shown.text.contains("machine down: machine breakdown: spindle bearing"))
             #expect(shown.text.contains("id=\"andon-running\""), "a way back to running")
+            #expect(shown.text.contains("<details class=\"panel andon\" id=\"andon\" open>"), "the andon stays open while the machine is down")
+            #expect(!page.text.contains("id=\"andon\" open"), "folded while it runs")
 
             _ = try await s.send(
                 .POST,
