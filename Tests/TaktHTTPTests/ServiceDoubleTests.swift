@@ -138,7 +138,7 @@ struct ServiceDoubleTests {
             #expect(reply.headers.first(name: "Content-Type") == "text/event-stream")
             #expect(reply.text.hasPrefix(": takt event stream after 7\n\n"))
             #expect(reply.text.contains("id: 8\nevent: skillDefined\ndata: {"), "\(reply.text)")
-            #expect(reply.text.contains(#""data":{"id":"WELD","name":"Welding"}"#), "\(reply.text)")
+            #expect(reply.text.contains(#""data":{"active":true,"id":"WELD","name":"Welding"}"#), "\(reply.text)")
         }
         #expect(positions.all == [7])
         #expect(service.calls.all == ["authenticate(tokenSecret:client:)", "follow(after:pageSize:idle:)"])

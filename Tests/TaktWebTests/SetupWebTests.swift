@@ -177,6 +177,46 @@ struct SetupWebTests {
             #expect(badTime.status == 422 && Self.element("err-shifts", in: badTime.text)?.contains("HH:mm") == true)
             #expect(await s.engine.read { $0.workCenters["GLUE-1"] } == glue)
 
+            // Planned downtime in the site's local time (Europe/Berlin: UTC+1 in December), kept through an edit.
+            let withDowntime = try await save(
+                "work-centers",
+                [
+                    ("original", "GLUE-1"), ("name", "Glue station"), ("site", "PLANT-1"), ("kind", "assembly"), ("capacity", "2"),
+                    ("shifts", "Early; mon-fri; 06:00; 14:00"), ("plannedDowntime", "2026-12-24T00:00; 2026-12-28T06:00; Christmas"),
+                    ("setupFamilies", "small, large"),
+                ]
+            )
+            #expect(withDowntime.status == 303, "\(withDowntime.text.prefix(600))")
+            #expect(
+                await s.engine.read { $0.workCenters["GLUE-1"]?.plannedDowntime }
+                    == [
+                        Downtime(
+                            start: TaktJSON.parseDate("2026-12-23T23:00:00Z")!,
+                            end: TaktJSON.parseDate("2026-12-28T05:00:00Z")!,
+                            reason: "Christmas"
+                        )
+                    ]
+            )
+            #expect(
+                try await s.send(.GET, "/setup/work-centers/form?id=GLUE-1", cookie: planner).text.contains(
+                    "2026-12-24T00:00; 2026-12-28T06:00; Christmas"
+                )
+            )
+            let backwards = try await save(
+                "work-centers",
+                [
+                    ("original", "GLUE-1"), ("name", "Glue station"), ("site", "PLANT-1"), ("kind", "assembly"),
+                    ("plannedDowntime", "2026-12-28; 2026-12-24; Oops"),
+                ]
+            )
+            #expect(backwards.status == 422 && Self.element("err-plannedDowntime", in: backwards.text)?.contains("must end after it starts") == true)
+
+            // Sites: a time zone that is not one is refused beside its field.
+            #expect(try await save("sites", [("id", "PLANT-2"), ("name", "Second plant"), ("timeZone", "America/Chicago")]).status == 303)
+            #expect(await s.engine.read { $0.sites["PLANT-2"]?.timeZone } == "America/Chicago")
+            let zone = try await save("sites", [("id", "PLANT-3"), ("name", "Third"), ("timeZone", "Mars/Olympus")])
+            #expect(zone.status == 422 && Self.element("err-timeZone", in: zone.text)?.contains("not a known IANA time zone") == true)
+
             #expect(
                 try await save(
                     "locations",
