@@ -336,6 +336,36 @@ struct SetupWebTests {
             let again = try await s.send(.POST, "/setup/items/import", cookie: admin, form: [("csv", export.text), ("step", "check")])
             #expect(again.status == 200 && again.text.contains("0 would be created, 0 changed"), "\(again.text.prefix(1200))")
 
+            // A file chosen in the browser (multipart/form-data), as the import form sends it; the token travels as a part.
+            let boundary = "----takt-test-boundary"
+            let token = try #require(s.formTokens[admin])
+            func part(_ name: String, _ value: String, file: String? = nil) -> String {
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+                    + (file.map { "; filename=\"\($0)\"\r\nContent-Type: text/csv" } ?? "")
+                    + "\r\n\r\n\(value)\r\n"
+            }
+            let upload =
+                part("_csrf", token) + part("file", "id,name,kind,unit\r\nI-3,Three,purchased,ea\r\nI-4,,purchased,ea\r\n", file: "items.csv")
+                + part("csv", "") + part("step", "check") + "--\(boundary)--\r\n"
+            let uploaded = try await s.connection.send(
+                .POST,
+                "/setup/items/import",
+                headers: [("Cookie", admin), ("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: Data(upload.utf8)
+            )
+            #expect(uploaded.status == 422 && uploaded.text.contains("<td>items.csv</td><td>3</td><td>name</td>"), "\(uploaded.text.suffix(1500))")
+            let withoutToken = try await s.connection.send(
+                .POST,
+                "/setup/items/import",
+                headers: [("Cookie", admin), ("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: Data(
+                    (part("file", "id,name,kind,unit\r\nI-3,Three,purchased,ea\r\n", file: "items.csv") + part("step", "apply")
+                        + "--\(boundary)--\r\n").utf8
+                )
+            )
+            #expect(withoutToken.status == 403)
+            #expect(await s.engine.read { $0.items["I-3"] } == nil)
+
             let planner = try await s.signIn(try await s.issueToken(for: "planner"))
             #expect(try await s.send(.GET, "/setup/items/export.csv", cookie: planner).status == 403)
             #expect(try await s.send(.GET, "/setup/items/export.csv").status == 302, "signed out: sent to sign in")
