@@ -127,6 +127,7 @@ public struct PagesBenchmark: Sendable {
             ("exception detail", "/exceptions/\(exceptionID)"), ("terminal index", "/terminal"), ("terminal", "/terminal/\(wc)"),
             ("orders", "/orders"), ("order detail", "/orders/\(salesOrder)"), ("genealogy", "/genealogy?lot=\(lot)"),
             ("warehouse board", "/warehouse"), ("quality board", "/quality"), ("users & tokens", "/admin"),
+            ("setup", "/setup"), ("setup: routings", "/setup/routings"), ("setup: work center form", "/setup/work-centers/form?id=\(wc)"),
         ]
         var timings: [PageTiming] = []
         for (index, (name, path)) in pages.enumerated() {

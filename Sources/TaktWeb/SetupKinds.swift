@@ -643,6 +643,12 @@ extension SetupKind {
                 SetupField(name: "id", label: "ID", input: .text, fixedOnEdit: true),
                 SetupField(name: "name", label: "Name", input: .text),
                 SetupField(name: "roles", label: "Roles", input: .checks(Role.allCases.map(\.rawValue))),
+                SetupField(
+                    name: "certifications",
+                    label: "Certifications",
+                    input: .text,
+                    hint: "skills, comma-separated, each optionally skill@date (valid until), e.g. WELD-TIG@2027-03-31, ASSY"
+                ),
             ]
         },
         rows: { s in
@@ -655,7 +661,17 @@ extension SetupKind {
             }
         },
         values: { s, id in
-            s.users[.init(id)].map { ["id": $0.id.rawValue, "name": $0.name, "roles": $0.roles.map(\.rawValue).joined(separator: ",")] }
+            s.users[.init(id)].map { u in
+                let zone = s.plantTimeZone
+                return [
+                    "id": u.id.rawValue, "name": u.name, "roles": u.roles.map(\.rawValue).joined(separator: ","),
+                    "certifications": u.certifications.map { c in
+                        c.validUntil.map { d in
+                            "\(c.skill)@" + (Format.time(d, zone) == "00:00" ? Format.day(d, zone) : CSVValues(timeZone: zone).format(d))
+                        } ?? c.skill.rawValue
+                    }.joined(separator: ", "),
+                ]
+            }
         },
         build: { s, values in
             var f = FormReader(values: values)
@@ -668,12 +684,28 @@ extension SetupKind {
                 }
             }
             if roles.isEmpty { f.problem("roles", "required", "please choose at least one role") }
+            let dates = CSVValues(timeZone: s.plantTimeZone)
+            var certifications: [Certification] = []
+            for entry in f.text("certifications").split(separator: ",") {
+                let parts = entry.split(separator: "@", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let skill = parts.first, !skill.isEmpty else { continue }
+                var until: Date?
+                if parts.count == 2 {
+                    guard let d = dates.date(parts[1]) else {
+                        f.problem("certifications", "date", "'\(entry.prefix(60))': the date after @ must be a date such as 2027-03-31")
+                        continue
+                    }
+                    until = d
+                }
+                certifications.append(Certification(skill: .init(skill), validUntil: until))
+            }
             try f.finish()
             let id = User.ID(f.text("id"))
+            let name = values["name"] ?? ""
             if let old = s.users[id] {
-                return .updateUser(User(id: id, name: values["name"] ?? "", roles: roles, certifications: old.certifications, active: old.active))
+                return .updateUser(User(id: id, name: name, roles: roles, certifications: certifications, active: old.active))
             }
-            return .createUser(User(id: id, name: values["name"] ?? "", roles: roles))
+            return .createUser(User(id: id, name: name, roles: roles, certifications: certifications))
         },
         setActive: { s, id, active in
             guard var user = s.users[.init(id)] else { throw DomainError.notFound("id", "user '\(id)' does not exist") }

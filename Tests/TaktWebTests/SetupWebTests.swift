@@ -384,6 +384,45 @@ struct SetupWebTests {
             )
             #expect(created.status == 303)
             #expect(await s.engine.read { $0.users["mara"] } == User(id: "mara", name: "Mara Schulz", roles: [.quality, .warehouse]))
+            // Certifications with a validity date (the plant's day, as in users.csv), kept and shown again by the edit form.
+            let skill = try #require(await s.engine.read { $0.skills.keys.sorted().first })
+            let certified = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("certifications", "\(skill)@2027-03-31")]
+            )
+            #expect(certified.status == 303)
+            let zone = await s.engine.read { $0.plantTimeZone }
+            #expect(await s.engine.read { $0.users["mara"]?.certifications.map(\.skill) } == [skill])
+            let until = try #require(await s.engine.read { $0.users["mara"]?.certifications.first?.validUntil })
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            #expect(calendar.dateComponents([.year, .month, .day, .hour], from: until) == DateComponents(year: 2027, month: 3, day: 31, hour: 0))
+            #expect(try await s.send(.GET, "/admin/users/form?id=mara", cookie: admin).text.contains("value=\"\(skill)@2027-03-31\""))
+            let badDate = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("certifications", "\(skill)@soon")]
+            )
+            #expect(badDate.status == 422 && Self.element("err-certifications", in: badDate.text)?.contains("must be a date") == true)
+            let unknownSkill = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("certifications", "NO-SUCH-SKILL")]
+            )
+            #expect(
+                unknownSkill.status == 422 && Self.element("err-certifications", in: unknownSkill.text) != nil,
+                "\(unknownSkill.text.suffix(800))"
+            )
+            _ = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("roles-quality", "on")]
+            )
             let noRole = try await s.send(.POST, "/admin/users/save", cookie: admin, form: [("id", "nobody"), ("name", "No One")])
             #expect(noRole.status == 422 && Self.element("err-roles", in: noRole.text)?.contains("at least one role") == true)
 
