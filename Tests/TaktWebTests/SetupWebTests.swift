@@ -449,6 +449,11 @@ struct SetupWebTests {
             #expect(list.text.contains("id=\"activate-mara\"") && !list.text.contains("id=\"deactivate-admin\""))
             _ = try await s.send(.POST, "/admin/users/active", cookie: admin, form: [("id", "mara"), ("active", "true")])
             #expect(await s.engine.read { $0.users["mara"]?.active } == true)
+            // The plant refuses to deactivate its last admin: said in words, nothing changed.
+            let last = try await s.send(.POST, "/admin/users/active", cookie: admin, form: [("id", "admin"), ("active", "false")])
+            #expect(last.status == 303)
+            #expect(try await s.send(.GET, "/admin/users", cookie: admin).text.contains("is the last active admin"))
+            #expect(await s.engine.read { $0.users["admin"]?.active } == true)
         }
     }
 
