@@ -138,6 +138,7 @@ public struct PagesBenchmark: Sendable {
             ("production orders", "/production-orders"), ("production order", "/production-orders/\(scheduledOrder)"),
             ("move an operation", "/schedule/move?op=\(moveOperation)"),
             ("traveler", "/print/orders/\(productionOrder)"), ("lot label", "/print/lots/\(lot)"), ("pick list", "/print/pick-list"),
+            ("setup", "/setup"), ("setup: routings", "/setup/routings"), ("setup: work center form", "/setup/work-centers/form?id=\(wc)"),
         ]
         var timings: [PageTiming] = []
         for (index, (name, path)) in pages.enumerated() {

@@ -217,13 +217,16 @@ enum Assets {
         details.import { margin-top: 1.5rem; }
         details.import summary { cursor: pointer; font-weight: 600; }
         body.badge-page main { max-width: 40rem; margin: 1rem auto; padding: 0 1rem; }
-        section.badge { border: 1px solid #222; border-radius: 8px; width: 85.6mm; min-height: 54mm; padding: 4mm; box-sizing: border-box; background: #fff; color: #000; }
+        /* A6 landscape (a common badge holder): wide enough for the barcode's narrowest bar to be about 0.2 mm. */
+        section.badge { border: 1px solid #222; border-radius: 8px; width: 148mm; max-width: 100%; min-height: 105mm; padding: 6mm; box-sizing: border-box; background: #fff; color: #000; }
         section.badge p { margin: 0 0 1.5mm; }
         .badge-plant { font-size: .75rem; letter-spacing: .1em; text-transform: uppercase; }
-        .badge-name { font-size: 1.25rem; font-weight: 700; }
-        .badge-roles, .badge-id, .badge-secret { font-size: .7rem; }
-        .badge-secret { font-family: ui-monospace, monospace; word-break: break-all; }
-        section.badge svg.barcode { display: block; width: 100%; height: 14mm; margin: 1.5mm 0; }
+        .badge-name { font-size: 1.8rem; font-weight: 700; }
+        .badge-roles { font-size: 1rem; }
+        .badge-id, .badge-secret { font-size: .75rem; }
+        .badge-secret { font-family: ui-monospace, monospace; word-break: break-all; overflow-wrap: anywhere; }
+        section.badge svg.barcode { display: block; width: 100%; height: 20mm; margin: 4mm 0 2mm; }
+        form.setup input[readonly] { background: #eef0f3; color: #444; }
         @media print { .no-print { display: none; } body.badge-page main { margin: 0; padding: 0; } }
         """#
 

@@ -64,7 +64,7 @@ struct SetupKind: Sendable {
 
     var base: String { section == .admin ? "/admin/\(slug)" : "/setup/\(slug)" }
 
-    static let all: [SetupKind] = [.items, .boms, .routings, .workCenters, .skills, .customers, .locations, .users]
+    static let all: [SetupKind] = [.items, .boms, .routings, .workCenters, .skills, .customers, .locations, .sites, .users]
     static func named(_ slug: String) -> SetupKind? { all.first { $0.slug == slug } }
 }
 
@@ -343,6 +343,12 @@ extension SetupKind {
                     hint:
                         "one shift a line: name; days; start; end — e.g. Early; mon-fri; 06:00; 14:00 (local time of the site; an end before the start runs past midnight)"
                 ),
+                SetupField(
+                    name: "plannedDowntime",
+                    label: "Planned downtime (calendar)",
+                    input: .lines,
+                    hint: "one interval a line: start; end; reason — e.g. 2026-12-24T00:00; 2026-12-28T06:00; Christmas (local time of the site)"
+                ),
                 SetupField(name: "setupFamilies", label: "Setup families", input: .text, hint: "comma-separated, e.g. small-housing, large-housing"),
                 SetupField(name: "defaultChangeoverMinutes", label: "Changeover between families (minutes)", input: .number),
             ]
@@ -365,6 +371,10 @@ extension SetupKind {
                 [
                     "id": wc.id.rawValue, "name": wc.name, "site": wc.site.rawValue, "kind": wc.kind.rawValue, "capacity": String(wc.capacity),
                     "shifts": wc.shifts.map { "\($0.name); \(days($0.days)); \($0.start); \($0.end)" }.joined(separator: "\n"),
+                    "plannedDowntime": wc.plannedDowntime.map {
+                        let zone = siteZone(s, wc.site)
+                        return "\(Format.minute($0.start, zone)); \(Format.minute($0.end, zone)); \($0.reason)"
+                    }.joined(separator: "\n"),
                     "setupFamilies": wc.setupFamilies.joined(separator: ", "), "defaultChangeoverMinutes": number(wc.defaultChangeoverMinutes),
                 ]
             }
@@ -386,6 +396,19 @@ extension SetupKind {
                 }
                 shifts.append(Shift(name: cells[0], days: d, start: cells[2], end: cells[3]))
             }
+            let zone = siteZone(s, .init(f.text("site")))
+            var downtime: [Downtime] = []
+            for (n, cells) in f.lines("plannedDowntime") {
+                guard cells.count == 3 else {
+                    f.problem("plannedDowntime", "line-format", "downtime line \(n) needs 3 parts separated by ';': start; end; reason")
+                    continue
+                }
+                guard let start = Format.parseMinute(cells[0], zone), let end = Format.parseMinute(cells[1], zone) else {
+                    f.problem("plannedDowntime", "date-format", "downtime line \(n): write the times as 2026-12-24T06:00 or 2026-12-24")
+                    continue
+                }
+                downtime.append(Downtime(start: start, end: end, reason: cells[2]))
+            }
             try f.finish()
             let id = WorkCenter.ID(f.text("id"))
             let old = s.workCenters[id]
@@ -397,7 +420,7 @@ extension SetupKind {
                     kind: kind ?? .other,
                     capacity: capacity,
                     shifts: shifts,
-                    plannedDowntime: old?.plannedDowntime ?? [],
+                    plannedDowntime: downtime,
                     setupFamilies: f.text("setupFamilies").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
                         !$0.isEmpty
                     },
@@ -620,6 +643,12 @@ extension SetupKind {
                 SetupField(name: "id", label: "ID", input: .text, fixedOnEdit: true),
                 SetupField(name: "name", label: "Name", input: .text),
                 SetupField(name: "roles", label: "Roles", input: .checks(Role.allCases.map(\.rawValue))),
+                SetupField(
+                    name: "certifications",
+                    label: "Certifications",
+                    input: .text,
+                    hint: "skills, comma-separated, each optionally skill@date (valid until), e.g. WELD-TIG@2027-03-31, ASSY"
+                ),
             ]
         },
         rows: { s in
@@ -632,7 +661,17 @@ extension SetupKind {
             }
         },
         values: { s, id in
-            s.users[.init(id)].map { ["id": $0.id.rawValue, "name": $0.name, "roles": $0.roles.map(\.rawValue).joined(separator: ",")] }
+            s.users[.init(id)].map { u in
+                let zone = s.plantTimeZone
+                return [
+                    "id": u.id.rawValue, "name": u.name, "roles": u.roles.map(\.rawValue).joined(separator: ","),
+                    "certifications": u.certifications.map { c in
+                        c.validUntil.map { d in
+                            "\(c.skill)@" + (Format.time(d, zone) == "00:00" ? Format.day(d, zone) : CSVValues(timeZone: zone).format(d))
+                        } ?? c.skill.rawValue
+                    }.joined(separator: ", "),
+                ]
+            }
         },
         build: { s, values in
             var f = FormReader(values: values)
@@ -645,12 +684,28 @@ extension SetupKind {
                 }
             }
             if roles.isEmpty { f.problem("roles", "required", "please choose at least one role") }
+            let dates = CSVValues(timeZone: s.plantTimeZone)
+            var certifications: [Certification] = []
+            for entry in f.text("certifications").split(separator: ",") {
+                let parts = entry.split(separator: "@", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let skill = parts.first, !skill.isEmpty else { continue }
+                var until: Date?
+                if parts.count == 2 {
+                    guard let d = dates.date(parts[1]) else {
+                        f.problem("certifications", "date", "'\(entry.prefix(60))': the date after @ must be a date such as 2027-03-31")
+                        continue
+                    }
+                    until = d
+                }
+                certifications.append(Certification(skill: .init(skill), validUntil: until))
+            }
             try f.finish()
             let id = User.ID(f.text("id"))
+            let name = values["name"] ?? ""
             if let old = s.users[id] {
-                return .updateUser(User(id: id, name: values["name"] ?? "", roles: roles, certifications: old.certifications, active: old.active))
+                return .updateUser(User(id: id, name: name, roles: roles, certifications: certifications, active: old.active))
             }
-            return .createUser(User(id: id, name: values["name"] ?? "", roles: roles))
+            return .createUser(User(id: id, name: name, roles: roles, certifications: certifications))
         },
         setActive: { s, id, active in
             guard var user = s.users[.init(id)] else { throw DomainError.notFound("id", "user '\(id)' does not exist") }
@@ -690,4 +745,48 @@ func parseDays(_ text: String) -> [Weekday]? {
 
 private func madeItems(_ s: PlantState) -> [(String, String)] {
     s.items.values.filter { $0.kind != .purchased }.sorted { $0.id < $1.id }.map { ($0.id.rawValue, "\($0.id) — \($0.name)") }
+}
+
+/// The time zone of a site (the plant's shifts and downtime are in it); UTC when unknown.
+private func siteZone(_ s: PlantState, _ site: Site.ID) -> TimeZone {
+    s.sites[site].flatMap { TimeZone(identifier: $0.timeZone) } ?? TimeZone(identifier: "UTC") ?? .current
+}
+
+extension SetupKind {
+    static let sites = SetupKind(
+        slug: "sites",
+        title: "Sites",
+        singular: "site",
+        csv: .sites,
+        command: .defineSite,
+        section: .setup,
+        columns: ["ID", "Name", "Time zone", "Work centers"],
+        fields: { _ in
+            [
+                SetupField(name: "id", label: "ID", input: .text, fixedOnEdit: true),
+                SetupField(name: "name", label: "Name", input: .text),
+                SetupField(name: "timeZone", label: "Time zone", input: .text, hint: "IANA name, e.g. Europe/Berlin; shifts and downtime are in it"),
+            ]
+        },
+        rows: { s in
+            s.sites.values.sorted { $0.id < $1.id }.map { site in
+                SetupRow(
+                    id: site.id.rawValue,
+                    cells: [site.name, site.timeZone, String(s.workCenters.values.filter { $0.site == site.id }.count)],
+                    active: true
+                )
+            }
+        },
+        values: { s, id in s.sites[.init(id)].map { ["id": $0.id.rawValue, "name": $0.name, "timeZone": $0.timeZone] } },
+        build: { _, values in
+            let zone = (values["timeZone"] ?? "").trimmingCharacters(in: .whitespaces)
+            return .defineSite(
+                Site(
+                    id: .init(values["id"]?.trimmingCharacters(in: .whitespaces) ?? ""),
+                    name: values["name"] ?? "",
+                    timeZone: zone.isEmpty ? "UTC" : zone
+                )
+            )
+        }
+    )
 }

@@ -156,12 +156,14 @@ extension TaktWeb {
     func importForm(_ kind: SetupKind, csv: String) -> Node {
         el("details", ["class": "import", "open": flag(!csv.isEmpty)]) {
             el("summary", text: "Import CSV")
-            el("form", ["method": "post", "action": kind.base + "/import", "id": "import"]) {
+            el("form", ["method": "post", "action": kind.base + "/import", "id": "import", "enctype": "multipart/form-data"]) {
                 el("p", ["class": "muted"]) {
-                    "Paste the contents of \(kind.csv.fileName) (the format takt export writes; columns: \(kind.csv.header.joined(separator: ", "))). "
+                    "Choose \(kind.csv.fileName) or paste its contents (the format takt export writes; columns: \(kind.csv.header.joined(separator: ", "))). "
                     "Check shows every problem, row by row, before anything is applied; Apply applies the whole file in one transaction."
                 }
-                el("label", ["for": "csv"], text: kind.csv.fileName)
+                el("label", ["for": "file"], text: "File")
+                void("input", ["type": "file", "id": "file", "name": "file", "accept": ".csv,text/csv"])
+                el("label", ["for": "csv"], text: "or its contents")
                 el("textarea", ["id": "csv", "name": "csv", "rows": "8", "cols": "80", "spellcheck": "false"], text: csv)
                 el("button", ["type": "submit", "name": "step", "value": "check", "id": "check"], text: "Check")
             }
@@ -336,7 +338,8 @@ extension TaktWeb {
     /// Checks a pasted file (every row's problems, or what it would create and change) or, with `step=apply`, applies
     /// it in one transaction; a refused apply shows the problems again and changes nothing.
     func setupImport(_ kind: SetupKind, _ viewer: Viewer, form: Form) async throws -> Answer {
-        let csv = form["csv"] ?? ""
+        let file = form["file"] ?? ""
+        let csv = file.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? form["csv"] ?? "" : file
         guard !csv.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw WebError.missing("the CSV text") }
         let files = [CSVFile(name: kind.csv.fileName, kind: kind.csv, data: Data(csv.utf8))]
         let caller = Caller(user: viewer.user, correlationID: nil)
@@ -370,7 +373,7 @@ extension TaktWeb {
                         text: "\(Format.count(c.rows, "row")): \(c.created) would be created, \(c.changed) changed, \(c.unchanged) left as they are."
                     )
                 }
-                el("form", ["method": "post", "action": kind.base + "/import", "id": "apply-form"]) {
+                el("form", ["method": "post", "action": kind.base + "/import", "id": "apply-form", "enctype": "multipart/form-data"]) {
                     Pages.hidden("csv", csv)
                     el("button", ["type": "submit", "name": "step", "value": "apply", "class": "primary", "id": "apply"], text: "Apply")
                 }

@@ -121,7 +121,7 @@ extension TaktWeb {
                         el("p", ["class": "badge-plant"], text: "Takt")
                         el("p", ["class": "badge-name"], text: user.name)
                         el("p", ["class": "badge-roles"], text: user.roles.map(\.rawValue).sorted().joined(separator: " · "))
-                        el("p", ["class": "badge-id"], text: user.id.rawValue)
+                        el("p", ["class": "badge-id"], text: "ID " + user.id.rawValue)
                         Code128.svg(secret, module: 1.5, height: 50, caption: false)
                         el("p", ["class": "badge-secret"], text: secret)
                     }

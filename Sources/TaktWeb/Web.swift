@@ -428,6 +428,10 @@ struct Form: Sendable {
     }
 
     static func read(_ request: Request) async -> Form {
+        if let boundary = multipartBoundary(request.headers[.contentType]) {  // a file upload (FormUpload.swift)
+            guard let buffer = try? await request.body.collect(upTo: multipartLimit) else { return Form(fields: [:]) }
+            return multipart(String(buffer: buffer), boundary: boundary)
+        }
         guard let buffer = try? await request.body.collect(upTo: 256 * 1024) else { return Form(fields: [:]) }
         return parse(String(buffer: buffer))
     }

@@ -177,6 +177,46 @@ struct SetupWebTests {
             #expect(badTime.status == 422 && Self.element("err-shifts", in: badTime.text)?.contains("HH:mm") == true)
             #expect(await s.engine.read { $0.workCenters["GLUE-1"] } == glue)
 
+            // Planned downtime in the site's local time (Europe/Berlin: UTC+1 in December), kept through an edit.
+            let withDowntime = try await save(
+                "work-centers",
+                [
+                    ("original", "GLUE-1"), ("name", "Glue station"), ("site", "PLANT-1"), ("kind", "assembly"), ("capacity", "2"),
+                    ("shifts", "Early; mon-fri; 06:00; 14:00"), ("plannedDowntime", "2026-12-24T00:00; 2026-12-28T06:00; Christmas"),
+                    ("setupFamilies", "small, large"),
+                ]
+            )
+            #expect(withDowntime.status == 303, "\(withDowntime.text.prefix(600))")
+            #expect(
+                await s.engine.read { $0.workCenters["GLUE-1"]?.plannedDowntime }
+                    == [
+                        Downtime(
+                            start: TaktJSON.parseDate("2026-12-23T23:00:00Z")!,
+                            end: TaktJSON.parseDate("2026-12-28T05:00:00Z")!,
+                            reason: "Christmas"
+                        )
+                    ]
+            )
+            #expect(
+                try await s.send(.GET, "/setup/work-centers/form?id=GLUE-1", cookie: planner).text.contains(
+                    "2026-12-24T00:00; 2026-12-28T06:00; Christmas"
+                )
+            )
+            let backwards = try await save(
+                "work-centers",
+                [
+                    ("original", "GLUE-1"), ("name", "Glue station"), ("site", "PLANT-1"), ("kind", "assembly"),
+                    ("plannedDowntime", "2026-12-28; 2026-12-24; Oops"),
+                ]
+            )
+            #expect(backwards.status == 422 && Self.element("err-plannedDowntime", in: backwards.text)?.contains("must end after it starts") == true)
+
+            // Sites: a time zone that is not one is refused beside its field.
+            #expect(try await save("sites", [("id", "PLANT-2"), ("name", "Second plant"), ("timeZone", "America/Chicago")]).status == 303)
+            #expect(await s.engine.read { $0.sites["PLANT-2"]?.timeZone } == "America/Chicago")
+            let zone = try await save("sites", [("id", "PLANT-3"), ("name", "Third"), ("timeZone", "Mars/Olympus")])
+            #expect(zone.status == 422 && Self.element("err-timeZone", in: zone.text)?.contains("not a known IANA time zone") == true)
+
             #expect(
                 try await save(
                     "locations",
@@ -296,6 +336,36 @@ struct SetupWebTests {
             let again = try await s.send(.POST, "/setup/items/import", cookie: admin, form: [("csv", export.text), ("step", "check")])
             #expect(again.status == 200 && again.text.contains("0 would be created, 0 changed"), "\(again.text.prefix(1200))")
 
+            // A file chosen in the browser (multipart/form-data), as the import form sends it; the token travels as a part.
+            let boundary = "----takt-test-boundary"
+            let token = try #require(s.formTokens[admin])
+            func part(_ name: String, _ value: String, file: String? = nil) -> String {
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\""
+                    + (file.map { "; filename=\"\($0)\"\r\nContent-Type: text/csv" } ?? "")
+                    + "\r\n\r\n\(value)\r\n"
+            }
+            let upload =
+                part("_csrf", token) + part("file", "id,name,kind,unit\r\nI-3,Three,purchased,ea\r\nI-4,,purchased,ea\r\n", file: "items.csv")
+                + part("csv", "") + part("step", "check") + "--\(boundary)--\r\n"
+            let uploaded = try await s.connection.send(
+                .POST,
+                "/setup/items/import",
+                headers: [("Cookie", admin), ("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: Data(upload.utf8)
+            )
+            #expect(uploaded.status == 422 && uploaded.text.contains("<td>items.csv</td><td>3</td><td>name</td>"), "\(uploaded.text.suffix(1500))")
+            let withoutToken = try await s.connection.send(
+                .POST,
+                "/setup/items/import",
+                headers: [("Cookie", admin), ("Content-Type", "multipart/form-data; boundary=\(boundary)")],
+                body: Data(
+                    (part("file", "id,name,kind,unit\r\nI-3,Three,purchased,ea\r\n", file: "items.csv") + part("step", "apply")
+                        + "--\(boundary)--\r\n").utf8
+                )
+            )
+            #expect(withoutToken.status == 403)
+            #expect(await s.engine.read { $0.items["I-3"] } == nil)
+
             let planner = try await s.signIn(try await s.issueToken(for: "planner"))
             #expect(try await s.send(.GET, "/setup/items/export.csv", cookie: planner).status == 403)
             #expect(try await s.send(.GET, "/setup/items/export.csv").status == 302, "signed out: sent to sign in")
@@ -314,6 +384,45 @@ struct SetupWebTests {
             )
             #expect(created.status == 303)
             #expect(await s.engine.read { $0.users["mara"] } == User(id: "mara", name: "Mara Schulz", roles: [.quality, .warehouse]))
+            // Certifications with a validity date (the plant's day, as in users.csv), kept and shown again by the edit form.
+            let skill = try #require(await s.engine.read { $0.skills.keys.sorted().first })
+            let certified = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("certifications", "\(skill)@2027-03-31")]
+            )
+            #expect(certified.status == 303)
+            let zone = await s.engine.read { $0.plantTimeZone }
+            #expect(await s.engine.read { $0.users["mara"]?.certifications.map(\.skill) } == [skill])
+            let until = try #require(await s.engine.read { $0.users["mara"]?.certifications.first?.validUntil })
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            #expect(calendar.dateComponents([.year, .month, .day, .hour], from: until) == DateComponents(year: 2027, month: 3, day: 31, hour: 0))
+            #expect(try await s.send(.GET, "/admin/users/form?id=mara", cookie: admin).text.contains("value=\"\(skill)@2027-03-31\""))
+            let badDate = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("certifications", "\(skill)@soon")]
+            )
+            #expect(badDate.status == 422 && Self.element("err-certifications", in: badDate.text)?.contains("must be a date") == true)
+            let unknownSkill = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("certifications", "NO-SUCH-SKILL")]
+            )
+            #expect(
+                unknownSkill.status == 422 && Self.element("err-certifications", in: unknownSkill.text) != nil,
+                "\(unknownSkill.text.suffix(800))"
+            )
+            _ = try await s.send(
+                .POST,
+                "/admin/users/save",
+                cookie: admin,
+                form: [("original", "mara"), ("name", "Mara Schulz"), ("roles-warehouse", "on"), ("roles-quality", "on")]
+            )
             let noRole = try await s.send(.POST, "/admin/users/save", cookie: admin, form: [("id", "nobody"), ("name", "No One")])
             #expect(noRole.status == 422 && Self.element("err-roles", in: noRole.text)?.contains("at least one role") == true)
 
@@ -340,6 +449,11 @@ struct SetupWebTests {
             #expect(list.text.contains("id=\"activate-mara\"") && !list.text.contains("id=\"deactivate-admin\""))
             _ = try await s.send(.POST, "/admin/users/active", cookie: admin, form: [("id", "mara"), ("active", "true")])
             #expect(await s.engine.read { $0.users["mara"]?.active } == true)
+            // The plant refuses to deactivate its last admin: said in words, nothing changed.
+            let last = try await s.send(.POST, "/admin/users/active", cookie: admin, form: [("id", "admin"), ("active", "false")])
+            #expect(last.status == 303)
+            #expect(try await s.send(.GET, "/admin/users", cookie: admin).text.contains("is the last active admin"))
+            #expect(await s.engine.read { $0.users["admin"]?.active } == true)
         }
     }
 }
