@@ -61,8 +61,9 @@ def free_port():
 
 
 class TaktServer:
-    def __init__(self, binary, scale=1, env=None, clock_start=CLOCK_START):
+    def __init__(self, binary, scale=1, env=None, clock_start=CLOCK_START, demo=True):
         self.binary = binary
+        self.demo = demo
         self.clock_start = clock_start
         self.extra_env = env or {}
         self.scale = scale
@@ -75,7 +76,8 @@ class TaktServer:
         env = dict(os.environ, TAKT_BOOTSTRAP_TOKEN=ADMIN_TOKEN, **self.extra_env)
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(
-            [self.binary, "serve", "--demo", "--scale", str(self.scale), "--db", os.path.join(self.dir, "takt.sqlite"),
+            [self.binary, "serve"] + (["--demo", "--scale", str(self.scale)] if self.demo else [])
+            + ["--db", os.path.join(self.dir, "takt.sqlite"),
              "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning", "--clock-start", self.clock_start,
              "--webhooks-loopback-only"],
             stdout=self.log, stderr=subprocess.STDOUT, env=env)

@@ -14,7 +14,7 @@ from selenium.common.exceptions import StaleElementReferenceException, TimeoutEx
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from takt_server import ADMIN_TOKEN, SIZES, WEB_PAGES, TaktServer, chrome, free_port, real_disruption
 
@@ -280,6 +280,79 @@ def test_no_page_overflows(driver, server):
     assert not wide, "pages wider than the screen:\n  " + "\n  ".join(wide)
 
 
+def fill_form(driver, server, path, fields, expect):
+    """Opens a setup form, fills its fields by name (text, select or checkboxes) and saves; waits for `expect`."""
+    driver.get(server.base + path)
+    for name, value in fields.items():
+        if isinstance(value, list):  # checkboxes, one per choice, named NAME-CHOICE
+            for choice in value:
+                box = driver.find_element(By.NAME, f"{name}-{choice}")
+                if not box.is_selected():
+                    box.click()
+            continue
+        elements = driver.find_elements(By.NAME, name)
+        assert elements, f"{path} has a field {name}"
+        element = elements[0]
+        if element.tag_name == "select":
+            Select(element).select_by_value(value)
+        else:
+            element.clear()
+            element.send_keys(value)
+    driver.find_element(By.ID, "save").click()
+    expect_flash(driver, expect)
+
+
+def test_plant_from_empty(driver, binary):
+    """A plant set up from an empty database through the web app: forms for the site, skill, work center, locations,
+    BOM, routing, customer and an operator; one CSV import for the items (checked first, then applied). The plant's
+    own answers (the API) then hold exactly what was entered."""
+    with TaktServer(binary, demo=False) as server:
+        sign_in(driver, server, ADMIN_TOKEN)
+        fill_form(driver, server, "/setup/sites/form", {"id": "S1", "name": "Werk Nord", "timeZone": "Europe/Berlin"}, "S1")
+        fill_form(driver, server, "/setup/skills/form", {"id": "MILL", "name": "Milling"}, "MILL")
+        fill_form(driver, server, "/setup/work-centers/form",
+                  {"id": "WC-M1", "name": "Mill 1", "site": "S1", "kind": "machining",
+                   "shifts": "Day; mon-sun; 00:00; 24:00"}, "WC-M1")
+        fill_form(driver, server, "/setup/locations/form",
+                  {"id": "LOC-STORE", "name": "Store", "site": "S1", "kind": "store"}, "LOC-STORE")
+        fill_form(driver, server, "/setup/locations/form",
+                  {"id": "LS-M1", "name": "Beside mill 1", "site": "S1", "kind": "line-side", "workCenter": "WC-M1"}, "LS-M1")
+        fill_form(driver, server, "/setup/locations/form",
+                  {"id": "LOC-SHIP", "name": "Shipping", "site": "S1", "kind": "shipping"}, "LOC-SHIP")
+        # One CSV import: a file with a mistake is checked and refused whole, naming the row and column; then the right one.
+        driver.get(server.base + "/setup/items")
+        driver.find_element(By.CSS_SELECTOR, "details.import summary").click()
+        area = driver.find_element(By.CSS_SELECTOR, "form#import textarea")
+        area.send_keys("id,name,kind,unit\nBAR-1,Bar stock,purchased,ea\nFLANGE-1,Flange,finishd,ea\n")
+        driver.find_element(By.ID, "check").click()
+        body = wait(driver, EC.presence_of_element_located((By.TAG_NAME, "main")), "the import check").text
+        assert "finishd" in body and "row" in body.lower(), body[:800]
+        assert not server.api("GET", "/api/v1/items")["items"], "a file with a mistake applies nothing"
+        area = driver.find_element(By.CSS_SELECTOR, "form#import textarea")
+        area.clear()
+        area.send_keys("id,name,kind,unit\nBAR-1,Bar stock,purchased,ea\nFLANGE-1,Flange,finished,ea\n")
+        driver.find_element(By.ID, "check").click()
+        wait(driver, EC.element_to_be_clickable((By.CSS_SELECTOR, "#apply-form button")), "the Apply button").click()
+        wait(driver, lambda d: len(server.api("GET", "/api/v1/items")["items"]) == 2, "the two items to be imported")
+        fill_form(driver, server, "/setup/boms/form",
+                  {"id": "BOM-FLANGE-1", "item": "FLANGE-1", "components": "BAR-1; 1"}, "BOM-FLANGE-1")
+        fill_form(driver, server, "/setup/routings/form",
+                  {"id": "RT-FLANGE-1", "item": "FLANGE-1", "operations": "10; Mill flange; WC-M1 10 2; MILL"}, "RT-FLANGE-1")
+        fill_form(driver, server, "/setup/customers/form", {"id": "C1", "name": "Pumpen AG"}, "C1")
+        fill_form(driver, server, "/admin/users/form",
+                  {"id": "op-eva", "name": "Eva Brandt", "roles": ["operator"], "certifications": "MILL"}, "op-eva")
+        # What the plant now holds, read through its API.
+        assert server.api("GET", "/api/v1/sites/S1")["timeZone"] == "Europe/Berlin"
+        wc = server.api("GET", "/api/v1/work-centers/WC-M1")
+        assert wc["site"] == "S1" and wc["shifts"] and wc["shifts"][0]["start"] == "00:00", wc
+        routing = server.api("GET", "/api/v1/routings/RT-FLANGE-1")
+        op = routing["operations"][0]
+        assert op["sequence"] == 10 and op["workCenters"][0]["workCenter"] == "WC-M1" and op["requiredSkill"] == "MILL", routing
+        assert server.api("GET", "/api/v1/boms/BOM-FLANGE-1")["components"][0]["item"] == "BAR-1"
+        user = server.api("GET", "/api/v1/users/op-eva")
+        assert user["roles"] == ["operator"] and [c["skill"] for c in user["certifications"]] == ["MILL"], user
+
+
 TESTS = [test_sign_in_and_control_tower, test_operator_start_to_complete, test_approve_in_inbox_and_gantt_changes, test_live_update,
          test_same_site_csrf_refused, test_no_page_overflows]
 
@@ -291,12 +364,12 @@ def main():
     with TaktServer(binary) as server:
         driver = chrome()
         try:
-            for test in TESTS:
+            for test in TESTS + [test_plant_from_empty]:
                 if only and test.__name__ not in only:
                     continue
                 started = time.time()
                 try:
-                    test(driver, server)
+                    test(driver, binary if test is test_plant_from_empty else server)
                     passed += 1
                     print(f"  ✔ {test.__name__} ({time.time() - started:.1f} s)", flush=True)
                 except Exception:
