@@ -95,6 +95,7 @@ extension TaktWeb {
                     Pages.badge("machine \(machine.state.rawValue)" + (machine.reason.map { ": \($0)" } ?? ""), machine.state == .down ? "bad" : "ok")
                 }
                 el("span", ["class": "spacer"]) {}
+                el("a", ["href": "/print/pick-list?workCenter=\(urlEncode(id))", "id": "wc-pick-list"], text: "Pick list")
                 if here, let clock {
                     el("span", text: "Clocked in since \(Format.time(clock.since, state.plantTimeZone))")
                     el("form", ["method": "post", "action": base + "/clock-out", "class": "inline"]) {
@@ -335,6 +336,12 @@ extension TaktWeb {
         return el("details", ["class": "panel andon", "id": "andon", "open": alarm ? "" : nil]) {
             el("summary", text: alarm ? "Andon — machine \(current?.rawValue ?? "")" : "Andon — report the machine down or slow")
             el("div", ["class": "andon-forms"]) {
+                if let current, current != .running {
+                    el("form", ["method": "post", "action": base + "/andon", "class": "andon-running"]) {
+                        Pages.hidden("state", MachineState.running.rawValue)
+                        el("button", ["type": "submit", "class": "primary", "id": "andon-running"], text: "Back to running")
+                    }
+                }
                 el("form", ["method": "post", "action": base + "/andon", "class": "andon-down"]) {
                     Pages.hidden("state", MachineState.down.rawValue)
                     el("label", ["for": "down-reason"], text: "Why is it down?")
@@ -369,12 +376,6 @@ extension TaktWeb {
                         ]
                     )
                     el("button", ["type": "submit", "class": "warn", "id": "andon-slow"], text: "Running slow")
-                }
-                if let current, current != .running {
-                    el("form", ["method": "post", "action": base + "/andon", "class": "andon-running"]) {
-                        Pages.hidden("state", MachineState.running.rawValue)
-                        el("button", ["type": "submit", "class": "primary", "id": "andon-running"], text: "Back to running")
-                    }
                 }
             }
         }

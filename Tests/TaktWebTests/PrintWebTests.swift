@@ -103,6 +103,7 @@ struct PrintWebTests {
             let row = try #require(Floor.row(containing: task, in: picks.text))
             #expect(row.contains("CAST-24") && row.contains("24 ea") && row.contains("LOC-RECEIVING") && row.contains("PO-X op"), "\(row)")
             #expect(!picks.text.contains("CAST-33"), "only the order's tasks")
+            #expect(try await s.send(.GET, ShopFloorWebTests.terminal, cookie: anna).text.contains("href=\"/print/pick-list?workCenter=WC-MILL-1\""))
             let mill = try await s.send(.GET, "/print/pick-list?workCenter=WC-MILL-1", cookie: anna)
             let millTasks = await s.engine.read { st in
                 st.stagingTasks(productionOrder: "PO-000007").filter { $0.task.status == .open }.map(\.task.lot.rawValue)
