@@ -76,7 +76,7 @@ public protocol PlantServing: Sendable {
     /// The plant's data of one kind as CSV (see ``PlantService/exportCSV(_:by:)``).
     func exportCSV(_ kind: CSVKind, by user: User?) async throws -> String
     /// What an import of CSV files would do, or every problem, applying nothing (see ``PlantService/previewCSV(_:by:)``).
-    func previewCSV(_ files: [CSVFile], by caller: Caller) async throws -> ImportSummary
+    func previewCSV(_ files: [CSVFile], by caller: Caller) async throws -> ImportPreview
 
     // MARK: ISA-95 / B2MML (Exchange.swift)
 

@@ -743,8 +743,9 @@ func parseDays(_ text: String) -> [Weekday]? {
     return out.isEmpty ? nil : Array(Set(out)).sorted()
 }
 
+/// The active made items, to choose what a BOM or routing makes (an entity's current item stays shown even if not).
 private func madeItems(_ s: PlantState) -> [(String, String)] {
-    s.items.values.filter { $0.kind != .purchased }.sorted { $0.id < $1.id }.map { ($0.id.rawValue, "\($0.id) — \($0.name)") }
+    s.items.values.filter { $0.kind != .purchased && $0.active }.sorted { $0.id < $1.id }.map { ($0.id.rawValue, "\($0.id) — \($0.name)") }
 }
 
 /// The time zone of a site (the plant's shifts and downtime are in it); UTC when unknown.

@@ -346,8 +346,14 @@ extension TaktWeb {
         let apply = form["step"] == "apply"
         var issues: [ImportIssue] = []
         var summary: ImportSummary?
+        var changes: [ImportChange] = []
         do {
-            summary = apply ? try await service.importCSV(files, by: .user(caller), progress: nil) : try await service.previewCSV(files, by: caller)
+            if apply {
+                summary = try await service.importCSV(files, by: .user(caller), progress: nil)
+            } else {
+                let preview = try await service.previewCSV(files, by: caller)
+                (summary, changes) = (preview.summary, preview.changes)
+            }
         } catch let refused as ImportRefused {
             issues = refused.issues
         }
@@ -373,6 +379,17 @@ extension TaktWeb {
                         text: "\(Format.count(c.rows, "row")): \(c.created) would be created, \(c.changed) changed, \(c.unchanged) left as they are."
                     )
                 }
+                Pages.table(
+                    ["ID", "Would be", "Fields that change"],
+                    changes.map { c in
+                        [
+                            .text(c.id), Pages.badge(c.created ? "created" : "changed", c.created ? "ok" : "warn"),
+                            .text(c.created ? "" : c.fields.joined(separator: ", ")),
+                        ]
+                    },
+                    empty: "Nothing would change: every row matches the plant.",
+                    id: "changes"
+                )
                 el("form", ["method": "post", "action": kind.base + "/import", "id": "apply-form", "enctype": "multipart/form-data"]) {
                     Pages.hidden("csv", csv)
                     el("button", ["type": "submit", "name": "step", "value": "apply", "class": "primary", "id": "apply"], text: "Apply")

@@ -322,6 +322,21 @@ struct SetupWebTests {
             let preview = try await s.send(.POST, "/setup/items/import", cookie: admin, form: [("csv", good), ("step", "check")])
             #expect(preview.status == 200 && preview.text.contains("2 rows: 2 would be created, 0 changed"), "\(preview.text.prefix(1200))")
             #expect(preview.text.contains("id=\"apply\""))
+            // Each entity it would create or change, with the fields that differ.
+            let changing = "id,name,kind,unit\nGASKET-9,Gasket,purchased,ea\n"
+            _ = try await s.engine.submit(
+                CommandEnvelope(command: .defineItem(Item(id: "GASKET-9", name: "Gasket", kind: .purchased, unit: .piece)), actor: .system)
+            )
+            let diff = try await s.send(
+                .POST,
+                "/setup/items/import",
+                cookie: admin,
+                form: [("csv", changing + "I-9,Nine,purchased,ea\n"), ("step", "check")]
+            )
+            #expect(Floor.row(containing: "<td>GASKET-9</td>", in: diff.text)?.contains("changed") == true)
+            #expect(Floor.row(containing: "<td>GASKET-9</td>", in: diff.text)?.contains("<td>unit</td>") == true, "\(diff.text.suffix(1500))")
+            #expect(Floor.row(containing: "<td>I-9</td>", in: diff.text)?.contains("created") == true)
+            #expect(await s.engine.read { $0.items["I-9"] } == nil)
             #expect(await s.engine.read { $0.items["I-1"] } == nil, "a check applies nothing")
             let applied = try await s.send(.POST, "/setup/items/import", cookie: admin, form: [("csv", good), ("step", "apply")])
             #expect(applied.status == 303)
