@@ -122,7 +122,10 @@ enum Assets {
         .scan input { min-width: min(18rem, 100%); }
         .data-issue { min-width: min(22rem, 100%); }
         img, svg { max-width: 100%; }
-        @media (max-width: 1180px) {
+        header.top nav.sections { flex-wrap: nowrap; gap: .1rem; }
+        header.top nav.sections a { padding: .45rem .55rem; font-size: .95rem; white-space: nowrap; }
+        @media (max-width: 1600px) { header.top .who small { display: none; } }
+        @media (max-width: 1300px) {
           header.top nav.sections { display: none; }
           header.top details.menu { display: block; }
           header.top .who { margin-left: auto; }
