@@ -119,6 +119,16 @@ enum Assets {
         .bar.warn > i { background: var(--risk); } .bar.bad > i { background: var(--late); }
         svg.graph { background: #fff; border: 1px solid var(--line); border-radius: var(--radius); max-width: 100%; height: auto; }
         @media print { header.top { display: none; } }
+        /* boards */
+        .acts { display: flex; gap: .4rem; flex-wrap: wrap; align-items: center; }
+        .acts form { margin: 0; }
+        .field { display: inline-flex; flex-direction: column; margin: 0 .5rem .4rem 0; vertical-align: top; }
+        .field label { font-size: .8rem; color: var(--muted); }
+        .field-error { display: block; color: #b42318; font-size: .85rem; margin-top: .15rem; max-width: 22rem; }
+        form.receipt, form.inspection { margin: .4rem 0; }
+        table.characteristics { margin: .3rem 0; }
+        table.characteristics td.limits { color: var(--muted); white-space: nowrap; }
+        section.group h2 { font-size: 1.05rem; margin: 1rem 0 .3rem; }
         """#
 
     static let js = #"""
