@@ -25,6 +25,7 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case rejectAction, recordActionExecution, verifyException, dismissException, definePlaybook, defineApprovalPolicy
     case reportOperationDelay, scheduleOvertime, reportAbsence, setPassword
     case createWebhookSubscription, updateWebhookSubscription, deleteWebhookSubscription, recordWebhookDeadLetter, replayWebhookDeadLetter
+    case assignException, snoozeException
 }
 
 /// The declaration of one kind of command.
@@ -187,6 +188,18 @@ extension CommandKind {
             declare(Command.verifyException, [.admin], "Record whether an exception's action reached its target (written by the orchestrator).")
         case .dismissException:
             declare(Command.dismissException, [.admin, .planner, .supervisor, .quality, .warehouse, .sales], "Dismiss an exception, with a reason.")
+        case .assignException:
+            declare(
+                Command.assignException,
+                [.admin, .planner, .supervisor, .quality, .warehouse, .sales],
+                "Give an exception an owner (take it on, or hand it to someone), or take the owner away."
+            )
+        case .snoozeException:
+            declare(
+                Command.snoozeException,
+                [.admin, .planner, .supervisor, .quality, .warehouse, .sales],
+                "Hide an exception from the inbox until a time, or wake it now."
+            )
         case .definePlaybook:
             declare(Command.definePlaybook, [.admin, .planner], "Define a playbook: what the orchestrator proposes for a kind of exception.")
         case .defineApprovalPolicy: declare(Command.defineApprovalPolicy, [.admin, .planner], "Define who must approve which actions.")
@@ -285,6 +298,8 @@ extension Command {
         case .recordActionExecution: .recordActionExecution
         case .verifyException: .verifyException
         case .dismissException: .dismissException
+        case .assignException: .assignException
+        case .snoozeException: .snoozeException
         case .definePlaybook: .definePlaybook
         case .defineApprovalPolicy: .defineApprovalPolicy
         case .reportOperationDelay: .reportOperationDelay

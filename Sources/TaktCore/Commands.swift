@@ -217,6 +217,8 @@ public enum Command: Sendable, Hashable {
     case recordActionExecution(ActionExecuted)
     case verifyException(ExceptionVerified)
     case dismissException(DismissException)
+    case assignException(AssignException)
+    case snoozeException(SnoozeException)
     case definePlaybook(Playbook)
     case defineApprovalPolicy(ApprovalPolicy)
     case reportOperationDelay(ReportOperationDelay)
@@ -311,7 +313,8 @@ extension Command {
             .placeHold, .releaseHold:
             return self
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
-            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence:
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence, .assignException,
+            .snoozeException:
             // Large values with many dates: round-trip through the log's own encoding.
             return (try? TaktJSON.decoder.decode(Command.self, from: TaktJSON.encoder.encode(self))) ?? self
         case .publishSchedule(var schedule):

@@ -26,6 +26,7 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case actionApproved, actionRejected, actionExecuted, exceptionVerified, exceptionDismissed, playbookDefined
     case approvalPolicyDefined, operationDelayReported, overtimeScheduled, absenceReported, passwordSet, recordSigned
     case webhookSubscriptionCreated, webhookSubscriptionUpdated, webhookSubscriptionDeleted, webhookDeadLettered, webhookDeadLetterReplayed
+    case exceptionAssigned, exceptionSnoozed
 }
 
 /// The declaration of one kind of event.
@@ -144,6 +145,8 @@ extension EventKind {
         case .actionExecuted: declare(Event.actionExecuted, "An approved action was carried out.")
         case .exceptionVerified: declare(Event.exceptionVerified, "An exception's action was checked against its target.")
         case .exceptionDismissed: declare(Event.exceptionDismissed, "An exception was dismissed.")
+        case .exceptionAssigned: declare(Event.exceptionAssigned, "An exception was given an owner, or its owner taken away.")
+        case .exceptionSnoozed: declare(Event.exceptionSnoozed, "An exception was hidden from the inbox until a time, or woken.")
         case .playbookDefined: declare(Event.playbookDefined, "A playbook was defined.")
         case .approvalPolicyDefined: declare(Event.approvalPolicyDefined, "An approval policy was defined.")
         case .operationDelayReported: declare(Event.operationDelayReported, "An operation was reported delayed.")
@@ -238,6 +241,8 @@ extension Event {
         case .actionExecuted: .actionExecuted
         case .exceptionVerified: .exceptionVerified
         case .exceptionDismissed: .exceptionDismissed
+        case .exceptionAssigned: .exceptionAssigned
+        case .exceptionSnoozed: .exceptionSnoozed
         case .playbookDefined: .playbookDefined
         case .approvalPolicyDefined: .approvalPolicyDefined
         case .operationDelayReported: .operationDelayReported

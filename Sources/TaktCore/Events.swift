@@ -129,6 +129,8 @@ public enum Event: Sendable, Hashable {
     case actionExecuted(ActionExecuted)
     case exceptionVerified(ExceptionVerified)
     case exceptionDismissed(ExceptionDismissed)
+    case exceptionAssigned(ExceptionAssigned)
+    case exceptionSnoozed(ExceptionSnoozed)
     case playbookDefined(Playbook)
     case approvalPolicyDefined(ApprovalPolicy)
     case operationDelayReported(OperationDelayReported)

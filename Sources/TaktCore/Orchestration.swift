@@ -41,10 +41,16 @@ extension PlantState {
                 e.raisedBy = open.raisedBy ?? e.raisedBy ?? actor
                 e.updatedAt = now
                 e.updates = (open.updates ?? 0) + 1
+                e.owner = open.owner
+                e.snoozedUntil = open.snoozedUntil
                 return [.exceptionUpdated(e)]
             }
             e.id = .init(String(format: "EXC-%06d", nextExceptionNumber))
-            e.status = .open
+            // An outcome somebody asked for is answered by its options: it waits for the asker's decision, not in
+            // everyone's inbox as an open exception.
+            e.status = e.request != nil ? .answered : .open
+            e.owner = e.request != nil ? (e.raisedBy ?? actor) : nil
+            e.snoozedUntil = nil
             e.verifications = []
             e.supersededBy = nil
             e.dismissReason = nil
@@ -54,11 +60,11 @@ extension PlantState {
         case .approveAction(let d), .rejectAction(let d):
             let approving = if case .approveAction = command { true } else { false }
             let (exception, action) = try exceptionAction(d)
-            guard exception.status == .open else {
+            guard exception.status.awaitsDecision else {
                 throw .conflict(
                     "exception",
                     "status",
-                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions take decisions"
+                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions and answered requests take decisions"
                 )
             }
             guard action.status == .proposed else {
@@ -121,17 +127,64 @@ extension PlantState {
 
         case .dismissException(let d):
             guard let exception = exceptions[d.exception] else { throw .notFound("exception", "exception '\(d.exception)' does not exist") }
-            guard exception.status == .open else {
+            guard exception.status.awaitsDecision else {
                 throw .conflict(
                     "exception",
                     "status",
-                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions can be dismissed"
+                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions and answered requests can be dismissed"
                 )
             }
             guard !d.reason.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw .invalid("reason", "required", "say why the exception is dismissed")
             }
             return [.exceptionDismissed(ExceptionDismissed(exception: d.exception, reason: d.reason, by: actor, at: now))]
+
+        case .assignException(let a):
+            guard let exception = exceptions[a.exception] else { throw .notFound("exception", "exception '\(a.exception)' does not exist") }
+            guard exception.status.isLive else {
+                throw .conflict(
+                    "exception",
+                    "status",
+                    "exception '\(exception.id)' is \(exception.status.rawValue); only an exception still being dealt with takes an owner"
+                )
+            }
+            if let owner = a.owner {
+                guard let user = users[owner] else { throw .notFound("owner", "user '\(owner)' does not exist") }
+                guard user.active else { throw .conflict("owner", "inactive", "user '\(owner)' is inactive") }
+                let inbox: Set<Role> = [.admin, .planner, .supervisor, .quality, .warehouse, .sales]
+                guard !inbox.isDisjoint(with: user.roles) else {
+                    throw .invalid(
+                        "owner",
+                        "role",
+                        "\(user.name) (\(owner)) has the roles \(user.roles.map(\.rawValue).sorted().joined(separator: ", ")) and does not work the exception inbox"
+                    )
+                }
+            }
+            guard a.owner != exception.owner else {
+                throw .conflict(
+                    "owner",
+                    "unchanged",
+                    a.owner.map { "exception '\(exception.id)' is already \($0)'s" } ?? "exception '\(exception.id)' has no owner"
+                )
+            }
+            return [.exceptionAssigned(ExceptionAssigned(exception: a.exception, owner: a.owner, by: actor, at: now))]
+
+        case .snoozeException(let z):
+            guard let exception = exceptions[z.exception] else { throw .notFound("exception", "exception '\(z.exception)' does not exist") }
+            guard exception.status.awaitsDecision else {
+                throw .conflict(
+                    "exception",
+                    "status",
+                    "exception '\(exception.id)' is \(exception.status.rawValue); only open exceptions and answered requests can be snoozed"
+                )
+            }
+            if let until = z.until {
+                var v = Validator()
+                v.check(until > now, "until", "after-now", "snooze until a time later than now (\(TaktJSON.formatDate(now)))")
+                v.check(until.timeIntervalSince(now) <= 30 * 86_400, "until", "range", "an exception may be snoozed for at most 30 days")
+                try v.throwIfAny()
+            }
+            return [.exceptionSnoozed(ExceptionSnoozed(exception: z.exception, until: z.until, by: actor, at: now))]
 
         case .definePlaybook(var p):
             try validate(p)
@@ -243,7 +296,7 @@ extension PlantState {
     mutating func applyOrchestration(_ event: Event) {
         switch event {
         case .exceptionRaised(let e):
-            for (id, old) in exceptions where old.subject == e.subject && old.status == .open {
+            for (id, old) in exceptions where old.subject == e.subject && old.status.awaitsDecision {
                 exceptions[id]?.status = .superseded
                 exceptions[id]?.supersededBy = e.id
             }
@@ -273,6 +326,8 @@ extension PlantState {
         case .exceptionDismissed(let d):
             exceptions[d.exception]?.status = .dismissed
             exceptions[d.exception]?.dismissReason = d.reason
+        case .exceptionAssigned(let a): exceptions[a.exception]?.owner = a.owner
+        case .exceptionSnoozed(let z): exceptions[z.exception]?.snoozedUntil = z.until
         case .playbookDefined(let p): playbooks[p.id] = p
         case .approvalPolicyDefined(let p): approvalPolicy = p
         case .operationDelayReported(let r): operationDelays[r.productionOrder, default: [:]][r.sequence] = r

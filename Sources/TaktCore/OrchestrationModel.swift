@@ -478,6 +478,9 @@ public struct ProposedAction: Codable, Sendable, Hashable, Identifiable {
 public enum ExceptionStatus: String, Codable, Sendable, CaseIterable {
     /// Waiting for a decision.
     case open
+    /// An outcome request's options, answered: the asker (or anyone who may) can still approve one, but it is not an
+    /// exception waiting in everyone's inbox.
+    case answered
     /// An action is approved and being carried out, or carried out and waiting for verification.
     case executing
     /// The action's effect was verified.
@@ -486,6 +489,46 @@ public enum ExceptionStatus: String, Codable, Sendable, CaseIterable {
     case dismissed
     /// A newer exception about the same subject replaced it.
     case superseded
+
+    /// Open, or an answered outcome request: an action can still be approved, or it can be dismissed or snoozed.
+    public var awaitsDecision: Bool { self == .open || self == .answered }
+    /// Still being dealt with: waiting for a decision or carrying one out.
+    public var isLive: Bool { awaitsDecision || self == .executing }
+}
+
+extension PlantException {
+    /// Whether it is hidden from the inbox at `now` (snoozed until later).
+    public func isSnoozed(at now: Date) -> Bool { snoozedUntil.map { $0 > now } ?? false }
+}
+
+extension PlantState {
+    /// The exception inbox at `now`: exceptions waiting for a decision or being carried out, not snoozed, most severe and
+    /// oldest first; with `answered`, the outcome requests answered and waiting for their asker's decision as well.
+    public func inbox(at now: Date, answered: Bool = false) -> [PlantException] {
+        exceptions.values.filter { e in
+            (e.status == .open || e.status == .executing || (answered && e.status == .answered)) && !e.isSnoozed(at: now)
+        }
+        .sorted { ($1.severity, $0.raisedAt, $0.id) < ($0.severity, $1.raisedAt, $1.id) }
+    }
+
+    /// The exceptions in `list` grouped by `grouping`, groups in order of their first (most urgent) exception; exceptions
+    /// keep their order within a group.
+    public func grouped(_ list: [PlantException], by grouping: InboxGrouping) -> [(key: String, exceptions: [PlantException])] {
+        var order: [String] = []
+        var groups: [String: [PlantException]] = [:]
+        for e in list {
+            let key = grouping.key(of: e, in: self)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(e)
+        }
+        return order.map { (key: $0, exceptions: groups[$0] ?? []) }
+    }
+
+    /// The exceptions hidden from the inbox at `now`, soonest back first.
+    public func snoozed(at now: Date) -> [PlantException] {
+        exceptions.values.filter { $0.status.awaitsDecision && $0.isSnoozed(at: now) }
+            .sorted { ($0.snoozedUntil ?? now, $0.id) < ($1.snoozedUntil ?? now, $1.id) }
+    }
 }
 
 /// A task a playbook hands to a role (e.g. "call the supplier").
@@ -590,6 +633,10 @@ public struct PlantException: Codable, Sendable, Hashable, Identifiable {
     public var updates: Int?
     /// Electronic signatures given on this exception's actions (where the approval policy marks them signed), oldest first.
     public var signatures: [ElectronicSignature]?
+    /// Who has taken it on (nil: nobody yet).
+    public var owner: User.ID?
+    /// Hidden from the inbox until then (by the plant's clock); nil: not snoozed.
+    public var snoozedUntil: Date?
     public init(
         id: ID,
         kind: DisruptionKind,
@@ -1021,6 +1068,52 @@ public struct ExceptionVerified: Codable, Sendable, Hashable {
     }
 }
 
+/// Give an exception an owner (someone takes it on), or take the owner away (`owner` left out).
+public struct AssignException: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var owner: User.ID?
+    public init(exception: PlantException.ID, owner: User.ID?) {
+        self.exception = exception
+        self.owner = owner
+    }
+}
+
+public struct ExceptionAssigned: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var owner: User.ID?
+    public var by: User.ID?
+    public var at: Date
+    public init(exception: PlantException.ID, owner: User.ID?, by: User.ID?, at: Date) {
+        self.exception = exception
+        self.owner = owner
+        self.by = by
+        self.at = at
+    }
+}
+
+/// Hide an exception from the inbox until a time (it comes back by itself then), or wake it now (`until` left out).
+public struct SnoozeException: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var until: Date?
+    public init(exception: PlantException.ID, until: Date?) {
+        self.exception = exception
+        self.until = until
+    }
+}
+
+public struct ExceptionSnoozed: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var until: Date?
+    public var by: User.ID?
+    public var at: Date
+    public init(exception: PlantException.ID, until: Date?, by: User.ID?, at: Date) {
+        self.exception = exception
+        self.until = until
+        self.by = by
+        self.at = at
+    }
+}
+
 public struct DismissException: Codable, Sendable, Hashable {
     public var exception: PlantException.ID
     public var reason: String
@@ -1040,5 +1133,26 @@ public struct ExceptionDismissed: Codable, Sendable, Hashable {
         self.reason = reason
         self.by = by
         self.at = at
+    }
+}
+
+/// How the inbox groups exceptions.
+public enum InboxGrouping: String, Codable, Sendable, CaseIterable {
+    case kind
+    case workCenter = "work-center"
+    case order
+
+    /// The group an exception falls in: its disruption's kind, its work center, or the order it is about (a production
+    /// order, else a sales order, else the first order whose finish it changes).
+    public func key(of e: PlantException, in state: PlantState) -> String {
+        switch self {
+        case .kind: return e.kind.rawValue
+        case .workCenter:
+            return (e.disruption.workCenter ?? e.disruption.parts?.compactMap(\.workCenter).first)?.rawValue ?? "no work center"
+        case .order:
+            if let po = e.disruption.productionOrder { return po.rawValue }
+            if let so = e.disruption.salesOrder { return so.rawValue }
+            return e.disruption.orders?.first?.rawValue ?? e.impact.orders.first?.productionOrder.rawValue ?? "no order"
+        }
     }
 }

@@ -6,7 +6,7 @@ public import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 10
+    public static let schemaVersion = 11
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -399,7 +399,8 @@ extension PlantState {
             .placeHold, .releaseHold:
             return try decideQuality(command, actor: actor, now: now)
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
-            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence:
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence, .assignException,
+            .snoozeException:
             return try decideOrchestration(command, actor: actor, now: now)
         case .setPassword(let set):
             try validate(set)
@@ -807,7 +808,8 @@ extension PlantState {
             .reworkOperationAdded, .nonconformanceClosed, .holdPlaced, .holdReleased:
             applyQuality(event)
         case .exceptionRaised, .exceptionUpdated, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
-            .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled, .absenceReported:
+            .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled, .absenceReported, .exceptionAssigned,
+            .exceptionSnoozed:
             applyOrchestration(event)
         case .passwordSet(let p): passwords[p.user] = p.hash
         case .recordSigned(let s): applySignature(s)

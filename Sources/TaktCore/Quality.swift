@@ -427,6 +427,14 @@ extension PlantState {
         }
     }
 
+    /// The lots quality must decide on before they may be used: in quarantine by status, or still in stock at a
+    /// quarantine location (received there, or moved there), by lot ID.
+    public func quarantinedLots() -> [Lot] {
+        lots.values.filter { lot in
+            lot.status == .quarantine || (lot.status.inStock && locations[lot.location]?.kind == .quarantine)
+        }.sorted { $0.id < $1.id }
+    }
+
     /// Whether operation `operation` of `productionOrder` still waits for an inspection (see ``outstandingInspection``).
     public func inspectionOutstanding(productionOrder: ProductionOrder.ID, operation: Int) -> Bool {
         guard let order = productionOrders[productionOrder],

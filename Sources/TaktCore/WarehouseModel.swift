@@ -124,6 +124,10 @@ public enum StagingTaskStatus: String, Codable, Sendable, CaseIterable {
     case missing
     /// Its reservation went away (consumed, unreserved, order cancelled or completed) before it was staged.
     case cancelled
+
+    /// Still work for the warehouse: to pick, on the truck, or short (it can still be confirmed with what was found).
+    /// Staged, missing (reported; found again by moving the lot) and cancelled tasks are not.
+    public var isOpen: Bool { [.open, .picked, .short].contains(self) }
 }
 
 /// Bring a reserved lot to the line side of the work center that consumes it. Where and by when is computed when

@@ -33,7 +33,7 @@ enum DerivedSchemas {
         HandlingUnitRequest.self, Health.self, InspectionRequest.self, InspectionStatus.self, IssuedToken.self,
         LabourReport.self, LotStatusRequest.self, LotTrace.self, LotsRequest.self, MachineStateHistory.self,
         MachineStateRequest.self, MoveRequest.self, OEEReport.self, OperationList.self, OutcomeRequestBody.self,
-        OverrideRequest.self, OvertimeRequest.self, PasswordChanged.self, PasswordRequest.self, PlantKPIs.self,
+        OverrideRequest.self, OvertimeRequest.self, OwnerRequest.self, SnoozeRequest.self, PasswordChanged.self, PasswordRequest.self, PlantKPIs.self,
         PlantOEE.self, Problem.self, ProduceRequest.self, ProjectedAvailability.self, PromiseAnswer.self,
         PromiseQuery.self, PromiseRequest.self, QuantityRequest.self, ReasonRequest.self, ReservationList.self,
         ResumeRequest.self, ScheduleRunRequest.self, ShipRequest.self, ShortRequest.self, ShortageList.self,

@@ -12,7 +12,7 @@ enum OpenAPISchemas {
     /// The bodies routes name as their `requestSchema` or `responseSchema`.
     static let names = [
         "Health", "User", "Site", "Skill", "WorkCenter", "Location", "Item", "BOM", "Routing", "Customer", "SalesOrder",
-        "NewSalesOrder", "ProductionOrder", "NewProductionOrder", "Lot", "NewLot", "PromiseRequest", "ReasonRequest",
+        "NewSalesOrder", "ProductionOrder", "NewProductionOrder", "Lot", "NewLot", "PromiseRequest", "ReasonRequest", "OwnerRequest", "SnoozeRequest",
         "MoveRequest", "LotStatusRequest", "TokenRequest", "TokenList", "IssuedToken", "Command", "CommandBatch",
         "BatchResult", "EventList", "EventPage", "Problem", "ScheduleRunRequest", "PublishedSchedule", "DispatchList",
         "PromiseQuery", "PromiseAnswer",
@@ -71,7 +71,8 @@ enum OpenAPISchemas {
         "CheckDue", "AffectedRefs", "Impact", "CostTerm", "ActionStep", "ApprovalRecord", "ProposedAction", "ExceptionTask", "Verification",
         "OperationRef", "TargetCheck", "ActionScope", "TopAction",
         "OutcomeRequest", "PlaybookCondition", "ApprovalRule", "DecideAction", "ActionDecided", "ActionExecuted", "ExceptionVerified",
-        "DismissException", "ExceptionDismissed", "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
+        "DismissException", "ExceptionDismissed", "AssignException", "ExceptionAssigned", "SnoozeException", "ExceptionSnoozed",
+        "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
         // Passwords and electronic signatures
         "SignatureInput", "ElectronicSignature", "SignedRecord", "PasswordHash", "SetPassword", "PasswordSet",
         // Webhooks: command and event payloads
@@ -1864,6 +1865,8 @@ enum OpenAPISchemas {
                         ref("ElectronicSignature"),
                         "electronic signatures given on its actions where the approval policy marks them signed; recorded by the server, ignored when raising"
                     ),
+                    "owner": code("who has taken it on (assignException); for an outcome request, the asker at first"),
+                    "snoozedUntil": date("hidden from the inbox until then by the plant's clock (snoozeException); absent when not snoozed"),
                 ]
             )
         ),
@@ -2253,6 +2256,50 @@ enum OpenAPISchemas {
                 ]
             )
         ),
+        (
+            "AssignException",
+            obj(
+                "Give an exception an owner, or take the owner away (command data).",
+                [
+                    "exception": code("exception ID"),
+                    "owner": code("the user who takes it on (an active user who works the inbox); left out: nobody"),
+                ]
+            )
+        ),
+        (
+            "ExceptionAssigned",
+            obj(
+                "An exception was given an owner, or its owner taken away.",
+                [
+                    "exception": code("exception ID"),
+                    "owner": code("the new owner; absent: nobody"),
+                    "by": code("who"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "SnoozeException",
+            obj(
+                "Hide an open exception (or answered request) from the inbox until a time, or wake it now (command data).",
+                [
+                    "exception": code("exception ID"),
+                    "until": date("later than now, at most 30 days ahead; left out: wake it now"),
+                ]
+            )
+        ),
+        (
+            "ExceptionSnoozed",
+            obj(
+                "An exception was hidden from the inbox until a time, or woken.",
+                [
+                    "exception": code("exception ID"),
+                    "until": date("hidden until then; absent: woken"),
+                    "by": code("who"),
+                    "at": date("when"),
+                ]
+            )
+        ),
 
         // Orchestration: playbooks and the approval policy
         (
@@ -2627,6 +2674,20 @@ enum OpenAPISchemas {
                     "errors": arr(ref("Violation"), "every field and rule that failed"),
                     "requestId": str("the request's ID, to find it in the server log"),
                 ]
+            )
+        ),
+        (
+            "OwnerRequest",
+            obj(
+                "Give an exception an owner.",
+                ["owner": code("the user who takes it on; left out: nobody")]
+            )
+        ),
+        (
+            "SnoozeRequest",
+            obj(
+                "Hide an exception from the inbox until a time.",
+                ["until": date("later than now, at most 30 days ahead; left out: wake it now")]
             )
         ),
         (

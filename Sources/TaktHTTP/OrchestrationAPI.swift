@@ -37,7 +37,10 @@ extension TaktAPI {
                 parameters: [
                     .query("function", "production, warehouse, quality, sales, purchasing, labour or planning"),
                     .query("severity", "low, medium, high or critical"),
-                    .query("status", "open, executing, resolved, dismissed or superseded (default: open,executing); `all` for every status"),
+                    .query(
+                        "status",
+                        "open, answered (an outcome request answered by its options), executing, resolved, dismissed or superseded (default: open,executing); `all` for every status"
+                    ),
                     .query("kind", "the disruption kind, e.g. machine-down"),
                 ]
             ) { request, ctx in
@@ -141,6 +144,55 @@ extension TaktAPI {
                 let body = try await JSONIO.decode(ReasonRequest.self, from: request, context: ctx)
                 return try await submitReturningEvents(
                     .dismissException(DismissException(exception: id, reason: body.reason)),
+                    request: request,
+                    context: ctx
+                )
+            }
+        )
+
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/exceptions/{id}/owner",
+                operationID: "assignException",
+                summary: "Give an exception an owner (take it on yourself, or hand it to someone who works the inbox); "
+                    + "`owner` left out takes the owner away",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.assignException.sortedRoles,
+                requestSchema: "OwnerRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "exception ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = PlantException.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(OwnerRequest.self, from: request, context: ctx, orEmpty: OwnerRequest())
+                return try await submitReturningEvents(
+                    .assignException(AssignException(exception: id, owner: body.owner)),
+                    request: request,
+                    context: ctx
+                )
+            }
+        )
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/exceptions/{id}/snooze",
+                operationID: "snoozeException",
+                summary: "Hide an open exception (or an answered request) from the inbox until a time, by the plant's clock; "
+                    + "`until` left out wakes it now",
+                tag: tag,
+                requiresAuth: true,
+                roles: CommandKind.snoozeException.sortedRoles,
+                requestSchema: "SnoozeRequest",
+                successStatus: 200,
+                responseSchema: "EventList",
+                parameters: [.path("id", "exception ID"), .idempotencyKey]
+            ) { request, ctx in
+                let id = PlantException.ID(try ctx.parameters.require("id"))
+                let body = try await JSONIO.decode(SnoozeRequest.self, from: request, context: ctx, orEmpty: SnoozeRequest())
+                return try await submitReturningEvents(
+                    .snoozeException(SnoozeException(exception: id, until: body.until)),
                     request: request,
                     context: ctx
                 )
@@ -504,4 +556,14 @@ struct OvertimeRequest: Codable, Sendable {
     var start: Date
     var end: Date
     var reason: String
+}
+
+/// The body of `POST /api/v1/exceptions/{id}/owner`.
+struct OwnerRequest: Codable, Sendable {
+    var owner: User.ID?
+}
+
+/// The body of `POST /api/v1/exceptions/{id}/snooze`.
+struct SnoozeRequest: Codable, Sendable {
+    var until: Date?
 }

@@ -64,6 +64,7 @@ public protocol PlantServing: Sendable {
     func submitBatch(_ envelopes: [CommandEnvelope]) async -> [Result<CommandOutcome, any Error>]
     /// Schedules every open production order and publishes the result (see ``PlantService/runSchedule(_:by:)``).
     func runSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> CommandOutcome
+    func planSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> PublishedSchedule
     /// The earliest date a new order could be finished (see ``PlantService/promise(_:by:)``).
     func promise(_ query: PromiseQuery, by caller: Caller) async throws -> PromiseAnswer
     /// Asks for an outcome and records plan options as an exception (see ``PlantService/requestOutcome(_:by:)``).

@@ -65,9 +65,27 @@ extension PlantService {
     /// - Returns: the outcome of `publishSchedule` (a repeat of an idempotency key answers the first run's).
     public func runSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> CommandOutcome {
         try UseCase.runSchedule.authorize(caller.user)
-        let options = try run.options()
+        _ = try run.options()
         // A retry of a keyed run answers the first run's schedule without searching again.
         if let first = try await recordedAnswer(for: caller, as: .user(caller.user.id), key: caller.idempotencyKey) { return first }
+        let published = try await planSchedule(run, by: caller)
+        return try await submit(
+            CommandEnvelope(
+                command: .publishSchedule(published),
+                actor: .user(caller.user.id),
+                idempotencyKey: caller.idempotencyKey,
+                correlationID: caller.correlationID,
+                requestDigest: caller.requestDigest
+            )
+        )
+    }
+
+    /// Schedules every open production order as ``runSchedule(_:by:)`` does, with the same roles and limits, and returns
+    /// the schedule without publishing it: a planner looks at its makespan and late orders first, then publishes it with
+    /// `publishSchedule` (the plant checks it again then).
+    public func planSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> PublishedSchedule {
+        try UseCase.runSchedule.authorize(caller.user)
+        let options = try run.options()
         let state = await snapshot()
         let origin = now()
         let published = try await offPool { () throws -> PublishedSchedule in
@@ -84,15 +102,7 @@ extension PlantService {
             let number = (state.publishedSchedule.flatMap { Int($0.id.rawValue.dropFirst(4)) } ?? 0) + 1
             return planning.published(result.schedule, id: .init(String(format: "SCH-%06d", number)))
         }
-        return try await submit(
-            CommandEnvelope(
-                command: .publishSchedule(published),
-                actor: .user(caller.user.id),
-                idempotencyKey: caller.idempotencyKey,
-                correlationID: caller.correlationID,
-                requestDigest: caller.requestDigest
-            )
-        )
+        return published
     }
 
     /// The earliest date a new order could be finished without moving the orders already scheduled. The order is

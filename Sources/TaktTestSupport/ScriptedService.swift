@@ -42,6 +42,7 @@ public struct ScriptedService: PlantServing {
         public var submit: (@Sendable (CommandEnvelope) async throws -> CommandOutcome)?
         public var submitBatch: (@Sendable ([CommandEnvelope]) async -> [Result<CommandOutcome, any Error>])?
         public var runSchedule: (@Sendable (ScheduleRunRequest, Caller) async throws -> CommandOutcome)?
+        public var planSchedule: (@Sendable (ScheduleRunRequest, Caller) async throws -> PublishedSchedule)?
         public var promise: (@Sendable (PromiseQuery, Caller) async throws -> PromiseAnswer)?
         public var requestOutcome: (@Sendable (OutcomeAsk, Caller) async throws -> CommandOutcome)?
         public var importCSV: (@Sendable ([CSVFile], Importer) async throws -> ImportSummary)?
@@ -186,6 +187,12 @@ public struct ScriptedService: PlantServing {
     public func runSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> CommandOutcome {
         guard let answer = script.runSchedule else { throw unscripted("runSchedule(_:by:)") }
         _ = received("runSchedule(_:by:)", scripted: true)
+        return try await answer(run, caller)
+    }
+
+    public func planSchedule(_ run: ScheduleRunRequest, by caller: Caller) async throws -> PublishedSchedule {
+        guard let answer = script.planSchedule else { throw unscripted("planSchedule(_:by:)") }
+        _ = received("planSchedule(_:by:)", scripted: true)
         return try await answer(run, caller)
     }
 

@@ -231,6 +231,16 @@ enum Assets {
         section.badge svg.barcode { display: block; width: 100%; height: 20mm; margin: 4mm 0 2mm; }
         form.setup input[readonly] { background: #eef0f3; color: #444; }
         @media print { .no-print { display: none; } body.badge-page main { margin: 0; padding: 0; } }
+        /* boards */
+        .acts { display: flex; gap: .4rem; flex-wrap: wrap; align-items: center; }
+        .acts form { margin: 0; }
+        .field { display: inline-flex; flex-direction: column; margin: 0 .5rem .4rem 0; vertical-align: top; }
+        .field label { font-size: .8rem; color: var(--muted); }
+        .field-error { display: block; color: #b42318; font-size: .85rem; margin-top: .15rem; max-width: 22rem; }
+        form.receipt, form.inspection { margin: .4rem 0; }
+        table.characteristics { margin: .3rem 0; }
+        table.characteristics td.limits { color: var(--muted); white-space: nowrap; }
+        section.group h2 { font-size: 1.05rem; margin: 1rem 0 .3rem; }
         """#
 
     static let js = #"""

@@ -10,7 +10,9 @@ import TaktService
 extension TaktWeb {
     func warehousePage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let (state, tasks) = await service.read { s in (s, s.stagingTasks()) }
-        let open = tasks.filter { $0.task.status != .staged }.sorted {
+        // A refused form's words go beside its field (and on top, as usual).
+        let flash = await sessions.takeFlash(viewer.sessionID)
+        let open = tasks.filter { $0.task.status.isOpen }.sorted {
             ($0.neededBy ?? .distantFuture, $0.task.id) < ($1.neededBy ?? .distantFuture, $1.task.id)
         }
         let now = now()
@@ -32,7 +34,7 @@ extension TaktWeb {
             el("section", ["class": "panel", "id": "staging"]) {
                 el("h2", text: "Staging tasks")
                 Pages.table(
-                    ["Task", "Needed by", "Lot", "Qty", "From", "Handling unit", "To", "For", "Status"],
+                    ["Task", "Needed by", "Lot", "Qty", "From", "Handling unit", "To", "For", "Status", ""],
                     open.prefix(100).map { v in
                         let late = (v.neededBy ?? .distantFuture) < now
                         return [
@@ -45,12 +47,15 @@ extension TaktWeb {
                             .text(v.from?.rawValue ?? "–"), .text(v.handlingUnit?.rawValue ?? "–"), .text(v.to?.rawValue ?? "–"),
                             .text("\(v.task.productionOrder) op \(v.task.operation)" + (v.workCenter.map { " on \($0)" } ?? "")),
                             Pages.badge(v.task.status.rawValue, v.task.status == .short ? "bad" : (v.task.status == .picked ? "info" : "")),
+                            Self.stagingForms(v, viewer: viewer, flash: flash),
                         ]
                     },
                     empty: "Nothing to stage.",
                     id: "staging-tasks"
                 )
             }
+            Self.receivingPanel(state, viewer: viewer, flash: flash)
+            Self.shippingPanel(state, viewer: viewer, flash: flash)
             el("div", ["class": "grid"]) {
                 el("section", ["class": "panel", "id": "shortages"]) {
                     el("h2", text: "Projected shortages")
@@ -99,11 +104,15 @@ extension TaktWeb {
                 }
             }
         }
-        return PageContent(title: "Warehouse board", body: body)
+        var content = PageContent(title: "Warehouse board", body: body)
+        content.flash = flash
+        return content
     }
 
     func qualityPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let state = await service.read { $0 }
+        let flash = await sessions.takeFlash(viewer.sessionID)
+        let quarantined = state.quarantinedLots()
         // Inspections due: completed operations whose required inspection has not passed yet.
         var due: [(ProductionOrder.ID, OperationProgress, String)] = []
         for (po, ops) in state.operations {
@@ -128,42 +137,73 @@ extension TaktWeb {
                 Pages.figure("open nonconformances", String(ncs.count), href: "#ncs", tone: ncs.isEmpty ? "ok" : "warn")
                 Pages.figure("active holds", String(holds.count), href: "#holds", tone: holds.isEmpty ? "ok" : "bad")
                 Pages.figure("lots on hold", String(holds.reduce(0) { $0 + $1.lots.count }), href: "#holds")
+                Pages.figure("lots in quarantine", String(quarantined.count), href: "#quarantine", tone: quarantined.isEmpty ? "ok" : "warn")
             }
             el("section", ["class": "panel", "id": "due"]) {
                 el("h2", text: "Inspections due")
+                let mayInspect = viewer.may(.recordInspectionResult)
                 Pages.table(
-                    ["Order", "Operation", "Work center", "Plan", "Operation status"],
-                    due.map { d in
-                        [
+                    ["Order", "Operation", "Work center", "Plan", "Operation status"] + (mayInspect ? ["Record the result"] : []),
+                    due.map { d -> [Node] in
+                        let plan = state.productionOrders[d.0].flatMap { state.inspectionPlan(for: $0.item, operation: d.1.sequence) }
+                        let cells: [Node] = [
                             Pages.orderLink(d.0, state: state), .text("\(d.1.sequence) \(d.1.name)"), .text(d.1.workCenter?.rawValue ?? "–"),
                             .text(d.2), .text(d.1.status.rawValue),
                         ]
+                        return cells
+                            + (mayInspect
+                                ? [
+                                    plan.map {
+                                        Self.inspectionForm(plan: $0, order: d.0, operation: d.1.sequence, lot: nil, viewer: viewer, flash: flash)
+                                    } ?? .text("no inspection plan for this operation")
+                                ] : [])
                     },
                     empty: "No inspection is waiting."
                 )
             }
+            Self.quarantinePanel(state, viewer: viewer, flash: flash)
+            Self.plansPanel(
+                state,
+                chosen: request.uri.queryParameters["plan"].map { InspectionPlan.ID(String($0)) },
+                viewer: viewer,
+                flash: flash
+            )
             el("section", ["class": "panel", "id": "ncs"]) {
                 el("h2", text: "Nonconformances")
+                let mayDispose = viewer.may(.dispositionNonconformance)
                 Pages.table(
-                    ["NC", "Severity", "Status", "What", "Item", "Lots", "Order", "Opened"],
-                    ncs.map { n in
-                        [
+                    ["NC", "Severity", "Status", "What", "Item", "Lots", "Order", "Opened"] + (mayDispose ? ["Disposition"] : []),
+                    ncs.map { n -> [Node] in
+                        let decide: [Node] =
+                            !mayDispose
+                            ? []
+                            : n.status == .open
+                                ? [Self.dispositionForm(n, state: state, viewer: viewer, flash: flash)]
+                                : [.text(n.disposition.map { "\($0.kind.rawValue): \($0.reason)" } ?? "–")]
+                        let cells: [Node] = [
                             .text(n.id.rawValue), Pages.badge(n.severity.rawValue, n.severity == .minor ? "warn" : "bad"), .text(n.status.rawValue),
                             .text(n.description),
                             .text(n.item?.rawValue ?? "–"), .text(n.lots.map(\.rawValue).joined(separator: ", ")),
                             .text(n.productionOrder?.rawValue ?? "–"),
                             .text(Format.dateTime(n.openedAt, state.plantTimeZone)),
                         ]
+                        return cells + decide
                     },
                     empty: "No open nonconformance."
                 )
+                if viewer.may(.openNonconformance) {
+                    el("h3", text: "Open a nonconformance")
+                    Self.newNonconformanceForm(viewer: viewer, flash: flash)
+                }
             }
             el("section", ["class": "panel", "id": "holds"]) {
                 el("h2", text: "Holds")
+                let mayRelease = viewer.may(.releaseHold)
                 Pages.table(
-                    ["Hold", "On", "Reason", "Lots held", "Orders", "Placed"],
-                    holds.map { h in
-                        [
+                    ["Hold", "On", "Reason", "Lots held", "Orders", "Placed"] + (mayRelease ? ["Release"] : []),
+                    holds.map { h -> [Node] in
+                        let release: [Node] = mayRelease ? [Self.releaseForm(h, state: state, viewer: viewer, flash: flash)] : []
+                        let cells: [Node] = [
                             .text(h.id.rawValue),
                             .text(
                                 h.kind.rawValue + ": "
@@ -174,9 +214,15 @@ extension TaktWeb {
                             .text(h.orders.map(\.rawValue).joined(separator: ", ")),
                             .text(Format.dateTime(h.placedAt, state.plantTimeZone) + (h.placedBy.map { " by \($0)" } ?? "")),
                         ]
+                        return cells + release
                     },
-                    empty: "Nothing is on hold."
+                    empty: "Nothing is on hold.",
+                    id: "holds-table"
                 )
+                if viewer.may(.placeHold) {
+                    el("h3", text: "Place a hold")
+                    Self.placeHoldForm(viewer: viewer, flash: flash)
+                }
             }
             el("section", ["class": "panel"]) {
                 el("h2", text: "Latest inspection results")
@@ -194,39 +240,12 @@ extension TaktWeb {
                 )
             }
         }
-        return PageContent(title: "Quality board", body: body)
+        var content = PageContent(title: "Quality board", body: body)
+        content.flash = flash
+        return content
     }
 
     // MARK: - Users and tokens (admins)
-
-    func adminPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
-        let state = await service.read { $0 }
-        let users = state.users.values.sorted { $0.id < $1.id }
-        var tokens: [User.ID: Int] = [:]
-        for t in state.tokens.values where !t.revoked { tokens[t.user, default: 0] += 1 }
-        let body = fragment {
-            el("p", ["class": "muted"]) {
-                "Issue a sign-in token for a user (for a badge barcode, or to try the demo as a planner, supervisor, operator, quality, "
-                "warehouse or sales user). The secret is shown once; only its hash is stored. Revoke tokens with DELETE /api/v1/users/{id}/tokens/{token}."
-            }
-            el("p") { Pages.link("Webhooks: subscriptions and dead letters →", "/admin/webhooks") }
-            Pages.table(
-                ["User", "Name", "Roles", "Active tokens", ""],
-                users.map { u in
-                    [
-                        .text(u.id.rawValue), .text(u.name), .text(u.roles.map(\.rawValue).joined(separator: ", ")), .text(String(tokens[u.id] ?? 0)),
-                        el("form", ["method": "post", "action": "/admin/tokens", "class": "inline"]) {
-                            Pages.hidden("user", u.id.rawValue)
-                            el("button", ["type": "submit", "id": "issue-\(u.id.rawValue)", "disabled": flag(!u.active)], text: "Issue token")
-                        },
-                    ]
-                },
-                empty: "No users.",
-                id: "users"
-            )
-        }
-        return PageContent(title: "Users & tokens", body: body)
-    }
 
     func issueToken(_ viewer: Viewer, form: Form) async throws -> (String, Flash?) {
         guard let user = form.trimmed("user") else { throw WebError.missing("the user") }

@@ -12,11 +12,53 @@ extension TaktWeb {
         let q = request.uri.queryParameters
         let function = q["function"].flatMap { PlantFunction(rawValue: String($0)) }
         let showAll = q["status"].map(String.init) == "all"
+        let grouping = q["group"].flatMap { InboxGrouping(rawValue: String($0)) }
+        let mine = q["owner"].map(String.init) == "me"
         let state = await service.read { $0 }
-        let list = state.exceptions.values
-            .filter { showAll || $0.status == .open || $0.status == .executing }
+        let now = now()
+        let flash = await sessions.takeFlash(viewer.sessionID)
+        // The plant's inbox: open and being carried out, not snoozed (by the plant's clock); or every exception.
+        let base =
+            showAll
+            ? state.exceptions.values.sorted { ($1.severity, $0.raisedAt, $0.id) < ($0.severity, $1.raisedAt, $1.id) }
+            : state.inbox(at: now)
+        let list =
+            base
             .filter { e in function.map { e.functions.contains($0) } ?? true }
-            .sorted { ($1.severity, $0.raisedAt, $0.id) < ($0.severity, $1.raisedAt, $1.id) }
+            .filter { !mine || $0.owner == viewer.user.id }
+        let answered = state.exceptions.values.filter { $0.status == .answered && !$0.isSnoozed(at: now) }
+            .sorted { ($0.owner == viewer.user.id ? 0 : 1, $1.raisedAt, $0.id) < ($1.owner == viewer.user.id ? 0 : 1, $0.raisedAt, $1.id) }
+        let snoozed = state.snoozed(at: now)
+        let zone = state.plantTimeZone
+        func query(group: InboxGrouping?? = .none, owner: Bool? = nil) -> String {
+            var parts: [String] = []
+            if let function { parts.append("function=\(function.rawValue)") }
+            if showAll { parts.append("status=all") }
+            let g: InboxGrouping? =
+                switch group {
+                case .some(let x): x
+                case .none: grouping
+                }
+            if let g { parts.append("group=\(g.rawValue)") }
+            if owner ?? mine { parts.append("owner=me") }
+            return "/exceptions" + (parts.isEmpty ? "" : "?" + parts.joined(separator: "&"))
+        }
+        let back = query()
+        func rows(_ list: [PlantException]) -> [[Node]] {
+            list.map { e in
+                [
+                    Pages.link(e.id.rawValue, "/exceptions/\(urlEncode(e.id.rawValue))"), Pages.badge(e.severity.rawValue, Self.tone(e.severity)),
+                    .text(e.title), .text(e.functions.map(\.rawValue).joined(separator: ", ")),
+                    .text("late orders \(e.impact.baseline.lateOrders) → \(e.impact.predicted.lateOrders)"),
+                    .text(e.actions.first.map { "\($0.id): \($0.title)" } ?? "–"),
+                    Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info"),
+                    .text(Format.dateTime(e.raisedAt, zone)),
+                    .text(e.owner.map { state.users[$0]?.name ?? $0.rawValue } ?? "–"),
+                    Self.inboxForms(e, state: state, viewer: viewer, flash: flash, back: back, compact: true),
+                ]
+            }
+        }
+        let headers = ["Exception", "Severity", "What happened", "Functions", "Impact", "Best action", "Status", "Raised", "Owner", ""]
         let mayAsk = (try? UseCase.requestOutcome.authorize(viewer.user)) != nil
         let body = fragment {
             if mayAsk {
@@ -54,26 +96,54 @@ extension TaktWeb {
                         )
                     }
                 }
+                el("span", ["class": "seg", "role": "group", "aria-label": "Group by"]) {
+                    el("a", ["href": query(group: .some(nil)), "aria-current": grouping == nil ? "true" : nil], text: "no groups")
+                    for g in InboxGrouping.allCases {
+                        el(
+                            "a",
+                            ["href": query(group: .some(g)), "aria-current": grouping == g ? "true" : nil, "id": "group-\(g.rawValue)"],
+                            text: "by \(g.rawValue)"
+                        )
+                    }
+                }
+                el("a", ["href": query(owner: !mine), "aria-current": mine ? "true" : nil, "id": "mine"], text: mine ? "Everyone's" : "Mine")
                 el("span", ["class": "spacer"]) {}
                 el("a", ["href": showAll ? "/exceptions" : "/exceptions?status=all"], text: showAll ? "Only open" : "Include closed")
             }
-            Pages.table(
-                ["Exception", "Severity", "What happened", "Functions", "Impact", "Best action", "Status", "Raised"],
-                list.map { e in
-                    [
-                        Pages.link(e.id.rawValue, "/exceptions/\(urlEncode(e.id.rawValue))"), Pages.badge(e.severity.rawValue, Self.tone(e.severity)),
-                        .text(e.title), .text(e.functions.map(\.rawValue).joined(separator: ", ")),
-                        .text("late orders \(e.impact.baseline.lateOrders) → \(e.impact.predicted.lateOrders)"),
-                        .text(e.actions.first.map { "\($0.id): \($0.title)" } ?? "–"),
-                        Pages.badge(e.status.rawValue, e.status == .open ? "warn" : "info"),
-                        .text(Format.dateTime(e.raisedAt, state.plantTimeZone)),
-                    ]
-                },
-                empty: function.map { "No exceptions for \($0.rawValue)." } ?? "The inbox is empty: nothing needs a decision.",
-                id: "inbox"
-            )
+            let empty = function.map { "No exceptions for \($0.rawValue)." } ?? "The inbox is empty: nothing needs a decision."
+            if let grouping {
+                if list.isEmpty { el("p", ["class": "empty"], text: empty) }
+                for group in state.grouped(list, by: grouping) {
+                    el("section", ["class": "group", "id": "group-\(group.key)"]) {
+                        el("h2", text: "\(group.key) (\(group.exceptions.count))")
+                        Pages.table(headers, rows(group.exceptions), empty: "")
+                    }
+                }
+            } else {
+                Pages.table(headers, rows(list), empty: empty, id: "inbox")
+            }
+            if !answered.isEmpty && !showAll {
+                el("section", ["class": "panel", "id": "answered"]) {
+                    el("h2", text: "Answered requests (\(answered.count))")
+                    el(
+                        "p",
+                        ["class": "muted"],
+                        text: "Outcomes people asked for, answered with plan options: approve one on its page, or dismiss the request. "
+                            + "They are not open exceptions."
+                    )
+                    Pages.table(headers, rows(answered), empty: "", id: "answered-requests")
+                }
+            }
+            if !snoozed.isEmpty {
+                el("details", ["class": "panel", "id": "snoozed"]) {
+                    el("summary", text: "Snoozed (\(snoozed.count))")
+                    Pages.table(headers, rows(snoozed), empty: "", id: "snoozed-list")
+                }
+            }
         }
-        return PageContent(title: "Exception inbox", body: body)
+        var content = PageContent(title: "Exception inbox", body: body)
+        content.flash = flash
+        return content
     }
 
     static func tone(_ s: ExceptionSeverity) -> String {
@@ -92,7 +162,17 @@ extension TaktWeb {
             return p
         }
         let back = "/exceptions/\(urlEncode(e.id.rawValue))"
+        let flash = await sessions.takeFlash(viewer.sessionID)
         let body = fragment {
+            el("div", ["class": "panel", "id": "handling"]) {
+                el(
+                    "p",
+                    text: "Owner: \(e.owner.map { state.users[$0]?.name ?? $0.rawValue } ?? "nobody yet")"
+                        + (e.snoozedUntil.map { $0 > now() ? " · snoozed until \(Format.dateTime($0, state.plantTimeZone))" : "" } ?? "")
+                        + (e.dismissReason.map { " · dismissed: \($0)" } ?? "")
+                )
+                Self.inboxForms(e, state: state, viewer: viewer, flash: flash, back: back, compact: false)
+            }
             el("p") {
                 Pages.badge(e.severity.rawValue, Self.tone(e.severity))
                 " "
@@ -220,7 +300,7 @@ extension TaktWeb {
                             Pages.link("Compare the schedule side by side", "/schedule?compare=\(urlEncode(e.id.rawValue + "/" + a.id))&zoom=week")
                         }
                     }
-                    if e.status == .open && a.status == .proposed {
+                    if e.status.awaitsDecision && a.status == .proposed {
                         if mayDecide {
                             el(
                                 "form",
@@ -297,7 +377,9 @@ extension TaktWeb {
                 el("p", ["class": v.passed ? "flash success" : "flash error"], text: "Verification of \(v.action): \(v.text)")
             }
         }
-        return PageContent(title: "\(e.id.rawValue): \(e.title)", body: body)
+        var content = PageContent(title: "\(e.id.rawValue): \(e.title)", body: body)
+        content.flash = flash
+        return content
     }
 
     static func kpiLine(_ label: String, _ k: PlanKPIs, versus base: PlanKPIs) -> Node {

@@ -406,6 +406,8 @@ extension TaktWeb {
         let q = request.uri.queryParameters
         let state = await service.read { $0 }
         let now = now()
+        let flash = await sessions.takeFlash(viewer.sessionID)
+        let run = await runPanel(viewer, state: state, flash: flash)
         let zoom = q["zoom"].flatMap { Zoom(rawValue: String($0)) } ?? .day
         let wcParam = q["wc"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
         let compare = q["compare"].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
@@ -484,7 +486,7 @@ extension TaktWeb {
                 el(
                     "p",
                     ["class": "empty", "id": "schedule-id"],
-                    text: "No schedule is published yet. A planner publishes one with POST /api/v1/schedule/runs; "
+                    text: "No schedule is published yet. A planner runs one and publishes it on this page (or with POST /api/v1/schedule/runs); "
                         + "planned downtime and machine states are shown below."
                 )
             }
@@ -559,6 +561,7 @@ extension TaktWeb {
                 if let compareError { Pages.flash(Flash(kind: .error, title: "Cannot compare", lines: [compareError])) }
                 toolbar
                 summary
+                run
                 Gantt(
                     state: state,
                     schedule: schedule,
@@ -582,6 +585,8 @@ extension TaktWeb {
                 if let schedule { Self.lateOrders(schedule, state) }
             }
         }
-        return PageContent(title: wcParam.map { "Schedule · \($0)" } ?? "Schedule", body: body)
+        var content = PageContent(title: wcParam.map { "Schedule · \($0)" } ?? "Schedule", body: body)
+        content.flash = flash
+        return content
     }
 }

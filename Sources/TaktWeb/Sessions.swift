@@ -7,6 +7,10 @@ struct Flash: Sendable, Equatable {
     var kind: Kind
     var title: String
     var lines: [String]
+    /// The form that was refused (its hidden `form` field) and, by field name, the words of each rule that named a field:
+    /// shown beside that field on the form.
+    var form: String? = nil
+    var fields: [String: String] = [:]
 }
 
 /// Signed-in browsers: a random session ID (the HttpOnly cookie) mapped to the user and the token they signed in

@@ -19,6 +19,8 @@ public struct TaktWeb: Sendable {
     /// Mark cookies `Secure` (the server is reached over TLS, directly or through a TLS-terminating proxy).
     public let secureCookies: Bool
     let csrf: CSRFTokens
+    /// Schedule runs planned on the schedule page and not yet published, by session.
+    let drafts = ScheduleDrafts()
     /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
     public var now: @Sendable () -> Date { service.now }
 
@@ -99,6 +101,7 @@ public struct TaktWeb: Sendable {
         }
         addPrintRoutes(to: router)
         addSetupRoutes(to: router)
+        addBoardActionRoutes(to: router)
     }
 
     // MARK: - Route helpers
@@ -223,7 +226,9 @@ public struct TaktWeb: Sendable {
                 if let flash { await web.sessions.setFlash(viewer.sessionID, flash) }
                 return Response.redirect(to: Redirect.target(next, fallback: section.path), type: .normal)
             } catch {
-                await web.sessions.setFlash(viewer.sessionID, Web.flash(for: error, reference: web.report(error, request)))
+                var flash = Web.flash(for: error, reference: web.report(error, request))
+                flash.form = form.trimmed("form")
+                await web.sessions.setFlash(viewer.sessionID, flash)
                 return Response.redirect(to: back, type: .normal)
             }
         }
@@ -492,8 +497,10 @@ enum Web {
     /// server with the reference (`reference`, the request ID) the user can quote.
     static func flash(for error: any Error, reference: String?) -> Flash {
         let p = ErrorPresentation.of(error)
-        if p.code == .interlock { return Flash(kind: .interlock, title: "Not yet — the plant says:", lines: p.lines) }
-        return Flash(kind: .error, title: p.title, lines: p.lines + (p.isInternal ? [quote(reference)] : []))
+        var fields: [String: String] = [:]
+        for v in p.violations where !v.field.isEmpty { fields[v.field] = fields[v.field].map { $0 + "; " + v.message } ?? v.message }
+        if p.code == .interlock { return Flash(kind: .interlock, title: "Not yet — the plant says:", lines: p.lines, fields: fields) }
+        return Flash(kind: .error, title: p.title, lines: p.lines + (p.isInternal ? [quote(reference)] : []), fields: fields)
     }
 
     /// The line that gives the user the reference of a fault of the server.

@@ -1502,6 +1502,9 @@ enum Samples {
         .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 2, asked: false)),
         // A newer event on the same subject before anyone decided: EXC-000002 is assessed again in place (exceptionUpdated).
         .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 3, asked: false)),
+        // The supervisor takes it on and snoozes it for a day.
+        .assignException(AssignException(exception: "EXC-000002", owner: "sup")),
+        .snoozeException(SnoozeException(exception: "EXC-000002", until: day(1))),
         .rejectAction(DecideAction(exception: "EXC-000002", action: "A1", comment: "nobody can stay late today")),
         .dismissException(DismissException(exception: "EXC-000002", reason: "the lathe runs at its ideal rate again")),
         // Webhooks: the ERP hears of shipments of one customer's order; a second subscription is paused, then deleted; a dead

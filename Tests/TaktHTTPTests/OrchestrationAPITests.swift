@@ -368,7 +368,9 @@ struct OrchestrationAPITests {
             let id = try #require(e["id"] as? String)
             let raised = try await s.engine.events(after: 0, limit: 100_000).last { $0.type == "exceptionRaised" }
             #expect(raised?.actor == "system", "raiseException is the orchestrator's command; the planner's request is written for them")
-            #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?kind=outcome-request", token: planner)) == [id])
+            // Answered by its options: not an open exception (not in the default inbox), listed as answered.
+            #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?kind=outcome-request", token: planner)) == [])
+            #expect(try Self.ids(await s.send(.GET, "/api/v1/exceptions?kind=outcome-request&status=answered", token: planner)) == [id])
 
             let structured = #"{"request":{"kind":"take-down","workCenter":"WC-MILL-1","from":"2026-11-27T06:00:00Z","to":"2026-11-27T10:00:00Z"}}"#
             let byAdmin = try await s.send(.POST, "/api/v1/outcome-requests", body: structured)
