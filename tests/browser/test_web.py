@@ -305,7 +305,7 @@ def fill_form(driver, server, path, fields, expect):
 def test_plant_from_empty(driver, binary):
     """A plant set up from an empty database through the web app: forms for the site, skill, work center, locations,
     BOM, routing, customer and an operator; one CSV import for the items (checked first, then applied). The plant's
-    own answers (the API) then hold exactly what was entered."""
+    own answers (the API) then hold exactly what was entered. Then one order runs through it (run_one_order)."""
     with TaktServer(binary, demo=False) as server:
         sign_in(driver, server, ADMIN_TOKEN)
         fill_form(driver, server, "/setup/sites/form", {"id": "S1", "name": "Werk Nord", "timeZone": "Europe/Berlin"}, "S1")
@@ -319,6 +319,8 @@ def test_plant_from_empty(driver, binary):
                   {"id": "LS-M1", "name": "Beside mill 1", "site": "S1", "kind": "line-side", "workCenter": "WC-M1"}, "LS-M1")
         fill_form(driver, server, "/setup/locations/form",
                   {"id": "LOC-SHIP", "name": "Shipping", "site": "S1", "kind": "shipping"}, "LOC-SHIP")
+        fill_form(driver, server, "/setup/locations/form",
+                  {"id": "LOC-RECV", "name": "Goods in", "site": "S1", "kind": "receiving"}, "LOC-RECV")
         # One CSV import: a file with a mistake is checked and refused whole, naming the row and column; then the right one.
         driver.get(server.base + "/setup/items")
         driver.find_element(By.CSS_SELECTOR, "details.import summary").click()
@@ -351,6 +353,89 @@ def test_plant_from_empty(driver, binary):
         assert server.api("GET", "/api/v1/boms/BOM-FLANGE-1")["components"][0]["item"] == "BAR-1"
         user = server.api("GET", "/api/v1/users/op-eva")
         assert user["roles"] == ["operator"] and [c["skill"] for c in user["certifications"]] == ["MILL"], user
+        run_one_order(driver, server)
+
+
+def run_one_order(driver, server):
+    """One order through the plant set up above: goods received on the warehouse board, the order staged, run on the
+    terminal with its lot booked, inspected on the quality board, shipped, and the control tower's figures after."""
+    # Goods in, on the warehouse board.
+    driver.get(server.base + "/warehouse")
+    for name, value in {"item": "BAR-1", "supplier": "Stahl GmbH", "id": "LOT-BAR-1", "quantity": "10",
+                        "supplierLot": "S-77", "deliveryNote": "DN-4711"}.items():
+        driver.find_element(By.ID, f"receive-unplanned-{name}").send_keys(value)
+    Select(driver.find_element(By.ID, "receive-unplanned-location")).select_by_value("LOC-RECV")
+    driver.find_element(By.ID, "receive-unplanned-submit").click()
+    expect_flash(driver, "LOT-BAR-1")
+    assert server.api("GET", "/api/v1/lots/LOT-BAR-1")["quantity"] == 10
+    # The order (the web app has no order entry yet: a customer order and its production order through the API).
+    due = server.api("GET", "/api/v1/kpis")["at"][:10]
+    server.api("POST", "/api/v1/sales-orders",
+               {"id": "SO-1", "customer": "C1", "lines": [{"line": 10, "item": "FLANGE-1", "quantity": 4, "requestedDate": due}]})
+    server.api("POST", "/api/v1/production-orders",
+               {"id": "PO-1", "item": "FLANGE-1", "quantity": 4, "dueDate": due, "pegging": {"salesOrder": "SO-1", "line": 10}})
+    server.api("POST", "/api/v1/production-orders/PO-1/release", {})
+    # Staging on the warehouse board: pick the bars for the mill and confirm them at its line side.
+    driver.get(server.base + "/warehouse")
+    tasks = server.api("GET", "/api/v1/staging-tasks?productionOrder=PO-1")["items"]
+    assert tasks, "releasing PO-1 asks the warehouse to stage its bars"
+    task = tasks[0]["task"]["id"]
+    driver.find_element(By.ID, f"pick-{task}").click()
+    expect_flash(driver, task)
+    driver.find_element(By.ID, f"confirm-{task}").click()
+    expect_flash(driver, task)
+    # The terminal, as the operator set up above.
+    eva = server.token_for("op-eva")
+    sign_in(driver, server, eva)
+    driver.get(server.base + "/terminal/WC-M1")
+    driver.find_element(By.ID, "clock-in").click()
+    expect_flash(driver, "Clocked in")
+    driver.find_element(By.ID, "start-PO-1-10").click()
+    expect_flash(driver, "Started PO-1 op 10")
+    driver.find_element(By.ID, "scan").send_keys("LOT-BAR-1" + Keys.ENTER)
+    wait(driver, EC.presence_of_element_located((By.ID, "consume-quantity")), "the quantity prompt")
+    driver.find_element(By.ID, "consume-confirm").click()
+    expect_flash(driver, "Consumed lot LOT-BAR-1")
+    driver.find_element(By.ID, "good-PO-1-10").send_keys("4")
+    driver.find_element(By.ID, "report-PO-1-10").click()
+    expect_flash(driver, "Reported 4 good")
+    # Book the lot the operation made, as the terminal proposes it (the good quantity not yet booked), then complete.
+    book = driver.find_element(By.ID, "book-PO-1-10")
+    if book.get_attribute("open") is None:
+        book.find_element(By.TAG_NAME, "summary").click()
+    wait(driver, EC.element_to_be_clickable((By.ID, "produce-PO-1-10")), "the booking form").click()
+    expect_flash(driver, "PO-1")
+    driver.find_element(By.ID, "complete-PO-1-10").click()
+    expect_flash(driver, "Completed PO-1 op 10")
+    made = server.api("GET", "/api/v1/lots?productionOrder=PO-1")["items"]
+    assert made and made[0]["quantity"] == 4, made
+    lot = made[0]["id"]
+    # Quality: a plan for the flange (plans are set up through the API or CSV), its inspection recorded on the board.
+    sign_in(driver, server, ADMIN_TOKEN)
+    server.api("POST", "/api/v1/inspection-plans", {
+        "id": "IP-FLANGE-1", "name": "Flange final check", "item": "FLANGE-1", "sampleSize": 1,
+        "characteristics": [{"id": "OD", "name": "Outer diameter", "kind": "variable", "lowerLimit": 99.5, "upperLimit": 100.5,
+                             "unit": "mm"}]})
+    driver.get(server.base + "/quality?plan=IP-FLANGE-1")
+    form = wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "form.inspection")), "the inspection form")
+    form.find_element(By.NAME, "lot").send_keys(lot)
+    form.find_element(By.NAME, "m.OD.1").send_keys("100.1")
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    expect_flash(driver, "pass")
+    # Shipping, on the warehouse board.
+    driver.get(server.base + "/warehouse")
+    lots = driver.find_element(By.ID, "ship-SO-1-10-lots")
+    lots.clear()
+    lots.send_keys(lot)
+    driver.find_element(By.ID, "ship-SO-1-10-submit").click()
+    expect_flash(driver, "SO-1")
+    assert server.api("GET", f"/api/v1/lots/{lot}")["status"] == "shipped"
+    # The control tower afterwards: the line delivered on time this week, one operation's scrap-free OEE, nothing late.
+    driver.get(server.base + "/tower")
+    week = driver.find_element(By.ID, "chart-delivery").text
+    assert "(1 of 1)" in driver.page_source, week[:500]
+    kpis = server.api("GET", "/api/v1/kpis")
+    assert kpis["delivery"]["late"] == 0, kpis["delivery"]
 
 
 TESTS = [test_sign_in_and_control_tower, test_operator_start_to_complete, test_approve_in_inbox_and_gantt_changes, test_live_update,
