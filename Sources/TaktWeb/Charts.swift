@@ -52,7 +52,7 @@ struct Chart {
         let plotHeight = Self.height - Self.bottom - Self.top
         let top = max(maximum ?? 0, points.compactMap(\.value).max() ?? 0, reference?.value ?? 0, 1e-9)
         let slot = points.isEmpty ? plotWidth : plotWidth / Double(points.count)
-        let barWidth = max(2, slot * 0.66)
+        let barWidth = max(2, min(slot * 0.66, 56))
         func y(_ v: Double) -> Double { Self.top + plotHeight * (1 - min(max(v / top, 0), 1)) }
         let every = max(1, Int((Double(points.count) / 12).rounded(.up)))  // at most ~12 labels, so they do not collide
         let svg = el(
