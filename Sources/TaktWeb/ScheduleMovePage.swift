@@ -140,22 +140,7 @@ extension TaktWeb {
                 title: "The plan with the move, against the published schedule"
             ).view()
             el("h2", text: "Operations that move")
-            Pages.table(
-                ["Operation", "Before", "After", "Shift"],
-                moves.map { m in
-                    [
-                        el("span") {
-                            Pages.orderLink(m.after.productionOrder, state: state)
-                            " op \(m.after.sequence) \(m.after.name)"
-                        },
-                        .text(m.before.map { "\($0.workCenter.rawValue) · \(Format.range($0.start, $0.end, zone))" } ?? "–"),
-                        .text("\(m.after.workCenter.rawValue) · \(Format.range(m.after.start, m.after.end, zone))"),
-                        .text(m.before.map { Format.minutes(m.after.start.timeIntervalSince($0.start) / 60) } ?? "–"),
-                    ]
-                },
-                empty: "Nothing moves: the plan already has this operation there.",
-                id: "moved-operations"
-            )
+            Gantt.movesTable(moves, state, empty: "Nothing moves: the plan already has this operation there.")
         }
     }
 

@@ -371,6 +371,29 @@ extension Gantt {
     }
 }
 
+extension Gantt {
+    /// The moved operations as a table: where each was, where it goes, by how much it shifts.
+    static func movesTable(_ moves: [Move], _ state: PlantState, empty: String) -> Node {
+        let zone = state.plantTimeZone
+        return Pages.table(
+            ["Operation", "Before", "After", "Shift"],
+            moves.map { m in
+                [
+                    el("span") {
+                        Pages.orderLink(m.after.productionOrder, state: state)
+                        " op \(m.after.sequence) \(m.after.name)"
+                    },
+                    .text(m.before.map { "\($0.workCenter.rawValue) · \(Format.range($0.start, $0.end, zone))" } ?? "not in the published schedule"),
+                    .text("\(m.after.workCenter.rawValue) · \(Format.range(m.after.start, m.after.end, zone))"),
+                    .text(m.before.map { Format.minutes(m.after.start.timeIntervalSince($0.start) / 60) } ?? "–"),
+                ]
+            },
+            empty: empty,
+            id: "moved-operations"
+        )
+    }
+}
+
 extension TaktWeb {
     /// The published schedule's late orders: due, planned finish and by how much, latest first.
     static func lateOrders(_ schedule: PublishedSchedule, _ state: PlantState) -> Node {
@@ -536,25 +559,7 @@ extension TaktWeb {
                 ).view()
                 legend
                 el("h2", text: "Moved operations")
-                Pages.table(
-                    ["Operation", "Before", "After", "Shift"],
-                    moves.map { m in
-                        [
-                            el("span") {
-                                Pages.orderLink(m.after.productionOrder, state: state)
-                                " op \(m.after.sequence) \(m.after.name)"
-                            },
-                            .text(
-                                m.before.map { "\($0.workCenter.rawValue) · \(Format.range($0.start, $0.end, zone))" }
-                                    ?? "not in the published schedule"
-                            ),
-                            .text("\(m.after.workCenter.rawValue) · \(Format.range(m.after.start, m.after.end, zone))"),
-                            .text(m.before.map { Format.minutes(m.after.start.timeIntervalSince($0.start) / 60) } ?? "–"),
-                        ]
-                    },
-                    empty: "No operation moves.",
-                    id: "moved-operations"
-                )
+                Gantt.movesTable(moves, state, empty: "No operation moves.")
             }
         } else {
             body = fragment {
