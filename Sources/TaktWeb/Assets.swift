@@ -104,7 +104,7 @@ enum Assets {
         .charts .panel { margin: 0; }
         figure.chart { margin: 0; }
         svg.chart { width: 100%; height: auto; display: block; }
-        svg.chart .bar { fill: var(--accent); } svg.chart .bar.ok { fill: var(--ok); } svg.chart .bar.warn { fill: var(--risk); } svg.chart .bar.bad { fill: var(--late); }
+        svg.chart .col { fill: var(--accent); } svg.chart .col.ok { fill: var(--ok); } svg.chart .col.warn { fill: var(--risk); } svg.chart .col.bad { fill: var(--late); }
         svg.chart .grid-line { stroke: #e4e7ec; } svg.chart .reference { stroke: var(--ink); stroke-dasharray: 4 3; }
         svg.chart .line { fill: none; stroke: var(--ink); stroke-width: 2; }
         svg.chart .axis { font-size: 11px; fill: var(--muted); }

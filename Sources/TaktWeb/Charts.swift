@@ -78,7 +78,7 @@ struct Chart {
             for (i, p) in points.enumerated() {
                 let x = Self.left + slot * Double(i) + (slot - barWidth) / 2
                 if let v = p.value {
-                    el("rect", ["x": n(x), "y": n(y(v)), "width": n(barWidth), "height": n(max(0, y(0) - y(v))), "class": "bar \(p.tone)"]) {
+                    el("rect", ["x": n(x), "y": n(y(v)), "width": n(barWidth), "height": n(max(0, y(0) - y(v))), "class": "col \(p.tone)"]) {
                         el("title", text: "\(p.label): \(p.text)")
                     }
                 }
@@ -103,7 +103,7 @@ struct Chart {
         let row = 22.0
         let labelWidth = 120.0
         let height = Double(points.count) * row + 26
-        let plotWidth = Self.width - labelWidth - 70
+        let plotWidth = Self.width - labelWidth - 190
         let top = max(maximum ?? 0, points.compactMap(\.value).max() ?? 0, reference?.value ?? 0, 1e-9)
         func x(_ v: Double) -> Double { labelWidth + plotWidth * min(max(v / top, 0), 1) }
         let svg = el(
@@ -121,7 +121,7 @@ struct Chart {
                 if let v = p.value {
                     el(
                         "rect",
-                        ["x": n(labelWidth), "y": n(y + 3), "width": n(max(1, x(v) - labelWidth)), "height": n(row - 7), "class": "bar \(p.tone)"]
+                        ["x": n(labelWidth), "y": n(y + 3), "width": n(max(1, x(v) - labelWidth)), "height": n(row - 7), "class": "col \(p.tone)"]
                     ) {
                         el("title", text: "\(p.label): \(p.text)")
                     }
