@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 
-from selenium.common.exceptions import StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -48,7 +48,7 @@ def flash_text(driver):
         try:
             found = d.find_elements(By.CSS_SELECTOR, ".flash")
             return found[0].text if found else False
-        except StaleElementReferenceException:
+        except (StaleElementReferenceException, WebDriverException):  # the live update swapped the page
             return False
     return wait(driver, read, "a message")
 
@@ -58,7 +58,7 @@ def expect_flash(driver, text):
     def read(d):
         try:
             return any(text in f.text for f in d.find_elements(By.CSS_SELECTOR, ".flash"))
-        except StaleElementReferenceException:
+        except (StaleElementReferenceException, WebDriverException):  # the live update swapped the page
             return False
     try:
         WebDriverWait(driver, WAIT).until(read)
@@ -193,7 +193,7 @@ def test_approve_in_inbox_and_gantt_changes(driver, server):
     def decided(d):
         try:
             return any("Approved" in f.text or "Verification of" in f.text for f in d.find_elements(By.CSS_SELECTOR, ".flash"))
-        except StaleElementReferenceException:
+        except (StaleElementReferenceException, WebDriverException):  # the live update swapped the page
             return False
     wait(driver, decided, "the approval to be recorded")
 
@@ -331,7 +331,7 @@ def test_plant_from_empty(driver, binary):
         def checked(d):  # the check's answer, read again if the page is swapped while reading it
             try:
                 text = d.find_element(By.TAG_NAME, "main").text
-            except StaleElementReferenceException:
+            except (StaleElementReferenceException, WebDriverException):  # the live update swapped the page
                 return False
             return text if "finishd" in text and "row" in text.lower() else False
         wait(driver, checked, "the import check to name the wrong kind and its row")
