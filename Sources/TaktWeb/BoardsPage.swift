@@ -147,7 +147,7 @@ extension TaktWeb {
                     due.map { d -> [Node] in
                         let plan = state.productionOrders[d.0].flatMap { state.inspectionPlan(for: $0.item, operation: d.1.sequence) }
                         let cells: [Node] = [
-                            Pages.orderLink(d.0, state: state), .text("\(d.1.sequence) \(d.1.name)"), .text(d.1.workCenter?.rawValue ?? "–"),
+                            Pages.orderLink(d.0), .text("\(d.1.sequence) \(d.1.name)"), .text(d.1.workCenter?.rawValue ?? "–"),
                             .text(d.2), .text(d.1.status.rawValue),
                         ]
                         return cells

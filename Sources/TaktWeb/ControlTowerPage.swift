@@ -98,7 +98,7 @@ extension TaktWeb {
                             let ops = state.operations[po.id] ?? []
                             let done = ops.filter { $0.status == .completed }.count
                             return [
-                                Pages.orderLink(po.id, state: state), .text(po.item.rawValue), .text(Format.quantity(po.quantity)),
+                                Pages.orderLink(po.id), .text(po.item.rawValue), .text(Format.quantity(po.quantity)),
                                 .text("\(done) of \(ops.count) done" + (ops.first { $0.status == .running }.map { ", running \($0.name)" } ?? "")),
                             ]
                         },
@@ -146,7 +146,7 @@ extension TaktWeb {
                             case .customerLine: Pages.link(e.salesOrder?.rawValue ?? "", "/orders/\(urlEncode(e.salesOrder?.rawValue ?? ""))")
                             case .stockOrder:
                                 el("span") {
-                                    if let po = e.productionOrders.first { Pages.orderLink(po, state: state) }
+                                    if let po = e.productionOrders.first { Pages.orderLink(po) }
                                     " (stock)"
                                 }
                             }

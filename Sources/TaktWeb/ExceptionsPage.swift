@@ -203,7 +203,7 @@ extension TaktWeb {
                         ["Order", "Customer order", "Due", "Planned", "Predicted", "Late"],
                         e.impact.orders.prefix(15).map { o in
                             [
-                                Pages.orderLink(o.productionOrder, state: state),
+                                Pages.orderLink(o.productionOrder),
                                 .text(o.salesOrder.map { "\($0)" + (o.line.map { " / \($0)" } ?? "") } ?? "–"),
                                 .text(Format.dateTime(o.dueDate, state.plantTimeZone)),
                                 .text(Format.dateTime(o.plannedCompletion, state.plantTimeZone)),

@@ -106,7 +106,8 @@ enum Pages {
 
     static func badge(_ text: String, _ tone: String) -> Node { el("span", ["class": "badge \(tone)"], text: text) }
 
-    static func orderLink(_ id: ProductionOrder.ID, state: PlantState) -> Node {
+    /// A production order, linked to its page.
+    static func orderLink(_ id: ProductionOrder.ID) -> Node {
         link(id.rawValue, productionOrderPath(id))
     }
 

@@ -52,8 +52,7 @@ extension TaktWeb {
                         .text(Format.dateTime(po.dueDate, state.plantTimeZone)),
                         .text(String(po.priority)),
                         Pages.badge(po.status.rawValue, Self.tone(po.status)),
-                        po.pegging.map { Pages.link("\($0.salesOrder.rawValue) line \($0.line)", "/orders/\(urlEncode($0.salesOrder.rawValue))") }
-                            ?? .text("stock"),
+                        Pages.demand(po.pegging),
                         verdicts[po.id].map { Pages.badge($0.words, $0.tone) } ?? .text("–"),
                     ]
                 },
@@ -106,11 +105,7 @@ extension TaktWeb {
                 }
                 el("span") {
                     "For "
-                    if let p = po.pegging {
-                        Pages.link("\(p.salesOrder.rawValue) line \(p.line)", "/orders/\(urlEncode(p.salesOrder.rawValue))")
-                    } else {
-                        el("b", text: "stock")
-                    }
+                    Pages.demand(po.pegging)
                 }
                 if let forecast {
                     el("span") {
@@ -215,6 +210,12 @@ extension TaktWeb {
 }
 
 extension Pages {
+    /// Whom a production order serves: its customer order line (linked), or "stock".
+    static func demand(_ pegging: Pegging?) -> Node {
+        guard let p = pegging else { return .text("stock") }
+        return link("\(p.salesOrder.rawValue) line \(p.line)", "/orders/\(urlEncode(p.salesOrder.rawValue))")
+    }
+
     /// Where a production order's page is.
     static func productionOrderPath(_ id: ProductionOrder.ID) -> String { "/production-orders/\(urlEncode(id.rawValue))" }
 

@@ -81,7 +81,7 @@ extension TaktWeb {
         return fragment {
             el("p") {
                 "Simulated, not published: "
-                Pages.orderLink(move.productionOrder, state: state)
+                Pages.orderLink(move.productionOrder)
                 " op \(move.sequence) on "
                 el("strong", text: r.moved.workCenter.rawValue)
                 ", \(Format.range(r.moved.start, r.moved.end, zone))"

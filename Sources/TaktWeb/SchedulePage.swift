@@ -380,7 +380,7 @@ extension Gantt {
             moves.map { m in
                 [
                     el("span") {
-                        Pages.orderLink(m.after.productionOrder, state: state)
+                        Pages.orderLink(m.after.productionOrder)
                         " op \(m.after.sequence) \(m.after.name)"
                     },
                     .text(m.before.map { "\($0.workCenter.rawValue) · \(Format.range($0.start, $0.end, zone))" } ?? "not in the published schedule"),
@@ -410,11 +410,10 @@ extension TaktWeb {
                 ["Order", "Item", "Due", "Planned finish", "Late by", "For"],
                 rows.map { po, end in
                     [
-                        Pages.orderLink(po.id, state: state), .text("\(Format.quantity(po.quantity)) × \(po.item.rawValue)"),
+                        Pages.orderLink(po.id), .text("\(Format.quantity(po.quantity)) × \(po.item.rawValue)"),
                         .text(Format.dateTime(po.dueDate, zone)), .text(Format.dateTime(end, zone)),
                         .text(Format.minutes(end.timeIntervalSince(po.dueDate) / 60)),
-                        po.pegging.map { Pages.link("\($0.salesOrder.rawValue) line \($0.line)", "/orders/\(urlEncode($0.salesOrder.rawValue))") }
-                            ?? .text("stock"),
+                        Pages.demand(po.pegging),
                     ]
                 },
                 empty: "No order in this schedule finishes after its due date.",
