@@ -11,7 +11,9 @@ extension TaktWeb {
     func productionOrdersPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
         let query = request.uri.queryParameters
         let q = query["q"].map { String($0).trimmingCharacters(in: .whitespaces) } ?? ""
-        let status = query["status"].flatMap { ProductionOrderStatus(rawValue: String($0)) }
+        let statusText = query["status"].map(String.init) ?? ""
+        let status = ProductionOrderStatus(rawValue: statusText)
+        let unknownStatus = !statusText.isEmpty && status == nil
         let state = await service.read { $0 }
         let verdicts = Self.verdicts(state.deliveryForecast(now: now()))
         let needle = q.lowercased()
@@ -24,6 +26,17 @@ extension TaktWeb {
         let shown = orders.prefix(300)
         let body = fragment {
             Pages.ordersTabs(current: "production")
+            if unknownStatus {
+                Pages.flash(
+                    Flash(
+                        kind: .error,
+                        title: "Unknown status",
+                        lines: [
+                            "status must be one of \(ProductionOrderStatus.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(statusText.prefix(40))'); every status is shown."
+                        ]
+                    )
+                )
+            }
             el("form", ["method": "get", "action": "/production-orders", "class": "inline toolbar"]) {
                 void(
                     "input",

@@ -405,7 +405,13 @@ extension TaktWeb {
             return (po, end)
         }.sorted { ($0.1.timeIntervalSince($0.0.dueDate), $0.0.id) > ($1.1.timeIntervalSince($1.0.dueDate), $1.0.id) }
         return el("section", ["id": "late"]) {
-            el("h2", text: "Late orders in \(schedule.id.rawValue) (\(rows.count))")
+            el("h2", text: "Production orders \(schedule.id.rawValue) finishes late (\(rows.count))")
+            el(
+                "p",
+                ["class": "muted"],
+                text:
+                    "As the plan stands: each order's last planned operation ends after its due date. The control tower's late orders are the delivery forecast's (customer lines and stock orders, judged from now)."
+            )
             Pages.table(
                 ["Order", "Item", "Due", "Planned finish", "Late by", "For"],
                 rows.map { po, end in

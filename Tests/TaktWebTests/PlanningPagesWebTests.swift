@@ -36,6 +36,9 @@ struct PlanningPagesWebTests {
             let plannedIDs = await s.engine.read { $0.productionOrders.values.filter { $0.status == .planned }.map(\.id.rawValue) }
             for id in releasedIDs.prefix(5) { #expect(released.text.contains("/production-orders/\(id)\"")) }
             for id in plannedIDs.prefix(5) { #expect(!released.text.contains("/production-orders/\(id)\""), "\(id) is planned, not released") }
+            let bogus = try await s.send(.GET, "/production-orders?status=%3Cb%3Edone", cookie: cookie)
+            #expect(bogus.status == 200 && bogus.text.contains("status must be one of planned, released"), "an unknown filter is named, not ignored")
+            #expect(!bogus.text.contains("<b>done"))
         }
     }
 
@@ -80,7 +83,7 @@ struct PlanningPagesWebTests {
             #expect(week.text.contains("class=\"gantt-list\""), "a phone gets the operations as a list")
             let day = try await s.send(.GET, "/schedule", cookie: cookie)
             #expect(day.text.contains("06:00 –"), "the day view starts at the first shift, not at midnight")
-            #expect(day.text.contains("Late orders in \(schedule.id.rawValue) (\(schedule.lateOrders.count))"))
+            #expect(day.text.contains("Production orders \(schedule.id.rawValue) finishes late (\(schedule.lateOrders.count))"))
             for id in schedule.lateOrders { #expect(day.text.contains("href=\"/production-orders/\(id.rawValue)\"")) }
         }
     }
