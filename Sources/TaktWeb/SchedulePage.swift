@@ -540,7 +540,7 @@ extension TaktWeb {
                         "p",
                         ["class": "muted"],
                         text:
-                            "When the action was assessed it moved \(action.predicted.movedOperations); the published schedule has changed since, so the count differs."
+                            "The action's own figure is \(action.predicted.movedOperations) moved operations: it was measured against the plan as the plant stood when it was assessed (with every disruption the plant knew then, such as another machine down or slow), not against the published schedule drawn here."
                     )
                 }
                 el(
