@@ -100,7 +100,7 @@ extension TaktWeb {
                 el("button", ["type": "submit"], text: "Simulate")
             }
             Pages.table(
-                ["Figure", "Published (\(state.publishedSchedule?.id.rawValue ?? "–"))", "With the move"],
+                ["Figure", "\(state.publishedSchedule?.id.rawValue ?? "The plan") as the plant stands now", "With the move"],
                 [
                     figure("Late orders", String(r.before.lateOrders.count), String(r.after.lateOrders.count)),
                     figure(
@@ -115,6 +115,14 @@ extension TaktWeb {
                 empty: "",
                 id: "move-effect"
             )
+            if let published = state.publishedSchedule, published.lateOrders.count != r.before.lateOrders.count {
+                el(
+                    "p",
+                    ["class": "muted"],
+                    text:
+                        "Both columns time the plan again on the plant as it is now (machines down or slow, holds, overruns), so they can differ from the figures \(published.id.rawValue) was published with (\(Format.count(published.lateOrders.count, "late order")))."
+                )
+            }
             let newlyLate = Set(r.after.lateOrders).subtracting(r.before.lateOrders).sorted()
             if !newlyLate.isEmpty {
                 el("p", ["class": "flash error"], text: "Late with this move: " + newlyLate.map(\.rawValue).joined(separator: ", "))
