@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),  // ISA-95 / B2MML messages (TaktB2MML)
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),  // the MCP server (TaktMCP)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
@@ -108,6 +109,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Agents: the plant's tools for AI agents (one catalogue) and the MCP server over them
+        .target(name: "TaktAgents", dependencies: ["TaktCore", "TaktEngine", "TaktService"], swiftSettings: swiftSettings),
+        .target(
+            name: "TaktMCP",
+            dependencies: [
+                "TaktCore", "TaktEngine", "TaktService", "TaktAgents", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Front ends
         .target(
             name: "TaktHTTP",
@@ -144,8 +156,10 @@ let package = Package(
             name: "TaktApp",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
-                "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML", "TaktWebhooks",
+                "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML", "TaktWebhooks", "TaktAgents", "TaktMCP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),  // takt mcp (stdio to POST /mcp), the language model
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the audit trail's keys
                 .product(name: "Logging", package: "swift-log"),
@@ -234,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "TaktServiceTests",
             dependencies: [
-                "TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore",
+                "TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore", "TaktAgents",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             ],

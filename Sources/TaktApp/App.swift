@@ -216,6 +216,7 @@ public enum TaktApplication {
         )
         .router()
         TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
+        MCPRoute.add(to: router, service: service, logger: logger)  // AI agents: the MCP server (docs/agents.md)
         return router
     }
 

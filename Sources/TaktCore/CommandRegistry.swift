@@ -25,7 +25,7 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case rejectAction, recordActionExecution, verifyException, dismissException, definePlaybook, defineApprovalPolicy
     case reportOperationDelay, scheduleOvertime, reportAbsence, setPassword
     case createWebhookSubscription, updateWebhookSubscription, deleteWebhookSubscription, recordWebhookDeadLetter, replayWebhookDeadLetter
-    case assignException, snoozeException
+    case assignException, snoozeException, recommendAction
 }
 
 /// The declaration of one kind of command.
@@ -188,6 +188,12 @@ extension CommandKind {
             declare(Command.verifyException, [.admin], "Record whether an exception's action reached its target (written by the orchestrator).")
         case .dismissException:
             declare(Command.dismissException, [.admin, .planner, .supervisor, .quality, .warehouse, .sales], "Dismiss an exception, with a reason.")
+        case .recommendAction:
+            declare(
+                Command.recommendAction,
+                [.admin, .planner, .supervisor, .quality, .warehouse, .sales],
+                "Recommend one of an exception's proposed actions to its approvers, with the reasons (a proposal, not a decision)."
+            )
         case .assignException:
             declare(
                 Command.assignException,
@@ -299,6 +305,7 @@ extension Command {
         case .verifyException: .verifyException
         case .dismissException: .dismissException
         case .assignException: .assignException
+        case .recommendAction: .recommendAction
         case .snoozeException: .snoozeException
         case .definePlaybook: .definePlaybook
         case .defineApprovalPolicy: .defineApprovalPolicy

@@ -131,11 +131,14 @@ public struct IssueAPIToken: Codable, Sendable, Hashable {
     /// Lowercase hex SHA-256 of the secret; the secret itself never enters the log.
     public var secretHash: String
     public var label: String
-    public init(id: APIToken.ID? = nil, user: User.ID, secretHash: String, label: String) {
+    /// A token that may only read (see ``APIToken/readOnly``). Absent means false.
+    public var readOnly: Bool?
+    public init(id: APIToken.ID? = nil, user: User.ID, secretHash: String, label: String, readOnly: Bool? = nil) {
         self.id = id
         self.user = user
         self.secretHash = secretHash
         self.label = label
+        self.readOnly = readOnly
     }
 }
 
@@ -218,6 +221,7 @@ public enum Command: Sendable, Hashable {
     case verifyException(ExceptionVerified)
     case dismissException(DismissException)
     case assignException(AssignException)
+    case recommendAction(RecommendAction)
     case snoozeException(SnoozeException)
     case definePlaybook(Playbook)
     case defineApprovalPolicy(ApprovalPolicy)
@@ -313,7 +317,7 @@ extension Command {
             .placeHold, .releaseHold:
             return self
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
-            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence, .assignException,
+            .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence, .assignException, .recommendAction,
             .snoozeException:
             // Large values with many dates: round-trip through the log's own encoding.
             return (try? TaktJSON.decoder.decode(Command.self, from: TaktJSON.encoder.encode(self))) ?? self

@@ -26,7 +26,7 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case actionApproved, actionRejected, actionExecuted, exceptionVerified, exceptionDismissed, playbookDefined
     case approvalPolicyDefined, operationDelayReported, overtimeScheduled, absenceReported, passwordSet, recordSigned
     case webhookSubscriptionCreated, webhookSubscriptionUpdated, webhookSubscriptionDeleted, webhookDeadLettered, webhookDeadLetterReplayed
-    case exceptionAssigned, exceptionSnoozed
+    case exceptionAssigned, exceptionSnoozed, agentActed, actionRecommended
 }
 
 /// The declaration of one kind of event.
@@ -145,6 +145,7 @@ extension EventKind {
         case .actionExecuted: declare(Event.actionExecuted, "An approved action was carried out.")
         case .exceptionVerified: declare(Event.exceptionVerified, "An exception's action was checked against its target.")
         case .exceptionDismissed: declare(Event.exceptionDismissed, "An exception was dismissed.")
+        case .actionRecommended: declare(Event.actionRecommended, "A proposed action of an exception was recommended to its approvers.")
         case .exceptionAssigned: declare(Event.exceptionAssigned, "An exception was given an owner, or its owner taken away.")
         case .exceptionSnoozed: declare(Event.exceptionSnoozed, "An exception was hidden from the inbox until a time, or woken.")
         case .playbookDefined: declare(Event.playbookDefined, "A playbook was defined.")
@@ -154,6 +155,7 @@ extension EventKind {
         case .absenceReported: declare(Event.absenceReported, "A person was reported absent.")
         case .passwordSet: declare(Event.passwordSet, "A user's password was set.")
         case .recordSigned: declare(Event.recordSigned, "A record was signed electronically.")
+        case .agentActed: declare(Event.agentActed, "An AI agent (MCP client or language model) caused the command of this commit, for a user.")
         case .webhookSubscriptionCreated: declare(Event.webhookSubscriptionCreated, "A webhook subscription was created (its secret redacted).")
         case .webhookSubscriptionUpdated: declare(Event.webhookSubscriptionUpdated, "A webhook subscription was changed (its secret redacted).")
         case .webhookSubscriptionDeleted: declare(Event.webhookSubscriptionDeleted, "A webhook subscription was deleted.")
@@ -242,6 +244,7 @@ extension Event {
         case .exceptionVerified: .exceptionVerified
         case .exceptionDismissed: .exceptionDismissed
         case .exceptionAssigned: .exceptionAssigned
+        case .actionRecommended: .actionRecommended
         case .exceptionSnoozed: .exceptionSnoozed
         case .playbookDefined: .playbookDefined
         case .approvalPolicyDefined: .approvalPolicyDefined
@@ -250,6 +253,7 @@ extension Event {
         case .absenceReported: .absenceReported
         case .passwordSet: .passwordSet
         case .recordSigned: .recordSigned
+        case .agentActed: .agentActed
         case .webhookSubscriptionCreated: .webhookSubscriptionCreated
         case .webhookSubscriptionUpdated: .webhookSubscriptionUpdated
         case .webhookSubscriptionDeleted: .webhookSubscriptionDeleted

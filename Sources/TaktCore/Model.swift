@@ -51,13 +51,28 @@ public struct APIToken: Codable, Sendable, Hashable, Identifiable {
     public var label: String
     public var issuedAt: Date
     public var revoked: Bool
-    public init(id: ID, user: User.ID, secretHash: String, label: String, issuedAt: Date, revoked: Bool = false) {
+    /// A read-only token reads and never writes: every front end refuses a command, a proposal or a decision made with it
+    /// (for agents and dashboards that must only look). Decoded as false when absent (logs written before it existed).
+    public var readOnly: Bool
+    public init(id: ID, user: User.ID, secretHash: String, label: String, issuedAt: Date, revoked: Bool = false, readOnly: Bool = false) {
         self.id = id
         self.user = user
         self.secretHash = secretHash
         self.label = label
         self.issuedAt = issuedAt
         self.revoked = revoked
+        self.readOnly = readOnly
+    }
+    enum CodingKeys: String, CodingKey { case id, user, secretHash, label, issuedAt, revoked, readOnly }
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ID.self, forKey: .id)
+        user = try c.decode(User.ID.self, forKey: .user)
+        secretHash = try c.decode(String.self, forKey: .secretHash)
+        label = try c.decode(String.self, forKey: .label)
+        issuedAt = try c.decode(Date.self, forKey: .issuedAt)
+        revoked = try c.decodeIfPresent(Bool.self, forKey: .revoked) ?? false
+        readOnly = try c.decodeIfPresent(Bool.self, forKey: .readOnly) ?? false
     }
 }
 

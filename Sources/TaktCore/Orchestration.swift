@@ -139,6 +139,30 @@ extension PlantState {
             }
             return [.exceptionDismissed(ExceptionDismissed(exception: d.exception, reason: d.reason, by: actor, at: now))]
 
+        case .recommendAction(let r):
+            let (exception, action) = try exceptionAction(DecideAction(exception: r.exception, action: r.action))
+            guard exception.status.awaitsDecision, action.status == .proposed else {
+                throw .conflict(
+                    "action",
+                    "status",
+                    "action '\(action.id)' of '\(exception.id)' is \(action.status.rawValue) and exception is \(exception.status.rawValue); only a proposed action waiting for a decision can be recommended"
+                )
+            }
+            let comment = r.comment.trimmingCharacters(in: .whitespacesAndNewlines)
+            var v = Validator()
+            v.check(!comment.isEmpty, "comment", "required", "say why this action is recommended")
+            v.check(comment.count <= 2000, "comment", "max-length", "a recommendation is at most 2000 characters")
+            try v.throwIfAny()
+            return [
+                .actionRecommended(
+                    ActionRecommended(
+                        exception: r.exception,
+                        action: r.action,
+                        recommendation: ActionRecommendation(by: actor, comment: comment, at: now)
+                    )
+                )
+            ]
+
         case .assignException(let a):
             guard let exception = exceptions[a.exception] else { throw .notFound("exception", "exception '\(a.exception)' does not exist") }
             guard exception.status.isLive else {
@@ -327,6 +351,7 @@ extension PlantState {
             exceptions[d.exception]?.status = .dismissed
             exceptions[d.exception]?.dismissReason = d.reason
         case .exceptionAssigned(let a): exceptions[a.exception]?.owner = a.owner
+        case .actionRecommended(let r): updateAction(r.exception, r.action) { $0.recommendations = ($0.recommendations ?? []) + [r.recommendation] }
         case .exceptionSnoozed(let z): exceptions[z.exception]?.snoozedUntil = z.until
         case .playbookDefined(let p): playbooks[p.id] = p
         case .approvalPolicyDefined(let p): approvalPolicy = p

@@ -440,6 +440,8 @@ public struct ProposedAction: Codable, Sendable, Hashable, Identifiable {
     public var target: TargetCheck?
     /// What the action is about, for verification: the orders whose figures it predicts, and those figures.
     public var scope: ActionScope?
+    /// Recommendations of this action to its approvers, oldest first (absent when none).
+    public var recommendations: [ActionRecommendation]?
     public init(
         id: String,
         title: String,
@@ -1069,6 +1071,43 @@ public struct ExceptionVerified: Codable, Sendable, Hashable {
 }
 
 /// Give an exception an owner (someone takes it on), or take the owner away (`owner` left out).
+/// Recommends one of an exception's proposed actions to those who must approve it, with the reasons: a proposal, not a
+/// decision (an agent's, or a colleague's). It changes no plan.
+public struct RecommendAction: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var action: String
+    /// Why this action (required).
+    public var comment: String
+    public init(exception: PlantException.ID, action: String, comment: String) {
+        self.exception = exception
+        self.action = action
+        self.comment = comment
+    }
+}
+
+/// A recommendation as recorded on the action.
+public struct ActionRecommendation: Codable, Sendable, Hashable {
+    public var by: User.ID?
+    public var comment: String
+    public var at: Date
+    public init(by: User.ID?, comment: String, at: Date) {
+        self.by = by
+        self.comment = comment
+        self.at = at
+    }
+}
+
+public struct ActionRecommended: Codable, Sendable, Hashable {
+    public var exception: PlantException.ID
+    public var action: String
+    public var recommendation: ActionRecommendation
+    public init(exception: PlantException.ID, action: String, recommendation: ActionRecommendation) {
+        self.exception = exception
+        self.action = action
+        self.recommendation = recommendation
+    }
+}
+
 public struct AssignException: Codable, Sendable, Hashable {
     public var exception: PlantException.ID
     public var owner: User.ID?

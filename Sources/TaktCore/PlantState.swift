@@ -117,6 +117,12 @@ public struct PlantState: Codable, Sendable, Equatable {
         else { return nil }
         return user
     }
+
+    /// The live token with this secret hash (not revoked, its user active), or nil.
+    public func token(forHash hash: String) -> APIToken? {
+        guard let id = tokensByHash[hash], let token = tokens[id], user(forTokenHash: hash) != nil else { return nil }
+        return token
+    }
 }
 
 // MARK: - Decide
@@ -364,7 +370,18 @@ extension PlantState {
             v.code(id, "id")
             v.check(tokens[id] == nil, "id", "unique", "token '\(id)' already exists")
             try v.throwIfAny()
-            return [.apiTokenIssued(APIToken(id: id, user: user.id, secretHash: issue.secretHash, label: issue.label, issuedAt: now))]
+            return [
+                .apiTokenIssued(
+                    APIToken(
+                        id: id,
+                        user: user.id,
+                        secretHash: issue.secretHash,
+                        label: issue.label,
+                        issuedAt: now,
+                        readOnly: issue.readOnly ?? false
+                    )
+                )
+            ]
 
         case .publishSchedule(let schedule):
             try validate(schedule)
@@ -400,7 +417,7 @@ extension PlantState {
             return try decideQuality(command, actor: actor, now: now)
         case .raiseException, .approveAction, .rejectAction, .recordActionExecution, .verifyException, .dismissException,
             .definePlaybook, .defineApprovalPolicy, .reportOperationDelay, .scheduleOvertime, .reportAbsence, .assignException,
-            .snoozeException:
+            .snoozeException, .recommendAction:
             return try decideOrchestration(command, actor: actor, now: now)
         case .setPassword(let set):
             try validate(set)
@@ -809,10 +826,11 @@ extension PlantState {
             applyQuality(event)
         case .exceptionRaised, .exceptionUpdated, .actionApproved, .actionRejected, .actionExecuted, .exceptionVerified, .exceptionDismissed,
             .playbookDefined, .approvalPolicyDefined, .operationDelayReported, .overtimeScheduled, .absenceReported, .exceptionAssigned,
-            .exceptionSnoozed:
+            .exceptionSnoozed, .actionRecommended:
             applyOrchestration(event)
         case .passwordSet(let p): passwords[p.user] = p.hash
         case .recordSigned(let s): applySignature(s)
+        case .agentActed: break  // the log's record of who acted through an agent; the state keeps nothing of it
         case .webhookSubscriptionCreated, .webhookSubscriptionUpdated, .webhookSubscriptionDeleted, .webhookDeadLettered,
             .webhookDeadLetterReplayed:
             applyWebhooks(event, sequence: sequence)

@@ -149,13 +149,22 @@ public actor Engine {
 
     /// The active user behind an API token secret, if the token is valid (no throttling: for trusted callers).
     public func authenticate(tokenSecret: String) async -> User? {
-        let hash = Engine.hash(secret: tokenSecret)
-        return await read { $0.user(forTokenHash: hash) }
+        await authenticateToken(secret: tokenSecret)?.user
+    }
+
+    /// The active user behind an API token secret and the token itself (its label, its read-only flag), if valid.
+    func authenticateToken(secret: String) async -> (user: User, token: APIToken)? {
+        let hash = Engine.hash(secret: secret)
+        return await read { state in
+            guard let user = state.user(forTokenHash: hash), let token = state.token(forHash: hash) else { return nil }
+            return (user, token)
+        }
     }
 
     /// The answer to an authentication attempt from a client.
     public enum Authentication: Sendable, Equatable {
-        case user(User)
+        /// Who signed in; with a token, the token (nil for a password).
+        case user(User, token: APIToken? = nil)
         /// The secret is unknown, revoked, or its user inactive.
         case refused
         /// Too many failures from this client or for this account: try again after this many seconds (nothing was checked).
@@ -171,12 +180,12 @@ public actor Engine {
         let keys: [AuthThrottle.Key] = [.client(client)]
         let at = now()
         if let wait = throttle.retryAfter(keys, now: at) { return .throttled(retryAfter: wait) }
-        guard let user = await authenticate(tokenSecret: tokenSecret) else {
+        guard let (user, token) = await authenticateToken(secret: tokenSecret) else {
             throttle.failed(keys, now: at)
             return .refused
         }
         throttle.succeeded(keys)
-        return .user(user)
+        return .user(user, token: token)
     }
 
     /// Applies a throttle decision for other credentials (a password sign-in): `check` before verifying, then `record`.
@@ -347,6 +356,7 @@ public actor Engine {
                 if let signed = try signatureEvent(state: state, envelope: e, signed: events, at: time, encoder: encoder) {
                     events.append(signed)
                 }
+                if let agent = e.agent { events.append(.agentActed(agent)) }
                 var newEvents: [NewEvent] = []
                 for event in events {
                     newEvents.append(NewEvent(type: event.typeName, payload: try event.encodePayload(encoder)))

@@ -33,6 +33,8 @@ public struct CommandEnvelope: Sendable {
     public var signature: SignatureCredential?
     /// Set by the engine once it verified the credential for this actor.
     var verified: VerifiedCredential?
+    /// The AI agent that caused the command, when one did: recorded as an `agentActed` event in the same commit.
+    public var agent: AgentAct?
     public init(
         command: Command,
         actor: Actor,

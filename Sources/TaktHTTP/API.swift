@@ -3,7 +3,7 @@ public import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
-import TaktCore
+public import TaktCore
 import TaktEngine
 public import TaktService
 import TaktStore
@@ -59,7 +59,20 @@ public struct TaktAPI: Sendable {
                 var request = request
                 // The order is the contract: who you are (401, 429), then which request this is (an Idempotency-Key's
                 // repeat is recognised by the service before roles and state are looked at), then the route.
-                if requiresAuth { context.user = try await authenticate(request, client: context.client, service: service) }
+                if requiresAuth {
+                    let (user, token) = try await authenticate(request, client: context.client, service: service)
+                    context.user = user
+                    // A read-only token reads: every method that may change the plant is refused before its body is read.
+                    if token?.readOnly == true, request.method != .get, request.method != .head {
+                        throw Problem(
+                            status: .forbidden,
+                            code: "forbidden",
+                            title: "Forbidden",
+                            detail:
+                                "token '\(token?.id.rawValue ?? "")' is read-only: it may only read (GET); ask an admin for a token that may write"
+                        )
+                    }
+                }
                 if request.method != .get && request.method != .head {
                     let body = try await JSONIO.collectBody(of: &request, context: context, timeout: bodyTimeout)
                     // A date alone in the body is a day of the plant's calendar: read its time zone (only then).
@@ -673,7 +686,7 @@ public struct TaktAPI: Sendable {
                 let body = try await JSONIO.decode(TokenRequest.self, from: request, context: ctx)
                 let secret = PlantService.newTokenSecret()
                 let outcome = try await submit(
-                    .issueAPIToken(.init(user: .init(id), secretHash: PlantService.hash(secret: secret), label: body.label)),
+                    .issueAPIToken(.init(user: .init(id), secretHash: PlantService.hash(secret: secret), label: body.label, readOnly: body.readOnly)),
                     request: request,
                     context: ctx
                 )
@@ -960,7 +973,7 @@ func intParameter(_ text: String?, name: String, default value: Int64, range: Cl
 
 /// The user behind the request's bearer token. A client that keeps sending bad tokens is slowed down
 /// (``Engine/authenticate(tokenSecret:client:)``, shared with the web sign-in): 429 with `Retry-After` until its wait is over.
-func authenticate(_ request: Request, client: String, service: any PlantServing) async throws -> User {
+public func authenticate(_ request: Request, client: String, service: any PlantServing) async throws -> (User, APIToken?) {
     guard let header = request.headers[.authorization] else {
         throw Problem.unauthorized("send an API token as 'Authorization: Bearer <token>'")
     }
@@ -969,8 +982,8 @@ func authenticate(_ request: Request, client: String, service: any PlantServing)
         throw Problem.unauthorized("the Authorization header must be 'Bearer <token>'")
     }
     switch await service.authenticate(tokenSecret: String(parts[1]).trimmingCharacters(in: .whitespaces), client: client) {
-    case .user(let user):
-        return user
+    case .user(let user, let token):
+        return (user, token)
     case .refused:
         throw Problem.unauthorized("the token is unknown, revoked, or its user is inactive")
     case .throttled(let retryAfter):
@@ -1004,7 +1017,10 @@ struct LotStatusRequest: Codable, Sendable {
     var status: LotStatus
     var reason: String
 }
-struct TokenRequest: Codable, Sendable { var label: String }
+struct TokenRequest: Codable, Sendable {
+    var label: String
+    var readOnly: Bool?
+}
 struct TokenList: Codable, Sendable { var items: [APIToken] }
 struct IssuedToken: Codable, Sendable {
     var token: APIToken

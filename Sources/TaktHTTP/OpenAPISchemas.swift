@@ -144,6 +144,7 @@ enum OpenAPISchemas {
                     "label": words("what the token is for, e.g. `line 3 terminal`"),
                     "issuedAt": date("when it was issued"),
                     "revoked": bool("a revoked token no longer signs in"),
+                    "readOnly": bool("a read-only token may only read: GET in the API, the read tools over MCP"),
                 ]
             )
         ),
@@ -159,6 +160,7 @@ enum OpenAPISchemas {
                         "lowercase hex SHA-256 of the secret; the secret itself never enters the log, the hash never leaves it"
                     ),
                     "label": words("what the token is for"),
+                    "readOnly": bool("true: the token may only read; default false").optional,
                 ]
             )
         ),
@@ -2706,7 +2708,8 @@ enum OpenAPISchemas {
             obj(
                 "Ask for a new API token.",
                 [
-                    "label": words("what the token is for, e.g. `line 3 terminal`")
+                    "label": words("what the token is for, e.g. `line 3 terminal`; an agent's token names the agent (the log records it)"),
+                    "readOnly": bool("true: the token may only read (GET, MCP read tools); default false").optional,
                 ]
             )
         ),

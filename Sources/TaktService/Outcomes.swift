@@ -52,15 +52,15 @@ extension PlantService {
         exception.raisedBy = user.id
         if exception.request == nil { exception.request = outcome }
         if exception.requestText == nil { exception.requestText = words }
-        return try await submit(
-            CommandEnvelope(
-                command: .raiseException(exception),
-                actor: actor,
-                idempotencyKey: key,
-                correlationID: caller.correlationID,
-                requestDigest: caller.requestDigest
-            )
+        var envelope = CommandEnvelope(
+            command: .raiseException(exception),
+            actor: actor,
+            idempotencyKey: key,
+            correlationID: caller.correlationID,
+            requestDigest: caller.requestDigest
         )
+        envelope.agent = caller.agent
+        return try await submit(envelope)
     }
 }
 

@@ -61,12 +61,34 @@ public struct Caller: Sendable {
     /// Identifies the request for idempotency when the command is derived from it (a schedule computed now).
     public var requestDigest: String?
     public var correlationID: String?
+    /// The AI agent calling for the user, when one is: what it causes is recorded with it (`agentActed`).
+    public var agent: AgentAct?
 
-    public init(user: User, idempotencyKey: String? = nil, requestDigest: String? = nil, correlationID: String? = nil) {
+    public init(
+        user: User,
+        idempotencyKey: String? = nil,
+        requestDigest: String? = nil,
+        correlationID: String? = nil,
+        agent: AgentAct? = nil
+    ) {
         self.user = user
         self.idempotencyKey = idempotencyKey
         self.requestDigest = requestDigest
         self.correlationID = correlationID
+        self.agent = agent
+    }
+
+    /// A command submitted for this caller: as its user, with its key, correlation and agent.
+    public func envelope(_ command: Command) -> CommandEnvelope {
+        var e = CommandEnvelope(
+            command: command,
+            actor: .user(user.id),
+            idempotencyKey: idempotencyKey,
+            correlationID: correlationID,
+            requestDigest: requestDigest
+        )
+        e.agent = agent
+        return e
     }
 }
 

@@ -310,7 +310,7 @@ public struct TaktWeb: Sendable {
         guard !secret.isEmpty else { return await signInPage(request, next: form["next"], error: refused, status: .unauthorized) }
         let user: User
         switch await service.authenticate(tokenSecret: secret, client: client) {
-        case .user(let u): user = u
+        case .user(let u, _): user = u
         case .refused:
             logger.notice("web sign-in refused", metadata: ["client": "\(client)"])
             return await signInPage(request, next: form["next"], error: refused, status: .unauthorized)

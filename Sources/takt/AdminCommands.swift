@@ -124,3 +124,29 @@ struct AuditChangesCommand: AsyncParsableCommand {
         if !json { print("\(changes.count) change(s)") }
     }
 }
+
+struct MCPCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mcp",
+        abstract: "The MCP server on stdio, for desktop AI clients: carries every message to a running takt serve's POST /mcp.",
+        discussion: "Authenticates with the API token in TAKT_TOKEN (the token's label names the agent in the log; a read-only "
+            + "token sees the read tools only). Standard output carries MCP messages only; diagnostics go to standard error. "
+            + "See docs/agents.md for a Claude Desktop configuration."
+    )
+
+    @Option(help: "The Takt server's base URL (default: TAKT_URL, else http://127.0.0.1:8080).")
+    var server: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let url = server ?? env["TAKT_URL"] ?? "http://127.0.0.1:8080"
+        do {
+            try await MCPStdio.run(server: url, token: env["TAKT_TOKEN"] ?? "") { message in
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+        } catch let error as MCPStdio.SetupError {
+            FileHandle.standardError.write(Data("takt mcp: \(error.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}

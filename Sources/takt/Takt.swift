@@ -14,7 +14,7 @@ struct Takt: AsyncParsableCommand {
         version: TaktApplication.version,
         subcommands: [
             Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self, ImportCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, MCPCommand.self,
         ]
     )
 }
