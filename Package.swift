@@ -125,7 +125,7 @@ let package = Package(
             name: "TaktHTTP",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktPlanning", "TaktOrchestration", "TaktExchange", "TaktB2MML",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "TaktAgents", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -140,7 +140,7 @@ let package = Package(
         .target(
             name: "TaktWeb",
             dependencies: [
-                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktOrchestration", "TaktExchange",
+                "TaktCore", "TaktStore", "TaktEngine", "TaktService", "TaktOrchestration", "TaktExchange", "TaktAgents",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

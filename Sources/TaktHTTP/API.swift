@@ -3,6 +3,7 @@ public import Foundation
 import HTTPTypes
 public import Hummingbird
 public import Logging
+public import TaktAgents
 public import TaktCore
 import TaktEngine
 public import TaktService
@@ -24,6 +25,8 @@ public struct TaktAPI: Sendable {
     /// Start a span per request (Hummingbird's `TracingMiddleware`, into the tracer bootstrapped by `takt serve`
     /// `--otlp-endpoint`), continuing the caller's trace when it sends `traceparent`.
     public let tracing: Bool
+    /// The language front door's model (`TAKT_LLM_URL`), or nil: `POST /api/v1/ask` then answers with the offline parser only.
+    public let languageModel: (any ChatModel)?
 
     public init(
         service: any PlantServing,
@@ -31,8 +34,10 @@ public struct TaktAPI: Sendable {
         version: String,
         bodyTimeout: Duration = HTTPTimeouts().body,
         metrics: (any MetricsFactory)? = nil,
-        tracing: Bool = false
+        tracing: Bool = false,
+        languageModel: (any ChatModel)? = nil
     ) {
+        self.languageModel = languageModel
         self.tracing = tracing
         self.service = service
         self.logger = logger
@@ -1017,6 +1022,7 @@ struct LotStatusRequest: Codable, Sendable {
     var status: LotStatus
     var reason: String
 }
+struct AskRequest: Codable, Sendable { var text: String }
 struct TokenRequest: Codable, Sendable {
     var label: String
     var readOnly: Bool?

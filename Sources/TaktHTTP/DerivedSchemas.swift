@@ -1,4 +1,5 @@
 import Foundation
+import TaktAgents
 import TaktCore
 import TaktPlanning
 import TaktService
@@ -39,7 +40,7 @@ enum DerivedSchemas {
         ResumeRequest.self, ScheduleRunRequest.self, ShipRequest.self, ShortRequest.self, ShortageList.self,
         SignatureInput.self, SplitRequest.self, StagingTaskList.self, StartRequest.self, StockList.self, TokenList.self,
         TokenRequest.self, UserRequest.self, WorkCenterOEE.self, WebhookRequest.self, WebhookUpdateRequest.self, CreatedWebhook.self,
-        WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self,
+        WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self, AskRequest.self, FrontDoorAnswer.self,
     ]
 
     /// Components named otherwise than their Swift type, because the type is nested under a short name
@@ -47,7 +48,7 @@ enum DerivedSchemas {
     static let renamed = [
         "TaktCore.OEEReport.Losses": "OEELosses", "TaktCore.OEEReport.DataIssue": "OEEDataIssue",
         "TaktCore.DispatchList.Entry": "DispatchEntry", "TaktHTTP.LabourReport.Session": "LabourReportSession",
-        "TaktCore.LotTrace.Link": "TraceLink",
+        "TaktCore.LotTrace.Link": "TraceLink", "TaktAgents.FrontDoorAnswer.ToolCall": "AskToolCall",
     ]
 
     /// What the recorder found over every payload of both registries.

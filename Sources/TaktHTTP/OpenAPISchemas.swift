@@ -31,7 +31,7 @@ enum OpenAPISchemas {
         "InspectionPlan", "RecordInspectionResult", "InspectionResult", "InspectionStatus", "Nonconformance", "OpenNonconformance",
         "DispositionRequest", "ApprovalRequest", "Hold", "PlaceHold",
         // Orchestration
-        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "Playbook", "ApprovalPolicy", "DelayRequest",
+        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "AskToolCall", "Playbook", "ApprovalPolicy", "DelayRequest",
         "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
         // Passwords and signatures
         "PasswordRequest", "PasswordChanged",
@@ -72,6 +72,7 @@ enum OpenAPISchemas {
         "OperationRef", "TargetCheck", "ActionScope", "TopAction",
         "OutcomeRequest", "PlaybookCondition", "ApprovalRule", "DecideAction", "ActionDecided", "ActionExecuted", "ExceptionVerified",
         "DismissException", "ExceptionDismissed", "AssignException", "ExceptionAssigned", "SnoozeException", "ExceptionSnoozed",
+        "RecommendAction", "ActionRecommended", "ActionRecommendation", "AgentAct",
         "ReportOperationDelay", "OperationDelayReported", "Overtime", "ReportAbsence",
         // Passwords and electronic signatures
         "SignatureInput", "ElectronicSignature", "SignedRecord", "PasswordHash", "SetPassword", "PasswordSet",
@@ -160,7 +161,7 @@ enum OpenAPISchemas {
                         "lowercase hex SHA-256 of the secret; the secret itself never enters the log, the hash never leaves it"
                     ),
                     "label": words("what the token is for"),
-                    "readOnly": bool("true: the token may only read; default false").optional,
+                    "readOnly": bool("true: the token may only read; default false"),
                 ]
             )
         ),
@@ -2120,6 +2121,7 @@ enum OpenAPISchemas {
                     "schedule": ref("PublishedSchedule", "the schedule it would put in place"),
                     "target": ref("TargetCheck", "for a plan option: whether it meets the date asked for"),
                     "scope": ref("ActionScope", "what the action is about: verification judges it on these orders"),
+                    "recommendations": arr(ref("ActionRecommendation"), "recommendations of this action to its approvers, oldest first; absent when none"),
                 ]
             )
         ),
@@ -2277,6 +2279,53 @@ enum OpenAPISchemas {
                     "owner": code("the new owner; absent: nobody"),
                     "by": code("who"),
                     "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "RecommendAction",
+            obj(
+                "Recommend one of an exception's proposed actions to its approvers, with the reasons: a proposal, not a decision (command data).",
+                [
+                    "exception": code("exception ID"),
+                    "action": code("the action's ID within the exception, e.g. `A2`"),
+                    "comment": words("why this action (required, at most 2000 characters)"),
+                ]
+            )
+        ),
+        (
+            "ActionRecommendation",
+            obj(
+                "A recommendation of an action, as recorded on it.",
+                [
+                    "by": code("who recommended it"),
+                    "comment": words("why"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "ActionRecommended",
+            obj(
+                "A proposed action of an exception was recommended to its approvers.",
+                [
+                    "exception": code("exception ID"),
+                    "action": code("the action's ID within the exception"),
+                    "recommendation": ref("ActionRecommendation", "who, why and when"),
+                ]
+            )
+        ),
+        (
+            "AgentAct",
+            obj(
+                "An AI agent (an MCP client, or the language model of the front door) caused the command of this commit, for a user.",
+                [
+                    "user": code("the user whose token (or session) the agent acted with: the roles it had"),
+                    "token": code("the API token the agent authenticated with; absent for the language front door"),
+                    "agent": words("the agent's name: the token's label, or the model's name"),
+                    "client": str("how the client introduced itself (MCP clientInfo through takt mcp, or the HTTP User-Agent)"),
+                    "channel": schema(["type": .string("string"), "enum": .array([.string("mcp"), .string("language-model")])], "how the agent reached the plant"),
+                    "tool": code("the tool it called, e.g. `approve_action`"),
                 ]
             )
         ),
@@ -2709,7 +2758,7 @@ enum OpenAPISchemas {
                 "Ask for a new API token.",
                 [
                     "label": words("what the token is for, e.g. `line 3 terminal`; an agent's token names the agent (the log records it)"),
-                    "readOnly": bool("true: the token may only read (GET, MCP read tools); default false").optional,
+                    "readOnly": bool("true: the token may only read (GET, MCP read tools); default false"),
                 ]
             )
         ),
@@ -3750,6 +3799,41 @@ enum OpenAPISchemas {
                 [
                     "text": str("e.g. \"expedite SO-000012 to 2026-12-01\", \"take MILL-1 down from 2026-12-02 06:00 to 14:00\""),
                     "request": ref("OutcomeRequest", "the structured request"),
+                ]
+            )
+        ),
+        (
+            "AskRequest",
+            obj(
+                "A request in words for the language front door.",
+                [
+                    "text": words("e.g. \"fit a rush order for 20 P-NB-32-160 by Friday\" or \"what is late and why?\" (at most 4000 characters)")
+                ]
+            )
+        ),
+        (
+            "FrontDoorAnswer",
+            obj(
+                "The front door's answer: who answered (the offline parser or the model), the answer in words, the exception "
+                    + "holding any plan options, and the tools the model called.",
+                [
+                    "answeredBy": str("who answered: `parser` (offline, the default) or `model`"),
+                    "model": words("the model's name, when the model answered"),
+                    "text": str("the answer in words"),
+                    "exception": code("the exception holding the plan options, when the request raised one"),
+                    "toolCalls": arr(ref("AskToolCall"), "the tools the model called, in order (none for the parser)"),
+                ]
+            )
+        ),
+        (
+            "AskToolCall",
+            obj(
+                "One tool the model called.",
+                [
+                    "tool": code("the tool's name, e.g. `plant_status`"),
+                    "arguments": str("the arguments as the model wrote them (JSON)"),
+                    "ok": bool("false when the tool refused (the result says why)"),
+                    "result": str("the tool's answer, or why it was refused"),
                 ]
             )
         ),

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TaktAgents
 import TaktCore
 import TaktEngine
 import TaktOrchestration
@@ -230,6 +231,30 @@ extension TaktAPI {
                     throw EngineError(.internal, "raiseException recorded no exceptionRaised event")
                 }
                 return JSONIO.response(event.payload, status: outcome.replayed ? .ok : .created, headers: replayHeaders(outcome))
+            }
+        )
+
+        r.append(
+            APIRoute(
+                method: .post,
+                path: "/api/v1/ask",
+                operationID: "ask",
+                summary: "Ask in words (the language front door): the offline parser plans an outcome request it understands; when it "
+                    + "does not and a language model is configured (`TAKT_LLM_URL`), the model answers with the agent tools (reads and "
+                    + "proposals, never decisions); the answer says who answered and which tools were called",
+                tag: tag,
+                requiresAuth: true,
+                requestSchema: "AskRequest",
+                successStatus: 200,
+                responseSchema: "FrontDoorAnswer",
+                parameters: []
+            ) { request, ctx in
+                let body = try await JSONIO.decode(AskRequest.self, from: request, context: ctx)
+                let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard !text.isEmpty else { throw Problem.badRequest("text", "required", "say what you want, e.g. \"what is late and why?\"") }
+                guard text.count <= 4_000 else { throw Problem.badRequest("text", "max-length", "text is at most 4000 characters") }
+                let answer = try await LanguageFrontDoor(service: service, model: languageModel).ask(text, by: try caller(request, ctx))
+                return try JSONIO.response(answer)
             }
         )
 

@@ -1504,6 +1504,7 @@ enum Samples {
         .raiseException(exception(subject: "machine-slow:WC-LATHE-1", source: 3, asked: false)),
         // The supervisor takes it on and snoozes it for a day.
         .assignException(AssignException(exception: "EXC-000002", owner: "sup")),
+        .recommendAction(RecommendAction(exception: "EXC-000002", action: "A1", comment: "the cheapest option that keeps SO-10003 on time")),
         .snoozeException(SnoozeException(exception: "EXC-000002", until: day(1))),
         .rejectAction(DecideAction(exception: "EXC-000002", action: "A1", comment: "nobody can stay late today")),
         .dismissException(DismissException(exception: "EXC-000002", reason: "the lathe runs at its ideal rate again")),
