@@ -425,6 +425,8 @@ enum Section: String, CaseIterable, Sendable {
 /// A submitted `application/x-www-form-urlencoded` form.
 struct Form: Sendable {
     var fields: [String: String]
+    /// The files of a multipart form, by field name, byte for byte (FormUpload.swift).
+    var files: [String: UploadedFile] = [:]
     subscript(_ name: String) -> String? { fields[name] }
 
     func trimmed(_ name: String) -> String? {
@@ -435,7 +437,7 @@ struct Form: Sendable {
     static func read(_ request: Request) async -> Form {
         if let boundary = multipartBoundary(request.headers[.contentType]) {  // a file upload (FormUpload.swift)
             guard let buffer = try? await request.body.collect(upTo: multipartLimit) else { return Form(fields: [:]) }
-            return multipart(String(buffer: buffer), boundary: boundary)
+            return multipart(Array(buffer: buffer), boundary: boundary)
         }
         guard let buffer = try? await request.body.collect(upTo: 256 * 1024) else { return Form(fields: [:]) }
         return parse(String(buffer: buffer))
