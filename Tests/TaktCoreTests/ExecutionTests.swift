@@ -368,7 +368,10 @@ struct ExecutionTests {
         cell.act(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-TURN-1", revision: "B")), by: "op-anna")
         // Engineering issues revision C through a change quality approves: Anna must read it again.
         let proposal = ProposedRevision(workInstruction: "WI-TURN-1", text: "New clamping.")
-        cell.act(.createEngineeringChange(CreateEngineeringChange(title: "New clamping", reason: "Chatter", workInstruction: proposal)), by: "sup-sara")
+        cell.act(
+            .createEngineeringChange(CreateEngineeringChange(title: "New clamping", reason: "Chatter", workInstruction: proposal)),
+            by: "sup-sara"
+        )
         cell.act(.submitEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000001")), by: "sup-sara")
         cell.act(.approveEngineeringChange(DecideEngineeringChange(engineeringChange: "ECO-000001")), by: "qa-quinn")
         cell.act(.releaseEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000001")), by: "qa-quinn")
