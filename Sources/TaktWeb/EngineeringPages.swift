@@ -513,6 +513,12 @@ extension TaktWeb {
                             el("button", ["type": "submit", "id": "submit-button"], text: "Submit for approval")
                         }
                     }
+                case .submitted where !Self.mayDecide(eco, viewer: viewer, state: state):
+                    el(
+                        "p",
+                        text: "Waiting for approval by \(eco.pendingRoles.map(\.rawValue).joined(separator: " and "))"
+                            + (eco.createdBy == viewer.user.id ? "; the author does not approve their own change." : ".")
+                    )
                 case .submitted:
                     el("form", ["method": "post", "action": "\(base)/decide", "id": "decide"]) {
                         Pages.hidden("form", "decide")
@@ -559,6 +565,14 @@ extension TaktWeb {
         var content = PageContent(title: "\(eco.id.rawValue) · \(eco.title)", body: body)
         content.flash = flash
         return content
+    }
+
+    /// Whether the viewer may decide the change: a role it still waits for (an admin for any), and not its author unless
+    /// the policy allows it. The plant checks it again when the decision is submitted.
+    static func mayDecide(_ eco: EngineeringChange, viewer: Viewer, state: PlantState) -> Bool {
+        let user = viewer.user
+        if eco.createdBy == user.id, state.engineeringChangeRule.authorMayApprove != true { return false }
+        return user.has(.admin) || eco.pendingRoles.contains { user.has($0) }
     }
 
     static func describe(_ op: RoutingOperation?) -> String {

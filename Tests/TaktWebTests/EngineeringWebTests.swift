@@ -106,6 +106,9 @@ struct EngineeringWebTests {
             #expect(await s.engine.read { $0.attachments["ATT-000001"]?.content.data } == Self.png, "stored byte for byte")
             #expect(try await s.send(.POST, "/engineering-changes/ECO-000001/submit", cookie: planner, form: [("form", "submit")]).status == 303)
 
+            let own = try await s.send(.GET, "/engineering-changes/ECO-000001", cookie: planner)
+            #expect(!own.text.contains("id=\"approve-button\""), "the author is not offered the approval")
+            #expect(own.text.contains("Waiting for approval by quality; the author does not approve their own change."))
             // Quality reads the diff, then signs the approval.
             let page = try await s.send(.GET, "/engineering-changes/ECO-000001", cookie: quality)
             #expect(page.text.contains("class=\"diff-added\"") && page.text.contains("Use the new gauge."))
