@@ -53,7 +53,7 @@ public struct OpenAIChatModel: ChatModel {
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         request.body = .bytes(ByteBuffer(bytes: try TaktJSON.encoder.encode(JSONValue.object(body))))
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        let data = Data(buffer: try await response.body.collect(upTo: 8 << 20))
+        let data = Data((try await response.body.collect(upTo: 8 << 20)).readableBytesView)
         guard response.status == .ok else {
             throw LanguageModelError(message: "\(endpoint) answered \(response.status.code): \(String(decoding: data.prefix(500), as: UTF8.self))")
         }

@@ -31,7 +31,8 @@ enum OpenAPISchemas {
         "InspectionPlan", "RecordInspectionResult", "InspectionResult", "InspectionStatus", "Nonconformance", "OpenNonconformance",
         "DispositionRequest", "ApprovalRequest", "Hold", "PlaceHold",
         // Orchestration
-        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "AskToolCall", "Playbook", "ApprovalPolicy", "DelayRequest",
+        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "Playbook", "ApprovalPolicy",
+        "DelayRequest",
         "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
         // Passwords and signatures
         "PasswordRequest", "PasswordChanged",
@@ -46,7 +47,7 @@ enum OpenAPISchemas {
         // Command and event payloads that are not plant entities.
         "PromiseSalesOrderLine", "CancelSalesOrder", "ProductionOrderRef", "CancelProductionOrder", "MoveLot", "SetLotStatus",
         "IssueAPIToken", "APITokenRef", "ProductionOrderTransition", "ProductionOrderCancelled", "LotMoved", "LotStatusChanged",
-        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck",
+        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck", "AskToolCall",
         // Execution: command and event payloads, and the parts of answers.
         "AcknowledgeWorkInstruction", "ClockInCommand", "ClockOutCommand", "StartOperation", "PauseOperation", "ResumeOperation",
         "ReportQuantity", "OverrideInterlock", "RecordInspection", "ConsumeLot", "ProduceLot", "SetMachineState", "RecordMachineCount",
@@ -2121,7 +2122,10 @@ enum OpenAPISchemas {
                     "schedule": ref("PublishedSchedule", "the schedule it would put in place"),
                     "target": ref("TargetCheck", "for a plan option: whether it meets the date asked for"),
                     "scope": ref("ActionScope", "what the action is about: verification judges it on these orders"),
-                    "recommendations": arr(ref("ActionRecommendation"), "recommendations of this action to its approvers, oldest first; absent when none"),
+                    "recommendations": arr(
+                        ref("ActionRecommendation"),
+                        "recommendations of this action to its approvers, oldest first; absent when none"
+                    ),
                 ]
             )
         ),
@@ -2324,7 +2328,10 @@ enum OpenAPISchemas {
                     "token": code("the API token the agent authenticated with; absent for the language front door"),
                     "agent": words("the agent's name: the token's label, or the model's name"),
                     "client": str("how the client introduced itself (MCP clientInfo through takt mcp, or the HTTP User-Agent)"),
-                    "channel": schema(["type": .string("string"), "enum": .array([.string("mcp"), .string("language-model")])], "how the agent reached the plant"),
+                    "channel": schema(
+                        ["type": .string("string"), "enum": .array([.string("mcp"), .string("language-model")])],
+                        "how the agent reached the plant"
+                    ),
                     "tool": code("the tool it called, e.g. `approve_action`"),
                 ]
             )
