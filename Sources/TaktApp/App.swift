@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 public import ServiceLifecycle
+public import TaktAgents
 import TaktCore
 import TaktDemo
 public import TaktEngine
@@ -42,6 +43,8 @@ public struct ServerConfiguration: Sendable {
     public var webhooks: Bool
     /// Webhooks may only name this machine (`--webhooks-loopback-only`: tests and demos).
     public var webhooksLoopbackOnly: Bool
+    /// The language front door's model (`TAKT_LLM_URL`, docs/agents.md); nil: the offline parser answers alone.
+    public var languageModel: (any ChatModel)?
 
     public init(
         databasePath: String,
@@ -58,8 +61,10 @@ public struct ServerConfiguration: Sendable {
         metricsToken: String? = nil,
         otlpEndpoint: String? = nil,
         webhooks: Bool = true,
-        webhooksLoopbackOnly: Bool = false
+        webhooksLoopbackOnly: Bool = false,
+        languageModel: (any ChatModel)? = nil
     ) {
+        self.languageModel = languageModel
         self.otlpEndpoint = otlpEndpoint
         self.timeouts = timeouts
         self.metrics = metrics
@@ -164,6 +169,7 @@ public enum TaktApplication {
         traceExport: (any Service)? = nil,
         webhooks: WebhookDeliverer.Options? = nil,
         webhookTargets: WebhookTargetPolicy = .any,
+        languageModel: (any ChatModel)? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var orchestratorLogger = logger
@@ -175,7 +181,8 @@ public enum TaktApplication {
             secureCookies: secureCookies,
             timeouts: timeouts,
             metrics: metrics,
-            tracing: traceExport != nil
+            tracing: traceExport != nil,
+            languageModel: languageModel
         )
         metrics?.addRoute(to: router, engine: engine, orchestrators: orchestrators, databasePath: databasePath)
         var app = Application(
@@ -202,7 +209,8 @@ public enum TaktApplication {
         secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         metrics: ServerMetrics? = nil,
-        tracing: Bool = false
+        tracing: Bool = false,
+        languageModel: (any ChatModel)? = nil
     )
         -> Router<TaktContext>
     {
@@ -212,10 +220,12 @@ public enum TaktApplication {
             version: version,
             bodyTimeout: timeouts.body,
             metrics: metrics?.factory,
-            tracing: tracing
+            tracing: tracing,
+            languageModel: languageModel
         )
         .router()
-        TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
+        // The web app beside the API, same server.
+        TaktWeb(service: service, logger: logger, secureCookies: secureCookies, languageModel: languageModel).addRoutes(to: router)
         MCPRoute.add(to: router, service: service, logger: logger)  // AI agents: the MCP server (docs/agents.md)
         return router
     }
@@ -253,7 +263,8 @@ public enum TaktApplication {
             databasePath: c.databasePath,
             traceExport: traceExport,
             webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly, metrics: metrics?.factory) : nil,
-            webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any
+            webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any,
+            languageModel: c.languageModel
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }

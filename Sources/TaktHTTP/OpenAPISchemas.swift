@@ -31,8 +31,8 @@ enum OpenAPISchemas {
         "InspectionPlan", "RecordInspectionResult", "InspectionResult", "InspectionStatus", "Nonconformance", "OpenNonconformance",
         "DispositionRequest", "ApprovalRequest", "Hold", "PlaceHold",
         // Orchestration
-        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "AskToolCall", "Playbook",
-        "ApprovalPolicy", "DelayRequest",
+        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "Playbook", "ApprovalPolicy",
+        "DelayRequest",
         "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
         // Passwords and signatures
         "PasswordRequest", "PasswordChanged",
@@ -49,7 +49,7 @@ enum OpenAPISchemas {
         // Command and event payloads that are not plant entities.
         "PromiseSalesOrderLine", "CancelSalesOrder", "ProductionOrderRef", "CancelProductionOrder", "MoveLot", "SetLotStatus",
         "IssueAPIToken", "APITokenRef", "ProductionOrderTransition", "ProductionOrderCancelled", "LotMoved", "LotStatusChanged",
-        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck",
+        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck", "AskToolCall",
         // Execution: command and event payloads, and the parts of answers.
         "AcknowledgeWorkInstruction", "ClockInCommand", "ClockOutCommand", "StartOperation", "PauseOperation", "ResumeOperation",
         "ReportQuantity", "OverrideInterlock", "RecordInspection", "ConsumeLot", "ProduceLot", "SetMachineState", "RecordMachineCount",

@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
+public import TaktAgents
 import TaktCore
 import TaktEngine
 import TaktOrchestration
@@ -21,6 +22,8 @@ public struct TaktWeb: Sendable {
     let csrf: CSRFTokens
     /// Schedule runs planned on the schedule page and not yet published, by session.
     let drafts = ScheduleDrafts()
+    /// The language front door's model (`TAKT_LLM_URL`): the outcome form asks it what the offline parser does not understand.
+    public let languageModel: (any ChatModel)?
     /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
     public var now: @Sendable () -> Date { service.now }
 
@@ -31,8 +34,10 @@ public struct TaktWeb: Sendable {
         service: any PlantServing,
         logger: Logger,
         secureCookies: Bool = false,
-        sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit
+        sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit,
+        languageModel: (any ChatModel)? = nil
     ) {
+        self.languageModel = languageModel
         self.service = service
         self.logger = logger
         self.secureCookies = secureCookies

@@ -3271,7 +3271,19 @@ extension Samples {
                 case .approveEngineeringChange, .rejectEngineeringChange: .user("sup")
                 default: .system
                 }
-            _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
+            var envelope = CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil)
+            // A recommendation made by an AI agent over MCP, recorded with the agent's act.
+            if case .recommendAction = command {
+                envelope.agent = AgentAct(
+                    user: "admin",
+                    token: "TOK-000001",
+                    agent: "planning-agent",
+                    client: "test",
+                    channel: .mcp,
+                    tool: "recommend_action"
+                )
+            }
+            _ = try await engine.submit(envelope)
         }
         // A signed release by a quality user with a password (recordSigned).
         _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: "qa", name: "Quinn Adler", roles: [.quality])), actor: .system))
