@@ -145,6 +145,12 @@ public enum Event: Sendable, Hashable {
     case webhookSubscriptionDeleted(WebhookSubscriptionRef)
     case webhookDeadLettered(WebhookDeadLetter)
     case webhookDeadLetterReplayed(WebhookDeadLetterReplayed)
+    case attachmentUploaded(Attachment)
+    case engineeringChangeCreated(EngineeringChange)
+    case engineeringChangeSubmitted(EngineeringChangeSubmitted)
+    case engineeringChangeApproved(EngineeringChangeApproved)
+    case engineeringChangeRejected(EngineeringChangeRejected)
+    case engineeringChangeReleased(EngineeringChangeReleased)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``);

@@ -6,7 +6,7 @@ public import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 11
+    public static let schemaVersion = 12
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -107,6 +107,15 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var webhookDeadLetters: [WebhookDeadLetter.ID: WebhookDeadLetter] = [:]
     public var nextWebhookNumber = 1
     public var nextWebhookDeadLetterNumber = 1
+
+    // Engineering changes (see EngineeringChange.swift).
+    /// Uploaded images and PDFs, with their bytes.
+    public var attachments: [Attachment.ID: Attachment] = [:]
+    public var nextAttachmentNumber = 1
+    /// Per work instruction: every revision released, oldest first (the last is the current one).
+    public var workInstructionRevisions: [WorkInstruction.ID: [WorkInstructionRevision]] = [:]
+    public var engineeringChanges: [EngineeringChange.ID: EngineeringChange] = [:]
+    public var nextEngineeringChangeNumber = 1
 
     public init() {}
 
@@ -425,6 +434,9 @@ extension PlantState {
         case .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
             .replayWebhookDeadLetter:
             return try decideWebhooks(command, actor: actor, now: now)
+        case .uploadAttachment, .createEngineeringChange, .submitEngineeringChange, .approveEngineeringChange, .rejectEngineeringChange,
+            .releaseEngineeringChange:
+            return try decideEngineering(command, actor: actor, now: now)
         }
     }
 
@@ -834,6 +846,9 @@ extension PlantState {
         case .webhookSubscriptionCreated, .webhookSubscriptionUpdated, .webhookSubscriptionDeleted, .webhookDeadLettered,
             .webhookDeadLetterReplayed:
             applyWebhooks(event, sequence: sequence)
+        case .attachmentUploaded, .engineeringChangeCreated, .engineeringChangeSubmitted, .engineeringChangeApproved, .engineeringChangeRejected,
+            .engineeringChangeReleased:
+            applyEngineering(event)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
         applyWarehouseEffects(of: event)

@@ -107,6 +107,7 @@ public struct TaktWeb: Sendable {
         addPrintRoutes(to: router)
         addSetupRoutes(to: router)
         addBoardActionRoutes(to: router)
+        addEngineeringRoutes(to: router)  // work instructions and engineering changes, under Quality (EngineeringPages.swift)
     }
 
     // MARK: - Route helpers
