@@ -18,7 +18,28 @@ extension TaktWeb {
         page(router, "/work-instructions/{id}", .quality) { r, c, v in await web.workInstructionPage(r, v, id: c.parameters.get("id") ?? "") }
         page(router, "/engineering-changes", .quality) { r, _, v in await web.engineeringChangesPage(r, v) }
         page(router, "/engineering-changes/{id}", .quality) { _, c, v in await web.engineeringChangePage(v, id: c.parameters.get("id") ?? "") }
-        action(router, "/engineering-changes", .quality) { _, _, v, form in try await web.raiseEngineeringChange(v, form: form) }
+        // Raising is answered on the same page when refused, with what was typed kept (a long text is not lost).
+        post(router, "/engineering-changes", binding: .session) { request, _, form in
+            guard var viewer = await web.viewer(request) else { return Response.redirect(to: "/signin", type: .normal) }
+            viewer.section = .quality
+            guard Section.quality.allows(viewer.user) else {
+                return web.html(
+                    web.layout(viewer, PageContent(title: "Not for your role", body: Pages.forbidden(.quality, viewer.user))),
+                    status: .forbidden
+                )
+            }
+            do {
+                let (next, flash) = try await web.raiseEngineeringChange(viewer, form: form)
+                if let flash { await web.sessions.setFlash(viewer.sessionID, flash) }
+                return Response.redirect(to: next, type: .normal)
+            } catch {
+                var flash = Web.flash(for: error, reference: web.report(error, request))
+                flash.form = "raise"
+                var content = await web.engineeringChangesPage(request, viewer, typed: form.fields, refusal: flash)
+                content.status = HTTPResponse.Status(code: ErrorPresentation.of(error).status)
+                return web.html(web.layout(viewer, content), status: content.status)
+            }
+        }
         action(router, "/engineering-changes/{id}/attachments", .quality) { _, c, v, form in
             try await web.attachToEngineeringChange(v, form: form, id: c.parameters.get("id") ?? "")
         }
@@ -223,9 +244,11 @@ extension TaktWeb {
 
     // MARK: - Engineering changes
 
-    func engineeringChangesPage(_ request: Request, _ viewer: Viewer) async -> PageContent {
+    /// The list and the form to raise a change; `typed` refills the form after a refusal.
+    func engineeringChangesPage(_ request: Request, _ viewer: Viewer, typed: [String: String]? = nil, refusal: Flash? = nil) async -> PageContent {
         let state = await service.read { $0 }
-        let flash = await sessions.takeFlash(viewer.sessionID)
+        let taken = refusal == nil ? await sessions.takeFlash(viewer.sessionID) : nil
+        let flash = refusal ?? taken
         let query = Dictionary(request.uri.queryParameters.map { (String($0.key), String($0.value)) }, uniquingKeysWith: { a, _ in a })
         let status = query["status"].flatMap(EngineeringChangeStatus.init(rawValue:))
         let changes = state.engineeringChanges.values.filter { status == nil || $0.status == status }.sorted { $0.id > $1.id }
@@ -255,7 +278,7 @@ extension TaktWeb {
                 id: "engineering-changes"
             )
             if viewer.may(.createEngineeringChange) {
-                Self.raiseForm(state: state, start: start, flash: flash)
+                Self.raiseForm(state: state, start: start, flash: flash, typed: typed)
             }
         }
         var content = PageContent(title: "Engineering changes", body: body)
@@ -283,12 +306,18 @@ extension TaktWeb {
 
     /// The form that raises a change: a new revision of a work instruction (its text prefilled from the current one when
     /// chosen), and one routing change.
-    static func raiseForm(state: PlantState, start: WorkInstruction?, flash: Flash?) -> Node {
+    static func raiseForm(state: PlantState, start: WorkInstruction?, flash: Flash?, typed: [String: String]? = nil) -> Node {
         let formID = "raise"
         func field(_ name: String, _ label: String, _ size: String = "24", value: String? = nil, placeholder: String? = nil) -> Node {
             el("span", ["class": "field"]) {
                 el("label", ["for": "\(formID)-\(name)"], text: label)
-                void("input", ["type": "text", "name": name, "id": "\(formID)-\(name)", "size": size, "value": value, "placeholder": placeholder])
+                void(
+                    "input",
+                    [
+                        "type": "text", "name": name, "id": "\(formID)-\(name)", "size": size, "value": typed?[name] ?? value,
+                        "placeholder": placeholder,
+                    ]
+                )
                 Pages.fieldError(flash, form: formID, field: Self.formField(name), id: "\(formID)-\(name)-error")
             }
         }
@@ -320,7 +349,11 @@ extension TaktWeb {
                     field("revision", "Revision (empty: the next)", "6")
                     el("span", ["class": "field"]) {
                         el("label", ["for": "\(formID)-text"], text: "Text")
-                        el("textarea", ["name": "text", "id": "\(formID)-text", "rows": "8", "cols": "80"], text: start?.text ?? "")
+                        el(
+                            "textarea",
+                            ["name": "text", "id": "\(formID)-text", "rows": "8", "cols": "80"],
+                            text: typed?["text"] ?? start?.text ?? ""
+                        )
                         Pages.fieldError(flash, form: formID, field: "workInstruction.text", id: "\(formID)-text-error")
                     }
                     if let start, !start.attachments.isEmpty {

@@ -375,6 +375,93 @@ struct EngineeringChangeTests {
         #expect(replayed == c.state)
     }
 
+    @Test(
+        "Random sequences of raising, attaching, submitting, approving, rejecting, releasing and acknowledging keep the plant coherent, and replay to the same state"
+    )
+    func randomSequences() throws {
+        let actors: [User.ID?] = ["pl-pia", "qa-quinn", "qa-rita", "sup-sara", "op-anna", nil]
+        var releases = 0
+        var rejections = 0
+        for seed in UInt64(1)...40 {
+            var rng = SeededRandom(seed: seed)
+            var c = ChangeCell()
+            var statuses: [EngineeringChange.ID: EngineeringChangeStatus] = [:]
+            for _ in 0..<40 {
+                let ids = c.state.engineeringChanges.keys.sorted()
+                let eco = rng.pick(ids) ?? ChangeCell.eco
+                let current = c.state.workInstructions["WI-TURN-1"]?.revision ?? "B"
+                let command: Command =
+                    switch rng.below(8) {
+                    case 0:
+                        .createEngineeringChange(
+                            CreateEngineeringChange(
+                                title: "Change \(rng.below(100))",
+                                reason: "random",
+                                workInstruction: ProposedRevision(workInstruction: "WI-TURN-1", text: "Text \(rng.below(1000))"),
+                                routingChanges: rng.chance(0.3)
+                                    ? [RoutingChange(routing: "RT-HOUSING", operation: 20, runMinutesPerUnit: Double(rng.int(1...9)))] : []
+                            )
+                        )
+                    case 1:
+                        .uploadAttachment(
+                            UploadAttachment(
+                                filename: "p.png",
+                                contentType: rng.chance(0.8) ? "image/png" : "application/pdf",
+                                content: ChangeCell.png,
+                                engineeringChange: eco
+                            )
+                        )
+                    case 2: ChangeCell.submit(eco)
+                    case 3, 4: ChangeCell.approve(eco)
+                    case 5: ChangeCell.reject(eco, note: rng.chance(0.8) ? "no" : nil)
+                    case 6: ChangeCell.release(eco)
+                    default: ChangeCell.acknowledge(rng.chance(0.5) ? current : "B")
+                    }
+                let actor = rng.pick(actors) ?? nil
+                guard let events = try? c.state.decide(command, actor: actor, now: c.cell.clock) else { continue }
+                for event in events {
+                    c.cell.plant.state.apply(event, sequence: c.state.sequence + 1)
+                    c.log.append(event)
+                }
+                // Every change moves only along draft → submitted → approved | rejected, approved → released.
+                for (id, eco) in c.state.engineeringChanges {
+                    let before = statuses[id] ?? .draft
+                    let allowed: Set<EngineeringChangeStatus> =
+                        switch before {
+                        case .draft: [.draft, .submitted]
+                        case .submitted: [.submitted, .approved, .rejected]
+                        case .approved: [.approved, .released]
+                        case .rejected: [.rejected]
+                        case .released: [.released]
+                        }
+                    #expect(allowed.contains(eco.status), "seed \(seed): \(id) went from \(before) to \(eco.status)")
+                    statuses[id] = eco.status
+                    if eco.status == .approved || eco.status == .released {
+                        #expect(eco.pendingRoles.isEmpty && !eco.approvals.contains { $0.user == eco.createdBy })
+                    }
+                }
+            }
+            // The current revision is the last of the history; each released change made exactly one of them.
+            let history = try #require(c.state.history(of: "WI-TURN-1"))
+            #expect(history.revisions.last?.revision == c.state.workInstructions["WI-TURN-1"]?.revision)
+            #expect(Set(history.revisions.map(\.revision)).count == history.revisions.count, "revisions are never reused")
+            let released = c.state.engineeringChanges.values.filter { $0.status == .released }
+            #expect(history.revisions.count == 1 + released.count)
+            releases += released.count
+            rejections += c.state.engineeringChanges.values.filter { $0.status == .rejected }.count
+            #expect(Set(history.revisions.compactMap(\.engineeringChange)) == Set(released.map(\.id)))
+            var replayed = c.start
+            for event in c.log {
+                replayed.apply(
+                    try Event(type: event.typeName, payload: event.encodePayload(TaktJSON.encoder), decoder: TaktJSON.decoder),
+                    sequence: replayed.sequence + 1
+                )
+            }
+            #expect(replayed == c.state, "seed \(seed): the log replays to the same plant")
+        }
+        #expect(releases > 5 && rejections > 5, "the sequences reach releases (\(releases)) and rejections (\(rejections))")
+    }
+
     @Test("Revisions count on in letters or numbers")
     func revisionNumbering() {
         #expect(PlantState.nextRevision(after: "A") == "B")
