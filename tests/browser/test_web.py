@@ -37,7 +37,9 @@ def sign_in(driver, server, token):
     driver.delete_all_cookies()
     driver.get(server.base + "/signin")
     field = wait(driver, EC.presence_of_element_located((By.ID, "token")), "the token field")
-    assert driver.switch_to.active_element == field, "the token field has the focus (a badge scanner types into it)"
+    # The page gives the token field the focus (autofocus, a badge scanner types into it); a loaded machine may apply it
+    # a moment after the element exists, so the test waits for it, bounded.
+    wait(driver, lambda d: d.switch_to.active_element == field, "the token field to have the focus (a badge scanner types into it)")
     field.send_keys(token + Keys.ENTER)  # a scanner ends with Enter
     wait(driver, lambda d: "/signin" not in d.current_url, "leaving the sign-in page")
 
