@@ -259,7 +259,7 @@ extension AgentTools {
                 title: "Ask for an outcome",
                 description: "Ask the plant for an outcome and get up to three plan options, each simulated on the plant with its "
                     + "predicted figures and the approvals it needs; nothing is changed until an option is approved. Give "
-                    + "either `text` (e.g. \"expedite SO-000012 to 2026-12-09\", \"fit a rush order for 20 PUMP-A by Friday\", "
+                    + "either `text` (e.g. \"expedite SO-000012 to 2026-12-09\", \"fit a rush order for 20 P-NB-32-160 by Friday\", "
                     + "\"take WC-MILL-1 down from 2026-12-08 06:00 to 14:00\", \"what if PO-000031 is cancelled\") or a "
                     + "structured `request` object (kind expedite-sales-order | rush-order | take-down | cancel-order).",
                 kind: .propose,

@@ -120,7 +120,7 @@ struct PlantPrompts {
             name: "rush_order",
             description: "Can a rush order be fitted in? Plans the options without changing anything.",
             arguments: [
-                Argument(name: "item", description: "the item, e.g. PUMP-A", required: true),
+                Argument(name: "item", description: "the item, e.g. P-NB-32-160", required: true),
                 Argument(name: "quantity", description: "how many", required: true),
                 Argument(name: "date", description: "by when (a day or a date-time)", required: true),
             ]
