@@ -42,6 +42,9 @@ public struct ServerConfiguration: Sendable {
     public var webhooks: Bool
     /// Webhooks may only name this machine (`--webhooks-loopback-only`: tests and demos).
     public var webhooksLoopbackOnly: Bool
+    /// A folder watched for incoming documents (`--documents-folder`), scanned every `documentsInterval`; nil: none.
+    public var documentsFolder: String?
+    public var documentsInterval: Duration
 
     public init(
         databasePath: String,
@@ -58,8 +61,12 @@ public struct ServerConfiguration: Sendable {
         metricsToken: String? = nil,
         otlpEndpoint: String? = nil,
         webhooks: Bool = true,
-        webhooksLoopbackOnly: Bool = false
+        webhooksLoopbackOnly: Bool = false,
+        documentsFolder: String? = nil,
+        documentsInterval: Duration = .seconds(5)
     ) {
+        self.documentsFolder = documentsFolder
+        self.documentsInterval = documentsInterval
         self.otlpEndpoint = otlpEndpoint
         self.timeouts = timeouts
         self.metrics = metrics
@@ -164,6 +171,8 @@ public enum TaktApplication {
         traceExport: (any Service)? = nil,
         webhooks: WebhookDeliverer.Options? = nil,
         webhookTargets: WebhookTargetPolicy = .any,
+        documents: DocumentFolder? = nil,
+        documentsInterval: Duration = .seconds(5),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var orchestratorLogger = logger
@@ -192,6 +201,7 @@ public enum TaktApplication {
             app.addServices(WebhookService(engine: engine, options: webhooks, logger: webhookLogger))
         }
         if let traceExport { app.addServices(traceExport) }
+        if let documents { app.addServices(DocumentFolderService(folder: documents, interval: documentsInterval)) }
         return app
     }
 
@@ -241,6 +251,13 @@ public enum TaktApplication {
         }
         if report.demoCommands > 0 { announce("Generated the demo plant (\(report.demoCommands) commands).") }
         let host = c.host
+        var documents: DocumentFolder?
+        if let path = c.documentsFolder {
+            let folder = DocumentFolder(root: URL(fileURLWithPath: path), service: PlantService(engine: engine))
+            try folder.prepare()
+            documents = folder
+            announce("Watching \(path) for documents (certificate-of-analysis/, delivery-note/, customer-order/)")
+        }
         let app = makeApplication(
             engine: engine,
             host: c.host,
@@ -253,7 +270,9 @@ public enum TaktApplication {
             databasePath: c.databasePath,
             traceExport: traceExport,
             webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly, metrics: metrics?.factory) : nil,
-            webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any
+            webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any,
+            documents: documents,
+            documentsInterval: c.documentsInterval
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
@@ -285,6 +304,21 @@ public enum TaktApplication {
         if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
         guard fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw DemoSeedError(message: "cannot write the admin token file \(path)")
+        }
+    }
+}
+
+/// The watched documents folder as a service of the application's group: it scans until graceful shutdown.
+public struct DocumentFolderService: Service {
+    public let folder: DocumentFolder
+    public let interval: Duration
+    public init(folder: DocumentFolder, interval: Duration) {
+        self.folder = folder
+        self.interval = interval
+    }
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await folder.run(every: interval) { try await Task.sleep(for: $0) }
         }
     }
 }

@@ -26,6 +26,7 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case reportOperationDelay, scheduleOvertime, reportAbsence, setPassword
     case createWebhookSubscription, updateWebhookSubscription, deleteWebhookSubscription, recordWebhookDeadLetter, replayWebhookDeadLetter
     case assignException, snoozeException, recommendAction
+    case receiveDocument, verifyDocument, rejectDocument, defineDocumentTemplate
 }
 
 /// The declaration of one kind of command.
@@ -228,6 +229,31 @@ extension CommandKind {
         case .recordWebhookDeadLetter:
             declare(Command.recordWebhookDeadLetter, [.admin], "Record an event a webhook could not deliver (written by the deliverer).")
         case .replayWebhookDeadLetter: declare(Command.replayWebhookDeadLetter, [.admin], "Deliver a dead letter's event again.")
+        case .receiveDocument:
+            declare(
+                Command.receiveDocument,
+                [.admin, .quality, .warehouse, .supervisor, .sales, .planner],
+                "Receive an incoming document (certificate of analysis, delivery note, customer order) and read it into a record to verify."
+            )
+        // The plant checks the document kind's roles: quality for certificates, warehouse for delivery notes, sales for orders.
+        case .verifyDocument:
+            declare(
+                Command.verifyDocument,
+                [.admin, .quality, .warehouse, .supervisor, .sales, .planner],
+                "Verify an incoming document, with corrections: it is checked and takes effect (receipt, check, sales-order proposal)."
+            )
+        case .rejectDocument:
+            declare(
+                Command.rejectDocument,
+                [.admin, .quality, .warehouse, .supervisor, .sales, .planner],
+                "Reject an incoming document, with a reason."
+            )
+        case .defineDocumentTemplate:
+            declare(
+                Command.defineDocumentTemplate,
+                [.admin, .planner, .quality, .warehouse, .sales],
+                "Define how one supplier's or customer's documents are read: a pattern per field and the table's columns."
+            )
         }
     }
 }
@@ -318,6 +344,10 @@ extension Command {
         case .deleteWebhookSubscription: .deleteWebhookSubscription
         case .recordWebhookDeadLetter: .recordWebhookDeadLetter
         case .replayWebhookDeadLetter: .replayWebhookDeadLetter
+        case .receiveDocument: .receiveDocument
+        case .verifyDocument: .verifyDocument
+        case .rejectDocument: .rejectDocument
+        case .defineDocumentTemplate: .defineDocumentTemplate
         }
     }
 }

@@ -234,6 +234,10 @@ public enum Command: Sendable, Hashable {
     case deleteWebhookSubscription(WebhookSubscriptionRef)
     case recordWebhookDeadLetter(RecordWebhookDeadLetter)
     case replayWebhookDeadLetter(WebhookDeadLetterRef)
+    case receiveDocument(ReceiveDocument)
+    case verifyDocument(VerifyDocument)
+    case rejectDocument(RejectDocument)
+    case defineDocumentTemplate(DocumentTemplate)
 }
 
 extension Command {
@@ -335,6 +339,8 @@ extension Command {
             return .expectReceipt(r)
         case .setPassword, .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
             .replayWebhookDeadLetter:
+            return self
+        case .receiveDocument, .verifyDocument, .rejectDocument, .defineDocumentTemplate:
             return self
         }
     }

@@ -27,6 +27,7 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case approvalPolicyDefined, operationDelayReported, overtimeScheduled, absenceReported, passwordSet, recordSigned
     case webhookSubscriptionCreated, webhookSubscriptionUpdated, webhookSubscriptionDeleted, webhookDeadLettered, webhookDeadLetterReplayed
     case exceptionAssigned, exceptionSnoozed, agentActed, actionRecommended
+    case documentReceived, documentVerified, documentRejected, documentTemplateDefined
 }
 
 /// The declaration of one kind of event.
@@ -161,6 +162,12 @@ extension EventKind {
         case .webhookSubscriptionDeleted: declare(Event.webhookSubscriptionDeleted, "A webhook subscription was deleted.")
         case .webhookDeadLettered: declare(Event.webhookDeadLettered, "A webhook gave up delivering an event after its retries.")
         case .webhookDeadLetterReplayed: declare(Event.webhookDeadLetterReplayed, "A webhook dead letter was replayed.")
+        case .documentReceived:
+            declare(Event.documentReceived, "An incoming document was received and read into a record that waits for verification.")
+        case .documentVerified:
+            declare(Event.documentVerified, "An incoming document was verified (with any corrections) and checked against the plant.")
+        case .documentRejected: declare(Event.documentRejected, "An incoming document was rejected, with a reason.")
+        case .documentTemplateDefined: declare(Event.documentTemplateDefined, "A template for reading incoming documents was defined.")
         }
     }
 }
@@ -259,6 +266,10 @@ extension Event {
         case .webhookSubscriptionDeleted: .webhookSubscriptionDeleted
         case .webhookDeadLettered: .webhookDeadLettered
         case .webhookDeadLetterReplayed: .webhookDeadLetterReplayed
+        case .documentReceived: .documentReceived
+        case .documentVerified: .documentVerified
+        case .documentRejected: .documentRejected
+        case .documentTemplateDefined: .documentTemplateDefined
         }
     }
 }

@@ -145,6 +145,10 @@ public enum Event: Sendable, Hashable {
     case webhookSubscriptionDeleted(WebhookSubscriptionRef)
     case webhookDeadLettered(WebhookDeadLetter)
     case webhookDeadLetterReplayed(WebhookDeadLetterReplayed)
+    case documentReceived(IncomingDocument)
+    case documentVerified(DocumentVerified)
+    case documentRejected(DocumentRejected)
+    case documentTemplateDefined(DocumentTemplate)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``);

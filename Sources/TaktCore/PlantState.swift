@@ -6,7 +6,7 @@ public import Foundation
 /// changing anything; `apply` folds one event into the state. Both are pure: no clock, no I/O.
 public struct PlantState: Codable, Sendable, Equatable {
     /// Bumped whenever the shape of this projection changes; stored snapshots of another version are ignored.
-    public static let schemaVersion = 11
+    public static let schemaVersion = 12
 
     /// Sequence number of the last event applied.
     public var sequence: Int64 = 0
@@ -107,6 +107,11 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var webhookDeadLetters: [WebhookDeadLetter.ID: WebhookDeadLetter] = [:]
     public var nextWebhookNumber = 1
     public var nextWebhookDeadLetterNumber = 1
+
+    // Incoming documents (see Documents.swift).
+    public var documents: [IncomingDocument.ID: IncomingDocument] = [:]
+    public var documentTemplates: [DocumentTemplate.ID: DocumentTemplate] = [:]
+    public var nextDocumentNumber = 1
 
     public init() {}
 
@@ -425,6 +430,8 @@ extension PlantState {
         case .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
             .replayWebhookDeadLetter:
             return try decideWebhooks(command, actor: actor, now: now)
+        case .receiveDocument, .verifyDocument, .rejectDocument, .defineDocumentTemplate:
+            return try decideDocuments(command, actor: actor, now: now)
         }
     }
 
@@ -834,6 +841,8 @@ extension PlantState {
         case .webhookSubscriptionCreated, .webhookSubscriptionUpdated, .webhookSubscriptionDeleted, .webhookDeadLettered,
             .webhookDeadLetterReplayed:
             applyWebhooks(event, sequence: sequence)
+        case .documentReceived, .documentVerified, .documentRejected, .documentTemplateDefined:
+            applyDocuments(event)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
         applyWarehouseEffects(of: event)

@@ -41,6 +41,7 @@ enum DerivedSchemas {
         SignatureInput.self, SplitRequest.self, StagingTaskList.self, StartRequest.self, StockList.self, TokenList.self,
         TokenRequest.self, UserRequest.self, WorkCenterOEE.self, WebhookRequest.self, WebhookUpdateRequest.self, CreatedWebhook.self,
         WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self, AskRequest.self, FrontDoorAnswer.self,
+        VerifyDocumentRequest.self, RejectDocumentRequest.self,
     ]
 
     /// Components named otherwise than their Swift type, because the type is nested under a short name

@@ -102,6 +102,7 @@ public struct TaktWeb: Sendable {
         addPrintRoutes(to: router)
         addSetupRoutes(to: router)
         addBoardActionRoutes(to: router)
+        addDocumentRoutes(to: router)
     }
 
     // MARK: - Route helpers
@@ -377,7 +378,7 @@ struct PageContent: Sendable {
 
 /// The parts of the web app, each open to some roles (admins see everything).
 enum Section: String, CaseIterable, Sendable {
-    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, setup, admin
+    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, setup, admin, documents
 
     var title: String {
         switch self {
@@ -391,6 +392,7 @@ enum Section: String, CaseIterable, Sendable {
         case .quality: "Quality"
         case .setup: "Setup"
         case .admin: "Users & tokens"
+        case .documents: "Documents"
         }
     }
     var path: String { "/" + rawValue }
@@ -408,6 +410,8 @@ enum Section: String, CaseIterable, Sendable {
         // Master data: planners (and admins) change it; the others who plan or stage from it may look (each form's command decides).
         case .setup: [.planner, .supervisor, .warehouse, .sales, .quality]
         case .admin: []
+        // Certificates: quality; delivery notes: warehouse; customer orders: sales and planners (the plant checks each kind).
+        case .documents: [.quality, .warehouse, .supervisor, .sales, .planner]
         }
     }
     func allows(_ user: User) -> Bool { user.has(.admin) || !roles.isDisjoint(with: user.roles) }

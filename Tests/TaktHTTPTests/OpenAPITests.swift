@@ -73,7 +73,9 @@ struct OpenAPITests {
                     #expect(["path", "query", "header", "cookie"].contains(p["in"]?.stringValue ?? ""), "\(where_): bad parameter location")
                 }
                 if let body = op["requestBody"] {
-                    #expect(body["content"]?["application/json"]?["schema"] != nil, "\(where_): request body without a JSON schema")
+                    // JSON, or a file (an uploaded document) documented as binary.
+                    let files = (body["content"]?.objectValue ?? [:]).values.allSatisfy { $0["schema"]?["format"]?.stringValue == "binary" }
+                    #expect(body["content"]?["application/json"]?["schema"] != nil || files, "\(where_): request body without a JSON schema")
                 }
             }
         }
@@ -1529,6 +1531,39 @@ enum Samples {
             RecordWebhookDeadLetter(subscription: "WH-ERP", eventSequence: 1, eventType: "siteDefined", attempts: 8, lastError: "HTTP 503")
         ),
         .replayWebhookDeadLetter(WebhookDeadLetterRef(deadLetter: "WDL-000001")),
+        // Incoming documents: a template for the foundry's certificates; a certificate read with it, corrected and verified
+        // against IP-CAST-100B; a delivery note rejected.
+        .defineDocumentTemplate(
+            DocumentTemplate(
+                id: "TPL-FOUNDRY-COA",
+                name: "Foundry Nord certificates",
+                kind: .certificate,
+                party: "Foundry Nord",
+                match: ["FOUNDRY NORD"],
+                fields: [TemplateField(name: "supplierLot", pattern: "Melt\\s+(\\S+)")],
+                table: TemplateTable(header: "^Test", columns: ["characteristic", "value"])
+            )
+        ),
+        .receiveDocument(
+            ReceiveDocument(
+                kind: .certificate,
+                format: .text,
+                filename: "coa-131.txt",
+                pages: [
+                    "FOUNDRY NORD certificate\nItem: CAST-100B\nMelt FDY-2026-131\n\nTest                        Result\nCertificate of conformity   pass"
+                ]
+            )
+        ),
+        .verifyDocument(VerifyDocument(document: "DOC-000001", corrections: [DocumentCorrection(field: "date", value: "2026-11-20")])),
+        .receiveDocument(
+            ReceiveDocument(
+                kind: .deliveryNote,
+                format: .csv,
+                filename: "dn.csv",
+                pages: ["Supplier,Foundry Nord\nDelivery note,DN-1\nPO,4500000001"]
+            )
+        ),
+        .rejectDocument(RejectDocument(document: "DOC-000002", reason: "sent twice")),
     ]
 
     // MARK: Orchestration samples
