@@ -59,12 +59,13 @@ public enum DocumentExtraction {
             let columns = columnLabels(for: kind)
             for (i, line) in lines.enumerated() {
                 let names = cells(line.text, format: format, separator: separator).map { columns[normalize($0)] }
-                guard names.count >= 2, names.allSatisfy({ $0 != nil }) else { continue }
+                // Headings it does not know (a position number, a description) are columns it skips.
                 let found = names.compactMap { $0 }
+                guard found.count >= 2, Set(found).count == found.count else { continue }
                 guard kind.requiredColumns.allSatisfy(found.contains) else { continue }
                 header = found
                 headerLine = line.source
-                rows = tableRows(lines, after: i, columns: found, split: { cells($0, format: format, separator: separator) })
+                rows = tableRows(lines, after: i, columns: names, split: { cells($0, format: format, separator: separator) })
                 break
             }
         }
@@ -389,7 +390,9 @@ public enum DocumentExtraction {
         return out
     }
 
-    static func tableRows(_ lines: [Line], after header: Int, columns: [String], split: (String) -> [String]) -> [DocumentRow] {
+    /// The rows below a table's header: one per line up to the first blank line (or a labelled line, "Total: 3"); a column
+    /// named nil is one the reading skips.
+    static func tableRows(_ lines: [Line], after header: Int, columns: [String?], split: (String) -> [String]) -> [DocumentRow] {
         var rows: [DocumentRow] = []
         var i = header + 1
         while i < lines.count, rows.count <= DocumentLimits.maximumRows {
@@ -404,11 +407,11 @@ public enum DocumentExtraction {
             if cells.count == 1, cells[0].contains(":") { break }
             var row: [DocumentField] = []
             for (j, column) in columns.enumerated() {
-                row.append(DocumentField(name: column, value: j < cells.count ? cells[j] : nil, source: line.source))
-            }
-            if cells.count > columns.count {
+                guard let column else { continue }
+                var value = j < cells.count ? cells[j] : nil
                 // More cells than columns: the extra text belongs to the last column.
-                row[row.count - 1].value = cells[(columns.count - 1)...].joined(separator: " ")
+                if j == columns.count - 1, cells.count > columns.count { value = cells[j...].joined(separator: " ") }
+                row.append(DocumentField(name: column, value: value, source: line.source))
             }
             rows.append(DocumentRow(cells: row, source: line.source))
         }

@@ -98,6 +98,23 @@ struct DocumentReadingTests {
         #expect(twoPages.rows.first?.source?.page == 2 && twoPages.rows.first?.source?.line == 2)
     }
 
+    @Test("A table heading the reading does not know (a position number) is a column it skips")
+    func unknownColumnsSkipped() throws {
+        let text = """
+            DichtTec KG
+            Delivery note no.: LS-2026-0815
+            Your order: 4500001200
+
+            Pos  Item             Qty    Batch
+            1    SEAL-NB-32-160   10     DT-7781
+            """
+        let reading = try DocumentExtraction.read(pages: [text], kind: .deliveryNote, format: .text, template: nil)
+        #expect(reading.rows.count == 1)
+        #expect(reading.rows.first?.cells.map(\.name) == ["item", "quantity", "supplierLot"])
+        #expect(reading.rows.first?.value("item") == "SEAL-NB-32-160" && reading.rows.first?.value("supplierLot") == "DT-7781")
+        #expect(reading.issues.map(\.field) == ["supplier"], "the letterhead is no label: a person fills the supplier in")
+    }
+
     @Test("A template reads one supplier's own layout; the fields it does not give are read generically")
     func templateReading() throws {
         let template = DocumentTemplate(
