@@ -4,6 +4,17 @@ import TaktCore
 import TaktEngine
 import TaktService
 
+/// The values a person typed on a document's form when the plant refused them: shown again (once) on the form, so a
+/// refusal costs nothing but the correction it asks for. Kept in memory, per session and document.
+actor DocumentDrafts {
+    private var drafts: [String: [String: String]] = [:]
+    func take(_ session: String, _ document: String) -> [String: String] { drafts.removeValue(forKey: session + "\u{0}" + document) ?? [:] }
+    func set(_ session: String, _ document: String, _ values: [String: String]) {
+        if drafts.count > 1_000 { drafts.removeAll() }
+        drafts[session + "\u{0}" + document] = values
+    }
+}
+
 /// Incoming documents (docs/documents.md): the list with an upload form (text, CSV or PDF), and one document's record —
 /// every field with the page and line it was read from, editable until it is verified; Verify (with the corrections) or
 /// Reject. The same service calls and commands as the API.
@@ -75,6 +86,7 @@ extension TaktWeb {
 
     func documentPage(_ request: Request, _ viewer: Viewer, id: String) async -> PageContent {
         let flash = await sessions.takeFlash(viewer.sessionID)
+        let typed = await documentDrafts.take(viewer.sessionID, id)
         let found = await service.read { s -> (IncomingDocument, [Location], TimeZone)? in
             guard let d = s.documents[IncomingDocument.ID(id)] else { return nil }
             let receiving = s.locations.values.filter { $0.active && ($0.kind == .receiving || $0.kind == .quarantine) }.sorted { $0.id < $1.id }
@@ -98,7 +110,7 @@ extension TaktWeb {
                 void(
                     "input",
                     [
-                        "type": "text", "name": name, "value": value ?? "", "aria-label": label, "size": "18",
+                        "type": "text", "name": name, "value": typed[name] ?? value ?? "", "aria-label": label, "size": "18",
                         "readonly": open ? nil : "readonly", "class": errors[label] != nil ? "invalid" : nil,
                     ]
                 )
@@ -233,10 +245,17 @@ extension TaktWeb {
             }
         }
         let location = d.kind == .deliveryNote ? form.trimmed("location").map { Location.ID($0) } : nil
-        let outcome = try await submit(
-            .verifyDocument(VerifyDocument(document: d.id, corrections: corrections.isEmpty ? nil : corrections, location: location)),
-            as: viewer
-        )
+        let outcome: CommandOutcome
+        do {
+            outcome = try await submit(
+                .verifyDocument(VerifyDocument(document: d.id, corrections: corrections.isEmpty ? nil : corrections, location: location)),
+                as: viewer
+            )
+        } catch {
+            // Refused: the form shows what was typed again, with the refusal beside its field.
+            await documentDrafts.set(viewer.sessionID, id, form.fields.filter { $0.key.hasPrefix("f.") || $0.key.hasPrefix("r.") })
+            throw error
+        }
         var summary = "Verified."
         if case .documentVerified(let v)? = try outcome.domainEvents().first { summary = v.check.summary }
         let corrected = corrections.isEmpty ? [] : ["\(corrections.count) correction\(corrections.count == 1 ? "" : "s") recorded."]

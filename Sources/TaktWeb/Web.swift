@@ -21,6 +21,8 @@ public struct TaktWeb: Sendable {
     let csrf: CSRFTokens
     /// Schedule runs planned on the schedule page and not yet published, by session.
     let drafts = ScheduleDrafts()
+    /// What a person typed on a document's verification form that the plant refused, by session (DocumentsPage.swift).
+    let documentDrafts = DocumentDrafts()
     /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
     public var now: @Sendable () -> Date { service.now }
 

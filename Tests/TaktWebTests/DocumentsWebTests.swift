@@ -58,6 +58,7 @@ struct DocumentsWebTests {
             #expect(wrong.status == 303)
             let refused = try await s.send(.GET, "/documents/\(id)", cookie: warehouse)
             #expect(refused.text.contains("field-error") && refused.text.contains("expects no open delivery"), "\(refused.text.prefix(2000))")
+            #expect(refused.text.contains("value=\"Nobody Ltd\""), "what was typed is shown again")
             #expect(await s.engine.read { $0.documents[.init(id)]?.status } == .received)
 
             let verified = try await s.send(.POST, "/documents/\(id)/verify", cookie: warehouse, form: [("f.supplier", receipt.supplier)])
