@@ -53,7 +53,7 @@ public protocol ChatModel: Sendable {
 
 /// What the front door answers.
 public struct FrontDoorAnswer: Codable, Sendable, Hashable {
-    public enum AnsweredBy: String, Codable, Sendable { case parser, model }
+    public enum AnsweredBy: String, Codable, Sendable, CaseIterable { case parser, model }
     /// One tool the model called.
     public struct ToolCall: Codable, Sendable, Hashable {
         public var tool: String
@@ -147,7 +147,10 @@ public struct LanguageFrontDoor: Sendable {
                 let ok: Bool
                 do {
                     guard offered.contains(where: { $0.name == call.name }) else {
-                        throw ToolFailure(message: "\(call.name) is not offered to the language model: people decide [not-offered]", code: "forbidden")
+                        throw ToolFailure(
+                            message: "\(call.name) is not offered to the language model: people decide [not-offered]",
+                            code: "forbidden"
+                        )
                     }
                     let arguments = try Self.arguments(call.arguments)
                     let answer = try await tools.call(call.name, arguments: arguments, as: agent)
@@ -184,8 +187,15 @@ public struct LanguageFrontDoor: Sendable {
 /// The language model failed (unreachable, malformed answer, no answer after its rounds): 502 through the API.
 public struct LanguageModelError: Error, PresentableError, CustomStringConvertible {
     public var message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
     public var presentation: ErrorPresentation {
-        ErrorPresentation(status: 502, code: .init(rawValue: "language-model-failed"), title: "The language model failed", message: message, retrySafe: true)
+        ErrorPresentation(
+            status: 502,
+            code: .init(rawValue: "language-model-failed"),
+            title: "The language model failed",
+            message: message,
+            retrySafe: true
+        )
     }
 }

@@ -3,6 +3,7 @@ public import Hummingbird
 public import Logging
 import NIOCore
 public import ServiceLifecycle
+public import TaktAgents
 import TaktCore
 import TaktDemo
 public import TaktEngine
@@ -42,6 +43,8 @@ public struct ServerConfiguration: Sendable {
     public var webhooks: Bool
     /// Webhooks may only name this machine (`--webhooks-loopback-only`: tests and demos).
     public var webhooksLoopbackOnly: Bool
+    /// The language front door's model (`TAKT_LLM_URL`, docs/agents.md); nil: the offline parser answers alone.
+    public var languageModel: (any ChatModel)?
     /// A folder watched for incoming documents (`--documents-folder`), scanned every `documentsInterval`; nil: none.
     public var documentsFolder: String?
     public var documentsInterval: Duration
@@ -62,9 +65,11 @@ public struct ServerConfiguration: Sendable {
         otlpEndpoint: String? = nil,
         webhooks: Bool = true,
         webhooksLoopbackOnly: Bool = false,
+        languageModel: (any ChatModel)? = nil,
         documentsFolder: String? = nil,
         documentsInterval: Duration = .seconds(5)
     ) {
+        self.languageModel = languageModel
         self.documentsFolder = documentsFolder
         self.documentsInterval = documentsInterval
         self.otlpEndpoint = otlpEndpoint
@@ -171,6 +176,7 @@ public enum TaktApplication {
         traceExport: (any Service)? = nil,
         webhooks: WebhookDeliverer.Options? = nil,
         webhookTargets: WebhookTargetPolicy = .any,
+        languageModel: (any ChatModel)? = nil,
         documents: DocumentFolder? = nil,
         documentsInterval: Duration = .seconds(5),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -184,7 +190,8 @@ public enum TaktApplication {
             secureCookies: secureCookies,
             timeouts: timeouts,
             metrics: metrics,
-            tracing: traceExport != nil
+            tracing: traceExport != nil,
+            languageModel: languageModel
         )
         metrics?.addRoute(to: router, engine: engine, orchestrators: orchestrators, databasePath: databasePath)
         var app = Application(
@@ -212,7 +219,8 @@ public enum TaktApplication {
         secureCookies: Bool = false,
         timeouts: HTTPTimeouts = HTTPTimeouts(),
         metrics: ServerMetrics? = nil,
-        tracing: Bool = false
+        tracing: Bool = false,
+        languageModel: (any ChatModel)? = nil
     )
         -> Router<TaktContext>
     {
@@ -222,10 +230,12 @@ public enum TaktApplication {
             version: version,
             bodyTimeout: timeouts.body,
             metrics: metrics?.factory,
-            tracing: tracing
+            tracing: tracing,
+            languageModel: languageModel
         )
         .router()
-        TaktWeb(service: service, logger: logger, secureCookies: secureCookies).addRoutes(to: router)  // the web app beside the API, same server
+        // The web app beside the API, same server.
+        TaktWeb(service: service, logger: logger, secureCookies: secureCookies, languageModel: languageModel).addRoutes(to: router)
         MCPRoute.add(to: router, service: service, logger: logger)  // AI agents: the MCP server (docs/agents.md)
         return router
     }
@@ -271,6 +281,7 @@ public enum TaktApplication {
             traceExport: traceExport,
             webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly, metrics: metrics?.factory) : nil,
             webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any,
+            languageModel: c.languageModel,
             documents: documents,
             documentsInterval: c.documentsInterval
         ) { port in

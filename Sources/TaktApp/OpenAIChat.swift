@@ -53,9 +53,9 @@ public struct OpenAIChatModel: ChatModel {
         if let apiKey { request.headers.add(name: "Authorization", value: "Bearer \(apiKey)") }
         request.body = .bytes(ByteBuffer(bytes: try TaktJSON.encoder.encode(JSONValue.object(body))))
         let response = try await HTTPClient.shared.execute(request, timeout: timeout)
-        let data = Data(try await response.body.collect(upTo: 8 << 20).readableBytesView)
+        let data = Data((try await response.body.collect(upTo: 8 << 20)).readableBytesView)
         guard response.status == .ok else {
-            throw ChatModelFailure(message: "\(endpoint) answered \(response.status.code): \(String(decoding: data.prefix(500), as: UTF8.self))")
+            throw LanguageModelError(message: "\(endpoint) answered \(response.status.code): \(String(decoding: data.prefix(500), as: UTF8.self))")
         }
         return try Self.decode(data)
     }
@@ -82,14 +82,14 @@ public struct OpenAIChatModel: ChatModel {
             case .array(let choices)? = root["choices"], case .object(let choice)? = choices.first,
             case .object(let message)? = choice["message"]
         else {
-            throw ChatModelFailure(message: "the model's answer has no choices[0].message: \(String(decoding: data.prefix(300), as: UTF8.self))")
+            throw LanguageModelError(message: "the model's answer has no choices[0].message: \(String(decoding: data.prefix(300), as: UTF8.self))")
         }
         var calls: [ChatToolCall] = []
         if case .array(let raw)? = message["tool_calls"] {
             for case .object(let call) in raw {
                 guard case .string(let id)? = call["id"], case .object(let function)? = call["function"],
                     case .string(let name)? = function["name"]
-                else { throw ChatModelFailure(message: "a tool call of the model's answer has no id or function name") }
+                else { throw LanguageModelError(message: "a tool call of the model's answer has no id or function name") }
                 let arguments: String =
                     switch function["arguments"] {
                     case .string(let s)?: s
@@ -101,21 +101,5 @@ public struct OpenAIChatModel: ChatModel {
         }
         let content: String? = if case .string(let s)? = message["content"] { s } else { nil }
         return ChatMessage(role: .assistant, content: content, toolCalls: calls)
-    }
-}
-
-/// The model endpoint failed: the words and status of TaktAgents' `LanguageModelError` (whose initializer is not public,
-/// so this target cannot build one).
-struct ChatModelFailure: Error, PresentableError, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-    var presentation: ErrorPresentation {
-        ErrorPresentation(
-            status: 502,
-            code: .init(rawValue: "language-model-failed"),
-            title: "The language model failed",
-            message: message,
-            retrySafe: true
-        )
     }
 }

@@ -218,6 +218,8 @@ final class InspectionSink {
             number(d, path)
         } else if let s = value as? String {
             text(s, path)
+        } else if value is AttachmentBytes {
+            return  // a file's bytes, bounded by the upload's own size rule (``PlantState/maximumAttachmentBytes``)
         } else {
             try value.encode(to: InspectingEncoder(codingPath: path, sink: self))
         }

@@ -26,6 +26,8 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case reportOperationDelay, scheduleOvertime, reportAbsence, setPassword
     case createWebhookSubscription, updateWebhookSubscription, deleteWebhookSubscription, recordWebhookDeadLetter, replayWebhookDeadLetter
     case assignException, snoozeException, recommendAction
+    case uploadAttachment, createEngineeringChange, submitEngineeringChange, approveEngineeringChange, rejectEngineeringChange
+    case releaseEngineeringChange
     case receiveDocument, verifyDocument, rejectDocument, defineDocumentTemplate
 }
 
@@ -229,6 +231,27 @@ extension CommandKind {
         case .recordWebhookDeadLetter:
             declare(Command.recordWebhookDeadLetter, [.admin], "Record an event a webhook could not deliver (written by the deliverer).")
         case .replayWebhookDeadLetter: declare(Command.replayWebhookDeadLetter, [.admin], "Deliver a dead letter's event again.")
+        // Engineering changes (EngineeringChange.swift); who approves is the approval policy's, checked by the plant.
+        case .uploadAttachment:
+            declare(Command.uploadAttachment, [.admin, .planner, .quality, .supervisor], "Upload an image or PDF for a work instruction revision.")
+        case .createEngineeringChange:
+            declare(
+                Command.createEngineeringChange,
+                [.admin, .planner, .quality, .supervisor],
+                "Raise an engineering change: a new work instruction revision, routing changes, or both."
+            )
+        case .submitEngineeringChange:
+            declare(Command.submitEngineeringChange, [.admin, .planner, .quality, .supervisor], "Submit a draft engineering change for approval.")
+        case .approveEngineeringChange:
+            declare(Command.approveEngineeringChange, Self.everyone, "Approve a submitted engineering change (by a role the approval policy names).")
+        case .rejectEngineeringChange:
+            declare(Command.rejectEngineeringChange, Self.everyone, "Reject a submitted engineering change, with a note.")
+        case .releaseEngineeringChange:
+            declare(
+                Command.releaseEngineeringChange,
+                [.admin, .planner, .quality],
+                "Release an approved engineering change: its revision becomes current, its routing changes take effect."
+            )
         case .receiveDocument:
             declare(
                 Command.receiveDocument,
@@ -344,6 +367,12 @@ extension Command {
         case .deleteWebhookSubscription: .deleteWebhookSubscription
         case .recordWebhookDeadLetter: .recordWebhookDeadLetter
         case .replayWebhookDeadLetter: .replayWebhookDeadLetter
+        case .uploadAttachment: .uploadAttachment
+        case .createEngineeringChange: .createEngineeringChange
+        case .submitEngineeringChange: .submitEngineeringChange
+        case .approveEngineeringChange: .approveEngineeringChange
+        case .rejectEngineeringChange: .rejectEngineeringChange
+        case .releaseEngineeringChange: .releaseEngineeringChange
         case .receiveDocument: .receiveDocument
         case .verifyDocument: .verifyDocument
         case .rejectDocument: .rejectDocument

@@ -234,6 +234,12 @@ public enum Command: Sendable, Hashable {
     case deleteWebhookSubscription(WebhookSubscriptionRef)
     case recordWebhookDeadLetter(RecordWebhookDeadLetter)
     case replayWebhookDeadLetter(WebhookDeadLetterRef)
+    case uploadAttachment(UploadAttachment)
+    case createEngineeringChange(CreateEngineeringChange)
+    case submitEngineeringChange(EngineeringChangeRef)
+    case approveEngineeringChange(DecideEngineeringChange)
+    case rejectEngineeringChange(DecideEngineeringChange)
+    case releaseEngineeringChange(EngineeringChangeRef)
     case receiveDocument(ReceiveDocument)
     case verifyDocument(VerifyDocument)
     case rejectDocument(RejectDocument)
@@ -339,6 +345,9 @@ extension Command {
             return .expectReceipt(r)
         case .setPassword, .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
             .replayWebhookDeadLetter:
+            return self
+        case .uploadAttachment, .createEngineeringChange, .submitEngineeringChange, .approveEngineeringChange, .rejectEngineeringChange,
+            .releaseEngineeringChange:
             return self
         case .receiveDocument, .verifyDocument, .rejectDocument, .defineDocumentTemplate:
             return self

@@ -27,6 +27,8 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case approvalPolicyDefined, operationDelayReported, overtimeScheduled, absenceReported, passwordSet, recordSigned
     case webhookSubscriptionCreated, webhookSubscriptionUpdated, webhookSubscriptionDeleted, webhookDeadLettered, webhookDeadLetterReplayed
     case exceptionAssigned, exceptionSnoozed, agentActed, actionRecommended
+    case attachmentUploaded, engineeringChangeCreated, engineeringChangeSubmitted, engineeringChangeApproved, engineeringChangeRejected
+    case engineeringChangeReleased
     case documentReceived, documentVerified, documentRejected, documentTemplateDefined
 }
 
@@ -162,6 +164,13 @@ extension EventKind {
         case .webhookSubscriptionDeleted: declare(Event.webhookSubscriptionDeleted, "A webhook subscription was deleted.")
         case .webhookDeadLettered: declare(Event.webhookDeadLettered, "A webhook gave up delivering an event after its retries.")
         case .webhookDeadLetterReplayed: declare(Event.webhookDeadLetterReplayed, "A webhook dead letter was replayed.")
+        case .attachmentUploaded: declare(Event.attachmentUploaded, "An image or PDF was uploaded (its bytes, base64, in `content`).")
+        case .engineeringChangeCreated: declare(Event.engineeringChangeCreated, "An engineering change was raised (a draft).")
+        case .engineeringChangeSubmitted: declare(Event.engineeringChangeSubmitted, "An engineering change was submitted for approval.")
+        case .engineeringChangeApproved: declare(Event.engineeringChangeApproved, "An approver approved an engineering change.")
+        case .engineeringChangeRejected: declare(Event.engineeringChangeRejected, "An approver rejected an engineering change.")
+        case .engineeringChangeReleased:
+            declare(Event.engineeringChangeReleased, "An engineering change was released: its revision is current, its routing changes apply.")
         case .documentReceived:
             declare(Event.documentReceived, "An incoming document was received and read into a record that waits for verification.")
         case .documentVerified:
@@ -266,6 +275,12 @@ extension Event {
         case .webhookSubscriptionDeleted: .webhookSubscriptionDeleted
         case .webhookDeadLettered: .webhookDeadLettered
         case .webhookDeadLetterReplayed: .webhookDeadLetterReplayed
+        case .attachmentUploaded: .attachmentUploaded
+        case .engineeringChangeCreated: .engineeringChangeCreated
+        case .engineeringChangeSubmitted: .engineeringChangeSubmitted
+        case .engineeringChangeApproved: .engineeringChangeApproved
+        case .engineeringChangeRejected: .engineeringChangeRejected
+        case .engineeringChangeReleased: .engineeringChangeReleased
         case .documentReceived: .documentReceived
         case .documentVerified: .documentVerified
         case .documentRejected: .documentRejected

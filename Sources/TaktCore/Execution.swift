@@ -14,7 +14,19 @@ extension PlantState {
             v.name(wi.title, "title")
             v.name(wi.revision, "revision")
             v.check(wi.revision.count <= 20, "revision", "max-length", "revision must be at most 20 characters")
+            for (i, a) in wi.attachments.enumerated() {
+                v.check(attachments[a] != nil, "attachments[\(i)]", "unknown-reference", "attachment '\(a)' does not exist; upload it first")
+            }
             try v.throwIfAny()
+            // A released work instruction changes only through an engineering change (docs/work-instructions.md).
+            if let current = workInstructions[wi.id] {
+                throw .conflict(
+                    "id",
+                    "change-controlled",
+                    "work instruction \(current.id) '\(current.title)' is released at revision \(current.revision); it changes only through "
+                        + "an engineering change: raise one (POST /api/v1/engineering-changes, or Engineering changes on the web) proposing the new revision"
+                )
+            }
             return [.workInstructionDefined(wi)]
 
         case .acknowledgeWorkInstruction(let ack):
@@ -23,10 +35,13 @@ extension PlantState {
                 throw .notFound("workInstruction", "work instruction '\(ack.workInstruction)' does not exist")
             }
             guard wi.revision == ack.revision else {
+                let superseded = history(of: wi.id)?.revisions.contains { $0.revision == ack.revision } == true
+                let by = revision(wi.revision, of: wi.id)?.engineeringChange.map { " (released by \($0))" } ?? ""
                 throw .conflict(
                     "revision",
                     "not-current",
-                    "revision '\(ack.revision)' of \(wi.id) is not current; the current revision is '\(wi.revision)'"
+                    "revision '\(ack.revision)' of \(wi.id) is not current\(superseded ? "; it was superseded" : ""); the current revision is '\(wi.revision)'\(by): "
+                        + "read it and acknowledge revision '\(wi.revision)'"
                 )
             }
             return [.workInstructionAcknowledged(.init(user: user, workInstruction: wi.id, revision: wi.revision, at: now))]
@@ -1025,7 +1040,11 @@ extension PlantState {
 extension PlantState {
     mutating func applyExecution(_ event: Event) {
         switch event {
-        case .workInstructionDefined(let wi): workInstructions[wi.id] = wi
+        case .workInstructionDefined(let wi):
+            workInstructions[wi.id] = wi
+            workInstructionRevisions[wi.id, default: []].append(
+                WorkInstructionRevision(revision: wi.revision, title: wi.title, text: wi.text, attachments: wi.attachments)
+            )
         case .workInstructionAcknowledged(let a): acknowledgements[a.user, default: [:]][a.workInstruction] = a.revision
         case .operatorClockedIn(let c): clockedIn[c.user] = c
         case .operatorClockedOut(let s):

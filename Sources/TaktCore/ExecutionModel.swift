@@ -13,11 +13,14 @@ public struct WorkInstruction: Codable, Sendable, Hashable, Identifiable {
     /// The current revision, e.g. "B". Changing it asks every operator to acknowledge again.
     public var revision: String
     public var text: String
-    public init(id: ID, title: String, revision: String, text: String = "") {
+    /// Images and PDFs of the current revision (see docs/work-instructions.md).
+    public var attachments: [Attachment.ID]
+    public init(id: ID, title: String, revision: String, text: String = "", attachments: [Attachment.ID] = []) {
         self.id = id
         self.title = title
         self.revision = revision
         self.text = text
+        self.attachments = attachments
     }
 }
 
@@ -816,7 +819,8 @@ extension WorkInstruction {
             id: try c.decode(ID.self, forKey: .id),
             title: try c.decode(String.self, forKey: .title),
             revision: try c.decode(String.self, forKey: .revision),
-            text: try c.decodeIfPresent(String.self, forKey: .text) ?? ""
+            text: try c.decodeIfPresent(String.self, forKey: .text) ?? "",
+            attachments: try c.decodeIfPresent([Attachment.ID].self, forKey: .attachments) ?? []
         )
     }
 }

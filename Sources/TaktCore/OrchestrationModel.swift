@@ -886,7 +886,12 @@ public struct Playbook: Codable, Sendable, Hashable, Identifiable {
 /// Which roles must approve each kind of action. Kinds not listed need a planner.
 public struct ApprovalPolicy: Codable, Sendable, Hashable {
     public var rules: [ApprovalRule]
-    public init(rules: [ApprovalRule]) { self.rules = rules }
+    /// Who approves engineering changes; ``EngineeringChangeApprovalRule/standard`` when left out.
+    public var engineeringChange: EngineeringChangeApprovalRule?
+    public init(rules: [ApprovalRule], engineeringChange: EngineeringChangeApprovalRule? = nil) {
+        self.rules = rules
+        self.engineeringChange = engineeringChange
+    }
 
     public struct ApprovalRule: Codable, Sendable, Hashable {
         public var action: ActionKind

@@ -108,6 +108,14 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var nextWebhookNumber = 1
     public var nextWebhookDeadLetterNumber = 1
 
+    // Engineering changes (see EngineeringChange.swift).
+    /// Uploaded images and PDFs, with their bytes.
+    public var attachments: [Attachment.ID: Attachment] = [:]
+    public var nextAttachmentNumber = 1
+    /// Per work instruction: every revision released, oldest first (the last is the current one).
+    public var workInstructionRevisions: [WorkInstruction.ID: [WorkInstructionRevision]] = [:]
+    public var engineeringChanges: [EngineeringChange.ID: EngineeringChange] = [:]
+    public var nextEngineeringChangeNumber = 1
     // Incoming documents (see Documents.swift).
     public var documents: [IncomingDocument.ID: IncomingDocument] = [:]
     public var documentTemplates: [DocumentTemplate.ID: DocumentTemplate] = [:]
@@ -430,6 +438,9 @@ extension PlantState {
         case .createWebhookSubscription, .updateWebhookSubscription, .deleteWebhookSubscription, .recordWebhookDeadLetter,
             .replayWebhookDeadLetter:
             return try decideWebhooks(command, actor: actor, now: now)
+        case .uploadAttachment, .createEngineeringChange, .submitEngineeringChange, .approveEngineeringChange, .rejectEngineeringChange,
+            .releaseEngineeringChange:
+            return try decideEngineering(command, actor: actor, now: now)
         case .receiveDocument, .verifyDocument, .rejectDocument, .defineDocumentTemplate:
             return try decideDocuments(command, actor: actor, now: now)
         }
@@ -841,6 +852,9 @@ extension PlantState {
         case .webhookSubscriptionCreated, .webhookSubscriptionUpdated, .webhookSubscriptionDeleted, .webhookDeadLettered,
             .webhookDeadLetterReplayed:
             applyWebhooks(event, sequence: sequence)
+        case .attachmentUploaded, .engineeringChangeCreated, .engineeringChangeSubmitted, .engineeringChangeApproved, .engineeringChangeRejected,
+            .engineeringChangeReleased:
+            applyEngineering(event)
         case .documentReceived, .documentVerified, .documentRejected, .documentTemplateDefined:
             applyDocuments(event)
         }

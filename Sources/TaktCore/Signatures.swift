@@ -66,6 +66,7 @@ public enum SignatureMeaning: String, Codable, Sendable, CaseIterable {
 /// The kind of record a signature is part of.
 public enum SignedRecordKind: String, Codable, Sendable, CaseIterable {
     case nonconformance, hold, exception
+    case engineeringChange = "engineering-change"
 }
 
 /// The record a signature belongs to.
@@ -148,7 +149,8 @@ extension PlantState {
     ///
     /// Signed: quality's approval or rejection of a proposed disposition; a disposition quality decides (it is approved at
     /// once, use-as-is included); releasing a hold; approving or rejecting an exception action whose steps the approval
-    /// policy marks `signed`. There is no engineering-change command in Takt yet.
+    /// policy marks `signed`; approving or rejecting an engineering change when the policy's engineering-change rule is
+    /// `signed` (the standard rule is).
     public func signatureRequirement(for command: Command, actor: User.ID?) -> SignatureRequirement? {
         guard let actor else { return nil }
         switch command {
@@ -183,6 +185,15 @@ extension PlantState {
                 record: SignedRecord(kind: .exception, id: exception.id.rawValue),
                 meanings: approving ? [.approved, .reviewed] : [.rejected],
                 statement: "\(approving ? "approve" : "reject") action \(action.id) (\(action.title)) of \(exception.id)"
+            )
+        case .approveEngineeringChange(let d), .rejectEngineeringChange(let d):
+            guard let eco = engineeringChanges[d.engineeringChange], engineeringChangeRule.signed == true else { return nil }
+            let approving = if case .approveEngineeringChange = command { true } else { false }
+            let what = eco.workInstruction.map { p in "\(p.workInstruction) revision \(p.revision ?? "?")" } ?? "routing changes"
+            return SignatureRequirement(
+                record: SignedRecord(kind: .engineeringChange, id: eco.id.rawValue),
+                meanings: approving ? [.approved, .reviewed] : [.rejected],
+                statement: "\(approving ? "approve" : "reject") engineering change \(eco.id) (\(eco.title): \(what))"
             )
         default:
             return nil
@@ -222,6 +233,11 @@ extension PlantState {
             guard var record = exceptions[id] else { return }
             record.signatures = (record.signatures ?? []) + [s]
             exceptions[id] = record
+        case .engineeringChange:
+            let id = EngineeringChange.ID(s.record.id)
+            guard var record = engineeringChanges[id] else { return }
+            record.signatures = (record.signatures ?? []) + [s]
+            engineeringChanges[id] = record
         }
     }
 }

@@ -219,7 +219,10 @@ struct Planner {
             kind: .workInstructions,
             parse: parseWorkInstruction,
             current: { $0.workInstructions[$1.id] },
-            command: { new, _ in .defineWorkInstruction(new) }
+            command: { new, _ in .defineWorkInstruction(new) },
+            // The file does not carry attachments: an import keeps the current revision's. A changed row of a released
+            // work instruction is refused with the words that say to raise an engineering change.
+            keep: { new, old in with(new) { $0.attachments = old?.attachments ?? [] } }
         )
         workCenters(rows[.workCenters] ?? [], downtime: rows[.downtime] ?? [])
         simple(

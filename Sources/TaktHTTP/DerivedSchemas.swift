@@ -41,6 +41,7 @@ enum DerivedSchemas {
         SignatureInput.self, SplitRequest.self, StagingTaskList.self, StartRequest.self, StockList.self, TokenList.self,
         TokenRequest.self, UserRequest.self, WorkCenterOEE.self, WebhookRequest.self, WebhookUpdateRequest.self, CreatedWebhook.self,
         WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self, AskRequest.self, FrontDoorAnswer.self,
+        WorkInstructionHistory.self, TextDiff.self, AttachmentInfo.self,
         VerifyDocumentRequest.self, RejectDocumentRequest.self,
     ]
 
@@ -49,7 +50,7 @@ enum DerivedSchemas {
     static let renamed = [
         "TaktCore.OEEReport.Losses": "OEELosses", "TaktCore.OEEReport.DataIssue": "OEEDataIssue",
         "TaktCore.DispatchList.Entry": "DispatchEntry", "TaktHTTP.LabourReport.Session": "LabourReportSession",
-        "TaktCore.LotTrace.Link": "TraceLink", "TaktAgents.FrontDoorAnswer.ToolCall": "AskToolCall",
+        "TaktCore.LotTrace.Link": "TraceLink", "TaktAgents.FrontDoorAnswer.ToolCall": "AskToolCall", "TaktCore.TextDiff.Line": "TextDiffLine",
     ]
 
     /// What the recorder found over every payload of both registries.

@@ -31,13 +31,15 @@ enum OpenAPISchemas {
         "InspectionPlan", "RecordInspectionResult", "InspectionResult", "InspectionStatus", "Nonconformance", "OpenNonconformance",
         "DispositionRequest", "ApprovalRequest", "Hold", "PlaceHold",
         // Orchestration
-        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "AskToolCall", "Playbook",
-        "ApprovalPolicy", "DelayRequest",
+        "ExceptionInbox", "PlantException", "DecisionRequest", "OutcomeRequestBody", "AskRequest", "FrontDoorAnswer", "Playbook", "ApprovalPolicy",
+        "DelayRequest",
         "OvertimeRequest", "AbsenceRequest", "Absence", "AbsenceList",
         // Passwords and signatures
         "PasswordRequest", "PasswordChanged",
         // Webhooks
         "WebhookRequest", "WebhookUpdateRequest", "CreatedWebhook", "WebhookList", "WebhookSubscription", "WebhookDeadLetterList",
+        // Engineering changes
+        "WorkInstructionHistory", "TextDiff", "AttachmentInfo", "UploadAttachment", "EngineeringChange", "CreateEngineeringChange",
         // Incoming documents
         "IncomingDocument", "DocumentTemplate", "VerifyDocumentRequest", "RejectDocumentRequest",
     ]
@@ -49,7 +51,7 @@ enum OpenAPISchemas {
         // Command and event payloads that are not plant entities.
         "PromiseSalesOrderLine", "CancelSalesOrder", "ProductionOrderRef", "CancelProductionOrder", "MoveLot", "SetLotStatus",
         "IssueAPIToken", "APITokenRef", "ProductionOrderTransition", "ProductionOrderCancelled", "LotMoved", "LotStatusChanged",
-        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck",
+        "ScheduledStep", "DispatchEntry", "ReasonCode", "MaterialCheck", "AskToolCall",
         // Execution: command and event payloads, and the parts of answers.
         "AcknowledgeWorkInstruction", "ClockInCommand", "ClockOutCommand", "StartOperation", "PauseOperation", "ResumeOperation",
         "ReportQuantity", "OverrideInterlock", "RecordInspection", "ConsumeLot", "ProduceLot", "SetMachineState", "RecordMachineCount",
@@ -82,6 +84,10 @@ enum OpenAPISchemas {
         // Webhooks: command and event payloads
         "WebhookCondition", "NewWebhookSubscription", "UpdateWebhookSubscription", "WebhookSubscriptionRef", "WebhookDeadLetter",
         "RecordWebhookDeadLetter", "WebhookDeadLetterRef", "WebhookDeadLetterReplayed",
+        // Engineering changes: command and event payloads, and the parts of answers.
+        "WorkInstructionRevision", "TextDiffLine", "Attachment", "ProposedRevision", "RoutingChange", "EngineeringChangeRef",
+        "DecideEngineeringChange", "EngineeringChangeApproval", "EngineeringChangeSubmitted", "EngineeringChangeApproved",
+        "EngineeringChangeRejected", "EngineeringChangeReleased", "EngineeringChangeApprovalRule",
         // Incoming documents: command and event payloads, and the parts of a record
         "DocumentField", "FieldSource", "DocumentRow", "DocumentCheck", "CertificateResult", "TemplateField", "TemplateTable",
         "ReceiveDocument", "DocumentCorrection", "VerifyDocument", "RejectDocument", "DocumentVerified", "DocumentRejected",
@@ -666,6 +672,7 @@ enum OpenAPISchemas {
                     "title": words("the document's title"),
                     "revision": revision("the current revision, e.g. `B`; changing it asks every operator to acknowledge again"),
                     "text": str("the instruction itself; empty when left out"),
+                    "attachments": arr(code("attachment ID"), "images and PDFs of the current revision; none when left out"),
                 ]
             )
         ),
@@ -2411,7 +2418,8 @@ enum OpenAPISchemas {
             obj(
                 "Which roles must approve each kind of action; kinds not listed need a planner.",
                 [
-                    "rules": arr(ref("ApprovalRule"), "one rule per action kind")
+                    "rules": arr(ref("ApprovalRule"), "one rule per action kind"),
+                    "engineeringChange": ref("EngineeringChangeApprovalRule", "who approves engineering changes"),
                 ]
             )
         ),
@@ -3942,6 +3950,246 @@ enum OpenAPISchemas {
                     "start": date("from"),
                     "end": date("to"),
                     "reason": str("why"),
+                ]
+            )
+        ),
+        // Engineering changes, attachments and work instruction revisions (EngineeringAPI.swift, docs/work-instructions.md)
+        (
+            "UploadAttachment",
+            obj(
+                "A file to attach to a work instruction revision (command data): PNG, JPEG or PDF, at most 2 MiB.",
+                [
+                    "filename": words("the file's name, without a folder"),
+                    "contentType": str("`image/png`, `image/jpeg` or `application/pdf`; the file's first bytes must match it"),
+                    "content": str("the file's bytes, base64"),
+                    "engineeringChange": code("a draft engineering change: the file is added to the revision it proposes"),
+                ]
+            )
+        ),
+        (
+            "Attachment",
+            obj(
+                "A stored file, with its bytes (the `attachmentUploaded` event).",
+                [
+                    "id": code("attachment ID, e.g. `ATT-000001`"),
+                    "filename": words("the file's name as uploaded"),
+                    "contentType": str("the type its first bytes show"),
+                    "size": int("bytes", 1...),
+                    "uploadedBy": code("who uploaded it"),
+                    "at": date("when"),
+                    "content": str("the file's bytes, base64"),
+                    "engineeringChange": code("the draft engineering change it was added to when uploaded"),
+                ]
+            )
+        ),
+        (
+            "AttachmentInfo",
+            obj(
+                "A stored file without its bytes; `GET /api/v1/attachments/{id}/content` answers them.",
+                [
+                    "id": code("attachment ID, e.g. `ATT-000001`"),
+                    "filename": words("the file's name as uploaded"),
+                    "contentType": str("the type its first bytes show"),
+                    "size": int("bytes", 1...),
+                    "uploadedBy": code("who uploaded it"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "WorkInstructionRevision",
+            obj(
+                "One released revision of a work instruction, as operators saw it.",
+                [
+                    "revision": revision("the revision, e.g. `C`"),
+                    "title": words("its title"),
+                    "text": str("its text"),
+                    "attachments": arr(code("attachment ID"), "its images and PDFs"),
+                    "releasedAt": date("when the engineering change that made it released it; left out for a revision defined directly"),
+                    "engineeringChange": code("the engineering change that released it; left out for a revision defined directly"),
+                ]
+            )
+        ),
+        (
+            "WorkInstructionHistory",
+            obj(
+                "Every released revision of a work instruction, oldest first.",
+                [
+                    "workInstruction": code("work instruction ID"),
+                    "current": revision("the current revision"),
+                    "revisions": arr(ref("WorkInstructionRevision"), "oldest first; the last is the current one"),
+                ]
+            )
+        ),
+        (
+            "TextDiff",
+            obj(
+                "A line diff of two texts (a longest common subsequence of lines).",
+                ["lines": arr(ref("TextDiffLine"), "the lines of both texts, in order")]
+            )
+        ),
+        (
+            "TextDiffLine",
+            obj(
+                "One line of a diff.",
+                [
+                    "change": str("`same`, `added` (only in the new text) or `removed` (only in the old text)"),
+                    "text": str("the line"),
+                    "old": int("its line number in the old text (1-based); left out for an added line", 1...),
+                    "new": int("its line number in the new text (1-based); left out for a removed line", 1...),
+                ]
+            )
+        ),
+        (
+            "ProposedRevision",
+            obj(
+                "The new revision of a work instruction an engineering change proposes.",
+                [
+                    "workInstruction": code("the work instruction (a new one is created with revision A)"),
+                    "title": words("the new revision's title; the current title when left out (required for a new work instruction)"),
+                    "text": str("the new revision's text"),
+                    "attachments": arr(code("attachment ID (upload first)"), "its images and PDFs; none when left out"),
+                    "revision": revision("the new revision's name; the next after the current (B after A, AA after Z, 3 after 2) when left out"),
+                ]
+            )
+        ),
+        (
+            "RoutingChange",
+            obj(
+                "A change to one operation of a routing; fields left out stay as they are.",
+                [
+                    "routing": code("routing ID"),
+                    "operation": int("the operation's sequence number", 1...),
+                    "workCenter": code("the work center that becomes the operation's first (primary) one; added when not yet eligible"),
+                    "setupMinutes": num("standard setup minutes on the primary work center", min: 0),
+                    "runMinutesPerUnit": num("standard run minutes per unit on the primary work center", min: 0),
+                    "workInstruction": code("the work instruction bound to the operation"),
+                ]
+            )
+        ),
+        (
+            "CreateEngineeringChange",
+            obj(
+                "Raise an engineering change (command data): a new work instruction revision, routing changes, or both.",
+                [
+                    "title": words("what changes, in a few words"),
+                    "reason": str("why the change is needed"),
+                    "workInstruction": ref("ProposedRevision", "the new revision proposed"),
+                    "routingChanges": arr(ref("RoutingChange"), "the routing changes proposed; none when left out"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeRef",
+            obj("Names an engineering change (command data).", ["engineeringChange": code("engineering change ID, e.g. `ECO-000001`")])
+        ),
+        (
+            "DecideEngineeringChange",
+            obj(
+                "An approver's decision on a submitted engineering change (command data).",
+                [
+                    "engineeringChange": code("engineering change ID"),
+                    "note": str("a comment; required to reject"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeApproval",
+            obj(
+                "One approver's record.",
+                [
+                    "role": str("the role approved in"),
+                    "user": code("who approved"),
+                    "note": str("their comment"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChange",
+            obj(
+                "An engineering change order: what it proposes, against which revision, who approved it, what it released.",
+                [
+                    "id": code("engineering change ID, e.g. `ECO-000001`"),
+                    "title": words("what changes"),
+                    "reason": str("why"),
+                    "status": str("draft → submitted → approved or rejected; approved → released"),
+                    "workInstruction": ref("ProposedRevision", "the new revision proposed (its revision named by the plant)"),
+                    "baseRevision": revision("the work instruction's revision when the change was raised; left out for a new one"),
+                    "routingChanges": arr(ref("RoutingChange"), "the routing changes proposed"),
+                    "routingBefore": arr(ref("RoutingOperation"), "the operations those changes touch, as they were when it was raised"),
+                    "requiredRoles": arr(str("a role"), "the roles that must approve (the approval policy's when submitted)"),
+                    "approvals": arr(ref("EngineeringChangeApproval"), "who approved so far"),
+                    "createdBy": code("who raised it"),
+                    "createdAt": date("when"),
+                    "submittedAt": date("when it was submitted"),
+                    "rejectedBy": code("who rejected it"),
+                    "rejectionNote": str("why"),
+                    "releasedBy": code("who released it"),
+                    "releasedAt": date("when"),
+                    "releasedRevision": revision("the revision its release made current"),
+                    "signatures": arr(ref("ElectronicSignature"), "the electronic signatures of its approvals and rejection"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeSubmitted",
+            obj(
+                "An engineering change was submitted for approval.",
+                [
+                    "engineeringChange": code("engineering change ID"),
+                    "requiredRoles": arr(str("a role"), "the roles that must approve; none: approved at once"),
+                    "by": code("who submitted it"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeApproved",
+            obj(
+                "One approver approved an engineering change.",
+                [
+                    "engineeringChange": code("engineering change ID"),
+                    "approval": ref("EngineeringChangeApproval", "the approval"),
+                    "complete": bool("true when every required role has approved: the change is approved"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeRejected",
+            obj(
+                "An approver rejected an engineering change.",
+                [
+                    "engineeringChange": code("engineering change ID"),
+                    "role": str("the role rejected in"),
+                    "by": code("who"),
+                    "note": str("why"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeReleased",
+            obj(
+                "An engineering change was released; its `workInstructionDefined` and `routingDefined` events come just before.",
+                [
+                    "engineeringChange": code("engineering change ID"),
+                    "workInstruction": code("the work instruction given a new revision"),
+                    "revision": revision("the revision now current"),
+                    "routings": arr(code("routing ID"), "the routings changed"),
+                    "by": code("who released it"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "EngineeringChangeApprovalRule",
+            obj(
+                "Who approves engineering changes (left out of a policy: quality, signed, not the author).",
+                [
+                    "roles": arr(str("a role"), "every role listed must approve; empty: no approval needed"),
+                    "signed": bool("true: approving or rejecting needs the approver's electronic signature"),
+                    "authorMayApprove": bool("true: the author may approve their own change"),
                 ]
             )
         ),

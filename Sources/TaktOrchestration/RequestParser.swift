@@ -7,7 +7,7 @@ import TaktCore
 ///
 /// Understood, for example:
 /// - "expedite SO-10012 to 2026-12-01", "pull in sales order SO-10012 line 2 to Friday", "can we ship SO-10012 by tomorrow?"
-/// - "fit a rush order for 20 P-A-S by 2026-12-04", "rush 5 x P-A-L for CUST-0003 by Dec 4"
+/// - "fit a rush order for 20 P-NB-32-160 by 2026-12-04", "rush 5 x P-NB-50-200 for CUST-0003 by Dec 4"
 /// - "take MILL-1 down from 2026-12-02 06:00 to 14:00", "WC-LATHE-2 maintenance tomorrow 6:00 for 4 hours"
 /// - "what if PO-000031 is cancelled", "what if we cancel SO-10007?"
 ///
@@ -26,7 +26,7 @@ enum RequestParser {
 
     static let examples = [
         "expedite SO-10012 to 2026-12-01",
-        "fit a rush order for 20 P-A-S by Friday",
+        "fit a rush order for 20 P-NB-32-160 by Friday",
         "take WC-MILL-1 down from 2026-12-02 06:00 to 14:00",
         "what if PO-000031 is cancelled",
     ]

@@ -241,6 +241,16 @@ enum Assets {
         table.characteristics { margin: .3rem 0; }
         table.characteristics td.limits { color: var(--muted); white-space: nowrap; }
         section.group h2 { font-size: 1.05rem; margin: 1rem 0 .3rem; }
+        .tabs a { margin-right: .8rem; } .tabs a[aria-current="page"] { font-weight: 700; text-decoration: none; color: var(--ink); }
+        pre.instruction { white-space: pre-wrap; font-family: inherit; background: #f5f8ff; border: 1px solid #b2ccff; border-radius: var(--radius); padding: .7rem 1rem; }
+        .attachments { display: flex; flex-wrap: wrap; gap: .8rem; margin: .5rem 0; }
+        figure.attachment { margin: 0; max-width: 320px; }
+        figure.attachment img { max-width: 100%; max-height: 240px; border: 1px solid var(--line); border-radius: var(--radius); }
+        figure.attachment figcaption { font-size: .85rem; color: var(--muted); }
+        table.diff td:nth-child(-n+3) { color: var(--muted); width: 2.5rem; text-align: right; }
+        table.diff code { white-space: pre-wrap; }
+        tr.diff-added td { background: #ecfdf3; } tr.diff-removed td { background: #fef3f2; } tr.diff-removed code { text-decoration: line-through; }
+        fieldset { border: 1px solid var(--line); border-radius: var(--radius); margin: .5rem 0; }
         """#
 
     static let js = #"""

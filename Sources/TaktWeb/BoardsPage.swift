@@ -132,6 +132,7 @@ extension TaktWeb {
         let holds = state.holds.values.filter { !$0.released }.sorted { $0.placedAt > $1.placedAt }
         let recent = state.inspectionResults.suffix(10).reversed()
         let body = fragment {
+            Self.engineeringTabs("/quality")
             el("div", ["class": "figures"]) {
                 Pages.figure("inspections due", String(due.count), href: "#due", tone: due.isEmpty ? "ok" : "warn")
                 Pages.figure("open nonconformances", String(ncs.count), href: "#ncs", tone: ncs.isEmpty ? "ok" : "warn")

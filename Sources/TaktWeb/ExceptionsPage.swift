@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import TaktAgents
 import TaktCore
 import TaktEngine
 import TaktOrchestration
@@ -441,15 +442,27 @@ extension TaktWeb {
         }
     }
 
-    /// An outcome request in plain English: parsed and planned by the orchestration analysis; the options are
-    /// shown as an exception. Until the analysis is built, its error is shown.
+    /// An outcome request in plain English, through the language front door: the offline parser plans what it
+    /// understands (the options are shown as an exception); what it does not goes to the language model when one is
+    /// configured, and the answer names the model and every tool it called.
     func outcomeRequest(_ viewer: Viewer, form: Form) async throws -> (String, Flash?) {
         guard let text = form.trimmed("text") else { throw WebError.missing("what you want to achieve") }
-        let outcome = try await service.requestOutcome(.words(text), by: Caller(user: viewer.user))
-        let id = outcome.exceptionID
-        return (
-            id.map { "/exceptions/\(urlEncode($0.rawValue))" } ?? "/exceptions",
-            Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"])
-        )
+        guard text.count <= 4_000 else { throw WebError("Too long", "Say it in at most 4000 characters.") }
+        let answer = try await LanguageFrontDoor(service: service, model: languageModel).ask(text, by: Caller(user: viewer.user))
+        let target = answer.exception.map { "/exceptions/\(urlEncode($0.rawValue))" } ?? "/exceptions#outcome"
+        switch answer.answeredBy {
+        case .parser:
+            return (target, Flash(kind: .success, title: "Plan options ready", lines: ["For: “\(text)”"]))
+        case .model:
+            let calls = answer.toolCalls.map { "\($0.ok ? "✓" : "✗") \($0.tool)(\($0.arguments))" + ($0.ok ? "" : " — \($0.result)") }
+            return (
+                target,
+                Flash(
+                    kind: .success,
+                    title: "Answered by the language model \(answer.model ?? "")",
+                    lines: ["For: “\(text)”", answer.text] + (calls.isEmpty ? ["It called no tool."] : ["Tools it called:"] + calls)
+                )
+            )
+        }
     }
 }

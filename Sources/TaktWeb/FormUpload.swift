@@ -36,7 +36,10 @@ extension Form {
         while let found = firstRange(of: delimiter, in: body, from: cursor) {
             if let start = partStart { parts.append(body[start..<found]) }
             cursor = found + delimiter.count
-            if body[cursor...].starts(with: Array("--".utf8)) { partStart = nil; break }  // the closing delimiter
+            if body[cursor...].starts(with: Array("--".utf8)) {
+                partStart = nil
+                break
+            }  // the closing delimiter
             partStart = cursor
         }
         let separator = Array("\r\n\r\n".utf8)

@@ -244,6 +244,7 @@ extension TaktWeb {
                 el("div", ["class": "wi"]) {
                     el("strong", text: "Work instruction \(wi.id.rawValue) rev \(wi.revision): \(wi.title)")
                     if !wi.text.isEmpty { el("pre", text: wi.text) }
+                    if !wi.attachments.isEmpty { Self.attachmentsView(wi.attachments, state: state) }
                     if acknowledged {
                         Pages.badge("acknowledged", "ok")
                     } else {

@@ -3,6 +3,7 @@ import HTTPTypes
 public import Hummingbird
 public import Logging
 import NIOCore
+public import TaktAgents
 import TaktCore
 import TaktEngine
 import TaktOrchestration
@@ -21,6 +22,8 @@ public struct TaktWeb: Sendable {
     let csrf: CSRFTokens
     /// Schedule runs planned on the schedule page and not yet published, by session.
     let drafts = ScheduleDrafts()
+    /// The language front door's model (`TAKT_LLM_URL`): the outcome form asks it what the offline parser does not understand.
+    public let languageModel: (any ChatModel)?
     /// What a person typed on a document's verification form that the plant refused, by session (DocumentsPage.swift).
     let documentDrafts = DocumentDrafts()
     /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
@@ -33,8 +36,10 @@ public struct TaktWeb: Sendable {
         service: any PlantServing,
         logger: Logger,
         secureCookies: Bool = false,
-        sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit
+        sessionIdleLimit: TimeInterval = SessionStore.defaultIdleLimit,
+        languageModel: (any ChatModel)? = nil
     ) {
+        self.languageModel = languageModel
         self.service = service
         self.logger = logger
         self.secureCookies = secureCookies
@@ -104,6 +109,7 @@ public struct TaktWeb: Sendable {
         addPrintRoutes(to: router)
         addSetupRoutes(to: router)
         addBoardActionRoutes(to: router)
+        addEngineeringRoutes(to: router)  // work instructions and engineering changes, under Quality (EngineeringPages.swift)
         addDocumentRoutes(to: router)
     }
 

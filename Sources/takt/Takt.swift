@@ -137,9 +137,13 @@ struct Serve: AsyncParsableCommand {
             otlpEndpoint: otlpEndpoint,
             webhooks: !noWebhooks,
             webhooksLoopbackOnly: webhooksLoopbackOnly,
+            languageModel: try languageModel(),
             documentsFolder: documentsFolder,
             documentsInterval: .seconds(documentsInterval)
         )
+        if let model = configuration.languageModel as? OpenAIChatModel {
+            logger.info("the language front door asks \(model.name) at \(model.endpoint) what the offline parser does not understand")
+        }
         do {
             try await TaktApplication.serve(configuration, logger: logger) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
@@ -147,6 +151,13 @@ struct Serve: AsyncParsableCommand {
         } catch  where ListenFailure.isAddressInUse(error) {
             throw CLIError("port \(port) on \(host) is already in use: stop the other server or choose another --port")
         }
+    }
+}
+
+extension Serve {
+    /// The model `TAKT_LLM_URL` configures, or nil; a malformed URL stops start-up with its reason.
+    func languageModel() throws -> OpenAIChatModel? {
+        do { return try OpenAIChatModel.fromEnvironment() } catch let error as ConsoleError { throw CLIError(error.message) }
     }
 }
 

@@ -366,8 +366,15 @@ struct ExecutionTests {
         let never = cell.refused(LatheCell.start(), by: "op-anna", rule: Interlock.workInstructionNotAcknowledged.rawValue)
         #expect(never == "Anna Berger has not acknowledged revision B of work instruction WI-TURN-1 'Turn housing'")
         cell.act(.acknowledgeWorkInstruction(AcknowledgeWorkInstruction(workInstruction: "WI-TURN-1", revision: "B")), by: "op-anna")
-        // Engineering issues revision C: Anna must read it again.
-        cell.act(.defineWorkInstruction(WorkInstruction(id: "WI-TURN-1", title: "Turn housing", revision: "C", text: "New clamping.")), by: nil)
+        // Engineering issues revision C through a change quality approves: Anna must read it again.
+        let proposal = ProposedRevision(workInstruction: "WI-TURN-1", text: "New clamping.")
+        cell.act(
+            .createEngineeringChange(CreateEngineeringChange(title: "New clamping", reason: "Chatter", workInstruction: proposal)),
+            by: "sup-sara"
+        )
+        cell.act(.submitEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000001")), by: "sup-sara")
+        cell.act(.approveEngineeringChange(DecideEngineeringChange(engineeringChange: "ECO-000001")), by: "qa-quinn")
+        cell.act(.releaseEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000001")), by: "qa-quinn")
         let old = cell.refused(LatheCell.start(), by: "op-anna", rule: Interlock.workInstructionNotAcknowledged.rawValue)
         #expect(old == "Anna Berger acknowledged revision B, but the current revision is C of work instruction WI-TURN-1 'Turn housing'")
         cell.refused(

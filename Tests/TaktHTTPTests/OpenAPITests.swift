@@ -336,6 +336,14 @@ struct OpenAPITests {
         #expect(state.absences["jdoe"]?.count == 1)
         try check(state.exceptions.values.map(ExceptionSummary.init), "ExceptionSummary")
         #expect(state.exceptions.values.map { "\($0.id) \($0.status.rawValue)" }.sorted() == ["EXC-000001 resolved", "EXC-000002 dismissed"])
+        // Engineering as the engine holds it.
+        try check(state.engineeringChanges.values, "EngineeringChange")
+        try check(state.attachments.values, "Attachment")
+        try check(state.attachments.values.map(\.info), "AttachmentInfo")
+        try check([try #require(state.history(of: "WI-HOUS-100-10"))], "WorkInstructionHistory")
+        #expect(state.engineeringChanges.values.map { "\($0.id) \($0.status.rawValue)" }.sorted() == ["ECO-000001 released", "ECO-000002 rejected"])
+        #expect(state.workInstructions["WI-HOUS-100-10"]?.attachments == ["ATT-000001", "ATT-000002"])
+        #expect(state.routings["RT-HOUS-100"]?.operations.first?.workCenters.first?.runMinutesPerUnit == 4.2)
     }
 
     @Test("A page of a list validates against the inline Page schema")
@@ -510,6 +518,24 @@ struct OpenAPITests {
             try await call("listOperations", .GET, "/api/v1/production-orders/NOPE/operations", expect: 404)
             try await call("listWorkInstructions", .GET, "/api/v1/work-instructions", expect: 200)
             try await call("getWorkInstruction", .GET, "/api/v1/work-instructions/WI-HOUS-100-10", expect: 200)
+            // Engineering: the revisions the sample change released, its diff, the attachments.
+            try await call("listWorkInstructionRevisions", .GET, "/api/v1/work-instructions/WI-HOUS-100-10/revisions", expect: 200)
+            try await call("diffWorkInstructionRevisions", .GET, "/api/v1/work-instructions/WI-HOUS-100-10/diff?from=B&to=C", expect: 200)
+            try await call("diffWorkInstructionRevisions", .GET, "/api/v1/work-instructions/WI-HOUS-100-10/diff?from=Q", expect: 400)
+            try await call("listEngineeringChanges", .GET, "/api/v1/engineering-changes?status=released", expect: 200)
+            try await call("getEngineeringChange", .GET, "/api/v1/engineering-changes/ECO-000001", expect: 200)
+            try await call("diffEngineeringChange", .GET, "/api/v1/engineering-changes/ECO-000001/diff", expect: 200)
+            try await call("listAttachmentInfos", .GET, "/api/v1/attachments", expect: 200)
+            try await call("getAttachmentInfo", .GET, "/api/v1/attachments/ATT-000001", expect: 200)
+            try await call(
+                "uploadAttachment",
+                .POST,
+                "/api/v1/attachments",
+                body: try encoded(UploadAttachment(filename: "x.png", contentType: "image/png", content: Samples.pdfBytes)),
+                expect: 422
+            )
+            try await call("createEngineeringChange", .POST, "/api/v1/engineering-changes", body: try encoded(Samples.engineeringChange), expect: 422)
+            try await call("releaseEngineeringChange", .POST, "/api/v1/engineering-changes/ECO-000002/release", expect: 409)
             try await call("getLabour", .GET, "/api/v1/labour?from=2000-01-01T00:00:00Z&to=2100-01-01T00:00:00Z", expect: 200)
             try await call("getLabour", .GET, "/api/v1/labour?from=yesterday", expect: 400)
             try await call("listMachineStates", .GET, "/api/v1/work-centers/WC-LATHE-1/machine-states", expect: 200)
@@ -1531,6 +1557,33 @@ enum Samples {
             RecordWebhookDeadLetter(subscription: "WH-ERP", eventSequence: 1, eventType: "siteDefined", attempts: 8, lastError: "HTTP 503")
         ),
         .replayWebhookDeadLetter(WebhookDeadLetterRef(deadLetter: "WDL-000001")),
+        // Engineering: revision C of the turning instruction with a photo and a drawing, and a faster run on lathe 1, approved
+        // by the supervisor (this policy: the author may approve, unsigned) and released; ECO-000002 is rejected.
+        .defineApprovalPolicy(
+            ApprovalPolicy(
+                rules: ApprovalPolicy.standard.rules,
+                engineeringChange: EngineeringChangeApprovalRule(roles: [.supervisor], signed: false, authorMayApprove: true)
+            )
+        ),
+        .uploadAttachment(UploadAttachment(filename: "bore-gauge.png", contentType: "image/png", content: pngBytes)),
+        .createEngineeringChange(engineeringChange),
+        .uploadAttachment(
+            UploadAttachment(filename: "drawing.pdf", contentType: "application/pdf", content: pdfBytes, engineeringChange: "ECO-000001")
+        ),
+        .submitEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000001")),
+        .approveEngineeringChange(DecideEngineeringChange(engineeringChange: "ECO-000001", note: "gauge checked on the first part")),
+        .releaseEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000001")),
+        .createEngineeringChange(
+            CreateEngineeringChange(
+                title: "Deburr on lathe 1",
+                reason: "lathe 2 is full",
+                routingChanges: [
+                    RoutingChange(routing: "RT-HOUS-100", operation: 20, workCenter: "WC-LATHE-1", setupMinutes: 5, runMinutesPerUnit: 1.5)
+                ]
+            )
+        ),
+        .submitEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000002")),
+        .rejectEngineeringChange(DecideEngineeringChange(engineeringChange: "ECO-000002", note: "lathe 1 is the bottleneck")),
         // Incoming documents: a template for the foundry's certificates; a certificate read with it, corrected and verified
         // against IP-CAST-100B; a delivery note rejected.
         .defineDocumentTemplate(
@@ -1565,6 +1618,25 @@ enum Samples {
         ),
         .rejectDocument(RejectDocument(document: "DOC-000002", reason: "sent twice")),
     ]
+
+    // MARK: Engineering samples
+
+    static let pngBytes = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52])
+    static let pdfBytes = Data("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n".utf8)
+    static let engineeringChange = CreateEngineeringChange(
+        title: "Bore gauge",
+        reason: "flatness complaint from Acme",
+        workInstruction: ProposedRevision(
+            workInstruction: "WI-HOUS-100-10",
+            title: "Turn housing",
+            text: "Clamp on the flange, check the bore gauge, then turn the bore and seal seat.\nCheck the seal seat with the new gauge.",
+            attachments: ["ATT-000001"],
+            revision: "C"
+        ),
+        routingChanges: [
+            RoutingChange(routing: "RT-HOUS-100", operation: 10, setupMinutes: 18, runMinutesPerUnit: 4.2, workInstruction: "WI-HOUS-100-10")
+        ]
+    )
 
     // MARK: Orchestration samples
 
@@ -1854,6 +1926,9 @@ enum Samples {
         }()
         return [
             specimen("Health", Health(status: "ok", version: "0.1.0", sequence: 42)),
+            specimen("UploadAttachment", UploadAttachment(filename: "bore-gauge.png", contentType: "image/png", content: pngBytes)),
+            specimen("CreateEngineeringChange", engineeringChange),
+            specimen("TextDiff", TextDiff(old: "clamp\nturn", new: "clamp\ngauge\nturn")),
             specimen("Site", site), specimen("Skill", turning), specimen("WorkCenter", lathe),
             specimen("Shift", lathe.shifts[1]), specimen("Downtime", lathe.plannedDowntime[0]),
             specimen("SetupTransition", lathe.setupTransitions[0]),
@@ -3287,9 +3362,22 @@ extension Samples {
                 case .dispositionNonconformance(Samples.supervisorProposal): .user("sup")
                 // Approvals are made by signed-in users in the roles the action needs.
                 case .approveAction, .rejectAction: .user("sup")
+                case .approveEngineeringChange, .rejectEngineeringChange: .user("sup")
                 default: .system
                 }
-            _ = try await engine.submit(CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil))
+            var envelope = CommandEnvelope(command: command, actor: actor, idempotencyKey: i.isMultiple(of: 2) ? "import-\(i)" : nil)
+            // A recommendation made by an AI agent over MCP, recorded with the agent's act.
+            if case .recommendAction = command {
+                envelope.agent = AgentAct(
+                    user: "admin",
+                    token: "TOK-000001",
+                    agent: "planning-agent",
+                    client: "test",
+                    channel: .mcp,
+                    tool: "recommend_action"
+                )
+            }
+            _ = try await engine.submit(envelope)
         }
         // A signed release by a quality user with a password (recordSigned).
         _ = try await engine.submit(CommandEnvelope(command: .createUser(User(id: "qa", name: "Quinn Adler", roles: [.quality])), actor: .system))

@@ -12,7 +12,8 @@ struct FormUploadTests {
         body += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"supplier\"\r\n\r\nS-STEEL\r\n".utf8)
         body += Array(
             "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cert 7.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
-                .utf8)
+                .utf8
+        )
         body += pdf
         body += Array("\r\n--\(boundary)--\r\n".utf8)
         let form = Form.multipart(body, boundary: boundary)
@@ -26,7 +27,8 @@ struct FormUploadTests {
         let boundary = "b"
         let body = Array(
             "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data\r\n\r\nlost\r\n--b\r\nContent-Disposition: form-data; name=\"c\"\r\n\r\n3"
-                .utf8)
+                .utf8
+        )
         let form = Form.multipart(body, boundary: boundary)
         #expect(form.fields == ["a": "1"])
         #expect(form.files.isEmpty)
