@@ -45,6 +45,9 @@ public struct ServerConfiguration: Sendable {
     public var webhooksLoopbackOnly: Bool
     /// The language front door's model (`TAKT_LLM_URL`, docs/agents.md); nil: the offline parser answers alone.
     public var languageModel: (any ChatModel)?
+    /// A folder watched for incoming documents (`--documents-folder`), scanned every `documentsInterval`; nil: none.
+    public var documentsFolder: String?
+    public var documentsInterval: Duration
 
     public init(
         databasePath: String,
@@ -62,9 +65,13 @@ public struct ServerConfiguration: Sendable {
         otlpEndpoint: String? = nil,
         webhooks: Bool = true,
         webhooksLoopbackOnly: Bool = false,
-        languageModel: (any ChatModel)? = nil
+        languageModel: (any ChatModel)? = nil,
+        documentsFolder: String? = nil,
+        documentsInterval: Duration = .seconds(5)
     ) {
         self.languageModel = languageModel
+        self.documentsFolder = documentsFolder
+        self.documentsInterval = documentsInterval
         self.otlpEndpoint = otlpEndpoint
         self.timeouts = timeouts
         self.metrics = metrics
@@ -170,6 +177,8 @@ public enum TaktApplication {
         webhooks: WebhookDeliverer.Options? = nil,
         webhookTargets: WebhookTargetPolicy = .any,
         languageModel: (any ChatModel)? = nil,
+        documents: DocumentFolder? = nil,
+        documentsInterval: Duration = .seconds(5),
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var orchestratorLogger = logger
@@ -199,6 +208,7 @@ public enum TaktApplication {
             app.addServices(WebhookService(engine: engine, options: webhooks, logger: webhookLogger))
         }
         if let traceExport { app.addServices(traceExport) }
+        if let documents { app.addServices(DocumentFolderService(folder: documents, interval: documentsInterval)) }
         return app
     }
 
@@ -251,6 +261,13 @@ public enum TaktApplication {
         }
         if report.demoCommands > 0 { announce("Generated the demo plant (\(report.demoCommands) commands).") }
         let host = c.host
+        var documents: DocumentFolder?
+        if let path = c.documentsFolder {
+            let folder = DocumentFolder(root: URL(fileURLWithPath: path), service: PlantService(engine: engine))
+            try folder.prepare()
+            documents = folder
+            announce("Watching \(path) for documents (certificate-of-analysis/, delivery-note/, customer-order/)")
+        }
         let app = makeApplication(
             engine: engine,
             host: c.host,
@@ -264,7 +281,9 @@ public enum TaktApplication {
             traceExport: traceExport,
             webhooks: c.webhooks ? WebhookDeliverer.Options(loopbackOnly: c.webhooksLoopbackOnly, metrics: metrics?.factory) : nil,
             webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any,
-            languageModel: c.languageModel
+            languageModel: c.languageModel,
+            documents: documents,
+            documentsInterval: c.documentsInterval
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
@@ -296,6 +315,21 @@ public enum TaktApplication {
         if fm.fileExists(atPath: path) { try fm.removeItem(atPath: path) }
         guard fm.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
             throw DemoSeedError(message: "cannot write the admin token file \(path)")
+        }
+    }
+}
+
+/// The watched documents folder as a service of the application's group: it scans until graceful shutdown.
+public struct DocumentFolderService: Service {
+    public let folder: DocumentFolder
+    public let interval: Duration
+    public init(folder: DocumentFolder, interval: Duration) {
+        self.folder = folder
+        self.interval = interval
+    }
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            await folder.run(every: interval) { try await Task.sleep(for: $0) }
         }
     }
 }

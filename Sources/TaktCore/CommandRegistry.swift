@@ -28,6 +28,7 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case assignException, snoozeException, recommendAction
     case uploadAttachment, createEngineeringChange, submitEngineeringChange, approveEngineeringChange, rejectEngineeringChange
     case releaseEngineeringChange
+    case receiveDocument, verifyDocument, rejectDocument, defineDocumentTemplate
 }
 
 /// The declaration of one kind of command.
@@ -251,6 +252,31 @@ extension CommandKind {
                 [.admin, .planner, .quality],
                 "Release an approved engineering change: its revision becomes current, its routing changes take effect."
             )
+        case .receiveDocument:
+            declare(
+                Command.receiveDocument,
+                [.admin, .quality, .warehouse, .supervisor, .sales, .planner],
+                "Receive an incoming document (certificate of analysis, delivery note, customer order) and read it into a record to verify."
+            )
+        // The plant checks the document kind's roles: quality for certificates, warehouse for delivery notes, sales for orders.
+        case .verifyDocument:
+            declare(
+                Command.verifyDocument,
+                [.admin, .quality, .warehouse, .supervisor, .sales, .planner],
+                "Verify an incoming document, with corrections: it is checked and takes effect (receipt, check, sales-order proposal)."
+            )
+        case .rejectDocument:
+            declare(
+                Command.rejectDocument,
+                [.admin, .quality, .warehouse, .supervisor, .sales, .planner],
+                "Reject an incoming document, with a reason."
+            )
+        case .defineDocumentTemplate:
+            declare(
+                Command.defineDocumentTemplate,
+                [.admin, .planner, .quality, .warehouse, .sales],
+                "Define how one supplier's or customer's documents are read: a pattern per field and the table's columns."
+            )
         }
     }
 }
@@ -347,6 +373,10 @@ extension Command {
         case .approveEngineeringChange: .approveEngineeringChange
         case .rejectEngineeringChange: .rejectEngineeringChange
         case .releaseEngineeringChange: .releaseEngineeringChange
+        case .receiveDocument: .receiveDocument
+        case .verifyDocument: .verifyDocument
+        case .rejectDocument: .rejectDocument
+        case .defineDocumentTemplate: .defineDocumentTemplate
         }
     }
 }

@@ -240,6 +240,10 @@ public enum Command: Sendable, Hashable {
     case approveEngineeringChange(DecideEngineeringChange)
     case rejectEngineeringChange(DecideEngineeringChange)
     case releaseEngineeringChange(EngineeringChangeRef)
+    case receiveDocument(ReceiveDocument)
+    case verifyDocument(VerifyDocument)
+    case rejectDocument(RejectDocument)
+    case defineDocumentTemplate(DocumentTemplate)
 }
 
 extension Command {
@@ -344,6 +348,8 @@ extension Command {
             return self
         case .uploadAttachment, .createEngineeringChange, .submitEngineeringChange, .approveEngineeringChange, .rejectEngineeringChange,
             .releaseEngineeringChange:
+            return self
+        case .receiveDocument, .verifyDocument, .rejectDocument, .defineDocumentTemplate:
             return self
         }
     }

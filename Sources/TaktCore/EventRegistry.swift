@@ -29,6 +29,7 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case exceptionAssigned, exceptionSnoozed, agentActed, actionRecommended
     case attachmentUploaded, engineeringChangeCreated, engineeringChangeSubmitted, engineeringChangeApproved, engineeringChangeRejected
     case engineeringChangeReleased
+    case documentReceived, documentVerified, documentRejected, documentTemplateDefined
 }
 
 /// The declaration of one kind of event.
@@ -170,6 +171,12 @@ extension EventKind {
         case .engineeringChangeRejected: declare(Event.engineeringChangeRejected, "An approver rejected an engineering change.")
         case .engineeringChangeReleased:
             declare(Event.engineeringChangeReleased, "An engineering change was released: its revision is current, its routing changes apply.")
+        case .documentReceived:
+            declare(Event.documentReceived, "An incoming document was received and read into a record that waits for verification.")
+        case .documentVerified:
+            declare(Event.documentVerified, "An incoming document was verified (with any corrections) and checked against the plant.")
+        case .documentRejected: declare(Event.documentRejected, "An incoming document was rejected, with a reason.")
+        case .documentTemplateDefined: declare(Event.documentTemplateDefined, "A template for reading incoming documents was defined.")
         }
     }
 }
@@ -274,6 +281,10 @@ extension Event {
         case .engineeringChangeApproved: .engineeringChangeApproved
         case .engineeringChangeRejected: .engineeringChangeRejected
         case .engineeringChangeReleased: .engineeringChangeReleased
+        case .documentReceived: .documentReceived
+        case .documentVerified: .documentVerified
+        case .documentRejected: .documentRejected
+        case .documentTemplateDefined: .documentTemplateDefined
         }
     }
 }

@@ -151,6 +151,10 @@ public enum Event: Sendable, Hashable {
     case engineeringChangeApproved(EngineeringChangeApproved)
     case engineeringChangeRejected(EngineeringChangeRejected)
     case engineeringChangeReleased(EngineeringChangeReleased)
+    case documentReceived(IncomingDocument)
+    case documentVerified(DocumentVerified)
+    case documentRejected(DocumentRejected)
+    case documentTemplateDefined(DocumentTemplate)
 }
 
 /// Events are stored as a type name beside a JSON payload (see ``init(type:payload:decoder:)`` and ``encodePayload(_:)``);

@@ -363,6 +363,10 @@ public enum ActionKind: String, Codable, Sendable, CaseIterable {
     case takeDown = "take-down"
     /// Make again what a hold keeps from the customer: a new production order for the held quantity, pegged to the line.
     case remake
+    /// Place a quality hold (a certificate of analysis out of spec).
+    case placeHold = "place-hold"
+    /// Take a customer's order as a sales order (or replace the one it changes).
+    case takeOrder = "take-order"
 }
 
 /// One term of an action's cost: a quantity, its unit, the weight per unit and the product.
@@ -930,6 +934,8 @@ public struct ApprovalPolicy: Codable, Sendable, Hashable {
         ApprovalRule(action: .cancelOrder, roles: [.planner, .sales]),
         ApprovalRule(action: .takeDown, roles: [.supervisor]),
         ApprovalRule(action: .remake, roles: [.planner]),
+        ApprovalRule(action: .placeHold, roles: [.quality]),
+        ApprovalRule(action: .takeOrder, roles: [.sales]),
     ])
 }
 

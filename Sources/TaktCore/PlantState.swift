@@ -116,6 +116,10 @@ public struct PlantState: Codable, Sendable, Equatable {
     public var workInstructionRevisions: [WorkInstruction.ID: [WorkInstructionRevision]] = [:]
     public var engineeringChanges: [EngineeringChange.ID: EngineeringChange] = [:]
     public var nextEngineeringChangeNumber = 1
+    // Incoming documents (see Documents.swift).
+    public var documents: [IncomingDocument.ID: IncomingDocument] = [:]
+    public var documentTemplates: [DocumentTemplate.ID: DocumentTemplate] = [:]
+    public var nextDocumentNumber = 1
 
     public init() {}
 
@@ -437,6 +441,8 @@ extension PlantState {
         case .uploadAttachment, .createEngineeringChange, .submitEngineeringChange, .approveEngineeringChange, .rejectEngineeringChange,
             .releaseEngineeringChange:
             return try decideEngineering(command, actor: actor, now: now)
+        case .receiveDocument, .verifyDocument, .rejectDocument, .defineDocumentTemplate:
+            return try decideDocuments(command, actor: actor, now: now)
         }
     }
 
@@ -849,6 +855,8 @@ extension PlantState {
         case .attachmentUploaded, .engineeringChangeCreated, .engineeringChangeSubmitted, .engineeringChangeApproved, .engineeringChangeRejected,
             .engineeringChangeReleased:
             applyEngineering(event)
+        case .documentReceived, .documentVerified, .documentRejected, .documentTemplateDefined:
+            applyDocuments(event)
         }
         // Moves, consumption, scrapping and the end of an order also change handling units and reservations.
         applyWarehouseEffects(of: event)

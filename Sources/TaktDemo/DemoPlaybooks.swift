@@ -197,6 +197,41 @@ public enum DemoPlaybooks {
                 notify: [.quality, .warehouse, .planner],
                 assumedDurationMinutes: 2880
             ),
+            Playbook(
+                id: "PB-DOC-CERTIFICATE-OUT-OF-SPEC",
+                name: "Certificate of analysis out of spec",
+                description: "A verified supplier certificate gives values outside the item's inspection plan limits. Propose a "
+                    + "quality hold on the supplier lot (and what was made from it), with what holding it does to the plan; assumed held for two days.",
+                event: "documentVerified",
+                conditions: [
+                    PlaybookCondition(field: "kind", op: .eq, value: .string(DocumentKind.certificate.rawValue)),
+                    PlaybookCondition(field: "check.outOfSpec", op: .gt, value: .number(0)),
+                ],
+                exceptionKind: .qualityHold,
+                severity: .high,
+                functions: [.quality, .purchasing, .warehouse],
+                actions: [.placeHold],
+                tasks: [ExceptionTask(role: .quality, text: "Ask the supplier about the out-of-spec values and decide on the material")],
+                notify: [.quality, .warehouse],
+                assumedDurationMinutes: 2880
+            ),
+            Playbook(
+                id: "PB-DOC-CUSTOMER-ORDER",
+                name: "Customer purchase order",
+                description: "A verified customer purchase order is new, or changes the sales order it names. Assess the proposed "
+                    + "sales order like a rush request: take it, insert its production, with overtime or resequencing where that helps.",
+                event: "documentVerified",
+                conditions: [
+                    PlaybookCondition(field: "kind", op: .eq, value: .string(DocumentKind.customerOrder.rawValue)),
+                    PlaybookCondition(field: "check.proposedLines", op: .gt, value: .number(0)),
+                ],
+                exceptionKind: .rushOrder,
+                severity: .medium,
+                functions: [.sales, .planning, .production],
+                actions: [.insertOrder, .addOvertime, .resequence],
+                tasks: [ExceptionTask(role: .sales, text: "Confirm the order to the customer with the date the chosen plan gives")],
+                notify: [.sales, .planner]
+            ),
         ]
     }
 }

@@ -320,6 +320,7 @@ public struct TaktAPI: Sendable {
         r += exchangeRoutes  // CSV import and export (ExchangeAPI.swift)
         r += webhookRoutes  // webhook subscriptions and dead letters (WebhooksAPI.swift)
         r += engineeringRoutes  // work instruction revisions, attachments, engineering changes (EngineeringAPI.swift)
+        r += documentRoutes  // incoming documents and their templates (DocumentsAPI.swift)
         return r
     }
 

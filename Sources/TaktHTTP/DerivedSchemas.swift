@@ -42,6 +42,7 @@ enum DerivedSchemas {
         TokenRequest.self, UserRequest.self, WorkCenterOEE.self, WebhookRequest.self, WebhookUpdateRequest.self, CreatedWebhook.self,
         WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self, AskRequest.self, FrontDoorAnswer.self,
         WorkInstructionHistory.self, TextDiff.self, AttachmentInfo.self,
+        VerifyDocumentRequest.self, RejectDocumentRequest.self,
     ]
 
     /// Components named otherwise than their Swift type, because the type is nested under a short name

@@ -76,6 +76,18 @@ extension TaktAPI {
                 }
             )
         }
+        if let types = route.requestMediaTypes {
+            op["requestBody"] = .object([
+                "required": .bool(true),
+                "content": .object(
+                    Dictionary(
+                        uniqueKeysWithValues: types.map {
+                            ($0, JSONValue.object(["schema": .object(["type": .string("string"), "format": .string("binary")])]))
+                        }
+                    )
+                ),
+            ])
+        }
         if let body = route.requestSchema {
             op["requestBody"] = .object([
                 "required": .bool(route.requestBodyRequired),

@@ -40,6 +40,8 @@ enum OpenAPISchemas {
         "WebhookRequest", "WebhookUpdateRequest", "CreatedWebhook", "WebhookList", "WebhookSubscription", "WebhookDeadLetterList",
         // Engineering changes
         "WorkInstructionHistory", "TextDiff", "AttachmentInfo", "UploadAttachment", "EngineeringChange", "CreateEngineeringChange",
+        // Incoming documents
+        "IncomingDocument", "DocumentTemplate", "VerifyDocumentRequest", "RejectDocumentRequest",
     ]
 
     /// Parts of those bodies, referenced from them with `$ref`.
@@ -86,6 +88,9 @@ enum OpenAPISchemas {
         "WorkInstructionRevision", "TextDiffLine", "Attachment", "ProposedRevision", "RoutingChange", "EngineeringChangeRef",
         "DecideEngineeringChange", "EngineeringChangeApproval", "EngineeringChangeSubmitted", "EngineeringChangeApproved",
         "EngineeringChangeRejected", "EngineeringChangeReleased", "EngineeringChangeApprovalRule",
+        // Incoming documents: command and event payloads, and the parts of a record
+        "DocumentField", "FieldSource", "DocumentRow", "DocumentCheck", "CertificateResult", "TemplateField", "TemplateTable",
+        "ReceiveDocument", "DocumentCorrection", "VerifyDocument", "RejectDocument", "DocumentVerified", "DocumentRejected",
     ]
 
     /// Every component: the schemas derived from the payload types (``DerivedSchemas``), with the words and rules of
@@ -4186,6 +4191,211 @@ enum OpenAPISchemas {
                     "signed": bool("true: approving or rejecting needs the approver's electronic signature"),
                     "authorMayApprove": bool("true: the author may approve their own change"),
                 ]
+            )
+        ),
+        // Incoming documents (docs/documents.md)
+        (
+            "IncomingDocument",
+            obj(
+                "An incoming document (certificate of analysis, delivery note, customer order) read into fields and rows, each with the page "
+                    + "and line it came from; verified or rejected by a person (also event data: documentReceived).",
+                [
+                    "id": code("document ID, e.g. `DOC-000001`"),
+                    "kind": enumOf(DocumentKind.allCases.map(\.rawValue), "what the document is"),
+                    "format": enumOf(DocumentFormat.allCases.map(\.rawValue), "the form it arrived in (a PDF is kept as its text)"),
+                    "filename": words("the file's name"),
+                    "template": code("the template it was read with; absent: the generic reading"),
+                    "pages": arr(str("a page's text"), "its text, one entry per page (emptied in the verified event)"),
+                    "fields": arr(ref("DocumentField"), "the header fields of its kind, in order"),
+                    "rows": arr(ref("DocumentRow"), "its table: results, delivered lines or ordered lines"),
+                    "issues": arr(ref("Violation"), "what the reading could not find or read; verification must correct them"),
+                    "status": enumOf(DocumentStatus.allCases.map(\.rawValue), "received: waits for verification; verified; rejected"),
+                    "receivedBy": code("who uploaded it (absent: the watched folder, as the plant)"),
+                    "receivedAt": date("when it arrived"),
+                    "decidedBy": code("who verified or rejected it"),
+                    "decidedAt": date("when"),
+                    "rejectReason": str("why it was rejected"),
+                    "check": ref("DocumentCheck", "what checking it found, once verified"),
+                ]
+            )
+        ),
+        (
+            "DocumentField",
+            obj(
+                "One value of a document: a header field or a cell of a row.",
+                [
+                    "name": str("the field or column, e.g. `supplierLot`, `quantity`"),
+                    "value": str("the value; absent when the document does not give it"),
+                    "source": ref("FieldSource", "where it was read; absent when not found or entered by a person"),
+                    "extracted": str("when a person corrected it: the value as read"),
+                    "corrected": bool("true when a person corrected it"),
+                ]
+            )
+        ),
+        (
+            "FieldSource",
+            obj(
+                "Where a value was read.",
+                [
+                    "page": int("the page, from 1", 1...),
+                    "line": int("the line on the page, from 1", 1...),
+                    "text": str("the line's text (at most 200 characters)"),
+                ]
+            )
+        ),
+        (
+            "DocumentRow",
+            obj(
+                "One row of a document's table.",
+                [
+                    "cells": arr(ref("DocumentField"), "its values, by column"),
+                    "source": ref("FieldSource", "the line it was read from"),
+                ]
+            )
+        ),
+        (
+            "DocumentCheck",
+            obj(
+                "What checking a verified document found, and what it did or proposes.",
+                [
+                    "summary": str("in words, e.g. `1 of 3 values out of spec: Hardness 320 HB (limits 250–300)`"),
+                    "inspectionPlan": code("certificate: the plan its values were checked against"),
+                    "results": arr(ref("CertificateResult"), "certificate: every value against its limits"),
+                    "outOfSpec": int("certificate: how many values are out of spec", 0...),
+                    "lots": arr(code("a lot ID"), "certificate: the lots in stock that carry the supplier lot"),
+                    "received": arr(code("a lot ID"), "delivery note: the lots received"),
+                    "expectedReceipts": arr(code("an expected receipt ID"), "delivery note: the expected receipts they were received against"),
+                    "proposedSalesOrder": ref("NewSalesOrder", "customer order: the sales order proposed (taken only when its action is approved)"),
+                    "replaces": code("customer order: the sales order the proposal replaces"),
+                    "changes": arr(str("a change"), "customer order: what differs from the sales order, in words"),
+                    "proposedLines": int("customer order: lines proposed (0: the document matches its sales order)", 0...),
+                ]
+            )
+        ),
+        (
+            "CertificateResult",
+            obj(
+                "A certificate's value against the inspection plan's limits.",
+                [
+                    "characteristic": str("the plan's characteristic ID"),
+                    "name": str("its name"),
+                    "value": num("the value given (attribute: 1 pass, 0 fail)"),
+                    "lowerLimit": num("the lower limit"),
+                    "upperLimit": num("the upper limit"),
+                    "unit": str("the unit"),
+                    "passed": bool("whether it is within the limits"),
+                ]
+            )
+        ),
+        (
+            "DocumentTemplate",
+            obj(
+                "How one supplier's or customer's documents are read: a regular expression per field and the table's columns.",
+                [
+                    "id": code("template ID, e.g. `TPL-ACME-COA`"),
+                    "name": words("name"),
+                    "kind": enumOf(DocumentKind.allCases.map(\.rawValue), "the kind of document it reads"),
+                    "party": words("the supplier or customer it is for: the value of supplier or customer when the document does not say"),
+                    "match": arr(words("text on the first page (any case)"), "text that selects this template when none is named", maxItems: 20),
+                    "fields": arr(ref("TemplateField"), "a pattern per field; fields left out are read generically", maxItems: 20),
+                    "table": ref("TemplateTable", "the table; absent: found by its header generically"),
+                ]
+            )
+        ),
+        (
+            "TemplateField",
+            obj(
+                "How one field is read.",
+                [
+                    "name": str("a field of the template's kind"),
+                    "pattern": str("a regular expression (case-insensitive, at most 500 characters); its first capture group is the value"),
+                ]
+            )
+        ),
+        (
+            "TemplateTable",
+            obj(
+                "How a table is read: rows run from the line after the header to the first blank line.",
+                [
+                    "header": str("a regular expression matching the header line"),
+                    "columns": arr(str("a column of the template's kind"), "the columns in order", minItems: 1),
+                    "separator": str("a regular expression between cells (default: a tab, `;`, or two or more spaces)"),
+                ]
+            )
+        ),
+        (
+            "ReceiveDocument",
+            obj(
+                "Receive a document's text and read it into a record (command data; POST /api/v1/documents takes the file itself).",
+                [
+                    "id": code("document ID (default: numbered `DOC-000001`, …)"),
+                    "kind": enumOf(DocumentKind.allCases.map(\.rawValue), "what the document is"),
+                    "format": enumOf(DocumentFormat.allCases.map(\.rawValue), "the form it arrived in"),
+                    "filename": words("the file's name"),
+                    "template": code("read with this template"),
+                    "pages": arr(str("a page's text"), "the text, one entry per page, at most 50", minItems: 1),
+                ]
+            )
+        ),
+        (
+            "DocumentCorrection",
+            obj(
+                "A person's correction of one value.",
+                [
+                    "field": str("a header field (`supplierLot`) or a cell (`rows[0].quantity`; the next row number adds a row)"),
+                    "value": str("the value (one line, at most 200 characters; empty removes it)"),
+                ]
+            )
+        ),
+        (
+            "VerifyDocument",
+            obj(
+                "Verify a document with corrections: it is checked and takes effect at once or not at all (command data).",
+                [
+                    "document": code("document ID"),
+                    "corrections": arr(ref("DocumentCorrection"), "the person's corrections"),
+                    "location": code("delivery notes: where the lots are received (default: the first receiving location)"),
+                ]
+            )
+        ),
+        (
+            "VerifyDocumentRequest",
+            obj(
+                "A verification, with any corrections.",
+                [
+                    "corrections": arr(ref("DocumentCorrection"), "the person's corrections"),
+                    "location": code("delivery notes: where the lots are received (default: the first receiving location)"),
+                ]
+            )
+        ),
+        (
+            "RejectDocument",
+            obj("Reject a document (command data).", ["document": code("document ID"), "reason": words("why")])
+        ),
+        (
+            "RejectDocumentRequest",
+            obj("A rejection.", ["reason": words("why")])
+        ),
+        (
+            "DocumentVerified",
+            obj(
+                "A document was verified and checked (event data).",
+                [
+                    "document": code("document ID"),
+                    "kind": enumOf(DocumentKind.allCases.map(\.rawValue), "what the document is"),
+                    "fields": arr(ref("DocumentField"), "its header fields as verified"),
+                    "rows": arr(ref("DocumentRow"), "its rows as verified"),
+                    "check": ref("DocumentCheck", "what checking it found"),
+                    "by": code("who verified it"),
+                    "at": date("when"),
+                ]
+            )
+        ),
+        (
+            "DocumentRejected",
+            obj(
+                "A document was rejected (event data).",
+                ["document": code("document ID"), "reason": str("why"), "by": code("who"), "at": date("when")]
             )
         ),
     ]

@@ -35,6 +35,8 @@ public struct APIRoute: Sendable {
     public var responseSchema: String?
     public var responseContentType: String = "application/json"
     public var parameters: [Parameter]
+    /// Media types of a body that is a file rather than JSON (e.g. `application/pdf`), documented as binary.
+    public var requestMediaTypes: [String]? = nil
     var handler: @Sendable (Request, TaktContext) async throws -> Response
 
     /// The path in Hummingbird's syntax (`:id` instead of `{id}`).

@@ -29,7 +29,7 @@ enum Actions {
         case .reinspectAndRelease: return reinspectCandidate(ctx)
         case .insertOrder: return try insertCandidate(ctx)
         case .remake: return try remakeCandidate(ctx)
-        case .splitLot, .expediteTransfer, .cancelOrder, .takeDown: return nil
+        case .splitLot, .expediteTransfer, .cancelOrder, .takeDown, .placeHold, .takeOrder: return nil
         }
     }
 
@@ -646,6 +646,7 @@ enum Actions {
         case .insertOrder: return "no new order to insert"
         case .remake: return "no finished goods under this hold serve an open customer line"
         case .splitLot, .expediteTransfer, .cancelOrder, .takeDown: return "not simulated by Takt for playbook exceptions"
+        case .placeHold, .takeOrder: return "proposed only for a verified incoming document"
         }
     }
 }

@@ -67,7 +67,10 @@ public enum Orchestration {
     ) throws(OrchestrationError)
         -> PlantException
     {
-        try Assessment.assess(trigger, state: state, now: now, options: options)
+        if trigger.sourceEvent == EventKind.documentVerified.rawValue {
+            return try DocumentAssessment.assess(trigger, state: state, now: now, options: options)
+        }
+        return try Assessment.assess(trigger, state: state, now: now, options: options)
     }
 
     /// Up to three plan options for an outcome a user asks for, as an exception of kind `outcome-request` whose

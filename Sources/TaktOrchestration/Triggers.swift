@@ -284,6 +284,7 @@ struct EventReading {
         case .salesOrderLinePromised(let p): "promise:\(p.salesOrder)/\(p.line)"
         case .salesOrderCancelled(let x): "\(kind.rawValue):\(x.salesOrder)"
         case .absenceReported(let a): "\(kind.rawValue):\(a.user)"
+        case .documentVerified(let v): "document:\(v.document)"
         default: nil
         }
     }
@@ -510,6 +511,9 @@ struct EventReading {
             let d = Disruption(kind: kind, workCenter: state.clockedIn[a.user]?.workCenter, from: a.from, until: a.until, person: a.user)
             let name = state.users[a.user].map { "\($0.name) (\(a.user))" } ?? a.user.rawValue
             return Found(disruption: d, subject: subject(kind) ?? "", title: "\(name) is away until \(date(a.until)): \(a.reason)")
+
+        case .documentVerified(let v):
+            return documentDisruption(v, kind: kind, until: after(recordedAt))
 
         default:
             return nil

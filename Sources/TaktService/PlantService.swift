@@ -21,11 +21,19 @@ public struct PlantService: Sendable {
     let tracer: any Tracer
     /// Which receivers a webhook subscription may name (`takt serve --webhooks-loopback-only`: this machine only).
     public let webhookTargets: WebhookTargetPolicy
+    /// How an uploaded PDF becomes text (Documents.swift): `pdftotext -layout`, or a test's reader.
+    public let pdfText: PDFTextReader
 
-    public init(engine: Engine, webhookTargets: WebhookTargetPolicy = .any, tracer: any Tracer = InstrumentationSystem.tracer) {
+    public init(
+        engine: Engine,
+        webhookTargets: WebhookTargetPolicy = .any,
+        tracer: any Tracer = InstrumentationSystem.tracer,
+        pdfText: PDFTextReader = .pdftotext
+    ) {
         self.engine = engine
         self.webhookTargets = webhookTargets
         self.tracer = tracer
+        self.pdfText = pdfText
     }
 
     /// The plant's clock (injected: tests run on a fixed one).

@@ -86,6 +86,12 @@ public protocol PlantServing: Sendable {
     func importB2MML(_ messages: [B2MMLMessage], by importer: Importer, progress: (@Sendable (String) -> Void)?) async throws -> ImportSummary
     /// A B2MML message of the plant (see ``PlantService/exportB2MML(_:lot:by:)``).
     func exportB2MML(_ message: B2MMLExportMessage, lot: Lot.ID?, by user: User?) async throws -> String
+
+    // MARK: Incoming documents (Documents.swift)
+
+    /// Receives an uploaded document (text, CSV or PDF) into a record that waits for verification (see
+    /// ``PlantService/receiveDocument(_:by:)``).
+    func receiveDocument(_ upload: DocumentUpload, by caller: Caller) async throws -> CommandOutcome
 }
 
 extension PlantServing {

@@ -49,6 +49,7 @@ public struct ScriptedService: PlantServing {
         public var exportCSV: (@Sendable (CSVKind, User?) async throws -> String)?
         public var importB2MML: (@Sendable ([B2MMLMessage], Importer) async throws -> ImportSummary)?
         public var exportB2MML: (@Sendable (B2MMLExportMessage, Lot.ID?, User?) async throws -> String)?
+        public var receiveDocument: (@Sendable (DocumentUpload, Caller) async throws -> CommandOutcome)?
 
         public init() {}
 
@@ -236,6 +237,12 @@ public struct ScriptedService: PlantServing {
         guard let answer = script.exportB2MML else { throw unscripted("exportB2MML(_:lot:by:)") }
         _ = received("exportB2MML(_:lot:by:)", scripted: true)
         return try await answer(message, lot, user)
+    }
+
+    public func receiveDocument(_ upload: DocumentUpload, by caller: Caller) async throws -> CommandOutcome {
+        guard let answer = script.receiveDocument else { throw unscripted("receiveDocument(_:by:)") }
+        _ = received("receiveDocument(_:by:)", scripted: true)
+        return try await answer(upload, caller)
     }
 
     /// Notes a call that was not set up and fails the test; the error to throw.

@@ -24,6 +24,8 @@ public struct TaktWeb: Sendable {
     let drafts = ScheduleDrafts()
     /// The language front door's model (`TAKT_LLM_URL`): the outcome form asks it what the offline parser does not understand.
     public let languageModel: (any ChatModel)?
+    /// What a person typed on a document's verification form that the plant refused, by session (DocumentsPage.swift).
+    let documentDrafts = DocumentDrafts()
     /// The plant's clock (injected in tests): session idle time and sign-in throttling follow it.
     public var now: @Sendable () -> Date { service.now }
 
@@ -108,6 +110,7 @@ public struct TaktWeb: Sendable {
         addSetupRoutes(to: router)
         addBoardActionRoutes(to: router)
         addEngineeringRoutes(to: router)  // work instructions and engineering changes, under Quality (EngineeringPages.swift)
+        addDocumentRoutes(to: router)
     }
 
     // MARK: - Route helpers
@@ -383,7 +386,7 @@ struct PageContent: Sendable {
 
 /// The parts of the web app, each open to some roles (admins see everything).
 enum Section: String, CaseIterable, Sendable {
-    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, setup, admin
+    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, setup, admin, documents
 
     var title: String {
         switch self {
@@ -397,6 +400,7 @@ enum Section: String, CaseIterable, Sendable {
         case .quality: "Quality"
         case .setup: "Setup"
         case .admin: "Users & tokens"
+        case .documents: "Documents"
         }
     }
     var path: String { "/" + rawValue }
@@ -414,6 +418,8 @@ enum Section: String, CaseIterable, Sendable {
         // Master data: planners (and admins) change it; the others who plan or stage from it may look (each form's command decides).
         case .setup: [.planner, .supervisor, .warehouse, .sales, .quality]
         case .admin: []
+        // Certificates: quality; delivery notes: warehouse; customer orders: sales and planners (the plant checks each kind).
+        case .documents: [.quality, .warehouse, .supervisor, .sales, .planner]
         }
     }
     func allows(_ user: User) -> Bool { user.has(.admin) || !roles.isDisjoint(with: user.roles) }

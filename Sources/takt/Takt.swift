@@ -77,12 +77,25 @@ struct Serve: AsyncParsableCommand {
     var noWebhooks = false
     @Flag(help: "Webhook subscriptions may only name this machine (localhost, 127.0.0.1, ::1): for tests and demos.")
     var webhooksLoopbackOnly = false
+    @Option(
+        help: ArgumentHelp(
+            "Watch this folder for incoming documents: a file put in its certificate-of-analysis/, delivery-note/ or customer-order/ "
+                + "folder is received (then moved to processed/, or to rejected/ beside NAME.error.txt).",
+            valueName: "dir"
+        )
+    )
+    var documentsFolder: String?
+    @Option(help: "Seconds between two scans of --documents-folder.")
+    var documentsInterval = 5
 
     func validate() throws {
         guard (1...3600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be from 1 to 3600 seconds (got \(idleTimeout))") }
         guard (1...3600).contains(bodyTimeout) else { throw ValidationError("--body-timeout must be from 1 to 3600 seconds (got \(bodyTimeout))") }
         if let clockStart, TaktJSON.parseDate(clockStart) == nil {
             throw ValidationError("--clock-start must be an ISO 8601 date-time such as 2026-11-25T06:00:00Z (got '\(clockStart)')")
+        }
+        guard (1...3600).contains(documentsInterval) else {
+            throw ValidationError("--documents-interval must be from 1 to 3600 seconds (got \(documentsInterval))")
         }
         guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
@@ -124,7 +137,9 @@ struct Serve: AsyncParsableCommand {
             otlpEndpoint: otlpEndpoint,
             webhooks: !noWebhooks,
             webhooksLoopbackOnly: webhooksLoopbackOnly,
-            languageModel: try languageModel()
+            languageModel: try languageModel(),
+            documentsFolder: documentsFolder,
+            documentsInterval: .seconds(documentsInterval)
         )
         if let model = configuration.languageModel as? OpenAIChatModel {
             logger.info("the language front door asks \(model.name) at \(model.endpoint) what the offline parser does not understand")

@@ -73,7 +73,9 @@ struct OpenAPITests {
                     #expect(["path", "query", "header", "cookie"].contains(p["in"]?.stringValue ?? ""), "\(where_): bad parameter location")
                 }
                 if let body = op["requestBody"] {
-                    #expect(body["content"]?["application/json"]?["schema"] != nil, "\(where_): request body without a JSON schema")
+                    // JSON, or a file (an uploaded document) documented as binary.
+                    let files = (body["content"]?.objectValue ?? [:]).values.allSatisfy { $0["schema"]?["format"]?.stringValue == "binary" }
+                    #expect(body["content"]?["application/json"]?["schema"] != nil || files, "\(where_): request body without a JSON schema")
                 }
             }
         }
@@ -1582,6 +1584,39 @@ enum Samples {
         ),
         .submitEngineeringChange(EngineeringChangeRef(engineeringChange: "ECO-000002")),
         .rejectEngineeringChange(DecideEngineeringChange(engineeringChange: "ECO-000002", note: "lathe 1 is the bottleneck")),
+        // Incoming documents: a template for the foundry's certificates; a certificate read with it, corrected and verified
+        // against IP-CAST-100B; a delivery note rejected.
+        .defineDocumentTemplate(
+            DocumentTemplate(
+                id: "TPL-FOUNDRY-COA",
+                name: "Foundry Nord certificates",
+                kind: .certificate,
+                party: "Foundry Nord",
+                match: ["FOUNDRY NORD"],
+                fields: [TemplateField(name: "supplierLot", pattern: "Melt\\s+(\\S+)")],
+                table: TemplateTable(header: "^Test", columns: ["characteristic", "value"])
+            )
+        ),
+        .receiveDocument(
+            ReceiveDocument(
+                kind: .certificate,
+                format: .text,
+                filename: "coa-131.txt",
+                pages: [
+                    "FOUNDRY NORD certificate\nItem: CAST-100B\nMelt FDY-2026-131\n\nTest                        Result\nCertificate of conformity   pass"
+                ]
+            )
+        ),
+        .verifyDocument(VerifyDocument(document: "DOC-000001", corrections: [DocumentCorrection(field: "date", value: "2026-11-20")])),
+        .receiveDocument(
+            ReceiveDocument(
+                kind: .deliveryNote,
+                format: .csv,
+                filename: "dn.csv",
+                pages: ["Supplier,Foundry Nord\nDelivery note,DN-1\nPO,4500000001"]
+            )
+        ),
+        .rejectDocument(RejectDocument(document: "DOC-000002", reason: "sent twice")),
     ]
 
     // MARK: Engineering samples
@@ -1947,7 +1982,66 @@ enum Samples {
                     ]
                 )
             ),
-        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens + orchestrationSpecimens + shopFloorTruthSpecimens
+        ] + executionSpecimens + warehouseSpecimens + qualitySpecimens + orchestrationSpecimens + shopFloorTruthSpecimens + documentSpecimens
+    }
+
+    // MARK: Incoming documents
+
+    static let documentTemplate = DocumentTemplate(
+        id: "TPL-FOUNDRY-COA",
+        name: "Foundry Nord certificates",
+        kind: .certificate,
+        party: "Foundry Nord",
+        match: ["FOUNDRY NORD"],
+        fields: [TemplateField(name: "supplierLot", pattern: "Melt\\s+(\\S+)")],
+        table: TemplateTable(header: "^Test", columns: ["characteristic", "value", "unit"], separator: "\\s{2,}")
+    )
+
+    static var documentSpecimens: [Specimen] {
+        let source = FieldSource(page: 1, line: 3, text: "Melt FDY-2026-131")
+        var document = IncomingDocument(
+            id: "DOC-000001",
+            kind: .certificate,
+            format: .pdf,
+            filename: "coa-131.pdf",
+            template: "TPL-FOUNDRY-COA",
+            pages: ["FOUNDRY NORD certificate\nItem: CAST-100B\nMelt FDY-2026-131"],
+            fields: [DocumentField(name: "supplierLot", value: "FDY-2026-131", source: source, extracted: "FDY-2026-13", corrected: true)],
+            rows: [DocumentRow(cells: [DocumentField(name: "value", value: "212", source: source)], source: source)],
+            issues: [Violation(field: "rows[0].characteristic", rule: "required", message: "row 1 has no Characteristic")],
+            status: .verified,
+            receivedBy: "qa",
+            receivedAt: now
+        )
+        var check = DocumentCheck(summary: "1 of 1 values out of spec: Hardness 212 HB (limits 180–200)")
+        check.inspectionPlan = "IP-CAST-100B"
+        check.results = [
+            CertificateResult(characteristic: "hardness", name: "Hardness", value: 212, lowerLimit: 180, upperLimit: 200, unit: "HB", passed: false)
+        ]
+        check.outOfSpec = 1
+        check.lots = ["LOT-C-2"]
+        check.received = ["DOC-000002-1"]
+        check.expectedReceipts = ["ER-000001"]
+        check.proposedSalesOrder = salesOrder
+        check.replaces = "SO-1000"
+        check.changes = ["line 1: quantity 5 → 8"]
+        check.proposedLines = 2
+        document.check = check
+        document.decidedBy = "qa"
+        document.decidedAt = now
+        document.rejectReason = "sent twice"
+        return [
+            specimen("DocumentTemplate", documentTemplate),
+            specimen("IncomingDocument", document),
+            Specimen(
+                schema: "VerifyDocumentRequest",
+                json: .object([
+                    "corrections": .array([.object(["field": .string("rows[0].value"), "value": .string("212")])]),
+                    "location": .string("LOC-RECEIVING"),
+                ])
+            ),
+            Specimen(schema: "RejectDocumentRequest", json: .object(["reason": .string("not our supplier")])),
+        ]
     }
 
     static let materialCheck = MaterialCheck(item: "CAST-100", required: 8, available: 6)
