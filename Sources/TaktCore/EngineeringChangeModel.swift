@@ -66,6 +66,15 @@ public struct UploadAttachment: Codable, Sendable, Hashable {
 }
 
 /// A stored file: what it is, who uploaded it and its bytes.
+extension Attachment {
+    /// The `Content-Disposition` an attachment is served with, by the API and the web app alike: shown inline, under its
+    /// file name with every character that could break the header (quotes, backslashes, controls, non-ASCII) as `_`.
+    public var inlineContentDisposition: String {
+        let safe = String(filename.unicodeScalars.map { s in s.isASCII && s != "\"" && s != "\\" && s.value >= 32 ? Character(s) : "_" })
+        return "inline; filename=\"\(safe)\""
+    }
+}
+
 public struct Attachment: Codable, Sendable, Hashable, Identifiable {
     public typealias ID = Identifier<Attachment>
     public var id: ID

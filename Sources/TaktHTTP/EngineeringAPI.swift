@@ -266,10 +266,9 @@ extension TaktAPI {
 
     /// An attachment's bytes as uploaded, shown in the browser (inline) under its file name; never sniffed as another type.
     static func attachmentResponse(_ attachment: Attachment) -> Response {
-        let safe = String(attachment.filename.unicodeScalars.map { s in s.isASCII && s != "\"" && s != "\\" && s.value >= 32 ? Character(s) : "_" })
         var headers: HTTPFields = [
             .contentType: attachment.contentType.rawValue,
-            .contentDisposition: "inline; filename=\"\(safe)\"",
+            .contentDisposition: attachment.inlineContentDisposition,
             .cacheControl: "private, max-age=3600",
         ]
         if let nosniff = HTTPField.Name("X-Content-Type-Options") { headers[nosniff] = "nosniff" }

@@ -70,10 +70,9 @@ extension TaktWeb {
 
     /// The bytes as uploaded, shown inline under their file name, never sniffed as another type.
     static func attachmentResponse(_ attachment: Attachment) -> Response {
-        let safe = String(attachment.filename.unicodeScalars.map { s in s.isASCII && s != "\"" && s != "\\" && s.value >= 32 ? Character(s) : "_" })
         var headers: HTTPFields = [
             .contentType: attachment.contentType.rawValue,
-            .contentDisposition: "inline; filename=\"\(safe)\"",
+            .contentDisposition: attachment.inlineContentDisposition,
             .cacheControl: "private, max-age=3600",
         ]
         if let nosniff = HTTPField.Name("X-Content-Type-Options") { headers[nosniff] = "nosniff" }
