@@ -162,28 +162,7 @@ enum Assessment {
                 return c
             }
         }
-        // An action must take away some of what the disruption does (lateness, late customer lines), and cost less than doing
-        // nothing: anything else is not worth anyone's approval.
-        let nothing = ctx.cost(ctx.doNothing)
-        candidates = candidates.filter { c in
-            let cost = ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost }
-            let a = ctx.doNothing.kpis
-            let b = c.outcome.kpis
-            let helps =
-                b.weightedTardinessMinutes < a.weightedTardinessMinutes - 1e-9 || b.lateCustomerLines < a.lateCustomerLines
-                || b.customerLatenessMinutes < a.customerLatenessMinutes
-            if !helps {
-                notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but takes none of the lateness away")
-                return false
-            }
-            if cost >= nothing - 1e-9 {
-                notes.append(
-                    "\(c.kind.rawValue): “\(c.title)” was simulated but costs \(Analysis.number(cost)) points, no less than doing nothing (\(Analysis.number(nothing)))"
-                )
-                return false
-            }
-            return true
-        }
+        candidates = worthApproving(candidates, ctx, notes: &notes)
         let actions = rank(candidates, ctx, order: trigger.playbook.actions)
         var impact = Impacts.impact(ctx)
         for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }
@@ -215,6 +194,31 @@ enum Assessment {
             notify: notify(trigger.playbook.notify, impact),
             actionNotes: notes.isEmpty ? nil : notes
         )
+    }
+
+    /// The candidates worth anyone's approval: an action must take away some of what the disruption does (lateness, late
+    /// customer lines) and cost less than doing nothing. Each one left out is named in `notes`, with why.
+    static func worthApproving(_ candidates: [Candidate], _ ctx: Context, notes: inout [String]) -> [Candidate] {
+        let nothing = ctx.cost(ctx.doNothing)
+        var kept: [Candidate] = []
+        for c in candidates {
+            let cost = ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost }
+            let a = ctx.doNothing.kpis
+            let b = c.outcome.kpis
+            let helps =
+                b.weightedTardinessMinutes < a.weightedTardinessMinutes - 1e-9 || b.lateCustomerLines < a.lateCustomerLines
+                || b.customerLatenessMinutes < a.customerLatenessMinutes
+            if !helps {
+                notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but takes none of the lateness away")
+            } else if cost >= nothing - 1e-9 {
+                notes.append(
+                    "\(c.kind.rawValue): “\(c.title)” was simulated but costs \(Analysis.number(cost)) points, no less than doing nothing (\(Analysis.number(nothing)))"
+                )
+            } else {
+                kept.append(c)
+            }
+        }
+        return kept
     }
 
     /// One task for sales per customer whose shipped goods the hold reached: tell them, agree a return or replacement.

@@ -175,18 +175,7 @@ enum DocumentAssessment {
             case .notProposed(let why): notes.append(why)
             }
         }
-        let nothing = ctx.cost(ctx.doNothing)
-        candidates = candidates.filter { c in
-            let cost = ctx.sim.options.costModel.terms(c.outcome.kpis, repromised: c.repromised, kinds: c.kinds).reduce(0) { $0 + $1.cost }
-            let helps =
-                c.outcome.kpis.weightedTardinessMinutes < ctx.doNothing.kpis.weightedTardinessMinutes - 1e-9
-                || c.outcome.kpis.lateCustomerLines < ctx.doNothing.kpis.lateCustomerLines
-            if !helps || cost >= nothing - 1e-9 {
-                notes.append("\(c.kind.rawValue): “\(c.title)” was simulated but does not do better than taking the order as it comes")
-                return false
-            }
-            return true
-        }
+        candidates = Assessment.worthApproving(candidates, ctx, notes: &notes)
         let insert = newOrder.map { Actions.insertStep($0, ctx) }
         candidates = candidates.map { c in
             var c = c
@@ -218,10 +207,7 @@ enum DocumentAssessment {
         tasks: [ExceptionTask],
         options: AnalysisOptions
     ) -> PlantException {
-        var actions = Assessment.rank(candidates, ctx, order: trigger.playbook.actions)
-        for i in actions.indices {
-            actions[i].approvals = ctx.state.approvalPolicy.roles(for: actions[i].steps.map(\.kind))
-        }
+        let actions = Assessment.rank(candidates, ctx, order: trigger.playbook.actions)
         var impact = Impacts.impact(ctx)
         let (chain, severity, functions) = Impacts.chain(
             trigger.title,
