@@ -130,7 +130,8 @@ public struct ToolArguments: Sendable {
         let unknown = values.keys.filter { props[$0] == nil }.sorted()
         if let first = unknown.first {
             throw ToolFailure(
-                message: "\(first): not an argument of this tool; it takes \(props.keys.sorted().joined(separator: ", ")) [unknown-argument]",
+                message: "\(first): not an argument of this tool; "
+                    + (props.isEmpty ? "it takes none" : "it takes \(props.keys.sorted().joined(separator: ", "))") + " [unknown-argument]",
                 code: "invalid-argument"
             )
         }

@@ -43,7 +43,7 @@ extension AgentTools {
                 inputSchema: Schema.object([
                     "verdict": Schema.string("only orders with this verdict", enum: DeliveryVerdict.allCases.map(\.rawValue)),
                     "customer": Schema.string("only this customer's lines, e.g. CUST-001"),
-                    "salesOrder": Schema.string("only this sales order, e.g. SO-000012"),
+                    "salesOrder": Schema.string("only this sales order, e.g. SO-10012"),
                     "limit": Schema.integer("at most this many (default 50)", minimum: 1, maximum: 500),
                 ])
             ) { args, _ in
@@ -259,7 +259,7 @@ extension AgentTools {
                 title: "Ask for an outcome",
                 description: "Ask the plant for an outcome and get up to three plan options, each simulated on the plant with its "
                     + "predicted figures and the approvals it needs; nothing is changed until an option is approved. Give "
-                    + "either `text` (e.g. \"expedite SO-000012 to 2026-12-09\", \"fit a rush order for 20 P-NB-32-160 by Friday\", "
+                    + "either `text` (e.g. \"expedite SO-10012 to 2026-12-09\", \"fit a rush order for 20 P-NB-32-160 by Friday\", "
                     + "\"take WC-MILL-1 down from 2026-12-08 06:00 to 14:00\", \"what if PO-000031 is cancelled\") or a "
                     + "structured `request` object (kind expedite-sales-order | rush-order | take-down | cancel-order).",
                 kind: .propose,

@@ -45,6 +45,13 @@ public enum MCPStdio {
             if let protocolVersion { request.headers.add(name: "MCP-Protocol-Version", value: protocolVersion) }
             request.body = .bytes(ByteBuffer(string: trimmed))
             do {
+                // A server that is not there is said at once: the HTTP client would wait for a connection until the
+                // request's deadline (a tool may run for minutes), so a short health check goes first.
+                let health = try await client.execute(
+                    HTTPClientRequest(url: base.appendingPathComponent("healthz").absoluteString),
+                    timeout: .seconds(5)
+                )
+                _ = try await health.body.collect(upTo: 1 << 20)
                 let response = try await client.execute(request, timeout: .seconds(300))
                 let body = try await response.body.collect(upTo: 64 << 20)
                 let text = String(buffer: body)

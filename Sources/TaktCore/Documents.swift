@@ -434,11 +434,20 @@ extension PlantState {
         if let existing {
             var changes: [String] = []
             let day = { (date: Date) in date.formatted(Date.ISO8601FormatStyle(timeZone: zone).year().month().day()) }
-            for line in lines {
-                guard let old = existing.lines.first(where: { $0.line == line.line }) else {
+            // A customer's purchase order does not carry the sales order's line numbers (10, 20 …): its rows match the
+            // sales order's lines in order, and keep their numbers; rows beyond them are new lines numbered after them.
+            let previous = existing.lines.sorted { $0.line < $1.line }
+            let last = previous.last?.line ?? 0
+            let step = previous.count > 1 ? max(1, previous[1].line - previous[0].line) : max(1, last)
+            for i in lines.indices {
+                lines[i].line = i < previous.count ? previous[i].line : last + step * (i - previous.count + 1)
+            }
+            for (i, line) in lines.enumerated() {
+                guard i < previous.count else {
                     changes.append("line \(line.line) is new: \(Self.figure(line.quantity)) × \(line.item) by \(day(line.requestedDate))")
                     continue
                 }
+                let old = previous[i]
                 if old.item != line.item { changes.append("line \(line.line): item \(old.item) → \(line.item)") }
                 if old.quantity != line.quantity {
                     changes.append("line \(line.line): quantity \(Self.figure(old.quantity)) → \(Self.figure(line.quantity))")
@@ -447,7 +456,7 @@ extension PlantState {
                     changes.append("line \(line.line): date \(day(old.requestedDate)) → \(day(line.requestedDate))")
                 }
             }
-            for old in existing.lines where !lines.contains(where: { $0.line == old.line }) {
+            for old in previous.dropFirst(lines.count) {
                 changes.append("line \(old.line) (\(Self.figure(old.quantity)) × \(old.item)) is no longer ordered")
             }
             check.replaces = existing.id

@@ -3817,7 +3817,7 @@ enum OpenAPISchemas {
             obj(
                 "An outcome request: exactly one of `text` (in words) and `request` (structured).",
                 [
-                    "text": str("e.g. \"expedite SO-000012 to 2026-12-01\", \"take MILL-1 down from 2026-12-02 06:00 to 14:00\""),
+                    "text": str("e.g. \"expedite SO-10012 to 2026-12-01\", \"take MILL-1 down from 2026-12-02 06:00 to 14:00\""),
                     "request": ref("OutcomeRequest", "the structured request"),
                 ]
             )

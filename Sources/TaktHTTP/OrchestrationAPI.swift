@@ -207,7 +207,7 @@ extension TaktAPI {
                 method: .post,
                 path: "/api/v1/outcome-requests",
                 operationID: "requestOutcome",
-                summary: "Ask for an outcome, in words (`text`, e.g. \"expedite SO-000012 to 2026-12-01\") or as a structured "
+                summary: "Ask for an outcome, in words (`text`, e.g. \"expedite SO-10012 to 2026-12-01\") or as a structured "
                     + "`request`; the answer is an exception whose actions are up to three plan options, each with its predicted "
                     + "KPIs and the approvals it needs",
                 tag: tag,
@@ -251,7 +251,7 @@ extension TaktAPI {
             ) { request, ctx in
                 let body = try await JSONIO.decode(AskRequest.self, from: request, context: ctx)
                 let text = body.text.trimmingCharacters(in: .whitespacesAndNewlines)
-                guard !text.isEmpty else { throw Problem.badRequest("text", "required", "say what you want, e.g. \"what is late and why?\"") }
+                guard !text.isEmpty else { throw Problem.badRequest("text", "required", "say what you want, e.g. \"expedite SO-10012 to Friday\"") }
                 guard text.count <= 4_000 else { throw Problem.badRequest("text", "max-length", "text is at most 4000 characters") }
                 let answer = try await LanguageFrontDoor(service: service, model: languageModel).ask(text, by: try caller(request, ctx))
                 return try JSONIO.response(answer)

@@ -113,7 +113,7 @@ public enum Orchestration {
     }
 
     /// Reads an outcome request written in plain English (deterministic, offline), e.g.
-    /// "expedite SO-000012 to 2026-12-01", "fit a rush order for 20 P-NB-32-160 by Friday",
+    /// "expedite SO-10012 to 2026-12-01", "fit a rush order for 20 P-NB-32-160 by Friday",
     /// "take MILL-1 down from 2026-12-02 06:00 to 14:00", "what if PO-000031 is cancelled".
     public static func parse(_ text: String, state: PlantState, now: Date) throws(OrchestrationError) -> OutcomeRequest {
         try RequestParser.parse(text, state: state, now: now)

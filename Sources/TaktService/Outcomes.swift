@@ -3,7 +3,7 @@ public import TaktCore
 public import TaktEngine
 import TaktOrchestration
 
-/// An outcome asked for in words ("expedite SO-000012 to 2026-12-01") or in its structured form.
+/// An outcome asked for in words ("expedite SO-10012 to 2026-12-01") or in its structured form.
 public enum OutcomeAsk: Sendable, Hashable {
     case words(String)
     case structured(OutcomeRequest)
@@ -30,7 +30,7 @@ extension PlantService {
         case .words(let t):
             let trimmed = t.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !trimmed.isEmpty else {
-                throw DomainError.invalid("text", "required", "say what outcome you want, e.g. \"expedite SO-000012 to 2026-12-01\"")
+                throw DomainError.invalid("text", "required", "say what outcome you want, e.g. \"expedite SO-10012 to 2026-12-01\"")
             }
             do throws(OrchestrationError) {
                 outcome = try Orchestration.parse(trimmed, state: state, now: now)

@@ -9,7 +9,7 @@ public enum UseCase: String, CaseIterable, Sendable {
     case runSchedule
     /// Capable-to-promise: the earliest date a new order could be finished.
     case promise
-    /// Ask for an outcome ("expedite SO-000012 to 2026-12-01") and get plan options as an exception.
+    /// Ask for an outcome ("expedite SO-10012 to 2026-12-01") and get plan options as an exception.
     case requestOutcome
     /// See another user's labour (everyone sees their own).
     case readOthersLabour

@@ -72,7 +72,7 @@ extension TaktWeb {
                             [
                                 "type": "text", "id": "outcome-text", "name": "text", "size": "70", "required": "",
                                 "placeholder":
-                                    "expedite SO-000012 to 2026-12-01 · fit a rush order for 20 P-NB-32-160 by Friday · what if PO-000031 is cancelled",
+                                    "expedite SO-10012 to 2026-12-01 · fit a rush order for 20 P-NB-32-160 by Friday · what if PO-000031 is cancelled",
                             ]
                         )
                         el("button", ["type": "submit", "class": "primary"], text: "Plan options")

@@ -395,6 +395,45 @@ struct DocumentVerificationTests {
         #expect(plant.state.documents[same.id]?.check?.proposedSalesOrder == nil)
     }
 
+    @Test("A customer's PO matches the sales order's lines in order, whatever their numbers (10, 20): the same order changes nothing")
+    func customerOrderMatchesLinesInOrder() throws {
+        var plant = documentShop()
+        plant.accept(
+            .createSalesOrder(
+                NewSalesOrder(
+                    id: "SO-10001",
+                    customer: "CUST-1",
+                    lines: [
+                        SalesOrderLine(
+                            line: 10,
+                            item: "PUMP",
+                            quantity: 5,
+                            requestedDate: try #require(PlantDay.end(of: "2026-12-04", in: plant.state.plantTimeZone))
+                        )
+                    ]
+                )
+            )
+        )
+        let same = try #require(
+            receive(&plant, .customerOrder, "Customer: CUST-1\nPurchase order: 77\nSales order: SO-10001\nItem  Qty  Date\nPUMP  5  2026-12-04")
+        )
+        plant.accept(.verifyDocument(VerifyDocument(document: same.id)))
+        let unchanged = try #require(plant.state.documents[same.id]?.check)
+        #expect(unchanged.proposedLines == 0 && unchanged.changes == [] && unchanged.proposedSalesOrder == nil)
+        // One more row: line 10 stays as it is, the new row is line 20.
+        let more = try #require(
+            receive(
+                &plant,
+                .customerOrder,
+                "Customer: CUST-1\nPurchase order: 77\nSales order: SO-10001\nItem  Qty  Date\nPUMP  5  2026-12-04\nPUMP  2  2026-12-05"
+            )
+        )
+        plant.accept(.verifyDocument(VerifyDocument(document: more.id)))
+        let changed = try #require(plant.state.documents[more.id]?.check)
+        #expect(changed.changes == ["line 20 is new: 2 × PUMP by 2026-12-05"])
+        #expect(changed.proposedSalesOrder?.lines.map(\.line) == [10, 20])
+    }
+
     @Test("A rejected document takes no effect and cannot be verified after")
     func rejection() throws {
         var plant = documentShop()

@@ -220,6 +220,18 @@ class MCPTests(unittest.TestCase):
         self.assertEqual(done.returncode, 2)
         self.assertIn("--server must be an http or https URL", done.stderr)
 
+    def test_takt_mcp_says_at_once_when_the_server_is_not_there(self):
+        import socket
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]  # closed again: nothing listens there
+        request = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}) + "\n"
+        done = subprocess.run([BINARY, "mcp", "--server", f"http://127.0.0.1:{port}"], input=request, capture_output=True,
+                              text=True, env=dict(os.environ, TAKT_TOKEN="x"), timeout=60)
+        answer = json.loads(done.stdout.splitlines()[0])
+        self.assertEqual(answer["id"], 1)
+        self.assertIn(f"cannot reach the Takt server at http://127.0.0.1:{port}", answer["error"]["message"])
+
 
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1)) if len(sys.argv) > 1 else os.path.abspath(".build/debug/takt")
