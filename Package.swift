@@ -33,10 +33,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),  // ISA-95 / B2MML messages (TaktB2MML)
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),  // the MCP server (TaktMCP)
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),  // Sparkplug B payloads (TaktMachineData)
     ],
     targets: [
         // MARK: - Pure core (Foundation only, no I/O)
         .target(name: "TaktCore", swiftSettings: swiftSettings),
+        // Machine data: Sparkplug B decoding and sessions, pure (the MQTT bridge is I/O at the edge).
+        .target(
+            name: "TaktMachineData",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            exclude: ["Generated/sparkplug_b.proto", "Generated/README.md"],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "TaktScheduling", swiftSettings: swiftSettings),
         .target(name: "TaktDemo", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
         .target(name: "TaktPlanning", dependencies: ["TaktCore", "TaktScheduling"], swiftSettings: swiftSettings),
@@ -214,6 +222,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
+        .testTarget(name: "TaktMachineDataTests", dependencies: ["TaktMachineData"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktB2MMLTests",
             dependencies: ["TaktCore", "TaktDemo", "TaktExchange", "TaktB2MML"],
