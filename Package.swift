@@ -41,7 +41,7 @@ let package = Package(
         // Machine data: Sparkplug B decoding and sessions, pure (the MQTT bridge is I/O at the edge).
         .target(
             name: "TaktMachineData",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["TaktCore", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             exclude: ["Generated/sparkplug_b.proto", "Generated/README.md"],
             swiftSettings: swiftSettings
         ),
@@ -222,7 +222,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
-        .testTarget(name: "TaktMachineDataTests", dependencies: ["TaktMachineData"], swiftSettings: swiftSettings),
+        .testTarget(name: "TaktMachineDataTests", dependencies: ["TaktCore", "TaktMachineData"], swiftSettings: swiftSettings),
         .testTarget(
             name: "TaktB2MMLTests",
             dependencies: ["TaktCore", "TaktDemo", "TaktExchange", "TaktB2MML"],

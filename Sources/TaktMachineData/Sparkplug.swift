@@ -1,5 +1,6 @@
 public import Foundation
 import SwiftProtobuf
+public import TaktCore
 
 // Sparkplug B (Eclipse Tahu's specification) as pure types: the topic namespace, the payload decoded into metrics with
 // their names, and a session per edge node that follows birth and death certificates and the message sequence, and
@@ -38,14 +39,14 @@ public struct SparkplugTopic: Sendable, Hashable, CustomStringConvertible {
         self.device = device
     }
 
-    /// Reads a topic; anything else is a ``SparkplugError`` naming what is wrong.
-    public init(parsing topic: String) throws(SparkplugError) {
+    /// Reads a topic; anything else is a ``Violation`` naming the field and the rule, as every refusal in Takt.
+    public init(parsing topic: String) throws(Violation) {
         let parts = topic.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard parts.first == Self.namespace else {
-            throw SparkplugError(field: "topic", rule: "namespace", message: "topic '\(topic.prefix(200))' is not in the \(Self.namespace) namespace")
+            throw Violation(field: "topic", rule: "namespace", message: "topic '\(topic.prefix(200))' is not in the \(Self.namespace) namespace")
         }
         guard parts.count >= 3, let type = SparkplugMessageType(rawValue: parts[2]) else {
-            throw SparkplugError(
+            throw Violation(
                 field: "topic",
                 rule: "message-type",
                 message: "topic '\(topic.prefix(200))' names no Sparkplug message type (NBIRTH, NDATA, DBIRTH, DDATA, …)"
@@ -53,7 +54,7 @@ public struct SparkplugTopic: Sendable, Hashable, CustomStringConvertible {
         }
         let expected = type.isDevice ? 5 : (type == .state ? 3 : 4)
         guard parts.count == expected, parts.allSatisfy({ !$0.isEmpty }) else {
-            throw SparkplugError(
+            throw Violation(
                 field: "topic",
                 rule: "levels",
                 message: "a \(type.rawValue) topic has \(expected) non-empty levels (got '\(topic.prefix(200))')"
@@ -121,19 +122,19 @@ public struct SparkplugPayload: Sendable, Hashable {
     /// The most metrics of one payload.
     public static let maximumMetrics = 10_000
 
-    /// Decodes a Sparkplug B payload; malformed bytes are a ``SparkplugError`` (rule `protobuf`), never a crash.
-    public init(decoding bytes: Data) throws(SparkplugError) {
+    /// Decodes a Sparkplug B payload; malformed bytes are a ``Violation`` (rule `protobuf`), never a crash.
+    public init(decoding bytes: Data) throws(Violation) {
         guard bytes.count <= Self.maximumBytes else {
-            throw SparkplugError(field: "payload", rule: "max-size", message: "a payload is at most \(Self.maximumBytes) bytes (got \(bytes.count))")
+            throw Violation(field: "payload", rule: "max-size", message: "a payload is at most \(Self.maximumBytes) bytes (got \(bytes.count))")
         }
         let raw: Org_Eclipse_Tahu_Protobuf_Payload
         do {
             raw = try Org_Eclipse_Tahu_Protobuf_Payload(serializedBytes: bytes)
         } catch {
-            throw SparkplugError(field: "payload", rule: "protobuf", message: "the payload is not a Sparkplug B protobuf message: \(error)")
+            throw Violation(field: "payload", rule: "protobuf", message: "the payload is not a Sparkplug B protobuf message: \(error)")
         }
         guard raw.metrics.count <= Self.maximumMetrics else {
-            throw SparkplugError(
+            throw Violation(
                 field: "metrics",
                 rule: "max-count",
                 message: "a payload has at most \(Self.maximumMetrics) metrics (got \(raw.metrics.count))"
@@ -221,17 +222,4 @@ public struct SparkplugPayload: Sendable, Hashable {
         case nil: return .null
         }
     }
-}
-
-/// A message Takt could not take, with the field and the rule, as every refusal in Takt names them.
-public struct SparkplugError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var field: String
-    public var rule: String
-    public var message: String
-    public init(field: String, rule: String, message: String) {
-        self.field = field
-        self.rule = rule
-        self.message = message
-    }
-    public var description: String { "\(field): \(message) [\(rule)]" }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import TaktCore
 
 /// What Takt knows of one Sparkplug edge node (a group and a node ID): whether it is online, the aliases its birth
 /// certificates declared, the sequence number it should send next, and its devices. Pure: ``receive(_:_:)`` takes a
@@ -30,7 +31,7 @@ public enum SparkplugOutcome: Sendable, Hashable {
     case died(device: String?)
     /// The message cannot be trusted (data before a birth, a gap in the sequence, an alias no birth declared): it is
     /// dropped, and the node should be asked for a rebirth.
-    case rebirthNeeded(reason: SparkplugError)
+    case rebirthNeeded(reason: Violation)
     /// A message of an earlier session (a late NDEATH) or a command: nothing to do.
     case ignored(reason: String)
 }
@@ -61,7 +62,7 @@ extension SparkplugNode {
         case .ndata, .dbirth, .ddata, .ddeath:
             guard online, let expected = expectedSeq else {
                 return .rebirthNeeded(
-                    reason: SparkplugError(
+                    reason: Violation(
                         field: "topic",
                         rule: "before-birth",
                         message: "\(topic.type.rawValue) from \(group)/\(edgeNode) before its NBIRTH"
@@ -69,13 +70,13 @@ extension SparkplugNode {
                 )
             }
             guard let seq = payload.seq else {
-                return .rebirthNeeded(reason: SparkplugError(field: "seq", rule: "required", message: "\(topic.type.rawValue) without seq"))
+                return .rebirthNeeded(reason: Violation(field: "seq", rule: "required", message: "\(topic.type.rawValue) without seq"))
             }
             guard seq == expected else {
                 expectedSeq = nil  // nothing after a gap is trusted until the rebirth
                 online = false
                 return .rebirthNeeded(
-                    reason: SparkplugError(
+                    reason: Violation(
                         field: "seq",
                         rule: "sequence-gap",
                         message: "\(group)/\(edgeNode) sent seq \(seq) where \(expected) was expected: messages were lost"
@@ -97,13 +98,13 @@ extension SparkplugNode {
                 let key = device ?? ""
                 if device != nil, !onlineDevices.contains(key) {
                     return .rebirthNeeded(
-                        reason: SparkplugError(field: "topic", rule: "before-birth", message: "DDATA from device \(key) before its DBIRTH")
+                        reason: Violation(field: "topic", rule: "before-birth", message: "DDATA from device \(key) before its DBIRTH")
                     )
                 }
                 let (metrics, unknown) = Self.named(payload.metrics, aliases: aliases[key] ?? [:])
                 if let alias = unknown.first {
                     return .rebirthNeeded(
-                        reason: SparkplugError(
+                        reason: Violation(
                             field: "alias",
                             rule: "unknown-alias",
                             message: "alias \(alias) of \(device ?? edgeNode) was not declared by its birth certificate"

@@ -1,4 +1,5 @@
 import Foundation
+import TaktCore
 import TaktMachineData
 import Testing
 
@@ -48,7 +49,7 @@ struct SparkplugTests {
             ("spBv1.0/plant-1/DDATA/line-3", "levels"), ("spBv1.0/plant-1/NDATA/line-3/extra", "levels"),
             ("spBv1.0//NDATA/line-3", "levels"), ("", "namespace"),
         ] {
-            #expect(throws: SparkplugError.self) { try SparkplugTopic(parsing: bad) }
+            #expect(throws: Violation.self) { try SparkplugTopic(parsing: bad) }
             do { _ = try SparkplugTopic(parsing: bad) } catch { #expect(error.rule == rule, "\(bad)") }
         }
     }
