@@ -5,18 +5,6 @@ import Testing
 
 private let t0 = Date(timeIntervalSince1970: 1_795_586_400)
 
-/// A small deterministic generator (tests must not depend on the wall clock or on chance).
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 private func topic(_ type: SparkplugMessageType, device: String? = nil) -> SparkplugTopic {
     SparkplugTopic(group: "plant-1", type: type, edgeNode: "line-3", device: device)
 }
