@@ -27,8 +27,10 @@ curl() {
     local out
     out=$(command curl "${limit[@]}" -w '\n%{http_code}' "$@")
     local code=${out##*$'\n'}
-    printf '%s\n' "${out%$'\n'*}" || true
+    # The call is logged before its output is written: a reader that stops early (`| head -c 400`) ends this subshell
+    # with SIGPIPE while it writes, and a log line written after would then be lost (the step would seem never to run).
     printf '%s\t%s\t%s\n' "$TOUR_STEP" "$code" "${*: -1}" >> "$TOUR_LOG"
+    printf '%s\n' "${out%$'\n'*}" || true
 }
 '''
 
