@@ -163,6 +163,21 @@ enum Assessment {
             }
         }
         candidates = worthApproving(candidates, ctx, notes: &notes)
+        return exception(trigger, d, ctx, candidates: candidates, notes: notes, tasks: trigger.playbook.tasks, options: options)
+    }
+
+    /// The exception a playbook raises, whatever raised it (a disruption, a request, a document): the candidates ranked,
+    /// the impact with the checks the actions need, the cause chain and severity, the operations listed, the playbook's
+    /// tasks and a task per customer whose shipped goods are reached, and who is told.
+    static func exception(
+        _ trigger: Trigger,
+        _ d: Disruption,
+        _ ctx: Context,
+        candidates: [Candidate],
+        notes: [String],
+        tasks: [ExceptionTask],
+        options: AnalysisOptions
+    ) -> PlantException {
         let actions = rank(candidates, ctx, order: trigger.playbook.actions)
         var impact = Impacts.impact(ctx)
         for c in candidates where c.kind == .moveToAlternativeWorkCenter { impact.checksDue += c.checks }
@@ -184,13 +199,13 @@ enum Assessment {
             sourceEvent: trigger.sourceEvent,
             playbook: trigger.playbook.id,
             playbookVersion: trigger.playbook.version,
-            raisedAt: now,
+            raisedAt: ctx.sim.now,
             severity: severity,
             functions: functions,
             causeChain: chain,
             impact: impact,
             actions: actions,
-            tasks: trigger.playbook.tasks + customerTasks(impact, ctx),
+            tasks: tasks + customerTasks(impact, ctx),
             notify: notify(trigger.playbook.notify, impact),
             actionNotes: notes.isEmpty ? nil : notes
         )

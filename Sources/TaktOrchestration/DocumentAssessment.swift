@@ -123,7 +123,7 @@ enum DocumentAssessment {
                 )
             )
         }
-        return exception(trigger, d, ctx, candidates: candidates, notes: notes, tasks: tasks, options: options)
+        return Assessment.exception(trigger, d, ctx, candidates: candidates, notes: notes, tasks: tasks, options: options)
     }
 
     // MARK: Customer orders
@@ -193,49 +193,6 @@ enum DocumentAssessment {
                 note: check.changes.flatMap { $0.isEmpty ? nil : "Changes: " + $0.joined(separator: "; ") }
             )
         )
-        return exception(trigger, d, ctx, candidates: candidates, notes: notes, tasks: trigger.playbook.tasks, options: options)
-    }
-
-    // MARK: The exception
-
-    static func exception(
-        _ trigger: Trigger,
-        _ d: Disruption,
-        _ ctx: Context,
-        candidates: [Candidate],
-        notes: [String],
-        tasks: [ExceptionTask],
-        options: AnalysisOptions
-    ) -> PlantException {
-        let actions = Assessment.rank(candidates, ctx, order: trigger.playbook.actions)
-        var impact = Impacts.impact(ctx)
-        let (chain, severity, functions) = Impacts.chain(
-            trigger.title,
-            sourceEvent: trigger.sourceEvent,
-            impact: impact,
-            ctx: ctx,
-            least: trigger.playbook.severity
-        )
-        impact.operations = Impacts.listed(impact.operations, ctx.disruption, most: options.maxListedOperations)
-        return PlantException(
-            id: "EXC-000000",
-            kind: trigger.playbook.exceptionKind,
-            title: trigger.title,
-            subject: trigger.subject,
-            disruption: d,
-            sourceSequence: trigger.sourceSequence,
-            sourceEvent: trigger.sourceEvent,
-            playbook: trigger.playbook.id,
-            playbookVersion: trigger.playbook.version,
-            raisedAt: ctx.sim.now,
-            severity: severity,
-            functions: functions,
-            causeChain: chain,
-            impact: impact,
-            actions: actions,
-            tasks: tasks,
-            notify: trigger.playbook.notify,
-            actionNotes: notes.isEmpty ? nil : notes
-        )
+        return Assessment.exception(trigger, d, ctx, candidates: candidates, notes: notes, tasks: trigger.playbook.tasks, options: options)
     }
 }
