@@ -46,6 +46,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "TaktScheduling", swiftSettings: swiftSettings),
+        // The Eclipse Mosquitto client library (Debian: libmosquitto-dev) and Takt's MQTT client over it.
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
+        .target(name: "TaktMQTT", dependencies: ["CMosquitto"], swiftSettings: swiftSettings),
         .target(name: "TaktDemo", dependencies: ["TaktCore"], swiftSettings: swiftSettings),
         .target(name: "TaktPlanning", dependencies: ["TaktCore", "TaktScheduling"], swiftSettings: swiftSettings),
         // Impact analysis, next-best actions, playbooks, outcome requests: pure, on top of planning.
@@ -117,6 +120,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: - Machine data: the MQTT bridge from the shop floor into the plant (I/O over TaktMachineData)
+        .target(
+            name: "TaktBridge",
+            dependencies: [
+                "TaktCore", "TaktEngine", "TaktService", "TaktMachineData", "TaktMQTT", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: - Agents: the plant's tools for AI agents (one catalogue) and the MCP server over them
         .target(name: "TaktAgents", dependencies: ["TaktCore", "TaktEngine", "TaktService"], swiftSettings: swiftSettings),
         .target(
@@ -165,6 +177,7 @@ let package = Package(
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktService", "TaktHTTP", "TaktDemo",
                 "TaktOrchestrator", "TaktWeb", "TaktExchange", "TaktB2MML", "TaktWebhooks", "TaktAgents", "TaktMCP",
+                "TaktBridge", "TaktMachineData", "TaktMQTT",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),  // takt mcp (stdio to POST /mcp), the language model
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -185,7 +198,7 @@ let package = Package(
             name: "TaktBench",
             dependencies: [
                 "TaktCore", "TaktStore", "TaktStoreSQLite", "TaktEngine", "TaktApp", "TaktDemo", "TaktOrchestration", "TaktOrchestrator",
-                "TaktPlanning", "TaktScheduling", "TaktService", "TaktExchange",
+                "TaktPlanning", "TaktScheduling", "TaktService", "TaktExchange", "TaktBridge", "TaktMachineData", "TaktMQTT",
                 .product(name: "GRDB", package: "GRDB.swift"),  // raw SQLite inserts, the ingest benchmark's physical limit
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -199,7 +212,7 @@ let package = Package(
             name: "takt",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine", "TaktService", "TaktExchange",
-                "TaktB2MML", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TaktB2MML", "TaktMachineData", "TaktMQTT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -223,6 +236,15 @@ let package = Package(
         ),
         .testTarget(name: "TaktCoreTests", dependencies: ["TaktCore", "TaktDemo"], swiftSettings: swiftSettings),
         .testTarget(name: "TaktMachineDataTests", dependencies: ["TaktCore", "TaktMachineData"], swiftSettings: swiftSettings),
+        // Through a real Mosquitto broker on loopback (each suite starts its own).
+        .testTarget(
+            name: "TaktBridgeTests",
+            dependencies: [
+                "TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore", "TaktMachineData", "TaktMQTT", "TaktBridge",
+                "TaktOrchestrator", "TaktTestSupport", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TaktB2MMLTests",
             dependencies: ["TaktCore", "TaktDemo", "TaktExchange", "TaktB2MML"],

@@ -17,7 +17,7 @@ public enum CommandKind: String, CaseIterable, Codable, Sendable {
     case moveLot, setLotStatus, createUser, updateUser, issueAPIToken, revokeAPIToken, publishSchedule
     case defineWorkInstruction, acknowledgeWorkInstruction, clockIn, clockOut, startOperation, pauseOperation
     case resumeOperation, reportQuantity, completeOperation, overrideInterlock, recordInspection, consumeLot
-    case produceLot, setMachineState, recordMachineCount, receiveLot, expectReceipt, cancelExpectedReceipt
+    case produceLot, setMachineState, recordMachineCount, defineMachineSignalMapping, receiveLot, expectReceipt, cancelExpectedReceipt
     case createHandlingUnit, moveHandlingUnit, splitHandlingUnit, addToHandlingUnit, removeFromHandlingUnit
     case reserveLot, unreserveLot, pickStagingTask, confirmStagingTask, reportStagingShort, reportMaterialMissing
     case checkMaterial, shipLots, defineInspectionPlan, recordInspectionResult, openNonconformance
@@ -139,7 +139,14 @@ extension CommandKind {
         case .produceLot: declare(Command.produceLot, [.admin, .supervisor, .operator], "Record a lot produced by an operation.")
         case .setMachineState:
             declare(Command.setMachineState, [.admin, .supervisor, .operator], "Set a work center's machine state (running, idle, down, …).")
-        case .recordMachineCount: declare(Command.recordMachineCount, [.admin, .supervisor, .operator], "Record a machine's cycle count.")
+        case .recordMachineCount:
+            declare(Command.recordMachineCount, [.admin, .supervisor, .operator], "Record a machine's count of good (and scrapped) parts.")
+        case .defineMachineSignalMapping:
+            declare(
+                Command.defineMachineSignalMapping,
+                [.admin, .supervisor],
+                "Define how machine signals (Sparkplug metrics, JSON topics) map to work centers' states, counts and rates."
+            )
         case .receiveLot: declare(Command.receiveLot, [.admin, .warehouse, .supervisor], "Receive a lot from a supplier.")
         case .expectReceipt: declare(Command.expectReceipt, [.admin, .planner], "Announce a receipt expected from a supplier.")
         case .cancelExpectedReceipt: declare(Command.cancelExpectedReceipt, [.admin, .planner], "Cancel an expected receipt.")
@@ -324,6 +331,7 @@ extension Command {
         case .produceLot: .produceLot
         case .setMachineState: .setMachineState
         case .recordMachineCount: .recordMachineCount
+        case .defineMachineSignalMapping: .defineMachineSignalMapping
         case .receiveLot: .receiveLot
         case .expectReceipt: .expectReceipt
         case .cancelExpectedReceipt: .cancelExpectedReceipt

@@ -191,6 +191,7 @@ public enum Command: Sendable, Hashable {
     case produceLot(ProduceLot)
     case setMachineState(SetMachineState)
     case recordMachineCount(RecordMachineCount)
+    case defineMachineSignalMapping(MachineSignalMapping)
     case receiveLot(ReceiveLot)
     case expectReceipt(ExpectReceipt)
     case cancelExpectedReceipt(CancelExpectedReceipt)
@@ -319,7 +320,7 @@ extension Command {
             .cancelProductionOrder, .createLot, .moveLot, .setLotStatus, .issueAPIToken, .revokeAPIToken,
             .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
             .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
-            .produceLot, .setMachineState, .recordMachineCount, .receiveLot, .cancelExpectedReceipt, .createHandlingUnit,
+            .produceLot, .setMachineState, .recordMachineCount, .defineMachineSignalMapping, .receiveLot, .cancelExpectedReceipt, .createHandlingUnit,
             .moveHandlingUnit, .splitHandlingUnit, .addToHandlingUnit, .removeFromHandlingUnit, .reserveLot, .unreserveLot,
             .pickStagingTask, .confirmStagingTask, .reportStagingShort, .reportMaterialMissing, .checkMaterial, .shipLots:
             return self

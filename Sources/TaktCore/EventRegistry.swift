@@ -17,6 +17,7 @@ public enum EventKind: String, CaseIterable, Codable, Sendable {
     case schedulePublished, workInstructionDefined, workInstructionAcknowledged, operatorClockedIn, operatorClockedOut
     case operationStarted, operationPaused, operationResumed, quantityReported, operationCompleted
     case interlockOverridden, inspectionRecorded, lotConsumed, lotProduced, machineStateChanged, machineCounted
+    case machineSignalMappingDefined
     case lotReceived, receiptExpected, expectedReceiptCancelled, handlingUnitCreated, handlingUnitMoved
     case handlingUnitSplit, lotsAddedToHandlingUnit, lotsRemovedFromHandlingUnit, lotReserved, reservationReleased
     case stagingTaskCreated, stagingTaskPicked, stagingTaskConfirmed, stagingShortReported, materialMissing
@@ -113,6 +114,7 @@ extension EventKind {
         case .lotProduced: declare(Event.lotProduced, "An operation produced a lot.")
         case .machineStateChanged: declare(Event.machineStateChanged, "A machine's state changed.")
         case .machineCounted: declare(Event.machineCounted, "A machine's count was recorded.")
+        case .machineSignalMappingDefined: declare(Event.machineSignalMappingDefined, "The mapping of machine signals to work centers was defined.")
         case .lotReceived: declare(Event.lotReceived, "A lot was received from a supplier.")
         case .receiptExpected: declare(Event.receiptExpected, "A receipt is expected.")
         case .expectedReceiptCancelled: declare(Event.expectedReceiptCancelled, "An expected receipt was cancelled.")
@@ -224,6 +226,7 @@ extension Event {
         case .lotProduced: .lotProduced
         case .machineStateChanged: .machineStateChanged
         case .machineCounted: .machineCounted
+        case .machineSignalMappingDefined: .machineSignalMappingDefined
         case .lotReceived: .lotReceived
         case .receiptExpected: .receiptExpected
         case .expectedReceiptCancelled: .expectedReceiptCancelled

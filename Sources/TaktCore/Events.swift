@@ -93,6 +93,7 @@ public enum Event: Sendable, Hashable {
     case lotProduced(LotProduced)
     case machineStateChanged(MachineStateChange)
     case machineCounted(MachineCount)
+    case machineSignalMappingDefined(MachineSignalMapping)
     case lotReceived(LotReceived)
     case receiptExpected(ExpectedReceipt)
     case expectedReceiptCancelled(ExpectedReceiptCancelled)

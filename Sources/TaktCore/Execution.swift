@@ -257,9 +257,28 @@ extension PlantState {
         case .recordMachineCount(let count):
             guard workCenters[count.workCenter] != nil else { throw .notFound("workCenter", "work center '\(count.workCenter)' does not exist") }
             var v = Validator()
-            v.quantity(count.count, "count")
+            v.quantity(count.count, "count", allowZero: (count.scrap ?? 0) > 0)  // a count of scrap alone may count no good part
+            if let s = count.scrap { v.quantity(s, "scrap", allowZero: true) }
+            if let c = count.goodCounter { v.quantity(c, "goodCounter", allowZero: true) }
+            if let c = count.scrapCounter { v.quantity(c, "scrapCounter", allowZero: true) }
             try v.throwIfAny()
-            return [.machineCounted(.init(workCenter: count.workCenter, count: count.count, at: now))]
+            return [
+                .machineCounted(
+                    .init(
+                        workCenter: count.workCenter,
+                        count: count.count,
+                        at: now,
+                        scrap: count.scrap,
+                        goodCounter: count.goodCounter,
+                        scrapCounter: count.scrapCounter
+                    )
+                )
+            ]
+
+        case .defineMachineSignalMapping(let mapping):
+            let violations = mapping.violations(workCenters: Set(workCenters.keys))
+            if !violations.isEmpty { throw DomainError(.invalid, violations) }
+            return [.machineSignalMappingDefined(mapping)]
 
         default:
             throw .invalid("type", "not-execution", "\(command.typeName) is not an execution command")
@@ -1104,6 +1123,7 @@ extension PlantState {
             if let po = p.lot.productionOrder { outputsByOrder[po, default: []].append(p.lot.id) }
         case .machineStateChanged(let m): machineStates[m.workCenter, default: []].append(m)
         case .machineCounted(let c): machineCounts[c.workCenter, default: []].append(c)
+        case .machineSignalMappingDefined(let m): machineSignalMapping = m
         default: break
         }
     }

@@ -264,10 +264,17 @@ public struct MachineCount: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID
     public var count: Double
     public var at: Date
-    public init(workCenter: WorkCenter.ID, count: Double, at: Date) {
+    /// Scrapped parts in this count, the machine's good and scrap counters after it (see ``RecordMachineCount``).
+    public var scrap: Double?
+    public var goodCounter: Double?
+    public var scrapCounter: Double?
+    public init(workCenter: WorkCenter.ID, count: Double, at: Date, scrap: Double? = nil, goodCounter: Double? = nil, scrapCounter: Double? = nil) {
         self.workCenter = workCenter
         self.count = count
         self.at = at
+        self.scrap = scrap
+        self.goodCounter = goodCounter
+        self.scrapCounter = scrapCounter
     }
 }
 
@@ -660,10 +667,20 @@ public struct SetMachineState: Codable, Sendable, Hashable {
 
 public struct RecordMachineCount: Codable, Sendable, Hashable {
     public var workCenter: WorkCenter.ID
+    /// Parts (cycles) counted since the last count.
     public var count: Double
-    public init(workCenter: WorkCenter.ID, count: Double) {
+    /// Of them, scrapped by the machine, when it counts scrap.
+    public var scrap: Double?
+    /// The machine's own counters after this count, when the count comes from them (the machine-data bridge resumes
+    /// from these readings, so a count missed while it was away is counted with the next reading).
+    public var goodCounter: Double?
+    public var scrapCounter: Double?
+    public init(workCenter: WorkCenter.ID, count: Double, scrap: Double? = nil, goodCounter: Double? = nil, scrapCounter: Double? = nil) {
         self.workCenter = workCenter
         self.count = count
+        self.scrap = scrap
+        self.goodCounter = goodCounter
+        self.scrapCounter = scrapCounter
     }
 }
 

@@ -45,6 +45,8 @@ public struct PlantState: Codable, Sendable, Equatable {
     /// Per work center: its machine-state history, oldest first; the last entry is the current state.
     public var machineStates: [WorkCenter.ID: [MachineStateChange]] = [:]
     public var machineCounts: [WorkCenter.ID: [MachineCount]] = [:]
+    /// How machine signals map to work centers (the machine-data bridge reads it).
+    public var machineSignalMapping = MachineSignalMapping(rules: [])
     /// Per work center: quantities reported there, oldest first.
     public var productionReports: [WorkCenter.ID: [ProductionReport]] = [:]
     /// Genealogy, both ways: what each order consumed, and where each lot was consumed.
@@ -418,7 +420,7 @@ extension PlantState {
 
         case .defineWorkInstruction, .acknowledgeWorkInstruction, .clockIn, .clockOut, .startOperation, .pauseOperation,
             .resumeOperation, .reportQuantity, .completeOperation, .overrideInterlock, .recordInspection, .consumeLot,
-            .produceLot, .setMachineState, .recordMachineCount:
+            .produceLot, .setMachineState, .recordMachineCount, .defineMachineSignalMapping:
             return try decideExecution(command, actor: actor, now: now)
         case .receiveLot, .expectReceipt, .cancelExpectedReceipt, .createHandlingUnit, .moveHandlingUnit, .splitHandlingUnit,
             .addToHandlingUnit, .removeFromHandlingUnit, .reserveLot, .unreserveLot, .pickStagingTask, .confirmStagingTask,
@@ -832,7 +834,8 @@ extension PlantState {
             if let hash = tokens[r.token]?.secretHash { tokensByHash[hash] = nil }
         case .workInstructionDefined, .workInstructionAcknowledged, .operatorClockedIn, .operatorClockedOut,
             .operationStarted, .operationPaused, .operationResumed, .quantityReported, .operationCompleted,
-            .interlockOverridden, .inspectionRecorded, .lotConsumed, .lotProduced, .machineStateChanged, .machineCounted:
+            .interlockOverridden, .inspectionRecorded, .lotConsumed, .lotProduced, .machineStateChanged, .machineCounted,
+            .machineSignalMappingDefined:
             applyExecution(event)
         case .lotReceived, .receiptExpected, .expectedReceiptCancelled, .handlingUnitCreated, .handlingUnitMoved, .handlingUnitSplit,
             .lotsAddedToHandlingUnit, .lotsRemovedFromHandlingUnit, .lotReserved, .reservationReleased, .stagingTaskCreated,

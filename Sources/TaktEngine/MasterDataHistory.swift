@@ -27,6 +27,7 @@ public struct MasterDataHistory: Sendable {
         "itemDefined": "item", "bomDefined": "bom", "routingDefined": "routing", "customerDefined": "customer",
         "userCreated": "user", "userUpdated": "user", "workInstructionDefined": "work-instruction",
         "inspectionPlanDefined": "inspection-plan", "playbookDefined": "playbook", "approvalPolicyDefined": "approval-policy",
+        "machineSignalMappingDefined": "machine-signal-mapping",
     ]
 
     private var last: [String: JSONValue] = [:]

@@ -23,14 +23,18 @@ public struct PlantService: Sendable {
     public let webhookTargets: WebhookTargetPolicy
     /// How an uploaded PDF becomes text (Documents.swift): `pdftotext -layout`, or a test's reader.
     public let pdfText: PDFTextReader
+    /// The machine-data bridge's status, when `takt serve` runs one.
+    public let machineData: MachineDataBoard
 
     public init(
         engine: Engine,
         webhookTargets: WebhookTargetPolicy = .any,
         tracer: any Tracer = InstrumentationSystem.tracer,
-        pdfText: PDFTextReader = .pdftotext
+        pdfText: PDFTextReader = .pdftotext,
+        machineData: MachineDataBoard = MachineDataBoard()
     ) {
         self.engine = engine
+        self.machineData = machineData
         self.webhookTargets = webhookTargets
         self.tracer = tracer
         self.pdfText = pdfText

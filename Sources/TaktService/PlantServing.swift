@@ -92,6 +92,11 @@ public protocol PlantServing: Sendable {
     /// Receives an uploaded document (text, CSV or PDF) into a record that waits for verification (see
     /// ``PlantService/receiveDocument(_:by:)``).
     func receiveDocument(_ upload: DocumentUpload, by caller: Caller) async throws -> CommandOutcome
+
+    // MARK: Machine data
+
+    /// The machine-data bridge's status (connection, messages taken and refused, unmapped topics, edge nodes).
+    var machineData: MachineDataBoard { get }
 }
 
 extension PlantServing {

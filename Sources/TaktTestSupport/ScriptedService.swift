@@ -50,6 +50,7 @@ public struct ScriptedService: PlantServing {
         public var importB2MML: (@Sendable ([B2MMLMessage], Importer) async throws -> ImportSummary)?
         public var exportB2MML: (@Sendable (B2MMLExportMessage, Lot.ID?, User?) async throws -> String)?
         public var receiveDocument: (@Sendable (DocumentUpload, Caller) async throws -> CommandOutcome)?
+        public var machineData: MachineDataBoard?
 
         public init() {}
 
@@ -244,6 +245,9 @@ public struct ScriptedService: PlantServing {
         _ = received("receiveDocument(_:by:)", scripted: true)
         return try await answer(upload, caller)
     }
+
+    /// No bridge: the status says so (a test of the machine-data page attaches its own board).
+    public var machineData: MachineDataBoard { script.machineData ?? MachineDataBoard() }
 
     /// Notes a call that was not set up and fails the test; the error to throw.
     private func unscripted(_ call: String) -> Unscripted {

@@ -12,7 +12,8 @@ private let mapping = MachineSignalMapping(rules: [
         source: .sparkplug(group: "plant-1", edgeNode: "line-3", device: "MILL-1", metric: "Rate/min"),
         workCenter: "WC-MILL-1",
         signal: .rate,
-        factor: 60
+        factor: 60,
+        idealRate: 120
     ),
     MachineSignalRule(
         source: .sparkplug(group: "plant-1", edgeNode: "line-3", device: "MILL-1", metric: "Good"),
@@ -29,7 +30,8 @@ private func map(_ metric: String, _ value: SparkplugValue) throws(Violation) ->
 struct SignalMappingTests {
     @Test("A state code, a rate in parts a minute and a count become the work center's signals in Takt's terms")
     func mapsSignals() throws {
-        #expect(try map("State", .int(3)) == MappedSignal(workCenter: "WC-MILL-1", signal: .state, value: .state(.down), at: t0))
+        let state = try #require(try map("State", .int(3)))
+        #expect(state.workCenter == "WC-MILL-1" && state.signal == .state && state.value == .state(.down) && state.at == t0)
         #expect(try map("State", .string("idle"))?.value == .state(.idle), "a word Takt knows needs no code")
         #expect(try map("Rate/min", .double(1.5))?.value == .number(90))
         #expect(try map("Good", .unsigned(120))?.value == .number(120))

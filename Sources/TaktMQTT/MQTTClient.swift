@@ -1,0 +1,284 @@
+import CMosquitto
+public import Foundation
+import Synchronization
+
+/// A message received from the broker.
+public struct MQTTMessage: Sendable, Hashable {
+    public var topic: String
+    public var payload: Data
+    public var qos: Int
+    public var retained: Bool
+    public init(topic: String, payload: Data, qos: Int = 1, retained: Bool = false) {
+        self.topic = topic
+        self.payload = payload
+        self.qos = qos
+        self.retained = retained
+    }
+}
+
+/// How to reach a broker.
+public struct MQTTOptions: Sendable, Hashable {
+    public var host: String
+    public var port: Int
+    public var clientID: String
+    /// False keeps a persistent session: the broker queues QoS-1 messages for the client while it is away.
+    public var cleanSession: Bool
+    public var username: String?
+    public var password: String?
+    /// TLS: the CA certificate file (or directory) that signs the broker's certificate; a client certificate and key
+    /// when the broker asks for one.
+    public var caFile: String?
+    public var caPath: String?
+    public var certFile: String?
+    public var keyFile: String?
+    public var keepAlive: Int
+    /// Reconnecting waits this long first, doubling up to `reconnectMaximum` seconds.
+    public var reconnectDelay: Int
+    public var reconnectMaximum: Int
+    /// A last will: published by the broker if the client vanishes (Sparkplug's NDEATH).
+    public var will: (topic: String, payload: Data)? {
+        get { willTopic.map { ($0, willPayload ?? Data()) } }
+        set {
+            willTopic = newValue?.topic
+            willPayload = newValue?.payload
+        }
+    }
+    var willTopic: String?
+    var willPayload: Data?
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 1883,
+        clientID: String,
+        cleanSession: Bool = false,
+        username: String? = nil,
+        password: String? = nil,
+        caFile: String? = nil,
+        caPath: String? = nil,
+        certFile: String? = nil,
+        keyFile: String? = nil,
+        keepAlive: Int = 30,
+        reconnectDelay: Int = 1,
+        reconnectMaximum: Int = 30
+    ) {
+        self.host = host
+        self.port = port
+        self.clientID = clientID
+        self.cleanSession = cleanSession
+        self.username = username
+        self.password = password
+        self.caFile = caFile
+        self.caPath = caPath
+        self.certFile = certFile
+        self.keyFile = keyFile
+        self.keepAlive = keepAlive
+        self.reconnectDelay = reconnectDelay
+        self.reconnectMaximum = reconnectMaximum
+    }
+
+    public static func == (l: MQTTOptions, r: MQTTOptions) -> Bool {
+        l.host == r.host && l.port == r.port && l.clientID == r.clientID && l.cleanSession == r.cleanSession && l.username == r.username
+            && l.password == r.password && l.caFile == r.caFile && l.caPath == r.caPath && l.certFile == r.certFile
+            && l.keyFile == r.keyFile && l.keepAlive == r.keepAlive && l.willTopic == r.willTopic && l.willPayload == r.willPayload
+    }
+    public func hash(into h: inout Hasher) {
+        h.combine(host)
+        h.combine(port)
+        h.combine(clientID)
+    }
+}
+
+/// A failure of the MQTT client, in words.
+public struct MQTTError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    init(_ what: String, _ rc: Int32) { description = "\(what): \(String(cString: mosquitto_strerror(rc)))" }
+    init(_ description: String) { self.description = description }
+}
+
+/// An MQTT client over the Eclipse Mosquitto client library (libmosquitto), with its network thread.
+///
+/// It connects in the background and reconnects after a lost connection with a doubling delay, subscribing again each
+/// time. `onMessage` is called on the library's network thread, one message at a time: while it runs, the client reads
+/// nothing more from the broker, so a slow receiver holds the broker back (backpressure) instead of queueing in memory.
+/// A QoS-1 message is acknowledged by the library when the handler has it (libmosquitto 2.0.11, Debian 12, sends the
+/// PUBACK just before calling the handler; later versions just after it returns).
+public final class MQTTClient: Sendable {
+    public struct Events: Sendable {
+        public var onMessage: @Sendable (MQTTMessage) -> Void
+        /// Connected (true) or lost (false), with the reason in words.
+        public var onConnection: @Sendable (Bool, String) -> Void
+        public init(
+            onMessage: @escaping @Sendable (MQTTMessage) -> Void = { _ in },
+            onConnection: @escaping @Sendable (Bool, String) -> Void = { _, _ in }
+        ) {
+            self.onMessage = onMessage
+            self.onConnection = onConnection
+        }
+    }
+
+    struct State {
+        var subscriptions: [String: Int32] = [:]
+        var connected = false
+        var stopped = false
+        var unacknowledged: Set<Int32> = []
+        /// Acknowledgements that came before `publish` noted the message id (the network thread is that quick).
+        var early: Set<Int32> = []
+    }
+
+    final class Box: Sendable {
+        let events: Events
+        let state = Mutex(State())
+        init(events: Events) { self.events = events }
+    }
+
+    nonisolated(unsafe) let handle: OpaquePointer
+    let box: Box
+    public let options: MQTTOptions
+
+    private static let initialised: Bool = {
+        mosquitto_lib_init()
+        return true
+    }()
+
+    public init(_ options: MQTTOptions, events: Events) throws(MQTTError) {
+        _ = Self.initialised
+        self.options = options
+        let box = Box(events: events)
+        self.box = box
+        let userdata = Unmanaged.passUnretained(box).toOpaque()
+        guard let handle = mosquitto_new(options.clientID, options.cleanSession, userdata) else {
+            throw MQTTError("cannot create an MQTT client (client id '\(options.clientID)')")
+        }
+        self.handle = handle
+        var rc: Int32 = MOSQ_ERR_SUCCESS.rawValue
+        if let user = options.username {
+            rc = mosquitto_username_pw_set(handle, user, options.password)
+            if rc != 0 {
+                mosquitto_destroy(handle)
+                throw MQTTError("username", rc)
+            }
+        }
+        if options.caFile != nil || options.caPath != nil {
+            rc = mosquitto_tls_set(handle, options.caFile, options.caPath, options.certFile, options.keyFile, nil)
+            if rc != 0 {
+                mosquitto_destroy(handle)
+                throw MQTTError("TLS", rc)
+            }
+        }
+        if let topic = options.willTopic {
+            let payload = options.willPayload ?? Data()
+            rc = payload.withUnsafeBytes { mosquitto_will_set(handle, topic, Int32(payload.count), $0.baseAddress, 1, false) }
+            if rc != 0 {
+                mosquitto_destroy(handle)
+                throw MQTTError("last will", rc)
+            }
+        }
+        mosquitto_reconnect_delay_set(handle, UInt32(max(1, options.reconnectDelay)), UInt32(max(1, options.reconnectMaximum)), true)
+        mosquitto_max_inflight_messages_set(handle, 100)
+        mosquitto_connect_callback_set(handle) { mosq, userdata, rc in
+            guard let mosq, let userdata else { return }
+            let box = Unmanaged<Box>.fromOpaque(userdata).takeUnretainedValue()
+            let subscriptions = box.state.withLock { s in
+                s.connected = rc == 0
+                return s.subscriptions
+            }
+            if rc == 0 {
+                for (filter, qos) in subscriptions.sorted(by: { $0.key < $1.key }) { mosquitto_subscribe(mosq, nil, filter, qos) }
+            }
+            box.events.onConnection(rc == 0, rc == 0 ? "connected" : String(cString: mosquitto_connack_string(rc)))
+        }
+        mosquitto_disconnect_callback_set(handle) { _, userdata, rc in
+            guard let userdata else { return }
+            let box = Unmanaged<Box>.fromOpaque(userdata).takeUnretainedValue()
+            box.state.withLock { $0.connected = false }
+            box.events.onConnection(false, rc == 0 ? "disconnected" : String(cString: mosquitto_strerror(rc)))
+        }
+        mosquitto_message_callback_set(handle) { _, userdata, message in
+            guard let userdata, let message else { return }
+            let box = Unmanaged<Box>.fromOpaque(userdata).takeUnretainedValue()
+            let m = message.pointee
+            let topic = m.topic.map { String(cString: $0) } ?? ""
+            let payload = m.payload.map { Data(bytes: $0, count: Int(m.payloadlen)) } ?? Data()
+            box.events.onMessage(MQTTMessage(topic: topic, payload: payload, qos: Int(m.qos), retained: m.retain))
+        }
+        mosquitto_publish_callback_set(handle) { _, userdata, mid in
+            guard let userdata else { return }
+            let box = Unmanaged<Box>.fromOpaque(userdata).takeUnretainedValue()
+            box.state.withLock { s in
+                if s.unacknowledged.remove(mid) == nil { s.early.insert(mid) }
+            }
+        }
+    }
+
+    deinit {
+        mosquitto_loop_stop(handle, true)
+        mosquitto_destroy(handle)
+    }
+
+    /// Starts the network thread and connects in the background (failures are retried; `onConnection` tells).
+    public func start() throws(MQTTError) {
+        var rc = mosquitto_loop_start(handle)
+        if rc != 0 { throw MQTTError("network thread", rc) }
+        rc = mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepAlive))
+        // A refused first connection is retried by the network thread like a lost one.
+        if rc != 0 { box.events.onConnection(false, String(cString: mosquitto_strerror(rc))) }
+    }
+
+    /// Subscribes now (when connected) and after every reconnection.
+    public func subscribe(_ filter: String, qos: Int = 1) {
+        let connected = box.state.withLock { s in
+            s.subscriptions[filter] = Int32(qos)
+            return s.connected
+        }
+        if connected { mosquitto_subscribe(handle, nil, filter, Int32(qos)) }
+    }
+
+    public func unsubscribe(_ filter: String) {
+        let connected = box.state.withLock { s in
+            s.subscriptions[filter] = nil
+            return s.connected
+        }
+        if connected { mosquitto_unsubscribe(handle, nil, filter) }
+    }
+
+    public var subscriptions: [String] { box.state.withLock { $0.subscriptions.keys.sorted() } }
+    public var isConnected: Bool { box.state.withLock { $0.connected } }
+
+    /// Publishes (queued by the library while disconnected, within its limits); answers the message id.
+    @discardableResult
+    public func publish(_ topic: String, _ payload: Data, qos: Int = 1, retain: Bool = false) throws(MQTTError) -> Int32 {
+        var mid: Int32 = 0
+        let rc = payload.withUnsafeBytes { mosquitto_publish(handle, &mid, topic, Int32(payload.count), $0.baseAddress, Int32(qos), retain) }
+        if rc != 0 { throw MQTTError("publish to \(topic)", rc) }
+        if qos > 0 {
+            box.state.withLock { s in
+                if s.early.remove(mid) == nil { s.unacknowledged.insert(mid) }
+            }
+        }
+        return mid
+    }
+
+    /// QoS-1 messages published and not yet acknowledged by the broker.
+    public var unacknowledged: Int { box.state.withLock { $0.unacknowledged.count } }
+
+    /// Waits until the broker acknowledged every QoS-1 message published, at most `timeout` seconds; true when it did.
+    public func waitForAcknowledgements(timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while unacknowledged > 0 {
+            if Date() >= deadline { return false }
+            usleep(2_000)
+        }
+        return true
+    }
+
+    /// Disconnects cleanly (no last will) and stops the network thread.
+    public func stop() {
+        let already = box.state.withLock { s in
+            defer { s.stopped = true }
+            return s.stopped
+        }
+        guard !already else { return }
+        mosquitto_disconnect(handle)
+        mosquitto_loop_stop(handle, false)
+    }
+}
