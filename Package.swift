@@ -212,7 +212,8 @@ let package = Package(
             name: "takt",
             dependencies: [
                 "TaktApp", "TaktBench", "TaktCore", "TaktHTTP", "TaktScheduling", "TaktStore", "TaktEngine", "TaktService", "TaktExchange",
-                "TaktB2MML", "TaktMachineData", "TaktMQTT", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "TaktB2MML", "TaktMachineData", "TaktMQTT", "TaktBridge", "TaktDemo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -4,10 +4,13 @@ public import Logging
 import NIOCore
 public import ServiceLifecycle
 public import TaktAgents
+public import TaktBridge
 import TaktCore
 import TaktDemo
 public import TaktEngine
 public import TaktHTTP
+public import TaktMQTT
+import TaktMachineData
 public import TaktOrchestrator
 public import TaktService
 import TaktStore
@@ -48,6 +51,9 @@ public struct ServerConfiguration: Sendable {
     /// A folder watched for incoming documents (`--documents-folder`), scanned every `documentsInterval`; nil: none.
     public var documentsFolder: String?
     public var documentsInterval: Duration
+    /// The machine-data bridge (`--mqtt`): the broker and what to subscribe to beyond Sparkplug and the mapping's topics;
+    /// nil: no bridge.
+    public var machineData: MachineDataConfiguration?
 
     public init(
         databasePath: String,
@@ -67,8 +73,10 @@ public struct ServerConfiguration: Sendable {
         webhooksLoopbackOnly: Bool = false,
         languageModel: (any ChatModel)? = nil,
         documentsFolder: String? = nil,
-        documentsInterval: Duration = .seconds(5)
+        documentsInterval: Duration = .seconds(5),
+        machineData: MachineDataConfiguration? = nil
     ) {
+        self.machineData = machineData
         self.languageModel = languageModel
         self.documentsFolder = documentsFolder
         self.documentsInterval = documentsInterval
@@ -87,6 +95,23 @@ public struct ServerConfiguration: Sendable {
         self.bootstrapToken = bootstrapToken
         self.clockStart = clockStart
         self.secureCookies = secureCookies
+    }
+}
+
+/// How `takt serve` connects the shop floor's machines (docs/machine-data.md).
+public struct MachineDataConfiguration: Sendable {
+    public var broker: MQTTOptions
+    /// More topic filters, so that topics no rule maps yet are counted and listed (e.g. `plant/#`).
+    public var subscribe: [String]
+    /// `--simulate`: an edge node of simulated machines publishes to the same broker (the plant's work centers, or
+    /// `simulateWorkCenters` when given); an empty mapping is set to read it.
+    public var simulate: Bool
+    public var simulateSeed: UInt64
+    public init(broker: MQTTOptions, subscribe: [String] = [], simulate: Bool = false, simulateSeed: UInt64 = 1) {
+        self.broker = broker
+        self.subscribe = subscribe
+        self.simulate = simulate
+        self.simulateSeed = simulateSeed
     }
 }
 
@@ -179,13 +204,15 @@ public enum TaktApplication {
         languageModel: (any ChatModel)? = nil,
         documents: DocumentFolder? = nil,
         documentsInterval: Duration = .seconds(5),
+        machineData: MachineDataBoard = MachineDataBoard(),
+        simulation: MachineSimulation? = nil,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         var orchestratorLogger = logger
         orchestratorLogger[metadataKey: "service"] = "orchestrator"
         let orchestrators = orchestrate ? Orchestrator.lanes(engine: engine, logger: orchestratorLogger, metrics: metrics?.factory) : []
         let router = Self.router(
-            service: PlantService(engine: engine, webhookTargets: webhookTargets),
+            service: PlantService(engine: engine, webhookTargets: webhookTargets, machineData: machineData),
             logger: logger,
             secureCookies: secureCookies,
             timeouts: timeouts,
@@ -209,6 +236,7 @@ public enum TaktApplication {
         }
         if let traceExport { app.addServices(traceExport) }
         if let documents { app.addServices(DocumentFolderService(folder: documents, interval: documentsInterval)) }
+        if let simulation { app.addServices(MachineSimulationService(simulation: simulation)) }
         return app
     }
 
@@ -268,6 +296,27 @@ public enum TaktApplication {
             documents = folder
             announce("Watching \(path) for documents (certificate-of-analysis/, delivery-note/, customer-order/)")
         }
+        let board = MachineDataBoard()
+        var bridge: MachineBridge?
+        var simulation: MachineSimulation?
+        if let m = c.machineData {
+            let service = PlantService(engine: engine, machineData: board)
+            if m.simulate {
+                let sim = try await startSimulation(engine: engine, service: service, configuration: m)
+                simulation = sim
+                announce(
+                    "Simulating \(await engine.read { $0.workCenters.count }) machines as Sparkplug edge node Takt/Simulated on \(m.broker.host):\(m.broker.port)"
+                )
+            }
+            var bridgeLogger = logger
+            bridgeLogger[metadataKey: "service"] = "machine-data"
+            bridge = try await MachineBridge.start(service: service, options: m.broker, subscribe: m.subscribe, logger: bridgeLogger)
+            announce("Machine data: MQTT bridge to \(m.broker.host):\(m.broker.port) as client \(m.broker.clientID) (status at /machine-data)")
+        }
+        defer {
+            bridge?.stop()
+            simulation?.stop()
+        }
         let app = makeApplication(
             engine: engine,
             host: c.host,
@@ -283,7 +332,9 @@ public enum TaktApplication {
             webhookTargets: c.webhooksLoopbackOnly ? .loopbackOnly : .any,
             languageModel: c.languageModel,
             documents: documents,
-            documentsInterval: c.documentsInterval
+            documentsInterval: c.documentsInterval,
+            machineData: board,
+            simulation: simulation
         ) { port in
             announce("Takt is listening on http://\(host):\(port)")
         }
@@ -335,6 +386,32 @@ public struct DocumentFolderService: Service {
 }
 
 /// The orchestrator as a service of the application's group: it stops following the log on graceful shutdown.
+/// `takt serve --simulate`: the simulated machines step every second until the server stops.
+public struct MachineSimulationService: Service {
+    let simulation: MachineSimulation
+    public init(simulation: MachineSimulation) { self.simulation = simulation }
+    public func run() async throws {
+        await cancelWhenGracefulShutdown { await simulation.run(every: .seconds(1)) }
+    }
+}
+
+extension TaktApplication {
+    /// Starts the simulated edge node for the plant's active work centers; sets the mapping that reads it when the plant
+    /// has none.
+    static func startSimulation(engine: Engine, service: PlantService, configuration m: MachineDataConfiguration) async throws -> MachineSimulation {
+        let workCenters = await engine.read { s in s.workCenters.values.filter(\.active).map(\.id).sorted() }
+        let simulator = MachineSimulator(edgeNode: "Simulated", workCenters: workCenters, seed: m.simulateSeed)
+        if await engine.read({ $0.machineSignalMapping.rules.isEmpty }) {
+            _ = try await service.submit(CommandEnvelope(command: .defineMachineSignalMapping(simulator.mapping), actor: .system))
+        }
+        var options = m.broker
+        options.clientID = m.broker.clientID + "-simulator"
+        let simulation = try MachineSimulation(simulator: simulator, options: options, now: engine.now)
+        try simulation.start()
+        return simulation
+    }
+}
+
 public struct OrchestratorService: Service {
     public let orchestrator: Orchestrator
     public init(orchestrator: Orchestrator) { self.orchestrator = orchestrator }

@@ -129,6 +129,19 @@ public struct MachineSimulator: Sendable {
         return message
     }
 
+    /// Sets machine `index`'s state code (0 idle, 1 running, 2 setup, 3 down) now: the DDATA payload that says so.
+    public mutating func set(_ index: Int, code: Int64, at now: Date) -> Data {
+        machines[index].code = code
+        machines[index].rate = code == 1 ? machines[index].idealRate : 0
+        let m = machines[index]
+        published[m.workCenter] = m
+        let metrics = [
+            SparkplugMetric(name: "", alias: Self.alias(0), timestamp: now, value: .int(code)),
+            SparkplugMetric(name: "", alias: Self.alias(3), timestamp: now, value: .double(m.rate)),
+        ]
+        return SparkplugPayload(seq: nextSeq(), timestamp: now, metrics: metrics).serialized()
+    }
+
     /// Moves every machine on by `elapsed` seconds to `now` and answers DDATA for those whose metrics changed.
     public mutating func step(at now: Date, elapsed: TimeInterval) -> [(topic: String, payload: Data)] {
         if started == nil { started = now }
