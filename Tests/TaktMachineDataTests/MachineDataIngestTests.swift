@@ -1,0 +1,103 @@
+import Foundation
+import TaktCore
+import TaktMachineData
+import Testing
+
+/// Replays one seed: `TAKT_SEED=123 swift test --filter MachineDataIngestTests`.
+private let seeds: [UInt64] = ProcessInfo.processInfo.environment["TAKT_SEED"].flatMap(UInt64.init).map { [$0] } ?? Array(1...40)
+private let t0 = Date(timeIntervalSince1970: 1_795_586_400)
+
+@Suite("Machine-data ingest: messages in, the plant's states and counts out")
+struct MachineDataIngestTests {
+    /// Sums the parts the effects count per work center.
+    static func counted(_ effects: [MachineDataEffect]) -> [WorkCenter.ID: Double] {
+        var out: [WorkCenter.ID: Double] = [:]
+        for case .count(let wc, let good, let scrap, _, _, _) in effects { out[wc, default: 0] += good + scrap }
+        return out
+    }
+
+    @Test(
+        "Random traffic with lost, repeated and garbled messages, seeded: parts are never counted twice, and after a rebirth every part is counted once"
+    )
+    func randomTraffic() {
+        for seed in seeds {
+            var rng = SplitMix(state: seed)
+            var sim = MachineSimulator(edgeNode: "Line", workCenters: ["WC-A", "WC-B", "WC-C"], seed: seed)
+            var ingest = MachineDataIngest(mapping: sim.mapping)
+            var counted: [WorkCenter.ID: Double] = [:]
+            func take(_ messages: [(topic: String, payload: Data)], at: Date) {
+                for m in messages {
+                    let effects = ingest.receive(topic: m.topic, payload: m.payload, at: at)
+                    for (wc, n) in Self.counted(effects) { counted[wc, default: 0] += n }
+                }
+            }
+            var t = t0
+            take(sim.births(at: t), at: t)
+            let baseline = Dictionary(uniqueKeysWithValues: sim.machines.map { ($0.workCenter, $0.good + $0.scrap) })
+            for _ in 0..<200 {
+                t = t.addingTimeInterval(Double(rng.next() % 30 + 1))
+                var messages = sim.step(at: t, elapsed: 30)
+                switch rng.next() % 10 {
+                case 0: messages.removeAll()  // lost
+                case 1: messages += messages  // delivered twice (QoS 1 redelivery)
+                case 2: messages = messages.map { ($0.topic, Data($0.payload.shuffled(using: &rng))) }  // garbled
+                case 3: take(sim.births(at: t), at: t)  // the node was born again
+                default: break
+                }
+                take(messages, at: t)
+                for m in sim.machines {
+                    #expect(
+                        counted[m.workCenter, default: 0] <= m.good + m.scrap - baseline[m.workCenter]!,
+                        "seed \(seed): \(m.workCenter) is never counted beyond its counters"
+                    )
+                }
+            }
+            // A final rebirth: every part made since the first birth is counted exactly once.
+            t = t.addingTimeInterval(1)
+            take(sim.births(at: t), at: t)
+            for m in sim.machines {
+                #expect(counted[m.workCenter, default: 0] == m.good + m.scrap - baseline[m.workCenter]!, "seed \(seed): \(m.workCenter)")
+            }
+            let status = ingest.currentStatus()
+            #expect(status.messagesReceived >= status.messagesRefused, "seed \(seed)")
+        }
+    }
+
+    @Test("A restart resumes from the counters in the log: parts made while the bridge was away are counted with the next reading")
+    func resumesFromTheLog() {
+        var sim = MachineSimulator(edgeNode: "Line", workCenters: ["WC-A"], seed: 4)
+        var state = PlantState()
+        state.machineCounts["WC-A"] = [MachineCount(workCenter: "WC-A", count: 3, at: t0, goodCounter: sim.machines[0].good - 5, scrapCounter: 0)]
+        var ingest = MachineDataIngest(mapping: sim.mapping, state: state)
+        let effects = sim.births(at: t0).flatMap { ingest.receive(topic: $0.topic, payload: $0.payload, at: t0) }
+        #expect(Self.counted(effects)["WC-A"] == 5, "the five parts made since the last count in the log")
+    }
+
+    @Test("A state must hold for the debounce time; a rate below the ideal makes a running machine slow, with both rates")
+    func debounceAndSlow() throws {
+        let rule = MachineSignalRule(source: .json(topic: "m/1", field: "rate"), workCenter: "WC-A", signal: .rate, idealRate: 100)
+        let state = MachineSignalRule(source: .json(topic: "m/1", field: "state"), workCenter: "WC-A", signal: .state)
+        var ingest = MachineDataIngest(mapping: MachineSignalMapping(rules: [rule, state], debounceSeconds: 2))
+        func send(_ json: String, _ s: Double) -> [MachineDataEffect] {
+            ingest.receive(topic: "m/1", payload: Data(json.utf8), at: t0.addingTimeInterval(s))
+        }
+        #expect(send(#"{"state": "running", "rate": 95}"#, 0).isEmpty, "not held yet")
+        #expect(ingest.tick(t0.addingTimeInterval(1)).isEmpty)
+        let running = ingest.tick(t0.addingTimeInterval(2))
+        #expect(running.count == 1)
+        #expect(send(#"{"rate": 50}"#, 3).isEmpty)
+        #expect(send(#"{"rate": 95}"#, 4).isEmpty, "a dip shorter than the debounce records nothing")
+        #expect(ingest.tick(t0.addingTimeInterval(10)).isEmpty)
+        _ = send(#"{"rate": 40}"#, 11)
+        let slow = ingest.tick(t0.addingTimeInterval(13))
+        guard case .state(_, .slow, let since, _, let actual, let ideal)? = slow.first else {
+            Issue.record("slow expected: \(slow)")
+            return
+        }
+        #expect(since == t0.addingTimeInterval(11) && actual == 40 && ideal == 100)
+        #expect(send(#"{"state": "bogus"}"#, 14).isEmpty)
+        #expect(ingest.currentStatus().refusedByRule["state-code"] == 1)
+        #expect(ingest.receive(topic: "other/topic", payload: Data("x".utf8), at: t0).isEmpty)
+        #expect(ingest.currentStatus().unmapped.map(\.source) == ["other/topic"])
+    }
+}
