@@ -241,7 +241,7 @@ let package = Package(
         .testTarget(
             name: "TaktBridgeTests",
             dependencies: [
-                "TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktStore", "TaktMachineData", "TaktMQTT", "TaktBridge",
+                "TaktCore", "TaktDemo", "TaktEngine", "TaktService", "TaktMachineData", "TaktMQTT", "TaktBridge",
                 "TaktOrchestrator", "TaktTestSupport", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -56,7 +56,7 @@ public struct MQTTBenchmark: Sendable {
             logger: logger
         )
         let service = PlantService(engine: engine)
-        let admin = await engine.read { $0.users["admin"] }!
+        guard let admin = await engine.read({ $0.users["admin"] }) else { throw BenchError(message: "the demo plant has no admin") }
         progress("publishing a schedule…")
         _ = try await service.runSchedule(ScheduleRunRequest(seed: 7, iterations: 200), by: Caller(user: admin))
         let now = engine.now()

@@ -7,6 +7,26 @@ public import TaktMQTT
 import TaktMachineData
 public import TaktService
 
+/// What the bridge needs of the plant: in the server's process (``PlantService``) or over the API (`takt bridge`).
+public protocol MachineDataPlant: Sendable {
+    /// The plant's clock.
+    var now: @Sendable () -> Date { get }
+    /// The mapping and its work centers' readings.
+    func machineDataView() async throws -> MachineDataView
+    /// Submits as the plant (`system`); the types of the events recorded. A refusal throws ``DomainError``.
+    func submitMachineData(_ command: Command) async throws -> [String]
+    /// Where the front ends read the bridge's status; nil when they run elsewhere.
+    var machineDataBoard: MachineDataBoard? { get }
+}
+
+extension PlantService: MachineDataPlant {
+    public func machineDataView() async throws -> MachineDataView { await read { $0.machineDataView } }
+    public func submitMachineData(_ command: Command) async throws -> [String] {
+        try await submit(CommandEnvelope(command: command, actor: .system)).events.map(\.type)
+    }
+    public var machineDataBoard: MachineDataBoard? { machineData }
+}
+
 /// The machine-data bridge: an MQTT client subscribed to Sparkplug B (`spBv1.0/#`) and to the mapping's JSON topics,
 /// whose messages become the plant's machine states, counts and production reports (``MachineDataIngest`` decides,
 /// this carries out).
@@ -16,12 +36,14 @@ public import TaktService
 /// library acknowledges a QoS-1 message only once it has been handed to the bridge (see ``MQTTClient``). A timer on the
 /// same queue records states that have held for the debounce time and follows changes of the mapping.
 public final class MachineBridge: Sendable {
-    let service: PlantService
+    let plant: any MachineDataPlant
     let ingest: Mutex<MachineDataIngest>
     let connection: Mutex<MachineDataStatus.Connection>
     let client: Mutex<MQTTClient?> = Mutex(nil)
     let queue = DispatchQueue(label: "takt.machine-data")
     let stopped = Atomic<Bool>(false)
+    let ticks = Atomic<Int>(0)
+    let followEvery: Int
     let extraFilters: [String]
     let logger: Logger
     /// Messages handed over by the network thread and not yet done (at most one: the thread waits for each).
@@ -34,14 +56,22 @@ public final class MachineBridge: Sendable {
     /// - Parameters:
     ///   - subscribe: more topic filters to listen to, so that topics no rule maps yet are counted and listed.
     public static func start(
-        service: PlantService,
+        service plant: any MachineDataPlant,
         options: MQTTOptions,
         subscribe: [String] = [],
         tick: Duration = .milliseconds(200),
         logger: Logger
     ) async throws -> MachineBridge {
-        let state = await service.snapshot()
-        let bridge = MachineBridge(service: service, options: options, state: state, subscribe: subscribe, logger: logger)
+        let view = try await plant.machineDataView()
+        let tickMilliseconds = max(1, Int(tick.components.seconds * 1000 + tick.components.attoseconds / 1_000_000_000_000_000))
+        let bridge = MachineBridge(
+            plant: plant,
+            options: options,
+            view: view,
+            subscribe: subscribe,
+            followEvery: max(1, 500 / tickMilliseconds),
+            logger: logger
+        )
         let client = try MQTTClient(
             options,
             events: MQTTClient.Events(
@@ -50,9 +80,9 @@ public final class MachineBridge: Sendable {
             )
         )
         bridge.client.withLock { $0 = client }
-        bridge.resubscribe(client: client, mapping: state.machineSignalMapping)
+        bridge.resubscribe(client: client, mapping: view.mapping)
         try client.start()
-        service.machineData.attach { [weak bridge] in bridge?.status() ?? MachineDataStatus() }
+        plant.machineDataBoard?.attach { [weak bridge] in bridge?.status() ?? MachineDataStatus() }
         let micros = UInt32(max(1_000, tick.components.seconds * 1_000_000 + tick.components.attoseconds / 1_000_000_000_000))
         let ticker = Thread { [weak bridge] in
             while let b = bridge, !b.stopped.load(ordering: .relaxed) {
@@ -65,9 +95,10 @@ public final class MachineBridge: Sendable {
         return bridge
     }
 
-    init(service: PlantService, options: MQTTOptions, state: PlantState, subscribe: [String], logger: Logger) {
-        self.service = service
-        self.ingest = Mutex(MachineDataIngest(mapping: state.machineSignalMapping, state: state))
+    init(plant: any MachineDataPlant, options: MQTTOptions, view: MachineDataView, subscribe: [String], followEvery: Int, logger: Logger) {
+        self.plant = plant
+        self.followEvery = followEvery
+        self.ingest = Mutex(MachineDataIngest(view))
         self.connection = Mutex(MachineDataStatus.Connection(broker: "\(options.host):\(options.port)", clientID: options.clientID))
         self.extraFilters = subscribe
         self.logger = logger
@@ -79,7 +110,7 @@ public final class MachineBridge: Sendable {
         let client = client.withLock { $0 }
         client?.stop()
         queue.sync {}  // the last message handed over is done
-        service.machineData.detach()
+        plant.machineDataBoard?.detach()
     }
 
     /// The status (connection, counts, problems, unmapped topics, edge nodes, machines).
@@ -95,7 +126,7 @@ public final class MachineBridge: Sendable {
     func handle(_ message: MQTTMessage) {
         let depth = waiting.add(1, ordering: .relaxed).newValue
         queue.sync {
-            let now = service.now()
+            let now = plant.now()
             let effects = ingest.withLock { i in
                 i.noteQueue(depth: depth)
                 return i.receive(topic: message.topic, payload: message.payload, at: now)
@@ -106,24 +137,31 @@ public final class MachineBridge: Sendable {
     }
 
     func onTick() {
-        let now = service.now()
+        let now = plant.now()
         let effects = ingest.withLock { $0.tick(now) }
         carryOut(effects, topic: "(debounce)")
-        followMapping()
+        // The mapping is read again about every half second (a bridge on its own asks the server for it).
+        if ticks.add(1, ordering: .relaxed).newValue % followEvery == 0 { followMapping() }
     }
 
     /// The plant's mapping changed: take it, and subscribe to its JSON topics.
     func followMapping() {
-        let state = blocking { await self.service.snapshot() }
-        let now = service.now()
+        let fetched: Result<MachineDataView, any Error> = blocking {
+            do { return .success(try await self.plant.machineDataView()) } catch { return .failure(error) }
+        }
+        guard case .success(let view) = fetched else {
+            if case .failure(let error) = fetched { logger.warning("machine data: cannot read the plant's mapping: \(error)") }
+            return
+        }
+        let now = plant.now()
         let rebirths = ingest.withLock { i -> [MachineDataEffect]? in
-            guard i.mapping != state.machineSignalMapping else { return nil }
-            return i.remap(state.machineSignalMapping, state: state, at: now)
+            guard i.mapping != view.mapping else { return nil }
+            return i.remap(view, at: now)
         }
         guard let rebirths, let client = client.withLock({ $0 }) else { return }
         carryOut(rebirths, topic: "(mapping)")
-        logger.info("machine-signal mapping changed: \(state.machineSignalMapping.rules.count) rules")
-        resubscribe(client: client, mapping: state.machineSignalMapping)
+        logger.info("machine-signal mapping changed: \(view.mapping.rules.count) rules")
+        resubscribe(client: client, mapping: view.mapping)
     }
 
     func resubscribe(client: MQTTClient, mapping: MachineSignalMapping) {
@@ -171,60 +209,38 @@ public final class MachineBridge: Sendable {
             await submit(command, topic: topic, ignoring: ["unchanged"])
         case .count(let wc, let good, let scrap, let goodCounter, let scrapCounter, let reportProduction):
             let command = Command.recordMachineCount(
-                RecordMachineCount(workCenter: wc, count: good, scrap: scrap > 0 ? scrap : nil, goodCounter: goodCounter, scrapCounter: scrapCounter)
-            )
-            guard await submit(command, topic: topic, ignoring: []) else { return }
-            guard reportProduction else { return }
-            let running = await service.read { state in Self.runningOperation(at: wc, in: state) }
-            guard let (order, sequence) = running else {
-                ingest.withLock { $0.noteProduction(reported: false) }
-                return
-            }
-            let report = Command.reportQuantity(
-                ReportQuantity(
-                    productionOrder: order,
-                    operation: sequence,
-                    good: good,
-                    scrap: scrap,
-                    scrapReason: scrap > 0 ? "counted as scrap by the machine" : nil
+                RecordMachineCount(
+                    workCenter: wc,
+                    count: good,
+                    scrap: scrap > 0 ? scrap : nil,
+                    goodCounter: goodCounter,
+                    scrapCounter: scrapCounter,
+                    reportProduction: reportProduction ? true : nil
                 )
             )
-            if await submit(report, topic: topic, ignoring: []) { ingest.withLock { $0.noteProduction(reported: true) } }
+            guard let types = await submit(command, topic: topic, ignoring: []), reportProduction else { return }
+            ingest.withLock { $0.noteProduction(reported: types.contains("quantityReported")) }
         }
     }
 
-    /// The operation running at a work center (the one started last when several are).
-    static func runningOperation(at wc: WorkCenter.ID, in state: PlantState) -> (ProductionOrder.ID, Int)? {
-        var best: (ProductionOrder.ID, Int, Date)?
-        for (order, operations) in state.operations {
-            for op in operations where op.status == .running && op.workCenter == wc {
-                let started = op.startedAt ?? .distantPast
-                if best == nil || started > best!.2 || (started == best!.2 && order.rawValue < best!.0.rawValue) {
-                    best = (order, op.sequence, started)
-                }
-            }
-        }
-        return best.map { ($0.0, $0.1) }
-    }
-
-    /// Submits as the plant (`system`); a refusal is counted and shown on the status page. True when recorded.
+    /// Submits as the plant (`system`); a refusal is counted and shown on the status page. The recorded events' types,
+    /// nil when refused.
     @discardableResult
-    func submit(_ command: Command, topic: String, ignoring rules: Set<String>) async -> Bool {
+    func submit(_ command: Command, topic: String, ignoring rules: Set<String>) async -> [String]? {
         do {
-            _ = try await service.submit(CommandEnvelope(command: command, actor: .system))
-            return true
+            return try await plant.submitMachineData(command)
         } catch let error as DomainError {
             let first = error.violations.first ?? Violation(field: "command", rule: "refused", message: "\(error)")
-            if rules.contains(first.rule) { return false }
-            let now = service.now()
+            if rules.contains(first.rule) { return nil }
+            let now = plant.now()
             ingest.withLock { $0.commandRefused(first, topic: topic, at: now) }
             logger.warning("machine data: the plant refused \(command.typeName): \(first.field): \(first.message)")
-            return false
+            return nil
         } catch {
-            let now = service.now()
+            let now = plant.now()
             ingest.withLock { $0.commandRefused(Violation(field: "command", rule: "failed", message: "\(error)"), topic: topic, at: now) }
             logger.error("machine data: \(command.typeName) failed: \(error)")
-            return false
+            return nil
         }
     }
 
@@ -237,7 +253,9 @@ public final class MachineBridge: Sendable {
             result.withLock { $0 = value }
             done.signal()
         }
-        done.wait()
-        return result.withLock { $0! }
+        while true {
+            done.wait()
+            if let value = result.withLock({ $0 }) { return value }
+        }
     }
 }

@@ -262,7 +262,7 @@ extension PlantState {
             if let c = count.goodCounter { v.quantity(c, "goodCounter", allowZero: true) }
             if let c = count.scrapCounter { v.quantity(c, "scrapCounter", allowZero: true) }
             try v.throwIfAny()
-            return [
+            var events: [Event] = [
                 .machineCounted(
                     .init(
                         workCenter: count.workCenter,
@@ -274,6 +274,18 @@ extension PlantState {
                     )
                 )
             ]
+            if count.reportProduction == true, let (order, sequence) = runningOperation(at: count.workCenter) {
+                let scrap = count.scrap ?? 0
+                let report = ReportQuantity(
+                    productionOrder: order,
+                    operation: sequence,
+                    good: count.count,
+                    scrap: scrap,
+                    scrapReason: scrap > 0 ? "counted as scrap by the machine" : nil
+                )
+                events += try decideExecution(.reportQuantity(report), actor: actor, now: now)
+            }
+            return events
 
         case .defineMachineSignalMapping(let mapping):
             let violations = mapping.violations(workCenters: Set(workCenters.keys))
@@ -283,6 +295,19 @@ extension PlantState {
         default:
             throw .invalid("type", "not-execution", "\(command.typeName) is not an execution command")
         }
+    }
+
+    /// The operation running at a work center (the one started last when several are; then the lowest order ID).
+    public func runningOperation(at wc: WorkCenter.ID) -> (ProductionOrder.ID, Int)? {
+        var best: (order: ProductionOrder.ID, sequence: Int, started: Date)?
+        for (order, operations) in operations {
+            for op in operations where op.status == .running && op.workCenter == wc {
+                let started = op.startedAt ?? .distantPast
+                if let b = best, started < b.started || (started == b.started && order.rawValue > b.order.rawValue) { continue }
+                best = (order, op.sequence, started)
+            }
+        }
+        return best.map { ($0.order, $0.sequence) }
     }
 
     // MARK: Start and complete

@@ -675,12 +675,23 @@ public struct RecordMachineCount: Codable, Sendable, Hashable {
     /// from these readings, so a count missed while it was away is counted with the next reading).
     public var goodCounter: Double?
     public var scrapCounter: Double?
-    public init(workCenter: WorkCenter.ID, count: Double, scrap: Double? = nil, goodCounter: Double? = nil, scrapCounter: Double? = nil) {
+    /// Also report the parts on the operation running at the work center (in the same commit); with none running, the
+    /// count alone is recorded.
+    public var reportProduction: Bool?
+    public init(
+        workCenter: WorkCenter.ID,
+        count: Double,
+        scrap: Double? = nil,
+        goodCounter: Double? = nil,
+        scrapCounter: Double? = nil,
+        reportProduction: Bool? = nil
+    ) {
         self.workCenter = workCenter
         self.count = count
         self.scrap = scrap
         self.goodCounter = goodCounter
         self.scrapCounter = scrapCounter
+        self.reportProduction = reportProduction
     }
 }
 

@@ -238,3 +238,46 @@ public struct MachineSignalMapping: Codable, Sendable, Hashable {
         return rules.compactMap(\.source.topic).filter { seen.insert($0).inserted }
     }
 }
+
+/// What the machine-data bridge reads of the plant when it starts and whenever the mapping changes: the mapping and,
+/// for each mapped work center, its recorded state and the machine's last counter readings (from which counting
+/// resumes). `GET /api/v1/machine-data/readings` serves it to a bridge running on its own (`takt bridge`).
+public struct MachineDataView: Codable, Sendable, Hashable {
+    public struct Reading: Codable, Sendable, Hashable {
+        public var workCenter: WorkCenter.ID
+        public var state: MachineState?
+        public var goodCounter: Double?
+        public var scrapCounter: Double?
+        public init(workCenter: WorkCenter.ID, state: MachineState? = nil, goodCounter: Double? = nil, scrapCounter: Double? = nil) {
+            self.workCenter = workCenter
+            self.state = state
+            self.goodCounter = goodCounter
+            self.scrapCounter = scrapCounter
+        }
+    }
+    public var mapping: MachineSignalMapping
+    public var machines: [Reading]
+    public init(mapping: MachineSignalMapping, machines: [Reading]) {
+        self.mapping = mapping
+        self.machines = machines
+    }
+}
+
+extension PlantState {
+    /// The mapping and the readings of its work centers (see ``MachineDataView``).
+    public var machineDataView: MachineDataView { machineDataView(for: machineSignalMapping) }
+
+    /// `mapping` and the readings of its work centers.
+    public func machineDataView(for mapping: MachineSignalMapping) -> MachineDataView {
+        let machines = Set(mapping.rules.map(\.workCenter)).sorted().map { wc in
+            let counts = machineCounts[wc] ?? []
+            return MachineDataView.Reading(
+                workCenter: wc,
+                state: machineStates[wc]?.last?.state,
+                goodCounter: counts.last { $0.goodCounter != nil }?.goodCounter,
+                scrapCounter: counts.last { $0.scrapCounter != nil }?.scrapCounter
+            )
+        }
+        return MachineDataView(mapping: mapping, machines: machines)
+    }
+}

@@ -321,6 +321,7 @@ public struct TaktAPI: Sendable {
         r += webhookRoutes  // webhook subscriptions and dead letters (WebhooksAPI.swift)
         r += engineeringRoutes  // work instruction revisions, attachments, engineering changes (EngineeringAPI.swift)
         r += documentRoutes  // incoming documents and their templates (DocumentsAPI.swift)
+        r += machineDataRoutes  // the machine-signal mapping and the machine-data bridge's status (MachineDataAPI.swift)
         return r
     }
 

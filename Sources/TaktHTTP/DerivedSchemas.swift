@@ -42,7 +42,7 @@ enum DerivedSchemas {
         TokenRequest.self, UserRequest.self, WorkCenterOEE.self, WebhookRequest.self, WebhookUpdateRequest.self, CreatedWebhook.self,
         WebhookList.self, WebhookDeadLetterList.self, ReasonCodeLists.self, AskRequest.self, FrontDoorAnswer.self,
         WorkInstructionHistory.self, TextDiff.self, AttachmentInfo.self,
-        VerifyDocumentRequest.self, RejectDocumentRequest.self,
+        VerifyDocumentRequest.self, RejectDocumentRequest.self, MachineDataStatus.self, MachineDataView.self,
     ]
 
     /// Components named otherwise than their Swift type, because the type is nested under a short name
@@ -51,6 +51,9 @@ enum DerivedSchemas {
         "TaktCore.OEEReport.Losses": "OEELosses", "TaktCore.OEEReport.DataIssue": "OEEDataIssue",
         "TaktCore.DispatchList.Entry": "DispatchEntry", "TaktHTTP.LabourReport.Session": "LabourReportSession",
         "TaktCore.LotTrace.Link": "TraceLink", "TaktAgents.FrontDoorAnswer.ToolCall": "AskToolCall", "TaktCore.TextDiff.Line": "TextDiffLine",
+        "TaktCore.MachineDataStatus.Connection": "MachineDataConnection", "TaktCore.MachineDataStatus.Problem": "MachineDataProblem",
+        "TaktCore.MachineDataStatus.Unmapped": "UnmappedSignal", "TaktCore.MachineDataStatus.EdgeNode": "EdgeNodeStatus",
+        "TaktCore.MachineDataStatus.Machine": "MachineSignalStatus", "TaktCore.MachineDataView.Reading": "MachineDataReading",
     ]
 
     /// What the recorder found over every payload of both registries.

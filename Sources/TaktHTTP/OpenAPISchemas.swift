@@ -21,6 +21,8 @@ enum OpenAPISchemas {
         "OverrideRequest", "InspectionRequest", "ConsumeRequest", "ProduceRequest", "UserRequest", "ClockedInList",
         "MachineStateRequest", "MachineStateHistory", "CountRequest", "LabourReport",
         "ConsumptionProposal", "ReasonCodeLists",
+        // Machine data
+        "MachineSignalMapping", "MachineDataStatus", "MachineDataView",
         // Execution: genealogy and OEE; the plant's headline figures
         "LotTrace", "WorkCenterOEE", "PlantOEE", "PlantKPIs",
         // Warehouse
@@ -58,6 +60,9 @@ enum OpenAPISchemas {
         "WorkInstructionAcknowledged", "ClockIn", "LabourSession", "OperationStarted", "OperationPaused", "OperationResumed",
         "ProductionReport", "OperationCompleted", "InterlockOverride", "InspectionRecorded", "Consumption", "LotProduced",
         "MachineStateChange", "MachineCount", "OperationProgress", "WorkSegment", "LabourReportSession", "OperationLabour",
+        // Machine data: the mapping's parts and the bridge's status's.
+        "MachineSignalRule", "MachineSignalSource", "MachineDataConnection", "MachineDataProblem", "UnmappedSignal", "EdgeNodeStatus",
+        "MachineSignalStatus", "MachineDataReading",
         // Execution: the parts of a lot trace and of an OEE report.
         "TracedLot", "TraceLink", "TracedOrder", "TracedOperation", "SupplierLot", "ShippedLot", "OEEReport", "OEELosses",
         "DownLoss", "ScrapLoss", "OEEDataIssue", "DisplacedReservation", "DeliveryForecast", "DeliveryForecastEntry",
@@ -1039,7 +1044,18 @@ enum OpenAPISchemas {
                 "Record a piece count signalled by a machine (command data).",
                 [
                     "workCenter": code("work center ID"),
-                    "count": num("pieces since the last count", above: 0),
+                    "count": num("pieces since the last count (0 allowed when the count is of scrap alone)", min: 0),
+                    "scrap": num("of them, parts the machine scrapped, when it counts scrap", min: 0),
+                    "goodCounter": num(
+                        "the machine's own good-part counter after this count, when the count comes from it (the machine-data "
+                            + "bridge resumes from it, so parts counted while it was away are counted with the next reading)",
+                        min: 0
+                    ),
+                    "scrapCounter": num("the machine's own scrap counter after this count, like goodCounter", min: 0),
+                    "reportProduction": bool(
+                        "also report the parts on the operation running at the work center, in the same commit; with none running "
+                            + "the count alone is recorded"
+                    ),
                 ]
             )
         ),
@@ -1049,8 +1065,225 @@ enum OpenAPISchemas {
                 "A machine signalled a piece count.",
                 [
                     "workCenter": code("work center ID"),
-                    "count": num("pieces since the last count", above: 0),
+                    "count": num("pieces since the last count (0 when the count is of scrap alone)", min: 0),
                     "at": date("when"),
+                    "scrap": num("of them, parts the machine scrapped", min: 0),
+                    "goodCounter": num("the machine's own good-part counter after this count", min: 0),
+                    "scrapCounter": num("the machine's own scrap counter after this count", min: 0),
+                ]
+            )
+        ),
+
+        // Machine data: the signal mapping (a command's data, in the log) and the bridge's status
+        (
+            "MachineSignalMapping",
+            obj(
+                "How machine signals (Sparkplug B metrics, fields of plain JSON topics) map to work centers' states, counts and "
+                    + "rates; defined whole. The machine-data bridge (`takt serve --mqtt`) reads with it; what no rule maps is "
+                    + "counted and listed in the bridge's status, never dropped silently (docs/machine-data.md).",
+                [
+                    "rules": arr(
+                        ref("MachineSignalRule"),
+                        "one rule per source; a source is mapped at most once; at most \(MachineSignalMapping.maximumRules) rules",
+                        maxItems: MachineSignalMapping.maximumRules
+                    ),
+                    "debounceSeconds": num(
+                        "a machine's new state is recorded once it has held this long, so a chattering signal does not flood the log "
+                            + "(seconds, 0 to 600; 1 when left out; 0 records every change at once)",
+                        min: 0
+                    ),
+                ]
+            )
+        ),
+        (
+            "MachineSignalRule",
+            obj(
+                "One signal: where it comes from, the work center it belongs to, what it means and how its values are read.",
+                [
+                    "source": ref("MachineSignalSource", "where the value comes from"),
+                    "workCenter": code("the work center the signal belongs to; it must exist"),
+                    "signal": enumOf(
+                        MachineSignalKind.allCases.map(\.rawValue),
+                        "state (a code or a word), good-count and scrap-count (the machine's counters, which only grow; a smaller "
+                            + "reading is a reset), rate (parts an hour after factor) or cycle-time (seconds after factor)"
+                    ),
+                    "stateCodes": JSONSchema(
+                        fields: [
+                            "type": .string("object"),
+                            "description": .string(
+                                "for state only: the machine's codes as text (`\"1\"`, `\"RUN\"`) → Takt's states; without it the value "
+                                    + "must be a state's own word"
+                            ),
+                            "additionalProperties": .object([
+                                "type": .string("string"), "enum": .array(MachineState.allCases.map { .string($0.rawValue) }),
+                                "description": .string("the state the code stands for"),
+                            ]),
+                        ]
+                    ),
+                    "factor": num("for numbers: multiplied before use, e.g. 60 for parts a minute → an hour; positive", above: 0),
+                    "idealRate": num("for rate and cycle-time (required for them): the work center's ideal rate, parts an hour", above: 0),
+                    "slowBelow": num(
+                        "for rate and cycle-time: a running machine below this share of its ideal rate is slow (above 0, at most 1; "
+                            + "0.9 when left out)",
+                        above: 0
+                    ),
+                    "reportProduction": bool(
+                        "for good-count and scrap-count: also report the quantities on the operation running at the work center, "
+                            + "not only the machine's count"
+                    ),
+                ]
+            )
+        ),
+        (
+            "MachineSignalSource",
+            obj(
+                "Either a Sparkplug B metric (group, edgeNode, metric; device left out for the edge node's own metrics) or a "
+                    + "field of a plain MQTT topic's JSON object (topic, field). Topic levels are named exactly: no `+` or `#`.",
+                [
+                    "group": str("Sparkplug: the group ID"),
+                    "edgeNode": str("Sparkplug: the edge node ID"),
+                    "device": str("Sparkplug: the device ID; left out for a metric of the edge node itself"),
+                    "metric": str("Sparkplug: the metric's name, e.g. `Counters/Good`"),
+                    "topic": str("plain MQTT: the topic, e.g. `plant1/lathe2/quality`"),
+                    "field": str("plain MQTT: a key of the payload's top-level JSON object"),
+                ]
+            )
+        ),
+        (
+            "MachineDataStatus",
+            obj(
+                "What the machine-data bridge has seen since it started: its connection, the messages it took, refused or could "
+                    + "not place, its edge nodes and the machines' last signals. Lists are bounded; what falls beyond is still counted.",
+                [
+                    "connection": ref("MachineDataConnection", "the bridge's MQTT connection; left out when no bridge runs (no `--mqtt`)"),
+                    "mappingRules": int("rules of the mapping the bridge reads with", 0...),
+                    "messagesReceived": int("MQTT messages received", 0...),
+                    "messagesRefused": int("messages refused (a bad payload, a sequence gap, an unknown state code, …)", 0...),
+                    "signalsMapped": int("values mapped to a work center's signal", 0...),
+                    "statesRecorded": int("machine states recorded in the log", 0...),
+                    "countsRecorded": int("machine counts recorded in the log", 0...),
+                    "productionReported": int("counts also reported as production on the running operation", 0...),
+                    "countsWithoutOperation": int(
+                        "counts to be reported as production while no operation ran at the work center (recorded as counts only)",
+                        0...
+                    ),
+                    "commandsRefused": int("commands the plant refused (e.g. a work center deleted since the mapping)", 0...),
+                    "refusedByRule": JSONSchema(
+                        fields: [
+                            "type": .string("object"),
+                            "description": .string("refused messages by rule (protobuf, max-size, sequence-gap, before-birth, state-code, json, …)"),
+                            "additionalProperties": .object([
+                                "type": .string("integer"), "minimum": .number(0), "description": .string("messages refused by the rule"),
+                            ]),
+                        ]
+                    ),
+                    "problems": arr(ref("MachineDataProblem"), "the latest problems, newest first", maxItems: MachineDataStatus.maximumProblems),
+                    "unmapped": arr(
+                        ref("UnmappedSignal"),
+                        "topics and metrics no rule maps, most messages first",
+                        maxItems: MachineDataStatus.maximumListed
+                    ),
+                    "unmappedNotListed": int("unmapped sources seen beyond those listed", 0...),
+                    "edgeNodes": arr(ref("EdgeNodeStatus"), "the Sparkplug edge nodes seen"),
+                    "machines": arr(ref("MachineSignalStatus"), "each mapped work center's signals as last received"),
+                    "queued": int("messages waiting to be handled", 0...),
+                    "maximumQueued": int("the most messages that waited at once (the queue is bounded)", 0...),
+                ]
+            )
+        ),
+        (
+            "MachineDataConnection",
+            obj(
+                "The machine-data bridge's connection to its MQTT broker.",
+                [
+                    "broker": str("`host:port` of the broker"),
+                    "clientID": str("the MQTT client ID the bridge connects with"),
+                    "connected": bool("connected now"),
+                    "connects": int("connections made since the bridge started, the first one included", 0...),
+                    "disconnects": int("disconnections since the bridge started (a broker restart is one)", 0...),
+                    "lastError": str("the last reason the broker or the network gave, in words"),
+                    "subscriptions": arr(str("a topic filter"), "the topic filters subscribed to"),
+                ]
+            )
+        ),
+        (
+            "MachineDataProblem",
+            obj(
+                "A message the bridge refused or dropped, as it explained it.",
+                [
+                    "at": date("when"),
+                    "topic": str("the MQTT topic of the message"),
+                    "field": str("what in it was wrong, e.g. a metric's name or `payload`"),
+                    "rule": str("the rule it broke, e.g. `protobuf`, `sequence-gap`, `state-code`"),
+                    "message": str("the refusal in words"),
+                ]
+            )
+        ),
+        (
+            "UnmappedSignal",
+            obj(
+                "A topic or metric seen that no rule of the mapping maps.",
+                [
+                    "source": str("the MQTT topic, `group/edgeNode/device: metric` for a Sparkplug metric or `topic: field` for JSON"),
+                    "messages": int("messages seen", 1...),
+                    "lastSeen": date("when it was last seen"),
+                ]
+            )
+        ),
+        (
+            "EdgeNodeStatus",
+            obj(
+                "A Sparkplug edge node as the bridge saw it.",
+                [
+                    "group": str("the group ID"),
+                    "edgeNode": str("the edge node ID"),
+                    "online": bool("born and not dead since"),
+                    "devices": arr(str("a device ID"), "its devices born"),
+                    "lastMessageAt": date("when it last sent a message"),
+                    "rebirthRequests": int("rebirths the bridge asked it for (after a sequence gap or a message before its birth)", 0...),
+                ]
+            )
+        ),
+        (
+            "MachineSignalStatus",
+            obj(
+                "A work center's signals as last received, before debouncing.",
+                [
+                    "workCenter": code("work center ID"),
+                    "signalledState": enumOf(
+                        MachineState.allCases.map(\.rawValue),
+                        "the state its signals say now; the recorded state follows once it has held for the debounce time"
+                    ),
+                    "rate": num("the current rate, parts an hour", min: 0),
+                    "idealRate": num("the ideal rate the mapping gives, parts an hour", above: 0),
+                    "goodCounter": num("the machine's good-part counter as last read", min: 0),
+                    "scrapCounter": num("the machine's scrap counter as last read", min: 0),
+                    "lastSignalAt": date("when its last signal came"),
+                    "signalsTrusted": bool("false once the edge node or device carrying its signals died or a gap made them untrusted"),
+                ]
+            )
+        ),
+        (
+            "MachineDataView",
+            obj(
+                "What a machine-data bridge resumes from: the mapping and, for each mapped work center, its recorded state and the "
+                    + "machine's last counter readings (parts made while the bridge was away are counted with the next reading).",
+                [
+                    "mapping": ref("MachineSignalMapping", "the plant's mapping"),
+                    "machines": arr(ref("MachineDataReading"), "one per work center the mapping names"),
+                ]
+            )
+        ),
+        (
+            "MachineDataReading",
+            obj(
+                "A mapped work center's recorded machine state and last counter readings.",
+                [
+                    "workCenter": code("work center ID"),
+                    "state": enumOf(MachineState.allCases.map(\.rawValue), "its recorded machine state; left out when none was ever recorded")
+                        .optional,
+                    "goodCounter": num("the machine's good-part counter at the last count recorded", min: 0).optional,
+                    "scrapCounter": num("the machine's scrap counter at the last count recorded", min: 0).optional,
                 ]
             )
         ),

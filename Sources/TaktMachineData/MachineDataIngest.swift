@@ -41,30 +41,35 @@ public struct MachineDataIngest: Sendable {
         var status: MachineDataStatus.Machine
     }
 
-    /// - Parameters:
-    ///   - mapping: the plant's mapping.
-    ///   - state: the plant, for each machine's recorded state and last counter readings.
+    /// - Parameter state: the plant, for each machine's recorded state and last counter readings.
     public init(mapping: MachineSignalMapping, state: PlantState? = nil) {
-        self.mapping = mapping
+        self.init(state?.machineDataView(for: mapping) ?? MachineDataView(mapping: mapping, machines: []))
+    }
+
+    /// - Parameter view: the plant's mapping, each machine's recorded state and last counter readings.
+    public init(_ view: MachineDataView) {
+        self.mapping = view.mapping
+        let readings = Dictionary(view.machines.map { ($0.workCenter, $0) }, uniquingKeysWith: { a, _ in a })
         for wc in Set(mapping.rules.map(\.workCenter)) {
+            let r = readings[wc]
             var m = Machine(
-                debouncer: StateDebouncer(hold: mapping.debounce, recorded: state?.machineStates[wc]?.last?.state),
+                debouncer: StateDebouncer(hold: mapping.debounce, recorded: r?.state),
                 status: MachineDataStatus.Machine(workCenter: wc)
             )
-            let counts = state?.machineCounts[wc] ?? []
-            m.goodCounter = counts.last { $0.goodCounter != nil }?.goodCounter
-            m.scrapCounter = counts.last { $0.scrapCounter != nil }?.scrapCounter
+            m.goodCounter = r?.goodCounter
+            m.scrapCounter = r?.scrapCounter
             m.status.goodCounter = m.goodCounter
             m.status.scrapCounter = m.scrapCounter
             machines[wc] = m
         }
     }
 
-    /// A new mapping: machines it no longer maps are forgotten, the debounce time applies from now on, and every edge
-    /// node online is asked for a rebirth (its birth certificates carry every metric's current value, read by the new
-    /// rules).
-    public mutating func remap(_ new: MachineSignalMapping, state: PlantState? = nil, at now: Date) -> [MachineDataEffect] {
-        let fresh = MachineDataIngest(mapping: new, state: state)
+    /// A new mapping (in `view`, with the readings of its work centers): machines it no longer maps are forgotten, the
+    /// debounce time applies from now on, and every edge node online is asked for a rebirth (its birth certificates carry
+    /// every metric's current value, read by the new rules).
+    public mutating func remap(_ view: MachineDataView, at now: Date) -> [MachineDataEffect] {
+        let new = view.mapping
+        let fresh = MachineDataIngest(view)
         for (wc, var m) in fresh.machines {
             if let old = machines[wc] {
                 m = old

@@ -346,6 +346,15 @@ enum Assets {
           source.onopen = function () { if (dot) dot.className = "live on"; };
           source.onerror = function () { if (dot) dot.className = "live"; };
           source.addEventListener("change", schedule);
+          // A page whose figures move without a commit (the machine-data bridge's) carries data-refresh="seconds": it is
+          // fetched again that often, but never while someone types in it.
+          var ticks = 0;
+          setInterval(function () {
+            var r = main.querySelector("[data-refresh]");
+            if (!r || document.hidden) { ticks = 0; return; }
+            ticks += 1;
+            if (ticks >= (parseInt(r.getAttribute("data-refresh"), 10) || 5)) { ticks = 0; if (!typing()) schedule(); }
+          }, 1000);
           // Close the stream when leaving the page, so a kept page cannot hold one of the browser's few connections.
           window.addEventListener("pagehide", function () { source.close(); });
           window.addEventListener("pageshow", function (e) { if (e.persisted) location.reload(); });

@@ -11,6 +11,8 @@ struct Flash: Sendable, Equatable {
     /// shown beside that field on the form.
     var form: String? = nil
     var fields: [String: String] = [:]
+    /// What the refused form held, by field name, when its page puts it back in the form (``TypedRefusal``).
+    var typed: [String: String]? = nil
 }
 
 /// Signed-in browsers: a random session ID (the HttpOnly cookie) mapped to the user and the token they signed in

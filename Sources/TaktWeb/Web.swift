@@ -111,6 +111,7 @@ public struct TaktWeb: Sendable {
         addBoardActionRoutes(to: router)
         addEngineeringRoutes(to: router)  // work instructions and engineering changes, under Quality (EngineeringPages.swift)
         addDocumentRoutes(to: router)
+        addMachineDataRoutes(to: router)  // the MQTT bridge's status and the machine-signal mapping (MachineDataPage.swift)
     }
 
     // MARK: - Route helpers
@@ -237,6 +238,7 @@ public struct TaktWeb: Sendable {
             } catch {
                 var flash = Web.flash(for: error, reference: web.report(error, request))
                 flash.form = form.trimmed("form")
+                flash.typed = (error as? TypedRefusal)?.typed
                 await web.sessions.setFlash(viewer.sessionID, flash)
                 return Response.redirect(to: back, type: .normal)
             }
@@ -386,7 +388,9 @@ struct PageContent: Sendable {
 
 /// The parts of the web app, each open to some roles (admins see everything).
 enum Section: String, CaseIterable, Sendable {
-    case tower, schedule, exceptions, terminal, orders, genealogy, warehouse, quality, setup, admin, documents
+    case tower, schedule, exceptions, terminal
+    case machineData = "machine-data"
+    case orders, genealogy, warehouse, quality, setup, admin, documents
 
     var title: String {
         switch self {
@@ -394,6 +398,7 @@ enum Section: String, CaseIterable, Sendable {
         case .schedule: "Schedule"
         case .exceptions: "Exceptions"
         case .terminal: "Terminal"
+        case .machineData: "Machine data"
         case .orders: "Orders"
         case .genealogy: "Genealogy"
         case .warehouse: "Warehouse"
@@ -411,6 +416,8 @@ enum Section: String, CaseIterable, Sendable {
         case .schedule: [.planner, .supervisor, .sales, .operator]
         case .exceptions: [.planner, .supervisor, .quality, .warehouse, .sales]
         case .terminal: [.supervisor, .operator]
+        // The bridge and the machines' signals: whoever runs or plans the floor; admins and supervisors change the mapping.
+        case .machineData: [.supervisor, .operator, .planner, .quality]
         case .orders: [.planner, .supervisor, .sales, .quality, .warehouse, .operator]
         case .genealogy: [.planner, .supervisor, .quality, .warehouse]
         case .warehouse: [.planner, .supervisor, .warehouse]

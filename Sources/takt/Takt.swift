@@ -16,7 +16,7 @@ struct Takt: AsyncParsableCommand {
         version: TaktApplication.version,
         subcommands: [
             Serve.self, Bench.self, ScheduleCommand.self, Check.self, Admin.self, Audit.self, OpenAPICommand.self, ImportCommand.self,
-            ExportCommand.self, MCPCommand.self, SimulateCommand.self,
+            ExportCommand.self, MCPCommand.self, SimulateCommand.self, BridgeCommand.self,
         ]
     )
 }
@@ -89,25 +89,7 @@ struct Serve: AsyncParsableCommand {
     var documentsFolder: String?
     @Option(help: "Seconds between two scans of --documents-folder.")
     var documentsInterval = 5
-    @Option(
-        help: ArgumentHelp(
-            "Take machine data from this MQTT broker (Sparkplug B and the mapping's JSON topics; docs/machine-data.md).",
-            valueName: "host:port"
-        )
-    )
-    var mqtt: String?
-    @Option(help: "The bridge's MQTT client id (its persistent session at the broker).")
-    var mqttClientId = "takt"
-    @Option(help: "MQTT user name; the password is read from TAKT_MQTT_PASSWORD.")
-    var mqttUsername: String?
-    @Option(help: ArgumentHelp("TLS: the CA certificate that signs the broker's certificate (turns TLS on).", valueName: "file"))
-    var mqttCaFile: String?
-    @Option(help: ArgumentHelp("TLS: this client's certificate, when the broker asks for one.", valueName: "file"))
-    var mqttCertFile: String?
-    @Option(help: ArgumentHelp("TLS: this client's private key.", valueName: "file"))
-    var mqttKeyFile: String?
-    @Option(help: ArgumentHelp("Also subscribe to this topic filter, so topics no rule maps yet are listed (repeatable).", valueName: "filter"))
-    var mqttSubscribe: [String] = []
+    @OptionGroup var machineData: MachineDataOptions
     @Flag(help: "Simulate the plant's machines on the --mqtt broker (Sparkplug B: running, micro-stops, a slowdown, a breakdown).")
     var simulate = false
     @Option(help: "The machine simulation's seed.")
@@ -123,12 +105,7 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--documents-interval must be from 1 to 3600 seconds (got \(documentsInterval))")
         }
         guard (1...1000).contains(scale) else { throw ValidationError("--scale must be from 1 to 1000 (got \(scale))") }
-        if let mqtt { _ = try BrokerAddress(mqtt, option: "--mqtt") }
-        if simulate, mqtt == nil { throw ValidationError("--simulate publishes to the --mqtt broker: give --mqtt host:port too") }
-        if (mqttCertFile == nil) != (mqttKeyFile == nil) { throw ValidationError("--mqtt-cert-file and --mqtt-key-file go together") }
-        for filter in mqttSubscribe where filter.isEmpty || filter.contains("#") && !filter.hasSuffix("#") {
-            throw ValidationError("--mqtt-subscribe: '\(filter)' is not a topic filter (# only at the end)")
-        }
+        if simulate, machineData.mqtt == nil { throw ValidationError("--simulate publishes to the --mqtt broker: give --mqtt host:port too") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535 (got \(port))") }
         if let otlpEndpoint, let problem = TraceExport.problem(with: otlpEndpoint) { throw ValidationError(problem) }
         guard ["text", "json"].contains(logFormat) else { throw ValidationError("--log-format must be text or json (got '\(logFormat)')") }
@@ -171,23 +148,8 @@ struct Serve: AsyncParsableCommand {
             languageModel: try languageModel(),
             documentsFolder: documentsFolder,
             documentsInterval: .seconds(documentsInterval),
-            machineData: try mqtt.map { address in
-                let b = try BrokerAddress(address, option: "--mqtt")
-                return MachineDataConfiguration(
-                    broker: MQTTOptions(
-                        host: b.host,
-                        port: b.port,
-                        clientID: mqttClientId,
-                        username: mqttUsername,
-                        password: ProcessInfo.processInfo.environment["TAKT_MQTT_PASSWORD"],
-                        caFile: mqttCaFile,
-                        certFile: mqttCertFile,
-                        keyFile: mqttKeyFile
-                    ),
-                    subscribe: mqttSubscribe,
-                    simulate: simulate,
-                    simulateSeed: simulateSeed
-                )
+            machineData: try machineData.broker().map {
+                MachineDataConfiguration(broker: $0, subscribe: machineData.mqttSubscribe, simulate: simulate, simulateSeed: simulateSeed)
             }
         )
         if let model = configuration.languageModel as? OpenAIChatModel {

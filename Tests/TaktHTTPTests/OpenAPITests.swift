@@ -330,6 +330,9 @@ struct OpenAPITests {
         try check(state.exceptions.values, "PlantException")
         try check(state.playbooks.values, "Playbook")
         try check([state.approvalPolicy], "ApprovalPolicy")
+        #expect(state.machineSignalMapping == Samples.machineSignalMapping)
+        try check([state.machineSignalMapping], "MachineSignalMapping")
+        #expect(state.machineCounts["WC-LATHE-1"]?.contains { $0.goodCounter == 1_204 && $0.scrap == 1 } == true)
         try check(state.overtime.values.joined(), "Overtime")
         try check(state.operationDelays.values.flatMap(\.values), "OperationDelayReported")
         try check(state.absences.values.joined(), "Absence")
@@ -893,6 +896,22 @@ struct OpenAPITests {
                 expect: 422
             )
             try await call("getApprovalPolicy", .GET, "/api/v1/approval-policy", expect: 200)
+            try await call("getMachineSignalMapping", .GET, "/api/v1/machine-data/mapping", expect: 200)
+            try await call(
+                "putMachineSignalMapping",
+                .PUT,
+                "/api/v1/machine-data/mapping",
+                body: try encoded(Samples.machineSignalMapping),
+                expect: 200
+            )
+            try await call(
+                "putMachineSignalMapping",
+                .PUT,
+                "/api/v1/machine-data/mapping",
+                body: .object(["rules": .array([.object(["source": .object([:]), "workCenter": .string("WC-NONE"), "signal": .string("rate")])])]),
+                expect: 422
+            )
+            try await call("getMachineDataStatus", .GET, "/api/v1/machine-data/status", expect: 200)
             try await call("putApprovalPolicy", .PUT, "/api/v1/approval-policy", body: try encoded(ApprovalPolicy.standard), expect: 200)
             try await call("requestOutcome", .POST, "/api/v1/outcome-requests", body: .object(["text": .string("")]), expect: 422)
             try await call(
@@ -1281,6 +1300,38 @@ enum Samples {
         .redacted
 
     /// Commands of every type, in an order the engine accepts.
+    /// The lathe's signals: its state from Sparkplug codes, its good count and rate, and scrap from a plain JSON topic.
+    static let machineSignalMapping = MachineSignalMapping(
+        rules: [
+            MachineSignalRule(
+                source: .sparkplug(group: "Plant1", edgeNode: "Line1", device: "Lathe1", metric: "State"),
+                workCenter: "WC-LATHE-1",
+                signal: .state,
+                stateCodes: ["0": .idle, "1": .running, "2": .setup, "3": .down]
+            ),
+            MachineSignalRule(
+                source: .sparkplug(group: "Plant1", edgeNode: "Line1", device: "Lathe1", metric: "Counters/Good"),
+                workCenter: "WC-LATHE-1",
+                signal: .goodCount,
+                reportProduction: true
+            ),
+            MachineSignalRule(
+                source: .sparkplug(group: "Plant1", edgeNode: "Line1", device: "Lathe1", metric: "Rate"),
+                workCenter: "WC-LATHE-1",
+                signal: .rate,
+                factor: 60,
+                idealRate: 120,
+                slowBelow: 0.85
+            ),
+            MachineSignalRule(
+                source: .json(topic: "plant1/lathe2/quality", field: "scrap"),
+                workCenter: "WC-LATHE-2",
+                signal: .scrapCount
+            ),
+        ],
+        debounceSeconds: 2
+    )
+
     static let commands: [Command] = [
         .defineSite(site), .defineSkill(turning), .defineSkill(welding), .defineWorkCenter(lathe), .defineWorkCenter(lathe2),
         .defineLocation(store), .defineLocation(lineSide),
@@ -1357,6 +1408,10 @@ enum Samples {
         .pauseOperation(PauseOperation(productionOrder: "PO-000003", operation: 10, reason: "waiting for the crane")),
         .resumeOperation(ResumeOperation(productionOrder: "PO-000003", operation: 10, operator: "jdoe")),
         .recordMachineCount(RecordMachineCount(workCenter: "WC-LATHE-1", count: 2)),
+        // Machine data: the lathe's signals mapped (Sparkplug state, good count and rate; a JSON topic's scrap count), and a
+        // count from the machine's own counters, as the bridge records it.
+        .defineMachineSignalMapping(machineSignalMapping),
+        .recordMachineCount(RecordMachineCount(workCenter: "WC-LATHE-1", count: 3, scrap: 1, goodCounter: 1_204, scrapCounter: 17)),
         .completeOperation(ReportQuantity(productionOrder: "PO-000003", operation: 10, good: 2, rework: 1)),
         .produceLot(ProduceLot(productionOrder: "PO-000003", operation: 10, lot: "LOT-H-2", quantity: 7, location: "STORE-A")),
         .recordInspection(RecordInspection(productionOrder: "PO-000003", operation: 10, passed: true, note: "bore within tolerance")),
@@ -1876,7 +1931,62 @@ enum Samples {
                 "AbsenceList",
                 AbsenceList(user: "jdoe", items: [Absence(user: "jdoe", from: now, until: day(1), reason: "sick", by: "sup", at: now)])
             ),
+            // Machine data
+            specimen("MachineSignalMapping", machineSignalMapping), specimen("MachineSignalRule", machineSignalMapping.rules[2]),
+            specimen("MachineSignalSource", machineSignalMapping.rules[0].source),
+            specimen("MachineDataStatus", machineDataStatus), specimen("MachineDataConnection", machineDataStatus.connection!),
+            specimen("MachineDataProblem", machineDataStatus.problems[0]), specimen("UnmappedSignal", machineDataStatus.unmapped[0]),
+            specimen("EdgeNodeStatus", machineDataStatus.edgeNodes[0]), specimen("MachineSignalStatus", machineDataStatus.machines[0]),
+            specimen(
+                "MachineCount",
+                MachineCount(workCenter: "WC-LATHE-1", count: 0, at: now, scrap: 2, goodCounter: 1_204, scrapCounter: 19)
+            ),
         ]
+    }
+
+    /// A bridge's status with every list filled in and every optional field set.
+    static var machineDataStatus: MachineDataStatus {
+        var status = MachineDataStatus()
+        var connection = MachineDataStatus.Connection(broker: "mqtt.plant1.example:1883", clientID: "takt-plant1")
+        connection.connected = true
+        connection.connects = 2
+        connection.disconnects = 1
+        connection.lastError = "the broker closed the connection"
+        connection.subscriptions = ["spBv1.0/Plant1/#", "plant1/lathe2/quality"]
+        status.connection = connection
+        status.mappingRules = machineSignalMapping.rules.count
+        status.messagesReceived = 1_200
+        status.signalsMapped = 1_150
+        status.statesRecorded = 12
+        status.countsRecorded = 300
+        status.productionReported = 280
+        status.countsWithoutOperation = 20
+        status.commandsRefused = 1
+        status.refuse(
+            MachineDataStatus.Problem(
+                at: now,
+                topic: "spBv1.0/Plant1/DDATA/Line1/Lathe1",
+                field: "State",
+                rule: "state-code",
+                message: "state code 7 is not mapped"
+            )
+        )
+        status.unmappedSeen("Plant1/Line1/Lathe1: Spindle/Temperature", at: now)
+        status.unmappedNotListed = 3
+        status.edgeNodes = [
+            MachineDataStatus.EdgeNode(group: "Plant1", edgeNode: "Line1", online: true, devices: ["Lathe1"], lastMessageAt: now, rebirthRequests: 1)
+        ]
+        var machine = MachineDataStatus.Machine(workCenter: "WC-LATHE-1")
+        machine.signalledState = .slow
+        machine.rate = 96
+        machine.idealRate = 120
+        machine.goodCounter = 1_204
+        machine.scrapCounter = 17
+        machine.lastSignalAt = now
+        status.machines = [machine]
+        status.queued = 2
+        status.maximumQueued = 40
+        return status
     }
 
     /// The commands as a batch body, each with an idempotency key when asked.
