@@ -4,7 +4,7 @@ import Testing
 /// A real Eclipse Mosquitto broker for a test, on a free loopback port, with persistence in a directory of its own (so
 /// a restart keeps the queued messages of persistent sessions, as a plant's broker would). Stopped when the test ends.
 final class Broker: @unchecked Sendable {
-    let port: Int
+    private(set) var port: Int
     let directory: URL
     private var process: Process?
 
@@ -21,9 +21,22 @@ final class Broker: @unchecked Sendable {
         guard Self.binary != nil else {
             throw BrokerError("mosquitto is not installed (Debian: apt-get install mosquitto; .ci/run installs it)")
         }
-        port = try Self.freePort()
+        port = 0
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("takt-mosquitto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A port outside the kernel's ephemeral range (where other tests' servers on port 0 land), free now; another
+        // one if mosquitto could not take it after all.
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            port = Int.random(in: 20_000..<30_000, using: &rng)
+            guard Self.isFree(port) else { continue }
+            try writeConfig()
+            if (try? start()) != nil { return }
+        }
+        throw BrokerError("could not start mosquitto on a free loopback port")
+    }
+
+    private func writeConfig() throws {
         let config = """
             listener \(port) 127.0.0.1
             allow_anonymous true
@@ -35,7 +48,6 @@ final class Broker: @unchecked Sendable {
             \(getuid() == 0 ? "user root" : "")
             """
         try config.write(to: directory.appendingPathComponent("mosquitto.conf"), atomically: true, encoding: .utf8)
-        try start()
     }
 
     deinit {
@@ -51,11 +63,17 @@ final class Broker: @unchecked Sendable {
         p.standardError = FileHandle.nullDevice
         try p.run()
         process = p
-        // Ready once it accepts a connection: at most 5 s.
+        // Ready once it accepts a connection while still running (not another server on the port): at most 5 s.
         for _ in 0..<500 {
-            if Self.accepts(port) { return }
+            guard p.isRunning else { break }
+            if Self.accepts(port) {
+                usleep(20_000)
+                if p.isRunning { return }
+                break
+            }
             usleep(10_000)
         }
+        stop()
         throw BrokerError("mosquitto did not listen on 127.0.0.1:\(port) within 5 s")
     }
 
@@ -77,20 +95,18 @@ final class Broker: @unchecked Sendable {
         try start()
     }
 
-    static func freePort() throws -> Int {
+    /// Nothing listens on the port and it can be bound on 127.0.0.1.
+    static func isFree(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw BrokerError("no socket") }
+        guard fd >= 0 else { return false }
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = 0
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw BrokerError("no free port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     static func accepts(_ port: Int) -> Bool {
@@ -116,7 +132,7 @@ struct BrokerError: Error, CustomStringConvertible {
 @discardableResult
 func eventually(
     _ what: String,
-    seconds: Double = 10,
+    seconds: Double = 30,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async rethrows -> Bool {
