@@ -95,10 +95,11 @@ public struct MQTTError: Error, Sendable, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// An MQTT client over the Eclipse Mosquitto client library (libmosquitto), with its network thread.
+/// An MQTT client over the Eclipse Mosquitto client library (libmosquitto), with its own network thread.
 ///
 /// It connects in the background and reconnects after a lost connection with a doubling delay, subscribing again each
-/// time. `onMessage` is called on the library's network thread, one message at a time: while it runs, the client reads
+/// time. The network thread waits with poll(2), not the library's own loop: libmosquitto 2.0's loop uses select(2) and
+/// gives up for good on a socket numbered 1024 or above, which a busy server (or a test process) reaches. `onMessage` is called on the library's network thread, one message at a time: while it runs, the client reads
 /// nothing more from the broker, so a slow receiver holds the broker back (backpressure) instead of queueing in memory.
 /// A QoS-1 message is acknowledged by the library when the handler has it (libmosquitto 2.0.11, Debian 12, sends the
 /// PUBACK just before calling the handler; later versions just after it returns).
@@ -120,6 +121,7 @@ public final class MQTTClient: Sendable {
         var subscriptions: [String: Int32] = [:]
         var connected = false
         var stopped = false
+        var started = false
         var unacknowledged: Set<Int32> = []
         /// Acknowledgements that came before `publish` noted the message id (the network thread is that quick).
         var early: Set<Int32> = []
@@ -134,6 +136,10 @@ public final class MQTTClient: Sendable {
     nonisolated(unsafe) let handle: OpaquePointer
     let box: Box
     public let options: MQTTOptions
+    /// A pipe that wakes the network thread when there is something to send (or to stop).
+    let wake: (read: Int32, write: Int32)
+    /// Set by the network thread when it has ended.
+    let ended = DispatchSemaphore(value: 0)
 
     private static let initialised: Bool = {
         mosquitto_lib_init()
@@ -150,6 +156,14 @@ public final class MQTTClient: Sendable {
             throw MQTTError("cannot create an MQTT client (client id '\(options.clientID)')")
         }
         self.handle = handle
+        var fds: [Int32] = [-1, -1]
+        guard pipe(&fds) == 0 else {
+            mosquitto_destroy(handle)
+            throw MQTTError("cannot create the network thread's pipe")
+        }
+        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
+        self.wake = (fds[0], fds[1])
+        mosquitto_threaded_set(handle, true)  // publish and subscribe come from other threads
         var rc: Int32 = MOSQ_ERR_SUCCESS.rawValue
         if let user = options.username {
             rc = mosquitto_username_pw_set(handle, user, options.password)
@@ -173,7 +187,6 @@ public final class MQTTClient: Sendable {
                 throw MQTTError("last will", rc)
             }
         }
-        mosquitto_reconnect_delay_set(handle, UInt32(max(1, options.reconnectDelay)), UInt32(max(1, options.reconnectMaximum)), true)
         mosquitto_max_inflight_messages_set(handle, 100)
         mosquitto_connect_callback_set(handle) { mosq, userdata, rc in
             guard let mosq, let userdata else { return }
@@ -211,17 +224,96 @@ public final class MQTTClient: Sendable {
     }
 
     deinit {
-        mosquitto_loop_stop(handle, true)
+        stop()
         mosquitto_destroy(handle)
+        close(wake.read)
+        close(wake.write)
     }
 
-    /// Starts the network thread and connects in the background (failures are retried; `onConnection` tells).
+    /// Starts the network thread, which connects in the background (failures are retried; `onConnection` tells).
     public func start() throws(MQTTError) {
-        var rc = mosquitto_loop_start(handle)
-        if rc != 0 { throw MQTTError("network thread", rc) }
-        rc = mosquitto_connect_async(handle, options.host, Int32(options.port), Int32(options.keepAlive))
-        // A refused first connection is retried by the network thread like a lost one.
-        if rc != 0 { box.events.onConnection(false, String(cString: mosquitto_strerror(rc))) }
+        let first = box.state.withLock { s in
+            defer { s.started = true }
+            return !s.started
+        }
+        guard first else { return }
+        let thread = Thread { [self] in self.network() }
+        thread.name = "takt.mqtt"
+        thread.start()
+    }
+
+    var isStopped: Bool { box.state.withLock { $0.stopped } }
+
+    /// The network thread: connect (again) with a doubling delay, then read, write and keep alive, waiting with poll.
+    func network() {
+        defer { ended.signal() }
+        var connectedOnce = false
+        var failures = 0
+        while !isStopped {
+            if mosquitto_socket(handle) < 0 {
+                let rc =
+                    connectedOnce
+                    ? mosquitto_reconnect(handle) : mosquitto_connect(handle, options.host, Int32(options.port), Int32(options.keepAlive))
+                if rc != MOSQ_ERR_SUCCESS.rawValue {
+                    box.events.onConnection(false, String(cString: mosquitto_strerror(rc)))
+                    let delay = min(
+                        Double(max(1, options.reconnectMaximum)),
+                        Double(max(1, options.reconnectDelay)) * pow(2, Double(min(failures, 10)))
+                    )
+                    failures += 1
+                    pause(seconds: delay)
+                    continue
+                }
+                connectedOnce = true
+                failures = 0
+            }
+            let socket = mosquitto_socket(handle)
+            guard socket >= 0 else { continue }
+            var fds = [
+                pollfd(fd: socket, events: Int16(POLLIN) | (mosquitto_want_write(handle) ? Int16(POLLOUT) : 0), revents: 0),
+                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+            ]
+            _ = poll(&fds, 2, 1000)
+            if fds[1].revents != 0 { drainWake() }
+            var rc = MOSQ_ERR_SUCCESS.rawValue
+            if fds[0].revents & Int16(POLLIN | POLLERR | POLLHUP) != 0 { rc = mosquitto_loop_read(handle, 1) }
+            if rc == MOSQ_ERR_SUCCESS.rawValue, mosquitto_socket(handle) >= 0, mosquitto_want_write(handle) {
+                rc = mosquitto_loop_write(handle, 1)
+            }
+            if rc == MOSQ_ERR_SUCCESS.rawValue { rc = mosquitto_loop_misc(handle) }
+            if rc != MOSQ_ERR_SUCCESS.rawValue {
+                // The connection is lost (the library called the disconnect callback): close what is left and reconnect.
+                box.state.withLock { $0.connected = false }
+                if mosquitto_socket(handle) >= 0, !isStopped { mosquitto_disconnect(handle) }
+                pause(seconds: Double(max(1, options.reconnectDelay)))
+            }
+        }
+        // Stopping: send the DISCONNECT (and whatever waits before it), at most for a second.
+        for _ in 0..<100 where mosquitto_socket(handle) >= 0 && mosquitto_want_write(handle) {
+            if mosquitto_loop_write(handle, 1) != MOSQ_ERR_SUCCESS.rawValue { break }
+            usleep(10_000)
+        }
+    }
+
+    /// Waits, waking early when stopped.
+    func pause(seconds: Double) {
+        var left = seconds
+        while left > 0, !isStopped {
+            var fd = pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, Int32(min(left, 0.25) * 1000))
+            drainWake()
+            left -= 0.25
+        }
+    }
+
+    func drainWake() {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while read(wake.read, &buffer, buffer.count) > 0 {}
+    }
+
+    func wakeUp() {
+        var byte: UInt8 = 1
+        _ = write(wake.write, &byte, 1)
     }
 
     /// Subscribes now (when connected) and after every reconnection.
@@ -230,7 +322,10 @@ public final class MQTTClient: Sendable {
             s.subscriptions[filter] = Int32(qos)
             return s.connected
         }
-        if connected { mosquitto_subscribe(handle, nil, filter, Int32(qos)) }
+        if connected {
+            mosquitto_subscribe(handle, nil, filter, Int32(qos))
+            wakeUp()
+        }
     }
 
     public func unsubscribe(_ filter: String) {
@@ -238,7 +333,10 @@ public final class MQTTClient: Sendable {
             s.subscriptions[filter] = nil
             return s.connected
         }
-        if connected { mosquitto_unsubscribe(handle, nil, filter) }
+        if connected {
+            mosquitto_unsubscribe(handle, nil, filter)
+            wakeUp()
+        }
     }
 
     public var subscriptions: [String] { box.state.withLock { $0.subscriptions.keys.sorted() } }
@@ -250,6 +348,7 @@ public final class MQTTClient: Sendable {
         var mid: Int32 = 0
         let rc = payload.withUnsafeBytes { mosquitto_publish(handle, &mid, topic, Int32(payload.count), $0.baseAddress, Int32(qos), retain) }
         if rc != 0 { throw MQTTError("publish to \(topic)", rc) }
+        wakeUp()
         if qos > 0 {
             box.state.withLock { s in
                 if s.early.remove(mid) == nil { s.unacknowledged.insert(mid) }
@@ -271,14 +370,15 @@ public final class MQTTClient: Sendable {
         return true
     }
 
-    /// Disconnects cleanly (no last will) and stops the network thread.
+    /// Disconnects cleanly (no last will) and stops the network thread (waiting for it at most 5 s).
     public func stop() {
-        let already = box.state.withLock { s in
+        let (already, started) = box.state.withLock { s in
             defer { s.stopped = true }
-            return s.stopped
+            return (s.stopped, s.started)
         }
         guard !already else { return }
-        mosquitto_disconnect(handle)
-        mosquitto_loop_stop(handle, false)
+        if mosquitto_socket(handle) >= 0 { mosquitto_disconnect(handle) }
+        wakeUp()
+        if started { _ = ended.wait(timeout: .now() + 5) }
     }
 }
