@@ -274,11 +274,11 @@ extension PlantState {
                     )
                 )
             ]
-            if count.reportProduction == true, let (order, sequence) = runningOperation(at: count.workCenter) {
+            if count.reportProduction == true, let running = runningOperation(at: count.workCenter) {
                 let scrap = count.scrap ?? 0
                 let report = ReportQuantity(
-                    productionOrder: order,
-                    operation: sequence,
+                    productionOrder: running.productionOrder,
+                    operation: running.operation,
                     good: count.count,
                     scrap: scrap,
                     scrapReason: scrap > 0 ? "counted as scrap by the machine" : nil
@@ -297,17 +297,12 @@ extension PlantState {
         }
     }
 
-    /// The operation running at a work center (the one started last when several are; then the lowest order ID).
-    public func runningOperation(at wc: WorkCenter.ID) -> (ProductionOrder.ID, Int)? {
-        var best: (order: ProductionOrder.ID, sequence: Int, started: Date)?
-        for (order, operations) in operations {
-            for op in operations where op.status == .running && op.workCenter == wc {
-                let started = op.startedAt ?? .distantPast
-                if let b = best, started < b.started || (started == b.started && order.rawValue > b.order.rawValue) { continue }
-                best = (order, op.sequence, started)
-            }
+    /// The operation running at a work center that started last (of those started together, the first by order).
+    func runningOperation(at wc: WorkCenter.ID) -> OperationRef? {
+        runningOperations(on: wc).max { a, b in
+            let started = { (r: OperationRef) in self.operations[r.productionOrder]?.first { $0.sequence == r.operation }?.startedAt ?? .distantPast }
+            return started(a) < started(b)
         }
-        return best.map { ($0.order, $0.sequence) }
     }
 
     // MARK: Start and complete
