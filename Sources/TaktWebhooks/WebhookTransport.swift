@@ -18,6 +18,10 @@ public final class HTTPClientTransport: WebhookTransport {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        // The deliverer retries with its own backoff and records why an attempt failed: a refused connection must fail
+        // the attempt at once with that reason, not be retried inside the client until the attempt's deadline (which
+        // made every attempt at a receiver that is down last the whole timeout and read "deadline exceeded").
+        configuration.connectionPool.retryConnectionEstablishment = false
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
