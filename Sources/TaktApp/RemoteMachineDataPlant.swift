@@ -59,10 +59,22 @@ public struct RemoteMachineDataPlant: MachineDataPlant {
         return events.compactMap { $0["type"] as? String }
     }
 
-    /// A problem+json answer as the core's refusal (its `errors[]`), or an error naming the status.
+    /// The server could not take the request now (an answer other than a refusal by the plant's rules): the bridge
+    /// holds the message and tries again.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A problem+json answer as the core's refusal (its `errors[]`) when the plant's rules refused the request (400,
+    /// 403, 404, 409, 422 and other client errors); otherwise (401: the token refused, 408, 429, 5xx) the server
+    /// could not take it now, ``Unavailable``.
     static func problem(_ status: Int, _ body: Data) -> any Error {
         let json = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
         let detail = json?["detail"] as? String ?? String(decoding: body.prefix(300), as: UTF8.self)
+        guard (400..<500).contains(status), ![401, 408, 429].contains(status) else {
+            let hint = status == 401 ? " (is TAKT_TOKEN a valid API token?)" : ""
+            return Unavailable(description: "the server answered \(status): \(detail)\(hint)")
+        }
         let violations = ((json?["errors"] as? [[String: Any]]) ?? []).map {
             Violation(
                 field: $0["field"] as? String ?? "request",
@@ -74,7 +86,7 @@ public struct RemoteMachineDataPlant: MachineDataPlant {
             switch status {
             case 404: .notFound
             case 409: .conflict
-            case 401, 403: .forbidden
+            case 403: .forbidden
             default: .invalid
             }
         return DomainError(kind, violations.isEmpty ? [Violation(field: "request", rule: "http-\(status)", message: detail)] : violations)

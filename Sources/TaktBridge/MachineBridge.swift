@@ -13,7 +13,9 @@ public protocol MachineDataPlant: Sendable {
     var now: @Sendable () -> Date { get }
     /// The mapping and its work centers' readings.
     func machineDataView() async throws -> MachineDataView
-    /// Submits as the plant (`system`); the types of the events recorded. A refusal throws ``DomainError``.
+    /// Submits as the plant (`system`); the types of the events recorded. A refusal by the plant's rules throws
+    /// ``DomainError`` (final: the bridge counts it and goes on); any other error means the plant could not take the
+    /// command now (the bridge holds the message and tries again).
     func submitMachineData(_ command: Command) async throws -> [String]
     /// Where the front ends read the bridge's status; nil when they run elsewhere.
     var machineDataBoard: MachineDataBoard? { get }
@@ -48,6 +50,12 @@ public final class MachineBridge: Sendable {
     let logger: Logger
     /// Messages handed over by the network thread and not yet done (at most one: the thread waits for each).
     let waiting = Atomic<Int>(0)
+    /// Why the plant is not taking commands now (nil while it takes them), commands tried again, and the reason last
+    /// logged for the mapping (so an unreachable server is logged when it starts and when it ends, not every tick).
+    let plantTrouble = Mutex<(now: String?, retried: Int, mapping: String?)>((nil, 0, nil))
+    /// The first wait before trying a command again when the plant is unavailable; it doubles up to ``maximumRetryDelay``.
+    let retryDelay: Duration
+    static let maximumRetryDelay = Duration.seconds(30)
 
     /// The topic filter of Sparkplug B.
     public static let sparkplugFilter = "spBv1.0/#"
@@ -60,6 +68,7 @@ public final class MachineBridge: Sendable {
         options: MQTTOptions,
         subscribe: [String] = [],
         tick: Duration = .milliseconds(200),
+        retryDelay: Duration = .milliseconds(500),
         logger: Logger
     ) async throws -> MachineBridge {
         let view = try await plant.machineDataView()
@@ -70,6 +79,7 @@ public final class MachineBridge: Sendable {
             view: view,
             subscribe: subscribe,
             followEvery: max(1, 500 / tickMilliseconds),
+            retryDelay: retryDelay,
             logger: logger
         )
         let client = try MQTTClient(
@@ -95,8 +105,17 @@ public final class MachineBridge: Sendable {
         return bridge
     }
 
-    init(plant: any MachineDataPlant, options: MQTTOptions, view: MachineDataView, subscribe: [String], followEvery: Int, logger: Logger) {
+    init(
+        plant: any MachineDataPlant,
+        options: MQTTOptions,
+        view: MachineDataView,
+        subscribe: [String],
+        followEvery: Int,
+        retryDelay: Duration,
+        logger: Logger
+    ) {
         self.plant = plant
+        self.retryDelay = retryDelay
         self.followEvery = followEvery
         self.ingest = Mutex(MachineDataIngest(view))
         self.connection = Mutex(MachineDataStatus.Connection(broker: "\(options.host):\(options.port)", clientID: options.clientID))
@@ -118,6 +137,7 @@ public final class MachineBridge: Sendable {
         let connection = connection.withLock { $0 }
         var s = ingest.withLock { $0.currentStatus(connection: connection) }
         s.queued = waiting.load(ordering: .relaxed)
+        (s.plantUnavailable, s.commandsRetried) = plantTrouble.withLock { ($0.now, $0.retried) }
         return s
     }
 
@@ -150,9 +170,21 @@ public final class MachineBridge: Sendable {
             do { return .success(try await self.plant.machineDataView()) } catch { return .failure(error) }
         }
         guard case .success(let view) = fetched else {
-            if case .failure(let error) = fetched { logger.warning("machine data: cannot read the plant's mapping: \(error)") }
+            if case .failure(let error) = fetched {
+                let why = "\(error)"
+                let isNew = plantTrouble.withLock { t in
+                    defer { t.mapping = why }
+                    return t.mapping != why
+                }
+                if isNew { logger.warning("machine data: cannot read the plant's mapping (\(why)); trying again every half second") }
+            }
             return
         }
+        let wasFailing = plantTrouble.withLock { t in
+            defer { t.mapping = nil }
+            return t.mapping != nil
+        }
+        if wasFailing { logger.info("machine data: the plant's mapping can be read again") }
         let now = plant.now()
         let rebirths = ingest.withLock { i -> [MachineDataEffect]? in
             guard i.mapping != view.mapping else { return nil }
@@ -223,25 +255,67 @@ public final class MachineBridge: Sendable {
         }
     }
 
-    /// Submits as the plant (`system`); a refusal is counted and shown on the status page. The recorded events' types,
-    /// nil when refused.
+    /// Submits as the plant (`system`). A refusal by the plant's rules is final: counted and shown on the status page.
+    /// Any other failure (the server unreachable or failing, the token refused, the store failing) holds the message:
+    /// the command is tried again, waiting ``retryDelay`` and doubling up to ``maximumRetryDelay``, until the plant
+    /// takes it or the bridge stops, so nothing is dropped while the plant is away. The recorded events' types, nil when
+    /// refused (or stopped while waiting).
     @discardableResult
     func submit(_ command: Command, topic: String, ignoring rules: Set<String>) async -> [String]? {
-        do {
-            return try await plant.submitMachineData(command)
-        } catch let error as DomainError {
-            let first = error.violations.first ?? Violation(field: "command", rule: "refused", message: "\(error)")
-            if rules.contains(first.rule) { return nil }
-            let now = plant.now()
-            ingest.withLock { $0.commandRefused(first, topic: topic, at: now) }
-            logger.warning("machine data: the plant refused \(command.typeName): \(first.field): \(first.message)")
-            return nil
-        } catch {
-            let now = plant.now()
-            ingest.withLock { $0.commandRefused(Violation(field: "command", rule: "failed", message: "\(error)"), topic: topic, at: now) }
-            logger.error("machine data: \(command.typeName) failed: \(error)")
-            return nil
+        var delay = retryDelay
+        var since: ContinuousClock.Instant?
+        let clock = ContinuousClock()
+        while true {
+            do {
+                let types = try await plant.submitMachineData(command)
+                if let since {
+                    plantTrouble.withLock { $0.now = nil }
+                    logger.info("machine data: the plant takes commands again after \(Self.seconds(clock.now - since)) s")
+                }
+                return types
+            } catch let error as DomainError {
+                let first = error.violations.first ?? Violation(field: "command", rule: "refused", message: "\(error)")
+                if since != nil { plantTrouble.withLock { $0.now = nil } }
+                if rules.contains(first.rule) { return nil }
+                let now = plant.now()
+                ingest.withLock { $0.commandRefused(first, topic: topic, at: now) }
+                logger.warning("machine data: the plant refused \(command.typeName): \(first.field): \(first.message)")
+                return nil
+            } catch {
+                let why = "\(error)"
+                let changed = plantTrouble.withLock { t in
+                    defer { t.now = why }
+                    return t.now != why
+                }
+                if since == nil { since = clock.now }
+                if changed {
+                    logger.warning(
+                        "machine data: the plant cannot take \(command.typeName) now (\(why)); holding the message and trying again"
+                    )
+                }
+                guard await pause(delay) else {
+                    logger.notice("machine data: stopped while waiting for the plant; the broker keeps what was not taken")
+                    return nil
+                }
+                plantTrouble.withLock { $0.retried += 1 }
+                delay = min(delay * 2, Self.maximumRetryDelay)
+            }
         }
+    }
+
+    /// Waits `duration` in short slices; false as soon as the bridge stops.
+    func pause(_ duration: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: duration)
+        while clock.now < end {
+            if stopped.load(ordering: .relaxed) { return false }
+            try? await Task.sleep(for: min(.milliseconds(100), end - clock.now))
+        }
+        return !stopped.load(ordering: .relaxed)
+    }
+
+    static func seconds(_ d: Duration) -> String {
+        String(format: "%.1f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
     /// Runs async work from the bridge's queue (never a thread of Swift's pool) and waits for it.

@@ -281,9 +281,12 @@ extension PlantState {
                     operation: running.operation,
                     good: count.count,
                     scrap: scrap,
-                    scrapReason: scrap > 0 ? "counted as scrap by the machine" : nil
+                    // A machine counts scrap without knowing why: the plant's catch-all code, which quality can refine.
+                    scrapReason: scrap > 0 ? "other" : nil
                 )
-                events += try decideExecution(.reportQuantity(report), actor: actor, now: now)
+                // The machine's count is the fact; the production report follows from it. Should the report be refused,
+                // the count is still recorded (the status counts it as not reported), never lost with it.
+                if let reported = try? decideExecution(.reportQuantity(report), actor: actor, now: now) { events += reported }
             }
             return events
 

@@ -112,6 +112,12 @@ public struct MachineDataStatus: Codable, Sendable, Hashable {
     public var countsWithoutOperation = 0
     /// Commands the plant refused (e.g. a work center deleted since the mapping), by rule.
     public var commandsRefused = 0
+    /// Why the plant is not taking the bridge's commands now (the server unreachable or failing, the bridge's token
+    /// refused, the store failing): the message waits and its commands are tried again, nothing is dropped. Nil while
+    /// the plant takes them.
+    public var plantUnavailable: String?
+    /// Commands tried again because the plant was unavailable.
+    public var commandsRetried = 0
     /// Refusals by rule (protobuf, max-size, sequence-gap, before-birth, state-code, json, …).
     public var refusedByRule: [String: Int] = [:]
     /// The latest problems, newest first.

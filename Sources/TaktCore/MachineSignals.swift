@@ -67,6 +67,9 @@ public struct MachineSignalRule: Codable, Sendable, Hashable {
     public var signal: MachineSignalKind
     /// For `state`: the machine's codes (as text, "1", "RUN") → Takt's states. Without it, the words themselves.
     public var stateCodes: [String: MachineState]?
+    /// For `state`: the machine's codes (as text) → the reason in the plant's words ("3": "Spindle drive fault"), recorded
+    /// with a down state (and shown with any state). Without it, the reason names the signal and the code it sent.
+    public var reasons: [String: String]?
     /// For numbers: multiplied before use (e.g. 60 for parts a minute → an hour).
     public var factor: Double?
     /// For `rate` and `cycle-time`: the work center's ideal rate, parts an hour (required for them).
@@ -78,12 +81,14 @@ public struct MachineSignalRule: Codable, Sendable, Hashable {
     public var reportProduction: Bool?
 
     public static let defaultSlowBelow = 0.9
+    public static let maximumReasons = 1_000
 
     public init(
         source: MachineSignalSource,
         workCenter: WorkCenter.ID,
         signal: MachineSignalKind,
         stateCodes: [String: MachineState]? = nil,
+        reasons: [String: String]? = nil,
         factor: Double? = nil,
         idealRate: Double? = nil,
         slowBelow: Double? = nil,
@@ -93,6 +98,7 @@ public struct MachineSignalRule: Codable, Sendable, Hashable {
         self.workCenter = workCenter
         self.signal = signal
         self.stateCodes = stateCodes
+        self.reasons = reasons
         self.factor = factor
         self.idealRate = idealRate
         self.slowBelow = slowBelow
@@ -175,6 +181,39 @@ public struct MachineSignalMapping: Codable, Sendable, Hashable {
                         message: "state codes map a state signal, not \(rule.signal.rawValue)"
                     )
                 )
+            }
+            if let reasons = rule.reasons {
+                if rule.signal != .state {
+                    out.append(
+                        Violation(
+                            field: "rules[\(i)].reasons",
+                            rule: "state-only",
+                            message: "reasons name a state signal's codes, not \(rule.signal.rawValue)"
+                        )
+                    )
+                } else if reasons.count > MachineSignalRule.maximumReasons {
+                    out.append(
+                        Violation(
+                            field: "rules[\(i)].reasons",
+                            rule: "max-count",
+                            message: "a rule has at most \(MachineSignalRule.maximumReasons) reasons (got \(reasons.count))"
+                        )
+                    )
+                } else {
+                    for (code, reason) in reasons.sorted(by: { $0.key < $1.key }) {
+                        let words = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+                        if code.isEmpty || words.isEmpty || code.count > 40 || words.count > 200 {
+                            out.append(
+                                Violation(
+                                    field: "rules[\(i)].reasons",
+                                    rule: "format",
+                                    message: "each reason is a code of 1 to 40 characters and words of 1 to 200 (code '\(code.prefix(40))')"
+                                )
+                            )
+                            break
+                        }
+                    }
+                }
             }
             let paced = rule.signal == .rate || rule.signal == .cycleTime
             if paced {

@@ -1120,6 +1120,22 @@ enum OpenAPISchemas {
                             ]),
                         ]
                     ),
+                    "reasons": JSONSchema(
+                        fields: [
+                            "type": .string("object"),
+                            "description": .string(
+                                "for state only: the machine's codes as text → the reason in the plant's words (`\"3\": \"Spindle drive "
+                                    + "fault\"`), recorded with a down state; without it the reason names the signal and its code. At most "
+                                    + "\(MachineSignalRule.maximumReasons)"
+                            ),
+                            "maxProperties": .number(Double(MachineSignalRule.maximumReasons)),
+                            "propertyNames": .object(["minLength": .number(1), "maxLength": .number(40)]),
+                            "additionalProperties": .object([
+                                "type": .string("string"), "minLength": .number(1), "maxLength": .number(200), "pattern": .string("\\S"),
+                                "description": .string("the reason the code stands for"),
+                            ]),
+                        ]
+                    ),
                     "factor": num("for numbers: multiplied before use, e.g. 60 for parts a minute → an hour; positive", above: 0),
                     "idealRate": num("for rate and cycle-time (required for them): the work center's ideal rate, parts an hour", above: 0),
                     "slowBelow": num(
@@ -1168,6 +1184,11 @@ enum OpenAPISchemas {
                         0...
                     ),
                     "commandsRefused": int("commands the plant refused (e.g. a work center deleted since the mapping)", 0...),
+                    "plantUnavailable": str(
+                        "why the plant is not taking the bridge's commands now (server unreachable or failing, token refused, store "
+                            + "failing); the message waits and is tried again, nothing is dropped; left out while the plant takes them"
+                    ),
+                    "commandsRetried": int("commands tried again because the plant was unavailable", 0...),
                     "refusedByRule": JSONSchema(
                         fields: [
                             "type": .string("object"),

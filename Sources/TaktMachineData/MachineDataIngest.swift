@@ -272,7 +272,7 @@ public struct MachineDataIngest: Sendable {
         switch (signal.signal, signal.value) {
         case (.state, .state(let s)):
             m.state = s
-            m.stateReason = "signal \(source)"
+            m.stateReason = signal.reason(source: source)
             m.status.signalledState = s
         case (.rate, .number(let r)):
             m.rate = r

@@ -8,6 +8,8 @@ public import TaktCore
 public struct MachineSimulator: Sendable {
     /// State codes on the wire, as many machines send them.
     public static let stateCodes: [String: MachineState] = ["0": .idle, "1": .running, "2": .setup, "3": .down]
+    /// The reasons the simulated controller gives its codes (a real plant's come from its PLC's fault list).
+    public static let reasons: [String: String] = ["2": "Changeover", "3": "Machine breakdown"]
     public static let metricNames = (state: "State", good: "Good Count", scrap: "Scrap Count", rate: "Rate")
     /// A scenario repeats every 10 minutes: the slowdown from 30 s to 3.5 min, the breakdown from 1.5 to 4 min.
     public static let cycle: TimeInterval = 600
@@ -57,7 +59,13 @@ public struct MachineSimulator: Sendable {
                 .sparkplug(group: group, edgeNode: edgeNode, device: m.workCenter.rawValue, metric: metric)
             }
             rules.append(
-                MachineSignalRule(source: source(Self.metricNames.state), workCenter: m.workCenter, signal: .state, stateCodes: Self.stateCodes)
+                MachineSignalRule(
+                    source: source(Self.metricNames.state),
+                    workCenter: m.workCenter,
+                    signal: .state,
+                    stateCodes: Self.stateCodes,
+                    reasons: Self.reasons
+                )
             )
             rules.append(MachineSignalRule(source: source(Self.metricNames.good), workCenter: m.workCenter, signal: .goodCount))
             rules.append(MachineSignalRule(source: source(Self.metricNames.scrap), workCenter: m.workCenter, signal: .scrapCount))

@@ -37,7 +37,7 @@ extension MachineSignalMapping {
                 throw Violation(field: name, rule: "state-code", message: "\(name) sent no state code")
             }
             if let state = rule.stateCodes?[code] ?? MachineState(rawValue: code.lowercased()) {
-                return MappedSignal(workCenter: rule.workCenter, signal: .state, value: .state(state), at: at, rule: rule)
+                return MappedSignal(workCenter: rule.workCenter, signal: .state, value: .state(state), at: at, rule: rule, code: code)
             }
             throw Violation(field: name, rule: "state-code", message: "\(name) sent state code '\(code.prefix(40))', which the mapping does not know")
         case .goodCount, .scrapCount, .rate, .cycleTime:
@@ -65,12 +65,29 @@ public struct MappedSignal: Sendable, Hashable {
     public var at: Date
     /// The rule that mapped it (its ideal rate, its threshold, whether counts are reported as production).
     public var rule: MachineSignalRule
-    public init(workCenter: WorkCenter.ID, signal: MachineSignalKind, value: Value, at: Date, rule: MachineSignalRule) {
+    /// For a state: the code the machine sent, as text.
+    public var code: String?
+    public init(workCenter: WorkCenter.ID, signal: MachineSignalKind, value: Value, at: Date, rule: MachineSignalRule, code: String? = nil) {
         self.workCenter = workCenter
         self.signal = signal
         self.value = value
         self.at = at
         self.rule = rule
+        self.code = code
+    }
+
+    /// The reason a state is recorded with: the plant's words for the code (and the code), or the signal and the code;
+    /// at most 200 characters (what a machine state's reason may hold), so a long topic never gets a state refused.
+    public func reason(source: MachineSignalSource) -> String {
+        let text: String
+        if let code, let words = rule.reasons?[code]?.trimmingCharacters(in: .whitespacesAndNewlines), !words.isEmpty {
+            text = "\(words) (code \(code) from \(source))"
+        } else if let code {
+            text = "signal \(source) sent \(code)"
+        } else {
+            text = "signal \(source)"
+        }
+        return text.count <= 200 ? text : String(text.prefix(199)) + "…"
     }
 }
 

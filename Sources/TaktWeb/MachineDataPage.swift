@@ -110,6 +110,12 @@ extension TaktWeb {
                     "\(Format.count(c.disconnects, "disconnect"))"
                 }
                 if let error = c.lastError { el("p", ["class": "muted"], text: "Last error: \(error)") }
+                if let trouble = status.plantUnavailable {
+                    el("p", ["id": "plant-unavailable"]) {
+                        Pages.badge("waiting for the plant", "bad")
+                        " \(trouble) The message waits at the broker and is tried again; nothing is dropped."
+                    }
+                }
                 el("p", ["class": "muted"], text: "Subscriptions: " + (c.subscriptions.isEmpty ? "none" : c.subscriptions.joined(separator: ", ")))
             } else {
                 el(
@@ -175,6 +181,7 @@ extension TaktWeb {
             ("Production reported", String(s.productionReported)),
             ("Counts without a running operation", String(s.countsWithoutOperation)),
             ("Commands the plant refused", String(s.commandsRefused)),
+            ("Commands tried again (plant unavailable)", String(s.commandsRetried)),
             ("Messages queued (most at once)", "\(s.queued) (\(s.maximumQueued))"),
             ("Rules the bridge reads with", String(s.mappingRules)),
         ]
@@ -268,6 +275,7 @@ extension TaktWeb {
             select("workCenter", "Work center", workCenters.map { ($0.id.rawValue, "\($0.id) · \($0.name)") })
             select("signal", "Signal", MachineSignalKind.allCases.map { ($0.rawValue, $0.rawValue) })
             text("stateCodes", "State codes", placeholder: "0=idle,1=running,3=down", size: "24")
+            text("reasons", "Reasons", placeholder: "3=Spindle drive fault; 4=Door open", size: "28")
             text("factor", "Factor", placeholder: "1", size: "6")
             text("idealRate", "Ideal rate (/h)", placeholder: "120", size: "6")
             text("slowBelow", "Slow below", placeholder: "0.9", size: "6")
@@ -314,6 +322,9 @@ extension TaktWeb {
         var parts: [String] = []
         if let codes = rule.stateCodes, !codes.isEmpty {
             parts.append(codes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.rawValue)" }.joined(separator: ","))
+        }
+        if let reasons = rule.reasons, !reasons.isEmpty {
+            parts.append("reasons " + reasons.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "))
         }
         if let f = rule.factor { parts.append("× \(Format.quantity(f))") }
         if let i = rule.idealRate { parts.append("ideal \(Format.quantity(i)) /h") }
@@ -429,6 +440,8 @@ extension TaktWeb {
         }
         let codes = stateCodes(form.trimmed("stateCodes"))
         if case .failure(let v) = codes { problems.append(v) }
+        let reasons = reasons(form.trimmed("reasons"))
+        if case .failure(let v) = reasons { problems.append(v) }
         let factor = ruleNumber(form, "factor", "the factor")
         let ideal = ruleNumber(form, "idealRate", "the ideal rate")
         let slow = ruleNumber(form, "slowBelow", "slow below")
@@ -439,6 +452,7 @@ extension TaktWeb {
             workCenter: WorkCenter.ID(workCenter),
             signal: signal,
             stateCodes: try? codes.get(),
+            reasons: try? reasons.get(),
             factor: try? factor.get(),
             idealRate: try? ideal.get(),
             slowBelow: try? slow.get(),
@@ -457,26 +471,46 @@ extension TaktWeb {
 
     /// `0=idle,1=running,3=down` (commas, semicolons or new lines between pairs) → the codes; nil when empty.
     static func stateCodes(_ text: String?) -> Result<[String: MachineState]?, Violation> {
-        guard let text, !text.isEmpty else { return .success(nil) }
-        var codes: [String: MachineState] = [:]
-        for pair in text.split(whereSeparator: { ",;\n".contains($0) }) {
-            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 2, !parts[0].isEmpty else {
-                return .failure(
-                    Violation(field: "stateCodes", rule: "format", message: "state codes are pairs like 0=idle,1=running,3=down (got '\(pair)')")
-                )
+        pairs(text, field: "stateCodes", separators: ",;\n", example: "0=idle,1=running,3=down").flatMap { pairs in
+            guard let pairs else { return .success(nil) }
+            var codes: [String: MachineState] = [:]
+            for (code, word) in pairs {
+                guard let state = MachineState(rawValue: word.lowercased()) else {
+                    let states = MachineState.allCases.map(\.rawValue).joined(separator: ", ")
+                    return .failure(
+                        Violation(field: "stateCodes", rule: "state", message: "state codes: '\(word)' is not a machine state (use \(states))")
+                    )
+                }
+                codes[code] = state
             }
-            guard let state = MachineState(rawValue: parts[1].lowercased()) else {
-                let states = MachineState.allCases.map(\.rawValue).joined(separator: ", ")
-                return .failure(
-                    Violation(field: "stateCodes", rule: "state", message: "state codes: '\(parts[1])' is not a machine state (use \(states))")
-                )
-            }
-            guard codes.updateValue(state, forKey: parts[0]) == nil else {
-                return .failure(Violation(field: "stateCodes", rule: "unique", message: "state code '\(parts[0])' is given twice"))
-            }
+            return .success(codes)
         }
-        return .success(codes)
+    }
+
+    /// `3=Spindle drive fault; 4=Door open` (semicolons or new lines between pairs, so the words may hold commas) → the
+    /// reasons; nil when empty.
+    static func reasons(_ text: String?) -> Result<[String: String]?, Violation> {
+        pairs(text, field: "reasons", separators: ";\n", example: "3=Spindle drive fault; 4=Door open").map { pairs in
+            pairs.map { Dictionary(uniqueKeysWithValues: $0) }
+        }
+    }
+
+    /// `code=value` pairs between `separators`, each code once; nil when the text is empty. Refusals name `field`.
+    static func pairs(_ text: String?, field: String, separators: String, example: String) -> Result<[(String, String)]?, Violation> {
+        guard let text, !text.isEmpty else { return .success(nil) }
+        var out: [(String, String)] = []
+        var seen: Set<String> = []
+        for pair in text.split(whereSeparator: { separators.contains($0) }) where !pair.trimmingCharacters(in: .whitespaces).isEmpty {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                return .failure(Violation(field: field, rule: "format", message: "\(field) are pairs like \(example) (got '\(pair.prefix(60))')"))
+            }
+            guard seen.insert(parts[0]).inserted else {
+                return .failure(Violation(field: field, rule: "unique", message: "code '\(parts[0].prefix(40))' is given twice"))
+            }
+            out.append((parts[0], parts[1]))
+        }
+        return .success(out)
     }
 }
 

@@ -102,8 +102,9 @@ struct BridgeCommand: AsyncParsableCommand {
             while statusEvery > 0, !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(statusEvery))
                 let s = bridge.status()
+                let waiting = s.plantUnavailable.map { "; waiting for the server: \($0)" } ?? ""
                 logger.info(
-                    "machine data: \(s.connection?.connected == true ? "connected" : "not connected"), \(s.messagesReceived) messages, \(s.messagesRefused) refused, \(s.statesRecorded) states, \(s.countsRecorded) counts, \(s.commandsRefused) commands refused"
+                    "machine data: \(s.connection?.connected == true ? "connected" : "not connected"), \(s.messagesReceived) messages, \(s.messagesRefused) refused, \(s.statesRecorded) states, \(s.countsRecorded) counts, \(s.commandsRefused) commands refused\(waiting)"
                 )
             }
         }

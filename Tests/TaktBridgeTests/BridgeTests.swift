@@ -77,6 +77,29 @@ struct BridgeRig: Sendable {
     }
 }
 
+/// The plant behind a link that can go down: while `down`, every call fails as an unreachable server's would (not a
+/// refusal by the plant's rules); `refuse` makes the plant refuse every command by a rule instead.
+final class FlakyPlant: MachineDataPlant {
+    struct Unreachable: Error, CustomStringConvertible { var description: String { "connection refused (test)" } }
+    let service: PlantService
+    let down = Mutex(false)
+    let failedCalls = Mutex(0)
+    init(_ service: PlantService) { self.service = service }
+    var now: @Sendable () -> Date { service.now }
+    var machineDataBoard: MachineDataBoard? { service.machineDataBoard }
+    func machineDataView() async throws -> MachineDataView {
+        if down.withLock({ $0 }) { throw Unreachable() }
+        return try await service.machineDataView()
+    }
+    func submitMachineData(_ command: Command) async throws -> [String] {
+        if down.withLock({ $0 }) {
+            failedCalls.withLock { $0 += 1 }
+            throw Unreachable()
+        }
+        return try await service.submitMachineData(command)
+    }
+}
+
 /// Messages a test client received.
 final class Inbox: Sendable {
     let messages = Mutex<[MQTTMessage]>([])
@@ -109,7 +132,10 @@ struct BridgeTests {
         let broken = sim.machines[sim.breakdown].workCenter
         await eventually("\(broken) is down") { await rig.state(broken) == .down }
         let reason = await rig.engine.read { $0.machineStates[broken]?.last?.reason }
-        #expect(reason?.contains("State") == true, "the reason names the signal: \(reason ?? "nil")")
+        #expect(
+            reason?.hasPrefix("Machine breakdown (code 3 from ") == true && reason?.contains("State") == true,
+            "the reason is the plant's words for the code, with the signal: \(reason ?? "nil")"
+        )
 
         try rig.publish(edge, [sim.death()])
         await eventually("the edge node is shown offline") { bridge.status().edgeNodes.first?.online == false }
@@ -241,6 +267,56 @@ struct BridgeTests {
             await eventually("every one of \(m.workCenter)'s \(made) parts is counted once") { await rig.counted(m.workCenter) == made }
         }
         #expect(await rig.engine.read { $0.machineCounts.values.joined().allSatisfy { $0.goodCounter != nil } })
+    }
+
+    @Test(
+        "The plant unreachable for a while: machine data waits (shown on the status, nothing refused or dropped) and once it is back every part is counted once"
+    )
+    func plantAwayForAWhile() async throws {
+        let rig = try await BridgeRig.make(machines: 2)
+        var sim = rig.simulator(seed: 11)
+        var mapping = sim.mapping
+        mapping.debounceSeconds = 0
+        try await rig.define(mapping)
+        let plant = FlakyPlant(rig.service)
+        let bridge = try await MachineBridge.start(
+            service: plant,
+            options: MQTTOptions(port: rig.broker.port, clientID: "takt-flaky"),
+            tick: .milliseconds(50),
+            retryDelay: .milliseconds(20),
+            logger: TestPlant.quietLogger
+        )
+        defer { bridge.stop() }
+        await eventually("the bridge is connected") { bridge.status().connection?.connected == true }
+        let edge = try await rig.publisher()
+        defer { edge.stop() }
+        let t0 = rig.clock.read()
+        try rig.publish(edge, sim.births(at: t0))
+        let baseline = sim.machines.map(\.good)
+        for s in 1...20 { try rig.publish(edge, sim.step(at: t0.addingTimeInterval(Double(s)), elapsed: 1)) }
+        for (i, m) in sim.machines.enumerated() {
+            await eventually("\(m.workCenter)'s first parts are counted") { await rig.counted(m.workCenter) == m.good - baseline[i] }
+        }
+
+        // The plant goes away; the edge node publishes on (the broker holds what the bridge cannot take yet).
+        plant.down.withLock { $0 = true }
+        for s in 21...60 { try rig.publish(edge, sim.step(at: t0.addingTimeInterval(Double(s)), elapsed: 1)) }
+        await eventually("the bridge tried the plant several times") { plant.failedCalls.withLock { $0 } >= 3 }
+        let waiting = bridge.status()
+        #expect(waiting.plantUnavailable?.contains("connection refused") == true, "the status says why: \(waiting.plantUnavailable ?? "nil")")
+        #expect(waiting.commandsRefused == 0, "a plant that is away refuses nothing: \(waiting.problems)")
+
+        plant.down.withLock { $0 = false }
+        for s in 61...70 { try rig.publish(edge, sim.step(at: t0.addingTimeInterval(Double(s)), elapsed: 1)) }
+        for (i, m) in sim.machines.enumerated() {
+            let made = m.good - baseline[i]
+            await eventually("every one of \(m.workCenter)'s \(made) parts is counted once") { await rig.counted(m.workCenter) == made }
+        }
+        let after = bridge.status()
+        #expect(after.plantUnavailable == nil, "the status clears once the plant takes commands")
+        #expect(after.commandsRetried >= 3 && after.commandsRefused == 0 && after.messagesRefused == 0, "\(after.problems)")
+        let breakdown = sim.machines[sim.breakdown].workCenter
+        #expect(await rig.state(breakdown) != nil, "states were recorded too")
     }
 
     @Test("A mapping change takes effect at once: a metric listed as unmapped is read once a rule maps it")

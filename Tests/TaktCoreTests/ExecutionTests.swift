@@ -215,6 +215,35 @@ struct ExecutionTests {
         #expect(reports.last?.idealMinutesPerUnit == 12)
     }
 
+    @Test(
+        "A machine's count reported as production lands on the operation running there, scrap included; with none running it stays a machine count"
+    )
+    func machineCountReportedAsProduction() throws {
+        var cell = LatheCell()
+        let count = { (good: Double, scrap: Double?) in
+            Command.recordMachineCount(
+                RecordMachineCount(workCenter: "WC-LATHE-1", count: good, scrap: scrap, goodCounter: nil, scrapCounter: nil, reportProduction: true)
+            )
+        }
+        // Nothing runs on the lathe yet: the count is recorded, no production is reported.
+        #expect(cell.act(count(2, nil), by: nil).map(\.typeName) == ["machineCounted"])
+        #expect(cell.state.productionReports["WC-LATHE-1"]?.isEmpty ?? true)
+
+        cell.annaReady()
+        cell.act(LatheCell.start(), by: "op-anna")
+        let counted = cell.act(count(3, 1), by: nil)
+        #expect(counted.map(\.typeName) == ["machineCounted", "quantityReported"])
+        let op = try #require(cell.op(10))
+        #expect((op.good, op.scrap) == (3, 1), "the running operation got the machine's good parts and its scrap")
+        #expect(cell.state.productionReports["WC-LATHE-1"]?.last?.scrapReason == "other")
+        #expect((cell.state.machineCounts["WC-LATHE-1"] ?? []).map(\.count) == [2, 3])
+
+        // A count of scrap alone is reported too; the order's quantity does not cap what the machine made.
+        #expect(cell.act(count(0, 2), by: nil).map(\.typeName) == ["machineCounted", "quantityReported"])
+        #expect(cell.act(count(20, nil), by: nil).map(\.typeName) == ["machineCounted", "quantityReported"])
+        #expect(cell.op(10).map { ($0.good, $0.scrap) } ?? (0, 0) == (23, 3))
+    }
+
     @Test("Scrap needs a reason code, a report needs a quantity, and completing needs something reported")
     func quantityRules() {
         var cell = LatheCell()

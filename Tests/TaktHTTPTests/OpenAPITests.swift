@@ -1034,7 +1034,7 @@ private struct SchemaChecker {
     static let keywords: Set<String> = [
         "$ref", "type", "properties", "required", "additionalProperties", "enum", "const", "items", "minItems", "maxItems",
         "uniqueItems", "minLength", "maxLength", "pattern", "format", "minimum", "maximum", "exclusiveMinimum",
-        "allOf", "anyOf", "oneOf", "if", "then", "else", "description", "discriminator",
+        "allOf", "anyOf", "oneOf", "if", "then", "else", "description", "discriminator", "maxProperties", "propertyNames",
     ]
     let schemas: [String: JSONValue]
 
@@ -1080,6 +1080,8 @@ private struct SchemaChecker {
             for key in s["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where o[key] == nil {
                 out.append("\(path).\(key): required but missing")
             }
+            if let n = s["maxProperties"]?.number, Double(o.count) > n { out.append("\(path): more than \(n) properties") }
+            if let names = s["propertyNames"] { for key in o.keys { check(.string(key), names, "\(path) name '\(key)'", &out) } }
             if let extra = s["additionalProperties"] {
                 for (key, v) in o where properties[key] == nil {
                     if extra == .bool(false) {

@@ -70,6 +70,32 @@ struct SignalMappingTests {
         #expect(mapping.violations().isEmpty)
     }
 
+    @Test(
+        "A down state carries the plant's words for the machine's code; without them the signal and the code; never more than a state's reason may hold"
+    )
+    func reasonsForCodes() throws {
+        var worded = mapping
+        worded.rules[0].reasons = ["3": "  Spindle drive fault "]
+        let down = try #require(try worded.map(mill, value: .int(3), at: t0, name: "MILL-1/State"))
+        #expect(down.reason(source: mill) == "Spindle drive fault (code 3 from \(mill))")
+        let idle = try #require(try worded.map(mill, value: .int(2), at: t0, name: "MILL-1/State"))
+        #expect(idle.reason(source: mill) == "signal \(mill) sent 2", "a code without words names the signal and the code")
+
+        let long = MachineSignalSource.json(topic: String(repeating: "plant/", count: 60) + "mill", field: "state")
+        var wide = MachineSignalMapping(rules: [
+            MachineSignalRule(source: long, workCenter: "WC-1", signal: .state, reasons: ["down": String(repeating: "x", count: 200)])
+        ])
+        let signal = try #require(try wide.map(long, value: .string("down"), at: t0, name: "state"))
+        #expect(signal.reason(source: long).count == 200, "clamped: a state with a longer reason would be refused")
+
+        wide.rules[0].reasons = ["": "nothing", "4": "Door open"]
+        wide.rules.append(MachineSignalRule(source: mill, workCenter: "WC-1", signal: .goodCount, reasons: ["1": "Running"]))
+        let found = Set(wide.violations().map { "\($0.field) \($0.rule)" })
+        #expect(found == ["rules[0].reasons format", "rules[1].reasons state-only"])
+        wide.rules[0].reasons = Dictionary(uniqueKeysWithValues: (0...MachineSignalRule.maximumReasons).map { ("\($0)", "r") })
+        #expect(wide.violations().map(\.rule).contains("max-count"))
+    }
+
     @Test("A chattering state does not count; a state that holds counts once, from when it started")
     func debounces() {
         var d = StateDebouncer(hold: 5, recorded: .running)

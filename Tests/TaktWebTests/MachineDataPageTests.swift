@@ -111,6 +111,7 @@ struct MachineDataPageTests {
                 form: [
                     ("form", "add-rule"), ("kind", "sparkplug"), ("group", "Plant1"), ("edgeNode", "Line1"), ("device", "Mill1"),
                     ("metric", "State"), ("workCenter", "WC-MILL-1"), ("signal", "state"), ("stateCodes", "0=idle, 1=running,3=down"),
+                    ("reasons", "3=Spindle drive fault; 4 = Door open, interlock"),
                 ]
             )
             #expect(added.status == 303 && added.location == "/machine-data#mapping", "\(added.text)")
@@ -138,6 +139,7 @@ struct MachineDataPageTests {
             var mapping = await s.engine.read { $0.machineSignalMapping }
             #expect(mapping.rules.count == 3)
             #expect(mapping.rules[0].stateCodes == ["0": .idle, "1": .running, "3": .down])
+            #expect(mapping.rules[0].reasons == ["3": "Spindle drive fault", "4": "Door open, interlock"], "words may hold commas")
             #expect(mapping.rules[1].factor == 60 && mapping.rules[1].idealRate == 120 && mapping.rules[1].slowBelow == 0.8)
             #expect(mapping.rules[2].source == .json(topic: "plant1/mill1/counts", field: "good") && mapping.rules[2].reportProduction == true)
             let page = try await s.send(.GET, "/machine-data", cookie: supervisor)
@@ -183,6 +185,16 @@ struct MachineDataPageTests {
             #expect(shown.text.contains("id=\"add-rule-stateCodes-error\""), "the words beside the field")
             #expect(shown.text.contains("&#39;sprinting&#39; is not a machine state") || shown.text.contains("'sprinting' is not a machine state"))
             #expect(shown.text.contains("value=\"0=idle,1=sprinting\""), "what was typed stays in the form")
+            #expect(await s.engine.read { $0.machineSignalMapping.rules.isEmpty })
+            let reasonsTwice = try await s.send(
+                .POST,
+                "/machine-data/rules",
+                cookie: supervisor,
+                form: state + [("reasons", "3=Fault; 3=Other fault")]
+            )
+            #expect(reasonsTwice.status == 303)
+            let shownTwice = try await s.send(.GET, "/machine-data", cookie: supervisor)
+            #expect(shownTwice.text.contains("id=\"add-rule-reasons-error\"") && shownTwice.text.contains("is given twice"))
             #expect(await s.engine.read { $0.machineSignalMapping.rules.isEmpty })
 
             // The plant's own refusal: a rate needs its ideal; said with the rule's number and field, beside the form's field.
