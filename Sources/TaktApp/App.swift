@@ -107,9 +107,18 @@ public struct MachineDataConfiguration: Sendable {
     /// `simulateWorkCenters` when given); an empty mapping is set to read it.
     public var simulate: Bool
     public var simulateSeed: UInt64
-    public init(broker: MQTTOptions, subscribe: [String] = [], simulate: Bool = false, simulateSeed: UInt64 = 1) {
+    /// `--sparkplug-host-id`: the bridge acts as the Sparkplug primary host application with this ID.
+    public var sparkplugHostID: String?
+    public init(
+        broker: MQTTOptions,
+        subscribe: [String] = [],
+        simulate: Bool = false,
+        simulateSeed: UInt64 = 1,
+        sparkplugHostID: String? = nil
+    ) {
         self.broker = broker
         self.subscribe = subscribe
+        self.sparkplugHostID = sparkplugHostID
         self.simulate = simulate
         self.simulateSeed = simulateSeed
     }
@@ -310,7 +319,13 @@ public enum TaktApplication {
             }
             var bridgeLogger = logger
             bridgeLogger[metadataKey: "service"] = "machine-data"
-            bridge = try await MachineBridge.start(service: service, options: m.broker, subscribe: m.subscribe, logger: bridgeLogger)
+            bridge = try await MachineBridge.start(
+                service: service,
+                options: m.broker,
+                subscribe: m.subscribe,
+                sparkplugHostID: m.sparkplugHostID,
+                logger: bridgeLogger
+            )
             announce("Machine data: MQTT bridge to \(m.broker.host):\(m.broker.port) as client \(m.broker.clientID) (status at /machine-data)")
         }
         defer {

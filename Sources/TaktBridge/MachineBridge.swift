@@ -53,6 +53,8 @@ public final class MachineBridge: Sendable {
     /// Why the plant is not taking commands now (nil while it takes them), commands tried again, and the reason last
     /// logged for the mapping (so an unreachable server is logged when it starts and when it ends, not every tick).
     let plantTrouble = Mutex<(now: String?, retried: Int, mapping: String?)>((nil, 0, nil))
+    /// As a Sparkplug primary host application: its STATE topic and the timestamp of this run's birth and will.
+    let hostState: (topic: String, timestamp: Int64)?
     /// The first wait before trying a command again when the plant is unavailable; it doubles up to ``maximumRetryDelay``.
     let retryDelay: Duration
     static let maximumRetryDelay = Duration.seconds(30)
@@ -63,14 +65,27 @@ public final class MachineBridge: Sendable {
     /// Starts the bridge: reads the plant's mapping, connects (in the background, retrying) and subscribes.
     /// - Parameters:
     ///   - subscribe: more topic filters to listen to, so that topics no rule maps yet are counted and listed.
+    ///   - sparkplugHostID: act as a Sparkplug 3.0 primary host application with this ID: `spBv1.0/STATE/{id}` says
+    ///     `{"online":true,…}` (retained) on every connection and `{"online":false,…}` as the last will and on a clean
+    ///     stop, so edge nodes configured for this host know when Takt listens.
     public static func start(
         service plant: any MachineDataPlant,
         options: MQTTOptions,
         subscribe: [String] = [],
+        sparkplugHostID: String? = nil,
         tick: Duration = .milliseconds(200),
         retryDelay: Duration = .milliseconds(500),
         logger: Logger
     ) async throws -> MachineBridge {
+        var options = options
+        var hostState: (topic: String, timestamp: Int64)?
+        if let id = sparkplugHostID {
+            if let problem = SparkplugTopic.hostIDProblem(id) { throw MQTTError(problem) }
+            let state = (topic: SparkplugTopic.hostState(id), timestamp: Int64((plant.now().timeIntervalSince1970 * 1000).rounded()))
+            options.will = (state.topic, SparkplugTopic.hostStatePayload(online: false, timestamp: state.timestamp))
+            options.willRetain = true
+            hostState = state
+        }
         let view = try await plant.machineDataView()
         let tickMilliseconds = max(1, Int(tick.components.seconds * 1000 + tick.components.attoseconds / 1_000_000_000_000_000))
         let bridge = MachineBridge(
@@ -80,6 +95,7 @@ public final class MachineBridge: Sendable {
             subscribe: subscribe,
             followEvery: max(1, 500 / tickMilliseconds),
             retryDelay: retryDelay,
+            hostState: hostState,
             logger: logger
         )
         let client = try MQTTClient(
@@ -90,6 +106,7 @@ public final class MachineBridge: Sendable {
             )
         )
         bridge.client.withLock { $0 = client }
+        bridge.connection.withLock { $0.sparkplugHostID = sparkplugHostID }
         bridge.resubscribe(client: client, mapping: view.mapping)
         try client.start()
         plant.machineDataBoard?.attach { [weak bridge] in bridge?.status() ?? MachineDataStatus() }
@@ -112,10 +129,12 @@ public final class MachineBridge: Sendable {
         subscribe: [String],
         followEvery: Int,
         retryDelay: Duration,
+        hostState: (topic: String, timestamp: Int64)? = nil,
         logger: Logger
     ) {
         self.plant = plant
         self.retryDelay = retryDelay
+        self.hostState = hostState
         self.followEvery = followEvery
         self.ingest = Mutex(MachineDataIngest(view))
         self.connection = Mutex(MachineDataStatus.Connection(broker: "\(options.host):\(options.port)", clientID: options.clientID))
@@ -127,6 +146,11 @@ public final class MachineBridge: Sendable {
     public func stop() {
         stopped.store(true, ordering: .relaxed)
         let client = client.withLock { $0 }
+        if let hostState, let client, client.isConnected {
+            // A clean stop sends no last will: say offline ourselves (same timestamp as this run's birth).
+            _ = try? client.publish(hostState.topic, SparkplugTopic.hostStatePayload(online: false, timestamp: hostState.timestamp), retain: true)
+            _ = client.waitForAcknowledgements(timeout: 2)
+        }
         client?.stop()
         queue.sync {}  // the last message handed over is done
         plant.machineDataBoard?.detach()
@@ -144,6 +168,12 @@ public final class MachineBridge: Sendable {
     // MARK: On the serial queue
 
     func handle(_ message: MQTTMessage) {
+        if let hostState, message.topic == hostState.topic {
+            // Our own STATE: another session's will (or anyone) saying offline while we listen is corrected at once.
+            let said = (try? JSONSerialization.jsonObject(with: message.payload)) as? [String: Any]
+            if said?["online"] as? Bool != true, !stopped.load(ordering: .relaxed) { announceOnline() }
+            return
+        }
         let depth = waiting.add(1, ordering: .relaxed).newValue
         queue.sync {
             let now = plant.now()
@@ -215,8 +245,19 @@ public final class MachineBridge: Sendable {
         }
         if up {
             logger.info("machine data: connected to the MQTT broker")
+            announceOnline()
         } else {
             logger.warning("machine data: not connected to the MQTT broker (\(why)); retrying")
+        }
+    }
+
+    /// As a primary host application, says online on the STATE topic (retained, QoS 1).
+    func announceOnline() {
+        guard let hostState, let client = client.withLock({ $0 }) else { return }
+        do {
+            _ = try client.publish(hostState.topic, SparkplugTopic.hostStatePayload(online: true, timestamp: hostState.timestamp), retain: true)
+        } catch {
+            logger.warning("machine data: cannot publish the Sparkplug host STATE: \(error)")
         }
     }
 

@@ -20,6 +20,8 @@ public struct MachineDataStatus: Codable, Sendable, Hashable {
         public var lastError: String?
         /// The topic filters subscribed to.
         public var subscriptions: [String]
+        /// As a Sparkplug primary host application: its host ID (its STATE topic says online, its last will offline).
+        public var sparkplugHostID: String?
         public init(broker: String, clientID: String) {
             self.broker = broker
             self.clientID = clientID

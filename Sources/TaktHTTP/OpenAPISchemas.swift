@@ -1224,6 +1224,10 @@ enum OpenAPISchemas {
                     "disconnects": int("disconnections since the bridge started (a broker restart is one)", 0...),
                     "lastError": str("the last reason the broker or the network gave, in words"),
                     "subscriptions": arr(str("a topic filter"), "the topic filters subscribed to"),
+                    "sparkplugHostID": str(
+                        "as a Sparkplug primary host application (`--sparkplug-host-id`): its host ID; spBv1.0/STATE/{id} says online "
+                            + "(retained) while connected and its last will says offline; left out otherwise"
+                    ),
                 ]
             )
         ),

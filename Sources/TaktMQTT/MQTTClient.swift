@@ -45,6 +45,8 @@ public struct MQTTOptions: Sendable, Hashable {
     }
     var willTopic: String?
     var willPayload: Data?
+    /// The broker keeps the last will as the topic's retained message (Sparkplug's host STATE).
+    public var willRetain = false
 
     public init(
         host: String = "127.0.0.1",
@@ -80,6 +82,7 @@ public struct MQTTOptions: Sendable, Hashable {
         l.host == r.host && l.port == r.port && l.clientID == r.clientID && l.cleanSession == r.cleanSession && l.username == r.username
             && l.password == r.password && l.caFile == r.caFile && l.caPath == r.caPath && l.certFile == r.certFile
             && l.keyFile == r.keyFile && l.keepAlive == r.keepAlive && l.willTopic == r.willTopic && l.willPayload == r.willPayload
+            && l.willRetain == r.willRetain
     }
     public func hash(into h: inout Hasher) {
         h.combine(host)
@@ -92,7 +95,7 @@ public struct MQTTOptions: Sendable, Hashable {
 public struct MQTTError: Error, Sendable, CustomStringConvertible {
     public var description: String
     init(_ what: String, _ rc: Int32) { description = "\(what): \(String(cString: mosquitto_strerror(rc)))" }
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }
 
 /// An MQTT client over the Eclipse Mosquitto client library (libmosquitto), with its own network thread.
@@ -181,7 +184,7 @@ public final class MQTTClient: Sendable {
         }
         if let topic = options.willTopic {
             let payload = options.willPayload ?? Data()
-            rc = payload.withUnsafeBytes { mosquitto_will_set(handle, topic, Int32(payload.count), $0.baseAddress, 1, false) }
+            rc = payload.withUnsafeBytes { mosquitto_will_set(handle, topic, Int32(payload.count), $0.baseAddress, 1, options.willRetain) }
             if rc != 0 {
                 mosquitto_destroy(handle)
                 throw MQTTError("last will", rc)

@@ -45,6 +45,14 @@ public struct SparkplugTopic: Sendable, Hashable, CustomStringConvertible {
         guard parts.first == Self.namespace else {
             throw Violation(field: "topic", rule: "namespace", message: "topic '\(topic.prefix(200))' is not in the \(Self.namespace) namespace")
         }
+        // A host application's STATE (Sparkplug 3.0): spBv1.0/STATE/{host id}; the host id is kept as the edge node.
+        if parts.count == 3, parts[1] == SparkplugMessageType.state.rawValue, !parts[2].isEmpty {
+            self.group = ""
+            self.type = .state
+            self.edgeNode = parts[2]
+            self.device = nil
+            return
+        }
         guard parts.count >= 3, let type = SparkplugMessageType(rawValue: parts[2]) else {
             throw Violation(
                 field: "topic",
@@ -52,7 +60,7 @@ public struct SparkplugTopic: Sendable, Hashable, CustomStringConvertible {
                 message: "topic '\(topic.prefix(200))' names no Sparkplug message type (NBIRTH, NDATA, DBIRTH, DDATA, …)"
             )
         }
-        let expected = type.isDevice ? 5 : (type == .state ? 3 : 4)
+        let expected = type.isDevice ? 5 : 4
         guard parts.count == expected, parts.allSatisfy({ !$0.isEmpty }) else {
             throw Violation(
                 field: "topic",
@@ -62,12 +70,29 @@ public struct SparkplugTopic: Sendable, Hashable, CustomStringConvertible {
         }
         self.group = parts[1]
         self.type = type
-        self.edgeNode = type == .state ? "" : parts[3]
+        self.edgeNode = parts[3]
         self.device = type.isDevice ? parts[4] : nil
     }
 
     public var description: String {
-        [Self.namespace, group, type.rawValue, edgeNode].joined(separator: "/") + (device.map { "/" + $0 } ?? "")
+        if type == .state { return [Self.namespace, type.rawValue, edgeNode].joined(separator: "/") }
+        return [Self.namespace, group, type.rawValue, edgeNode].joined(separator: "/") + (device.map { "/" + $0 } ?? "")
+    }
+
+    /// A primary host application's STATE topic (Sparkplug 3.0), where it says it is online (retained) and where its
+    /// last will says it is offline.
+    public static func hostState(_ hostID: String) -> String { "\(namespace)/\(SparkplugMessageType.state.rawValue)/\(hostID)" }
+
+    /// Why `hostID` cannot name a Sparkplug host application (nil when it can): one topic level, no MQTT wildcards.
+    public static func hostIDProblem(_ hostID: String) -> String? {
+        if hostID.isEmpty || hostID.count > 100 { return "a Sparkplug host ID has 1 to 100 characters" }
+        if hostID.contains(where: { "/+#".contains($0) }) { return "a Sparkplug host ID is one topic level: no '/', '+' or '#' (got '\(hostID)')" }
+        return nil
+    }
+
+    /// The JSON payload of a host STATE message: `{"online":true,"timestamp":1795586400000}` (milliseconds since 1970).
+    public static func hostStatePayload(online: Bool, timestamp: Int64) -> Data {
+        Data(#"{"online":\#(online),"timestamp":\#(timestamp)}"#.utf8)
     }
 }
 

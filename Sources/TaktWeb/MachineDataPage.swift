@@ -108,6 +108,7 @@ extension TaktWeb {
                     Pages.badge(c.connected ? "connected" : "not connected", c.connected ? "ok" : "bad")
                     " broker \(c.broker) · client ID \(c.clientID) · \(Format.count(c.connects, "connect")), "
                     "\(Format.count(c.disconnects, "disconnect"))"
+                    if let host = c.sparkplugHostID { " · Sparkplug primary host \(host)" }
                 }
                 if let error = c.lastError { el("p", ["class": "muted"], text: "Last error: \(error)") }
                 if let trouble = status.plantUnavailable {

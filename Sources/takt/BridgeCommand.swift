@@ -5,6 +5,7 @@ import TaktApp
 import TaktBridge
 import TaktCore
 import TaktMQTT
+import TaktMachineData
 
 /// The MQTT options of `takt serve` and `takt bridge`.
 struct MachineDataOptions: ParsableArguments {
@@ -27,9 +28,18 @@ struct MachineDataOptions: ParsableArguments {
     var mqttKeyFile: String?
     @Option(help: ArgumentHelp("Also subscribe to this topic filter, so topics no rule maps yet are listed (repeatable).", valueName: "filter"))
     var mqttSubscribe: [String] = []
+    @Option(
+        help: ArgumentHelp(
+            "Act as the Sparkplug primary host application with this ID: spBv1.0/STATE/<id> says online while Takt listens.",
+            valueName: "id"
+        )
+    )
+    var sparkplugHostId: String?
 
     func validate() throws {
         if let mqtt { _ = try BrokerAddress(mqtt, option: "--mqtt") }
+        if let id = sparkplugHostId, let problem = SparkplugTopic.hostIDProblem(id) { throw ValidationError("--sparkplug-host-id: \(problem)") }
+        if sparkplugHostId != nil, mqtt == nil { throw ValidationError("--sparkplug-host-id needs --mqtt host:port") }
         if (mqttCertFile == nil) != (mqttKeyFile == nil) { throw ValidationError("--mqtt-cert-file and --mqtt-key-file go together") }
         if mqttClientId.isEmpty || mqttClientId.utf8.count > 65_535 { throw ValidationError("--mqtt-client-id must not be empty") }
         for filter in mqttSubscribe where filter.isEmpty || (filter.contains("#") && !filter.hasSuffix("#")) {
@@ -83,7 +93,13 @@ struct BridgeCommand: AsyncParsableCommand {
         guard let options = try machineData.broker() else { return }
         let bridge: MachineBridge
         do {
-            bridge = try await MachineBridge.start(service: plant, options: options, subscribe: machineData.mqttSubscribe, logger: logger)
+            bridge = try await MachineBridge.start(
+                service: plant,
+                options: options,
+                subscribe: machineData.mqttSubscribe,
+                sparkplugHostID: machineData.sparkplugHostId,
+                logger: logger
+            )
         } catch {
             throw CLIError("cannot start: \(error)")
         }

@@ -149,7 +149,13 @@ struct Serve: AsyncParsableCommand {
             documentsFolder: documentsFolder,
             documentsInterval: .seconds(documentsInterval),
             machineData: try machineData.broker().map {
-                MachineDataConfiguration(broker: $0, subscribe: machineData.mqttSubscribe, simulate: simulate, simulateSeed: simulateSeed)
+                MachineDataConfiguration(
+                    broker: $0,
+                    subscribe: machineData.mqttSubscribe,
+                    simulate: simulate,
+                    simulateSeed: simulateSeed,
+                    sparkplugHostID: machineData.sparkplugHostId
+                )
             }
         )
         if let model = configuration.languageModel as? OpenAIChatModel {

@@ -319,6 +319,48 @@ struct BridgeTests {
         #expect(await rig.state(breakdown) != nil, "states were recorded too")
     }
 
+    @Test(
+        "As the Sparkplug primary host, the bridge says online on its STATE topic (retained) and offline when it stops; another host's STATE is no refusal"
+    )
+    func primaryHostState() async throws {
+        let rig = try await BridgeRig.make(machines: 1)
+        let bridge = try await MachineBridge.start(
+            service: rig.service,
+            options: MQTTOptions(port: rig.broker.port, clientID: "takt-host"),
+            sparkplugHostID: "takt",
+            tick: .milliseconds(50),
+            logger: TestPlant.quietLogger
+        )
+        await eventually("the bridge is connected") { bridge.status().connection?.connected == true }
+        #expect(bridge.status().connection?.sparkplugHostID == "takt")
+        // An edge node arriving later reads the retained STATE: online, with this run's timestamp.
+        let inbox = Inbox()
+        let edge = try await rig.publisher("edge-reads-state", subscribe: [SparkplugTopic.hostState("takt")], received: inbox)
+        defer { edge.stop() }
+        func said() -> [(online: Bool, timestamp: Int64)] {
+            inbox.messages.withLock { $0 }.compactMap { m in
+                guard let o = (try? JSONSerialization.jsonObject(with: m.payload)) as? [String: Any], let online = o["online"] as? Bool,
+                    let t = o["timestamp"] as? NSNumber
+                else { return nil }
+                return (online, t.int64Value)
+            }
+        }
+        await eventually("the retained STATE says online") { said().first?.online == true }
+        let birth = try #require(said().first)
+        #expect(birth.timestamp == Int64((TestPlant.morning.timeIntervalSince1970 * 1000).rounded()))
+
+        // Another host application's STATE on the same broker is not machine data, and not a refusal.
+        try rig.publish(edge, [("spBv1.0/STATE/scada-2", SparkplugTopic.hostStatePayload(online: true, timestamp: 1))])
+        // Someone says offline on our topic while we listen: the bridge says online again at once.
+        try rig.publish(edge, [(SparkplugTopic.hostState("takt"), SparkplugTopic.hostStatePayload(online: false, timestamp: birth.timestamp))])
+        await eventually("the bridge corrects a false offline") { said().count >= 3 && said().last?.online == true }
+
+        bridge.stop()
+        await eventually("a clean stop says offline, with the birth's timestamp") { said().last?.online == false }
+        #expect(said().last?.timestamp == birth.timestamp)
+        #expect(bridge.status().messagesRefused == 0, "\(bridge.status().problems)")
+    }
+
     @Test("A mapping change takes effect at once: a metric listed as unmapped is read once a rule maps it")
     func mappingChanges() async throws {
         let rig = try await BridgeRig.make(machines: 1)

@@ -32,10 +32,18 @@ struct SparkplugTests {
         #expect(t == SparkplugTopic(group: "plant-1", type: .ddata, edgeNode: "line-3", device: "MILL-1"))
         #expect(t.description == "spBv1.0/plant-1/DDATA/line-3/MILL-1")
         #expect(try SparkplugTopic(parsing: "spBv1.0/plant-1/NBIRTH/line-3").device == nil)
+        // A host application's STATE (Sparkplug 3.0) is read, not refused; its host ID must be one plain level.
+        let state = try SparkplugTopic(parsing: "spBv1.0/STATE/scada-1")
+        #expect(state.type == .state && state.edgeNode == "scada-1" && state.description == "spBv1.0/STATE/scada-1")
+        #expect(SparkplugTopic.hostState("takt") == "spBv1.0/STATE/takt")
+        #expect(SparkplugTopic.hostIDProblem("takt-1") == nil)
+        #expect(["", "a/b", "a+", "#", String(repeating: "h", count: 101)].allSatisfy { SparkplugTopic.hostIDProblem($0) != nil })
+        let payload = try JSONSerialization.jsonObject(with: SparkplugTopic.hostStatePayload(online: false, timestamp: 1_795_586_400_000))
+        #expect((payload as? NSDictionary) == ["online": false, "timestamp": 1_795_586_400_000] as NSDictionary)
         for (bad, rule) in [
             ("spAv1.0/plant-1/NDATA/line-3", "namespace"), ("spBv1.0/plant-1/NOPE/line-3", "message-type"),
             ("spBv1.0/plant-1/DDATA/line-3", "levels"), ("spBv1.0/plant-1/NDATA/line-3/extra", "levels"),
-            ("spBv1.0//NDATA/line-3", "levels"), ("", "namespace"),
+            ("spBv1.0//NDATA/line-3", "levels"), ("", "namespace"), ("spBv1.0/STATE/", "message-type"),
         ] {
             #expect(throws: Violation.self) { try SparkplugTopic(parsing: bad) }
             do { _ = try SparkplugTopic(parsing: bad) } catch { #expect(error.rule == rule, "\(bad)") }
