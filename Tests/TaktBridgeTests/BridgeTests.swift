@@ -31,6 +31,15 @@ struct BridgeRig: Sendable {
         MachineSimulator(edgeNode: "Line1", workCenters: workCenters, seed: seed)
     }
 
+    /// The simulator, with its mapping (every state recorded at once, no debounce) defined as the plant's.
+    func mappedSimulator(seed: UInt64 = 1) async throws -> MachineSimulator {
+        let sim = simulator(seed: seed)
+        var mapping = sim.mapping
+        mapping.debounceSeconds = 0
+        try await define(mapping)
+        return sim
+    }
+
     func define(_ mapping: MachineSignalMapping) async throws {
         _ = try await service.submit(CommandEnvelope(command: .defineMachineSignalMapping(mapping), actor: .system))
     }
@@ -110,10 +119,7 @@ struct BridgeTests {
     @Test("Births, data and a death from a Sparkplug edge node become machine states and counts; the death is shown")
     func birthDataDeath() async throws {
         let rig = try await BridgeRig.make()
-        var sim = rig.simulator()
-        var mapping = sim.mapping
-        mapping.debounceSeconds = 0
-        try await rig.define(mapping)
+        var sim = try await rig.mappedSimulator()
         let bridge = try await rig.bridge()
         defer { bridge.stop() }
         await eventually("the bridge is connected") { bridge.status().connection?.connected == true }
@@ -148,10 +154,7 @@ struct BridgeTests {
     @Test("A gap in seq drops the message and asks the edge node for a rebirth; after it, data is taken again")
     func sequenceGapAndRebirth() async throws {
         let rig = try await BridgeRig.make(machines: 1)
-        var sim = rig.simulator(seed: 3)
-        var mapping = sim.mapping
-        mapping.debounceSeconds = 0
-        try await rig.define(mapping)
+        var sim = try await rig.mappedSimulator(seed: 3)
         let bridge = try await rig.bridge()
         defer { bridge.stop() }
         let commands = Inbox()
@@ -235,10 +238,7 @@ struct BridgeTests {
     @Test("A broker restart loses nothing: counts queued for the bridge and the parts made meanwhile arrive")
     func brokerRestart() async throws {
         let rig = try await BridgeRig.make(machines: 2)
-        var sim = rig.simulator(seed: 7)
-        var mapping = sim.mapping
-        mapping.debounceSeconds = 0
-        try await rig.define(mapping)
+        var sim = try await rig.mappedSimulator(seed: 7)
         var bridge = try await rig.bridge(clientID: "takt-restart")
         await eventually("the bridge is connected") { bridge.status().connection?.connected == true }
         var edge = try await rig.publisher()
@@ -274,10 +274,7 @@ struct BridgeTests {
     )
     func plantAwayForAWhile() async throws {
         let rig = try await BridgeRig.make(machines: 2)
-        var sim = rig.simulator(seed: 11)
-        var mapping = sim.mapping
-        mapping.debounceSeconds = 0
-        try await rig.define(mapping)
+        var sim = try await rig.mappedSimulator(seed: 11)
         let plant = FlakyPlant(rig.service)
         let bridge = try await MachineBridge.start(
             service: plant,
