@@ -30,6 +30,15 @@ public struct RemoteMachineDataPlant: MachineDataPlant {
         self.token = token
     }
 
+    /// The bridge's HTTP client: a server that refuses the connection fails the call at once (the bridge waits and
+    /// tries again itself, saying why), rather than being retried inside the client until the call's deadline.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
     func call(_ method: HTTPMethod, _ path: String, body: Data? = nil) async throws -> (status: Int, body: Data) {
         var request = HTTPClientRequest(url: base.appendingPathComponent(path).absoluteString)
         request.method = method
@@ -39,7 +48,12 @@ public struct RemoteMachineDataPlant: MachineDataPlant {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response: HTTPClientResponse
+        do {
+            response = try await Self.client.execute(request, timeout: .seconds(30))
+        } catch {
+            throw Unavailable(description: "cannot reach the server at \(base.absoluteString): \(Self.words(error))")
+        }
         let buffer = try await response.body.collect(upTo: 32 << 20)
         let data = Data(buffer.readableBytesView)
         return (Int(response.status.code), data)
@@ -63,6 +77,15 @@ public struct RemoteMachineDataPlant: MachineDataPlant {
     /// holds the message and tries again.
     public struct Unavailable: Error, CustomStringConvertible {
         public var description: String
+    }
+
+    /// A network error in words: the system's reason (\"Connection refused\") rather than the library's type dump.
+    static func words(_ error: any Error) -> String {
+        let text = "\(error)"
+        if let open = text.range(of: "): "), let close = text.range(of: ") (errno", range: open.upperBound..<text.endIndex) {
+            return String(text[open.upperBound..<close.lowerBound])
+        }
+        return text
     }
 
     /// A problem+json answer as the core's refusal (its `errors[]`) when the plant's rules refused the request (400,

@@ -57,7 +57,7 @@ public final class MachineBridge: Sendable {
     let hostState: (topic: String, timestamp: Int64)?
     /// The first wait before trying a command again when the plant is unavailable; it doubles up to ``maximumRetryDelay``.
     let retryDelay: Duration
-    static let maximumRetryDelay = Duration.seconds(30)
+    static let maximumRetryDelay = Duration.seconds(10)
 
     /// The topic filter of Sparkplug B.
     public static let sparkplugFilter = "spBv1.0/#"

@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import TaktApp
 import TaktCore
 import TaktEngine
 import TaktService
@@ -153,6 +154,45 @@ struct MachineDataAPITests {
             #expect(status.machines.first?.workCenter == "WC-MILL-1" && status.machines.first?.rate == 110)
             // Dates as the API writes them everywhere: ISO 8601 in UTC.
             #expect(reply.text.contains("\"lastSignalAt\":\"\(TaktJSON.formatDate(at))\""), "\(reply.text)")
+        }
+    }
+
+    @Test(
+        "takt bridge's way in: over a live server it reads the mapping and submits as its user; a refusal keeps its field and rule; a wrong token or no server is 'unavailable' (held and retried), not a refusal"
+    )
+    func remotePlant() async throws {
+        try await TestServer.run(transport: .live) { s in
+            let tokens = try await OrchestrationAPITests.seed(s)
+            let put = try await s.send(.PUT, "/api/v1/machine-data/mapping", token: tokens["supervisor"], body: Self.mapping)
+            #expect(put.status == 200, "\(put.text)")
+            let plant = try RemoteMachineDataPlant(server: s.baseURL, token: try #require(tokens["supervisor"]))
+            #expect(try await plant.machineDataView().mapping.rules.count == 4)
+            let types = try await plant.submitMachineData(.setMachineState(SetMachineState(workCenter: "WC-1", state: .running)))
+            #expect(types.contains("machineStateChanged"), "\(types)")
+            #expect(await s.engine.read { $0.machineStates["WC-1"]?.last?.state } == .running)
+
+            do {
+                _ = try await plant.submitMachineData(.recordMachineCount(RecordMachineCount(workCenter: "WC-GONE", count: 1)))
+                Issue.record("a count for a work center that does not exist was accepted")
+            } catch let refusal as DomainError {
+                #expect(refusal.violations.first?.field == "workCenter", "\(refusal)")
+            }
+
+            let stranger = try RemoteMachineDataPlant(server: s.baseURL, token: "not-a-token-of-this-plant")
+            do {
+                _ = try await stranger.machineDataView()
+                Issue.record("a wrong token was let in")
+            } catch let unavailable as RemoteMachineDataPlant.Unavailable {
+                #expect(unavailable.description.contains("401") && unavailable.description.contains("TAKT_TOKEN"), "\(unavailable)")
+            }
+            let nowhere = try RemoteMachineDataPlant(server: "http://127.0.0.1:1", token: "any")
+            do {
+                _ = try await nowhere.submitMachineData(.setMachineState(SetMachineState(workCenter: "WC-1", state: .idle)))
+                Issue.record("a server that is not there answered")
+            } catch let unavailable as RemoteMachineDataPlant.Unavailable {
+                #expect(unavailable.description.hasPrefix("cannot reach the server at http://127.0.0.1:1"), "\(unavailable)")
+            }
+            #expect(throws: RemoteMachineDataPlant.SetupError.self) { try RemoteMachineDataPlant(server: "ftp://plant", token: "t") }
         }
     }
 }
