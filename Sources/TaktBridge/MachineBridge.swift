@@ -280,7 +280,7 @@ public final class MachineBridge: Sendable {
                 SetMachineState(workCenter: wc, state: state, reason: reason, actualRate: actualRate, idealRate: idealRate)
             )
             await submit(command, topic: topic, ignoring: ["unchanged"])
-        case .count(let wc, let good, let scrap, let goodCounter, let scrapCounter, let reportProduction):
+        case .count(let wc, let good, let scrap, let goodCounter, let scrapCounter, let goodSource, let scrapSource, let reportProduction):
             let command = Command.recordMachineCount(
                 RecordMachineCount(
                     workCenter: wc,
@@ -288,6 +288,8 @@ public final class MachineBridge: Sendable {
                     scrap: scrap > 0 ? scrap : nil,
                     goodCounter: goodCounter,
                     scrapCounter: scrapCounter,
+                    goodCounterSource: goodSource,
+                    scrapCounterSource: scrapSource,
                     reportProduction: reportProduction ? true : nil
                 )
             )

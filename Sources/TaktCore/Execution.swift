@@ -261,6 +261,9 @@ extension PlantState {
             if let s = count.scrap { v.quantity(s, "scrap", allowZero: true) }
             if let c = count.goodCounter { v.quantity(c, "goodCounter", allowZero: true) }
             if let c = count.scrapCounter { v.quantity(c, "scrapCounter", allowZero: true) }
+            for (source, field) in [(count.goodCounterSource, "goodCounterSource"), (count.scrapCounterSource, "scrapCounterSource")] {
+                if let source { v.check(!source.isEmpty && source.count <= 500, field, "length", "\(field) has 1 to 500 characters") }
+            }
             try v.throwIfAny()
             var events: [Event] = [
                 .machineCounted(
@@ -270,7 +273,9 @@ extension PlantState {
                         at: now,
                         scrap: count.scrap,
                         goodCounter: count.goodCounter,
-                        scrapCounter: count.scrapCounter
+                        scrapCounter: count.scrapCounter,
+                        goodCounterSource: count.goodCounterSource,
+                        scrapCounterSource: count.scrapCounterSource
                     )
                 )
             ]

@@ -268,13 +268,27 @@ public struct MachineCount: Codable, Sendable, Hashable {
     public var scrap: Double?
     public var goodCounter: Double?
     public var scrapCounter: Double?
-    public init(workCenter: WorkCenter.ID, count: Double, at: Date, scrap: Double? = nil, goodCounter: Double? = nil, scrapCounter: Double? = nil) {
+    /// Which signal each counter was read from (see ``RecordMachineCount``).
+    public var goodCounterSource: String?
+    public var scrapCounterSource: String?
+    public init(
+        workCenter: WorkCenter.ID,
+        count: Double,
+        at: Date,
+        scrap: Double? = nil,
+        goodCounter: Double? = nil,
+        scrapCounter: Double? = nil,
+        goodCounterSource: String? = nil,
+        scrapCounterSource: String? = nil
+    ) {
         self.workCenter = workCenter
         self.count = count
         self.at = at
         self.scrap = scrap
         self.goodCounter = goodCounter
         self.scrapCounter = scrapCounter
+        self.goodCounterSource = goodCounterSource
+        self.scrapCounterSource = scrapCounterSource
     }
 }
 
@@ -675,6 +689,10 @@ public struct RecordMachineCount: Codable, Sendable, Hashable {
     /// from these readings, so a count missed while it was away is counted with the next reading).
     public var goodCounter: Double?
     public var scrapCounter: Double?
+    /// Which signal each counter was read from (e.g. `Plant1/Line3/MILL-1: Good`): a reading from another signal later
+    /// (the mapping changed, another edge node) starts a new baseline instead of being compared with this one.
+    public var goodCounterSource: String?
+    public var scrapCounterSource: String?
     /// Also report the parts on the operation running at the work center (in the same commit); with none running, the
     /// count alone is recorded.
     public var reportProduction: Bool?
@@ -684,6 +702,8 @@ public struct RecordMachineCount: Codable, Sendable, Hashable {
         scrap: Double? = nil,
         goodCounter: Double? = nil,
         scrapCounter: Double? = nil,
+        goodCounterSource: String? = nil,
+        scrapCounterSource: String? = nil,
         reportProduction: Bool? = nil
     ) {
         self.workCenter = workCenter
@@ -691,6 +711,8 @@ public struct RecordMachineCount: Codable, Sendable, Hashable {
         self.scrap = scrap
         self.goodCounter = goodCounter
         self.scrapCounter = scrapCounter
+        self.goodCounterSource = goodCounterSource
+        self.scrapCounterSource = scrapCounterSource
         self.reportProduction = reportProduction
     }
 }

@@ -287,11 +287,23 @@ public struct MachineDataView: Codable, Sendable, Hashable {
         public var state: MachineState?
         public var goodCounter: Double?
         public var scrapCounter: Double?
-        public init(workCenter: WorkCenter.ID, state: MachineState? = nil, goodCounter: Double? = nil, scrapCounter: Double? = nil) {
+        /// The signals those readings came from (nil when recorded without one).
+        public var goodCounterSource: String?
+        public var scrapCounterSource: String?
+        public init(
+            workCenter: WorkCenter.ID,
+            state: MachineState? = nil,
+            goodCounter: Double? = nil,
+            scrapCounter: Double? = nil,
+            goodCounterSource: String? = nil,
+            scrapCounterSource: String? = nil
+        ) {
             self.workCenter = workCenter
             self.state = state
             self.goodCounter = goodCounter
             self.scrapCounter = scrapCounter
+            self.goodCounterSource = goodCounterSource
+            self.scrapCounterSource = scrapCounterSource
         }
     }
     public var mapping: MachineSignalMapping
@@ -310,11 +322,15 @@ extension PlantState {
     public func machineDataView(for mapping: MachineSignalMapping) -> MachineDataView {
         let machines = Set(mapping.rules.map(\.workCenter)).sorted().map { wc in
             let counts = machineCounts[wc] ?? []
+            let good = counts.last { $0.goodCounter != nil }
+            let scrap = counts.last { $0.scrapCounter != nil }
             return MachineDataView.Reading(
                 workCenter: wc,
                 state: machineStates[wc]?.last?.state,
-                goodCounter: counts.last { $0.goodCounter != nil }?.goodCounter,
-                scrapCounter: counts.last { $0.scrapCounter != nil }?.scrapCounter
+                goodCounter: good?.goodCounter,
+                scrapCounter: scrap?.scrapCounter,
+                goodCounterSource: good?.goodCounterSource,
+                scrapCounterSource: scrap?.scrapCounterSource
             )
         }
         return MachineDataView(mapping: mapping, machines: machines)

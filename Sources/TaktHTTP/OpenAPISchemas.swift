@@ -1052,6 +1052,11 @@ enum OpenAPISchemas {
                         min: 0
                     ),
                     "scrapCounter": num("the machine's own scrap counter after this count, like goodCounter", min: 0),
+                    "goodCounterSource": str(
+                        "the signal goodCounter was read from (e.g. `Plant1/Line3/MILL-1: Good`, 1 to 500 characters): a later reading "
+                            + "from another signal starts a new baseline rather than being compared with this one"
+                    ),
+                    "scrapCounterSource": str("the signal scrapCounter was read from, like goodCounterSource"),
                     "reportProduction": bool(
                         "also report the parts on the operation running at the work center, in the same commit; with none running "
                             + "the count alone is recorded"
@@ -1070,6 +1075,8 @@ enum OpenAPISchemas {
                     "scrap": num("of them, parts the machine scrapped", min: 0),
                     "goodCounter": num("the machine's own good-part counter after this count", min: 0),
                     "scrapCounter": num("the machine's own scrap counter after this count", min: 0),
+                    "goodCounterSource": str("the signal goodCounter was read from"),
+                    "scrapCounterSource": str("the signal scrapCounter was read from"),
                 ]
             )
         ),
@@ -1309,6 +1316,8 @@ enum OpenAPISchemas {
                         .optional,
                     "goodCounter": num("the machine's good-part counter at the last count recorded", min: 0).optional,
                     "scrapCounter": num("the machine's scrap counter at the last count recorded", min: 0).optional,
+                    "goodCounterSource": str("the signal that reading came from; left out when recorded without one").optional,
+                    "scrapCounterSource": str("the signal that reading came from; left out when recorded without one").optional,
                 ]
             )
         ),

@@ -5,8 +5,18 @@ public import TaktCore
 public enum MachineDataEffect: Sendable, Hashable {
     /// A work center's new state, held since `since`; `reason` says which signal said so.
     case state(workCenter: WorkCenter.ID, state: MachineState, since: Date, reason: String?, actualRate: Double?, idealRate: Double?)
-    /// Parts counted since the last count (from the machine's counters, which are given too).
-    case count(workCenter: WorkCenter.ID, good: Double, scrap: Double, goodCounter: Double?, scrapCounter: Double?, reportProduction: Bool)
+    /// Parts counted since the last count (from the machine's counters, which are given too, with the signals they were
+    /// read from).
+    case count(
+        workCenter: WorkCenter.ID,
+        good: Double,
+        scrap: Double,
+        goodCounter: Double?,
+        scrapCounter: Double?,
+        goodCounterSource: String?,
+        scrapCounterSource: String?,
+        reportProduction: Bool
+    )
     /// A message for the broker (a Sparkplug NCMD asking an edge node for a rebirth).
     case publish(topic: String, payload: Data)
 }
@@ -15,8 +25,10 @@ public enum MachineDataEffect: Sendable, Hashable {
 /// sessions, the mapping, each machine's signals and debouncer, and the status the bridge shows. The bridge (I/O)
 /// carries the effects out: commands to the plant, messages to the broker.
 ///
-/// Counts come from the machine's own counters: a reading minus the last one is the parts made since (a smaller reading
-/// is a reset, counted from zero). The last readings are taken from the plant's log when the bridge starts
+/// Counts come from the machine's own counters: a reading minus the last one *of the same signal* is the parts made
+/// since (a smaller reading in data is a reset, counted from zero; a smaller reading in a birth certificate, or the
+/// first reading of another signal, is a new baseline: the edge node started over, and what it counted before is not
+/// known to be new). The last readings are taken from the plant's log when the bridge starts
 /// (``init(mapping:state:)``), so a message missed while the bridge was away is counted with the next reading. A state
 /// counts once it has held for the mapping's debounce time; a running machine whose rate (or cycle time) is below its
 /// rule's `slowBelow` share of the ideal is slow.
@@ -38,6 +50,9 @@ public struct MachineDataIngest: Sendable {
         var rateRule: MachineSignalRule?
         var goodCounter: Double?
         var scrapCounter: Double?
+        /// The signals the counters were last read from (nil: read from the log without one).
+        var goodSource: String?
+        var scrapSource: String?
         var status: MachineDataStatus.Machine
     }
 
@@ -58,6 +73,8 @@ public struct MachineDataIngest: Sendable {
             )
             m.goodCounter = r?.goodCounter
             m.scrapCounter = r?.scrapCounter
+            m.goodSource = r?.goodCounterSource
+            m.scrapSource = r?.scrapCounterSource
             m.status.goodCounter = m.goodCounter
             m.status.scrapCounter = m.scrapCounter
             machines[wc] = m
@@ -190,7 +207,7 @@ public struct MachineDataIngest: Sendable {
                         continue
                     }
                     touched.insert(signal.workCenter)
-                    effects += take(signal, source: source, at: now)
+                    effects += take(signal, source: source, birth: birth, at: now)
                 } catch {
                     refuse(error, topic: topic, at: now)
                 }
@@ -248,7 +265,7 @@ public struct MachineDataIngest: Sendable {
                     continue
                 }
                 touched.insert(signal.workCenter)
-                effects += take(signal, source: source, at: now)
+                effects += take(signal, source: source, birth: false, at: now)
             } catch {
                 refuse(error, topic: topic, at: now)
             }
@@ -260,7 +277,8 @@ public struct MachineDataIngest: Sendable {
     // MARK: Signals
 
     /// One mapped value: counts become effects at once; states and rates are settled per machine after the message.
-    mutating func take(_ signal: MappedSignal, source: MachineSignalSource, at now: Date) -> [MachineDataEffect] {
+    /// `birth`: the value came in a Sparkplug birth certificate (a new session of its edge node).
+    mutating func take(_ signal: MappedSignal, source: MachineSignalSource, birth: Bool, at now: Date) -> [MachineDataEffect] {
         status.signalsMapped += 1
         let wc = signal.workCenter
         var m =
@@ -286,13 +304,20 @@ public struct MachineDataIngest: Sendable {
             m.status.idealRate = signal.rule.idealRate
         case (.goodCount, .number(let reading)), (.scrapCount, .number(let reading)):
             let good = signal.signal == .goodCount
-            let last = good ? m.goodCounter : m.scrapCounter
-            if good { m.goodCounter = reading } else { m.scrapCounter = reading }
+            let from = source.description
+            let (last, lastSource) = good ? (m.goodCounter, m.goodSource) : (m.scrapCounter, m.scrapSource)
+            if good {
+                (m.goodCounter, m.goodSource) = (reading, from)
+            } else {
+                (m.scrapCounter, m.scrapSource) = (reading, from)
+            }
             m.status.goodCounter = m.goodCounter
             m.status.scrapCounter = m.scrapCounter
-            // A first reading (no earlier one, in the log either) is the baseline: when its parts were made is unknown.
-            guard let last else { return [] }
-            let made = reading >= last ? reading - last : reading  // smaller: the counter was reset
+            // A first reading (no earlier one, in the log either) is the baseline: when its parts were made is unknown. So
+            // is the first reading of another signal than the last one (its counter is another counter), and a smaller
+            // reading in a birth certificate (the edge node started over, from a value of its own).
+            guard let last, lastSource == nil || lastSource == from, !(birth && reading < last) else { return [] }
+            let made = reading >= last ? reading - last : reading  // smaller, within a session: the counter was reset
             guard made > 0 else { return [] }
             status.countsRecorded += 1
             return [
@@ -302,6 +327,8 @@ public struct MachineDataIngest: Sendable {
                     scrap: good ? 0 : made,
                     goodCounter: m.goodCounter,
                     scrapCounter: m.scrapCounter,
+                    goodCounterSource: m.goodSource,
+                    scrapCounterSource: m.scrapSource,
                     reportProduction: signal.rule.reportProduction ?? false
                 )
             ]

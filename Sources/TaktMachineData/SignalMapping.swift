@@ -48,6 +48,11 @@ extension MachineSignalMapping {
             guard mapped >= 0, mapped.isFinite else {
                 throw Violation(field: name, rule: "non-negative", message: "\(name) sent \(mapped), below zero")
             }
+            // A counter beyond what the plant records as a quantity is refused here, before it could become the last
+            // reading the next one is compared with.
+            if rule.signal == .goodCount || rule.signal == .scrapCount, mapped > Quantity.maximum {
+                throw Violation(field: name, rule: "maximum", message: "\(name) sent \(mapped), beyond a counter's 1,000,000,000")
+            }
             return MappedSignal(workCenter: rule.workCenter, signal: rule.signal, value: .number(mapped), at: at, rule: rule)
         }
     }

@@ -1413,7 +1413,17 @@ enum Samples {
         // Machine data: the lathe's signals mapped (Sparkplug state, good count and rate; a JSON topic's scrap count), and a
         // count from the machine's own counters, as the bridge records it.
         .defineMachineSignalMapping(machineSignalMapping),
-        .recordMachineCount(RecordMachineCount(workCenter: "WC-LATHE-1", count: 3, scrap: 1, goodCounter: 1_204, scrapCounter: 17)),
+        .recordMachineCount(
+            RecordMachineCount(
+                workCenter: "WC-LATHE-1",
+                count: 3,
+                scrap: 1,
+                goodCounter: 1_204,
+                scrapCounter: 17,
+                goodCounterSource: "Plant1/Line3/LATHE-1: Good",
+                scrapCounterSource: "Plant1/Line3/LATHE-1: Scrap"
+            )
+        ),
         .completeOperation(ReportQuantity(productionOrder: "PO-000003", operation: 10, good: 2, rework: 1)),
         .produceLot(ProduceLot(productionOrder: "PO-000003", operation: 10, lot: "LOT-H-2", quantity: 7, location: "STORE-A")),
         .recordInspection(RecordInspection(productionOrder: "PO-000003", operation: 10, passed: true, note: "bore within tolerance")),

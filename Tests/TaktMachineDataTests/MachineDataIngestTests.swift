@@ -12,7 +12,7 @@ struct MachineDataIngestTests {
     /// Sums the parts the effects count per work center.
     static func counted(_ effects: [MachineDataEffect]) -> [WorkCenter.ID: Double] {
         var out: [WorkCenter.ID: Double] = [:]
-        for case .count(let wc, let good, let scrap, _, _, _) in effects { out[wc, default: 0] += good + scrap }
+        for case .count(let wc, let good, let scrap, _, _, _, _, _) in effects { out[wc, default: 0] += good + scrap }
         return out
     }
 
@@ -71,6 +71,80 @@ struct MachineDataIngestTests {
         var ingest = MachineDataIngest(mapping: sim.mapping, state: state)
         let effects = sim.births(at: t0).flatMap { ingest.receive(topic: $0.topic, payload: $0.payload, at: t0) }
         #expect(Self.counted(effects)["WC-A"] == 5, "the five parts made since the last count in the log")
+    }
+
+    /// A JSON counter rule on `topic`'s field `good` for WC-A.
+    static func counterRule(_ topic: String) -> MachineSignalRule {
+        MachineSignalRule(source: .json(topic: topic, field: "good"), workCenter: "WC-A", signal: .goodCount)
+    }
+
+    static func reading(_ ingest: inout MachineDataIngest, _ topic: String, _ value: String) -> Double? {
+        Self.counted(ingest.receive(topic: topic, payload: Data(#"{"good": \#(value)}"#.utf8), at: t0))["WC-A"]
+    }
+
+    @Test(
+        "A counter read from another signal (the mapping changed, live or while the bridge was away) starts a new baseline; it is never compared with the old one"
+    )
+    func anotherSignalIsANewBaseline() {
+        var ingest = MachineDataIngest(mapping: MachineSignalMapping(rules: [Self.counterRule("m/1")]))
+        #expect(Self.reading(&ingest, "m/1", "100") == nil, "the first reading is the baseline")
+        #expect(Self.reading(&ingest, "m/1", "110") == 10)
+        let moved = MachineSignalMapping(rules: [Self.counterRule("m/2")])
+        _ = ingest.remap(MachineDataView(mapping: moved, machines: []), at: t0)
+        #expect(Self.reading(&ingest, "m/2", "5000") == nil, "another machine's counter: a baseline, not 4,890 parts")
+        #expect(Self.reading(&ingest, "m/2", "5003") == 3)
+
+        // The same through the log: the last count names the signal its counter came from.
+        var state = PlantState()
+        let old = MachineSignalSource.json(topic: "m/1", field: "good").description
+        state.machineCounts["WC-A"] = [MachineCount(workCenter: "WC-A", count: 10, at: t0, goodCounter: 110, goodCounterSource: old)]
+        var restarted = MachineDataIngest(mapping: moved, state: state)
+        #expect(Self.reading(&restarted, "m/2", "5000") == nil)
+        var resumed = MachineDataIngest(mapping: MachineSignalMapping(rules: [Self.counterRule("m/1")]), state: state)
+        #expect(Self.reading(&resumed, "m/1", "117") == 7, "the same signal resumes from the log's reading")
+        let effects = resumed.receive(topic: "m/1", payload: Data(#"{"good": 120}"#.utf8), at: t0)
+        #expect(effects.contains { if case .count(_, _, _, 120, _, old, _, _) = $0 { true } else { false } }, "the count names its signal")
+    }
+
+    @Test(
+        "A smaller counter in a birth certificate is a new baseline (the edge node started over); within a session a smaller one is a reset, counted from zero"
+    )
+    func smallerCounters() throws {
+        var sim = MachineSimulator(edgeNode: "Line", workCenters: ["WC-A"], seed: 1)
+        var ingest = MachineDataIngest(mapping: sim.mapping)
+        var counted = 0.0
+        func take(_ messages: [(topic: String, payload: Data)]) {
+            for m in messages { counted += Self.counted(ingest.receive(topic: m.topic, payload: m.payload, at: t0))["WC-A"] ?? 0 }
+        }
+        take(sim.births(at: t0))
+        take(sim.step(at: t0.addingTimeInterval(600), elapsed: 600))
+        let before = counted
+        #expect(before > 0)
+        // The simulator restarts with counters of its own, lower than the last ones: nothing is counted for them.
+        var again = try #require(
+            (2...200).lazy.map { MachineSimulator(edgeNode: "Line", workCenters: ["WC-A"], seed: $0) }.first {
+                $0.machines[0].good + $0.machines[0].scrap < sim.machines[0].good + sim.machines[0].scrap
+            }
+        )
+        let start = again.machines[0].good + again.machines[0].scrap
+        take(again.births(at: t0.addingTimeInterval(601)))
+        #expect(counted == before, "a restarted edge node's lower counters are a baseline, not thousands of parts")
+        take(again.step(at: t0.addingTimeInterval(1201), elapsed: 600))
+        #expect(counted == before + again.machines[0].good + again.machines[0].scrap - start, "then counted from them")
+
+        var json = MachineDataIngest(mapping: MachineSignalMapping(rules: [Self.counterRule("m/1")]))
+        _ = Self.reading(&json, "m/1", "100")
+        #expect(Self.reading(&json, "m/1", "4") == 4, "a counter reset within a session: the 4 parts since")
+    }
+
+    @Test("A counter reading beyond what the plant records is refused by rule and does not become the last reading")
+    func hugeCounterRefused() {
+        var ingest = MachineDataIngest(mapping: MachineSignalMapping(rules: [Self.counterRule("m/1")]))
+        _ = Self.reading(&ingest, "m/1", "100")
+        #expect(Self.reading(&ingest, "m/1", "1e300") == nil)
+        #expect(ingest.currentStatus().refusedByRule["maximum"] == 1)
+        #expect(Self.reading(&ingest, "m/1", "120") == 20, "compared with the last good reading, 100")
+        #expect(ingest.currentStatus().machines.first?.goodCounter == 120)
     }
 
     @Test("A state must hold for the debounce time; a rate below the ideal makes a running machine slow, with both rates")
