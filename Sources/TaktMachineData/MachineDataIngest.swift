@@ -38,6 +38,10 @@ public struct MachineDataIngest: Sendable {
     var nodes: [String: SparkplugNode] = [:]
     var nodeInfo: [String: (lastMessageAt: Date?, rebirthRequests: Int, lastRebirthAt: Date?)] = [:]
     var machines: [WorkCenter.ID: Machine] = [:]
+    /// The edge nodes (`group/edgeNode`) the mapping names: only they are followed (their sessions kept). Another node's
+    /// births list its metrics as unmapped, and nothing else of it is kept, so a flood of unknown nodes holds no memory
+    /// and locks no real one out.
+    var followed: Set<String> = []
 
     /// At most one rebirth request to an edge node in this many seconds.
     public static let rebirthInterval: TimeInterval = 5
@@ -64,6 +68,7 @@ public struct MachineDataIngest: Sendable {
     /// - Parameter view: the plant's mapping, each machine's recorded state and last counter readings.
     public init(_ view: MachineDataView) {
         self.mapping = view.mapping
+        self.followed = Self.edgeNodes(view.mapping)
         let readings = Dictionary(view.machines.map { ($0.workCenter, $0) }, uniquingKeysWith: { a, _ in a })
         for wc in Set(mapping.rules.map(\.workCenter)) {
             let r = readings[wc]
@@ -96,13 +101,27 @@ public struct MachineDataIngest: Sendable {
         }
         for wc in machines.keys where fresh.machines[wc] == nil { machines[wc] = nil }
         mapping = new
-        return nodes.keys.sorted().compactMap { key in
-            guard let node = nodes[key], node.online else { return nil }
+        followed = fresh.followed
+        for key in nodes.keys where !followed.contains(key) { (nodes[key], nodeInfo[key]) = (nil, nil) }
+        // Now-mapped sources are no longer listed as unmapped.
+        let mappedSources = Set(new.rules.map(\.source.description))
+        status.unmapped.removeAll { mappedSources.contains($0.source) }
+        // Every followed node is asked for a rebirth (one not seen yet may be online: its birth brings its values).
+        return followed.sorted().compactMap { key in
+            if let node = nodes[key], !node.online { return nil }
+            let parts = key.split(separator: "/", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { return nil }
+            let node = nodes[key] ?? SparkplugNode(group: parts[0], edgeNode: parts[1])
             nodeInfo[key, default: (nil, 0, nil)].rebirthRequests += 1
             nodeInfo[key]?.lastRebirthAt = now
             let request = node.rebirthRequest(at: now)
             return .publish(topic: request.topic.description, payload: request.payload)
         }
+    }
+
+    /// `group/edgeNode` of every Sparkplug source of `mapping`.
+    static func edgeNodes(_ mapping: MachineSignalMapping) -> Set<String> {
+        Set(mapping.rules.compactMap { r in r.source.group.flatMap { g in r.source.edgeNode.map { "\(g)/\($0)" } } })
     }
 
     /// The status with the sessions' and machines' current picture.
@@ -175,15 +194,23 @@ public struct MachineDataIngest: Sendable {
             return []
         }
         let key = "\(parsed.group)/\(parsed.edgeNode)"
-        var node = nodes[key] ?? SparkplugNode(group: parsed.group, edgeNode: parsed.edgeNode)
-        if nodes[key] == nil, nodes.count >= MachineDataStatus.maximumListed * 5 {
-            refuse(
-                Violation(field: "topic", rule: "max-count", message: "more than \(nodes.count) edge nodes: \(key) is not followed"),
-                topic: topic,
-                at: now
-            )
+        guard followed.contains(key) else {
+            // No rule names this edge node: its births' metrics are listed (so rules can be written for them), nothing
+            // else of it is kept.
+            if parsed.type == .nbirth || parsed.type == .dbirth {
+                for metric in decoded.metrics where metric.name != "bdSeq" && !metric.name.isEmpty {
+                    let source = MachineSignalSource.sparkplug(
+                        group: parsed.group,
+                        edgeNode: parsed.edgeNode,
+                        device: parsed.device,
+                        metric: metric.name
+                    )
+                    status.unmappedSeen(source.description, at: now)
+                }
+            }
             return []
         }
+        var node = nodes[key] ?? SparkplugNode(group: parsed.group, edgeNode: parsed.edgeNode)
         let outcome = node.receive(parsed, decoded)
         nodes[key] = node
         nodeInfo[key, default: (nil, 0, nil)].lastMessageAt = now
@@ -215,16 +242,11 @@ public struct MachineDataIngest: Sendable {
             for wc in touched.sorted() { effects += settle(wc, at: now) }
             return effects
         case .died(let device):
-            for (wc, var m) in machines where m.status.signalsTrusted {
-                let sources = mapping.rules.filter { $0.workCenter == wc }.map(\.source)
-                if sources.contains(where: { $0.group == parsed.group && $0.edgeNode == parsed.edgeNode && (device == nil || $0.device == device) }) {
-                    m.status.signalsTrusted = false
-                    machines[wc] = m
-                }
-            }
+            distrust(group: parsed.group, edgeNode: parsed.edgeNode, device: device)
             return []
         case .rebirthNeeded(let reason):
             refuse(reason, topic: topic, at: now)
+            distrust(group: parsed.group, edgeNode: parsed.edgeNode, device: nil)
             var info = nodeInfo[key] ?? (nil, 0, nil)
             if let last = info.lastRebirthAt, now.timeIntervalSince(last) < Self.rebirthInterval, now >= last { return [] }
             info.lastRebirthAt = now
@@ -237,15 +259,26 @@ public struct MachineDataIngest: Sendable {
         }
     }
 
+    /// The machines whose signals come from this edge node (or only its `device`) are no longer trusted: it died, or a
+    /// gap made its data untrustworthy until its rebirth.
+    mutating func distrust(group: String, edgeNode: String, device: String?) {
+        for (wc, var m) in machines where m.status.signalsTrusted {
+            let sources = mapping.rules.filter { $0.workCenter == wc }.map(\.source)
+            if sources.contains(where: { $0.group == group && $0.edgeNode == edgeNode && (device == nil || $0.device == device) }) {
+                m.status.signalsTrusted = false
+                machines[wc] = m
+            }
+        }
+    }
+
     mutating func receiveJSON(topic: String, payload: Data, at now: Date) -> [MachineDataEffect] {
-        guard payload.count <= SparkplugPayload.maximumBytes,
-            case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: payload)
-        else {
-            refuse(
-                Violation(field: "payload", rule: "json", message: "a message on \(topic) must be a JSON object of at most 1 MiB"),
-                topic: topic,
-                at: now
-            )
+        guard payload.count <= SparkplugPayload.maximumBytes else {
+            let message = "a message on \(topic) has \(payload.count) bytes, over the 1 MiB a message may have"
+            refuse(Violation(field: "payload", rule: "max-size", message: message), topic: topic, at: now)
+            return []
+        }
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: payload) else {
+            refuse(Violation(field: "payload", rule: "json", message: "a message on \(topic) must be a JSON object"), topic: topic, at: now)
             return []
         }
         var effects: [MachineDataEffect] = []

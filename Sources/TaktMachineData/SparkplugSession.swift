@@ -16,6 +16,8 @@ public struct SparkplugNode: Sendable, Hashable {
     public var aliases: [String: [UInt64: String]] = [:]
     /// Devices born and not dead.
     public var onlineDevices: Set<String> = []
+    /// Online, but its data is not taken until it is born again (a gap in its sequence numbers was seen).
+    public var awaitingRebirth = false
 
     public init(group: String, edgeNode: String) {
         self.group = group
@@ -45,6 +47,7 @@ extension SparkplugNode {
         switch topic.type {
         case .nbirth:
             online = true
+            awaitingRebirth = false
             onlineDevices = []
             aliases = ["": Self.aliases(payload.metrics)]
             birthDeathSequence = payload.metrics.first { $0.name == "bdSeq" }?.value.number.map { UInt64($0) }
@@ -60,6 +63,15 @@ extension SparkplugNode {
             expectedSeq = nil
             return .died(device: nil)
         case .ndata, .dbirth, .ddata, .ddeath:
+            if online, awaitingRebirth {
+                return .rebirthNeeded(
+                    reason: Violation(
+                        field: "topic",
+                        rule: "awaiting-rebirth",
+                        message: "\(topic.type.rawValue) from \(group)/\(edgeNode) after a gap in its sequence: waiting for its rebirth"
+                    )
+                )
+            }
             guard online, let expected = expectedSeq else {
                 return .rebirthNeeded(
                     reason: Violation(
@@ -74,7 +86,7 @@ extension SparkplugNode {
             }
             guard seq == expected else {
                 expectedSeq = nil  // nothing after a gap is trusted until the rebirth
-                online = false
+                awaitingRebirth = true
                 return .rebirthNeeded(
                     reason: Violation(
                         field: "seq",

@@ -147,6 +147,59 @@ struct MachineDataIngestTests {
         #expect(ingest.currentStatus().machines.first?.goodCounter == 120)
     }
 
+    @Test(
+        "Births from a thousand edge nodes no rule names are listed as unmapped and keep nothing: a real node is followed after them, and shown alone"
+    )
+    func floodOfUnknownNodes() {
+        var sim = MachineSimulator(edgeNode: "Line", workCenters: ["WC-A"], seed: 2)
+        var ingest = MachineDataIngest(mapping: sim.mapping)
+        let group = sim.mapping.rules[0].source.group ?? ""
+        for i in 0..<1_500 {
+            let birth = SparkplugPayload(seq: 0, timestamp: t0, metrics: [SparkplugMetric(name: "Temperature", value: .double(Double(i)))])
+            #expect(ingest.receive(topic: "spBv1.0/\(group)/NBIRTH/Flood-\(i)", payload: birth.serialized(), at: t0).isEmpty)
+            _ = ingest.receive(topic: "spBv1.0/\(group)/NDATA/Flood-\(i)", payload: birth.serialized(), at: t0)
+        }
+        var counted = 0.0
+        for m in sim.births(at: t0) + sim.step(at: t0.addingTimeInterval(600), elapsed: 600) {
+            counted += Self.counted(ingest.receive(topic: m.topic, payload: m.payload, at: t0))["WC-A"] ?? 0
+        }
+        #expect(counted > 0, "the real edge node is followed")
+        let status = ingest.currentStatus()
+        #expect(status.edgeNodes.map(\.edgeNode) == ["Line"], "only the node the mapping names is shown")
+        #expect(status.messagesRefused == 0, "\(status.problems.prefix(3))")
+        #expect(status.unmapped.count == MachineDataStatus.maximumListed && status.unmappedNotListed == 1_500 - MachineDataStatus.maximumListed)
+        #expect(status.unmapped.contains { $0.source == "\(group)/Flood-0: Temperature" })
+    }
+
+    @Test("After a gap the node's machines are not trusted until its rebirth, and what comes meanwhile says it waits for that rebirth")
+    func gapDistrustsUntilRebirth() throws {
+        var sim = MachineSimulator(edgeNode: "Line", workCenters: ["WC-A"], seed: 3)
+        var ingest = MachineDataIngest(mapping: sim.mapping)
+        for m in sim.births(at: t0) { _ = ingest.receive(topic: m.topic, payload: m.payload, at: t0) }
+        _ = sim.step(at: t0.addingTimeInterval(1), elapsed: 1)  // lost
+        for m in sim.step(at: t0.addingTimeInterval(2), elapsed: 1) + sim.step(at: t0.addingTimeInterval(3), elapsed: 1) {
+            _ = ingest.receive(topic: m.topic, payload: m.payload, at: t0)
+        }
+        var status = ingest.currentStatus()
+        #expect(status.machines.first?.signalsTrusted == false && status.edgeNodes.first?.online == true)
+        #expect(status.refusedByRule["sequence-gap"] == 1 && status.refusedByRule["awaiting-rebirth", default: 0] >= 1, "\(status.refusedByRule)")
+        for m in sim.births(at: t0.addingTimeInterval(4)) { _ = ingest.receive(topic: m.topic, payload: m.payload, at: t0) }
+        status = ingest.currentStatus()
+        #expect(status.machines.first?.signalsTrusted == true, "trusted again after the rebirth")
+    }
+
+    @Test("JSON messages: too big, not an object, and a null where a state or a count is due are each refused by their rule")
+    func jsonRefusals() {
+        let state = MachineSignalRule(source: .json(topic: "m/1", field: "state"), workCenter: "WC-A", signal: .state)
+        var ingest = MachineDataIngest(mapping: MachineSignalMapping(rules: [state, Self.counterRule("m/1")]))
+        for payload in [String(repeating: " ", count: 1_100_000) + "{}", "[1, 2]", "{\"state\": null}", "{\"good\": null}", "{\"good\": \"many\"}"] {
+            _ = ingest.receive(topic: "m/1", payload: Data(payload.utf8), at: t0)
+        }
+        let status = ingest.currentStatus()
+        #expect(status.refusedByRule == ["max-size": 1, "json": 1, "state-code": 1, "number": 2], "\(status.refusedByRule)")
+        #expect(status.messagesReceived == 5)
+    }
+
     @Test("A state must hold for the debounce time; a rate below the ideal makes a running machine slow, with both rates")
     func debounceAndSlow() throws {
         let rule = MachineSignalRule(source: .json(topic: "m/1", field: "rate"), workCenter: "WC-A", signal: .rate, idealRate: 100)

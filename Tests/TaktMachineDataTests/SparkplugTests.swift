@@ -125,11 +125,12 @@ struct SparkplugTests {
             return
         }
         #expect(gap.rule == "sequence-gap" && gap.message.contains("seq 5 where 2 was expected"))
-        // Until the rebirth, even the next number is not trusted.
-        guard case .rebirthNeeded = node.receive(topic(.ddata, device: "MILL-1"), try wire(6, [])) else {
+        // Until the rebirth, even the next number is not trusted; the node is still online, waiting for its rebirth.
+        guard case .rebirthNeeded(let waiting) = node.receive(topic(.ddata, device: "MILL-1"), try wire(6, [])) else {
             Issue.record("data after a gap taken before the rebirth")
             return
         }
+        #expect(waiting.rule == "awaiting-rebirth" && node.online && node.awaitingRebirth, "\(waiting.message)")
         let (command, bytes) = node.rebirthRequest(at: t0)
         #expect(command.description == "spBv1.0/plant-1/NCMD/line-3")
         let asked = try SparkplugPayload(decoding: bytes)
