@@ -6,7 +6,7 @@ public import Foundation
 // so the log says which agent, through which channel and tool, acted for whom.
 
 /// How an agent reached the plant.
-public enum AgentChannel: String, Codable, Sendable, Hashable, CaseIterable {
+public enum AgentChannel: String, StringChoice, Codable, Sendable, Hashable, CaseIterable {
     /// An MCP client over `POST /mcp` (or `takt mcp` on stdio, which forwards to it).
     case mcp
     /// The language model behind the language front door (`TAKT_LLM_URL`), calling the same tools.

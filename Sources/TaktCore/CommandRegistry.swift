@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Adding a command: a case of ``Command``, a case here with its line in ``spec`` and in ``Command/kind``, then what
 /// ``PlantState/decide(_:actor:now:)`` and ``PlantState/apply(_:)`` do with it. The compiler asks for each of them.
-public enum CommandKind: String, CaseIterable, Codable, Sendable {
+public enum CommandKind: String, StringChoice, CaseIterable, Codable, Sendable {
     case defineSite, defineSkill, defineWorkCenter, defineLocation, defineItem, defineBOM, defineRouting
     case defineCustomer, createSalesOrder, promiseSalesOrderLine, cancelSalesOrder, createProductionOrder
     case releaseProductionOrder, startProductionOrder, completeProductionOrder, cancelProductionOrder, createLot

@@ -7,7 +7,7 @@ public import Foundation
 // MARK: - Kinds and formats
 
 /// What an incoming document is.
-public enum DocumentKind: String, Codable, Sendable, CaseIterable {
+public enum DocumentKind: String, StringChoice, Codable, Sendable, CaseIterable {
     /// A supplier's certificate of analysis for one supplier lot: measured values checked against the item's inspection plan.
     case certificate = "certificate-of-analysis"
     /// A supplier's delivery note: lines received against the purchase order's expected receipts.
@@ -72,11 +72,11 @@ public enum DocumentKind: String, Codable, Sendable, CaseIterable {
 }
 
 /// The form a document arrived in. A PDF arrives as the text `pdftotext -layout` read from it, one page per entry.
-public enum DocumentFormat: String, Codable, Sendable, CaseIterable {
+public enum DocumentFormat: String, StringChoice, Codable, Sendable, CaseIterable {
     case text, csv, pdf
 }
 
-public enum DocumentStatus: String, Codable, Sendable, CaseIterable {
+public enum DocumentStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Read into fields; waits for a person to verify (or correct) it. Nothing in the plant has changed yet.
     case received
     /// Verified and checked: its effect (a receipt, a check result, a sales-order proposal) was recorded with it.

@@ -8,7 +8,7 @@ public import Foundation
 
 /// The kinds of file a work instruction may carry, told apart by their first bytes (not by the name or the type a
 /// browser claims).
-public enum AttachmentType: String, Codable, Sendable, CaseIterable {
+public enum AttachmentType: String, StringChoice, Codable, Sendable, CaseIterable {
     case png = "image/png"
     case jpeg = "image/jpeg"
     case pdf = "application/pdf"
@@ -174,7 +174,7 @@ public struct WorkInstructionHistory: Codable, Sendable, Hashable {
 
 // MARK: - Engineering changes
 
-public enum EngineeringChangeStatus: String, Codable, Sendable, CaseIterable {
+public enum EngineeringChangeStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case draft, submitted, approved, rejected, released
 }
 

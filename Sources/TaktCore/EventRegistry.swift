@@ -9,7 +9,7 @@ import Foundation
 ///
 /// Adding an event: a case of ``Event``, a case here with its line in ``spec`` and in ``Event/kind``, then what
 /// ``PlantState/apply(_:)`` does with it. The compiler asks for each of them.
-public enum EventKind: String, CaseIterable, Codable, Sendable {
+public enum EventKind: String, StringChoice, CaseIterable, Codable, Sendable {
     case siteDefined, skillDefined, workCenterDefined, locationDefined, itemDefined, bomDefined, routingDefined
     case customerDefined, salesOrderCreated, salesOrderLinePromised, salesOrderCancelled, productionOrderCreated
     case productionOrderReleased, productionOrderStarted, productionOrderCompleted, productionOrderCancelled

@@ -26,7 +26,7 @@ public struct WorkInstruction: Codable, Sendable, Hashable, Identifiable {
 
 // MARK: - Operations of a production order
 
-public enum OperationStatus: String, Codable, Sendable, CaseIterable {
+public enum OperationStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case waiting, running, paused, completed
 }
 
@@ -157,7 +157,7 @@ public struct OperationProgress: Codable, Sendable, Hashable {
 // MARK: - Interlocks
 
 /// A rule the shop floor must pass before an action; each refusal names one of these.
-public enum Interlock: String, Codable, Sendable, CaseIterable {
+public enum Interlock: String, StringChoice, Codable, Sendable, CaseIterable {
     case orderNotReleased = "order-not-released"
     case previousOperationNotReported = "previous-operation-not-reported"
     case operatorNotClockedIn = "operator-not-clocked-in"
@@ -213,7 +213,7 @@ public struct LabourSession: Codable, Sendable, Hashable {
 
 // MARK: - Machine states
 
-public enum MachineState: String, Codable, Sendable, CaseIterable {
+public enum MachineState: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Producing at its ideal rate.
     case running
     /// Producing, but slower than the ideal rate.

@@ -6,7 +6,7 @@ public import Foundation
 // the size of the plant.
 
 /// Which way to follow the genealogy from a lot.
-public enum TraceDirection: String, Codable, Sendable, CaseIterable {
+public enum TraceDirection: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Where the lot came from: the order that made it, the lots that order consumed, and so on down to purchased lots.
     case backward
     /// Where the lot went: the orders that consumed it, the lots those orders made, and so on up to finished lots.

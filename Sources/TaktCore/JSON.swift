@@ -159,3 +159,19 @@ public enum JSONValue: Codable, Sendable, Hashable {
         }
     }
 }
+
+/// A closed set of words (an enum with string raw values): read from JSON, a word outside the set is refused naming
+/// the words allowed (`'bogus' is not one of state, good-count, …`) rather than a Swift type's name.
+public protocol StringChoice: RawRepresentable, CaseIterable, Decodable where RawValue == String {}
+
+extension StringChoice {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let word = try container.decode(String.self)
+        guard let value = Self(rawValue: word) else {
+            let allowed = Self.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(word.prefix(60))' is not one of \(allowed)")
+        }
+        self = value
+    }
+}

@@ -6,7 +6,7 @@ public import Foundation
 // bridge, never dropped silently. Defined with the `defineMachineSignalMapping` command (the whole mapping at once).
 
 /// What a signal means for the plant.
-public enum MachineSignalKind: String, Codable, Sendable, CaseIterable {
+public enum MachineSignalKind: String, StringChoice, Codable, Sendable, CaseIterable {
     /// The machine's state, from a code (`stateCodes`) or a word (running, slow, setup, idle, down).
     case state
     /// Good parts made: the machine's counter, which only grows (a smaller reading is a reset, counted from zero).
@@ -140,7 +140,9 @@ public struct MachineSignalMapping: Codable, Sendable, Hashable {
             let s = rule.source
             let sparkplug = [s.group, s.edgeNode, s.metric].allSatisfy { !($0 ?? "").isEmpty }
             let json = !(s.topic ?? "").isEmpty && !(s.field ?? "").isEmpty
-            if sparkplug == json {
+            let partlyJSON = s.topic != nil || s.field != nil
+            let partlySparkplug = s.group != nil || s.edgeNode != nil || s.device != nil || s.metric != nil
+            if sparkplug == json || (sparkplug && partlyJSON) || (json && partlySparkplug) {
                 out.append(
                     Violation(
                         field: "rules[\(i)].source",

@@ -3,7 +3,7 @@ public import Foundation
 // MARK: - Identity
 
 /// What a user may do is decided by roles; `admin` may do everything.
-public enum Role: String, Codable, Sendable, CaseIterable, Comparable {
+public enum Role: String, StringChoice, Codable, Sendable, CaseIterable, Comparable {
     case admin, planner, supervisor, `operator`, quality, warehouse, sales
     public static func < (l: Role, r: Role) -> Bool { l.rawValue < r.rawValue }
 }
@@ -105,7 +105,7 @@ public struct Skill: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-public enum WorkCenterKind: String, Codable, Sendable, CaseIterable {
+public enum WorkCenterKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case machining, welding, paint, assembly, test, packing, other
 }
 
@@ -215,7 +215,7 @@ public struct WorkCenter: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-public enum LocationKind: String, Codable, Sendable, CaseIterable {
+public enum LocationKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case store, receiving
     case lineSide = "line-side"
     case shipping, quarantine
@@ -255,13 +255,13 @@ public struct Location: Codable, Sendable, Hashable, Identifiable {
 
 // MARK: - Products
 
-public enum ItemKind: String, Codable, Sendable, CaseIterable {
+public enum ItemKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case purchased
     case semiFinished = "semi-finished"
     case finished
 }
 
-public enum UnitOfMeasure: String, Codable, Sendable, CaseIterable {
+public enum UnitOfMeasure: String, StringChoice, Codable, Sendable, CaseIterable {
     case each = "ea"
     case kilogram = "kg"
     case gram = "g"
@@ -438,7 +438,7 @@ public struct SalesOrderLine: Codable, Sendable, Hashable {
     }
 }
 
-public enum SalesOrderStatus: String, Codable, Sendable, CaseIterable {
+public enum SalesOrderStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case open, shipped, cancelled
 }
 
@@ -459,7 +459,7 @@ public struct SalesOrder: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-public enum ProductionOrderStatus: String, Codable, Sendable, CaseIterable {
+public enum ProductionOrderStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case planned, released
     case inProgress = "in-progress"
     case completed, cancelled
@@ -522,7 +522,7 @@ public struct ProductionOrder: Codable, Sendable, Hashable, Identifiable {
 
 // MARK: - Material
 
-public enum LotStatus: String, Codable, Sendable, CaseIterable {
+public enum LotStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case available
     case onHold = "on-hold"
     case quarantine, consumed, shipped, scrapped

@@ -5,20 +5,20 @@ public import Foundation
 // them and enforces who may approve what.
 
 /// The part of the plant an exception concerns; the inbox filters by it.
-public enum PlantFunction: String, Codable, Sendable, CaseIterable, Comparable {
+public enum PlantFunction: String, StringChoice, Codable, Sendable, CaseIterable, Comparable {
     case production, warehouse, quality, sales, purchasing, labour, planning
     public static func < (l: Self, r: Self) -> Bool { l.rawValue < r.rawValue }
 }
 
 /// How urgent an exception is.
-public enum ExceptionSeverity: String, Codable, Sendable, CaseIterable, Comparable {
+public enum ExceptionSeverity: String, StringChoice, Codable, Sendable, CaseIterable, Comparable {
     case low, medium, high, critical
     public var rank: Int { Self.allCases.firstIndex(of: self) ?? 0 }
     public static func < (l: Self, r: Self) -> Bool { l.rank < r.rank }
 }
 
 /// What went wrong (or what a user asked for).
-public enum DisruptionKind: String, Codable, Sendable, CaseIterable {
+public enum DisruptionKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case machineDown = "machine-down"
     case machineSlow = "machine-slow"
     case operationLate = "operation-late"
@@ -347,7 +347,7 @@ public struct Impact: Codable, Sendable, Hashable {
 }
 
 /// A kind of next-best action.
-public enum ActionKind: String, Codable, Sendable, CaseIterable {
+public enum ActionKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case moveToAlternativeWorkCenter = "move-to-alternative-work-center"
     case resequence
     case addOvertime = "add-overtime"
@@ -397,7 +397,7 @@ public struct ActionStep: Codable, Sendable, Hashable {
     }
 }
 
-public enum ActionStatus: String, Codable, Sendable, CaseIterable {
+public enum ActionStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case proposed, approved, rejected, executed, failed
 }
 
@@ -481,7 +481,7 @@ public struct ProposedAction: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-public enum ExceptionStatus: String, Codable, Sendable, CaseIterable {
+public enum ExceptionStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Waiting for a decision.
     case open
     /// An outcome request's options, answered: the asker (or anyone who may) can still approve one, but it is not an
@@ -783,7 +783,7 @@ public enum OutcomeRequest: Codable, Sendable, Hashable {
 
 /// A condition on a field of the triggering event's payload (a dotted path, e.g. `state` or `shortage.shortBy`).
 public struct PlaybookCondition: Codable, Sendable, Hashable {
-    public enum Operator: String, Codable, Sendable, CaseIterable {
+    public enum Operator: String, StringChoice, Codable, Sendable, CaseIterable {
         case eq, ne, gt, gte, lt, lte, `in`, contains, exists
     }
     public var field: String
@@ -1187,7 +1187,7 @@ public struct ExceptionDismissed: Codable, Sendable, Hashable {
 }
 
 /// How the inbox groups exceptions.
-public enum InboxGrouping: String, Codable, Sendable, CaseIterable {
+public enum InboxGrouping: String, StringChoice, Codable, Sendable, CaseIterable {
     case kind
     case workCenter = "work-center"
     case order

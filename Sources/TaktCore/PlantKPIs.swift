@@ -6,7 +6,7 @@ public import Foundation
 // values and no others.
 
 /// How an open order that serves a due date stands against it.
-public enum DeliveryVerdict: String, Codable, Sendable, CaseIterable {
+public enum DeliveryVerdict: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Forecast to finish by its due date with at least a day in hand.
     case onTime = "on-time"
     /// Forecast to finish by its due date, with less than a day in hand.
@@ -20,7 +20,7 @@ public enum DeliveryVerdict: String, Codable, Sendable, CaseIterable {
 
 /// One open order that serves a due date: a customer order line, or a production order made to stock.
 public struct DeliveryForecastEntry: Codable, Sendable, Hashable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    public enum Kind: String, StringChoice, Codable, Sendable, CaseIterable {
         /// A line of an open sales order not yet shipped in full, measured against its promised, else requested, date.
         case customerLine = "customer-line"
         /// An open production order pegged to no open customer line, measured against its own due date.

@@ -5,7 +5,7 @@ public import Foundation
 
 // MARK: - Inspection plans
 
-public enum CharacteristicKind: String, Codable, Sendable, CaseIterable {
+public enum CharacteristicKind: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Measured: passes when the value lies within the limits.
     case variable
     /// Judged: passes or fails as recorded.
@@ -57,7 +57,7 @@ public struct Characteristic: Codable, Sendable, Hashable {
 }
 
 /// When an inspection plan asks for a passed result.
-public enum InspectionFrequency: String, Codable, Sendable, CaseIterable {
+public enum InspectionFrequency: String, StringChoice, Codable, Sendable, CaseIterable {
     /// One passed result per order operation (the first piece).
     case firstPiece = "first-piece"
     /// One passed result per output lot of the order.
@@ -66,7 +66,7 @@ public enum InspectionFrequency: String, Codable, Sendable, CaseIterable {
     case everyN = "every-n"
 }
 
-public enum Severity: String, Codable, Sendable, CaseIterable {
+public enum Severity: String, StringChoice, Codable, Sendable, CaseIterable {
     case minor, major, critical
 }
 
@@ -224,7 +224,7 @@ public struct InspectionResult: Codable, Sendable, Hashable, Identifiable {
 
 // MARK: - Nonconformances
 
-public enum NonconformanceStatus: String, Codable, Sendable, CaseIterable {
+public enum NonconformanceStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case open
     /// A supervisor proposed a disposition; quality must approve it.
     case awaitingApproval = "awaiting-approval"
@@ -233,7 +233,7 @@ public enum NonconformanceStatus: String, Codable, Sendable, CaseIterable {
     case closed
 }
 
-public enum DispositionKind: String, Codable, Sendable, CaseIterable {
+public enum DispositionKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case scrap, rework
     case useAsIs = "use-as-is"
     case returnToSupplier = "return-to-supplier"
@@ -458,7 +458,7 @@ public struct NonconformanceClosed: Codable, Sendable, Hashable {
 
 // MARK: - Holds
 
-public enum HoldTargetKind: String, Codable, Sendable, CaseIterable {
+public enum HoldTargetKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case lot
     case supplierLot = "supplier-lot"
     case productionOrder = "production-order"

@@ -59,12 +59,12 @@ public struct PasswordSet: Codable, Sendable, Hashable {
 // MARK: - Electronic signatures
 
 /// What a signature means (§11.50(a)(3)).
-public enum SignatureMeaning: String, Codable, Sendable, CaseIterable {
+public enum SignatureMeaning: String, StringChoice, Codable, Sendable, CaseIterable {
     case approved, rejected, released, reviewed, verified, responsible
 }
 
 /// The kind of record a signature is part of.
-public enum SignedRecordKind: String, Codable, Sendable, CaseIterable {
+public enum SignedRecordKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case nonconformance, hold, exception
     case engineeringChange = "engineering-change"
 }

@@ -3,7 +3,7 @@ import Foundation
 /// A line diff of two texts (a longest common subsequence of lines): what an approver reads before approving a new
 /// work instruction revision.
 public struct TextDiff: Codable, Sendable, Hashable {
-    public enum Change: String, Codable, Sendable, CaseIterable {
+    public enum Change: String, StringChoice, Codable, Sendable, CaseIterable {
         case same, added, removed
     }
 

@@ -5,7 +5,7 @@ public import Foundation
 
 // MARK: - Records
 
-public enum ExpectedReceiptStatus: String, Codable, Sendable, CaseIterable {
+public enum ExpectedReceiptStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     case open, received, cancelled
 }
 
@@ -51,7 +51,7 @@ public struct ExpectedReceipt: Codable, Sendable, Hashable, Identifiable {
     public var openQuantity: Double { status == .open ? Quantity.exact(max(0, quantity - receivedQuantity)) : 0 }
 }
 
-public enum HandlingUnitKind: String, Codable, Sendable, CaseIterable {
+public enum HandlingUnitKind: String, StringChoice, Codable, Sendable, CaseIterable {
     case pallet, box, container, other
 }
 
@@ -115,7 +115,7 @@ public struct Reservation: Codable, Sendable, Hashable, Identifiable {
     }
 }
 
-public enum StagingTaskStatus: String, Codable, Sendable, CaseIterable {
+public enum StagingTaskStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     /// To do; `picked` once someone has it on the truck; `staged` once it is at line side.
     case open, picked, staged
     /// Less was found than reserved (it can still be confirmed with what was found).
@@ -209,7 +209,7 @@ public struct ProjectedShortage: Codable, Sendable, Hashable {
     }
 }
 
-public enum ProjectionKind: String, Codable, Sendable, CaseIterable {
+public enum ProjectionKind: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Available lots now.
     case stock
     /// An open expected receipt.

@@ -166,7 +166,7 @@ public struct WebhookSubscriptionRef: Codable, Sendable, Hashable {
 
 // MARK: - Dead letters
 
-public enum WebhookDeadLetterStatus: String, Codable, Sendable, CaseIterable {
+public enum WebhookDeadLetterStatus: String, StringChoice, Codable, Sendable, CaseIterable {
     /// Not delivered; waits for a replay.
     case open
     /// Replayed: handed back to the deliverer (a failed replay records a new dead letter).

@@ -195,4 +195,18 @@ struct MachineDataAPITests {
             #expect(throws: RemoteMachineDataPlant.SetupError.self) { try RemoteMachineDataPlant(server: "ftp://plant", token: "t") }
         }
     }
+
+    @Test("A word outside a closed set is refused naming the field and the words allowed, not a Swift type")
+    func unknownWords() async throws {
+        try await TestServer.run { s in
+            let tokens = try await OrchestrationAPITests.seed(s)
+            let bad = #"{"rules":[{"source":{"topic":"plant/x","field":"state"},"workCenter":"WC-1","signal":"bogus"}]}"#
+            let reply = try await s.send(.PUT, "/api/v1/machine-data/mapping", token: tokens["supervisor"], body: bad)
+            #expect(reply.status == 400 || reply.status == 422, "\(reply.text)")
+            let error = try #require((try reply.json()["errors"] as? [[String: Any]])?.first)
+            #expect(error["field"] as? String == "rules[0].signal", "\(error)")
+            let message = error["message"] as? String ?? ""
+            #expect(message.contains("'bogus' is not one of state, good-count") && !message.contains("MachineSignalKind"), "\(message)")
+        }
+    }
 }

@@ -60,11 +60,17 @@ struct SignalMappingTests {
             MachineSignalRule(source: mill, workCenter: "WC-1", signal: .state),
             MachineSignalRule(source: mill, workCenter: "WC-2", signal: .goodCount, stateCodes: ["1": .running], factor: 0),
             MachineSignalRule(source: .json(topic: "plant/mill-2", field: "count"), workCenter: "WC-2", signal: .goodCount),
+            MachineSignalRule(
+                source: MachineSignalSource(group: "g", edgeNode: "e", metric: "m", topic: "stray"),
+                workCenter: "WC-2",
+                signal: .state
+            ),
         ])
         let found = Set(bad.violations().map { "\($0.field) \($0.rule)" })
         #expect(
             found == [
                 "rules[0].source one-of", "rules[2].source unique", "rules[2].factor positive", "rules[2].stateCodes state-only",
+                "rules[4].source one-of",
             ]
         )
         #expect(mapping.violations().isEmpty)
