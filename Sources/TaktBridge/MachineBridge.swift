@@ -246,7 +246,7 @@ public final class MachineBridge: Sendable {
         if up {
             logger.info("machine data: connected to the MQTT broker")
             announceOnline()
-        } else {
+        } else if !stopped.load(ordering: .relaxed) {
             logger.warning("machine data: not connected to the MQTT broker (\(why)); retrying")
         }
     }

@@ -53,16 +53,16 @@ extension TaktWeb {
             }
             Self.machinesPanel(status, mapping: mapping, recorded: recorded, when: when)
             Self.countsPanel(status)
+            el("section", ["class": "panel", "id": "problems"]) {
+                el("h2", text: "Latest problems")
+                Pages.table(
+                    ["Time", "Topic", "Field", "Rule", "Message"],
+                    status.problems.map { p in [.text(when(p.at)), .text(p.topic), .text(p.field), .text(p.rule), .text(p.message)] },
+                    empty: "No message was refused.",
+                    id: "machine-data-problems"
+                )
+            }
             el("div", ["class": "grid"]) {
-                el("section", ["class": "panel", "id": "problems"]) {
-                    el("h2", text: "Latest problems")
-                    Pages.table(
-                        ["Time", "Topic", "Field", "Rule", "Message"],
-                        status.problems.map { p in [.text(when(p.at)), .text(p.topic), .text(p.field), .text(p.rule), .text(p.message)] },
-                        empty: "No message was refused.",
-                        id: "machine-data-problems"
-                    )
-                }
                 el("section", ["class": "panel", "id": "unmapped"]) {
                     el("h2", text: "Unmapped topics and metrics")
                     Pages.table(
@@ -75,21 +75,21 @@ extension TaktWeb {
                         el("p", ["class": "muted"], text: "\(status.unmappedNotListed) more not listed.")
                     }
                 }
-            }
-            el("section", ["class": "panel", "id": "edge-nodes"]) {
-                el("h2", text: "Edge nodes")
-                Pages.table(
-                    ["Group", "Edge node", "State", "Devices", "Last message", "Rebirth requests"],
-                    status.edgeNodes.map { n in
-                        [
-                            .text(n.group), .text(n.edgeNode), Pages.badge(n.online ? "online" : "offline", n.online ? "ok" : "bad"),
-                            .text(n.devices.isEmpty ? "–" : n.devices.joined(separator: ", ")), .text(when(n.lastMessageAt)),
-                            .text(String(n.rebirthRequests)),
-                        ]
-                    },
-                    empty: "No Sparkplug edge node seen.",
-                    id: "machine-data-edge-nodes"
-                )
+                el("section", ["class": "panel", "id": "edge-nodes"]) {
+                    el("h2", text: "Edge nodes")
+                    Pages.table(
+                        ["Group", "Edge node", "State", "Devices", "Last message", "Rebirth requests"],
+                        status.edgeNodes.map { n in
+                            [
+                                .text(n.group), .text(n.edgeNode), Pages.badge(n.online ? "online" : "offline", n.online ? "ok" : "bad"),
+                                .text(n.devices.isEmpty ? "–" : n.devices.joined(separator: ", ")), .text(when(n.lastMessageAt)),
+                                .text(String(n.rebirthRequests)),
+                            ]
+                        },
+                        empty: "No Sparkplug edge node seen.",
+                        id: "machine-data-edge-nodes"
+                    )
+                }
             }
             Self.mappingPanel(mapping, workCenters: workCenters, editor: editor, flash: flash)
         }
