@@ -168,6 +168,7 @@ public final class MachineBridge: Sendable {
     // MARK: On the serial queue
 
     func handle(_ message: MQTTMessage) {
+        if stopped.load(ordering: .relaxed) { return }  // stopping: the broker keeps it for the next start
         if let hostState, message.topic == hostState.topic {
             // Our own STATE: another session's will (or anyone) saying offline while we listen is corrected at once.
             let said = (try? JSONSerialization.jsonObject(with: message.payload)) as? [String: Any]
@@ -196,9 +197,10 @@ public final class MachineBridge: Sendable {
 
     /// The plant's mapping changed: take it, and subscribe to its JSON topics.
     func followMapping() {
-        let fetched: Result<MachineDataView, any Error> = blocking {
+        let fetched: Result<MachineDataView, any Error>? = blocking {
             do { return .success(try await self.plant.machineDataView()) } catch { return .failure(error) }
         }
+        guard let fetched else { return }  // stopping
         guard case .success(let view) = fetched else {
             if case .failure(let error) = fetched {
                 let why = "\(error)"
@@ -361,8 +363,12 @@ public final class MachineBridge: Sendable {
         String(format: "%.1f", Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
     }
 
-    /// Runs async work from the bridge's queue (never a thread of Swift's pool) and waits for it.
-    func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+    /// Runs async work from the bridge's queue (never a thread of Swift's pool) and waits for it; nil when the bridge
+    /// stops first. The work needs a thread of Swift's pool; ``stop()`` may be called on one and block it, so once the
+    /// bridge is stopping this gives up waiting (the work still finishes on its own). Otherwise two bridges stopping at
+    /// once on a two-core machine hold both threads of the pool while their queues wait for it: a deadlock (seen).
+    @discardableResult
+    func blocking<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T? {
         let result = Mutex<T?>(nil)
         let done = DispatchSemaphore(value: 0)
         Task {
@@ -371,8 +377,9 @@ public final class MachineBridge: Sendable {
             done.signal()
         }
         while true {
-            done.wait()
             if let value = result.withLock({ $0 }) { return value }
+            if stopped.load(ordering: .relaxed) { return nil }
+            _ = done.wait(timeout: .now() + .milliseconds(50))
         }
     }
 }
