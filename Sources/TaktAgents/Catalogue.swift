@@ -206,7 +206,7 @@ extension AgentTools {
                         throw ToolFailure(message: "workCenter: '\(only)' does not exist [unknown-reference]", code: "not-found")
                     }
                     let ids = only.map { [$0] } ?? state.workCenters.keys.sorted { $0.rawValue < $1.rawValue }
-                    return ids.compactMap { state.oee(workCenter: $0, from: from, to: to) }
+                    return ids.compactMap { state.oee(workCenter: $0, from: from, to: to, now: now) }
                 }
                 return ToolAnswer(text: "OEE of \(reports.count) work center(s).", data: try .of(reports))
             },

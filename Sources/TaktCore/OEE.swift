@@ -263,11 +263,12 @@ extension OEEReport.ScrapLoss {
 
 extension PlantState {
     /// OEE of a work center over `[from, to)` (see ``OEEReport``). An empty or reversed window gives a report
-    /// with zero times and nil ratios.
+    /// with zero times and nil ratios. A window reaching past `now` ends at `now`: time that has not passed has no
+    /// state, production or planned time to count (the last state is never carried into the future).
     /// - Returns: nil when the work center does not exist.
-    public func oee(workCenter: WorkCenter.ID, from: Date, to: Date) -> OEEReport? {
+    public func oee(workCenter: WorkCenter.ID, from: Date, to: Date, now: Date = .distantFuture) -> OEEReport? {
         guard let wc = workCenters[workCenter] else { return nil }
-        let to = max(from, to)
+        let to = max(from, min(to, now))
         let planned = ShiftCalendar.plannedIntervals(for: wc, zone: timeZone(of: wc), from: from, to: to)
         return oeeReport(wc, from: from, to: to, shift: nil, planned: planned)
     }
@@ -275,7 +276,9 @@ extension PlantState {
     /// One report per shift occurrence overlapping `[from, to)`, each clipped to the window, in time order.
     /// Empty when the work center does not exist or has no shifts. Planned downtime inside a shift is taken out
     /// of that shift's planned busy time; a report booked exactly at a shift change counts for the later shift.
-    public func oeeByShift(workCenter: WorkCenter.ID, from: Date, to: Date) -> [OEEReport] {
+    /// Shifts after `now` are left out and the one under way ends at `now`, as for ``oee(workCenter:from:to:now:)``.
+    public func oeeByShift(workCenter: WorkCenter.ID, from: Date, to: Date, now: Date = .distantFuture) -> [OEEReport] {
+        let to = min(to, now)
         guard let wc = workCenters[workCenter], from < to else { return [] }
         let zone = timeZone(of: wc)
         return ShiftCalendar.occurrences(wc.shifts, zone: zone, from: from, to: to).map { occurrence in

@@ -216,7 +216,7 @@ extension PlantState {
             projectedShortages: shortages.count,
             oeeFrom: from,
             oeeTo: to,
-            oee: workCenters.keys.sorted().compactMap { oee(workCenter: $0, from: from, to: to) }
+            oee: workCenters.keys.sorted().compactMap { oee(workCenter: $0, from: from, to: to, now: now) }
         )
     }
 

@@ -115,7 +115,7 @@ extension TaktAPI {
                         from: from,
                         to: to,
                         by: by,
-                        items: oeeReports(state, workCenter: id, from: from, to: to, by: by)
+                        items: oeeReports(state, workCenter: id, from: from, to: to, by: by, now: now())
                     )
                 )
             },
@@ -136,7 +136,8 @@ extension TaktAPI {
                 let (from, to) = try oeeWindow(q)
                 let by = try oeeGrouping(q)
                 let state = await service.read { $0 }
-                let items = state.workCenters.keys.sorted().flatMap { oeeReports(state, workCenter: $0, from: from, to: to, by: by) }
+                let at = now()
+                let items = state.workCenters.keys.sorted().flatMap { oeeReports(state, workCenter: $0, from: from, to: to, by: by, now: at) }
                 return try JSONIO.response(PlantOEE(from: from, to: to, by: by, items: items))
             },
             APIRoute(
@@ -171,11 +172,11 @@ extension TaktAPI {
     }
 }
 
-/// The reports of one work center: one for the window, or one per shift occurrence.
-private func oeeReports(_ state: PlantState, workCenter: WorkCenter.ID, from: Date, to: Date, by: OEEGrouping) -> [OEEReport] {
+/// The reports of one work center: one for the window, or one per shift occurrence; never beyond `now`.
+private func oeeReports(_ state: PlantState, workCenter: WorkCenter.ID, from: Date, to: Date, by: OEEGrouping, now: Date) -> [OEEReport] {
     switch by {
-    case .window: state.oee(workCenter: workCenter, from: from, to: to).map { [$0] } ?? []
-    case .shift: state.oeeByShift(workCenter: workCenter, from: from, to: to)
+    case .window: state.oee(workCenter: workCenter, from: from, to: to, now: now).map { [$0] } ?? []
+    case .shift: state.oeeByShift(workCenter: workCenter, from: from, to: to, now: now)
     }
 }
 

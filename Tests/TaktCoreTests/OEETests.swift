@@ -289,6 +289,19 @@ struct OEETests {
         #expect(day.losses.speedLossMinutes == 81)  // 765 − 684
     }
 
+    @Test("A window reaching past now ends at now: the running lathe is not carried into the future, and later shifts are left out")
+    func windowEndsAtNow() throws {
+        // Wednesday: running from 05:00Z; at 07:00Z (08:00 Berlin, two hours into the early shift) someone asks for the
+        // whole day.
+        let now = utc("2026-11-25T07:00:00Z")
+        let day = try #require(state.oee(workCenter: lathe, from: utc("2026-11-24T23:00:00Z"), to: utc("2026-11-25T23:00:00Z"), now: now))
+        #expect(day.to == now)
+        #expect(day.plannedBusyTime == 120 && day.actualProductionTime == 120, "two hours planned and run so far, not the day")
+        let shifts = state.oeeByShift(workCenter: lathe, from: utc("2026-11-24T23:00:00Z"), to: utc("2026-11-25T23:00:00Z"), now: now)
+        #expect(shifts.map(\.shift) == ["Early"] && shifts.first?.to == now, "the late shift has not begun")
+        #expect(state.oee(workCenter: lathe, from: now.addingTimeInterval(3_600), to: now.addingTimeInterval(7_200), now: now)?.plannedBusyTime == 0)
+    }
+
     @Test("A window from 06:15 to 09:30 cuts the setup and the breakdown in two and counts only its own parts")
     func windowCutsStates() throws {
         // 06:15–09:30 Berlin = 05:15–08:30Z. PBT = 195.
