@@ -84,7 +84,9 @@ extension PlantState {
             var weighted = 0.0
             var busy = 0.0
             for wc in centers {
-                guard let report = oee(workCenter: wc.id, from: from, to: to, now: now), let value = report.oee, report.plannedBusyTime > 0 else { continue }
+                guard let report = oee(workCenter: wc.id, from: from, to: to, now: now), let value = report.oee, report.plannedBusyTime > 0 else {
+                    continue
+                }
                 weighted += value * report.plannedBusyTime
                 busy += report.plannedBusyTime
             }
