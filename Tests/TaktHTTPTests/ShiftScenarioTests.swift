@@ -1,5 +1,6 @@
 import Foundation
 import NIOHTTP1
+import TaktCore
 import TaktEngine
 import TaktTestSupport
 import Testing
@@ -144,6 +145,11 @@ struct ShiftScenarioTests {
             //   Losses: down 45 (coolant leak), setup 30, idle 220, speed 185 − 162 = 23, scrap 1 × 18 = 18 ideal minutes.
             let from = "2026-11-25T05:00:00Z"
             let to = "2026-11-25T13:00:00Z"
+            // Read once the shift is over: a window is counted only up to now (docs/kpis.md).
+            let during = try ok(await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?from=\(from)&to=\(to)", token: supervisor)).json()
+            let sofar = try #require((during["items"] as? [[String: Any]])?.first)
+            #expect((sofar["plannedBusyTime"] as? Double ?? 480) < 480, "before the shift ends, only the minutes so far are planned")
+            clock.set(TaktJSON.parseDate(to) ?? .distantPast)
             let oee = try ok(await s.send(.GET, "/api/v1/work-centers/WC-MILL-1/oee?from=\(from)&to=\(to)", token: supervisor)).json()
             let figures = try #require((oee["items"] as? [[String: Any]])?.first)
             #expect(figures["plannedBusyTime"] as? Double == 480)
@@ -171,7 +177,9 @@ struct ShiftScenarioTests {
             #expect(scrap["quantity"] as? Double == 1)
             #expect(scrap["idealMinutes"] as? Double == 18)
 
-            // By shift: the late shift 14:00–22:00 stood idle, so it has an availability of 0 and no performance.
+            // By shift, read at 22:00 when the late shift (14:00–22:00) is over: it stood idle, so it has an availability
+            // of 0 and no performance.
+            clock.set(TaktJSON.parseDate("2026-11-25T21:00:00Z") ?? .distantPast)
             let byShift = try ok(
                 await s.send(
                     .GET,
